@@ -2,10 +2,10 @@
 // protocol's -32602 data does: {parameter, rule, message}. codegen checks the spec's examples with
 // it, and `pnpm gen` copies it into generated/ for servers, so both judge inputs identically.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import addFormatsModule, { type FormatsPlugin } from "ajv-formats";
 
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: under NodeNext its default import is typed as the module object.
+const addFormats = addFormatsModule as unknown as FormatsPlugin;
 
 export type InputCheck<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };
 
