@@ -80,7 +80,7 @@ const FORMATS: Readonly<Record<string, FormatKnowledge>> = {
     valid: "aGk=",
     invalid: () => [
       { variant: "outside_alphabet", value: "not base64!", description: "characters outside the base64 alphabet" },
-      { variant: "missing_padding", value: "aGk", description: "base64 without its = padding" },
+      { variant: "padding_inside", value: "aG=k", description: "base64 with = padding before its end" },
     ],
   },
   "date-time": {
