@@ -4,458 +4,458 @@ import type { Folder, KeyMode, LimitName, PlanId, ProtocolRevision, QuotaName, R
 export const SPEC_VERSION = "1.0.0";
 export const SPEC_SHA256 = "643609e1b851628ded725ec32bddd9e0b3395b7223ef2e241f258324c5c24af1";
 export const INFO = {
-  "title": "MCPEmails",
-  "summary": "An email protocol for AI agents: five MCP tools over Streamable HTTP that list, read, search, send and reply to email in a connected Gmail, Outlook or IMAP/SMTP inbox."
-} as const;
+    "title": "MCPEmails",
+    "summary": "An email protocol for AI agents: five MCP tools over Streamable HTTP that list, read, search, send and reply to email in a connected Gmail, Outlook or IMAP/SMTP inbox."
+  } as const;
 /** Newest first. */
 export const PROTOCOL_REVISIONS = [
-  "2025-11-25",
-  "2025-06-18",
-  "2025-03-26",
-  "2024-11-05"
-] as const satisfies readonly ProtocolRevision[];
+    "2025-11-25",
+    "2025-06-18",
+    "2025-03-26",
+    "2024-11-05"
+  ] as const satisfies readonly ProtocolRevision[];
 export const LATEST_PROTOCOL_REVISION = PROTOCOL_REVISIONS[0];
 /** What each supported MCP revision has: annotations, structured output, batches, the MCP-Protocol-Version header. */
 export const REVISION_FEATURES = {
-  "2025-11-25": {
-    "toolAnnotations": true,
-    "structuredOutput": true,
-    "batches": false,
-    "protocolVersionHeader": true
-  },
-  "2025-06-18": {
-    "toolAnnotations": true,
-    "structuredOutput": true,
-    "batches": false,
-    "protocolVersionHeader": true
-  },
-  "2025-03-26": {
-    "toolAnnotations": true,
-    "structuredOutput": false,
-    "batches": true,
-    "protocolVersionHeader": false
-  },
-  "2024-11-05": {
-    "toolAnnotations": false,
-    "structuredOutput": false,
-    "batches": false,
-    "protocolVersionHeader": false
-  }
-} as const satisfies Record<ProtocolRevision, unknown>;
+    "2025-11-25": {
+      "toolAnnotations": true,
+      "structuredOutput": true,
+      "batches": false,
+      "protocolVersionHeader": true
+    },
+    "2025-06-18": {
+      "toolAnnotations": true,
+      "structuredOutput": true,
+      "batches": false,
+      "protocolVersionHeader": true
+    },
+    "2025-03-26": {
+      "toolAnnotations": true,
+      "structuredOutput": false,
+      "batches": true,
+      "protocolVersionHeader": false
+    },
+    "2024-11-05": {
+      "toolAnnotations": false,
+      "structuredOutput": false,
+      "batches": false,
+      "protocolVersionHeader": false
+    }
+  } as const satisfies Record<ProtocolRevision, unknown>;
 export const TRANSPORT = {
-  "endpoint": "/mcp",
-  "http_method": "POST",
-  "kind": "streamable-http",
-  "jsonrpc_methods": [
-    "initialize",
-    "notifications/initialized",
-    "ping",
-    "tools/list",
-    "tools/call"
-  ],
-  "auth": {
-    "header": "Authorization",
-    "scheme": "Bearer",
-    "www_authenticate": "Bearer realm=\"mcpemails\", error=\"invalid_token\""
-  },
-  "max_body_bytes": 27962032
-} as const;
+    "endpoint": "/mcp",
+    "http_method": "POST",
+    "kind": "streamable-http",
+    "jsonrpc_methods": [
+      "initialize",
+      "notifications/initialized",
+      "ping",
+      "tools/list",
+      "tools/call"
+    ],
+    "auth": {
+      "header": "Authorization",
+      "scheme": "Bearer",
+      "www_authenticate": "Bearer realm=\"mcpemails\", error=\"invalid_token\""
+    },
+    "max_body_bytes": 27962032
+  } as const;
 export const API_KEY_PATTERN = new RegExp("^mcpe_(live|test)_[A-Za-z0-9]{32}$");
 export const API_KEYS = {
-  "pattern": "^mcpe_(live|test)_[A-Za-z0-9]{32}$",
-  "secret_length": 32,
-  "modes": {
-    "live": {
-      "prefix": "mcpe_live_",
-      "description": "Sees live inboxes only (real Gmail, Outlook or IMAP/SMTP accounts)."
+    "pattern": "^mcpe_(live|test)_[A-Za-z0-9]{32}$",
+    "secret_length": 32,
+    "modes": {
+      "live": {
+        "prefix": "mcpe_live_",
+        "description": "Sees live inboxes only (real Gmail, Outlook or IMAP/SMTP accounts)."
+      },
+      "test": {
+        "prefix": "mcpe_test_",
+        "description": "Sees sandbox inboxes only; nothing it sends leaves the server."
+      }
     },
-    "test": {
-      "prefix": "mcpe_test_",
-      "description": "Sees sandbox inboxes only; nothing it sends leaves the server."
-    }
-  },
-  "storage": "Keys are shown once, when created, and stored only as hashes."
-} as const satisfies { modes: Record<KeyMode, unknown> } & Record<string, unknown>;
+    "storage": "Keys are shown once, when created, and stored only as hashes."
+  } as const satisfies { modes: Record<KeyMode, unknown> } & Record<string, unknown>;
 export const SCOPES = {
-  "read:email": {
-    "description": "List, read and search messages, and mark a message as read when asked."
-  },
-  "send:email": {
-    "description": "Send new messages and replies."
-  }
-} as const satisfies Record<Scope, unknown>;
+    "read:email": {
+      "description": "List, read and search messages, and mark a message as read when asked."
+    },
+    "send:email": {
+      "description": "Send new messages and replies."
+    }
+  } as const satisfies Record<Scope, unknown>;
 export const PLANS = {
-  "free": {
-    "title": "Free",
-    "calls_per_month": 100,
-    "sends_per_day": 200
-  },
-  "pro": {
-    "title": "Pro",
-    "calls_per_month": null,
-    "sends_per_day": 2000
-  },
-  "enterprise": {
-    "title": "Enterprise",
-    "calls_per_month": null,
-    "sends_per_day": "custom"
-  }
-} as const satisfies Record<PlanId, unknown>;
+    "free": {
+      "title": "Free",
+      "calls_per_month": 100,
+      "sends_per_day": 200
+    },
+    "pro": {
+      "title": "Pro",
+      "calls_per_month": null,
+      "sends_per_day": 2000
+    },
+    "enterprise": {
+      "title": "Enterprise",
+      "calls_per_month": null,
+      "sends_per_day": "custom"
+    }
+  } as const satisfies Record<PlanId, unknown>;
 export const QUOTAS = {
-  "calls_per_month": {
-    "applies_to": "every tools/call that reaches a tool (after authentication, parameter validation, scope check and rate limits), whatever its outcome",
-    "counted_per": "workspace",
-    "period": "UTC calendar month"
-  },
-  "sends_per_day": {
-    "applies_to": "send_email and reply_to_email calls that reach the provider; an idempotent replay does not count",
-    "counted_per": "workspace",
-    "period": "UTC calendar day"
-  }
-} as const satisfies Record<QuotaName, unknown>;
+    "calls_per_month": {
+      "applies_to": "every tools/call that reaches a tool (after authentication, parameter validation, scope check and rate limits), whatever its outcome",
+      "counted_per": "workspace",
+      "period": "UTC calendar month"
+    },
+    "sends_per_day": {
+      "applies_to": "send_email and reply_to_email calls that reach the provider; an idempotent replay does not count",
+      "counted_per": "workspace",
+      "period": "UTC calendar day"
+    }
+  } as const satisfies Record<QuotaName, unknown>;
 export const RATE_LIMITS = {
-  "counted_per": "API key",
-  "algorithm": "Rolling windows. A request is checked against all three windows and, when it passes, recorded in all three in one atomic step; a refused request is not recorded.",
-  "counts": "Every tools/call request with a valid key, each element of a batch on its own. initialize, ping, tools/list and notifications are not counted: clients send them on their own when they (re)connect.",
-  "retry_after": "Whole seconds, rounded up, until the request would pass every window: the time until enough of the oldest counted requests have left each full window.",
-  "windows": [
-    {
-      "name": "minute",
-      "seconds": 60,
-      "limit": 100
-    },
-    {
-      "name": "hour",
-      "seconds": 3600,
-      "limit": 1000
-    },
-    {
-      "name": "day",
-      "seconds": 86400,
-      "limit": 10000
-    }
-  ]
-} as const satisfies { windows: readonly ({ name: RateWindowName } & Record<string, unknown>)[] } & Record<string, unknown>;
+    "counted_per": "API key",
+    "algorithm": "Rolling windows. A request is checked against all three windows and, when it passes, recorded in all three in one atomic step; a refused request is not recorded.",
+    "counts": "Every tools/call request with a valid key, each element of a batch on its own. initialize, ping, tools/list and notifications are not counted: clients send them on their own when they (re)connect.",
+    "retry_after": "Whole seconds, rounded up, until the request would pass every window: the time until enough of the oldest counted requests have left each full window.",
+    "windows": [
+      {
+        "name": "minute",
+        "seconds": 60,
+        "limit": 100
+      },
+      {
+        "name": "hour",
+        "seconds": 3600,
+        "limit": 1000
+      },
+      {
+        "name": "day",
+        "seconds": 86400,
+        "limit": 10000
+      }
+    ]
+  } as const satisfies { windows: readonly ({ name: RateWindowName } & Record<string, unknown>)[] } & Record<string, unknown>;
 export const LIMITS = {
-  "list_max_results": 100,
-  "list_max_offset": 10000,
-  "recipients_per_field": 50,
-  "subject_max_chars": 998,
-  "attachments_max_items": 20,
-  "attachments_max_total_bytes": 10485760,
-  "body_text_max_chars": 100000,
-  "body_html_max_chars": 200000,
-  "snippet_max_chars": 200,
-  "read_attachments_max_total_bytes": 10485760,
-  "search_timeout_seconds": 30,
-  "search_query_max_chars": 2048
-} as const satisfies Record<LimitName, number>;
+    "list_max_results": 100,
+    "list_max_offset": 10000,
+    "recipients_per_field": 50,
+    "subject_max_chars": 998,
+    "attachments_max_items": 20,
+    "attachments_max_total_bytes": 10485760,
+    "body_text_max_chars": 100000,
+    "body_html_max_chars": 200000,
+    "snippet_max_chars": 200,
+    "read_attachments_max_total_bytes": 10485760,
+    "search_timeout_seconds": 30,
+    "search_query_max_chars": 2048
+  } as const satisfies Record<LimitName, number>;
 export const FORMATS = {
-  "uuid": {
-    "checked_by": "schema",
-    "json_schema_format": "uuid",
-    "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-    "description": "Any 8-4-4-4-12 hexadecimal string (see decision uuid-format)."
-  },
-  "date-time": {
-    "checked_by": "schema",
-    "json_schema_format": "date-time",
-    "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?Z$",
-    "description": "ISO 8601 date and time in UTC, for example 2026-11-20T09:14:03.000Z."
-  },
-  "base64": {
-    "checked_by": "schema",
-    "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
-    "description": "Standard base64 alphabet (RFC 4648 section 4) without line breaks or spaces; padding optional, and only at the end."
-  },
-  "email": {
-    "checked_by": "invalid_recipient",
-    "description": "An RFC 5322 address; checked by the server, not by the schema, so that a bad one is invalid_recipient."
-  }
-} as const;
-export const FOLDERS = {
-  "INBOX": {
-    "description": "Messages received."
-  },
-  "SENT": {
-    "description": "Messages sent from the inbox."
-  },
-  "DRAFTS": {
-    "description": "Unsent drafts."
-  },
-  "TRASH": {
-    "description": "Deleted messages."
-  }
-} as const satisfies Record<Folder, unknown>;
-export const SEARCH = {
-  "syntaxes": {
-    "portable": "The subset below, with the same meaning on every provider. A term the inbox's provider cannot honour is refused with -32602 naming the term, never answered wrongly.",
-    "native": "Passed to the provider untouched: Gmail search operators, Outlook KQL ($search), or IMAP SEARCH criteria (for example `FROM \"alice\" SINCE 1-Jan-2026`)."
-  },
-  "portable_terms": [
-    {
-      "form": "from:<text>",
-      "matches": "The From address or display name contains <text>, case-insensitively."
+    "uuid": {
+      "checked_by": "schema",
+      "json_schema_format": "uuid",
+      "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+      "description": "Any 8-4-4-4-12 hexadecimal string (see decision uuid-format)."
     },
-    {
-      "form": "to:<text>",
-      "matches": "A To or Cc address or display name contains <text>, case-insensitively."
+    "date-time": {
+      "checked_by": "schema",
+      "json_schema_format": "date-time",
+      "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?Z$",
+      "description": "ISO 8601 date and time in UTC, for example 2026-11-20T09:14:03.000Z."
     },
-    {
-      "form": "subject:<text>",
-      "matches": "The subject contains <text>, case-insensitively."
+    "base64": {
+      "checked_by": "schema",
+      "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+      "description": "Standard base64 alphabet (RFC 4648 section 4) without line breaks or spaces; padding optional, and only at the end."
     },
-    {
-      "form": "after:<YYYY/MM/DD>",
-      "matches": "The message date is on or after that day (UTC). YYYY-MM-DD is accepted too."
-    },
-    {
-      "form": "before:<YYYY/MM/DD>",
-      "matches": "The message date is before that day (UTC). YYYY-MM-DD is accepted too."
-    },
-    {
-      "form": "is:unread",
-      "matches": "The message is unread."
-    },
-    {
-      "form": "has:attachment",
-      "matches": "The message has at least one attachment that is not inline."
-    },
-    {
-      "form": "\"<phrase>\"",
-      "matches": "The subject or body contains the phrase, case-insensitively."
-    },
-    {
-      "form": "<word>",
-      "matches": "The subject or body contains the word, case-insensitively."
-    },
-    {
-      "form": "<term> OR <term>",
-      "matches": "Either term matches."
-    },
-    {
-      "form": "-<term>",
-      "matches": "The term does not match."
+    "email": {
+      "checked_by": "invalid_recipient",
+      "description": "An RFC 5322 address; checked by the server, not by the schema, so that a bad one is invalid_recipient."
     }
-  ]
-} as const satisfies { syntaxes: Record<SearchSyntax, string> } & Record<string, unknown>;
+  } as const;
+export const FOLDERS = {
+    "INBOX": {
+      "description": "Messages received."
+    },
+    "SENT": {
+      "description": "Messages sent from the inbox."
+    },
+    "DRAFTS": {
+      "description": "Unsent drafts."
+    },
+    "TRASH": {
+      "description": "Deleted messages."
+    }
+  } as const satisfies Record<Folder, unknown>;
+export const SEARCH = {
+    "syntaxes": {
+      "portable": "The subset below, with the same meaning on every provider. A term the inbox's provider cannot honour is refused with -32602 naming the term, never answered wrongly.",
+      "native": "Passed to the provider untouched: Gmail search operators, Outlook KQL ($search), or IMAP SEARCH criteria (for example `FROM \"alice\" SINCE 1-Jan-2026`)."
+    },
+    "portable_terms": [
+      {
+        "form": "from:<text>",
+        "matches": "The From address or display name contains <text>, case-insensitively."
+      },
+      {
+        "form": "to:<text>",
+        "matches": "A To or Cc address or display name contains <text>, case-insensitively."
+      },
+      {
+        "form": "subject:<text>",
+        "matches": "The subject contains <text>, case-insensitively."
+      },
+      {
+        "form": "after:<YYYY/MM/DD>",
+        "matches": "The message date is on or after that day (UTC). YYYY-MM-DD is accepted too."
+      },
+      {
+        "form": "before:<YYYY/MM/DD>",
+        "matches": "The message date is before that day (UTC). YYYY-MM-DD is accepted too."
+      },
+      {
+        "form": "is:unread",
+        "matches": "The message is unread."
+      },
+      {
+        "form": "has:attachment",
+        "matches": "The message has at least one attachment that is not inline."
+      },
+      {
+        "form": "\"<phrase>\"",
+        "matches": "The subject or body contains the phrase, case-insensitively."
+      },
+      {
+        "form": "<word>",
+        "matches": "The subject or body contains the word, case-insensitively."
+      },
+      {
+        "form": "<term> OR <term>",
+        "matches": "Either term matches."
+      },
+      {
+        "form": "-<term>",
+        "matches": "The term does not match."
+      }
+    ]
+  } as const satisfies { syntaxes: Record<SearchSyntax, string> } & Record<string, unknown>;
 export const TOOL_NAMES = [
-  "list_inbox",
-  "read_email",
-  "search_emails",
-  "send_email",
-  "reply_to_email"
-] as const satisfies readonly ToolName[];
+    "list_inbox",
+    "read_email",
+    "search_emails",
+    "send_email",
+    "reply_to_email"
+  ] as const satisfies readonly ToolName[];
 export const TOOL_SCOPES = {
-  "list_inbox": "read:email",
-  "read_email": "read:email",
-  "search_emails": "read:email",
-  "send_email": "send:email",
-  "reply_to_email": "send:email"
-} as const satisfies Record<ToolName, Scope>;
+    "list_inbox": "read:email",
+    "read_email": "read:email",
+    "search_emails": "read:email",
+    "send_email": "send:email",
+    "reply_to_email": "send:email"
+  } as const satisfies Record<ToolName, Scope>;
 export const TOOL_ERRORS = {
-  "list_inbox": [
-    "inbox_not_found",
-    "scope_denied",
-    "auth_failed",
-    "rate_limit_exceeded",
-    "quota_exceeded",
-    "provider_error"
-  ],
-  "read_email": [
-    "inbox_not_found",
-    "message_not_found",
-    "scope_denied",
-    "auth_failed",
-    "rate_limit_exceeded",
-    "quota_exceeded",
-    "provider_error"
-  ],
-  "search_emails": [
-    "inbox_not_found",
-    "scope_denied",
-    "auth_failed",
-    "rate_limit_exceeded",
-    "quota_exceeded",
-    "search_timeout",
-    "provider_error"
-  ],
-  "send_email": [
-    "inbox_not_found",
-    "scope_denied",
-    "invalid_recipient",
-    "auth_failed",
-    "rate_limit_exceeded",
-    "quota_exceeded",
-    "attachment_too_large",
-    "idempotency_key_in_use",
-    "idempotency_key_reused",
-    "provider_error"
-  ],
-  "reply_to_email": [
-    "inbox_not_found",
-    "message_not_found",
-    "scope_denied",
-    "invalid_recipient",
-    "auth_failed",
-    "rate_limit_exceeded",
-    "quota_exceeded",
-    "attachment_too_large",
-    "idempotency_key_in_use",
-    "idempotency_key_reused",
-    "provider_error"
-  ]
-} as const satisfies { [T in ToolName]: readonly ToolErrorCodes[T][] };
+    "list_inbox": [
+      "inbox_not_found",
+      "scope_denied",
+      "auth_failed",
+      "rate_limit_exceeded",
+      "quota_exceeded",
+      "provider_error"
+    ],
+    "read_email": [
+      "inbox_not_found",
+      "message_not_found",
+      "scope_denied",
+      "auth_failed",
+      "rate_limit_exceeded",
+      "quota_exceeded",
+      "provider_error"
+    ],
+    "search_emails": [
+      "inbox_not_found",
+      "scope_denied",
+      "auth_failed",
+      "rate_limit_exceeded",
+      "quota_exceeded",
+      "search_timeout",
+      "provider_error"
+    ],
+    "send_email": [
+      "inbox_not_found",
+      "scope_denied",
+      "invalid_recipient",
+      "auth_failed",
+      "rate_limit_exceeded",
+      "quota_exceeded",
+      "attachment_too_large",
+      "idempotency_key_in_use",
+      "idempotency_key_reused",
+      "provider_error"
+    ],
+    "reply_to_email": [
+      "inbox_not_found",
+      "message_not_found",
+      "scope_denied",
+      "invalid_recipient",
+      "auth_failed",
+      "rate_limit_exceeded",
+      "quota_exceeded",
+      "attachment_too_large",
+      "idempotency_key_in_use",
+      "idempotency_key_reused",
+      "provider_error"
+    ]
+  } as const satisfies { [T in ToolName]: readonly ToolErrorCodes[T][] };
 export const TOOL_ANNOTATIONS = {
-  "list_inbox": {
-    "title": "List inbox",
-    "readOnlyHint": true,
-    "destructiveHint": false,
-    "idempotentHint": true,
-    "openWorldHint": true
-  },
-  "read_email": {
-    "title": "Read email",
-    "readOnlyHint": false,
-    "destructiveHint": false,
-    "idempotentHint": true,
-    "openWorldHint": true
-  },
-  "search_emails": {
-    "title": "Search emails",
-    "readOnlyHint": true,
-    "destructiveHint": false,
-    "idempotentHint": true,
-    "openWorldHint": true
-  },
-  "send_email": {
-    "title": "Send email",
-    "readOnlyHint": false,
-    "destructiveHint": true,
-    "idempotentHint": false,
-    "openWorldHint": true
-  },
-  "reply_to_email": {
-    "title": "Reply to email",
-    "readOnlyHint": false,
-    "destructiveHint": true,
-    "idempotentHint": false,
-    "openWorldHint": true
-  }
-} as const satisfies Record<ToolName, unknown>;
+    "list_inbox": {
+      "title": "List inbox",
+      "readOnlyHint": true,
+      "destructiveHint": false,
+      "idempotentHint": true,
+      "openWorldHint": true
+    },
+    "read_email": {
+      "title": "Read email",
+      "readOnlyHint": false,
+      "destructiveHint": false,
+      "idempotentHint": true,
+      "openWorldHint": true
+    },
+    "search_emails": {
+      "title": "Search emails",
+      "readOnlyHint": true,
+      "destructiveHint": false,
+      "idempotentHint": true,
+      "openWorldHint": true
+    },
+    "send_email": {
+      "title": "Send email",
+      "readOnlyHint": false,
+      "destructiveHint": true,
+      "idempotentHint": false,
+      "openWorldHint": true
+    },
+    "reply_to_email": {
+      "title": "Reply to email",
+      "readOnlyHint": false,
+      "destructiveHint": true,
+      "idempotentHint": false,
+      "openWorldHint": true
+    }
+  } as const satisfies Record<ToolName, unknown>;
 export const DECISIONS = [
-  {
-    "id": "mcp-revision",
-    "topic": "MCP revision",
-    "seed": "Transport: Streamable HTTP (MCP 2024-11-05).",
-    "decision": "Streamable HTTP first appears in MCP 2025-03-26 (2024-11-05 had HTTP+SSE). The server accepts initialize for 2024-11-05, 2025-03-26, 2025-06-18 and 2025-11-25 and negotiates by the MCP rules; titles, outputSchema and structuredContent are sent only in the revisions that have them. tools/list is generated per revision."
-  },
-  {
-    "id": "validation-errors",
-    "topic": "Errors for invalid parameters",
-    "seed": "-32602 Protocol: Missing or invalid parameter.",
-    "decision": "Kept as a JSON-RPC error -32602 with data {parameter, rule, message}, although MCP 2025-11-25 prefers tool-execution errors for input validation: clients can tell a malformed call from a failed one without parsing text."
-  },
-  {
-    "id": "seed-errors-not-preempted",
-    "topic": "Errors the seed names for a condition",
-    "seed": "invalid_recipient: a recipient address failed RFC 5322 validation; attachment_too_large: over 10 MB.",
-    "decision": "The input schemas do not check address syntax or attachment size, so those conditions give the seed's execution errors. Bounds the seed gives as parameter limits (limit <= 100, 50 recipients, 998-character subject, 20 attachments) are schema constraints and give -32602. Reply-To is checked like a recipient (invalid_recipient with parameter \"reply_to\")."
-  },
-  {
-    "id": "bad-key-over-http",
-    "topic": "Invalid API key over HTTP",
-    "seed": "-32001 Protocol: Invalid or revoked API key.",
-    "decision": "HTTP 401 with WWW-Authenticate: Bearer and a JSON-RPC body with -32001, so that MCP clients' auth discovery and plain JSON-RPC callers both see it."
-  },
-  {
-    "id": "outputs",
-    "topic": "Tool outputs",
-    "seed": "The seed shows no success output.",
-    "decision": "Every tool has an output schema (closed: no fields beyond it). Results carry it as structuredContent where the revision has it, and as JSON in a text block always. Addresses are {name, address}; dates are ISO 8601 in UTC."
-  },
-  {
-    "id": "error-results",
-    "topic": "Execution error results",
-    "seed": "result: {content, isError: true, errorCode: \"inbox_not_found\"}",
-    "decision": "As the seed shows, plus each code's extra fields (retryAfter, quota, parameter...) beside errorCode in camelCase like it. No structuredContent on an error result: MCP clients validate structuredContent against the output schema, errors included."
-  },
-  {
-    "id": "message-ids",
-    "topic": "Message ids",
-    "seed": "message_id: Provider message ID from list_inbox or search_emails.",
-    "decision": "Opaque strings, stable across sessions. Gmail: the API id. Outlook: the immutable id. IMAP: folder, UIDVALIDITY and UID encoded; a changed UIDVALIDITY gives message_not_found. The RFC 5322 Message-ID is a separate field (rfc822_message_id)."
-  },
-  {
-    "id": "pagination",
-    "topic": "Pagination",
-    "seed": "offset: Zero-based pagination offset. Default 0.",
-    "decision": "offset/limit, newest first, offset at most 10,000 (search narrows further than paging does). Outputs carry next_offset (null on the last page) and total, with total_is_estimate where the provider only estimates. Providers without offsets keep page-token checkpoints so a sequential walk costs one provider call per page."
-  },
-  {
-    "id": "idempotency",
-    "topic": "delivery_status and retrying sends",
-    "seed": "Do not auto-retry send_email on provider_error: check delivery_status first.",
-    "decision": "The seed defines no delivery_status. Sends take an optional idempotency_key (an argument, since an MCP tool cannot set HTTP headers); a repeat with the same key within 24 hours returns the first result with idempotent_replay true and sends nothing; a repeat while the first still runs gets idempotency_key_in_use; the same key with other arguments gets idempotency_key_reused. Results carry delivery_status (accepted, pending, unknown). These two error codes are additions to the seed's ten."
-  },
-  {
-    "id": "plans",
-    "topic": "Plans and quotas",
-    "seed": "\"100 MCP calls / month\" (Free); 200 / 2,000 / custom sends a day.",
-    "decision": "Plan properties. A call counts toward the monthly quota once it reaches a tool; Pro and Enterprise have no monthly call quota (rate limits still apply). quota_exceeded says which quota, its limit, and when it resets."
-  },
-  {
-    "id": "rate-limits",
-    "topic": "What counts as a request",
-    "seed": "100 req/min, 1,000/hr, 10,000/day per key, rolling windows.",
-    "decision": "Only tools/call requests count (initialize, ping and tools/list are sent by clients on their own); each batch element counts; a refused request is not counted. All three windows are checked and recorded atomically; retryAfter is the exact wait, rounded up to whole seconds."
-  },
-  {
-    "id": "retryable",
-    "topic": "Retryable",
-    "seed": "The seed's Retryable column has no values.",
-    "decision": "Each code has a retryable flag and guidance; provider_error is retryable except for sends."
-  },
-  {
-    "id": "search-syntax",
-    "topic": "Search dialects",
-    "seed": "Search uses provider-native syntax.",
-    "decision": "A syntax parameter, default \"portable\": agents rarely know which provider an inbox uses, and the portable subset (which the seed's Gmail example already is) means the same everywhere. \"native\" passes the query through. A portable term the provider cannot honour is -32602 with rule query_term, never a silently wrong answer."
-  },
-  {
-    "id": "include-folders",
-    "topic": "include_folders",
-    "seed": "Restrict search to these folders (IMAP only).",
-    "decision": "The four folder names (INBOX, SENT, DRAFTS, TRASH) work on every provider; any other folder name works on IMAP, and elsewhere is -32602 naming it."
-  },
-  {
-    "id": "uuid-format",
-    "topic": "UUID format",
-    "seed": "inbox_id: string (uuid); example 3f7a8b2c-1d4e-5f6a-7b8c-9d0e1f2a3b4c.",
-    "decision": "Any 8-4-4-4-12 hexadecimal string: the seed's own example has no RFC 9562 variant bits, so a strict UUID check would refuse it."
-  },
-  {
-    "id": "attachment-limit",
-    "topic": "The 10 MB attachment limit",
-    "seed": "Max 20 items, 10 MB total.",
-    "decision": "10 MiB (10,485,760 bytes) of decoded data, summed over all attachments of one message."
-  },
-  {
-    "id": "unknown-parameters",
-    "topic": "Unknown parameters",
-    "seed": "The seed does not say.",
-    "decision": "Refused with -32602, rule unknown_parameter, so that a misspelt optional parameter is not silently ignored."
-  },
-  {
-    "id": "result-caps",
-    "topic": "Result size",
-    "seed": "The seed does not say.",
-    "decision": "body_text is cut at 100,000 characters and body_html at 200,000 (with truncation flags); snippets at 200; attachment data returned by one read at 10 MiB in total (later attachments come with data null)."
-  },
-  {
-    "id": "mark-as-read-scope",
-    "topic": "mark_as_read",
-    "seed": "read_email (read:email) ... mark_as_read: Mark message as read after fetching.",
-    "decision": "Allowed with read:email as the seed says; read_email is therefore not annotated read-only, though it never changes anything unless mark_as_read is true."
-  }
-] as const;
+    {
+      "id": "mcp-revision",
+      "topic": "MCP revision",
+      "seed": "Transport: Streamable HTTP (MCP 2024-11-05).",
+      "decision": "Streamable HTTP first appears in MCP 2025-03-26 (2024-11-05 had HTTP+SSE). The server accepts initialize for 2024-11-05, 2025-03-26, 2025-06-18 and 2025-11-25 and negotiates by the MCP rules; titles, outputSchema and structuredContent are sent only in the revisions that have them. tools/list is generated per revision."
+    },
+    {
+      "id": "validation-errors",
+      "topic": "Errors for invalid parameters",
+      "seed": "-32602 Protocol: Missing or invalid parameter.",
+      "decision": "Kept as a JSON-RPC error -32602 with data {parameter, rule, message}, although MCP 2025-11-25 prefers tool-execution errors for input validation: clients can tell a malformed call from a failed one without parsing text."
+    },
+    {
+      "id": "seed-errors-not-preempted",
+      "topic": "Errors the seed names for a condition",
+      "seed": "invalid_recipient: a recipient address failed RFC 5322 validation; attachment_too_large: over 10 MB.",
+      "decision": "The input schemas do not check address syntax or attachment size, so those conditions give the seed's execution errors. Bounds the seed gives as parameter limits (limit <= 100, 50 recipients, 998-character subject, 20 attachments) are schema constraints and give -32602. Reply-To is checked like a recipient (invalid_recipient with parameter \"reply_to\")."
+    },
+    {
+      "id": "bad-key-over-http",
+      "topic": "Invalid API key over HTTP",
+      "seed": "-32001 Protocol: Invalid or revoked API key.",
+      "decision": "HTTP 401 with WWW-Authenticate: Bearer and a JSON-RPC body with -32001, so that MCP clients' auth discovery and plain JSON-RPC callers both see it."
+    },
+    {
+      "id": "outputs",
+      "topic": "Tool outputs",
+      "seed": "The seed shows no success output.",
+      "decision": "Every tool has an output schema (closed: no fields beyond it). Results carry it as structuredContent where the revision has it, and as JSON in a text block always. Addresses are {name, address}; dates are ISO 8601 in UTC."
+    },
+    {
+      "id": "error-results",
+      "topic": "Execution error results",
+      "seed": "result: {content, isError: true, errorCode: \"inbox_not_found\"}",
+      "decision": "As the seed shows, plus each code's extra fields (retryAfter, quota, parameter...) beside errorCode in camelCase like it. No structuredContent on an error result: MCP clients validate structuredContent against the output schema, errors included."
+    },
+    {
+      "id": "message-ids",
+      "topic": "Message ids",
+      "seed": "message_id: Provider message ID from list_inbox or search_emails.",
+      "decision": "Opaque strings, stable across sessions. Gmail: the API id. Outlook: the immutable id. IMAP: folder, UIDVALIDITY and UID encoded; a changed UIDVALIDITY gives message_not_found. The RFC 5322 Message-ID is a separate field (rfc822_message_id)."
+    },
+    {
+      "id": "pagination",
+      "topic": "Pagination",
+      "seed": "offset: Zero-based pagination offset. Default 0.",
+      "decision": "offset/limit, newest first, offset at most 10,000 (search narrows further than paging does). Outputs carry next_offset (null on the last page) and total, with total_is_estimate where the provider only estimates. Providers without offsets keep page-token checkpoints so a sequential walk costs one provider call per page."
+    },
+    {
+      "id": "idempotency",
+      "topic": "delivery_status and retrying sends",
+      "seed": "Do not auto-retry send_email on provider_error: check delivery_status first.",
+      "decision": "The seed defines no delivery_status. Sends take an optional idempotency_key (an argument, since an MCP tool cannot set HTTP headers); a repeat with the same key within 24 hours returns the first result with idempotent_replay true and sends nothing; a repeat while the first still runs gets idempotency_key_in_use; the same key with other arguments gets idempotency_key_reused. Results carry delivery_status (accepted, pending, unknown). These two error codes are additions to the seed's ten."
+    },
+    {
+      "id": "plans",
+      "topic": "Plans and quotas",
+      "seed": "\"100 MCP calls / month\" (Free); 200 / 2,000 / custom sends a day.",
+      "decision": "Plan properties. A call counts toward the monthly quota once it reaches a tool; Pro and Enterprise have no monthly call quota (rate limits still apply). quota_exceeded says which quota, its limit, and when it resets."
+    },
+    {
+      "id": "rate-limits",
+      "topic": "What counts as a request",
+      "seed": "100 req/min, 1,000/hr, 10,000/day per key, rolling windows.",
+      "decision": "Only tools/call requests count (initialize, ping and tools/list are sent by clients on their own); each batch element counts; a refused request is not counted. All three windows are checked and recorded atomically; retryAfter is the exact wait, rounded up to whole seconds."
+    },
+    {
+      "id": "retryable",
+      "topic": "Retryable",
+      "seed": "The seed's Retryable column has no values.",
+      "decision": "Each code has a retryable flag and guidance; provider_error is retryable except for sends."
+    },
+    {
+      "id": "search-syntax",
+      "topic": "Search dialects",
+      "seed": "Search uses provider-native syntax.",
+      "decision": "A syntax parameter, default \"portable\": agents rarely know which provider an inbox uses, and the portable subset (which the seed's Gmail example already is) means the same everywhere. \"native\" passes the query through. A portable term the provider cannot honour is -32602 with rule query_term, never a silently wrong answer."
+    },
+    {
+      "id": "include-folders",
+      "topic": "include_folders",
+      "seed": "Restrict search to these folders (IMAP only).",
+      "decision": "The four folder names (INBOX, SENT, DRAFTS, TRASH) work on every provider; any other folder name works on IMAP, and elsewhere is -32602 naming it."
+    },
+    {
+      "id": "uuid-format",
+      "topic": "UUID format",
+      "seed": "inbox_id: string (uuid); example 3f7a8b2c-1d4e-5f6a-7b8c-9d0e1f2a3b4c.",
+      "decision": "Any 8-4-4-4-12 hexadecimal string: the seed's own example has no RFC 9562 variant bits, so a strict UUID check would refuse it."
+    },
+    {
+      "id": "attachment-limit",
+      "topic": "The 10 MB attachment limit",
+      "seed": "Max 20 items, 10 MB total.",
+      "decision": "10 MiB (10,485,760 bytes) of decoded data, summed over all attachments of one message."
+    },
+    {
+      "id": "unknown-parameters",
+      "topic": "Unknown parameters",
+      "seed": "The seed does not say.",
+      "decision": "Refused with -32602, rule unknown_parameter, so that a misspelt optional parameter is not silently ignored."
+    },
+    {
+      "id": "result-caps",
+      "topic": "Result size",
+      "seed": "The seed does not say.",
+      "decision": "body_text is cut at 100,000 characters and body_html at 200,000 (with truncation flags); snippets at 200; attachment data returned by one read at 10 MiB in total (later attachments come with data null)."
+    },
+    {
+      "id": "mark-as-read-scope",
+      "topic": "mark_as_read",
+      "seed": "read_email (read:email) ... mark_as_read: Mark message as read after fetching.",
+      "decision": "Allowed with read:email as the seed says; read_email is therefore not annotated read-only, though it never changes anything unless mark_as_read is true."
+    }
+  ] as const;

@@ -40,14 +40,14 @@ export function emitJsonSchemas(ctx: GenContext): GeneratedFile[] {
     tsFile(ctx, "src/json-schemas.ts", (file) => {
       exportConst(file, "toolInputSchemas", `${literal(Object.fromEntries(schemas.map((s) => [s.name, s.input])))} as const`, ["JSON Schema of each tool's arguments, named types inlined."]);
       exportConst(file, "toolOutputSchemas", `${literal(Object.fromEntries(schemas.map((s) => [s.name, s.output])))} as const`, ["JSON Schema of each tool's structuredContent."]);
-    }),
+    }, { format: false }),
     tsFile(ctx, "src/tools-list.ts", (file) => {
       file.addImportDeclaration({ moduleSpecifier: "./types.js", namedImports: [{ name: "ProtocolRevision", isTypeOnly: true }] });
       const payloads = Object.fromEntries(revisions.map((r) => [r, toolsListPayload(ctx, r)]));
       exportConst(file, "toolsListByRevision", `${literal(payloads)} as const satisfies Record<ProtocolRevision, unknown>`, [
         "The exact tools/list result for each MCP revision: titles and outputSchema only where the revision has them.",
       ]);
-    }),
+    }, { format: false }),
   );
   return files;
 }

@@ -40,5 +40,5 @@ export function emitSpecConstants(ctx: GenContext): GeneratedFile {
     exportConst(file, "TOOL_ERRORS", `${literal(Object.fromEntries(tools.map((t) => [t.name, t.spec.errors])))} as const satisfies { [T in ToolName]: readonly ToolErrorCodes[T][] }`);
     exportConst(file, "TOOL_ANNOTATIONS", `${literal(Object.fromEntries(tools.map((t) => [t.name, { title: t.spec.title, ...t.spec.annotations }])))} as const satisfies Record<ToolName, unknown>`);
     exportConst(file, "DECISIONS", `${literal(doc.decisions)} as const`);
-  });
+  }, { format: false });
 }

@@ -20,10 +20,14 @@ function sharedProject(): Project {
   return project;
 }
 
-export function tsFile(ctx: GenContext, path: string, build: (file: SourceFile) => void): GeneratedFile {
+/**
+ * format: false skips the TypeScript formatter, for files that are mostly JSON literals already
+ * laid out by JSON.stringify; formatting those costs more than the rest of `pnpm gen`.
+ */
+export function tsFile(ctx: GenContext, path: string, build: (file: SourceFile) => void, options: { format?: boolean } = {}): GeneratedFile {
   const file = sharedProject().createSourceFile(`/${path}`, "", { overwrite: true });
   build(file);
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+  if (options.format ?? true) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   return { path, content: header(ctx, "line") + file.getFullText() };
 }
 

@@ -101,13 +101,25 @@ function checkSchema(doc: SpecDocument, s: SpecSchema, at: Path, report: (p: Pat
   if (s.type === "array" && !s.items) report(at, "an array needs items");
 
   if (s.default !== undefined && kinds === 1 && problemsAreResolvable(doc, s)) {
-    const ajv = createAjv();
     const schema = toJsonSchema(toNode({ ...s, nullable: s.nullable ?? false }, doc), buildSchemaModel(doc));
     delete schema.default;
-    const check = compileInputValidator(ajv, schema);
-    const result = check(s.default);
+    const result = validatorFor(schema)(s.default);
     if (!result.ok) report([...at, "default"], `the default ${JSON.stringify(s.default)} does not satisfy its own schema (${result.problem.message.replace(/^arguments: /, "")})`);
   }
+}
+
+// One ajv for the whole check, and one compiled validator per distinct schema: compiling is most
+// of the cost of loading the spec.
+const sharedAjv = createAjv();
+const validators = new Map<string, (value: unknown) => ReturnType<ReturnType<typeof compileInputValidator>>>();
+function validatorFor(schema: object): (value: unknown) => ReturnType<ReturnType<typeof compileInputValidator>> {
+  const key = JSON.stringify(schema);
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = compileInputValidator(sharedAjv, schema);
+    validators.set(key, validator);
+  }
+  return validator;
 }
 
 function problemsAreResolvable(doc: SpecDocument, s: SpecSchema): boolean {
@@ -124,10 +136,9 @@ function checkBounds(s: { minimum?: number; maximum?: number }, at: Path, report
 
 function checkExamples(doc: SpecDocument, report: (p: Path, m: string) => void): void {
   const model = buildSchemaModel(doc);
-  const ajv = createAjv();
   for (const [name, tool] of Object.entries(doc.tools)) {
-    const checkInput = compileInputValidator(ajv, toJsonSchema(toNode({ ...tool.input, type: "object" }, doc), model));
-    const checkOutput = compileInputValidator(ajv, toJsonSchema(toNode(implicitObject(tool.output), doc), model));
+    const checkInput = validatorFor(toJsonSchema(toNode({ ...tool.input, type: "object" }, doc), model));
+    const checkOutput = validatorFor(toJsonSchema(toNode(implicitObject(tool.output), doc), model));
     let successes = 0;
     let failures = 0;
     tool.examples.forEach((example, i) => {
@@ -156,7 +167,7 @@ function checkExamples(doc: SpecDocument, report: (p: Path, m: string) => void):
         for (const [field, value] of Object.entries(fields)) {
           const fieldDef = def.fields?.[field];
           if (!fieldDef) report([...at, "error", "fields", field], `${error.errorCode} has no field ${field}`);
-          else if (!compileInputValidator(ajv, toJsonSchema(toNode(fieldDef, doc), model))(value).ok) report([...at, "error", "fields", field], `does not match the field's definition`);
+          else if (!validatorFor(toJsonSchema(toNode(fieldDef, doc), model))(value).ok) report([...at, "error", "fields", field], `does not match the field's definition`);
         }
         if (!templateRegExp(def.message).test(error.text)) report([...at, "error", "text"], `does not follow the message template "${def.message}"`);
       } else {

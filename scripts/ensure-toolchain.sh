@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh machine with Node >= 20.19 and npm: pnpm, then the
+# workspace's packages. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a < 20 || (a === 20 && b < 19)) { console.error("Node >= 20.19 is needed, found " + process.version); process.exit(1); }'
+if ! command -v pnpm >/dev/null 2>&1; then
+  # corepack fails signature checks on some machines; the npm package is a plain binary.
+  npm install --global pnpm@12 >/dev/null
+fi
+pnpm install --frozen-lockfile --reporter=silent
