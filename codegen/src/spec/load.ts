@@ -16,7 +16,8 @@ export interface LoadedSpec {
   source: string;
 }
 
-export type Locate = (path: readonly PropertyKey[], message: string) => SpecProblem;
+/** Places a problem at the value under `path`, or at its key with `{ at: "key" }`. */
+export type Locate = (path: readonly PropertyKey[], message: string, options?: { at: "key" | "value" }) => SpecProblem;
 
 export function loadSpecFile(file: string, displayName = file): LoadedSpec {
   return parseSpec(readFileSync(file, "utf8"), displayName);
@@ -29,15 +30,19 @@ export function parseSpec(source: string, file: string): LoadedSpec {
 
   const syntaxProblems = doc.errors.map((e): SpecProblem => {
     const { line, col } = at(e.pos[0]);
-    const words = e.code === "DUPLICATE_KEY" ? "duplicate key: each tool, type, error and property may be defined once" : (e.message.split("\n")[0] ?? e.message);
-    return { file, line, column: col, path: "", message: words };
+    if (e.code === "DUPLICATE_KEY") {
+      const path = pathOfKeyAt(doc.contents, e.pos[0], []) ?? [];
+      const name = path.at(-1);
+      return { file, line, column: col, path: pathToString(path), message: `duplicate key${name === undefined ? "" : ` "${String(name)}"`}: each tool, type, error and property may be defined once` };
+    }
+    return { file, line, column: col, path: "", message: e.message.split("\n")[0] ?? e.message };
   });
   if (syntaxProblems.length > 0) throw new SpecInvalidError(syntaxProblems);
 
-  const locate: Locate = (path, message) => {
+  const locate: Locate = (path, message, options) => {
     let node: unknown = doc.contents;
-    for (const key of path) {
-      const child = childNode(node, key);
+    for (const [i, key] of path.entries()) {
+      const child = childNode(node, key, options?.at === "key" && i === path.length - 1 ? "key" : "value");
       if (child === undefined) break;
       node = child;
     }
@@ -50,7 +55,7 @@ export function parseSpec(source: string, file: string): LoadedSpec {
   if (!parsed.success) {
     throw new SpecInvalidError(
       parsed.error.issues.map((issue) =>
-        issue.code === "unrecognized_keys" ? locate([...issue.path, issue.keys[0] ?? ""], describeIssue(issue)) : locate(issue.path, describeIssue(issue)),
+        issue.code === "unrecognized_keys" ? locate([...issue.path, issue.keys[0] ?? ""], describeIssue(issue), { at: "key" }) : locate(issue.path, describeIssue(issue)),
       ),
     );
   }
@@ -65,12 +70,31 @@ export function parseSpec(source: string, file: string): LoadedSpec {
   };
 }
 
-function childNode(node: unknown, key: PropertyKey): unknown {
+function childNode(node: unknown, key: PropertyKey, part: "key" | "value"): unknown {
   if (isMap(node)) {
     const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
-    return pair ? (pair.value ?? pair.key) : undefined;
+    if (!pair) return undefined;
+    return part === "key" ? pair.key : (pair.value ?? pair.key);
   }
   if (isSeq(node) && typeof key === "number") return node.items[key];
+  return undefined;
+}
+
+/** The path of the mapping key that starts at `offset`, for problems the YAML parser reports by position. */
+function pathOfKeyAt(node: unknown, offset: number, path: PropertyKey[]): PropertyKey[] | undefined {
+  const items: { key: PropertyKey; keyNode?: unknown; value: unknown }[] = isMap(node)
+    ? node.items.map((p) => ({ key: (p.key as { value?: PropertyKey } | null)?.value ?? "", keyNode: p.key, value: p.value }))
+    : isSeq(node)
+      ? node.items.map((value, i) => ({ key: i, value }))
+      : [];
+  for (const item of items) {
+    if ((item.keyNode as Node | undefined)?.range?.[0] === offset) return [...path, item.key];
+    const range = (item.value as Node | null)?.range;
+    if (range && range[0] <= offset && offset <= range[2]) {
+      const found = pathOfKeyAt(item.value, offset, [...path, item.key]);
+      if (found) return found;
+    }
+  }
   return undefined;
 }
 
