@@ -9,4 +9,10 @@ if ! command -v pnpm >/dev/null 2>&1; then
   # corepack fails signature checks on some machines; the npm package is a plain binary.
   npm install --global pnpm@12 >/dev/null
 fi
+# better-sqlite3 compiles from source here (its prebuilt binaries are not reachable): point
+# node-gyp at the headers Node ships with instead of letting it download them.
+node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+fi
 pnpm install --frozen-lockfile --reporter=silent

@@ -165,10 +165,11 @@ describe("protocol errors", () => {
     expect(drift(protocolNames.map((name) => String(protocolError(name).code)), { "types.ts ProtocolErrorCode": unionMembers(typesFile, "ProtocolErrorCode") })).toEqual([]);
   });
 
-  it.each(protocolNames)("%s: PROTOCOL_ERRORS holds the spec's HTTP status, retryability and data fields", (name) => {
+  it.each(protocolNames)("%s: PROTOCOL_ERRORS holds the spec's message, HTTP status, retryability and data fields", (name) => {
     const def = protocolError(name);
     expect((errors.PROTOCOL_ERRORS as Record<string, unknown>)[name]).toEqual({
       code: def.code,
+      message: def.message,
       httpStatus: def.http_status,
       retryable: def.retryable,
       when: def.when,

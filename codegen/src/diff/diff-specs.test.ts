@@ -306,10 +306,10 @@ describe("breaking: scopes, transport, limits, rate limits and plans", () => {
 
   it("a lowered limit, and a new one", () => {
     const changes = changesAfter((doc) => {
-      doc.limits.subject_max_chars = 500;
+      doc.limits.attachments_max_total_bytes = 5242880;
       doc.limits.folders_max_items = 20;
     });
-    expect(changes).toEqual([breaking("limits.subject_max_chars", "lowered", { before: 998, after: 500 }), breaking("limits.folders_max_items", "new limit")]);
+    expect(changes).toEqual([breaking("limits.attachments_max_total_bytes", "lowered", { before: 10485760, after: 5242880 }), breaking("limits.folders_max_items", "new limit")]);
   });
 
   it("a rate-limit window that allows fewer calls, lasts longer, or is new", () => {
@@ -357,6 +357,13 @@ describe("breaking: scopes, transport, limits, rate limits and plans", () => {
       doc.search.portable_terms = doc.search.portable_terms.filter((term) => term.form !== "has:attachment");
     });
     expect(changes).toEqual([breaking("folders.DRAFTS", "folder removed"), breaking("search.portable_terms", "portable term removed: has:attachment")]);
+  });
+
+  it("a changed rule for combining portable search terms: a rewording cannot be told from a new meaning", () => {
+    const combining = "Terms are separated by spaces and any may hold; a leading `-` negates a term. Values with spaces are quoted.";
+    expect(changesAfter((doc) => (doc.search.combining = combining))).toEqual([
+      breaking("search.combining", "how portable terms combine changed", { before: SPEC.search.combining, after: combining }),
+    ]);
   });
 
   it("a changed format pattern, reported once at the format", () => {
@@ -416,7 +423,7 @@ describe("non-breaking changes", () => {
   it("new error codes, and a tool that lists one more", () => {
     const changes = changesAfter((doc) => {
       doc.errors.execution.mailbox_full = { when: "The inbox is over its provider quota.", message: "Inbox {inbox_id} is full.", retryable: false, guidance: "Free some space." };
-      doc.errors.protocol.server_busy = { code: -32004, http_status: 503, when: "Overloaded.", retryable: true, guidance: "Retry later." };
+      doc.errors.protocol.server_busy = { message: "Server busy", code: -32004, http_status: 503, when: "Overloaded.", retryable: true, guidance: "Retry later." };
       tool(doc, "send_email").errors.push("mailbox_full");
     });
     expect(changes).toEqual([
@@ -452,20 +459,26 @@ describe("non-breaking changes", () => {
     ]);
   });
 
+  it("a reworded protocol error message: clients act on the code, not the wording", () => {
+    expect(changesAfter((doc) => (protocolError(doc, "parse_error").message = "The body is not JSON"))).toEqual([
+      compatible("errors.protocol.parse_error.message", "text changed", { before: "Parse error", after: "The body is not JSON" }),
+    ]);
+  });
+
   it("more room: a raised limit, plan quota and window, a new scope and protocol revision", () => {
     const changes = changesAfter((doc) => {
       doc.transport.protocol_revisions = ["2026-06-01", ...doc.transport.protocol_revisions];
       doc.scopes["admin:email"] = { description: "Manage inboxes." };
       entry(doc.plans, "free").calls_per_month = 1000;
       doc.rate_limits.windows = doc.rate_limits.windows.filter((w) => w.name !== "day");
-      doc.limits.search_query_max_chars = 4096;
+      doc.limits.search_timeout_seconds = 60;
     });
     expect(changes).toEqual([
       compatible("transport.protocol_revisions", "protocol revision added: 2026-06-01"),
       compatible("scopes.admin:email", "new scope"),
       compatible("plans.free.calls_per_month", "raised", { before: 100, after: 1000 }),
       compatible("rate_limits.windows.day", "window removed"),
-      compatible("limits.search_query_max_chars", "raised", { before: 2048, after: 4096 }),
+      compatible("limits.search_timeout_seconds", "raised", { before: 30, after: 60 }),
     ]);
   });
 });

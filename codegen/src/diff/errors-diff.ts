@@ -29,6 +29,8 @@ export function diffErrors(before: SpecDocument, after: SpecDocument): SpecChang
 
 function diffProtocolError(path: string, b: ErrorSide, before: SpecProtocolError, a: ErrorSide, after: SpecProtocolError): SpecChange[] {
   return [
+    // JSON-RPC clients act on the numeric code (and data), never on the message, which is wording.
+    ...diffText(`${path}.message`, before.message, after.message),
     ...diffValue(`${path}.code`, before.code, after.code, true, "numeric code changed"),
     ...diffValue(`${path}.http_status`, before.http_status, after.http_status, true, "HTTP status changed"),
     ...diffText(`${path}.when`, before.when, after.when),

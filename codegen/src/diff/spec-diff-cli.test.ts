@@ -73,14 +73,14 @@ describe("pnpm spec:diff --against <ref>", () => {
   });
 
   it("prints JSON with --json", () => {
-    editSpec("  subject_max_chars: 998", "  subject_max_chars: 500");
+    editSpec("  search_timeout_seconds: 30", "  search_timeout_seconds: 10");
     const result = run("--against", "HEAD", "--json");
     expect(result.exitCode).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
       against: "HEAD",
       breaking: 1,
       nonBreaking: 0,
-      changes: [{ path: "limits.subject_max_chars", breaking: true, summary: "lowered", before: 998, after: 500 }],
+      changes: [{ path: "limits.search_timeout_seconds", breaking: true, summary: "lowered", before: 30, after: 10 }],
     });
   });
 
@@ -125,10 +125,10 @@ describe("pnpm spec:diff --against <ref>", () => {
   });
 
   it("exits 2 and prints where the problem is when the working-tree spec does not parse", () => {
-    editSpec("  subject_max_chars: 998", "  subject_max_chars: lots");
+    editSpec("  search_timeout_seconds: 30", "  search_timeout_seconds: lots");
     const result = run("--against", "HEAD");
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/^spec:diff: the spec is not valid:\nspec\/mcpemails\.yaml:\d+:\d+: limits\.subject_max_chars: /);
+    expect(result.stderr).toMatch(/^spec:diff: the spec is not valid:\nspec\/mcpemails\.yaml:\d+:\d+: limits\.search_timeout_seconds: /);
   });
 
   it("runs as a script, with the exit code as its status", () => {

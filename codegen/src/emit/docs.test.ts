@@ -95,7 +95,12 @@ describe("emitReferenceDoc", () => {
           const result = { content: [{ type: "text", text: error.text }], isError: true, errorCode: error.errorCode, ...error.fields };
           expect(markdown).toContain(JSON.stringify(result, null, 2));
         } else if (error !== undefined) {
-          expect(markdown).toContain(JSON.stringify({ code: error.code, message: "Invalid params", data: error.data }, null, 2));
+          // The message is the one the server sends: invalid_params carries its sentence in data.message,
+          // any other protocol error the spec's JSON-RPC message for its code.
+          const protocolError = Object.values(doc.errors.protocol).find((e) => e.code === error.code);
+          expect(protocolError, `example "${example.name}" of ${tool.name}: no protocol error has code ${error.code}`).toBeDefined();
+          const message = typeof error.data?.message === "string" ? error.data.message : protocolError?.message;
+          expect(markdown).toContain(JSON.stringify({ code: error.code, message, data: error.data }, null, 2));
         }
       }
     }

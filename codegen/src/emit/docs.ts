@@ -73,12 +73,6 @@ const hasDecision = (ctx: GenContext, id: string) => ctx.doc.decisions.some((d) 
 const decisionLink = (ctx: GenContext, id: string) => (hasDecision(ctx, id) ? ` (see ${link(`decision ${code(id)}`, docAnchors.decision(id))})` : "");
 const seeDecision = (ctx: GenContext, id: string) => (hasDecision(ctx, id) ? [`See also ${link(`decision ${code(id)}`, docAnchors.decision(id))}.`] : []);
 
-/** "invalid_params" -> "Invalid params", the short JSON-RPC error message. */
-function humanize(snake: string): string {
-  const words = snake.replace(/_/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 function firstSentence(text: string): string {
   return text.split(/(?<=\.)\s/)[0] ?? text;
 }
@@ -467,7 +461,8 @@ function protocolErrorSample(ctx: GenContext): string[] {
 
 function protocolErrorBody(ctx: GenContext, error: { code: number; data?: Record<string, unknown> | undefined }): { name?: string; httpStatus?: number; json: Record<string, unknown> } {
   const [name, def] = Object.entries(ctx.doc.errors.protocol).find(([, e]) => e.code === error.code) ?? [];
-  const json: Record<string, unknown> = { code: error.code, message: name === undefined ? "Error" : humanize(name) };
+  const message = typeof error.data?.message === "string" ? error.data.message : (def?.message ?? "Error");
+  const json: Record<string, unknown> = { code: error.code, message };
   if (error.data !== undefined) json.data = error.data;
   return { ...(name === undefined ? {} : { name }), ...(def === undefined ? {} : { httpStatus: def.http_status }), json };
 }
@@ -585,8 +580,7 @@ function searchSection(ctx: GenContext): string {
       Object.entries(s.syntaxes).map(([name, meaning]) => [code(name), prose(meaning)]),
     ),
     heading(3, "Portable terms", docAnchors.portableTerms),
-    // The combination rules live in a comment of the spec, not in a field, so they are stated here.
-    "Terms are separated by spaces and all must hold; `A OR B` holds when either holds (OR binds tighter than the implicit AND); a leading `-` negates a term. Values with spaces are quoted.",
+    prose(s.combining),
     table(
       ["Form", "Matches"],
       s.portable_terms.map((t) => [code(t.form), prose(t.matches)]),

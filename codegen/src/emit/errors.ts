@@ -30,7 +30,7 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
     exportConst(
       file,
       "PROTOCOL_ERRORS",
-      `${literal(Object.fromEntries(Object.entries(protocol).map(([name, e]) => [name, { code: e.code, httpStatus: e.http_status, retryable: e.retryable, when: e.when, guidance: e.guidance, dataFields: Object.keys(e.data ?? {}) }])))} as const satisfies Record<ProtocolErrorName, unknown>`,
+      `${literal(Object.fromEntries(Object.entries(protocol).map(([name, e]) => [name, { code: e.code, message: e.message, httpStatus: e.http_status, retryable: e.retryable, when: e.when, guidance: e.guidance, dataFields: Object.keys(e.data ?? {}) }])))} as const satisfies Record<ProtocolErrorName, unknown>`,
       ["JSON-RPC errors: the numeric code, the HTTP status to send it with, and when it happens."],
     );
     file.addInterface({ name: "JsonRpcError", isExported: true, typeParameters: ["C extends number = number", "D = unknown"], properties: [{ name: "code", type: "C" }, { name: "message", type: "string" }, { name: "data", type: "D", hasQuestionToken: true }] });

@@ -108,13 +108,14 @@ export function formsFor(tool: string, direction: Direction): SchemaForms {
   return found;
 }
 
-/** Names of the top-level properties: the tool's parameters, or the fields of its result. */
-export function topLevelNames(forms: SchemaForms): string[] {
+/** The top-level properties, the tool's parameters or its result's fields, with their JSON Schemas. */
+export function topLevelProperties(forms: SchemaForms): [string, JsonSchemaObject][] {
   const properties = forms.json.properties;
-  return properties !== null && typeof properties === "object" ? Object.keys(properties) : [];
+  if (properties === null || typeof properties !== "object") return [];
+  return Object.entries(properties as Record<string, JsonSchemaObject>);
 }
 
-const verdictKind = (verdict: Verdict) => verdict.slice(0, verdict.indexOf(":") === -1 ? undefined : verdict.indexOf(":"));
+const verdictKind = (verdict: Verdict) => verdict.split(":", 1)[0] ?? verdict;
 
 /**
  * Throws unless all four validators give the same verdict and none throws; with `expected`, also
@@ -126,7 +127,8 @@ export function expectAgreement(forms: SchemaForms, value: unknown, expected?: "
   const [only] = kinds;
   const agreed = kinds.size === 1 && only !== "throws";
   if (agreed && (expected === undefined || only === expected)) return;
-  const problem = !agreed ? "the validators disagree" : `all validators ${only === "accepts" ? "accept" : "reject"}, but the value should be ${expected === "accepts" ? "accepted" : "rejected"}`;
+  const problem =
+    kinds.size > 1 ? "the validators disagree" : !agreed ? "every validator throws" : `all validators ${only === "accepts" ? "accept" : "reject"}, but the value should be ${expected === "accepts" ? "accepted" : "rejected"}`;
   const width = Math.max(...Object.values(LABELS).map((l) => l.length));
   const lines = (Object.keys(LABELS) as ValidatorName[]).map((name) => `  ${`${LABELS[name]}:`.padEnd(width + 2)}${verdicts[name]}`);
   throw new Error(`${forms.tool} ${forms.direction}: ${problem} on\n  ${show(value)}\n${lines.join("\n")}`);

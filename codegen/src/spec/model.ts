@@ -103,6 +103,8 @@ const toolSchema = z.strictObject({
 export type SpecTool = z.infer<typeof toolSchema>;
 
 const protocolErrorSchema = z.strictObject({
+  /** The JSON-RPC error message, where the call has nothing more precise to say. */
+  message: text,
   code: safeInt,
   http_status: safeInt.min(100).max(599),
   when: text,
@@ -170,6 +172,7 @@ export const specDocumentSchema = z.strictObject({
   folders: z.record(z.string().regex(/^[A-Z]+$/), z.strictObject({ description: text })),
   search: z.strictObject({
     syntaxes: z.record(identifier, text),
+    combining: text,
     portable_terms: z.array(z.strictObject({ form: text, matches: text })).min(1),
   }),
   types: z.record(identifier, specSchema),
