@@ -8,6 +8,12 @@ echo "== generated/ matches the spec";  pnpm -s gen --check
 echo "== typecheck";                     pnpm -s typecheck
 echo "== lint";                          pnpm -s lint
 echo "== tests"
+# The Redis store adapter is tested against real Redis (standalone and cluster), started here and
+# stopped on exit whatever happens; its tests fail rather than skip when CI is set without it.
+trap 'bash scripts/redis.sh stop' EXIT
+redis_env="$(bash scripts/redis.sh start)"
+while IFS= read -r line; do export "$line"; done <<<"$redis_env"
+echo "Redis: $REDIS_URL and $REDIS_CLUSTER_URL"
 report="$(mktemp)"
 status=0
 pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?

@@ -1,0 +1,91 @@
+// The admin HTTP API: what the CLI does, over HTTP, behind an admin token. Bodies and params are
+// TypeBox schemas, so Fastify validates them and @fastify/swagger describes them at /admin/openapi.json.
+import { timingSafeEqual } from "node:crypto";
+import swagger from "@fastify/swagger";
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { PLANS, SCOPES } from "@mcpemails/generated";
+import type { Store } from "../store/store.js";
+import { AdminInputError, addSandboxInbox, createApiKey, createWorkspace, parsePlan, parseScopes } from "./operations.js";
+
+export interface AdminRoutesOptions {
+  store: Store;
+  adminToken: string;
+}
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const WorkspaceParams = Type.Object({ workspaceId: Id });
+const IdParams = Type.Object({ id: Id });
+const CreateWorkspace = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    plan: Type.Optional(Type.Union(Object.keys(PLANS).map((p) => Type.Literal(p)))),
+    sends_per_day: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+const CreateKey = Type.Object(
+  {
+    scopes: Type.Array(Type.Union(Object.keys(SCOPES).map((s) => Type.Literal(s))), { minItems: 1 }),
+    test: Type.Optional(Type.Boolean()),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+const AddInbox = Type.Object({ kind: Type.Literal("sandbox") }, { additionalProperties: false });
+
+function tokenMatches(expected: string, header: string | undefined): boolean {
+  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "");
+  const wanted = Buffer.from(expected);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+export async function adminRoutes(app: FastifyInstance, { store, adminToken }: AdminRoutesOptions): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "MCPEmails admin API", version: "0.1.0" },
+      components: { securitySchemes: { adminToken: { type: "http", scheme: "bearer" } } },
+      security: [{ adminToken: [] }],
+    },
+  });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (!tokenMatches(adminToken, request.headers.authorization)) {
+      return reply.code(401).header("www-authenticate", 'Bearer realm="mcpemails-admin"').send({ error: "A valid admin token is required: Authorization: Bearer <MCPEMAILS_ADMIN_TOKEN>." });
+    }
+  });
+  app.setErrorHandler((error: Error & { validation?: unknown; statusCode?: number }, _request, reply: FastifyReply) => {
+    if (error instanceof AdminInputError) return reply.code(400).send({ error: error.message });
+    if (error.validation !== undefined) return reply.code(400).send({ error: error.message });
+    return reply.code(error.statusCode ?? 500).send({ error: error.statusCode && error.statusCode < 500 ? error.message : "Internal error." });
+  });
+
+  app.post<{ Body: Static<typeof CreateWorkspace> }>("/workspaces", { schema: { body: CreateWorkspace } }, async (request, reply) => {
+    const workspace = await createWorkspace(store, { name: request.body.name, plan: parsePlan(request.body.plan), sendsPerDay: request.body.sends_per_day ?? null });
+    return reply.code(201).send({ workspace_id: workspace.id });
+  });
+  app.get("/workspaces", async () => (await store.listWorkspaces()).map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })));
+
+  app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof CreateKey> }>("/workspaces/:workspaceId/keys", { schema: { params: WorkspaceParams, body: CreateKey } }, async (request, reply) => {
+    const { record, key } = await createApiKey(store, { workspaceId: request.params.workspaceId, scopes: parseScopes(request.body.scopes.join(",")), mode: request.body.test ? "test" : "live", ...(request.body.name ? { name: request.body.name } : {}) });
+    return reply.code(201).send({ key_id: record.id, key });
+  });
+  app.get<{ Params: Static<typeof WorkspaceParams> }>("/workspaces/:workspaceId/keys", { schema: { params: WorkspaceParams } }, async (request) =>
+    (await store.listApiKeys(request.params.workspaceId)).map((k) => ({ key_id: k.id, hint: k.hint, mode: k.mode, scopes: k.scopes, revoked_at: k.revokedAt })),
+  );
+  app.delete<{ Params: Static<typeof IdParams> }>("/keys/:id", { schema: { params: IdParams } }, async (request, reply) =>
+    (await store.revokeApiKey(request.params.id)) ? reply.code(204).send() : reply.code(404).send({ error: `No key ${request.params.id}.` }),
+  );
+
+  app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof AddInbox> }>("/workspaces/:workspaceId/inboxes", { schema: { params: WorkspaceParams, body: AddInbox } }, async (request, reply) => {
+    const inbox = await addSandboxInbox(store, { workspaceId: request.params.workspaceId });
+    return reply.code(201).send({ inbox_id: inbox.id });
+  });
+  app.get<{ Querystring: { workspace?: string } }>("/inboxes", { schema: { querystring: Type.Object({ workspace: Type.Optional(Id) }) } }, async (request) =>
+    (await store.listInboxes(request.query.workspace)).map((i) => ({ inbox_id: i.id, workspace_id: i.workspaceId, kind: i.kind, mode: i.mode, addresses: i.addresses })),
+  );
+  app.delete<{ Params: Static<typeof IdParams> }>("/inboxes/:id", { schema: { params: IdParams } }, async (request, reply) =>
+    (await store.removeInbox(request.params.id)) ? reply.code(204).send() : reply.code(404).send({ error: `No inbox ${request.params.id}.` }),
+  );
+}

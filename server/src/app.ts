@@ -1,0 +1,67 @@
+// The Fastify application: /mcp, health checks, and the JSON-RPC answers for errors Fastify
+// raises before a handler runs (a body too large, a content type that is not JSON).
+import { createToolDispatcher, requestTooLarge, TRANSPORT, transportError, internalError } from "@mcpemails/generated";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { RateWindows } from "./limits/rate-limit.js";
+import { mcpRoute } from "./mcp/route.js";
+import { adminRoutes } from "./admin/admin-routes.js";
+import { createMetrics } from "./observability/metrics.js";
+import { errorResponse } from "./mcp/jsonrpc.js";
+import type { OriginPolicy } from "./mcp/origin-guard.js";
+import type { MailProvider } from "./providers/provider.js";
+import type { InboxRecord, Store } from "./store/store.js";
+import { createToolHandlers, resolveInbox } from "./tools/tool-handlers.js";
+
+export interface AppOptions {
+  store: Store;
+  providerFor: (inbox: InboxRecord) => MailProvider;
+  originPolicy: OriginPolicy;
+  rateWindows: RateWindows;
+  now?: () => Date;
+  logger?: FastifyServerOptions["logger"];
+  /** Enables the admin API under /admin when set. */
+  adminToken?: string | undefined;
+}
+
+export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0" };
+
+export const REDACTED_PATHS = ["req.headers.authorization", "req.headers.cookie", "headers.authorization"];
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const now = options.now ?? (() => new Date());
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: TRANSPORT.max_body_bytes,
+    // Requests carry one JSON-RPC call each; a slow provider should not hold a socket forever.
+    requestTimeout: 120_000,
+  });
+  app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, request, reply) => {
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return reply.code(413).send(errorResponse(null, requestTooLarge(`Request too large: the body is over ${TRANSPORT.max_body_bytes} bytes.`, { limitBytes: TRANSPORT.max_body_bytes })));
+    }
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      return reply.code(415).send(errorResponse(null, transportError("Unsupported Media Type: send Content-Type: application/json.")));
+    }
+    request.log.error({ err: error }, "request failed");
+    return reply.code(500).send(errorResponse(null, internalError("Internal error.")));
+  });
+
+  const metrics = createMetrics();
+  const handlers = createToolHandlers({ store: options.store, providerFor: options.providerFor, now });
+  const callTool = createToolDispatcher({ handlers, resolveInbox: (inboxId, caller) => resolveInbox(options.store, inboxId, caller) });
+  await app.register(mcpRoute, { store: options.store, callTool, rateWindows: options.rateWindows, now, serverInfo: SERVER_INFO, log: app.log, metrics, originPolicy: options.originPolicy });
+  if (options.adminToken !== undefined) await app.register(adminRoutes, { prefix: "/admin", store: options.store, adminToken: options.adminToken });
+
+  app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
+    try {
+      await options.store.listWorkspaces();
+      return { status: "ready" };
+    } catch {
+      return reply.code(503).send({ status: "store unavailable" });
+    }
+  });
+  return app;
+}

@@ -1,0 +1,50 @@
+// Plan quotas per workspace: calls per UTC calendar month, sends per UTC calendar day.
+import { PLANS, quotaExceeded, type ExecutionErrorResult, type QuotaName } from "@mcpemails/generated";
+import type { Store, Workspace } from "../store/store.js";
+
+type QuotaRefusal = ExecutionErrorResult<"quota_exceeded">;
+
+export interface QuotaPeriod {
+  /** Distinguishes this period's counter from the previous one's. */
+  label: string;
+  resetsAt: Date;
+}
+
+export function monthPeriod(now: Date): QuotaPeriod {
+  return { label: now.toISOString().slice(0, 7), resetsAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
+}
+
+export function dayPeriod(now: Date): QuotaPeriod {
+  return { label: now.toISOString().slice(0, 10), resetsAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)) };
+}
+
+export function sendsPerDay(workspace: Workspace): number | null {
+  const planned = PLANS[workspace.plan].sends_per_day;
+  return planned === "custom" ? workspace.sendsPerDayOverride : planned;
+}
+
+export function callsPerMonth(workspace: Workspace): number | null {
+  return PLANS[workspace.plan].calls_per_month;
+}
+
+export function quotaCounter(quota: QuotaName, workspaceId: string, period: QuotaPeriod): string {
+  return `${quota}:${workspaceId}:${period.label}`;
+}
+
+/** Takes one unit of a quota, or says why not. A null limit means the plan has no such quota. */
+export async function consume(store: Store, workspace: Workspace, quota: QuotaName, limit: number | null, period: QuotaPeriod, now: Date): Promise<QuotaRefusal | undefined> {
+  if (limit === null) return undefined;
+  const decision = await store.consumeQuota(quotaCounter(quota, workspace.id, period), limit, period.resetsAt.getTime());
+  if (decision.allowed) return undefined;
+  return quotaExceeded({
+    quota,
+    limit,
+    plan: PLANS[workspace.plan].title,
+    resetsAt: period.resetsAt.toISOString(),
+    retryAfter: Math.max(1, Math.ceil((period.resetsAt.getTime() - now.getTime()) / 1000)),
+  });
+}
+
+export async function release(store: Store, workspace: Workspace, quota: QuotaName, period: QuotaPeriod): Promise<void> {
+  await store.releaseQuota(quotaCounter(quota, workspace.id, period));
+}

@@ -1,0 +1,16 @@
+// The spec's three rolling windows per API key, checked and recorded in one atomic store step.
+import { RATE_LIMITS, rateLimitExceeded, type ExecutionErrorResult, type RateWindowName } from "@mcpemails/generated";
+import type { Store } from "../store/store.js";
+
+export type RateWindows = readonly { name: RateWindowName; seconds: number; limit: number }[];
+
+export async function checkRateLimit(store: Store, keyId: string, nowMs: number, windows: RateWindows = RATE_LIMITS.windows): Promise<ExecutionErrorResult<"rate_limit_exceeded"> | undefined> {
+  const decision = await store.hitRateWindows(keyId, windows, nowMs);
+  if (decision.allowed) return undefined;
+  return rateLimitExceeded({
+    // Whole seconds, rounded up, so that a client waiting retryAfter is never refused again.
+    retryAfter: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
+    window: decision.window as RateWindowName,
+    limit: decision.limit,
+  });
+}

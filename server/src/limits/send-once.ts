@@ -1,0 +1,77 @@
+// Sends at most once per idempotency_key, and charges the daily send quota only for sends that
+// reach the provider. A send whose outcome is unknown (provider_error: the provider may have
+// accepted it) keeps its key "started", so a retry is told so instead of sending again.
+import { createHash } from "node:crypto";
+import { idempotencyKeyInUse, idempotencyKeyReused, providerError, type ExecutionErrorResult, type SendResult } from "@mcpemails/generated";
+import type { SentMessage } from "../providers/provider.js";
+import type { Store, Workspace } from "../store/store.js";
+import { consume, dayPeriod, release, sendsPerDay } from "./quotas.js";
+
+const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** A send still "started" after this long died with its process; its outcome is unknown for good. */
+const STALE_AFTER_MS = 10 * 60 * 1000;
+
+export interface SendOnceRequest<E extends ExecutionErrorResult> {
+  store: Store;
+  workspace: Workspace;
+  inboxId: string;
+  tool: string;
+  args: { idempotency_key?: string | undefined };
+  now: Date;
+  send: () => Promise<SentMessage | E>;
+}
+
+type SendOutcome<E> = SendResult | E | ExecutionErrorResult<"quota_exceeded" | "idempotency_key_in_use" | "idempotency_key_reused" | "provider_error">;
+
+export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnceRequest<E>): Promise<SendOutcome<E>> {
+  const { store, workspace, now, args } = request;
+  const key = args.idempotency_key === undefined ? undefined : `${workspace.id}:${request.inboxId}:${args.idempotency_key}`;
+  if (key !== undefined && args.idempotency_key !== undefined) {
+    const state = await store.beginIdempotent(key, fingerprint(request.tool, args), { nowMs: now.getTime(), ttlMs: REPLAY_WINDOW_MS, staleAfterMs: STALE_AFTER_MS });
+    switch (state.state) {
+      case "completed":
+        return { ...(state.result as SendResult), idempotent_replay: true };
+      case "in_progress":
+        return idempotencyKeyInUse({ idempotency_key: args.idempotency_key, retryAfter: 1 });
+      case "mismatch":
+        return idempotencyKeyReused({ idempotency_key: args.idempotency_key });
+      case "unknown":
+        return providerError({
+          detail: `an earlier call with idempotency_key ${args.idempotency_key} ended before its outcome was known; check SENT before sending again. Nothing new was sent`,
+          deliveryStatus: "unknown",
+        });
+      case "started":
+        break;
+    }
+  }
+  const period = dayPeriod(now);
+  const refused = await consume(store, workspace, "sends_per_day", sendsPerDay(workspace), period, now);
+  if (refused) {
+    if (key !== undefined) await store.abandonIdempotent(key);
+    return refused;
+  }
+  const sent = await request.send();
+  if ("isError" in sent) {
+    if (sent.errorCode === "provider_error") return { ...(sent as ExecutionErrorResult<"provider_error">), deliveryStatus: "unknown" };
+    // Every other error is decided before the provider accepts anything: nothing was sent.
+    await release(store, workspace, "sends_per_day", period);
+    if (key !== undefined) await store.abandonIdempotent(key);
+    return sent;
+  }
+  const result: SendResult = { ...sent, delivery_status: "accepted", idempotent_replay: false };
+  if (key !== undefined) await store.completeIdempotent(key, result);
+  return result;
+}
+
+function fingerprint(tool: string, args: object): string {
+  const { idempotency_key: _ignored, ...rest } = args as Record<string, unknown>;
+  return createHash("sha256").update(canonicalJson({ tool, args: rest })).digest("hex");
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

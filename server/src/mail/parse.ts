@@ -1,0 +1,152 @@
+// Raw RFC 5322 source -> the fields of read_email's output, through mailparser's simpleParser,
+// once per read: addresses, threading headers, the text body (mailparser derives it from the HTML
+// when there is no text part), the sanitized HTML on request, attachment metadata, and attachment
+// data on request within the read cap. Bodies are cut at the output schema's lengths.
+import { simpleParser, type AddressObject, type Attachment as ParsedAttachment, type EmailAddress } from "mailparser";
+import { LIMITS, type Address, type Attachment, type ReadEmailOutput } from "@mcpemails/generated";
+import { toolOutputSchemas } from "@mcpemails/generated/json-schemas";
+import { sanitizeEmailHtml } from "./sanitize.js";
+import { normalizeMessageId } from "./threading.js";
+
+const READ_OUTPUT = toolOutputSchemas.read_email.properties;
+/** Lengths in Unicode code points, as JSON Schema counts them. */
+export const BODY_TEXT_MAX_LENGTH = READ_OUTPUT.body_text.maxLength;
+export const BODY_HTML_MAX_LENGTH = READ_OUTPUT.body_html.maxLength;
+export const SNIPPET_MAX_LENGTH = READ_OUTPUT.snippet.maxLength;
+
+export interface ParseOptions {
+  includeHtml: boolean;
+  includeAttachments: boolean;
+  /** Decoded bytes of attachment data one read may return; later attachments get data null. */
+  attachmentDataCapBytes?: number;
+}
+
+/** Everything read_email returns that the source itself says; the provider adds id, thread, folder and flags. */
+export type ParsedMessage = Omit<ReadEmailOutput, "id" | "thread_id" | "folder" | "unread" | "date"> & {
+  /** The Date header in ISO 8601 UTC, or null when it is missing or unreadable (the provider then uses the time received). */
+  date: string | null;
+};
+
+const PARSER_OPTIONS = { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true };
+
+export async function parseMessage(raw: string | Buffer, options: ParseOptions): Promise<ParsedMessage> {
+  const parsed = await simpleParser(raw, PARSER_OPTIONS);
+  const html = typeof parsed.html === "string" ? parsed.html : null;
+  const text = parsed.text ?? (html === null ? "" : await textFromHtml(html));
+  const body = truncateCodePoints(text, BODY_TEXT_MAX_LENGTH);
+  const attachments = describeAttachments(parsed.attachments, html, options);
+  const date = parsed.date !== undefined && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null;
+  return {
+    rfc822_message_id: parsed.messageId === undefined ? null : normalizeMessageId(parsed.messageId),
+    from: addresses(parsed.from)[0] ?? null,
+    to: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+    bcc: addresses(parsed.bcc),
+    reply_to: addresses(parsed.replyTo),
+    subject: parsed.subject ?? "",
+    snippet: snippetOf(text),
+    date,
+    has_attachments: attachments.some((attachment) => !attachment.inline),
+    size_bytes: typeof raw === "string" ? Buffer.byteLength(raw, "utf8") : raw.length,
+    in_reply_to: firstMessageId(parsed.inReplyTo),
+    references: [parsed.references ?? []].flat().map(normalizeMessageId).filter((id): id is string => id !== null),
+    body_text: body.text,
+    body_truncated: body.truncated,
+    ...(options.includeHtml ? htmlBody(html) : {}),
+    attachments,
+  };
+}
+
+/**
+ * The text of an HTML body, as mailparser derives it (with html-to-text). mailparser does so only
+ * when the HTML is the message's root part, not for an HTML-only multipart/related or
+ * multipart/alternative message, so the HTML is handed to it again as a message of its own.
+ * (html-to-text is mailparser's dependency, not the server's; with it in server/package.json this
+ * would be one direct call.)
+ */
+async function textFromHtml(html: string): Promise<string> {
+  const alone = Buffer.from(`Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${html}`, "utf8");
+  return (await simpleParser(alone, PARSER_OPTIONS)).text ?? "";
+}
+
+function htmlBody(html: string | null): Pick<ReadEmailOutput, "body_html" | "body_html_truncated"> {
+  if (html === null) return { body_html: null, body_html_truncated: false };
+  const cut = truncateHtml(sanitizeEmailHtml(html), BODY_HTML_MAX_LENGTH);
+  return { body_html: cut.text, body_html_truncated: cut.truncated };
+}
+
+function describeAttachments(parts: readonly ParsedAttachment[], html: string | null, options: ParseOptions): Attachment[] {
+  const cap = options.attachmentDataCapBytes ?? LIMITS.read_attachments_max_total_bytes;
+  let returnedBytes = 0;
+  let capReached = false;
+  return parts.map((part, index) => {
+    const size = part.content.length;
+    const attachment: Attachment = {
+      // The MIME part number ("2", "1.2.2"), stable for a given source and the same id IMAP uses.
+      attachment_id: part.partId ?? String(index + 1),
+      filename: part.filename ?? null,
+      mime_type: part.contentType,
+      size_bytes: size,
+      inline: part.related === true || (part.cid !== undefined && html !== null && html.includes(`cid:${part.cid}`)),
+      // Without angle brackets: the form HTML refers to it by (src="cid:...").
+      content_id: part.cid ?? null,
+    };
+    if (!options.includeAttachments) return attachment;
+    // In order: once one attachment does not fit, it and every later one come without data.
+    capReached ||= returnedBytes + size > cap;
+    if (capReached) return { ...attachment, data: null };
+    returnedBytes += size;
+    return { ...attachment, data: part.content.toString("base64") };
+  });
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
+  if (field === undefined) return [];
+  const flatten = (entry: EmailAddress): EmailAddress[] => (entry.group === undefined ? [entry] : entry.group.flatMap(flatten));
+  return [field]
+    .flat()
+    .flatMap((object) => object.value.flatMap(flatten))
+    .filter((entry) => entry.address !== undefined && entry.address !== "")
+    .map((entry) => ({ name: entry.name.trim() === "" ? null : entry.name.trim(), address: entry.address ?? "" }));
+}
+
+function firstMessageId(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  const bracketed = /<[^<>\s]+>/u.exec(header);
+  return bracketed === null ? normalizeMessageId(header) : bracketed[0];
+}
+
+/** The start of the text body with its whitespace collapsed, at most SNIPPET_MAX_LENGTH code points. */
+export function snippetOf(text: string): string {
+  return truncateCodePoints(text.replace(/\s+/gu, " ").trim(), SNIPPET_MAX_LENGTH).text.trimEnd();
+}
+
+/** Cuts at a code point boundary, never inside a surrogate pair. */
+export function truncateCodePoints(text: string, maxCodePoints: number): { text: string; truncated: boolean } {
+  // A string of at most max UTF-16 units has at most max code points: the common case costs nothing.
+  if (text.length <= maxCodePoints) return { text, truncated: false };
+  let units = 0;
+  let count = 0;
+  for (const codePoint of text) {
+    if (count === maxCodePoints) return { text: text.slice(0, units), truncated: true };
+    units += codePoint.length;
+    count++;
+  }
+  return { text, truncated: false };
+}
+
+/**
+ * Cuts sanitized HTML at the limit without leaving half a tag or half a character reference at
+ * the end (an unclosed element is harmless: HTML closes it). Hand-written because sanitize-html
+ * cannot cut to a length, and re-sanitizing the cut text could add closing tags and pass it.
+ */
+export function truncateHtml(html: string, maxCodePoints: number): { text: string; truncated: boolean } {
+  const cut = truncateCodePoints(html, maxCodePoints);
+  if (!cut.truncated) return cut;
+  let text = cut.text;
+  const openTag = text.lastIndexOf("<");
+  if (openTag > text.lastIndexOf(">")) text = text.slice(0, openTag);
+  const reference = text.lastIndexOf("&");
+  if (reference > text.lastIndexOf(";") && reference > text.lastIndexOf(">")) text = text.slice(0, reference);
+  return { text, truncated: true };
+}

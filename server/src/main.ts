@@ -1,0 +1,30 @@
+// Entry point of `pnpm start`: the reference server on HOST:PORT with the configured store.
+import { RATE_LIMITS } from "@mcpemails/generated";
+import { buildApp, REDACTED_PATHS } from "./app.js";
+import { firstRun, firstRunMessage } from "./admin/first-run.js";
+import { loadConfig, openConfiguredStore } from "./config.js";
+import { defaultOriginPolicy } from "./mcp/origin-guard.js";
+import { createProviderRegistry } from "./providers/registry.js";
+
+const config = loadConfig(process.env);
+const store = await openConfiguredStore(config);
+const created = await firstRun(store);
+const app = await buildApp({
+  store,
+  providerFor: createProviderRegistry(store),
+  originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
+  rateWindows: RATE_LIMITS.windows,
+  adminToken: config.adminToken,
+  logger: { level: process.env.LOG_LEVEL ?? "info", redact: REDACTED_PATHS },
+});
+const address = await app.listen({ host: config.host, port: config.port });
+const url = `${address.replace("0.0.0.0", "127.0.0.1")}/mcp`;
+if (created) process.stdout.write(`\n${firstRunMessage(created, url)}\n`);
+app.log.info({ url, store: config.redisUrl === undefined ? `sqlite:${config.dataDir}` : "redis" }, "MCPEmails reference server ready");
+
+const shutdown = async () => {
+  await app.close();
+  await store.close();
+};
+process.once("SIGINT", () => void shutdown());
+process.once("SIGTERM", () => void shutdown());

@@ -1,0 +1,101 @@
+// POST /mcp: MCP Streamable HTTP without sessions. JSON responses, or an SSE stream when the
+// client accepts only that; GET and DELETE answer 405 (no sessions, no server-initiated stream).
+import {
+  invalidApiKey,
+  invalidRequest,
+  parseError,
+  REVISION_FEATURES,
+  TRANSPORT,
+  transportError,
+  type Caller,
+  type JsonRpcError,
+} from "@mcpemails/generated";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { authenticate } from "../auth/authenticate.js";
+import { handleRequest, type RequestDeps } from "./handle-request.js";
+import { classify, errorResponse, type JsonRpcResponse } from "./jsonrpc.js";
+import { checkOrigin, type OriginPolicy } from "./origin-guard.js";
+import { revisionFromHeader } from "./revision.js";
+
+export interface McpRouteOptions extends RequestDeps {
+  originPolicy: OriginPolicy;
+}
+
+function sendError(reply: FastifyReply, status: number, error: JsonRpcError, headers: Record<string, string> = {}): FastifyReply {
+  return reply.code(status).headers(headers).type("application/json").send(errorResponse(null, error));
+}
+
+function wantsStreamOnly(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  return accept.includes("text/event-stream") && !accept.includes("application/json") && !accept.includes("*/*");
+}
+
+function acceptsNeither(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === "") return false;
+  return !/application\/json|text\/event-stream|\*\/\*|application\/\*/.test(accept);
+}
+
+export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): Promise<void> {
+  // Bodies are parsed here rather than by Fastify, so that bad JSON is a JSON-RPC -32700; and
+  // JSON is the only content type, so that text/plain is a 415 rather than a parse error.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: TRANSPORT.max_body_bytes }, (_request, body, done) => done(null, body));
+
+  app.addHook("onRequest", async (request, reply) => {
+    const refused = checkOrigin(options.originPolicy, request.headers.host, request.headers.origin);
+    if (refused) return sendError(reply, 403, transportError(refused));
+    const auth = await authenticate(options.store, request.headers.authorization);
+    if (!auth.ok) return sendError(reply, 401, invalidApiKey(auth.reason), { "www-authenticate": TRANSPORT.auth.www_authenticate });
+    request.caller = auth.caller;
+  });
+
+  app.get(TRANSPORT.endpoint, async (_request, reply) => sendError(reply, 405, transportError("Method not allowed: this server uses no sessions and sends no server-initiated stream; POST JSON-RPC messages."), { allow: "POST" }));
+  app.delete(TRANSPORT.endpoint, async (_request, reply) => sendError(reply, 405, transportError("Method not allowed: this server uses no sessions."), { allow: "POST" }));
+
+  app.post(TRANSPORT.endpoint, async (request: FastifyRequest, reply: FastifyReply) => {
+    if (acceptsNeither(request.headers.accept)) return sendError(reply, 406, transportError("Not Acceptable: accept application/json or text/event-stream."));
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body as string);
+    } catch (error) {
+      return sendError(reply, 400, parseError(`Parse error: ${(error as Error).message}`));
+    }
+    const messages = Array.isArray(body) ? body : [body];
+    const isInitialize = messages.some((m) => (m as { method?: unknown } | null)?.method === "initialize");
+    const header = revisionFromHeader(request.headers["mcp-protocol-version"]);
+    if (!header.ok && !isInitialize) return sendError(reply, 400, transportError(header.message));
+    const revision = header.ok ? header.revision : "2025-03-26";
+    if (Array.isArray(body)) {
+      if (body.length === 0) return sendError(reply, 400, invalidRequest("Invalid Request: an empty batch."));
+      if (!REVISION_FEATURES[revision].batches || isInitialize) return sendError(reply, 400, invalidRequest(`Invalid Request: MCP ${revision} does not allow JSON-RPC batches${isInitialize ? " with initialize" : ""}.`));
+    }
+
+    const controller = new AbortController();
+    // The client went away before its answer was written: stop work that only it was waiting for.
+    reply.raw.on("close", () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+    const caller = request.caller;
+    if (!caller) throw new Error("onRequest hook did not authenticate");
+    const responses: JsonRpcResponse[] = [];
+    for (const message of messages) {
+      const m = classify(message);
+      if (m.kind === "invalid") responses.push(errorResponse(m.id, m.error));
+      else if (m.kind === "request") responses.push(await handleRequest(m.id, m.method, m.params, { caller, revision, signal: controller.signal }, options));
+    }
+    if (responses.length === 0) return reply.code(202).send();
+    const payload = Array.isArray(body) ? responses : responses[0];
+    if (wantsStreamOnly(request.headers.accept)) {
+      reply.code(200).header("content-type", "text/event-stream").header("cache-control", "no-cache");
+      return reply.send(responses.map((r) => `event: message\ndata: ${JSON.stringify(r)}\n\n`).join(""));
+    }
+    return reply.code(200).type("application/json").send(payload);
+  });
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by the /mcp onRequest hook once the API key is known. */
+    caller?: Caller;
+  }
+}

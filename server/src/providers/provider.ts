@@ -1,0 +1,56 @@
+// The port every mail provider (sandbox, Gmail, Outlook, IMAP/SMTP) implements: one method per
+// tool, typed from the generated types. Idempotency, quotas, delivery_status and
+// idempotent_replay belong to the layer above; a provider never talks to limits.
+import type {
+  ExecutionErrorResult,
+  InvalidParamsData,
+  ListInboxArgs,
+  ListInboxErrorCode,
+  ListInboxOutput,
+  ReadEmailArgs,
+  ReadEmailErrorCode,
+  ReadEmailOutput,
+  ReplyToEmailArgs,
+  ReplyToEmailErrorCode,
+  SearchEmailsArgs,
+  SearchEmailsErrorCode,
+  SearchEmailsOutput,
+  SendEmailArgs,
+  SendEmailErrorCode,
+  SendResult,
+} from "@mcpemails/generated";
+
+/** What a provider knows about a message it sent; the layer above adds delivery_status and idempotent_replay. */
+export type SentMessage = Pick<SendResult, "message_id" | "thread_id" | "rfc822_message_id">;
+
+export interface MailProvider {
+  list_inbox(args: ListInboxArgs, signal: AbortSignal): Promise<ListInboxOutput | ExecutionErrorResult<ListInboxErrorCode>>;
+  read_email(args: ReadEmailArgs, signal: AbortSignal): Promise<ReadEmailOutput | ExecutionErrorResult<ReadEmailErrorCode>>;
+  /** Throws ParameterError for a query term or folder the provider cannot honour. */
+  search_emails(args: SearchEmailsArgs, signal: AbortSignal): Promise<SearchEmailsOutput | ExecutionErrorResult<SearchEmailsErrorCode>>;
+  send_email(args: SendEmailArgs, signal: AbortSignal): Promise<SentMessage | ExecutionErrorResult<SendEmailErrorCode>>;
+  reply_to_email(args: ReplyToEmailArgs, signal: AbortSignal): Promise<SentMessage | ExecutionErrorResult<ReplyToEmailErrorCode>>;
+}
+
+/**
+ * A parameter that passed the schema but that this provider cannot honour (a search term outside
+ * the portable subset, a folder name it does not have). Thrown, because the tool methods' return
+ * types hold execution errors only; the MCP layer turns it into -32602 with data
+ * {parameter, rule, message}.
+ */
+export class ParameterError extends Error {
+  override readonly name = "ParameterError";
+
+  constructor(
+    readonly parameter: string,
+    readonly rule: InvalidParamsData["rule"],
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** The -32602 data, as the generated invalidParams takes it. */
+  toData(): InvalidParamsData {
+    return { parameter: this.parameter, rule: this.rule, message: this.message };
+  }
+}

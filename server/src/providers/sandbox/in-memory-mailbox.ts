@@ -1,0 +1,34 @@
+// The three sandbox-message methods of the Store, in memory, for the sandbox's tests (the real
+// adapters have their own contract suite). Messages go through JSON on the way in and out, as they
+// do in a real store, so a test fails if the provider keeps anything a store could not.
+import type { SandboxMessage } from "../../store/store.js";
+import type { SandboxMailbox } from "./sandbox-message.js";
+
+export interface InMemoryMailbox extends SandboxMailbox {
+  /** Every message of every inbox, as stored. */
+  all(): SandboxMessage[];
+  /** How many times putSandboxMessages was called. */
+  writes(): number;
+}
+
+export function createInMemoryMailbox(): InMemoryMailbox {
+  const messages = new Map<string, string>();
+  let writes = 0;
+  const keyOf = (inboxId: string, id: string) => `${inboxId}/${id}`;
+  const read = (json: string) => JSON.parse(json) as SandboxMessage;
+  return {
+    async putSandboxMessages(batch) {
+      writes++;
+      for (const message of batch) messages.set(keyOf(message.inboxId, message.id), JSON.stringify(message));
+    },
+    async listSandboxMessages(inboxId) {
+      return [...messages.values()].map(read).filter((message) => message.inboxId === inboxId);
+    },
+    async getSandboxMessage(inboxId, id) {
+      const json = messages.get(keyOf(inboxId, id));
+      return json === undefined ? undefined : read(json);
+    },
+    all: () => [...messages.values()].map(read),
+    writes: () => writes,
+  };
+}

@@ -1,0 +1,239 @@
+// The sandbox provider: a MailProvider over an inbox whose messages live in the store, with the
+// full semantics of the five tools. Sends never leave the server: they are filed in SENT and
+// delivered to the other sandbox inboxes of the workspace that they are addressed to.
+import { randomUUID } from "node:crypto";
+import {
+  invalidRecipient,
+  messageNotFound,
+  providerError,
+  type Address,
+  type ExecutionErrorResult,
+  type ListInboxOutput,
+  type ReadEmailOutput,
+} from "@mcpemails/generated";
+import { isValidAddrSpec, parseRecipientFields, uniqueAddresses } from "../../mail/addresses.js";
+import { checkAttachmentSize } from "../../mail/attachments.js";
+import { attachmentsFromInput, composeMessage, type ComposeAttachment } from "../../mail/compose.js";
+import { parseMessage } from "../../mail/parse.js";
+import { matchesQuery } from "../../mail/search-query.js";
+import { replyRecipients, replyReferences, replySubject } from "../../mail/threading.js";
+import type { InboxRecord, SandboxMessage } from "../../store/store.js";
+import type { MailProvider, SentMessage } from "../provider.js";
+import { parsePortableQuery, standardFolders } from "../search-params.js";
+import { SANDBOX_DOMAIN, sandboxAddress } from "./address.js";
+import { newestFirst, placeMessage, readSandboxEntry, summarizeSource, toSearchable, toSummary, type SandboxEntry, type SandboxMailbox } from "./sandbox-message.js";
+
+export interface SandboxProviderOptions {
+  inbox: InboxRecord;
+  mailbox: SandboxMailbox;
+  /**
+   * The sandbox inbox of the same workspace with this address, if any: where a send to that
+   * address is delivered. Addresses compare case-insensitively.
+   */
+  deliverTo: (address: string) => Promise<InboxRecord | undefined>;
+  now?: () => Date;
+}
+
+interface Outgoing {
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  replyTo: Address | null;
+  subject: string;
+  text: string;
+  html: string | undefined;
+  attachments: ComposeAttachment[];
+  /** The thread a reply joins; a new message starts its own. */
+  threadId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+}
+
+export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => new Date() }: SandboxProviderOptions): MailProvider {
+  const ownAddress = inbox.addresses[0] ?? sandboxAddress(inbox.id);
+
+  /** Every message of the inbox, or undefined when the store holds one that is not a sandbox message. */
+  async function loadEntries(inboxId: string): Promise<SandboxEntry[] | undefined> {
+    const entries = (await mailbox.listSandboxMessages(inboxId)).map(readSandboxEntry);
+    return entries.every((entry) => entry !== undefined) ? (entries as SandboxEntry[]) : undefined;
+  }
+
+  const corrupted = () => providerError({ detail: `a message of sandbox inbox ${inbox.id} is unreadable in the store.` });
+
+  /** Files the message in SENT and delivers it to every sandbox inbox of the workspace it is addressed to. */
+  async function dispatch(outgoing: Outgoing, signal: AbortSignal): Promise<SentMessage> {
+    const sentAt = now();
+    const id = randomUUID();
+    const threadId = outgoing.threadId ?? id;
+    const composed = await composeMessage({
+      from: { name: null, address: ownAddress },
+      to: outgoing.to,
+      cc: outgoing.cc,
+      bcc: outgoing.bcc,
+      replyTo: outgoing.replyTo,
+      subject: outgoing.subject,
+      text: outgoing.text,
+      html: outgoing.html,
+      attachments: outgoing.attachments,
+      messageId: `<${randomUUID()}@${SANDBOX_DOMAIN}>`,
+      date: sentAt,
+      inReplyTo: outgoing.inReplyTo,
+      references: outgoing.references,
+    });
+    // Parsed once for the sender's copy and once for all delivered copies (the same source without Bcc).
+    const delivered = await summarizeSource(composed.raw, sentAt);
+    const sent = composed.rawWithBcc === composed.raw ? delivered : await summarizeSource(composed.rawWithBcc, sentAt);
+    const sentCopy = placeMessage(sent, { inboxId: inbox.id, id, folder: "SENT", unread: false, threadId });
+    const deliveries: SandboxMessage[] = [];
+    for (const recipient of await recipientInboxes([...outgoing.to, ...outgoing.cc, ...outgoing.bcc])) {
+      const deliveredId = randomUUID();
+      // A message to oneself joins its own thread; elsewhere a reply joins the thread of the message it answers, if the recipient has it.
+      const recipientThread = recipient.id === inbox.id ? threadId : ((await threadOf(recipient.id, [outgoing.inReplyTo, ...outgoing.references.toReversed()])) ?? deliveredId);
+      deliveries.push(placeMessage(delivered, { inboxId: recipient.id, id: deliveredId, folder: "INBOX", unread: true, threadId: recipientThread }));
+    }
+    signal.throwIfAborted();
+    await mailbox.putSandboxMessages([sentCopy, ...deliveries]);
+    return { message_id: id, thread_id: threadId, rfc822_message_id: composed.messageId };
+  }
+
+  /** The sandbox inboxes of this workspace among the addresses, each once. */
+  async function recipientInboxes(addresses: readonly Address[]): Promise<InboxRecord[]> {
+    const found = new Map<string, InboxRecord>();
+    for (const address of uniqueAddresses(addresses)) {
+      const recipient = await deliverTo(address.address);
+      // Checked here as well: a lookup that went wrong must never deliver into another workspace.
+      if (recipient && recipient.kind === "sandbox" && recipient.workspaceId === inbox.workspaceId) found.set(recipient.id, recipient);
+    }
+    return [...found.values()];
+  }
+
+  /** The thread of the latest of these Message-IDs that the inbox holds, if any. */
+  async function threadOf(inboxId: string, messageIds: readonly (string | null)[]): Promise<string | undefined> {
+    const entries = (await loadEntries(inboxId)) ?? [];
+    for (const messageId of messageIds) {
+      const match = entries.find((entry) => messageId !== null && entry.data.rfc822_message_id === messageId);
+      if (match) return match.data.thread_id;
+    }
+    return undefined;
+  }
+
+  function page(entries: readonly SandboxEntry[], args: { offset: number; limit: number }): ListInboxOutput {
+    const sorted = entries.toSorted(newestFirst);
+    const end = args.offset + args.limit;
+    return {
+      messages: sorted.slice(args.offset, end).map(toSummary),
+      offset: args.offset,
+      limit: args.limit,
+      next_offset: end < sorted.length ? end : null,
+      total: sorted.length,
+      total_is_estimate: false,
+    };
+  }
+
+  return {
+    async list_inbox(args) {
+      const entries = await loadEntries(inbox.id);
+      if (entries === undefined) return corrupted();
+      return page(
+        entries.filter(({ message }) => message.folder === args.folder && (!args.unread_only || message.unread)),
+        args,
+      );
+    },
+
+    async read_email(args, signal) {
+      const stored = await mailbox.getSandboxMessage(inbox.id, args.message_id);
+      if (stored === undefined) return messageNotFound({ message_id: args.message_id, inbox_id: inbox.id });
+      const entry = readSandboxEntry(stored);
+      if (entry === undefined) return corrupted();
+      const parsed = await parseMessage(entry.data.raw, { includeHtml: args.include_html, includeAttachments: args.include_attachments });
+      // Only an explicit mark_as_read changes anything; the result shows the state after the call.
+      if (args.mark_as_read && stored.unread) {
+        signal.throwIfAborted();
+        await mailbox.putSandboxMessages([{ ...stored, unread: false }]);
+      }
+      const output: ReadEmailOutput = {
+        ...toSummary(entry),
+        unread: stored.unread && !args.mark_as_read,
+        reply_to: parsed.reply_to,
+        bcc: parsed.bcc,
+        in_reply_to: parsed.in_reply_to,
+        references: parsed.references,
+        body_text: parsed.body_text,
+        body_truncated: parsed.body_truncated,
+        ...(args.include_html ? { body_html: parsed.body_html ?? null, body_html_truncated: parsed.body_html_truncated ?? false } : {}),
+        attachments: parsed.attachments,
+      };
+      return output;
+    },
+
+    async search_emails(args) {
+      // A sandbox inbox has no provider dialect to pass a native query to, so "native" reads the
+      // same portable subset (and refuses the same terms); the result says which syntax was asked.
+      const query = parsePortableQuery(args.query);
+      const folders: readonly string[] = standardFolders(args.include_folders);
+      const entries = await loadEntries(inbox.id);
+      if (entries === undefined) return corrupted();
+      const matching = entries.filter((entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchable(entry)));
+      return { ...page(matching, args), result_ceiling: null, syntax: args.syntax };
+    },
+
+    async send_email(args, signal) {
+      const recipients = parseRecipientFields({ to: args.to, cc: args.cc, bcc: args.bcc, reply_to: args.reply_to });
+      if (!recipients.ok) return invalidRecipient({ parameter: recipients.invalid.parameter, address: recipients.invalid.address });
+      const tooLarge = checkAttachmentSize(args.attachments);
+      if (tooLarge) return tooLarge;
+      return dispatch(
+        {
+          ...recipients.recipients,
+          subject: args.subject,
+          text: args.body,
+          html: args.html_body,
+          attachments: attachmentsFromInput(args.attachments),
+          threadId: null,
+          inReplyTo: null,
+          references: [],
+        },
+        signal,
+      );
+    },
+
+    async reply_to_email(args, signal) {
+      const stored = await mailbox.getSandboxMessage(inbox.id, args.message_id);
+      if (stored === undefined) return messageNotFound({ message_id: args.message_id, inbox_id: inbox.id });
+      const entry = readSandboxEntry(stored);
+      if (entry === undefined) return corrupted();
+      const original = await parseMessage(entry.data.raw, { includeHtml: false, includeAttachments: false });
+      const recipients = replyRecipients({ from: original.from, replyTo: original.reply_to, to: original.to, cc: original.cc }, inbox.addresses, args.reply_all);
+      const unusable = replyAddressProblem(recipients.to, [...recipients.to, ...recipients.cc], original.from);
+      if (unusable) return unusable;
+      const tooLarge = checkAttachmentSize(args.attachments);
+      if (tooLarge) return tooLarge;
+      return dispatch(
+        {
+          ...recipients,
+          bcc: [],
+          replyTo: null,
+          subject: replySubject(original.subject),
+          text: args.body,
+          html: args.html_body,
+          attachments: attachmentsFromInput(args.attachments),
+          threadId: entry.data.thread_id,
+          inReplyTo: original.rfc822_message_id,
+          references: replyReferences({ references: original.references, messageId: original.rfc822_message_id }),
+        },
+        signal,
+      );
+    },
+  };
+}
+
+/**
+ * A reply's recipients come from the original message, not from the arguments, so a bad one is
+ * reported against message_id: no recipient at all (no From, no Reply-To), or an address that
+ * is not one (which a real provider would refuse too).
+ */
+function replyAddressProblem(to: readonly Address[], all: readonly Address[], from: Address | null): ExecutionErrorResult<"invalid_recipient"> | undefined {
+  if (to.length === 0) return invalidRecipient({ parameter: "message_id", address: from?.address ?? "" });
+  const bad = all.find((entry) => !isValidAddrSpec(entry.address));
+  return bad === undefined ? undefined : invalidRecipient({ parameter: "message_id", address: bad.address });
+}

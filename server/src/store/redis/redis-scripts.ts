@@ -1,0 +1,140 @@
+// The Lua scripts behind every Redis operation that reads before it writes. A script runs atomically
+// on the node that owns its keys, and every script's keys share one hash tag (see redis-keys.ts), so
+// each runs whole on one node in Redis Cluster too. ioredis sends them by EVALSHA and falls back to
+// EVAL once per node when a node does not have a script yet.
+//
+// Times are computed by the caller and passed as decimal strings: Lua numbers are doubles that Redis
+// prints with 14 significant digits, so a script only compares them and never writes one it computed,
+// except retryAfterMs, which it returns as an integer reply.
+import type { RedisClient } from "./redis-connection.js";
+
+const CREATE_HASH_IF_ABSENT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+const REVOKE_API_KEY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSETNX', KEYS[1], 'revokedAt', ARGV[1])
+return 1
+`;
+
+// KEYS: the inbox, its sandbox messages. Returns the workspace id of the removed inbox, or nil.
+const REMOVE_INBOX = `
+local workspaceId = redis.call('HGET', KEYS[1], 'workspaceId')
+if not workspaceId then return nil end
+redis.call('DEL', KEYS[1], KEYS[2])
+return workspaceId
+`;
+
+// KEYS: the rate log (a sorted set of hits, score = time in ms).
+// ARGV: prune-up-to-ms, now-ms, member, log-ttl-ms, then per window: start-ms (exclusive), length-ms, limit.
+// Returns {1} when allowed (and recorded), or {0, window index from 1, retryAfterMs}.
+const HIT_RATE_WINDOWS = `
+local log = KEYS[1]
+local now = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', log, '-inf', ARGV[1])
+local refusedWindow, longestWait = 0, -1
+for i = 5, #ARGV, 3 do
+  local windowStart, windowMs, limit = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  local count = redis.call('ZCOUNT', log, '(' .. windowStart, '+inf')
+  if count >= limit then
+    -- the (count-limit+1)-th oldest hit of the window is the last that must leave it
+    local lastToLeave = redis.call('ZRANGEBYSCORE', log, '(' .. windowStart, '+inf', 'WITHSCORES', 'LIMIT', count - limit, 1)
+    local wait = tonumber(lastToLeave[2]) + windowMs - now
+    if wait > longestWait then refusedWindow, longestWait = (i - 2) / 3, wait end
+  end
+end
+if refusedWindow > 0 then return {0, refusedWindow, longestWait} end
+redis.call('ZADD', log, ARGV[2], ARGV[3])
+redis.call('PEXPIRE', log, ARGV[4])
+return {1}
+`;
+
+// KEYS: the counter. ARGV: limit, expires-at-ms. Returns {1 when allowed else 0, units used}.
+const CONSUME_QUOTA = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used >= tonumber(ARGV[1]) then return {0, used} end
+used = redis.call('INCR', KEYS[1])
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+return {1, used}
+`;
+
+const RELEASE_QUOTA = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+return 1
+`;
+
+// KEYS: the record. ARGV: fingerprint, now-ms, expires-at-ms, ttl-ms, stale-after-ms.
+// Expiry is judged on the caller's clock (expiresAt); the key's own TTL only collects garbage.
+// Returns {state} or {'completed', result JSON}.
+const BEGIN_IDEMPOTENT = `
+local fingerprint, now = ARGV[1], tonumber(ARGV[2])
+local record = redis.call('HMGET', KEYS[1], 'fingerprint', 'state', 'startedAt', 'expiresAt', 'result')
+if not record[1] or tonumber(record[4]) <= now then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'fingerprint', fingerprint, 'state', 'started', 'startedAt', ARGV[2], 'expiresAt', ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return {'started'}
+end
+if record[1] ~= fingerprint then return {'mismatch'} end
+if record[2] == 'completed' then return {'completed', record[5]} end
+if record[2] == 'unknown' then return {'unknown'} end
+if now - tonumber(record[3]) > tonumber(ARGV[5]) then
+  redis.call('HSET', KEYS[1], 'state', 'unknown')
+  return {'unknown'}
+end
+return {'in_progress'}
+`;
+
+const COMPLETE_IDEMPOTENT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'completed', 'result', ARGV[1])
+return 1
+`;
+
+const ABANDON_IDEMPOTENT = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state and state ~= 'completed' then redis.call('DEL', KEYS[1]) end
+return 1
+`;
+
+type Script = (keys: readonly string[], args: readonly string[]) => Promise<unknown>;
+
+export interface RedisScripts {
+  createHashIfAbsent: Script;
+  revokeApiKey: Script;
+  removeInbox: Script;
+  hitRateWindows: Script;
+  consumeQuota: Script;
+  releaseQuota: Script;
+  beginIdempotent: Script;
+  completeIdempotent: Script;
+  abandonIdempotent: Script;
+}
+
+export function defineScripts(client: RedisClient): RedisScripts {
+  return {
+    createHashIfAbsent: defineScript(client, "mcpeCreateHashIfAbsent", 1, CREATE_HASH_IF_ABSENT),
+    revokeApiKey: defineScript(client, "mcpeRevokeApiKey", 1, REVOKE_API_KEY),
+    removeInbox: defineScript(client, "mcpeRemoveInbox", 2, REMOVE_INBOX),
+    hitRateWindows: defineScript(client, "mcpeHitRateWindows", 1, HIT_RATE_WINDOWS),
+    consumeQuota: defineScript(client, "mcpeConsumeQuota", 1, CONSUME_QUOTA),
+    releaseQuota: defineScript(client, "mcpeReleaseQuota", 1, RELEASE_QUOTA),
+    beginIdempotent: defineScript(client, "mcpeBeginIdempotent", 1, BEGIN_IDEMPOTENT),
+    completeIdempotent: defineScript(client, "mcpeCompleteIdempotent", 1, COMPLETE_IDEMPOTENT),
+    abandonIdempotent: defineScript(client, "mcpeAbandonIdempotent", 1, ABANDON_IDEMPOTENT),
+  };
+}
+
+function defineScript(client: RedisClient, name: string, numberOfKeys: number, lua: string): Script {
+  client.defineCommand(name, { numberOfKeys, lua });
+  // defineCommand adds a method that ioredis's types cannot know about.
+  const command = (client as unknown as Record<string, ((...args: string[]) => Promise<unknown>) | undefined>)[name];
+  if (command === undefined) throw new Error(`ioredis did not define the script command ${name}`);
+  return (keys, args) => {
+    if (keys.length !== numberOfKeys) throw new Error(`script ${name} takes ${numberOfKeys} keys, got ${keys.length}`);
+    return command.call(client, ...keys, ...args);
+  };
+}

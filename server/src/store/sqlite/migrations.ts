@@ -1,0 +1,103 @@
+// The SQLite schema, as numbered steps. Applied steps are listed in schema_migrations; a step is never
+// edited once released, a change is a new step. Opening a store applies what is missing, in one
+// IMMEDIATE transaction, so a server and a CLI opening the same file at once apply each step once.
+import type { Database } from "better-sqlite3";
+
+interface Migration {
+  version: number;
+  sql: string;
+}
+
+// No foreign keys: the Redis adapter cannot enforce them, and both adapters must behave alike.
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE workspaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        sends_per_day_override INTEGER,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        hint TEXT NOT NULL,
+        name TEXT,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      CREATE INDEX api_keys_by_workspace ON api_keys (workspace_id);
+      CREATE TABLE inboxes (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        addresses TEXT NOT NULL,
+        sealed_secret TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX inboxes_by_workspace ON inboxes (workspace_id);
+      CREATE TABLE rate_hits (
+        key_id TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX rate_hits_by_key_and_time ON rate_hits (key_id, at_ms);
+      CREATE TABLE rate_log_sizes (
+        key_id TEXT PRIMARY KEY,
+        size INTEGER NOT NULL
+      );
+      CREATE TABLE quota_counters (
+        counter TEXT PRIMARY KEY,
+        used INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX quota_counters_by_expiry ON quota_counters (expires_at_ms);
+      CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('started', 'completed', 'unknown')),
+        started_at_ms INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL,
+        result TEXT
+      );
+      CREATE INDEX idempotency_by_expiry ON idempotency (expires_at_ms);
+      CREATE TABLE sandbox_messages (
+        inbox_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        date TEXT NOT NULL,
+        unread INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (inbox_id, id)
+      );
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
+
+/** Applies the missing steps; returns the versions it applied (none when the file is up to date). */
+export function migrate(db: Database): number[] {
+  const apply = db.transaction(() => {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    const current = db.prepare<[], { version: number | null }>("SELECT MAX(version) AS version FROM schema_migrations").get()?.version ?? 0;
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new Error(`the database is at schema version ${current}, newer than this program knows (${LATEST_SCHEMA_VERSION}); upgrade the program`);
+    }
+    const record = db.prepare<[number, string]>("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, new Date().toISOString());
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+  return apply.immediate();
+}

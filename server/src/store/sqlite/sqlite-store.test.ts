@@ -1,0 +1,162 @@
+import { fork } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { SECRET_KEY_ENV, SECRET_KEY_FILE } from "../secrets.js";
+import { describeStoreContract } from "../store-contract.js";
+import type { Store } from "../store.js";
+import { LATEST_SCHEMA_VERSION } from "./migrations.js";
+import { SQLITE_FILE_NAME } from "./open-database.js";
+import { openSqliteStore } from "./sqlite-store.js";
+
+const temporaryDirs: string[] = [];
+const openStores: Store[] = [];
+
+function temporaryDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "mcpemails-sqlite-"));
+  temporaryDirs.push(dir);
+  return dir;
+}
+
+async function open(dataDir: string, secretKey?: Buffer): Promise<Store> {
+  const store = await openSqliteStore(secretKey === undefined ? { dataDir } : { dataDir, secretKey });
+  openStores.push(store);
+  return store;
+}
+
+afterEach(async () => {
+  await Promise.all(openStores.splice(0).map((store) => store.close()));
+  for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  vi.unstubAllEnvs();
+});
+
+describeStoreContract("SQLite", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "mcpemails-sqlite-contract-"));
+  const store = await openSqliteStore({ dataDir, secretKey: randomBytes(32) });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe("SQLite store: the file in the data directory", () => {
+  it(`creates <dataDir>/${SQLITE_FILE_NAME} in WAL mode`, async () => {
+    const dataDir = temporaryDataDir();
+    await open(dataDir, randomBytes(32));
+    const raw = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+    raw.close();
+  });
+
+  it("applies each schema migration once: reopening the file applies nothing again", async () => {
+    const dataDir = temporaryDataDir();
+    const first = await open(dataDir, randomBytes(32));
+    const workspace = await first.createWorkspace({ name: "Kept", plan: "free" });
+    await first.close();
+    const again = await open(dataDir, randomBytes(32));
+    expect(await again.getWorkspace(workspace.id)).toEqual(workspace);
+    const raw = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    expect(raw.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual(
+      Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
+    );
+    raw.close();
+  });
+
+  it("keeps inbox secrets encrypted: neither the row nor the database files hold the plaintext", async () => {
+    const dataDir = temporaryDataDir();
+    const store = await open(dataDir, randomBytes(32));
+    const password = "correct horse battery staple";
+    const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "imap", addresses: ["me@example.test"], secret: JSON.stringify({ password }) });
+
+    const raw = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    const row = raw.prepare("SELECT * FROM inboxes WHERE id = ?").get(inbox.id) as Record<string, unknown>;
+    raw.close();
+    expect(row.sealed_secret).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+    expect(JSON.stringify(row)).not.toContain(password);
+    for (const file of [SQLITE_FILE_NAME, `${SQLITE_FILE_NAME}-wal`]) {
+      expect(readFileSync(join(dataDir, file)).includes(password)).toBe(false);
+    }
+    expect((await store.getInbox(inbox.id))?.secret).toBe(JSON.stringify({ password }));
+  });
+
+  it("without a key from the caller or the environment, generates <dataDir>/secret.key (mode 0600) and reuses it", async () => {
+    vi.stubEnv(SECRET_KEY_ENV, "");
+    const dataDir = temporaryDataDir();
+    const first = await open(dataDir);
+    const inbox = await first.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "gmail", addresses: [], secret: "refresh-token" });
+    await first.close();
+    expect(statSync(join(dataDir, SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);
+
+    const reopened = await open(dataDir);
+    expect((await reopened.getInbox(inbox.id))?.secret).toBe("refresh-token");
+  });
+
+  it("a store opened with another secret key refuses to read the secrets rather than return garbage", async () => {
+    const dataDir = temporaryDataDir();
+    const writer = await open(dataDir, randomBytes(32));
+    const inbox = await writer.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "outlook", addresses: [], secret: "token cache" });
+    const reader = await open(dataDir, randomBytes(32));
+    await expect(reader.getInbox(inbox.id)).rejects.toThrow(/failed authentication/);
+  });
+});
+
+describe("SQLite store: two programs on one file (the server and the CLI)", () => {
+  it("each sees the other's writes at once: a key created by one, revoked by the other", async () => {
+    const dataDir = temporaryDataDir();
+    const secretKey = randomBytes(32);
+    const [server, cli] = [await open(dataDir, secretKey), await open(dataDir, secretKey)];
+
+    const workspace = await cli.createWorkspace({ name: "Shared", plan: "pro" });
+    const key = await cli.createApiKey({ id: randomUUID(), workspaceId: workspace.id, mode: "test", scopes: ["read:email"], hash: "a".repeat(64), hint: "mcpe_test_…aaaa", name: null });
+    expect(await server.findApiKeyByHash(key.hash)).toEqual(key);
+
+    expect(await cli.revokeApiKey(key.id)).toBe(true);
+    expect((await server.findApiKeyByHash(key.hash))?.revokedAt).toEqual(expect.any(String));
+
+    const inbox = await server.createInbox({ workspaceId: workspace.id, mode: "live", kind: "imap", addresses: [], secret: "s3cret" });
+    expect((await cli.getInbox(inbox.id))?.secret).toBe("s3cret");
+  });
+
+  it("processes hitting the same keys at the same moment together get exactly each key's limit", async () => {
+    const dataDir = temporaryDataDir();
+    const secretKey = randomBytes(32);
+    await (await open(dataDir, secretKey)).close(); // the file and its schema exist before the race
+    // Many keys with a small limit: every key reaching its limit is one more moment where a
+    // non-atomic check-then-record would let two processes both take the last place.
+    const keyIds = Array.from({ length: 200 }, () => randomUUID());
+    const [processes, rounds, limit] = [3, 3, 2];
+    const nowMs = Date.now();
+
+    const fixture = fileURLToPath(new URL("./rate-hits-process.ts", import.meta.url));
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    const children = Array.from({ length: processes }, () =>
+      fork(fixture, [dataDir, secretKey.toString("hex"), keyIds.join(","), String(rounds), String(limit), String(nowMs)], {
+        execArgv: ["--import", tsx],
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      }),
+    );
+    const nextMessage = (child: (typeof children)[number]) =>
+      new Promise<unknown>((resolve, reject) => {
+        child.once("message", resolve);
+        child.once("exit", (code) => reject(new Error(`a rate-hits process exited with ${code} before answering`)));
+      });
+
+    await Promise.all(children.map(nextMessage)); // every process has opened the store
+    const reports = Promise.all(children.map(nextMessage));
+    const startAtMs = Date.now() + 100;
+    for (const child of children) child.send({ startAtMs });
+    const results = (await reports) as { allowed: number; firstHitAtMs: number; lastHitAtMs: number }[];
+
+    expect(results.reduce((sum, result) => sum + result.allowed, 0)).toBe(keyIds.length * limit);
+    // The processes did hit the file side by side: every one started before any one finished.
+    expect(Math.max(...results.map((result) => result.firstHitAtMs))).toBeLessThan(Math.min(...results.map((result) => result.lastHitAtMs)));
+  });
+});

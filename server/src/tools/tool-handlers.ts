@@ -1,0 +1,53 @@
+// The server's implementation of the generated ToolHandlers: the monthly call quota, then the
+// inbox's provider; sends go through sendOnce (idempotency and the daily send quota).
+import type { Caller, InboxRef, ToolHandlers } from "@mcpemails/generated";
+import { callsPerMonth, consume, monthPeriod } from "../limits/quotas.js";
+import { sendOnce } from "../limits/send-once.js";
+import type { MailProvider } from "../providers/provider.js";
+import type { InboxRecord, Store, Workspace } from "../store/store.js";
+
+export interface ServerInbox extends InboxRef {
+  record: InboxRecord;
+  workspace: Workspace;
+}
+
+export interface ToolHandlerDeps {
+  store: Store;
+  providerFor: (inbox: InboxRecord) => MailProvider;
+  now: () => Date;
+}
+
+/** The inbox with this id when it belongs to the caller's workspace and mode; otherwise undefined, never a hint. */
+export async function resolveInbox(store: Store, inboxId: string, caller: Caller): Promise<ServerInbox | undefined> {
+  const record = await store.getInbox(inboxId);
+  if (!record || record.workspaceId !== caller.workspaceId || record.mode !== caller.mode) return undefined;
+  const workspace = await store.getWorkspace(record.workspaceId);
+  return workspace ? { id: record.id, mode: record.mode, record, workspace } : undefined;
+}
+
+export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps): ToolHandlers<ServerInbox> {
+  const chargeCall = (inbox: ServerInbox, at: Date) => consume(store, inbox.workspace, "calls_per_month", callsPerMonth(inbox.workspace), monthPeriod(at), at);
+  return {
+    async list_inbox(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).list_inbox(args, signal);
+    },
+    async read_email(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).read_email(args, signal);
+    },
+    async search_emails(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).search_emails(args, signal);
+    },
+    async send_email(args, { inbox, signal }) {
+      const at = now();
+      const refused = await chargeCall(inbox, at);
+      if (refused) return refused;
+      return sendOnce({ store, workspace: inbox.workspace, inboxId: inbox.id, tool: "send_email", args, now: at, send: () => providerFor(inbox.record).send_email(args, signal) });
+    },
+    async reply_to_email(args, { inbox, signal }) {
+      const at = now();
+      const refused = await chargeCall(inbox, at);
+      if (refused) return refused;
+      return sendOnce({ store, workspace: inbox.workspace, inboxId: inbox.id, tool: "reply_to_email", args, now: at, send: () => providerFor(inbox.record).reply_to_email(args, signal) });
+    },
+  };
+}
