@@ -76,7 +76,7 @@ export function createToolDispatcher<Inbox extends InboxRef>(options: ToolDispat
     if (inbox === undefined) return { result: inboxNotFound({ inbox_id: inboxId }) };
     const output = await (callHandler[name] as (h: ToolHandlers<Inbox>, a: unknown, c: ToolContext<Inbox>) => Promise<ToolOutputs[ToolName] | ExecutionErrorResult>)(options.handlers, checked.value, { caller, inbox, revision, signal });
     if ("isError" in output && output.isError === true) return { result: output };
-    const text = JSON.stringify(output, null, 2);
+    const text = JSON.stringify(output);
     return { result: REVISION_FEATURES[revision].structuredOutput ? { content: [{ type: "text", text }], structuredContent: output as ToolOutputs[ToolName] } : { content: [{ type: "text", text }] } };
   };
 }

@@ -137,6 +137,12 @@ describe("JSON-RPC framing", () => {
     }
   });
 
+  it("refuses an Accept header that takes neither JSON nor SSE with 406", async () => {
+    const response = await post(server, { jsonrpc: "2.0", id: 1, method: "ping" }, { headers: { accept: "text/html" } });
+    expect(response.status).toBe(406);
+    expect(errorOf(response).code).toBe(-32000);
+  });
+
   it("refuses a content type that is not JSON with 415", async () => {
     const response = await post(server, "ping", { headers: { "content-type": "text/plain" } });
     expect(response.status).toBe(415);

@@ -1,5 +1,6 @@
 // A real server on a loopback port over a real SQLite store in a temporary folder, with the keys
 // and inboxes the endpoint tests need.
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { defaultOriginPolicy } from "../mcp/origin-guard.js";
 import type { MailProvider } from "../providers/provider.js";
 import { createProviderRegistry } from "../providers/registry.js";
 import type { InboxRecord, Store } from "../store/store.js";
+import { openRedisStore } from "../store/redis/redis-store.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 
 export interface TestServer {
@@ -26,7 +28,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export type StoreKind = "sqlite" | "redis";
+
+/** The store adapters the endpoint tests run on: Redis too wherever scripts/test.sh started it (always in CI). */
+export function availableStores(): StoreKind[] {
+  if (process.env.REDIS_URL) return ["sqlite", "redis"];
+  if (process.env.CI) throw new Error("CI is set but REDIS_URL is not: run the tests through scripts/test.sh, which starts Redis.");
+  return ["sqlite"];
+}
+
 export interface TestServerOptions {
+  store?: StoreKind;
   plan?: PlanId;
   sendsPerDay?: number;
   rateWindows?: RateWindows;
@@ -36,7 +48,10 @@ export interface TestServerOptions {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "mcpemails-server-"));
-  const store = await openSqliteStore({ dataDir });
+  const store =
+    options.store === "redis"
+      ? await openRedisStore({ url: process.env.REDIS_URL ?? "", dataDir, keyPrefix: `mcpe-test-${randomUUID()}:` })
+      : await openSqliteStore({ dataDir });
   const plan = options.plan ?? "pro";
   const workspace = await createWorkspace(store, { name: "Test", plan, sendsPerDay: options.sendsPerDay ?? (plan === "enterprise" ? 1000 : null) });
   const inbox = await addSandboxInbox(store, { workspaceId: workspace.id });

@@ -1,6 +1,6 @@
 import { authFailed, providerError, searchTimeout } from "@mcpemails/generated";
 import { afterEach, describe, expect, it } from "vitest";
-import { post, startTestServer, toolCall, type TestServer } from "../test-support/test-server.js";
+import { availableStores, post, startTestServer, toolCall, type TestServer } from "../test-support/test-server.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -16,9 +16,9 @@ async function callTool(s: TestServer, name: string, args: unknown, key?: string
   return result.isError === true ? result : (result.structuredContent as Record<string, unknown>);
 }
 
-describe("rate limits per key", () => {
+describe.each(availableStores())("rate limits per key, on the %s store", (store) => {
   it("lets exactly 100 of 150 parallel calls on a fresh key through, and tells the others how long to wait", async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store });
     const s = server;
     const responses = await Promise.all(Array.from({ length: 150 }, (_, i) => post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 }, i))));
     const results = responses.map(resultOf);
@@ -34,7 +34,7 @@ describe("rate limits per key", () => {
   });
 
   it("counts per key: another key of the same workspace still passes", async () => {
-    server = await startTestServer({ rateWindows: [{ name: "minute", seconds: 60, limit: 2 }] });
+    server = await startTestServer({ store, rateWindows: [{ name: "minute", seconds: 60, limit: 2 }] });
     const s = server;
     for (let i = 0; i < 2; i++) expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).not.toHaveProperty("isError");
     expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).toMatchObject({ errorCode: "rate_limit_exceeded" });
@@ -42,9 +42,9 @@ describe("rate limits per key", () => {
   });
 });
 
-describe("quotas", () => {
+describe.each(availableStores())("quotas, on the %s store", (store) => {
   it("refuses the send past the daily quota with quota_exceeded, which quota, and when it resets", async () => {
-    server = await startTestServer({ plan: "enterprise", sendsPerDay: 1 });
+    server = await startTestServer({ store, plan: "enterprise", sendsPerDay: 1 });
     const s = server;
     const send = () => callTool(s, "send_email", { inbox_id: s.inbox.id, to: ["someone@example.com"], subject: "hi", body: "hello" });
     expect(await send()).toMatchObject({ delivery_status: "accepted" });
@@ -56,16 +56,16 @@ describe("quotas", () => {
   });
 
   it("refuses the 101st call of the month on the Free plan", async () => {
-    server = await startTestServer({ plan: "free", rateWindows: [{ name: "minute", seconds: 60, limit: 1000 }] });
+    server = await startTestServer({ store, plan: "free", rateWindows: [{ name: "minute", seconds: 60, limit: 1000 }] });
     const s = server;
     for (let i = 0; i < 100; i++) expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 })))).not.toHaveProperty("isError");
     expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 })))).toMatchObject({ errorCode: "quota_exceeded", quota: "calls_per_month", limit: 100 });
   });
 });
 
-describe("idempotent sends", () => {
+describe.each(availableStores())("idempotent sends, on the %s store", (store) => {
   it("returns the first result for a repeated idempotency_key and sends nothing more", async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store });
     const s = server;
     const args = { inbox_id: s.inbox.id, to: ["someone@example.com"], subject: "once", body: "only once", idempotency_key: "k-1" };
     const first = await callTool(s, "send_email", args);
@@ -77,7 +77,7 @@ describe("idempotent sends", () => {
   });
 
   it("refuses the same key with other arguments (idempotency_key_reused)", async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store });
     const s = server;
     await post(s, toolCall("send_email", { inbox_id: s.inbox.id, to: ["a@example.com"], subject: "a", body: "a", idempotency_key: "k-2" }));
     expect(resultOf(await post(s, toolCall("send_email", { inbox_id: s.inbox.id, to: ["a@example.com"], subject: "b", body: "b", idempotency_key: "k-2" })))).toMatchObject({ errorCode: "idempotency_key_reused" });
@@ -88,6 +88,7 @@ describe("idempotent sends", () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let sends = 0;
     server = await startTestServer({
+      store,
       provider: (_inbox, real) => ({
         ...real,
         async send_email(args, signal) {
@@ -122,5 +123,20 @@ describe("provider failures reach the agent as the spec's codes", () => {
     expect(resultOf(await post(s, toolCall("search_emails", { inbox_id: s.inbox.id, query: "x" })))).toMatchObject({ errorCode: "search_timeout", timeoutSeconds: 30 });
     expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).toMatchObject({ errorCode: "auth_failed" });
     expect(resultOf(await post(s, toolCall("send_email", { inbox_id: s.inbox.id, to: ["a@example.com"], subject: "x", body: "y" })))).toMatchObject({ errorCode: "provider_error", deliveryStatus: "unknown" });
+  });
+
+  it("-32603 for a fault in the server itself, without its details", async () => {
+    server = await startTestServer({
+      provider: (_inbox, real) => ({
+        ...real,
+        read_email: async () => {
+          throw new Error("secret internal detail");
+        },
+      }),
+    });
+    const response = await post(server, toolCall("read_email", { inbox_id: server.inbox.id, message_id: "x" }));
+    const error = (response.json as { error: { code: number; message: string } }).error;
+    expect(error.code).toBe(-32603);
+    expect(error.message).not.toContain("secret internal detail");
   });
 });
