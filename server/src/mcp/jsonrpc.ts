@@ -37,5 +37,6 @@ export function resultResponse(id: RequestId, result: object): JsonRpcResponse {
 export function errorResponse(id: RequestId | null, error: JsonRpcError): JsonRpcResponse {
   const body: JSONRPCErrorResponse["error"] = { code: error.code, message: error.message };
   if (error.data !== undefined) body.data = error.data;
-  return { jsonrpc: "2.0", id: id ?? undefined, error: body } as JSONRPCErrorResponse;
+  // JSON-RPC 2.0: the id is null when the request's id could not be read.
+  return { jsonrpc: "2.0", id, error: body } as JSONRPCErrorResponse;
 }

@@ -103,7 +103,7 @@ describe("JSON-RPC framing", () => {
   it("gives -32700 for a body that is not JSON", async () => {
     const response = await post(server, "{not json");
     expect(response.status).toBe(400);
-    expect(errorOf(response).code).toBe(-32700);
+    expect(response.json).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32700 } });
   });
 
   it("gives -32600 for JSON that is not a JSON-RPC request", async () => {
