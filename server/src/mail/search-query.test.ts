@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SEARCH } from "@mcpemails/generated";
-import { matchesQuery, parseSearchQuery, type QueryNode, type SearchableMessage } from "./search-query.js";
+import { matchesQuery, parseSearchQuery, queryReadsBody, type QueryNode, type SearchableMessage } from "./search-query.js";
 
 function parsed(query: string): QueryNode {
   const result = parseSearchQuery(query);
@@ -180,5 +180,25 @@ describe("matchesQuery: the meanings of search.portable_terms", () => {
     expect(matches("-from:alice")).toBe(false);
     expect(matches("-from:bob has:attachment")).toBe(true);
     expect(matches("-unicorn OR -totals")).toBe(true);
+  });
+});
+
+describe("queryReadsBody: only word and phrase terms, wherever they are nested, look at the body", () => {
+  const reads = (query: string) => {
+    const parsed = parseSearchQuery(query);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    return queryReadsBody(parsed.query);
+  };
+
+  it("is false for operators alone", () => {
+    for (const query of ["from:alice", "to:bob subject:report", "after:2025-01-01 before:2025-02-01", "is:unread OR has:attachment", "-from:alice", 'subject:"quarterly report"']) {
+      expect(reads(query), query).toBe(false);
+    }
+  });
+
+  it("is true as soon as a word or a phrase appears, also negated or in an OR", () => {
+    for (const query of ["invoice", '"quarterly report"', "from:alice invoice", "is:unread OR invoice", "-invoice", 'from:alice -"draft copy"']) {
+      expect(reads(query), query).toBe(true);
+    }
   });
 });

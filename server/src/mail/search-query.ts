@@ -204,6 +204,22 @@ export function matchesQuery(query: QueryNode, message: SearchableMessage): bool
   return evaluate(query, new FoldedMessage(message));
 }
 
+/** Whether evaluating the query may look at a message's body (only word and phrase terms do). */
+export function queryReadsBody(node: QueryNode): boolean {
+  switch (node.type) {
+    case "and":
+    case "or":
+      return node.terms.some(queryReadsBody);
+    case "not":
+      return queryReadsBody(node.operand);
+    case "word":
+    case "phrase":
+      return true;
+    default:
+      return false;
+  }
+}
+
 function evaluate(node: QueryNode, message: FoldedMessage): boolean {
   switch (node.type) {
     case "and":

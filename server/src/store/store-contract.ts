@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ApiKeyRecord, RateWindow, SandboxMessage, Store } from "./store.js";
+import { SANDBOX_BULK_FIELDS, type ApiKeyRecord, type RateWindow, type SandboxMessage, type Store } from "./store.js";
 
 export interface StoreUnderTest {
   store: Store;
@@ -445,6 +445,105 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const inbox = await sandboxInbox(randomUUID());
         await store.putSandboxMessages([]);
         expect(await store.listSandboxMessages(inbox.id)).toEqual([]);
+        expect(await store.listSandboxSummaries(inbox.id)).toEqual([]);
+      });
+    });
+
+    describe("sandbox message summaries", () => {
+      const full = (id: string) => ({
+        raw: `Subject: ${id}\r\n\r\nBody of ${id} 😀`,
+        thread_id: `t-${id}`,
+        from: { name: "Zoë", address: "zoe@example.test" },
+        to: [],
+        cc: [{ name: null, address: "cc@example.test" }],
+        subject: `Réunion ${id}`,
+        has_attachments: false,
+        size_bytes: 1024,
+        body_text: `Body of ${id} 😀`,
+      });
+      const summaryOf = (message: SandboxMessage) => {
+        const { raw: _raw, body_text: _body, ...rest } = message.data as ReturnType<typeof full>;
+        return { ...message, data: rest };
+      };
+
+      it("leaves out exactly the raw source and the text body", () => {
+        expect([...SANDBOX_BULK_FIELDS].sort()).toEqual(["body_text", "raw"]);
+      });
+
+      it("lists the same messages as listSandboxMessages, in the same order, without raw and body_text", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const messages = [
+          message(inbox.id, "b", "2025-01-01T08:00:00.000Z", { data: full("b") }),
+          message(inbox.id, "a", "2025-01-01T08:00:00.000Z", { data: full("a"), unread: false }),
+          message(inbox.id, "c", "2025-01-02T08:00:00.000Z", { data: full("c"), folder: "SENT" }),
+          message(inbox.id, "d", "2024-12-31T23:59:59.999Z", { data: full("d") }),
+        ];
+        await store.putSandboxMessages(messages);
+        const listed = await store.listSandboxMessages(inbox.id);
+        expect(listed.map((m) => m.id)).toEqual(["c", "a", "b", "d"]);
+        expect(await store.listSandboxSummaries(inbox.id)).toEqual(listed.map(summaryOf));
+        expect(await store.listSandboxSummaries(randomUUID())).toEqual([]);
+      });
+
+      it("lists only the messages of one folder when asked, in the same order", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const messages = [
+          message(inbox.id, "b", "2025-01-01T08:00:00.000Z", { data: full("b") }),
+          message(inbox.id, "s", "2025-01-03T08:00:00.000Z", { data: full("s"), folder: "SENT" }),
+          message(inbox.id, "a", "2025-01-01T08:00:00.000Z", { data: full("a") }),
+          message(inbox.id, "c", "2025-01-02T08:00:00.000Z", { data: full("c") }),
+        ];
+        await store.putSandboxMessages(messages);
+        const listed = await store.listSandboxMessages(inbox.id);
+        expect((await store.listSandboxSummaries(inbox.id, "INBOX")).map((m) => m.id)).toEqual(["c", "a", "b"]);
+        expect(await store.listSandboxSummaries(inbox.id, "INBOX")).toEqual(listed.filter((m) => m.folder === "INBOX").map(summaryOf));
+        expect(await store.listSandboxSummaries(inbox.id, "SENT")).toEqual(listed.filter((m) => m.folder === "SENT").map(summaryOf));
+        expect(await store.listSandboxSummaries(inbox.id, "TRASH")).toEqual([]);
+        expect(await store.listSandboxSummaries(inbox.id, "inbox")).toEqual([]);
+      });
+
+      it("keeps data that is not an object, or has no bulk fields, as it is", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const messages = [
+          message(inbox.id, "m1", "2025-01-01T08:00:00.000Z", { data: ["raw", "body_text"] }),
+          message(inbox.id, "m2", "2025-01-02T08:00:00.000Z", { data: "raw" }),
+          message(inbox.id, "m3", "2025-01-03T08:00:00.000Z", { data: null }),
+          message(inbox.id, "m4", "2025-01-04T08:00:00.000Z", { data: { nested: { raw: "kept" } } }),
+        ];
+        await store.putSandboxMessages(messages);
+        expect(await store.listSandboxSummaries(inbox.id)).toEqual(messages.toReversed());
+      });
+
+      it("follows every put: a message put again under the same id, and new ones", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const original = message(inbox.id, "m1", "2025-01-01T08:00:00.000Z", { data: full("m1") });
+        await store.putSandboxMessages([original]);
+        const moved = { ...original, unread: false, folder: "TRASH", data: { ...full("m1"), subject: "changed" } };
+        const added = message(inbox.id, "m2", "2025-01-02T08:00:00.000Z", { data: full("m2") });
+        await store.putSandboxMessages([moved, added]);
+        expect(await store.listSandboxSummaries(inbox.id)).toEqual([summaryOf(added), summaryOf(moved)]);
+      });
+
+      it("are removed with their inbox", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        await store.putSandboxMessages([message(inbox.id, "m1", "2025-01-01T08:00:00.000Z", { data: full("m1") })]);
+        expect(await store.removeInbox(inbox.id)).toBe(true);
+        expect(await store.listSandboxSummaries(inbox.id)).toEqual([]);
+      });
+
+      it("agree with the messages after 40 concurrent puts of the same messages", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const puts = Array.from({ length: 40 }, (_, round) =>
+          store.putSandboxMessages(
+            ["m1", "m2", "m3"].map((id) =>
+              message(inbox.id, id, "2025-01-01T08:00:00.000Z", { unread: round % 2 === 0, data: { ...full(id), size_bytes: round } }),
+            ),
+          ),
+        );
+        await Promise.all(puts);
+        const listed = await store.listSandboxMessages(inbox.id);
+        expect(listed).toHaveLength(3);
+        expect(await store.listSandboxSummaries(inbox.id)).toEqual(listed.map(summaryOf));
       });
     });
 

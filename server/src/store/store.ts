@@ -71,6 +71,21 @@ export interface SandboxMessage {
   data: unknown;
 }
 
+/**
+ * The fields of a sandbox message's data that listings leave out: its raw source and its text
+ * body, most of its bytes. The adapters keep the rest (the summary) apart, so that listing an
+ * inbox reads and parses only that.
+ */
+export const SANDBOX_BULK_FIELDS: readonly string[] = ["raw", "body_text"];
+
+/** The data of a message as listSandboxSummaries gives it: without SANDBOX_BULK_FIELDS when it is an object, else as it is. */
+export function sandboxSummaryData(data: unknown): unknown {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return data;
+  const summary: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const field of SANDBOX_BULK_FIELDS) delete summary[field];
+  return summary;
+}
+
 export interface Store {
   createWorkspace(input: { name: string; plan: PlanId; sendsPerDayOverride?: number | null }): Promise<Workspace>;
   getWorkspace(id: string): Promise<Workspace | undefined>;
@@ -109,7 +124,14 @@ export interface Store {
   abandonIdempotent(key: string): Promise<void>;
 
   putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void>;
+  /** Every message of the inbox, newest first (messages of the same instant by id). */
   listSandboxMessages(inboxId: string): Promise<SandboxMessage[]>;
+  /**
+   * The same messages in the same order (only those of folder, when given), each with
+   * sandboxSummaryData(data) instead of data: what a listing needs, without reading the raw sources
+   * and bodies. Always agrees with the last put.
+   */
+  listSandboxSummaries(inboxId: string, folder?: string): Promise<SandboxMessage[]>;
   getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined>;
 
   close(): Promise<void>;

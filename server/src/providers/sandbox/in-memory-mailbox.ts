@@ -1,7 +1,7 @@
 // The three sandbox-message methods of the Store, in memory, for the sandbox's tests (the real
 // adapters have their own contract suite). Messages go through JSON on the way in and out, as they
 // do in a real store, so a test fails if the provider keeps anything a store could not.
-import type { SandboxMessage } from "../../store/store.js";
+import { sandboxSummaryData, type SandboxMessage } from "../../store/store.js";
 import type { SandboxMailbox } from "./sandbox-message.js";
 
 export interface InMemoryMailbox extends SandboxMailbox {
@@ -16,13 +16,19 @@ export function createInMemoryMailbox(): InMemoryMailbox {
   let writes = 0;
   const keyOf = (inboxId: string, id: string) => `${inboxId}/${id}`;
   const read = (json: string) => JSON.parse(json) as SandboxMessage;
+  const list = (inboxId: string) => [...messages.values()].map(read).filter((message) => message.inboxId === inboxId);
   return {
     async putSandboxMessages(batch) {
       writes++;
       for (const message of batch) messages.set(keyOf(message.inboxId, message.id), JSON.stringify(message));
     },
     async listSandboxMessages(inboxId) {
-      return [...messages.values()].map(read).filter((message) => message.inboxId === inboxId);
+      return list(inboxId);
+    },
+    async listSandboxSummaries(inboxId, folder) {
+      return list(inboxId)
+        .filter((message) => folder === undefined || message.folder === folder)
+        .map((message) => ({ ...message, data: sandboxSummaryData(message.data) }));
     },
     async getSandboxMessage(inboxId, id) {
       const json = messages.get(keyOf(inboxId, id));

@@ -6,8 +6,8 @@ import { parseMessage } from "../../mail/parse.js";
 import type { SearchableMessage } from "../../mail/search-query.js";
 import type { SandboxMessage, Store } from "../../store/store.js";
 
-/** The three store methods a sandbox inbox uses. */
-export type SandboxMailbox = Pick<Store, "putSandboxMessages" | "listSandboxMessages" | "getSandboxMessage">;
+/** The store methods a sandbox inbox uses. */
+export type SandboxMailbox = Pick<Store, "putSandboxMessages" | "listSandboxMessages" | "listSandboxSummaries" | "getSandboxMessage">;
 
 /** SandboxMessage.data of a sandbox message. */
 export interface SandboxMessageData {
@@ -25,10 +25,19 @@ export interface SandboxMessageData {
   body_text: string;
 }
 
+/** SandboxMessage.data as Store.listSandboxSummaries gives it: without the source and the body. */
+export type SandboxSummaryData = Omit<SandboxMessageData, "raw" | "body_text">;
+
 /** A stored message whose data has been checked. */
 export interface SandboxEntry {
   message: SandboxMessage;
   data: SandboxMessageData;
+}
+
+/** A listed message whose summary data has been checked. */
+export interface SandboxSummaryEntry {
+  message: SandboxMessage;
+  data: SandboxSummaryData;
 }
 
 /** Where a message is filed. */
@@ -81,11 +90,21 @@ export function readSandboxEntry(message: SandboxMessage): SandboxEntry | undefi
   return isSandboxMessageData(message.data) ? { message, data: message.data } : undefined;
 }
 
+/** The listed message with its summary data checked, or undefined when it is not a sandbox message's. */
+export function readSandboxSummaryEntry(message: SandboxMessage): SandboxSummaryEntry | undefined {
+  return isSandboxSummaryData(message.data) ? { message, data: message.data } : undefined;
+}
+
 function isSandboxMessageData(data: unknown): data is SandboxMessageData {
+  if (!isSandboxSummaryData(data)) return false;
+  const record = data as unknown as Record<string, unknown>;
+  return typeof record.raw === "string" && typeof record.body_text === "string";
+}
+
+function isSandboxSummaryData(data: unknown): data is SandboxSummaryData {
   if (typeof data !== "object" || data === null) return false;
   const record = data as Record<string, unknown>;
   return (
-    typeof record.raw === "string" &&
     typeof record.thread_id === "string" &&
     (record.rfc822_message_id === null || typeof record.rfc822_message_id === "string") &&
     (record.from === null || isAddress(record.from)) &&
@@ -96,8 +115,7 @@ function isSandboxMessageData(data: unknown): data is SandboxMessageData {
     typeof record.subject === "string" &&
     typeof record.snippet === "string" &&
     typeof record.has_attachments === "boolean" &&
-    typeof record.size_bytes === "number" &&
-    typeof record.body_text === "string"
+    typeof record.size_bytes === "number"
   );
 }
 
@@ -107,7 +125,7 @@ function isAddress(value: unknown): value is Address {
   return typeof record.address === "string" && (record.name === null || typeof record.name === "string");
 }
 
-export function toSummary({ message, data }: SandboxEntry): MessageSummary {
+export function toSummary({ message, data }: SandboxSummaryEntry): MessageSummary {
   return {
     id: message.id,
     thread_id: data.thread_id,
@@ -125,13 +143,33 @@ export function toSummary({ message, data }: SandboxEntry): MessageSummary {
   };
 }
 
-export function toSearchable({ message, data }: SandboxEntry): SearchableMessage {
-  return { from: data.from, to: data.to, cc: data.cc, subject: data.subject, body: data.body_text, date: message.date, unread: message.unread, has_attachments: data.has_attachments };
+export function toSearchable(entry: SandboxEntry): SearchableMessage {
+  return searchable(entry, entry.data.body_text);
+}
+
+/** A listed message for a query that never looks at the body (see queryReadsBody): its body is left empty. */
+export function toSearchableWithoutBody(entry: SandboxSummaryEntry): SearchableMessage {
+  return searchable(entry, "");
+}
+
+function searchable({ message, data }: SandboxSummaryEntry, body: string): SearchableMessage {
+  return { from: data.from, to: data.to, cc: data.cc, subject: data.subject, body, date: message.date, unread: message.unread, has_attachments: data.has_attachments };
 }
 
 /** Newest first; the id breaks ties, so that pages of the same listing never overlap or skip. */
-export function newestFirst(a: SandboxEntry, b: SandboxEntry): number {
-  const difference = Date.parse(b.message.date) - Date.parse(a.message.date);
+export function newestFirst(a: SandboxSummaryEntry, b: SandboxSummaryEntry): number {
+  return compareNewestFirst(Date.parse(a.message.date), a.message.id, Date.parse(b.message.date), b.message.id);
+}
+
+/** A sorted copy in the order of newestFirst, parsing each date once rather than at every comparison. */
+export function sortedNewestFirst<T extends SandboxSummaryEntry>(entries: readonly T[]): T[] {
+  const keyed = entries.map((entry) => ({ entry, time: Date.parse(entry.message.date) }));
+  keyed.sort((a, b) => compareNewestFirst(a.time, a.entry.message.id, b.time, b.entry.message.id));
+  return keyed.map(({ entry }) => entry);
+}
+
+function compareNewestFirst(timeA: number, idA: string, timeB: number, idB: string): number {
+  const difference = timeB - timeA;
   if (difference !== 0) return difference;
-  return a.message.id < b.message.id ? 1 : a.message.id > b.message.id ? -1 : 0;
+  return idA < idB ? 1 : idA > idB ? -1 : 0;
 }

@@ -15,13 +15,25 @@ import { isValidAddrSpec, parseRecipientFields, uniqueAddresses } from "../../ma
 import { checkAttachmentSize } from "../../mail/attachments.js";
 import { attachmentsFromInput, composeMessage, type ComposeAttachment } from "../../mail/compose.js";
 import { parseMessage } from "../../mail/parse.js";
-import { matchesQuery } from "../../mail/search-query.js";
+import { matchesQuery, queryReadsBody } from "../../mail/search-query.js";
 import { replyRecipients, replyReferences, replySubject } from "../../mail/threading.js";
 import type { InboxRecord, SandboxMessage } from "../../store/store.js";
 import type { MailProvider, SentMessage } from "../provider.js";
 import { parsePortableQuery, standardFolders } from "../search-params.js";
 import { SANDBOX_DOMAIN, sandboxAddress } from "./address.js";
-import { newestFirst, placeMessage, readSandboxEntry, summarizeSource, toSearchable, toSummary, type SandboxEntry, type SandboxMailbox } from "./sandbox-message.js";
+import {
+  placeMessage,
+  readSandboxEntry,
+  readSandboxSummaryEntry,
+  sortedNewestFirst,
+  summarizeSource,
+  toSearchable,
+  toSearchableWithoutBody,
+  toSummary,
+  type SandboxEntry,
+  type SandboxMailbox,
+  type SandboxSummaryEntry,
+} from "./sandbox-message.js";
 
 export interface SandboxProviderOptions {
   inbox: InboxRecord;
@@ -56,6 +68,15 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
   async function loadEntries(inboxId: string): Promise<SandboxEntry[] | undefined> {
     const entries = (await mailbox.listSandboxMessages(inboxId)).map(readSandboxEntry);
     return entries.every((entry) => entry !== undefined) ? (entries as SandboxEntry[]) : undefined;
+  }
+
+  /**
+   * The summary of every message of the inbox (no source, no body), or of those of one folder;
+   * undefined when one of them is not a sandbox message's.
+   */
+  async function loadSummaries(inboxId: string, folder?: string): Promise<SandboxSummaryEntry[] | undefined> {
+    const entries = (await mailbox.listSandboxSummaries(inboxId, folder)).map(readSandboxSummaryEntry);
+    return entries.every((entry) => entry !== undefined) ? (entries as SandboxSummaryEntry[]) : undefined;
   }
 
   const corrupted = () => providerError({ detail: `a message of sandbox inbox ${inbox.id} is unreadable in the store.` });
@@ -109,7 +130,7 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
 
   /** The thread of the latest of these Message-IDs that the inbox holds, if any. */
   async function threadOf(inboxId: string, messageIds: readonly (string | null)[]): Promise<string | undefined> {
-    const entries = (await loadEntries(inboxId)) ?? [];
+    const entries = (await loadSummaries(inboxId)) ?? [];
     for (const messageId of messageIds) {
       const match = entries.find((entry) => messageId !== null && entry.data.rfc822_message_id === messageId);
       if (match) return match.data.thread_id;
@@ -117,8 +138,8 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
     return undefined;
   }
 
-  function page(entries: readonly SandboxEntry[], args: { offset: number; limit: number }): ListInboxOutput {
-    const sorted = entries.toSorted(newestFirst);
+  function page(entries: readonly SandboxSummaryEntry[], args: { offset: number; limit: number }): ListInboxOutput {
+    const sorted = sortedNewestFirst(entries);
     const end = args.offset + args.limit;
     return {
       messages: sorted.slice(args.offset, end).map(toSummary),
@@ -132,7 +153,7 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
 
   return {
     async list_inbox(args) {
-      const entries = await loadEntries(inbox.id);
+      const entries = await loadSummaries(inbox.id, args.folder);
       if (entries === undefined) return corrupted();
       return page(
         entries.filter(({ message }) => message.folder === args.folder && (!args.unread_only || message.unread)),
@@ -171,9 +192,17 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
       // same portable subset (and refuses the same terms); the result says which syntax was asked.
       const query = parsePortableQuery(args.query);
       const folders: readonly string[] = standardFolders(args.include_folders);
-      const entries = await loadEntries(inbox.id);
-      if (entries === undefined) return corrupted();
-      const matching = entries.filter((entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchable(entry)));
+      // Only word and phrase terms look at bodies; any other query is answered from the summaries.
+      let matching: SandboxSummaryEntry[];
+      if (queryReadsBody(query)) {
+        const entries = await loadEntries(inbox.id);
+        if (entries === undefined) return corrupted();
+        matching = entries.filter((entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchable(entry)));
+      } else {
+        const entries = await loadSummaries(inbox.id);
+        if (entries === undefined) return corrupted();
+        matching = entries.filter((entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchableWithoutBody(entry)));
+      }
       return { ...page(matching, args), result_ceiling: null, syntax: args.syntax };
     },
 

@@ -399,7 +399,7 @@ function seedMessages(me: Address): SeedMessage[] {
  * duplicate the mailbox).
  */
 export async function seedSandboxInbox(mailbox: SandboxMailbox, inbox: InboxRecord, now: Date): Promise<number> {
-  if ((await mailbox.listSandboxMessages(inbox.id)).length > 0) return 0;
+  if ((await mailbox.listSandboxSummaries(inbox.id)).length > 0) return 0;
   const me: Address = { name: null, address: inbox.addresses[0] ?? sandboxAddress(inbox.id) };
   const seeds = seedMessages(me);
   const written = new Map<string, { id: string; threadId: string; messageId: string; subject: string; references: string[] }>();

@@ -12,6 +12,8 @@
 //   mcpe:{keyhash:<sha256>}                string the id of the key with that hash
 //   mcpe:{inbox:<inboxId>}                 hash   the inbox (its secret sealed)
 //   mcpe:{inbox:<inboxId>}:messages        hash   its sandbox messages: message id -> JSON
+//   mcpe:{inbox:<inboxId>}:summaries       hash   the same messages as listings read them (no raw
+//                                                 source or body): message id -> JSON
 //   mcpe:{quota:<counter>}                 string units used; expires when the period ends
 //   mcpe:{idem:<key>}                      hash   an idempotency record
 //
@@ -31,6 +33,7 @@ export interface RedisKeys {
   apiKeyIdByHash(hash: string): string;
   inbox(inboxId: string): string;
   inboxMessages(inboxId: string): string;
+  inboxSummaries(inboxId: string): string;
   quota(counter: string): string;
   idempotency(key: string): string;
 }
@@ -50,6 +53,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     apiKeyIdByHash: (hash) => tagged("keyhash", hash),
     inbox: (inboxId) => tagged("inbox", inboxId),
     inboxMessages: (inboxId) => `${tagged("inbox", inboxId)}:messages`,
+    inboxSummaries: (inboxId) => `${tagged("inbox", inboxId)}:summaries`,
     quota: (counter) => tagged("quota", counter),
     idempotency: (key) => tagged("idem", key),
   };

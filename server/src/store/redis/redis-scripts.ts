@@ -20,12 +20,30 @@ redis.call('HSETNX', KEYS[1], 'revokedAt', ARGV[1])
 return 1
 `;
 
-// KEYS: the inbox, its sandbox messages. Returns the workspace id of the removed inbox, or nil.
+// KEYS: the inbox, its sandbox messages, their summaries. Returns the workspace id of the removed inbox, or nil.
 const REMOVE_INBOX = `
 local workspaceId = redis.call('HGET', KEYS[1], 'workspaceId')
 if not workspaceId then return nil end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return workspaceId
+`;
+
+// KEYS: an inbox's sandbox messages, their summaries. ARGV: per message: id, message JSON, summary JSON.
+// Both hashes change together, so the summaries always agree with the messages.
+const PUT_SANDBOX_MESSAGES = `
+for i = 1, #ARGV, 3 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
+end
+return 1
+`;
+
+// KEYS: an inbox's sandbox messages, their summaries. Returns {1, summaries as HGETALL gives them},
+// or {0, the whole messages} when some messages have no summary (stored before summaries were kept:
+// every later put writes both, and nothing removes one message, so equal counts mean equal sets).
+const LIST_SANDBOX_SUMMARIES = `
+if redis.call('HLEN', KEYS[1]) == redis.call('HLEN', KEYS[2]) then return {1, redis.call('HGETALL', KEYS[2])} end
+return {0, redis.call('HGETALL', KEYS[1])}
 `;
 
 // KEYS: the rate log (a sorted set of hits, score = time in ms).
@@ -106,6 +124,8 @@ export interface RedisScripts {
   createHashIfAbsent: Script;
   revokeApiKey: Script;
   removeInbox: Script;
+  putSandboxMessages: Script;
+  listSandboxSummaries: Script;
   hitRateWindows: Script;
   consumeQuota: Script;
   releaseQuota: Script;
@@ -118,7 +138,9 @@ export function defineScripts(client: RedisClient): RedisScripts {
   return {
     createHashIfAbsent: defineScript(client, "mcpeCreateHashIfAbsent", 1, CREATE_HASH_IF_ABSENT),
     revokeApiKey: defineScript(client, "mcpeRevokeApiKey", 1, REVOKE_API_KEY),
-    removeInbox: defineScript(client, "mcpeRemoveInbox", 2, REMOVE_INBOX),
+    removeInbox: defineScript(client, "mcpeRemoveInbox", 3, REMOVE_INBOX),
+    putSandboxMessages: defineScript(client, "mcpePutSandboxMessages", 2, PUT_SANDBOX_MESSAGES),
+    listSandboxSummaries: defineScript(client, "mcpeListSandboxSummaries", 2, LIST_SANDBOX_SUMMARIES),
     hitRateWindows: defineScript(client, "mcpeHitRateWindows", 1, HIT_RATE_WINDOWS),
     consumeQuota: defineScript(client, "mcpeConsumeQuota", 1, CONSUME_QUOTA),
     releaseQuota: defineScript(client, "mcpeReleaseQuota", 1, RELEASE_QUOTA),

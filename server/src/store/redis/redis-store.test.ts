@@ -96,10 +96,31 @@ for (const { label, variable, url } of targets) {
           `${prefix}{keyhash:${key.hash}}`,
           `${prefix}{inbox:${inbox.id}}`,
           `${prefix}{inbox:${inbox.id}}:messages`,
+          `${prefix}{inbox:${inbox.id}}:summaries`,
           `${prefix}{quota:${encodeURIComponent(`sends_per_day:${workspace.id}:2025-01-01`)}}`,
           `${prefix}{idem:${encodeURIComponent(`${workspace.id}:{tricky}:key`)}}`,
         ].sort(),
       );
+    });
+
+    it("lists summaries of messages stored before summaries were kept (only in the messages hash)", async () => {
+      const prefix = testPrefix();
+      const store = await openTestStore(prefix);
+      const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "test", kind: "sandbox", addresses: [], secret: null });
+      const legacy = { folder: "INBOX", date: "2025-01-01T08:00:00.000Z", unread: true, data: { raw: "Subject: old", thread_id: "t1", subject: "old", body_text: "old body" } };
+      const client = await connectRedis(url);
+      try {
+        await client.hset(redisKeys(prefix).inboxMessages(inbox.id), "old", JSON.stringify(legacy));
+      } finally {
+        await client.quit();
+      }
+      const newer = { inboxId: inbox.id, id: "new", folder: "SENT", date: "2025-01-02T08:00:00.000Z", unread: false, data: { raw: "Subject: new", subject: "new" } };
+      await store.putSandboxMessages([newer]);
+      expect(await store.listSandboxSummaries(inbox.id)).toEqual([
+        { ...newer, data: { subject: "new" } },
+        { inboxId: inbox.id, id: "old", folder: "INBOX", date: legacy.date, unread: true, data: { thread_id: "t1", subject: "old" } },
+      ]);
+      expect((await store.listSandboxMessages(inbox.id)).map((message) => message.data)).toEqual([newer.data, legacy.data]);
     });
 
     it("two instances on one Redis see each other's writes at once", async () => {

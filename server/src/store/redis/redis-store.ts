@@ -8,7 +8,7 @@
 // shows, never a listing that shows no record (dangling index entries are skipped when read).
 import { randomUUID } from "node:crypto";
 import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
-import { byCreation, newestMessageFirst } from "../listing-order.js";
+import { byCreation, sortNewestMessageFirst } from "../listing-order.js";
 import { longestWindowMs, rateWindowsInMs } from "../rate-windows.js";
 import { createSecretBox, inboxSecretContext, resolveSecretKey, type SecretBox } from "../secrets.js";
 import type {
@@ -23,6 +23,7 @@ import type {
   Store,
   Workspace,
 } from "../store.js";
+import { sandboxSummaryData } from "../store.js";
 import { connectRedis, type RedisClient } from "./redis-connection.js";
 import { DEFAULT_KEY_PREFIX, redisKeys, type RedisKeys } from "./redis-keys.js";
 import { defineScripts, type RedisScripts } from "./redis-scripts.js";
@@ -164,7 +165,7 @@ class RedisStore implements Store {
   }
 
   async removeInbox(id: string): Promise<boolean> {
-    const workspaceId = await this.scripts.removeInbox([this.keys.inbox(id), this.keys.inboxMessages(id)], []);
+    const workspaceId = await this.scripts.removeInbox([this.keys.inbox(id), this.keys.inboxMessages(id), this.keys.inboxSummaries(id)], []);
     if (typeof workspaceId !== "string") return false;
     await Promise.all([this.client.srem(this.keys.workspaceInboxes(workspaceId), id), this.client.srem(this.keys.allInboxes(), id)]);
     return true;
@@ -225,22 +226,42 @@ class RedisStore implements Store {
   }
 
   async putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void> {
-    const byInbox = new Map<string, Fields>();
+    // A later message under the same id replaces an earlier one, as successive puts would.
+    const byInbox = new Map<string, Map<string, [string, string]>>();
     for (const message of messages) {
       const stored: StoredSandboxMessage = { folder: message.folder, date: message.date, unread: message.unread, data: message.data };
-      const fields = byInbox.get(message.inboxId) ?? {};
-      fields[message.id] = JSON.stringify(stored);
+      const summary: StoredSandboxMessage = { ...stored, data: sandboxSummaryData(message.data) };
+      const fields = byInbox.get(message.inboxId) ?? new Map<string, [string, string]>();
+      fields.set(message.id, [JSON.stringify(stored), JSON.stringify(summary)]);
       byInbox.set(message.inboxId, fields);
     }
-    // One HSET per inbox: the messages of one inbox are written all at once.
-    await Promise.all([...byInbox].map(([inboxId, fields]) => this.client.hset(this.keys.inboxMessages(inboxId), fields)));
+    // One script per inbox: the messages of one inbox, and their summaries, are written all at once.
+    await Promise.all(
+      [...byInbox].map(([inboxId, fields]) =>
+        this.scripts.putSandboxMessages(
+          [this.keys.inboxMessages(inboxId), this.keys.inboxSummaries(inboxId)],
+          [...fields].flatMap(([id, [json, summaryJson]]) => [id, json, summaryJson]),
+        ),
+      ),
+    );
   }
 
   async listSandboxMessages(inboxId: string): Promise<SandboxMessage[]> {
     const fields = await this.client.hgetall(this.keys.inboxMessages(inboxId));
-    return Object.entries(fields)
-      .map(([id, json]) => sandboxMessageFromJson(inboxId, id, json))
-      .sort(newestMessageFirst);
+    return sortNewestMessageFirst(Object.entries(fields).map(([id, json]) => sandboxMessageFromJson(inboxId, id, json)));
+  }
+
+  async listSandboxSummaries(inboxId: string, folder?: string): Promise<SandboxMessage[]> {
+    const reply = await this.scripts.listSandboxSummaries([this.keys.inboxMessages(inboxId), this.keys.inboxSummaries(inboxId)], []);
+    const [complete, flat] = Array.isArray(reply) ? (reply as unknown[]) : [];
+    if ((complete !== 0 && complete !== 1) || !Array.isArray(flat)) throw new Error("the summaries script answered an unexpected reply");
+    const messages: SandboxMessage[] = [];
+    for (let index = 0; index + 1 < flat.length; index += 2) {
+      const message = sandboxMessageFromJson(inboxId, String(flat[index]), String(flat[index + 1]));
+      if (folder !== undefined && message.folder !== folder) continue;
+      messages.push(complete === 1 ? message : { ...message, data: sandboxSummaryData(message.data) });
+    }
+    return sortNewestMessageFirst(messages);
   }
 
   async getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined> {

@@ -77,12 +77,21 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Each sandbox message's summary (its data without SANDBOX_BULK_FIELDS, store.ts), so that
+    // listing an inbox reads neither raw sources nor bodies; filled here for the messages already stored.
+    version: 2,
+    sql: `
+      ALTER TABLE sandbox_messages ADD COLUMN summary TEXT NOT NULL DEFAULT 'null';
+      UPDATE sandbox_messages SET summary = CASE json_type(data) WHEN 'object' THEN json_remove(data, '$.raw', '$.body_text') ELSE data END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
 
-/** Applies the missing steps; returns the versions it applied (none when the file is up to date). */
-export function migrate(db: Database): number[] {
+/** Applies the missing steps (up to upTo, which tests lower); returns the versions it applied (none when the file is up to date). */
+export function migrate(db: Database, upTo: number = LATEST_SCHEMA_VERSION): number[] {
   const apply = db.transaction(() => {
     db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
     const current = db.prepare<[], { version: number | null }>("SELECT MAX(version) AS version FROM schema_migrations").get()?.version ?? 0;
@@ -92,7 +101,7 @@ export function migrate(db: Database): number[] {
     const record = db.prepare<[number, string]>("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
+      if (migration.version <= current || migration.version > upTo) continue;
       db.exec(migration.sql);
       record.run(migration.version, new Date().toISOString());
       applied.push(migration.version);

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { SECRET_KEY_ENV, SECRET_KEY_FILE } from "../secrets.js";
 import { describeStoreContract } from "../store-contract.js";
 import type { Store } from "../store.js";
-import { LATEST_SCHEMA_VERSION } from "./migrations.js";
+import { LATEST_SCHEMA_VERSION, migrate } from "./migrations.js";
 import { SQLITE_FILE_NAME } from "./open-database.js";
 import { openSqliteStore } from "./sqlite-store.js";
 
@@ -68,6 +68,25 @@ describe("SQLite store: the file in the data directory", () => {
       Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
     );
     raw.close();
+  });
+
+  it("migrating a version 1 file gives the sandbox messages already stored their summaries", async () => {
+    const dataDir = temporaryDataDir();
+    const inboxId = randomUUID();
+    const data = { raw: "Subject: Réunion\r\n\r\nHi 😀", thread_id: "t1", from: null, to: [], subject: "Réunion", size_bytes: 30, body_text: "Hi 😀" };
+    const v1 = new Database(join(dataDir, SQLITE_FILE_NAME));
+    expect(migrate(v1, 1)).toEqual([1]);
+    const insert = v1.prepare("INSERT INTO sandbox_messages (inbox_id, id, folder, date, unread, data) VALUES (?, ?, ?, ?, ?, ?)");
+    insert.run(inboxId, "m1", "INBOX", "2025-01-01T08:00:00.000Z", 1, JSON.stringify(data));
+    insert.run(inboxId, "m2", "SENT", "2025-01-02T08:00:00.000Z", 0, JSON.stringify(["not", "an", "object"]));
+    v1.close();
+    const store = await open(dataDir, randomBytes(32));
+    const { raw: _raw, body_text: _body, ...summary } = data;
+    expect(await store.listSandboxSummaries(inboxId)).toEqual([
+      { inboxId, id: "m2", folder: "SENT", date: "2025-01-02T08:00:00.000Z", unread: false, data: ["not", "an", "object"] },
+      { inboxId, id: "m1", folder: "INBOX", date: "2025-01-01T08:00:00.000Z", unread: true, data: summary },
+    ]);
+    expect(await store.getSandboxMessage(inboxId, "m1")).toMatchObject({ data });
   });
 
   it("keeps inbox secrets encrypted: neither the row nor the database files hold the plaintext", async () => {

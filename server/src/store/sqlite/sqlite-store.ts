@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "better-sqlite3";
 import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
-import { newestMessageFirst } from "../listing-order.js";
+import { sortNewestMessageFirst } from "../listing-order.js";
 import { longestWindowMs, rateWindowsInMs, type RateWindowMs } from "../rate-windows.js";
 import { createSecretBox, inboxSecretContext, resolveSecretKey, type SecretBox } from "../secrets.js";
 import type {
@@ -20,6 +20,7 @@ import type {
   Store,
   Workspace,
 } from "../store.js";
+import { sandboxSummaryData } from "../store.js";
 import { openDatabase } from "./open-database.js";
 
 export interface SqliteStoreOptions {
@@ -81,6 +82,9 @@ interface SandboxMessageRow {
   data: string;
 }
 
+/** A row of listSandboxSummaries, as an array (raw mode: no object per row): inbox_id, id, folder, date, unread, summary. */
+type SandboxSummaryRow = [string, string, string, string, number, string];
+
 /** Expired quota counters and idempotency records are swept at most this often. */
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -133,11 +137,19 @@ function prepareStatements(db: Database) {
     abandonIdempotency: db.prepare<[string]>("DELETE FROM idempotency WHERE key = ? AND state <> 'completed'"),
     deleteExpiredIdempotency: db.prepare<[number]>("DELETE FROM idempotency WHERE expires_at_ms <= ?"),
 
-    upsertSandboxMessage: db.prepare<[string, string, string, string, number, string]>(
-      "INSERT OR REPLACE INTO sandbox_messages (inbox_id, id, folder, date, unread, data) VALUES (?, ?, ?, ?, ?, ?)",
+    upsertSandboxMessage: db.prepare<[string, string, string, string, number, string, string]>(
+      "INSERT OR REPLACE INTO sandbox_messages (inbox_id, id, folder, date, unread, data, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
-    listSandboxMessages: db.prepare<[string], SandboxMessageRow>("SELECT * FROM sandbox_messages WHERE inbox_id = ?"),
-    getSandboxMessage: db.prepare<[string, string], SandboxMessageRow>("SELECT * FROM sandbox_messages WHERE inbox_id = ? AND id = ?"),
+    listSandboxMessages: db.prepare<[string], SandboxMessageRow>("SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ?"),
+    listSandboxSummaries: db
+      .prepare<[string], SandboxSummaryRow>("SELECT inbox_id, id, folder, date, unread, summary FROM sandbox_messages WHERE inbox_id = ?")
+      .raw(true),
+    listSandboxSummariesOfFolder: db
+      .prepare<[string, string], SandboxSummaryRow>("SELECT inbox_id, id, folder, date, unread, summary FROM sandbox_messages WHERE inbox_id = ? AND folder = ?")
+      .raw(true),
+    getSandboxMessage: db.prepare<[string, string], SandboxMessageRow>(
+      "SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ? AND id = ?",
+    ),
   };
 }
 
@@ -216,7 +228,15 @@ class SqliteStore implements Store {
 
     this.putSandboxMessagesAtomically = immediate(db, (messages: readonly SandboxMessage[]): void => {
       for (const message of messages) {
-        statements.upsertSandboxMessage.run(message.inboxId, message.id, message.folder, message.date, message.unread ? 1 : 0, JSON.stringify(message.data));
+        statements.upsertSandboxMessage.run(
+          message.inboxId,
+          message.id,
+          message.folder,
+          message.date,
+          message.unread ? 1 : 0,
+          JSON.stringify(message.data),
+          JSON.stringify(sandboxSummaryData(message.data)),
+        );
       }
     });
   }
@@ -350,7 +370,12 @@ class SqliteStore implements Store {
   }
 
   async listSandboxMessages(inboxId: string): Promise<SandboxMessage[]> {
-    return this.statements.listSandboxMessages.all(inboxId).map(sandboxMessageFromRow).sort(newestMessageFirst);
+    return sortNewestMessageFirst(this.statements.listSandboxMessages.all(inboxId).map(sandboxMessageFromRow));
+  }
+
+  async listSandboxSummaries(inboxId: string, folder?: string): Promise<SandboxMessage[]> {
+    const rows = folder === undefined ? this.statements.listSandboxSummaries.all(inboxId) : this.statements.listSandboxSummariesOfFolder.all(inboxId, folder);
+    return sortNewestMessageFirst(rows.map(sandboxSummaryFromRow));
   }
 
   async getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined> {
@@ -403,6 +428,10 @@ function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
   };
+}
+
+function sandboxSummaryFromRow([inboxId, id, folder, date, unread, summary]: SandboxSummaryRow): SandboxMessage {
+  return { inboxId, id, folder, date, unread: unread === 1, data: JSON.parse(summary) as unknown };
 }
 
 function sandboxMessageFromRow(row: SandboxMessageRow): SandboxMessage {

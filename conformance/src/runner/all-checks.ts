@@ -1,0 +1,19 @@
+// Every check, in the order they run: the error catalogue last, since it judges what the others saw.
+import type { Check } from "./check.js";
+import { authChecks } from "./checks/auth-checks.js";
+import { behaviourChecks } from "./checks/behaviour-checks.js";
+import { caseChecks } from "./checks/case-checks.js";
+import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
+import { propertyChecks } from "./checks/property-checks.js";
+import { protocolChecks } from "./checks/protocol-checks.js";
+
+export function allChecks(): Check[] {
+  // Behaviour runs before inputs: the boundary cases read with mark_as_read and change read state.
+  return [...protocolChecks(), ...authChecks(), ...behaviourChecks(), ...caseChecks(), ...propertyChecks(), ...errorCatalogueChecks()];
+}
+
+/** --only and --skip: an exact id, or a prefix ending at a dot ("inputs.case" selects inputs.case.*). */
+export function selectChecks(checks: Check[], only: string[], skip: string[]): Check[] {
+  const matches = (id: string, pattern: string) => id === pattern || id.startsWith(`${pattern}.`);
+  return checks.filter((check) => (only.length === 0 || only.some((p) => matches(check.id, p))) && !skip.some((p) => matches(check.id, p)));
+}

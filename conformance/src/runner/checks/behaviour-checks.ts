@@ -1,0 +1,137 @@
+// What the tools do, judged by comparing the server with itself (page against page, listing
+// against reading, a query against its results) rather than with a corpus only the reference
+// server has. Each check lists afresh: earlier checks may have changed read state.
+import { randomUUID } from "node:crypto";
+import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from "../check.js";
+import { listPage, type ListedMessage } from "../inbox-sample.js";
+import type { McpClient } from "../mcp-client.js";
+import { validateOutput } from "../output-validation.js";
+import { matchesQuery, parseSearchQuery } from "../portable-query.js";
+import type { RunContext } from "../run-context.js";
+import { describeAnswer } from "../answer-description.js";
+
+const behaviour = (id: string, specRef: string, description: string, run: (context: RunContext) => Promise<Outcome>): Check => ({ id: `behaviour.${id}`, stage: "behaviour", specRef, description, run });
+
+export function behaviourChecks(): Check[] {
+  return [
+    behaviour("newest-first", "decisions.pagination", "list_inbox returns messages newest first", async ({ client, config }) => {
+      const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
+      if (messages.length < 2) return skipped(`needs at least 2 messages in INBOX, found ${messages.length}`);
+      for (let i = 1; i < messages.length; i++) {
+        const [newer, older] = [messages[i - 1] as ListedMessage, messages[i] as ListedMessage];
+        if (Date.parse(newer.date) < Date.parse(older.date)) return failed(`message ${i} (${older.date}) is newer than message ${i - 1} (${newer.date})`);
+      }
+      return passed(`${messages.length} messages in order`);
+    }),
+    behaviour("limit-respected", "tools.list_inbox.input.limit", "list_inbox returns at most limit messages, and exactly limit when there is a next page", async ({ client, config }) => {
+      const { messages: all } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
+      if (all.length < 2) return skipped(`needs at least 2 messages in INBOX to see a limit at work, found ${all.length}`);
+      for (const limit of [1, all.length - 1]) {
+        const page = await listPage(client, { inbox_id: config.inbox, limit });
+        if (page.messages.length > limit) return failed(`limit ${limit} returned ${page.messages.length} messages`);
+        if (page.next_offset !== null && page.messages.length !== limit) return failed(`limit ${limit} returned ${page.messages.length} messages with a next page`);
+        if (page.messages.length < limit) return failed(`limit ${limit} returned only ${page.messages.length} of the ${all.length} messages listed before`);
+      }
+      return passed();
+    }),
+    behaviour("pages-concatenate", "decisions.pagination", "offset/limit pages concatenate to the longer page", async ({ client, config }) => {
+      const { messages: all } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
+      if (all.length < 2) return skipped(`needs at least 2 messages in INBOX, found ${all.length}`);
+      const size = Math.min(5, Math.floor(all.length / 2));
+      const first = await listPage(client, { inbox_id: config.inbox, limit: size, offset: 0 });
+      const second = await listPage(client, { inbox_id: config.inbox, limit: size, offset: first.next_offset ?? size });
+      const whole = await listPage(client, { inbox_id: config.inbox, limit: size * 2, offset: 0 });
+      const joined = [...first.messages, ...second.messages].map((m) => m.id);
+      const expected = whole.messages.map((m) => m.id);
+      if (JSON.stringify(joined) !== JSON.stringify(expected)) return failed(`pages of ${size} give ${JSON.stringify(joined)}, one page of ${size * 2} gives ${JSON.stringify(expected)}`);
+      if (first.next_offset !== size) return failed(`the first page's next_offset is ${first.next_offset}, not ${size}`);
+      return passed();
+    }),
+    behaviour("unread-only", "tools.list_inbox.input.unread_only", "unread_only returns only unread messages, and all of them", async ({ client, config }) => {
+      const { messages: all } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
+      const unread = all.filter((m) => m.unread).map((m) => m.id);
+      if (unread.length === 0) return skipped(`needs an unread message among the ${all.length} newest in INBOX`);
+      const page = await listPage(client, { inbox_id: config.inbox, limit: 100, unread_only: true });
+      const read = page.messages.filter((m) => !m.unread);
+      if (read.length > 0) return failed(`unread_only returned read messages: ${read.map((m) => m.id).join(", ")}`);
+      const listed = new Set(page.messages.map((m) => m.id));
+      const lost = unread.filter((id) => !listed.has(id));
+      if (page.next_offset === null && lost.length > 0) return failed(`unread_only left out unread messages: ${lost.join(", ")}`);
+      return passed();
+    }),
+    behaviour("listed-id-reads", "decisions.message-ids", "a listed message id reads, as the same message", async ({ client, config }) => {
+      const [message] = (await listPage(client, { inbox_id: config.inbox, limit: 1 })).messages;
+      if (message === undefined) return skipped("needs a message in INBOX, found none");
+      const answer = await readMessage(client, config.inbox, message.id, false);
+      const read = answer.content as ListedMessage;
+      if (read.id !== message.id || read.subject !== message.subject) return failed(`read_email returned message ${JSON.stringify(read.id)} "${read.subject}" for listed ${message.id} "${message.subject}"`, answer.exchange);
+      return passed();
+    }),
+    behaviour("read-keeps-unread", "tools.read_email.input.mark_as_read", "reading without mark_as_read leaves an unread message unread", async ({ client, config }) => {
+      const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100, unread_only: true });
+      const target = messages.find((m) => m.unread);
+      if (target === undefined) return skipped("needs an unread message in INBOX, found none");
+      const answer = await readMessage(client, config.inbox, target.id, undefined);
+      if ((answer.content as ListedMessage).unread !== true) return failed("read_email without mark_as_read reports the message as read", answer.exchange);
+      const after = await listPage(client, { inbox_id: config.inbox, limit: 100, unread_only: true });
+      if (!after.messages.some((m) => m.id === target.id)) return failed(`message ${target.id} is no longer unread after read_email without mark_as_read`);
+      return passed();
+    }),
+    behaviour("bogus-message-id", "errors.message_not_found", "read_email of an id that names nothing is message_not_found", async ({ client, config }) => {
+      const answer = await client.callTool("read_email", { inbox_id: config.inbox, message_id: `conformance-no-such-message-${randomUUID()}` });
+      if (answer.result?.errorCode !== "message_not_found") return failed(`expected message_not_found, got ${describeAnswer(answer)}`, answer.exchange);
+      return passed();
+    }),
+    ...searchChecks(),
+  ];
+}
+
+async function readMessage(client: McpClient, inboxId: string, messageId: string, markAsRead: boolean | undefined) {
+  const answer = await client.callTool("read_email", { inbox_id: inboxId, message_id: messageId, ...(markAsRead === undefined ? {} : { mark_as_read: markAsRead }) });
+  if (answer.error !== undefined || answer.result?.isError === true) throw new CheckFailure(`read_email of listed message ${messageId} failed: ${describeAnswer(answer)}`, answer.exchange);
+  const problem = validateOutput("read_email", answer.result?.structuredContent);
+  if (problem !== undefined) throw new CheckFailure(`read_email's structuredContent breaks the output schema: ${problem}`, answer.exchange);
+  return { content: answer.result?.structuredContent, exchange: answer.exchange };
+}
+
+/** A query built from a message the inbox has, or undefined when no message suits the term. */
+type QueryFrom = (messages: ListedMessage[]) => { query: string; source: ListedMessage } | undefined;
+
+const SEARCH_TERMS: { term: string; build: QueryFrom }[] = [
+  { term: "from", build: (ms) => firstWith(ms, (m) => (m.from !== null && /^[^\s"]+$/.test(m.from.address) ? `from:${m.from.address}` : undefined)) },
+  { term: "subject", build: (ms) => firstWith(ms, (m) => subjectWord(m.subject)) },
+  { term: "is-unread", build: (ms) => firstWith(ms, (m) => (m.unread ? "is:unread" : undefined)) },
+  { term: "has-attachment", build: (ms) => firstWith(ms, (m) => (m.has_attachments ? "has:attachment" : undefined)) },
+];
+
+function firstWith(messages: ListedMessage[], query: (m: ListedMessage) => string | undefined) {
+  for (const source of messages) {
+    const built = query(source);
+    if (built !== undefined) return { query: built, source };
+  }
+  return undefined;
+}
+
+function subjectWord(subject: string): string | undefined {
+  const word = subject.split(/\s+/).find((w) => /^[\p{L}\p{N}]{3,}$/u.test(w));
+  return word === undefined ? undefined : `subject:${word}`;
+}
+
+function searchChecks(): Check[] {
+  return SEARCH_TERMS.map(({ term, build }) =>
+    behaviour(`search.${term}`, "search.portable_terms", `search results for a ${term} query built from a listed message satisfy it and include that message`, async ({ client, config }) => {
+      const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
+      const built = build(messages);
+      if (built === undefined) return skipped(`no message among the ${messages.length} newest in INBOX suits a ${term} term`);
+      const parsed = parseSearchQuery(built.query);
+      if (!parsed.ok) return skipped(`the query ${built.query} built from message ${built.source.id} is not portable: ${parsed.error.message}`);
+      const answer = await client.callTool("search_emails", { inbox_id: config.inbox, query: built.query, limit: 100 });
+      const content = answer.result?.structuredContent as { messages?: ListedMessage[]; next_offset?: number | null } | undefined;
+      if (answer.error !== undefined || answer.result?.isError === true || !Array.isArray(content?.messages)) return failed(`search_emails "${built.query}" failed: ${describeAnswer(answer)}`, answer.exchange);
+      const wrong = content.messages.filter((m) => !matchesQuery(parsed.query, { ...m, body: "" }));
+      if (wrong.length > 0) return failed(`"${built.query}" returned messages that do not satisfy it: ${wrong.map((m) => m.id).join(", ")}`, answer.exchange);
+      if (content.next_offset === null && !content.messages.some((m) => m.id === built.source.id)) return failed(`"${built.query}" did not find message ${built.source.id} it was built from`, answer.exchange);
+      return passed(`"${built.query}": ${content.messages.length} results`);
+    }),
+  );
+}

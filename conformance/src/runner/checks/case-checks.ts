@@ -1,0 +1,75 @@
+// One check per generated conformance case: the boundary values just inside and just outside every
+// constraint, each with the outcome the spec requires.
+import { FOLDERS, PROTOCOL_ERRORS } from "@mcpemails/generated";
+import { failed, passed, skipped, type Check, type Outcome } from "../check.js";
+import { conformanceCases, redirectRecipients, substitutePlaceholders, uniqueIdempotencyKey, type ConformanceCase } from "../conformance-cases.js";
+import type { ToolAnswer } from "../mcp-client.js";
+import { validateOutput } from "../output-validation.js";
+import { describeAnswer } from "../answer-description.js";
+
+export function caseChecks(): Check[] {
+  return conformanceCases.map((testCase) => ({
+    id: `inputs.case.${testCase.id}`,
+    stage: "inputs",
+    specRef: `tools.${testCase.tool}.input: ${testCase.parameter} ${testCase.constraint}`,
+    description: testCase.description,
+    async run({ client, config, inbox }) {
+      if (testCase.effects === "send" && !config.allowSend) return skipped("sends: needs --allow-send --send-to ADDRESS");
+      if (testCase.tool === "reply_to_email" && testCase.expect.outcome === "valid") {
+        // A reply goes to the original sender, who is no one the runner may write to.
+        return skipped("a successful reply would mail the original sender; replies to a message from --send-to are not implemented yet");
+      }
+      const filled = substitutePlaceholders(testCase, { inbox: config.inbox, ...optionalMessage(await inbox.firstMessageId()) });
+      if ("missing" in filled) return skipped(`needs a ${filled.missing} id, and the inbox lists no message`);
+      let args = filled.arguments;
+      if (testCase.effects === "send" && config.sendTo !== undefined) {
+        args = redirectRecipients(args, config.sendTo);
+        const keyUnderTest = testCase.parameter === "idempotency_key" && testCase.expect.outcome !== "valid";
+        if (!keyUnderTest) args = uniqueIdempotencyKey(args, testCase.id);
+      }
+      return judge(testCase, await client.callTool(testCase.tool, args));
+    },
+  }));
+}
+
+function optionalMessage(id: string | undefined): { message?: string } {
+  return id === undefined ? {} : { message: id };
+}
+
+function judge(testCase: ConformanceCase, answer: ToolAnswer): Outcome {
+  const expect = testCase.expect;
+  switch (expect.outcome) {
+    case "valid": {
+      if (isRefusedProviderFolder(testCase, answer)) return passed("refused a folder name this inbox's provider does not have, as decision include-folders allows");
+      if (answer.error !== undefined || answer.result?.isError === true) return failed(`expected success, got ${describeAnswer(answer)}`, answer.exchange);
+      const problems = validateOutput(testCase.tool, answer.result?.structuredContent);
+      return problems === undefined ? passed() : failed(`structuredContent breaks the output schema: ${problems}`, answer.exchange);
+    }
+    case "invalid_params": {
+      const data = answer.error?.data as { parameter?: unknown; rule?: unknown } | undefined;
+      if (answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code) return failed(`expected ${PROTOCOL_ERRORS.invalid_params.code} naming ${expect.parameter}, got ${describeAnswer(answer)}`, answer.exchange);
+      if (data?.parameter !== expect.parameter) return failed(`-32602 names ${JSON.stringify(data?.parameter)}, not ${expect.parameter}`, answer.exchange);
+      if (data.rule !== expect.rule) return failed(`-32602 gives rule ${JSON.stringify(data.rule)}, not ${expect.rule}`, answer.exchange);
+      return passed();
+    }
+    case "execution_error": {
+      if (answer.result?.errorCode !== expect.errorCode) return failed(`expected ${expect.errorCode}, got ${describeAnswer(answer)}`, answer.exchange);
+      if (expect.parameter !== undefined && answer.result.parameter !== expect.parameter) return failed(`${expect.errorCode} names ${JSON.stringify(answer.result.parameter)}, not ${expect.parameter}`, answer.exchange);
+      return passed();
+    }
+  }
+}
+
+const PORTABLE_FOLDERS: readonly string[] = Object.keys(FOLDERS);
+
+/**
+ * Decision include-folders: folder names beyond the four work on IMAP and are -32602 naming the
+ * folder elsewhere, so a case that expects success with such a name has two conforming answers.
+ */
+function isRefusedProviderFolder(testCase: ConformanceCase, answer: ToolAnswer): boolean {
+  const folders = testCase.arguments.include_folders;
+  if (!Array.isArray(folders) || answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code) return false;
+  const data = answer.error.data as { parameter?: unknown; rule?: unknown } | undefined;
+  const index = folders.findIndex((folder) => typeof folder !== "string" || !PORTABLE_FOLDERS.includes(folder));
+  return index >= 0 && data?.parameter === `include_folders[${index}]` && data.rule === "enum";
+}

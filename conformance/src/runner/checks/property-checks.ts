@@ -1,0 +1,128 @@
+// fast-check properties over each tool's input schema: inputs the schema accepts must succeed with
+// structuredContent the output schema accepts; inputs broken in one place must give -32602 naming
+// that place. Failures carry the shrunk counterexample and the seed.
+import fc from "fast-check";
+import { FOLDERS, PROTOCOL_ERRORS, TOOL_NAMES, TOOL_SCOPES, type ToolName } from "@mcpemails/generated";
+import { toolInputSchemas } from "@mcpemails/generated/json-schemas";
+import { invalidValue, validValue, type JsonSchemaObject } from "../../arbitraries/from-json-schema.js";
+import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from "../check.js";
+import { redirectRecipients } from "../conformance-cases.js";
+import { validateOutput } from "../output-validation.js";
+import { portableQuery } from "../portable-query-arbitrary.js";
+import type { RunContext } from "../run-context.js";
+import { describeAnswer } from "../answer-description.js";
+
+const READ_TOOLS = TOOL_NAMES.filter((tool) => TOOL_SCOPES[tool] === "read:email");
+const NO_SUCH_MESSAGE = "conformance-no-such-message";
+const PORTABLE_FOLDERS = Object.keys(FOLDERS);
+
+export function propertyChecks(): Check[] {
+  const checks: Check[] = [];
+  for (const tool of READ_TOOLS) {
+    checks.push({
+      id: `inputs.positive.${tool}`,
+      stage: "inputs",
+      specRef: `tools.${tool}.input, tools.${tool}.output`,
+      description: `${tool} accepts every input its schema accepts, with structuredContent valid against its output schema`,
+      async run(context) {
+        const messageId = await context.inbox.firstMessageId();
+        if (tool === "read_email" && messageId === undefined) return skipped("needs a message id, and the inbox lists no message");
+        const inputs = fc.tuple(validValue(schemaOf(tool)), portableQuery).map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context.config.inbox, messageId));
+        return checkProperty(context, inputs, async (args) => {
+          const answer = await context.client.callTool(tool, args);
+          if (answer.error !== undefined || answer.result?.isError === true) throw new CheckFailure(`valid input refused: ${describeAnswer(answer)}`, answer.exchange);
+          const problem = validateOutput(tool, answer.result?.structuredContent);
+          if (problem !== undefined) throw new CheckFailure(`structuredContent breaks the output schema: ${problem}`, answer.exchange);
+        });
+      },
+    });
+  }
+  for (const tool of TOOL_NAMES) {
+    checks.push({
+      id: `inputs.negative.${tool}`,
+      stage: "inputs",
+      specRef: "protocol_errors.invalid_params, decisions.validation-errors",
+      description: `${tool} answers -32602 naming the parameter for inputs broken in one place`,
+      async run(context) {
+        const sends = TOOL_SCOPES[tool] === "send:email";
+        const { sendTo } = context.config;
+        if (sends && sendTo === undefined) return skipped("sends if the server wrongly accepts the input: needs --allow-send --send-to ADDRESS");
+        const messageId = sends ? NO_SUCH_MESSAGE : ((await context.inbox.firstMessageId()) ?? NO_SUCH_MESSAGE);
+        const inputs = invalidValue(schemaOf(tool)).map((mutation) => {
+          let value = mutation.value;
+          if (isObject(value)) {
+            value = fitIds(value, mutation.path, context.config.inbox, messageId);
+            if (sendTo !== undefined) value = redirectRecipients(value as Record<string, unknown>, sendTo);
+          }
+          return { ...mutation, value };
+        });
+        return checkProperty(context, inputs, async ({ value, path }) => {
+          const answer = await context.client.callTool(tool, value);
+          const parameter = (answer.error?.data as { parameter?: unknown } | undefined)?.parameter;
+          if (answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code) throw new CheckFailure(`expected -32602 naming ${JSON.stringify(path)}, got ${describeAnswer(answer)}`, answer.exchange);
+          // Arguments that are not an object at all (path "") may be named as the object or, for null
+          // (which MCP treats like absent arguments), as the first required parameter it lacks.
+          if (path !== "" && parameter !== path) throw new CheckFailure(`-32602 names ${JSON.stringify(parameter)}, not ${JSON.stringify(path)}`, answer.exchange);
+        });
+      },
+    });
+  }
+  checks.push({
+    id: "inputs.unknown-tool",
+    stage: "inputs",
+    specRef: "protocol_errors.method_not_found",
+    description: "tools/call with an unknown tool name gets -32601",
+    async run({ client, config }) {
+      const answer = await client.callTool("conformance_no_such_tool", { inbox_id: config.inbox });
+      if (answer.error?.code !== PROTOCOL_ERRORS.method_not_found.code) return failed(`expected -32601, got ${describeAnswer(answer)}`, answer.exchange);
+      return passed();
+    },
+  });
+  return checks;
+}
+
+function schemaOf(tool: ToolName): JsonSchemaObject {
+  return toolInputSchemas[tool] as JsonSchemaObject;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Real ids where the schema only knows the shape, a real query, and no change to read state. */
+function fitPositive(tool: ToolName, value: Record<string, unknown>, query: string, inboxId: string, messageId: string | undefined): Record<string, unknown> {
+  const args: Record<string, unknown> = { ...value, inbox_id: inboxId };
+  if (tool === "search_emails") {
+    // Native syntax is the provider's own language, which no schema describes.
+    args.query = query;
+    args.syntax = "portable";
+    // Decision include-folders: only the four portable names work on every provider.
+    if (Array.isArray(args.include_folders)) args.include_folders = args.include_folders.map((_, i) => PORTABLE_FOLDERS[i % PORTABLE_FOLDERS.length]);
+  }
+  if (tool === "read_email") {
+    args.message_id = messageId;
+    // Marking as read would change the third party's inbox; the behaviour stage covers it.
+    args.mark_as_read = false;
+  }
+  return args;
+}
+
+function fitIds(value: Record<string, unknown>, brokenPath: string, inboxId: string, messageId: string): Record<string, unknown> {
+  const untouched = (name: string) => name in value && brokenPath !== name && !brokenPath.startsWith(`${name}[`) && !brokenPath.startsWith(`${name}.`);
+  const args = { ...value };
+  if (untouched("inbox_id")) args.inbox_id = inboxId;
+  if (untouched("message_id")) args.message_id = messageId;
+  // A random string is rarely a portable query; a server may rightly refuse it before the broken parameter.
+  if (untouched("query")) args.query = "is:unread";
+  return args;
+}
+
+/** Runs the property with the run's seed; a failure reports the shrunk input and the exchange that broke the rule. */
+async function checkProperty<T>(context: RunContext, inputs: fc.Arbitrary<T>, predicate: (input: T) => Promise<void>): Promise<Outcome> {
+  const details = await fc.check(fc.asyncProperty(inputs, predicate), { seed: context.config.seed, numRuns: context.config.runs });
+  if (!details.failed) return passed(`${details.numRuns} runs`);
+  const error = details.errorInstance;
+  const message = error instanceof Error ? error.message : String(error);
+  const exchange = error instanceof CheckFailure ? error.exchange : undefined;
+  return failed(`${message} (shrunk ${details.numShrinks} times, seed ${details.seed}, path ${details.counterexamplePath ?? ""})`, exchange, { counterexample: details.counterexample?.[0], runs: details.numRuns });
+}

@@ -1,0 +1,23 @@
+// The machine-readable report: each check with its id, name, status, spec reference and details.
+import { curlCommand } from "../exchange.js";
+import type { RunReport } from "../run.js";
+import { countOutcomes } from "./summary.js";
+
+export function jsonReport(report: RunReport): string {
+  const checks = report.results.map((result) => {
+    const { outcome } = result;
+    const base = { id: result.id, stage: result.stage, name: result.description, specRef: result.specRef, status: outcome.status, durationMs: result.durationMs };
+    if (outcome.status === "passed") return { ...base, details: outcome.details ?? null };
+    if (outcome.status === "skipped") return { ...base, details: { reason: outcome.reason } };
+    return {
+      ...base,
+      details: {
+        message: outcome.message,
+        seed: report.seed,
+        ...(outcome.counterexample === undefined ? {} : { counterexample: outcome.counterexample, runs: outcome.runs }),
+        ...(outcome.exchange ? { request: outcome.exchange.request, response: outcome.exchange.response, reproduce: curlCommand(outcome.exchange.request) } : {}),
+      },
+    };
+  });
+  return `${JSON.stringify({ url: report.url, seed: report.seed, runs: report.runs, startedAt: report.startedAt, durationMs: report.durationMs, counts: countOutcomes(report.results), checks }, null, 2)}\n`;
+}

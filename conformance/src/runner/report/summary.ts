@@ -1,0 +1,25 @@
+// The counts and the verdict line. Skipped checks are counted apart from passed ones, and a run
+// that skipped most of its checks says it proves little.
+import type { RunReport } from "../run.js";
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export function countOutcomes(results: RunReport["results"]): Counts {
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const { outcome } of results) counts[outcome.status]++;
+  return counts;
+}
+
+export function verdictLine(report: RunReport): string {
+  const { passed, failed, skipped } = countOutcomes(report.results);
+  const total = passed + failed + skipped;
+  const verdict = failed > 0 ? "FAIL" : "PASS";
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  const line = `${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped of ${total} checks in ${seconds} s (seed ${report.seed}, ${report.runs} runs per property)`;
+  if (total > 0 && skipped * 2 > total) return `${line}. Most checks were skipped, so this run says little about the server: see the reasons above.`;
+  return line;
+}

@@ -1,0 +1,10 @@
+// What every check may use: the configuration, the client, and what the inbox turned out to hold.
+import type { RunnerConfig } from "./config.js";
+import type { InboxSample } from "./inbox-sample.js";
+import type { McpClient } from "./mcp-client.js";
+
+export interface RunContext {
+  config: RunnerConfig;
+  client: McpClient;
+  inbox: InboxSample;
+}

@@ -1,0 +1,82 @@
+// A deliberately broken server for the runner's own tests: an HTTP proxy in front of a real one
+// that rewrites the answers a test chooses, so that each test breaks exactly one rule.
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ProxiedExchange {
+  /** The JSON-RPC request, or undefined when the body was not JSON. */
+  request: { method?: string; params?: { name?: string; arguments?: Record<string, unknown> } } | undefined;
+  status: number;
+  headers: Record<string, string>;
+  /** The JSON-RPC answer, or undefined for an empty or non-JSON body. */
+  body: unknown;
+}
+
+/** Returns the exchange to send instead, or undefined to pass the answer through unchanged. */
+export type Mangle = (exchange: ProxiedExchange) => ProxiedExchange | undefined;
+
+export interface ManglingProxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Returns the JSON-RPC request to forward instead, or undefined to forward it unchanged. */
+export type RewriteRequest = (request: ProxiedExchange["request"]) => unknown;
+
+export async function startManglingProxy(targetUrl: string, mangle: Mangle, rewriteRequest: RewriteRequest = () => undefined): Promise<ManglingProxy> {
+  const server = createServer((incoming, outgoing) => {
+    void (async () => {
+      const received = await readBody(incoming);
+      const rewritten = rewriteRequest(parse(received) as ProxiedExchange["request"]);
+      const requestText = rewritten === undefined ? received : JSON.stringify(rewritten);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === "string" && name !== "host" && name !== "content-length") headers[name] = value;
+      // JSON only: the runner accepts SSE too, but the proxy's rewrites are easier on plain JSON.
+      headers.accept = "application/json, text/event-stream";
+      const response = await fetch(targetUrl, { method: incoming.method ?? "POST", headers, body: requestText });
+      const text = await response.text();
+      const original: ProxiedExchange = {
+        request: parse(requestText) as ProxiedExchange["request"],
+        status: response.status,
+        headers: Object.fromEntries([...response.headers].filter(([name]) => name !== "content-length" && name !== "transfer-encoding" && name !== "content-encoding")),
+        body: parse(text),
+      };
+      const changed = mangle(structuredClone(original));
+      const answer = changed ?? original;
+      const body = changed === undefined ? text : answer.body === undefined ? "" : JSON.stringify(answer.body);
+      outgoing.writeHead(answer.status, answer.headers);
+      outgoing.end(body);
+    })().catch((error: unknown) => {
+      outgoing.writeHead(502);
+      outgoing.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function readBody(incoming: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+    incoming.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    incoming.on("error", reject);
+  });
+}
+
+function parse(text: string): unknown {
+  try {
+    return text === "" ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tool result of a tools/call answer, for mangles that edit it in place. */
+export function toolResultOf(exchange: ProxiedExchange): Record<string, unknown> | undefined {
+  return (exchange.body as { result?: Record<string, unknown> } | undefined)?.result;
+}
