@@ -1,0 +1,13 @@
+// Every parameter of every tool, as this server handles it (in the providers and limits). Checked
+// against the generated argument types: a tool or parameter added to the spec stops `tsc` here
+// until someone handles it and lists it, and one removed from the spec until it is taken out.
+// (A new tool also stops tsc at createToolHandlers, which must implement ToolHandlers.)
+import type { ToolArgs, ToolName } from "@mcpemails/generated";
+
+export const HANDLED_PARAMETERS = {
+  list_inbox: { inbox_id: true, limit: true, offset: true, folder: true, unread_only: true },
+  read_email: { inbox_id: true, message_id: true, include_html: true, include_attachments: true, mark_as_read: true },
+  search_emails: { inbox_id: true, query: true, syntax: true, limit: true, offset: true, include_folders: true },
+  send_email: { inbox_id: true, to: true, subject: true, body: true, cc: true, bcc: true, html_body: true, reply_to: true, attachments: true, idempotency_key: true },
+  reply_to_email: { inbox_id: true, message_id: true, body: true, html_body: true, reply_all: true, attachments: true, idempotency_key: true },
+} as const satisfies { [T in ToolName]: { [P in keyof Required<ToolArgs[T]>]: true } };
