@@ -1,7 +1,7 @@
 // The generated queries must be portable queries, or positive search inputs would be refused.
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import { parseSearchQuery } from "./portable-query.js";
+import { parseSearchQuery } from "@mcpemails/generated";
 import { portableQuery } from "./portable-query-arbitrary.js";
 
 it("generates only queries the portable parser accepts, within the 2048-character query limit", () => {

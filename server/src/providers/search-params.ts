@@ -1,7 +1,7 @@
 // The search_emails parameters that pass the schema but that a provider must still refuse with
 // -32602: a query outside the portable subset, and a folder name the provider does not have.
 import { FOLDERS, type Folder } from "@mcpemails/generated";
-import { parseSearchQuery, type QueryNode } from "../mail/search-query.js";
+import { parseSearchQuery, type QueryNode } from "@mcpemails/generated";
 import { ParameterError } from "./provider.js";
 
 /** The parsed query; a term outside the portable subset is a ParameterError naming it (rule query_term). */

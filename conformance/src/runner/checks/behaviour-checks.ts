@@ -6,7 +6,7 @@ import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from 
 import { listPage, type ListedMessage } from "../inbox-sample.js";
 import type { McpClient } from "../mcp-client.js";
 import { validateOutput } from "../output-validation.js";
-import { matchesQuery, parseSearchQuery } from "../portable-query.js";
+import { matchesQuery, parseSearchQuery } from "@mcpemails/generated";
 import type { RunContext } from "../run-context.js";
 import { describeAnswer } from "../answer-description.js";
 

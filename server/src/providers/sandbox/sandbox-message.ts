@@ -3,7 +3,7 @@
 // message. The summary is taken from the source by the same parser, once, when it is stored.
 import type { Address, MessageSummary } from "@mcpemails/generated";
 import { parseMessage } from "../../mail/parse.js";
-import type { SearchableMessage } from "../../mail/search-query.js";
+import type { SearchableMessage } from "@mcpemails/generated";
 import type { SandboxMessage, Store } from "../../store/store.js";
 
 /** The store methods a sandbox inbox uses. */

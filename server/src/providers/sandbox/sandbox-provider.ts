@@ -15,7 +15,7 @@ import { isValidAddrSpec, parseRecipientFields, uniqueAddresses } from "../../ma
 import { checkAttachmentSize } from "../../mail/attachments.js";
 import { attachmentsFromInput, composeMessage, type ComposeAttachment } from "../../mail/compose.js";
 import { parseMessage } from "../../mail/parse.js";
-import { matchesQuery, queryReadsBody } from "../../mail/search-query.js";
+import { matchesQuery, queryReadsBody } from "@mcpemails/generated";
 import { replyRecipients, replyReferences, replySubject } from "../../mail/threading.js";
 import type { InboxRecord, SandboxMessage } from "../../store/store.js";
 import type { MailProvider, SentMessage } from "../provider.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SEARCH } from "@mcpemails/generated";
-import { matchesQuery, parseSearchQuery, queryReadsBody, type QueryNode, type SearchableMessage } from "./search-query.js";
+import { matchesQuery, parseSearchQuery, queryReadsBody, type QueryNode, type SearchableMessage } from "./portable-query.js";
 
 function parsed(query: string): QueryNode {
   const result = parseSearchQuery(query);

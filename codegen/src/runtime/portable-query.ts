@@ -1,8 +1,9 @@
 // The portable search syntax of the spec (search.portable_terms and search.combining): a parser
-// into a small AST that every provider translates (Gmail q, KQL, IMAP SEARCH), and an in-memory
-// evaluator for the sandbox and the conformance runner. It imports nothing, so the conformance
-// runner can use it without the server. Hand-written: no published parser knows this subset, and
-// refusing everything outside it (rather than guessing) is the point.
+// and the syntax's meaning on a message in memory. One copy, in codegen/src/runtime, which
+// `pnpm gen` copies into generated/ so that the reference server (sandbox search, query checks)
+// and the conformance runner (judging any server's results) read queries identically. Providers
+// translate its AST (Gmail q, KQL, IMAP SEARCH). Hand-written: no published parser knows this
+// subset, and refusing everything outside it (rather than guessing) is the point.
 
 /** A term of the query, as the provider must honour it. `term` is the source text, for error messages. */
 export type QueryNode =
