@@ -100,7 +100,7 @@ describe("execution errors", () => {
     ).toEqual([]);
   });
 
-  it.each(executionCodes)("%s has the spec's message, retryability and field names in EXECUTION_ERRORS and the doc", (code) => {
+  it.each(executionCodes)("%s has the spec's message, retryability, field names and optional fields in EXECUTION_ERRORS and the doc", (code) => {
     const def = executionError(code);
     expect((errors.EXECUTION_ERRORS as Record<string, unknown>)[code]).toEqual({
       retryable: def.retryable,
@@ -109,6 +109,7 @@ describe("execution errors", () => {
       guidance: def.guidance,
       message: def.message,
       fields: Object.keys(def.fields ?? {}),
+      optionalFields: Object.entries(def.fields ?? {}).filter(([, f]) => f.optional === true).map(([name]) => name),
     });
     const templateRow = tableAfterAnchor(reference, docAnchors.messageTemplates).rows.find((row) => firstCodeSpan(row[0] ?? "") === code);
     expect(firstCodeSpan(templateRow?.[1] ?? "")).toBe(def.message);

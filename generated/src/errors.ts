@@ -153,7 +153,8 @@ export const EXECUTION_ERRORS = {
     "when": "The inbox_id is unknown, belongs to another workspace, or is of the other mode (live or test) than the key.",
     "guidance": "Check the inbox UUID in Dashboard -> Inboxes.",
     "message": "Inbox {inbox_id} not found or not accessible.",
-    "fields": []
+    "fields": [],
+    "optionalFields": []
   },
   "message_not_found": {
     "retryable": false,
@@ -161,7 +162,8 @@ export const EXECUTION_ERRORS = {
     "when": "The message_id does not exist in the inbox (it may have been deleted or moved).",
     "guidance": "List or search again for a current id.",
     "message": "Message {message_id} not found in inbox {inbox_id}; it may have been deleted.",
-    "fields": []
+    "fields": [],
+    "optionalFields": []
   },
   "scope_denied": {
     "retryable": false,
@@ -171,7 +173,8 @@ export const EXECUTION_ERRORS = {
     "message": "This API key lacks the {requiredScope} scope needed by {tool}.",
     "fields": [
       "requiredScope"
-    ]
+    ],
+    "optionalFields": []
   },
   "invalid_recipient": {
     "retryable": false,
@@ -181,7 +184,8 @@ export const EXECUTION_ERRORS = {
     "message": "{parameter}: \"{address}\" is not a valid RFC 5322 address. Nothing was sent.",
     "fields": [
       "parameter"
-    ]
+    ],
+    "optionalFields": []
   },
   "auth_failed": {
     "retryable": false,
@@ -189,7 +193,8 @@ export const EXECUTION_ERRORS = {
     "when": "The provider refused the inbox's credentials (OAuth token expired or revoked, password changed).",
     "guidance": "Never retry; a person must reconnect the inbox.",
     "message": "The provider refused the credentials of inbox {inbox_id}; the inbox owner must reconnect it.",
-    "fields": []
+    "fields": [],
+    "optionalFields": []
   },
   "rate_limit_exceeded": {
     "retryable": true,
@@ -201,7 +206,8 @@ export const EXECUTION_ERRORS = {
       "retryAfter",
       "window",
       "limit"
-    ]
+    ],
+    "optionalFields": []
   },
   "quota_exceeded": {
     "retryable": true,
@@ -214,7 +220,8 @@ export const EXECUTION_ERRORS = {
       "limit",
       "resetsAt",
       "retryAfter"
-    ]
+    ],
+    "optionalFields": []
   },
   "attachment_too_large": {
     "retryable": false,
@@ -225,7 +232,8 @@ export const EXECUTION_ERRORS = {
     "fields": [
       "limitBytes",
       "totalBytes"
-    ]
+    ],
+    "optionalFields": []
   },
   "search_timeout": {
     "retryable": true,
@@ -235,7 +243,8 @@ export const EXECUTION_ERRORS = {
     "message": "The search took longer than {timeoutSeconds} seconds and was abandoned. Simplify the query or restrict include_folders.",
     "fields": [
       "timeoutSeconds"
-    ]
+    ],
+    "optionalFields": []
   },
   "provider_error": {
     "retryable": true,
@@ -249,6 +258,10 @@ export const EXECUTION_ERRORS = {
     "fields": [
       "retryAfter",
       "deliveryStatus"
+    ],
+    "optionalFields": [
+      "retryAfter",
+      "deliveryStatus"
     ]
   },
   "idempotency_key_in_use": {
@@ -259,7 +272,8 @@ export const EXECUTION_ERRORS = {
     "message": "A call with idempotency_key {idempotency_key} is still in progress; nothing new was sent.",
     "fields": [
       "retryAfter"
-    ]
+    ],
+    "optionalFields": []
   },
   "idempotency_key_reused": {
     "retryable": false,
@@ -267,7 +281,8 @@ export const EXECUTION_ERRORS = {
     "when": "The idempotency_key was used within 24 hours for a call with other arguments.",
     "guidance": "Use a new key for a new message.",
     "message": "idempotency_key {idempotency_key} was already used for a different message; nothing was sent.",
-    "fields": []
+    "fields": [],
+    "optionalFields": []
   }
 } as const satisfies Record<ExecutionErrorCode, unknown>;
 

@@ -51,7 +51,7 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
     exportConst(
       file,
       "EXECUTION_ERRORS",
-      `${literal(Object.fromEntries(Object.entries(execution).map(([code, e]) => [code, { retryable: e.retryable, notRetryableFor: e.not_retryable_for ?? [], when: e.when, guidance: e.guidance, message: e.message, fields: Object.keys(e.fields ?? {}) }])))} as const satisfies Record<ExecutionErrorCode, unknown>`,
+      `${literal(Object.fromEntries(Object.entries(execution).map(([code, e]) => [code, { retryable: e.retryable, notRetryableFor: e.not_retryable_for ?? [], when: e.when, guidance: e.guidance, message: e.message, fields: Object.keys(e.fields ?? {}), optionalFields: Object.entries(e.fields ?? {}).filter(([, f]) => f.optional === true).map(([n]) => n) }])))} as const satisfies Record<ExecutionErrorCode, unknown>`,
       ["Tool execution errors: returned as results with isError true, errorCode, and the code's fields."],
     );
     file.addTypeAlias({
