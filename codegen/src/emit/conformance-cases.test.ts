@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { createContext, type GenContext } from "../context.js";
 import { compileInputValidator, createAjv, describeProblem, type InputProblem } from "../runtime/input-validation.js";
 import { loadSpecFile, parseSpec } from "../spec/load.js";
-import { buildConformanceCases, emitConformanceCases, expandLargeValues, type ConformanceCase } from "./conformance-cases.js";
+import { buildConformanceCases, emitConformanceCases, type ConformanceCase } from "./conformance-cases.js";
+import { expandLargeValues } from "../runtime/large-values.js";
 import { toJsonSchema } from "./json-schema.js";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.

@@ -4,9 +4,9 @@
 import type { GenContext, GeneratedFile } from "../context.js";
 import type { ObjectNode, SchemaModel, SchemaNode } from "../schema/ir.js";
 import type { ToolModel } from "../schema/tools.js";
+import { BASE64_OF_BYTES } from "../runtime/large-values.js";
 
 /** Stands for a base64 string of that many bytes, which would be too large to store in the file. */
-export const BASE64_OF_BYTES = "$base64OfBytes";
 
 export type CaseExpectation =
   | { outcome: "valid" }
@@ -141,16 +141,6 @@ export function buildConformanceCases(ctx: GenContext): ConformanceCaseFile {
     },
     cases: ctx.tools.flatMap((tool) => new ToolCases(ctx, tool, samples).build()),
   };
-}
-
-/** Replaces every large-value descriptor with the value it stands for. */
-export function expandLargeValues(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expandLargeValues);
-  if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value);
-  const [only] = entries;
-  if (entries.length === 1 && only?.[0] === BASE64_OF_BYTES && typeof only[1] === "number") return Buffer.alloc(only[1], 0x61).toString("base64");
-  return Object.fromEntries(entries.map(([k, v]) => [k, expandLargeValues(v)]));
 }
 
 class ToolCases {

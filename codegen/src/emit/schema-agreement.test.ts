@@ -6,7 +6,8 @@ import { invalidValue, validValue, type JsonSchemaObject } from "@mcpemails/conf
 import caseFile from "@mcpemails/generated/conformance-cases" with { type: "json" };
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expandLargeValues, type ConformanceCase } from "./conformance-cases.js";
+import type { ConformanceCase } from "./conformance-cases.js";
+import { expandLargeValues } from "../runtime/large-values.js";
 import { expectAgreement, formsFor, schemaForms, show, toolNames, topLevelProperties } from "./schema-agreement.helpers.js";
 
 // Sized so that the whole file stays well under 30 s on two cores; output schemas draw larger values.

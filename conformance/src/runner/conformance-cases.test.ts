@@ -1,7 +1,8 @@
 // Making the generated cases safe to send: ids filled in, mail only ever to --send-to, and an
 // idempotency key of each case's own.
 import { describe, expect, it } from "vitest";
-import { conformanceCases, expandLargeValues, redirectRecipients, substitutePlaceholders, uniqueIdempotencyKey } from "./conformance-cases.js";
+import { expandLargeValues } from "@mcpemails/generated";
+import { conformanceCases, redirectRecipients, substitutePlaceholders, uniqueIdempotencyKey } from "./conformance-cases.js";
 
 const SEND_TO = "me@example.org";
 

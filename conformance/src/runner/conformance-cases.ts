@@ -2,6 +2,7 @@
 // descriptors expanded, placeholder ids replaced by the inbox's own, recipients redirected to
 // --send-to, and idempotency keys made unique to the case.
 import { createHash } from "node:crypto";
+import { expandLargeValues } from "@mcpemails/generated";
 import caseFile from "@mcpemails/generated/conformance-cases" with { type: "json" };
 
 export type CaseExpectation =
@@ -22,18 +23,6 @@ export interface ConformanceCase {
 }
 
 export const conformanceCases = (caseFile as { cases: ConformanceCase[] }).cases;
-
-const BASE64_OF_BYTES = "$base64OfBytes";
-
-/** Copied from expandLargeValues in codegen/src/emit/conformance-cases.ts (the runner never imports codegen). */
-export function expandLargeValues(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expandLargeValues);
-  if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value);
-  const [only] = entries;
-  if (entries.length === 1 && only?.[0] === BASE64_OF_BYTES && typeof only[1] === "number") return Buffer.alloc(only[1], 0x61).toString("base64");
-  return Object.fromEntries(entries.map(([k, v]) => [k, expandLargeValues(v)]));
-}
 
 export interface CaseIds {
   inbox: string;
