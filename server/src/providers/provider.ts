@@ -54,3 +54,8 @@ export class ParameterError extends Error {
     return { parameter: this.parameter, rule: this.rule, message: this.message };
   }
 }
+
+/** A provider that holds resources (connections, token caches) until it is closed. */
+export interface ClosableProvider extends MailProvider {
+  close(): Promise<void>;
+}

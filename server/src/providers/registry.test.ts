@@ -49,9 +49,19 @@ describe("createProviderRegistry", () => {
     expect(await providerFor(elsewhere).list_inbox(args("list_inbox", { inbox_id: elsewhere.id }), signal)).toMatchObject({ total: 0 });
   });
 
-  it("answers provider_error for the kinds that have no provider yet, sending nothing", async () => {
+  it("answers provider_error naming the missing configuration when no OAuth app is configured, sending nothing", async () => {
     const answer = await createProviderRegistry(store())(gmail).list_inbox(args("list_inbox", { inbox_id: gmail.id }), signal);
     expect(answer).toMatchObject({ isError: true, errorCode: "provider_error" });
-    expect(answer).toHaveProperty("content.0.text", "The provider failed: gmail inboxes are not supported by this server yet; nothing was read or sent.");
+    expect(answer).toHaveProperty(
+      "content.0.text",
+      `The provider failed: gmail inbox ${gmail.id} cannot be served: this server has no Google OAuth client configured (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET); nothing was read or sent.`,
+    );
+  });
+
+  it("answers provider_error when an inbox's stored settings are unreadable", async () => {
+    const broken = { ...record("eeeeeeee-0000-4000-8000-000000000005", "w1", "imap"), secret: JSON.stringify({ user: "u" }) };
+    const answer = await createProviderRegistry(store())(broken).read_email(args("read_email", { inbox_id: broken.id, message_id: "m1" }), signal);
+    expect(answer).toMatchObject({ isError: true, errorCode: "provider_error" });
+    expect(answer).toHaveProperty("content.0.text", expect.stringContaining("the stored IMAP settings of this inbox are incomplete"));
   });
 });

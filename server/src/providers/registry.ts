@@ -1,29 +1,88 @@
-// Which MailProvider serves an inbox. Only sandbox inboxes have a provider so far; the others
-// answer provider_error saying so, rather than failing in some less explicit way.
+// Which MailProvider serves an inbox. Providers of real mailboxes hold connections and tokens, so one
+// is made per inbox and kept until the registry closes; a sandbox provider holds nothing and is made
+// per call. An inbox the server cannot serve (no OAuth app configured, settings unreadable) answers
+// provider_error saying why, rather than failing in some less explicit way.
 import { providerError, type ExecutionErrorResult } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
-import type { InboxKind, InboxRecord, Store } from "../store/store.js";
-import type { MailProvider } from "./provider.js";
+import type { InboxRecord, Store } from "../store/store.js";
+import { createGmailProvider } from "./gmail/gmail-provider.js";
+import { parseGmailSettings } from "./gmail/gmail-settings.js";
+import { createImapProvider } from "./imap/imap-provider.js";
+import { DEFAULT_IMAP_POOL, parseImapSettings, type ImapPoolOptions } from "./imap/imap-settings.js";
+import { createOutlookProvider } from "./outlook/outlook-provider.js";
+import { parseOutlookSettings } from "./outlook/outlook-settings.js";
+import { ConnectError, type GoogleAppConfig, type MicrosoftAppConfig } from "./provider-apps.js";
+import type { ClosableProvider, MailProvider } from "./provider.js";
 import { createSandboxProvider } from "./sandbox/sandbox-provider.js";
 import type { SandboxMailbox } from "./sandbox/sandbox-message.js";
 
 /** What the providers need of the store. */
-export type ProviderStore = SandboxMailbox & Pick<Store, "listInboxes">;
+export type ProviderStore = SandboxMailbox & Pick<Store, "listInboxes"> & Partial<Pick<Store, "updateInboxSecret">>;
 
-export function createProviderRegistry(store: ProviderStore, options: { now?: () => Date } = {}): (inbox: InboxRecord) => MailProvider {
-  return (inbox) => {
+export interface ProviderRegistryOptions {
+  now?: () => Date;
+  google?: GoogleAppConfig | undefined;
+  microsoft?: MicrosoftAppConfig | undefined;
+  imapPool?: ImapPoolOptions;
+}
+
+export type ProviderRegistry = ((inbox: InboxRecord) => MailProvider) & {
+  /** Closes every provider made so far (IMAP connections, timers). */
+  close(): Promise<void>;
+};
+
+export function createProviderRegistry(store: ProviderStore, options: ProviderRegistryOptions = {}): ProviderRegistry {
+  const now = options.now ?? (() => new Date());
+  const kept = new Map<string, ClosableProvider>();
+
+  function makeKept(inbox: InboxRecord): ClosableProvider {
     switch (inbox.kind) {
-      case "sandbox":
-        return createSandboxProvider({
+      case "imap":
+        return createImapProvider({ inbox, settings: parseImapSettings(inbox.secret), pool: options.imapPool ?? DEFAULT_IMAP_POOL, now });
+      case "gmail": {
+        if (options.google === undefined) throw new ConnectError("this server has no Google OAuth client configured (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)");
+        return createGmailProvider({ inbox, settings: parseGmailSettings(inbox.secret), app: options.google, now });
+      }
+      case "outlook": {
+        if (options.microsoft === undefined) throw new ConnectError("this server has no Microsoft app configured (MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)");
+        const save = store.updateInboxSecret?.bind(store);
+        return createOutlookProvider({
           inbox,
-          mailbox: store,
-          deliverTo: (address) => findSandboxInbox(store, inbox.workspaceId, address),
-          ...(options.now === undefined ? {} : { now: options.now }),
+          settings: parseOutlookSettings(inbox.secret),
+          app: options.microsoft,
+          saveSettings: async (settings) => {
+            await save?.(inbox.id, JSON.stringify(settings));
+          },
+          now,
         });
-      default:
-        return unavailableProvider(inbox.kind);
+      }
+      case "sandbox":
+        throw new Error("sandbox providers are not kept");
+    }
+  }
+
+  const providerFor = (inbox: InboxRecord): MailProvider => {
+    if (inbox.kind === "sandbox") {
+      return createSandboxProvider({ inbox, mailbox: store, deliverTo: (address) => findSandboxInbox(store, inbox.workspaceId, address), now });
+    }
+    const existing = kept.get(inbox.id);
+    if (existing) return existing;
+    try {
+      const made = makeKept(inbox);
+      kept.set(inbox.id, made);
+      return made;
+    } catch (error) {
+      if (error instanceof ConnectError) return unavailableProvider(`${inbox.kind} inbox ${inbox.id} cannot be served: ${error.message}`);
+      throw error;
     }
   };
+  return Object.assign(providerFor, {
+    async close() {
+      const closing = [...kept.values()];
+      kept.clear();
+      await Promise.allSettled(closing.map((provider) => provider.close()));
+    },
+  });
 }
 
 /** The sandbox inbox of the workspace that has this address, compared case-insensitively. */
@@ -33,8 +92,7 @@ export async function findSandboxInbox(store: Pick<Store, "listInboxes">, worksp
   return inboxes.find((candidate) => candidate.kind === "sandbox" && candidate.workspaceId === workspaceId && candidate.addresses.some((own) => addressKey(own) === key));
 }
 
-function unavailableProvider(kind: InboxKind): MailProvider {
-  const unavailable = async (): Promise<ExecutionErrorResult<"provider_error">> =>
-    providerError({ detail: `${kind} inboxes are not supported by this server yet; nothing was read or sent.` });
+function unavailableProvider(detail: string): MailProvider {
+  const unavailable = async (): Promise<ExecutionErrorResult<"provider_error">> => providerError({ detail: `${detail}; nothing was read or sent.` });
   return { list_inbox: unavailable, read_email: unavailable, search_emails: unavailable, send_email: unavailable, reply_to_email: unavailable };
 }

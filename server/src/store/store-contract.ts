@@ -148,6 +148,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.listInboxes(inbox.workspaceId))[0]?.secret).toBe(secret);
       });
 
+      it("replaces an inbox's provider settings, and refuses an inbox that does not exist", async () => {
+        const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "outlook", addresses: ["zoe@example.test"], secret: '{"cache":"old"}' });
+        expect(await store.updateInboxSecret(inbox.id, '{"cache":"new ✓"}')).toBe(true);
+        expect((await store.getInbox(inbox.id))?.secret).toBe('{"cache":"new ✓"}');
+        expect(await store.removeInbox(inbox.id)).toBe(true);
+        expect(await store.updateInboxSecret(inbox.id, '{"cache":"newer"}')).toBe(false);
+        expect(await store.getInbox(inbox.id)).toBeUndefined();
+      });
+
       it("lists the inboxes of one workspace, or of all workspaces, oldest first", async () => {
         const [mine, theirs] = [randomUUID(), randomUUID()];
         const first = await sandboxInbox(mine);

@@ -101,6 +101,8 @@ export interface Store {
   createInbox(input: Omit<InboxRecord, "id" | "createdAt"> & { id?: string }): Promise<InboxRecord>;
   getInbox(id: string): Promise<InboxRecord | undefined>;
   listInboxes(workspaceId?: string): Promise<InboxRecord[]>;
+  /** Replaces an inbox's provider settings (a refreshed token cache, say); false when there is no such inbox. */
+  updateInboxSecret(id: string, secret: string): Promise<boolean>;
   removeInbox(id: string): Promise<boolean>;
 
   /**

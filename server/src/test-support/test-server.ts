@@ -11,7 +11,7 @@ import { buildApp } from "../app.js";
 import type { RateWindows } from "../limits/rate-limit.js";
 import { defaultOriginPolicy } from "../mcp/origin-guard.js";
 import type { MailProvider } from "../providers/provider.js";
-import { createProviderRegistry } from "../providers/registry.js";
+import { createProviderRegistry, type ProviderRegistryOptions } from "../providers/registry.js";
 import type { InboxRecord, Store } from "../store/store.js";
 import { openRedisStore } from "../store/redis/redis-store.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
@@ -24,6 +24,8 @@ export interface TestServer {
   inbox: InboxRecord;
   siblingInbox: InboxRecord;
   otherWorkspaceInbox: InboxRecord;
+  /** The inboxes of options.inboxes, in order, in the test workspace. */
+  extraInboxes: InboxRecord[];
   keys: { full: string; readOnly: string; sendOnly: string; live: string; otherWorkspace: string };
   close(): Promise<void>;
 }
@@ -44,6 +46,10 @@ export interface TestServerOptions {
   rateWindows?: RateWindows;
   /** Replaces the provider of every inbox, to stage provider failures. */
   provider?: (inbox: InboxRecord, real: MailProvider) => MailProvider;
+  /** OAuth apps and IMAP pool settings of the provider registry. */
+  registry?: ProviderRegistryOptions;
+  /** More inboxes of the test workspace, such as an IMAP, Gmail or Outlook inbox (mode live unless said). */
+  inboxes?: Array<Pick<InboxRecord, "kind" | "addresses" | "secret"> & { mode?: InboxRecord["mode"] }>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -58,6 +64,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const siblingInbox = await addSandboxInbox(store, { workspaceId: workspace.id });
   const other = await createWorkspace(store, { name: "Other", plan: "pro" });
   const otherWorkspaceInbox = await addSandboxInbox(store, { workspaceId: other.id });
+  const extraInboxes: InboxRecord[] = [];
+  for (const extra of options.inboxes ?? []) {
+    extraInboxes.push(await store.createInbox({ workspaceId: workspace.id, mode: extra.mode ?? "live", kind: extra.kind, addresses: extra.addresses, secret: extra.secret }));
+  }
   const key = async (workspaceId: string, scopes: ("read:email" | "send:email")[], mode: "test" | "live" = "test") => (await createApiKey(store, { workspaceId, scopes, mode })).key;
   const keys = {
     full: await key(workspace.id, ["read:email", "send:email"]),
@@ -66,7 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     live: await key(workspace.id, ["read:email", "send:email"], "live"),
     otherWorkspace: await key(other.id, ["read:email", "send:email"]),
   };
-  const registry = createProviderRegistry(store);
+  const registry = createProviderRegistry(store, options.registry);
   const app = await buildApp({
     store,
     providerFor: options.provider ? (record) => (options.provider as NonNullable<TestServerOptions["provider"]>)(record, registry(record)) : registry,
@@ -84,9 +94,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     inbox,
     siblingInbox,
     otherWorkspaceInbox,
+    extraInboxes,
     keys,
     async close() {
       await app.close();
+      await registry.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

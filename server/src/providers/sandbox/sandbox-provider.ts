@@ -2,21 +2,10 @@
 // full semantics of the five tools. Sends never leave the server: they are filed in SENT and
 // delivered to the other sandbox inboxes of the workspace that they are addressed to.
 import { randomUUID } from "node:crypto";
-import {
-  invalidRecipient,
-  messageNotFound,
-  providerError,
-  type Address,
-  type ExecutionErrorResult,
-  type ListInboxOutput,
-  type ReadEmailOutput,
-} from "@mcpemails/generated";
-import { isValidAddrSpec, parseRecipientFields, uniqueAddresses } from "../../mail/addresses.js";
-import { checkAttachmentSize } from "../../mail/attachments.js";
-import { attachmentsFromInput, composeMessage, type ComposeAttachment } from "../../mail/compose.js";
+import { matchesQuery, messageNotFound, providerError, queryReadsBody, type Address, type ListInboxOutput, type ReadEmailOutput } from "@mcpemails/generated";
+import { uniqueAddresses } from "../../mail/addresses.js";
+import { composeOutgoing, isRefusal, prepareReply, prepareSend, type OutgoingMessage } from "../../mail/outgoing.js";
 import { parseMessage } from "../../mail/parse.js";
-import { matchesQuery, queryReadsBody } from "@mcpemails/generated";
-import { replyRecipients, replyReferences, replySubject } from "../../mail/threading.js";
 import type { InboxRecord, SandboxMessage } from "../../store/store.js";
 import type { MailProvider, SentMessage } from "../provider.js";
 import { parsePortableQuery, standardFolders } from "../search-params.js";
@@ -46,19 +35,9 @@ export interface SandboxProviderOptions {
   now?: () => Date;
 }
 
-interface Outgoing {
-  to: Address[];
-  cc: Address[];
-  bcc: Address[];
-  replyTo: Address | null;
-  subject: string;
-  text: string;
-  html: string | undefined;
-  attachments: ComposeAttachment[];
+interface Outgoing extends OutgoingMessage {
   /** The thread a reply joins; a new message starts its own. */
   threadId: string | null;
-  inReplyTo: string | null;
-  references: string[];
 }
 
 export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => new Date() }: SandboxProviderOptions): MailProvider {
@@ -86,21 +65,7 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
     const sentAt = now();
     const id = randomUUID();
     const threadId = outgoing.threadId ?? id;
-    const composed = await composeMessage({
-      from: { name: null, address: ownAddress },
-      to: outgoing.to,
-      cc: outgoing.cc,
-      bcc: outgoing.bcc,
-      replyTo: outgoing.replyTo,
-      subject: outgoing.subject,
-      text: outgoing.text,
-      html: outgoing.html,
-      attachments: outgoing.attachments,
-      messageId: `<${randomUUID()}@${SANDBOX_DOMAIN}>`,
-      date: sentAt,
-      inReplyTo: outgoing.inReplyTo,
-      references: outgoing.references,
-    });
+    const composed = await composeOutgoing(outgoing, { from: { name: null, address: ownAddress }, messageId: `<${randomUUID()}@${SANDBOX_DOMAIN}>`, date: sentAt });
     // Parsed once for the sender's copy and once for all delivered copies (the same source without Bcc).
     const delivered = await summarizeSource(composed.raw, sentAt);
     const sent = composed.rawWithBcc === composed.raw ? delivered : await summarizeSource(composed.rawWithBcc, sentAt);
@@ -207,23 +172,8 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
     },
 
     async send_email(args, signal) {
-      const recipients = parseRecipientFields({ to: args.to, cc: args.cc, bcc: args.bcc, reply_to: args.reply_to });
-      if (!recipients.ok) return invalidRecipient({ parameter: recipients.invalid.parameter, address: recipients.invalid.address });
-      const tooLarge = checkAttachmentSize(args.attachments);
-      if (tooLarge) return tooLarge;
-      return dispatch(
-        {
-          ...recipients.recipients,
-          subject: args.subject,
-          text: args.body,
-          html: args.html_body,
-          attachments: attachmentsFromInput(args.attachments),
-          threadId: null,
-          inReplyTo: null,
-          references: [],
-        },
-        signal,
-      );
+      const outgoing = prepareSend(args);
+      return isRefusal(outgoing) ? outgoing : dispatch({ ...outgoing, threadId: null }, signal);
     },
 
     async reply_to_email(args, signal) {
@@ -232,37 +182,8 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
       const entry = readSandboxEntry(stored);
       if (entry === undefined) return corrupted();
       const original = await parseMessage(entry.data.raw, { includeHtml: false, includeAttachments: false });
-      const recipients = replyRecipients({ from: original.from, replyTo: original.reply_to, to: original.to, cc: original.cc }, inbox.addresses, args.reply_all);
-      const unusable = replyAddressProblem(recipients.to, [...recipients.to, ...recipients.cc], original.from);
-      if (unusable) return unusable;
-      const tooLarge = checkAttachmentSize(args.attachments);
-      if (tooLarge) return tooLarge;
-      return dispatch(
-        {
-          ...recipients,
-          bcc: [],
-          replyTo: null,
-          subject: replySubject(original.subject),
-          text: args.body,
-          html: args.html_body,
-          attachments: attachmentsFromInput(args.attachments),
-          threadId: entry.data.thread_id,
-          inReplyTo: original.rfc822_message_id,
-          references: replyReferences({ references: original.references, messageId: original.rfc822_message_id }),
-        },
-        signal,
-      );
+      const outgoing = prepareReply(original, args, inbox.addresses);
+      return isRefusal(outgoing) ? outgoing : dispatch({ ...outgoing, threadId: entry.data.thread_id }, signal);
     },
   };
-}
-
-/**
- * A reply's recipients come from the original message, not from the arguments, so a bad one is
- * reported against message_id: no recipient at all (no From, no Reply-To), or an address that
- * is not one (which a real provider would refuse too).
- */
-function replyAddressProblem(to: readonly Address[], all: readonly Address[], from: Address | null): ExecutionErrorResult<"invalid_recipient"> | undefined {
-  if (to.length === 0) return invalidRecipient({ parameter: "message_id", address: from?.address ?? "" });
-  const bad = all.find((entry) => !isValidAddrSpec(entry.address));
-  return bad === undefined ? undefined : invalidRecipient({ parameter: "message_id", address: bad.address });
 }

@@ -20,6 +20,13 @@ redis.call('HSETNX', KEYS[1], 'revokedAt', ARGV[1])
 return 1
 `;
 
+// KEYS: the inbox. ARGV: the sealed secret. Only an inbox that exists gets it, so a removed inbox is never half re-created.
+const UPDATE_INBOX_SECRET = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'sealedSecret', ARGV[1])
+return 1
+`;
+
 // KEYS: the inbox, its sandbox messages, their summaries. Returns the workspace id of the removed inbox, or nil.
 const REMOVE_INBOX = `
 local workspaceId = redis.call('HGET', KEYS[1], 'workspaceId')
@@ -123,6 +130,7 @@ type Script = (keys: readonly string[], args: readonly string[]) => Promise<unkn
 export interface RedisScripts {
   createHashIfAbsent: Script;
   revokeApiKey: Script;
+  updateInboxSecret: Script;
   removeInbox: Script;
   putSandboxMessages: Script;
   listSandboxSummaries: Script;
@@ -138,6 +146,7 @@ export function defineScripts(client: RedisClient): RedisScripts {
   return {
     createHashIfAbsent: defineScript(client, "mcpeCreateHashIfAbsent", 1, CREATE_HASH_IF_ABSENT),
     revokeApiKey: defineScript(client, "mcpeRevokeApiKey", 1, REVOKE_API_KEY),
+    updateInboxSecret: defineScript(client, "mcpeUpdateInboxSecret", 1, UPDATE_INBOX_SECRET),
     removeInbox: defineScript(client, "mcpeRemoveInbox", 3, REMOVE_INBOX),
     putSandboxMessages: defineScript(client, "mcpePutSandboxMessages", 2, PUT_SANDBOX_MESSAGES),
     listSandboxSummaries: defineScript(client, "mcpeListSandboxSummaries", 2, LIST_SANDBOX_SUMMARIES),

@@ -164,6 +164,10 @@ class RedisStore implements Store {
     return this.listIndexed(index, (id) => this.getInbox(id));
   }
 
+  async updateInboxSecret(id: string, secret: string): Promise<boolean> {
+    return (await this.scripts.updateInboxSecret([this.keys.inbox(id)], [this.secrets.seal(secret, inboxSecretContext(id))])) === 1;
+  }
+
   async removeInbox(id: string): Promise<boolean> {
     const workspaceId = await this.scripts.removeInbox([this.keys.inbox(id), this.keys.inboxMessages(id), this.keys.inboxSummaries(id)], []);
     if (typeof workspaceId !== "string") return false;

@@ -110,6 +110,7 @@ function prepareStatements(db: Database) {
     getInbox: db.prepare<[string], InboxRow>("SELECT * FROM inboxes WHERE id = ?"),
     listAllInboxes: db.prepare<[], InboxRow>("SELECT * FROM inboxes ORDER BY created_at, id"),
     listInboxesOfWorkspace: db.prepare<[string], InboxRow>("SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY created_at, id"),
+    updateInboxSecret: db.prepare<[string, string]>("UPDATE inboxes SET sealed_secret = ? WHERE id = ?"),
     deleteInbox: db.prepare<[string]>("DELETE FROM inboxes WHERE id = ?"),
     deleteSandboxMessagesOfInbox: db.prepare<[string]>("DELETE FROM sandbox_messages WHERE inbox_id = ?"),
 
@@ -321,6 +322,10 @@ class SqliteStore implements Store {
   async listInboxes(workspaceId?: string): Promise<InboxRecord[]> {
     const rows = workspaceId === undefined ? this.statements.listAllInboxes.all() : this.statements.listInboxesOfWorkspace.all(workspaceId);
     return rows.map((row) => this.inboxFromRow(row));
+  }
+
+  async updateInboxSecret(id: string, secret: string): Promise<boolean> {
+    return this.statements.updateInboxSecret.run(this.secrets.seal(secret, inboxSecretContext(id)), id).changes > 0;
   }
 
   async removeInbox(id: string): Promise<boolean> {
