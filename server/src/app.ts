@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import type { RateWindows } from "./limits/rate-limit.js";
 import { mcpRoute } from "./mcp/route.js";
 import { adminRoutes } from "./admin/admin-routes.js";
+import type { ConnectDeps } from "./admin/connect-inbox.js";
+import { oauthCallbackRoutes } from "./oauth/oauth-callback-routes.js";
 import { createMetrics } from "./observability/metrics.js";
 import { errorResponse } from "./mcp/jsonrpc.js";
 import type { OriginPolicy } from "./mcp/origin-guard.js";
@@ -21,6 +23,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   /** Enables the admin API under /admin when set. */
   adminToken?: string | undefined;
+  /** Connecting real mailboxes (admin API, OAuth callbacks); without it only sandbox inboxes can be added. */
+  connect?: ConnectDeps | undefined;
 }
 
 export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0" };
@@ -50,7 +54,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const handlers = createToolHandlers({ store: options.store, providerFor: options.providerFor, now });
   const callTool = createToolDispatcher({ handlers, resolveInbox: (inboxId, caller) => resolveInbox(options.store, inboxId, caller) });
   await app.register(mcpRoute, { store: options.store, callTool, rateWindows: options.rateWindows, now, serverInfo: SERVER_INFO, log: app.log, metrics, originPolicy: options.originPolicy });
-  if (options.adminToken !== undefined) await app.register(adminRoutes, { prefix: "/admin", store: options.store, adminToken: options.adminToken });
+  if (options.adminToken !== undefined) await app.register(adminRoutes, { prefix: "/admin", store: options.store, adminToken: options.adminToken, connect: options.connect });
+  if (options.connect !== undefined) await app.register(oauthCallbackRoutes, { store: options.store, connect: options.connect });
 
   app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 

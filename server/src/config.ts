@@ -1,5 +1,7 @@
 // Configuration from the environment, the same for the server and the CLI.
 import { resolve } from "node:path";
+import { DEFAULT_IMAP_POOL, type ImapPoolOptions } from "./providers/imap/imap-settings.js";
+import type { GoogleAppConfig, MicrosoftAppConfig } from "./providers/provider-apps.js";
 import type { Store } from "./store/store.js";
 
 export interface Config {
@@ -12,6 +14,33 @@ export interface Config {
   allowedOrigins: string[];
   /** Enables the admin HTTP API under /admin. */
   adminToken: string | undefined;
+  /** Where browsers reach this server (OAuth consent comes back to <publicUrl>/oauth/...). */
+  publicUrl: string;
+  /** Gmail inboxes can be connected and served when set. */
+  google: GoogleAppConfig | undefined;
+  /** Outlook inboxes can be connected and served when set. */
+  microsoft: MicrosoftAppConfig | undefined;
+  /** IMAP connections one instance keeps per inbox (instances x this = the most an inbox sees). */
+  imapPool: ImapPoolOptions;
+}
+
+const set = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = set(env[name]);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new Error(`${name} must be a whole number of at least 1, not ${value}.`);
+  return parsed;
+}
+
+/** Both variables of a client, or neither: one without the other is a mistake worth stopping for. */
+function client(env: NodeJS.ProcessEnv, idName: string, secretName: string): { clientId: string; clientSecret: string } | undefined {
+  const clientId = set(env[idName]);
+  const clientSecret = set(env[secretName]);
+  if (clientId === undefined && clientSecret === undefined) return undefined;
+  if (clientId === undefined || clientSecret === undefined) throw new Error(`Set both ${idName} and ${secretName}, or neither.`);
+  return { clientId, clientSecret };
 }
 
 const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -19,14 +48,25 @@ const list = (value: string | undefined) => (value ?? "").split(",").map((s) => 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${String(env.PORT)}.`);
+  const host = env.HOST ?? "127.0.0.1";
+  const publicUrl = (set(env.MCPEMAILS_PUBLIC_URL) ?? `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`).replace(/\/+$/u, "");
+  const google = client(env, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET");
+  const microsoft = client(env, "MICROSOFT_CLIENT_ID", "MICROSOFT_CLIENT_SECRET");
   return {
-    host: env.HOST ?? "127.0.0.1",
+    host,
     port,
     dataDir: resolve(env.MCPEMAILS_DATA_DIR ?? "./data"),
     redisUrl: env.REDIS_URL === "" ? undefined : env.REDIS_URL,
     allowedHosts: list(env.MCPEMAILS_ALLOWED_HOSTS),
     allowedOrigins: list(env.MCPEMAILS_ALLOWED_ORIGINS),
     adminToken: env.MCPEMAILS_ADMIN_TOKEN === "" ? undefined : env.MCPEMAILS_ADMIN_TOKEN,
+    publicUrl,
+    google: google && { ...google, redirectUri: `${publicUrl}/oauth/google/callback` },
+    microsoft: microsoft && { ...microsoft, tenant: set(env.MICROSOFT_TENANT) ?? "common", redirectUri: `${publicUrl}/oauth/microsoft/callback` },
+    imapPool: {
+      maxConnectionsPerInbox: positiveInteger(env, "MCPEMAILS_IMAP_MAX_CONNECTIONS", DEFAULT_IMAP_POOL.maxConnectionsPerInbox),
+      idleCloseMs: positiveInteger(env, "MCPEMAILS_IMAP_IDLE_SECONDS", DEFAULT_IMAP_POOL.idleCloseMs / 1000) * 1000,
+    },
   };
 }
 

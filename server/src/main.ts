@@ -5,13 +5,17 @@ import { firstRun, firstRunMessage } from "./admin/first-run.js";
 import { loadConfig, openConfiguredStore } from "./config.js";
 import { defaultOriginPolicy } from "./mcp/origin-guard.js";
 import { createProviderRegistry } from "./providers/registry.js";
+import { defaultConnectDeps } from "./admin/connect-inbox.js";
+import { resolveSecretKey } from "./store/secrets.js";
 
 const config = loadConfig(process.env);
 const store = await openConfiguredStore(config);
 const created = await firstRun(store);
+const providers = createProviderRegistry(store, { google: config.google, microsoft: config.microsoft, imapPool: config.imapPool });
 const app = await buildApp({
   store,
-  providerFor: createProviderRegistry(store),
+  providerFor: providers,
+  connect: defaultConnectDeps({ google: config.google, microsoft: config.microsoft, secretKey: resolveSecretKey({ dataDir: config.dataDir }) }),
   originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
   rateWindows: RATE_LIMITS.windows,
   adminToken: config.adminToken,
@@ -24,6 +28,7 @@ app.log.info({ url, store: config.redisUrl === undefined ? `sqlite:${config.data
 
 const shutdown = async () => {
   await app.close();
+  await providers.close();
   await store.close();
 };
 process.once("SIGINT", () => void shutdown());

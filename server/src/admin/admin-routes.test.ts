@@ -9,6 +9,7 @@ import { defaultOriginPolicy } from "../mcp/origin-guard.js";
 import { createProviderRegistry } from "../providers/registry.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
+import { recordingConnectDeps } from "../test-support/recording-connect-deps.js";
 import { firstRun, firstRunMessage } from "./first-run.js";
 
 const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
@@ -59,6 +60,51 @@ describe("the admin API", () => {
     const spec = (await admin("GET", "/admin/openapi.json")).json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/admin/workspaces", "/admin/workspaces/{workspaceId}/keys", "/admin/keys/{id}"]));
+  });
+});
+
+describe("connecting real mailboxes through the admin API and the OAuth callback", () => {
+  let connected: FastifyInstance;
+  const connect = recordingConnectDeps();
+  beforeAll(async () => {
+    connected = await buildApp({ store, providerFor: createProviderRegistry(store), originPolicy: defaultOriginPolicy(), rateWindows: RATE_LIMITS.windows, adminToken: ADMIN_TOKEN, connect });
+  });
+  afterAll(() => connected.close());
+  const call = (method: "GET" | "POST", url: string, payload?: object) =>
+    connected.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, host: "127.0.0.1" }, ...(payload ? { payload } : {}) });
+
+  it("adds an IMAP inbox from its settings, answering its id and never the password", async () => {
+    const { workspace_id } = (await call("POST", "/admin/workspaces", { name: "Imap" })).json<{ workspace_id: string }>();
+    const body = { imap_host: "127.0.0.1", imap_port: 10143, smtp_host: "127.0.0.1", smtp_port: 2525, user: "zoe@imap.example", password: "correct horse" };
+    const added = await call("POST", `/admin/workspaces/${workspace_id}/inboxes/imap`, body);
+    expect([added.statusCode, added.body]).toEqual([201, expect.any(String)]);
+    expect(added.body).not.toContain("correct horse");
+    expect(await store.getInbox(added.json<{ inbox_id: string }>().inbox_id)).toMatchObject({ kind: "imap", addresses: ["zoe@imap.example"] });
+    expect((await call("POST", `/admin/workspaces/${workspace_id}/inboxes/imap`, { ...body, imap_port: 0 })).json()).toEqual({ error: "body/imap_port must be >= 1" });
+  });
+
+  it("gives the consent URL, and the callback stores the grant and says which inbox it connected", async () => {
+    const { workspace_id } = (await call("POST", "/admin/workspaces", { name: "OAuth" })).json<{ workspace_id: string }>();
+    const { consent_url } = (await call("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "gmail" })).json<{ consent_url: string }>();
+    const state = new URL(consent_url).searchParams.get("state") ?? "";
+    const callback = await connected.inject({ url: `/oauth/google/callback?code=abc&state=${encodeURIComponent(state)}`, headers: { host: "127.0.0.1" } });
+    expect(callback.statusCode).toBe(200);
+    const [inbox] = await store.listInboxes(workspace_id);
+    expect(callback.body).toBe(`Connected zoe@gmail.example as inbox ${inbox?.id}. You can close this window.\n`);
+    expect(callback.body).not.toContain("refresh-for-abc");
+  });
+
+  it("answers 400 with the reason for a refused consent or a forged state, connecting nothing", async () => {
+    const refused = await connected.inject({ url: "/oauth/microsoft/callback?error=access_denied&state=x", headers: { host: "127.0.0.1" } });
+    expect([refused.statusCode, refused.body]).toEqual([400, "The consent was not given (access_denied); nothing was connected.\n"]);
+    const forged = await connected.inject({ url: "/oauth/microsoft/callback?code=abc&state=forged.state", headers: { host: "127.0.0.1" } });
+    expect([forged.statusCode, forged.body]).toEqual([400, "Nothing was connected: the state parameter was not issued by this server.\n"]);
+  });
+
+  it("refuses real mailboxes on a server built without connection support, saying so", async () => {
+    const { workspace_id } = (await admin("POST", "/admin/workspaces", { name: "NoConnect" })).json<{ workspace_id: string }>();
+    expect((await admin("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "outlook" })).json()).toEqual({ error: "This server cannot connect real mailboxes; only sandbox inboxes can be added." });
+    expect((await app.inject({ url: "/oauth/google/callback?code=a&state=b", headers: { host: "127.0.0.1" } })).statusCode).toBe(404);
   });
 });
 

@@ -6,11 +6,14 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { PLANS, SCOPES } from "@mcpemails/generated";
 import type { Store } from "../store/store.js";
-import { AdminInputError, addSandboxInbox, createApiKey, createWorkspace, parsePlan, parseScopes } from "./operations.js";
+import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
+import { AdminInputError, addSandboxInbox, createApiKey, createWorkspace, inboxAddress, parsePlan, parseScopes } from "./operations.js";
 
 export interface AdminRoutesOptions {
   store: Store;
   adminToken: string;
+  /** Adding IMAP inboxes and connecting Gmail/Outlook ones; without it only sandbox inboxes. */
+  connect?: ConnectDeps | undefined;
 }
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -32,7 +35,25 @@ const CreateKey = Type.Object(
   },
   { additionalProperties: false },
 );
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 const AddInbox = Type.Object({ kind: Type.Literal("sandbox") }, { additionalProperties: false });
+// A route of its own rather than a union with AddInbox: Fastify's ajv strips unknown properties
+// while it tries each branch of a union, so the IMAP fields would be gone before their branch.
+const AddImapInbox = Type.Object(
+  {
+    imap_host: Type.String({ minLength: 1, maxLength: 253 }),
+    imap_port: Port,
+    imap_tls: Type.Optional(Type.Boolean()),
+    smtp_host: Type.String({ minLength: 1, maxLength: 253 }),
+    smtp_port: Port,
+    smtp_tls: Type.Optional(Type.Boolean()),
+    user: Type.String({ minLength: 1, maxLength: 320 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    address: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
+  },
+  { additionalProperties: false },
+);
+const ConnectInbox = Type.Object({ kind: Type.Union([Type.Literal("gmail"), Type.Literal("outlook")]) }, { additionalProperties: false });
 
 function tokenMatches(expected: string, header: string | undefined): boolean {
   const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "");
@@ -40,7 +61,11 @@ function tokenMatches(expected: string, header: string | undefined): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-export async function adminRoutes(app: FastifyInstance, { store, adminToken }: AdminRoutesOptions): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { store, adminToken, connect }: AdminRoutesOptions): Promise<void> {
+  const requireConnect = (): ConnectDeps => {
+    if (connect === undefined) throw new AdminInputError("This server cannot connect real mailboxes; only sandbox inboxes can be added.");
+    return connect;
+  };
   await app.register(swagger, {
     openapi: {
       info: { title: "MCPEmails admin API", version: "0.1.0" },
@@ -82,6 +107,29 @@ export async function adminRoutes(app: FastifyInstance, { store, adminToken }: A
     const inbox = await addSandboxInbox(store, { workspaceId: request.params.workspaceId });
     return reply.code(201).send({ inbox_id: inbox.id });
   });
+  app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof AddImapInbox> }>(
+    "/workspaces/:workspaceId/inboxes/imap",
+    { schema: { params: WorkspaceParams, body: AddImapInbox } },
+    async (request, reply) => {
+      const body = request.body;
+      const inbox = await addImapInbox(store, requireConnect(), {
+        workspaceId: request.params.workspaceId,
+        settings: {
+          imap: { host: body.imap_host, port: body.imap_port, secure: body.imap_tls ?? false },
+          smtp: { host: body.smtp_host, port: body.smtp_port, secure: body.smtp_tls ?? false },
+          user: body.user,
+          password: body.password,
+          address: inboxAddress(body.address, body.user),
+        },
+      });
+      return reply.code(201).send({ inbox_id: inbox.id });
+    },
+  );
+  app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof ConnectInbox> }>(
+    "/workspaces/:workspaceId/inboxes/connect",
+    { schema: { params: WorkspaceParams, body: ConnectInbox } },
+    async (request) => ({ consent_url: await beginOAuthConnect(store, requireConnect(), { workspaceId: request.params.workspaceId, kind: request.body.kind }) }),
+  );
   app.get<{ Querystring: { workspace?: string } }>("/inboxes", { schema: { querystring: Type.Object({ workspace: Type.Optional(Id) }) } }, async (request) =>
     (await store.listInboxes(request.query.workspace)).map((i) => ({ inbox_id: i.id, workspace_id: i.workspaceId, kind: i.kind, mode: i.mode, addresses: i.addresses })),
   );

@@ -10,7 +10,10 @@ import { defaultOriginPolicy } from "../mcp/origin-guard.js";
 import { createProviderRegistry } from "../providers/registry.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
+import { ConnectError } from "../providers/provider-apps.js";
+import { recordingConnectDeps } from "../test-support/recording-connect-deps.js";
 import { runCli } from "./cli.js";
+import type { ConnectDeps } from "./connect-inbox.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 let dataDir: string;
@@ -25,10 +28,13 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+let connect: ConnectDeps = recordingConnectDeps();
+const env: NodeJS.ProcessEnv = { ZOE_IMAP_PASSWORD: "correct horse battery" };
+
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, store, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(argv, store, { out: (l) => out.push(l), err: (l) => err.push(l) }, connect, env);
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -59,6 +65,36 @@ describe("pnpm cli", () => {
     expect(await cli("workspace", "create", "--name", "Big", "--plan", "enterprise")).toMatchObject({ code: 2, err: expect.stringContaining("--sends-per-day") });
     expect(await cli("key", "revoke", "no-such-key")).toMatchObject({ code: 2, err: expect.stringContaining("No key no-such-key") });
     expect((await cli("frobnicate")).code).toBe(2);
+  });
+
+  it("adds an IMAP inbox after checking its login, taking the password from the environment, never the command line", async () => {
+    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "Imap", "--json")).out) as { workspace_id: string };
+    const checked: unknown[] = [];
+    connect = recordingConnectDeps({ verifyImap: async (settings) => void checked.push(settings) });
+    const imap = ["inbox", "add", "imap", "--workspace", workspace_id, "--imap-host", "127.0.0.1", "--imap-port", "10143", "--smtp-host", "127.0.0.1", "--smtp-port", "2525", "--smtp-tls", "--user", "zoe@imap.example"];
+    const added = await cli(...imap, "--password-env", "ZOE_IMAP_PASSWORD", "--json");
+    expect(added).toMatchObject({ code: 0, err: "" });
+    expect(added.out).not.toContain("correct horse");
+    expect(checked).toEqual([
+      { imap: { host: "127.0.0.1", port: 10143, secure: false }, smtp: { host: "127.0.0.1", port: 2525, secure: true }, user: "zoe@imap.example", password: "correct horse battery", address: "zoe@imap.example" },
+    ]);
+    const { inbox_id } = JSON.parse(added.out) as { inbox_id: string };
+    expect(await store.getInbox(inbox_id)).toMatchObject({ kind: "imap", mode: "live", addresses: ["zoe@imap.example"] });
+
+    expect(await cli(...imap, "--password-env", "UNSET_VARIABLE")).toMatchObject({ code: 2, err: "error: The environment variable UNSET_VARIABLE (--password-env) is not set." });
+    expect(await cli(...imap.filter((a) => a !== "--smtp-tls").map((a) => (a === "2525" ? "99999" : a)), "--password-env", "ZOE_IMAP_PASSWORD")).toMatchObject({ code: 2, err: "error: --smtp-port must be a port number (1-65535)." });
+    expect(await cli(...imap.map((a) => (a === "zoe@imap.example" ? "zoe" : a)), "--password-env", "ZOE_IMAP_PASSWORD")).toMatchObject({ code: 2, err: expect.stringContaining('The login "zoe" is not an email address: give the inbox\'s address') });
+    connect = recordingConnectDeps({ verifyImap: async () => Promise.reject(new ConnectError("the SMTP server 127.0.0.1:2525 refused the login")) });
+    expect(await cli(...imap, "--password-env", "ZOE_IMAP_PASSWORD")).toMatchObject({ code: 2, err: "error: The inbox was not added: the SMTP server 127.0.0.1:2525 refused the login" });
+    connect = recordingConnectDeps();
+  });
+
+  it("prints the consent URL that connects a Gmail or Outlook mailbox", async () => {
+    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "OAuth", "--json")).out) as { workspace_id: string };
+    const gmail = JSON.parse((await cli("inbox", "connect", "gmail", "--workspace", workspace_id, "--json")).out) as { consent_url: string };
+    expect(gmail.consent_url).toMatch(/^https:\/\/accounts\.example\/consent\?state=/);
+    expect((await cli("inbox", "connect", "outlook", "--workspace", workspace_id)).out).toMatch(/^Open this link and consent.*\nhttps:\/\/login\.example\/authorize\?state=/s);
+    expect(await cli("inbox", "connect", "yahoo", "--workspace", workspace_id)).toMatchObject({ code: 2, err: 'error: Unknown provider "yahoo"; connect gmail or outlook.' });
   });
 
   it("revokes a key from another process, and the running server refuses it at once", async () => {

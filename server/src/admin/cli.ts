@@ -2,7 +2,8 @@
 // (MCPEMAILS_DATA_DIR or REDIS_URL), so a change takes effect on a running server at once.
 import { parseArgs } from "node:util";
 import type { Store } from "../store/store.js";
-import { AdminInputError, addSandboxInbox, createApiKey, createWorkspace, parsePlan, parseScopes } from "./operations.js";
+import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
+import { AdminInputError, addSandboxInbox, createApiKey, createWorkspace, inboxAddress, parsePlan, parseScopes } from "./operations.js";
 
 const USAGE = `usage: pnpm cli <command>
   workspace create --name NAME [--plan free|pro|enterprise] [--sends-per-day N] [--json]
@@ -11,6 +12,9 @@ const USAGE = `usage: pnpm cli <command>
   key revoke KEY_ID
   key list --workspace ID [--json]
   inbox add sandbox --workspace ID [--json]
+  inbox add imap --workspace ID --imap-host H --imap-port P [--imap-tls] --smtp-host H --smtp-port P [--smtp-tls]
+                 --user U --password-env VAR [--address EMAIL] [--json]
+  inbox connect gmail|outlook --workspace ID [--json]   (prints the consent URL to open)
   inbox list [--workspace ID] [--json]
   inbox remove INBOX_ID`;
 
@@ -19,7 +23,7 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-export async function runCli(argv: string[], store: Store, io: CliIo): Promise<number> {
+export async function runCli(argv: string[], store: Store, io: CliIo, connect?: ConnectDeps, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -30,6 +34,15 @@ export async function runCli(argv: string[], store: Store, io: CliIo): Promise<n
       workspace: { type: "string" },
       scopes: { type: "string" },
       test: { type: "boolean", default: false },
+      "imap-host": { type: "string" },
+      "imap-port": { type: "string" },
+      "imap-tls": { type: "boolean", default: false },
+      "smtp-host": { type: "string" },
+      "smtp-port": { type: "string" },
+      "smtp-tls": { type: "boolean", default: false },
+      user: { type: "string" },
+      "password-env": { type: "string" },
+      address: { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
@@ -37,6 +50,15 @@ export async function runCli(argv: string[], store: Store, io: CliIo): Promise<n
   const need = (value: string | undefined, flag: string): string => {
     if (value === undefined || value === "") throw new AdminInputError(`Missing --${flag}.`);
     return value;
+  };
+  const port = (flag: "imap-port" | "smtp-port"): number => {
+    const value = Number(need(values[flag], flag));
+    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new AdminInputError(`--${flag} must be a port number (1-65535).`);
+    return value;
+  };
+  const requireConnect = (): ConnectDeps => {
+    if (connect === undefined) throw new AdminInputError("This command needs the server's configuration; run it as `pnpm cli`.");
+    return connect;
   };
   const [noun, verb, arg] = positionals;
   try {
@@ -73,9 +95,35 @@ export async function runCli(argv: string[], store: Store, io: CliIo): Promise<n
         return 0;
       }
       case "inbox add": {
-        if (arg !== "sandbox") throw new AdminInputError(`Unknown inbox kind "${String(arg)}"; this server can add: sandbox.`);
-        const inbox = await addSandboxInbox(store, { workspaceId: need(values.workspace, "workspace") });
-        print({ inbox_id: inbox.id }, `inbox ${inbox.id} (sandbox, ${inbox.addresses.join(", ")})`);
+        if (arg !== "sandbox" && arg !== "imap") throw new AdminInputError(`Unknown inbox kind "${String(arg)}"; add sandbox or imap inboxes, and connect gmail or outlook ones (inbox connect).`);
+        const workspaceId = need(values.workspace, "workspace");
+        let inbox;
+        if (arg === "sandbox") {
+          inbox = await addSandboxInbox(store, { workspaceId });
+        } else {
+          // The password comes from the environment, never the command line (shell history, ps).
+          const passwordVariable = need(values["password-env"], "password-env");
+          const password = env[passwordVariable];
+          if (password === undefined || password === "") throw new AdminInputError(`The environment variable ${passwordVariable} (--password-env) is not set.`);
+          const user = need(values.user, "user");
+          inbox = await addImapInbox(store, requireConnect(), {
+            workspaceId,
+            settings: {
+              imap: { host: need(values["imap-host"], "imap-host"), port: port("imap-port"), secure: values["imap-tls"] },
+              smtp: { host: need(values["smtp-host"], "smtp-host"), port: port("smtp-port"), secure: values["smtp-tls"] },
+              user,
+              password,
+              address: inboxAddress(values.address, user),
+            },
+          });
+        }
+        print({ inbox_id: inbox.id }, `inbox ${inbox.id} (${inbox.kind}, ${inbox.addresses.join(", ")})`);
+        return 0;
+      }
+      case "inbox connect": {
+        if (arg !== "gmail" && arg !== "outlook") throw new AdminInputError(`Unknown provider "${String(arg)}"; connect gmail or outlook.`);
+        const consentUrl = await beginOAuthConnect(store, requireConnect(), { workspaceId: need(values.workspace, "workspace"), kind: arg });
+        print({ consent_url: consentUrl }, `Open this link and consent; the server (running, reachable at the callback) then adds the inbox:\n${consentUrl}`);
         return 0;
       }
       case "inbox list": {

@@ -3,6 +3,7 @@ import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
 import { PLANS, SCOPES } from "@mcpemails/generated";
 import { randomUUID } from "node:crypto";
 import { apiKeyHint, generateApiKey, hashApiKey } from "../auth/api-keys.js";
+import { isValidAddrSpec } from "../mail/addresses.js";
 import { sandboxAddress } from "../providers/sandbox/address.js";
 import { seedSandboxInbox } from "../providers/sandbox/seed.js";
 import type { ApiKeyRecord, InboxRecord, Store, Workspace } from "../store/store.js";
@@ -52,4 +53,11 @@ export async function addSandboxInbox(store: Store, input: { workspaceId: string
   const inbox = await store.createInbox({ id, workspaceId: input.workspaceId, mode: "test", kind: "sandbox", addresses: [sandboxAddress(id)], secret: null });
   await seedSandboxInbox(store, inbox, input.now ?? new Date());
   return inbox;
+}
+
+/** The address an IMAP inbox sends from: the one given, else the login when it is an address. */
+export function inboxAddress(address: string | undefined, user: string): string {
+  const chosen = address ?? user;
+  if (!isValidAddrSpec(chosen)) throw new AdminInputError(address === undefined ? `The login "${user}" is not an email address: give the inbox's address (--address / address).` : `"${address}" is not an email address.`);
+  return chosen;
 }

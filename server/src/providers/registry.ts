@@ -1,6 +1,6 @@
 // Which MailProvider serves an inbox. Providers of real mailboxes hold connections and tokens, so one
-// is made per inbox and kept until the registry closes; a sandbox provider holds nothing and is made
-// per call. An inbox the server cannot serve (no OAuth app configured, settings unreadable) answers
+// is made per inbox and kept until its stored settings change (a reconnect, a refreshed token cache)
+// or the registry closes; a sandbox provider holds nothing and is made per call. An inbox the server cannot serve (no OAuth app configured, settings unreadable) answers
 // provider_error saying why, rather than failing in some less explicit way.
 import { providerError, type ExecutionErrorResult } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
@@ -33,7 +33,7 @@ export type ProviderRegistry = ((inbox: InboxRecord) => MailProvider) & {
 
 export function createProviderRegistry(store: ProviderStore, options: ProviderRegistryOptions = {}): ProviderRegistry {
   const now = options.now ?? (() => new Date());
-  const kept = new Map<string, ClosableProvider>();
+  const kept = new Map<string, { secret: string | null; provider: ClosableProvider }>();
 
   function makeKept(inbox: InboxRecord): ClosableProvider {
     switch (inbox.kind) {
@@ -66,10 +66,12 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
       return createSandboxProvider({ inbox, mailbox: store, deliverTo: (address) => findSandboxInbox(store, inbox.workspaceId, address), now });
     }
     const existing = kept.get(inbox.id);
-    if (existing) return existing;
+    if (existing?.secret === inbox.secret) return existing.provider;
+    if (existing) void existing.provider.close().catch(() => undefined);
+    kept.delete(inbox.id);
     try {
       const made = makeKept(inbox);
-      kept.set(inbox.id, made);
+      kept.set(inbox.id, { secret: inbox.secret, provider: made });
       return made;
     } catch (error) {
       if (error instanceof ConnectError) return unavailableProvider(`${inbox.kind} inbox ${inbox.id} cannot be served: ${error.message}`);
@@ -80,7 +82,7 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
     async close() {
       const closing = [...kept.values()];
       kept.clear();
-      await Promise.allSettled(closing.map((provider) => provider.close()));
+      await Promise.allSettled(closing.map(({ provider }) => provider.close()));
     },
   });
 }
