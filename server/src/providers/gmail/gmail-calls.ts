@@ -1,0 +1,108 @@
+// How every Gmail call is made: access tokens from the stored refresh token (google-auth-library
+// refreshes them before they expire; after a 401 the token is dropped and fetched again, once),
+// a per-request timeout, and a bounded backoff on rate limits honouring Retry-After. The client's
+// own retries are off so that this is the only place that repeats anything: a call that may have
+// taken effect (a send answered 5xx or not at all) is never repeated.
+import { auth, gmail, type gmail_v1 } from "@googleapis/gmail";
+import type { GoogleAppConfig } from "../provider-apps.js";
+import { toFailure, type GmailFailure } from "./gmail-failure.js";
+
+export interface CallPolicy {
+  /** Attempts of one call in all (the first included). */
+  maxAttempts: number;
+  /** The longest wait between attempts; a Retry-After beyond it ends the call at once. */
+  maxWaitMs: number;
+  /** The first backoff when Google names no wait; doubled each time. */
+  baseWaitMs: number;
+  requestTimeoutMs: number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const DEFAULT_CALL_POLICY: CallPolicy = {
+  maxAttempts: 3,
+  maxWaitMs: 5_000,
+  baseWaitMs: 500,
+  requestTimeoutMs: 60_000,
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      const abort = () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", abort);
+        resolve();
+      }, ms);
+      signal.addEventListener("abort", abort, { once: true });
+    }),
+};
+
+/** Per-request options of the client: no retries of its own, our timeout, the caller's signal. */
+export interface RequestOptions {
+  retry: false;
+  timeout: number;
+  signal: AbortSignal;
+}
+
+export interface GmailCalls {
+  api: gmail_v1.Gmail;
+  oauth: InstanceType<typeof auth.OAuth2>;
+  policy: CallPolicy;
+  /**
+   * Runs one call with the policy. repeatable: whether the call may be made again after a failure
+   * that leaves its effect unknown (5xx, timeout); reads are, sends are not.
+   */
+  call<T>(operation: (options: RequestOptions) => Promise<T>, signal: AbortSignal, repeatable: boolean): Promise<T>;
+  /** Drops the access token so that the next call fetches a new one. */
+  dropAccessToken(): void;
+}
+
+export function createGmailCalls(app: GoogleAppConfig, refreshToken: string, policy: CallPolicy): GmailCalls {
+  const oauth = new auth.OAuth2({ clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: app.redirectUri });
+  oauth.setCredentials({ refresh_token: refreshToken });
+  const api = gmail({ version: "v1", auth: oauth });
+  const calls: GmailCalls = {
+    api,
+    oauth,
+    policy,
+    dropAccessToken() {
+      oauth.setCredentials({ refresh_token: refreshToken });
+    },
+    async call(operation, signal, repeatable) {
+      let reauthorized = false;
+      for (let attempt = 1; ; attempt++) {
+        signal.throwIfAborted();
+        try {
+          return await operation({ retry: false, timeout: policy.requestTimeoutMs, signal });
+        } catch (error) {
+          signal.throwIfAborted();
+          const failure = toFailure(error);
+          // A 401 means the request was not executed: fetch a new access token and try once more.
+          if (failure.kind === "auth" && !reauthorized && isExpiredToken(failure)) {
+            reauthorized = true;
+            calls.dropAccessToken();
+            continue;
+          }
+          const wait = waitBeforeRetry(failure, attempt, repeatable, policy);
+          if (wait === undefined) throw failure;
+          await policy.sleep(wait, signal);
+        }
+      }
+    },
+  };
+  return calls;
+}
+
+/** A 401 of the API (not invalid_grant of the token endpoint, which no new access token mends). */
+function isExpiredToken(failure: GmailFailure): boolean {
+  return failure.httpStatus === 401;
+}
+
+/** How long to wait before the next attempt, or undefined when the failure is final. */
+export function waitBeforeRetry(failure: GmailFailure, attempt: number, repeatable: boolean, policy: CallPolicy): number | undefined {
+  if (attempt >= policy.maxAttempts) return undefined;
+  const retryable = failure.kind === "rate_limited" || (failure.kind === "unavailable" && repeatable);
+  if (!retryable) return undefined;
+  const wait = failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : policy.baseWaitMs * 2 ** (attempt - 1);
+  return wait > policy.maxWaitMs ? undefined : wait;
+}

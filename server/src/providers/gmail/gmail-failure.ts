@@ -1,0 +1,75 @@
+// What went wrong with a Gmail call, in the terms the tools answer with, read from Google's
+// errors: OAuth errors of the token endpoint ({error: "invalid_grant"}), API errors
+// ({error: {code, message, errors: [{reason}], details: [{reason}]}}) and transport failures.
+// Messages come from Google's error text or are our own, never from request headers, so no token
+// can reach them.
+
+export type FailureKind =
+  /** The grant is revoked, expired or lacks a scope: the owner must reconnect. */
+  | "auth"
+  | "not_found"
+  /** 429, rateLimitExceeded, userRateLimitExceeded: not executed, safe to repeat after a wait. */
+  | "rate_limited"
+  /** A 5xx, a timeout or a dropped connection: the call may or may not have taken effect. */
+  | "unavailable"
+  /** Refused without effect (400, 413, a misconfigured OAuth client...). */
+  | "refused";
+
+export class GmailFailure extends Error {
+  override readonly name = "GmailFailure";
+
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly retryAfterSeconds?: number,
+    /** The HTTP status Google answered, when it answered. */
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+  }
+}
+
+const RATE_REASONS = new Set(["rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"]);
+const SCOPE_REASONS = new Set(["insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"]);
+
+/** A Google HTTP answer (status, Retry-After, JSON body) as a failure. */
+export function failureOfResponse(status: number, retryAfter: string | null, data: unknown): GmailFailure {
+  const oauthError = typeof data === "object" && data !== null && typeof (data as { error?: unknown }).error === "string" ? (data as { error: string; error_description?: string }) : undefined;
+  if (oauthError !== undefined) {
+    if (oauthError.error === "invalid_grant") return new GmailFailure("auth", "Google refused the stored grant (invalid_grant: revoked or expired)");
+    return new GmailFailure("refused", `Google's token endpoint refused this server's OAuth client (${oauthError.error}); the operator must check GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET`);
+  }
+  const error = typeof data === "object" && data !== null ? (data as { error?: { message?: string; errors?: { reason?: string }[]; details?: { reason?: string }[] } }).error : undefined;
+  const reasons = new Set([...(error?.errors ?? []), ...(error?.details ?? [])].map((entry) => entry.reason ?? ""));
+  const message = error?.message ?? `HTTP ${status}`;
+  const waitSeconds = parseRetryAfter(retryAfter);
+  if (status === 401) return new GmailFailure("auth", `Gmail refused the access token: ${message}`, undefined, 401);
+  if (status === 429 || (status === 403 && [...reasons].some((reason) => RATE_REASONS.has(reason)))) return new GmailFailure("rate_limited", `Gmail's rate limit: ${message}`, waitSeconds);
+  if (status === 403 && [...reasons].some((reason) => SCOPE_REASONS.has(reason))) return new GmailFailure("auth", `the Gmail grant lacks a scope this tool needs: ${message}`);
+  if (status === 404) return new GmailFailure("not_found", message);
+  if (status >= 500) return new GmailFailure("unavailable", `Gmail answered ${status}: ${message}`, waitSeconds);
+  return new GmailFailure("refused", `Gmail answered ${status}: ${message}`);
+}
+
+/** Any error of a Gmail call as a failure; an abort of the caller's own signal is rethrown as is. */
+export function toFailure(error: unknown): GmailFailure {
+  if (error instanceof GmailFailure) return error;
+  // gaxios's GaxiosError, read by shape: gaxios is the client's dependency, not the server's.
+  const response = (error as { response?: { status?: unknown; headers?: { get?: unknown }; data?: unknown } } | null)?.response;
+  if (response !== undefined && typeof response.status === "number") {
+    const retryAfter = typeof response.headers?.get === "function" ? (response.headers as Headers).get("retry-after") : null;
+    return failureOfResponse(response.status, retryAfter, response.data);
+  }
+  const timedOut = error instanceof Error && (error.name === "TimeoutError" || /timeout|timed out/iu.test(error.message));
+  const code = (error as { code?: unknown } | null)?.code;
+  return new GmailFailure("unavailable", timedOut ? "no answer from Gmail in time" : `no answer from Gmail (${typeof code === "string" ? code : "the connection failed"})`);
+}
+
+/** Retry-After in whole seconds (delta-seconds or an HTTP date), or undefined. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}

@@ -1,0 +1,66 @@
+// A Gmail message as the tools show it. Listing reads format metadata (headers, labels, snippet,
+// sizeEstimate): the headers go through the same parser as every message (mail/parse.ts), so
+// names, encoded words and dates are read once, one way. Gmail's metadata has no MIME tree, so
+// has_attachments is read from the top-level type: multipart/mixed is how attachments are sent
+// (nodemailer and the common clients put inline images in multipart/related instead).
+import type { Folder, MessageSummary } from "@mcpemails/generated";
+import type { gmail_v1 } from "@googleapis/gmail";
+import { parseMessage, snippetOf } from "../../mail/parse.js";
+import { FOLDER_LABELS } from "./gmail-query.js";
+
+export const SUMMARY_HEADERS = ["From", "To", "Cc", "Subject", "Date", "Message-ID", "Content-Type"] as const;
+
+/** Gmail's name for mail in none of the four folders (archived). */
+export const ARCHIVE_FOLDER = "All Mail";
+
+const FOLDER_ORDER: readonly Folder[] = ["TRASH", "DRAFTS", "INBOX", "SENT"];
+
+/** The folder a message is shown in: the first of TRASH, DRAFTS, INBOX, SENT it is labelled with (among those asked for). */
+export function folderOf(labelIds: readonly string[], among: readonly Folder[] = FOLDER_ORDER): string {
+  return FOLDER_ORDER.find((folder) => among.includes(folder) && labelIds.includes(FOLDER_LABELS[folder])) ?? ARCHIVE_FOLDER;
+}
+
+export async function summaryOf(message: gmail_v1.Schema$Message, folder: string): Promise<MessageSummary> {
+  const headers = message.payload?.headers ?? [];
+  const block = headers.map((header) => `${header.name ?? ""}: ${header.value ?? ""}`).join("\r\n") + "\r\n\r\n";
+  const parsed = await parseMessage(Buffer.from(block, "utf8"), { includeHtml: false, includeAttachments: false });
+  const contentType = headers.find((header) => header.name?.toLowerCase() === "content-type")?.value ?? message.payload?.mimeType ?? "";
+  return {
+    id: message.id ?? "",
+    thread_id: message.threadId ?? null,
+    rfc822_message_id: parsed.rfc822_message_id,
+    folder,
+    from: parsed.from,
+    to: parsed.to,
+    cc: parsed.cc,
+    subject: parsed.subject,
+    snippet: snippetOf(decodeHtmlEntities(message.snippet ?? "")),
+    date: parsed.date ?? receivedAt(message),
+    unread: (message.labelIds ?? []).includes("UNREAD"),
+    has_attachments: /^\s*multipart\/mixed/iu.test(contentType),
+    size_bytes: typeof message.sizeEstimate === "number" ? message.sizeEstimate : null,
+  };
+}
+
+/** internalDate (epoch milliseconds, as a string) in ISO 8601. */
+export function receivedAt(message: gmail_v1.Schema$Message): string {
+  const millis = Number(message.internalDate ?? NaN);
+  return new Date(Number.isFinite(millis) ? millis : 0).toISOString();
+}
+
+/**
+ * Gmail's snippets are HTML-escaped text (&#39;, &amp;...). Hand-written: the entity decoders
+ * installed here are other packages' dependencies, and snippets only carry these few forms.
+ */
+export function decodeHtmlEntities(text: string): string {
+  const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/giu, (entity, body: string) => {
+    if (body.startsWith("#x") || body.startsWith("#X")) return safeCodePoint(parseInt(body.slice(2), 16), entity);
+    if (body.startsWith("#")) return safeCodePoint(Number(body.slice(1)), entity);
+    return named[body.toLowerCase()] ?? entity;
+  });
+}
+
+function safeCodePoint(value: number, fallback: string): string {
+  return Number.isInteger(value) && value > 0 && value <= 0x10ffff ? String.fromCodePoint(value) : fallback;
+}

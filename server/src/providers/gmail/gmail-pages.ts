@@ -1,0 +1,108 @@
+// Offsets over Gmail's page tokens. messages.list only continues from a nextPageToken, so the
+// provider remembers, per query, the token that starts each offset it has reached: a walk page by
+// page costs one list call per page, and a jump starts from the nearest offset it knows (with up
+// to 500 ids per list call). Checkpoints are kept 15 minutes and at most 1,000, oldest dropped.
+import type { gmail_v1 } from "@googleapis/gmail";
+import type { GmailCalls } from "./gmail-calls.js";
+import { GmailFailure } from "./gmail-failure.js";
+
+const LIST_MAX_RESULTS = 500;
+
+export interface ListQuery {
+  q?: string;
+  labelIds?: string[];
+  includeSpamTrash?: boolean;
+}
+
+export interface IdPage {
+  ids: string[];
+  nextOffset: number | null;
+  /** resultSizeEstimate of the last list call. */
+  estimate: number | null;
+}
+
+export class PageCheckpoints {
+  private readonly entries = new Map<string, { token: string; at: number }>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 1_000,
+    private readonly ttlMs = 15 * 60_000,
+  ) {}
+
+  /** The greatest offset at most `offset` with a known token (offset 0 needs none). */
+  nearest(query: string, offset: number): { offset: number; token: string | null } {
+    for (let candidate = offset; candidate > 0; candidate--) {
+      const entry = this.entries.get(key(query, candidate));
+      if (entry !== undefined && this.now() - entry.at < this.ttlMs) return { offset: candidate, token: entry.token };
+    }
+    return { offset: 0, token: null };
+  }
+
+  remember(query: string, offset: number, token: string): void {
+    const entryKey = key(query, offset);
+    this.entries.delete(entryKey);
+    this.entries.set(entryKey, { token, at: this.now() });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  forget(query: string): void {
+    for (const entryKey of [...this.entries.keys()]) if (entryKey.startsWith(`${query}\u0000`)) this.entries.delete(entryKey);
+  }
+}
+
+function key(query: string, offset: number): string {
+  return `${query}\u0000${offset}`;
+}
+
+/** The ids at [offset, offset + limit) of the query's results, newest first. */
+export async function listIdPage(calls: GmailCalls, checkpoints: PageCheckpoints, query: ListQuery, offset: number, limit: number, signal: AbortSignal): Promise<IdPage> {
+  const queryKey = JSON.stringify([query.q ?? null, query.labelIds ?? [], query.includeSpamTrash ?? false]);
+  try {
+    return await walk(calls, checkpoints, queryKey, query, offset, limit, signal);
+  } catch (error) {
+    // A page token Gmail no longer accepts (400): start the walk again from the top, once.
+    if (error instanceof GmailFailure && error.kind === "refused" && checkpoints.nearest(queryKey, offset).token !== null) {
+      checkpoints.forget(queryKey);
+      return walk(calls, checkpoints, queryKey, query, offset, limit, signal);
+    }
+    throw error;
+  }
+}
+
+async function walk(calls: GmailCalls, checkpoints: PageCheckpoints, queryKey: string, query: ListQuery, offset: number, limit: number, signal: AbortSignal): Promise<IdPage> {
+  const end = offset + limit;
+  let { offset: at, token } = checkpoints.nearest(queryKey, offset);
+  const ids: string[] = [];
+  let estimate: number | null = null;
+  for (;;) {
+    const pageToken = token;
+    const answer: gmail_v1.Schema$ListMessagesResponse = (
+      await calls.call(
+        (options) =>
+          calls.api.users.messages.list(
+            {
+              userId: "me",
+              maxResults: Math.min(LIST_MAX_RESULTS, end - at),
+              ...(pageToken === null ? {} : { pageToken }),
+              ...(query.q === undefined ? {} : { q: query.q }),
+              ...(query.labelIds === undefined ? {} : { labelIds: query.labelIds }),
+              ...(query.includeSpamTrash ? { includeSpamTrash: true } : {}),
+            },
+            options,
+          ),
+        signal,
+        true,
+      )
+    ).data;
+    estimate = answer.resultSizeEstimate ?? estimate;
+    for (const message of answer.messages ?? []) {
+      if (at >= offset && at < end && typeof message.id === "string") ids.push(message.id);
+      at++;
+    }
+    token = answer.nextPageToken ?? null;
+    if (token !== null) checkpoints.remember(queryKey, at, token);
+    if (token === null || at >= end) break;
+  }
+  return { ids, nextOffset: token !== null && at >= end ? end : null, estimate };
+}
