@@ -1,5 +1,6 @@
 // What an Outlook inbox stores (encrypted, in InboxRecord.secret): MSAL's serialized token cache and
 // which account of it is the mailbox's.
+import type { Folder } from "@mcpemails/generated";
 import { ConnectError } from "../provider-apps.js";
 
 export interface OutlookSettings {
@@ -7,6 +8,8 @@ export interface OutlookSettings {
   tokenCache: string;
   homeAccountId: string;
   address: string;
+  /** Graph's ids of the four well-known folders, learnt once (at connect, or on first need) and kept. */
+  folderIds?: Record<Folder, string>;
 }
 
 export function parseOutlookSettings(secret: string | null): OutlookSettings {

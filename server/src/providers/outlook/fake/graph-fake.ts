@@ -1,0 +1,167 @@
+// A stateful Microsoft Graph (mail) and Microsoft identity platform for tests and benchmarks, served
+// through msw: the mailboxes it hosts, the grants it has issued, what it is told to fail, and how
+// many requests each endpoint received. The handlers live in graph-handlers.ts and token-endpoint.ts.
+import { randomBytes, randomUUID } from "node:crypto";
+import type { RequestHandler } from "msw";
+import { FakeMailbox, type WellKnownFolder } from "./graph-mailbox.js";
+import { graphHandlers } from "./graph-handlers.js";
+import { tokenEndpointHandlers } from "./token-endpoint.js";
+
+export interface FakeApp {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+}
+
+/** A failure the fake answers with instead of (or, afterExecution, after) doing what was asked. */
+export interface FakeFault {
+  method?: string;
+  /** Matched against the endpoint, such as "POST /me/sendMail" or "GET /me/messages/{id}/$value". */
+  endpoint?: RegExp;
+  status: number;
+  code: string;
+  retryAfterSeconds?: number;
+  /** The request is carried out, then answered with the failure (the outcome a client cannot know). */
+  afterExecution?: boolean;
+  times?: number;
+}
+
+interface Grant {
+  address: string;
+  revoked: boolean;
+}
+
+export class GraphFake {
+  readonly tenantId = randomUUID();
+  /** What access tokens the token endpoint gives live for. */
+  accessTokenLifetimeSeconds = 3600;
+  /** Delay of every Graph answer, so that concurrency can be observed. */
+  latencyMs = 0;
+  /** Graph refuses more than 4 concurrent requests per mailbox (MailboxConcurrency). */
+  readonly mailboxConcurrencyLimit = 4;
+  maxObservedConcurrency = 0;
+
+  private readonly mailboxes = new Map<string, FakeMailbox>();
+  private readonly accessTokens = new Map<string, { address: string; expiresAt: number }>();
+  private readonly refreshTokens = new Map<string, Grant>();
+  private readonly codes = new Map<string, string>();
+  private readonly counts = new Map<string, number>();
+  private readonly faults: Array<FakeFault & { times: number }> = [];
+
+  constructor(readonly app: FakeApp) {}
+
+  handlers(): RequestHandler[] {
+    return [...tokenEndpointHandlers(this), ...graphHandlers(this)];
+  }
+
+  addMailbox(address: string, displayName = address.split("@")[0] ?? address): FakeMailbox {
+    const mailbox = new FakeMailbox(address, displayName);
+    this.mailboxes.set(address.toLowerCase(), mailbox);
+    return mailbox;
+  }
+
+  mailbox(address: string): FakeMailbox {
+    const mailbox = this.mailboxes.get(address.toLowerCase());
+    if (mailbox === undefined) throw new Error(`the Graph fake hosts no mailbox ${address}`);
+    return mailbox;
+  }
+
+  hostedMailbox(address: string): FakeMailbox | undefined {
+    return this.mailboxes.get(address.toLowerCase());
+  }
+
+  /** Files a message in a hosted mailbox, as if it had arrived (or been sent) earlier. */
+  async seed(address: string, mime: string | Buffer, options: { folder?: WellKnownFolder; isRead?: boolean; receivedDateTime?: string } = {}) {
+    return this.mailbox(address).addFromMime(Buffer.from(mime), { folder: options.folder ?? "inbox", isRead: options.isRead ?? false, ...(options.receivedDateTime ? { receivedDateTime: options.receivedDateTime } : {}) });
+  }
+
+  // ---- grants --------------------------------------------------------------------------------
+
+  /** The code Microsoft's consent page would redirect with, once the owner of this mailbox consented. */
+  issueAuthorizationCode(address: string): string {
+    this.mailbox(address);
+    const code = `0.A${randomBytes(48).toString("base64url")}`;
+    this.codes.set(code, address);
+    return code;
+  }
+
+  redeemAuthorizationCode(code: string): string | undefined {
+    const address = this.codes.get(code);
+    this.codes.delete(code);
+    return address;
+  }
+
+  issueAccessToken(address: string, lifetimeSeconds: number): string {
+    const token = `eyJ0eXAiOi.${randomBytes(32).toString("base64url")}`;
+    this.accessTokens.set(token, { address, expiresAt: Date.now() + lifetimeSeconds * 1000 });
+    return token;
+  }
+
+  issueRefreshToken(address: string): string {
+    const token = `M.C5${randomBytes(48).toString("base64url")}`;
+    this.refreshTokens.set(token, { address, revoked: false });
+    return token;
+  }
+
+  refreshGrant(token: string): Grant | undefined {
+    return this.refreshTokens.get(token);
+  }
+
+  /** The mailbox an access token is for, "expired", or undefined for a token never issued. */
+  accessTokenOwner(token: string): string | "expired" | undefined {
+    const entry = this.accessTokens.get(token);
+    if (entry === undefined) return undefined;
+    return entry.expiresAt <= Date.now() ? "expired" : entry.address;
+  }
+
+  /** Every access token of the mailbox expires now (refresh tokens stay good). */
+  expireAccessTokens(address: string): void {
+    for (const entry of this.accessTokens.values()) if (entry.address.toLowerCase() === address.toLowerCase()) entry.expiresAt = 0;
+  }
+
+  /** The owner revoked consent (or changed the password): every token of the mailbox stops working. */
+  revokeGrant(address: string): void {
+    this.expireAccessTokens(address);
+    for (const grant of this.refreshTokens.values()) if (grant.address.toLowerCase() === address.toLowerCase()) grant.revoked = true;
+  }
+
+  // ---- failures and counters -----------------------------------------------------------------
+
+  failNext(fault: FakeFault): void {
+    this.faults.push({ ...fault, times: fault.times ?? 1 });
+  }
+
+  /** 429 with Retry-After for the next `times` Graph requests (of an endpoint, if given). */
+  throttleNext(times: number, retryAfterSeconds: number, endpoint?: RegExp): void {
+    this.failNext({ status: 429, code: "ApplicationThrottled", retryAfterSeconds, times, ...(endpoint ? { endpoint } : {}) });
+  }
+
+  takeFault(endpoint: string): (FakeFault & { times: number }) | undefined {
+    const index = this.faults.findIndex((fault) => (fault.endpoint === undefined || fault.endpoint.test(endpoint)) && (fault.method === undefined || endpoint.startsWith(`${fault.method} `)));
+    if (index === -1) return undefined;
+    const fault = this.faults[index] as FakeFault & { times: number };
+    fault.times--;
+    if (fault.times <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  countRequest(endpoint: string): void {
+    this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
+  }
+
+  /** Requests received per endpoint ("GET /me/messages/{id}/$value": 2, ...), login endpoints included. */
+  requestCounts(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  /** Graph requests received (not the login endpoints), optionally only those of endpoints matching. */
+  graphRequests(endpoint?: RegExp): number {
+    let total = 0;
+    for (const [name, count] of this.counts) if (!name.includes(" login/") && (endpoint === undefined || endpoint.test(name))) total += count;
+    return total;
+  }
+
+  resetCounts(): void {
+    this.counts.clear();
+  }
+}

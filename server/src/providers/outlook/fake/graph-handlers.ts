@@ -1,0 +1,330 @@
+// The Graph mail endpoints the Outlook provider uses, served by msw over the fake's mailboxes:
+// folders, message collections with OData queries, one message, its MIME ($value), PATCH isRead,
+// drafts from MIME, attachments (POST and upload sessions), send, sendMail (MIME). Each request is
+// authorised by its bearer token, counted per endpoint, subject to the 4 MB request limit and to
+// the mailbox's 4 concurrent requests, and may be failed on demand.
+import { randomBytes } from "node:crypto";
+import type { FileAttachment, MailFolder, Message } from "@microsoft/microsoft-graph-types";
+import { simpleParser } from "mailparser";
+import { http, HttpResponse, type RequestHandler } from "msw";
+import MailComposer from "nodemailer/lib/mail-composer";
+import type { GraphFake } from "./graph-fake.js";
+import { WELL_KNOWN_FOLDERS, withoutBcc, type FakeMailbox, type StoredMessage, type WellKnownFolder } from "./graph-mailbox.js";
+import { ODataError, readCollectionQuery, SEARCH_RESULT_CEILING, searchSkipToken } from "./odata-query.js";
+
+export const GRAPH_ROOT = "https://graph.microsoft.com/v1.0";
+const UPLOAD_ROOT = "https://outlook.office.com/api/v2.0/AttachmentSessions";
+/** Graph's request size limit (sendMail, attachments, drafts). */
+export const GRAPH_REQUEST_LIMIT_BYTES = 4 * 1024 * 1024;
+/** An upload session takes byte ranges of at most this size. */
+const UPLOAD_CHUNK_LIMIT_BYTES = 4 * 1024 * 1024;
+
+interface UploadSession {
+  mailbox: FakeMailbox;
+  messageId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  chunks: Buffer[];
+  next: number;
+}
+
+const graphError = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+  HttpResponse.json({ error: { code, message, innerError: { date: new Date().toISOString(), "request-id": randomBytes(8).toString("hex") } } }, { status, headers });
+
+/** Without Prefer: IdType="ImmutableId" Graph gives ids that change when a message moves. */
+function outwardId(stored: StoredMessage, immutable: boolean): string {
+  return immutable ? stored.message.id : `M${Buffer.from(`${stored.message.parentFolderId}|${stored.message.id}`).toString("base64url")}`;
+}
+
+function findMessage(mailbox: FakeMailbox, id: string): StoredMessage | undefined {
+  const direct = mailbox.messages.get(id);
+  if (direct) return direct;
+  if (!id.startsWith("M")) return undefined;
+  const [folder, immutable] = Buffer.from(id.slice(1), "base64url").toString().split("|");
+  const stored = mailbox.messages.get(immutable ?? "");
+  return stored?.message.parentFolderId === folder ? stored : undefined;
+}
+
+function selected(stored: StoredMessage, select: string[] | undefined, immutable: boolean): Message {
+  const full: Message = { ...stored.message, id: outwardId(stored, immutable) };
+  if (select === undefined) return full;
+  const picked: Record<string, unknown> = { id: full.id };
+  for (const name of select) if (name in full) picked[name] = (full as Record<string, unknown>)[name];
+  return picked as Message;
+}
+
+export function graphHandlers(fake: GraphFake): RequestHandler[] {
+  const sessions = new Map<string, UploadSession>();
+  const inFlight = new Map<FakeMailbox, number>();
+
+  /** Sends a message: the sender's copy to Sent Items (the draft itself, when sent from one), a copy without Bcc to every hosted recipient's Inbox. */
+  async function deliver(sender: FakeMailbox, mime: Buffer, draft?: StoredMessage): Promise<void> {
+    const parsed = await simpleParser(mime);
+    const addresses = [parsed.to, parsed.cc, parsed.bcc]
+      .flat()
+      .flatMap((field) => field?.value ?? [])
+      .map((entry) => entry.address ?? "");
+    if (draft) {
+      sender.messages.delete(draft.message.id);
+      await sender.addFromMime(mime, { folder: "sentitems", isRead: true, id: draft.message.id });
+    } else {
+      await sender.addFromMime(mime, { folder: "sentitems", isRead: true });
+    }
+    const delivered = withoutBcc(mime);
+    const reached = new Set<FakeMailbox>();
+    for (const address of addresses) {
+      const recipient = fake.hostedMailbox(address);
+      if (recipient === undefined || reached.has(recipient)) continue;
+      reached.add(recipient);
+      await recipient.addFromMime(delivered, { folder: "inbox", isRead: false });
+    }
+  }
+
+  /** The draft's MIME with the attachments added to it through Graph, as Exchange renders it at send time. */
+  async function renderDraft(draft: StoredMessage): Promise<Buffer> {
+    if (draft.draftAttachments.length === 0) return draft.mime;
+    const parsed = await simpleParser(draft.mime);
+    const list = (field: typeof parsed.to) => [field ?? []].flat().flatMap((object) => object.value);
+    const composer = new MailComposer({
+      from: list(parsed.from)[0],
+      to: list(parsed.to),
+      cc: list(parsed.cc),
+      bcc: list(parsed.bcc),
+      replyTo: list(parsed.replyTo),
+      subject: parsed.subject ?? "",
+      text: parsed.text ?? "",
+      ...(typeof parsed.html === "string" ? { html: parsed.html } : {}),
+      messageId: parsed.messageId ?? "",
+      date: parsed.date ?? new Date(),
+      ...(parsed.inReplyTo ? { inReplyTo: parsed.inReplyTo } : {}),
+      ...(parsed.references ? { references: parsed.references } : {}),
+      attachments: [
+        ...parsed.attachments.map((part) => ({ filename: part.filename ?? "attachment", contentType: part.contentType, content: part.content })),
+        ...draft.draftAttachments.map((part) => ({ filename: part.name, contentType: part.contentType, content: part.content })),
+      ],
+    });
+    const root = composer.compile();
+    root.keepBcc = true;
+    return root.build();
+  }
+
+  /** Routes a Graph request; `path` is after /v1.0, without the query. */
+  async function route(request: Request, url: URL, path: string, mailbox: FakeMailbox, body: Buffer): Promise<{ endpoint: string; run: () => Promise<Response> }> {
+    const method = request.method;
+    const immutable = /IdType="ImmutableId"/u.test(request.headers.get("prefer") ?? "");
+    const segments = path.split("/").filter((s) => s !== "").map(decodeURIComponent);
+    const messageOr404 = (id: string) => {
+      const stored = findMessage(mailbox, id);
+      if (stored === undefined) throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+      return stored;
+    };
+    const folderOr404 = (name: string): WellKnownFolder => {
+      const folder = WELL_KNOWN_FOLDERS.find((known) => known === name.toLowerCase()) ?? mailbox.folderName(name);
+      if (folder === undefined) throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+      return folder;
+    };
+    const json = (): Record<string, unknown> => {
+      try {
+        return JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+      } catch {
+        throw new ODataError(400, "RequestBodyRead", "The request body is not valid JSON.");
+      }
+    };
+    const mimeBody = (): Buffer => {
+      if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) throw new ODataError(400, "ErrorMimeContentInvalid", "The fake accepts MIME content (text/plain, base64) here.");
+      const decoded = Buffer.from(body.toString("latin1").trim(), "base64");
+      if (decoded.length === 0) throw new ODataError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
+      return decoded;
+    };
+    const collection = (folder: WellKnownFolder | undefined) => async () => {
+      const query = readCollectionQuery(url);
+      let all = [...mailbox.messages.values()].filter((s) => folder === undefined || s.message.parentFolderId === mailbox.folderId(folder));
+      if (query.filter) all = all.filter(query.filter);
+      if (query.search) {
+        const found = all.filter(query.search).sort((a, b) => (b.message.sentDateTime ?? "").localeCompare(a.message.sentDateTime ?? "")).slice(0, SEARCH_RESULT_CEILING);
+        const page = found.slice(query.searchPosition, query.searchPosition + query.top);
+        const end = query.searchPosition + page.length;
+        const next = new URL(url);
+        next.searchParams.set("$skiptoken", searchSkipToken(end));
+        return HttpResponse.json({ value: page.map((s) => selected(s, query.select, immutable)), ...(end < found.length ? { "@odata.nextLink": next.toString() } : {}) });
+      }
+      if (query.orderByReceivedDesc) all.sort((a, b) => b.message.receivedDateTime.localeCompare(a.message.receivedDateTime));
+      const page = all.slice(query.skip, query.skip + query.top);
+      const next = new URL(url);
+      next.searchParams.set("$skip", String(query.skip + query.top));
+      return HttpResponse.json({
+        ...(query.count ? { "@odata.count": all.length } : {}),
+        value: page.map((s) => selected(s, query.select, immutable)),
+        ...(query.skip + query.top < all.length ? { "@odata.nextLink": next.toString() } : {}),
+      });
+    };
+
+    const [first, second, third, fourth, fifth] = segments;
+    if (first !== "me") throw new ODataError(400, "BadRequest", `The fake serves /me only, not ${path}.`);
+    if (segments.length === 1 && method === "GET") {
+      return { endpoint: "GET /me", run: async () => HttpResponse.json({ id: mailbox.userId, mail: mailbox.address, userPrincipalName: mailbox.address, displayName: mailbox.displayName }) };
+    }
+    if (second === "sendMail" && segments.length === 2 && method === "POST") {
+      return {
+        endpoint: "POST /me/sendMail",
+        run: async () => {
+          await deliver(mailbox, mimeBody());
+          return new HttpResponse(null, { status: 202 });
+        },
+      };
+    }
+    if (second === "mailFolders" && third !== undefined) {
+      if (segments.length === 3 && method === "GET") {
+        return {
+          endpoint: "GET /me/mailFolders/{id}",
+          run: async () => {
+            const folder = folderOr404(third);
+            const found = mailbox.folders.get(folder) as MailFolder;
+            return HttpResponse.json({ id: found.id, displayName: found.displayName } satisfies MailFolder);
+          },
+        };
+      }
+      if (fourth === "messages" && segments.length === 4 && method === "GET") return { endpoint: "GET /me/mailFolders/{id}/messages", run: async () => collection(folderOr404(third))() };
+    }
+    if (second === "messages") {
+      if (segments.length === 2 && method === "GET") return { endpoint: "GET /me/messages", run: collection(undefined) };
+      if (segments.length === 2 && method === "POST") {
+        return {
+          endpoint: "POST /me/messages",
+          run: async () => {
+            const draft = await mailbox.addFromMime(mimeBody(), { folder: "drafts", isRead: true, isDraft: true });
+            return HttpResponse.json(selected(draft, undefined, immutable), { status: 201 });
+          },
+        };
+      }
+      if (third !== undefined && segments.length === 3) {
+        if (method === "GET") return { endpoint: "GET /me/messages/{id}", run: async () => HttpResponse.json(selected(messageOr404(third), url.searchParams.get("$select")?.split(","), immutable)) };
+        if (method === "PATCH") {
+          return {
+            endpoint: "PATCH /me/messages/{id}",
+            run: async () => {
+              const stored = messageOr404(third);
+              const patch = json();
+              if (typeof patch.isRead === "boolean") stored.message.isRead = patch.isRead;
+              return HttpResponse.json(selected(stored, undefined, immutable));
+            },
+          };
+        }
+      }
+      if (third !== undefined && fourth === "$value" && segments.length === 4 && method === "GET") {
+        return { endpoint: "GET /me/messages/{id}/$value", run: async () => new HttpResponse(messageOr404(third).mime, { headers: { "content-type": "text/plain" } }) };
+      }
+      if (third !== undefined && fourth === "send" && segments.length === 4 && method === "POST") {
+        return {
+          endpoint: "POST /me/messages/{id}/send",
+          run: async () => {
+            const draft = messageOr404(third);
+            if (draft.message.isDraft !== true) throw new ODataError(400, "ErrorInvalidOperation", "Only drafts can be sent.");
+            await deliver(mailbox, await renderDraft(draft), draft);
+            return new HttpResponse(null, { status: 202 });
+          },
+        };
+      }
+      if (third !== undefined && fourth === "attachments" && segments.length === 4 && method === "POST") {
+        return {
+          endpoint: "POST /me/messages/{id}/attachments",
+          run: async () => {
+            const draft = messageOr404(third);
+            const attachment = json() as FileAttachment & { "@odata.type"?: string };
+            if (attachment["@odata.type"] !== "#microsoft.graph.fileAttachment" || typeof attachment.contentBytes !== "string" || typeof attachment.name !== "string") {
+              throw new ODataError(400, "ErrorInvalidRequest", "A file attachment needs @odata.type #microsoft.graph.fileAttachment, name and contentBytes.");
+            }
+            draft.draftAttachments.push({ name: attachment.name, contentType: attachment.contentType ?? "application/octet-stream", content: Buffer.from(attachment.contentBytes, "base64") });
+            draft.message.hasAttachments = true;
+            return HttpResponse.json({ id: randomBytes(12).toString("base64url"), name: attachment.name }, { status: 201 });
+          },
+        };
+      }
+      if (third !== undefined && fourth === "attachments" && fifth === "createUploadSession" && method === "POST") {
+        return {
+          endpoint: "POST /me/messages/{id}/attachments/createUploadSession",
+          run: async () => {
+            const draft = messageOr404(third);
+            const item = (json().AttachmentItem ?? {}) as { attachmentType?: string; name?: string; size?: number; contentType?: string };
+            if (item.attachmentType !== "file" || typeof item.name !== "string" || typeof item.size !== "number" || item.size < 1) {
+              throw new ODataError(400, "ErrorInvalidRequest", "AttachmentItem needs attachmentType file, name and size.");
+            }
+            if (item.size > 150 * 1024 * 1024) throw new ODataError(400, "ErrorAttachmentSizeLimitExceeded", "The attachment is larger than 150 MB.");
+            const token = randomBytes(24).toString("base64url");
+            sessions.set(token, { mailbox, messageId: draft.message.id, name: item.name, contentType: item.contentType ?? "application/octet-stream", size: item.size, chunks: [], next: 0 });
+            return HttpResponse.json({ uploadUrl: `${UPLOAD_ROOT}('${token}')?authtoken=${token}`, expirationDateTime: new Date(Date.now() + 3600_000).toISOString(), nextExpectedRanges: ["0-"] }, { status: 201 });
+          },
+        };
+      }
+    }
+    throw new ODataError(400, "BadRequest", `The fake does not serve ${method} ${path}.`);
+  }
+
+  const graph = http.all(`${GRAPH_ROOT}/*`, async ({ request }) => {
+    const url = new URL(request.url);
+    const path = url.pathname.slice("/v1.0".length);
+    const body = Buffer.from(await request.arrayBuffer());
+    const owner = fake.accessTokenOwner((request.headers.get("authorization") ?? "").replace(/^Bearer /u, ""));
+    if (owner === undefined || owner === "expired") {
+      fake.countRequest(`${request.method} (unauthorised)`);
+      return graphError(401, "InvalidAuthenticationToken", owner === "expired" ? "Lifetime validation failed, the token is expired." : "Access token validation failure. Invalid audience.", { "www-authenticate": 'Bearer realm="", error="invalid_token"' });
+    }
+    const mailbox = fake.mailbox(owner);
+    let routed: Awaited<ReturnType<typeof route>>;
+    try {
+      routed = await route(request, url, path, mailbox, body);
+    } catch (error) {
+      if (error instanceof ODataError) return graphError(error.status, error.code, error.message);
+      throw error;
+    }
+    fake.countRequest(routed.endpoint);
+    const concurrent = (inFlight.get(mailbox) ?? 0) + 1;
+    inFlight.set(mailbox, concurrent);
+    fake.maxObservedConcurrency = Math.max(fake.maxObservedConcurrency, concurrent);
+    try {
+      if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
+      if (concurrent > fake.mailboxConcurrencyLimit) return graphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", { "retry-after": "1" });
+      if (body.length > GRAPH_REQUEST_LIMIT_BYTES) return graphError(413, "RequestEntityTooLarge", `The request is larger than ${GRAPH_REQUEST_LIMIT_BYTES} bytes.`);
+      const fault = fake.takeFault(routed.endpoint);
+      if (fault && !fault.afterExecution) return graphError(fault.status, fault.code, `Injected ${fault.code}.`, fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) });
+      const response = await routed.run();
+      if (fault) return graphError(fault.status, fault.code, `Injected ${fault.code} after the request was carried out.`);
+      return response;
+    } catch (error) {
+      if (error instanceof ODataError) return graphError(error.status, error.code, error.message);
+      throw error;
+    } finally {
+      inFlight.set(mailbox, (inFlight.get(mailbox) ?? 1) - 1);
+    }
+  });
+
+  const upload = http.put(`${UPLOAD_ROOT}*`, async ({ request }) => {
+    fake.countRequest("PUT upload session");
+    const token = new URL(request.url).searchParams.get("authtoken") ?? "";
+    const session = sessions.get(token);
+    if (session === undefined) return graphError(404, "ErrorItemNotFound", "The upload session was not found or has expired.");
+    if (request.headers.has("authorization")) return graphError(401, "InvalidAuthenticationToken", "Do not send an Authorization header to an upload URL; it carries its own token.");
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/u.exec(request.headers.get("content-range") ?? "");
+    const chunk = Buffer.from(await request.arrayBuffer());
+    if (range === null) return graphError(400, "InvalidContentRange", "Content-Range must be bytes start-end/total.");
+    const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (total !== session.size || start !== session.next || end - start + 1 !== chunk.length || end >= total) {
+      return graphError(416, "InvalidRange", `Expected the range starting at ${session.next} of ${session.size} bytes.`);
+    }
+    if (chunk.length > UPLOAD_CHUNK_LIMIT_BYTES) return graphError(413, "RequestEntityTooLarge", `A byte range may be at most ${UPLOAD_CHUNK_LIMIT_BYTES} bytes.`);
+    session.chunks.push(chunk);
+    session.next = end + 1;
+    if (session.next < session.size) {
+      return HttpResponse.json({ expirationDateTime: new Date(Date.now() + 3600_000).toISOString(), nextExpectedRanges: [`${session.next}-`] });
+    }
+    sessions.delete(token);
+    const draft = session.mailbox.messages.get(session.messageId);
+    if (draft === undefined) return graphError(404, "ErrorItemNotFound", "The message of this upload session no longer exists.");
+    draft.draftAttachments.push({ name: session.name, contentType: session.contentType, content: Buffer.concat(session.chunks) });
+    draft.message.hasAttachments = true;
+    return new HttpResponse(null, { status: 201, headers: { location: `${GRAPH_ROOT}/me/messages/${draft.message.id}/attachments/${randomBytes(12).toString("base64url")}` } });
+  });
+
+  return [graph, upload];
+}

@@ -1,0 +1,99 @@
+// How the provider treats Graph's answers over time: 429 waits for Retry-After (recorded here, not
+// slept), bounded; a send that timed out is not resent; a read or search that timed out says so.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { InboxRecord } from "../../store/store.js";
+import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "./fake/fake-session.js";
+import { createOutlookProvider } from "./outlook-provider.js";
+import type { OutlookSettings } from "./outlook-settings.js";
+
+const ADA = "ada@contoso.test";
+let session: GraphFakeSession;
+let settings: OutlookSettings;
+let slept: number[];
+const signal = new AbortController().signal;
+const inbox = { id: randomUUID(), addresses: [ADA] } as InboxRecord;
+const provider = (requestTimeoutMs?: number) =>
+  createOutlookProvider({ inbox, settings, app: FAKE_MICROSOFT_APP, saveSettings: async () => undefined, sleep: async (ms) => void slept.push(ms), ...(requestTimeoutMs ? { requestTimeoutMs } : {}) });
+const listArgs = { inbox_id: inbox.id, limit: 5, offset: 0, folder: "INBOX", unread_only: false } as const;
+const sendArgs = { inbox_id: inbox.id, to: ["bob@contoso.test"], cc: [], bcc: [], subject: "Hi", body: "Hello", attachments: [] };
+
+beforeAll(async () => {
+  session = startGraphFake();
+  session.fake.addMailbox("bob@contoso.test");
+  settings = await session.connect(ADA);
+});
+beforeEach(() => {
+  slept = [];
+  session.fake.latencyMs = 0;
+  session.fake.mailbox("bob@contoso.test").messages.clear();
+});
+afterAll(() => session.close());
+
+describe("429 from Graph", () => {
+  it("waits Retry-After before each retry and then succeeds", async () => {
+    session.fake.throttleNext(2, 7);
+    expect(await provider().list_inbox(listArgs, signal)).toMatchObject({ messages: [] });
+    expect(slept).toEqual([7000, 7000]);
+  });
+
+  it("gives up after 3 retries with provider_error carrying retryAfter", async () => {
+    session.fake.throttleNext(4, 2);
+    expect(await provider().list_inbox(listArgs, signal)).toMatchObject({ isError: true, errorCode: "provider_error", retryAfter: 2 });
+    expect(slept).toEqual([2000, 2000, 2000]);
+  });
+
+  it("does not wait a Retry-After longer than 30 s: it says how long instead", async () => {
+    session.fake.throttleNext(1, 120);
+    expect(await provider().list_inbox(listArgs, signal)).toMatchObject({ isError: true, errorCode: "provider_error", retryAfter: 120 });
+    expect(slept).toEqual([]);
+  });
+});
+
+describe("concurrency", () => {
+  it("keeps at most 4 requests in flight per mailbox, so Graph's MailboxConcurrency limit never answers 429", async () => {
+    const seeded = await Promise.all(Array.from({ length: 12 }, (_, i) => session.fake.seed(ADA, `From: bob@contoso.test\r\nSubject: ${i}\r\n\r\nText\r\n`)));
+    session.fake.latencyMs = 25;
+    session.fake.maxObservedConcurrency = 0;
+    session.fake.resetCounts();
+    const outlook = provider();
+    const results = await Promise.all(seeded.map((s) => outlook.read_email({ inbox_id: inbox.id, message_id: s.message.id, include_html: false, include_attachments: false, mark_as_read: false }, signal)));
+    expect(results.every((r) => !("isError" in r))).toBe(true);
+    expect(session.fake.maxObservedConcurrency).toBe(4);
+    expect(slept).toEqual([]);
+  });
+});
+
+describe("tokens", () => {
+  it("refreshes an access token about to expire before using it (MSAL's silent flow), with no 401 on the way", async () => {
+    session.fake.accessTokenLifetimeSeconds = 60;
+    const shortLived = await session.connect(ADA);
+    session.fake.accessTokenLifetimeSeconds = 3600;
+    const saved: OutlookSettings[] = [];
+    const outlook = createOutlookProvider({ inbox, settings: shortLived, app: FAKE_MICROSOFT_APP, saveSettings: async (next) => void saved.push(next) });
+    session.fake.resetCounts();
+    expect(await outlook.list_inbox(listArgs, signal)).not.toHaveProperty("isError");
+    expect(session.fake.requestCounts()).toMatchObject({ "POST login/token": 1 });
+    expect(session.fake.requestCounts()["GET (unauthorised)"]).toBeUndefined();
+    expect(saved.at(-1)?.tokenCache).not.toBe(shortLived.tokenCache);
+    await outlook.close();
+  });
+});
+
+describe("timeouts", () => {
+  it("never resends a sendMail that timed out: provider_error with delivery status unknown", async () => {
+    session.fake.latencyMs = 300;
+    const result = await provider(50).send_email(sendArgs, signal);
+    expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
+    expect(session.fake.requestCounts()["POST /me/sendMail"]).toBeGreaterThanOrEqual(1);
+    session.fake.resetCounts();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(session.fake.requestCounts()["POST /me/sendMail"]).toBeUndefined();
+  });
+
+  it("answers search_timeout for a search Graph did not answer in time, provider_error for a read", async () => {
+    session.fake.latencyMs = 300;
+    expect(await provider(50).search_emails({ inbox_id: inbox.id, query: "x", syntax: "portable", limit: 5, offset: 0 }, signal)).toMatchObject({ errorCode: "search_timeout" });
+    expect(await provider(50).list_inbox(listArgs, signal)).toMatchObject({ errorCode: "provider_error" });
+  });
+});

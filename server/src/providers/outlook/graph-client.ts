@@ -1,0 +1,152 @@
+// A thin client of the Graph REST endpoints the Outlook provider uses, over global fetch. No Graph
+// SDK: the provider calls about a dozen endpoints, reads the MIME source as bytes and sends MIME as
+// text/plain, and needs exact control of retries (a POST is never resent after a 5xx or a timeout),
+// which the SDK's retry middleware would take away. What it does for every request:
+// - at most 4 requests in flight per mailbox (Graph's MailboxConcurrency limit);
+// - Prefer: IdType="ImmutableId", so that ids survive moves between folders;
+// - 429 retried after Retry-After (Graph throttles before executing, so even a POST is safe), bounded;
+// - a 401 retried once with a token MSAL refreshes, then GrantRefused.
+import { GrantRefused, type MailboxTokens } from "./msal-tokens.js";
+
+export const GRAPH_BASE = "https://graph.microsoft.com/v1.0";
+
+export class GraphRequestError extends Error {
+  override readonly name = "GraphRequestError";
+
+  constructor(
+    /** The HTTP status, or 0 when no answer came (timeout, dropped connection). */
+    readonly status: number,
+    /** Graph's error code (ErrorItemNotFound, InefficientFilter...), or "timeout"/"network". */
+    readonly code: string,
+    message: string,
+    /** True when a request that changes something may have been carried out (a POST after a 5xx or a timeout). */
+    readonly outcomeUnknown: boolean,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface GraphRequest {
+  method: "GET" | "POST" | "PATCH" | "PUT";
+  /** A path under /v1.0, or an absolute URL (a nextLink, an upload URL). */
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: string | Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Upload URLs carry their own token and refuse an Authorization header. */
+  authenticated?: boolean;
+  signal: AbortSignal;
+}
+
+export interface GraphClientOptions {
+  tokens: MailboxTokens;
+  maxConcurrent?: number;
+  /** 429 answers retried before giving up. */
+  maxThrottleRetries?: number;
+  /** A Retry-After longer than this is not waited for: the call fails with retryAfter instead. */
+  maxRetryAfterSeconds?: number;
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface GraphClient {
+  json<T>(request: GraphRequest): Promise<T>;
+  bytes(request: GraphRequest): Promise<Buffer>;
+  /** For answers without a body (202 of sendMail and send, 201 of an upload's last range). */
+  send(request: GraphRequest): Promise<Response>;
+}
+
+/** A counting semaphore: a dozen lines, not worth a dependency. */
+function semaphore(limit: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    async acquire(): Promise<() => void> {
+      if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      else active++;
+      return () => {
+        const next = waiting.shift();
+        if (next) next();
+        else active--;
+      };
+    },
+  };
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createGraphClient(options: GraphClientOptions): GraphClient {
+  const slots = semaphore(options.maxConcurrent ?? 4);
+  const maxRetries = options.maxThrottleRetries ?? 3;
+  const maxRetryAfter = options.maxRetryAfterSeconds ?? 30;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const sleep = options.sleep ?? delay;
+
+  async function attempt(request: GraphRequest, forceRefresh: boolean): Promise<Response> {
+    const url = new URL(request.path.startsWith("https://") ? request.path : `${GRAPH_BASE}${request.path}`);
+    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    const headers: Record<string, string> = { prefer: 'IdType="ImmutableId"', ...request.headers };
+    if (request.authenticated !== false) headers.authorization = `Bearer ${await options.tokens.accessToken(forceRefresh)}`;
+    if (request.contentType) headers["content-type"] = request.contentType;
+    const release = await slots.acquire();
+    try {
+      return await fetch(url, { method: request.method, headers, ...(request.body === undefined ? {} : { body: request.body }), signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) });
+    } catch (error) {
+      request.signal.throwIfAborted();
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      throw new GraphRequestError(0, timedOut ? "timeout" : "network", timedOut ? `Graph did not answer within ${timeoutMs / 1000} s` : "the connection to Graph failed", request.method !== "GET");
+    } finally {
+      release();
+    }
+  }
+
+  async function send(request: GraphRequest): Promise<Response> {
+    let refreshed = false;
+    for (let throttled = 0; ; ) {
+      const response = await attempt(request, refreshed);
+      if (response.ok) return response;
+      if (response.status === 401 && request.authenticated !== false) {
+        await response.arrayBuffer();
+        if (refreshed) throw new GrantRefused("Graph refused a freshly refreshed access token");
+        refreshed = true;
+        continue;
+      }
+      const retryAfter = Number(response.headers.get("retry-after") ?? "1");
+      const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.ceil(retryAfter) : 1;
+      if (response.status === 429 && throttled < maxRetries && seconds <= maxRetryAfter) {
+        await response.arrayBuffer();
+        throttled++;
+        await sleep(seconds * 1000);
+        request.signal.throwIfAborted();
+        continue;
+      }
+      throw await errorOf(response, request, seconds);
+    }
+  }
+
+  return {
+    async json<T>(request: GraphRequest) {
+      return (await (await send(request)).json()) as T;
+    },
+    async bytes(request: GraphRequest) {
+      return Buffer.from(await (await send(request)).arrayBuffer());
+    },
+    send,
+  };
+}
+
+async function errorOf(response: Response, request: GraphRequest, retryAfterSeconds: number): Promise<GraphRequestError> {
+  let code = `http_${response.status}`;
+  let message = response.statusText;
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    code = body.error?.code ?? code;
+    message = body.error?.message ?? message;
+  } catch {
+    // Not Graph's JSON error shape (a proxy's page): the status says enough.
+  }
+  const unknown = response.status >= 500 && request.method !== "GET";
+  return new GraphRequestError(response.status, code, `Graph answered ${response.status} ${code}: ${message}`, unknown, response.status === 429 || response.status === 503 ? retryAfterSeconds : undefined);
+}

@@ -1,0 +1,375 @@
+// The Outlook provider end to end: tools/call on /mcp of a real server, an Outlook inbox connected
+// through the consent flow, Microsoft Graph and the token endpoint played by the stateful fake.
+import { randomBytes } from "node:crypto";
+import { outputValidators } from "@mcpemails/generated";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { post, startTestServer, toolCall, type TestServer } from "../../test-support/test-server.js";
+import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "./fake/fake-session.js";
+import type { GraphFake } from "./fake/graph-fake.js";
+import type { OutlookSettings } from "./outlook-settings.js";
+
+const ADA = "ada@contoso.test";
+let session: GraphFakeSession;
+let fake: GraphFake;
+let server: TestServer;
+let settings: OutlookSettings;
+let inboxId: string;
+
+interface MimeOptions {
+  from?: string;
+  to?: string;
+  cc?: string;
+  subject?: string;
+  body?: string;
+  date?: Date;
+  messageId?: string;
+  headers?: string;
+}
+
+function mime(options: MimeOptions = {}): string {
+  const date = options.date ?? new Date("2026-11-02T10:00:00Z");
+  return [
+    `From: ${options.from ?? "Bob Stone <bob@contoso.test>"}`,
+    `To: ${options.to ?? `Ada Lovelace <${ADA}>`}`,
+    ...(options.cc ? [`Cc: ${options.cc}`] : []),
+    `Subject: ${options.subject ?? "Quarterly report"}`,
+    `Message-ID: ${options.messageId ?? `<${randomBytes(8).toString("hex")}@contoso.test>`}`,
+    `Date: ${date.toUTCString()}`,
+    ...(options.headers ? [options.headers] : []),
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    options.body ?? "Hi Ada, the figures are attached.",
+    "",
+  ].join("\r\n");
+}
+
+/** Seeds n messages into a folder, one minute apart, the last one the newest. */
+async function seedMany(n: number, options: MimeOptions & { folder?: "inbox" | "sentitems"; isRead?: boolean } = {}) {
+  const seeded = [];
+  for (let i = 0; i < n; i++) {
+    const date = new Date(Date.UTC(2026, 9, 1) + i * 60_000);
+    seeded.push(await fake.seed(ADA, mime({ ...options, subject: `${options.subject ?? "Message"} ${i}`, date }), { folder: options.folder ?? "inbox", isRead: options.isRead ?? i % 2 === 0, receivedDateTime: date.toISOString() }));
+  }
+  return seeded;
+}
+
+function clearMailboxes() {
+  for (const address of [ADA, "bob@contoso.test", "carol@contoso.test", "dave@contoso.test"]) fake.mailbox(address).messages.clear();
+}
+
+const resultOf = (response: { json: unknown }) => (response.json as { result: Record<string, unknown> }).result;
+const errorOf = (response: { json: unknown }) => (response.json as { error: { code: number; data: Record<string, unknown> } }).error;
+
+/** tools/call on the Outlook inbox: the structured output, or the error result. */
+async function call(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const response = await post(server, toolCall(name, { inbox_id: inboxId, ...args }), { key: server.keys.live, revision: "2025-06-18" });
+  const result = resultOf(response);
+  if (result === undefined) throw Object.assign(new Error("JSON-RPC error"), { rpc: errorOf(response) });
+  if (result.isError !== true) expect(outputValidators[name as keyof typeof outputValidators](result.structuredContent).ok).toBe(true);
+  return result.isError === true ? result : (result.structuredContent as Record<string, unknown>);
+}
+
+async function rpcError(name: string, args: Record<string, unknown>) {
+  return errorOf(await post(server, toolCall(name, { inbox_id: inboxId, ...args }), { key: server.keys.live }));
+}
+
+/** Graph requests one tool call costs, from the fake's counters. */
+async function requestsOf<T>(work: () => Promise<T>): Promise<{ result: T; requests: number; counts: Record<string, number> }> {
+  fake.resetCounts();
+  const result = await work();
+  return { result, requests: fake.graphRequests(), counts: fake.requestCounts() };
+}
+
+beforeAll(async () => {
+  session = startGraphFake();
+  fake = session.fake;
+  for (const [address, name] of [["bob@contoso.test", "Bob Stone"], ["carol@contoso.test", "Carol"], ["dave@contoso.test", "Dave"]] as const) fake.addMailbox(address, name);
+  settings = await session.connect(ADA, "Ada Lovelace");
+  server = await startTestServer({
+    inboxes: [{ kind: "outlook", addresses: [ADA], secret: JSON.stringify(settings) }],
+    registry: { microsoft: FAKE_MICROSOFT_APP },
+    rateWindows: [{ name: "minute", seconds: 60, limit: 100_000 }],
+  });
+  inboxId = (server.extraInboxes[0] as { id: string }).id;
+});
+afterAll(async () => {
+  await server.close();
+  session.close();
+});
+beforeEach(() => {
+  clearMailboxes();
+  fake.latencyMs = 0;
+});
+
+describe("list_inbox", () => {
+  it("gives a page newest first with the exact total, in one Graph request", async () => {
+    await seedMany(30);
+    const { result, requests } = await requestsOf(() => call("list_inbox", { limit: 20 }));
+    expect(requests).toBe(1);
+    expect(result).toMatchObject({ offset: 0, limit: 20, next_offset: 20, total: 30, total_is_estimate: false });
+    const messages = result.messages as Array<{ subject: string; folder: string; from: unknown; unread: boolean }>;
+    expect(messages.map((m) => m.subject).slice(0, 3)).toEqual(["Message 29", "Message 28", "Message 27"]);
+    expect(messages[0]).toMatchObject({ folder: "INBOX", from: { name: "Bob Stone", address: "bob@contoso.test" }, unread: true });
+    const last = await call("list_inbox", { limit: 20, offset: 20 });
+    expect((last.messages as unknown[]).length).toBe(10);
+    expect(last.next_offset).toBeNull();
+  });
+
+  it("lists only unread messages with unread_only, in one request (the $filter names receivedDateTime first, so Graph does not answer InefficientFilter)", async () => {
+    await seedMany(10);
+    const { result, requests } = await requestsOf(() => call("list_inbox", { limit: 20, unread_only: true }));
+    expect(requests).toBe(1);
+    expect(result.total).toBe(5);
+    expect((result.messages as Array<{ unread: boolean }>).every((m) => m.unread)).toBe(true);
+  });
+
+  it("lists the other well-known folders", async () => {
+    await seedMany(2, { folder: "sentitems", from: ADA, to: "bob@contoso.test" });
+    const result = await call("list_inbox", { folder: "SENT" });
+    expect((result.messages as Array<{ folder: string }>).map((m) => m.folder)).toEqual(["SENT", "SENT"]);
+    expect(await call("list_inbox", { folder: "INBOX" })).toMatchObject({ total: 0, messages: [] });
+  });
+});
+
+describe("read_email", () => {
+  it("reads the MIME source through the common parser plus what MIME lacks, in at most 2 requests, and leaves the message unread", async () => {
+    const [seeded] = await seedMany(1, { cc: "Carol <carol@contoso.test>", headers: "Reply-To: team@contoso.test", isRead: false });
+    const id = seeded?.message.id ?? "";
+    const { result, requests } = await requestsOf(() => call("read_email", { message_id: id }));
+    expect(requests).toBeLessThanOrEqual(2);
+    expect(result).toMatchObject({
+      id,
+      thread_id: seeded?.message.conversationId,
+      folder: "INBOX",
+      unread: true,
+      subject: "Message 0",
+      cc: [{ name: "Carol", address: "carol@contoso.test" }],
+      reply_to: [{ name: null, address: "team@contoso.test" }],
+      body_text: expect.stringContaining("the figures are attached"),
+    });
+    expect(seeded?.message.isRead).toBe(false);
+  });
+
+  it("marks the message read only with mark_as_read (a PATCH), still in 2 requests", async () => {
+    const [seeded] = await seedMany(1, { isRead: false });
+    const { result, requests, counts } = await requestsOf(() => call("read_email", { message_id: seeded?.message.id, mark_as_read: true }));
+    expect(requests).toBe(2);
+    expect(counts["PATCH /me/messages/{id}"]).toBe(1);
+    expect(result.unread).toBe(false);
+    expect(seeded?.message.isRead).toBe(true);
+  });
+
+  it("answers message_not_found for an id Graph does not have (ErrorItemNotFound)", async () => {
+    expect(await call("read_email", { message_id: "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0AmissingAAA=" })).toMatchObject({ isError: true, errorCode: "message_not_found" });
+  });
+});
+
+describe("search_emails", () => {
+  it("maps the portable subset to KQL $search and states the 1,000-result ceiling", async () => {
+    await seedMany(3, { subject: "Invoice" });
+    await seedMany(2, { subject: "Lunch", from: "Carol <carol@contoso.test>" });
+    const result = await call("search_emails", { query: 'from:carol subject:lunch -"nothing here"' });
+    expect((result.messages as Array<{ subject: string }>).map((m) => m.subject)).toEqual(["Lunch 1", "Lunch 0"]);
+    expect(result).toMatchObject({ result_ceiling: 1000, next_offset: null, total: 2, syntax: "portable" });
+    const words = await call("search_emails", { query: "invoice OR lunch", limit: 100 });
+    expect((words.messages as unknown[]).length).toBe(5);
+  });
+
+  it("passes native KQL to $search untouched", async () => {
+    await seedMany(2, { subject: "Budget", cc: "Dave <dave@contoso.test>" });
+    await seedMany(2, { subject: "Other" });
+    const result = await call("search_emails", { query: 'cc:dave AND subject:"budget"', syntax: "native" });
+    expect((result.messages as unknown[]).length).toBe(2);
+    expect(result.syntax).toBe("native");
+  });
+
+  it("answers is:unread through $filter (Graph's KQL has no unread), with an exact total", async () => {
+    await seedMany(6, { subject: "Note" });
+    const { result, counts } = await requestsOf(() => call("search_emails", { query: "is:unread after:2026/10/01" }));
+    expect(result.total).toBe(3);
+    expect(result.result_ceiling).toBeNull();
+    expect(counts["GET /me/messages"]).toBe(1);
+  });
+
+  it("refuses with -32602 naming a term that neither $search nor $filter can honour with the rest", async () => {
+    const error = await rpcError("search_emails", { query: "is:unread from:bob" });
+    expect(error.code).toBe(-32602);
+    expect(error.data).toMatchObject({ parameter: "query", rule: "query_term", message: expect.stringContaining('"from:bob"') });
+  });
+
+  it("walks pages of a $search in order at one request per page (checkpoints of the nextLinks), the 10th page included", async () => {
+    await seedMany(250, { subject: "Walk" });
+    const perPage: number[] = [];
+    let offset: number | null = 0;
+    const seen = new Set<string>();
+    for (let page = 0; page < 10 && offset !== null; page++) {
+      const { result, requests } = await requestsOf(() => call("search_emails", { query: "subject:walk", limit: 20, offset }));
+      perPage.push(requests);
+      for (const message of result.messages as Array<{ id: string }>) seen.add(message.id);
+      offset = result.next_offset as number | null;
+    }
+    expect(perPage).toEqual(Array(10).fill(1));
+    expect(seen.size).toBe(200);
+    expect(offset).toBe(200);
+  });
+
+  it("reaches an offset out of order from the nearest checkpoint in one request, and returns nothing past the ceiling", async () => {
+    await seedMany(60, { subject: "Jump" });
+    const { result, requests } = await requestsOf(() => call("search_emails", { query: "subject:jump", limit: 10, offset: 35 }));
+    expect(requests).toBe(1);
+    expect((result.messages as Array<{ subject: string }>).map((m) => m.subject)[0]).toBe("Jump 24");
+    const past = await requestsOf(() => call("search_emails", { query: "subject:jump", offset: 1000 }));
+    expect(past.requests).toBe(0);
+    expect(past.result).toMatchObject({ messages: [], next_offset: null, result_ceiling: 1000 });
+  });
+
+  it("searches one folder with include_folders, and refuses a folder Outlook does not have by that name", async () => {
+    await seedMany(2, { subject: "Report", folder: "sentitems", from: ADA, to: "bob@contoso.test" });
+    await seedMany(2, { subject: "Report" });
+    const sent = await call("search_emails", { query: "report", include_folders: ["SENT"] });
+    expect((sent.messages as Array<{ folder: string }>).map((m) => m.folder)).toEqual(["SENT", "SENT"]);
+    const all = await call("search_emails", { query: "report" });
+    expect((all.messages as Array<{ folder: string }>).map((m) => m.folder).sort()).toEqual(["INBOX", "INBOX", "SENT", "SENT"]);
+    expect((await rpcError("search_emails", { query: "report", include_folders: ["Archive"] })).data).toMatchObject({ parameter: "include_folders[0]" });
+  });
+
+  it("restricts a search to several folders: $filter by their ids, $search by keeping the mailbox's results in them", async () => {
+    await seedMany(3, { subject: "Mixed", isRead: false });
+    await seedMany(2, { subject: "Mixed", folder: "sentitems", from: ADA, to: "bob@contoso.test", isRead: false });
+    const result = await call("search_emails", { query: "is:unread", include_folders: ["INBOX", "SENT"] });
+    expect(result.total).toBe(5);
+    expect((await call("search_emails", { query: "is:unread", include_folders: ["SENT"] })).total).toBe(2);
+    await fake.seed(ADA, mime({ subject: "Mixed draft" }), { folder: "drafts" });
+    const searched = await call("search_emails", { query: "subject:mixed", include_folders: ["INBOX", "SENT"], limit: 3 });
+    const rest = await call("search_emails", { query: "subject:mixed", include_folders: ["INBOX", "SENT"], limit: 3, offset: searched.next_offset });
+    expect(rest).toMatchObject({ next_offset: null, total: 5, result_ceiling: 1000 });
+    const both = [...(searched.messages as Array<{ folder: string; id: string }>), ...(rest.messages as Array<{ folder: string; id: string }>)];
+    expect(both.map((m) => m.folder).sort()).toEqual(["INBOX", "INBOX", "INBOX", "SENT", "SENT"]);
+    expect(new Set(both.map((m) => m.id)).size).toBe(5);
+  });
+
+  it("answers search_timeout when Graph gives up on the search", async () => {
+    fake.failNext({ endpoint: /^GET \/me\/messages$/u, status: 504, code: "ErrorTimeoutExpired" });
+    expect(await call("search_emails", { query: "anything" })).toMatchObject({ isError: true, errorCode: "search_timeout", timeoutSeconds: 30 });
+  });
+});
+
+describe("send_email", () => {
+  it("sends MIME through one sendMail: hosted recipients get it unread in Inbox without the Bcc, and Graph files the sender's copy", async () => {
+    const { result, counts } = await requestsOf(() => call("send_email", { to: ["Bob <bob@contoso.test>"], cc: ["carol@contoso.test"], bcc: ["dave@contoso.test"], subject: "Plans", body: "See you at 10." }));
+    expect(counts["POST /me/sendMail"]).toBe(1);
+    expect(result).toMatchObject({ delivery_status: "accepted", rfc822_message_id: expect.stringMatching(/^<.+@contoso\.test>$/u) });
+    for (const address of ["bob@contoso.test", "carol@contoso.test", "dave@contoso.test"]) {
+      const [delivered] = [...fake.mailbox(address).messages.values()];
+      expect(delivered?.message).toMatchObject({ subject: "Plans", isRead: false, parentFolderId: fake.mailbox(address).folderId("inbox"), internetMessageId: result.rfc822_message_id });
+      expect(delivered?.mime.toString()).not.toMatch(/^bcc:/imu);
+    }
+    const [sentCopy] = [...fake.mailbox(ADA).messages.values()];
+    expect(sentCopy?.message.parentFolderId).toBe(fake.mailbox(ADA).folderId("sentitems"));
+    expect(sentCopy?.message.bccRecipients?.[0]?.emailAddress?.address).toBe("dave@contoso.test");
+  });
+
+  it("sends 10 MB of attachments through a draft and an upload session; the sent message keeps the draft's id", async () => {
+    const data = randomBytes(10 * 1024 * 1024);
+    const { result, counts } = await requestsOf(() =>
+      call("send_email", { to: ["bob@contoso.test"], subject: "Big file", body: "Attached.", attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data: data.toString("base64") }] }),
+    );
+    expect(counts).toMatchObject({ "POST /me/messages": 1, "POST /me/messages/{id}/attachments/createUploadSession": 1, "PUT upload session": 3, "POST /me/messages/{id}/send": 1 });
+    expect(counts["POST /me/sendMail"]).toBeUndefined();
+    const [delivered] = [...fake.mailbox("bob@contoso.test").messages.values()];
+    expect(delivered?.message.hasAttachments).toBe(true);
+    const read = await call("read_email", { message_id: result.message_id, include_attachments: true });
+    expect(read).toMatchObject({ folder: "SENT", subject: "Big file" });
+    const attachment = (read.attachments as Array<{ filename: string; size_bytes: number; data: string }>)[0];
+    expect(attachment).toMatchObject({ filename: "big.bin", size_bytes: data.length });
+    expect(Buffer.from(attachment?.data ?? "", "base64").equals(data)).toBe(true);
+  });
+
+  it("refuses attachments over 10 MiB before any Graph request (attachment_too_large)", async () => {
+    const data = randomBytes(10 * 1024 * 1024 + 1).toString("base64");
+    const { result, requests } = await requestsOf(() => call("send_email", { to: ["bob@contoso.test"], subject: "Too big", body: "x", attachments: [{ filename: "a.bin", mime_type: "application/octet-stream", data }] }));
+    expect(result).toMatchObject({ isError: true, errorCode: "attachment_too_large" });
+    expect(requests).toBe(0);
+  });
+
+  it("does not resend after a 5xx on sendMail: provider_error with delivery status unknown, and the recipient has exactly one copy", async () => {
+    fake.failNext({ endpoint: /sendMail/u, status: 503, code: "ServiceUnavailable", afterExecution: true });
+    const { result, counts } = await requestsOf(() => call("send_email", { to: ["bob@contoso.test"], subject: "Once", body: "Only once." }));
+    expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
+    expect(counts["POST /me/sendMail"]).toBe(1);
+    expect(fake.mailbox("bob@contoso.test").messages.size).toBe(1);
+  });
+});
+
+describe("reply_to_email", () => {
+  it("replies to all: To the original sender, Cc its To and Cc without the inbox's own address, in the same conversation", async () => {
+    const original = await fake.seed(ADA, mime({ from: "Bob Stone <bob@contoso.test>", to: `Ada <${ADA}>, Carol <carol@contoso.test>`, cc: "Dave <dave@contoso.test>", subject: "Offsite", messageId: "<offsite-1@contoso.test>" }));
+    await fake.seed("bob@contoso.test", mime({ subject: "Offsite", messageId: "<offsite-1@contoso.test>" }), { folder: "sentitems", isRead: true });
+    const result = await call("reply_to_email", { message_id: original.message.id, body: "Count me in.", reply_all: true });
+    expect(result).toMatchObject({ thread_id: original.message.conversationId, delivery_status: "accepted" });
+    const [sent] = [...fake.mailbox(ADA).messages.values()].filter((m) => m.message.parentFolderId === fake.mailbox(ADA).folderId("sentitems"));
+    expect(sent?.message).toMatchObject({ subject: "Re: Offsite", conversationId: original.message.conversationId });
+    expect(sent?.message.toRecipients?.map((r) => r.emailAddress?.address)).toEqual(["bob@contoso.test"]);
+    expect(sent?.message.ccRecipients?.map((r) => r.emailAddress?.address)).toEqual(["carol@contoso.test", "dave@contoso.test"]);
+    expect(sent?.mime.toString()).toMatch(/^In-Reply-To: <offsite-1@contoso\.test>/imu);
+    const bobInbox = [...fake.mailbox("bob@contoso.test").messages.values()].find((m) => m.message.subject === "Re: Offsite");
+    const bobSent = [...fake.mailbox("bob@contoso.test").messages.values()].find((m) => m.message.subject === "Offsite");
+    expect(bobInbox?.message.conversationId).toBe(bobSent?.message.conversationId);
+  });
+
+  it("replies to the sender only without reply_all", async () => {
+    const original = await fake.seed(ADA, mime({ to: `${ADA}, carol@contoso.test` }));
+    await call("reply_to_email", { message_id: original.message.id, body: "Thanks." });
+    expect(fake.mailbox("bob@contoso.test").messages.size).toBe(1);
+    expect(fake.mailbox("carol@contoso.test").messages.size).toBe(0);
+  });
+
+  it("answers message_not_found for an unknown original, and invalid_recipient for an original nobody can be answered at", async () => {
+    expect(await call("reply_to_email", { message_id: "AAkALgnothere", body: "x" })).toMatchObject({ isError: true, errorCode: "message_not_found" });
+    const anonymous = await fake.seed(ADA, mime({ from: "undisclosed-recipients:;" }));
+    const { result, counts } = await requestsOf(() => call("reply_to_email", { message_id: anonymous.message.id, body: "x" }));
+    expect(result).toMatchObject({ isError: true, errorCode: "invalid_recipient", parameter: "message_id" });
+    expect(counts["POST /me/sendMail"]).toBeUndefined();
+  });
+});
+
+describe("Graph's limits and failures", () => {
+  it("retries a 429 after its Retry-After, even a sendMail (Graph throttles before executing), and sends once", async () => {
+    fake.throttleNext(1, 1, /sendMail/u);
+    const { result, counts } = await requestsOf(() => call("send_email", { to: ["bob@contoso.test"], subject: "Throttled", body: "x" }));
+    expect(result.delivery_status).toBe("accepted");
+    expect(counts["POST /me/sendMail"]).toBe(2);
+    expect(fake.mailbox("bob@contoso.test").messages.size).toBe(1);
+  });
+
+  it("answers provider_error for a 5xx on a read (retryable)", async () => {
+    fake.failNext({ endpoint: /mailFolders\/\{id\}\/messages/u, status: 500, code: "InternalServerError" });
+    const result = await call("list_inbox", {});
+    expect(result).toMatchObject({ isError: true, errorCode: "provider_error" });
+    expect(result.deliveryStatus).toBeUndefined();
+  });
+});
+
+describe("tokens", () => {
+  it("refreshes an access token Graph no longer accepts silently through MSAL, and stores the changed token cache", async () => {
+    const before = JSON.parse((await server.store.getInbox(inboxId))?.secret ?? "{}") as OutlookSettings;
+    fake.expireAccessTokens(ADA);
+    const { result, counts } = await requestsOf(() => call("list_inbox", {}));
+    expect(result.isError).toBeUndefined();
+    expect(counts["POST login/token"]).toBe(1);
+    const after = JSON.parse((await server.store.getInbox(inboxId))?.secret ?? "{}") as OutlookSettings;
+    expect(after.homeAccountId).toBe(before.homeAccountId);
+    expect(after.tokenCache).not.toBe(before.tokenCache);
+    const secrets = (cache: string) => Object.values((JSON.parse(cache) as { AccessToken: Record<string, { secret: string }> }).AccessToken).map((t) => t.secret);
+    expect(secrets(after.tokenCache)).not.toEqual(secrets(before.tokenCache));
+  });
+
+  it("answers auth_failed once the grant is revoked, and never with a token in the message", async () => {
+    fake.revokeGrant(ADA);
+    const result = await call("list_inbox", {});
+    expect(result).toMatchObject({ isError: true, errorCode: "auth_failed" });
+    expect(JSON.stringify(result)).not.toMatch(/eyJ0eXAiOi|M\.C5/u);
+    expect(await call("send_email", { to: ["bob@contoso.test"], subject: "x", body: "x" })).toMatchObject({ isError: true, errorCode: "auth_failed" });
+    expect(fake.mailbox("bob@contoso.test").messages.size).toBe(0);
+  });
+});
