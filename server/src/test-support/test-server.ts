@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { RATE_LIMITS, type PlanId } from "@mcpemails/generated";
 import type { FastifyInstance } from "fastify";
 import { addSandboxInbox, createApiKey, createWorkspace } from "../admin/operations.js";
+import type { ConnectDeps } from "../admin/connect-inbox.js";
 import { buildApp } from "../app.js";
 import type { RateWindows } from "../limits/rate-limit.js";
 import { defaultOriginPolicy } from "../mcp/origin-guard.js";
@@ -50,6 +51,8 @@ export interface TestServerOptions {
   registry?: ProviderRegistryOptions;
   /** More inboxes of the test workspace, such as an IMAP, Gmail or Outlook inbox (mode live unless said). */
   inboxes?: Array<Pick<InboxRecord, "kind" | "addresses" | "secret"> & { mode?: InboxRecord["mode"] }>;
+  /** Serves the OAuth callbacks (and lets the test connect mailboxes) with these. */
+  connect?: ConnectDeps;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -82,6 +85,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     providerFor: options.provider ? (record) => (options.provider as NonNullable<TestServerOptions["provider"]>)(record, registry(record)) : registry,
     originPolicy: defaultOriginPolicy(),
     rateWindows: options.rateWindows ?? RATE_LIMITS.windows,
+    connect: options.connect,
     // MCPEMAILS_TEST_LOG=1 shows the server's log while debugging a test.
     logger: process.env.MCPEMAILS_TEST_LOG ? { level: "debug" } : false,
   });
