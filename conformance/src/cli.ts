@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 // mcpemails-conformance: checks any MCPEmails server over HTTP. See runner/config.ts for the options.
 import { main } from "./runner/cli-main.js";
 

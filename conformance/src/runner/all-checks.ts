@@ -6,10 +6,13 @@ import { caseChecks } from "./checks/case-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
 import { propertyChecks } from "./checks/property-checks.js";
 import { protocolChecks } from "./checks/protocol-checks.js";
+import { rateLimitChecks } from "./checks/rate-limit-checks.js";
 
 export function allChecks(): Check[] {
   // Behaviour runs before inputs: the boundary cases read with mark_as_read and change read state.
-  return [...protocolChecks(), ...authChecks(), ...behaviourChecks(), ...caseChecks(), ...propertyChecks(), ...errorCatalogueChecks()];
+  // The properties run before the cases, whose 150 sends would make every later search longer.
+  // The rate-limit check exhausts the key's windows, so nothing but the catalogue comes after it.
+  return [...protocolChecks(), ...authChecks(), ...behaviourChecks(), ...propertyChecks(), ...caseChecks(), ...rateLimitChecks(), ...errorCatalogueChecks()];
 }
 
 /** --only and --skip: an exact id, or a prefix ending at a dot ("inputs.case" selects inputs.case.*). */

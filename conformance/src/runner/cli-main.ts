@@ -2,34 +2,40 @@
 // failure), then the reports.
 import { writeFileSync } from "node:fs";
 import { allChecks, selectChecks } from "./all-checks.js";
-import type { Stage } from "./check.js";
+import { applyBaseline, readBaseline } from "./baseline.js";
 import { ConfigError, parseArguments, USAGE, type RunnerConfig } from "./config.js";
 import { McpClient, ServerUnreachable } from "./mcp-client.js";
 import { jsonReport } from "./report/json-report.js";
+import { htmlReport } from "./report/html-report.js";
 import { junitReport } from "./report/junit-report.js";
+import { liveProgress, shouldShowProgress, type ProgressStream } from "./progress.js";
 import { countOutcomes, verdictLine } from "./report/summary.js";
 import { textReport } from "./report/text-report.js";
-import { runChecks, type CheckResult } from "./run.js";
+import { runChecks } from "./run.js";
 
 export const EXIT = { passed: 0, failed: 1, badConfiguration: 2 } as const;
 
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Where the live progress line goes, when it is a terminal. */
+  progress?: ProgressStream;
 }
 
-const consoleOutput: Output = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
+const consoleOutput: Output = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`), progress: process.stderr };
 
 export async function main(argv: readonly string[], output: Output = consoleOutput): Promise<number> {
   let config: RunnerConfig;
+  let baseline: Set<string> | undefined;
   try {
     config = parseArguments(argv);
+    if (config.baseline !== undefined) baseline = readBaseline(config.baseline);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     output.err(`mcpemails-conformance: ${error.message}\n${USAGE}`);
     return EXIT.badConfiguration;
   }
-  const client = new McpClient(config.url, { token: config.token, ...(config.readOnlyToken ? { readOnlyToken: config.readOnlyToken } : {}), ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}) });
+  const client = new McpClient(config.url, { token: config.token, ...(config.readOnlyToken ? { readOnlyToken: config.readOnlyToken } : {}), ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}), ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}) });
   try {
     const problem = await preflight(client, config);
     if (problem !== undefined) {
@@ -41,9 +47,14 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
       output.err("mcpemails-conformance: --only/--skip select no check");
       return EXIT.badConfiguration;
     }
-    const report = await runChecks(config, checks, client, { onResult: config.quiet ? undefined : stageProgress(checks.map((c) => c.stage), output) });
+    const showProgress = output.progress !== undefined && shouldShowProgress(output.progress, config.quiet, process.env);
+    const ran = await runChecks(config, checks, client, showProgress && output.progress ? { onResult: liveProgress(checks.map((c) => c.stage), output.progress) } : {});
+    const report = baseline === undefined ? ran : { ...ran, results: applyBaseline(ran.results, baseline) };
+    const unknown = baseline === undefined ? [] : [...baseline].filter((id) => !checks.some((c) => c.id === id));
+    if (unknown.length > 0) output.err(`mcpemails-conformance: --baseline names checks this run did not run: ${unknown.join(", ")}`);
     if (config.reports.json) writeFileSync(config.reports.json, jsonReport(report));
     if (config.reports.junit) writeFileSync(config.reports.junit, junitReport(report));
+    if (config.reports.html) writeFileSync(config.reports.html, htmlReport(report));
     output.out(config.quiet ? verdictLine(report) : textReport(report));
     return countOutcomes(report.results).failed > 0 ? EXIT.failed : EXIT.passed;
   } catch (error) {
@@ -62,18 +73,4 @@ async function preflight(client: McpClient, config: RunnerConfig): Promise<strin
   const listed = await client.callTool("list_inbox", { inbox_id: config.inbox, limit: 1 });
   if (listed.result?.errorCode === "inbox_not_found") return `--inbox ${config.inbox} is not an inbox --token can see (inbox_not_found)`;
   return undefined;
-}
-
-/** One line to stderr as each stage finishes, so that a long run shows it is alive. */
-function stageProgress(stages: Stage[], output: Output): (result: CheckResult) => void {
-  const remaining = new Map<Stage, number>();
-  for (const stage of stages) remaining.set(stage, (remaining.get(stage) ?? 0) + 1);
-  const done = new Map<Stage, CheckResult[]>();
-  return (result) => {
-    const results = [...(done.get(result.stage) ?? []), result];
-    done.set(result.stage, results);
-    if (results.length !== remaining.get(result.stage)) return;
-    const counts = countOutcomes(results);
-    output.err(`${result.stage}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
-  };
 }

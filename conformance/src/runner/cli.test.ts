@@ -1,9 +1,12 @@
 // The runner end to end: against the reference server it passes; against servers broken in one
 // place (a proxy rewriting one kind of answer) it fails exactly the checks for the broken rule;
 // bad configuration is exit 2; checks without their data are skipped, never passed.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../../server/src/test-support/test-server.js";
-import { startManglingProxy, toolResultOf, type Mangle, type ProxiedExchange, type RewriteRequest } from "./test-support/mangling-proxy.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { post, startTestServer, toolCall, type TestServer } from "../../../server/src/test-support/test-server.js";
+import { startManglingProxy, toolResultOf, type Mangle, type ProxiedExchange, type RewriteHeaders, type RewriteRequest } from "./test-support/mangling-proxy.js";
 import { runRunner, type RunnerOutcome } from "./test-support/run-runner.js";
 
 // The runner would wait out 100 calls a minute; the tests have no minute to spare.
@@ -16,23 +19,31 @@ const UNLIMITED = [
 let server: TestServer;
 let revokedKey: string;
 
-beforeAll(async () => {
+// A fresh server for every test: the runs change read state, and a broken server must meet the
+// same inbox as the reference run did.
+beforeEach(async () => {
   server = await startTestServer({ rateWindows: UNLIMITED as never });
   const { createApiKey } = await import("../../../server/src/admin/operations.js");
   const { record, key } = await createApiKey(server.store, { workspaceId: server.workspaceId, scopes: ["read:email"], mode: "test" });
   await server.store.revokeApiKey(record.id);
   revokedKey = key;
 });
-afterAll(async () => server.close());
+afterEach(async () => server.close());
 
-const baseArgs = (url = server.url) => ["--url", url, "--token", server.keys.full, "--inbox", server.inbox.id, "--read-only-token", server.keys.readOnly, "--revoked-token", revokedKey, "--seed", "42"];
+const baseArgs = (url = server.url) => ["--url", url, "--token", server.keys.full, "--inbox", server.inbox.id, "--read-only-token", server.keys.readOnly, "--send-only-token", server.keys.sendOnly, "--revoked-token", revokedKey, "--foreign-inbox", server.otherWorkspaceInbox.id, "--seed", "42"];
+/** Sends only to the sibling inbox of the same workspace, which --token can read: the recipient's side is checked too. */
+const sendArgs = () => ["--allow-send", "--send-to", server.siblingInbox.addresses[0] ?? "", "--send-to-inbox", server.siblingInbox.id];
 
 describe("against the reference server", () => {
   it("passes every check, sends included, and writes JSON and JUnit reports", async () => {
-    const sendTo = server.siblingInbox.addresses[0] ?? "";
-    const run = await runRunner([...baseArgs(), "--runs", "20", "--allow-send", "--send-to", sendTo]);
+    const run = await runRunner([...baseArgs(), "--runs", "20", ...sendArgs()]);
     expect(run.failedIds).toEqual([]);
     expect(run.exitCode).toBe(0);
+    // Only the --slow check lacks what it needs.
+    expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual(["behaviour.rate-limit"]);
+    for (const id of ["behaviour.send.appears-in-sent", "behaviour.send.recipient-reads", "behaviour.send.reply-threads", "behaviour.send.idempotent-replay", "behaviour.mark-as-read", "inputs.positive.send_email", "inputs.positive.reply_to_email", "protocol.batch.2025-03-26", "auth.foreign-inbox.list_inbox", "behaviour.search.body-word", "behaviour.search.negated-subject"]) {
+      expect(run.check(id)?.status, id).toBe("passed");
+    }
     expect(run.json?.counts.passed).toBeGreaterThan(250);
     expect(run.stdout).toMatch(/^stage +passed +failed +skipped +seconds$/m);
     expect(run.stdout).toMatch(/^PASS: \d+ passed, 0 failed, \d+ skipped of \d+ checks/m);
@@ -53,16 +64,16 @@ describe("against the reference server", () => {
 
   it("prints only the verdict line when quiet, and runs only the checks asked for", async () => {
     const run = await runRunner([...baseArgs(), "--only", "protocol,auth.no-key", "--skip", "protocol.ping", "--quiet"]);
-    expect(run.stdout).toMatch(/^PASS: 12 passed, 0 failed, 0 skipped of 12 checks/);
+    expect(run.stdout).toMatch(/^PASS: 16 passed, 0 failed, 0 skipped of 16 checks/);
     expect(run.stdout.split("\n")).toHaveLength(1);
   });
 });
 
-/** A full run (no sends, 5 property runs) against the reference server behind a rewriting proxy. */
-async function runBroken(mangle: Mangle, rewriteRequest?: RewriteRequest): Promise<RunnerOutcome> {
-  const proxy = await startManglingProxy(server.url, mangle, rewriteRequest);
+/** A full run (5 property runs; sends only when asked) against the reference server behind a rewriting proxy. */
+async function runBroken(mangle: Mangle, rewriteRequest?: RewriteRequest, options: { extraArgs?: string[]; rewriteHeaders?: RewriteHeaders } = {}): Promise<RunnerOutcome> {
+  const proxy = await startManglingProxy(server.url, mangle, rewriteRequest, options.rewriteHeaders);
   try {
-    return await runRunner([...baseArgs(proxy.url), "--runs", "5"]);
+    return await runRunner([...baseArgs(proxy.url), "--runs", "5", ...(options.extraArgs ?? [])]);
   } finally {
     await proxy.close();
   }
@@ -91,7 +102,8 @@ describe("against a server broken in one place, it fails the checks for that rul
       delete args.unread_only;
       return request;
     });
-    expect(run.failedIds).toEqual(["behaviour.unread-only"]);
+    // mark-as-read finds the message it marked read still listed by unread_only.
+    expect(run.failedIds).toEqual(["behaviour.unread-only", "behaviour.mark-as-read"]);
     expect(run.check("behaviour.unread-only")?.details?.message).toMatch(/returned read messages/);
   });
 
@@ -161,7 +173,7 @@ describe("against a server broken in one place, it fails the checks for that rul
       delete result.requiredScope;
       return exchange;
     });
-    expect(run.failedIds).toEqual(["auth.scope.send_email", "auth.scope.reply_to_email", "errors.catalogue"]);
+    expect(run.failedIds).toEqual(["auth.scope.send_email", "auth.scope.reply_to_email", "auth.send-only-scope.list_inbox", "auth.send-only-scope.read_email", "auth.send-only-scope.search_emails", "errors.catalogue"]);
     expect(run.check("errors.catalogue")?.details?.message).toContain("scope_denied lacks its field requiredScope");
   });
 
@@ -194,7 +206,132 @@ describe("against a server broken in one place, it fails the checks for that rul
       return exchange;
     });
     expect(run.failedIds).toContain("auth.unknown-inbox");
-    expect(run.failedIds.every((id) => id === "auth.unknown-inbox" || id.startsWith("inputs.case.list_inbox.inbox_id."))).toBe(true);
+    expect(run.failedIds).toContain("auth.foreign-inbox.list_inbox");
+    expect(run.failedIds.every((id) => id === "auth.unknown-inbox" || id === "auth.foreign-inbox.list_inbox" || id.startsWith("inputs.case.list_inbox.inbox_id."))).toBe(true);
+  });
+
+  it("another workspace's inbox leaked: its id is served from the caller's own inbox", async () => {
+    const run = await runBroken(() => undefined, (request) => {
+      const args = argumentsOf(request);
+      if (args?.inbox_id !== server.otherWorkspaceInbox.id) return undefined;
+      args.inbox_id = server.inbox.id;
+      return request;
+    });
+    expect(run.failedIds).toEqual(["auth.foreign-inbox.list_inbox", "auth.foreign-inbox.read_email", "auth.foreign-inbox.search_emails"]);
+  });
+
+  it("a double send on a repeated idempotency key", async () => {
+    let sends = 0;
+    const run = await runBroken(() => undefined, (request) => {
+      const args = argumentsOf(request);
+      // Keys the spec refuses stay as they are: this server breaks only the replay.
+      if (request?.params?.name !== "send_email" || typeof args?.idempotency_key !== "string" || args.idempotency_key.length > 255) return undefined;
+      args.idempotency_key = `${args.idempotency_key}-${++sends}`.slice(-255);
+      return request;
+    }, { extraArgs: sendArgs(), });
+    expect(run.failedIds).toEqual(["behaviour.send.idempotent-replay", "behaviour.send.idempotency-key-reused"]);
+    expect(run.check("behaviour.send.idempotent-replay")?.details?.message).toBe("the repeated call has idempotent_replay false: it was sent again");
+  });
+
+  it("mark_as_read ignored", async () => {
+    const run = await runBroken(() => undefined, (request) => {
+      const args = argumentsOf(request);
+      if (request?.params?.name !== "read_email" || args?.mark_as_read !== true) return undefined;
+      args.mark_as_read = false;
+      return request;
+    });
+    expect(run.failedIds).toEqual(["behaviour.mark-as-read"]);
+    expect(run.check("behaviour.mark-as-read")?.details?.message).toBe("read_email with mark_as_read true reports the message as still unread");
+  });
+
+  it("reading marks read without mark_as_read", async () => {
+    const run = await runBroken(() => undefined, (request) => {
+      const args = argumentsOf(request);
+      if (request?.params?.name !== "read_email" || args === undefined || args.mark_as_read === true) return undefined;
+      args.mark_as_read = true;
+      return request;
+    });
+    expect(run.failedIds).toContain("behaviour.read-keeps-unread");
+    expect(run.check("behaviour.read-keeps-unread")?.details?.message).toBe("read_email without mark_as_read reports the message as read");
+  });
+
+  it("oldest first", async () => {
+    const run = await runBroken((exchange) => {
+      const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[] } | undefined;
+      if (!isToolCall(exchange, "list_inbox") || !Array.isArray(content?.messages)) return undefined;
+      content.messages.reverse();
+      return exchange;
+    });
+    expect(run.failedIds).toContain("behaviour.newest-first");
+    expect(run.failedIds.every((id) => id.startsWith("behaviour."))).toBe(true);
+  });
+
+  it("scopes not enforced: a key without the scope is served", async () => {
+    const run = await runBroken((exchange) => {
+      const result = toolResultOf(exchange);
+      if (result?.errorCode !== "scope_denied") return undefined;
+      const page = { messages: [], offset: 0, limit: 1, next_offset: null, total: 0, total_is_estimate: false };
+      (exchange.body as { result: unknown }).result = { content: [{ type: "text", text: JSON.stringify(page) }], structuredContent: page };
+      return exchange;
+    });
+    expect(run.failedIds).toEqual(["auth.scope.send_email", "auth.scope.reply_to_email", "auth.send-only-scope.list_inbox", "auth.send-only-scope.read_email", "auth.send-only-scope.search_emails"]);
+  });
+
+  it("a batch accepted under a revision that forbids batches", async () => {
+    const run = await runBroken(() => undefined, undefined, {
+      rewriteHeaders: (headers, body) => {
+        if (Array.isArray(body)) delete headers["mcp-protocol-version"];
+      },
+    });
+    expect(run.failedIds).toEqual(["protocol.batch.2025-11-25", "protocol.batch.2025-06-18"]);
+  });
+
+  it("a foreign Origin allowed", async () => {
+    const run = await runBroken(() => undefined, undefined, { rewriteHeaders: (headers) => void delete headers.origin });
+    expect(run.failedIds).toEqual(["protocol.foreign-origin"]);
+  });
+
+  it("attachment_too_large counting base64 characters instead of decoded bytes", async () => {
+    const run = await runBroken((exchange) => {
+      const result = toolResultOf(exchange);
+      if (result?.errorCode !== "attachment_too_large" || typeof result.totalBytes !== "number") return undefined;
+      result.totalBytes = Math.ceil(result.totalBytes / 3) * 4;
+      return exchange;
+    }, undefined, { extraArgs: sendArgs() });
+    expect(run.failedIds).toEqual(["behaviour.send.attachment-too-large"]);
+  });
+
+  it("replies that lose In-Reply-To", async () => {
+    const run = await runBroken((exchange) => {
+      const content = toolResultOf(exchange)?.structuredContent as { in_reply_to?: unknown } | undefined;
+      if (!isToolCall(exchange, "read_email") || typeof content?.in_reply_to !== "string") return undefined;
+      content.in_reply_to = null;
+      return exchange;
+    }, undefined, { extraArgs: sendArgs() });
+    expect(run.failedIds).toEqual(["behaviour.send.reply-threads"]);
+    expect(run.check("behaviour.send.reply-threads")?.details?.message).toMatch(/^the reply's SENT copy: in_reply_to is null/);
+  });
+
+  it("a body-word search that matches subjects only", async () => {
+    const run = await runBroken(() => undefined, (request) => {
+      const args = argumentsOf(request);
+      if (request?.params?.name !== "search_emails" || typeof args?.query !== "string" || !/^[\p{L}\p{N}]{1,50}$/u.test(args.query)) return undefined;
+      args.query = `subject:${args.query}`;
+      return request;
+    });
+    expect(run.failedIds).toEqual(["behaviour.search.body-word"]);
+    expect(run.check("behaviour.search.body-word")?.details?.message).toMatch(/did not find message/);
+  });
+
+  it("after: off by one day", async () => {
+    const run = await runBroken(() => undefined, (request) => {
+      const args = argumentsOf(request);
+      const match = typeof args?.query === "string" ? /^after:(\d{4}-\d{2}-\d{2})$/.exec(args.query) : null;
+      if (args === undefined || match === null) return undefined;
+      args.query = `after:${new Date(Date.parse(match[1] ?? "") - 86_400_000).toISOString().slice(0, 10)}`;
+      return request;
+    });
+    expect(run.failedIds).toEqual(["behaviour.search.after"]);
   });
 });
 
@@ -210,10 +347,108 @@ it("an inbox that lists no message: the checks that need one are skipped, naming
   });
   expect(run.failedIds).toEqual([]);
   expect(run.exitCode).toBe(0);
-  expect(run.check("behaviour.listed-id-reads")).toMatchObject({ status: "skipped", details: { reason: "needs a message in INBOX, found none" } });
+  expect(run.check("behaviour.listed-id-reads")).toMatchObject({ status: "skipped", details: { reason: expect.stringMatching(/^needs a message in INBOX, found none \(INBOX has 0 messages; with --allow-send --send-to set to the inbox's own address/) } });
   expect(run.check("inputs.positive.read_email")).toMatchObject({ status: "skipped", details: { reason: expect.stringContaining("the inbox lists no message") } });
   expect(run.check("inputs.case.read_email.include_html.type.string")).toMatchObject({ status: "skipped", details: { reason: "needs a message id, and the inbox lists no message" } });
   expect(run.check("behaviour.search.from")?.status).toBe("skipped");
+});
+
+it("an inbox with almost no mail: with sends allowed to its own address, the runner sends itself the messages it needs", async () => {
+  const address = "conformance-empty@sandbox.mcpemails.test";
+  const withEmpty = await startTestServer({ rateWindows: UNLIMITED as never, inboxes: [{ kind: "sandbox", mode: "test", addresses: [address], secret: null }] });
+  try {
+    const empty = withEmpty.extraInboxes[0]?.id ?? "";
+    const run = await runRunner(["--url", withEmpty.url, "--token", withEmpty.keys.full, "--inbox", empty, "--allow-send", "--send-to", address, "--only", "behaviour", "--seed", "1"]);
+    expect(run.failedIds).toEqual([]);
+    for (const id of ["behaviour.newest-first", "behaviour.pages-concatenate", "behaviour.unread-only", "behaviour.search.has-attachment", "behaviour.mark-as-read"]) expect(run.check(id)?.status, id).toBe("passed");
+    const listed = (await post(withEmpty, toolCall("list_inbox", { inbox_id: empty }), { revision: "2025-11-25" })).json as { result: { structuredContent: { messages: { subject: string }[] } } };
+    const { messages } = listed.result.structuredContent;
+    expect(messages.filter((m) => m.subject.startsWith("MCPEmails conformance test data"))).toHaveLength(3);
+  } finally {
+    await withEmpty.close();
+  }
+});
+
+describe("--slow: rate windows", () => {
+  const TWO_SECOND_WINDOW = [{ name: "minute", seconds: 2, limit: 5 }] as const;
+  // Long enough that retryAfter is at least 2 s however slowly the calls go, so the proxy can shorten it.
+  const FIVE_SECOND_WINDOW = [{ name: "minute", seconds: 5, limit: 5 }] as const;
+
+  it("drives calls until rate_limit_exceeded and succeeds once retryAfter has passed", async () => {
+    const limited = await startTestServer({ rateWindows: TWO_SECOND_WINDOW as never });
+    try {
+      const run = await runRunner(["--url", limited.url, "--token", limited.keys.full, "--inbox", limited.inbox.id, "--slow", "--only", "behaviour.rate-limit"]);
+      expect(run.check("behaviour.rate-limit")).toMatchObject({ status: "passed", details: expect.stringMatching(/^limited after \d+ calls; retryAfter [12] s was enough$/) });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("fails a server whose retryAfter is too short to wait out the window", async () => {
+    const limited = await startTestServer({ rateWindows: FIVE_SECOND_WINDOW as never });
+    const proxy = await startManglingProxy(limited.url, (exchange) => {
+      const result = toolResultOf(exchange);
+      if (result?.errorCode !== "rate_limit_exceeded" || typeof result.retryAfter !== "number" || result.retryAfter < 2) return undefined;
+      result.retryAfter -= 1;
+      return exchange;
+    });
+    try {
+      const run = await runRunner(["--url", proxy.url, "--token", limited.keys.full, "--inbox", limited.inbox.id, "--slow", "--only", "behaviour.rate-limit"]);
+      expect(run.failedIds).toEqual(["behaviour.rate-limit"]);
+      expect(run.check("behaviour.rate-limit")?.details?.message).toMatch(/^the call \d s later \(retryAfter\) was refused: error result rate_limit_exceeded/);
+    } finally {
+      await proxy.close();
+      await limited.close();
+    }
+  });
+
+  it("is skipped, naming --slow, without it", async () => {
+    const run = await runRunner([...baseArgs(), "--only", "behaviour.rate-limit"]);
+    expect(run.check("behaviour.rate-limit")).toMatchObject({ status: "skipped", details: { reason: "takes minutes: needs --slow" } });
+  });
+});
+
+describe("--baseline and --report html", () => {
+  it("a baselined failure does not fail the run; a baselined check that passes fails as stale", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "conformance-baseline-"));
+    const baseline = join(dir, "baseline.txt");
+    writeFileSync(baseline, "# known failures\nprotocol.foreign-origin\nprotocol.ping\n");
+    const proxy = await startManglingProxy(server.url, () => undefined, undefined, (headers) => void delete headers.origin);
+    try {
+      const run = await runRunner([...baseArgs(proxy.url), "--only", "protocol", "--baseline", baseline]);
+      expect(run.exitCode).toBe(1);
+      expect(run.failedIds).toEqual(["protocol.ping"]);
+      expect(run.check("protocol.ping")?.details?.message).toMatch(/^stale baseline entry/);
+      expect(run.check("protocol.foreign-origin")).toMatchObject({ status: "skipped", details: { reason: expect.stringMatching(/^expected failure \(--baseline\): expected HTTP 403/) } });
+      writeFileSync(baseline, JSON.stringify(["protocol.foreign-origin"]));
+      expect((await runRunner([...baseArgs(proxy.url), "--only", "protocol", "--baseline", baseline])).exitCode).toBe(0);
+    } finally {
+      await proxy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("writes one self-contained HTML file with the table by stage and each failure with its request, response, seed and curl", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "conformance-html-"));
+    const html = join(dir, "report.html");
+    const proxy = await startManglingProxy(server.url, () => undefined, undefined, (headers) => void delete headers.origin);
+    try {
+      await runRunner([...baseArgs(proxy.url), "--only", "protocol", "--report", `html=${html}`]);
+      const page = readFileSync(html, "utf8");
+      expect(page).toMatch(/^<!doctype html>/);
+      expect(page).not.toMatch(/<script|<link|src=/);
+      expect(page).toMatch(/<tr><td>protocol<\/td><td>15<\/td><td class="bad">1<\/td><td>0<\/td>/);
+      expect(page).toContain('<h3 id="protocol.foreign-origin">protocol.foreign-origin</h3>');
+      expect(page).toContain("seed 42");
+      expect(page).toContain("<h4>request</h4>");
+      expect(page).toContain("<h4>response</h4>");
+      expect(page).toMatch(/<h4>reproduce<\/h4><pre>curl -sS -X POST/);
+      expect(page).not.toContain(server.keys.full);
+    } finally {
+      await proxy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("bad configuration or an unreachable server is exit 2, before any check runs", () => {
@@ -222,6 +457,10 @@ describe("bad configuration or an unreachable server is exit 2, before any check
     ["an --inbox that is not a UUID", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "inbox-1"], /--inbox inbox-1 is not a UUID/],
     ["--allow-send without --send-to", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--allow-send"], /needs --send-to/],
     ["an unknown option", ["--url", "http://127.0.0.1:1/mcp", "--frobnicate"], /unknown option --frobnicate/],
+    ["--send-to-inbox without --send-to", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--send-to-inbox", "00000000-0000-0000-0000-000000000001"], /--send-to-inbox names the inbox of --send-to/],
+    ["a --foreign-inbox that is not a UUID", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--foreign-inbox", "theirs"], /--foreign-inbox theirs is not a UUID/],
+    ["an unknown report kind", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--report", "pdf=out.pdf"], /expected json=FILE, junit=FILE or html=FILE/],
+    ["a --baseline file that does not exist", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--baseline", "/nonexistent/baseline.txt"], /--baseline \/nonexistent\/baseline.txt cannot be read/],
   ])("%s", async (_name, args, message) => {
     const run = await runRunner(args);
     expect(run.exitCode).toBe(2);

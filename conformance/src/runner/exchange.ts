@@ -1,7 +1,7 @@
 // One HTTP round trip as the report shows it: enough to reproduce a failure by hand.
 
 /** Which configured key a request carried; the key itself never goes into a report. */
-export type KeyLabel = "token" | "read-only-token" | "revoked-token" | "malformed" | "none";
+export type KeyLabel = "token" | "read-only-token" | "send-only-token" | "revoked-token" | "malformed" | "none";
 
 export interface RecordedRequest {
   url: string;
@@ -32,6 +32,7 @@ export function recordBody(body: string): string {
 const KEY_VARIABLE: Record<KeyLabel, string | undefined> = {
   token: "$MCPEMAILS_TOKEN",
   "read-only-token": "$MCPEMAILS_READ_ONLY_TOKEN",
+  "send-only-token": "$MCPEMAILS_SEND_ONLY_TOKEN",
   "revoked-token": "$MCPEMAILS_REVOKED_TOKEN",
   malformed: undefined,
   none: undefined,

@@ -5,6 +5,7 @@ import { recordBody, type Exchange, type KeyLabel, type RecordedRequest } from "
 export interface Keys {
   token: string;
   readOnlyToken?: string;
+  sendOnlyToken?: string;
   revokedToken?: string;
 }
 
@@ -14,6 +15,8 @@ export interface PostOptions {
   rawAuthorization?: string;
   revision?: string;
   headers?: Record<string, string>;
+  /** false: return rate_limit_exceeded instead of waiting it out (the rate-limit check wants to see it). */
+  waitOutRateLimit?: boolean;
 }
 
 export interface Answer {
@@ -104,7 +107,7 @@ export class McpClient {
       const answer = await this.request("tools/call", { name: tool, arguments: args }, options);
       const message = (answer.json ?? {}) as { result?: ToolResult; error?: ToolAnswer["error"] };
       const result = message.result;
-      if (result?.errorCode === "rate_limit_exceeded" && typeof result.retryAfter === "number" && result.retryAfter <= RATE_LIMIT_WAIT_CAP_SECONDS) {
+      if (options.waitOutRateLimit !== false && result?.errorCode === "rate_limit_exceeded" && typeof result.retryAfter === "number" && result.retryAfter <= RATE_LIMIT_WAIT_CAP_SECONDS) {
         await new Promise((resolve) => setTimeout(resolve, result.retryAfter as number * 1000));
         continue;
       }
@@ -115,7 +118,8 @@ export class McpClient {
   }
 
   private secretFor(label: KeyLabel): string | undefined {
-    const key = label === "token" ? this.keys.token : label === "read-only-token" ? this.keys.readOnlyToken : label === "revoked-token" ? this.keys.revokedToken : undefined;
+    const keys: Partial<Record<KeyLabel, string>> = { token: this.keys.token, "read-only-token": this.keys.readOnlyToken, "send-only-token": this.keys.sendOnlyToken, "revoked-token": this.keys.revokedToken };
+    const key = keys[label];
     return key === undefined ? undefined : `Bearer ${key}`;
   }
 }

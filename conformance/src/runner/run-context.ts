@@ -2,9 +2,11 @@
 import type { RunnerConfig } from "./config.js";
 import type { InboxSample } from "./inbox-sample.js";
 import type { McpClient } from "./mcp-client.js";
+import type { SendFixture } from "./send-fixture.js";
 
 export interface RunContext {
   config: RunnerConfig;
   client: McpClient;
   inbox: InboxSample;
+  sends: SendFixture;
 }

@@ -3,6 +3,7 @@ import { CheckFailure, type Check, type Outcome, type Stage } from "./check.js";
 import type { RunnerConfig } from "./config.js";
 import { InboxSample } from "./inbox-sample.js";
 import { ServerUnreachable, type McpClient } from "./mcp-client.js";
+import { SendFixture } from "./send-fixture.js";
 
 export interface CheckResult {
   id: string;
@@ -28,7 +29,8 @@ export interface RunHooks {
 
 export async function runChecks(config: RunnerConfig, checks: Check[], client: McpClient, hooks: RunHooks = {}): Promise<RunReport> {
   const started = Date.now();
-  const context = { config, client, inbox: new InboxSample(client, config.inbox) };
+  const sends = new SendFixture(client, config);
+  const context = { config, client, sends, inbox: new InboxSample(client, config, sends) };
   const results: CheckResult[] = [];
   for (const check of checks) {
     const checkStarted = Date.now();

@@ -54,6 +54,36 @@ export function authChecks(): Check[] {
       },
     });
   }
+  for (const tool of TOOL_NAMES.filter((t) => TOOL_SCOPES[t] === "read:email")) {
+    checks.push({
+      id: `auth.send-only-scope.${tool}`,
+      stage: "auth",
+      specRef: `tools.${tool}.scope, errors.scope_denied`,
+      description: `${tool} with a send:email-only key is scope_denied naming read:email`,
+      async run({ client, config, inbox }) {
+        if (config.sendOnlyToken === undefined) return skipped("needs --send-only-token");
+        const messageId = (await inbox.firstMessageId()) ?? "conformance-no-such-message";
+        const answer = await client.callTool(tool, minimalArguments(tool, config.inbox, messageId), { key: "send-only-token" });
+        if (answer.result?.errorCode !== "scope_denied") return failed(`expected scope_denied, got ${describeAnswer(answer)}`, answer.exchange);
+        if (answer.result.requiredScope !== "read:email") return failed(`requiredScope is ${JSON.stringify(answer.result.requiredScope)}, not read:email`, answer.exchange);
+        return passed();
+      },
+    });
+  }
+  for (const tool of TOOL_NAMES.filter((t) => TOOL_SCOPES[t] === "read:email")) {
+    checks.push({
+      id: `auth.foreign-inbox.${tool}`,
+      stage: "auth",
+      specRef: "errors.inbox_not_found",
+      description: `${tool} on an inbox of another workspace (--foreign-inbox) is inbox_not_found`,
+      async run({ client, config }) {
+        if (config.foreignInbox === undefined) return skipped("needs --foreign-inbox: an inbox of another workspace");
+        const answer = await client.callTool(tool, minimalArguments(tool, config.foreignInbox, "conformance-no-such-message"));
+        if (answer.result?.errorCode !== "inbox_not_found") return failed(`expected inbox_not_found, got ${describeAnswer(answer)}`, answer.exchange);
+        return passed();
+      },
+    });
+  }
   checks.push({
     id: "auth.unknown-inbox",
     stage: "auth",

@@ -2,15 +2,16 @@
 // against reading, a query against its results) rather than with a corpus only the reference
 // server has. Each check lists afresh: earlier checks may have changed read state.
 import { randomUUID } from "node:crypto";
-import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from "../check.js";
+import { CheckFailure, failed, passed, skipped, type Check } from "../check.js";
 import { listPage, type ListedMessage } from "../inbox-sample.js";
 import type { McpClient } from "../mcp-client.js";
 import { validateOutput } from "../output-validation.js";
-import { matchesQuery, parseSearchQuery } from "@mcpemails/generated";
 import type { RunContext } from "../run-context.js";
 import { describeAnswer } from "../answer-description.js";
+import { behaviour } from "./behaviour-check.js";
+import { searchChecks } from "./search-checks.js";
+import { sendChecks } from "./send-checks.js";
 
-const behaviour = (id: string, specRef: string, description: string, run: (context: RunContext) => Promise<Outcome>): Check => ({ id: `behaviour.${id}`, stage: "behaviour", specRef, description, run });
 
 export function behaviourChecks(): Check[] {
   return [
@@ -83,55 +84,39 @@ export function behaviourChecks(): Check[] {
       return passed();
     }),
     ...searchChecks(),
+    // After the checks that look for unread messages: it may read the inbox's last one.
+    behaviour("mark-as-read", "tools.read_email.input.mark_as_read", "reading with mark_as_read true marks an unread message read, in the result and in later listings (this changes one message's read state)", async (context) => {
+      const { client } = context;
+      const target = await unreadTarget(context);
+      if (target === undefined) return skipped("needs an unread message in INBOX (or, with sends, --send-to-inbox to receive one), found none");
+      const answer = await readMessage(client, target.inbox, target.id, true);
+      if ((answer.content as ListedMessage).unread !== false) return failed("read_email with mark_as_read true reports the message as still unread", answer.exchange);
+      const unread = await listPage(client, { inbox_id: target.inbox, limit: 100, unread_only: true });
+      if (unread.messages.some((m) => m.id === target.id)) return failed(`message ${target.id} is still listed by unread_only after read_email with mark_as_read true`);
+      const listed = (await listPage(client, { inbox_id: target.inbox, limit: 100 })).messages.find((m) => m.id === target.id);
+      if (listed?.unread === true) return failed(`list_inbox still shows message ${target.id} unread after read_email with mark_as_read true`);
+      return passed(target.inbox === context.config.inbox ? "marked an unread INBOX message read" : "marked the runner's own message in --send-to-inbox read");
+    }),
+    ...sendChecks(),
   ];
 }
 
-async function readMessage(client: McpClient, inboxId: string, messageId: string, markAsRead: boolean | undefined) {
+/** An unread message to mark read: the runner's own delivered one where it can read it, else one of the inbox's. */
+async function unreadTarget({ client, config, sends }: RunContext): Promise<{ inbox: string; id: string } | undefined> {
+  if (sends.unavailable === undefined && config.sendToInbox !== undefined) {
+    const sent = await sends.sendNew("mark_as_read");
+    const delivered = await sends.waitForListed(config.sendToInbox, "INBOX", sent.result, `message ${sent.result.rfc822_message_id} arriving in --send-to-inbox`);
+    if (delivered.unread) return { inbox: config.sendToInbox, id: delivered.id };
+  }
+  const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100, unread_only: true });
+  const target = messages.find((m) => m.unread);
+  return target === undefined ? undefined : { inbox: config.inbox, id: target.id };
+}
+
+export async function readMessage(client: McpClient, inboxId: string, messageId: string, markAsRead: boolean | undefined) {
   const answer = await client.callTool("read_email", { inbox_id: inboxId, message_id: messageId, ...(markAsRead === undefined ? {} : { mark_as_read: markAsRead }) });
   if (answer.error !== undefined || answer.result?.isError === true) throw new CheckFailure(`read_email of listed message ${messageId} failed: ${describeAnswer(answer)}`, answer.exchange);
   const problem = validateOutput("read_email", answer.result?.structuredContent);
   if (problem !== undefined) throw new CheckFailure(`read_email's structuredContent breaks the output schema: ${problem}`, answer.exchange);
   return { content: answer.result?.structuredContent, exchange: answer.exchange };
-}
-
-/** A query built from a message the inbox has, or undefined when no message suits the term. */
-type QueryFrom = (messages: ListedMessage[]) => { query: string; source: ListedMessage } | undefined;
-
-const SEARCH_TERMS: { term: string; build: QueryFrom }[] = [
-  { term: "from", build: (ms) => firstWith(ms, (m) => (m.from !== null && /^[^\s"]+$/.test(m.from.address) ? `from:${m.from.address}` : undefined)) },
-  { term: "subject", build: (ms) => firstWith(ms, (m) => subjectWord(m.subject)) },
-  { term: "is-unread", build: (ms) => firstWith(ms, (m) => (m.unread ? "is:unread" : undefined)) },
-  { term: "has-attachment", build: (ms) => firstWith(ms, (m) => (m.has_attachments ? "has:attachment" : undefined)) },
-];
-
-function firstWith(messages: ListedMessage[], query: (m: ListedMessage) => string | undefined) {
-  for (const source of messages) {
-    const built = query(source);
-    if (built !== undefined) return { query: built, source };
-  }
-  return undefined;
-}
-
-function subjectWord(subject: string): string | undefined {
-  const word = subject.split(/\s+/).find((w) => /^[\p{L}\p{N}]{3,}$/u.test(w));
-  return word === undefined ? undefined : `subject:${word}`;
-}
-
-function searchChecks(): Check[] {
-  return SEARCH_TERMS.map(({ term, build }) =>
-    behaviour(`search.${term}`, "search.portable_terms", `search results for a ${term} query built from a listed message satisfy it and include that message`, async ({ client, config }) => {
-      const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
-      const built = build(messages);
-      if (built === undefined) return skipped(`no message among the ${messages.length} newest in INBOX suits a ${term} term`);
-      const parsed = parseSearchQuery(built.query);
-      if (!parsed.ok) return skipped(`the query ${built.query} built from message ${built.source.id} is not portable: ${parsed.error.message}`);
-      const answer = await client.callTool("search_emails", { inbox_id: config.inbox, query: built.query, limit: 100 });
-      const content = answer.result?.structuredContent as { messages?: ListedMessage[]; next_offset?: number | null } | undefined;
-      if (answer.error !== undefined || answer.result?.isError === true || !Array.isArray(content?.messages)) return failed(`search_emails "${built.query}" failed: ${describeAnswer(answer)}`, answer.exchange);
-      const wrong = content.messages.filter((m) => !matchesQuery(parsed.query, { ...m, body: "" }));
-      if (wrong.length > 0) return failed(`"${built.query}" returned messages that do not satisfy it: ${wrong.map((m) => m.id).join(", ")}`, answer.exchange);
-      if (content.next_offset === null && !content.messages.some((m) => m.id === built.source.id)) return failed(`"${built.query}" did not find message ${built.source.id} it was built from`, answer.exchange);
-      return passed(`"${built.query}": ${content.messages.length} results`);
-    }),
-  );
 }

@@ -6,28 +6,30 @@ import { FOLDERS, PROTOCOL_ERRORS, TOOL_NAMES, TOOL_SCOPES, type ToolName } from
 import { toolInputSchemas } from "@mcpemails/generated/json-schemas";
 import { invalidValue, validValue, type JsonSchemaObject } from "../../arbitraries/from-json-schema.js";
 import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from "../check.js";
-import { redirectRecipients } from "../conformance-cases.js";
+import { redirectRecipients, uniqueIdempotencyKey } from "../conformance-cases.js";
 import { validateOutput } from "../output-validation.js";
 import { portableQuery } from "../portable-query-arbitrary.js";
 import type { RunContext } from "../run-context.js";
 import { describeAnswer } from "../answer-description.js";
 
-const READ_TOOLS = TOOL_NAMES.filter((tool) => TOOL_SCOPES[tool] === "read:email");
 const NO_SUCH_MESSAGE = "conformance-no-such-message";
+const UNIQUE_KEY_LENGTH = 32;
 const PORTABLE_FOLDERS = Object.keys(FOLDERS);
 
 export function propertyChecks(): Check[] {
   const checks: Check[] = [];
-  for (const tool of READ_TOOLS) {
+  for (const tool of TOOL_NAMES) {
+    const sends = TOOL_SCOPES[tool] === "send:email";
     checks.push({
       id: `inputs.positive.${tool}`,
       stage: "inputs",
       specRef: `tools.${tool}.input, tools.${tool}.output`,
-      description: `${tool} accepts every input its schema accepts, with structuredContent valid against its output schema`,
+      description: `${tool} accepts every input its schema accepts${sends ? " (every recipient made --send-to)" : ""}, with structuredContent valid against its output schema`,
       async run(context) {
-        const messageId = await context.inbox.firstMessageId();
-        if (tool === "read_email" && messageId === undefined) return skipped("needs a message id, and the inbox lists no message");
-        const inputs = fc.tuple(validValue(schemaOf(tool)), portableQuery).map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context.config.inbox, messageId));
+        if (sends && context.sends.unavailable !== undefined) return skipped(context.sends.unavailable);
+        const messageId = await messageToUse(tool, context);
+        if ((tool === "read_email" || tool === "reply_to_email") && messageId === undefined) return skipped("needs a message id, and the inbox lists no message");
+        const inputs = fc.tuple(validValue(schemaOf(tool)), portableQuery).map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context, messageId));
         return checkProperty(context, inputs, async (args) => {
           const answer = await context.client.callTool(tool, args);
           if (answer.error !== undefined || answer.result?.isError === true) throw new CheckFailure(`valid input refused: ${describeAnswer(answer)}`, answer.exchange);
@@ -89,9 +91,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Real ids where the schema only knows the shape, a real query, and no change to read state. */
-function fitPositive(tool: ToolName, value: Record<string, unknown>, query: string, inboxId: string, messageId: string | undefined): Record<string, unknown> {
-  const args: Record<string, unknown> = { ...value, inbox_id: inboxId };
+/** The message a tool's inputs name: a reply answers the runner's own SENT message, so it goes to --send-to. */
+async function messageToUse(tool: ToolName, { inbox, sends }: RunContext): Promise<string | undefined> {
+  return tool === "reply_to_email" ? sends.sentCopyId() : inbox.firstMessageId();
+}
+
+/** Real ids where the schema only knows the shape, a real query, no change to read state, and sends only to --send-to. */
+function fitPositive(tool: ToolName, value: Record<string, unknown>, query: string, { config }: RunContext, messageId: string | undefined): Record<string, unknown> {
+  let args: Record<string, unknown> = { ...value, inbox_id: config.inbox };
   if (tool === "search_emails") {
     // Native syntax is the provider's own language, which no schema describes.
     args.query = query;
@@ -103,6 +110,18 @@ function fitPositive(tool: ToolName, value: Record<string, unknown>, query: stri
     args.message_id = messageId;
     // Marking as read would change the third party's inbox; the behaviour stage covers it.
     args.mark_as_read = false;
+  }
+  if (tool === "reply_to_email") args.message_id = messageId;
+  if (config.sendTo !== undefined && TOOL_SCOPES[tool] === "send:email") {
+    // The schema allows any string as a recipient; only --send-to may receive anything.
+    for (const list of ["to", "cc", "bcc"]) if (Array.isArray(args[list])) args[list] = (args[list] as unknown[]).map(() => config.sendTo);
+    if ("reply_to" in args) args.reply_to = config.sendTo;
+    // Keys drawn at random repeat across different arguments; one derived from the arguments does
+    // not, given room enough (a one-character key has 64 values). The cases cover the key's bounds.
+    if (typeof args.idempotency_key === "string") {
+      args.idempotency_key = "k".repeat(Math.max(UNIQUE_KEY_LENGTH, [...args.idempotency_key].length));
+      args = uniqueIdempotencyKey(args, `positive.${tool}.${config.seed}`);
+    }
   }
   return args;
 }

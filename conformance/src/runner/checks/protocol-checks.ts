@@ -1,7 +1,8 @@
 // The transport and the JSON-RPC methods: initialize per revision, tools/list against the generated
-// payload, ping, notifications, and the answers to malformed requests.
+// payload, ping, notifications, batches per revision, a foreign Origin, and the answers to
+// malformed requests.
 import { isDeepStrictEqual } from "node:util";
-import { PROTOCOL_ERRORS, PROTOCOL_REVISIONS, toolsListByRevision } from "@mcpemails/generated";
+import { PROTOCOL_ERRORS, PROTOCOL_REVISIONS, REVISION_FEATURES, toolsListByRevision } from "@mcpemails/generated";
 import { failed, passed, type Check } from "../check.js";
 import { initializeParams } from "../mcp-client.js";
 import { firstDifference } from "../first-difference.js";
@@ -44,6 +45,18 @@ export function protocolChecks(): Check[] {
       },
     });
   }
+  checks.push(...batchChecks(), {
+    id: "protocol.foreign-origin",
+    stage: "protocol",
+    specRef: "protocol_errors.transport_error, MCP Streamable HTTP: security (Origin)",
+    description: `a request with an Origin the server does not allow gets HTTP 403 and ${PROTOCOL_ERRORS.transport_error.code}`,
+    async run({ client }) {
+      const answer = await client.request("ping", undefined, { headers: { origin: FOREIGN_ORIGIN } });
+      const code = (answer.json as Message | undefined)?.error?.code;
+      if (answer.status !== 403 || code !== PROTOCOL_ERRORS.transport_error.code) return failed(`expected HTTP 403 with error ${PROTOCOL_ERRORS.transport_error.code}, got HTTP ${answer.status} with ${JSON.stringify(code ?? null)}`, answer.exchange);
+      return passed();
+    },
+  });
   checks.push(
     {
       id: "protocol.ping",
@@ -98,4 +111,58 @@ export function protocolChecks(): Check[] {
     },
   );
   return checks;
+}
+
+// A site no operator allows (RFC 2606 reserves .invalid): what a DNS-rebinding page would send.
+const FOREIGN_ORIGIN = "https://conformance.invalid";
+
+/**
+ * A batch of ping and tools/list under each revision that the server can tell apart over HTTP:
+ * 2025-03-26 (no MCP-Protocol-Version header) must answer both; the revisions with the header
+ * forbid batches and must refuse one whole. 2024-11-05 sends no header either, so a server
+ * without sessions cannot tell it from 2025-03-26, and it gets no check.
+ */
+function batchChecks(): Check[] {
+  return PROTOCOL_REVISIONS.flatMap((revision): Check[] => {
+    const features = REVISION_FEATURES[revision];
+    const batch = [
+      { jsonrpc: "2.0", id: "batch-1", method: "ping" },
+      { jsonrpc: "2.0", id: "batch-2", method: "tools/list", params: {} },
+    ];
+    if (features.batches) {
+      return [{
+        id: `protocol.batch.${revision}`,
+        stage: "protocol",
+        specRef: "decisions.mcp-revision, REVISION_FEATURES.batches",
+        description: `under ${revision} a JSON-RPC batch gets an array with an answer to each request`,
+        async run({ client }) {
+          const answer = await client.post(batch, { revision });
+          const answers = answer.json as { id?: unknown; result?: unknown }[] | undefined;
+          if (answer.status !== 200 || !Array.isArray(answers)) return failed(`expected HTTP 200 with an array of answers, got HTTP ${answer.status}`, answer.exchange);
+          for (const request of batch) {
+            const reply = answers.find((a) => a.id === request.id);
+            if (reply?.result === undefined) return failed(`the batch has no result for ${request.method} (id ${request.id})`, answer.exchange);
+          }
+          if (answers.length !== batch.length) return failed(`${batch.length} requests got ${answers.length} answers`, answer.exchange);
+          return passed();
+        },
+      }];
+    }
+    if (!features.protocolVersionHeader) return [];
+    return [{
+      id: `protocol.batch.${revision}`,
+      stage: "protocol",
+      specRef: "protocol_errors.invalid_request, REVISION_FEATURES.batches",
+      description: `under ${revision}, which has no batches, a JSON-RPC batch is refused whole with HTTP ${PROTOCOL_ERRORS.invalid_request.httpStatus} and ${PROTOCOL_ERRORS.invalid_request.code}`,
+      async run({ client }) {
+        const answer = await client.post(batch, { revision });
+        const message = answer.json as Message | Message[] | undefined;
+        const code = Array.isArray(message) ? undefined : message?.error?.code;
+        if (answer.status !== PROTOCOL_ERRORS.invalid_request.httpStatus || code !== PROTOCOL_ERRORS.invalid_request.code) {
+          return failed(`expected HTTP ${PROTOCOL_ERRORS.invalid_request.httpStatus} with error ${PROTOCOL_ERRORS.invalid_request.code}, got HTTP ${answer.status} with ${Array.isArray(message) ? "an array of answers" : JSON.stringify(code ?? null)}`, answer.exchange);
+        }
+        return passed();
+      },
+    }];
+  });
 }

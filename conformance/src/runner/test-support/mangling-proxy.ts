@@ -23,7 +23,10 @@ export interface ManglingProxy {
 /** Returns the JSON-RPC request to forward instead, or undefined to forward it unchanged. */
 export type RewriteRequest = (request: ProxiedExchange["request"]) => unknown;
 
-export async function startManglingProxy(targetUrl: string, mangle: Mangle, rewriteRequest: RewriteRequest = () => undefined): Promise<ManglingProxy> {
+/** Changes the headers forwarded with a request (in place), given its parsed body. */
+export type RewriteHeaders = (headers: Record<string, string>, body: unknown) => void;
+
+export async function startManglingProxy(targetUrl: string, mangle: Mangle, rewriteRequest: RewriteRequest = () => undefined, rewriteHeaders: RewriteHeaders = () => undefined): Promise<ManglingProxy> {
   const server = createServer((incoming, outgoing) => {
     void (async () => {
       const received = await readBody(incoming);
@@ -33,6 +36,7 @@ export async function startManglingProxy(targetUrl: string, mangle: Mangle, rewr
       for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === "string" && name !== "host" && name !== "content-length") headers[name] = value;
       // JSON only: the runner accepts SSE too, but the proxy's rewrites are easier on plain JSON.
       headers.accept = "application/json, text/event-stream";
+      rewriteHeaders(headers, parse(requestText));
       const response = await fetch(targetUrl, { method: incoming.method ?? "POST", headers, body: requestText });
       const text = await response.text();
       const original: ProxiedExchange = {
