@@ -79,8 +79,22 @@ async function callTool(id: RequestId, params: Record<string, unknown>, context:
   return response;
 }
 
+/** Internal error of a request refused because the store (Redis, SQLite) failed before any tool ran. */
+export function storeFailed(what: string) {
+  return internalError(`Internal error: the store did not answer, so ${what}; nothing was done. Retry with backoff.`);
+}
+
+const SENDING_TOOLS: readonly unknown[] = ["send_email", "reply_to_email"];
+
 async function runTool(id: RequestId, params: Record<string, unknown>, context: RequestContext, deps: RequestDeps): Promise<JsonRpcResponse> {
-  const limited = await checkRateLimit(deps.store, context.caller.keyId, deps.now().getTime(), deps.rateWindows);
+  let limited: Awaited<ReturnType<typeof checkRateLimit>>;
+  try {
+    limited = await checkRateLimit(deps.store, context.caller.keyId, deps.now().getTime(), deps.rateWindows);
+  } catch (error) {
+    // Fails closed: without the store's answer no call may pass, or the limits would not hold.
+    deps.log.error({ err: error, tool: params.name }, "rate limit check failed");
+    return errorResponse(id, storeFailed("the rate limits could not be checked"));
+  }
   if (limited) return resultResponse(id, limited);
   try {
     const outcome = await deps.callTool(params.name, params.arguments, context.caller, context.revision, context.signal);
@@ -88,6 +102,11 @@ async function runTool(id: RequestId, params: Record<string, unknown>, context: 
   } catch (error) {
     if (error instanceof ParameterError) return errorResponse(id, invalidParams(error.message, error.toData()));
     deps.log.error({ err: error, tool: params.name }, "tools/call failed");
+    // A send can fail after the provider accepted it (the store failing to record the outcome):
+    // the caller must not retry blindly.
+    if (SENDING_TOOLS.includes(params.name)) {
+      return errorResponse(id, internalError("Internal error: the server failed while sending; the message may have been sent. Retry only with the same idempotency_key, or check SENT first."));
+    }
     return errorResponse(id, internalError("Internal error: the server failed while running the tool."));
   }
 }

@@ -12,7 +12,7 @@ import {
 } from "@mcpemails/generated";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "../auth/authenticate.js";
-import { handleRequest, type RequestDeps } from "./handle-request.js";
+import { handleRequest, storeFailed, type RequestDeps } from "./handle-request.js";
 import { classify, errorResponse, type JsonRpcResponse } from "./jsonrpc.js";
 import { checkOrigin, type OriginPolicy } from "./origin-guard.js";
 import { revisionFromHeader } from "./revision.js";
@@ -44,7 +44,13 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
   app.addHook("onRequest", async (request, reply) => {
     const refused = checkOrigin(options.originPolicy, request.headers.host, request.headers.origin);
     if (refused) return sendError(reply, 403, transportError(refused));
-    const auth = await authenticate(options.store, request.headers.authorization);
+    let auth: Awaited<ReturnType<typeof authenticate>>;
+    try {
+      auth = await authenticate(options.store, request.headers.authorization);
+    } catch (error) {
+      request.log.error({ err: error }, "API key check failed");
+      return sendError(reply, 500, storeFailed("the API key could not be checked"));
+    }
     if (!auth.ok) return sendError(reply, 401, invalidApiKey(auth.reason), { "www-authenticate": TRANSPORT.auth.www_authenticate });
     request.caller = auth.caller;
   });

@@ -39,12 +39,14 @@ export interface RedisStoreOptions {
   dataDir?: string;
   /** Defaults to `mcpe:`. Must not contain braces. */
   keyPrefix?: string;
+  /** How long a command may wait for Redis before it fails (DEFAULT_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs?: number;
 }
 
 export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
   const keys = redisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const secrets = createSecretBox(options.secretKey ?? resolveSecretKey({ dataDir: options.dataDir }));
-  const client = await connectRedis(options.url);
+  const client = await connectRedis(options.url, options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs });
   return new RedisStore(client, keys, defineScripts(client), secrets);
 }
 
@@ -276,7 +278,8 @@ class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.client.quit();
+    // QUIT needs Redis to answer; when it is away, drop the connection instead of failing the shutdown.
+    await this.client.quit().catch(() => this.client.disconnect());
   }
 
   private async createHash(key: string, fields: Fields, what: string): Promise<void> {
