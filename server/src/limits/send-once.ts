@@ -1,6 +1,7 @@
 // Sends at most once per idempotency_key, and charges the daily send quota only for sends that
-// reach the provider. A send whose outcome is unknown (provider_error: the provider may have
-// accepted it) keeps its key "started", so a retry is told so instead of sending again.
+// reach the provider. A send whose outcome is unknown (provider_error with deliveryStatus
+// "unknown": the provider may have accepted it) keeps its key "started", so a retry is told so
+// instead of sending again; any other error means nothing was sent, and frees key and quota.
 import { createHash } from "node:crypto";
 import { idempotencyKeyInUse, idempotencyKeyReused, providerError, type ExecutionErrorResult, type SendResult } from "@mcpemails/generated";
 import type { SentMessage } from "../providers/provider.js";
@@ -45,14 +46,22 @@ export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnce
     }
   }
   const period = dayPeriod(now);
-  const refused = await consume(store, workspace, "sends_per_day", sendsPerDay(workspace), period, now);
+  let refused: Awaited<ReturnType<typeof consume>>;
+  try {
+    refused = await consume(store, workspace, "sends_per_day", sendsPerDay(workspace), period, now);
+  } catch (error) {
+    // Nothing was sent: free the key (when the store lets us), so that a retry may send rather
+    // than be told for the next ten minutes that this call is still in progress.
+    if (key !== undefined) await store.abandonIdempotent(key).catch(() => undefined);
+    throw error;
+  }
   if (refused) {
     if (key !== undefined) await store.abandonIdempotent(key);
     return refused;
   }
   const sent = await request.send();
   if ("isError" in sent) {
-    if (sent.errorCode === "provider_error") return { ...(sent as ExecutionErrorResult<"provider_error">), deliveryStatus: "unknown" };
+    if (sent.errorCode === "provider_error" && (sent as ExecutionErrorResult<"provider_error">).deliveryStatus === "unknown") return sent;
     // Every other error is decided before the provider accepts anything: nothing was sent.
     await release(store, workspace, "sends_per_day", period);
     if (key !== undefined) await store.abandonIdempotent(key);

@@ -1,6 +1,7 @@
 import { authFailed, providerError, searchTimeout } from "@mcpemails/generated";
 import { afterEach, describe, expect, it } from "vitest";
 import { availableStores, post, startTestServer, toolCall, type TestServer } from "../test-support/test-server.js";
+import { sandboxAddress } from "../providers/sandbox/address.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -110,19 +111,52 @@ describe.each(availableStores())("idempotent sends, on the %s store", (store) =>
 });
 
 describe("provider failures reach the agent as the spec's codes", () => {
-  it("search_timeout, auth_failed, and provider_error (with deliveryStatus unknown on a send)", async () => {
+  it("search_timeout, auth_failed, and provider_error", async () => {
     server = await startTestServer({
       provider: (inbox, real) => ({
         ...real,
         search_emails: async () => searchTimeout({ timeoutSeconds: 30 }),
         list_inbox: async () => authFailed({ inbox_id: inbox.id }),
-        send_email: async () => providerError({ detail: "SMTP connection reset" }),
+        read_email: async () => providerError({ detail: "IMAP connection reset" }),
       }),
     });
     const s = server;
     expect(resultOf(await post(s, toolCall("search_emails", { inbox_id: s.inbox.id, query: "x" })))).toMatchObject({ errorCode: "search_timeout", timeoutSeconds: 30 });
     expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).toMatchObject({ errorCode: "auth_failed" });
-    expect(resultOf(await post(s, toolCall("send_email", { inbox_id: s.inbox.id, to: ["a@example.com"], subject: "x", body: "y" })))).toMatchObject({ errorCode: "provider_error", deliveryStatus: "unknown" });
+    expect(resultOf(await post(s, toolCall("read_email", { inbox_id: s.inbox.id, message_id: "m" })))).toMatchObject({ errorCode: "provider_error" });
+  });
+
+  it("a send the provider may have accepted keeps its idempotency_key, so a retry is told the outcome is unknown and sends nothing", async () => {
+    let attempts = 0;
+    server = await startTestServer({
+      provider: (_inbox, real) => ({
+        ...real,
+        send_email: async () => {
+          attempts++;
+          return providerError({ detail: "SMTP connection reset after DATA", deliveryStatus: "unknown" });
+        },
+      }),
+    });
+    const args = { inbox_id: server.inbox.id, to: ["a@example.com"], subject: "x", body: "y", idempotency_key: "maybe-sent" };
+    expect(await callTool(server, "send_email", args)).toMatchObject({ errorCode: "provider_error", deliveryStatus: "unknown" });
+    expect(await callTool(server, "send_email", args)).toMatchObject({ errorCode: "idempotency_key_in_use" });
+    expect(attempts).toBe(1);
+  });
+
+  it("a send the provider refused before accepting it frees its idempotency_key, so a retry sends", async () => {
+    let attempts = 0;
+    server = await startTestServer({
+      provider: (_inbox, real) => ({
+        ...real,
+        send_email: async (args, signal) => (++attempts === 1 ? providerError({ detail: "rate limited; nothing was sent", retryAfter: 1 }) : real.send_email(args, signal)),
+      }),
+    });
+    const args = { inbox_id: server.inbox.id, to: [sandboxAddress(server.siblingInbox.id)], subject: "x", body: "y", idempotency_key: "refused-first" };
+    const refused = await callTool(server, "send_email", args);
+    expect(refused).toMatchObject({ errorCode: "provider_error", retryAfter: 1 });
+    expect(refused).not.toHaveProperty("deliveryStatus");
+    expect(await callTool(server, "send_email", args)).toMatchObject({ delivery_status: "accepted", idempotent_replay: false });
+    expect(attempts).toBe(2);
   });
 
   it("-32603 for a fault in the server itself, without its details", async () => {

@@ -1,0 +1,53 @@
+// How a failure of the IMAP or SMTP server reaches a caller: a refused login is auth_failed, a
+// dropped connection may be retried, anything else is provider_error with the server's own words
+// (never a stack trace, never the password).
+import type { ImapSettings } from "./imap-settings.js";
+
+/** The server refused the login (IMAP AUTHENTICATIONFAILED / NO to LOGIN, SMTP 535). */
+export class ImapAuthError extends Error {
+  override readonly name = "ImapAuthError";
+}
+
+/** Codes imapflow and Node give a connection that went away (closed, reset, timed out). */
+const DROPPED_CODES = new Set(["NoConnection", "EConnectionClosed", "StateLogout", "ETIMEOUT", "ECONNRESET", "EPIPE", "ECONNREFUSED", "ClosedAfterConnectText", "ClosedAfterConnectTLS"]);
+
+interface ServerError {
+  code?: unknown;
+  responseText?: unknown;
+  responseStatus?: unknown;
+  reason?: unknown;
+  response?: unknown;
+  authenticationFailed?: unknown;
+  message?: unknown;
+}
+
+export function isAuthFailure(error: unknown): boolean {
+  if (error instanceof ImapAuthError) return true;
+  const e = (error ?? {}) as ServerError;
+  return e.authenticationFailed === true || e.code === "EAUTH";
+}
+
+export function isDroppedConnection(error: unknown): boolean {
+  const e = (error ?? {}) as ServerError;
+  return typeof e.code === "string" && DROPPED_CODES.has(e.code);
+}
+
+/** What the server said, in one line, without the password; for provider_error's detail. */
+export function serverWords(error: unknown, settings: Pick<ImapSettings, "password">): string {
+  const e = (error ?? {}) as ServerError;
+  const text =
+    typeof e.responseText === "string" && e.responseText !== ""
+      ? `${typeof e.responseStatus === "string" ? `${e.responseStatus} ` : ""}${e.responseText}`
+      : typeof e.response === "string" && e.response !== ""
+        ? e.response
+        : typeof e.reason === "string" && e.reason !== ""
+          ? e.reason
+          : typeof e.message === "string" && e.message !== ""
+            ? e.message
+            : "unknown error";
+  return redact(text.replace(/\s+/gu, " ").trim(), settings.password).slice(0, 500);
+}
+
+export function redact(text: string, password: string): string {
+  return password === "" ? text : text.split(password).join("***");
+}

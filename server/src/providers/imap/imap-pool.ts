@@ -1,0 +1,156 @@
+// The authenticated IMAP connections of one inbox: at most maxConnectionsPerInbox, reused across
+// calls (one selected mailbox does one command at a time, so the pool decides throughput), each
+// closed after idleCloseMs unused. A call whose connection drops is retried once on a fresh one
+// when the caller says the work is safe to repeat.
+import { ImapFlow } from "imapflow";
+import { ImapAuthError, isAuthFailure, isDroppedConnection, serverWords } from "./imap-errors.js";
+import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
+
+export interface ImapConnection {
+  readonly client: ImapFlow;
+  /** Selects the folder (or refreshes its message count when it is selected already) and returns its state. */
+  open(path: string): Promise<{ exists: number; uidValidity: bigint }>;
+}
+
+export interface UseOptions {
+  /** Repeat the work once on a fresh connection if the connection drops mid-call. Never for anything that must not happen twice. */
+  retryOnDrop: boolean;
+}
+
+export interface ImapPool {
+  use<T>(work: (connection: ImapConnection) => Promise<T>, options: UseOptions): Promise<T>;
+  /** How many connections are open, and how many of them wait unused. */
+  stats(): { open: number; idle: number };
+  close(): Promise<void>;
+}
+
+/** Options of every IMAP client the provider opens (also used by verifyImapSettings). */
+export function imapClientOptions(settings: ImapSettings) {
+  return {
+    host: settings.imap.host,
+    port: settings.imap.port,
+    secure: settings.imap.secure,
+    auth: { user: settings.user, pass: settings.password },
+    logger: false as const,
+    // A pooled connection waits for its next call without IDLE: each call refreshes what it reads.
+    disableAutoIdle: true,
+    connectionTimeout: 30_000,
+    greetingTimeout: 16_000,
+    socketTimeout: 5 * 60_000,
+  };
+}
+
+export function createImapPool(settings: ImapSettings, options: ImapPoolOptions): ImapPool {
+  const idle: Array<{ connection: PooledConnection; timer: NodeJS.Timeout }> = [];
+  const waiting: Array<(connection: PooledConnection | undefined) => void> = [];
+  const live = new Set<PooledConnection>();
+  let opening = 0;
+  let closed = false;
+
+  async function open(): Promise<PooledConnection> {
+    const client = new ImapFlow(imapClientOptions(settings));
+    // An idle connection the server closes emits "error"/"close"; the pool notices when it next looks.
+    client.on("error", () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      client.close();
+      if (isAuthFailure(error)) throw new ImapAuthError(`the IMAP server refused the login of ${settings.user}: ${serverWords(error, settings)}`);
+      throw error;
+    }
+    return new PooledConnection(client);
+  }
+
+  async function acquire(): Promise<PooledConnection> {
+    if (closed) throw Object.assign(new Error("the IMAP connections of this inbox are closed"), { code: "NoConnection" });
+    while (idle.length > 0) {
+      const entry = idle.pop();
+      if (entry === undefined) break;
+      clearTimeout(entry.timer);
+      if (entry.connection.client.usable) return entry.connection;
+      discard(entry.connection);
+    }
+    if (live.size + opening < options.maxConnectionsPerInbox) {
+      opening++;
+      try {
+        const connection = await open();
+        live.add(connection);
+        return connection;
+      } finally {
+        opening--;
+      }
+    }
+    const handed = await new Promise<PooledConnection | undefined>((resolve) => waiting.push(resolve));
+    return handed ?? acquire();
+  }
+
+  function release(connection: PooledConnection): void {
+    if (closed || !connection.client.usable) {
+      discard(connection);
+      // A slot came free: the next waiter opens a connection of its own.
+      waiting.shift()?.(undefined);
+      return;
+    }
+    const waiter = waiting.shift();
+    if (waiter) {
+      waiter(connection);
+      return;
+    }
+    const timer = setTimeout(() => {
+      const index = idle.findIndex((entry) => entry.connection === connection);
+      if (index >= 0) idle.splice(index, 1);
+      discard(connection, true);
+    }, options.idleCloseMs);
+    timer.unref();
+    idle.push({ connection, timer });
+  }
+
+  function discard(connection: PooledConnection, politely = false): void {
+    live.delete(connection);
+    if (politely && connection.client.usable) connection.client.logout().catch(() => connection.client.close());
+    else connection.client.close();
+  }
+
+  return {
+    async use(work, { retryOnDrop }) {
+      for (let attempt = 0; ; attempt++) {
+        const connection = await acquire();
+        try {
+          return await work(connection);
+        } catch (error) {
+          const dropped = !connection.client.usable || isDroppedConnection(error);
+          if (dropped && retryOnDrop && attempt === 0 && !closed) continue;
+          throw error;
+        } finally {
+          release(connection);
+        }
+      }
+    },
+    stats: () => ({ open: live.size, idle: idle.length }),
+    async close() {
+      closed = true;
+      for (const waiter of waiting.splice(0)) waiter(undefined);
+      for (const entry of idle.splice(0)) clearTimeout(entry.timer);
+      const all = [...live];
+      live.clear();
+      await Promise.allSettled(all.map((connection) => (connection.client.usable ? connection.client.logout() : Promise.resolve(connection.client.close()))));
+    },
+  };
+}
+
+class PooledConnection implements ImapConnection {
+  constructor(readonly client: ImapFlow) {}
+
+  async open(path: string): Promise<{ exists: number; uidValidity: bigint }> {
+    const current = this.client.mailbox;
+    if (current && current.path === path) {
+      // Already selected: NOOP brings the EXISTS and EXPUNGE news that arrived since.
+      await this.client.noop();
+    } else {
+      await this.client.mailboxOpen(path);
+    }
+    const mailbox = this.client.mailbox;
+    if (!mailbox) throw Object.assign(new Error(`the server did not select ${path}`), { code: "NoMailboxSelected" });
+    return { exists: mailbox.exists, uidValidity: mailbox.uidValidity };
+  }
+}
