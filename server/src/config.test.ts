@@ -6,6 +6,8 @@ describe("configuration from the environment", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ host: "127.0.0.1", port: 3000, redisUrl: undefined, publicUrl: "http://127.0.0.1:3000", google: undefined, microsoft: undefined });
     expect(config.imapPool).toEqual({ maxConnectionsPerInbox: 4, idleCloseMs: 60_000 });
+    expect(config.redisCommandTimeoutMs).toBeUndefined();
+    expect(loadConfig({ MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS: "250" }).redisCommandTimeoutMs).toBe(250);
   });
 
   it("configures the OAuth apps with callbacks under the public URL", () => {

@@ -9,6 +9,8 @@ export interface Config {
   port: number;
   dataDir: string;
   redisUrl: string | undefined;
+  /** How long one Redis command may wait before the request fails closed (the store's default when unset). */
+  redisCommandTimeoutMs: number | undefined;
   /** Extra Host names and browser Origins allowed besides loopback (comma-separated in the environment). */
   allowedHosts: string[];
   allowedOrigins: string[];
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port,
     dataDir: resolve(env.MCPEMAILS_DATA_DIR ?? "./data"),
     redisUrl: env.REDIS_URL === "" ? undefined : env.REDIS_URL,
+    redisCommandTimeoutMs: set(env.MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS) === undefined ? undefined : positiveInteger(env, "MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS", 1),
     allowedHosts: list(env.MCPEMAILS_ALLOWED_HOSTS),
     allowedOrigins: list(env.MCPEMAILS_ALLOWED_ORIGINS),
     adminToken: env.MCPEMAILS_ADMIN_TOKEN === "" ? undefined : env.MCPEMAILS_ADMIN_TOKEN,
@@ -74,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 export async function openConfiguredStore(config: Config): Promise<Store> {
   if (config.redisUrl !== undefined) {
     const { openRedisStore } = await import("./store/redis/redis-store.js");
-    return openRedisStore({ url: config.redisUrl, dataDir: config.dataDir });
+    return openRedisStore({ url: config.redisUrl, dataDir: config.dataDir, ...(config.redisCommandTimeoutMs === undefined ? {} : { commandTimeoutMs: config.redisCommandTimeoutMs }) });
   }
   const { openSqliteStore } = await import("./store/sqlite/sqlite-store.js");
   return openSqliteStore({ dataDir: config.dataDir });
