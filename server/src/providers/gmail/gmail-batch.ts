@@ -1,4 +1,4 @@
-// Message metadata for a page of ids in one round trip: Gmail's batch endpoint, at most 50 calls
+// Messages (format full: the MIME tree without attachment data) for a page of ids in one round trip: Gmail's batch endpoint, at most 50 calls
 // per batch (Google's advice for Gmail; the endpoint takes 100). Hand-written because
 // @googleapis/gmail has no batch support: the request is multipart/mixed of application/http parts
 // and so is the answer, each part with its own status. Parts that failed for a reason worth
@@ -12,17 +12,17 @@ import { failureOfResponse, GmailFailure } from "./gmail-failure.js";
 export const BATCH_URL = "https://gmail.googleapis.com/batch/gmail/v1";
 export const BATCH_MAX_CALLS = 50;
 
-/** The messages in format metadata with these headers, by id; ids Gmail no longer has are absent. */
-export async function batchGetMetadata(calls: GmailCalls, ids: readonly string[], headers: readonly string[], signal: AbortSignal): Promise<Map<string, gmail_v1.Schema$Message>> {
+/** The messages in format full, by id; ids Gmail no longer has are absent. */
+export async function batchGetMessages(calls: GmailCalls, ids: readonly string[], signal: AbortSignal): Promise<Map<string, gmail_v1.Schema$Message>> {
   const found = new Map<string, gmail_v1.Schema$Message>();
   for (let start = 0; start < ids.length; start += BATCH_MAX_CALLS) {
-    await fetchChunk(calls, ids.slice(start, start + BATCH_MAX_CALLS), headers, signal, found);
+    await fetchChunk(calls, ids.slice(start, start + BATCH_MAX_CALLS), signal, found);
   }
   return found;
 }
 
-async function fetchChunk(calls: GmailCalls, ids: readonly string[], headers: readonly string[], signal: AbortSignal, found: Map<string, gmail_v1.Schema$Message>): Promise<void> {
-  const query = ["format=metadata", ...headers.map((name) => `metadataHeaders=${encodeURIComponent(name)}`)].join("&");
+async function fetchChunk(calls: GmailCalls, ids: readonly string[], signal: AbortSignal, found: Map<string, gmail_v1.Schema$Message>): Promise<void> {
+  const query = "format=full";
   let pending = [...ids];
   let reauthorized = false;
   for (let attempt = 1; pending.length > 0; attempt++) {

@@ -1,14 +1,14 @@
-// A Gmail message as the tools show it. Listing reads format metadata (headers, labels, snippet,
-// sizeEstimate): the headers go through the same parser as every message (mail/parse.ts), so
-// names, encoded words and dates are read once, one way. Gmail's metadata has no MIME tree, so
-// has_attachments is read from the top-level type: multipart/mixed is how attachments are sent
-// (nodemailer and the common clients put inline images in multipart/related instead).
+// A Gmail message as the tools show it. Listing reads format full (the MIME tree with headers and
+// text bodies, labels, snippet, sizeEstimate): the tree goes back into a raw skeleton through the
+// same parser as every message (mail/parse.ts), so names, encoded words, dates and attachments
+// are read once, one way, and has_attachments in a list is what read_email says. (Format metadata
+// has no MIME tree, and the top-level type alone misreads a single-part attachment or a
+// multipart/mixed message without one.)
 import type { Folder, MessageSummary } from "@mcpemails/generated";
 import type { gmail_v1 } from "@googleapis/gmail";
 import { parseMessage, snippetOf } from "../../mail/parse.js";
+import { mimeSkeleton } from "./gmail-mime-skeleton.js";
 import { FOLDER_LABELS } from "./gmail-query.js";
-
-export const SUMMARY_HEADERS = ["From", "To", "Cc", "Subject", "Date", "Message-ID", "Content-Type"] as const;
 
 /** Gmail's name for mail in none of the four folders (archived). */
 export const ARCHIVE_FOLDER = "All Mail";
@@ -21,10 +21,7 @@ export function folderOf(labelIds: readonly string[], among: readonly Folder[] =
 }
 
 export async function summaryOf(message: gmail_v1.Schema$Message, folder: string): Promise<MessageSummary> {
-  const headers = message.payload?.headers ?? [];
-  const block = headers.map((header) => `${header.name ?? ""}: ${header.value ?? ""}`).join("\r\n") + "\r\n\r\n";
-  const parsed = await parseMessage(Buffer.from(block, "utf8"), { includeHtml: false, includeAttachments: false });
-  const contentType = headers.find((header) => header.name?.toLowerCase() === "content-type")?.value ?? message.payload?.mimeType ?? "";
+  const parsed = await parseMessage(mimeSkeleton(message.payload ?? {}), { includeHtml: false, includeAttachments: false });
   return {
     id: message.id ?? "",
     thread_id: message.threadId ?? null,
@@ -37,7 +34,7 @@ export async function summaryOf(message: gmail_v1.Schema$Message, folder: string
     snippet: snippetOf(decodeHtmlEntities(message.snippet ?? "")),
     date: parsed.date ?? receivedAt(message),
     unread: (message.labelIds ?? []).includes("UNREAD"),
-    has_attachments: /^\s*multipart\/mixed/iu.test(contentType),
+    has_attachments: parsed.has_attachments,
     size_bytes: typeof message.sizeEstimate === "number" ? message.sizeEstimate : null,
   };
 }

@@ -2,9 +2,9 @@
 // provider remembers, per query, the token that starts each offset it has reached: a walk page by
 // page costs one list call per page, and a jump starts from the nearest offset it knows (with up
 // to 500 ids per list call). Checkpoints are kept 15 minutes and at most 1,000, oldest dropped.
-import type { gmail_v1 } from "@googleapis/gmail";
 import type { GmailCalls } from "./gmail-calls.js";
 import { GmailFailure } from "./gmail-failure.js";
+import { listMessages } from "./gmail-list-request.js";
 
 const LIST_MAX_RESULTS = 500;
 
@@ -77,24 +77,22 @@ async function walk(calls: GmailCalls, checkpoints: PageCheckpoints, queryKey: s
   let estimate: number | null = null;
   for (;;) {
     const pageToken = token;
-    const answer: gmail_v1.Schema$ListMessagesResponse = (
-      await calls.call(
-        (options) =>
-          calls.api.users.messages.list(
-            {
-              userId: "me",
-              maxResults: Math.min(LIST_MAX_RESULTS, end - at),
-              ...(pageToken === null ? {} : { pageToken }),
-              ...(query.q === undefined ? {} : { q: query.q }),
-              ...(query.labelIds === undefined ? {} : { labelIds: query.labelIds }),
-              ...(query.includeSpamTrash ? { includeSpamTrash: true } : {}),
-            },
-            options,
-          ),
-        signal,
-        true,
-      )
-    ).data;
+    const answer = await calls.call(
+      (options) =>
+        listMessages(
+          calls,
+          {
+            maxResults: Math.min(LIST_MAX_RESULTS, end - at),
+            ...(pageToken === null ? {} : { pageToken }),
+            ...(query.q === undefined ? {} : { q: query.q }),
+            ...(query.labelIds === undefined ? {} : { labelIds: query.labelIds }),
+            ...(query.includeSpamTrash ? { includeSpamTrash: true } : {}),
+          },
+          options,
+        ),
+      signal,
+      true,
+    );
     estimate = answer.resultSizeEstimate ?? estimate;
     for (const message of answer.messages ?? []) {
       if (at >= offset && at < end && typeof message.id === "string") ids.push(message.id);

@@ -1,6 +1,6 @@
 // The Gmail provider: the five tools over the Gmail API of one mailbox, through @googleapis/gmail
 // (the per-API package of googleapis). Folders are system labels, unread is the UNREAD label,
-// list pages come from page-token checkpoints and their metadata from one batch request, reads
+// list pages come from page-token checkpoints and their MIME trees (format full) from one batch request, reads
 // parse the raw source like every provider, sends go as raw MIME (through the upload endpoint
 // above about 5 MB) and Gmail files them in SENT itself.
 import { randomUUID } from "node:crypto";
@@ -21,10 +21,10 @@ import type { InboxRecord } from "../../store/store.js";
 import type { GoogleAppConfig } from "../provider-apps.js";
 import type { ClosableProvider, SentMessage } from "../provider.js";
 import { parsePortableQuery, standardFolders } from "../search-params.js";
-import { batchGetMetadata } from "./gmail-batch.js";
+import { batchGetMessages } from "./gmail-batch.js";
 import { createGmailCalls, DEFAULT_CALL_POLICY, type CallPolicy } from "./gmail-calls.js";
 import { toFailure, type GmailFailure } from "./gmail-failure.js";
-import { folderOf, receivedAt, summaryOf, SUMMARY_HEADERS } from "./gmail-message.js";
+import { folderOf, receivedAt, summaryOf } from "./gmail-message.js";
 import { listIdPage, PageCheckpoints, type ListQuery } from "./gmail-pages.js";
 import { FOLDER_LABELS, portableToGmail, restrictToFolders } from "./gmail-query.js";
 import type { GmailSettings } from "./gmail-settings.js";
@@ -80,10 +80,10 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
 
   async function pageOf(query: ListQuery, offset: number, limit: number, folderFor: (labelIds: readonly string[]) => string, signal: AbortSignal) {
     const page = await listIdPage(calls, checkpoints, query, offset, limit, signal);
-    const metadata = page.ids.length === 0 ? new Map<string, gmail_v1.Schema$Message>() : await batchGetMetadata(calls, page.ids, SUMMARY_HEADERS, signal);
+    const fetched = page.ids.length === 0 ? new Map<string, gmail_v1.Schema$Message>() : await batchGetMessages(calls, page.ids, signal);
     const messages = [];
     for (const id of page.ids) {
-      const message = metadata.get(id);
+      const message = fetched.get(id);
       if (message !== undefined) messages.push(await summaryOf(message, folderFor(message.labelIds ?? [])));
     }
     return { messages, offset, limit, next_offset: page.nextOffset, total: page.estimate, total_is_estimate: page.estimate !== null };

@@ -3,6 +3,7 @@
 // limits and errors. One router serves both msw's handlers and the parts of a batch request.
 import type { gmail_v1 } from "@googleapis/gmail";
 import { delay, HttpResponse, matchRequestUrl } from "msw";
+import { mimeTree } from "./fake-mime-tree.js";
 import { compileQuery, FakeQueryError } from "./fake-query.js";
 import { SYSTEM_LABELS, type FakeMailboxes, type FakeMessage, type Mailbox } from "./fake-mailbox.js";
 import { GMAIL_SCOPE, type FakeOAuth } from "./fake-oauth.js";
@@ -66,6 +67,8 @@ export const ROUTES: readonly Route[] = [
   { endpoint: "getProfile", method: "GET", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/profile`, scopes: [...READ_SCOPES, GMAIL_SCOPE.compose], handle: getProfile },
   { endpoint: "labels.list", method: "GET", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/labels`, scopes: [...READ_SCOPES, GMAIL_SCOPE.labels], handle: listLabels },
   { endpoint: "messages.list", method: "GET", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages`, scopes: READ_SCOPES, handle: listMessages },
+  // Google's method override: a GET too long for a URL, sent as a POST with the parameters in a form body.
+  { endpoint: "messages.list", method: "POST", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages`, scopes: READ_SCOPES, handle: listMessagesOverridden },
   { endpoint: "messages.send", method: "POST", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages/send`, scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify, GMAIL_SCOPE.compose, GMAIL_SCOPE.send], handle: sendJson },
   {
     endpoint: "messages.send.upload",
@@ -174,6 +177,22 @@ async function listMessages({ request, mailbox }: Context): Promise<Response> {
   return HttpResponse.json(answer);
 }
 
+/**
+ * POST to the messages collection is messages.insert, unless X-HTTP-Method-Override says GET: then
+ * it is messages.list with the form-encoded body as its query string. The fake serves no insert.
+ */
+async function listMessagesOverridden(context: Context): Promise<Response> {
+  if (context.request.headers.get("x-http-method-override")?.toUpperCase() !== "GET") {
+    return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "The fake serves POST to messages only as messages.list under X-HTTP-Method-Override: GET, not messages.insert.");
+  }
+  if (!/^application\/x-www-form-urlencoded/iu.test(context.request.headers.get("content-type") ?? "")) {
+    return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "A method-overridden GET carries its parameters as application/x-www-form-urlencoded.");
+  }
+  const url = new URL(context.request.url);
+  url.search = (await context.request.body()).toString("utf8");
+  return listMessages({ ...context, request: { ...context.request, url } });
+}
+
 function encodePageToken(token: { offset: number; key: string }): string {
   return Buffer.from(JSON.stringify(token)).toString("base64url");
 }
@@ -187,7 +206,7 @@ function decodePageToken(text: string): { offset: number; key: string } | undefi
   }
 }
 
-/** messages.get in format minimal, metadata (headers named by metadataHeaders, all when none) or raw. */
+/** messages.get in format minimal, metadata (headers named by metadataHeaders, all when none), full (the MIME tree) or raw. */
 async function getMessage({ request, mailbox, params, grantScopes }: Context): Promise<Response> {
   const message = mailbox.messages.get(params.id ?? "");
   if (message === undefined) return googleError(404, "NOT_FOUND", "notFound", "Requested entity was not found.");
@@ -199,14 +218,18 @@ async function getMessage({ request, mailbox, params, grantScopes }: Context): P
     const answer: gmail_v1.Schema$Message = { ...minimal(message), payload: { partId: "", mimeType: message.mimeType, filename: "", headers, body: { size: 0 } } };
     return HttpResponse.json(answer);
   }
+  if ((format === "raw" || format === "full") && !grantScopes.some((scope) => scope !== GMAIL_SCOPE.metadata && READ_SCOPES.includes(scope))) {
+    return googleError(403, "PERMISSION_DENIED", "forbidden", `Metadata scope doesn't allow format ${format.toUpperCase()}`);
+  }
   if (format === "raw") {
-    if (!grantScopes.some((scope) => scope !== GMAIL_SCOPE.metadata && READ_SCOPES.includes(scope))) {
-      return googleError(403, "PERMISSION_DENIED", "forbidden", "Metadata scope doesn't allow format RAW");
-    }
     const answer: gmail_v1.Schema$Message = { ...minimal(message), raw: message.raw.toString("base64url") };
     return HttpResponse.json(answer);
   }
-  return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `The fake serves format minimal, metadata and raw, not ${format}.`);
+  if (format === "full") {
+    const answer: gmail_v1.Schema$Message = { ...minimal(message), payload: mimeTree(message.raw, message.id) };
+    return HttpResponse.json(answer);
+  }
+  return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `The fake serves format minimal, metadata, full and raw, not ${format}.`);
 }
 
 function minimal(message: FakeMessage): gmail_v1.Schema$Message {

@@ -123,6 +123,41 @@ describe("messages.list", () => {
     expect(await count({ q: `after:${Date.UTC(2026, 0, 6) / 1000}` })).toBe(2);
     expect(await count({ q: "(in:inbox) -subject:Listed" })).toBe(0);
   });
+
+  it("serves a list sent as a POST with X-HTTP-Method-Override: GET and a form body (Google's way for long URLs), and no other POST to messages", async () => {
+    const { oauth } = client(rig.connect("list@example.com").refreshToken);
+    const post = (headers: Record<string, string>, data: string) =>
+      oauth.request<gmail_v1.Schema$ListMessagesResponse>({ url: "https://gmail.googleapis.com/gmail/v1/users/me/messages", method: "POST", headers, data, retry: false });
+    const form = new URLSearchParams([["labelIds", "INBOX"], ["labelIds", "UNREAD"], ["q", "subject:Listed"], ["maxResults", "2"]]).toString();
+    const overridden = await post({ "x-http-method-override": "GET", "content-type": "application/x-www-form-urlencoded" }, form);
+    expect(overridden.data.resultSizeEstimate).toBe(4);
+    expect(overridden.data.messages).toHaveLength(2);
+    expect((await status(post({ "content-type": "application/x-www-form-urlencoded" }, form))).status).toBe(400);
+  });
+});
+
+describe("messages.get format full", () => {
+  it("gives the MIME tree: part ids, types, headers, text bodies decoded, attachment data behind an attachmentId", async () => {
+    const settings = rig.connect("full@example.com");
+    const composed = await composeMessage({
+      from: { name: null, address: "someone@example.org" },
+      to: [{ name: null, address: "full@example.com" }],
+      subject: "Tree",
+      text: "Café au lait",
+      attachments: [{ filename: "a.pdf", contentType: "application/pdf", content: Buffer.from("%PDF") }],
+      messageId: "<tree@example.org>",
+      date: new Date(),
+    });
+    const stored = await rig.gmail.mailboxes.insert("full@example.com", composed.raw, { labelIds: ["INBOX"] });
+    const { payload } = (await client(settings.refreshToken).api.users.messages.get({ userId: "me", id: stored.id, format: "full" }, opts)).data;
+    expect(payload).toMatchObject({ partId: "", mimeType: "multipart/mixed", filename: "" });
+    expect(payload?.headers?.find((header) => header.name === "Subject")?.value).toBe("Tree");
+    const [text, pdf] = payload?.parts ?? [];
+    expect(text).toMatchObject({ partId: "0", mimeType: "text/plain", filename: "" });
+    expect(Buffer.from(text?.body?.data ?? "", "base64url").toString("utf8")).toBe("Café au lait");
+    expect(pdf).toMatchObject({ partId: "1", mimeType: "application/pdf", filename: "a.pdf", body: { size: 4, attachmentId: expect.any(String) } });
+    expect(pdf?.body?.data).toBeUndefined();
+  });
 });
 
 describe("messages.send", () => {
