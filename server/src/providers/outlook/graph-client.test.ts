@@ -26,6 +26,7 @@ beforeAll(async () => {
 beforeEach(() => {
   slept = [];
   session.fake.latencyMs = 0;
+  session.fake.latencyEndpoint = undefined;
   session.fake.mailbox("bob@contoso.test").messages.clear();
 });
 afterAll(() => session.close());
@@ -81,14 +82,27 @@ describe("tokens", () => {
 });
 
 describe("timeouts", () => {
-  it("never resends a sendMail that timed out: provider_error with delivery status unknown", async () => {
+  it("never resends a send that timed out: provider_error with delivery status unknown", async () => {
     session.fake.latencyMs = 300;
+    session.fake.latencyEndpoint = /\/send$/u;
     const result = await provider(50).send_email(sendArgs, signal);
     expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
-    expect(session.fake.requestCounts()["POST /me/sendMail"]).toBeGreaterThanOrEqual(1);
+    expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBeGreaterThanOrEqual(1);
     session.fake.resetCounts();
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(session.fake.requestCounts()["POST /me/sendMail"]).toBeUndefined();
+    expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBeUndefined();
+    expect(session.fake.mailbox("bob@contoso.test").messages.size).toBe(1);
+  });
+
+  it("says nothing was sent when creating the draft timed out, and never asks Graph to send it", async () => {
+    session.fake.latencyMs = 300;
+    session.fake.resetCounts();
+    const result = await provider(50).send_email(sendArgs, signal);
+    expect(result).toMatchObject({ isError: true, errorCode: "provider_error", content: [{ text: expect.stringMatching(/Nothing was sent\.$/u) }] });
+    expect(result).not.toHaveProperty("deliveryStatus");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBeUndefined();
+    expect(session.fake.mailbox("bob@contoso.test").messages.size).toBe(0);
   });
 
   it("answers search_timeout for a search Graph did not answer in time, provider_error for a read", async () => {

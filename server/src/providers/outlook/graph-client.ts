@@ -54,7 +54,7 @@ export interface GraphClientOptions {
 export interface GraphClient {
   json<T>(request: GraphRequest): Promise<T>;
   bytes(request: GraphRequest): Promise<Buffer>;
-  /** For answers without a body (202 of sendMail and send, 201 of an upload's last range). */
+  /** For answers without a body (202 of send, 201 of an upload's last range). */
   send(request: GraphRequest): Promise<Response>;
 }
 

@@ -1,5 +1,6 @@
 // The portable subset in Graph's query languages: KQL for everything but unread, $filter for unread
-// with what $filter can test, and a -32602 naming the term for a mix neither can answer.
+// with what $filter can test, KQL with the read state checked where is:unread only narrows, and a
+// -32602 naming the term for a mix none can answer.
 import { describe, expect, it } from "vitest";
 import { ParameterError } from "../provider.js";
 import { parsePortableQuery } from "../search-params.js";
@@ -20,11 +21,17 @@ describe("portableToGraph", () => {
     expect(graph("is:unread has:attachment after:2026/03/01")).toEqual({ kind: "filter", filter: "(isRead eq false) and (hasAttachments eq true) and (sentDateTime ge 2026-03-01T00:00:00Z)" });
   });
 
-  it("refuses is:unread with a term $filter cannot test, naming that term", () => {
+  it("answers is:unread (or -is:unread) next to terms only KQL can test with a $search whose results' read state is checked", () => {
+    expect(graph("is:unread to:bob")).toEqual({ kind: "search-keeping-read-state", search: quoteSearch('to:"bob" OR cc:"bob"'), unread: true });
+    expect(graph("from:0 is:unread")).toEqual({ kind: "search-keeping-read-state", search: quoteSearch('from:"0"'), unread: true });
+    expect(graph("-is:unread invoice has:attachment")).toEqual({ kind: "search-keeping-read-state", search: quoteSearch('(subject:"invoice" OR body:"invoice") AND (hasattachment:true)'), unread: false });
+    expect(graph("is:unread from:bob OR -subject:x")).toEqual({ kind: "search-keeping-read-state", search: quoteSearch('(from:"bob") OR (NOT (subject:"x"))'), unread: true });
+  });
+
+  it("refuses is:unread where the read state does not only narrow a KQL query, naming the term $filter cannot test", () => {
     for (const [query, term] of [
-      ["is:unread to:bob", "to:bob"],
-      ["is:unread invoice", "invoice"],
       ["is:unread OR subject:x", "subject:x"],
+      ["-is:unread OR from:a", "from:a"],
     ] as const) {
       const error = (() => {
         try {

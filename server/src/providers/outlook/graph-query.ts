@@ -1,12 +1,18 @@
-// The portable search subset in Graph's two query languages. $search (KQL) can say everything but
+// The portable subset in Graph's two query languages. $search (KQL) can say everything but
 // "unread"; $filter can say unread, attachments and dates but cannot look at To/Cc, words or
 // phrases (Graph refuses $filter on recipients). Graph accepts one or the other on messages, never
-// both, so a query goes to KQL unless it asks for is:unread, then to $filter if every term fits it;
-// a term neither can honour together with the rest is a ParameterError naming it.
+// both. A query goes to KQL unless it asks for is:unread; then to $filter if every term fits it;
+// else, when the read state only narrows the query (is:unread or -is:unread as a term that must
+// hold), to KQL for the rest with the read state checked on each result (isRead comes with it).
+// A mix none of these can answer is a ParameterError naming the term.
 import type { QueryNode } from "@mcpemails/generated";
 import { ParameterError } from "../provider.js";
 
-export type GraphQuery = { kind: "search"; search: string } | { kind: "filter"; filter: string };
+export type GraphQuery =
+  | { kind: "search"; search: string }
+  | { kind: "filter"; filter: string }
+  /** A $search whose results count only when their read state is this one. */
+  | { kind: "search-keeping-read-state"; search: string; unread: boolean };
 
 /** Graph orders by receivedDateTime only if the filter names it first (else InefficientFilter): a condition every message meets. */
 export const ORDERABLE_FILTER_PREFIX = "receivedDateTime ge 1900-01-01T00:00:00Z";
@@ -14,14 +20,45 @@ export const ORDERABLE_FILTER_PREFIX = "receivedDateTime ge 1900-01-01T00:00:00Z
 export function portableToGraph(query: QueryNode): GraphQuery {
   if (!mentions(query, "is_unread")) return { kind: "search", search: quoteSearch(toKql(query)) };
   const unfilterable = firstUnfilterable(query);
-  if (unfilterable !== undefined) {
-    throw new ParameterError(
-      "query",
-      "query_term",
-      `query: "${unfilterable}" cannot be combined with is:unread on an Outlook inbox: Graph's $search has no unread condition, and its $filter (which has one) cannot test this term. Search without is:unread, or with only is:unread, has:attachment, after: and before:.`,
-    );
+  if (unfilterable === undefined) return { kind: "filter", filter: toFilter(query) };
+  // A query holds for unread messages as it does with is:unread made true, for read ones with it
+  // made false; when one of the two can never hold, the other is one $search.
+  const ifUnread = withReadState(query, true);
+  const ifRead = withReadState(query, false);
+  if (ifRead === false && typeof ifUnread !== "boolean") return { kind: "search-keeping-read-state", search: quoteSearch(toKql(ifUnread)), unread: true };
+  if (ifUnread === false && typeof ifRead !== "boolean") return { kind: "search-keeping-read-state", search: quoteSearch(toKql(ifRead)), unread: false };
+  throw new ParameterError(
+    "query",
+    "query_term",
+    `query: "${unfilterable}" cannot be combined with is:unread this way on an Outlook inbox: Graph's $search has no unread condition, and its $filter (which has one) cannot test this term. is:unread (or -is:unread) works next to any terms that must all hold; within OR, only with has:attachment, after: and before:.`,
+  );
+}
+
+/** The query with is:unread replaced by a truth value, simplified: true or false when that decides it. */
+function withReadState(node: QueryNode, unread: boolean): QueryNode | boolean {
+  switch (node.type) {
+    case "is_unread":
+      return unread;
+    case "not": {
+      const operand = withReadState(node.operand, unread);
+      return typeof operand === "boolean" ? !operand : { ...node, operand };
+    }
+    case "and":
+    case "or": {
+      // In an AND a false term decides and a true one drops out; in an OR the other way round.
+      const decisive = node.type === "or";
+      const terms: QueryNode[] = [];
+      for (const term of node.terms) {
+        const value = withReadState(term, unread);
+        if (value === decisive) return decisive;
+        if (typeof value !== "boolean") terms.push(value);
+      }
+      if (terms.length === 0) return !decisive;
+      return terms.length === 1 ? (terms[0] as QueryNode) : { type: node.type, terms };
+    }
+    default:
+      return node;
   }
-  return { kind: "filter", filter: toFilter(query) };
 }
 
 /** A native KQL query as $search takes it: in double quotes, inner quotes and backslashes escaped. */

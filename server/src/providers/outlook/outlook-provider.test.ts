@@ -191,8 +191,21 @@ describe("search_emails", () => {
     expect(counts["GET /me/messages"]).toBe(1);
   });
 
+  it("answers is:unread next to terms only KQL can test by a $search whose results' read state is checked, paged and totalled", async () => {
+    await seedMany(8, { subject: "Digest", from: "Bob Stone <bob@contoso.test>" });
+    await seedMany(4, { subject: "Digest", from: "Carol <carol@contoso.test>", isRead: false });
+    const first = await call("search_emails", { query: "is:unread from:bob", limit: 3 });
+    const rest = await call("search_emails", { query: "is:unread from:bob", limit: 3, offset: first.next_offset });
+    const found = [...(first.messages as Array<{ id: string; unread: boolean; from: { address: string } }>), ...(rest.messages as Array<{ id: string; unread: boolean; from: { address: string } }>)];
+    expect(found).toHaveLength(4);
+    expect(found.every((m) => m.unread && m.from.address === "bob@contoso.test")).toBe(true);
+    expect(rest).toMatchObject({ next_offset: null, total: 4 });
+    const read = await call("search_emails", { query: "-is:unread from:bob" });
+    expect((read.messages as Array<{ unread: boolean }>).map((m) => m.unread)).toEqual([false, false, false, false]);
+  });
+
   it("refuses with -32602 naming a term that neither $search nor $filter can honour with the rest", async () => {
-    const error = await rpcError("search_emails", { query: "is:unread from:bob" });
+    const error = await rpcError("search_emails", { query: "is:unread OR from:bob" });
     expect(error.code).toBe(-32602);
     expect(error.data).toMatchObject({ parameter: "query", rule: "query_term", message: expect.stringContaining('"from:bob"') });
   });
@@ -255,9 +268,10 @@ describe("search_emails", () => {
 });
 
 describe("send_email", () => {
-  it("sends MIME through one sendMail: hosted recipients get it unread in Inbox without the Bcc, and Graph files the sender's copy", async () => {
+  it("sends MIME as a draft that is then sent: hosted recipients get it unread in Inbox without the Bcc, and Graph files the sender's copy", async () => {
     const { result, counts } = await requestsOf(() => call("send_email", { to: ["Bob <bob@contoso.test>"], cc: ["carol@contoso.test"], bcc: ["dave@contoso.test"], subject: "Plans", body: "See you at 10." }));
-    expect(counts["POST /me/sendMail"]).toBe(1);
+    expect(counts).toMatchObject({ "POST /me/messages": 1, "POST /me/messages/{id}/send": 1 });
+    expect(fake.graphRequests()).toBe(2);
     expect(result).toMatchObject({ delivery_status: "accepted", rfc822_message_id: expect.stringMatching(/^<.+@contoso\.test>$/u) });
     for (const address of ["bob@contoso.test", "carol@contoso.test", "dave@contoso.test"]) {
       const [delivered] = [...fake.mailbox(address).messages.values()];
@@ -269,13 +283,20 @@ describe("send_email", () => {
     expect(sentCopy?.message.bccRecipients?.[0]?.emailAddress?.address).toBe("dave@contoso.test");
   });
 
+  it("returns the id and conversation of the sent message (sendMail would name neither): read_email reads the SENT copy by it", async () => {
+    const result = await call("send_email", { to: ["bob@contoso.test"], subject: "Readable", body: "Find me." });
+    expect(result.message_id).toEqual(expect.any(String));
+    const read = await call("read_email", { message_id: result.message_id });
+    expect(read).toMatchObject({ id: result.message_id, folder: "SENT", subject: "Readable", thread_id: result.thread_id, rfc822_message_id: result.rfc822_message_id });
+    expect(fake.mailbox(ADA).messages.size).toBe(1);
+  });
+
   it("sends 10 MB of attachments through a draft and an upload session; the sent message keeps the draft's id", async () => {
     const data = randomBytes(10 * 1024 * 1024);
     const { result, counts } = await requestsOf(() =>
       call("send_email", { to: ["bob@contoso.test"], subject: "Big file", body: "Attached.", attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data: data.toString("base64") }] }),
     );
     expect(counts).toMatchObject({ "POST /me/messages": 1, "POST /me/messages/{id}/attachments/createUploadSession": 1, "PUT upload session": 3, "POST /me/messages/{id}/send": 1 });
-    expect(counts["POST /me/sendMail"]).toBeUndefined();
     const [delivered] = [...fake.mailbox("bob@contoso.test").messages.values()];
     expect(delivered?.message.hasAttachments).toBe(true);
     const read = await call("read_email", { message_id: result.message_id, include_attachments: true });
@@ -292,11 +313,11 @@ describe("send_email", () => {
     expect(requests).toBe(0);
   });
 
-  it("does not resend after a 5xx on sendMail: provider_error with delivery status unknown, and the recipient has exactly one copy", async () => {
-    fake.failNext({ endpoint: /sendMail/u, status: 503, code: "ServiceUnavailable", afterExecution: true });
+  it("does not resend after a 5xx on send: provider_error with delivery status unknown, and the recipient has exactly one copy", async () => {
+    fake.failNext({ endpoint: /\/send$/u, status: 503, code: "ServiceUnavailable", afterExecution: true });
     const { result, counts } = await requestsOf(() => call("send_email", { to: ["bob@contoso.test"], subject: "Once", body: "Only once." }));
     expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
-    expect(counts["POST /me/sendMail"]).toBe(1);
+    expect(counts["POST /me/messages/{id}/send"]).toBe(1);
     expect(fake.mailbox("bob@contoso.test").messages.size).toBe(1);
   });
 });
@@ -329,16 +350,16 @@ describe("reply_to_email", () => {
     const anonymous = await fake.seed(ADA, mime({ from: "undisclosed-recipients:;" }));
     const { result, counts } = await requestsOf(() => call("reply_to_email", { message_id: anonymous.message.id, body: "x" }));
     expect(result).toMatchObject({ isError: true, errorCode: "invalid_recipient", parameter: "message_id" });
-    expect(counts["POST /me/sendMail"]).toBeUndefined();
+    expect(counts["POST /me/messages/{id}/send"]).toBeUndefined();
   });
 });
 
 describe("Graph's limits and failures", () => {
-  it("retries a 429 after its Retry-After, even a sendMail (Graph throttles before executing), and sends once", async () => {
-    fake.throttleNext(1, 1, /sendMail/u);
+  it("retries a 429 after its Retry-After, even a send (Graph throttles before executing), and sends once", async () => {
+    fake.throttleNext(1, 1, /\/send$/u);
     const { result, counts } = await requestsOf(() => call("send_email", { to: ["bob@contoso.test"], subject: "Throttled", body: "x" }));
     expect(result.delivery_status).toBe("accepted");
-    expect(counts["POST /me/sendMail"]).toBe(2);
+    expect(counts["POST /me/messages/{id}/send"]).toBe(2);
     expect(fake.mailbox("bob@contoso.test").messages.size).toBe(1);
   });
 

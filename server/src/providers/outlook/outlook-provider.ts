@@ -2,7 +2,8 @@
 // list_inbox is one request per page ($top/$skip/$count on the folder); read_email is the MIME
 // source ($value) through the common parse path plus the few properties MIME lacks (at most two
 // requests); search_emails is KQL $search (paged through nextLinks with checkpoints) or, for unread,
-// $filter; sends are MIME through sendMail, or a draft plus upload sessions above the request limit.
+// $filter or a $search whose results' read state is checked; a send is a draft from MIME (plus
+// upload sessions above the request limit), then sent, so that it returns the sent message's id.
 import type { Message } from "@microsoft/microsoft-graph-types";
 import {
   authFailed,
@@ -88,6 +89,11 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     return folderIdsLoaded;
   }
 
+  async function folderIdsOf(folders: readonly Folder[], signal: AbortSignal): Promise<Set<string>> {
+    await loadFolderIds(signal);
+    return new Set(folders.map((folder) => settings.folderIds?.[folder] ?? ""));
+  }
+
   /** INBOX/SENT/DRAFTS/TRASH, or the display name of any other folder (asked once per folder). */
   async function folderOf(parentFolderId: string | null | undefined, signal: AbortSignal): Promise<string> {
     if (parentFolderId === null || parentFolderId === undefined) return "INBOX";
@@ -148,15 +154,16 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
   }
 
   /**
-   * A $search of several folders: Graph searches one folder or the whole mailbox, so the mailbox is
-   * searched and its results kept when they are in one of the folders. Checkpoints are kept at the
-   * end of every page fetched (in counts of kept results), so a sequential walk costs about one
-   * request per page when the folders hold most matches, more when they hold few.
+   * A $search of the mailbox whose results count only when `keep` says so: several folders (Graph
+   * searches one folder or the whole mailbox) or a read state ($search has none). Checkpoints are
+   * kept at the end of every page fetched (in counts of kept results), so a sequential walk costs
+   * about one request per page when most matches are kept, more when few are. `keptName` says
+   * what keep tests, for the checkpoints.
    */
-  async function searchFolders(folderIds: ReadonlySet<string>, search: string, args: SearchEmailsArgs, signal: AbortSignal): Promise<SearchEmailsOutput> {
+  async function searchKeeping(search: string, keep: (message: Message) => boolean, keptName: string, args: SearchEmailsArgs, signal: AbortSignal): Promise<SearchEmailsOutput> {
     const output = { offset: args.offset, limit: args.limit, result_ceiling: SEARCH_RESULT_CEILING, syntax: args.syntax, total_is_estimate: false };
     if (args.offset >= SEARCH_RESULT_CEILING) return { ...output, messages: [], next_offset: null, total: null };
-    const key = `/me/messages\u0000${search}\u0000${[...folderIds].sort().join(",")}`;
+    const key = `/me/messages\u0000${search}\u0000${keptName}`;
     const start = checkpoints.nearest(key, args.offset);
     let link = start.link;
     const kept: Message[] = [];
@@ -169,7 +176,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
       }
       url.searchParams.set("$top", String(Math.max(args.limit, 50)));
       const page = await graph.json<CollectionPage>({ method: "GET", path: url.toString(), signal });
-      kept.push(...page.value.filter((message) => folderIds.has(message.parentFolderId ?? "")));
+      kept.push(...page.value.filter(keep));
       link = page["@odata.nextLink"] ?? null;
       if (link === null) {
         exhausted = true;
@@ -267,10 +274,15 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
       const query: GraphQuery = args.syntax === "native" ? { kind: "search", search: quoteSearch(args.query) } : portableToGraph(parsePortableQuery(args.query));
       const folders = args.include_folders === undefined ? undefined : [...new Set(standardFolders(args.include_folders))];
       try {
+        if (query.kind === "search-keeping-read-state") {
+          const folderIds = folders === undefined ? undefined : await folderIdsOf(folders, signal);
+          const keep = (message: Message) => (message.isRead === false) === query.unread && (folderIds === undefined || folderIds.has(message.parentFolderId ?? ""));
+          return await searchKeeping(query.search, keep, `unread=${query.unread} folders=${[...(folderIds ?? [])].sort().join(",")}`, args, signal);
+        }
         if (query.kind === "search") {
           if (folders !== undefined && folders.length > 1) {
-            await loadFolderIds(signal);
-            return await searchFolders(new Set(folders.map((folder) => settings.folderIds?.[folder] ?? "")), query.search, args, signal);
+            const folderIds = await folderIdsOf(folders, signal);
+            return await searchKeeping(query.search, (message) => folderIds.has(message.parentFolderId ?? ""), `folders=${[...folderIds].sort().join(",")}`, args, signal);
           }
           const base = folders === undefined ? "/me/messages" : `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`;
           return await searchPage(base, query.search, args, signal);

@@ -1,8 +1,10 @@
-// How a composed message reaches Graph. Up to Graph's 4 MB request limit: one sendMail with the MIME
-// source (base64, text/plain), Bcc included (Exchange strips it for recipients). Above it: the MIME
-// without attachments as a draft, each attachment added to the draft (a POST under 3 MB, an upload
-// session of byte ranges above), then the draft sent. Graph files the sent message in Sent Items
-// itself, and the draft keeps its immutable id there, so the large path can name the sent message.
+// How a composed message reaches Graph: always as a draft that is then sent, because Graph's
+// sendMail answers 202 without an id, while a draft created with immutable ids keeps its id when
+// Exchange files it in Sent Items (documented for Prefer: IdType="ImmutableId"), so the send can
+// name the message it sent for one request more. Up to Graph's 4 MB request limit the draft is the
+// whole MIME source (base64, text/plain), Bcc included (Exchange strips it for recipients); above it
+// the MIME without attachments, then each attachment added to the draft (a POST under 3 MB, an
+// upload session of byte ranges above). Graph may need a moment before the Sent Items copy reads.
 import { randomUUID } from "node:crypto";
 import type { Message } from "@microsoft/microsoft-graph-types";
 import type { Address } from "@mcpemails/generated";
@@ -18,7 +20,7 @@ export const UPLOAD_SESSION_THRESHOLD_BYTES = 3 * 1024 * 1024;
 export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
 
 export interface SendOutcome {
-  /** The sent message's immutable id, when Graph told it (the draft path). */
+  /** The sent message's immutable id: the draft's, which the Sent Items copy keeps. */
   messageId: string | null;
   conversationId: string | null;
   rfc822MessageId: string;
@@ -36,11 +38,8 @@ export async function sendThroughGraph(graph: GraphClient, outgoing: OutgoingMes
   const sender = { from, messageId: `<${randomUUID()}@${domain}>`, date: now };
   const composed = await composeOutgoing(outgoing, sender);
   const mime = Buffer.from(composed.rawWithBcc, "utf8").toString("base64");
-  if (mime.length <= GRAPH_REQUEST_LIMIT_BYTES) {
-    await graph.send({ method: "POST", path: "/me/sendMail", body: mime, contentType: "text/plain", signal });
-    return { messageId: null, conversationId: null, rfc822MessageId: composed.messageId };
-  }
   const draft = await beforeSending(async () => {
+    if (mime.length <= GRAPH_REQUEST_LIMIT_BYTES) return graph.json<Message>({ method: "POST", path: "/me/messages", body: mime, contentType: "text/plain", signal });
     const bare = await composeOutgoing({ ...outgoing, attachments: [] }, sender);
     const created = await graph.json<Message>({ method: "POST", path: "/me/messages", body: Buffer.from(bare.rawWithBcc, "utf8").toString("base64"), contentType: "text/plain", signal });
     for (const attachment of outgoing.attachments) await attach(graph, created.id ?? "", attachment, signal);

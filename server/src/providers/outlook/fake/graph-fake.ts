@@ -37,6 +37,8 @@ export class GraphFake {
   accessTokenLifetimeSeconds = 3600;
   /** Delay of every Graph answer, so that concurrency can be observed. */
   latencyMs = 0;
+  /** Only requests of endpoints matching this are delayed, when set ("POST /me/messages/{id}/send"). */
+  latencyEndpoint: RegExp | undefined = undefined;
   /** Graph refuses more than 4 concurrent requests per mailbox (MailboxConcurrency). */
   readonly mailboxConcurrencyLimit = 4;
   maxObservedConcurrency = 0;

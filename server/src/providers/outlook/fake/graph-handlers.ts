@@ -67,7 +67,8 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
       .map((entry) => entry.address ?? "");
     if (draft) {
       sender.messages.delete(draft.message.id);
-      await sender.addFromMime(mime, { folder: "sentitems", isRead: true, id: draft.message.id });
+      // The sent draft is the same item, moved: its immutable id and its conversation stay.
+      await sender.addFromMime(mime, { folder: "sentitems", isRead: true, id: draft.message.id, conversationId: draft.message.conversationId });
     } else {
       await sender.addFromMime(mime, { folder: "sentitems", isRead: true });
     }
@@ -283,7 +284,7 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
     inFlight.set(mailbox, concurrent);
     fake.maxObservedConcurrency = Math.max(fake.maxObservedConcurrency, concurrent);
     try {
-      if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
+      if (fake.latencyMs > 0 && (fake.latencyEndpoint === undefined || fake.latencyEndpoint.test(routed.endpoint))) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
       if (concurrent > fake.mailboxConcurrencyLimit) return graphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", { "retry-after": "1" });
       if (body.length > GRAPH_REQUEST_LIMIT_BYTES) return graphError(413, "RequestEntityTooLarge", `The request is larger than ${GRAPH_REQUEST_LIMIT_BYTES} bytes.`);
       const fault = fake.takeFault(routed.endpoint);

@@ -55,11 +55,11 @@ export class FakeMailbox {
   }
 
   /** Files a MIME source as a message of this mailbox; its conversation is that of the message it answers, if held here. */
-  async addFromMime(mime: Buffer, options: { folder: WellKnownFolder; isRead: boolean; receivedDateTime?: string; isDraft?: boolean; id?: string }): Promise<StoredMessage> {
+  async addFromMime(mime: Buffer, options: { folder: WellKnownFolder; isRead: boolean; receivedDateTime?: string; isDraft?: boolean; id?: string; conversationId?: string }): Promise<StoredMessage> {
     const parsed = await simpleParser(mime);
     const internetMessageId = parsed.messageId ?? `<${exchangeId("")}@fake.outlook.test>`;
     const threadIds = [parsed.inReplyTo ?? "", ...[parsed.references ?? []].flat()].filter((id) => id !== "");
-    const conversationId = this.conversationOf(threadIds) ?? exchangeId("AAQk");
+    const conversationId = options.conversationId ?? this.conversationOf(threadIds) ?? exchangeId("AAQk");
     const attachments = parsed.attachments.filter((part) => !part.related);
     const text = parsed.text ?? "";
     const received = options.receivedDateTime ?? new Date().toISOString();
