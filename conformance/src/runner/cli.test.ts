@@ -197,6 +197,17 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.check("behaviour.search.is-unread")?.details?.message).toMatch(/^"is:unread" returned messages that do not satisfy it/);
   });
 
+  it("every portable search refused as a term the provider cannot honour", async () => {
+    const run = await runBroken((exchange) => {
+      if (!isToolCall(exchange, "search_emails") || (exchange.body as { result?: unknown } | undefined)?.result === undefined) return undefined;
+      const id = (exchange.body as { id: unknown }).id;
+      exchange.body = { jsonrpc: "2.0", id, error: { code: -32602, message: "query: not supported here", data: { parameter: "query", rule: "query_term", message: "query: not supported here" } } };
+      return exchange;
+    });
+    expect(run.check("inputs.positive.search_emails")).toMatchObject({ status: "failed", details: { message: expect.stringMatching(/^every one of the \d+ portable queries was refused with -32602 query_term/u) } });
+    expect(run.failedIds.every((id) => id.includes("search"))).toBe(true);
+  });
+
   it("an inbox leaked: an unknown inbox id lists messages", async () => {
     const run = await runBroken((exchange) => {
       const result = toolResultOf(exchange);

@@ -30,12 +30,24 @@ export function propertyChecks(): Check[] {
         const messageId = await messageToUse(tool, context);
         if ((tool === "read_email" || tool === "reply_to_email") && messageId === undefined) return skipped("needs a message id, and the inbox lists no message");
         const inputs = fc.tuple(validValue(schemaOf(tool)), portableQuery).map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context, messageId));
-        return checkProperty(context, inputs, async (args) => {
+        let answered = 0;
+        let refusedQueries = 0;
+        const outcome = await checkProperty(context, inputs, async (args) => {
           const answer = await context.client.callTool(tool, args);
+          if (tool === "search_emails" && isRefusedQueryTerm(answer.error)) {
+            refusedQueries++;
+            return;
+          }
           if (answer.error !== undefined || answer.result?.isError === true) throw new CheckFailure(`valid input refused: ${describeAnswer(answer)}`, answer.exchange);
           const problem = validateOutput(tool, answer.result?.structuredContent);
           if (problem !== undefined) throw new CheckFailure(`structuredContent breaks the output schema: ${problem}`, answer.exchange);
+          answered++;
         });
+        if (outcome.status !== "passed" || refusedQueries === 0) return outcome;
+        // Decision search-syntax lets a provider refuse a portable combination it cannot honour; a
+        // server that refuses every one honours none, which is not conformance.
+        if (answered === 0) return failed(`every one of the ${refusedQueries} portable queries was refused with -32602 query_term`);
+        return passed(`${answered} answered; ${refusedQueries} portable queries refused with -32602 query_term, as decision search-syntax allows`);
       },
     });
   }
@@ -137,6 +149,12 @@ function fitIds(value: Record<string, unknown>, brokenPath: string, inboxId: str
 }
 
 /** Runs the property with the run's seed; a failure reports the shrunk input and the exchange that broke the rule. */
+/** -32602 naming the query with rule query_term: a portable query this provider cannot honour (decision search-syntax). */
+function isRefusedQueryTerm(error: { code: number; data?: unknown } | undefined): boolean {
+  const data = error?.data as { parameter?: unknown; rule?: unknown } | undefined;
+  return error?.code === PROTOCOL_ERRORS.invalid_params.code && data?.parameter === "query" && data.rule === "query_term";
+}
+
 async function checkProperty<T>(context: RunContext, inputs: fc.Arbitrary<T>, predicate: (input: T) => Promise<void>): Promise<Outcome> {
   const details = await fc.check(fc.asyncProperty(inputs, predicate), { seed: context.config.seed, numRuns: context.config.runs });
   if (!details.failed) return passed(`${details.numRuns} runs`);

@@ -21,7 +21,7 @@ import { isRefusal, prepareReply, prepareSend, type OutgoingMessage } from "../.
 import { parseMessage } from "../../mail/parse.js";
 import type { InboxRecord } from "../../store/store.js";
 import type { MicrosoftAppConfig } from "../provider-apps.js";
-import type { ClosableProvider, SentMessage } from "../provider.js";
+import { ParameterError, type ClosableProvider, type SentMessage } from "../provider.js";
 import { parsePortableQuery, standardFolders } from "../search-params.js";
 import { createGraphClient, GraphRequestError, type GraphClient } from "./graph-client.js";
 import { ORDERABLE_FILTER_PREFIX, portableToGraph, quoteSearch, type GraphQuery } from "./graph-query.js";
@@ -293,6 +293,10 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
         const ids = folders.map((folder) => `parentFolderId eq '${settings.folderIds?.[folder] ?? ""}'`).join(" or ");
         return await filterPage("/me/messages", `(${query.filter}) and (${ids})`, args, signal);
       } catch (error) {
+        // A native query is KQL the caller wrote: Graph refusing it is a bad parameter, not a provider failure.
+        if (args.syntax === "native" && error instanceof GraphRequestError && error.status === 400) {
+          throw new ParameterError("query", "query_term", `query: Outlook refused the native KQL query: ${error.message}`);
+        }
         return failure(error, { search: true });
       }
     },
