@@ -264,6 +264,16 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
       expect(keysOf(await search(ownerInbox, '"weekly deals" OR lunch'))).toEqual(["alternative", "plain-text"]);
     });
 
+    it("answers has:attachment inside OR, negated or not, from the messages' structure", async () => {
+      expect(keysOf(await search(ownerInbox, "has:attachment OR subject:lunch"))).toEqual(["big-attachment", "attachments", "plain-text"]);
+      const withoutOrUnread = await search(ownerInbox, "-has:attachment OR is:unread", { include_folders: ["INBOX"] });
+      const inbox = corpus.messages.filter((m) => m.folder === "INBOX" && (m.attachments.every((a) => a.inline) || !m.seen));
+      expect(keysOf(withoutOrUnread).sort()).toEqual(inbox.map((m) => m.key).sort());
+      expect(keysOf(withoutOrUnread)).toContain("big-attachment");
+      expect(keysOf(withoutOrUnread)).not.toContain("attachments");
+      expect(keysOf(await search(ownerInbox, "has:attachment OR subject:no-such-subject-x9", { include_folders: ["SENT", "DRAFTS"] }))).toEqual([]);
+    });
+
     it("searches non-ASCII text in subjects, bodies and names", async () => {
       expect(keysOf(await search(ownerInbox, "crème"))).toEqual(["non-ascii"]);
       expect(keysOf(await search(ownerInbox, "from:Zoë"))).toEqual(["non-ascii", "big-attachment"]);

@@ -34,7 +34,7 @@ import { nativeToImap, portableToImap, type ImapQuery } from "./imap-search.js";
 import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
 import { createSmtpSender } from "./imap-smtp.js";
 import { fetchSummaries, hasAttachments, sentDate, type FolderState } from "./imap-summary.js";
-import { lastOfSet } from "./sequence-set.js";
+import { lastOfSet, toSequenceSet } from "./sequence-set.js";
 
 export interface ImapProviderOptions {
   inbox: InboxRecord;
@@ -77,11 +77,19 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
   async function matchingUids(client: ImapFlow, query: ImapQuery): Promise<number[]> {
     const found = await client.search(query.criteria, { uid: true });
     if (found === false || found === undefined) throw new Error("the server refused the SEARCH command");
-    const uids = [...found].sort((a, b) => a - b);
-    if (query.attachment === undefined || uids.length === 0) return uids;
+    let uids = [...found].sort((a, b) => a - b);
+    if ((query.attachment === undefined && query.exact === undefined) || uids.length === 0) return uids;
     const structures = await client.fetchAll(uids, { uid: true, bodyStructure: true }, { uid: true });
-    const keep = new Set(structures.filter((message) => message.bodyStructure !== undefined && hasAttachments(message.bodyStructure) === query.attachment).map((m) => m.uid));
-    return uids.filter((uid) => keep.has(uid));
+    const described = new Set(structures.filter((message) => message.bodyStructure !== undefined).map((message) => message.uid));
+    const withAttachment = new Set(structures.filter((message) => message.bodyStructure !== undefined && hasAttachments(message.bodyStructure)).map((message) => message.uid));
+    if (query.exact !== undefined) {
+      const exact = await client.search(query.exact(toSequenceSet(uids.filter((uid) => withAttachment.has(uid)))), { uid: true });
+      if (exact === false || exact === undefined) throw new Error("the server refused the SEARCH command");
+      const matched = new Set(exact);
+      uids = uids.filter((uid) => matched.has(uid));
+    }
+    if (query.attachment !== undefined) uids = uids.filter((uid) => described.has(uid) && withAttachment.has(uid) === query.attachment);
+    return uids;
   }
 
   async function dispatch(outgoing: OutgoingMessage, parameterOf: (address: string) => string): Promise<SentMessage | ExecutionErrorResult<"invalid_recipient" | "auth_failed" | "provider_error">> {

@@ -35,8 +35,21 @@ describe("portable queries as imapflow search criteria", () => {
     expect(portable("-has:attachment")).toEqual({ criteria: { all: true }, attachment: false });
   });
 
-  it("refuse has:attachment inside OR, where a filter afterwards would answer wrongly", () => {
-    expect(() => portable("has:attachment OR from:bob")).toThrow(ParameterError);
+  it("narrow has:attachment inside OR or a negated group to candidates first, then ask again with the UIDs that have one", () => {
+    const query = portable("has:attachment OR from:bob");
+    expect(query.criteria).toEqual({ or: [{ all: true }, { from: "bob" }] });
+    expect(query.exact?.("3:5,9")).toEqual({ or: [{ uid: "3:5,9" }, { from: "bob" }] });
+    expect(query.exact?.("")).toEqual({ or: [{ not: { all: true } }, { from: "bob" }] });
+  });
+
+  it("read a negated has:attachment inside OR the other way round, so the candidates still hold every match", () => {
+    const query = portable("-has:attachment OR subject:x");
+    expect(query.criteria).toEqual({ or: [{ not: { not: { all: true } } }, { subject: "x" }] });
+    expect(query.exact?.("7")).toEqual({ or: [{ not: { uid: "7" } }, { subject: "x" }] });
+  });
+
+  it("ask once when has:attachment applies to the whole query", () => {
+    expect(portable("has:attachment from:bob").exact).toBeUndefined();
   });
 });
 

@@ -8,39 +8,70 @@ import type { QueryNode } from "@mcpemails/generated";
 import type { SearchObject } from "imapflow";
 import { ParameterError } from "../provider.js";
 
-/** What a query asks of IMAP: the criteria, and whether has:attachment filters the result afterwards (IMAP has no such key). */
+/** What a query asks of IMAP: the criteria, and how has:attachment is answered (IMAP SEARCH has no such key). */
 export interface ImapQuery {
   criteria: SearchObject;
   /** true: keep messages with an attachment; false: keep those without; undefined: no filter. */
   attachment?: boolean;
+  /**
+   * Set when has:attachment sits inside OR or a negated group: `criteria` then only narrows the
+   * candidates (each such term read as whichever of true or false lets more messages through), and
+   * the exact criteria need the UIDs of the candidates that have an attachment, found from
+   * BODYSTRUCTURE ("" when none has).
+   */
+  exact?: (attachmentUids: string) => SearchObject;
 }
 
 export function portableToImap(query: QueryNode): ImapQuery {
   const terms = query.type === "and" ? query.terms : [query];
   let attachment: boolean | undefined;
-  const criteria: SearchObject[] = [];
+  const rest: QueryNode[] = [];
   for (const term of terms) {
-    // has:attachment is answered from BODYSTRUCTURE after the search, which works only for a term
-    // that applies to the whole query; inside OR or after "-" of a group it would be answered wrongly.
+    // A has:attachment term that applies to the whole query is a filter on the SEARCH result: no
+    // second SEARCH is needed.
     if (term.type === "has_attachment" || (term.type === "not" && term.operand.type === "has_attachment")) {
       const wanted = term.type === "has_attachment";
-      if (attachment !== undefined && attachment !== wanted) return { criteria: { not: { all: true } } };
+      if (attachment !== undefined && attachment !== wanted) return { criteria: NOTHING };
       attachment = wanted;
       continue;
     }
-    criteria.push(portableTerm(term));
+    rest.push(term);
   }
-  return { criteria: criteria.length === 0 ? { all: true } : andAll(criteria), ...(attachment === undefined ? {} : { attachment }) };
+  const build = (hasAttachment: (positive: boolean) => SearchObject) => (rest.length === 0 ? { all: true } : andAll(rest.map((term) => portableTerm(term, hasAttachment, true))));
+  const filter = attachment === undefined ? {} : { attachment };
+  if (!rest.some(mentionsAttachment)) return { criteria: build(() => ({ all: true })), ...filter };
+  return {
+    criteria: build((positive) => (positive ? { all: true } : NOTHING)),
+    ...filter,
+    exact: (uids) => build(() => (uids === "" ? NOTHING : { uid: uids })),
+  };
 }
 
-function portableTerm(node: QueryNode): SearchObject {
+const NOTHING: SearchObject = { not: { all: true } };
+
+function mentionsAttachment(node: QueryNode): boolean {
+  switch (node.type) {
+    case "has_attachment":
+      return true;
+    case "and":
+    case "or":
+      return node.terms.some(mentionsAttachment);
+    case "not":
+      return mentionsAttachment(node.operand);
+    default:
+      return false;
+  }
+}
+
+/** A term as criteria; `positive` is false under an odd number of NOTs, where has:attachment's stand-in must be read the other way. */
+function portableTerm(node: QueryNode, hasAttachment: (positive: boolean) => SearchObject, positive: boolean): SearchObject {
   switch (node.type) {
     case "and":
-      return andAll(node.terms.map(portableTerm));
+      return andAll(node.terms.map((term) => portableTerm(term, hasAttachment, positive)));
     case "or":
-      return { or: node.terms.map(portableTerm) };
+      return { or: node.terms.map((term) => portableTerm(term, hasAttachment, positive)) };
     case "not":
-      return { not: portableTerm(node.operand) };
+      return { not: portableTerm(node.operand, hasAttachment, !positive) };
     case "from":
       return { from: node.value };
     case "to":
@@ -58,11 +89,7 @@ function portableTerm(node: QueryNode): SearchObject {
     case "phrase":
       return { or: [{ subject: node.value }, { body: node.value }] };
     case "has_attachment":
-      throw new ParameterError(
-        "query",
-        "query_term",
-        `query: ${node.term} can only be combined with the other terms by AND on an IMAP inbox (IMAP SEARCH has no attachment key); remove it from the OR group.`,
-      );
+      return hasAttachment(positive);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lastOfSet } from "./sequence-set.js";
+import { lastOfSet, toSequenceSet } from "./sequence-set.js";
 
 describe("lastOfSet", () => {
   it("takes numbers from the end of a compact set, largest first", () => {
@@ -19,5 +19,18 @@ describe("lastOfSet", () => {
 
   it("does not expand a huge range to page through it", () => {
     expect(lastOfSet("1:4000000000", 50_000, 2)).toEqual([3_999_950_000, 3_999_949_999]);
+  });
+});
+
+describe("toSequenceSet", () => {
+  it("writes runs of consecutive numbers as ranges and the rest one by one", () => {
+    expect(toSequenceSet([1, 2, 3, 7, 9, 10])).toBe("1:3,7,9:10");
+    expect(toSequenceSet([5])).toBe("5");
+    expect(toSequenceSet([])).toBe("");
+  });
+
+  it("is read back by lastOfSet as the same numbers", () => {
+    const numbers = [2, 3, 4, 8, 11, 12, 40];
+    expect(lastOfSet(toSequenceSet(numbers), 0, 100)).toEqual([...numbers].reverse());
   });
 });
