@@ -401,6 +401,19 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
       expect(relay.accepted()).toBe(before);
     });
 
+    it("sends to nobody when the SMTP server refuses one recipient and accepts the others, naming the refused one", async () => {
+      const before = relay.accepted();
+      const subject = `partly refused ${Date.now()}`;
+      const refused = await call("send_email", { inbox_id: ownerInbox, to: [peer.address], bcc: ["ghost@rig.test"], subject, body: "x" });
+      expect(refused).toMatchObject({ isError: true, errorCode: "invalid_recipient", parameter: "bcc[0]" });
+      expect(JSON.stringify(refused)).toContain("ghost@rig.test");
+      expect(relay.accepted()).toBe(before);
+      expect((await list(peerInbox)).messages.map((message) => message.subject)).not.toContain(subject);
+      // The same message to the accepted recipient alone goes, once.
+      expect(await call("send_email", { inbox_id: ownerInbox, to: [peer.address], subject, body: "x" })).toMatchObject({ structuredContent: { delivery_status: "accepted" } });
+      expect(relay.accepted()).toBe(before + 1);
+    });
+
     it("answers attachment_too_large over 10 MiB decoded, before anything is sent", async () => {
       const before = relay.accepted();
       const result = await call("send_email", {

@@ -322,7 +322,6 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     },
 
     async close() {
-      smtp.close();
       await pool.close();
     },
   };

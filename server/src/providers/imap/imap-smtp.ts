@@ -1,7 +1,12 @@
-// Sending over the inbox's SMTP server with nodemailer's transport: the composed source as is, the
-// envelope naming every recipient (Bcc included). A send is never repeated here: a failure after the
-// message may have been handed over says so (delivery unknown) instead.
-import nodemailer from "nodemailer";
+// Sending over the inbox's SMTP server with nodemailer's SMTP connection: the composed source as is,
+// the envelope naming every recipient (Bcc included). A recipient the server refuses stops the send
+// before any copy leaves: SMTP delivers to the accepted recipients of a transaction even when others
+// were refused, so the envelope is tried first on a connection of its own (MAIL FROM and every RCPT
+// TO, then QUIT, which abandons it), and the message goes on a second connection only when every
+// recipient was accepted. (RSET would save the second login, but nodemailer never answers the
+// callback of a reset that follows its envelope step.) A send is never
+// repeated here: a failure once the message may have been handed over says so (delivery unknown).
+import SMTPConnection from "nodemailer/lib/smtp-connection";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import type { ImapSettings } from "./imap-settings.js";
 
@@ -12,45 +17,96 @@ export type SmtpOutcome =
   /** handedOver: the failure came once the message itself was being sent, so it may have been delivered. */
   | { ok: false; kind: "server"; words: string; handedOver: boolean };
 
+interface SmtpError {
+  code?: string;
+  command?: string;
+  response?: string;
+  responseCode?: number;
+  message?: string;
+  rejected?: unknown[];
+}
+
+type EnvelopeInfo = { accepted: string[]; rejected: string[] };
+
+/**
+ * SMTPConnection runs MAIL FROM and RCPT TO as the first step of send() (_setEnvelope) and offers no
+ * public call for that step alone; the pre-flight uses it. Its presence is checked here and by the
+ * tests, so that a nodemailer without it fails loudly rather than sending without the check.
+ */
+type WithEnvelopeStep = SMTPConnection & { _setEnvelope(envelope: SMTPConnection.Envelope, callback: (error: SmtpError | null, info: EnvelopeInfo) => void): void };
+
+function smtpConnectionOptions(settings: ImapSettings): SMTPConnection.Options {
+  return { host: settings.smtp.host, port: settings.smtp.port, secure: settings.smtp.secure, connectionTimeout: 30_000, greetingTimeout: 16_000, socketTimeout: 120_000, logger: false };
+}
+
+/** The same server and login for nodemailer's transport (verifyImapSettings checks them with it). */
 export function smtpTransportOptions(settings: ImapSettings): SMTPTransport.Options {
-  return {
-    host: settings.smtp.host,
-    port: settings.smtp.port,
-    secure: settings.smtp.secure,
-    auth: { user: settings.user, pass: settings.password },
-    connectionTimeout: 30_000,
-    greetingTimeout: 16_000,
-    socketTimeout: 120_000,
-    logger: false,
-  };
+  return { ...smtpConnectionOptions(settings), auth: { user: settings.user, pass: settings.password } };
 }
 
 export function createSmtpSender(settings: ImapSettings) {
-  const transport = nodemailer.createTransport(smtpTransportOptions(settings));
+  /** A connected, logged-in SMTP connection; errors reach the caller through each step, never as an unhandled event. */
+  async function open(): Promise<WithEnvelopeStep> {
+    const connection = new SMTPConnection(smtpConnectionOptions(settings)) as WithEnvelopeStep;
+    if (typeof connection._setEnvelope !== "function") throw new Error("this nodemailer has no envelope step (SMTPConnection._setEnvelope); the recipient pre-flight cannot run");
+    connection.on("error", () => undefined);
+    try {
+      // A refused or failed connection is reported as an error event, never to connect's callback.
+      await step<void>((done) => {
+        connection.once("error", (error: SmtpError) => done(error));
+        connection.connect((error) => done(error ?? null));
+      });
+      await step<void>((done) => connection.login({ user: settings.user, pass: settings.password }, (error) => done(error ?? null)));
+      return connection;
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+  const finish = (connection: WithEnvelopeStep | undefined) => {
+    connection?.quit();
+    connection?.close();
+  };
+
   return {
     async send(raw: string, recipients: readonly string[]): Promise<SmtpOutcome> {
+      const envelope = { from: settings.address, to: [...recipients] };
+      let handedOver = false;
+      let connection: WithEnvelopeStep | undefined;
       try {
-        const info = await transport.sendMail({ envelope: { from: settings.address, to: [...recipients] }, raw });
-        const rejected = (info.rejected ?? []).map(String);
-        // Some recipients refused, others accepted: the message went to the accepted ones, so this is
-        // reported as sent; it cannot be taken back (see the report on partial rejections).
-        if (rejected.length > 0 && rejected.length === recipients.length) return { ok: false, kind: "recipient", rejected, words: "every recipient was refused" };
+        connection = await open();
+        const probe = connection;
+        const tried = await step<EnvelopeInfo>((done) => probe._setEnvelope(envelope, done));
+        if (tried.rejected.length > 0) return { ok: false, kind: "recipient", rejected: tried.rejected.map(String), words: `the SMTP server refused ${tried.rejected.join(", ")}` };
+        finish(connection);
+        connection = undefined;
+        connection = await open();
+        const sender = connection;
+        handedOver = true;
+        const sent = await step<SMTPConnection.SentMessageInfo>((done) => sender.send(envelope, raw, done));
+        // Refused now, after accepting the same envelope a moment ago: the message went to the others.
+        if (sent.rejected.length > 0) return { ok: false, kind: "server", words: `the SMTP server refused ${sent.rejected.join(", ")} while sending`, handedOver: true };
         return { ok: true };
       } catch (error) {
-        const e = error as { code?: string; command?: string; response?: string; message?: string; rejected?: unknown[]; responseCode?: number };
+        const e = error as SmtpError;
         const words = redactPassword(e.response ?? e.message ?? "unknown error", settings.password);
         if (e.code === "EAUTH") return { ok: false, kind: "auth", words };
         if (e.code === "EENVELOPE" && Array.isArray(e.rejected) && e.rejected.length > 0 && (e.responseCode ?? 550) >= 500) {
           return { ok: false, kind: "recipient", rejected: e.rejected.map(String), words };
         }
-        const handedOver = e.command === "DATA" || e.command === "data" || e.code === "EMESSAGE" || e.code === "ESTREAM";
-        return { ok: false, kind: "server", words, handedOver };
+        // Only a failure once DATA had begun may have delivered the message.
+        const duringData = handedOver && !(e.command === "MAIL FROM" || e.command === "RCPT TO" || e.code === "EENVELOPE");
+        return { ok: false, kind: "server", words, handedOver: duringData };
+      } finally {
+        finish(connection);
       }
     },
-    close(): void {
-      transport.close();
-    },
   };
+}
+
+/** One SMTP step as a promise: nodemailer's calls take Node-style callbacks. */
+function step<T>(run: (done: (error: SmtpError | null, value?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T))));
 }
 
 function redactPassword(text: string, password: string): string {
