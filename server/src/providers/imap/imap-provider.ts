@@ -201,27 +201,13 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
         const source = found.message.source as Buffer;
         const parsed = await parseMessage(source, { includeHtml: args.include_html, includeAttachments: args.include_attachments });
         const output: ReadEmailOutput = {
+          ...parsed,
           id: args.message_id,
           thread_id: threadIdOf({ references: parsed.references, inReplyTo: parsed.in_reply_to, messageId: parsed.rfc822_message_id }),
-          rfc822_message_id: parsed.rfc822_message_id,
           folder: found.folder,
-          from: parsed.from,
-          to: parsed.to,
-          cc: parsed.cc,
-          subject: parsed.subject,
-          snippet: parsed.snippet,
           date: parsed.date ?? sentDate(undefined, found.message.internalDate),
           unread: found.unread,
-          has_attachments: parsed.has_attachments,
           size_bytes: found.message.size ?? source.length,
-          reply_to: parsed.reply_to,
-          bcc: parsed.bcc,
-          in_reply_to: parsed.in_reply_to,
-          references: parsed.references,
-          body_text: parsed.body_text,
-          body_truncated: parsed.body_truncated,
-          ...(args.include_html ? { body_html: parsed.body_html ?? null, body_html_truncated: parsed.body_html_truncated ?? false } : {}),
-          attachments: parsed.attachments,
         };
         return output;
       } catch (error) {
