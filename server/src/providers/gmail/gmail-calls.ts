@@ -5,7 +5,7 @@
 // taken effect (a send answered 5xx or not at all) is never repeated.
 import { auth, gmail, type gmail_v1 } from "@googleapis/gmail";
 import type { GoogleAppConfig } from "../provider-apps.js";
-import { toFailure, type GmailFailure } from "./gmail-failure.js";
+import { GmailFailure, toFailure } from "./gmail-failure.js";
 
 export interface CallPolicy {
   /** Attempts of one call in all (the first included). */
@@ -73,7 +73,12 @@ export function createGmailCalls(app: GoogleAppConfig, refreshToken: string, pol
       for (let attempt = 1; ; attempt++) {
         signal.throwIfAborted();
         try {
-          return await operation({ retry: false, timeout: policy.requestTimeoutMs, signal });
+          const result = await operation({ retry: false, timeout: policy.requestTimeoutMs, signal });
+          // Every Gmail endpoint answers JSON; gaxios hands over the text of a body that is not JSON
+          // (a proxy's page, a cut-off answer), which may follow a change that was made.
+          const answer = (typeof result === "string" ? { data: result } : result) as { data?: unknown; status?: unknown } | undefined;
+          if (typeof answer?.data === "string") throw new GmailFailure("unavailable", "Gmail answered with a body that is not JSON", undefined, typeof answer.status === "number" ? answer.status : undefined);
+          return result;
         } catch (error) {
           signal.throwIfAborted();
           const failure = toFailure(error);

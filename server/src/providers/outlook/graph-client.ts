@@ -128,7 +128,14 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   return {
     async json<T>(request: GraphRequest) {
-      return (await (await send(request)).json()) as T;
+      const response = await send(request);
+      const text = await response.text();
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        // A proxy's page or a cut-off body: a provider failure. A change that got this answer may have been made.
+        throw new GraphRequestError(response.status, "malformed_response", `Graph answered ${response.status} with a body that is not JSON (${response.headers.get("content-type") ?? "no content type"})`, request.method !== "GET");
+      }
     },
     async bytes(request: GraphRequest) {
       return Buffer.from(await (await send(request)).arrayBuffer());

@@ -1,6 +1,6 @@
 // The fake Gmail listening through msw, with one OAuth client and mailboxes granted to it: what
 // the provider's tests and `pnpm bench gmail` start from.
-import { setupServer } from "msw/node";
+import { setupServer, type SetupServer } from "msw/node";
 import type { GoogleAppConfig } from "../../provider-apps.js";
 import type { GmailSettings } from "../gmail-settings.js";
 import { createFakeGmail, type FakeGmail } from "./fake-gmail.js";
@@ -11,6 +11,8 @@ export const RIG_APP: GoogleAppConfig = { clientId: "rig-client.apps.googleuserc
 export interface GmailRig {
   gmail: FakeGmail;
   app: GoogleAppConfig;
+  /** The msw server, for a test that puts its own answer in front of the fake's (server.use). */
+  msw: SetupServer;
   /** Adds a mailbox and grants it to the app: the settings a connected inbox stores. */
   connect(address: string, scopes?: readonly string[]): GmailSettings;
   close(): void;
@@ -25,6 +27,7 @@ export function startGmailRig(): GmailRig {
   return {
     gmail,
     app: RIG_APP,
+    msw: server,
     connect(address, scopes = [GMAIL_SCOPE.modify]) {
       gmail.mailboxes.addMailbox(address);
       return { refreshToken: gmail.oauth.grant({ clientId: RIG_APP.clientId, address, scopes }), address };
