@@ -7,6 +7,7 @@ export * from "./validate.js";
 export * from "./tools-list.js";
 export { describeProblem, type InputCheck, type InputProblem } from "./runtime/input-validation.js";
 export { BASE64_OF_BYTES, expandLargeValues } from "./runtime/large-values.js";
+export type { CaseExpectation, ConformanceCase, ConformanceCaseFile } from "./runtime/conformance-case-types.js";
 export { matchesQuery, parseSearchQuery, queryReadsBody, type QueryError, type QueryNode, type QueryParse, type SearchableAddress, type SearchableMessage } from "./runtime/portable-query.js";
 
 export const GENERATED_FROM = "spec/mcpemails.yaml@sha256:fdee84b2135010ef4e0ff89da2d4169038bf81910a6e3c91735af908a8627ff6";

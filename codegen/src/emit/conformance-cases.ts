@@ -4,35 +4,10 @@
 import type { GenContext, GeneratedFile } from "../context.js";
 import type { ObjectNode, SchemaModel, SchemaNode } from "../schema/ir.js";
 import type { ToolModel } from "../schema/tools.js";
+import type { CaseExpectation, ConformanceCase, ConformanceCaseFile } from "../runtime/conformance-case-types.js";
 import { BASE64_OF_BYTES } from "../runtime/large-values.js";
 
-/** Stands for a base64 string of that many bytes, which would be too large to store in the file. */
-
-export type CaseExpectation =
-  | { outcome: "valid" }
-  | { outcome: "invalid_params"; parameter: string; rule: string }
-  | { outcome: "execution_error"; errorCode: string; parameter?: string };
-
-export interface ConformanceCase {
-  id: string;
-  tool: string;
-  /** Path of the parameter under test, such as "attachments[0].filename". */
-  parameter: string;
-  constraint: string;
-  description: string;
-  arguments: Record<string, unknown>;
-  /** Parameters whose value the runner replaces with an id it owns: "inbox" or "message". */
-  placeholders: Record<string, string>;
-  effects: "read" | "send";
-  expect: CaseExpectation;
-}
-
-export interface ConformanceCaseFile {
-  specVersion: string;
-  specSha256: string;
-  largeValueDescriptors: Record<string, string>;
-  cases: ConformanceCase[];
-}
+export type { CaseExpectation, ConformanceCase, ConformanceCaseFile };
 
 /**
  * Named id types the runner substitutes with real ids, and the execution error a well-formed id

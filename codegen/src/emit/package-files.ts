@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { header, type GenContext, type GeneratedFile } from "../context.js";
 import { exportConst, tsFile } from "./ts-file.js";
 
-const RUNTIME_FILES = ["input-validation.ts", "large-values.ts", "portable-query.ts"];
+const RUNTIME_FILES = ["input-validation.ts", "large-values.ts", "portable-query.ts", "conformance-case-types.ts"];
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -38,6 +38,7 @@ export function emitIndex(ctx: GenContext): GeneratedFile {
     for (const module of ["./types.js", "./spec.js", "./errors.js", "./handlers.js", "./validate.js", "./tools-list.js"]) file.addExportDeclaration({ moduleSpecifier: module });
     file.addExportDeclaration({ moduleSpecifier: "./runtime/input-validation.js", namedExports: ["describeProblem", { name: "InputCheck", isTypeOnly: true }, { name: "InputProblem", isTypeOnly: true }] });
     file.addExportDeclaration({ moduleSpecifier: "./runtime/large-values.js", namedExports: ["BASE64_OF_BYTES", "expandLargeValues"] });
+    file.addExportDeclaration({ moduleSpecifier: "./runtime/conformance-case-types.js", isTypeOnly: true, namedExports: ["CaseExpectation", "ConformanceCase", "ConformanceCaseFile"] });
     file.addExportDeclaration({
       moduleSpecifier: "./runtime/portable-query.js",
       namedExports: ["matchesQuery", "parseSearchQuery", "queryReadsBody", ...["QueryError", "QueryNode", "QueryParse", "SearchableAddress", "SearchableMessage"].map((name) => ({ name, isTypeOnly: true }))],

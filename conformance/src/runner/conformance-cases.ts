@@ -2,27 +2,12 @@
 // descriptors expanded, placeholder ids replaced by the inbox's own, recipients redirected to
 // --send-to, and idempotency keys made unique to the case.
 import { createHash } from "node:crypto";
-import { expandLargeValues } from "@mcpemails/generated";
+import { expandLargeValues, type ConformanceCase, type ConformanceCaseFile } from "@mcpemails/generated";
 import caseFile from "@mcpemails/generated/conformance-cases" with { type: "json" };
 
-export type CaseExpectation =
-  | { outcome: "valid" }
-  | { outcome: "invalid_params"; parameter: string; rule: string }
-  | { outcome: "execution_error"; errorCode: string; parameter?: string };
+export type { ConformanceCase };
 
-export interface ConformanceCase {
-  id: string;
-  tool: string;
-  parameter: string;
-  constraint: string;
-  description: string;
-  arguments: Record<string, unknown>;
-  placeholders: Record<string, string>;
-  effects: "read" | "send";
-  expect: CaseExpectation;
-}
-
-export const conformanceCases = (caseFile as { cases: ConformanceCase[] }).cases;
+export const conformanceCases = (caseFile as ConformanceCaseFile).cases;
 
 export interface CaseIds {
   inbox: string;

@@ -100,7 +100,8 @@ function describeAttachments(parts: readonly ParsedAttachment[], html: string | 
   });
 }
 
-function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
+/** mailparser's address field as the spec's addresses: groups flattened, entries without an address left out. */
+export function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
   if (field === undefined) return [];
   const flatten = (entry: EmailAddress): EmailAddress[] => (entry.group === undefined ? [entry] : entry.group.flatMap(flatten));
   return [field]

@@ -10,7 +10,7 @@ import { adminCall, adminSetup } from "./support/admin-http.js";
 import { startInstance, UNLIMITED_RATE, type Instance } from "./support/instances.js";
 import { LeakWatch } from "./support/leak-watch.js";
 import { callTool, type ToolOutcome } from "./support/mcp-http.js";
-import { deleteKeysWithPrefix } from "./support/redis-data.js";
+import { deleteKeysWithPrefix } from "../test-support/redis-data.js";
 import { redisUrl } from "./support/redis-env.js";
 
 const clusterUrl = redisUrl("REDIS_CLUSTER_URL", "Scale-out tests (3 instances on a Redis Cluster)");

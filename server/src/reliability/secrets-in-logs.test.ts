@@ -17,7 +17,7 @@ import { adminCall, adminSetup } from "./support/admin-http.js";
 import { startInstance, type Instance } from "./support/instances.js";
 import { LeakWatch } from "./support/leak-watch.js";
 import { callTool, mcpPost, toolCallBody } from "./support/mcp-http.js";
-import { deleteKeysWithPrefix, rawValuesWithPrefix } from "./support/redis-data.js";
+import { deleteKeysWithPrefix, rawValuesWithPrefix } from "../test-support/redis-data.js";
 import { redisUrl } from "./support/redis-env.js";
 import { startRefusingImapServer } from "./support/refusing-imap-server.js";
 

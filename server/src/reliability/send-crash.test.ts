@@ -24,7 +24,7 @@ import type { Store } from "../store/store.js";
 import { startChildServer, type ChildServer } from "./support/child-server.js";
 import { CRASH_MARKER } from "./support/crash-marker.js";
 import { callTool } from "./support/mcp-http.js";
-import { deleteKeysWithPrefix } from "./support/redis-data.js";
+import { deleteKeysWithPrefix } from "../test-support/redis-data.js";
 import { redisUrl } from "./support/redis-env.js";
 
 const ENTRY = fileURLToPath(new URL("./support/crash-after-accept-server.ts", import.meta.url));

@@ -22,7 +22,7 @@ import type { InboxRecord, Store } from "../store/store.js";
 import { startInstance, UNLIMITED_RATE, type Instance } from "./support/instances.js";
 import { LeakWatch } from "./support/leak-watch.js";
 import { callTool } from "./support/mcp-http.js";
-import { deleteKeysWithPrefix } from "./support/redis-data.js";
+import { deleteKeysWithPrefix } from "../test-support/redis-data.js";
 import { redisUrl } from "./support/redis-env.js";
 
 const RUNS = 15;

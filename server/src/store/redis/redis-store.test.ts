@@ -2,11 +2,11 @@
 // (REDIS_CLUSTER_URL), as `bash scripts/redis.sh start` provides and scripts/test.sh exports.
 // Every store under test gets its own key prefix, and its keys are deleted afterwards.
 import { randomBytes, randomUUID } from "node:crypto";
-import { Cluster } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { describeStoreContract, type StoreUnderTest } from "../store-contract.js";
 import type { Store } from "../store.js";
-import { connectRedis, type RedisClient } from "./redis-connection.js";
+import { deleteKeysWithPrefix, keysWithPrefix, withRedisClient } from "../../test-support/redis-data.js";
+import { connectRedis } from "./redis-connection.js";
 import { redisKeys } from "./redis-keys.js";
 import { openRedisStore } from "./redis-store.js";
 
@@ -65,7 +65,7 @@ for (const { label, variable, url } of targets) {
       const password = "correct horse battery staple";
       const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "imap", addresses: [], secret: JSON.stringify({ password }) });
 
-      const raw = await withClient(url, (client) => client.hgetall(redisKeys(prefix).inbox(inbox.id)));
+      const raw = await withRedisClient(url, (client) => client.hgetall(redisKeys(prefix).inbox(inbox.id)));
       expect(raw.sealedSecret).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
       expect(JSON.stringify(raw)).not.toContain(password);
       expect((await store.getInbox(inbox.id))?.secret).toBe(JSON.stringify({ password }));
@@ -82,7 +82,7 @@ for (const { label, variable, url } of targets) {
       await store.consumeQuota(`sends_per_day:${workspace.id}:2025-01-01`, 10, Date.now() + 60_000);
       await store.beginIdempotent(`${workspace.id}:{tricky}:key`, "fingerprint", { nowMs: Date.now(), ttlMs: 60_000, staleAfterMs: 1000 });
 
-      const written = await keysWithPrefix(url, prefix);
+      const written = await withRedisClient(url, (client) => keysWithPrefix(client, prefix));
       const global = [`${prefix}workspaces`, `${prefix}inboxes`];
       expect(written.filter((k) => !global.includes(k)).every((k) => /^[^{}]*\{[^{}]+\}/.test(k))).toBe(true);
       expect(written.sort()).toEqual(
@@ -147,39 +147,5 @@ for (const { label, variable, url } of targets) {
       const unreachable = label === "standalone" ? "redis://127.0.0.1:1" : "redis+cluster://127.0.0.1:1";
       await expect(openRedisStore({ url: unreachable, secretKey })).rejects.toThrow(/cannot reach Redis at redis(\+cluster)?:\/\/127\.0\.0\.1:1/);
     });
-  });
-}
-
-async function withClient<T>(url: string, use: (client: RedisClient) => Promise<T>): Promise<T> {
-  const client = await connectRedis(url);
-  try {
-    return await use(client);
-  } finally {
-    await client.quit();
-  }
-}
-
-/** Every key under prefix, from every master of a cluster. */
-async function keysWithPrefix(url: string, prefix: string): Promise<string[]> {
-  return withClient(url, async (client) => {
-    const nodes = client instanceof Cluster ? client.nodes("master") : [client];
-    const keys: string[] = [];
-    for (const node of nodes) {
-      let cursor = "0";
-      do {
-        const [next, batch] = await node.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-        keys.push(...batch);
-        cursor = next;
-      } while (cursor !== "0");
-    }
-    return keys;
-  });
-}
-
-async function deleteKeysWithPrefix(url: string, prefix: string): Promise<void> {
-  const keys = await keysWithPrefix(url, prefix);
-  // One key per command: in a cluster the keys live in many slots.
-  await withClient(url, async (client) => {
-    await Promise.all(keys.map((key) => client.unlink(key)));
   });
 }

@@ -3,7 +3,8 @@
 // the sender's copy filed in Sent Items, a copy delivered unread to every hosted recipient's Inbox.
 import { randomBytes } from "node:crypto";
 import type { EmailAddress, MailFolder, Message, Recipient } from "@microsoft/microsoft-graph-types";
-import { simpleParser, type AddressObject, type EmailAddress as ParsedAddress } from "mailparser";
+import { simpleParser, type AddressObject } from "mailparser";
+import { addresses } from "../../../mail/parse.js";
 
 export const WELL_KNOWN_FOLDERS = ["inbox", "sentitems", "drafts", "deleteditems"] as const;
 export type WellKnownFolder = (typeof WELL_KNOWN_FOLDERS)[number];
@@ -100,13 +101,7 @@ export class FakeMailbox {
 }
 
 function recipients(field: AddressObject | AddressObject[] | undefined): Recipient[] {
-  if (field === undefined) return [];
-  const flatten = (entry: ParsedAddress): ParsedAddress[] => (entry.group === undefined ? [entry] : entry.group.flatMap(flatten));
-  return [field]
-    .flat()
-    .flatMap((object) => object.value.flatMap(flatten))
-    .filter((entry) => (entry.address ?? "") !== "")
-    .map((entry) => ({ emailAddress: { name: entry.name || entry.address, address: entry.address } satisfies EmailAddress }));
+  return addresses(field).map((entry) => ({ emailAddress: { name: entry.name ?? entry.address, address: entry.address } satisfies EmailAddress }));
 }
 
 /** The MIME source without its Bcc header: what recipients get. */

@@ -1,6 +1,6 @@
 // Reading and clearing what a test wrote to Redis, by key prefix, on every master of a cluster.
 import { Cluster } from "ioredis";
-import { connectRedis, type RedisClient } from "../../store/redis/redis-connection.js";
+import { connectRedis, type RedisClient } from "../store/redis/redis-connection.js";
 
 export async function withRedisClient<T>(url: string, use: (client: RedisClient) => Promise<T>): Promise<T> {
   const client = await connectRedis(url);
