@@ -13,9 +13,14 @@ const names = name === undefined ? ["gen", "mcp"] : [name];
 for (const each of names) {
   const script = packages.map((p) => join(root, p, "bench", `${each}.ts`)).find((f) => existsSync(f));
   if (script === undefined) {
-    console.error(`no benchmark "${each}"; usage: pnpm bench [name], with the names of the files in ${available.map((p) => `${p}/bench/`).join(", ")}`);
+    console.error(
+      `no benchmark "${each}"; usage: pnpm bench [name], with the names of the files in ${available.map((p) => `${p}/bench/`).join(", ")}`,
+    );
     process.exit(2);
   }
   console.log(`== pnpm bench ${each}`);
-  execFileSync(join(root, "node_modules/.bin/tsx"), [script, ...process.argv.slice(3)], { stdio: "inherit", cwd: root });
+  execFileSync(join(root, "node_modules/.bin/tsx"), [script, ...process.argv.slice(3)], {
+    stdio: "inherit",
+    cwd: root,
+  });
 }

@@ -7,6 +7,7 @@ bash scripts/ensure-toolchain.sh
 echo "== generated/ matches the spec";  pnpm -s gen --check
 echo "== typecheck";                     pnpm -s typecheck
 echo "== lint";                          pnpm -s lint
+echo "== formatting";                    pnpm -s format:check
 echo "== tests"
 # The Redis store adapter is tested against real Redis (standalone and cluster), and the IMAP
 # provider against real Dovecot (IMAP and LMTP), both started here and stopped on exit whatever

@@ -52,7 +52,10 @@ try {
   const emit = timeInProcess(() => generate(spec));
   const context = timeInProcess(() => createContext(spec));
 
-  const row = (label: string, ms: number) => console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / baseline).toFixed(2).padStart(5)}x tsx start-up`);
+  const row = (label: string, ms: number) =>
+    console.log(
+      `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / baseline).toFixed(2).padStart(5)}x tsx start-up`,
+    );
   console.log(`pnpm gen on this machine, median of ${runs} runs`);
   row("tsx start-up of an empty script (baseline)", baseline);
   row("pnpm gen, whole process (writes generated/)", firstGen);

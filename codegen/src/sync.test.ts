@@ -7,7 +7,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repositoryRoot } from "./cli/repository-root.js";
 import { MANIFEST_PATH, type Manifest } from "./generate.js";
-import { copyTree, removeScratch, reportedFiles, runGen, scratchDir, shownPath, snapshotTree } from "./test-support/gen-run.js";
+import {
+  copyTree,
+  removeScratch,
+  reportedFiles,
+  runGen,
+  scratchDir,
+  shownPath,
+  snapshotTree,
+} from "./test-support/gen-run.js";
 
 const realSpec = join(repositoryRoot(), "spec/mcpemails.yaml");
 
@@ -49,7 +57,10 @@ describe("pnpm gen is deterministic", () => {
     const manifest = JSON.parse(files[MANIFEST_PATH] ?? "") as Manifest;
     const onDisk = Object.entries(files)
       .filter(([path]) => path !== MANIFEST_PATH)
-      .map(([path, bytes]) => ({ path, sha256: createHash("sha256").update(Buffer.from(bytes, "latin1")).digest("hex") }));
+      .map(([path, bytes]) => ({
+        path,
+        sha256: createHash("sha256").update(Buffer.from(bytes, "latin1")).digest("hex"),
+      }));
     const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
     expect([...manifest.files].sort(byPath)).toEqual(onDisk.sort(byPath));
   });

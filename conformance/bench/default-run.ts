@@ -17,28 +17,67 @@ const UNLIMITED = [
 ] as const;
 const BUDGET_SECONDS = 60;
 
-async function timedRun(runs: number | undefined): Promise<{ seconds: number; exitCode: number; counts: { passed: number; failed: number; skipped: number }; propertyRuns: Record<string, string>; slowest: string[] }> {
+async function timedRun(runs: number | undefined): Promise<{
+  seconds: number;
+  exitCode: number;
+  counts: { passed: number; failed: number; skipped: number };
+  propertyRuns: Record<string, string>;
+  slowest: string[];
+}> {
   const server = await startTestServer({ rateWindows: UNLIMITED as never });
   const dir = mkdtempSync(join(tmpdir(), "conformance-bench-"));
   const report = join(dir, "report.json");
   try {
     const { createApiKey } = await import("../../server/src/admin/operations.js");
-    const revoked = await createApiKey(server.store, { workspaceId: server.workspaceId, scopes: ["read:email"], mode: "test" });
+    const revoked = await createApiKey(server.store, {
+      workspaceId: server.workspaceId,
+      scopes: ["read:email"],
+      mode: "test",
+    });
     await server.store.revokeApiKey(revoked.record.id);
     const args = [
-      "--url", server.url, "--token", server.keys.full, "--inbox", server.inbox.id,
-      "--read-only-token", server.keys.readOnly, "--send-only-token", server.keys.sendOnly, "--revoked-token", revoked.key,
-      "--foreign-inbox", server.otherWorkspaceInbox.id,
-      "--allow-send", "--send-to", server.siblingInbox.addresses[0] ?? "", "--send-to-inbox", server.siblingInbox.id,
-      "--seed", "1", "--quiet", "--report", `json=${report}`,
+      "--url",
+      server.url,
+      "--token",
+      server.keys.full,
+      "--inbox",
+      server.inbox.id,
+      "--read-only-token",
+      server.keys.readOnly,
+      "--send-only-token",
+      server.keys.sendOnly,
+      "--revoked-token",
+      revoked.key,
+      "--foreign-inbox",
+      server.otherWorkspaceInbox.id,
+      "--allow-send",
+      "--send-to",
+      server.siblingInbox.addresses[0] ?? "",
+      "--send-to-inbox",
+      server.siblingInbox.id,
+      "--seed",
+      "1",
+      "--quiet",
+      "--report",
+      `json=${report}`,
       ...(runs === undefined ? [] : ["--runs", String(runs)]),
     ];
     const started = performance.now();
     const exitCode = await main(args, { out: () => undefined, err: (text) => process.stderr.write(`${text}\n`) });
     const seconds = (performance.now() - started) / 1000;
-    const json = JSON.parse(readFileSync(report, "utf8")) as { counts: { passed: number; failed: number; skipped: number }; checks: { id: string; details: unknown; durationMs: number }[] };
-    const propertyRuns = Object.fromEntries(json.checks.filter((c) => /^inputs\.(positive|negative)\./.test(c.id)).map((c) => [c.id, typeof c.details === "string" ? c.details : JSON.stringify(c.details)]));
-    const slowest = [...json.checks].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5).map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(1)} s`);
+    const json = JSON.parse(readFileSync(report, "utf8")) as {
+      counts: { passed: number; failed: number; skipped: number };
+      checks: { id: string; details: unknown; durationMs: number }[];
+    };
+    const propertyRuns = Object.fromEntries(
+      json.checks
+        .filter((c) => /^inputs\.(positive|negative)\./.test(c.id))
+        .map((c) => [c.id, typeof c.details === "string" ? c.details : JSON.stringify(c.details)]),
+    );
+    const slowest = [...json.checks]
+      .sort((a, b) => b.durationMs - a.durationMs)
+      .slice(0, 5)
+      .map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(1)} s`);
     return { seconds, exitCode, counts: json.counts, propertyRuns, slowest };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -50,7 +89,11 @@ const baseline = await timedRun(10);
 const full = await timedRun(undefined);
 for (const [id, details] of Object.entries(full.propertyRuns)) console.log(`  ${id.padEnd(32)} ${details}`);
 console.log(`slowest checks: ${full.slowest.join(", ")}`);
-console.log(`default run (100 property runs per tool): ${full.seconds.toFixed(1)} s, exit ${full.exitCode}, ${full.counts.passed} passed, ${full.counts.failed} failed, ${full.counts.skipped} skipped`);
+console.log(
+  `default run (100 property runs per tool): ${full.seconds.toFixed(1)} s, exit ${full.exitCode}, ${full.counts.passed} passed, ${full.counts.failed} failed, ${full.counts.skipped} skipped`,
+);
 console.log(`baseline (10 property runs per tool):     ${baseline.seconds.toFixed(1)} s, exit ${baseline.exitCode}`);
-console.log(`ratio default/baseline: ${(full.seconds / baseline.seconds).toFixed(2)}; budget ${BUDGET_SECONDS} s: ${full.seconds < BUDGET_SECONDS ? "within" : "OVER"}`);
+console.log(
+  `ratio default/baseline: ${(full.seconds / baseline.seconds).toFixed(2)}; budget ${BUDGET_SECONDS} s: ${full.seconds < BUDGET_SECONDS ? "within" : "OVER"}`,
+);
 if (full.exitCode !== 0) process.exitCode = 1;

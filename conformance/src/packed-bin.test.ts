@@ -32,11 +32,35 @@ it("installs from a packed tarball with npm, with no dependency to fetch, and pa
   expect(tarball).toBeDefined();
   const installed = join(outside, "project");
   mkdirSync(installed);
-  await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--prefix", installed, join(outside, tarball ?? "")], { cwd: installed });
-  const manifest = JSON.parse(readFileSync(join(installed, "node_modules/@mcpemails/conformance/package.json"), "utf8")) as { dependencies?: object };
+  await run(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", "--prefix", installed, join(outside, tarball ?? "")],
+    { cwd: installed },
+  );
+  const manifest = JSON.parse(
+    readFileSync(join(installed, "node_modules/@mcpemails/conformance/package.json"), "utf8"),
+  ) as { dependencies?: object };
   expect(manifest.dependencies ?? {}).toEqual({});
   const bin = join(installed, "node_modules/.bin/mcpemails-conformance");
   // execFile rejects on a non-zero exit: exit 0 is part of what passes here.
-  const result = await run(bin, ["--url", server.url, "--token", server.keys.full, "--inbox", server.inbox.id, "--read-only-token", server.keys.readOnly, "--runs", "10", "--seed", "7", "--quiet"], { cwd: installed, env: { ...process.env, NODE_PATH: "" } });
+  const result = await run(
+    bin,
+    [
+      "--url",
+      server.url,
+      "--token",
+      server.keys.full,
+      "--inbox",
+      server.inbox.id,
+      "--read-only-token",
+      server.keys.readOnly,
+      "--runs",
+      "10",
+      "--seed",
+      "7",
+      "--quiet",
+    ],
+    { cwd: installed, env: { ...process.env, NODE_PATH: "" } },
+  );
   expect(result.stdout).toMatch(/^PASS: \d+ passed, 0 failed, \d+ skipped of \d+ checks/);
 }, 180_000);

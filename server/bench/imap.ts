@@ -20,7 +20,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const SENDER = "billing@bulk.example";
 
 // The rig: started (or found running) by its script, whose NAME=value lines become the environment.
-for (const line of execFileSync("bash", [`${root}scripts/dovecot.sh`, "start"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).split("\n")) {
+for (const line of execFileSync("bash", [`${root}scripts/dovecot.sh`, "start"], {
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"],
+}).split("\n")) {
   const match = /^([A-Z_]+)=(.*)$/.exec(line);
   if (match?.[1]) process.env[match[1]] = match[2];
 }
@@ -29,7 +32,14 @@ if (rig === undefined) throw new Error("scripts/dovecot.sh start printed no DOVE
 const user = { address: "bench@rig.test", password: rig.password };
 const settings = imapSettingsFor(rig, user, 1); // nothing is sent
 
-const direct = new ImapFlow({ host: rig.host, port: rig.imapPort, secure: false, auth: { user: user.address, pass: user.password }, logger: false, disableAutoIdle: true });
+const direct = new ImapFlow({
+  host: rig.host,
+  port: rig.imapPort,
+  secure: false,
+  auth: { user: user.address, pass: user.password },
+  logger: false,
+  disableAutoIdle: true,
+});
 await direct.connect();
 let exists = (await direct.mailboxOpen("INBOX")).exists;
 if (exists === 0) {
@@ -41,9 +51,19 @@ if (exists === 0) {
   exists = (await direct.mailboxOpen("INBOX")).exists;
   console.log(`Dovecot indexed them on the first SELECT in ${((Date.now() - indexed) / 1000).toFixed(1)} s`);
 }
-if (exists !== COUNT) throw new Error(`bench@rig.test holds ${exists} messages, not ${COUNT}: run \`bash scripts/dovecot.sh stop\` to start from a fresh rig`);
+if (exists !== COUNT)
+  throw new Error(
+    `bench@rig.test holds ${exists} messages, not ${COUNT}: run \`bash scripts/dovecot.sh stop\` to start from a fresh rig`,
+  );
 
-const inbox = { id: "0b5e1c2a-3d4f-4a6b-8c7d-9e0f1a2b3c4d", workspaceId: "bench", mode: "live", kind: "imap", addresses: [user.address], secret: null } as unknown as InboxRecord;
+const inbox = {
+  id: "0b5e1c2a-3d4f-4a6b-8c7d-9e0f1a2b3c4d",
+  workspaceId: "bench",
+  mode: "live",
+  kind: "imap",
+  addresses: [user.address],
+  secret: null,
+} as unknown as InboxRecord;
 const pool = { maxConnectionsPerInbox: 2, idleCloseMs: 60_000 };
 const provider = createImapProvider({ inbox, settings, pool });
 // The key's rate windows are opened wide: the bench makes more calls a minute than the plan allows, and rate limiting is not what it measures.
@@ -56,14 +76,19 @@ const mcpInbox = server.extraInboxes[0]?.id ?? "";
 const signal = new AbortController().signal;
 
 async function viaMcp(name: string, args: Record<string, unknown>): Promise<void> {
-  const response = await post(server, toolCall(name, { inbox_id: mcpInbox, ...args }), { key: server.keys.live, revision: "2025-06-18" });
+  const response = await post(server, toolCall(name, { inbox_id: mcpInbox, ...args }), {
+    key: server.keys.live,
+    revision: "2025-06-18",
+  });
   const result = (response.json as { result?: { isError?: boolean; content: Array<{ text: string }> } }).result;
-  if (result === undefined || result.isError) throw new Error(`${name} through /mcp failed: ${response.text.slice(0, 300)}`);
+  if (result === undefined || result.isError)
+    throw new Error(`${name} through /mcp failed: ${response.text.slice(0, 300)}`);
 }
 
 async function viaProvider<T>(promise: Promise<T>): Promise<T> {
   const result = await promise;
-  if (typeof result === "object" && result !== null && "isError" in result) throw new Error(`the provider failed: ${JSON.stringify(result).slice(0, 300)}`);
+  if (typeof result === "object" && result !== null && "isError" in result)
+    throw new Error(`the provider failed: ${JSON.stringify(result).slice(0, 300)}`);
   return result;
 }
 
@@ -89,7 +114,11 @@ async function medians(ways: ReadonlyArray<() => Promise<unknown>>): Promise<num
 // single-part, so their text is part 1.
 async function directSummaries(range: string | number[], byUid: boolean): Promise<void> {
   const messages = await direct.fetchAll(range, SUMMARY_FETCH, { uid: byUid });
-  await direct.fetchAll(messages.map((m) => m.uid), { uid: true, bodyParts: [{ key: "1", start: 0, maxLength: SNIPPET_PART_BYTES }] }, { uid: true, binary: true });
+  await direct.fetchAll(
+    messages.map((m) => m.uid),
+    { uid: true, bodyParts: [{ key: "1", start: 0, maxLength: SNIPPET_PART_BYTES }] },
+    { uid: true, binary: true },
+  );
 }
 /** SELECT only when another folder is selected, as the pool's connections do. */
 async function select(folder: string): Promise<void> {
@@ -137,7 +166,12 @@ interface Row {
   mcp: () => Promise<unknown>;
 }
 const rows: Row[] = [
-  { label: "list_inbox limit 20, offset 0", direct: () => directPage(0), provider: () => viaProvider(provider.list_inbox(listArgs, signal)), mcp: () => viaMcp("list_inbox", { limit: 20 }) },
+  {
+    label: "list_inbox limit 20, offset 0",
+    direct: () => directPage(0),
+    provider: () => viaProvider(provider.list_inbox(listArgs, signal)),
+    mcp: () => viaMcp("list_inbox", { limit: 20 }),
+  },
   {
     label: "list_inbox limit 20, offset 50,000",
     direct: () => directPage(50_000),
@@ -145,40 +179,84 @@ const rows: Row[] = [
     // The spec caps offset at 10,000, so /mcp pages at its deepest offset instead.
     mcp: () => viaMcp("list_inbox", { limit: 20, offset: 10_000 }),
   },
-  { label: "list_inbox limit 20, unread_only", direct: directUnread, provider: () => viaProvider(provider.list_inbox({ ...listArgs, unread_only: true }, signal)), mcp: () => viaMcp("list_inbox", { limit: 20, unread_only: true }) },
+  {
+    label: "list_inbox limit 20, unread_only",
+    direct: directUnread,
+    provider: () => viaProvider(provider.list_inbox({ ...listArgs, unread_only: true }, signal)),
+    mcp: () => viaMcp("list_inbox", { limit: 20, unread_only: true }),
+  },
   {
     label: "read_email",
     direct: () => directRead(targetUid),
-    provider: () => viaProvider(provider.read_email({ inbox_id: inbox.id, message_id: target.id, include_html: false, include_attachments: false, mark_as_read: false }, signal)),
+    provider: () =>
+      viaProvider(
+        provider.read_email(
+          {
+            inbox_id: inbox.id,
+            message_id: target.id,
+            include_html: false,
+            include_attachments: false,
+            mark_as_read: false,
+          },
+          signal,
+        ),
+      ),
     mcp: () => viaMcp("read_email", { message_id: target.id }),
   },
   {
     label: `search_emails from:${SENDER}, INBOX`,
     direct: () => directSearch(["INBOX"]),
-    provider: () => viaProvider(provider.search_emails({ inbox_id: inbox.id, query: `from:${SENDER}`, syntax: "portable", limit: 20, offset: 0, include_folders: ["INBOX"] }, signal)),
+    provider: () =>
+      viaProvider(
+        provider.search_emails(
+          {
+            inbox_id: inbox.id,
+            query: `from:${SENDER}`,
+            syntax: "portable",
+            limit: 20,
+            offset: 0,
+            include_folders: ["INBOX"],
+          },
+          signal,
+        ),
+      ),
     mcp: () => viaMcp("search_emails", { query: `from:${SENDER}`, include_folders: ["INBOX"] }),
   },
   {
     label: `search_emails from:${SENDER}, all ${folders.length} folders`,
     direct: () => directSearch(folders),
-    provider: () => viaProvider(provider.search_emails({ inbox_id: inbox.id, query: `from:${SENDER}`, syntax: "portable", limit: 20, offset: 0 }, signal)),
+    provider: () =>
+      viaProvider(
+        provider.search_emails(
+          { inbox_id: inbox.id, query: `from:${SENDER}`, syntax: "portable", limit: 20, offset: 0 },
+          signal,
+        ),
+      ),
     mcp: () => viaMcp("search_emails", { query: `from:${SENDER}` }),
   },
 ];
 
 try {
-  console.log(`INBOX of ${COUNT} messages, Dovecot on loopback; median of ${RUNS} runs (the three ways in turn, rotating who goes first) after 3 warm-up runs, ms`);
-  console.log(`${"".padEnd(52)} ${"direct".padStart(8)} ${"provider".padStart(9)} ${"ratio".padStart(6)} ${"/mcp".padStart(8)} ${"ratio".padStart(6)}`);
+  console.log(
+    `INBOX of ${COUNT} messages, Dovecot on loopback; median of ${RUNS} runs (the three ways in turn, rotating who goes first) after 3 warm-up runs, ms`,
+  );
+  console.log(
+    `${"".padEnd(52)} ${"direct".padStart(8)} ${"provider".padStart(9)} ${"ratio".padStart(6)} ${"/mcp".padStart(8)} ${"ratio".padStart(6)}`,
+  );
   const measured = new Map<string, number>();
   for (const row of rows) {
     const [d = NaN, p = NaN, m = NaN] = await medians([row.direct, row.provider, row.mcp]);
     measured.set(row.label, p);
-    console.log(`${row.label.padEnd(52)} ${d.toFixed(2).padStart(8)} ${p.toFixed(2).padStart(9)} ${(p / d).toFixed(2).padStart(6)} ${m.toFixed(2).padStart(8)} ${(m / d).toFixed(2).padStart(6)}`);
+    console.log(
+      `${row.label.padEnd(52)} ${d.toFixed(2).padStart(8)} ${p.toFixed(2).padStart(9)} ${(p / d).toFixed(2).padStart(6)} ${m.toFixed(2).padStart(8)} ${(m / d).toFixed(2).padStart(6)}`,
+    );
   }
   const atZero = measured.get(rows[0]?.label ?? "") ?? NaN;
   const atFifty = measured.get(rows[1]?.label ?? "") ?? NaN;
   console.log("(/mcp column of the offset 50,000 row: offset 10,000, the spec's maximum offset)");
-  console.log(`provider list_inbox offset 50,000 / offset 0: ${(atFifty / atZero).toFixed(2)} (goal <= 2); provider / direct goal <= 1.5`);
+  console.log(
+    `provider list_inbox offset 50,000 / offset 0: ${(atFifty / atZero).toFixed(2)} (goal <= 2); provider / direct goal <= 1.5`,
+  );
 } finally {
   await provider.close();
   await server.close();

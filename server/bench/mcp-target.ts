@@ -21,14 +21,30 @@ const rateWindows = [
   { name: "hour", seconds: 3600, limit: 100_000_000 },
   { name: "day", seconds: 86400, limit: 100_000_000 },
 ] as const;
-const app = await buildApp({ store, providerFor: createProviderRegistry(store), originPolicy: defaultOriginPolicy(), rateWindows });
+const app = await buildApp({
+  store,
+  providerFor: createProviderRegistry(store),
+  originPolicy: defaultOriginPolicy(),
+  rateWindows,
+});
 const mcpUrl = `${await app.listen({ host: "127.0.0.1", port: 0 })}/mcp`;
 
-const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "list_inbox", arguments: { inbox_id: inbox.id, limit: 20 } } });
-const headers = { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" };
+const body = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "list_inbox", arguments: { inbox_id: inbox.id, limit: 20 } },
+});
+const headers = {
+  authorization: `Bearer ${key}`,
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+  "mcp-protocol-version": "2025-11-25",
+};
 const sample = await fetch(mcpUrl, { method: "POST", headers, body });
 const answer = await sample.text();
-if (!sample.ok || !answer.includes('"structuredContent"')) throw new Error(`list_inbox failed: ${answer.slice(0, 300)}`);
+if (!sample.ok || !answer.includes('"structuredContent"'))
+  throw new Error(`list_inbox failed: ${answer.slice(0, 300)}`);
 
 const bare = Fastify();
 bare.post("/echo", async (_request, reply) => reply.type("application/json").send(answer));

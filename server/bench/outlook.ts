@@ -23,10 +23,16 @@ const server = await startTestServer({
 });
 const outlookId = (server.extraInboxes[0] as { id: string }).id;
 
-async function call(inboxId: string, key: string, name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function call(
+  inboxId: string,
+  key: string,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const response = await post(server, toolCall(name, { inbox_id: inboxId, ...args }), { key, revision: "2025-06-18" });
   const result = (response.json as { result?: Record<string, unknown> }).result;
-  if (result === undefined || result.isError === true) throw new Error(`${name} failed: ${response.text.slice(0, 300)}`);
+  if (result === undefined || result.isError === true)
+    throw new Error(`${name} failed: ${response.text.slice(0, 300)}`);
   return result.structuredContent as Record<string, unknown>;
 }
 const outlook = (name: string, args: Record<string, unknown>) => call(outlookId, server.keys.live, name, args);
@@ -46,9 +52,17 @@ try {
 
   const rows: Array<[string, number, string]> = [];
   rows.push(["list_inbox (limit 20)", await counted(() => outlook("list_inbox", { limit: 20 })), "goal 1"]);
-  rows.push(["list_inbox (limit 20, unread_only, 2nd page)", await counted(() => outlook("list_inbox", { limit: 20, offset: 20, unread_only: true })), "goal 1"]);
+  rows.push([
+    "list_inbox (limit 20, unread_only, 2nd page)",
+    await counted(() => outlook("list_inbox", { limit: 20, offset: 20, unread_only: true })),
+    "goal 1",
+  ]);
   rows.push(["read_email", await counted(() => outlook("read_email", { message_id: messageId })), "goal at most 2"]);
-  rows.push(["read_email (mark_as_read)", await counted(() => outlook("read_email", { message_id: messageId, mark_as_read: true })), "goal at most 2"]);
+  rows.push([
+    "read_email (mark_as_read)",
+    await counted(() => outlook("read_email", { message_id: messageId, mark_as_read: true })),
+    "goal at most 2",
+  ]);
   const walk: number[] = [];
   let offset: number | null = 0;
   for (let page = 0; page < 10 && offset !== null; page++) {
@@ -57,17 +71,37 @@ try {
     walk.push(fake.graphRequests());
     offset = result.next_offset as number | null;
   }
-  rows.push(["search_emails $search walk, 10th page (limit 20)", walk[9] ?? Number.NaN, `goal 1; pages 1-10: ${walk.join(" ")}`]);
-  rows.push(["search_emails is:unread ($filter)", await counted(() => outlook("search_emails", { query: "is:unread", limit: 20 })), "goal 1"]);
-  rows.push(["send_email (small: draft + send, returns the sent id)", await counted(() => outlook("send_email", { to: ["bob@contoso.test"], subject: "Hi", body: "Hello" })), "2: a draft, then its send"]);
+  rows.push([
+    "search_emails $search walk, 10th page (limit 20)",
+    walk[9] ?? Number.NaN,
+    `goal 1; pages 1-10: ${walk.join(" ")}`,
+  ]);
+  rows.push([
+    "search_emails is:unread ($filter)",
+    await counted(() => outlook("search_emails", { query: "is:unread", limit: 20 })),
+    "goal 1",
+  ]);
+  rows.push([
+    "send_email (small: draft + send, returns the sent id)",
+    await counted(() => outlook("send_email", { to: ["bob@contoso.test"], subject: "Hi", body: "Hello" })),
+    "2: a draft, then its send",
+  ]);
   const big = randomBytes(10 * 1024 * 1024).toString("base64");
   rows.push([
     "send_email (10 MiB attachment: draft + upload session)",
-    await counted(() => outlook("send_email", { to: ["bob@contoso.test"], subject: "Big", body: "Attached", attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data: big }] })),
+    await counted(() =>
+      outlook("send_email", {
+        to: ["bob@contoso.test"],
+        subject: "Big",
+        body: "Attached",
+        attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data: big }],
+      }),
+    ),
     "draft, createUploadSession, 3 ranges, send",
   ]);
   console.log("Graph requests per tools/call (Outlook inbox, counted by the Graph fake):");
-  for (const [label, requests, goal] of rows) console.log(`  ${label.padEnd(56)} ${String(requests).padStart(3)}   (${goal})`);
+  for (const [label, requests, goal] of rows)
+    console.log(`  ${label.padEnd(56)} ${String(requests).padStart(3)}   (${goal})`);
 
   const runs = Number(process.env.BENCH_RUNS ?? 50);
   async function medianMs(work: () => Promise<unknown>): Promise<number> {
@@ -79,14 +113,22 @@ try {
     }
     return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Number.NaN;
   }
-  console.log(`\nms per tools/call through /mcp, median of ${runs} (baseline: the same call on a sandbox inbox, same run):`);
+  console.log(
+    `\nms per tools/call through /mcp, median of ${runs} (baseline: the same call on a sandbox inbox, same run):`,
+  );
   for (const [label, outlookCall, sandboxCall] of [
     ["list_inbox (limit 20)", () => outlook("list_inbox", { limit: 20 }), () => sandbox("list_inbox", { limit: 20 })],
-    ["read_email", () => outlook("read_email", { message_id: messageId }), () => sandbox("read_email", { message_id: sandboxId })],
+    [
+      "read_email",
+      () => outlook("read_email", { message_id: messageId }),
+      () => sandbox("read_email", { message_id: sandboxId }),
+    ],
   ] as const) {
     const a = await medianMs(sandboxCall);
     const b = await medianMs(outlookCall);
-    console.log(`  ${label.padEnd(24)} sandbox ${a.toFixed(2).padStart(7)} ms   outlook ${b.toFixed(2).padStart(7)} ms   ratio ${(b / a).toFixed(2)}`);
+    console.log(
+      `  ${label.padEnd(24)} sandbox ${a.toFixed(2).padStart(7)} ms   outlook ${b.toFixed(2).padStart(7)} ms   ratio ${(b / a).toFixed(2)}`,
+    );
   }
 } finally {
   await server.close();

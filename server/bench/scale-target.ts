@@ -17,8 +17,16 @@ const rateWindows = [
   { name: "hour", seconds: 3600, limit: 100_000_000 },
   { name: "day", seconds: 86400, limit: 100_000_000 },
 ] as const;
-const app = await buildApp({ store, providerFor: createProviderRegistry(store), originPolicy: defaultOriginPolicy(), rateWindows });
+const app = await buildApp({
+  store,
+  providerFor: createProviderRegistry(store),
+  originPolicy: defaultOriginPolicy(),
+  rateWindows,
+});
 process.stdout.write(`${JSON.stringify({ mcpUrl: `${await app.listen({ host: "127.0.0.1", port: 0 })}/mcp` })}\n`);
 process.once("SIGTERM", () => {
-  void app.close().then(() => store.close()).then(() => process.exit(0));
+  void app
+    .close()
+    .then(() => store.close())
+    .then(() => process.exit(0));
 });

@@ -41,10 +41,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, request, reply) => {
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return reply.code(413).send(errorResponse(null, requestTooLarge(`Request too large: the body is over ${TRANSPORT.max_body_bytes} bytes.`, { limitBytes: TRANSPORT.max_body_bytes })));
+      return reply.code(413).send(
+        errorResponse(
+          null,
+          requestTooLarge(`Request too large: the body is over ${TRANSPORT.max_body_bytes} bytes.`, {
+            limitBytes: TRANSPORT.max_body_bytes,
+          }),
+        ),
+      );
     }
     if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
-      return reply.code(415).send(errorResponse(null, transportError("Unsupported Media Type: send Content-Type: application/json.")));
+      return reply
+        .code(415)
+        .send(errorResponse(null, transportError("Unsupported Media Type: send Content-Type: application/json.")));
     }
     request.log.error({ err: error }, "request failed");
     return reply.code(500).send(errorResponse(null, internalError("Internal error.")));
@@ -52,12 +61,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const metrics = createMetrics();
   const handlers = createToolHandlers({ store: options.store, providerFor: options.providerFor, now });
-  const callTool = createToolDispatcher({ handlers, resolveInbox: (inboxId, caller) => resolveInbox(options.store, inboxId, caller) });
-  await app.register(mcpRoute, { store: options.store, callTool, rateWindows: options.rateWindows, now, serverInfo: SERVER_INFO, log: app.log, metrics, originPolicy: options.originPolicy });
-  if (options.adminToken !== undefined) await app.register(adminRoutes, { prefix: "/admin", store: options.store, adminToken: options.adminToken, connect: options.connect });
-  if (options.connect !== undefined) await app.register(oauthCallbackRoutes, { store: options.store, connect: options.connect });
+  const callTool = createToolDispatcher({
+    handlers,
+    resolveInbox: (inboxId, caller) => resolveInbox(options.store, inboxId, caller),
+  });
+  await app.register(mcpRoute, {
+    store: options.store,
+    callTool,
+    rateWindows: options.rateWindows,
+    now,
+    serverInfo: SERVER_INFO,
+    log: app.log,
+    metrics,
+    originPolicy: options.originPolicy,
+  });
+  if (options.adminToken !== undefined)
+    await app.register(adminRoutes, {
+      prefix: "/admin",
+      store: options.store,
+      adminToken: options.adminToken,
+      connect: options.connect,
+    });
+  if (options.connect !== undefined)
+    await app.register(oauthCallbackRoutes, { store: options.store, connect: options.connect });
 
-  app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get("/metrics", async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {

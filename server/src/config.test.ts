@@ -4,7 +4,14 @@ import { loadConfig } from "./config.js";
 describe("configuration from the environment", () => {
   it("defaults to loopback, SQLite in ./data, no OAuth apps, and a pool of 4 IMAP connections per inbox", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ host: "127.0.0.1", port: 3000, redisUrl: undefined, publicUrl: "http://127.0.0.1:3000", google: undefined, microsoft: undefined });
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 3000,
+      redisUrl: undefined,
+      publicUrl: "http://127.0.0.1:3000",
+      google: undefined,
+      microsoft: undefined,
+    });
     expect(config.imapPool).toEqual({ maxConnectionsPerInbox: 4, idleCloseMs: 60_000 });
     expect(config.redisCommandTimeoutMs).toBeUndefined();
     expect(loadConfig({ MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS: "250" }).redisCommandTimeoutMs).toBe(250);
@@ -18,13 +25,29 @@ describe("configuration from the environment", () => {
       MICROSOFT_CLIENT_ID: "mid",
       MICROSOFT_CLIENT_SECRET: "msecret",
     });
-    expect(config.google).toEqual({ clientId: "gid", clientSecret: "gsecret", redirectUri: "https://mail.example.com/oauth/google/callback" });
-    expect(config.microsoft).toEqual({ clientId: "mid", clientSecret: "msecret", tenant: "common", redirectUri: "https://mail.example.com/oauth/microsoft/callback" });
+    expect(config.google).toEqual({
+      clientId: "gid",
+      clientSecret: "gsecret",
+      redirectUri: "https://mail.example.com/oauth/google/callback",
+    });
+    expect(config.microsoft).toEqual({
+      clientId: "mid",
+      clientSecret: "msecret",
+      tenant: "common",
+      redirectUri: "https://mail.example.com/oauth/microsoft/callback",
+    });
   });
 
   it("refuses half a client and a pool size that is not a whole number, naming the variable", () => {
-    expect(() => loadConfig({ GOOGLE_CLIENT_ID: "gid" })).toThrow("Set both GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or neither.");
-    expect(() => loadConfig({ MCPEMAILS_IMAP_MAX_CONNECTIONS: "0" })).toThrow("MCPEMAILS_IMAP_MAX_CONNECTIONS must be a whole number of at least 1, not 0.");
-    expect(loadConfig({ MCPEMAILS_IMAP_MAX_CONNECTIONS: "2", MCPEMAILS_IMAP_IDLE_SECONDS: "5" }).imapPool).toEqual({ maxConnectionsPerInbox: 2, idleCloseMs: 5000 });
+    expect(() => loadConfig({ GOOGLE_CLIENT_ID: "gid" })).toThrow(
+      "Set both GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or neither.",
+    );
+    expect(() => loadConfig({ MCPEMAILS_IMAP_MAX_CONNECTIONS: "0" })).toThrow(
+      "MCPEMAILS_IMAP_MAX_CONNECTIONS must be a whole number of at least 1, not 0.",
+    );
+    expect(loadConfig({ MCPEMAILS_IMAP_MAX_CONNECTIONS: "2", MCPEMAILS_IMAP_IDLE_SECONDS: "5" }).imapPool).toEqual({
+      maxConnectionsPerInbox: 2,
+      idleCloseMs: 5000,
+    });
   });
 });

@@ -32,26 +32,39 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   const value = set(env[name]);
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new Error(`${name} must be a whole number of at least 1, not ${value}.`);
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new Error(`${name} must be a whole number of at least 1, not ${value}.`);
   return parsed;
 }
 
 /** Both variables of a client, or neither: one without the other is a mistake worth stopping for. */
-function client(env: NodeJS.ProcessEnv, idName: string, secretName: string): { clientId: string; clientSecret: string } | undefined {
+function client(
+  env: NodeJS.ProcessEnv,
+  idName: string,
+  secretName: string,
+): { clientId: string; clientSecret: string } | undefined {
   const clientId = set(env[idName]);
   const clientSecret = set(env[secretName]);
   if (clientId === undefined && clientSecret === undefined) return undefined;
-  if (clientId === undefined || clientSecret === undefined) throw new Error(`Set both ${idName} and ${secretName}, or neither.`);
+  if (clientId === undefined || clientSecret === undefined)
+    throw new Error(`Set both ${idName} and ${secretName}, or neither.`);
   return { clientId, clientSecret };
 }
 
-const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+const list = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${String(env.PORT)}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${String(env.PORT)}.`);
   const host = env.HOST ?? "127.0.0.1";
-  const publicUrl = (set(env.MCPEMAILS_PUBLIC_URL) ?? `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`).replace(/\/+$/u, "");
+  const publicUrl = (
+    set(env.MCPEMAILS_PUBLIC_URL) ?? `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`
+  ).replace(/\/+$/u, "");
   const google = client(env, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET");
   const microsoft = client(env, "MICROSOFT_CLIENT_ID", "MICROSOFT_CLIENT_SECRET");
   return {
@@ -59,15 +72,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port,
     dataDir: resolve(env.MCPEMAILS_DATA_DIR ?? "./data"),
     redisUrl: env.REDIS_URL === "" ? undefined : env.REDIS_URL,
-    redisCommandTimeoutMs: set(env.MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS) === undefined ? undefined : positiveInteger(env, "MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS", 1),
+    redisCommandTimeoutMs:
+      set(env.MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS) === undefined
+        ? undefined
+        : positiveInteger(env, "MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS", 1),
     allowedHosts: list(env.MCPEMAILS_ALLOWED_HOSTS),
     allowedOrigins: list(env.MCPEMAILS_ALLOWED_ORIGINS),
     adminToken: env.MCPEMAILS_ADMIN_TOKEN === "" ? undefined : env.MCPEMAILS_ADMIN_TOKEN,
     publicUrl,
     google: google && { ...google, redirectUri: `${publicUrl}/oauth/google/callback` },
-    microsoft: microsoft && { ...microsoft, tenant: set(env.MICROSOFT_TENANT) ?? "common", redirectUri: `${publicUrl}/oauth/microsoft/callback` },
+    microsoft: microsoft && {
+      ...microsoft,
+      tenant: set(env.MICROSOFT_TENANT) ?? "common",
+      redirectUri: `${publicUrl}/oauth/microsoft/callback`,
+    },
     imapPool: {
-      maxConnectionsPerInbox: positiveInteger(env, "MCPEMAILS_IMAP_MAX_CONNECTIONS", DEFAULT_IMAP_POOL.maxConnectionsPerInbox),
+      maxConnectionsPerInbox: positiveInteger(
+        env,
+        "MCPEMAILS_IMAP_MAX_CONNECTIONS",
+        DEFAULT_IMAP_POOL.maxConnectionsPerInbox,
+      ),
       idleCloseMs: positiveInteger(env, "MCPEMAILS_IMAP_IDLE_SECONDS", DEFAULT_IMAP_POOL.idleCloseMs / 1000) * 1000,
     },
   };
@@ -77,7 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 export async function openConfiguredStore(config: Config): Promise<Store> {
   if (config.redisUrl !== undefined) {
     const { openRedisStore } = await import("./store/redis/redis-store.js");
-    return openRedisStore({ url: config.redisUrl, dataDir: config.dataDir, ...(config.redisCommandTimeoutMs === undefined ? {} : { commandTimeoutMs: config.redisCommandTimeoutMs }) });
+    return openRedisStore({
+      url: config.redisUrl,
+      dataDir: config.dataDir,
+      ...(config.redisCommandTimeoutMs === undefined ? {} : { commandTimeoutMs: config.redisCommandTimeoutMs }),
+    });
   }
   const { openSqliteStore } = await import("./store/sqlite/sqlite-store.js");
   return openSqliteStore({ dataDir: config.dataDir });

@@ -11,11 +11,19 @@ import { resolveSecretKey } from "./store/secrets.js";
 const config = loadConfig(process.env);
 const store = await openConfiguredStore(config);
 const created = await firstRun(store);
-const providers = createProviderRegistry(store, { google: config.google, microsoft: config.microsoft, imapPool: config.imapPool });
+const providers = createProviderRegistry(store, {
+  google: config.google,
+  microsoft: config.microsoft,
+  imapPool: config.imapPool,
+});
 const app = await buildApp({
   store,
   providerFor: providers,
-  connect: defaultConnectDeps({ google: config.google, microsoft: config.microsoft, secretKey: resolveSecretKey({ dataDir: config.dataDir }) }),
+  connect: defaultConnectDeps({
+    google: config.google,
+    microsoft: config.microsoft,
+    secretKey: resolveSecretKey({ dataDir: config.dataDir }),
+  }),
   originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
   rateWindows: RATE_LIMITS.windows,
   adminToken: config.adminToken,
@@ -24,7 +32,10 @@ const app = await buildApp({
 const address = await app.listen({ host: config.host, port: config.port });
 const url = `${address.replace("0.0.0.0", "127.0.0.1")}/mcp`;
 if (created) process.stdout.write(`\n${firstRunMessage(created, url)}\n`);
-app.log.info({ url, store: config.redisUrl === undefined ? `sqlite:${config.dataDir}` : "redis" }, "MCPEmails reference server ready");
+app.log.info(
+  { url, store: config.redisUrl === undefined ? `sqlite:${config.dataDir}` : "redis" },
+  "MCPEmails reference server ready",
+);
 
 const shutdown = async () => {
   await app.close();

@@ -8,7 +8,10 @@ import { applySync, isClean, planSync } from "../sync.js";
 import { isEntryPoint, repositoryRoot } from "./repository-root.js";
 
 export function main(argv: string[]): number {
-  const { values } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, spec: { type: "string" }, out: { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { check: { type: "boolean", default: false }, spec: { type: "string" }, out: { type: "string" } },
+  });
   const root = repositoryRoot();
   const specPath = resolve(values.spec ?? resolve(root, "spec/mcpemails.yaml"));
   const outDir = resolve(values.out ?? resolve(root, "generated"));
@@ -30,17 +33,27 @@ export function main(argv: string[]): number {
       console.log(`${where} is up to date with the spec (${files.length} files).`);
       return 0;
     }
-    for (const [label, paths] of [["stale", plan.stale], ["missing", plan.missing], ["orphaned", plan.orphaned], ["not generated", plan.unexpected]] as const) {
+    for (const [label, paths] of [
+      ["stale", plan.stale],
+      ["missing", plan.missing],
+      ["orphaned", plan.orphaned],
+      ["not generated", plan.unexpected],
+    ] as const) {
       for (const path of paths) console.error(`${label.padEnd(13)} ${where}/${path}`);
     }
-    console.error(`\n${where} does not match the spec. Run \`pnpm gen\` to regenerate it${plan.unexpected.length > 0 ? ", and move the files that were not generated out of it" : ""}.`);
+    console.error(
+      `\n${where} does not match the spec. Run \`pnpm gen\` to regenerate it${plan.unexpected.length > 0 ? ", and move the files that were not generated out of it" : ""}.`,
+    );
     return 1;
   }
   applySync(outDir, files, plan);
   const changed = plan.stale.length + plan.missing.length;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  console.log(`Generated ${files.length} files into ${where} in ${seconds} s: ${changed} written, ${plan.orphaned.length} orphans removed.`);
-  for (const path of plan.unexpected) console.warn(`warning: ${where}/${path} was not generated; generated/ holds generated files only.`);
+  console.log(
+    `Generated ${files.length} files into ${where} in ${seconds} s: ${changed} written, ${plan.orphaned.length} orphans removed.`,
+  );
+  for (const path of plan.unexpected)
+    console.warn(`warning: ${where}/${path} was not generated; generated/ holds generated files only.`);
   return 0;
 }
 

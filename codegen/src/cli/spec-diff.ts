@@ -50,12 +50,15 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number {
     const root = repositoryRoot(io.cwd);
     const specFile = resolve(root, options.spec);
     const specPath = relative(root, specFile).split(sep).join("/");
-    if (specPath.startsWith("../") || specPath === "..") throw new CannotCompare(`${options.spec} is outside the repository at ${root}`);
+    if (specPath.startsWith("../") || specPath === "..")
+      throw new CannotCompare(`${options.spec} is outside the repository at ${root}`);
 
     const after = parseSpec(readWorkingTree(specFile, specPath), specPath);
     const before = parseSpec(readAtRef(root, options.against, specPath), `${options.against}:${specPath}`);
     const changes = diffSpecs(before.document, after.document);
-    io.stdout(options.json ? formatChangesAsJson(changes, options.against) : formatChangesAsText(changes, options.against));
+    io.stdout(
+      options.json ? formatChangesAsJson(changes, options.against) : formatChangesAsText(changes, options.against),
+    );
     return changes.some((change) => change.breaking) ? EXIT_BREAKING_CHANGE : EXIT_NO_BREAKING_CHANGE;
   } catch (error) {
     if (error instanceof CannotCompare) io.stderr(`spec:diff: ${error.message}\n`);
@@ -85,7 +88,8 @@ function readOptions(argv: readonly string[]): Options | "help" {
     throw new CannotCompare(`${(error as Error).message}\n\n${USAGE}`);
   }
   if (values.help) return "help";
-  if (values.against === undefined || values.against === "") throw new CannotCompare(`--against <git-ref> is required\n\n${USAGE}`);
+  if (values.against === undefined || values.against === "")
+    throw new CannotCompare(`--against <git-ref> is required\n\n${USAGE}`);
   // A ref starting with "-" would be read by git as an option.
   if (values.against.startsWith("-")) throw new CannotCompare(`"${values.against}" is not a git ref`);
   return { against: values.against, json: values.json, spec: values.spec };
@@ -121,7 +125,12 @@ function readWorkingTree(file: string, specPath: string): string {
 }
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 function gitMessage(error: unknown): string {

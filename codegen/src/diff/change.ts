@@ -27,7 +27,9 @@ export function compatibleChange(path: string, summary: string, values?: Changed
 }
 
 export function makeChange(path: string, breaking: boolean, summary: string, values?: ChangedValues): SpecChange {
-  return values === undefined ? { path, breaking, summary } : { path, breaking, summary, before: values.before, after: values.after };
+  return values === undefined
+    ? { path, breaking, summary }
+    : { path, breaking, summary, before: values.before, after: values.after };
 }
 
 /** True when the change carries an old -> new pair to show. */

@@ -9,7 +9,11 @@ export interface KeyedHandlers<T> {
 }
 
 /** Compares two name -> entry records, in the order of `before` followed by the names new in `after`. */
-export function diffKeyed<T>(before: Readonly<Record<string, T>>, after: Readonly<Record<string, T>>, handlers: KeyedHandlers<T>): SpecChange[] {
+export function diffKeyed<T>(
+  before: Readonly<Record<string, T>>,
+  after: Readonly<Record<string, T>>,
+  handlers: KeyedHandlers<T>,
+): SpecChange[] {
   const changes: SpecChange[] = [];
   for (const key of unionOfKeys(before, after)) {
     const b = Object.hasOwn(before, key) ? before[key] : undefined;
@@ -33,11 +37,23 @@ export function setDifference<T>(before: readonly T[], after: readonly T[]): { r
 /** A documentation-only field (description, guidance, title...): reported, never breaking. */
 export function diffText(path: string, before: string | undefined, after: string | undefined): SpecChange[] {
   if (before === after) return [];
-  return [compatibleChange(path, before === undefined ? "text added" : after === undefined ? "text removed" : "text changed", { before, after })];
+  return [
+    compatibleChange(
+      path,
+      before === undefined ? "text added" : after === undefined ? "text removed" : "text changed",
+      { before, after },
+    ),
+  ];
 }
 
 /** A value whose every change is breaking (or every change is not), whatever the direction. */
-export function diffValue(path: string, before: unknown, after: unknown, breaking: boolean, summary = "changed"): SpecChange[] {
+export function diffValue(
+  path: string,
+  before: unknown,
+  after: unknown,
+  breaking: boolean,
+  summary = "changed",
+): SpecChange[] {
   return isDeepStrictEqual(before, after) ? [] : [makeChange(path, breaking, summary, { before, after })];
 }
 
@@ -49,7 +65,8 @@ export function diffValue(path: string, before: unknown, after: unknown, breakin
 export function diffCeiling(path: string, before: number | string | null, after: number | string | null): SpecChange[] {
   if (before === after) return [];
   const rank = (v: number | string | null) => (v === null ? Infinity : typeof v === "number" ? v : Number.NaN);
-  if (Number.isNaN(rank(before)) || Number.isNaN(rank(after))) return [makeChange(path, true, "changed", { before, after })];
+  if (Number.isNaN(rank(before)) || Number.isNaN(rank(after)))
+    return [makeChange(path, true, "changed", { before, after })];
   const raised = rank(after) > rank(before);
   return [makeChange(path, !raised, raised ? "raised" : "lowered", { before, after })];
 }
@@ -58,7 +75,13 @@ export function diffCeiling(path: string, before: number | string | null, after:
  * Members of a list that are matched by value (protocol revisions, error codes): each one that
  * disappears or appears is one change, breaking as the caller says.
  */
-export function diffMembers(path: string, noun: string, before: readonly string[], after: readonly string[], breaks: { removal: boolean; addition: boolean }): SpecChange[] {
+export function diffMembers(
+  path: string,
+  noun: string,
+  before: readonly string[],
+  after: readonly string[],
+  breaks: { removal: boolean; addition: boolean },
+): SpecChange[] {
   const { removed, added } = setDifference(before, after);
   return [
     ...removed.map((member) => makeChange(path, breaks.removal, `${noun} removed: ${member}`)),

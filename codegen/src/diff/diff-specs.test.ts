@@ -6,7 +6,10 @@ import { parseSpec } from "../spec/load.js";
 import type { SpecDocument, SpecExecutionError, SpecProtocolError, SpecSchema, SpecTool } from "../spec/model.js";
 import { diffSpecs, type SpecChange } from "./diff-specs.js";
 
-const SPEC = parseSpec(readFileSync(new URL("../../../spec/mcpemails.yaml", import.meta.url), "utf8"), "spec/mcpemails.yaml").document;
+const SPEC = parseSpec(
+  readFileSync(new URL("../../../spec/mcpemails.yaml", import.meta.url), "utf8"),
+  "spec/mcpemails.yaml",
+).document;
 
 function changesAfter(edit: (doc: SpecDocument) => void, before: SpecDocument = SPEC): SpecChange[] {
   const after = structuredClone(before);
@@ -33,15 +36,28 @@ function item<T>(list: readonly T[], index: number): T {
 }
 
 const tool = (doc: SpecDocument, name: string): SpecTool => entry(doc.tools, name);
-const inputParam = (doc: SpecDocument, toolName: string, param: string): SpecSchema => entry(tool(doc, toolName).input.properties, param);
-const outputField = (doc: SpecDocument, toolName: string, field: string): SpecSchema => entry(tool(doc, toolName).output.properties, field);
+const inputParam = (doc: SpecDocument, toolName: string, param: string): SpecSchema =>
+  entry(tool(doc, toolName).input.properties, param);
+const outputField = (doc: SpecDocument, toolName: string, field: string): SpecSchema =>
+  entry(tool(doc, toolName).output.properties, field);
 const namedType = (doc: SpecDocument, name: string): SpecSchema => entry(doc.types, name);
-const typeProperty = (doc: SpecDocument, type: string, property: string): SpecSchema => entry(namedType(doc, type).properties, property);
+const typeProperty = (doc: SpecDocument, type: string, property: string): SpecSchema =>
+  entry(namedType(doc, type).properties, property);
 const executionError = (doc: SpecDocument, code: string): SpecExecutionError => entry(doc.errors.execution, code);
 const protocolError = (doc: SpecDocument, name: string): SpecProtocolError => entry(doc.errors.protocol, name);
 
-const breaking = (path: string, summary: string, values?: { before: unknown; after: unknown }): SpecChange => ({ path, breaking: true, summary, ...values });
-const compatible = (path: string, summary: string, values?: { before: unknown; after: unknown }): SpecChange => ({ path, breaking: false, summary, ...values });
+const breaking = (path: string, summary: string, values?: { before: unknown; after: unknown }): SpecChange => ({
+  path,
+  breaking: true,
+  summary,
+  ...values,
+});
+const compatible = (path: string, summary: string, values?: { before: unknown; after: unknown }): SpecChange => ({
+  path,
+  breaking: false,
+  summary,
+  ...values,
+});
 
 describe("a spec compared with itself", () => {
   it("has no changes", () => {
@@ -51,11 +67,15 @@ describe("a spec compared with itself", () => {
 
 describe("breaking: tools and their inputs", () => {
   it("a removed tool", () => {
-    expect(changesAfter((doc) => delete doc.tools.search_emails)).toEqual([breaking("tools.search_emails", "tool removed")]);
+    expect(changesAfter((doc) => delete doc.tools.search_emails)).toEqual([
+      breaking("tools.search_emails", "tool removed"),
+    ]);
   });
 
   it("a removed input parameter: clients still sending it get unknown_parameter", () => {
-    expect(changesAfter((doc) => delete tool(doc, "send_email").input.properties?.html_body)).toEqual([breaking("tools.send_email.input.html_body", "input parameter removed")]);
+    expect(changesAfter((doc) => delete tool(doc, "send_email").input.properties?.html_body)).toEqual([
+      breaking("tools.send_email.input.html_body", "input parameter removed"),
+    ]);
   });
 
   it("a new required input parameter", () => {
@@ -69,7 +89,10 @@ describe("breaking: tools and their inputs", () => {
 
   it("an optional input parameter that becomes required", () => {
     expect(changesAfter((doc) => tool(doc, "send_email").input.required?.push("html_body"))).toEqual([
-      breaking("tools.send_email.input.html_body", "input parameter became required", { before: "optional", after: "required" }),
+      breaking("tools.send_email.input.html_body", "input parameter became required", {
+        before: "optional",
+        after: "required",
+      }),
     ]);
   });
 
@@ -93,8 +116,14 @@ describe("breaking: tools and their inputs", () => {
 
   it("a lowered max_length inside a named type, reported under every tool that uses the type", () => {
     expect(changesAfter((doc) => (typeProperty(doc, "attachment_input", "filename").max_length = 100))).toEqual([
-      breaking("tools.send_email.input.attachments[].filename.max_length", "input bound tightened", { before: 255, after: 100 }),
-      breaking("tools.reply_to_email.input.attachments[].filename.max_length", "input bound tightened", { before: 255, after: 100 }),
+      breaking("tools.send_email.input.attachments[].filename.max_length", "input bound tightened", {
+        before: 255,
+        after: 100,
+      }),
+      breaking("tools.reply_to_email.input.attachments[].filename.max_length", "input bound tightened", {
+        before: 255,
+        after: 100,
+      }),
     ]);
   });
 
@@ -126,30 +155,59 @@ describe("breaking: tools and their inputs", () => {
 
   it("a pattern added to an input", () => {
     expect(changesAfter((doc) => (inputParam(doc, "send_email", "subject").pattern = "^[^\\r\\n]*$"))).toEqual([
-      breaking("tools.send_email.input.subject.pattern", "input pattern added", { before: undefined, after: "^[^\\r\\n]*$" }),
+      breaking("tools.send_email.input.subject.pattern", "input pattern added", {
+        before: undefined,
+        after: "^[^\\r\\n]*$",
+      }),
     ]);
   });
 
   it("a changed pattern, which cannot be ordered, under both tools that use the named type", () => {
     expect(changesAfter((doc) => (namedType(doc, "idempotency_key").pattern = "^[A-Za-z0-9-]+$"))).toEqual([
-      breaking("tools.send_email.input.idempotency_key.pattern", "input pattern changed", { before: "^[\\x21-\\x7E]+$", after: "^[A-Za-z0-9-]+$" }),
-      breaking("tools.reply_to_email.input.idempotency_key.pattern", "input pattern changed", { before: "^[\\x21-\\x7E]+$", after: "^[A-Za-z0-9-]+$" }),
+      breaking("tools.send_email.input.idempotency_key.pattern", "input pattern changed", {
+        before: "^[\\x21-\\x7E]+$",
+        after: "^[A-Za-z0-9-]+$",
+      }),
+      breaking("tools.reply_to_email.input.idempotency_key.pattern", "input pattern changed", {
+        before: "^[\\x21-\\x7E]+$",
+        after: "^[A-Za-z0-9-]+$",
+      }),
     ]);
   });
 
   it("a format added to a type used by inputs and outputs: breaking for the inputs only", () => {
     expect(changesAfter((doc) => (namedType(doc, "message_id").format = "uuid"))).toEqual([
-      compatible("tools.list_inbox.output.messages[].id.format", "output format added", { before: undefined, after: "uuid" }),
+      compatible("tools.list_inbox.output.messages[].id.format", "output format added", {
+        before: undefined,
+        after: "uuid",
+      }),
       breaking("tools.read_email.input.message_id.format", "input format added", { before: undefined, after: "uuid" }),
       compatible("tools.read_email.output.id.format", "output format added", { before: undefined, after: "uuid" }),
-      compatible("tools.search_emails.output.messages[].id.format", "output format added", { before: undefined, after: "uuid" }),
-      breaking("tools.reply_to_email.input.message_id.format", "input format added", { before: undefined, after: "uuid" }),
+      compatible("tools.search_emails.output.messages[].id.format", "output format added", {
+        before: undefined,
+        after: "uuid",
+      }),
+      breaking("tools.reply_to_email.input.message_id.format", "input format added", {
+        before: undefined,
+        after: "uuid",
+      }),
     ]);
   });
 
   it("a changed type", () => {
-    expect(changesAfter((doc) => (tool(doc, "list_inbox").input.properties = { ...tool(doc, "list_inbox").input.properties, unread_only: { type: "string" } }))).toEqual([
-      compatible("tools.list_inbox.input.unread_only.description", "text removed", { before: "Return only unread messages.", after: undefined }),
+    expect(
+      changesAfter(
+        (doc) =>
+          (tool(doc, "list_inbox").input.properties = {
+            ...tool(doc, "list_inbox").input.properties,
+            unread_only: { type: "string" },
+          }),
+      ),
+    ).toEqual([
+      compatible("tools.list_inbox.input.unread_only.description", "text removed", {
+        before: "Return only unread messages.",
+        after: undefined,
+      }),
       breaking("tools.list_inbox.input.unread_only.default", "default removed", { before: false, after: undefined }),
       breaking("tools.list_inbox.input.unread_only.type", "type changed", { before: "boolean", after: "string" }),
     ]);
@@ -158,7 +216,10 @@ describe("breaking: tools and their inputs", () => {
   it("an input that stops accepting null", () => {
     const nullableBody = edited((doc) => (inputParam(doc, "send_email", "html_body").nullable = true));
     expect(diffSpecs(nullableBody, SPEC)).toEqual([
-      breaking("tools.send_email.input.html_body.nullable", "input no longer accepts null", { before: true, after: false }),
+      breaking("tools.send_email.input.html_body.nullable", "input no longer accepts null", {
+        before: true,
+        after: false,
+      }),
     ]);
   });
 
@@ -187,9 +248,12 @@ describe("breaking: tools and their inputs", () => {
   });
 
   it("an error code no longer listed for a tool", () => {
-    expect(changesAfter((doc) => (tool(doc, "search_emails").errors = tool(doc, "search_emails").errors.filter((e) => e !== "search_timeout")))).toEqual([
-      breaking("tools.search_emails.errors", "error code removed: search_timeout"),
-    ]);
+    expect(
+      changesAfter(
+        (doc) =>
+          (tool(doc, "search_emails").errors = tool(doc, "search_emails").errors.filter((e) => e !== "search_timeout")),
+      ),
+    ).toEqual([breaking("tools.search_emails.errors", "error code removed: search_timeout")]);
   });
 });
 
@@ -204,30 +268,61 @@ describe("breaking: outputs", () => {
   });
 
   it("an output field that becomes optional, under every tool returning the type", () => {
-    expect(changesAfter((doc) => (namedType(doc, "message_summary").required = namedType(doc, "message_summary").required?.filter((name) => name !== "snippet")))).toEqual([
-      breaking("tools.list_inbox.output.messages[].snippet", "output field became optional", { before: "required", after: "optional" }),
-      breaking("tools.read_email.output.snippet", "output field became optional", { before: "required", after: "optional" }),
-      breaking("tools.search_emails.output.messages[].snippet", "output field became optional", { before: "required", after: "optional" }),
+    expect(
+      changesAfter(
+        (doc) =>
+          (namedType(doc, "message_summary").required = namedType(doc, "message_summary").required?.filter(
+            (name) => name !== "snippet",
+          )),
+      ),
+    ).toEqual([
+      breaking("tools.list_inbox.output.messages[].snippet", "output field became optional", {
+        before: "required",
+        after: "optional",
+      }),
+      breaking("tools.read_email.output.snippet", "output field became optional", {
+        before: "required",
+        after: "optional",
+      }),
+      breaking("tools.search_emails.output.messages[].snippet", "output field became optional", {
+        before: "required",
+        after: "optional",
+      }),
     ]);
   });
 
   it("an output field that becomes nullable", () => {
     expect(changesAfter((doc) => (typeProperty(doc, "send_result", "rfc822_message_id").nullable = true))).toEqual([
-      breaking("tools.send_email.output.rfc822_message_id.nullable", "output may now be null", { before: false, after: true }),
-      breaking("tools.reply_to_email.output.rfc822_message_id.nullable", "output may now be null", { before: false, after: true }),
+      breaking("tools.send_email.output.rfc822_message_id.nullable", "output may now be null", {
+        before: false,
+        after: true,
+      }),
+      breaking("tools.reply_to_email.output.rfc822_message_id.nullable", "output may now be null", {
+        before: false,
+        after: true,
+      }),
     ]);
   });
 
   it("an output bound loosened", () => {
     expect(changesAfter((doc) => (outputField(doc, "read_email", "body_text").max_length = 200000))).toEqual([
-      breaking("tools.read_email.output.body_text.max_length", "output bound loosened", { before: 100000, after: 200000 }),
+      breaking("tools.read_email.output.body_text.max_length", "output bound loosened", {
+        before: 100000,
+        after: 200000,
+      }),
     ]);
   });
 
   it("an output enum that gains a value: generated unions and exhaustive switches have no branch for it", () => {
     expect(changesAfter((doc) => typeProperty(doc, "send_result", "delivery_status").enum?.push("bounced"))).toEqual([
-      breaking("tools.send_email.output.delivery_status.enum", "output enum value added: bounced", { before: ["accepted", "pending", "unknown"], after: ["accepted", "pending", "unknown", "bounced"] }),
-      breaking("tools.reply_to_email.output.delivery_status.enum", "output enum value added: bounced", { before: ["accepted", "pending", "unknown"], after: ["accepted", "pending", "unknown", "bounced"] }),
+      breaking("tools.send_email.output.delivery_status.enum", "output enum value added: bounced", {
+        before: ["accepted", "pending", "unknown"],
+        after: ["accepted", "pending", "unknown", "bounced"],
+      }),
+      breaking("tools.reply_to_email.output.delivery_status.enum", "output enum value added: bounced", {
+        before: ["accepted", "pending", "unknown"],
+        after: ["accepted", "pending", "unknown", "bounced"],
+      }),
     ]);
   });
 });
@@ -238,11 +333,16 @@ describe("breaking: errors", () => {
       delete doc.errors.execution.search_timeout;
       tool(doc, "search_emails").errors = tool(doc, "search_emails").errors.filter((e) => e !== "search_timeout");
     });
-    expect(changes).toEqual([breaking("tools.search_emails.errors", "error code removed: search_timeout"), breaking("errors.execution.search_timeout", "execution error removed")]);
+    expect(changes).toEqual([
+      breaking("tools.search_emails.errors", "error code removed: search_timeout"),
+      breaking("errors.execution.search_timeout", "execution error removed"),
+    ]);
   });
 
   it("a removed protocol error", () => {
-    expect(changesAfter((doc) => delete doc.errors.protocol.request_too_large)).toEqual([breaking("errors.protocol.request_too_large", "protocol error removed")]);
+    expect(changesAfter((doc) => delete doc.errors.protocol.request_too_large)).toEqual([
+      breaking("errors.protocol.request_too_large", "protocol error removed"),
+    ]);
   });
 
   it("a changed protocol error code", () => {
@@ -283,25 +383,34 @@ describe("breaking: errors", () => {
   });
 
   it("an error field that becomes optional", () => {
-    expect(changesAfter((doc) => (entry(executionError(doc, "rate_limit_exceeded").fields, "retryAfter").optional = true))).toEqual([
-      breaking("errors.execution.rate_limit_exceeded.fields.retryAfter", "output field became optional", { before: "required", after: "optional" }),
+    expect(
+      changesAfter((doc) => (entry(executionError(doc, "rate_limit_exceeded").fields, "retryAfter").optional = true)),
+    ).toEqual([
+      breaking("errors.execution.rate_limit_exceeded.fields.retryAfter", "output field became optional", {
+        before: "required",
+        after: "optional",
+      }),
     ]);
   });
 });
 
 describe("breaking: scopes, transport, limits, rate limits and plans", () => {
   it("a removed scope", () => {
-    expect(changesAfter((doc) => delete doc.scopes["send:email"])).toEqual([breaking("scopes.send:email", "scope removed")]);
-  });
-
-  it("a removed protocol revision", () => {
-    expect(changesAfter((doc) => (doc.transport.protocol_revisions = ["2025-11-25", "2025-06-18", "2025-03-26"]))).toEqual([
-      breaking("transport.protocol_revisions", "protocol revision removed: 2024-11-05"),
+    expect(changesAfter((doc) => delete doc.scopes["send:email"])).toEqual([
+      breaking("scopes.send:email", "scope removed"),
     ]);
   });
 
+  it("a removed protocol revision", () => {
+    expect(
+      changesAfter((doc) => (doc.transport.protocol_revisions = ["2025-11-25", "2025-06-18", "2025-03-26"])),
+    ).toEqual([breaking("transport.protocol_revisions", "protocol revision removed: 2024-11-05")]);
+  });
+
   it("a lowered body size limit", () => {
-    expect(changesAfter((doc) => (doc.transport.max_body_bytes = 1048576))).toEqual([breaking("transport.max_body_bytes", "lowered", { before: 27962032, after: 1048576 })]);
+    expect(changesAfter((doc) => (doc.transport.max_body_bytes = 1048576))).toEqual([
+      breaking("transport.max_body_bytes", "lowered", { before: 27962032, after: 1048576 }),
+    ]);
   });
 
   it("a lowered limit, and a new one", () => {
@@ -309,7 +418,10 @@ describe("breaking: scopes, transport, limits, rate limits and plans", () => {
       doc.limits.attachments_max_total_bytes = 5242880;
       doc.limits.folders_max_items = 20;
     });
-    expect(changes).toEqual([breaking("limits.attachments_max_total_bytes", "lowered", { before: 10485760, after: 5242880 }), breaking("limits.folders_max_items", "new limit")]);
+    expect(changes).toEqual([
+      breaking("limits.attachments_max_total_bytes", "lowered", { before: 10485760, after: 5242880 }),
+      breaking("limits.folders_max_items", "new limit"),
+    ]);
   });
 
   it("a rate-limit window that allows fewer calls, lasts longer, or is new", () => {
@@ -356,26 +468,38 @@ describe("breaking: scopes, transport, limits, rate limits and plans", () => {
       delete doc.folders.DRAFTS;
       doc.search.portable_terms = doc.search.portable_terms.filter((term) => term.form !== "has:attachment");
     });
-    expect(changes).toEqual([breaking("folders.DRAFTS", "folder removed"), breaking("search.portable_terms", "portable term removed: has:attachment")]);
+    expect(changes).toEqual([
+      breaking("folders.DRAFTS", "folder removed"),
+      breaking("search.portable_terms", "portable term removed: has:attachment"),
+    ]);
   });
 
   it("a changed rule for combining portable search terms: a rewording cannot be told from a new meaning", () => {
-    const combining = "Terms are separated by spaces and any may hold; a leading `-` negates a term. Values with spaces are quoted.";
+    const combining =
+      "Terms are separated by spaces and any may hold; a leading `-` negates a term. Values with spaces are quoted.";
     expect(changesAfter((doc) => (doc.search.combining = combining))).toEqual([
-      breaking("search.combining", "how portable terms combine changed", { before: SPEC.search.combining, after: combining }),
+      breaking("search.combining", "how portable terms combine changed", {
+        before: SPEC.search.combining,
+        after: combining,
+      }),
     ]);
   });
 
   it("a changed format pattern, reported once at the format", () => {
     expect(changesAfter((doc) => (entry(doc.formats, "uuid").pattern = "^[0-9a-f-]{36}$"))).toEqual([
-      breaking("formats.uuid.pattern", "changed", { before: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", after: "^[0-9a-f-]{36}$" }),
+      breaking("formats.uuid.pattern", "changed", {
+        before: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+        after: "^[0-9a-f-]{36}$",
+      }),
     ]);
   });
 });
 
 describe("non-breaking changes", () => {
   it("a new tool", () => {
-    expect(changesAfter((doc) => (doc.tools.list_drafts = structuredClone(tool(doc, "list_inbox"))))).toEqual([compatible("tools.list_drafts", "new tool")]);
+    expect(changesAfter((doc) => (doc.tools.list_drafts = structuredClone(tool(doc, "list_inbox"))))).toEqual([
+      compatible("tools.list_drafts", "new tool"),
+    ]);
   });
 
   it("a new optional input parameter", () => {
@@ -388,7 +512,10 @@ describe("non-breaking changes", () => {
 
   it("a required input parameter that becomes optional", () => {
     expect(changesAfter((doc) => (tool(doc, "send_email").input.required = ["inbox_id", "to", "body"]))).toEqual([
-      compatible("tools.send_email.input.subject", "input parameter became optional", { before: "required", after: "optional" }),
+      compatible("tools.send_email.input.subject", "input parameter became optional", {
+        before: "required",
+        after: "optional",
+      }),
     ]);
   });
 
@@ -399,7 +526,10 @@ describe("non-breaking changes", () => {
       inputParam(doc, "list_inbox", "folder").enum?.push("SPAM");
     });
     expect(changes).toEqual([
-      compatible("tools.list_inbox.input.folder.enum", "input enum value added: SPAM", { before: ["INBOX", "SENT", "DRAFTS", "TRASH"], after: ["INBOX", "SENT", "DRAFTS", "TRASH", "SPAM"] }),
+      compatible("tools.list_inbox.input.folder.enum", "input enum value added: SPAM", {
+        before: ["INBOX", "SENT", "DRAFTS", "TRASH"],
+        after: ["INBOX", "SENT", "DRAFTS", "TRASH", "SPAM"],
+      }),
       compatible("tools.search_emails.input.limit.maximum", "input bound loosened", { before: 100, after: 500 }),
       compatible("tools.send_email.input.to.min_items", "input bound loosened", { before: 1, after: undefined }),
     ]);
@@ -416,14 +546,29 @@ describe("non-breaking changes", () => {
 
   it("a tightened output bound", () => {
     expect(changesAfter((doc) => (outputField(doc, "list_inbox", "next_offset").maximum = 10000))).toEqual([
-      compatible("tools.list_inbox.output.next_offset.maximum", "output bound tightened", { before: 10100, after: 10000 }),
+      compatible("tools.list_inbox.output.next_offset.maximum", "output bound tightened", {
+        before: 10100,
+        after: 10000,
+      }),
     ]);
   });
 
   it("new error codes, and a tool that lists one more", () => {
     const changes = changesAfter((doc) => {
-      doc.errors.execution.mailbox_full = { when: "The inbox is over its provider quota.", message: "Inbox {inbox_id} is full.", retryable: false, guidance: "Free some space." };
-      doc.errors.protocol.server_busy = { message: "Server busy", code: -32004, http_status: 503, when: "Overloaded.", retryable: true, guidance: "Retry later." };
+      doc.errors.execution.mailbox_full = {
+        when: "The inbox is over its provider quota.",
+        message: "Inbox {inbox_id} is full.",
+        retryable: false,
+        guidance: "Free some space.",
+      };
+      doc.errors.protocol.server_busy = {
+        message: "Server busy",
+        code: -32004,
+        http_status: 503,
+        when: "Overloaded.",
+        retryable: true,
+        guidance: "Retry later.",
+      };
       tool(doc, "send_email").errors.push("mailbox_full");
     });
     expect(changes).toEqual([
@@ -434,7 +579,12 @@ describe("non-breaking changes", () => {
   });
 
   it("a description changed inside a named type, reported wherever the type is used", () => {
-    expect(changesAfter((doc) => (namedType(doc, "inbox_id").description = "UUID of a connected inbox.")).map((c) => [c.path, c.breaking])).toEqual([
+    expect(
+      changesAfter((doc) => (namedType(doc, "inbox_id").description = "UUID of a connected inbox.")).map((c) => [
+        c.path,
+        c.breaking,
+      ]),
+    ).toEqual([
       ["tools.list_inbox.input.inbox_id.description", false],
       ["tools.read_email.input.inbox_id.description", false],
       ["tools.search_emails.input.inbox_id.description", false],
@@ -453,15 +603,27 @@ describe("non-breaking changes", () => {
     expect(changes).toEqual([
       compatible("tools.list_inbox.examples", "example removed: An inbox the key cannot see"),
       compatible("tools.list_inbox.examples", "example added: An unknown inbox"),
-      compatible("tools.read_email.description", "text changed", { before: SPEC.tools.read_email?.description, after: "Fetch one email." }),
-      compatible("errors.execution.auth_failed.guidance", "text changed", { before: "Never retry; a person must reconnect the inbox.", after: "A person must reconnect the inbox." }),
-      compatible("decisions.mcp-revision.decision", "text changed", { before: SPEC.decisions[0]?.decision, after: "Revised." }),
+      compatible("tools.read_email.description", "text changed", {
+        before: SPEC.tools.read_email?.description,
+        after: "Fetch one email.",
+      }),
+      compatible("errors.execution.auth_failed.guidance", "text changed", {
+        before: "Never retry; a person must reconnect the inbox.",
+        after: "A person must reconnect the inbox.",
+      }),
+      compatible("decisions.mcp-revision.decision", "text changed", {
+        before: SPEC.decisions[0]?.decision,
+        after: "Revised.",
+      }),
     ]);
   });
 
   it("a reworded protocol error message: clients act on the code, not the wording", () => {
     expect(changesAfter((doc) => (protocolError(doc, "parse_error").message = "The body is not JSON"))).toEqual([
-      compatible("errors.protocol.parse_error.message", "text changed", { before: "Parse error", after: "The body is not JSON" }),
+      compatible("errors.protocol.parse_error.message", "text changed", {
+        before: "Parse error",
+        after: "The body is not JSON",
+      }),
     ]);
   });
 
@@ -501,7 +663,8 @@ type Path = (string | number)[];
 
 function leafPaths(value: unknown, path: Path = []): Path[] {
   if (Array.isArray(value)) return value.flatMap((item, i) => leafPaths(item, [...path, i]));
-  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => leafPaths(item, [...path, key]));
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) => leafPaths(item, [...path, key]));
   return [path];
 }
 
@@ -510,5 +673,12 @@ function changeLeaf(root: unknown, path: Path): void {
   for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
   const key = path.at(-1) as string | number;
   const value = parent[key];
-  parent[key] = typeof value === "string" ? `${value}x` : typeof value === "number" ? value + 1 : typeof value === "boolean" ? !value : 0;
+  parent[key] =
+    typeof value === "string"
+      ? `${value}x`
+      : typeof value === "number"
+        ? value + 1
+        : typeof value === "boolean"
+          ? !value
+          : 0;
 }

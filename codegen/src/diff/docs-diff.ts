@@ -5,7 +5,14 @@ import { diffKeyed, diffText } from "./compare.js";
 
 export function diffIdentity(before: SpecDocument, after: SpecDocument): SpecChange[] {
   return [
-    ...(before.spec_version === after.spec_version ? [] : [compatibleChange("spec_version", "version changed", { before: before.spec_version, after: after.spec_version })]),
+    ...(before.spec_version === after.spec_version
+      ? []
+      : [
+          compatibleChange("spec_version", "version changed", {
+            before: before.spec_version,
+            after: after.spec_version,
+          }),
+        ]),
     ...diffText("info.title", before.info.title, after.info.title),
     ...diffText("info.summary", before.info.summary, after.info.summary),
   ];

@@ -27,7 +27,13 @@ export function diffErrors(before: SpecDocument, after: SpecDocument): SpecChang
   ];
 }
 
-function diffProtocolError(path: string, b: ErrorSide, before: SpecProtocolError, a: ErrorSide, after: SpecProtocolError): SpecChange[] {
+function diffProtocolError(
+  path: string,
+  b: ErrorSide,
+  before: SpecProtocolError,
+  a: ErrorSide,
+  after: SpecProtocolError,
+): SpecChange[] {
   return [
     // JSON-RPC clients act on the numeric code (and data), never on the message, which is wording.
     ...diffText(`${path}.message`, before.message, after.message),
@@ -40,13 +46,25 @@ function diffProtocolError(path: string, b: ErrorSide, before: SpecProtocolError
   ];
 }
 
-function diffExecutionError(path: string, b: ErrorSide, before: SpecExecutionError, a: ErrorSide, after: SpecExecutionError): SpecChange[] {
+function diffExecutionError(
+  path: string,
+  b: ErrorSide,
+  before: SpecExecutionError,
+  a: ErrorSide,
+  after: SpecExecutionError,
+): SpecChange[] {
   return [
     ...diffText(`${path}.when`, before.when, after.when),
     // Clients are told to act on errorCode and the fields, never on the wording.
     ...diffText(`${path}.message`, before.message, after.message),
     ...diffRetryable(`${path}.retryable`, before.retryable, after.retryable),
-    ...diffMembers(`${path}.not_retryable_for`, "no-retry tool", before.not_retryable_for ?? [], after.not_retryable_for ?? [], { removal: true, addition: true }),
+    ...diffMembers(
+      `${path}.not_retryable_for`,
+      "no-retry tool",
+      before.not_retryable_for ?? [],
+      after.not_retryable_for ?? [],
+      { removal: true, addition: true },
+    ),
     ...diffText(`${path}.guidance`, before.guidance, after.guidance),
     ...diffFields(`${path}.fields`, b, before.fields, a, after.fields),
   ];
@@ -60,14 +78,29 @@ function diffRetryable(path: string, before: boolean, after: boolean): SpecChang
 }
 
 /** An error's fields travel from server to client, so they are compared as an output schema. */
-function diffFields(path: string, b: ErrorSide, before: Record<string, ErrorField> | undefined, a: ErrorSide, after: Record<string, ErrorField> | undefined): SpecChange[] {
-  return diffSchemas({ model: b.model, node: fieldsAsObject(before, b.doc) }, { model: a.model, node: fieldsAsObject(after, a.doc) }, path, "output");
+function diffFields(
+  path: string,
+  b: ErrorSide,
+  before: Record<string, ErrorField> | undefined,
+  a: ErrorSide,
+  after: Record<string, ErrorField> | undefined,
+): SpecChange[] {
+  return diffSchemas(
+    { model: b.model, node: fieldsAsObject(before, b.doc) },
+    { model: a.model, node: fieldsAsObject(after, a.doc) },
+    path,
+    "output",
+  );
 }
 
 function fieldsAsObject(fields: Record<string, ErrorField> | undefined, doc: SpecDocument): ObjectNode {
   return {
     kind: "object",
     meta: { nullable: false },
-    properties: Object.entries(fields ?? {}).map(([name, field]) => ({ name, node: toNode(field, doc), required: field.optional !== true })),
+    properties: Object.entries(fields ?? {}).map(([name, field]) => ({
+      name,
+      node: toNode(field, doc),
+      required: field.optional !== true,
+    })),
   };
 }

@@ -4,11 +4,20 @@ import { breakingChange, compatibleChange } from "./change.js";
 import { formatChangesAsJson, formatChangesAsText } from "./format.js";
 
 const changes = [
-  breakingChange("tools.send_email.input.attachments[].filename.max_length", "input bound tightened", { before: 255, after: 100 }),
+  breakingChange("tools.send_email.input.attachments[].filename.max_length", "input bound tightened", {
+    before: 255,
+    after: 100,
+  }),
   breakingChange("tools.search_emails", "tool removed"),
   compatibleChange("tools.list_inbox.input.has_attachments", "new optional input parameter"),
-  compatibleChange("tools.send_email.input.body.max_length", "input bound loosened", { before: 1000, after: undefined }),
-  compatibleChange("tools.read_email.description", "text changed", { before: "Fetch the full content of one email by id: headers, plain-text body and more", after: "Fetch one email." }),
+  compatibleChange("tools.send_email.input.body.max_length", "input bound loosened", {
+    before: 1000,
+    after: undefined,
+  }),
+  compatibleChange("tools.read_email.description", "text changed", {
+    before: "Fetch the full content of one email by id: headers, plain-text body and more",
+    after: "Fetch one email.",
+  }),
 ];
 
 describe("text output", () => {
@@ -39,7 +48,13 @@ describe("JSON output", () => {
       breaking: 2,
       nonBreaking: 1,
       changes: [
-        { path: "tools.send_email.input.attachments[].filename.max_length", breaking: true, summary: "input bound tightened", before: 255, after: 100 },
+        {
+          path: "tools.send_email.input.attachments[].filename.max_length",
+          breaking: true,
+          summary: "input bound tightened",
+          before: 255,
+          after: 100,
+        },
         { path: "tools.search_emails", breaking: true, summary: "tool removed" },
         { path: "tools.list_inbox.input.has_attachments", breaking: false, summary: "new optional input parameter" },
       ],

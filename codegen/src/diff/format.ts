@@ -4,7 +4,10 @@ import { hasValues, type SpecChange } from "./change.js";
 const LONGEST_VALUE = 60;
 
 export function formatChangesAsText(changes: readonly SpecChange[], against: string): string {
-  const lines = changes.map((change) => `${change.breaking ? "BREAKING  " : "ok        "}${change.path}: ${change.summary}${hasValues(change) ? `, ${show(change.before)} -> ${show(change.after)}` : ""}`);
+  const lines = changes.map(
+    (change) =>
+      `${change.breaking ? "BREAKING  " : "ok        "}${change.path}: ${change.summary}${hasValues(change) ? `, ${show(change.before)} -> ${show(change.after)}` : ""}`,
+  );
   lines.push(summaryLine(changes, against));
   return `${lines.join("\n")}\n`;
 }

@@ -121,14 +121,27 @@ function report(walk: Walk, path: string, tightened: boolean, summary: string, v
   walk.changes.push(makeChange(path, breaking, summary, values));
 }
 
-function bound(walk: Walk, path: string, before: number | undefined, after: number | undefined, tightenedWhen: "raised" | "lowered"): void {
+function bound(
+  walk: Walk,
+  path: string,
+  before: number | undefined,
+  after: number | undefined,
+  tightenedWhen: "raised" | "lowered",
+): void {
   if (before === after) return;
-  const tightened = before === undefined || (after !== undefined && (tightenedWhen === "raised" ? after > before : after < before));
+  const tightened =
+    before === undefined || (after !== undefined && (tightenedWhen === "raised" ? after > before : after < before));
   report(walk, path, tightened, `${walk.direction} bound ${tightened ? "tightened" : "loosened"}`, { before, after });
 }
 
 /** A pattern or format: adding one restricts, removing one frees; a changed regex cannot be ordered, so it breaks either way. */
-function restriction(walk: Walk, path: string, what: "pattern" | "format", before: string | undefined, after: string | undefined): void {
+function restriction(
+  walk: Walk,
+  path: string,
+  what: "pattern" | "format",
+  before: string | undefined,
+  after: string | undefined,
+): void {
   if (before === after) return;
   const values = { before, after };
   if (before === undefined) report(walk, path, true, `${walk.direction} ${what} added`, values);
@@ -147,12 +160,20 @@ function compareEnum(walk: Walk, path: string, before: string[] | undefined, aft
     return;
   }
   const { removed, added } = setDifference(before, after);
-  if (removed.length > 0) report(walk, path, true, `${walk.direction} enum ${plural("value", removed)} removed: ${listed(removed)}`, values);
-  if (added.length > 0) report(walk, path, false, `${walk.direction} enum ${plural("value", added)} added: ${listed(added)}`, values);
-  if (removed.length === 0 && added.length === 0) walk.changes.push(compatibleChange(path, "enum values reordered", values));
+  if (removed.length > 0)
+    report(walk, path, true, `${walk.direction} enum ${plural("value", removed)} removed: ${listed(removed)}`, values);
+  if (added.length > 0)
+    report(walk, path, false, `${walk.direction} enum ${plural("value", added)} added: ${listed(added)}`, values);
+  if (removed.length === 0 && added.length === 0)
+    walk.changes.push(compatibleChange(path, "enum values reordered", values));
 }
 
-function compareDefault(walk: Walk, before: { value: unknown } | undefined, after: { value: unknown } | undefined, path: string): void {
+function compareDefault(
+  walk: Walk,
+  before: { value: unknown } | undefined,
+  after: { value: unknown } | undefined,
+  path: string,
+): void {
   if (isDeepStrictEqual(before, after)) return;
   const values = { before: before?.value, after: after?.value };
   // A new default only pins down what omitting the parameter did; changing or dropping one changes
@@ -161,7 +182,12 @@ function compareDefault(walk: Walk, before: { value: unknown } | undefined, afte
   else walk.changes.push(breakingChange(path, after === undefined ? "default removed" : "default changed", values));
 }
 
-function compareProperties(walk: Walk, before: readonly PropertyNode[], after: readonly PropertyNode[], path: string): void {
+function compareProperties(
+  walk: Walk,
+  before: readonly PropertyNode[],
+  after: readonly PropertyNode[],
+  path: string,
+): void {
   const input = walk.direction === "input";
   const names = [...new Set([...before.map((p) => p.name), ...after.map((p) => p.name)])];
   for (const name of names) {
@@ -170,8 +196,13 @@ function compareProperties(walk: Walk, before: readonly PropertyNode[], after: r
     const at = `${path}.${name}`;
     if (b && a) {
       if (b.required !== a.required) {
-        const summary = input ? `input parameter became ${a.required ? "required" : "optional"}` : `output field became ${a.required ? "required" : "optional"}`;
-        report(walk, at, a.required, summary, { before: b.required ? "required" : "optional", after: a.required ? "required" : "optional" });
+        const summary = input
+          ? `input parameter became ${a.required ? "required" : "optional"}`
+          : `output field became ${a.required ? "required" : "optional"}`;
+        report(walk, at, a.required, summary, {
+          before: b.required ? "required" : "optional",
+          after: a.required ? "required" : "optional",
+        });
       }
       compareNodes(walk, b.node, a.node, at);
     } else if (b) {

@@ -10,7 +10,8 @@ import { main, type CliIo } from "../cli/spec-diff.js";
 
 const SPEC_SOURCE = readFileSync(new URL("../../../spec/mcpemails.yaml", import.meta.url), "utf8");
 const CLI_SCRIPT = fileURLToPath(new URL("../cli/spec-diff.ts", import.meta.url));
-const FILENAME_BOUNDS = "        min_length: 1\n        max_length: 255\n        description: File name shown to the recipient.";
+const FILENAME_BOUNDS =
+  "        min_length: 1\n        max_length: 255\n        description: File name shown to the recipient.";
 
 let repo: string;
 
@@ -20,7 +21,18 @@ beforeEach(() => {
   writeSpec(SPEC_SOURCE);
   git("init", "--quiet");
   git("add", "spec/mcpemails.yaml");
-  git("-c", "user.name=Spec Diff Test", "-c", "user.email=spec-diff@example.com", "-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "spec");
+  git(
+    "-c",
+    "user.name=Spec Diff Test",
+    "-c",
+    "user.email=spec-diff@example.com",
+    "-c",
+    "commit.gpgsign=false",
+    "commit",
+    "--quiet",
+    "-m",
+    "spec",
+  );
 });
 
 afterEach(() => {
@@ -88,8 +100,25 @@ describe("pnpm spec:diff --against <ref>", () => {
     mkdirSync(join(repo, "other"));
     writeFileSync(join(repo, "other", "spec.yaml"), SPEC_SOURCE);
     git("add", "other/spec.yaml");
-    git("-c", "user.name=Spec Diff Test", "-c", "user.email=spec-diff@example.com", "-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "other");
-    writeFileSync(join(repo, "other", "spec.yaml"), SPEC_SOURCE.replace("  - name: minute\n      seconds: 60\n      limit: 100", "  - name: minute\n      seconds: 60\n      limit: 200"));
+    git(
+      "-c",
+      "user.name=Spec Diff Test",
+      "-c",
+      "user.email=spec-diff@example.com",
+      "-c",
+      "commit.gpgsign=false",
+      "commit",
+      "--quiet",
+      "-m",
+      "other",
+    );
+    writeFileSync(
+      join(repo, "other", "spec.yaml"),
+      SPEC_SOURCE.replace(
+        "  - name: minute\n      seconds: 60\n      limit: 100",
+        "  - name: minute\n      seconds: 60\n      limit: 200",
+      ),
+    );
     const result = run("--against", "HEAD", "--spec", "other/spec.yaml");
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("ok        rate_limits.windows.minute.limit: raised, 100 -> 200\n");
@@ -128,14 +157,21 @@ describe("pnpm spec:diff --against <ref>", () => {
     editSpec("  search_timeout_seconds: 30", "  search_timeout_seconds: lots");
     const result = run("--against", "HEAD");
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/^spec:diff: the spec is not valid:\nspec\/mcpemails\.yaml:\d+:\d+: limits\.search_timeout_seconds: /);
+    expect(result.stderr).toMatch(
+      /^spec:diff: the spec is not valid:\nspec\/mcpemails\.yaml:\d+:\d+: limits\.search_timeout_seconds: /,
+    );
   });
 
   it("runs as a script, with the exit code as its status", () => {
     editSpec(FILENAME_BOUNDS, FILENAME_BOUNDS.replace("max_length: 255", "max_length: 100"));
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    const result = spawnSync(process.execPath, ["--import", tsx, CLI_SCRIPT, "--against", "HEAD"], { cwd: repo, encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["--import", tsx, CLI_SCRIPT, "--against", "HEAD"], {
+      cwd: repo,
+      encoding: "utf8",
+    });
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("BREAKING  tools.send_email.input.attachments[].filename.max_length: input bound tightened, 255 -> 100\n");
+    expect(result.stdout).toContain(
+      "BREAKING  tools.send_email.input.attachments[].filename.max_length: input bound tightened, 255 -> 100\n",
+    );
   });
 });

@@ -22,7 +22,11 @@ export function diffTools(before: SpecDocument, after: SpecDocument): SpecChange
   });
 }
 
-function diffTool(path: string, before: ToolSide & { tool: SpecTool }, after: ToolSide & { tool: SpecTool }): SpecChange[] {
+function diffTool(
+  path: string,
+  before: ToolSide & { tool: SpecTool },
+  after: ToolSide & { tool: SpecTool },
+): SpecChange[] {
   const b = before.tool;
   const a = after.tool;
   return [
@@ -51,13 +55,19 @@ function diffTool(path: string, before: ToolSide & { tool: SpecTool }, after: To
 // Hints bind both sides: clients act on them (auto-approving read-only tools, retrying idempotent
 // ones) and implementers must honour them, so a hint that flips breaks one side or the other.
 function diffAnnotations(path: string, before: SpecTool["annotations"], after: SpecTool["annotations"]): SpecChange[] {
-  return (Object.keys(before) as (keyof SpecTool["annotations"])[]).flatMap((hint) => diffValue(`${path}.${hint}`, before[hint], after[hint], true, "hint changed"));
+  return (Object.keys(before) as (keyof SpecTool["annotations"])[]).flatMap((hint) =>
+    diffValue(`${path}.${hint}`, before[hint], after[hint], true, "hint changed"),
+  );
 }
 
 function diffExamples(path: string, before: SpecTool["examples"], after: SpecTool["examples"]): SpecChange[] {
-  return diffKeyed(byName(before, (e) => e.name), byName(after, (e) => e.name), {
-    removed: (name) => [compatibleChange(path, `example removed: ${name}`)],
-    added: (name) => [compatibleChange(path, `example added: ${name}`)],
-    kept: (name, b, a) => (isDeepStrictEqual(b, a) ? [] : [compatibleChange(path, `example changed: ${name}`)]),
-  });
+  return diffKeyed(
+    byName(before, (e) => e.name),
+    byName(after, (e) => e.name),
+    {
+      removed: (name) => [compatibleChange(path, `example removed: ${name}`)],
+      added: (name) => [compatibleChange(path, `example added: ${name}`)],
+      kept: (name, b, a) => (isDeepStrictEqual(b, a) ? [] : [compatibleChange(path, `example changed: ${name}`)]),
+    },
+  );
 }

@@ -10,8 +10,14 @@ export function diffTransport(before: SpecDocument, after: SpecDocument): SpecCh
     ...diffValue("transport.endpoint", b.endpoint, a.endpoint, true),
     ...diffValue("transport.http_method", b.http_method, a.http_method, true),
     ...diffValue("transport.kind", b.kind, a.kind, true),
-    ...diffMembers("transport.protocol_revisions", "protocol revision", b.protocol_revisions, a.protocol_revisions, { removal: true, addition: false }),
-    ...diffMembers("transport.jsonrpc_methods", "JSON-RPC method", b.jsonrpc_methods, a.jsonrpc_methods, { removal: true, addition: false }),
+    ...diffMembers("transport.protocol_revisions", "protocol revision", b.protocol_revisions, a.protocol_revisions, {
+      removal: true,
+      addition: false,
+    }),
+    ...diffMembers("transport.jsonrpc_methods", "JSON-RPC method", b.jsonrpc_methods, a.jsonrpc_methods, {
+      removal: true,
+      addition: false,
+    }),
     ...diffValue("transport.auth.header", b.auth.header, a.auth.header, true),
     ...diffValue("transport.auth.scheme", b.auth.scheme, a.auth.scheme, true),
     // MCP clients parse WWW-Authenticate to discover how to authenticate.

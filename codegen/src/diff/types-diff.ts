@@ -11,7 +11,10 @@ export function diffTypes(before: SpecDocument, after: SpecDocument): SpecChange
   return diffKeyed(before.types, after.types, {
     removed: (name) => [compatibleChange(`types.${name}`, "type removed")],
     added: (name) => [compatibleChange(`types.${name}`, "new type")],
-    kept: (name, b, a) => (used.has(name) || isDeepStrictEqual(b, a) ? [] : [compatibleChange(`types.${name}`, "type changed; no tool uses it")]),
+    kept: (name, b, a) =>
+      used.has(name) || isDeepStrictEqual(b, a)
+        ? []
+        : [compatibleChange(`types.${name}`, "type changed; no tool uses it")],
   });
 }
 

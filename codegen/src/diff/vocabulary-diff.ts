@@ -38,7 +38,13 @@ export function diffSearch(before: SpecDocument, after: SpecDocument): SpecChang
     // How portable terms combine (AND, OR, negation, quoting) decides which messages a query
     // matches. It is a sentence, and a rewording cannot be told from a new meaning, so any change
     // is reported as breaking for a person to confirm, as the quota wording is.
-    ...diffValue("search.combining", before.search.combining, after.search.combining, true, "how portable terms combine changed"),
+    ...diffValue(
+      "search.combining",
+      before.search.combining,
+      after.search.combining,
+      true,
+      "how portable terms combine changed",
+    ),
     ...diffKeyed(
       byName(before.search.portable_terms, (t) => t.form),
       byName(after.search.portable_terms, (t) => t.form),

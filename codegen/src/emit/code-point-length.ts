@@ -3,7 +3,8 @@
 // this pattern, which counts a surrogate pair as one character with or without the regex `u` flag.
 // Its three alternatives never overlap (a pair, a non-high-surrogate unit, a lone high surrogate),
 // so a failing match backtracks in linear time rather than trying every split of every pair.
-const ONE_CODE_POINT = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^\\uD800-\\uDBFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF]))";
+const ONE_CODE_POINT =
+  "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^\\uD800-\\uDBFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF]))";
 
 export function codePointLengthPattern(min: number | undefined, max: number | undefined): string {
   // Without an upper bound, "at least min" needs no end anchor, and no loop over the whole string.

@@ -10,7 +10,9 @@ import { expandLargeValues } from "../runtime/large-values.js";
 import { toJsonSchema } from "./json-schema.js";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 const specPath = new URL("../../../spec/mcpemails.yaml", import.meta.url).pathname;
 const ctx = createContext(loadSpecFile(specPath));
@@ -66,11 +68,17 @@ function shrinkLargeValues(value: unknown): unknown {
 }
 
 function segmentsOf(parameter: string): Segment[] {
-  return parameter.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  return parameter
+    .split(/\.|\[(\d+)\]/)
+    .filter((p) => p !== undefined && p !== "")
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
 function valueAt(root: unknown, path: readonly Segment[]): unknown {
-  return path.reduce<unknown>((v, s) => (v !== null && typeof v === "object" ? (v as Record<Segment, unknown>)[s] : undefined), root);
+  return path.reduce<unknown>(
+    (v, s) => (v !== null && typeof v === "object" ? (v as Record<Segment, unknown>)[s] : undefined),
+    root,
+  );
 }
 
 function withValueAt(root: Record<string, unknown>, path: readonly Segment[], value: unknown): Record<string, unknown> {
@@ -118,24 +126,33 @@ describe("conformance/cases.json", () => {
     const order = [...new Set(cases.map((c) => c.tool))];
     expect(order).toEqual(Object.keys(ctx.doc.tools));
     const optionalOmitted = byId("send_email.idempotency_key.required.optional_omitted");
-    expect(optionalOmitted.arguments).toEqual({ ...ctx.doc.tools.send_email?.examples[0]?.request, idempotency_key: undefined });
+    expect(optionalOmitted.arguments).toEqual({
+      ...ctx.doc.tools.send_email?.examples[0]?.request,
+      idempotency_key: undefined,
+    });
   });
 });
 
 describe("every case agrees with the input validator", () => {
   // The schema cannot see decoded sizes (decision seed-errors-not-preempted), so a small stand-in
   // for each large value checks everything else about those cases.
-  const withSmallLargeValues = (c: ConformanceCase): ConformanceCase => ({ ...c, arguments: shrinkLargeValues(c.arguments) as Record<string, unknown> });
+  const withSmallLargeValues = (c: ConformanceCase): ConformanceCase => ({
+    ...c,
+    arguments: shrinkLargeValues(c.arguments) as Record<string, unknown>,
+  });
 
   it.each(cases.map((c) => [c.id, c] as const))("%s", (_id, c) => {
     const problem = firstProblem(withSmallLargeValues(c));
-    if (c.expect.outcome === "invalid_params") expect(problem).toMatchObject({ parameter: c.expect.parameter, rule: c.expect.rule });
+    if (c.expect.outcome === "invalid_params")
+      expect(problem).toMatchObject({ parameter: c.expect.parameter, rule: c.expect.rule });
     else expect(problem).toBeUndefined();
   });
 
   // The full-size values too: the base64 pattern must check megabytes without overflowing V8's
   // regex backtracking stack (a repeated group in it once did, from about 3.2 MiB up).
-  const fullSize = cases.filter((c) => JSON.stringify(c.arguments).includes("$base64OfBytes") && c.expect.outcome !== "invalid_params");
+  const fullSize = cases.filter(
+    (c) => JSON.stringify(c.arguments).includes("$base64OfBytes") && c.expect.outcome !== "invalid_params",
+  );
   it.each(fullSize.map((c) => [c.id, c] as const))("%s at full size", (_id, c) => {
     expect(firstProblem(c)).toBeUndefined();
   });
@@ -144,20 +161,32 @@ describe("every case agrees with the input validator", () => {
 describe("an invalid_params case fails for one reason only", () => {
   const invalidCases = cases.filter((c) => c.expect.outcome === "invalid_params");
 
-  it.each(invalidCases.map((c) => [c.id, c] as const))("%s: every validation error names the same parameter and rule", (_id, c) => {
-    const problems = allProblems(c.tool, expandLargeValues(c.arguments));
-    expect(problems.length).toBeGreaterThan(0);
-    const expected = c.expect.outcome === "invalid_params" ? { parameter: c.expect.parameter, rule: c.expect.rule } : undefined;
-    // A value of another type can never be one of an enum's strings, so ajv reports enum as well.
-    const impliedByType = (p: { parameter: string; rule: string }) => expected?.rule === "type" && p.parameter === expected.parameter && p.rule === "enum";
-    for (const p of problems.filter((p) => !impliedByType(p))) expect(p).toEqual(expected);
-  });
+  it.each(invalidCases.map((c) => [c.id, c] as const))(
+    "%s: every validation error names the same parameter and rule",
+    (_id, c) => {
+      const problems = allProblems(c.tool, expandLargeValues(c.arguments));
+      expect(problems.length).toBeGreaterThan(0);
+      const expected =
+        c.expect.outcome === "invalid_params" ? { parameter: c.expect.parameter, rule: c.expect.rule } : undefined;
+      // A value of another type can never be one of an enum's strings, so ajv reports enum as well.
+      const impliedByType = (p: { parameter: string; rule: string }) =>
+        expected?.rule === "type" && p.parameter === expected.parameter && p.rule === "enum";
+      for (const p of problems.filter((p) => !impliedByType(p))) expect(p).toEqual(expected);
+    },
+  );
 
-  it.each(invalidCases.map((c) => [c.id, c] as const))("%s: putting a valid value back at that parameter makes the arguments valid", (_id, c) => {
-    const path = segmentsOf(c.parameter);
-    const repaired = withValueAt(c.arguments, path, c.expect.outcome === "invalid_params" && c.expect.rule === "unknown_parameter" ? undefined : validValueFor(c));
-    expect(allProblems(c.tool, repaired)).toEqual([]);
-  });
+  it.each(invalidCases.map((c) => [c.id, c] as const))(
+    "%s: putting a valid value back at that parameter makes the arguments valid",
+    (_id, c) => {
+      const path = segmentsOf(c.parameter);
+      const repaired = withValueAt(
+        c.arguments,
+        path,
+        c.expect.outcome === "invalid_params" && c.expect.rule === "unknown_parameter" ? undefined : validValueFor(c),
+      );
+      expect(allProblems(c.tool, repaired)).toEqual([]);
+    },
+  );
 });
 
 describe("what the cases cover", () => {
@@ -187,35 +216,59 @@ describe("what the cases cover", () => {
   });
 
   it("has a case for every bound of every parameter, recursing into array items and object properties", () => {
-    const keywordRules: Record<string, string> = { minimum: "minimum", maximum: "maximum", minLength: "min_length", maxLength: "max_length", minItems: "min_items", maxItems: "max_items", enum: "enum", pattern: "pattern" };
+    const keywordRules: Record<string, string> = {
+      minimum: "minimum",
+      maximum: "maximum",
+      minLength: "min_length",
+      maxLength: "max_length",
+      minItems: "min_items",
+      maxItems: "max_items",
+      enum: "enum",
+      pattern: "pattern",
+    };
     const expected: string[] = [];
     const walk = (tool: string, parameter: string, schema: Record<string, unknown>) => {
       for (const [keyword, rule] of Object.entries(keywordRules)) {
-        const patternIsFormat = keyword === "pattern" && (schema.format !== undefined || schema.contentEncoding !== undefined);
+        const patternIsFormat =
+          keyword === "pattern" && (schema.format !== undefined || schema.contentEncoding !== undefined);
         if (schema[keyword] === undefined || patternIsFormat) continue;
         if (keyword === "minLength" || keyword === "minItems") {
           if (schema[keyword] === 0) continue;
         }
         expected.push(`${tool} ${parameter} ${rule}`);
       }
-      if (schema.format !== undefined || schema.contentEncoding !== undefined) expected.push(`${tool} ${parameter} format`);
+      if (schema.format !== undefined || schema.contentEncoding !== undefined)
+        expected.push(`${tool} ${parameter} format`);
       expected.push(`${tool} ${parameter} type`);
       const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-      for (const [name, property] of Object.entries(properties)) walk(tool, parameter === "" ? name : `${parameter}.${name}`, property);
+      for (const [name, property] of Object.entries(properties))
+        walk(tool, parameter === "" ? name : `${parameter}.${name}`, property);
       if (schema.items) walk(tool, `${parameter}[0]`, schema.items as Record<string, unknown>);
     };
     for (const tool of ctx.tools) {
       const schema = inputSchemaOf(ctx, tool.name);
-      for (const [name, property] of Object.entries(schema.properties as Record<string, Record<string, unknown>>)) walk(tool.name, name, property);
+      for (const [name, property] of Object.entries(schema.properties as Record<string, Record<string, unknown>>))
+        walk(tool.name, name, property);
     }
     const covered = new Set(cases.map((c) => `${c.tool} ${c.parameter} ${c.constraint}`));
     expect(expected.filter((e) => !covered.has(e))).toEqual([]);
   });
 
   it("probes each numeric, length and item bound from just inside and just outside", () => {
-    const outcomes = (prefix: string) => cases.filter((c) => c.id.startsWith(prefix)).map((c) => `${c.id.slice(prefix.length)}: ${c.expect.outcome}`);
-    expect(outcomes("list_inbox.limit.m")).toEqual(["inimum.below: invalid_params", "inimum.at: valid", "aximum.at: valid", "aximum.above: invalid_params"]);
-    expect(outcomes("search_emails.include_folders.m")).toEqual(["in_items.below: invalid_params", "in_items.at: valid", "ax_items.at: valid", "ax_items.above: invalid_params"]);
+    const outcomes = (prefix: string) =>
+      cases.filter((c) => c.id.startsWith(prefix)).map((c) => `${c.id.slice(prefix.length)}: ${c.expect.outcome}`);
+    expect(outcomes("list_inbox.limit.m")).toEqual([
+      "inimum.below: invalid_params",
+      "inimum.at: valid",
+      "aximum.at: valid",
+      "aximum.above: invalid_params",
+    ]);
+    expect(outcomes("search_emails.include_folders.m")).toEqual([
+      "in_items.below: invalid_params",
+      "in_items.at: valid",
+      "ax_items.at: valid",
+      "ax_items.above: invalid_params",
+    ]);
     expect((byId("send_email.to.max_items.above").arguments.to as unknown[]).length).toBe(51);
   });
 
@@ -236,24 +289,34 @@ describe("what the cases cover", () => {
   });
 
   it("refuses malformed UUIDs and base64 as format, including padding before the end", () => {
-    expect(byId("list_inbox.inbox_id.format.non_hex_digit").expect).toEqual({ outcome: "invalid_params", parameter: "inbox_id", rule: "format" });
+    expect(byId("list_inbox.inbox_id.format.non_hex_digit").expect).toEqual({
+      outcome: "invalid_params",
+      parameter: "inbox_id",
+      rule: "format",
+    });
     expect(byId("send_email.attachments[0].data.format.padding_inside")).toMatchObject({
       arguments: { attachments: [{ data: "aG=k" }] },
       expect: { outcome: "invalid_params", parameter: "attachments[0].data", rule: "format" },
     });
-    expect(byId("send_email.attachments[0].data.format.outside_alphabet").arguments.attachments).toEqual([{ filename: "tiny.txt", mime_type: "text/plain", data: "not base64!" }]);
+    expect(byId("send_email.attachments[0].data.format.outside_alphabet").arguments.attachments).toEqual([
+      { filename: "tiny.txt", mime_type: "text/plain", data: "not base64!" },
+    ]);
   });
 
   it("expects invalid_recipient, not -32602, for a bad address in each recipient field (decision seed-errors-not-preempted)", () => {
     const recipientCases = cases.filter((c) => c.id.endsWith(".format.not_an_address"));
     expect(recipientCases.map((c) => c.expect)).toEqual(
-      ["to[0]", "cc[0]", "bcc[0]", "reply_to"].map((parameter) => ({ outcome: "execution_error", errorCode: "invalid_recipient", parameter })),
+      ["to[0]", "cc[0]", "bcc[0]", "reply_to"].map((parameter) => ({
+        outcome: "execution_error",
+        errorCode: "invalid_recipient",
+        parameter,
+      })),
     );
     expect(byId("send_email.cc[0].format.not_an_address").arguments.cc).toEqual(["bob at example dot com"]);
   });
 
   it("keeps a recipient at its length limit a valid address, by lengthening its display name", () => {
-    const address = (byId("send_email.reply_to.max_length.at").arguments.reply_to as string);
+    const address = byId("send_email.reply_to.max_length.at").arguments.reply_to as string;
     expect([...address]).toHaveLength(998);
     expect(address).toMatch(/^[a-z ]+ <alice@example\.com>$/);
   });
@@ -272,16 +335,25 @@ describe("what the cases cover", () => {
 
   it("tests the decoded attachment limit with large-value descriptors, at the limit and one byte over, in one or two attachments", () => {
     const limit = ctx.doc.limits.attachments_max_total_bytes ?? 0;
-    const sizes = (id: string) => (byId(id).arguments.attachments as { data: { $base64OfBytes: number } }[]).map((a) => a.data.$base64OfBytes);
+    const sizes = (id: string) =>
+      (byId(id).arguments.attachments as { data: { $base64OfBytes: number } }[]).map((a) => a.data.$base64OfBytes);
     expect(sizes("send_email.attachments.attachments_max_total_bytes.at")).toEqual([limit]);
     expect(sizes("send_email.attachments.attachments_max_total_bytes.above")).toEqual([limit + 1]);
-    expect(sizes("reply_to_email.attachments.attachments_max_total_bytes.above_in_total").reduce((a, b) => a + b)).toBe(limit + 1);
-    expect(byId("send_email.attachments.attachments_max_total_bytes.above").expect).toEqual({ outcome: "execution_error", errorCode: "attachment_too_large" });
+    expect(sizes("reply_to_email.attachments.attachments_max_total_bytes.above_in_total").reduce((a, b) => a + b)).toBe(
+      limit + 1,
+    );
+    expect(byId("send_email.attachments.attachments_max_total_bytes.above").expect).toEqual({
+      outcome: "execution_error",
+      errorCode: "attachment_too_large",
+    });
     expect(byId("send_email.attachments.attachments_max_total_bytes.at").expect).toEqual({ outcome: "valid" });
   });
 
   it("expands a large-value descriptor into base64 of that many bytes", () => {
-    const expanded = expandLargeValues({ data: { $base64OfBytes: 5 }, list: [{ $base64OfBytes: 1 }] }) as { data: string; list: string[] };
+    const expanded = expandLargeValues({ data: { $base64OfBytes: 5 }, list: [{ $base64OfBytes: 1 }] }) as {
+      data: string;
+      list: string[];
+    };
     expect(Buffer.from(expanded.data, "base64")).toHaveLength(5);
     expect(expanded.list[0]).toMatch(/^[A-Za-z0-9+/]{2}==$/);
   });
@@ -289,7 +361,10 @@ describe("what the cases cover", () => {
 
 describe("placeholders and effects", () => {
   it("asks the runner for a real inbox and message wherever the base ids are kept", () => {
-    expect(byId("read_email.include_html.type.null").placeholders).toEqual({ inbox_id: "inbox", message_id: "message" });
+    expect(byId("read_email.include_html.type.null").placeholders).toEqual({
+      inbox_id: "inbox",
+      message_id: "message",
+    });
     expect(byId("list_inbox.limit.maximum.at").placeholders).toEqual({ inbox_id: "inbox" });
   });
 
@@ -302,14 +377,23 @@ describe("placeholders and effects", () => {
 
   it("marks the tools of the send:email scope as sending", () => {
     const effects = Object.fromEntries(cases.map((c) => [c.tool, c.effects]));
-    expect(effects).toEqual({ list_inbox: "read", read_email: "read", search_emails: "read", send_email: "send", reply_to_email: "send" });
+    expect(effects).toEqual({
+      list_inbox: "read",
+      read_email: "read",
+      search_emails: "read",
+      send_email: "send",
+      reply_to_email: "send",
+    });
   });
 });
 
 describe("derived from the spec, not from a list of parameters", () => {
   it("follows a changed bound", () => {
     const source = readFileSync(specPath, "utf8");
-    const changed = source.replace("max_length: 998\n          description: Subject line.", "max_length: 500\n          description: Subject line.");
+    const changed = source.replace(
+      "max_length: 998\n          description: Subject line.",
+      "max_length: 500\n          description: Subject line.",
+    );
     expect(changed).not.toBe(source);
     const changedCases = buildConformanceCases(createContext(parseSpec(changed, "changed.yaml"))).cases;
     const above = changedCases.find((c) => c.id === "send_email.subject.max_length.above");

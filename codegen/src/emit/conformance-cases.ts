@@ -47,7 +47,11 @@ const FORMATS: Readonly<Record<string, FormatKnowledge>> = {
     valid: "00000000-0000-0000-0000-000000000000",
     invalid: (seed) => [
       { variant: "one_digit_short", value: seed.slice(0, -1), description: "one hexadecimal digit short of a UUID" },
-      { variant: "non_hex_digit", value: `${seed.slice(0, -1)}g`, description: "a UUID whose last digit is not hexadecimal" },
+      {
+        variant: "non_hex_digit",
+        value: `${seed.slice(0, -1)}g`,
+        description: "a UUID whose last digit is not hexadecimal",
+      },
       { variant: "no_hyphens", value: seed.replaceAll("-", ""), description: "a UUID without its hyphens" },
     ],
   },
@@ -61,7 +65,11 @@ const FORMATS: Readonly<Record<string, FormatKnowledge>> = {
   "date-time": {
     valid: "2026-01-01T00:00:00.000Z",
     invalid: (seed) => [
-      { variant: "space_separator", value: seed.replace("T", " "), description: "a date and time separated by a space instead of T" },
+      {
+        variant: "space_separator",
+        value: seed.replace("T", " "),
+        description: "a date and time separated by a space instead of T",
+      },
       { variant: "no_zone", value: seed.replace(/Z$/, ""), description: "a date and time without the Z zone" },
     ],
   },
@@ -131,7 +139,8 @@ class ToolCases {
   ) {
     this.model = ctx.model;
     const firstSuccess = tool.examples.find((e) => e.result !== undefined);
-    this.base = structuredClone(firstSuccess?.request) ?? (samples.sample(tool.name, [], tool.input) as Record<string, unknown>);
+    this.base =
+      structuredClone(firstSuccess?.request) ?? (samples.sample(tool.name, [], tool.input) as Record<string, unknown>);
     this.slots = [...slotsOf(tool.input, this.model, [])];
   }
 
@@ -149,7 +158,14 @@ class ToolCases {
     const name = pathToParameter(slot.path);
     const seed = this.seedAt(slot);
     if (slot.required) {
-      this.add(slot.path, "required", "missing", `${name} left out`, this.argsWith(slot.path, OMIT), invalid(name, "required"));
+      this.add(
+        slot.path,
+        "required",
+        "missing",
+        `${name} left out`,
+        this.argsWith(slot.path, OMIT),
+        invalid(name, "required"),
+      );
     } else if (slot.isProperty && valueAt(this.base, slot.path) !== undefined) {
       this.add(slot.path, "required", "optional_omitted", `optional ${name} left out`, this.argsWith(slot.path, OMIT));
     }
@@ -170,12 +186,21 @@ class ToolCases {
 
   private typeCases(slot: Slot, seed: unknown): void {
     const name = pathToParameter(slot.path);
-    const firstItem = () => valueAt(seed, [0]) ?? this.samples.sample(this.tool.name, [...slot.path, 0], itemsOf(slot.schema));
+    const firstItem = () =>
+      valueAt(seed, [0]) ?? this.samples.sample(this.tool.name, [...slot.path, 0], itemsOf(slot.schema));
     const wrong = wrongTypeValues(slot.schema, seed, firstItem);
     for (const { variant, value, description } of wrong) {
-      this.add(slot.path, "type", variant, `${name} as ${description}`, this.argsWith(slot.path, value), invalid(name, "type"));
+      this.add(
+        slot.path,
+        "type",
+        variant,
+        `${name} as ${description}`,
+        this.argsWith(slot.path, value),
+        invalid(name, "type"),
+      );
     }
-    if (slot.schema.meta.nullable || slot.node.meta.nullable) this.add(slot.path, "type", "null_allowed", `${name} as null, which it allows`, this.argsWith(slot.path, null));
+    if (slot.schema.meta.nullable || slot.node.meta.nullable)
+      this.add(slot.path, "type", "null_allowed", `${name} as null, which it allows`, this.argsWith(slot.path, null));
     else this.add(slot.path, "type", "null", `${name} as null`, this.argsWith(slot.path, null), invalid(name, "type"));
   }
 
@@ -183,17 +208,41 @@ class ToolCases {
     const name = pathToParameter(slot.path);
     const put = (value: string) => this.argsWith(slot.path, value);
     if (schema.enum) {
-      for (const value of schema.enum) this.add(slot.path, "enum", value, `${name} = ${JSON.stringify(value)}, one of its values`, put(value));
-      const bad = [swapCase(schema.enum[0] ?? ""), `${schema.enum[0] ?? ""}_`].find((v) => !schema.enum?.includes(v) && fitsStringBounds(schema, v));
-      if (bad !== undefined) this.add(slot.path, "enum", "bad", `${name} = ${JSON.stringify(bad)}, not one of ${schema.enum.join(", ")}`, put(bad), invalid(name, "enum"));
+      for (const value of schema.enum)
+        this.add(slot.path, "enum", value, `${name} = ${JSON.stringify(value)}, one of its values`, put(value));
+      const bad = [swapCase(schema.enum[0] ?? ""), `${schema.enum[0] ?? ""}_`].find(
+        (v) => !schema.enum?.includes(v) && fitsStringBounds(schema, v),
+      );
+      if (bad !== undefined)
+        this.add(
+          slot.path,
+          "enum",
+          "bad",
+          `${name} = ${JSON.stringify(bad)}, not one of ${schema.enum.join(", ")}`,
+          put(bad),
+          invalid(name, "enum"),
+        );
     }
-    const lengthCase = (bound: "min_length" | "max_length", variant: string, length: number, limit: number, astral: boolean) => {
+    const lengthCase = (
+      bound: "min_length" | "max_length",
+      variant: string,
+      length: number,
+      limit: number,
+      astral: boolean,
+    ) => {
       const value = this.stringOfLength(schema, seed, length, astral);
       if (value === undefined) return;
       const inside = length >= (schema.minLength ?? 0) && length <= (schema.maxLength ?? Infinity);
       const offset = length === limit ? "" : length < limit ? ` - ${limit - length}` : ` + ${length - limit}`;
       const made = astral ? ` made of astral characters (${length} code points, ${value.length} UTF-16 units)` : "";
-      this.add(slot.path, bound, variant, `${name} of ${plural(length, "character")}${made} (${bound} ${limit}${offset})`, put(value), inside ? undefined : invalid(name, bound));
+      this.add(
+        slot.path,
+        bound,
+        variant,
+        `${name} of ${plural(length, "character")}${made} (${bound} ${limit}${offset})`,
+        put(value),
+        inside ? undefined : invalid(name, bound),
+      );
     };
     if (!schema.enum && schema.minLength !== undefined && schema.minLength > 0) {
       lengthCase("min_length", "below", schema.minLength - 1, schema.minLength, false);
@@ -208,7 +257,14 @@ class ToolCases {
       const pattern = new RegExp(schema.pattern, "u");
       const broken = patternNearMisses(seed).find((v) => !pattern.test(v) && fitsStringBounds(schema, v));
       if (broken !== undefined) {
-        this.add(slot.path, "pattern", "mismatch", `${name} = ${JSON.stringify(broken)}, not matching ${schema.pattern}`, put(broken), invalid(name, "pattern"));
+        this.add(
+          slot.path,
+          "pattern",
+          "mismatch",
+          `${name} = ${JSON.stringify(broken)}, not matching ${schema.pattern}`,
+          put(broken),
+          invalid(name, "pattern"),
+        );
       }
     }
     const format = schema.format;
@@ -222,7 +278,14 @@ class ToolCases {
           ? invalid(name, "format")
           : { outcome: "execution_error", errorCode: format.checkedBy, parameter: name };
         const checkedBy = schemaChecked ? "the schema" : `the server (${format.checkedBy})`;
-        this.add(slot.path, "format", miss.variant, `${name} = ${JSON.stringify(miss.value)}: ${miss.description}, which ${checkedBy} refuses as ${format.name}`, put(miss.value), expectation);
+        this.add(
+          slot.path,
+          "format",
+          miss.variant,
+          `${name} = ${JSON.stringify(miss.value)}: ${miss.description}, which ${checkedBy} refuses as ${format.name}`,
+          put(miss.value),
+          expectation,
+        );
       }
     }
   }
@@ -232,23 +295,45 @@ class ToolCases {
     const put = (value: number) => this.argsWith(slot.path, value);
     const { minimum, maximum } = schema;
     if (minimum !== undefined) {
-      this.add(slot.path, "minimum", "below", `${name} = ${minimum - 1} (minimum ${minimum} - 1)`, put(minimum - 1), invalid(name, "minimum"));
+      this.add(
+        slot.path,
+        "minimum",
+        "below",
+        `${name} = ${minimum - 1} (minimum ${minimum} - 1)`,
+        put(minimum - 1),
+        invalid(name, "minimum"),
+      );
       this.add(slot.path, "minimum", "at", `${name} = ${minimum} (minimum ${minimum})`, put(minimum));
     }
     if (maximum !== undefined) {
       this.add(slot.path, "maximum", "at", `${name} = ${maximum} (maximum ${maximum})`, put(maximum));
-      this.add(slot.path, "maximum", "above", `${name} = ${maximum + 1} (maximum ${maximum} + 1)`, put(maximum + 1), invalid(name, "maximum"));
+      this.add(
+        slot.path,
+        "maximum",
+        "above",
+        `${name} = ${maximum + 1} (maximum ${maximum} + 1)`,
+        put(maximum + 1),
+        invalid(name, "maximum"),
+      );
     }
   }
 
   private arrayCases(slot: Slot, schema: Extract<SchemaNode, { kind: "array" }>): void {
     const name = pathToParameter(slot.path);
-    const item = valueAt(this.base, [...slot.path, 0]) ?? this.samples.sample(this.tool.name, [...slot.path, 0], schema.items);
+    const item =
+      valueAt(this.base, [...slot.path, 0]) ?? this.samples.sample(this.tool.name, [...slot.path, 0], schema.items);
     const sized = (bound: "min_items" | "max_items", variant: string, count: number, limit: number) => {
       const inside = count >= (schema.minItems ?? 0) && count <= (schema.maxItems ?? Infinity);
       const offset = count === limit ? "" : count < limit ? ` - ${limit - count}` : ` + ${count - limit}`;
       const items = Array.from({ length: count }, () => structuredClone(item));
-      this.add(slot.path, bound, variant, `${name} with ${plural(count, "item")} (${bound} ${limit}${offset})`, this.argsWith(slot.path, items), inside ? undefined : invalid(name, bound));
+      this.add(
+        slot.path,
+        bound,
+        variant,
+        `${name} with ${plural(count, "item")} (${bound} ${limit}${offset})`,
+        this.argsWith(slot.path, items),
+        inside ? undefined : invalid(name, bound),
+      );
     };
     if (schema.minItems !== undefined && schema.minItems > 0) {
       sized("min_items", "below", schema.minItems - 1, schema.minItems);
@@ -264,14 +349,23 @@ class ToolCases {
   private unknownParameterCase(path: Path, schema: ObjectNode, node: SchemaNode = schema): void {
     const names = new Set(schema.properties.map((p) => p.name));
     // camelCase is the misspelling agents make most: inboxId for inbox_id.
-    const camel = schema.properties.map((p) => p.name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase())).find((n) => !names.has(n));
+    const camel = schema.properties
+      .map((p) => p.name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()))
+      .find((n) => !names.has(n));
     const extra = camel ?? ["unknown_parameter", "unknown_parameter_2"].find((n) => !names.has(n)) ?? "x";
     const container = valueAt(this.base, path) ?? this.samples.sample(this.tool.name, path, node);
     const widened = { ...(container as Record<string, unknown>), [extra]: true };
     const parameter = pathToParameter([...path, extra]);
     const where = path.length === 0 ? "the arguments" : pathToParameter(path);
     const args = path.length === 0 ? widened : this.argsWith(path, widened);
-    this.add([...path, extra], "unknown_parameter", camel ? "camel_case" : "extra", `${where} with an extra ${JSON.stringify(extra)}, not a parameter`, args, invalid(parameter, "unknown_parameter"));
+    this.add(
+      [...path, extra],
+      "unknown_parameter",
+      camel ? "camel_case" : "extra",
+      `${where} with an extra ${JSON.stringify(extra)}, not a parameter`,
+      args,
+      invalid(parameter, "unknown_parameter"),
+    );
   }
 
   /** The attachment size limit is in decoded bytes, which only the server can count. */
@@ -283,20 +377,50 @@ class ToolCases {
       const property = this.tool.input.properties.find((p) => p.name === parameter);
       const array = property && this.model.resolve(property.node);
       const itemSchema = array?.kind === "array" ? this.model.resolve(array.items) : undefined;
-      const dataField = itemSchema?.kind === "object" ? itemSchema.properties.find((p) => formatOf(p.node, this.model) === "base64") : undefined;
+      const dataField =
+        itemSchema?.kind === "object"
+          ? itemSchema.properties.find((p) => formatOf(p.node, this.model) === "base64")
+          : undefined;
       if (!array || array.kind !== "array" || !dataField) continue;
-      const template = (valueAt(this.base, [parameter, 0]) ?? this.samples.sample(this.tool.name, [parameter, 0], array.items)) as Record<string, unknown>;
-      const items = (...sizes: number[]) => sizes.map((bytes) => ({ ...template, [dataField.name]: { [BASE64_OF_BYTES]: bytes } }));
+      const template = (valueAt(this.base, [parameter, 0]) ??
+        this.samples.sample(this.tool.name, [parameter, 0], array.items)) as Record<string, unknown>;
+      const items = (...sizes: number[]) =>
+        sizes.map((bytes) => ({ ...template, [dataField.name]: { [BASE64_OF_BYTES]: bytes } }));
       const tooLarge: CaseExpectation = { outcome: "execution_error", errorCode };
       const half = Math.floor((maxBytes + 1) / 2);
-      this.add([parameter], limit, "at", `one attachment of exactly ${maxBytes} decoded bytes (limits.${limit})`, this.argsWith([parameter], items(maxBytes)));
-      this.add([parameter], limit, "above", `one attachment of ${maxBytes + 1} decoded bytes (limits.${limit} + 1)`, this.argsWith([parameter], items(maxBytes + 1)), tooLarge);
-      this.add([parameter], limit, "above_in_total", `two attachments of ${half} and ${maxBytes + 1 - half} decoded bytes, ${maxBytes + 1} in total (limits.${limit} + 1)`, this.argsWith([parameter], items(half, maxBytes + 1 - half)), tooLarge);
+      this.add(
+        [parameter],
+        limit,
+        "at",
+        `one attachment of exactly ${maxBytes} decoded bytes (limits.${limit})`,
+        this.argsWith([parameter], items(maxBytes)),
+      );
+      this.add(
+        [parameter],
+        limit,
+        "above",
+        `one attachment of ${maxBytes + 1} decoded bytes (limits.${limit} + 1)`,
+        this.argsWith([parameter], items(maxBytes + 1)),
+        tooLarge,
+      );
+      this.add(
+        [parameter],
+        limit,
+        "above_in_total",
+        `two attachments of ${half} and ${maxBytes + 1 - half} decoded bytes, ${maxBytes + 1} in total (limits.${limit} + 1)`,
+        this.argsWith([parameter], items(half, maxBytes + 1 - half)),
+        tooLarge,
+      );
     }
   }
 
   /** A string of exactly `length` code points that breaks no other rule of the schema, or undefined. */
-  private stringOfLength(schema: Extract<SchemaNode, { kind: "string" }>, seed: string, length: number, astral: boolean): string | undefined {
+  private stringOfLength(
+    schema: Extract<SchemaNode, { kind: "string" }>,
+    seed: string,
+    length: number,
+    astral: boolean,
+  ): string | undefined {
     const knowledge = schema.format ? FORMATS[schema.format.name] : undefined;
     if (astral && knowledge?.asciiOnly) return undefined;
     const fill = astral ? (n: number) => "😀".repeat(n) : letters;
@@ -307,7 +431,9 @@ class ToolCases {
     const candidates = knowledge?.fit
       ? [knowledge.fit(validSeed, length)]
       : [fill(length), ...growOrShrink(validSeed, length, fill)];
-    return candidates.find((c): c is string => c !== undefined && codePointLength(c) === length && patterns.every((p) => p.test(c)));
+    return candidates.find(
+      (c): c is string => c !== undefined && codePointLength(c) === length && patterns.every((p) => p.test(c)),
+    );
   }
 
   /** The value a position has in the base arguments, or would have once its containers are built. */
@@ -334,11 +460,19 @@ class ToolCases {
         }
         break;
       }
-      if (container[segment] === undefined) container[segment] = this.samples.sample(this.tool.name, path.slice(0, i + 1), childNode);
+      if (container[segment] === undefined)
+        container[segment] = this.samples.sample(this.tool.name, path.slice(0, i + 1), childNode);
       const child = container[segment] as Record<string | number, unknown>;
       const next = path[i + 1];
       if (Array.isArray(child) && typeof next === "number") {
-        while (child.length <= next) child.push(this.samples.sample(this.tool.name, [...path.slice(0, i + 1), child.length], itemsOf(this.model.resolve(childNode))));
+        while (child.length <= next)
+          child.push(
+            this.samples.sample(
+              this.tool.name,
+              [...path.slice(0, i + 1), child.length],
+              itemsOf(this.model.resolve(childNode)),
+            ),
+          );
       }
       container = child;
       node = childNode;
@@ -346,7 +480,14 @@ class ToolCases {
     return args;
   }
 
-  private add(path: Path, constraint: string, variant: string, description: string, args: Record<string, unknown>, expectation?: CaseExpectation): void {
+  private add(
+    path: Path,
+    constraint: string,
+    variant: string,
+    description: string,
+    args: Record<string, unknown>,
+    expectation?: CaseExpectation,
+  ): void {
     const placeholders: Record<string, string> = {};
     let expect: CaseExpectation = expectation ?? { outcome: "valid" };
     for (const slot of this.slots) {
@@ -354,8 +495,10 @@ class ToolCases {
       const idType = slot.node.kind === "ref" ? ID_TYPES[slot.node.target] : undefined;
       const value = valueAt(args, slot.path);
       if (!idType || value === undefined) continue;
-      if (JSON.stringify(value) === JSON.stringify(valueAt(this.base, slot.path))) placeholders[pathToParameter(slot.path)] = idType.placeholder;
-      else if (expect.outcome === "valid" && this.tool.spec.errors.includes(idType.unknownIdError)) expect = { outcome: "execution_error", errorCode: idType.unknownIdError };
+      if (JSON.stringify(value) === JSON.stringify(valueAt(this.base, slot.path)))
+        placeholders[pathToParameter(slot.path)] = idType.placeholder;
+      else if (expect.outcome === "valid" && this.tool.spec.errors.includes(idType.unknownIdError))
+        expect = { outcome: "execution_error", errorCode: idType.unknownIdError };
     }
     const parameter = pathToParameter(path);
     this.cases.push({
@@ -394,7 +537,8 @@ class SamplePool {
   }
 
   sample(tool: string, path: Path, node: SchemaNode): unknown {
-    const known = this.byPosition.get(positionKey(tool, path)) ?? (node.kind === "ref" ? this.byType.get(node.target) : undefined);
+    const known =
+      this.byPosition.get(positionKey(tool, path)) ?? (node.kind === "ref" ? this.byType.get(node.target) : undefined);
     if (known !== undefined) return structuredClone(known);
     if (node.meta.default !== undefined) return structuredClone(node.meta.default.value);
     const schema = this.ctx.model.resolve(node);
@@ -408,16 +552,26 @@ class SamplePool {
       case "array":
         return Array.from({ length: schema.minItems ?? 0 }, (_, i) => this.sample(tool, [...path, i], schema.items));
       case "object":
-        return Object.fromEntries(schema.properties.filter((p) => p.required).map((p) => [p.name, this.sample(tool, [...path, p.name], p.node)]));
+        return Object.fromEntries(
+          schema.properties
+            .filter((p) => p.required)
+            .map((p) => [p.name, this.sample(tool, [...path, p.name], p.node)]),
+        );
     }
   }
 
   private generateString(tool: string, path: Path, schema: Extract<SchemaNode, { kind: "string" }>): string {
     if (schema.enum?.[0] !== undefined) return schema.enum[0];
-    const candidate = (schema.format && FORMATS[schema.format.name]?.valid) ?? letters(Math.max(schema.minLength ?? 0, 1));
-    const patterns = [schema.pattern, schema.format?.checkedBy === "schema" ? schema.format.pattern : undefined].filter((p): p is string => p !== undefined);
-    if (fitsStringBounds(schema, candidate) && patterns.every((p) => new RegExp(p, "u").test(candidate))) return candidate;
-    throw new Error(`conformance cases: no valid value known for ${tool} ${pathToParameter(path)}; give it a value in one of the spec's example requests`);
+    const candidate =
+      (schema.format && FORMATS[schema.format.name]?.valid) ?? letters(Math.max(schema.minLength ?? 0, 1));
+    const patterns = [schema.pattern, schema.format?.checkedBy === "schema" ? schema.format.pattern : undefined].filter(
+      (p): p is string => p !== undefined,
+    );
+    if (fitsStringBounds(schema, candidate) && patterns.every((p) => new RegExp(p, "u").test(candidate)))
+      return candidate;
+    throw new Error(
+      `conformance cases: no valid value known for ${tool} ${pathToParameter(path)}; give it a value in one of the spec's example requests`,
+    );
   }
 
   private record(tool: string, path: Path, node: SchemaNode, value: unknown): void {
@@ -426,9 +580,11 @@ class SamplePool {
     if (!this.byPosition.has(key)) this.byPosition.set(key, value);
     if (node.kind === "ref" && !this.byType.has(node.target)) this.byType.set(node.target, value);
     const schema = this.ctx.model.resolve(node);
-    if (schema.kind === "array" && Array.isArray(value)) value.forEach((item, i) => this.record(tool, [...path, i], schema.items, item));
+    if (schema.kind === "array" && Array.isArray(value))
+      value.forEach((item, i) => this.record(tool, [...path, i], schema.items, item));
     if (schema.kind === "object" && value !== null && typeof value === "object") {
-      for (const p of schema.properties) this.record(tool, [...path, p.name], p.node, (value as Record<string, unknown>)[p.name]);
+      for (const p of schema.properties)
+        this.record(tool, [...path, p.name], p.node, (value as Record<string, unknown>)[p.name]);
     }
   }
 }
@@ -440,7 +596,16 @@ function positionKey(tool: string, path: Path): string {
 
 function* slotsOf(object: ObjectNode, model: SchemaModel, prefix: Path): Generator<Slot> {
   for (const property of object.properties) {
-    yield* slotAndChildren({ path: [...prefix, property.name], node: property.node, schema: model.resolve(property.node), required: property.required, isProperty: true }, model);
+    yield* slotAndChildren(
+      {
+        path: [...prefix, property.name],
+        node: property.node,
+        schema: model.resolve(property.node),
+        required: property.required,
+        isProperty: true,
+      },
+      model,
+    );
   }
 }
 
@@ -448,7 +613,10 @@ function* slotAndChildren(slot: Slot, model: SchemaModel): Generator<Slot> {
   yield slot;
   if (slot.schema.kind === "array") {
     const items = slot.schema.items;
-    yield* slotAndChildren({ path: [...slot.path, 0], node: items, schema: model.resolve(items), required: false, isProperty: false }, model);
+    yield* slotAndChildren(
+      { path: [...slot.path, 0], node: items, schema: model.resolve(items), required: false, isProperty: false },
+      model,
+    );
   }
   if (slot.schema.kind === "object") {
     yield* slotsOf(slot.schema, model, slot.path);
@@ -475,7 +643,11 @@ function formatOf(node: SchemaNode, model: SchemaModel): string | undefined {
 }
 
 /** A value of another JSON type that a careless validator might still accept. */
-function wrongTypeValues(schema: ResolvedNode, seed: unknown, firstItem: () => unknown): { variant: string; value: unknown; description: string }[] {
+function wrongTypeValues(
+  schema: ResolvedNode,
+  seed: unknown,
+  firstItem: () => unknown,
+): { variant: string; value: unknown; description: string }[] {
   switch (schema.kind) {
     case "string":
       return [{ variant: "number", value: 42, description: "the number 42" }];
@@ -555,5 +727,8 @@ function valueAt(root: unknown, path: Path): unknown {
 }
 
 export function pathToParameter(path: Path): string {
-  return path.reduce<string>((text, s) => (typeof s === "number" ? `${text}[${s}]` : text === "" ? s : `${text}.${s}`), "");
+  return path.reduce<string>(
+    (text, s) => (typeof s === "number" ? `${text}[${s}]` : text === "" ? s : `${text}.${s}`),
+    "",
+  );
 }

@@ -5,7 +5,14 @@ import { createContext, header } from "../context.js";
 import { loadSpecFile, parseSpec } from "../spec/load.js";
 import type { SpecDocument, SpecSchema } from "../spec/model.js";
 import { implicitObject } from "../schema/tools.js";
-import { docAnchors, documentedErrorCodes, documentedItems, emitReferenceDoc, limitLabel, tableShapes } from "./docs.js";
+import {
+  docAnchors,
+  documentedErrorCodes,
+  documentedItems,
+  emitReferenceDoc,
+  limitLabel,
+  tableShapes,
+} from "./docs.js";
 import { tableAfterAnchor } from "./markdown.js";
 
 const specPath = fileURLToPath(new URL("../../../spec/mcpemails.yaml", import.meta.url));
@@ -20,7 +27,8 @@ function specPaths(schema: SpecSchema, prefix = ""): string[] {
   const resolved = resolveSpec(schema);
   if (resolved.type === "array" && resolved.items) return specPaths(resolved.items, `${prefix}[]`);
   const base = resolved.extends === undefined ? {} : (resolveSpec({ ref: resolved.extends }).properties ?? {});
-  const properties = resolved.type === "object" || resolved.extends !== undefined ? { ...base, ...resolved.properties } : {};
+  const properties =
+    resolved.type === "object" || resolved.extends !== undefined ? { ...base, ...resolved.properties } : {};
   const dot = prefix === "" ? "" : `${prefix}.`;
   return Object.entries(properties).flatMap(([name, child]) => [`${dot}${name}`, ...specPaths(child, `${dot}${name}`)]);
 }
@@ -92,13 +100,21 @@ describe("emitReferenceDoc", () => {
         if (example.result !== undefined) expect(markdown).toContain(JSON.stringify(example.result, null, 2));
         const error = example.error;
         if (error !== undefined && "errorCode" in error) {
-          const result = { content: [{ type: "text", text: error.text }], isError: true, errorCode: error.errorCode, ...error.fields };
+          const result = {
+            content: [{ type: "text", text: error.text }],
+            isError: true,
+            errorCode: error.errorCode,
+            ...error.fields,
+          };
           expect(markdown).toContain(JSON.stringify(result, null, 2));
         } else if (error !== undefined) {
           // The message is the one the server sends: invalid_params carries its sentence in data.message,
           // any other protocol error the spec's JSON-RPC message for its code.
           const protocolError = Object.values(doc.errors.protocol).find((e) => e.code === error.code);
-          expect(protocolError, `example "${example.name}" of ${tool.name}: no protocol error has code ${error.code}`).toBeDefined();
+          expect(
+            protocolError,
+            `example "${example.name}" of ${tool.name}: no protocol error has code ${error.code}`,
+          ).toBeDefined();
           const message = typeof error.data?.message === "string" ? error.data.message : protocolError?.message;
           expect(markdown).toContain(JSON.stringify({ code: error.code, message, data: error.data }, null, 2));
         }
@@ -109,17 +125,31 @@ describe("emitReferenceDoc", () => {
   it("shows types, constraints and defaults as the spec gives them", () => {
     const sendParameters = tableAfterAnchor(markdown, docAnchors.toolParameters("send_email"));
     const row = (path: string) => sendParameters.rows.find((r) => r[0] === `\`${path}\``);
-    expect(row("inbox_id")).toEqual(["`inbox_id`", "`string (uuid)`", "yes", "", "[uuid format](#format-uuid)", "UUID of a connected inbox, from Dashboard -> Inboxes."]);
+    expect(row("inbox_id")).toEqual([
+      "`inbox_id`",
+      "`string (uuid)`",
+      "yes",
+      "",
+      "[uuid format](#format-uuid)",
+      "UUID of a connected inbox, from Dashboard -> Inboxes.",
+    ]);
     expect(row("to")?.[1]).toBe("`array<string (email)>`");
     expect(row("to")?.[4]).toContain("1-50 items");
-    expect(row("to")?.[4]).toContain("RFC 5322 address, checked by the server ([`invalid_recipient`](#error-invalid_recipient))");
+    expect(row("to")?.[4]).toContain(
+      "RFC 5322 address, checked by the server ([`invalid_recipient`](#error-invalid_recipient))",
+    );
     expect(row("subject")?.[4]).toBe("at most 998 characters");
     expect(row("cc")?.[3]).toBe("`[]`");
     expect(row("attachments[].filename")?.[2]).toBe("yes");
     expect(row("reply_to")?.[5]).toBe("Reply-To address.");
 
     const listParameters = tableAfterAnchor(markdown, docAnchors.toolParameters("list_inbox"));
-    expect(listParameters.rows.find((r) => r[0] === "`limit`")?.slice(1, 5)).toEqual(["`integer`", "no", "`20`", "1 <= value <= 100"]);
+    expect(listParameters.rows.find((r) => r[0] === "`limit`")?.slice(1, 5)).toEqual([
+      "`integer`",
+      "no",
+      "`20`",
+      "1 <= value <= 100",
+    ]);
     expect(listParameters.rows.find((r) => r[0] === "`folder`")?.[4]).toBe("one of: INBOX, SENT, DRAFTS, TRASH");
 
     const listOutput = tableAfterAnchor(markdown, docAnchors.toolOutput("list_inbox"));
@@ -148,7 +178,9 @@ describe("emitReferenceDoc", () => {
     );
     expect(limitLabel("subject_max_chars")).toEqual({ label: "Subject maximum", unit: "character" });
     expect(limitLabel("recipients_per_field")).toEqual({ label: "Recipients per field" });
-    expect(markdown).toContain("| Attachments maximum total | `attachments_max_total_bytes` | 10,485,760 bytes (10 MiB) |");
+    expect(markdown).toContain(
+      "| Attachments maximum total | `attachments_max_total_bytes` | 10,485,760 bytes (10 MiB) |",
+    );
   });
 
   it("keeps every table row as wide as its header", () => {
@@ -158,10 +190,15 @@ describe("emitReferenceDoc", () => {
   });
 
   it("escapes pipes and newlines in table cells", () => {
-    const source = readFileSync(specPath, "utf8").replace("description: Max results to return.", 'description: "Max | results\\nto <b>return</b>."');
+    const source = readFileSync(specPath, "utf8").replace(
+      "description: Max results to return.",
+      'description: "Max | results\\nto <b>return</b>."',
+    );
     const altered = emitReferenceDoc(createContext(parseSpec(source, "spec/mcpemails.yaml"))).content;
     for (const shape of tableShapes(altered)) expect(shape.row, shape.line).toBe(shape.header);
-    const limit = tableAfterAnchor(altered, docAnchors.toolParameters("list_inbox")).rows.find((r) => r[0] === "`limit`");
+    const limit = tableAfterAnchor(altered, docAnchors.toolParameters("list_inbox")).rows.find(
+      (r) => r[0] === "`limit`",
+    );
     expect(limit?.[5]).toBe("Max | results<br>to &lt;b>return&lt;/b>.");
   });
 });

@@ -6,7 +6,18 @@ import type { ErrorField, SpecExample, SpecSchema } from "../spec/model.js";
 import { toNode, type Meta, type PropertyNode, type SchemaModel, type SchemaNode } from "../schema/ir.js";
 import type { ToolModel } from "../schema/tools.js";
 import { revisionFeatures } from "./mcp-revisions.js";
-import { anchor, code, fence, firstCodeSpan, formatInteger, link, parseRow, prose, table, tableAfterAnchor } from "./markdown.js";
+import {
+  anchor,
+  code,
+  fence,
+  firstCodeSpan,
+  formatInteger,
+  link,
+  parseRow,
+  prose,
+  table,
+  tableAfterAnchor,
+} from "./markdown.js";
 
 type ResolvedNode = Exclude<SchemaNode, { kind: "ref" }>;
 
@@ -61,17 +72,21 @@ export function emitReferenceDoc(ctx: GenContext): GeneratedFile {
   return { path: "docs/REFERENCE.md", content: `${header(ctx, "html")}\n${sections.join("\n\n")}\n` };
 }
 
-const heading = (level: number, text: string, id?: string) => `${id === undefined ? "" : `${anchor(id)}\n`}${"#".repeat(level)} ${text}`;
+const heading = (level: number, text: string, id?: string) =>
+  `${id === undefined ? "" : `${anchor(id)}\n`}${"#".repeat(level)} ${text}`;
 const yesNo = (value: boolean) => (value ? "yes" : "no");
 const plural = (n: number, word: string) => `${formatInteger(n)} ${word}${n === 1 ? "" : "s"}`;
 const list = (items: readonly string[]) => items.map((item) => `- ${item}`).join("\n");
 const json = (value: unknown) => fence("json", JSON.stringify(value, null, 2));
 const errorLink = (ctx: GenContext, codeName: string) =>
   codeName in ctx.doc.errors.execution ? link(code(codeName), docAnchors.executionError(codeName)) : code(codeName);
-const protocolErrorLink = (ctx: GenContext, name: string) => (name in ctx.doc.errors.protocol ? link(code(name), docAnchors.protocolError(name)) : code(name));
+const protocolErrorLink = (ctx: GenContext, name: string) =>
+  name in ctx.doc.errors.protocol ? link(code(name), docAnchors.protocolError(name)) : code(name);
 const hasDecision = (ctx: GenContext, id: string) => ctx.doc.decisions.some((d) => d.id === id);
-const decisionLink = (ctx: GenContext, id: string) => (hasDecision(ctx, id) ? ` (see ${link(`decision ${code(id)}`, docAnchors.decision(id))})` : "");
-const seeDecision = (ctx: GenContext, id: string) => (hasDecision(ctx, id) ? [`See also ${link(`decision ${code(id)}`, docAnchors.decision(id))}.`] : []);
+const decisionLink = (ctx: GenContext, id: string) =>
+  hasDecision(ctx, id) ? ` (see ${link(`decision ${code(id)}`, docAnchors.decision(id))})` : "";
+const seeDecision = (ctx: GenContext, id: string) =>
+  hasDecision(ctx, id) ? [`See also ${link(`decision ${code(id)}`, docAnchors.decision(id))}.`] : [];
 
 function firstSentence(text: string): string {
   return text.split(/(?<=\.)\s/)[0] ?? text;
@@ -113,7 +128,13 @@ function endpointSection(ctx: GenContext): string {
   const maxBody = `${formatInteger(t.max_body_bytes)} bytes; a larger body is refused with ${protocolErrorLink(ctx, "request_too_large")}${maxBodyRationale(ctx)}`;
   const revisionRows = t.protocol_revisions.map((revision) => {
     const f = revisionFeatures(revision);
-    return [code(revision), yesNo(f.toolAnnotations), yesNo(f.structuredOutput), yesNo(f.batches), yesNo(f.protocolVersionHeader)];
+    return [
+      code(revision),
+      yesNo(f.toolAnnotations),
+      yesNo(f.structuredOutput),
+      yesNo(f.batches),
+      yesNo(f.protocolVersionHeader),
+    ];
   });
   const headerRevisions = t.protocol_revisions.filter((r) => revisionFeatures(r).protocolVersionHeader);
   return [
@@ -125,7 +146,10 @@ function endpointSection(ctx: GenContext): string {
         ["HTTP method", code(t.http_method)],
         ["Transport", `${code(t.kind)} (MCP Streamable HTTP)`],
         ["Authentication", `${code(`${t.auth.header}: ${t.auth.scheme} <API key>`)} on every request`],
-        ["On HTTP 401", `${code(`WWW-Authenticate: ${t.auth.www_authenticate}`)} and a JSON-RPC error ${protocolErrorLink(ctx, "invalid_api_key")}`],
+        [
+          "On HTTP 401",
+          `${code(`WWW-Authenticate: ${t.auth.www_authenticate}`)} and a JSON-RPC error ${protocolErrorLink(ctx, "invalid_api_key")}`,
+        ],
         ["Maximum body size", maxBody],
         ["JSON-RPC methods", t.jsonrpc_methods.map(code).join(", ")],
       ],
@@ -137,7 +161,16 @@ function endpointSection(ctx: GenContext): string {
         ? ` From ${code(headerRevisions[headerRevisions.length - 1] ?? "")} on, every later request carries the negotiated revision in the ${code("MCP-Protocol-Version")} header; an unsupported value gets ${protocolErrorLink(ctx, "transport_error")} (HTTP 400).`
         : ""),
     `What each revision carries${decisionLink(ctx, "mcp-revision")}:`,
-    table(["Revision", "Tool annotations", "Tool title, outputSchema, structuredContent", "JSON-RPC batches", "MCP-Protocol-Version header"], revisionRows),
+    table(
+      [
+        "Revision",
+        "Tool annotations",
+        "Tool title, outputSchema, structuredContent",
+        "JSON-RPC batches",
+        "MCP-Protocol-Version header",
+      ],
+      revisionRows,
+    ),
   ].join("\n\n");
 }
 
@@ -171,7 +204,10 @@ function scopesSection(ctx: GenContext): string {
       Object.entries(ctx.doc.scopes).map(([scope, s]) => [
         code(scope),
         prose(s.description),
-        ctx.tools.filter((t) => t.spec.scope === scope).map((t) => link(code(t.name), docAnchors.tool(t.name))).join(", "),
+        ctx.tools
+          .filter((t) => t.spec.scope === scope)
+          .map((t) => link(code(t.name), docAnchors.tool(t.name)))
+          .join(", "),
       ]),
     ),
   ].join("\n\n");
@@ -193,7 +229,12 @@ function toolsSection(ctx: GenContext): string {
     anchor(docAnchors.toolSummary),
     table(
       ["Tool", "Title", "Scope", "Summary"],
-      ctx.tools.map((t) => [link(code(t.name), docAnchors.tool(t.name)), prose(t.spec.title), code(t.spec.scope), prose(firstSentence(t.spec.description))]),
+      ctx.tools.map((t) => [
+        link(code(t.name), docAnchors.tool(t.name)),
+        prose(t.spec.title),
+        code(t.spec.scope),
+        prose(firstSentence(t.spec.description)),
+      ]),
     ),
     list(notes),
     ...ctx.tools.map((t) => toolSection(ctx, t)),
@@ -207,19 +248,36 @@ function toolSection(ctx: GenContext, tool: ToolModel): string {
   const outputDescription = tool.output.meta.description ?? output.meta.description;
   return [
     heading(3, code(tool.name), docAnchors.tool(tool.name)),
-    list([`**Title:** ${prose(spec.title)}`, `**Required scope:** ${link(code(spec.scope), docAnchors.scopes)}`, `**Annotations:** ${annotations.join(", ")}`]),
+    list([
+      `**Title:** ${prose(spec.title)}`,
+      `**Required scope:** ${link(code(spec.scope), docAnchors.scopes)}`,
+      `**Annotations:** ${annotations.join(", ")}`,
+    ]),
     prose(spec.description),
     heading(4, "Parameters", docAnchors.toolParameters(tool.name)),
     table(
       ["Parameter", "Type", "Required", "Default", "Constraints", "Description"],
-      fieldRows(tool.input.properties, ctx).map((r) => [code(r.path), code(r.type), yesNo(r.required), r.defaultValue, r.constraints, r.description]),
+      fieldRows(tool.input.properties, ctx).map((r) => [
+        code(r.path),
+        code(r.type),
+        yesNo(r.required),
+        r.defaultValue,
+        r.constraints,
+        r.description,
+      ]),
     ),
     heading(4, "Output", docAnchors.toolOutput(tool.name)),
     ...(outputDescription === undefined ? [] : [prose(outputDescription)]),
     output.kind === "object"
       ? table(
           ["Field", "Type", "Always present", "Constraints", "Description"],
-          fieldRows(output.properties, ctx).map((r) => [code(r.path), code(r.type), yesNo(r.required), r.constraints, r.description]),
+          fieldRows(output.properties, ctx).map((r) => [
+            code(r.path),
+            code(r.type),
+            yesNo(r.required),
+            r.constraints,
+            r.description,
+          ]),
         )
       : `A single ${code(describeNode(tool.output, ctx).type)} value.`,
     heading(4, "Errors", docAnchors.toolErrors(tool.name)),
@@ -227,7 +285,8 @@ function toolSection(ctx: GenContext, tool: ToolModel): string {
       ["Code", "When", "Retryable"],
       spec.errors.map((codeName) => {
         const error = ctx.doc.errors.execution[codeName];
-        const retryable = error !== undefined && error.retryable && !(error.not_retryable_for ?? []).includes(tool.name);
+        const retryable =
+          error !== undefined && error.retryable && !(error.not_retryable_for ?? []).includes(tool.name);
         return [errorLink(ctx, codeName), prose(error?.when ?? ""), yesNo(retryable)];
       }),
     ),
@@ -248,12 +307,20 @@ function exampleBlock(ctx: GenContext, tool: ToolModel, example: SpecExample): s
   if (error !== undefined && "errorCode" in error) {
     parts.push(
       `Result, an execution error (${errorLink(ctx, error.errorCode)}):`,
-      json({ content: [{ type: "text", text: error.text }], isError: true, errorCode: error.errorCode, ...error.fields }),
+      json({
+        content: [{ type: "text", text: error.text }],
+        isError: true,
+        errorCode: error.errorCode,
+        ...error.fields,
+      }),
     );
   } else if (error !== undefined) {
     const body = protocolErrorBody(ctx, error);
     const status = body.httpStatus === undefined ? "" : `, HTTP ${body.httpStatus}`;
-    parts.push(`JSON-RPC error (${body.name === undefined ? code(String(error.code)) : protocolErrorLink(ctx, body.name)}${status}):`, json(body.json));
+    parts.push(
+      `JSON-RPC error (${body.name === undefined ? code(String(error.code)) : protocolErrorLink(ctx, body.name)}${status}):`,
+      json(body.json),
+    );
   }
   return parts.join("\n\n");
 }
@@ -302,7 +369,10 @@ function describeNode(node: SchemaNode, ctx: GenContext): NodeDescription {
   const resolved = ctx.model.resolve(node);
   const nullable = node.meta.nullable || resolved.meta.nullable;
   const itemDescription = resolved.kind === "array" ? describeNode(resolved.items, ctx).description : undefined;
-  const description = node.meta.description ?? resolved.meta.description ?? (itemDescription === undefined ? undefined : `Each item: ${itemDescription}`);
+  const description =
+    node.meta.description ??
+    resolved.meta.description ??
+    (itemDescription === undefined ? undefined : `Each item: ${itemDescription}`);
   const defaultValue = node.meta.default ?? resolved.meta.default;
   const type = `${baseType(resolved, ctx.model)}${nullable ? " | null" : ""}`;
   const d: NodeDescription = { resolved, type, constraints: constraints(resolved, ctx) };
@@ -368,7 +438,8 @@ function formatLabel(ctx: GenContext, name: string): string {
 }
 
 function range(min: number | undefined, max: number | undefined, unit: string): string | undefined {
-  if (min !== undefined && max !== undefined) return min === max ? `exactly ${plural(max, unit)}` : `${formatInteger(min)}-${formatInteger(max)} ${unit}s`;
+  if (min !== undefined && max !== undefined)
+    return min === max ? `exactly ${plural(max, unit)}` : `${formatInteger(min)}-${formatInteger(max)} ${unit}s`;
   if (max !== undefined) return `at most ${plural(max, unit)}`;
   if (min !== undefined && min > 0) return `at least ${plural(min, unit)}`;
   return undefined;
@@ -394,7 +465,9 @@ function errorFields(fields: Record<string, ErrorField> | undefined, ctx: GenCon
 function errorsSection(ctx: GenContext): string {
   const { protocol, execution } = ctx.doc.errors;
   const retryable = (e: { retryable: boolean; not_retryable_for?: string[] }) =>
-    e.retryable && e.not_retryable_for && e.not_retryable_for.length > 0 ? `yes, except for ${e.not_retryable_for.join(", ")}` : yesNo(e.retryable);
+    e.retryable && e.not_retryable_for && e.not_retryable_for.length > 0
+      ? `yes, except for ${e.not_retryable_for.join(", ")}`
+      : yesNo(e.retryable);
   const returnedBy = (codeName: string) =>
     ctx.tools
       .filter((t) => t.spec.errors.includes(codeName))
@@ -441,7 +514,10 @@ function errorsSection(ctx: GenContext): string {
     `The text block of an execution error follows its code's template; the server fills in each ${code("{placeholder}")}.`,
     table(
       ["Code", "Message template"],
-      Object.entries(execution).map(([codeName, e]) => [link(code(codeName), docAnchors.executionError(codeName)), code(e.message)]),
+      Object.entries(execution).map(([codeName, e]) => [
+        link(code(codeName), docAnchors.executionError(codeName)),
+        code(e.message),
+      ]),
     ),
   ].join("\n\n");
 }
@@ -453,23 +529,36 @@ function protocolErrorSample(ctx: GenContext): string[] {
       const error = example.error;
       if (error === undefined || "errorCode" in error) continue;
       const body = protocolErrorBody(ctx, error);
-      return [`The HTTP status is in the table; the body is a JSON-RPC error response, for example (from ${link(code(tool.name), docAnchors.toolExamples(tool.name))}):`, json({ jsonrpc: "2.0", id: 1, error: body.json })];
+      return [
+        `The HTTP status is in the table; the body is a JSON-RPC error response, for example (from ${link(code(tool.name), docAnchors.toolExamples(tool.name))}):`,
+        json({ jsonrpc: "2.0", id: 1, error: body.json }),
+      ];
     }
   }
   return [];
 }
 
-function protocolErrorBody(ctx: GenContext, error: { code: number; data?: Record<string, unknown> | undefined }): { name?: string; httpStatus?: number; json: Record<string, unknown> } {
+function protocolErrorBody(
+  ctx: GenContext,
+  error: { code: number; data?: Record<string, unknown> | undefined },
+): { name?: string; httpStatus?: number; json: Record<string, unknown> } {
   const [name, def] = Object.entries(ctx.doc.errors.protocol).find(([, e]) => e.code === error.code) ?? [];
   const message = typeof error.data?.message === "string" ? error.data.message : (def?.message ?? "Error");
   const json: Record<string, unknown> = { code: error.code, message };
   if (error.data !== undefined) json.data = error.data;
-  return { ...(name === undefined ? {} : { name }), ...(def === undefined ? {} : { httpStatus: def.http_status }), json };
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(def === undefined ? {} : { httpStatus: def.http_status }),
+    json,
+  };
 }
 
 function rateLimitsSection(ctx: GenContext): string {
   const r = ctx.doc.rate_limits;
-  const refusal = "rate_limit_exceeded" in ctx.doc.errors.execution ? ` A refused call gets ${errorLink(ctx, "rate_limit_exceeded")}.` : "";
+  const refusal =
+    "rate_limit_exceeded" in ctx.doc.errors.execution
+      ? ` A refused call gets ${errorLink(ctx, "rate_limit_exceeded")}.`
+      : "";
   return [
     heading(2, "Rate limits", docAnchors.rateLimits),
     `Counted per ${prose(r.counted_per)}.${refusal}`,
@@ -477,13 +566,20 @@ function rateLimitsSection(ctx: GenContext): string {
       ["Window", "Length", "Limit"],
       r.windows.map((w) => [code(w.name), plural(w.seconds, "second"), plural(w.limit, "request")]),
     ),
-    list([`**What counts:** ${prose(r.counts)}`, `**Algorithm:** ${prose(r.algorithm)}`, `**retryAfter:** ${prose(r.retry_after)}`]),
+    list([
+      `**What counts:** ${prose(r.counts)}`,
+      `**Algorithm:** ${prose(r.algorithm)}`,
+      `**retryAfter:** ${prose(r.retry_after)}`,
+    ]),
     ...seeDecision(ctx, "rate-limits"),
   ].join("\n\n");
 }
 
 function plansSection(ctx: GenContext): string {
-  const refusal = "quota_exceeded" in ctx.doc.errors.execution ? ` A call over a quota gets ${errorLink(ctx, "quota_exceeded")}.` : "";
+  const refusal =
+    "quota_exceeded" in ctx.doc.errors.execution
+      ? ` A call over a quota gets ${errorLink(ctx, "quota_exceeded")}.`
+      : "";
   return [
     heading(2, "Plans", docAnchors.plans),
     table(
@@ -504,7 +600,12 @@ function quotasSection(ctx: GenContext): string {
     heading(2, "Quotas", docAnchors.quotas),
     table(
       ["Quota", "What counts", "Counted per", "Period"],
-      Object.entries(ctx.doc.quotas).map(([name, q]) => [code(name), prose(q.applies_to), prose(q.counted_per), prose(q.period)]),
+      Object.entries(ctx.doc.quotas).map(([name, q]) => [
+        code(name),
+        prose(q.applies_to),
+        prose(q.counted_per),
+        prose(q.period),
+      ]),
     ),
   ].join("\n\n");
 }
@@ -545,7 +646,9 @@ function formatsSection(ctx: GenContext): string {
       ["Format", "Checked by", "JSON Schema format", "Pattern", "Description"],
       Object.entries(ctx.doc.formats).map(([name, f]) => [
         `${anchor(docAnchors.format(name))}${code(name)}`,
-        f.checked_by === "schema" ? `the schema (a bad input gets ${protocolErrorLink(ctx, "invalid_params")})` : `the server (${errorLink(ctx, f.checked_by)})`,
+        f.checked_by === "schema"
+          ? `the schema (a bad input gets ${protocolErrorLink(ctx, "invalid_params")})`
+          : `the server (${errorLink(ctx, f.checked_by)})`,
         f.json_schema_format === undefined ? "" : code(f.json_schema_format),
         f.pattern === undefined ? "" : code(f.pattern),
         prose(f.description),
@@ -570,7 +673,9 @@ function searchSection(ctx: GenContext): string {
     const syntax = t.input.properties.find((p) => p.name === "syntax");
     if (syntax === undefined) return [];
     const fallback = describeNode(syntax.node, ctx).default;
-    return [`${link(code(t.name), docAnchors.tool(t.name))} takes the syntax in its ${code("syntax")} parameter${fallback === undefined ? "" : ` (default ${code(JSON.stringify(fallback.value))})`}.`];
+    return [
+      `${link(code(t.name), docAnchors.tool(t.name))} takes the syntax in its ${code("syntax")} parameter${fallback === undefined ? "" : ` (default ${code(JSON.stringify(fallback.value))})`}.`,
+    ];
   });
   return [
     heading(2, "Search", docAnchors.search),
@@ -593,7 +698,10 @@ function decisionsSection(ctx: GenContext): string {
     heading(2, "Decisions", docAnchors.decisions),
     "Where the seed (the original product description) was silent, ambiguous or at odds with MCP, the spec decided as follows.",
     ...ctx.doc.decisions.map((d) =>
-      [heading(3, prose(d.topic), docAnchors.decision(d.id)), list([`**Id:** ${code(d.id)}`, `**The seed said:** ${prose(d.seed)}`, `**Decision:** ${prose(d.decision)}`])].join("\n\n"),
+      [
+        heading(3, prose(d.topic), docAnchors.decision(d.id)),
+        list([`**Id:** ${code(d.id)}`, `**The seed said:** ${prose(d.seed)}`, `**Decision:** ${prose(d.decision)}`]),
+      ].join("\n\n"),
     ),
   ].join("\n\n");
 }
@@ -616,16 +724,25 @@ export interface DocumentedItems {
   decisions: string[];
 }
 
-export function documentedErrorCodes(markdown: string): { protocol: { name: string; code: number }[]; execution: string[] } {
+export function documentedErrorCodes(markdown: string): {
+  protocol: { name: string; code: number }[];
+  execution: string[];
+} {
   return {
-    protocol: tableAfterAnchor(markdown, docAnchors.protocolErrors).rows.map((row) => ({ name: firstCodeSpan(row[0] ?? "") ?? "", code: Number(firstCodeSpan(row[1] ?? "")) })),
+    protocol: tableAfterAnchor(markdown, docAnchors.protocolErrors).rows.map((row) => ({
+      name: firstCodeSpan(row[0] ?? "") ?? "",
+      code: Number(firstCodeSpan(row[1] ?? "")),
+    })),
     execution: firstColumnCodes(markdown, docAnchors.executionErrors),
   };
 }
 
 export function documentedItems(markdown: string): DocumentedItems {
-  const tools = [...markdown.matchAll(/<a id="tool-([^"]+)"><\/a>\n### `([^`]+)`$/gm)].filter((m) => m[1] === m[2]).map((m) => m[2] ?? "");
-  const perTool = (id: (name: string) => string) => Object.fromEntries(tools.map((t) => [t, firstColumnCodes(markdown, id(t))]));
+  const tools = [...markdown.matchAll(/<a id="tool-([^"]+)"><\/a>\n### `([^`]+)`$/gm)]
+    .filter((m) => m[1] === m[2])
+    .map((m) => m[2] ?? "");
+  const perTool = (id: (name: string) => string) =>
+    Object.fromEntries(tools.map((t) => [t, firstColumnCodes(markdown, id(t))]));
   const errors = documentedErrorCodes(markdown);
   return {
     tools,

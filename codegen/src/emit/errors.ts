@@ -25,7 +25,11 @@ function templateLiteral(template: string): string {
 export function emitErrors(ctx: GenContext): GeneratedFile {
   const { protocol, execution } = ctx.doc.errors;
   return tsFile(ctx, "src/errors.ts", (file) => {
-    file.addImportDeclaration({ moduleSpecifier: "./types.js", isTypeOnly: true, namedImports: ["ExecutionErrorCode", "ProtocolErrorName", "ToolName"] });
+    file.addImportDeclaration({
+      moduleSpecifier: "./types.js",
+      isTypeOnly: true,
+      namedImports: ["ExecutionErrorCode", "ProtocolErrorName", "ToolName"],
+    });
 
     exportConst(
       file,
@@ -33,7 +37,16 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
       `${literal(Object.fromEntries(Object.entries(protocol).map(([name, e]) => [name, { code: e.code, message: e.message, httpStatus: e.http_status, retryable: e.retryable, when: e.when, guidance: e.guidance, dataFields: Object.keys(e.data ?? {}) }])))} as const satisfies Record<ProtocolErrorName, unknown>`,
       ["JSON-RPC errors: the numeric code, the HTTP status to send it with, and when it happens."],
     );
-    file.addInterface({ name: "JsonRpcError", isExported: true, typeParameters: ["C extends number = number", "D = unknown"], properties: [{ name: "code", type: "C" }, { name: "message", type: "string" }, { name: "data", type: "D", hasQuestionToken: true }] });
+    file.addInterface({
+      name: "JsonRpcError",
+      isExported: true,
+      typeParameters: ["C extends number = number", "D = unknown"],
+      properties: [
+        { name: "code", type: "C" },
+        { name: "message", type: "string" },
+        { name: "data", type: "D", hasQuestionToken: true },
+      ],
+    });
     for (const [name, e] of Object.entries(protocol)) {
       const dataType = e.data ? `${pascalCase(name)}Data` : undefined;
       if (e.data && dataType) file.addTypeAlias({ name: dataType, isExported: true, type: fieldsType(e.data) });
@@ -51,14 +64,33 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
     exportConst(
       file,
       "EXECUTION_ERRORS",
-      `${literal(Object.fromEntries(Object.entries(execution).map(([code, e]) => [code, { retryable: e.retryable, notRetryableFor: e.not_retryable_for ?? [], when: e.when, guidance: e.guidance, message: e.message, fields: Object.keys(e.fields ?? {}), optionalFields: Object.entries(e.fields ?? {}).filter(([, f]) => f.optional === true).map(([n]) => n) }])))} as const satisfies Record<ExecutionErrorCode, unknown>`,
+      `${literal(
+        Object.fromEntries(
+          Object.entries(execution).map(([code, e]) => [
+            code,
+            {
+              retryable: e.retryable,
+              notRetryableFor: e.not_retryable_for ?? [],
+              when: e.when,
+              guidance: e.guidance,
+              message: e.message,
+              fields: Object.keys(e.fields ?? {}),
+              optionalFields: Object.entries(e.fields ?? {})
+                .filter(([, f]) => f.optional === true)
+                .map(([n]) => n),
+            },
+          ]),
+        ),
+      )} as const satisfies Record<ExecutionErrorCode, unknown>`,
       ["Tool execution errors: returned as results with isError true, errorCode, and the code's fields."],
     );
     file.addTypeAlias({
       name: "ExecutionErrorFields",
       isExported: true,
       docs: ["The extra fields each execution error carries beside errorCode."],
-      type: `{\n${Object.entries(execution).map(([code, e]) => `${code}: ${fieldsType(e.fields ?? {})};`).join("\n")}\n}`,
+      type: `{\n${Object.entries(execution)
+        .map(([code, e]) => `${code}: ${fieldsType(e.fields ?? {})};`)
+        .join("\n")}\n}`,
     });
     file.addTypeAlias({
       name: "ExecutionErrorResult",
@@ -69,13 +101,22 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
     for (const [code, e] of Object.entries(execution)) {
       const fields = e.fields ?? {};
       const textArgs = placeholders(e.message).filter((p) => !(p in fields));
-      const argsType = [...textArgs.map((p) => `${p}: string;`), ...Object.entries(fields).map(([n, f]) => `${n}${f.optional ? "?" : ""}: ${fieldType(f)};`)];
-      const required = Object.entries(fields).filter(([, f]) => !f.optional).map(([n]) => `${n}: args.${n}`);
-      const optional = Object.entries(fields).filter(([, f]) => f.optional).map(([n]) => `...(args.${n} === undefined ? {} : { ${n}: args.${n} })`);
+      const argsType = [
+        ...textArgs.map((p) => `${p}: string;`),
+        ...Object.entries(fields).map(([n, f]) => `${n}${f.optional ? "?" : ""}: ${fieldType(f)};`),
+      ];
+      const required = Object.entries(fields)
+        .filter(([, f]) => !f.optional)
+        .map(([n]) => `${n}: args.${n}`);
+      const optional = Object.entries(fields)
+        .filter(([, f]) => f.optional)
+        .map(([n]) => `...(args.${n} === undefined ? {} : { ${n}: args.${n} })`);
       file.addFunction({
         name: camelCase(code),
         isExported: true,
-        docs: [`${e.when} Retryable: ${e.retryable ? "yes" : "no"}${e.not_retryable_for ? `, except for ${e.not_retryable_for.join(", ")}` : ""}.`],
+        docs: [
+          `${e.when} Retryable: ${e.retryable ? "yes" : "no"}${e.not_retryable_for ? `, except for ${e.not_retryable_for.join(", ")}` : ""}.`,
+        ],
         parameters: argsType.length === 0 ? [] : [{ name: "args", type: `{\n${argsType.join("\n")}\n}` }],
         returnType: `ExecutionErrorResult<${JSON.stringify(code)}>`,
         statements: [
@@ -87,7 +128,10 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
       name: "isRetryable",
       isExported: true,
       docs: ["Whether a client may retry a call that failed with this code (after retryAfter where given)."],
-      parameters: [{ name: "code", type: "ExecutionErrorCode" }, { name: "tool", type: "ToolName" }],
+      parameters: [
+        { name: "code", type: "ExecutionErrorCode" },
+        { name: "tool", type: "ToolName" },
+      ],
       returnType: "boolean",
       statements: `const entry = EXECUTION_ERRORS[code];\nreturn entry.retryable && !(entry.notRetryableFor as readonly string[]).includes(tool);`,
     });

@@ -6,8 +6,33 @@ import { docText, exportConst, tsFile } from "./ts-file.js";
 
 export function emitHandlers(ctx: GenContext): GeneratedFile {
   return tsFile(ctx, "src/handlers.ts", (file) => {
-    file.addImportDeclaration({ moduleSpecifier: "./types.js", isTypeOnly: true, namedImports: ["KeyMode", "PlanId", "ProtocolRevision", "Scope", "ToolArgs", "ToolErrorCodes", "ToolName", "ToolOutputs", ...ctx.tools.flatMap((t) => [`${t.typeName}Args`, `${t.typeName}Output`, `${t.typeName}ErrorCode`])] });
-    file.addImportDeclaration({ moduleSpecifier: "./errors.js", namedImports: ["inboxNotFound", "invalidParams", "methodNotFound", "scopeDenied", { name: "ExecutionErrorResult", isTypeOnly: true }, { name: "InvalidParamsData", isTypeOnly: true }, { name: "JsonRpcError", isTypeOnly: true }] });
+    file.addImportDeclaration({
+      moduleSpecifier: "./types.js",
+      isTypeOnly: true,
+      namedImports: [
+        "KeyMode",
+        "PlanId",
+        "ProtocolRevision",
+        "Scope",
+        "ToolArgs",
+        "ToolErrorCodes",
+        "ToolName",
+        "ToolOutputs",
+        ...ctx.tools.flatMap((t) => [`${t.typeName}Args`, `${t.typeName}Output`, `${t.typeName}ErrorCode`]),
+      ],
+    });
+    file.addImportDeclaration({
+      moduleSpecifier: "./errors.js",
+      namedImports: [
+        "inboxNotFound",
+        "invalidParams",
+        "methodNotFound",
+        "scopeDenied",
+        { name: "ExecutionErrorResult", isTypeOnly: true },
+        { name: "InvalidParamsData", isTypeOnly: true },
+        { name: "JsonRpcError", isTypeOnly: true },
+      ],
+    });
     file.addImportDeclaration({ moduleSpecifier: "./spec.js", namedImports: ["REVISION_FEATURES", "TOOL_SCOPES"] });
     file.addImportDeclaration({ moduleSpecifier: "./validate.js", namedImports: ["inputValidators"] });
 
@@ -23,7 +48,15 @@ export function emitHandlers(ctx: GenContext): GeneratedFile {
         { name: "plan", type: "PlanId", isReadonly: true },
       ],
     });
-    file.addInterface({ name: "InboxRef", isExported: true, docs: ["The inbox a call is about, resolved for the caller's workspace and mode."], properties: [{ name: "id", type: "string", isReadonly: true }, { name: "mode", type: "KeyMode", isReadonly: true }] });
+    file.addInterface({
+      name: "InboxRef",
+      isExported: true,
+      docs: ["The inbox a call is about, resolved for the caller's workspace and mode."],
+      properties: [
+        { name: "id", type: "string", isReadonly: true },
+        { name: "mode", type: "KeyMode", isReadonly: true },
+      ],
+    });
     file.addInterface({
       name: "ToolContext",
       isExported: true,
@@ -39,39 +72,64 @@ export function emitHandlers(ctx: GenContext): GeneratedFile {
       name: "ToolHandlers",
       isExported: true,
       typeParameters: ["Inbox extends InboxRef = InboxRef"],
-      docs: ["One method per tool of the spec. Adding a tool or a parameter to the spec changes this interface, so an implementation stops compiling until it handles it."],
+      docs: [
+        "One method per tool of the spec. Adding a tool or a parameter to the spec changes this interface, so an implementation stops compiling until it handles it.",
+      ],
       methods: ctx.tools.map((t) => ({
         name: t.name,
         docs: docText(t.spec.description),
-        parameters: [{ name: "args", type: `${t.typeName}Args` }, { name: "context", type: "ToolContext<Inbox>" }],
+        parameters: [
+          { name: "args", type: `${t.typeName}Args` },
+          { name: "context", type: "ToolContext<Inbox>" },
+        ],
         returnType: `Promise<${t.typeName}Output | ExecutionErrorResult<${t.typeName}ErrorCode>>`,
       })),
     });
-    file.addTypeAlias({ name: "ToolSuccessResult", isExported: true, type: `{ content: [{ type: "text"; text: string }]; structuredContent?: ToolOutputs[ToolName]; isError?: false }` });
-    file.addTypeAlias({ name: "ToolCallOutcome", isExported: true, docs: ["A JSON-RPC error to send as the response's error, or a tools/call result."], type: `{ error: JsonRpcError } | { result: ToolSuccessResult | ExecutionErrorResult }` });
+    file.addTypeAlias({
+      name: "ToolSuccessResult",
+      isExported: true,
+      type: `{ content: [{ type: "text"; text: string }]; structuredContent?: ToolOutputs[ToolName]; isError?: false }`,
+    });
+    file.addTypeAlias({
+      name: "ToolCallOutcome",
+      isExported: true,
+      docs: ["A JSON-RPC error to send as the response's error, or a tools/call result."],
+      type: `{ error: JsonRpcError } | { result: ToolSuccessResult | ExecutionErrorResult }`,
+    });
     file.addInterface({
       name: "ToolDispatcherOptions",
       isExported: true,
       typeParameters: ["Inbox extends InboxRef"],
       properties: [
         { name: "handlers", type: "ToolHandlers<Inbox>" },
-        { name: "resolveInbox", docs: ["The inbox with this id in the caller's workspace and mode, or undefined."], type: "(inboxId: string, caller: Caller) => Promise<Inbox | undefined>" },
+        {
+          name: "resolveInbox",
+          docs: ["The inbox with this id in the caller's workspace and mode, or undefined."],
+          type: "(inboxId: string, caller: Caller) => Promise<Inbox | undefined>",
+        },
       ],
     });
-    exportConst(file, "callHandler", `{\n${ctx.tools.map((t) => `${t.name}: <Inbox extends InboxRef>(h: ToolHandlers<Inbox>, args: ToolArgs[${JSON.stringify(t.name)}], c: ToolContext<Inbox>) => h.${t.name}(args, c)`).join(",\n")}\n} satisfies { [T in ToolName]: <Inbox extends InboxRef>(h: ToolHandlers<Inbox>, args: ToolArgs[T], c: ToolContext<Inbox>) => Promise<ToolOutputs[T] | ExecutionErrorResult<ToolErrorCodes[T]>> }`, ["Calls the handler method of a tool with its typed arguments."]);
+    exportConst(
+      file,
+      "callHandler",
+      `{\n${ctx.tools.map((t) => `${t.name}: <Inbox extends InboxRef>(h: ToolHandlers<Inbox>, args: ToolArgs[${JSON.stringify(t.name)}], c: ToolContext<Inbox>) => h.${t.name}(args, c)`).join(",\n")}\n} satisfies { [T in ToolName]: <Inbox extends InboxRef>(h: ToolHandlers<Inbox>, args: ToolArgs[T], c: ToolContext<Inbox>) => Promise<ToolOutputs[T] | ExecutionErrorResult<ToolErrorCodes[T]>> }`,
+      ["Calls the handler method of a tool with its typed arguments."],
+    );
     file.addFunction({
       name: "isToolName",
       isExported: true,
       parameters: [{ name: "name", type: "unknown" }],
       returnType: "name is ToolName",
-      statements: "return typeof name === \"string\" && Object.hasOwn(TOOL_SCOPES, name);",
+      statements: 'return typeof name === "string" && Object.hasOwn(TOOL_SCOPES, name);',
     });
     file.addFunction({
       name: "createToolDispatcher",
       isExported: true,
       typeParameters: ["Inbox extends InboxRef"],
       parameters: [{ name: "options", type: "ToolDispatcherOptions<Inbox>" }],
-      docs: ["Answers a tools/call: unknown tool, missing scope, invalid arguments and unknown inbox are decided here, in that order, so every implementation answers them alike."],
+      docs: [
+        "Answers a tools/call: unknown tool, missing scope, invalid arguments and unknown inbox are decided here, in that order, so every implementation answers them alike.",
+      ],
       statements: `return async function callTool(name: unknown, args: unknown, caller: Caller, revision: ProtocolRevision, signal: AbortSignal): Promise<ToolCallOutcome> {
   if (!isToolName(name)) return { error: methodNotFound(\`Unknown tool: \${String(name)}\`, { method: String(name) }) };
   const requiredScope = TOOL_SCOPES[name];

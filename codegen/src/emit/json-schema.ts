@@ -15,8 +15,10 @@ export function toJsonSchema(node: SchemaNode, model: SchemaModel, outer?: Meta)
   }
   const meta: Meta = {
     nullable: node.meta.nullable || (outer?.nullable ?? false),
-    ...(outer?.description ?? node.meta.description) !== undefined ? { description: outer?.description ?? node.meta.description } : {},
-    ...(outer?.default ?? node.meta.default) !== undefined ? { default: outer?.default ?? node.meta.default } : {},
+    ...((outer?.description ?? node.meta.description) !== undefined
+      ? { description: outer?.description ?? node.meta.description }
+      : {}),
+    ...((outer?.default ?? node.meta.default) !== undefined ? { default: outer?.default ?? node.meta.default } : {}),
   };
   const out: JsonSchema = {};
   const typed = (t: string) => (meta.nullable ? [t, "null"] : t);

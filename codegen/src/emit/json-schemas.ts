@@ -6,7 +6,11 @@ import { revisionFeatures } from "./mcp-revisions.js";
 import { exportConst, literal, tsFile } from "./ts-file.js";
 
 export function toolJsonSchemas(ctx: GenContext): { name: string; input: JsonSchema; output: JsonSchema }[] {
-  return ctx.tools.map((t) => ({ name: t.name, input: toJsonSchema(t.input, ctx.model), output: toJsonSchema(t.output, ctx.model) }));
+  return ctx.tools.map((t) => ({
+    name: t.name,
+    input: toJsonSchema(t.input, ctx.model),
+    output: toJsonSchema(t.output, ctx.model),
+  }));
 }
 
 export function toolsListPayload(ctx: GenContext, revision: string): { tools: JsonSchema[] } {
@@ -34,20 +38,49 @@ export function emitJsonSchemas(ctx: GenContext): GeneratedFile[] {
     { path: `json/${s.name}.input.json`, content: json(s.input) },
     { path: `json/${s.name}.output.json`, content: json(s.output) },
   ]);
-  for (const revision of revisions) files.push({ path: `json/tools-list.${revision}.json`, content: json(toolsListPayload(ctx, revision)) });
+  for (const revision of revisions)
+    files.push({ path: `json/tools-list.${revision}.json`, content: json(toolsListPayload(ctx, revision)) });
 
   files.push(
-    tsFile(ctx, "src/json-schemas.ts", (file) => {
-      exportConst(file, "toolInputSchemas", `${literal(Object.fromEntries(schemas.map((s) => [s.name, s.input])))} as const`, ["JSON Schema of each tool's arguments, named types inlined."]);
-      exportConst(file, "toolOutputSchemas", `${literal(Object.fromEntries(schemas.map((s) => [s.name, s.output])))} as const`, ["JSON Schema of each tool's structuredContent."]);
-    }, { format: false }),
-    tsFile(ctx, "src/tools-list.ts", (file) => {
-      file.addImportDeclaration({ moduleSpecifier: "./types.js", namedImports: [{ name: "ProtocolRevision", isTypeOnly: true }] });
-      const payloads = Object.fromEntries(revisions.map((r) => [r, toolsListPayload(ctx, r)]));
-      exportConst(file, "toolsListByRevision", `${literal(payloads)} as const satisfies Record<ProtocolRevision, unknown>`, [
-        "The exact tools/list result for each MCP revision: titles and outputSchema only where the revision has them.",
-      ]);
-    }, { format: false }),
+    tsFile(
+      ctx,
+      "src/json-schemas.ts",
+      (file) => {
+        exportConst(
+          file,
+          "toolInputSchemas",
+          `${literal(Object.fromEntries(schemas.map((s) => [s.name, s.input])))} as const`,
+          ["JSON Schema of each tool's arguments, named types inlined."],
+        );
+        exportConst(
+          file,
+          "toolOutputSchemas",
+          `${literal(Object.fromEntries(schemas.map((s) => [s.name, s.output])))} as const`,
+          ["JSON Schema of each tool's structuredContent."],
+        );
+      },
+      { format: false },
+    ),
+    tsFile(
+      ctx,
+      "src/tools-list.ts",
+      (file) => {
+        file.addImportDeclaration({
+          moduleSpecifier: "./types.js",
+          namedImports: [{ name: "ProtocolRevision", isTypeOnly: true }],
+        });
+        const payloads = Object.fromEntries(revisions.map((r) => [r, toolsListPayload(ctx, r)]));
+        exportConst(
+          file,
+          "toolsListByRevision",
+          `${literal(payloads)} as const satisfies Record<ProtocolRevision, unknown>`,
+          [
+            "The exact tools/list result for each MCP revision: titles and outputSchema only where the revision has them.",
+          ],
+        );
+      },
+      { format: false },
+    ),
   );
   return files;
 }

@@ -10,7 +10,10 @@ export function prose(text: string): string {
     .split(/(`+[^`]*?`+)/)
     .map((part, i) => (i % 2 === 1 ? part : escapeInline(part)))
     .join("")
-    .replace(/^(\s*)([#+-]|\d+[.)])(?=\s|$)/gm, (_m, indent: string, marker: string) => `${indent}${marker.replace(/([#+.)-])$/, "\\$1")}`)
+    .replace(
+      /^(\s*)([#+-]|\d+[.)])(?=\s|$)/gm,
+      (_m, indent: string, marker: string) => `${indent}${marker.replace(/([#+.)-])$/, "\\$1")}`,
+    )
     .replace(/^(\s*)(>|=+\s*$|-+\s*$)/gm, "$1\\$2");
 }
 

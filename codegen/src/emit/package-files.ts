@@ -35,13 +35,43 @@ export function emitPackageFiles(ctx: GenContext): GeneratedFile[] {
 
 export function emitIndex(ctx: GenContext): GeneratedFile {
   return tsFile(ctx, "src/index.ts", (file) => {
-    for (const module of ["./types.js", "./spec.js", "./errors.js", "./handlers.js", "./validate.js", "./tools-list.js"]) file.addExportDeclaration({ moduleSpecifier: module });
-    file.addExportDeclaration({ moduleSpecifier: "./runtime/input-validation.js", namedExports: ["describeProblem", { name: "InputCheck", isTypeOnly: true }, { name: "InputProblem", isTypeOnly: true }] });
-    file.addExportDeclaration({ moduleSpecifier: "./runtime/large-values.js", namedExports: ["BASE64_OF_BYTES", "expandLargeValues"] });
-    file.addExportDeclaration({ moduleSpecifier: "./runtime/conformance-case-types.js", isTypeOnly: true, namedExports: ["CaseExpectation", "ConformanceCase", "ConformanceCaseFile"] });
+    for (const module of [
+      "./types.js",
+      "./spec.js",
+      "./errors.js",
+      "./handlers.js",
+      "./validate.js",
+      "./tools-list.js",
+    ])
+      file.addExportDeclaration({ moduleSpecifier: module });
+    file.addExportDeclaration({
+      moduleSpecifier: "./runtime/input-validation.js",
+      namedExports: [
+        "describeProblem",
+        { name: "InputCheck", isTypeOnly: true },
+        { name: "InputProblem", isTypeOnly: true },
+      ],
+    });
+    file.addExportDeclaration({
+      moduleSpecifier: "./runtime/large-values.js",
+      namedExports: ["BASE64_OF_BYTES", "expandLargeValues"],
+    });
+    file.addExportDeclaration({
+      moduleSpecifier: "./runtime/conformance-case-types.js",
+      isTypeOnly: true,
+      namedExports: ["CaseExpectation", "ConformanceCase", "ConformanceCaseFile"],
+    });
     file.addExportDeclaration({
       moduleSpecifier: "./runtime/portable-query.js",
-      namedExports: ["matchesQuery", "parseSearchQuery", "queryReadsBody", ...["QueryError", "QueryNode", "QueryParse", "SearchableAddress", "SearchableMessage"].map((name) => ({ name, isTypeOnly: true }))],
+      namedExports: [
+        "matchesQuery",
+        "parseSearchQuery",
+        "queryReadsBody",
+        ...["QueryError", "QueryNode", "QueryParse", "SearchableAddress", "SearchableMessage"].map((name) => ({
+          name,
+          isTypeOnly: true,
+        })),
+      ],
     });
     exportConst(file, "GENERATED_FROM", JSON.stringify(`${ctx.spec.file}@sha256:${ctx.spec.sha256}`));
   });

@@ -46,7 +46,9 @@ function formsOf(tool: string, direction: Direction): SchemaForms {
     return schema;
   };
   const input = direction === "input";
-  const json: JsonSchemaObject = pick<JsonSchemaObject>(input ? jsonSchemas.toolInputSchemas : jsonSchemas.toolOutputSchemas);
+  const json: JsonSchemaObject = pick<JsonSchemaObject>(
+    input ? jsonSchemas.toolInputSchemas : jsonSchemas.toolOutputSchemas,
+  );
   const zod: ZodType = pick<ZodType>(input ? zodSchemas.toolInputSchemas : zodSchemas.toolOutputSchemas);
   const typebox: TSchema = pick<TSchema>(input ? typeboxSchemas.toolInputSchemas : typeboxSchemas.toolOutputSchemas);
   const validate = ajv.compile(json);
@@ -59,7 +61,11 @@ function formsOf(tool: string, direction: Direction): SchemaForms {
       zod: verdictOf(() => {
         const result = zod.safeParse(value);
         const issue = result.error?.issues[0];
-        return result.success ? true : issue ? `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}` : "no issue";
+        return result.success
+          ? true
+          : issue
+            ? `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`
+            : "no issue";
       }),
       // useDefaults fills in missing parameters, which must not change what the others see.
       ajv: verdictOf(() => {
@@ -100,7 +106,10 @@ export const toolNames = {
   typeboxOutput: Object.keys(typeboxSchemas.toolOutputSchemas),
 };
 
-export const schemaForms: SchemaForms[] = toolNames.json.flatMap((tool) => [formsOf(tool, "input"), formsOf(tool, "output")]);
+export const schemaForms: SchemaForms[] = toolNames.json.flatMap((tool) => [
+  formsOf(tool, "input"),
+  formsOf(tool, "output"),
+]);
 
 export function formsFor(tool: string, direction: Direction): SchemaForms {
   const found = schemaForms.find((f) => f.tool === tool && f.direction === direction);
@@ -128,9 +137,15 @@ export function expectAgreement(forms: SchemaForms, value: unknown, expected?: "
   const agreed = kinds.size === 1 && only !== "throws";
   if (agreed && (expected === undefined || only === expected)) return;
   const problem =
-    kinds.size > 1 ? "the validators disagree" : !agreed ? "every validator throws" : `all validators ${only === "accepts" ? "accept" : "reject"}, but the value should be ${expected === "accepts" ? "accepted" : "rejected"}`;
+    kinds.size > 1
+      ? "the validators disagree"
+      : !agreed
+        ? "every validator throws"
+        : `all validators ${only === "accepts" ? "accept" : "reject"}, but the value should be ${expected === "accepts" ? "accepted" : "rejected"}`;
   const width = Math.max(...Object.values(LABELS).map((l) => l.length));
-  const lines = (Object.keys(LABELS) as ValidatorName[]).map((name) => `  ${`${LABELS[name]}:`.padEnd(width + 2)}${verdicts[name]}`);
+  const lines = (Object.keys(LABELS) as ValidatorName[]).map(
+    (name) => `  ${`${LABELS[name]}:`.padEnd(width + 2)}${verdicts[name]}`,
+  );
   throw new Error(`${forms.tool} ${forms.direction}: ${problem} on\n  ${show(value)}\n${lines.join("\n")}`);
 }
 
@@ -147,7 +162,8 @@ export function show(value: unknown): string {
     const prototype: unknown = Object.getPrototypeOf(v);
     if (prototype !== Object.prototype && prototype !== null) return v;
     const copy = Object.create(prototype as object | null) as Record<string, unknown>;
-    for (const [key, inner] of Object.entries(v)) Object.defineProperty(copy, key, { value: cut(inner), enumerable: true, writable: true, configurable: true });
+    for (const [key, inner] of Object.entries(v))
+      Object.defineProperty(copy, key, { value: cut(inner), enumerable: true, writable: true, configurable: true });
     return copy;
   };
   let text = fc.stringify(cut(value));
@@ -155,7 +171,10 @@ export function show(value: unknown): string {
     // 24 code points take at most 48 units, so slicing first never splits a pair that is shown.
     const head = [...s.slice(0, 48)].slice(0, 24).join("");
     const codePoints = s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
-    text = text.replace(JSON.stringify(token(i)), () => `${fc.stringify(head)}... (${codePoints} code points, ${s.length} UTF-16 units)`);
+    text = text.replace(
+      JSON.stringify(token(i)),
+      () => `${fc.stringify(head)}... (${codePoints} code points, ${s.length} UTF-16 units)`,
+    );
   });
   return text;
 }

@@ -8,7 +8,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConformanceCase } from "./conformance-cases.js";
 import { expandLargeValues } from "../runtime/large-values.js";
-import { expectAgreement, formsFor, schemaForms, show, toolNames, topLevelProperties } from "./schema-agreement.helpers.js";
+import {
+  expectAgreement,
+  formsFor,
+  schemaForms,
+  show,
+  toolNames,
+  topLevelProperties,
+} from "./schema-agreement.helpers.js";
 
 // Sized so that the whole file stays well under 30 s on two cores; output schemas draw larger values.
 const VALID_RUNS = 200;
@@ -18,7 +25,13 @@ const STAND_IN_RUNS = 800;
 describe("the generated schema forms", () => {
   it("describe the same tools, for arguments and for results", () => {
     expect(toolNames.json.length).toBeGreaterThan(0);
-    for (const names of [toolNames.jsonOutput, toolNames.zod, toolNames.zodOutput, toolNames.typebox, toolNames.typeboxOutput]) {
+    for (const names of [
+      toolNames.jsonOutput,
+      toolNames.zod,
+      toolNames.zodOutput,
+      toolNames.typebox,
+      toolNames.typeboxOutput,
+    ]) {
       expect(names).toEqual(toolNames.json);
     }
   });
@@ -50,7 +63,13 @@ const LONE_LOW = "\uDE00";
  * part ways: a pair split in two, a lone surrogate added. Arrays get it in their last string.
  */
 function nudged(schema: JsonSchemaObject): fc.Arbitrary<unknown> {
-  const nudges = [(s: string) => s.slice(0, -1), (s: string) => s.slice(1), (s: string) => s + LONE_HIGH, (s: string) => LONE_LOW + s, (s: string) => s + LONE_LOW + LONE_HIGH];
+  const nudges = [
+    (s: string) => s.slice(0, -1),
+    (s: string) => s.slice(1),
+    (s: string) => s + LONE_HIGH,
+    (s: string) => LONE_LOW + s,
+    (s: string) => s + LONE_LOW + LONE_HIGH,
+  ];
   const apply = (value: unknown, nudge: (s: string) => string): unknown => {
     if (typeof value === "string") return nudge(value);
     if (!Array.isArray(value)) return value;
@@ -60,31 +79,38 @@ function nudged(schema: JsonSchemaObject): fc.Arbitrary<unknown> {
   return fc.tuple(validValue(schema), fc.constantFrom(...nudges)).map(([value, nudge]) => apply(value, nudge));
 }
 
-describe.each(schemaForms.map((forms) => [`${forms.tool} ${forms.direction}`, forms] as const))("the %s schema", (_name, forms) => {
-  it("is met, in zod, ajv and both TypeBox checks, by every value validValue draws from the JSON Schema", () => {
-    fc.assert(
-      fc.property(validValue(forms.json), (value) => expectAgreement(forms, value, "accepts")),
-      { numRuns: VALID_RUNS },
-    );
-  });
+describe.each(schemaForms.map((forms) => [`${forms.tool} ${forms.direction}`, forms] as const))(
+  "the %s schema",
+  (_name, forms) => {
+    it("is met, in zod, ajv and both TypeBox checks, by every value validValue draws from the JSON Schema", () => {
+      fc.assert(
+        fc.property(validValue(forms.json), (value) => expectAgreement(forms, value, "accepts")),
+        { numRuns: VALID_RUNS },
+      );
+    });
 
-  it("is broken, in all four, by every near miss invalidValue draws", () => {
-    fc.assert(
-      fc.property(invalidValue(forms.json), ({ value }) => expectAgreement(forms, value, "rejects")),
-      { numRuns: INVALID_RUNS },
-    );
-  });
+    it("is broken, in all four, by every near miss invalidValue draws", () => {
+      fc.assert(
+        fc.property(invalidValue(forms.json), ({ value }) => expectAgreement(forms, value, "rejects")),
+        { numRuns: INVALID_RUNS },
+      );
+    });
 
-  it("gets one verdict from all four, whatever it is, when an arbitrary value stands in for any top-level property", () => {
-    const replacement = fc.oneof(...topLevelProperties(forms).map(([name, schema]) => fc.tuple(fc.constant(name), fc.oneof(standIn, nudged(schema)))));
-    fc.assert(
-      fc.property(validValue(forms.json), replacement, (base, [name, value]) => {
-        expectAgreement(forms, { ...(base as Record<string, unknown>), [name]: value });
-      }),
-      { numRuns: STAND_IN_RUNS },
-    );
-  });
-});
+    it("gets one verdict from all four, whatever it is, when an arbitrary value stands in for any top-level property", () => {
+      const replacement = fc.oneof(
+        ...topLevelProperties(forms).map(([name, schema]) =>
+          fc.tuple(fc.constant(name), fc.oneof(standIn, nudged(schema))),
+        ),
+      );
+      fc.assert(
+        fc.property(validValue(forms.json), replacement, (base, [name, value]) => {
+          expectAgreement(forms, { ...(base as Record<string, unknown>), [name]: value });
+        }),
+        { numRuns: STAND_IN_RUNS },
+      );
+    });
+  },
+);
 
 // The JSON's inferred type has `outcome: string`; ConformanceCase is the shape the generator writes.
 const cases: ConformanceCase[] = caseFile.cases as ConformanceCase[];
@@ -96,7 +122,11 @@ describe("the conformance cases (generated/conformance/cases.json)", () => {
 
   // Execution errors (an unknown inbox, too many decoded bytes) come from the server, after the schema accepted.
   it.each(cases.map((c) => [c.id, c] as const))("%s: all four give the verdict the case expects", (_id, c) => {
-    expectAgreement(formsFor(c.tool, "input"), expandLargeValues(c.arguments), c.expect.outcome === "invalid_params" ? "rejects" : "accepts");
+    expectAgreement(
+      formsFor(c.tool, "input"),
+      expandLargeValues(c.arguments),
+      c.expect.outcome === "invalid_params" ? "rejects" : "accepts",
+    );
   });
 });
 
@@ -118,8 +148,18 @@ const messageSummary = {
   has_attachments: false,
   size_bytes: null,
 };
-const listInboxResult = { messages: [messageSummary], offset: 0, limit: 20, next_offset: null, total: 1, total_is_estimate: false };
-const attachment = (data: string) => ({ ...sendEmail, attachments: [{ filename: "a.bin", mime_type: "application/octet-stream", data }] });
+const listInboxResult = {
+  messages: [messageSummary],
+  offset: 0,
+  limit: 20,
+  next_offset: null,
+  total: 1,
+  total_is_estimate: false,
+};
+const attachment = (data: string) => ({
+  ...sendEmail,
+  attachments: [{ filename: "a.bin", mime_type: "application/octet-stream", data }],
+});
 
 const SMILE = "\u{1F600}";
 
@@ -194,7 +234,9 @@ describe("hand-picked edge cases", () => {
     });
 
     it('rejects "__proto__" inside an attachment', () => {
-      const value: unknown = JSON.parse(JSON.stringify(attachment("aGk=")).replace('{"filename"', '{"__proto__":null,"filename"'));
+      const value: unknown = JSON.parse(
+        JSON.stringify(attachment("aGk=")).replace('{"filename"', '{"__proto__":null,"filename"'),
+      );
       expectAgreement(forms, value, "rejects");
     });
 
@@ -231,7 +273,14 @@ describe("hand-picked edge cases", () => {
     });
 
     it("rejects whitespace or a newline inside, including a newline at the very end", () => {
-      for (const data of ["aG k=", "aG\tk=", "aG\nk=", "aGk=\n", "aGk=\r\n", `${"QUJD".repeat(19)}\r\n${"QUJD".repeat(19)}`]) {
+      for (const data of [
+        "aG k=",
+        "aG\tk=",
+        "aG\nk=",
+        "aGk=\n",
+        "aGk=\r\n",
+        `${"QUJD".repeat(19)}\r\n${"QUJD".repeat(19)}`,
+      ]) {
         expectAgreement(forms, attachment(data), "rejects");
       }
     });

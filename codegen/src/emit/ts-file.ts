@@ -24,10 +24,16 @@ function sharedProject(): Project {
  * format: false skips the TypeScript formatter, for files that are mostly JSON literals already
  * laid out by JSON.stringify; formatting those costs more than the rest of `pnpm gen`.
  */
-export function tsFile(ctx: GenContext, path: string, build: (file: SourceFile) => void, options: { format?: boolean } = {}): GeneratedFile {
+export function tsFile(
+  ctx: GenContext,
+  path: string,
+  build: (file: SourceFile) => void,
+  options: { format?: boolean } = {},
+): GeneratedFile {
   const file = sharedProject().createSourceFile(`/${path}`, "", { overwrite: true });
   build(file);
-  if (options.format ?? true) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+  if (options.format ?? true)
+    file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   return { path, content: header(ctx, "line") + file.getFullText() };
 }
 
@@ -42,5 +48,10 @@ export function docText(text: string | undefined): string[] {
 }
 
 export function exportConst(file: SourceFile, name: string, initializer: string, docs: string[] = []): void {
-  file.addVariableStatement({ isExported: true, declarationKind: VariableDeclarationKind.Const, declarations: [{ name, initializer }], docs });
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name, initializer }],
+    docs,
+  });
 }

@@ -11,7 +11,11 @@ export function emitTypeAgreement(ctx: GenContext): GeneratedFile {
     file.addImportDeclaration({ moduleSpecifier: "./zod.js", isTypeOnly: true, namespaceImport: "zod" });
     file.addImportDeclaration({ moduleSpecifier: "./typebox.js", isTypeOnly: true, namespaceImport: "typebox" });
     file.addImportDeclaration({ moduleSpecifier: "./types.js", isTypeOnly: true, namespaceImport: "types" });
-    file.addTypeAlias({ name: "Same", typeParameters: ["A", "B"], type: "[A] extends [B] ? ([B] extends [A] ? true : false) : false" });
+    file.addTypeAlias({
+      name: "Same",
+      typeParameters: ["A", "B"],
+      type: "[A] extends [B] ? ([B] extends [A] ? true : false) : false",
+    });
     const checks = ctx.tools.flatMap((t) => {
       const z = camelCase(t.name);
       return [
@@ -23,7 +27,12 @@ export function emitTypeAgreement(ctx: GenContext): GeneratedFile {
       ];
     });
     file.addTypeAlias({ name: "Agreement", isExported: true, type: `{\n${checks.join("\n")}\n}` });
-    file.addTypeAlias({ name: "AllTrue", isExported: true, docs: ["Fails to compile unless every entry of Agreement is true."], type: `Agreement[keyof Agreement] extends true ? true : never` });
+    file.addTypeAlias({
+      name: "AllTrue",
+      isExported: true,
+      docs: ["Fails to compile unless every entry of Agreement is true."],
+      type: `Agreement[keyof Agreement] extends true ? true : never`,
+    });
     file.addStatements(`export const typesAgree: AllTrue = true;`);
   });
 }

@@ -11,7 +11,10 @@ function options(entries: Record<string, unknown>): string {
 }
 
 export function typeboxExpression(node: SchemaNode, withAnnotations = true): string {
-  const annotations = withAnnotations && !node.meta.nullable ? { description: node.meta.description, default: node.meta.default?.value } : {};
+  const annotations =
+    withAnnotations && !node.meta.nullable
+      ? { description: node.meta.description, default: node.meta.default?.value }
+      : {};
   let expr: string;
   switch (node.kind) {
     case "string": {
@@ -21,7 +24,8 @@ export function typeboxExpression(node: SchemaNode, withAnnotations = true): str
       }
       const checks = stringChecks(node);
       const pattern = checks.pattern?.source ?? checks.codePointLength?.source;
-      if (checks.pattern && checks.codePointLength) throw new Error("a string with a pattern must keep its length in code units");
+      if (checks.pattern && checks.codePointLength)
+        throw new Error("a string with a pattern must keep its length in code units");
       expr = `Type.String(${options({ minLength: checks.codeUnitLength?.min, maxLength: checks.codeUnitLength?.max, pattern, ...annotations })})`;
       break;
     }
@@ -48,7 +52,9 @@ export function typeboxExpression(node: SchemaNode, withAnnotations = true): str
       break;
   }
   if (node.meta.nullable) {
-    const nullAnnotations = withAnnotations ? { description: node.meta.description, default: node.meta.default?.value } : {};
+    const nullAnnotations = withAnnotations
+      ? { description: node.meta.description, default: node.meta.default?.value }
+      : {};
     expr = `Type.Union([${node.kind === "ref" ? pascalCase(node.target) : expr}, Type.Null()]${annotationsArg(nullAnnotations)})`;
   }
   return expr;

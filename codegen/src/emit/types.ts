@@ -50,10 +50,30 @@ export function emitTypes(ctx: GenContext): GeneratedFile {
       }
     }
     for (const tool of tools) {
-      file.addTypeAlias({ name: `${tool.typeName}Input`, isExported: true, type: objectLiteralType(tool.input, false), docs: [`What a client sends to ${tool.name}.`] });
-      file.addTypeAlias({ name: `${tool.typeName}Args`, isExported: true, type: objectLiteralType(tool.input, true), docs: [`The arguments of ${tool.name} after validation, defaults applied.`] });
-      file.addTypeAlias({ name: `${tool.typeName}Output`, isExported: true, type: typeExpression(tool.output), docs: [`What ${tool.name} returns on success.`] });
-      file.addTypeAlias({ name: `${tool.typeName}ErrorCode`, isExported: true, type: union(tool.spec.errors), docs: [`The execution errors ${tool.name} may return.`] });
+      file.addTypeAlias({
+        name: `${tool.typeName}Input`,
+        isExported: true,
+        type: objectLiteralType(tool.input, false),
+        docs: [`What a client sends to ${tool.name}.`],
+      });
+      file.addTypeAlias({
+        name: `${tool.typeName}Args`,
+        isExported: true,
+        type: objectLiteralType(tool.input, true),
+        docs: [`The arguments of ${tool.name} after validation, defaults applied.`],
+      });
+      file.addTypeAlias({
+        name: `${tool.typeName}Output`,
+        isExported: true,
+        type: typeExpression(tool.output),
+        docs: [`What ${tool.name} returns on success.`],
+      });
+      file.addTypeAlias({
+        name: `${tool.typeName}ErrorCode`,
+        isExported: true,
+        type: union(tool.spec.errors),
+        docs: [`The execution errors ${tool.name} may return.`],
+      });
     }
     const toolMap = (suffix: string) => `{\n${tools.map((t) => `${t.name}: ${t.typeName}${suffix};`).join("\n")}\n}`;
     file.addTypeAlias({ name: "ToolName", isExported: true, type: union(tools.map((t) => t.name)) });
@@ -65,13 +85,23 @@ export function emitTypes(ctx: GenContext): GeneratedFile {
     file.addTypeAlias({ name: "KeyMode", isExported: true, type: union(Object.keys(doc.api_keys.modes)) });
     file.addTypeAlias({ name: "PlanId", isExported: true, type: union(Object.keys(doc.plans)) });
     file.addTypeAlias({ name: "QuotaName", isExported: true, type: union(Object.keys(doc.quotas)) });
-    file.addTypeAlias({ name: "RateWindowName", isExported: true, type: union(doc.rate_limits.windows.map((w) => w.name)) });
+    file.addTypeAlias({
+      name: "RateWindowName",
+      isExported: true,
+      type: union(doc.rate_limits.windows.map((w) => w.name)),
+    });
     file.addTypeAlias({ name: "LimitName", isExported: true, type: union(Object.keys(doc.limits)) });
     file.addTypeAlias({ name: "Folder", isExported: true, type: union(Object.keys(doc.folders)) });
     file.addTypeAlias({ name: "SearchSyntax", isExported: true, type: union(Object.keys(doc.search.syntaxes)) });
     file.addTypeAlias({ name: "ProtocolRevision", isExported: true, type: union(doc.transport.protocol_revisions) });
     file.addTypeAlias({ name: "ExecutionErrorCode", isExported: true, type: union(Object.keys(doc.errors.execution)) });
     file.addTypeAlias({ name: "ProtocolErrorName", isExported: true, type: union(Object.keys(doc.errors.protocol)) });
-    file.addTypeAlias({ name: "ProtocolErrorCode", isExported: true, type: Object.values(doc.errors.protocol).map((e) => String(e.code)).join(" | ") });
+    file.addTypeAlias({
+      name: "ProtocolErrorCode",
+      isExported: true,
+      type: Object.values(doc.errors.protocol)
+        .map((e) => String(e.code))
+        .join(" | "),
+    });
   });
 }

@@ -18,7 +18,10 @@ export function stringChecks(node: StringNode): StringChecks {
   const schemaFormat = node.format?.checkedBy === "schema" ? node.format : undefined;
   const pattern = node.pattern ?? schemaFormat?.pattern;
   if (pattern !== undefined) {
-    checks.pattern = { source: pattern, message: schemaFormat ? `must be a valid ${schemaFormat.name}` : `must match ${pattern}` };
+    checks.pattern = {
+      source: pattern,
+      message: schemaFormat ? `must be a valid ${schemaFormat.name}` : `must match ${pattern}`,
+    };
   }
   const hasLength = node.minLength !== undefined || node.maxLength !== undefined;
   if (hasLength && pattern !== undefined) {
@@ -26,7 +29,10 @@ export function stringChecks(node: StringNode): StringChecks {
     if (node.minLength !== undefined) checks.codeUnitLength.min = node.minLength;
     if (node.maxLength !== undefined) checks.codeUnitLength.max = node.maxLength;
   } else if (hasLength) {
-    checks.codePointLength = { source: codePointLengthPattern(node.minLength, node.maxLength), message: lengthMessage(node.minLength, node.maxLength) };
+    checks.codePointLength = {
+      source: codePointLengthPattern(node.minLength, node.maxLength),
+      message: lengthMessage(node.minLength, node.maxLength),
+    };
   }
   return checks;
 }

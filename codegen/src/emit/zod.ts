@@ -50,7 +50,11 @@ export function zodExpression(node: SchemaNode): string {
   }
   if (node.meta.nullable) expr += ".nullable()";
   const fallback = node.meta.default?.value;
-  if (node.meta.default !== undefined) expr += typeof fallback === "object" && fallback !== null ? `.default(() => (${literal(fallback)}))` : `.default(${literal(fallback)})`;
+  if (node.meta.default !== undefined)
+    expr +=
+      typeof fallback === "object" && fallback !== null
+        ? `.default(() => (${literal(fallback)}))`
+        : `.default(${literal(fallback)})`;
   if (node.meta.description !== undefined) expr += `.describe(${literal(node.meta.description)})`;
   return expr;
 }
@@ -66,7 +70,8 @@ export function emitZod(ctx: GenContext): GeneratedFile {
       exportConst(file, `${camelCase(tool.name)}InputSchema`, zodExpression(tool.input));
       exportConst(file, `${camelCase(tool.name)}OutputSchema`, zodExpression(tool.output));
     }
-    const record = (suffix: string) => `{\n${ctx.tools.map((t) => `${t.name}: ${camelCase(t.name)}${suffix}`).join(",\n")}\n}`;
+    const record = (suffix: string) =>
+      `{\n${ctx.tools.map((t) => `${t.name}: ${camelCase(t.name)}${suffix}`).join(",\n")}\n}`;
     exportConst(file, "toolInputSchemas", record("InputSchema"));
     exportConst(file, "toolOutputSchemas", record("OutputSchema"));
   });

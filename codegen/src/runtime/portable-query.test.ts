@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { SEARCH } from "@mcpemails/generated";
-import { matchesQuery, parseSearchQuery, queryReadsBody, type QueryNode, type SearchableMessage } from "./portable-query.js";
+import {
+  matchesQuery,
+  parseSearchQuery,
+  queryReadsBody,
+  type QueryNode,
+  type SearchableMessage,
+} from "./portable-query.js";
 
 function parsed(query: string): QueryNode {
   const result = parseSearchQuery(query);
@@ -31,16 +37,28 @@ function matches(query: string, message: Partial<SearchableMessage> = {}): boole
 
 describe("parseSearchQuery: the portable terms", () => {
   it("reads every portable term of the spec into its node", () => {
-    expect(parsed("from:alice@example.com")).toEqual({ type: "from", term: "from:alice@example.com", value: "alice@example.com" });
+    expect(parsed("from:alice@example.com")).toEqual({
+      type: "from",
+      term: "from:alice@example.com",
+      value: "alice@example.com",
+    });
     expect(parsed("to:bob")).toEqual({ type: "to", term: "to:bob", value: "bob" });
-    expect(parsed('subject:"quarterly report"')).toEqual({ type: "subject", term: 'subject:"quarterly report"', value: "quarterly report" });
+    expect(parsed('subject:"quarterly report"')).toEqual({
+      type: "subject",
+      term: 'subject:"quarterly report"',
+      value: "quarterly report",
+    });
     expect(parsed("after:2026/01/31")).toEqual({ type: "after", term: "after:2026/01/31", day: "2026-01-31" });
     expect(parsed("before:2026-02-01")).toEqual({ type: "before", term: "before:2026-02-01", day: "2026-02-01" });
     expect(parsed("is:unread")).toEqual({ type: "is_unread", term: "is:unread" });
     expect(parsed("has:attachment")).toEqual({ type: "has_attachment", term: "has:attachment" });
     expect(parsed('"exact phrase"')).toEqual({ type: "phrase", term: '"exact phrase"', value: "exact phrase" });
     expect(parsed("invoice")).toEqual({ type: "word", term: "invoice", value: "invoice" });
-    expect(parsed("-invoice")).toEqual({ type: "not", term: "-invoice", operand: { type: "word", term: "invoice", value: "invoice" } });
+    expect(parsed("-invoice")).toEqual({
+      type: "not",
+      term: "-invoice",
+      operand: { type: "word", term: "invoice", value: "invoice" },
+    });
   });
 
   it("covers every form the spec lists", () => {
@@ -75,12 +93,18 @@ describe("parseSearchQuery: the portable terms", () => {
         { type: "not", term: "-draft", operand: { type: "word", term: "draft", value: "draft" } },
       ],
     });
-    expect(parsed('-from:bob OR "q3 figures"')).toMatchObject({ type: "or", terms: [{ type: "not" }, { type: "phrase" }] });
+    expect(parsed('-from:bob OR "q3 figures"')).toMatchObject({
+      type: "or",
+      terms: [{ type: "not" }, { type: "phrase" }],
+    });
   });
 
   it("reads operator names case-insensitively but OR only in capitals, like Gmail", () => {
     expect(parsed("FROM:alice")).toMatchObject({ type: "from", value: "alice" });
-    expect(parsed("cats or dogs")).toMatchObject({ type: "and", terms: [{ value: "cats" }, { value: "or" }, { value: "dogs" }] });
+    expect(parsed("cats or dogs")).toMatchObject({
+      type: "and",
+      terms: [{ value: "cats" }, { value: "or" }, { value: "dogs" }],
+    });
   });
 
   it("keeps words with a colon that are not operators, such as times", () => {
@@ -191,13 +215,27 @@ describe("queryReadsBody: only word and phrase terms, wherever they are nested, 
   };
 
   it("is false for operators alone", () => {
-    for (const query of ["from:alice", "to:bob subject:report", "after:2025-01-01 before:2025-02-01", "is:unread OR has:attachment", "-from:alice", 'subject:"quarterly report"']) {
+    for (const query of [
+      "from:alice",
+      "to:bob subject:report",
+      "after:2025-01-01 before:2025-02-01",
+      "is:unread OR has:attachment",
+      "-from:alice",
+      'subject:"quarterly report"',
+    ]) {
       expect(reads(query), query).toBe(false);
     }
   });
 
   it("is true as soon as a word or a phrase appears, also negated or in an OR", () => {
-    for (const query of ["invoice", '"quarterly report"', "from:alice invoice", "is:unread OR invoice", "-invoice", 'from:alice -"draft copy"']) {
+    for (const query of [
+      "invoice",
+      '"quarterly report"',
+      "from:alice invoice",
+      "is:unread OR invoice",
+      "-invoice",
+      'from:alice -"draft copy"',
+    ]) {
       expect(reads(query), query).toBe(true);
     }
   });

@@ -98,17 +98,28 @@ class Parser {
       if (this.position >= this.tokens.length) throw new QuerySyntaxError("OR", "OR needs a term on each side.");
       alternatives.push(this.parseUnary());
     }
-    return alternatives.length === 1 && alternatives[0] !== undefined ? alternatives[0] : { type: "or", terms: alternatives };
+    return alternatives.length === 1 && alternatives[0] !== undefined
+      ? alternatives[0]
+      : { type: "or", terms: alternatives };
   }
 
   private parseUnary(): QueryNode {
     const token = this.tokens[this.position++] ?? "";
     if (token === "OR") throw new QuerySyntaxError("OR", "OR needs a term on each side.");
-    if (token === "AND") throw new QuerySyntaxError("AND", "AND is not in the portable syntax: terms separated by spaces must all hold already.");
-    if (token === "NOT") throw new QuerySyntaxError("NOT", 'NOT is not in the portable syntax: negate a term with a leading "-", as in -from:alice.');
+    if (token === "AND")
+      throw new QuerySyntaxError(
+        "AND",
+        "AND is not in the portable syntax: terms separated by spaces must all hold already.",
+      );
+    if (token === "NOT")
+      throw new QuerySyntaxError(
+        "NOT",
+        'NOT is not in the portable syntax: negate a term with a leading "-", as in -from:alice.',
+      );
     if (!token.startsWith("-")) return parseTerm(token);
     const operand = token.slice(1);
-    if (operand === "") throw new QuerySyntaxError(token, 'A lone "-" negates nothing; write it right before a term, as in -from:alice.');
+    if (operand === "")
+      throw new QuerySyntaxError(token, 'A lone "-" negates nothing; write it right before a term, as in -from:alice.');
     if (operand.startsWith("-")) throw new QuerySyntaxError(token, `${quote(token)} negates twice; use a single "-".`);
     return { type: "not", term: token, operand: parseTerm(operand) };
   }
@@ -118,8 +129,16 @@ function parseTerm(term: string): QueryNode {
   if (term.startsWith('"')) return { type: "phrase", term, value: quotedValue(term, term) };
   const operator = /^([A-Za-z][A-Za-z0-9_-]*):(.*)$/su.exec(term);
   if (operator === null) {
-    if (term.includes('"')) throw new QuerySyntaxError(term, `${quote(term)}: double quotes must enclose a whole phrase or a whole operator value.`);
-    if (/[(){}]/u.test(term)) throw new QuerySyntaxError(term, `${quote(term)}: parentheses and braces are not in the portable syntax; quote the text to search for it literally.`);
+    if (term.includes('"'))
+      throw new QuerySyntaxError(
+        term,
+        `${quote(term)}: double quotes must enclose a whole phrase or a whole operator value.`,
+      );
+    if (/[(){}]/u.test(term))
+      throw new QuerySyntaxError(
+        term,
+        `${quote(term)}: parentheses and braces are not in the portable syntax; quote the text to search for it literally.`,
+      );
     return { type: "word", term, value: term };
   }
   const name = (operator[1] ?? "").toLowerCase();
@@ -129,16 +148,19 @@ function parseTerm(term: string): QueryNode {
     case "from":
     case "to":
     case "subject":
-      if (value.trim() === "") throw new QuerySyntaxError(term, `${quote(term)}: ${name}: needs a value, as in ${name}:alice.`);
+      if (value.trim() === "")
+        throw new QuerySyntaxError(term, `${quote(term)}: ${name}: needs a value, as in ${name}:alice.`);
       return { type: name, term, value };
     case "after":
     case "before":
       return { type: name, term, day: parseDay(value, term) };
     case "is":
-      if (value.toLowerCase() !== "unread") throw new QuerySyntaxError(term, `${quote(term)}: the portable syntax has is:unread only.`);
+      if (value.toLowerCase() !== "unread")
+        throw new QuerySyntaxError(term, `${quote(term)}: the portable syntax has is:unread only.`);
       return { type: "is_unread", term };
     case "has":
-      if (value.toLowerCase() !== "attachment") throw new QuerySyntaxError(term, `${quote(term)}: the portable syntax has has:attachment only.`);
+      if (value.toLowerCase() !== "attachment")
+        throw new QuerySyntaxError(term, `${quote(term)}: the portable syntax has has:attachment only.`);
       return { type: "has_attachment", term };
     default:
       throw new QuerySyntaxError(
@@ -151,14 +173,21 @@ function parseTerm(term: string): QueryNode {
 function quotedValue(text: string, term: string): string {
   const inner = text.slice(1, -1);
   if (text.length < 2 || !text.endsWith('"') || inner.includes('"')) {
-    throw new QuerySyntaxError(term, `${quote(term)}: double quotes must enclose a whole phrase or a whole operator value.`);
+    throw new QuerySyntaxError(
+      term,
+      `${quote(term)}: double quotes must enclose a whole phrase or a whole operator value.`,
+    );
   }
   if (inner.trim() === "") throw new QuerySyntaxError(term, `${quote(term)}: the quoted phrase is empty.`);
   return inner;
 }
 
 function unquotedValue(text: string, term: string): string {
-  if (text.includes('"')) throw new QuerySyntaxError(term, `${quote(term)}: double quotes must enclose a whole phrase or a whole operator value.`);
+  if (text.includes('"'))
+    throw new QuerySyntaxError(
+      term,
+      `${quote(term)}: double quotes must enclose a whole phrase or a whole operator value.`,
+    );
   return text;
 }
 
@@ -167,8 +196,16 @@ function parseDay(value: string, term: string): string {
   const match = /^(\d{4})([/-])(\d{1,2})\2(\d{1,2})$/u.exec(value);
   const [year, month, day] = match === null ? [NaN, NaN, NaN] : [Number(match[1]), Number(match[3]), Number(match[4])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (match === null || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new QuerySyntaxError(term, `${quote(term)}: the date must be a real day written YYYY/MM/DD or YYYY-MM-DD, as in after:2026/01/31.`);
+  if (
+    match === null ||
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
+  ) {
+    throw new QuerySyntaxError(
+      term,
+      `${quote(term)}: the date must be a real day written YYYY/MM/DD or YYYY-MM-DD, as in after:2026/01/31.`,
+    );
   }
   return date.toISOString().slice(0, 10);
 }

@@ -19,7 +19,15 @@ export interface FormatRef {
 }
 
 export type SchemaNode =
-  | { kind: "string"; meta: Meta; minLength?: number; maxLength?: number; pattern?: string; format?: FormatRef; enum?: string[] }
+  | {
+      kind: "string";
+      meta: Meta;
+      minLength?: number;
+      maxLength?: number;
+      pattern?: string;
+      format?: FormatRef;
+      enum?: string[];
+    }
   | { kind: "integer"; meta: Meta; minimum?: number; maximum?: number }
   | { kind: "boolean"; meta: Meta }
   | { kind: "array"; meta: Meta; items: SchemaNode; minItems?: number; maxItems?: number }
@@ -111,7 +119,11 @@ export function toNode(schema: SpecSchema, doc: SpecDocument): SchemaNode {
 
 function objectProperties(schema: SpecSchema, doc: SpecDocument): PropertyNode[] {
   const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({ name, node: toNode(s, doc), required: required.has(name) }));
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+    name,
+    node: toNode(s, doc),
+    required: required.has(name),
+  }));
 }
 
 /** Named-type order in which every type comes after the types it refers to. */

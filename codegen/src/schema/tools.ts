@@ -16,11 +16,20 @@ export function buildToolModels(doc: SpecDocument): ToolModel[] {
   return Object.entries(doc.tools).map(([name, spec]) => {
     const input = toNode(implicitObject(spec.input), doc);
     if (input.kind !== "object") throw new Error(`tools.${name}.input must be an object`);
-    return { name, typeName: pascalCase(name), spec, input, output: toNode(implicitObject(spec.output), doc), examples: spec.examples };
+    return {
+      name,
+      typeName: pascalCase(name),
+      spec,
+      input,
+      output: toNode(implicitObject(spec.output), doc),
+      examples: spec.examples,
+    };
   });
 }
 
 /** Tool inputs and outputs may leave out `type: object` when they list properties. */
 export function implicitObject(schema: SpecSchema): SpecSchema {
-  return schema.type !== undefined || schema.ref !== undefined || schema.extends !== undefined ? schema : { ...schema, type: "object" };
+  return schema.type !== undefined || schema.ref !== undefined || schema.extends !== undefined
+    ? schema
+    : { ...schema, type: "object" };
 }

@@ -23,12 +23,15 @@ export function checkSpecSemantics(doc: SpecDocument, locate: Locate): SpecProbl
   const problems: SpecProblem[] = [];
   const report = (path: Path, message: string) => problems.push(locate(path, message));
 
-  for (const [name, schema] of Object.entries(doc.types)) checkSchema(doc, schema, ["types", name], report, new Set([name]));
+  for (const [name, schema] of Object.entries(doc.types))
+    checkSchema(doc, schema, ["types", name], report, new Set([name]));
   for (const [name, tool] of Object.entries(doc.tools)) {
     const at: Path = ["tools", name];
-    if (!(tool.scope in doc.scopes)) report([...at, "scope"], `unknown scope "${tool.scope}"; scopes are ${Object.keys(doc.scopes).join(", ")}`);
+    if (!(tool.scope in doc.scopes))
+      report([...at, "scope"], `unknown scope "${tool.scope}"; scopes are ${Object.keys(doc.scopes).join(", ")}`);
     checkSchema(doc, { ...tool.input, type: "object" }, [...at, "input"], report, new Set());
-    if (tool.input.type !== undefined && tool.input.type !== "object") report([...at, "input", "type"], "a tool input must be an object");
+    if (tool.input.type !== undefined && tool.input.type !== "object")
+      report([...at, "input", "type"], "a tool input must be an object");
     checkSchema(doc, implicitObject(tool.output), [...at, "output"], report, new Set());
     tool.errors.forEach((code, i) => {
       if (!(code in doc.errors.execution)) report([...at, "errors", i], `"${code}" is not in errors.execution`);
@@ -40,7 +43,8 @@ export function checkSpecSemantics(doc: SpecDocument, locate: Locate): SpecProbl
     });
     for (const [field, def] of Object.entries(error.fields ?? {})) {
       checkBounds(def, ["errors", "execution", code, "fields", field], report);
-      if (def.format !== undefined && !(def.format in doc.formats)) report(["errors", "execution", code, "fields", field, "format"], `unknown format "${def.format}"`);
+      if (def.format !== undefined && !(def.format in doc.formats))
+        report(["errors", "execution", code, "fields", field, "format"], `unknown format "${def.format}"`);
     }
   }
   const codes = new Map<number, string>();
@@ -51,11 +55,15 @@ export function checkSpecSemantics(doc: SpecDocument, locate: Locate): SpecProbl
   }
   for (const [name, mode] of Object.entries(doc.api_keys.modes)) {
     if (!new RegExp(doc.api_keys.pattern).test(mode.prefix + "A".repeat(doc.api_keys.secret_length))) {
-      report(["api_keys", "modes", name, "prefix"], `a key with prefix ${mode.prefix} would not match api_keys.pattern`);
+      report(
+        ["api_keys", "modes", name, "prefix"],
+        `a key with prefix ${mode.prefix} would not match api_keys.pattern`,
+      );
     }
   }
   const revisions = doc.transport.protocol_revisions;
-  if ([...revisions].sort().reverse().join() !== revisions.join()) report(["transport", "protocol_revisions"], "must be listed newest first");
+  if ([...revisions].sort().reverse().join() !== revisions.join())
+    report(["transport", "protocol_revisions"], "must be listed newest first");
   const seenDecisions = new Set<string>();
   doc.decisions.forEach((d, i) => {
     if (seenDecisions.has(d.id)) report(["decisions", i, "id"], `duplicate decision id "${d.id}"`);
@@ -66,19 +74,29 @@ export function checkSpecSemantics(doc: SpecDocument, locate: Locate): SpecProbl
   return problems;
 }
 
-function checkSchema(doc: SpecDocument, s: SpecSchema, at: Path, report: (p: Path, m: string) => void, typeStack: Set<string>): void {
+function checkSchema(
+  doc: SpecDocument,
+  s: SpecSchema,
+  at: Path,
+  report: (p: Path, m: string) => void,
+  typeStack: Set<string>,
+): void {
   const kinds = [s.type, s.ref, s.extends].filter((k) => k !== undefined).length;
-  if (kinds !== 1 && !(s.extends !== undefined && s.type === undefined)) report(at, "a schema needs exactly one of type, ref or extends");
+  if (kinds !== 1 && !(s.extends !== undefined && s.type === undefined))
+    report(at, "a schema needs exactly one of type, ref or extends");
   for (const key of ["ref", "extends"] as const) {
     const target = s[key];
     if (target === undefined) continue;
-    if (!(target in doc.types)) report([...at, key], `unknown type "${target}"; types are ${Object.keys(doc.types).join(", ")}`);
+    if (!(target in doc.types))
+      report([...at, key], `unknown type "${target}"; types are ${Object.keys(doc.types).join(", ")}`);
     else if (typeStack.has(target)) report([...at, key], `"${target}" refers to itself`);
-    else if (key === "extends" && doc.types[target]?.type !== "object" && s.properties) report([...at, key], `can only extend an object type`);
+    else if (key === "extends" && doc.types[target]?.type !== "object" && s.properties)
+      report([...at, key], `can only extend an object type`);
   }
   const allowed = new Set<string>(s.type ? KEYWORDS_BY_TYPE[s.type] : s.extends ? ["properties", "required"] : []);
   for (const key of Object.keys(s) as (keyof SpecSchema)[]) {
-    if (TYPED_KEYWORDS.has(key) && !allowed.has(key)) report([...at, key], `"${key}" does not apply to ${s.type ?? (s.ref ? "a ref" : "this schema")}`);
+    if (TYPED_KEYWORDS.has(key) && !allowed.has(key))
+      report([...at, key], `"${key}" does not apply to ${s.type ?? (s.ref ? "a ref" : "this schema")}`);
   }
   if (s.pattern !== undefined) {
     try {
@@ -88,15 +106,19 @@ function checkSchema(doc: SpecDocument, s: SpecSchema, at: Path, report: (p: Pat
     }
     if (s.format !== undefined) report([...at, "pattern"], "use either pattern or format, not both");
   }
-  if (s.format !== undefined && !(s.format in doc.formats)) report([...at, "format"], `unknown format "${s.format}"; formats are ${Object.keys(doc.formats).join(", ")}`);
+  if (s.format !== undefined && !(s.format in doc.formats))
+    report([...at, "format"], `unknown format "${s.format}"; formats are ${Object.keys(doc.formats).join(", ")}`);
   checkBounds(s, at, report);
-  if (s.min_length !== undefined && s.max_length !== undefined && s.min_length > s.max_length) report([...at, "min_length"], "min_length is greater than max_length");
-  if (s.min_items !== undefined && s.max_items !== undefined && s.min_items > s.max_items) report([...at, "min_items"], "min_items is greater than max_items");
+  if (s.min_length !== undefined && s.max_length !== undefined && s.min_length > s.max_length)
+    report([...at, "min_length"], "min_length is greater than max_length");
+  if (s.min_items !== undefined && s.max_items !== undefined && s.min_items > s.max_items)
+    report([...at, "min_items"], "min_items is greater than max_items");
   for (const [i, name] of (s.required ?? []).entries()) {
     if (!(name in (s.properties ?? {}))) report([...at, "required", i], `"${name}" is required but not a property`);
   }
   if (s.enum && new Set(s.enum).size !== s.enum.length) report([...at, "enum"], "enum values must be unique");
-  for (const [name, prop] of Object.entries(s.properties ?? {})) checkSchema(doc, prop, [...at, "properties", name], report, new Set());
+  for (const [name, prop] of Object.entries(s.properties ?? {}))
+    checkSchema(doc, prop, [...at, "properties", name], report, new Set());
   if (s.items) checkSchema(doc, s.items, [...at, "items"], report, new Set());
   if (s.type === "array" && !s.items) report(at, "an array needs items");
 
@@ -104,7 +126,11 @@ function checkSchema(doc: SpecDocument, s: SpecSchema, at: Path, report: (p: Pat
     const schema = toJsonSchema(toNode({ ...s, nullable: s.nullable ?? false }, doc), buildSchemaModel(doc));
     delete schema.default;
     const result = validatorFor(schema)(s.default);
-    if (!result.ok) report([...at, "default"], `the default ${JSON.stringify(s.default)} does not satisfy its own schema (${result.problem.message.replace(/^arguments: /, "")})`);
+    if (!result.ok)
+      report(
+        [...at, "default"],
+        `the default ${JSON.stringify(s.default)} does not satisfy its own schema (${result.problem.message.replace(/^arguments: /, "")})`,
+      );
   }
 }
 
@@ -127,7 +153,8 @@ function problemsAreResolvable(doc: SpecDocument, s: SpecSchema): boolean {
 }
 
 function checkBounds(s: { minimum?: number; maximum?: number }, at: Path, report: (p: Path, m: string) => void): void {
-  if (s.minimum !== undefined && s.maximum !== undefined && s.minimum > s.maximum) report([...at, "minimum"], "minimum is greater than maximum");
+  if (s.minimum !== undefined && s.maximum !== undefined && s.minimum > s.maximum)
+    report([...at, "minimum"], "minimum is greater than maximum");
   for (const key of ["minimum", "maximum"] as const) {
     const v = s[key];
     if (v !== undefined && !Number.isSafeInteger(v)) report([...at, key], "must be a safe integer");
@@ -148,9 +175,14 @@ function checkExamples(doc: SpecDocument, report: (p: Path, m: string) => void):
       if (outcomes !== 1) report(at, "an example needs exactly one of result or error");
       if (example.result !== undefined) {
         successes++;
-        if (!input.ok) report([...at, "request"], `the request does not match the input schema: ${input.problem.message}`);
+        if (!input.ok)
+          report([...at, "request"], `the request does not match the input schema: ${input.problem.message}`);
         const output = checkOutput(example.result);
-        if (!output.ok) report([...at, "result", ...pathParts(output.problem.parameter)], `the result does not match the output schema: ${output.problem.message.replace(/^arguments/, "result")}`);
+        if (!output.ok)
+          report(
+            [...at, "result", ...pathParts(output.problem.parameter)],
+            `the result does not match the output schema: ${output.problem.message.replace(/^arguments/, "result")}`,
+          );
       }
       const error = example.error;
       if (error === undefined) return;
@@ -158,24 +190,34 @@ function checkExamples(doc: SpecDocument, report: (p: Path, m: string) => void):
       if ("errorCode" in error) {
         const def = doc.errors.execution[error.errorCode];
         if (!def) return report([...at, "error", "errorCode"], `"${error.errorCode}" is not in errors.execution`);
-        if (!tool.errors.includes(error.errorCode)) report([...at, "error", "errorCode"], `${name} does not list ${error.errorCode} in its errors`);
-        if (!input.ok) report([...at, "request"], `an execution error example needs a valid request: ${input.problem.message}`);
+        if (!tool.errors.includes(error.errorCode))
+          report([...at, "error", "errorCode"], `${name} does not list ${error.errorCode} in its errors`);
+        if (!input.ok)
+          report([...at, "request"], `an execution error example needs a valid request: ${input.problem.message}`);
         const fields = error.fields ?? {};
         for (const [field, fieldDef] of Object.entries(def.fields ?? {})) {
-          if (!(field in fields) && !fieldDef.optional) report([...at, "error"], `${error.errorCode} carries ${field}; the example has none`);
+          if (!(field in fields) && !fieldDef.optional)
+            report([...at, "error"], `${error.errorCode} carries ${field}; the example has none`);
         }
         for (const [field, value] of Object.entries(fields)) {
           const fieldDef = def.fields?.[field];
           if (!fieldDef) report([...at, "error", "fields", field], `${error.errorCode} has no field ${field}`);
-          else if (!validatorFor(toJsonSchema(toNode(fieldDef, doc), model))(value).ok) report([...at, "error", "fields", field], `does not match the field's definition`);
+          else if (!validatorFor(toJsonSchema(toNode(fieldDef, doc), model))(value).ok)
+            report([...at, "error", "fields", field], `does not match the field's definition`);
         }
-        if (!templateRegExp(def.message).test(error.text)) report([...at, "error", "text"], `does not follow the message template "${def.message}"`);
+        if (!templateRegExp(def.message).test(error.text))
+          report([...at, "error", "text"], `does not follow the message template "${def.message}"`);
       } else {
         const def = Object.values(doc.errors.protocol).find((p) => p.code === error.code);
         if (!def) return report([...at, "error", "code"], `${error.code} is not in errors.protocol`);
         if (error.code === doc.errors.protocol.invalid_params?.code) {
-          if (input.ok) report([...at, "request"], "an invalid_params example needs a request the input schema refuses");
-          else if (error.data?.parameter !== input.problem.parameter || error.data.rule !== input.problem.rule || error.data.message !== input.problem.message) {
+          if (input.ok)
+            report([...at, "request"], "an invalid_params example needs a request the input schema refuses");
+          else if (
+            error.data?.parameter !== input.problem.parameter ||
+            error.data.rule !== input.problem.rule ||
+            error.data.message !== input.problem.message
+          ) {
             report([...at, "error", "data"], `the validator reports ${JSON.stringify(input.problem)}`);
           }
         }
@@ -187,11 +229,15 @@ function checkExamples(doc: SpecDocument, report: (p: Path, m: string) => void):
 }
 
 function pathParts(parameter: string): Path {
-  return parameter === "" ? [] : parameter.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  return parameter === ""
+    ? []
+    : parameter
+        .split(/\.|\[(\d+)\]/)
+        .filter((p) => p !== undefined && p !== "")
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
 function templateRegExp(template: string): RegExp {
   const escaped = template.split(/\{[A-Za-z_]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`^${escaped.join("[\\s\\S]+")}$`);
 }
-

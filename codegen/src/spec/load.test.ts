@@ -66,7 +66,10 @@ interface BrokenSpec {
 
 const misspeltKeyword = "          maximun: 100\n          default: 20\n          description: Max results to return.";
 const unknownKey: BrokenSpec = (() => {
-  const source = edited("          maximum: 100\n          default: 20\n          description: Max results to return.", misspeltKeyword);
+  const source = edited(
+    "          maximum: 100\n          default: 20\n          description: Max results to return.",
+    misspeltKeyword,
+  );
   return {
     name: "a misspelt keyword under a parameter",
     source,
@@ -79,7 +82,13 @@ const unknownKey: BrokenSpec = (() => {
 const duplicateTool: BrokenSpec = (() => {
   const renamed = "\n  list_inbox:\n    title: Read email\n";
   const source = edited("\n  read_email:\n    title: Read email\n", renamed);
-  return { name: "the same tool key twice", source, at: positionOf(source, renamed, "list_inbox"), path: "tools.list_inbox", message: 'duplicate key "list_inbox"' };
+  return {
+    name: "the same tool key twice",
+    source,
+    at: positionOf(source, renamed, "list_inbox"),
+    path: "tools.list_inbox",
+    message: 'duplicate key "list_inbox"',
+  };
 })();
 
 /** Broken specs, each with the one problem the loader must report and where. */
@@ -91,10 +100,13 @@ const placedExactly: BrokenSpec[] = [
     const source = edited("\n  title: MCPEmails\n", `\n${line}\n`);
     // The parser misses the closing quote where the line ends, just past the unclosed text.
     const at = { line: positionOf(source, `\n${line}\n`, "title").line, column: line.length + 1 };
-    return { name: "bad YAML (an unclosed quote)", source, at, path: "(document)", message: "Missing closing \"quote" };
+    return { name: "bad YAML (an unclosed quote)", source, at, path: "(document)", message: 'Missing closing "quote' };
   })(),
   (() => {
-    const source = edited("          maximum: 100\n          default: 20\n          description: Max results to return.", "          maximum: 100\n          default: 200\n          description: Max results to return.");
+    const source = edited(
+      "          maximum: 100\n          default: 20\n          description: Max results to return.",
+      "          maximum: 100\n          default: 200\n          description: Max results to return.",
+    );
     return {
       name: "a default outside its bounds",
       source,
@@ -137,8 +149,12 @@ const placedExactly: BrokenSpec[] = [
     };
   })(),
   (() => {
-    const errors = "    errors: [inbox_not_found, scope_denied, auth_failed, rate_limit_exceeded, quota_exceeded, provider_failure]";
-    const source = edited("    errors: [inbox_not_found, scope_denied, auth_failed, rate_limit_exceeded, quota_exceeded, provider_error]", errors);
+    const errors =
+      "    errors: [inbox_not_found, scope_denied, auth_failed, rate_limit_exceeded, quota_exceeded, provider_failure]";
+    const source = edited(
+      "    errors: [inbox_not_found, scope_denied, auth_failed, rate_limit_exceeded, quota_exceeded, provider_error]",
+      errors,
+    );
     return {
       name: "a tool error that is not in the catalogue",
       source,
@@ -169,21 +185,36 @@ describe("parseSpec", () => {
     expect(parseSpec(realSource, SPEC_FILE).document.spec_version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it.each(placedExactly)("refuses $name with one problem at file:line:column, naming the path in the spec and what is wrong", ({ source, at, path, message }) => {
-    const problems = problemsOf(source);
-    expect(problems).toHaveLength(1);
-    const problem = problems[0] as SpecProblem;
-    expect(problem).toMatchObject({ file: SPEC_FILE, line: at.line, column: at.column, path: path === "(document)" ? "" : path });
-    expect(formatProblem(problem)).toMatch(new RegExp(`^${escapeRegExp(`${SPEC_FILE}:${at.line}:${at.column}: ${path}: ${message}`)}`));
-  });
+  it.each(placedExactly)(
+    "refuses $name with one problem at file:line:column, naming the path in the spec and what is wrong",
+    ({ source, at, path, message }) => {
+      const problems = problemsOf(source);
+      expect(problems).toHaveLength(1);
+      const problem = problems[0] as SpecProblem;
+      expect(problem).toMatchObject({
+        file: SPEC_FILE,
+        line: at.line,
+        column: at.column,
+        path: path === "(document)" ? "" : path,
+      });
+      expect(formatProblem(problem)).toMatch(
+        new RegExp(`^${escapeRegExp(`${SPEC_FILE}:${at.line}:${at.column}: ${path}: ${message}`)}`),
+      );
+    },
+  );
 
   // The key, not its value: for a block mapping (`propertiez:`) the value starts on the next line.
   it("places an unknown key's problem at the key itself, not at its value", () => {
     const blockKey = "    input:\n      propertiez:\n        inbox_id:\n          ref: inbox_id\n        limit:";
-    const block = edited("    input:\n      properties:\n        inbox_id:\n          ref: inbox_id\n        limit:", blockKey);
+    const block = edited(
+      "    input:\n      properties:\n        inbox_id:\n          ref: inbox_id\n        limit:",
+      blockKey,
+    );
     const [problem] = problemsOf(block);
     expect(problem?.path).toBe("tools.list_inbox.input.propertiez");
-    expect(problem && { line: problem.line, column: problem.column }).toEqual(positionOf(block, blockKey, "propertiez"));
+    expect(problem && { line: problem.line, column: problem.column }).toEqual(
+      positionOf(block, blockKey, "propertiez"),
+    );
   });
 });
 
@@ -200,28 +231,31 @@ describe("pnpm gen with a broken spec", () => {
 
   afterAll(() => removeScratch(scratch));
 
-  it.each(allBroken)("writes nothing for $name, into an empty folder or over a previous generation", ({ source, path, message }) => {
-    const run = ++runs;
-    const specPath = join(scratch, `broken-${run}.yaml`);
-    writeFileSync(specPath, source);
-    const empty = scratchDir("load-empty");
-    const previous = copyTree(goodGeneration, join(scratch, `previous-${run}`));
-    const before = snapshotTree(previous);
-    try {
-      const intoEmpty = runGen(["--spec", specPath, "--out", empty]);
-      expect(intoEmpty.exitCode).toBe(1);
-      expect(readdirSync(empty)).toEqual([]);
-      expect(intoEmpty.stdout).toBe("");
-      // The CLI names the spec as given, relative to the repository, in front of each position.
-      const problemLine = `^${escapeRegExp(relative(repositoryRoot(), specPath))}:\\d+:\\d+: ${escapeRegExp(`${path}: ${message}`)}`;
-      expect(intoEmpty.stderr).toMatch(new RegExp(problemLine, "m"));
-      expect(intoEmpty.stderr).toContain("1 problem(s) in the spec; nothing was written.");
+  it.each(allBroken)(
+    "writes nothing for $name, into an empty folder or over a previous generation",
+    ({ source, path, message }) => {
+      const run = ++runs;
+      const specPath = join(scratch, `broken-${run}.yaml`);
+      writeFileSync(specPath, source);
+      const empty = scratchDir("load-empty");
+      const previous = copyTree(goodGeneration, join(scratch, `previous-${run}`));
+      const before = snapshotTree(previous);
+      try {
+        const intoEmpty = runGen(["--spec", specPath, "--out", empty]);
+        expect(intoEmpty.exitCode).toBe(1);
+        expect(readdirSync(empty)).toEqual([]);
+        expect(intoEmpty.stdout).toBe("");
+        // The CLI names the spec as given, relative to the repository, in front of each position.
+        const problemLine = `^${escapeRegExp(relative(repositoryRoot(), specPath))}:\\d+:\\d+: ${escapeRegExp(`${path}: ${message}`)}`;
+        expect(intoEmpty.stderr).toMatch(new RegExp(problemLine, "m"));
+        expect(intoEmpty.stderr).toContain("1 problem(s) in the spec; nothing was written.");
 
-      const overPrevious = runGen(["--spec", specPath, "--out", previous]);
-      expect(overPrevious.exitCode).toBe(1);
-      expect(snapshotTree(previous)).toEqual(before);
-    } finally {
-      removeScratch(empty);
-    }
-  });
+        const overPrevious = runGen(["--spec", specPath, "--out", previous]);
+        expect(overPrevious.exitCode).toBe(1);
+        expect(snapshotTree(previous)).toEqual(before);
+      } finally {
+        removeScratch(empty);
+      }
+    },
+  );
 });

@@ -33,7 +33,13 @@ export function parseSpec(source: string, file: string): LoadedSpec {
     if (e.code === "DUPLICATE_KEY") {
       const path = pathOfKeyAt(doc.contents, e.pos[0], []) ?? [];
       const name = path.at(-1);
-      return { file, line, column: col, path: pathToString(path), message: `duplicate key${name === undefined ? "" : ` "${String(name)}"`}: each tool, type, error and property may be defined once` };
+      return {
+        file,
+        line,
+        column: col,
+        path: pathToString(path),
+        message: `duplicate key${name === undefined ? "" : ` "${String(name)}"`}: each tool, type, error and property may be defined once`,
+      };
     }
     return { file, line, column: col, path: "", message: e.message.split("\n")[0] ?? e.message };
   });
@@ -55,7 +61,9 @@ export function parseSpec(source: string, file: string): LoadedSpec {
   if (!parsed.success) {
     throw new SpecInvalidError(
       parsed.error.issues.map((issue) =>
-        issue.code === "unrecognized_keys" ? locate([...issue.path, issue.keys[0] ?? ""], describeIssue(issue), { at: "key" }) : locate(issue.path, describeIssue(issue)),
+        issue.code === "unrecognized_keys"
+          ? locate([...issue.path, issue.keys[0] ?? ""], describeIssue(issue), { at: "key" })
+          : locate(issue.path, describeIssue(issue)),
       ),
     );
   }
@@ -83,7 +91,11 @@ function childNode(node: unknown, key: PropertyKey, part: "key" | "value"): unkn
 /** The path of the mapping key that starts at `offset`, for problems the YAML parser reports by position. */
 function pathOfKeyAt(node: unknown, offset: number, path: PropertyKey[]): PropertyKey[] | undefined {
   const items: { key: PropertyKey; keyNode?: unknown; value: unknown }[] = isMap(node)
-    ? node.items.map((p) => ({ key: (p.key as { value?: PropertyKey } | null)?.value ?? "", keyNode: p.key, value: p.value }))
+    ? node.items.map((p) => ({
+        key: (p.key as { value?: PropertyKey } | null)?.value ?? "",
+        keyNode: p.key,
+        value: p.value,
+      }))
     : isSeq(node)
       ? node.items.map((value, i) => ({ key: i, value }))
       : [];
@@ -99,6 +111,7 @@ function pathOfKeyAt(node: unknown, offset: number, path: PropertyKey[]): Proper
 }
 
 function describeIssue(issue: { code: string; message: string; keys?: string[] }): string {
-  if (issue.code === "unrecognized_keys" && issue.keys) return `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "unrecognized_keys" && issue.keys)
+    return `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   return issue.message;
 }

@@ -142,7 +142,10 @@ export const specDocumentSchema = z.strictObject({
     modes: z.record(identifier, z.strictObject({ prefix: text, description: text })),
     storage: text,
   }),
-  scopes: z.record(z.string().regex(/^[a-z]+:[a-z]+$/, "must look like verb:noun"), z.strictObject({ description: text })),
+  scopes: z.record(
+    z.string().regex(/^[a-z]+:[a-z]+$/, "must look like verb:noun"),
+    z.strictObject({ description: text }),
+  ),
   plans: z.record(
     identifier,
     z.strictObject({
@@ -181,7 +184,9 @@ export const specDocumentSchema = z.strictObject({
     protocol: z.record(identifier, protocolErrorSchema),
     execution: z.record(identifier, executionErrorSchema),
   }),
-  decisions: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), topic: text, seed: text, decision: text })).min(1),
+  decisions: z
+    .array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), topic: text, seed: text, decision: text }))
+    .min(1),
 });
 
 export type SpecDocument = z.infer<typeof specDocumentSchema>;

@@ -19,15 +19,32 @@ describe("pnpm gen:stub <dir>", () => {
   });
 
   it("gives a skeleton that type-checks against the generated ToolHandlers", () => {
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.base.json", include: ["*.ts"] }));
-    expect(() => execFileSync("npx", ["tsc", "-p", join(dir, "tsconfig.json")], { cwd: dir, stdio: "pipe" })).not.toThrow();
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ extends: "../../tsconfig.base.json", include: ["*.ts"] }),
+    );
+    expect(() =>
+      execFileSync("npx", ["tsc", "-p", join(dir, "tsconfig.json")], { cwd: dir, stdio: "pipe" }),
+    ).not.toThrow();
   });
 
   it("runs: every tool's spec example goes through the dispatcher to the skeleton's provider_error", () => {
     const out = execFileSync("npx", ["tsx", "main.ts"], { cwd: dir, encoding: "utf8" });
-    const lines = out.trim().split("\n").filter((l) => /^[a-z_]+ \{/.test(l));
-    expect(lines.map((l) => l.split(" ")[0])).toEqual(["list_inbox", "read_email", "search_emails", "send_email", "reply_to_email"]);
-    for (const line of lines) expect(JSON.parse(line.slice(line.indexOf(" ") + 1))).toMatchObject({ result: { isError: true, errorCode: "provider_error" } });
+    const lines = out
+      .trim()
+      .split("\n")
+      .filter((l) => /^[a-z_]+ \{/.test(l));
+    expect(lines.map((l) => l.split(" ")[0])).toEqual([
+      "list_inbox",
+      "read_email",
+      "search_emails",
+      "send_email",
+      "reply_to_email",
+    ]);
+    for (const line of lines)
+      expect(JSON.parse(line.slice(line.indexOf(" ") + 1))).toMatchObject({
+        result: { isError: true, errorCode: "provider_error" },
+      });
   });
 
   it("never overwrites a file that exists", () => {

@@ -62,7 +62,10 @@ export function snapshotTree(dir: string): Record<string, string> {
 
 /** The "label  path" lines `pnpm gen --check` prints for each file that does not match. */
 export function reportedFiles(stderr: string): [label: string, path: string][] {
-  return [...stderr.matchAll(/^(stale|missing|orphaned|not generated) +(\S.*)$/gm)].map((m) => [m[1] ?? "", m[2] ?? ""]);
+  return [...stderr.matchAll(/^(stale|missing|orphaned|not generated) +(\S.*)$/gm)].map((m) => [
+    m[1] ?? "",
+    m[2] ?? "",
+  ]);
 }
 
 /** How `pnpm gen` names a file of `outDir` in its report: relative to the working directory. */

@@ -10,7 +10,9 @@ import { loadSpecFile } from "../../../codegen/src/spec/load.js";
 import { invalidValue, validValue, type InvalidValue, type JsonSchemaObject } from "./from-json-schema.js";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 const ctx = createContext(loadSpecFile(new URL("../../../spec/mcpemails.yaml", import.meta.url).pathname));
 const inputSchemas = ctx.tools.map((tool) => [tool.name, toJsonSchema(tool.input, ctx.model)] as const);
@@ -58,8 +60,14 @@ describe.each(inputSchemas)("%s input schema", (_tool, schema) => {
 
 describe.each(outputSchemas)("%s output schema", (_tool, schema) => {
   it("accepts every valid value and refuses every invalid one", () => {
-    fc.assert(fc.property(validValue(schema), (value) => check(schema, value).valid), { numRuns: 100 });
-    fc.assert(fc.property(invalidValue(schema), ({ value }) => !check(schema, value).valid), { numRuns: 100 });
+    fc.assert(
+      fc.property(validValue(schema), (value) => check(schema, value).valid),
+      { numRuns: 100 },
+    );
+    fc.assert(
+      fc.property(invalidValue(schema), ({ value }) => !check(schema, value).valid),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -70,7 +78,9 @@ describe("validValue", () => {
     for (const v of values) expect(codePoints(v)).toBeGreaterThanOrEqual(2);
     for (const v of values) expect(codePoints(v)).toBeLessThanOrEqual(3);
     expect(values.some((v) => v.length > codePoints(v))).toBe(true);
-    expect(values.some((v) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v))).toBe(false);
+    expect(values.some((v) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v))).toBe(
+      false,
+    );
   });
 
   it("reaches a large upper bound now and then, but keeps unbounded strings short", () => {
@@ -81,12 +91,20 @@ describe("validValue", () => {
   });
 
   it("gives null as well as the type when the type list allows it", () => {
-    const values = fc.sample(validValue({ type: ["integer", "null"], minimum: 1, maximum: 3 }), { numRuns: 200, seed: 3 });
+    const values = fc.sample(validValue({ type: ["integer", "null"], minimum: 1, maximum: 3 }), {
+      numRuns: 200,
+      seed: 3,
+    });
     expect(new Set(values)).toEqual(new Set([1, 2, 3, null]));
   });
 
   it("keeps required properties, leaves optional ones out sometimes, and adds none when additionalProperties is false", () => {
-    const schema = { type: "object", properties: { a: { type: "boolean" }, b: { type: "boolean" } }, required: ["a"], additionalProperties: false };
+    const schema = {
+      type: "object",
+      properties: { a: { type: "boolean" }, b: { type: "boolean" } },
+      required: ["a"],
+      additionalProperties: false,
+    };
     const values = fc.sample(validValue(schema), { numRuns: 200, seed: 4 }) as Record<string, unknown>[];
     for (const v of values) expect(Object.keys(v).every((key) => key === "a" || key === "b") && "a" in v).toBe(true);
     expect(values.some((v) => "b" in v)).toBe(true);
@@ -94,15 +112,26 @@ describe("validValue", () => {
   });
 
   it("encodes real bytes for contentEncoding base64, and real calendar dates for date-time", () => {
-    const base64 = { type: "string", contentEncoding: "base64", pattern: "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$" };
-    for (const v of fc.sample(validValue(base64), { numRuns: 100, seed: 5 }) as string[]) expect(Buffer.from(v, "base64").toString("base64")).toBe(v);
+    const base64 = {
+      type: "string",
+      contentEncoding: "base64",
+      pattern: "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+    };
+    for (const v of fc.sample(validValue(base64), { numRuns: 100, seed: 5 }) as string[])
+      expect(Buffer.from(v, "base64").toString("base64")).toBe(v);
     const dateTime = { type: "string", format: "date-time" };
-    fc.assert(fc.property(validValue(dateTime), (v) => check(dateTime, v).valid), { numRuns: 200 });
+    fc.assert(
+      fc.property(validValue(dateTime), (v) => check(dateTime, v).valid),
+      { numRuns: 200 },
+    );
   });
 
   it("fills arrays within minItems and maxItems", () => {
     const schema = { type: "array", items: { type: "string", format: "uuid" }, minItems: 2, maxItems: 4 };
-    fc.assert(fc.property(validValue(schema), (v) => check(schema, v).valid && (v as unknown[]).length >= 2), { numRuns: 100 });
+    fc.assert(
+      fc.property(validValue(schema), (v) => check(schema, v).valid && (v as unknown[]).length >= 2),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -110,21 +139,44 @@ describe("invalidValue", () => {
   const sendEmail = inputSchemas.find(([tool]) => tool === "send_email")?.[1] ?? {};
 
   it("breaks every kind of constraint somewhere in a rich schema", () => {
-    const keywords = new Set((fc.sample(invalidValue(sendEmail), { numRuns: 2000, seed: 6 }) as InvalidValue[]).map((m) => m.keyword));
-    expect([...keywords].sort()).toEqual(["additionalProperties", "maxItems", "maxLength", "minItems", "minLength", "pattern", "required", "type"]);
+    const keywords = new Set(
+      (fc.sample(invalidValue(sendEmail), { numRuns: 2000, seed: 6 }) as InvalidValue[]).map((m) => m.keyword),
+    );
+    expect([...keywords].sort()).toEqual([
+      "additionalProperties",
+      "maxItems",
+      "maxLength",
+      "minItems",
+      "minLength",
+      "pattern",
+      "required",
+      "type",
+    ]);
   });
 
   it("reaches into array items and object properties, naming the place like -32602 does", () => {
-    const paths = new Set((fc.sample(invalidValue(sendEmail), { numRuns: 2000, seed: 7 }) as InvalidValue[]).map((m) => m.path));
+    const paths = new Set(
+      (fc.sample(invalidValue(sendEmail), { numRuns: 2000, seed: 7 }) as InvalidValue[]).map((m) => m.path),
+    );
     expect(paths).toContain("to[0]");
     expect(paths).toContain("attachments[0].data");
     expect(paths).toContain("inbox_id");
   });
 
   it("crosses numeric bounds and misses enums", () => {
-    const schema = { type: "object", properties: { limit: { type: "integer", minimum: 1, maximum: 100 }, folder: { type: "string", enum: ["INBOX", "SENT"] } }, required: [], additionalProperties: false };
+    const schema = {
+      type: "object",
+      properties: {
+        limit: { type: "integer", minimum: 1, maximum: 100 },
+        folder: { type: "string", enum: ["INBOX", "SENT"] },
+      },
+      required: [],
+      additionalProperties: false,
+    };
     const mutations = fc.sample(invalidValue(schema), { numRuns: 500, seed: 8 }) as InvalidValue[];
-    expect(new Set(mutations.map((m) => m.keyword))).toEqual(new Set(["additionalProperties", "type", "minimum", "maximum", "enum"]));
+    expect(new Set(mutations.map((m) => m.keyword))).toEqual(
+      new Set(["additionalProperties", "type", "minimum", "maximum", "enum"]),
+    );
     for (const m of mutations) expect(check(schema, m.value).valid, m.reason).toBe(false);
   });
 

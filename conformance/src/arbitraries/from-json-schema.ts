@@ -70,7 +70,12 @@ function validOfType(type: JsonType, k: Keywords): fc.Arbitrary<unknown> {
     case "integer":
       return integerBetween(k.minimum, k.maximum);
     case "number":
-      return fc.double({ min: k.minimum ?? -Number.MAX_VALUE, max: k.maximum ?? Number.MAX_VALUE, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: k.minimum ?? -Number.MAX_VALUE,
+        max: k.maximum ?? Number.MAX_VALUE,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case "string":
       return validString(k);
     case "array":
@@ -83,12 +88,16 @@ function validOfType(type: JsonType, k: Keywords): fc.Arbitrary<unknown> {
 function validString(k: Keywords): fc.Arbitrary<string> {
   const min = k.minLength ?? 0;
   const max = k.maxLength;
-  const fits = (s: string) => codePointLength(s) >= min && (max === undefined || codePointLength(s) <= max) && (k.pattern?.test(s) ?? true);
+  const fits = (s: string) =>
+    codePointLength(s) >= min && (max === undefined || codePointLength(s) <= max) && (k.pattern?.test(s) ?? true);
   const longest = max ?? min + UNBOUNDED_EXTRA_LENGTH;
   if (k.contentEncoding === "base64") {
     // Base64 of n bytes has 4 * ceil(n / 3) characters.
     const maxBytes = Math.floor(Math.min(longest, min + UNBOUNDED_EXTRA_LENGTH * 4) / 4) * 3;
-    return fc.uint8Array({ minLength: Math.ceil(min / 4) * 3, maxLength: Math.max(maxBytes, Math.ceil(min / 4) * 3) }).map((bytes) => Buffer.from(bytes).toString("base64")).filter(fits);
+    return fc
+      .uint8Array({ minLength: Math.ceil(min / 4) * 3, maxLength: Math.max(maxBytes, Math.ceil(min / 4) * 3) })
+      .map((bytes) => Buffer.from(bytes).toString("base64"))
+      .filter(fits);
   }
   if (k.format !== undefined) return formatString(k.format, k.pattern).filter(fits);
   if (k.pattern !== undefined) return fc.stringMatching(k.pattern, { maxLength: longest }).filter(fits);
@@ -109,11 +118,28 @@ function formatString(format: string, pattern: RegExp | undefined): fc.Arbitrary
     case "date-time":
       // ISO 8601 in UTC with 0 to 3 fraction digits; real calendar dates, which a pattern alone cannot ensure.
       return fc
-        .tuple(fc.date({ min: new Date("0001-01-01T00:00:00.000Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }), fc.integer({ min: 0, max: 3 }))
-        .map(([date, digits]) => date.toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => (digits === 0 ? "Z" : `.${ms.slice(0, digits)}Z`)))
+        .tuple(
+          fc.date({
+            min: new Date("0001-01-01T00:00:00.000Z"),
+            max: new Date("9999-12-31T23:59:59.999Z"),
+            noInvalidDate: true,
+          }),
+          fc.integer({ min: 0, max: 3 }),
+        )
+        .map(([date, digits]) =>
+          date
+            .toISOString()
+            .replace(/\.(\d{3})Z$/, (_m, ms: string) => (digits === 0 ? "Z" : `.${ms.slice(0, digits)}Z`)),
+        )
         .filter((s) => pattern?.test(s) ?? true);
     case "date":
-      return fc.date({ min: new Date("0001-01-01T00:00:00.000Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      return fc
+        .date({
+          min: new Date("0001-01-01T00:00:00.000Z"),
+          max: new Date("9999-12-31T23:59:59.999Z"),
+          noInvalidDate: true,
+        })
+        .map((d) => d.toISOString().slice(0, 10));
     case "email":
       return fc.emailAddress().filter((s) => pattern?.test(s) ?? true);
     default:
@@ -128,11 +154,16 @@ function validArray(k: Keywords): fc.Arbitrary<unknown[]> {
   const max = Math.min(k.maxItems ?? Infinity, Math.max(min, ARRAY_LENGTH_CAP));
   const arrays = fc.array(item, { minLength: min, maxLength: max });
   if (k.maxItems === undefined || k.maxItems <= max || k.maxItems > LONGEST_EXACT_ARRAY) return arrays;
-  return fc.oneof({ arbitrary: arrays, weight: 9 }, { arbitrary: fc.array(item, { minLength: k.maxItems, maxLength: k.maxItems }), weight: 1 });
+  return fc.oneof(
+    { arbitrary: arrays, weight: 9 },
+    { arbitrary: fc.array(item, { minLength: k.maxItems, maxLength: k.maxItems }), weight: 1 },
+  );
 }
 
 function validObject(k: Keywords): fc.Arbitrary<Record<string, unknown>> {
-  const model: Record<string, fc.Arbitrary<unknown>> = Object.fromEntries(k.properties.map(([name, schema]) => [name, validValue(schema)]));
+  const model: Record<string, fc.Arbitrary<unknown>> = Object.fromEntries(
+    k.properties.map(([name, schema]) => [name, validValue(schema)]),
+  );
   for (const name of k.required) model[name] ??= fc.jsonValue();
   // Optional properties come and go; required ones are always there.
   return fc.record(model, { requiredKeys: k.required, noNullPrototype: true });
@@ -141,7 +172,12 @@ function validObject(k: Keywords): fc.Arbitrary<Record<string, unknown>> {
 function mutations(schema: JsonSchemaObject, path: string): fc.Arbitrary<InvalidValue>[] {
   const k = readKeywords(schema);
   const types = k.types ?? impliedTypes(k);
-  const invalid = (value: unknown, keyword: string, reason: string, where = path): InvalidValue => ({ value, keyword, path: where, reason: `${where === "" ? "the value" : where}: ${reason}` });
+  const invalid = (value: unknown, keyword: string, reason: string, where = path): InvalidValue => ({
+    value,
+    keyword,
+    path: where,
+    reason: `${where === "" ? "the value" : where}: ${reason}`,
+  });
   const out: fc.Arbitrary<InvalidValue>[] = [];
   const has = (type: JsonType) => types?.includes(type) ?? false;
 
@@ -163,18 +199,30 @@ function mutations(schema: JsonSchemaObject, path: string): fc.Arbitrary<Invalid
         const text = String(member);
         const misses = [swapCase(text), `${text}_`, ` ${text}`, `${text}x`].filter((c) => !members.includes(c));
         const value = misses[pick % misses.length];
-        return invalid(value, "enum", `${JSON.stringify(value)} is not one of ${members.map((m) => JSON.stringify(m)).join(", ")}`);
+        return invalid(
+          value,
+          "enum",
+          `${JSON.stringify(value)} is not one of ${members.map((m) => JSON.stringify(m)).join(", ")}`,
+        );
       }),
     );
   }
   const numeric = has("integer") || has("number");
   if (numeric && k.minimum !== undefined) {
     const minimum = k.minimum;
-    out.push(fc.integer({ min: 1, max: NUMERIC_OVERSHOOT }).map((d) => invalid(minimum - d, "minimum", `${minimum - d} is below the minimum ${minimum}`)));
+    out.push(
+      fc
+        .integer({ min: 1, max: NUMERIC_OVERSHOOT })
+        .map((d) => invalid(minimum - d, "minimum", `${minimum - d} is below the minimum ${minimum}`)),
+    );
   }
   if (numeric && k.maximum !== undefined) {
     const maximum = k.maximum;
-    out.push(fc.integer({ min: 1, max: NUMERIC_OVERSHOOT }).map((d) => invalid(maximum + d, "maximum", `${maximum + d} is above the maximum ${maximum}`)));
+    out.push(
+      fc
+        .integer({ min: 1, max: NUMERIC_OVERSHOOT })
+        .map((d) => invalid(maximum + d, "maximum", `${maximum + d} is above the maximum ${maximum}`)),
+    );
   }
 
   if (has("string") && !k.enum) {
@@ -203,11 +251,17 @@ function mutations(schema: JsonSchemaObject, path: string): fc.Arbitrary<Invalid
         strings
           .map((s) => patternNearMisses(s).find((c) => !pattern.test(c)))
           .filter((c): c is string => c !== undefined)
-          .map((value) => invalid(value, "pattern", `${JSON.stringify(shorten(value))} does not match ${pattern.source}`)),
+          .map((value) =>
+            invalid(value, "pattern", `${JSON.stringify(shorten(value))} does not match ${pattern.source}`),
+          ),
       );
     } else if (k.format !== undefined) {
       const format = k.format;
-      out.push(fc.constantFrom("not a valid value", "", "0").map((value) => invalid(value, "format", `${JSON.stringify(value)} is not a ${format}`)));
+      out.push(
+        fc
+          .constantFrom("not a valid value", "", "0")
+          .map((value) => invalid(value, "format", `${JSON.stringify(value)} is not a ${format}`)),
+      );
     }
   }
 
@@ -232,7 +286,10 @@ function mutations(schema: JsonSchemaObject, path: string): fc.Arbitrary<Invalid
       );
     }
     if (items !== undefined && maxItems !== 0) {
-      const nonEmpty = fc.array(validValue(items), { minLength: Math.max(minItems ?? 0, 1), maxLength: Math.min(maxItems ?? Infinity, Math.max(minItems ?? 0, ARRAY_LENGTH_CAP)) });
+      const nonEmpty = fc.array(validValue(items), {
+        minLength: Math.max(minItems ?? 0, 1),
+        maxLength: Math.min(maxItems ?? Infinity, Math.max(minItems ?? 0, ARRAY_LENGTH_CAP)),
+      });
       const placeholder = `${path}[*]`;
       for (const bad of mutations(items, placeholder)) {
         out.push(
@@ -240,7 +297,12 @@ function mutations(schema: JsonSchemaObject, path: string): fc.Arbitrary<Invalid
             const index = n % a.length;
             const value = a.map((item, i) => (i === index ? mutation.value : item));
             const where = mutation.path.replace(placeholder, `${path}[${index}]`);
-            return { ...mutation, value, path: where, reason: mutation.reason.replace(placeholder, `${path}[${index}]`) };
+            return {
+              ...mutation,
+              value,
+              path: where,
+              reason: mutation.reason.replace(placeholder, `${path}[${index}]`),
+            };
           }),
         );
       }
@@ -262,7 +324,9 @@ function mutations(schema: JsonSchemaObject, path: string): fc.Arbitrary<Invalid
     }
     if (k.closed) {
       // "__proto__" would set the prototype instead of adding a property.
-      const unknownName = fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 12 }).filter((name) => !names.has(name) && name !== "__proto__");
+      const unknownName = fc
+        .string({ unit: "grapheme-ascii", minLength: 1, maxLength: 12 })
+        .filter((name) => !names.has(name) && name !== "__proto__");
       out.push(
         fc.tuple(objects, unknownName, fc.jsonValue({ maxDepth: 1 })).map(([o, name, extra]) => {
           const value = Object.fromEntries([...Object.entries(o), [name, extra]]);
@@ -272,7 +336,9 @@ function mutations(schema: JsonSchemaObject, path: string): fc.Arbitrary<Invalid
     }
     for (const [name, propertySchema] of k.properties) {
       for (const bad of mutations(propertySchema, join(path, name))) {
-        out.push(fc.tuple(objects, bad).map(([o, mutation]) => ({ ...mutation, value: { ...o, [name]: mutation.value } })));
+        out.push(
+          fc.tuple(objects, bad).map(([o, mutation]) => ({ ...mutation, value: { ...o, [name]: mutation.value } })),
+        );
       }
     }
   }
@@ -298,7 +364,9 @@ function readKeywords(schema: JsonSchemaObject): Keywords {
     items: isSchema(schema.items) ? schema.items : undefined,
     minItems: number("minItems"),
     maxItems: number("maxItems"),
-    properties: isSchema(schema.properties) ? Object.entries(schema.properties).filter((e): e is [string, JsonSchemaObject] => isSchema(e[1])) : [],
+    properties: isSchema(schema.properties)
+      ? Object.entries(schema.properties).filter((e): e is [string, JsonSchemaObject] => isSchema(e[1]))
+      : [],
     required: Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === "string") : [],
     closed: schema.additionalProperties === false,
   };
@@ -335,7 +403,10 @@ function hasType(value: unknown, type: JsonType): boolean {
 
 /** Values of other types, the first few close to the valid one: "5" for 5, [x] for x. */
 function wrongTypeCandidates(valid: unknown): unknown[] {
-  const near = typeof valid === "string" ? [Number.isFinite(Number(valid)) && valid.trim() !== "" ? Number(valid) : 42, [valid]] : [JSON.stringify(valid), [valid]];
+  const near =
+    typeof valid === "string"
+      ? [Number.isFinite(Number(valid)) && valid.trim() !== "" ? Number(valid) : 42, [valid]]
+      : [JSON.stringify(valid), [valid]];
   return [...near, 1.5, 7, true, null, "x", [], {}];
 }
 
@@ -361,7 +432,14 @@ const codePoint: fc.Arbitrary<string> = fc
 function patternNearMisses(s: string): string[] {
   const chars = [...s];
   const middle = Math.floor(chars.length / 2);
-  return [[...chars.slice(0, middle), " ", ...chars.slice(middle)].join(""), `${s}\n`, ` ${s}`, `${s}\u0000`, "", "\u{1F600}"];
+  return [
+    [...chars.slice(0, middle), " ", ...chars.slice(middle)].join(""),
+    `${s}\n`,
+    ` ${s}`,
+    `${s}\u0000`,
+    "",
+    "\u{1F600}",
+  ];
 }
 
 function oneOf<T>(arbitraries: fc.Arbitrary<T>[]): fc.Arbitrary<T> {

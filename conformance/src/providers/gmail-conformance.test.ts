@@ -33,9 +33,22 @@ let readOnlyKey: string;
 let sendOnlyKey: string;
 let revokedKey: string;
 
-const PDF: ComposeAttachment = { filename: "invoice.pdf", contentType: "application/pdf", content: Buffer.from("%PDF-1.4 invoice") };
-const SHEET: ComposeAttachment = { filename: "figures.csv", contentType: "text/csv", content: Buffer.from("quarter,revenue\nQ3,1200\n") };
-const LOGO: ComposeAttachment = { filename: "logo.png", contentType: "image/png", content: Buffer.from("89504e470d0a1a0a", "hex"), contentId: "logo@newsletter" };
+const PDF: ComposeAttachment = {
+  filename: "invoice.pdf",
+  contentType: "application/pdf",
+  content: Buffer.from("%PDF-1.4 invoice"),
+};
+const SHEET: ComposeAttachment = {
+  filename: "figures.csv",
+  contentType: "text/csv",
+  content: Buffer.from("quarter,revenue\nQ3,1200\n"),
+};
+const LOGO: ComposeAttachment = {
+  filename: "logo.png",
+  contentType: "image/png",
+  content: Buffer.from("89504e470d0a1a0a", "hex"),
+  contentId: "logo@newsletter",
+};
 
 interface Seed {
   labels: string[];
@@ -62,16 +75,68 @@ function mailbox(): Seed[] {
       ...(index % 5 === 2 ? { attachments: index % 2 === 0 ? [PDF] : [SHEET] } : {}),
     });
   }
-  seeds.push({ labels: ["INBOX", "UNREAD"], from: "dan@news.example", subject: "Newsletter with pictures", text: "Our logo, inline.", html: '<p>Our logo</p><img src="cid:logo@newsletter">', attachments: [LOGO] });
-  seeds.push({ labels: ["INBOX"], from: "carla@customer.example", cc: "erin@customer.example", subject: "Quarterly report for Q3", text: "The quarterly figures are attached.", attachments: [SHEET, PDF] });
+  seeds.push({
+    labels: ["INBOX", "UNREAD"],
+    from: "dan@news.example",
+    subject: "Newsletter with pictures",
+    text: "Our logo, inline.",
+    html: '<p>Our logo</p><img src="cid:logo@newsletter">',
+    attachments: [LOGO],
+  });
+  seeds.push({
+    labels: ["INBOX"],
+    from: "carla@customer.example",
+    cc: "erin@customer.example",
+    subject: "Quarterly report for Q3",
+    text: "The quarterly figures are attached.",
+    attachments: [SHEET, PDF],
+  });
   // A thread: a question, the owner's answer (SENT) and the follow-up.
-  const question = seeds.push({ labels: ["INBOX"], from: "alice@partner.example", subject: "Meeting on Thursday", text: "Can we meet on Thursday at ten?" }) - 1;
-  const answer = seeds.push({ labels: ["SENT"], from: OWNER, to: "alice@partner.example", subject: "Re: Meeting on Thursday", text: "Thursday at ten works.", replyTo: question }) - 1;
-  seeds.push({ labels: ["INBOX", "UNREAD"], from: "alice@partner.example", subject: "Re: Meeting on Thursday", text: "Great, see you then.", replyTo: answer });
-  for (const index of [1, 2, 3]) seeds.push({ labels: ["SENT"], from: OWNER, to: "bob@supplier.example", subject: `Order ${index}`, text: `Please ship order ${index}.` });
+  const question =
+    seeds.push({
+      labels: ["INBOX"],
+      from: "alice@partner.example",
+      subject: "Meeting on Thursday",
+      text: "Can we meet on Thursday at ten?",
+    }) - 1;
+  const answer =
+    seeds.push({
+      labels: ["SENT"],
+      from: OWNER,
+      to: "alice@partner.example",
+      subject: "Re: Meeting on Thursday",
+      text: "Thursday at ten works.",
+      replyTo: question,
+    }) - 1;
+  seeds.push({
+    labels: ["INBOX", "UNREAD"],
+    from: "alice@partner.example",
+    subject: "Re: Meeting on Thursday",
+    text: "Great, see you then.",
+    replyTo: answer,
+  });
+  for (const index of [1, 2, 3])
+    seeds.push({
+      labels: ["SENT"],
+      from: OWNER,
+      to: "bob@supplier.example",
+      subject: `Order ${index}`,
+      text: `Please ship order ${index}.`,
+    });
   seeds.push({ labels: ["TRASH"], from: "spam@offers.example", subject: "You have won", text: "Claim your prize." });
-  seeds.push({ labels: ["TRASH", "UNREAD"], from: "dan@news.example", subject: "Old newsletter", text: "Last month's news." });
-  seeds.push({ labels: ["DRAFT"], from: OWNER, to: "carla@customer.example", subject: "Draft proposal", text: "A first draft." });
+  seeds.push({
+    labels: ["TRASH", "UNREAD"],
+    from: "dan@news.example",
+    subject: "Old newsletter",
+    text: "Last month's news.",
+  });
+  seeds.push({
+    labels: ["DRAFT"],
+    from: OWNER,
+    to: "carla@customer.example",
+    subject: "Draft proposal",
+    text: "A first draft.",
+  });
   seeds.push({ labels: [], from: "bob@supplier.example", subject: "Archived receipt", text: "Receipt for order 0." });
   return seeds;
 }
@@ -138,11 +203,16 @@ beforeAll(async () => {
   await seedMailbox();
   server = await startTestServer({
     rateWindows: UNLIMITED as never,
-    inboxes: settings.map((entry) => ({ kind: "gmail" as const, addresses: [entry.address], secret: JSON.stringify(entry) })),
+    inboxes: settings.map((entry) => ({
+      kind: "gmail" as const,
+      addresses: [entry.address],
+      secret: JSON.stringify(entry),
+    })),
     registry: { google: rig.app },
   });
   [underTest, recipient] = server.extraInboxes as [InboxRecord, InboxRecord];
-  const key = async (scopes: ("read:email" | "send:email")[]) => createApiKey(server.store, { workspaceId: server.workspaceId, scopes, mode: "live" });
+  const key = async (scopes: ("read:email" | "send:email")[]) =>
+    createApiKey(server.store, { workspaceId: server.workspaceId, scopes, mode: "live" });
   readOnlyKey = (await key(["read:email"])).key;
   sendOnlyKey = (await key(["send:email"])).key;
   const revoked = await key(["read:email"]);
@@ -158,20 +228,47 @@ afterAll(async () => {
 it("passes every check against a Gmail inbox, sends to a second Gmail inbox included", async () => {
   const run = await runRunner([
     ...["--url", server.url, "--token", server.keys.live, "--inbox", underTest.id],
-    ...["--read-only-token", readOnlyKey, "--send-only-token", sendOnlyKey, "--revoked-token", revokedKey, "--foreign-inbox", server.otherWorkspaceInbox.id],
+    ...[
+      "--read-only-token",
+      readOnlyKey,
+      "--send-only-token",
+      sendOnlyKey,
+      "--revoked-token",
+      revokedKey,
+      "--foreign-inbox",
+      server.otherWorkspaceInbox.id,
+    ],
     ...["--allow-send", "--send-to", RECIPIENT, "--send-to-inbox", recipient.id],
     ...["--runs", "20", "--seed", "42"],
   ]);
-  const failures = (run.json?.checks ?? []).filter((check) => check.status === "failed").map((check) => `${check.id}: ${check.details?.message ?? ""}`);
+  const failures = (run.json?.checks ?? [])
+    .filter((check) => check.status === "failed")
+    .map((check) => `${check.id}: ${check.details?.message ?? ""}`);
   expect(failures).toEqual([]);
   expect(run.exitCode).toBe(0);
   // Only the --slow check lacks what it needs: nothing is skipped for Gmail.
-  expect(run.json?.checks.filter((check) => check.status === "skipped").map((check) => check.id)).toEqual(["behaviour.rate-limit"]);
+  expect(run.json?.checks.filter((check) => check.status === "skipped").map((check) => check.id)).toEqual([
+    "behaviour.rate-limit",
+  ]);
   expect(run.json?.counts.passed).toBeGreaterThan(300);
-  const sends = ["behaviour.send.appears-in-sent", "behaviour.send.recipient-reads", "behaviour.send.reply-threads", "behaviour.send.idempotent-replay", "inputs.positive.reply_to_email"];
+  const sends = [
+    "behaviour.send.appears-in-sent",
+    "behaviour.send.recipient-reads",
+    "behaviour.send.reply-threads",
+    "behaviour.send.idempotent-replay",
+    "inputs.positive.reply_to_email",
+  ];
   // The two checks Gmail failed before its fixes: the longest query (an overridden POST) and has:attachment (format full).
   const fixed = ["inputs.case.search_emails.query.max_length.at_astral", "behaviour.search.has-attachment"];
-  for (const id of [...sends, ...fixed, "behaviour.mark-as-read", "behaviour.search.body-word", "behaviour.pages-concatenate", "auth.foreign-inbox.list_inbox", "auth.revoked-key"]) {
+  for (const id of [
+    ...sends,
+    ...fixed,
+    "behaviour.mark-as-read",
+    "behaviour.search.body-word",
+    "behaviour.pages-concatenate",
+    "auth.foreign-inbox.list_inbox",
+    "auth.revoked-key",
+  ]) {
     expect(run.check(id)?.status, id).toBe("passed");
   }
   // The sends reached the second inbox in the fake.

@@ -13,7 +13,10 @@ import { runRunner, type RunnerOutcome } from "../runner/test-support/run-runner
 // dovecotRig() throws when CI is set and the rig is missing, so CI fails instead of skipping.
 const rig = dovecotRig();
 const describeWithRig = rig === undefined ? describe.skip : describe;
-if (rig === undefined) console.warn("imap-conformance.test.ts skipped: no Dovecot rig (run `bash scripts/dovecot.sh start` and export its lines, or run through scripts/test.sh)");
+if (rig === undefined)
+  console.warn(
+    "imap-conformance.test.ts skipped: no Dovecot rig (run `bash scripts/dovecot.sh start` and export its lines, or run through scripts/test.sh)",
+  );
 
 // The runner would wait out 100 calls a minute; the test has no minute to spare.
 const UNLIMITED = [
@@ -52,10 +55,15 @@ describeWithRig("the conformance runner against an IMAP/SMTP inbox (Dovecot)", (
     underTest = ownerInbox?.id ?? "";
     recipient = { id: peerInbox?.id ?? "", address: peer.address };
     // IMAP inboxes are live: the scope and revocation checks need live keys to reach them.
-    const liveKey = (scopes: ("read:email" | "send:email")[]) => createApiKey(server.store, { workspaceId: server.workspaceId, scopes, mode: "live" });
+    const liveKey = (scopes: ("read:email" | "send:email")[]) =>
+      createApiKey(server.store, { workspaceId: server.workspaceId, scopes, mode: "live" });
     const revoked = await liveKey(["read:email"]);
     await server.store.revokeApiKey(revoked.record.id);
-    keys = { readOnly: (await liveKey(["read:email"])).key, sendOnly: (await liveKey(["send:email"])).key, revoked: revoked.key };
+    keys = {
+      readOnly: (await liveKey(["read:email"])).key,
+      sendOnly: (await liveKey(["send:email"])).key,
+      revoked: revoked.key,
+    };
   }, 120_000);
   afterAll(async () => {
     await server?.close();
@@ -65,17 +73,33 @@ describeWithRig("the conformance runner against an IMAP/SMTP inbox (Dovecot)", (
   it("passes every check, sends included, with only the listed checks left out or skipped", async () => {
     const started = Date.now();
     const run: RunnerOutcome = await runRunner([
-      "--url", server.url,
-      "--token", server.keys.live,
-      "--inbox", underTest,
-      "--read-only-token", keys.readOnly,
-      "--send-only-token", keys.sendOnly,
-      "--revoked-token", keys.revoked,
-      "--foreign-inbox", server.otherWorkspaceInbox.id,
-      "--allow-send", "--send-to", recipient.address, "--send-to-inbox", recipient.id,
-      "--runs", "20", "--seed", "42",
+      "--url",
+      server.url,
+      "--token",
+      server.keys.live,
+      "--inbox",
+      underTest,
+      "--read-only-token",
+      keys.readOnly,
+      "--send-only-token",
+      keys.sendOnly,
+      "--revoked-token",
+      keys.revoked,
+      "--foreign-inbox",
+      server.otherWorkspaceInbox.id,
+      "--allow-send",
+      "--send-to",
+      recipient.address,
+      "--send-to-inbox",
+      recipient.id,
+      "--runs",
+      "20",
+      "--seed",
+      "42",
     ]);
-    console.info(`imap conformance: ${run.json?.counts.passed} passed, ${run.json?.counts.failed} failed, ${run.json?.counts.skipped} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.info(
+      `imap conformance: ${run.json?.counts.passed} passed, ${run.json?.counts.failed} failed, ${run.json?.counts.skipped} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     for (const id of run.failedIds) console.info(id, run.check(id)?.details?.message);
     expect(run.failedIds).toEqual([]);
     expect(run.exitCode).toBe(0);
@@ -84,7 +108,19 @@ describeWithRig("the conformance runner against an IMAP/SMTP inbox (Dovecot)", (
     // provider refuses it with -32602 naming the query, which the runner accepts for native cases.
     expect(run.check("inputs.case.search_emails.syntax.enum.native")?.status).toBe("passed");
     // The checks that only a real send, a real read state and a real search can pass.
-    for (const id of ["behaviour.send.appears-in-sent", "behaviour.send.recipient-reads", "behaviour.send.reply-threads", "behaviour.send.idempotent-replay", "behaviour.mark-as-read", "behaviour.unread-only", "behaviour.search.body-word", "behaviour.search.has-attachment", "auth.revoked-key", "auth.scope.send_email", "auth.foreign-inbox.list_inbox"]) {
+    for (const id of [
+      "behaviour.send.appears-in-sent",
+      "behaviour.send.recipient-reads",
+      "behaviour.send.reply-threads",
+      "behaviour.send.idempotent-replay",
+      "behaviour.mark-as-read",
+      "behaviour.unread-only",
+      "behaviour.search.body-word",
+      "behaviour.search.has-attachment",
+      "auth.revoked-key",
+      "auth.scope.send_email",
+      "auth.foreign-inbox.list_inbox",
+    ]) {
       expect(run.check(id)?.status, id).toBe("passed");
     }
     // Every portable query is honoured, has:attachment inside OR included: none refused as a term IMAP cannot answer.

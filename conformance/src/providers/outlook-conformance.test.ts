@@ -4,7 +4,11 @@
 // live service, so the test runs wherever the suite runs, CI included.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApiKey } from "../../../server/src/admin/operations.js";
-import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../../server/src/providers/outlook/fake/fake-session.js";
+import {
+  FAKE_MICROSOFT_APP,
+  startGraphFake,
+  type GraphFakeSession,
+} from "../../../server/src/providers/outlook/fake/fake-session.js";
 import type { WellKnownFolder } from "../../../server/src/providers/outlook/fake/graph-mailbox.js";
 import { startTestServer, type TestServer } from "../../../server/src/test-support/test-server.js";
 import { runRunner } from "../runner/test-support/run-runner.js";
@@ -45,11 +49,14 @@ function mime(seed: Seed, date: Date): string {
     ...(seed.cc ? [`Cc: ${seed.cc}`] : []),
     `Subject: ${seed.subject}`,
     `Message-ID: <${seed.messageId}@contoso.test>`,
-    ...(seed.inReplyTo ? [`In-Reply-To: <${seed.inReplyTo}@contoso.test>`, `References: <${seed.inReplyTo}@contoso.test>`] : []),
+    ...(seed.inReplyTo
+      ? [`In-Reply-To: <${seed.inReplyTo}@contoso.test>`, `References: <${seed.inReplyTo}@contoso.test>`]
+      : []),
     `Date: ${date.toUTCString()}`,
     "MIME-Version: 1.0",
   ];
-  if (seed.attachment === undefined) return [...head, "Content-Type: text/plain; charset=utf-8", "", seed.body, ""].join("\r\n");
+  if (seed.attachment === undefined)
+    return [...head, "Content-Type: text/plain; charset=utf-8", "", seed.body, ""].join("\r\n");
   const boundary = `b-${seed.messageId}`;
   return [
     ...head,
@@ -70,8 +77,23 @@ function mime(seed: Seed, date: Date): string {
   ].join("\r\n");
 }
 
-const SENDERS = ["Bob Stone <bob@contoso.test>", "Carol Jones <carol@fabrikam.test>", "Dave Miller <dave@northwind.test>", "Erin Wu <erin@contoso.test>", "Frank <frank@adatum.test>"];
-const TOPICS = ["Quarterly report", "Lunch on Friday", "Invoice 4471", "Release planning", "Office move", "Budget review", "Team offsite", "Customer feedback"];
+const SENDERS = [
+  "Bob Stone <bob@contoso.test>",
+  "Carol Jones <carol@fabrikam.test>",
+  "Dave Miller <dave@northwind.test>",
+  "Erin Wu <erin@contoso.test>",
+  "Frank <frank@adatum.test>",
+];
+const TOPICS = [
+  "Quarterly report",
+  "Lunch on Friday",
+  "Invoice 4471",
+  "Release planning",
+  "Office move",
+  "Budget review",
+  "Team offsite",
+  "Customer feedback",
+];
 const WORDS = ["spreadsheet", "calendar", "deadline", "warehouse", "prototype", "contract", "shipment", "workshop"];
 
 /** A realistic few dozen: INBOX read and unread, some with attachments, a thread, SENT, DRAFTS and TRASH. */
@@ -85,18 +107,73 @@ function mailOfAda(): Seed[] {
       body: `Hi Ada,\r\n\r\nA note about the ${WORDS[i % WORDS.length]} for week ${i}.\r\n\r\nRegards`,
       daysAgo: 40 - i * 1.5,
       isRead: i % 3 !== 0,
-      ...(i % 6 === 2 ? { attachment: { filename: `notes-${i}.txt`, contentType: "text/plain", content: `Notes ${i}\n`.repeat(20) } } : {}),
+      ...(i % 6 === 2
+        ? { attachment: { filename: `notes-${i}.txt`, contentType: "text/plain", content: `Notes ${i}\n`.repeat(20) } }
+        : {}),
       messageId: `inbox-${i}`,
     });
   }
   seeds.push(
-    { from: SENDERS[1] ?? "", subject: "Contract renewal", body: "Can you review the renewal terms?", daysAgo: 6, messageId: "thread-1" },
-    { from: `Ada Lovelace <${ADA}>`, to: SENDERS[1], subject: "Re: Contract renewal", body: "Looks fine, one question on clause 4.", daysAgo: 5.5, folder: "sentitems", isRead: true, messageId: "thread-2", inReplyTo: "thread-1" },
-    { from: SENDERS[1] ?? "", subject: "Re: Contract renewal", body: "Clause 4 stays as it is.", daysAgo: 5, messageId: "thread-3", inReplyTo: "thread-2", attachment: { filename: "renewal.pdf", contentType: "application/pdf", content: "%PDF-1.4 fake renewal terms" } },
+    {
+      from: SENDERS[1] ?? "",
+      subject: "Contract renewal",
+      body: "Can you review the renewal terms?",
+      daysAgo: 6,
+      messageId: "thread-1",
+    },
+    {
+      from: `Ada Lovelace <${ADA}>`,
+      to: SENDERS[1],
+      subject: "Re: Contract renewal",
+      body: "Looks fine, one question on clause 4.",
+      daysAgo: 5.5,
+      folder: "sentitems",
+      isRead: true,
+      messageId: "thread-2",
+      inReplyTo: "thread-1",
+    },
+    {
+      from: SENDERS[1] ?? "",
+      subject: "Re: Contract renewal",
+      body: "Clause 4 stays as it is.",
+      daysAgo: 5,
+      messageId: "thread-3",
+      inReplyTo: "thread-2",
+      attachment: { filename: "renewal.pdf", contentType: "application/pdf", content: "%PDF-1.4 fake renewal terms" },
+    },
   );
-  for (let i = 0; i < 4; i++) seeds.push({ from: `Ada Lovelace <${ADA}>`, to: SENDERS[i], subject: `Follow-up ${i}`, body: `Following up on the ${WORDS[i]}.`, daysAgo: 30 - i * 5, folder: "sentitems", isRead: true, messageId: `sent-${i}` });
-  for (let i = 0; i < 2; i++) seeds.push({ from: `Ada Lovelace <${ADA}>`, to: SENDERS[i + 2], subject: `Draft ${i}`, body: "Not finished yet.", daysAgo: 2 - i, folder: "drafts", isRead: true, messageId: `draft-${i}` });
-  for (let i = 0; i < 3; i++) seeds.push({ from: SENDERS[(i + 3) % SENDERS.length] ?? "", subject: `Newsletter ${i}`, body: "Unsubscribe at any time.", daysAgo: 20 - i, folder: "deleteditems", isRead: i !== 0, messageId: `trash-${i}` });
+  for (let i = 0; i < 4; i++)
+    seeds.push({
+      from: `Ada Lovelace <${ADA}>`,
+      to: SENDERS[i],
+      subject: `Follow-up ${i}`,
+      body: `Following up on the ${WORDS[i]}.`,
+      daysAgo: 30 - i * 5,
+      folder: "sentitems",
+      isRead: true,
+      messageId: `sent-${i}`,
+    });
+  for (let i = 0; i < 2; i++)
+    seeds.push({
+      from: `Ada Lovelace <${ADA}>`,
+      to: SENDERS[i + 2],
+      subject: `Draft ${i}`,
+      body: "Not finished yet.",
+      daysAgo: 2 - i,
+      folder: "drafts",
+      isRead: true,
+      messageId: `draft-${i}`,
+    });
+  for (let i = 0; i < 3; i++)
+    seeds.push({
+      from: SENDERS[(i + 3) % SENDERS.length] ?? "",
+      subject: `Newsletter ${i}`,
+      body: "Unsubscribe at any time.",
+      daysAgo: 20 - i,
+      folder: "deleteditems",
+      isRead: i !== 0,
+      messageId: `trash-${i}`,
+    });
   return seeds;
 }
 
@@ -107,7 +184,11 @@ beforeAll(async () => {
   const now = Date.UTC(2026, 10, 20, 12);
   for (const seed of mailOfAda()) {
     const date = new Date(now - seed.daysAgo * 86_400_000);
-    await session.fake.seed(ADA, mime(seed, date), { folder: seed.folder ?? "inbox", isRead: seed.isRead ?? false, receivedDateTime: date.toISOString() });
+    await session.fake.seed(ADA, mime(seed, date), {
+      folder: seed.folder ?? "inbox",
+      isRead: seed.isRead ?? false,
+      receivedDateTime: date.toISOString(),
+    });
   }
   server = await startTestServer({
     rateWindows: UNLIMITED as never,
@@ -117,41 +198,85 @@ beforeAll(async () => {
     ],
     registry: { microsoft: FAKE_MICROSOFT_APP },
   });
-  const live = async (scopes: ("read:email" | "send:email")[]) => createApiKey(server.store, { workspaceId: server.workspaceId, scopes, mode: "live" });
+  const live = async (scopes: ("read:email" | "send:email")[]) =>
+    createApiKey(server.store, { workspaceId: server.workspaceId, scopes, mode: "live" });
   const revoked = await live(["read:email"]);
   await server.store.revokeApiKey(revoked.record.id);
-  keys = { full: server.keys.live, readOnly: (await live(["read:email"])).key, sendOnly: (await live(["send:email"])).key, revoked: revoked.key };
+  keys = {
+    full: server.keys.live,
+    readOnly: (await live(["read:email"])).key,
+    sendOnly: (await live(["send:email"])).key,
+    revoked: revoked.key,
+  };
 });
 afterAll(async () => {
   await server?.close();
   session?.close();
 });
 
-it("passes every check of the conformance runner against an Outlook inbox, sends included", { timeout: 180_000 }, async () => {
-  const [adaInbox, bobInbox] = server.extraInboxes;
-  const run = await runRunner([
-    "--url", server.url,
-    "--token", keys.full,
-    "--inbox", adaInbox?.id ?? "",
-    "--read-only-token", keys.readOnly,
-    "--send-only-token", keys.sendOnly,
-    "--revoked-token", keys.revoked,
-    "--foreign-inbox", server.otherWorkspaceInbox.id,
-    "--seed", "42",
-    "--runs", "20",
-    "--allow-send", "--send-to", BOB, "--send-to-inbox", bobInbox?.id ?? "",
-  ]);
-  const failed = run.json?.checks.filter((c) => c.status === "failed").map((c) => ({ id: c.id, message: c.details?.message }));
-  expect(failed).toEqual([]);
-  expect(run.exitCode).toBe(0);
-  // Only the --slow check lacks what it needs.
-  expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual(["behaviour.rate-limit"]);
-  // Graph cannot answer every portable combination (is:unread in an OR with words) nor a Gmail-style
-  // native query: both are -32602 naming the query, which decision search-syntax allows.
-  expect(run.check("inputs.positive.search_emails")).toMatchObject({ status: "passed", details: expect.stringMatching(/answered; \d+ portable queries refused with -32602 query_term/u) });
-  expect(run.check("inputs.case.search_emails.syntax.enum.native")?.status).toBe("passed");
-  for (const id of ["behaviour.send.appears-in-sent", "behaviour.send.recipient-reads", "behaviour.send.reply-threads", "behaviour.send.idempotent-replay", "behaviour.mark-as-read", "behaviour.unread-only", "behaviour.pages-concatenate", "behaviour.search.body-word", "behaviour.search.negated-unread", "inputs.positive.send_email", "inputs.positive.reply_to_email", "inputs.negative.search_emails", "auth.revoked-key", "auth.scope.send_email", "auth.foreign-inbox.list_inbox"]) {
-    expect(run.check(id)?.status, id).toBe("passed");
-  }
-  expect(run.json?.counts.passed).toBeGreaterThan(300);
-});
+it(
+  "passes every check of the conformance runner against an Outlook inbox, sends included",
+  { timeout: 180_000 },
+  async () => {
+    const [adaInbox, bobInbox] = server.extraInboxes;
+    const run = await runRunner([
+      "--url",
+      server.url,
+      "--token",
+      keys.full,
+      "--inbox",
+      adaInbox?.id ?? "",
+      "--read-only-token",
+      keys.readOnly,
+      "--send-only-token",
+      keys.sendOnly,
+      "--revoked-token",
+      keys.revoked,
+      "--foreign-inbox",
+      server.otherWorkspaceInbox.id,
+      "--seed",
+      "42",
+      "--runs",
+      "20",
+      "--allow-send",
+      "--send-to",
+      BOB,
+      "--send-to-inbox",
+      bobInbox?.id ?? "",
+    ]);
+    const failed = run.json?.checks
+      .filter((c) => c.status === "failed")
+      .map((c) => ({ id: c.id, message: c.details?.message }));
+    expect(failed).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    // Only the --slow check lacks what it needs.
+    expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual(["behaviour.rate-limit"]);
+    // Graph cannot answer every portable combination (is:unread in an OR with words) nor a Gmail-style
+    // native query: both are -32602 naming the query, which decision search-syntax allows.
+    expect(run.check("inputs.positive.search_emails")).toMatchObject({
+      status: "passed",
+      details: expect.stringMatching(/answered; \d+ portable queries refused with -32602 query_term/u),
+    });
+    expect(run.check("inputs.case.search_emails.syntax.enum.native")?.status).toBe("passed");
+    for (const id of [
+      "behaviour.send.appears-in-sent",
+      "behaviour.send.recipient-reads",
+      "behaviour.send.reply-threads",
+      "behaviour.send.idempotent-replay",
+      "behaviour.mark-as-read",
+      "behaviour.unread-only",
+      "behaviour.pages-concatenate",
+      "behaviour.search.body-word",
+      "behaviour.search.negated-unread",
+      "inputs.positive.send_email",
+      "inputs.positive.reply_to_email",
+      "inputs.negative.search_emails",
+      "auth.revoked-key",
+      "auth.scope.send_email",
+      "auth.foreign-inbox.list_inbox",
+    ]) {
+      expect(run.check(id)?.status, id).toBe("passed");
+    }
+    expect(run.json?.counts.passed).toBeGreaterThan(300);
+  },
+);

@@ -12,11 +12,21 @@ export function allChecks(): Check[] {
   // Behaviour runs before inputs: the boundary cases read with mark_as_read and change read state.
   // The properties run before the cases, whose 150 sends would make every later search longer.
   // The rate-limit check exhausts the key's windows, so nothing but the catalogue comes after it.
-  return [...protocolChecks(), ...authChecks(), ...behaviourChecks(), ...propertyChecks(), ...caseChecks(), ...rateLimitChecks(), ...errorCatalogueChecks()];
+  return [
+    ...protocolChecks(),
+    ...authChecks(),
+    ...behaviourChecks(),
+    ...propertyChecks(),
+    ...caseChecks(),
+    ...rateLimitChecks(),
+    ...errorCatalogueChecks(),
+  ];
 }
 
 /** --only and --skip: an exact id, or a prefix ending at a dot ("inputs.case" selects inputs.case.*). */
 export function selectChecks(checks: Check[], only: string[], skip: string[]): Check[] {
   const matches = (id: string, pattern: string) => id === pattern || id.startsWith(`${pattern}.`);
-  return checks.filter((check) => (only.length === 0 || only.some((p) => matches(check.id, p))) && !skip.some((p) => matches(check.id, p)));
+  return checks.filter(
+    (check) => (only.length === 0 || only.some((p) => matches(check.id, p))) && !skip.some((p) => matches(check.id, p)),
+  );
 }

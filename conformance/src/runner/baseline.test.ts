@@ -20,7 +20,18 @@ describe("readBaseline", () => {
   it("reads one id a line with # comments, a JSON list, or the failed checks of a JSON report", () => {
     expect([...readBaseline(file("a.b  # why\n\n# note\nc.d\n"))]).toEqual(["a.b", "c.d"]);
     expect([...readBaseline(file('["x.y"]'))]).toEqual(["x.y"]);
-    expect([...readBaseline(file(JSON.stringify({ checks: [{ id: "p", status: "failed" }, { id: "q", status: "passed" }] })))]).toEqual(["p"]);
+    expect([
+      ...readBaseline(
+        file(
+          JSON.stringify({
+            checks: [
+              { id: "p", status: "failed" },
+              { id: "q", status: "passed" },
+            ],
+          }),
+        ),
+      ),
+    ]).toEqual(["p"]);
   });
 
   it("refuses a file it cannot read or understand, as bad configuration", () => {

@@ -23,18 +23,34 @@ export function readBaseline(file: string): Set<string> {
     }
     if (Array.isArray(parsed) && parsed.every((id) => typeof id === "string")) return new Set(parsed);
     const checks = (parsed as { checks?: { id?: unknown; status?: unknown }[] }).checks;
-    if (Array.isArray(checks)) return new Set(checks.filter((c) => c.status === "failed" && typeof c.id === "string").map((c) => c.id as string));
+    if (Array.isArray(checks))
+      return new Set(
+        checks.filter((c) => c.status === "failed" && typeof c.id === "string").map((c) => c.id as string),
+      );
     throw new ConfigError(`--baseline ${file}: expected a JSON array of check ids or a JSON report`);
   }
-  return new Set(trimmed.split(/\r?\n/).map((line) => line.replace(/#.*/, "").trim()).filter((line) => line !== ""));
+  return new Set(
+    trimmed
+      .split(/\r?\n/)
+      .map((line) => line.replace(/#.*/, "").trim())
+      .filter((line) => line !== ""),
+  );
 }
 
 export function applyBaseline(results: CheckResult[], baseline: ReadonlySet<string>): CheckResult[] {
   return results.map((result) => {
     if (!baseline.has(result.id)) return result;
     const { outcome } = result;
-    if (outcome.status === "failed") return { ...result, outcome: { status: "skipped", reason: `expected failure (--baseline): ${outcome.message}` } };
-    if (outcome.status === "passed") return { ...result, outcome: { status: "failed", message: "stale baseline entry: this check passes now; remove it from the --baseline file" } };
+    if (outcome.status === "failed")
+      return { ...result, outcome: { status: "skipped", reason: `expected failure (--baseline): ${outcome.message}` } };
+    if (outcome.status === "passed")
+      return {
+        ...result,
+        outcome: {
+          status: "failed",
+          message: "stale baseline entry: this check passes now; remove it from the --baseline file",
+        },
+      };
     return result;
   });
 }

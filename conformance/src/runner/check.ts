@@ -26,9 +26,14 @@ export interface Failure {
 
 export type Outcome = { status: "passed"; details?: string } | { status: "skipped"; reason: string } | Failure;
 
-export const passed = (details?: string): Outcome => (details === undefined ? { status: "passed" } : { status: "passed", details });
+export const passed = (details?: string): Outcome =>
+  details === undefined ? { status: "passed" } : { status: "passed", details };
 export const skipped = (reason: string): Outcome => ({ status: "skipped", reason });
-export const failed = (message: string, exchange?: Exchange, extra: Pick<Failure, "counterexample" | "runs"> = {}): Outcome => ({ status: "failed", message, ...(exchange ? { exchange } : {}), ...extra });
+export const failed = (
+  message: string,
+  exchange?: Exchange,
+  extra: Pick<Failure, "counterexample" | "runs"> = {},
+): Outcome => ({ status: "failed", message, ...(exchange ? { exchange } : {}), ...extra });
 
 /** Thrown from deep inside a check to fail it with the exchange that broke the rule. */
 export class CheckFailure extends Error {

@@ -22,7 +22,11 @@ export interface Output {
   progress?: ProgressStream;
 }
 
-const consoleOutput: Output = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`), progress: process.stderr };
+const consoleOutput: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  progress: process.stderr,
+};
 
 export async function main(argv: readonly string[], output: Output = consoleOutput): Promise<number> {
   let config: RunnerConfig;
@@ -35,7 +39,12 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
     output.err(`mcpemails-conformance: ${error.message}\n${USAGE}`);
     return EXIT.badConfiguration;
   }
-  const client = new McpClient(config.url, { token: config.token, ...(config.readOnlyToken ? { readOnlyToken: config.readOnlyToken } : {}), ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}), ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}) });
+  const client = new McpClient(config.url, {
+    token: config.token,
+    ...(config.readOnlyToken ? { readOnlyToken: config.readOnlyToken } : {}),
+    ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}),
+    ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}),
+  });
   try {
     const problem = await preflight(client, config);
     if (problem !== undefined) {
@@ -47,11 +56,25 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
       output.err("mcpemails-conformance: --only/--skip select no check");
       return EXIT.badConfiguration;
     }
-    const showProgress = output.progress !== undefined && shouldShowProgress(output.progress, config.quiet, process.env);
-    const ran = await runChecks(config, checks, client, showProgress && output.progress ? { onResult: liveProgress(checks.map((c) => c.stage), output.progress) } : {});
+    const showProgress =
+      output.progress !== undefined && shouldShowProgress(output.progress, config.quiet, process.env);
+    const ran = await runChecks(
+      config,
+      checks,
+      client,
+      showProgress && output.progress
+        ? {
+            onResult: liveProgress(
+              checks.map((c) => c.stage),
+              output.progress,
+            ),
+          }
+        : {},
+    );
     const report = baseline === undefined ? ran : { ...ran, results: applyBaseline(ran.results, baseline) };
     const unknown = baseline === undefined ? [] : [...baseline].filter((id) => !checks.some((c) => c.id === id));
-    if (unknown.length > 0) output.err(`mcpemails-conformance: --baseline names checks this run did not run: ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      output.err(`mcpemails-conformance: --baseline names checks this run did not run: ${unknown.join(", ")}`);
     if (config.reports.json) writeFileSync(config.reports.json, jsonReport(report));
     if (config.reports.junit) writeFileSync(config.reports.junit, junitReport(report));
     if (config.reports.html) writeFileSync(config.reports.html, htmlReport(report));
@@ -69,8 +92,10 @@ async function preflight(client: McpClient, config: RunnerConfig): Promise<strin
   const initialized = await client.connect();
   if (initialized.status === 401) return "the server refused --token (HTTP 401)";
   const result = (initialized.json as { result?: unknown } | undefined)?.result;
-  if (initialized.status !== 200 || result === undefined) return `initialize at ${config.url} answered HTTP ${initialized.status} without a JSON-RPC result: is this an MCP endpoint?`;
+  if (initialized.status !== 200 || result === undefined)
+    return `initialize at ${config.url} answered HTTP ${initialized.status} without a JSON-RPC result: is this an MCP endpoint?`;
   const listed = await client.callTool("list_inbox", { inbox_id: config.inbox, limit: 1 });
-  if (listed.result?.errorCode === "inbox_not_found") return `--inbox ${config.inbox} is not an inbox --token can see (inbox_not_found)`;
+  if (listed.result?.errorCode === "inbox_not_found")
+    return `--inbox ${config.inbox} is not an inbox --token can see (inbox_not_found)`;
   return undefined;
 }

@@ -6,7 +6,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { post, startTestServer, toolCall, type TestServer } from "../../../server/src/test-support/test-server.js";
-import { startManglingProxy, toolResultOf, type Mangle, type ProxiedExchange, type RewriteHeaders, type RewriteRequest } from "./test-support/mangling-proxy.js";
+import {
+  startManglingProxy,
+  toolResultOf,
+  type Mangle,
+  type ProxiedExchange,
+  type RewriteHeaders,
+  type RewriteRequest,
+} from "./test-support/mangling-proxy.js";
 import { runRunner, type RunnerOutcome } from "./test-support/run-runner.js";
 
 // The runner would wait out 100 calls a minute; the tests have no minute to spare.
@@ -24,15 +31,42 @@ let revokedKey: string;
 beforeEach(async () => {
   server = await startTestServer({ rateWindows: UNLIMITED as never });
   const { createApiKey } = await import("../../../server/src/admin/operations.js");
-  const { record, key } = await createApiKey(server.store, { workspaceId: server.workspaceId, scopes: ["read:email"], mode: "test" });
+  const { record, key } = await createApiKey(server.store, {
+    workspaceId: server.workspaceId,
+    scopes: ["read:email"],
+    mode: "test",
+  });
   await server.store.revokeApiKey(record.id);
   revokedKey = key;
 });
 afterEach(async () => server.close());
 
-const baseArgs = (url = server.url) => ["--url", url, "--token", server.keys.full, "--inbox", server.inbox.id, "--read-only-token", server.keys.readOnly, "--send-only-token", server.keys.sendOnly, "--revoked-token", revokedKey, "--foreign-inbox", server.otherWorkspaceInbox.id, "--seed", "42"];
+const baseArgs = (url = server.url) => [
+  "--url",
+  url,
+  "--token",
+  server.keys.full,
+  "--inbox",
+  server.inbox.id,
+  "--read-only-token",
+  server.keys.readOnly,
+  "--send-only-token",
+  server.keys.sendOnly,
+  "--revoked-token",
+  revokedKey,
+  "--foreign-inbox",
+  server.otherWorkspaceInbox.id,
+  "--seed",
+  "42",
+];
 /** Sends only to the sibling inbox of the same workspace, which --token can read: the recipient's side is checked too. */
-const sendArgs = () => ["--allow-send", "--send-to", server.siblingInbox.addresses[0] ?? "", "--send-to-inbox", server.siblingInbox.id];
+const sendArgs = () => [
+  "--allow-send",
+  "--send-to",
+  server.siblingInbox.addresses[0] ?? "",
+  "--send-to-inbox",
+  server.siblingInbox.id,
+];
 
 describe("against the reference server", () => {
   it("passes every check, sends included, and writes JSON and JUnit reports", async () => {
@@ -41,7 +75,19 @@ describe("against the reference server", () => {
     expect(run.exitCode).toBe(0);
     // Only the --slow check lacks what it needs.
     expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual(["behaviour.rate-limit"]);
-    for (const id of ["behaviour.send.appears-in-sent", "behaviour.send.recipient-reads", "behaviour.send.reply-threads", "behaviour.send.idempotent-replay", "behaviour.mark-as-read", "inputs.positive.send_email", "inputs.positive.reply_to_email", "protocol.batch.2025-03-26", "auth.foreign-inbox.list_inbox", "behaviour.search.body-word", "behaviour.search.negated-subject"]) {
+    for (const id of [
+      "behaviour.send.appears-in-sent",
+      "behaviour.send.recipient-reads",
+      "behaviour.send.reply-threads",
+      "behaviour.send.idempotent-replay",
+      "behaviour.mark-as-read",
+      "inputs.positive.send_email",
+      "inputs.positive.reply_to_email",
+      "protocol.batch.2025-03-26",
+      "auth.foreign-inbox.list_inbox",
+      "behaviour.search.body-word",
+      "behaviour.search.negated-subject",
+    ]) {
       expect(run.check(id)?.status, id).toBe("passed");
     }
     expect(run.json?.counts.passed).toBeGreaterThan(250);
@@ -52,25 +98,54 @@ describe("against the reference server", () => {
   });
 
   it("reports checks that lack a key or permission to send as skipped, with the reason, and says most were skipped", async () => {
-    const run = await runRunner(["--url", server.url, "--token", server.keys.full, "--inbox", server.inbox.id, "--runs", "5"]);
+    const run = await runRunner([
+      "--url",
+      server.url,
+      "--token",
+      server.keys.full,
+      "--inbox",
+      server.inbox.id,
+      "--runs",
+      "5",
+    ]);
     expect(run.exitCode).toBe(0);
-    expect(run.check("auth.scope.send_email")).toMatchObject({ status: "skipped", details: { reason: "needs --read-only-token" } });
-    expect(run.check("auth.revoked-key")).toMatchObject({ status: "skipped", details: { reason: "needs --revoked-token" } });
-    expect(run.check("inputs.case.send_email.to.min_items.at")).toMatchObject({ status: "skipped", details: { reason: expect.stringContaining("--allow-send") } });
+    expect(run.check("auth.scope.send_email")).toMatchObject({
+      status: "skipped",
+      details: { reason: "needs --read-only-token" },
+    });
+    expect(run.check("auth.revoked-key")).toMatchObject({
+      status: "skipped",
+      details: { reason: "needs --revoked-token" },
+    });
+    expect(run.check("inputs.case.send_email.to.min_items.at")).toMatchObject({
+      status: "skipped",
+      details: { reason: expect.stringContaining("--allow-send") },
+    });
     expect(run.json?.counts.skipped).toBeGreaterThan(run.json?.counts.passed ?? 0);
     expect(run.stdout).toContain("Most checks were skipped");
     expect(run.junit).toContain("<skipped message=");
   });
 
   it("prints only the verdict line when quiet, and runs only the checks asked for", async () => {
-    const run = await runRunner([...baseArgs(), "--only", "protocol,auth.no-key", "--skip", "protocol.ping", "--quiet"]);
+    const run = await runRunner([
+      ...baseArgs(),
+      "--only",
+      "protocol,auth.no-key",
+      "--skip",
+      "protocol.ping",
+      "--quiet",
+    ]);
     expect(run.stdout).toMatch(/^PASS: 16 passed, 0 failed, 0 skipped of 16 checks/);
     expect(run.stdout.split("\n")).toHaveLength(1);
   });
 });
 
 /** A full run (5 property runs; sends only when asked) against the reference server behind a rewriting proxy. */
-async function runBroken(mangle: Mangle, rewriteRequest?: RewriteRequest, options: { extraArgs?: string[]; rewriteHeaders?: RewriteHeaders } = {}): Promise<RunnerOutcome> {
+async function runBroken(
+  mangle: Mangle,
+  rewriteRequest?: RewriteRequest,
+  options: { extraArgs?: string[]; rewriteHeaders?: RewriteHeaders } = {},
+): Promise<RunnerOutcome> {
   const proxy = await startManglingProxy(server.url, mangle, rewriteRequest, options.rewriteHeaders);
   try {
     return await runRunner([...baseArgs(proxy.url), "--runs", "5", ...(options.extraArgs ?? [])]);
@@ -79,8 +154,10 @@ async function runBroken(mangle: Mangle, rewriteRequest?: RewriteRequest, option
   }
 }
 
-const isToolCall = (exchange: ProxiedExchange, tool: string) => exchange.request?.method === "tools/call" && exchange.request.params?.name === tool;
-const argumentsOf = (request: ProxiedExchange["request"]) => (request?.method === "tools/call" ? request.params?.arguments : undefined);
+const isToolCall = (exchange: ProxiedExchange, tool: string) =>
+  exchange.request?.method === "tools/call" && exchange.request.params?.name === tool;
+const argumentsOf = (request: ProxiedExchange["request"]) =>
+  request?.method === "tools/call" ? request.params?.arguments : undefined;
 
 describe("against a server broken in one place, it fails the checks for that rule and exits 1", () => {
   it("tools/list without one of the tools", async () => {
@@ -91,41 +168,62 @@ describe("against a server broken in one place, it fails the checks for that rul
       return exchange;
     });
     expect(run.exitCode).toBe(1);
-    expect(run.failedIds).toEqual(["protocol.tools-list.2025-11-25", "protocol.tools-list.2025-06-18", "protocol.tools-list.2025-03-26", "protocol.tools-list.2024-11-05"]);
+    expect(run.failedIds).toEqual([
+      "protocol.tools-list.2025-11-25",
+      "protocol.tools-list.2025-06-18",
+      "protocol.tools-list.2025-03-26",
+      "protocol.tools-list.2024-11-05",
+    ]);
     expect(run.check("protocol.tools-list.2025-11-25")?.details?.message).toContain("$.tools.4 is missing");
   });
 
   it("unread_only ignored", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      if (args?.unread_only !== true) return undefined;
-      delete args.unread_only;
-      return request;
-    });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (args?.unread_only !== true) return undefined;
+        delete args.unread_only;
+        return request;
+      },
+    );
     // mark-as-read finds the message it marked read still listed by unread_only.
     expect(run.failedIds).toEqual(["behaviour.unread-only", "behaviour.mark-as-read"]);
     expect(run.check("behaviour.unread-only")?.details?.message).toMatch(/returned read messages/);
   });
 
   it("limit off by one", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      if (request?.params?.name !== "list_inbox" || typeof args?.limit !== "number" || args.limit < 1 || args.limit >= 100) return undefined;
-      args.limit += 1;
-      return request;
-    });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (
+          request?.params?.name !== "list_inbox" ||
+          typeof args?.limit !== "number" ||
+          args.limit < 1 ||
+          args.limit >= 100
+        )
+          return undefined;
+        args.limit += 1;
+        return request;
+      },
+    );
     expect(run.failedIds).toContain("behaviour.limit-respected");
     expect(run.failedIds).toContain("behaviour.pages-concatenate");
     expect(run.failedIds.filter((id) => !id.startsWith("behaviour."))).toEqual([]);
   });
 
   it("offset off by one", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      if (request?.params?.name !== "list_inbox" || typeof args?.offset !== "number" || args.offset === 0) return undefined;
-      args.offset += 1;
-      return request;
-    });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (request?.params?.name !== "list_inbox" || typeof args?.offset !== "number" || args.offset === 0)
+          return undefined;
+        args.offset += 1;
+        return request;
+      },
+    );
     expect(run.failedIds).toContain("behaviour.pages-concatenate");
   });
 
@@ -137,8 +235,14 @@ describe("against a server broken in one place, it fails the checks for that rul
       return exchange;
     });
     expect(run.failedIds).toContain("behaviour.bogus-message-id");
-    expect(run.failedIds.every((id) => id === "behaviour.bogus-message-id" || id.startsWith("inputs.case.read_email.message_id."))).toBe(true);
-    expect(run.check("behaviour.bogus-message-id")?.details?.message).toBe("expected message_not_found, got error result inbox_not_found");
+    expect(
+      run.failedIds.every(
+        (id) => id === "behaviour.bogus-message-id" || id.startsWith("inputs.case.read_email.message_id."),
+      ),
+    ).toBe(true);
+    expect(run.check("behaviour.bogus-message-id")?.details?.message).toBe(
+      "expected message_not_found, got error result inbox_not_found",
+    );
   });
 
   it("-32602 naming the wrong parameter", async () => {
@@ -150,7 +254,11 @@ describe("against a server broken in one place, it fails the checks for that rul
     });
     const negative = run.check("inputs.negative.search_emails");
     expect(negative?.status).toBe("failed");
-    expect(negative?.details).toMatchObject({ seed: 42, counterexample: expect.objectContaining({ path: expect.any(String) }), reproduce: expect.stringMatching(/^curl /) });
+    expect(negative?.details).toMatchObject({
+      seed: 42,
+      counterexample: expect.objectContaining({ path: expect.any(String) }),
+      reproduce: expect.stringMatching(/^curl /),
+    });
     expect(run.failedIds.every((id) => id.startsWith("inputs.") && id.includes("search_emails"))).toBe(true);
   });
 
@@ -162,7 +270,13 @@ describe("against a server broken in one place, it fails the checks for that rul
       return exchange;
     });
     const positive = run.check("inputs.positive.list_inbox");
-    expect(positive).toMatchObject({ status: "failed", details: { message: expect.stringContaining("structuredContent breaks the output schema"), counterexample: expect.objectContaining({ inbox_id: server.inbox.id }) } });
+    expect(positive).toMatchObject({
+      status: "failed",
+      details: {
+        message: expect.stringContaining("structuredContent breaks the output schema"),
+        counterexample: expect.objectContaining({ inbox_id: server.inbox.id }),
+      },
+    });
     expect(run.failedIds.every((id) => id.startsWith("inputs.") && id.includes("list_inbox"))).toBe(true);
   });
 
@@ -173,7 +287,14 @@ describe("against a server broken in one place, it fails the checks for that rul
       delete result.requiredScope;
       return exchange;
     });
-    expect(run.failedIds).toEqual(["auth.scope.send_email", "auth.scope.reply_to_email", "auth.send-only-scope.list_inbox", "auth.send-only-scope.read_email", "auth.send-only-scope.search_emails", "errors.catalogue"]);
+    expect(run.failedIds).toEqual([
+      "auth.scope.send_email",
+      "auth.scope.reply_to_email",
+      "auth.send-only-scope.list_inbox",
+      "auth.send-only-scope.read_email",
+      "auth.send-only-scope.search_emails",
+      "errors.catalogue",
+    ]);
     expect(run.check("errors.catalogue")?.details?.message).toContain("scope_denied lacks its field requiredScope");
   });
 
@@ -187,24 +308,46 @@ describe("against a server broken in one place, it fails the checks for that rul
   });
 
   it("search results that do not satisfy the query", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      if (request?.params?.name !== "search_emails" || args?.query !== "is:unread") return undefined;
-      args.query = "-is:unread";
-      return request;
-    });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (request?.params?.name !== "search_emails" || args?.query !== "is:unread") return undefined;
+        args.query = "-is:unread";
+        return request;
+      },
+    );
     expect(run.failedIds).toEqual(["behaviour.search.is-unread"]);
-    expect(run.check("behaviour.search.is-unread")?.details?.message).toMatch(/^"is:unread" returned messages that do not satisfy it/);
+    expect(run.check("behaviour.search.is-unread")?.details?.message).toMatch(
+      /^"is:unread" returned messages that do not satisfy it/,
+    );
   });
 
   it("every portable search refused as a term the provider cannot honour", async () => {
     const run = await runBroken((exchange) => {
-      if (!isToolCall(exchange, "search_emails") || (exchange.body as { result?: unknown } | undefined)?.result === undefined) return undefined;
+      if (
+        !isToolCall(exchange, "search_emails") ||
+        (exchange.body as { result?: unknown } | undefined)?.result === undefined
+      )
+        return undefined;
       const id = (exchange.body as { id: unknown }).id;
-      exchange.body = { jsonrpc: "2.0", id, error: { code: -32602, message: "query: not supported here", data: { parameter: "query", rule: "query_term", message: "query: not supported here" } } };
+      exchange.body = {
+        jsonrpc: "2.0",
+        id,
+        error: {
+          code: -32602,
+          message: "query: not supported here",
+          data: { parameter: "query", rule: "query_term", message: "query: not supported here" },
+        },
+      };
       return exchange;
     });
-    expect(run.check("inputs.positive.search_emails")).toMatchObject({ status: "failed", details: { message: expect.stringMatching(/^every one of the \d+ portable queries was refused with -32602 query_term/u) } });
+    expect(run.check("inputs.positive.search_emails")).toMatchObject({
+      status: "failed",
+      details: {
+        message: expect.stringMatching(/^every one of the \d+ portable queries was refused with -32602 query_term/u),
+      },
+    });
     expect(run.failedIds.every((id) => id.includes("search"))).toBe(true);
   });
 
@@ -213,57 +356,96 @@ describe("against a server broken in one place, it fails the checks for that rul
       const result = toolResultOf(exchange);
       if (!isToolCall(exchange, "list_inbox") || result?.errorCode !== "inbox_not_found") return undefined;
       const page = { messages: [], offset: 0, limit: 20, next_offset: null, total: 0, total_is_estimate: false };
-      (exchange.body as { result: unknown }).result = { content: [{ type: "text", text: JSON.stringify(page) }], structuredContent: page };
+      (exchange.body as { result: unknown }).result = {
+        content: [{ type: "text", text: JSON.stringify(page) }],
+        structuredContent: page,
+      };
       return exchange;
     });
     expect(run.failedIds).toContain("auth.unknown-inbox");
     expect(run.failedIds).toContain("auth.foreign-inbox.list_inbox");
-    expect(run.failedIds.every((id) => id === "auth.unknown-inbox" || id === "auth.foreign-inbox.list_inbox" || id.startsWith("inputs.case.list_inbox.inbox_id."))).toBe(true);
+    expect(
+      run.failedIds.every(
+        (id) =>
+          id === "auth.unknown-inbox" ||
+          id === "auth.foreign-inbox.list_inbox" ||
+          id.startsWith("inputs.case.list_inbox.inbox_id."),
+      ),
+    ).toBe(true);
   });
 
   it("another workspace's inbox leaked: its id is served from the caller's own inbox", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      if (args?.inbox_id !== server.otherWorkspaceInbox.id) return undefined;
-      args.inbox_id = server.inbox.id;
-      return request;
-    });
-    expect(run.failedIds).toEqual(["auth.foreign-inbox.list_inbox", "auth.foreign-inbox.read_email", "auth.foreign-inbox.search_emails"]);
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (args?.inbox_id !== server.otherWorkspaceInbox.id) return undefined;
+        args.inbox_id = server.inbox.id;
+        return request;
+      },
+    );
+    expect(run.failedIds).toEqual([
+      "auth.foreign-inbox.list_inbox",
+      "auth.foreign-inbox.read_email",
+      "auth.foreign-inbox.search_emails",
+    ]);
   });
 
   it("a double send on a repeated idempotency key", async () => {
     let sends = 0;
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      // Keys the spec refuses stay as they are: this server breaks only the replay.
-      if (request?.params?.name !== "send_email" || typeof args?.idempotency_key !== "string" || args.idempotency_key.length > 255) return undefined;
-      args.idempotency_key = `${args.idempotency_key}-${++sends}`.slice(-255);
-      return request;
-    }, { extraArgs: sendArgs(), });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        // Keys the spec refuses stay as they are: this server breaks only the replay.
+        if (
+          request?.params?.name !== "send_email" ||
+          typeof args?.idempotency_key !== "string" ||
+          args.idempotency_key.length > 255
+        )
+          return undefined;
+        args.idempotency_key = `${args.idempotency_key}-${++sends}`.slice(-255);
+        return request;
+      },
+      { extraArgs: sendArgs() },
+    );
     expect(run.failedIds).toEqual(["behaviour.send.idempotent-replay", "behaviour.send.idempotency-key-reused"]);
-    expect(run.check("behaviour.send.idempotent-replay")?.details?.message).toBe("the repeated call has idempotent_replay false: it was sent again");
+    expect(run.check("behaviour.send.idempotent-replay")?.details?.message).toBe(
+      "the repeated call has idempotent_replay false: it was sent again",
+    );
   });
 
   it("mark_as_read ignored", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      if (request?.params?.name !== "read_email" || args?.mark_as_read !== true) return undefined;
-      args.mark_as_read = false;
-      return request;
-    });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (request?.params?.name !== "read_email" || args?.mark_as_read !== true) return undefined;
+        args.mark_as_read = false;
+        return request;
+      },
+    );
     expect(run.failedIds).toEqual(["behaviour.mark-as-read"]);
-    expect(run.check("behaviour.mark-as-read")?.details?.message).toBe("read_email with mark_as_read true reports the message as still unread");
+    expect(run.check("behaviour.mark-as-read")?.details?.message).toBe(
+      "read_email with mark_as_read true reports the message as still unread",
+    );
   });
 
   it("reading marks read without mark_as_read", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      if (request?.params?.name !== "read_email" || args === undefined || args.mark_as_read === true) return undefined;
-      args.mark_as_read = true;
-      return request;
-    });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (request?.params?.name !== "read_email" || args === undefined || args.mark_as_read === true)
+          return undefined;
+        args.mark_as_read = true;
+        return request;
+      },
+    );
     expect(run.failedIds).toContain("behaviour.read-keeps-unread");
-    expect(run.check("behaviour.read-keeps-unread")?.details?.message).toBe("read_email without mark_as_read reports the message as read");
+    expect(run.check("behaviour.read-keeps-unread")?.details?.message).toBe(
+      "read_email without mark_as_read reports the message as read",
+    );
   });
 
   it("oldest first", async () => {
@@ -282,10 +464,19 @@ describe("against a server broken in one place, it fails the checks for that rul
       const result = toolResultOf(exchange);
       if (result?.errorCode !== "scope_denied") return undefined;
       const page = { messages: [], offset: 0, limit: 1, next_offset: null, total: 0, total_is_estimate: false };
-      (exchange.body as { result: unknown }).result = { content: [{ type: "text", text: JSON.stringify(page) }], structuredContent: page };
+      (exchange.body as { result: unknown }).result = {
+        content: [{ type: "text", text: JSON.stringify(page) }],
+        structuredContent: page,
+      };
       return exchange;
     });
-    expect(run.failedIds).toEqual(["auth.scope.send_email", "auth.scope.reply_to_email", "auth.send-only-scope.list_inbox", "auth.send-only-scope.read_email", "auth.send-only-scope.search_emails"]);
+    expect(run.failedIds).toEqual([
+      "auth.scope.send_email",
+      "auth.scope.reply_to_email",
+      "auth.send-only-scope.list_inbox",
+      "auth.send-only-scope.read_email",
+      "auth.send-only-scope.search_emails",
+    ]);
   });
 
   it("a batch accepted under a revision that forbids batches", async () => {
@@ -298,57 +489,81 @@ describe("against a server broken in one place, it fails the checks for that rul
   });
 
   it("a foreign Origin allowed", async () => {
-    const run = await runBroken(() => undefined, undefined, { rewriteHeaders: (headers) => void delete headers.origin });
+    const run = await runBroken(() => undefined, undefined, {
+      rewriteHeaders: (headers) => void delete headers.origin,
+    });
     expect(run.failedIds).toEqual(["protocol.foreign-origin"]);
   });
 
   it("attachment_too_large counting base64 characters instead of decoded bytes", async () => {
-    const run = await runBroken((exchange) => {
-      const result = toolResultOf(exchange);
-      if (result?.errorCode !== "attachment_too_large" || typeof result.totalBytes !== "number") return undefined;
-      result.totalBytes = Math.ceil(result.totalBytes / 3) * 4;
-      return exchange;
-    }, undefined, { extraArgs: sendArgs() });
+    const run = await runBroken(
+      (exchange) => {
+        const result = toolResultOf(exchange);
+        if (result?.errorCode !== "attachment_too_large" || typeof result.totalBytes !== "number") return undefined;
+        result.totalBytes = Math.ceil(result.totalBytes / 3) * 4;
+        return exchange;
+      },
+      undefined,
+      { extraArgs: sendArgs() },
+    );
     expect(run.failedIds).toEqual(["behaviour.send.attachment-too-large"]);
   });
 
   it("replies that lose In-Reply-To", async () => {
-    const run = await runBroken((exchange) => {
-      const content = toolResultOf(exchange)?.structuredContent as { in_reply_to?: unknown } | undefined;
-      if (!isToolCall(exchange, "read_email") || typeof content?.in_reply_to !== "string") return undefined;
-      content.in_reply_to = null;
-      return exchange;
-    }, undefined, { extraArgs: sendArgs() });
+    const run = await runBroken(
+      (exchange) => {
+        const content = toolResultOf(exchange)?.structuredContent as { in_reply_to?: unknown } | undefined;
+        if (!isToolCall(exchange, "read_email") || typeof content?.in_reply_to !== "string") return undefined;
+        content.in_reply_to = null;
+        return exchange;
+      },
+      undefined,
+      { extraArgs: sendArgs() },
+    );
     expect(run.failedIds).toEqual(["behaviour.send.reply-threads"]);
-    expect(run.check("behaviour.send.reply-threads")?.details?.message).toMatch(/^the reply's SENT copy: in_reply_to is null/);
+    expect(run.check("behaviour.send.reply-threads")?.details?.message).toMatch(
+      /^the reply's SENT copy: in_reply_to is null/,
+    );
   });
 
   it("a body-word search that matches subjects only", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      if (request?.params?.name !== "search_emails" || typeof args?.query !== "string" || !/^[\p{L}\p{N}]{1,50}$/u.test(args.query)) return undefined;
-      args.query = `subject:${args.query}`;
-      return request;
-    });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (
+          request?.params?.name !== "search_emails" ||
+          typeof args?.query !== "string" ||
+          !/^[\p{L}\p{N}]{1,50}$/u.test(args.query)
+        )
+          return undefined;
+        args.query = `subject:${args.query}`;
+        return request;
+      },
+    );
     expect(run.failedIds).toEqual(["behaviour.search.body-word"]);
     expect(run.check("behaviour.search.body-word")?.details?.message).toMatch(/did not find message/);
   });
 
   it("after: off by one day", async () => {
-    const run = await runBroken(() => undefined, (request) => {
-      const args = argumentsOf(request);
-      const match = typeof args?.query === "string" ? /^after:(\d{4}-\d{2}-\d{2})$/.exec(args.query) : null;
-      if (args === undefined || match === null) return undefined;
-      args.query = `after:${new Date(Date.parse(match[1] ?? "") - 86_400_000).toISOString().slice(0, 10)}`;
-      return request;
-    });
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        const match = typeof args?.query === "string" ? /^after:(\d{4}-\d{2}-\d{2})$/.exec(args.query) : null;
+        if (args === undefined || match === null) return undefined;
+        args.query = `after:${new Date(Date.parse(match[1] ?? "") - 86_400_000).toISOString().slice(0, 10)}`;
+        return request;
+      },
+    );
     expect(run.failedIds).toEqual(["behaviour.search.after"]);
   });
 });
 
 it("an inbox that lists no message: the checks that need one are skipped, naming why, and nothing fails", async () => {
   const run = await runBroken((exchange) => {
-    const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[]; next_offset?: unknown } | undefined;
+    const content = toolResultOf(exchange)?.structuredContent as
+      { messages?: unknown[]; next_offset?: unknown } | undefined;
     if (!Array.isArray(content?.messages)) return undefined;
     content.messages = [];
     content.next_offset = null;
@@ -358,21 +573,59 @@ it("an inbox that lists no message: the checks that need one are skipped, naming
   });
   expect(run.failedIds).toEqual([]);
   expect(run.exitCode).toBe(0);
-  expect(run.check("behaviour.listed-id-reads")).toMatchObject({ status: "skipped", details: { reason: expect.stringMatching(/^needs a message in INBOX, found none \(INBOX has 0 messages; with --allow-send --send-to set to the inbox's own address/) } });
-  expect(run.check("inputs.positive.read_email")).toMatchObject({ status: "skipped", details: { reason: expect.stringContaining("the inbox lists no message") } });
-  expect(run.check("inputs.case.read_email.include_html.type.string")).toMatchObject({ status: "skipped", details: { reason: "needs a message id, and the inbox lists no message" } });
+  expect(run.check("behaviour.listed-id-reads")).toMatchObject({
+    status: "skipped",
+    details: {
+      reason: expect.stringMatching(
+        /^needs a message in INBOX, found none \(INBOX has 0 messages; with --allow-send --send-to set to the inbox's own address/,
+      ),
+    },
+  });
+  expect(run.check("inputs.positive.read_email")).toMatchObject({
+    status: "skipped",
+    details: { reason: expect.stringContaining("the inbox lists no message") },
+  });
+  expect(run.check("inputs.case.read_email.include_html.type.string")).toMatchObject({
+    status: "skipped",
+    details: { reason: "needs a message id, and the inbox lists no message" },
+  });
   expect(run.check("behaviour.search.from")?.status).toBe("skipped");
 });
 
 it("an inbox with almost no mail: with sends allowed to its own address, the runner sends itself the messages it needs", async () => {
   const address = "conformance-empty@sandbox.mcpemails.test";
-  const withEmpty = await startTestServer({ rateWindows: UNLIMITED as never, inboxes: [{ kind: "sandbox", mode: "test", addresses: [address], secret: null }] });
+  const withEmpty = await startTestServer({
+    rateWindows: UNLIMITED as never,
+    inboxes: [{ kind: "sandbox", mode: "test", addresses: [address], secret: null }],
+  });
   try {
     const empty = withEmpty.extraInboxes[0]?.id ?? "";
-    const run = await runRunner(["--url", withEmpty.url, "--token", withEmpty.keys.full, "--inbox", empty, "--allow-send", "--send-to", address, "--only", "behaviour", "--seed", "1"]);
+    const run = await runRunner([
+      "--url",
+      withEmpty.url,
+      "--token",
+      withEmpty.keys.full,
+      "--inbox",
+      empty,
+      "--allow-send",
+      "--send-to",
+      address,
+      "--only",
+      "behaviour",
+      "--seed",
+      "1",
+    ]);
     expect(run.failedIds).toEqual([]);
-    for (const id of ["behaviour.newest-first", "behaviour.pages-concatenate", "behaviour.unread-only", "behaviour.search.has-attachment", "behaviour.mark-as-read"]) expect(run.check(id)?.status, id).toBe("passed");
-    const listed = (await post(withEmpty, toolCall("list_inbox", { inbox_id: empty }), { revision: "2025-11-25" })).json as { result: { structuredContent: { messages: { subject: string }[] } } };
+    for (const id of [
+      "behaviour.newest-first",
+      "behaviour.pages-concatenate",
+      "behaviour.unread-only",
+      "behaviour.search.has-attachment",
+      "behaviour.mark-as-read",
+    ])
+      expect(run.check(id)?.status, id).toBe("passed");
+    const listed = (await post(withEmpty, toolCall("list_inbox", { inbox_id: empty }), { revision: "2025-11-25" }))
+      .json as { result: { structuredContent: { messages: { subject: string }[] } } };
     const { messages } = listed.result.structuredContent;
     expect(messages.filter((m) => m.subject.startsWith("MCPEmails conformance test data"))).toHaveLength(3);
   } finally {
@@ -388,8 +641,21 @@ describe("--slow: rate windows", () => {
   it("drives calls until rate_limit_exceeded and succeeds once retryAfter has passed", async () => {
     const limited = await startTestServer({ rateWindows: TWO_SECOND_WINDOW as never });
     try {
-      const run = await runRunner(["--url", limited.url, "--token", limited.keys.full, "--inbox", limited.inbox.id, "--slow", "--only", "behaviour.rate-limit"]);
-      expect(run.check("behaviour.rate-limit")).toMatchObject({ status: "passed", details: expect.stringMatching(/^limited after \d+ calls; retryAfter [12] s was enough$/) });
+      const run = await runRunner([
+        "--url",
+        limited.url,
+        "--token",
+        limited.keys.full,
+        "--inbox",
+        limited.inbox.id,
+        "--slow",
+        "--only",
+        "behaviour.rate-limit",
+      ]);
+      expect(run.check("behaviour.rate-limit")).toMatchObject({
+        status: "passed",
+        details: expect.stringMatching(/^limited after \d+ calls; retryAfter [12] s was enough$/),
+      });
     } finally {
       await limited.close();
     }
@@ -399,14 +665,27 @@ describe("--slow: rate windows", () => {
     const limited = await startTestServer({ rateWindows: FIVE_SECOND_WINDOW as never });
     const proxy = await startManglingProxy(limited.url, (exchange) => {
       const result = toolResultOf(exchange);
-      if (result?.errorCode !== "rate_limit_exceeded" || typeof result.retryAfter !== "number" || result.retryAfter < 2) return undefined;
+      if (result?.errorCode !== "rate_limit_exceeded" || typeof result.retryAfter !== "number" || result.retryAfter < 2)
+        return undefined;
       result.retryAfter -= 1;
       return exchange;
     });
     try {
-      const run = await runRunner(["--url", proxy.url, "--token", limited.keys.full, "--inbox", limited.inbox.id, "--slow", "--only", "behaviour.rate-limit"]);
+      const run = await runRunner([
+        "--url",
+        proxy.url,
+        "--token",
+        limited.keys.full,
+        "--inbox",
+        limited.inbox.id,
+        "--slow",
+        "--only",
+        "behaviour.rate-limit",
+      ]);
       expect(run.failedIds).toEqual(["behaviour.rate-limit"]);
-      expect(run.check("behaviour.rate-limit")?.details?.message).toMatch(/^the call \d s later \(retryAfter\) was refused: error result rate_limit_exceeded/);
+      expect(run.check("behaviour.rate-limit")?.details?.message).toMatch(
+        /^the call \d s later \(retryAfter\) was refused: error result rate_limit_exceeded/,
+      );
     } finally {
       await proxy.close();
       await limited.close();
@@ -415,7 +694,10 @@ describe("--slow: rate windows", () => {
 
   it("is skipped, naming --slow, without it", async () => {
     const run = await runRunner([...baseArgs(), "--only", "behaviour.rate-limit"]);
-    expect(run.check("behaviour.rate-limit")).toMatchObject({ status: "skipped", details: { reason: "takes minutes: needs --slow" } });
+    expect(run.check("behaviour.rate-limit")).toMatchObject({
+      status: "skipped",
+      details: { reason: "takes minutes: needs --slow" },
+    });
   });
 });
 
@@ -424,15 +706,25 @@ describe("--baseline and --report html", () => {
     const dir = mkdtempSync(join(tmpdir(), "conformance-baseline-"));
     const baseline = join(dir, "baseline.txt");
     writeFileSync(baseline, "# known failures\nprotocol.foreign-origin\nprotocol.ping\n");
-    const proxy = await startManglingProxy(server.url, () => undefined, undefined, (headers) => void delete headers.origin);
+    const proxy = await startManglingProxy(
+      server.url,
+      () => undefined,
+      undefined,
+      (headers) => void delete headers.origin,
+    );
     try {
       const run = await runRunner([...baseArgs(proxy.url), "--only", "protocol", "--baseline", baseline]);
       expect(run.exitCode).toBe(1);
       expect(run.failedIds).toEqual(["protocol.ping"]);
       expect(run.check("protocol.ping")?.details?.message).toMatch(/^stale baseline entry/);
-      expect(run.check("protocol.foreign-origin")).toMatchObject({ status: "skipped", details: { reason: expect.stringMatching(/^expected failure \(--baseline\): expected HTTP 403/) } });
+      expect(run.check("protocol.foreign-origin")).toMatchObject({
+        status: "skipped",
+        details: { reason: expect.stringMatching(/^expected failure \(--baseline\): expected HTTP 403/) },
+      });
       writeFileSync(baseline, JSON.stringify(["protocol.foreign-origin"]));
-      expect((await runRunner([...baseArgs(proxy.url), "--only", "protocol", "--baseline", baseline])).exitCode).toBe(0);
+      expect((await runRunner([...baseArgs(proxy.url), "--only", "protocol", "--baseline", baseline])).exitCode).toBe(
+        0,
+      );
     } finally {
       await proxy.close();
       rmSync(dir, { recursive: true, force: true });
@@ -442,7 +734,12 @@ describe("--baseline and --report html", () => {
   it("writes one self-contained HTML file with the table by stage and each failure with its request, response, seed and curl", async () => {
     const dir = mkdtempSync(join(tmpdir(), "conformance-html-"));
     const html = join(dir, "report.html");
-    const proxy = await startManglingProxy(server.url, () => undefined, undefined, (headers) => void delete headers.origin);
+    const proxy = await startManglingProxy(
+      server.url,
+      () => undefined,
+      undefined,
+      (headers) => void delete headers.origin,
+    );
     try {
       await runRunner([...baseArgs(proxy.url), "--only", "protocol", "--report", `html=${html}`]);
       const page = readFileSync(html, "utf8");
@@ -465,13 +762,81 @@ describe("--baseline and --report html", () => {
 describe("bad configuration or an unreachable server is exit 2, before any check runs", () => {
   it.each([
     ["no --url", ["--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000"], /--url is required/],
-    ["an --inbox that is not a UUID", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "inbox-1"], /--inbox inbox-1 is not a UUID/],
-    ["--allow-send without --send-to", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--allow-send"], /needs --send-to/],
+    [
+      "an --inbox that is not a UUID",
+      ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "inbox-1"],
+      /--inbox inbox-1 is not a UUID/,
+    ],
+    [
+      "--allow-send without --send-to",
+      [
+        "--url",
+        "http://127.0.0.1:1/mcp",
+        "--token",
+        "k",
+        "--inbox",
+        "00000000-0000-0000-0000-000000000000",
+        "--allow-send",
+      ],
+      /needs --send-to/,
+    ],
     ["an unknown option", ["--url", "http://127.0.0.1:1/mcp", "--frobnicate"], /unknown option --frobnicate/],
-    ["--send-to-inbox without --send-to", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--send-to-inbox", "00000000-0000-0000-0000-000000000001"], /--send-to-inbox names the inbox of --send-to/],
-    ["a --foreign-inbox that is not a UUID", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--foreign-inbox", "theirs"], /--foreign-inbox theirs is not a UUID/],
-    ["an unknown report kind", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--report", "pdf=out.pdf"], /expected json=FILE, junit=FILE or html=FILE/],
-    ["a --baseline file that does not exist", ["--url", "http://127.0.0.1:1/mcp", "--token", "k", "--inbox", "00000000-0000-0000-0000-000000000000", "--baseline", "/nonexistent/baseline.txt"], /--baseline \/nonexistent\/baseline.txt cannot be read/],
+    [
+      "--send-to-inbox without --send-to",
+      [
+        "--url",
+        "http://127.0.0.1:1/mcp",
+        "--token",
+        "k",
+        "--inbox",
+        "00000000-0000-0000-0000-000000000000",
+        "--send-to-inbox",
+        "00000000-0000-0000-0000-000000000001",
+      ],
+      /--send-to-inbox names the inbox of --send-to/,
+    ],
+    [
+      "a --foreign-inbox that is not a UUID",
+      [
+        "--url",
+        "http://127.0.0.1:1/mcp",
+        "--token",
+        "k",
+        "--inbox",
+        "00000000-0000-0000-0000-000000000000",
+        "--foreign-inbox",
+        "theirs",
+      ],
+      /--foreign-inbox theirs is not a UUID/,
+    ],
+    [
+      "an unknown report kind",
+      [
+        "--url",
+        "http://127.0.0.1:1/mcp",
+        "--token",
+        "k",
+        "--inbox",
+        "00000000-0000-0000-0000-000000000000",
+        "--report",
+        "pdf=out.pdf",
+      ],
+      /expected json=FILE, junit=FILE or html=FILE/,
+    ],
+    [
+      "a --baseline file that does not exist",
+      [
+        "--url",
+        "http://127.0.0.1:1/mcp",
+        "--token",
+        "k",
+        "--inbox",
+        "00000000-0000-0000-0000-000000000000",
+        "--baseline",
+        "/nonexistent/baseline.txt",
+      ],
+      /--baseline \/nonexistent\/baseline.txt cannot be read/,
+    ],
   ])("%s", async (_name, args, message) => {
     const run = await runRunner(args);
     expect(run.exitCode).toBe(2);
@@ -496,7 +861,14 @@ describe("bad configuration or an unreachable server is exit 2, before any check
   });
 
   it("an inbox the token cannot see", async () => {
-    const run = await runRunner(["--url", server.url, "--token", server.keys.full, "--inbox", server.otherWorkspaceInbox.id]);
+    const run = await runRunner([
+      "--url",
+      server.url,
+      "--token",
+      server.keys.full,
+      "--inbox",
+      server.otherWorkspaceInbox.id,
+    ]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/is not an inbox --token can see/);
   });

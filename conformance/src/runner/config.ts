@@ -42,18 +42,40 @@ export const USAGE = `usage: mcpemails-conformance --url URL --token KEY --inbox
   [--quiet]                     print only the verdict line, and no progress line (which is also
                                 left out when CI is set or stderr is not a terminal)`;
 
-const VALUE_OPTIONS = new Set(["--url", "--token", "--inbox", "--read-only-token", "--revoked-token", "--send-only-token", "--foreign-inbox", "--send-to", "--send-to-inbox", "--seed", "--runs", "--only", "--skip", "--baseline", "--report"]);
+const VALUE_OPTIONS = new Set([
+  "--url",
+  "--token",
+  "--inbox",
+  "--read-only-token",
+  "--revoked-token",
+  "--send-only-token",
+  "--foreign-inbox",
+  "--send-to",
+  "--send-to-inbox",
+  "--seed",
+  "--runs",
+  "--only",
+  "--skip",
+  "--baseline",
+  "--report",
+]);
 const FLAGS = new Set(["--allow-send", "--quiet", "--slow"]);
 const REPORT_KINDS = ["json", "junit", "html"] as const;
 const UUID = new RegExp(FORMATS.uuid.pattern);
 
-export function parseArguments(argv: readonly string[], randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31)): RunnerConfig {
+export function parseArguments(
+  argv: readonly string[],
+  randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31),
+): RunnerConfig {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const reportSpecs: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const raw = argv[index] ?? "";
-    const [name = "", inline] = raw.startsWith("--") && raw.includes("=") && !raw.startsWith("--report") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
+    const [name = "", inline] =
+      raw.startsWith("--") && raw.includes("=") && !raw.startsWith("--report")
+        ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)]
+        : [raw, undefined];
     if (FLAGS.has(name)) {
       flags.add(name);
       continue;
@@ -61,7 +83,8 @@ export function parseArguments(argv: readonly string[], randomSeed: () => number
     if (!VALUE_OPTIONS.has(name)) throw new ConfigError(`unknown option ${raw}`);
     if (name === "--report") {
       // --report takes one or more kind=FILE words.
-      while (argv[index + 1]?.includes("=") && !argv[index + 1]?.startsWith("--")) reportSpecs.push(argv[++index] ?? "");
+      while (argv[index + 1]?.includes("=") && !argv[index + 1]?.startsWith("--"))
+        reportSpecs.push(argv[++index] ?? "");
       if (reportSpecs.length === 0) throw new ConfigError("--report needs json=FILE, junit=FILE and/or html=FILE");
       continue;
     }
@@ -81,12 +104,15 @@ export function parseArguments(argv: readonly string[], randomSeed: () => number
   if (!UUID.test(inbox)) throw new ConfigError(`--inbox ${inbox} is not a UUID`);
   const allowSend = flags.has("--allow-send");
   const sendTo = values.get("--send-to");
-  if (allowSend && sendTo === undefined) throw new ConfigError("--allow-send needs --send-to ADDRESS: the runner sends only to an address you name");
+  if (allowSend && sendTo === undefined)
+    throw new ConfigError("--allow-send needs --send-to ADDRESS: the runner sends only to an address you name");
   if (sendTo !== undefined && !allowSend) throw new ConfigError("--send-to is only used with --allow-send");
-  if (sendTo !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(sendTo)) throw new ConfigError(`--send-to ${sendTo} is not a plain address such as you@example.com`);
+  if (sendTo !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(sendTo))
+    throw new ConfigError(`--send-to ${sendTo} is not a plain address such as you@example.com`);
 
   const sendToInbox = values.get("--send-to-inbox");
-  if (sendToInbox !== undefined && sendTo === undefined) throw new ConfigError("--send-to-inbox names the inbox of --send-to: give --allow-send --send-to ADDRESS too");
+  if (sendToInbox !== undefined && sendTo === undefined)
+    throw new ConfigError("--send-to-inbox names the inbox of --send-to: give --allow-send --send-to ADDRESS too");
   for (const name of ["--send-to-inbox", "--foreign-inbox"]) {
     const value = values.get(name);
     if (value !== undefined && !UUID.test(value)) throw new ConfigError(`${name} ${value} is not a UUID`);
@@ -95,7 +121,8 @@ export function parseArguments(argv: readonly string[], randomSeed: () => number
   const reports: RunnerConfig["reports"] = {};
   for (const spec of reportSpecs) {
     const [kind, file] = [spec.slice(0, spec.indexOf("=")), spec.slice(spec.indexOf("=") + 1)];
-    if (!(REPORT_KINDS as readonly string[]).includes(kind) || file === "") throw new ConfigError(`--report ${spec}: expected json=FILE, junit=FILE or html=FILE`);
+    if (!(REPORT_KINDS as readonly string[]).includes(kind) || file === "")
+      throw new ConfigError(`--report ${spec}: expected json=FILE, junit=FILE or html=FILE`);
     reports[kind as (typeof REPORT_KINDS)[number]] = file;
   }
 
@@ -134,10 +161,16 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
 function integer(values: Map<string, string>, name: string, minimum: number): number | undefined {
   const raw = values.get(name);
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < minimum || !Number.isSafeInteger(Number(raw))) throw new ConfigError(`${name} ${raw} is not an integer of at least ${minimum}`);
+  if (!/^\d+$/.test(raw) || Number(raw) < minimum || !Number.isSafeInteger(Number(raw)))
+    throw new ConfigError(`${name} ${raw} is not an integer of at least ${minimum}`);
   return Number(raw);
 }
 
 function list(raw: string | undefined): string[] {
-  return raw === undefined ? [] : raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return raw === undefined
+    ? []
+    : raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
 }

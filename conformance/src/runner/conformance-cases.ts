@@ -15,7 +15,10 @@ export interface CaseIds {
 }
 
 /** The case's arguments with its placeholders filled, or the name of the id it lacks. */
-export function substitutePlaceholders(testCase: ConformanceCase, ids: CaseIds): { arguments: Record<string, unknown> } | { missing: string } {
+export function substitutePlaceholders(
+  testCase: ConformanceCase,
+  ids: CaseIds,
+): { arguments: Record<string, unknown> } | { missing: string } {
   const args = expandLargeValues(testCase.arguments) as Record<string, unknown>;
   for (const [parameter, placeholder] of Object.entries(testCase.placeholders)) {
     const id = placeholder === "inbox" ? ids.inbox : placeholder === "message" ? ids.message : undefined;

@@ -45,6 +45,9 @@ export function curlCommand(request: RecordedRequest): string {
     const variable = name === "authorization" ? KEY_VARIABLE[request.key] : undefined;
     return variable ? `-H "authorization: Bearer ${variable}"` : `-H ${quote(`${name}: ${value}`)}`;
   });
-  const body = request.body.length > LONGEST_RECORDED_BODY ? "(body too large to repeat here; see the check's request)" : quote(request.body);
+  const body =
+    request.body.length > LONGEST_RECORDED_BODY
+      ? "(body too large to repeat here; see the check's request)"
+      : quote(request.body);
   return ["curl -sS -X POST", quote(request.url), ...headers, "--data-binary", body].join(" ");
 }

@@ -5,7 +5,8 @@ export function firstDifference(expected: unknown, actual: unknown, path = "$"):
   if (typeof expected !== typeof actual || expected === null || actual === null || typeof expected !== "object") {
     return `${path}: expected ${preview(expected)}, got ${preview(actual)}`;
   }
-  if (Array.isArray(expected) !== Array.isArray(actual)) return `${path}: expected ${preview(expected)}, got ${preview(actual)}`;
+  if (Array.isArray(expected) !== Array.isArray(actual))
+    return `${path}: expected ${preview(expected)}, got ${preview(actual)}`;
   const a = expected as Record<string, unknown>;
   const b = actual as Record<string, unknown>;
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {

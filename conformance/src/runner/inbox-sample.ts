@@ -35,7 +35,11 @@ const SAMPLE_SIZE = 100;
 /** Fewer INBOX messages than this and the ordering, paging and search checks have too little to compare. */
 export const FEW_MESSAGES = 3;
 // A small text attachment, so that has:attachment has a message to find.
-const SEED_ATTACHMENT = { filename: "conformance.txt", mime_type: "text/plain", data: Buffer.from("MCPEmails conformance attachment\n").toString("base64") };
+const SEED_ATTACHMENT = {
+  filename: "conformance.txt",
+  mime_type: "text/plain",
+  data: Buffer.from("MCPEmails conformance attachment\n").toString("base64"),
+};
 
 export class InboxSample {
   private listing: Promise<ListedMessage[]> | undefined;
@@ -55,7 +59,8 @@ export class InboxSample {
   }
 
   private async listWithData(): Promise<ListedMessage[]> {
-    const list = async () => (await listPage(this.client, { inbox_id: this.config.inbox, limit: SAMPLE_SIZE })).messages;
+    const list = async () =>
+      (await listPage(this.client, { inbox_id: this.config.inbox, limit: SAMPLE_SIZE })).messages;
     const found = await list();
     if (found.length >= FEW_MESSAGES) return found;
     if (this.sends.unavailable !== undefined) {
@@ -63,7 +68,8 @@ export class InboxSample {
       return found;
     }
     const wanted = FEW_MESSAGES - found.length;
-    for (let i = 0; i < wanted; i++) await this.sends.sendNew(`test data ${i + 1}`, i === 0 ? { attachments: [SEED_ATTACHMENT] } : {});
+    for (let i = 0; i < wanted; i++)
+      await this.sends.sendNew(`test data ${i + 1}`, i === 0 ? { attachments: [SEED_ATTACHMENT] } : {});
     try {
       return await pollUntil(ARRIVAL_TIMEOUT_MS, `${wanted} messages sent to --send-to arriving in INBOX`, async () => {
         const now = await list();

@@ -62,8 +62,14 @@ export class McpClient {
   async post(body: unknown, options: PostOptions = {}): Promise<Answer> {
     const text = typeof body === "string" ? body : JSON.stringify(body);
     const revision = options.revision ?? this.revision;
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream", ...options.headers };
-    const hasVersionHeader = (REVISION_FEATURES as Record<string, { protocolVersionHeader: boolean } | undefined>)[revision]?.protocolVersionHeader ?? false;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...options.headers,
+    };
+    const hasVersionHeader =
+      (REVISION_FEATURES as Record<string, { protocolVersionHeader: boolean } | undefined>)[revision]
+        ?.protocolVersionHeader ?? false;
     if (hasVersionHeader) headers["mcp-protocol-version"] = revision;
     if (this.sessionId !== undefined) headers["mcp-session-id"] = this.sessionId;
     const label = options.key ?? "token";
@@ -77,19 +83,34 @@ export class McpClient {
     try {
       response = await fetch(this.url, { method: "POST", headers, body: text });
     } catch (error) {
-      const cause = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ""}` : String(error);
+      const cause =
+        error instanceof Error
+          ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ""}`
+          : String(error);
       throw new ServerUnreachable(`POST ${this.url} failed: ${cause}`);
     }
     const responseText = await response.text();
     const exchange: Exchange = {
       request: recorded,
-      response: { status: response.status, headers: Object.fromEntries(response.headers), body: recordBody(responseText) },
+      response: {
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: recordBody(responseText),
+      },
     };
-    return { exchange, status: response.status, headers: response.headers, json: parseBody(responseText, response.headers.get("content-type")) };
+    return {
+      exchange,
+      status: response.status,
+      headers: response.headers,
+      json: parseBody(responseText, response.headers.get("content-type")),
+    };
   }
 
   async request(method: string, params?: unknown, options: PostOptions = {}): Promise<Answer> {
-    return this.post({ jsonrpc: "2.0", id: this.nextId++, method, ...(params === undefined ? {} : { params }) }, options);
+    return this.post(
+      { jsonrpc: "2.0", id: this.nextId++, method, ...(params === undefined ? {} : { params }) },
+      options,
+    );
   }
 
   /** initialize, then the initialized notification; keeps a session id if the server hands one out. */
@@ -107,25 +128,44 @@ export class McpClient {
       const answer = await this.request("tools/call", { name: tool, arguments: args }, options);
       const message = (answer.json ?? {}) as { result?: ToolResult; error?: ToolAnswer["error"] };
       const result = message.result;
-      if (options.waitOutRateLimit !== false && result?.errorCode === "rate_limit_exceeded" && typeof result.retryAfter === "number" && result.retryAfter <= RATE_LIMIT_WAIT_CAP_SECONDS) {
-        await new Promise((resolve) => setTimeout(resolve, result.retryAfter as number * 1000));
+      if (
+        options.waitOutRateLimit !== false &&
+        result?.errorCode === "rate_limit_exceeded" &&
+        typeof result.retryAfter === "number" &&
+        result.retryAfter <= RATE_LIMIT_WAIT_CAP_SECONDS
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, (result.retryAfter as number) * 1000));
         continue;
       }
       if (result !== undefined) this.toolResults.push({ tool, result, exchange: answer.exchange });
-      if (message.error !== undefined) this.toolCallErrors.push({ tool, error: message.error, exchange: answer.exchange });
-      return { ...answer, ...(result === undefined ? {} : { result }), ...(message.error === undefined ? {} : { error: message.error }) };
+      if (message.error !== undefined)
+        this.toolCallErrors.push({ tool, error: message.error, exchange: answer.exchange });
+      return {
+        ...answer,
+        ...(result === undefined ? {} : { result }),
+        ...(message.error === undefined ? {} : { error: message.error }),
+      };
     }
   }
 
   private secretFor(label: KeyLabel): string | undefined {
-    const keys: Partial<Record<KeyLabel, string>> = { token: this.keys.token, "read-only-token": this.keys.readOnlyToken, "send-only-token": this.keys.sendOnlyToken, "revoked-token": this.keys.revokedToken };
+    const keys: Partial<Record<KeyLabel, string>> = {
+      token: this.keys.token,
+      "read-only-token": this.keys.readOnlyToken,
+      "send-only-token": this.keys.sendOnlyToken,
+      "revoked-token": this.keys.revokedToken,
+    };
     const key = keys[label];
     return key === undefined ? undefined : `Bearer ${key}`;
   }
 }
 
 export function initializeParams(revision: string) {
-  return { protocolVersion: revision, capabilities: {}, clientInfo: { name: "mcpemails-conformance", version: "0.1.0" } };
+  return {
+    protocolVersion: revision,
+    capabilities: {},
+    clientInfo: { name: "mcpemails-conformance", version: "0.1.0" },
+  };
 }
 
 /** A JSON body, or the first message of an SSE stream (servers may answer either way). */
@@ -140,7 +180,13 @@ function parseBody(text: string, contentType: string | null): unknown {
   if (contentType?.includes("text/event-stream")) {
     const data = text
       .split(/\r?\n\r?\n/)
-      .map((event) => event.split(/\r?\n/).filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trimStart()).join("\n"))
+      .map((event) =>
+        event
+          .split(/\r?\n/)
+          .filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5).trimStart())
+          .join("\n"),
+      )
       .find((payload) => payload !== "");
     return data === undefined ? undefined : json(data);
   }

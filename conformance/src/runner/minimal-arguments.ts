@@ -14,7 +14,12 @@ export function minimalArguments(tool: ToolName, inboxId: string, messageId: str
     case "search_emails":
       return { inbox_id: inboxId, query: "is:unread", limit: 1 };
     case "send_email":
-      return { inbox_id: inboxId, to: [UNDELIVERABLE_ADDRESS], subject: "MCPEmails conformance: scope check", body: "This message should never have been sent." };
+      return {
+        inbox_id: inboxId,
+        to: [UNDELIVERABLE_ADDRESS],
+        subject: "MCPEmails conformance: scope check",
+        body: "This message should never have been sent.",
+      };
     case "reply_to_email":
       return { inbox_id: inboxId, message_id: messageId, body: "This reply should never have been sent." };
   }

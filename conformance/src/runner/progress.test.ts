@@ -23,7 +23,10 @@ describe("progress", () => {
 
   it("rewrites one line per stage and ends it when the stage's last check is done", () => {
     const written: string[] = [];
-    const onResult = liveProgress(["protocol", "protocol", "auth"], { isTTY: true, write: (text) => written.push(text) });
+    const onResult = liveProgress(["protocol", "protocol", "auth"], {
+      isTTY: true,
+      write: (text) => written.push(text),
+    });
     onResult(result("protocol.ping", "protocol", "passed"));
     onResult(result("protocol.batch", "protocol", "failed"));
     onResult(result("auth.no-key", "auth", "passed"));

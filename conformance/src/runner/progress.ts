@@ -25,6 +25,8 @@ export function liveProgress(stages: Stage[], stream: ProgressStream): (result: 
     const c = countOutcomes(results);
     const finished = results.length === total;
     // \r and "erase line" rewrite the stage's line in place until it is finished.
-    stream.write(`\r\x1b[2K${result.stage}: ${results.length}/${total}  ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${finished ? "\n" : `  (${result.id})`}`);
+    stream.write(
+      `\r\x1b[2K${result.stage}: ${results.length}/${total}  ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${finished ? "\n" : `  (${result.id})`}`,
+    );
   };
 }

@@ -27,7 +27,12 @@ export interface RunHooks {
   onResult?(result: CheckResult): void;
 }
 
-export async function runChecks(config: RunnerConfig, checks: Check[], client: McpClient, hooks: RunHooks = {}): Promise<RunReport> {
+export async function runChecks(
+  config: RunnerConfig,
+  checks: Check[],
+  client: McpClient,
+  hooks: RunHooks = {},
+): Promise<RunReport> {
   const started = Date.now();
   const sends = new SendFixture(client, config);
   const context = { config, client, sends, inbox: new InboxSample(client, config, sends) };
@@ -35,11 +40,25 @@ export async function runChecks(config: RunnerConfig, checks: Check[], client: M
   for (const check of checks) {
     const checkStarted = Date.now();
     const outcome = await runOne(check, context);
-    const result = { id: check.id, stage: check.stage, specRef: check.specRef, description: check.description, outcome, durationMs: Date.now() - checkStarted };
+    const result = {
+      id: check.id,
+      stage: check.stage,
+      specRef: check.specRef,
+      description: check.description,
+      outcome,
+      durationMs: Date.now() - checkStarted,
+    };
     results.push(result);
     hooks.onResult?.(result);
   }
-  return { url: config.url, seed: config.seed, runs: config.runs, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results };
+  return {
+    url: config.url,
+    seed: config.seed,
+    runs: config.runs,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    results,
+  };
 }
 
 async function runOne(check: Check, context: Parameters<Check["run"]>[0]): Promise<Outcome> {
@@ -48,7 +67,11 @@ async function runOne(check: Check, context: Parameters<Check["run"]>[0]): Promi
   } catch (error) {
     // A server that goes away mid-run ends the run: every later check would fail for the same reason.
     if (error instanceof ServerUnreachable) throw error;
-    if (error instanceof CheckFailure) return { status: "failed", message: error.message, ...(error.exchange ? { exchange: error.exchange } : {}) };
-    return { status: "failed", message: `the check threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` };
+    if (error instanceof CheckFailure)
+      return { status: "failed", message: error.message, ...(error.exchange ? { exchange: error.exchange } : {}) };
+    return {
+      status: "failed",
+      message: `the check threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    };
   }
 }

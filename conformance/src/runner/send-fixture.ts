@@ -44,7 +44,9 @@ export class SendFixture {
 
   /** Why sends cannot be checked with this configuration, or undefined when they can. */
   get unavailable(): string | undefined {
-    return this.config.allowSend && this.config.sendTo !== undefined ? undefined : "sends: needs --allow-send --send-to ADDRESS";
+    return this.config.allowSend && this.config.sendTo !== undefined
+      ? undefined
+      : "sends: needs --allow-send --send-to ADDRESS";
   }
 
   /** The runner's own message to --send-to, sent once per run; its SENT copy is what replies answer. */
@@ -58,7 +60,18 @@ export class SendFixture {
    * says read_email takes it), else the one SENT lists it under.
    */
   sentCopyId(): Promise<string> {
-    this.firstCopy ??= this.sent().then(async ({ result }) => result.message_id ?? (await this.waitForListed(this.config.inbox, "SENT", result, `message ${result.rfc822_message_id} appearing in SENT`)).id);
+    this.firstCopy ??= this.sent().then(
+      async ({ result }) =>
+        result.message_id ??
+        (
+          await this.waitForListed(
+            this.config.inbox,
+            "SENT",
+            result,
+            `message ${result.rfc822_message_id} appearing in SENT`,
+          )
+        ).id,
+    );
     return this.firstCopy;
   }
 
@@ -66,7 +79,10 @@ export class SendFixture {
   async sendNew(purpose: string, extra: Record<string, unknown> = {}): Promise<SentMessage> {
     const marker = markerWord();
     const subject = `MCPEmails conformance ${purpose} ${marker}`;
-    const args = { ...this.sendArguments(subject, `Sent by mcpemails-conformance to check ${purpose}. Marker: ${marker}.`), ...extra };
+    const args = {
+      ...this.sendArguments(subject, `Sent by mcpemails-conformance to check ${purpose}. Marker: ${marker}.`),
+      ...extra,
+    };
     const answer = await this.client.callTool("send_email", args);
     return { result: expectSendResult("send_email", answer), subject, marker, answer };
   }
@@ -74,7 +90,13 @@ export class SendFixture {
   /** Arguments of a send to --send-to and nobody else. */
   sendArguments(subject: string, body: string): Record<string, unknown> {
     if (this.config.sendTo === undefined) throw new Error("sendArguments without --send-to");
-    return { inbox_id: this.config.inbox, to: [this.config.sendTo], subject, body, idempotency_key: `conformance-${randomUUID()}` };
+    return {
+      inbox_id: this.config.inbox,
+      to: [this.config.sendTo],
+      subject,
+      body,
+      idempotency_key: `conformance-${randomUUID()}`,
+    };
   }
 
   /** The message in a folder of an inbox, waited for (bounded): by its id when the send said it, else by its Message-ID. */
@@ -82,17 +104,24 @@ export class SendFixture {
     return pollUntil(ARRIVAL_TIMEOUT_MS, what, async () => {
       const answer = await this.client.callTool("list_inbox", { inbox_id: inboxId, folder, limit: 50 });
       const messages = (answer.result?.structuredContent as { messages?: ListedWithId[] } | undefined)?.messages;
-      if (!Array.isArray(messages)) throw new CheckFailure(`list_inbox of ${folder} failed: ${describeAnswer(answer)}`, answer.exchange);
-      return messages.find((m) => (inboxId === this.config.inbox && sent.message_id !== null && m.id === sent.message_id) || m.rfc822_message_id === sent.rfc822_message_id);
+      if (!Array.isArray(messages))
+        throw new CheckFailure(`list_inbox of ${folder} failed: ${describeAnswer(answer)}`, answer.exchange);
+      return messages.find(
+        (m) =>
+          (inboxId === this.config.inbox && sent.message_id !== null && m.id === sent.message_id) ||
+          m.rfc822_message_id === sent.rfc822_message_id,
+      );
     });
   }
 }
 
 /** A successful send's structuredContent, valid against the output schema, or the check fails. */
 export function expectSendResult(tool: string, answer: ToolAnswer): SendResult {
-  if (answer.error !== undefined || answer.result?.isError === true) throw new CheckFailure(`${tool} to --send-to failed: ${describeAnswer(answer)}`, answer.exchange);
+  if (answer.error !== undefined || answer.result?.isError === true)
+    throw new CheckFailure(`${tool} to --send-to failed: ${describeAnswer(answer)}`, answer.exchange);
   const problem = validateOutput(tool, answer.result?.structuredContent);
-  if (problem !== undefined) throw new CheckFailure(`${tool}'s structuredContent breaks the output schema: ${problem}`, answer.exchange);
+  if (problem !== undefined)
+    throw new CheckFailure(`${tool}'s structuredContent breaks the output schema: ${problem}`, answer.exchange);
   return answer.result?.structuredContent as SendResult;
 }
 

@@ -27,7 +27,8 @@ export function createAjv(): Ajv {
 export function compileInputValidator<T>(ajv: Ajv, schema: object): (args: unknown) => InputCheck<T> {
   const validate: ValidateFunction = ajv.compile(schema);
   return (args) => {
-    const value: unknown = args !== null && typeof args === "object" && !Array.isArray(args) ? structuredClone(args) : args;
+    const value: unknown =
+      args !== null && typeof args === "object" && !Array.isArray(args) ? structuredClone(args) : args;
     if (validate(value)) return { ok: true, value: value as T };
     const first = validate.errors?.[0];
     if (!first) return { ok: false, problem: { parameter: "", rule: "type", message: "arguments: invalid" } };

@@ -12,6 +12,7 @@ export function expandLargeValues(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const entries = Object.entries(value);
   const [only] = entries;
-  if (entries.length === 1 && only?.[0] === BASE64_OF_BYTES && typeof only[1] === "number") return Buffer.alloc(only[1], 0x61).toString("base64");
+  if (entries.length === 1 && only?.[0] === BASE64_OF_BYTES && typeof only[1] === "number")
+    return Buffer.alloc(only[1], 0x61).toString("base64");
   return Object.fromEntries(entries.map(([k, v]) => [k, expandLargeValues(v)]));
 }

@@ -20,7 +20,13 @@ let app: FastifyInstance;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "mcpemails-admin-"));
   store = await openSqliteStore({ dataDir });
-  app = await buildApp({ store, providerFor: createProviderRegistry(store), originPolicy: defaultOriginPolicy(), rateWindows: RATE_LIMITS.windows, adminToken: ADMIN_TOKEN });
+  app = await buildApp({
+    store,
+    providerFor: createProviderRegistry(store),
+    originPolicy: defaultOriginPolicy(),
+    rateWindows: RATE_LIMITS.windows,
+    adminToken: ADMIN_TOKEN,
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -29,7 +35,12 @@ afterAll(async () => {
 });
 
 const admin = (method: "GET" | "POST" | "DELETE", url: string, payload?: object, token = ADMIN_TOKEN) =>
-  app.inject({ method, url, headers: { authorization: `Bearer ${token}`, host: "127.0.0.1" }, ...(payload ? { payload } : {}) });
+  app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}`, host: "127.0.0.1" },
+    ...(payload ? { payload } : {}),
+  });
 
 describe("the admin API", () => {
   it("refuses a request without the admin token", async () => {
@@ -44,22 +55,33 @@ describe("the admin API", () => {
     expect(key.json<{ key: string }>().key).toMatch(API_KEY_PATTERN);
     const inbox = await admin("POST", `/admin/workspaces/${workspace_id}/inboxes`, { kind: "sandbox" });
     expect(inbox.statusCode).toBe(201);
-    expect((await admin("GET", `/admin/inboxes?workspace=${workspace_id}`)).json()).toEqual([expect.objectContaining({ inbox_id: inbox.json<{ inbox_id: string }>().inbox_id })]);
+    expect((await admin("GET", `/admin/inboxes?workspace=${workspace_id}`)).json()).toEqual([
+      expect.objectContaining({ inbox_id: inbox.json<{ inbox_id: string }>().inbox_id }),
+    ]);
     expect((await admin("DELETE", `/admin/keys/${key.json<{ key_id: string }>().key_id}`)).statusCode).toBe(204);
-    expect((await admin("GET", `/admin/workspaces/${workspace_id}/keys`)).json()).toEqual([expect.objectContaining({ revoked_at: expect.any(String) })]);
+    expect((await admin("GET", `/admin/workspaces/${workspace_id}/keys`)).json()).toEqual([
+      expect.objectContaining({ revoked_at: expect.any(String) }),
+    ]);
   });
 
   it("validates bodies with the TypeBox schemas and says what is wrong", async () => {
     const response = await admin("POST", "/admin/workspaces", { name: "X", plan: "gold" });
     expect(response.statusCode).toBe(400);
     expect(response.json<{ error: string }>().error).toMatch(/plan/);
-    expect((await admin("POST", "/admin/workspaces/nope/keys", { scopes: ["read:email"] })).json()).toEqual({ error: "No workspace nope." });
+    expect((await admin("POST", "/admin/workspaces/nope/keys", { scopes: ["read:email"] })).json()).toEqual({
+      error: "No workspace nope.",
+    });
   });
 
   it("describes itself as OpenAPI", async () => {
-    const spec = (await admin("GET", "/admin/openapi.json")).json<{ openapi: string; paths: Record<string, unknown> }>();
+    const spec = (await admin("GET", "/admin/openapi.json")).json<{
+      openapi: string;
+      paths: Record<string, unknown>;
+    }>();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/admin/workspaces", "/admin/workspaces/{workspaceId}/keys", "/admin/keys/{id}"]));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(["/admin/workspaces", "/admin/workspaces/{workspaceId}/keys", "/admin/keys/{id}"]),
+    );
   });
 });
 
@@ -67,27 +89,60 @@ describe("connecting real mailboxes through the admin API and the OAuth callback
   let connected: FastifyInstance;
   const connect = recordingConnectDeps();
   beforeAll(async () => {
-    connected = await buildApp({ store, providerFor: createProviderRegistry(store), originPolicy: defaultOriginPolicy(), rateWindows: RATE_LIMITS.windows, adminToken: ADMIN_TOKEN, connect });
+    connected = await buildApp({
+      store,
+      providerFor: createProviderRegistry(store),
+      originPolicy: defaultOriginPolicy(),
+      rateWindows: RATE_LIMITS.windows,
+      adminToken: ADMIN_TOKEN,
+      connect,
+    });
   });
   afterAll(() => connected.close());
   const call = (method: "GET" | "POST", url: string, payload?: object) =>
-    connected.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, host: "127.0.0.1" }, ...(payload ? { payload } : {}) });
+    connected.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, host: "127.0.0.1" },
+      ...(payload ? { payload } : {}),
+    });
 
   it("adds an IMAP inbox from its settings, answering its id and never the password", async () => {
-    const { workspace_id } = (await call("POST", "/admin/workspaces", { name: "Imap" })).json<{ workspace_id: string }>();
-    const body = { imap_host: "127.0.0.1", imap_port: 10143, smtp_host: "127.0.0.1", smtp_port: 2525, user: "zoe@imap.example", password: "correct horse" };
+    const { workspace_id } = (await call("POST", "/admin/workspaces", { name: "Imap" })).json<{
+      workspace_id: string;
+    }>();
+    const body = {
+      imap_host: "127.0.0.1",
+      imap_port: 10143,
+      smtp_host: "127.0.0.1",
+      smtp_port: 2525,
+      user: "zoe@imap.example",
+      password: "correct horse",
+    };
     const added = await call("POST", `/admin/workspaces/${workspace_id}/inboxes/imap`, body);
     expect([added.statusCode, added.body]).toEqual([201, expect.any(String)]);
     expect(added.body).not.toContain("correct horse");
-    expect(await store.getInbox(added.json<{ inbox_id: string }>().inbox_id)).toMatchObject({ kind: "imap", addresses: ["zoe@imap.example"] });
-    expect((await call("POST", `/admin/workspaces/${workspace_id}/inboxes/imap`, { ...body, imap_port: 0 })).json()).toEqual({ error: "body/imap_port must be >= 1" });
+    expect(await store.getInbox(added.json<{ inbox_id: string }>().inbox_id)).toMatchObject({
+      kind: "imap",
+      addresses: ["zoe@imap.example"],
+    });
+    expect(
+      (await call("POST", `/admin/workspaces/${workspace_id}/inboxes/imap`, { ...body, imap_port: 0 })).json(),
+    ).toEqual({ error: "body/imap_port must be >= 1" });
   });
 
   it("gives the consent URL, and the callback stores the grant and says which inbox it connected", async () => {
-    const { workspace_id } = (await call("POST", "/admin/workspaces", { name: "OAuth" })).json<{ workspace_id: string }>();
-    const { consent_url } = (await call("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "gmail" })).json<{ consent_url: string }>();
+    const { workspace_id } = (await call("POST", "/admin/workspaces", { name: "OAuth" })).json<{
+      workspace_id: string;
+    }>();
+    const { consent_url } = (
+      await call("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "gmail" })
+    ).json<{ consent_url: string }>();
     const state = new URL(consent_url).searchParams.get("state") ?? "";
-    const callback = await connected.inject({ url: `/oauth/google/callback?code=abc&state=${encodeURIComponent(state)}`, headers: { host: "127.0.0.1" } });
+    const callback = await connected.inject({
+      url: `/oauth/google/callback?code=abc&state=${encodeURIComponent(state)}`,
+      headers: { host: "127.0.0.1" },
+    });
     expect(callback.statusCode).toBe(200);
     const [inbox] = await store.listInboxes(workspace_id);
     expect(callback.body).toBe(`Connected zoe@gmail.example as inbox ${inbox?.id}. You can close this window.\n`);
@@ -95,16 +150,34 @@ describe("connecting real mailboxes through the admin API and the OAuth callback
   });
 
   it("answers 400 with the reason for a refused consent or a forged state, connecting nothing", async () => {
-    const refused = await connected.inject({ url: "/oauth/microsoft/callback?error=access_denied&state=x", headers: { host: "127.0.0.1" } });
-    expect([refused.statusCode, refused.body]).toEqual([400, "The consent was not given (access_denied); nothing was connected.\n"]);
-    const forged = await connected.inject({ url: "/oauth/microsoft/callback?code=abc&state=forged.state", headers: { host: "127.0.0.1" } });
-    expect([forged.statusCode, forged.body]).toEqual([400, "Nothing was connected: the state parameter was not issued by this server.\n"]);
+    const refused = await connected.inject({
+      url: "/oauth/microsoft/callback?error=access_denied&state=x",
+      headers: { host: "127.0.0.1" },
+    });
+    expect([refused.statusCode, refused.body]).toEqual([
+      400,
+      "The consent was not given (access_denied); nothing was connected.\n",
+    ]);
+    const forged = await connected.inject({
+      url: "/oauth/microsoft/callback?code=abc&state=forged.state",
+      headers: { host: "127.0.0.1" },
+    });
+    expect([forged.statusCode, forged.body]).toEqual([
+      400,
+      "Nothing was connected: the state parameter was not issued by this server.\n",
+    ]);
   });
 
   it("refuses real mailboxes on a server built without connection support, saying so", async () => {
-    const { workspace_id } = (await admin("POST", "/admin/workspaces", { name: "NoConnect" })).json<{ workspace_id: string }>();
-    expect((await admin("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "outlook" })).json()).toEqual({ error: "This server cannot connect real mailboxes; only sandbox inboxes can be added." });
-    expect((await app.inject({ url: "/oauth/google/callback?code=a&state=b", headers: { host: "127.0.0.1" } })).statusCode).toBe(404);
+    const { workspace_id } = (await admin("POST", "/admin/workspaces", { name: "NoConnect" })).json<{
+      workspace_id: string;
+    }>();
+    expect(
+      (await admin("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "outlook" })).json(),
+    ).toEqual({ error: "This server cannot connect real mailboxes; only sandbox inboxes can be added." });
+    expect(
+      (await app.inject({ url: "/oauth/google/callback?code=a&state=b", headers: { host: "127.0.0.1" } })).statusCode,
+    ).toBe(404);
   });
 });
 
@@ -115,7 +188,12 @@ describe("health and metrics", () => {
   });
 
   it("exposes per-tool latency and error codes to Prometheus", async () => {
-    await app.inject({ method: "POST", url: "/mcp", headers: { authorization: "Bearer nope", host: "127.0.0.1", "content-type": "application/json" }, payload: "{}" });
+    await app.inject({
+      method: "POST",
+      url: "/mcp",
+      headers: { authorization: "Bearer nope", host: "127.0.0.1", "content-type": "application/json" },
+      payload: "{}",
+    });
     const text = (await app.inject({ url: "/metrics" })).body;
     expect(text).toContain("mcpemails_tool_call_duration_seconds");
     expect(text).toContain("mcpemails_rate_limit_rejections_total");

@@ -7,7 +7,15 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { PLANS, SCOPES } from "@mcpemails/generated";
 import type { Store } from "../store/store.js";
 import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
-import { AdminInputError, addSandboxInbox, createApiKey, createWorkspace, inboxAddress, parsePlan, parseScopes } from "./operations.js";
+import {
+  AdminInputError,
+  addSandboxInbox,
+  createApiKey,
+  createWorkspace,
+  inboxAddress,
+  parsePlan,
+  parseScopes,
+} from "./operations.js";
 
 export interface AdminRoutesOptions {
   store: Store;
@@ -53,7 +61,10 @@ const AddImapInbox = Type.Object(
   },
   { additionalProperties: false },
 );
-const ConnectInbox = Type.Object({ kind: Type.Union([Type.Literal("gmail"), Type.Literal("outlook")]) }, { additionalProperties: false });
+const ConnectInbox = Type.Object(
+  { kind: Type.Union([Type.Literal("gmail"), Type.Literal("outlook")]) },
+  { additionalProperties: false },
+);
 
 function tokenMatches(expected: string, header: string | undefined): boolean {
   const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "");
@@ -61,9 +72,13 @@ function tokenMatches(expected: string, header: string | undefined): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-export async function adminRoutes(app: FastifyInstance, { store, adminToken, connect }: AdminRoutesOptions): Promise<void> {
+export async function adminRoutes(
+  app: FastifyInstance,
+  { store, adminToken, connect }: AdminRoutesOptions,
+): Promise<void> {
   const requireConnect = (): ConnectDeps => {
-    if (connect === undefined) throw new AdminInputError("This server cannot connect real mailboxes; only sandbox inboxes can be added.");
+    if (connect === undefined)
+      throw new AdminInputError("This server cannot connect real mailboxes; only sandbox inboxes can be added.");
     return connect;
   };
   await app.register(swagger, {
@@ -77,36 +92,78 @@ export async function adminRoutes(app: FastifyInstance, { store, adminToken, con
 
   app.addHook("onRequest", async (request, reply) => {
     if (!tokenMatches(adminToken, request.headers.authorization)) {
-      return reply.code(401).header("www-authenticate", 'Bearer realm="mcpemails-admin"').send({ error: "A valid admin token is required: Authorization: Bearer <MCPEMAILS_ADMIN_TOKEN>." });
+      return reply
+        .code(401)
+        .header("www-authenticate", 'Bearer realm="mcpemails-admin"')
+        .send({ error: "A valid admin token is required: Authorization: Bearer <MCPEMAILS_ADMIN_TOKEN>." });
     }
   });
   app.setErrorHandler((error: Error & { validation?: unknown; statusCode?: number }, _request, reply: FastifyReply) => {
     if (error instanceof AdminInputError) return reply.code(400).send({ error: error.message });
     if (error.validation !== undefined) return reply.code(400).send({ error: error.message });
-    return reply.code(error.statusCode ?? 500).send({ error: error.statusCode && error.statusCode < 500 ? error.message : "Internal error." });
+    return reply
+      .code(error.statusCode ?? 500)
+      .send({ error: error.statusCode && error.statusCode < 500 ? error.message : "Internal error." });
   });
 
-  app.post<{ Body: Static<typeof CreateWorkspace> }>("/workspaces", { schema: { body: CreateWorkspace } }, async (request, reply) => {
-    const workspace = await createWorkspace(store, { name: request.body.name, plan: parsePlan(request.body.plan), sendsPerDay: request.body.sends_per_day ?? null });
-    return reply.code(201).send({ workspace_id: workspace.id });
-  });
-  app.get("/workspaces", async () => (await store.listWorkspaces()).map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })));
-
-  app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof CreateKey> }>("/workspaces/:workspaceId/keys", { schema: { params: WorkspaceParams, body: CreateKey } }, async (request, reply) => {
-    const { record, key } = await createApiKey(store, { workspaceId: request.params.workspaceId, scopes: parseScopes(request.body.scopes.join(",")), mode: request.body.test ? "test" : "live", ...(request.body.name ? { name: request.body.name } : {}) });
-    return reply.code(201).send({ key_id: record.id, key });
-  });
-  app.get<{ Params: Static<typeof WorkspaceParams> }>("/workspaces/:workspaceId/keys", { schema: { params: WorkspaceParams } }, async (request) =>
-    (await store.listApiKeys(request.params.workspaceId)).map((k) => ({ key_id: k.id, hint: k.hint, mode: k.mode, scopes: k.scopes, revoked_at: k.revokedAt })),
+  app.post<{ Body: Static<typeof CreateWorkspace> }>(
+    "/workspaces",
+    { schema: { body: CreateWorkspace } },
+    async (request, reply) => {
+      const workspace = await createWorkspace(store, {
+        name: request.body.name,
+        plan: parsePlan(request.body.plan),
+        sendsPerDay: request.body.sends_per_day ?? null,
+      });
+      return reply.code(201).send({ workspace_id: workspace.id });
+    },
   );
-  app.delete<{ Params: Static<typeof IdParams> }>("/keys/:id", { schema: { params: IdParams } }, async (request, reply) =>
-    (await store.revokeApiKey(request.params.id)) ? reply.code(204).send() : reply.code(404).send({ error: `No key ${request.params.id}.` }),
+  app.get("/workspaces", async () =>
+    (await store.listWorkspaces()).map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })),
   );
 
-  app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof AddInbox> }>("/workspaces/:workspaceId/inboxes", { schema: { params: WorkspaceParams, body: AddInbox } }, async (request, reply) => {
-    const inbox = await addSandboxInbox(store, { workspaceId: request.params.workspaceId });
-    return reply.code(201).send({ inbox_id: inbox.id });
-  });
+  app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof CreateKey> }>(
+    "/workspaces/:workspaceId/keys",
+    { schema: { params: WorkspaceParams, body: CreateKey } },
+    async (request, reply) => {
+      const { record, key } = await createApiKey(store, {
+        workspaceId: request.params.workspaceId,
+        scopes: parseScopes(request.body.scopes.join(",")),
+        mode: request.body.test ? "test" : "live",
+        ...(request.body.name ? { name: request.body.name } : {}),
+      });
+      return reply.code(201).send({ key_id: record.id, key });
+    },
+  );
+  app.get<{ Params: Static<typeof WorkspaceParams> }>(
+    "/workspaces/:workspaceId/keys",
+    { schema: { params: WorkspaceParams } },
+    async (request) =>
+      (await store.listApiKeys(request.params.workspaceId)).map((k) => ({
+        key_id: k.id,
+        hint: k.hint,
+        mode: k.mode,
+        scopes: k.scopes,
+        revoked_at: k.revokedAt,
+      })),
+  );
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    "/keys/:id",
+    { schema: { params: IdParams } },
+    async (request, reply) =>
+      (await store.revokeApiKey(request.params.id))
+        ? reply.code(204).send()
+        : reply.code(404).send({ error: `No key ${request.params.id}.` }),
+  );
+
+  app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof AddInbox> }>(
+    "/workspaces/:workspaceId/inboxes",
+    { schema: { params: WorkspaceParams, body: AddInbox } },
+    async (request, reply) => {
+      const inbox = await addSandboxInbox(store, { workspaceId: request.params.workspaceId });
+      return reply.code(201).send({ inbox_id: inbox.id });
+    },
+  );
   app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof AddImapInbox> }>(
     "/workspaces/:workspaceId/inboxes/imap",
     { schema: { params: WorkspaceParams, body: AddImapInbox } },
@@ -128,12 +185,31 @@ export async function adminRoutes(app: FastifyInstance, { store, adminToken, con
   app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof ConnectInbox> }>(
     "/workspaces/:workspaceId/inboxes/connect",
     { schema: { params: WorkspaceParams, body: ConnectInbox } },
-    async (request) => ({ consent_url: await beginOAuthConnect(store, requireConnect(), { workspaceId: request.params.workspaceId, kind: request.body.kind }) }),
+    async (request) => ({
+      consent_url: await beginOAuthConnect(store, requireConnect(), {
+        workspaceId: request.params.workspaceId,
+        kind: request.body.kind,
+      }),
+    }),
   );
-  app.get<{ Querystring: { workspace?: string } }>("/inboxes", { schema: { querystring: Type.Object({ workspace: Type.Optional(Id) }) } }, async (request) =>
-    (await store.listInboxes(request.query.workspace)).map((i) => ({ inbox_id: i.id, workspace_id: i.workspaceId, kind: i.kind, mode: i.mode, addresses: i.addresses })),
+  app.get<{ Querystring: { workspace?: string } }>(
+    "/inboxes",
+    { schema: { querystring: Type.Object({ workspace: Type.Optional(Id) }) } },
+    async (request) =>
+      (await store.listInboxes(request.query.workspace)).map((i) => ({
+        inbox_id: i.id,
+        workspace_id: i.workspaceId,
+        kind: i.kind,
+        mode: i.mode,
+        addresses: i.addresses,
+      })),
   );
-  app.delete<{ Params: Static<typeof IdParams> }>("/inboxes/:id", { schema: { params: IdParams } }, async (request, reply) =>
-    (await store.removeInbox(request.params.id)) ? reply.code(204).send() : reply.code(404).send({ error: `No inbox ${request.params.id}.` }),
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    "/inboxes/:id",
+    { schema: { params: IdParams } },
+    async (request, reply) =>
+      (await store.removeInbox(request.params.id))
+        ? reply.code(204).send()
+        : reply.code(404).send({ error: `No inbox ${request.params.id}.` }),
   );
 }

@@ -44,69 +44,172 @@ describe("pnpm cli", () => {
     expect(workspace.code).toBe(0);
     const { workspace_id } = JSON.parse(workspace.out) as { workspace_id: string };
 
-    const key = JSON.parse((await cli("key", "create", "--workspace", workspace_id, "--scopes", "read:email,send:email", "--test", "--json")).out) as { key_id: string; key: string };
+    const key = JSON.parse(
+      (await cli("key", "create", "--workspace", workspace_id, "--scopes", "read:email,send:email", "--test", "--json"))
+        .out,
+    ) as { key_id: string; key: string };
     expect(key.key).toMatch(API_KEY_PATTERN);
     expect(key.key.startsWith("mcpe_test_")).toBe(true);
     const listed = (await cli("key", "list", "--workspace", workspace_id, "--json")).out;
     expect(listed).not.toContain(key.key);
-    expect(JSON.parse(listed)).toEqual([expect.objectContaining({ key_id: key.key_id, mode: "test", scopes: ["read:email", "send:email"], revoked_at: null })]);
+    expect(JSON.parse(listed)).toEqual([
+      expect.objectContaining({
+        key_id: key.key_id,
+        mode: "test",
+        scopes: ["read:email", "send:email"],
+        revoked_at: null,
+      }),
+    ]);
 
-    const inbox = JSON.parse((await cli("inbox", "add", "sandbox", "--workspace", workspace_id, "--json")).out) as { inbox_id: string };
+    const inbox = JSON.parse((await cli("inbox", "add", "sandbox", "--workspace", workspace_id, "--json")).out) as {
+      inbox_id: string;
+    };
     expect(inbox.inbox_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(JSON.parse((await cli("inbox", "list", "--workspace", workspace_id, "--json")).out)).toEqual([expect.objectContaining({ inbox_id: inbox.inbox_id, kind: "sandbox", mode: "test" })]);
+    expect(JSON.parse((await cli("inbox", "list", "--workspace", workspace_id, "--json")).out)).toEqual([
+      expect.objectContaining({ inbox_id: inbox.inbox_id, kind: "sandbox", mode: "test" }),
+    ]);
     expect((await cli("inbox", "remove", inbox.inbox_id)).code).toBe(0);
     expect(JSON.parse((await cli("inbox", "list", "--workspace", workspace_id, "--json")).out)).toEqual([]);
   });
 
   it("says what is wrong with bad input, and exits 2", async () => {
-    expect(await cli("workspace", "create", "--name", "X", "--plan", "gold")).toMatchObject({ code: 2, err: expect.stringContaining('Unknown plan "gold"') });
-    expect(await cli("key", "create", "--workspace", "nope", "--scopes", "read:email")).toMatchObject({ code: 2, err: expect.stringContaining("No workspace nope") });
-    expect(await cli("key", "create", "--workspace", "nope", "--scopes", "write:email")).toMatchObject({ code: 2, err: expect.stringContaining('Unknown scope "write:email"') });
-    expect(await cli("workspace", "create", "--name", "Big", "--plan", "enterprise")).toMatchObject({ code: 2, err: expect.stringContaining("--sends-per-day") });
-    expect(await cli("key", "revoke", "no-such-key")).toMatchObject({ code: 2, err: expect.stringContaining("No key no-such-key") });
+    expect(await cli("workspace", "create", "--name", "X", "--plan", "gold")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Unknown plan "gold"'),
+    });
+    expect(await cli("key", "create", "--workspace", "nope", "--scopes", "read:email")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("No workspace nope"),
+    });
+    expect(await cli("key", "create", "--workspace", "nope", "--scopes", "write:email")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Unknown scope "write:email"'),
+    });
+    expect(await cli("workspace", "create", "--name", "Big", "--plan", "enterprise")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("--sends-per-day"),
+    });
+    expect(await cli("key", "revoke", "no-such-key")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("No key no-such-key"),
+    });
     expect((await cli("frobnicate")).code).toBe(2);
   });
 
   it("adds an IMAP inbox after checking its login, taking the password from the environment, never the command line", async () => {
-    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "Imap", "--json")).out) as { workspace_id: string };
+    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "Imap", "--json")).out) as {
+      workspace_id: string;
+    };
     const checked: unknown[] = [];
     connect = recordingConnectDeps({ verifyImap: async (settings) => void checked.push(settings) });
-    const imap = ["inbox", "add", "imap", "--workspace", workspace_id, "--imap-host", "127.0.0.1", "--imap-port", "10143", "--smtp-host", "127.0.0.1", "--smtp-port", "2525", "--smtp-tls", "--user", "zoe@imap.example"];
+    const imap = [
+      "inbox",
+      "add",
+      "imap",
+      "--workspace",
+      workspace_id,
+      "--imap-host",
+      "127.0.0.1",
+      "--imap-port",
+      "10143",
+      "--smtp-host",
+      "127.0.0.1",
+      "--smtp-port",
+      "2525",
+      "--smtp-tls",
+      "--user",
+      "zoe@imap.example",
+    ];
     const added = await cli(...imap, "--password-env", "ZOE_IMAP_PASSWORD", "--json");
     expect(added).toMatchObject({ code: 0, err: "" });
     expect(added.out).not.toContain("correct horse");
     expect(checked).toEqual([
-      { imap: { host: "127.0.0.1", port: 10143, secure: false }, smtp: { host: "127.0.0.1", port: 2525, secure: true }, user: "zoe@imap.example", password: "correct horse battery", address: "zoe@imap.example" },
+      {
+        imap: { host: "127.0.0.1", port: 10143, secure: false },
+        smtp: { host: "127.0.0.1", port: 2525, secure: true },
+        user: "zoe@imap.example",
+        password: "correct horse battery",
+        address: "zoe@imap.example",
+      },
     ]);
     const { inbox_id } = JSON.parse(added.out) as { inbox_id: string };
-    expect(await store.getInbox(inbox_id)).toMatchObject({ kind: "imap", mode: "live", addresses: ["zoe@imap.example"] });
+    expect(await store.getInbox(inbox_id)).toMatchObject({
+      kind: "imap",
+      mode: "live",
+      addresses: ["zoe@imap.example"],
+    });
 
-    expect(await cli(...imap, "--password-env", "UNSET_VARIABLE")).toMatchObject({ code: 2, err: "error: The environment variable UNSET_VARIABLE (--password-env) is not set." });
-    expect(await cli(...imap.filter((a) => a !== "--smtp-tls").map((a) => (a === "2525" ? "99999" : a)), "--password-env", "ZOE_IMAP_PASSWORD")).toMatchObject({ code: 2, err: "error: --smtp-port must be a port number (1-65535)." });
-    expect(await cli(...imap.map((a) => (a === "zoe@imap.example" ? "zoe" : a)), "--password-env", "ZOE_IMAP_PASSWORD")).toMatchObject({ code: 2, err: expect.stringContaining('The login "zoe" is not an email address: give the inbox\'s address') });
-    connect = recordingConnectDeps({ verifyImap: async () => Promise.reject(new ConnectError("the SMTP server 127.0.0.1:2525 refused the login")) });
-    expect(await cli(...imap, "--password-env", "ZOE_IMAP_PASSWORD")).toMatchObject({ code: 2, err: "error: The inbox was not added: the SMTP server 127.0.0.1:2525 refused the login" });
+    expect(await cli(...imap, "--password-env", "UNSET_VARIABLE")).toMatchObject({
+      code: 2,
+      err: "error: The environment variable UNSET_VARIABLE (--password-env) is not set.",
+    });
+    expect(
+      await cli(
+        ...imap.filter((a) => a !== "--smtp-tls").map((a) => (a === "2525" ? "99999" : a)),
+        "--password-env",
+        "ZOE_IMAP_PASSWORD",
+      ),
+    ).toMatchObject({ code: 2, err: "error: --smtp-port must be a port number (1-65535)." });
+    expect(
+      await cli(...imap.map((a) => (a === "zoe@imap.example" ? "zoe" : a)), "--password-env", "ZOE_IMAP_PASSWORD"),
+    ).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('The login "zoe" is not an email address: give the inbox\'s address'),
+    });
+    connect = recordingConnectDeps({
+      verifyImap: async () => Promise.reject(new ConnectError("the SMTP server 127.0.0.1:2525 refused the login")),
+    });
+    expect(await cli(...imap, "--password-env", "ZOE_IMAP_PASSWORD")).toMatchObject({
+      code: 2,
+      err: "error: The inbox was not added: the SMTP server 127.0.0.1:2525 refused the login",
+    });
     connect = recordingConnectDeps();
   });
 
   it("prints the consent URL that connects a Gmail or Outlook mailbox", async () => {
-    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "OAuth", "--json")).out) as { workspace_id: string };
-    const gmail = JSON.parse((await cli("inbox", "connect", "gmail", "--workspace", workspace_id, "--json")).out) as { consent_url: string };
+    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "OAuth", "--json")).out) as {
+      workspace_id: string;
+    };
+    const gmail = JSON.parse((await cli("inbox", "connect", "gmail", "--workspace", workspace_id, "--json")).out) as {
+      consent_url: string;
+    };
     expect(gmail.consent_url).toMatch(/^https:\/\/accounts\.example\/consent\?state=/);
-    expect((await cli("inbox", "connect", "outlook", "--workspace", workspace_id)).out).toMatch(/^Open this link and consent.*\nhttps:\/\/login\.example\/authorize\?state=/s);
-    expect(await cli("inbox", "connect", "yahoo", "--workspace", workspace_id)).toMatchObject({ code: 2, err: 'error: Unknown provider "yahoo"; connect gmail or outlook.' });
+    expect((await cli("inbox", "connect", "outlook", "--workspace", workspace_id)).out).toMatch(
+      /^Open this link and consent.*\nhttps:\/\/login\.example\/authorize\?state=/s,
+    );
+    expect(await cli("inbox", "connect", "yahoo", "--workspace", workspace_id)).toMatchObject({
+      code: 2,
+      err: 'error: Unknown provider "yahoo"; connect gmail or outlook.',
+    });
   });
 
   it("revokes a key from another process, and the running server refuses it at once", async () => {
-    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "Live", "--json")).out) as { workspace_id: string };
-    const { key_id, key } = JSON.parse((await cli("key", "create", "--workspace", workspace_id, "--scopes", "read:email", "--json")).out) as { key_id: string; key: string };
-    const app = await buildApp({ store, providerFor: createProviderRegistry(store), originPolicy: defaultOriginPolicy(), rateWindows: RATE_LIMITS.windows });
+    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "Live", "--json")).out) as {
+      workspace_id: string;
+    };
+    const { key_id, key } = JSON.parse(
+      (await cli("key", "create", "--workspace", workspace_id, "--scopes", "read:email", "--json")).out,
+    ) as { key_id: string; key: string };
+    const app = await buildApp({
+      store,
+      providerFor: createProviderRegistry(store),
+      originPolicy: defaultOriginPolicy(),
+      rateWindows: RATE_LIMITS.windows,
+    });
     const address = await app.listen({ host: "127.0.0.1", port: 0 });
     const ping = () =>
-      fetch(`${address}/mcp`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) }).then((r) => r.status);
+      fetch(`${address}/mcp`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+      }).then((r) => r.status);
     try {
       expect(await ping()).toBe(200);
-      execFileSync(join(root, "node_modules/.bin/tsx"), ["server/src/admin/cli-main.ts", "key", "revoke", key_id], { cwd: root, env: { ...process.env, MCPEMAILS_DATA_DIR: dataDir, REDIS_URL: "" }, stdio: "pipe" });
+      execFileSync(join(root, "node_modules/.bin/tsx"), ["server/src/admin/cli-main.ts", "key", "revoke", key_id], {
+        cwd: root,
+        env: { ...process.env, MCPEMAILS_DATA_DIR: dataDir, REDIS_URL: "" },
+        stdio: "pipe",
+      });
       expect(await ping()).toBe(401);
     } finally {
       await app.close();

@@ -3,7 +3,15 @@
 import { parseArgs } from "node:util";
 import type { Store } from "../store/store.js";
 import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
-import { AdminInputError, addSandboxInbox, createApiKey, createWorkspace, inboxAddress, parsePlan, parseScopes } from "./operations.js";
+import {
+  AdminInputError,
+  addSandboxInbox,
+  createApiKey,
+  createWorkspace,
+  inboxAddress,
+  parsePlan,
+  parseScopes,
+} from "./operations.js";
 
 const USAGE = `usage: pnpm cli <command>
   workspace create --name NAME [--plan free|pro|enterprise] [--sends-per-day N] [--json]
@@ -23,7 +31,13 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-export async function runCli(argv: string[], store: Store, io: CliIo, connect?: ConnectDeps, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: string[],
+  store: Store,
+  io: CliIo,
+  connect?: ConnectDeps,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -53,11 +67,13 @@ export async function runCli(argv: string[], store: Store, io: CliIo, connect?: 
   };
   const port = (flag: "imap-port" | "smtp-port"): number => {
     const value = Number(need(values[flag], flag));
-    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new AdminInputError(`--${flag} must be a port number (1-65535).`);
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+      throw new AdminInputError(`--${flag} must be a port number (1-65535).`);
     return value;
   };
   const requireConnect = (): ConnectDeps => {
-    if (connect === undefined) throw new AdminInputError("This command needs the server's configuration; run it as `pnpm cli`.");
+    if (connect === undefined)
+      throw new AdminInputError("This command needs the server's configuration; run it as `pnpm cli`.");
     return connect;
   };
   const [noun, verb, arg] = positionals;
@@ -65,19 +81,35 @@ export async function runCli(argv: string[], store: Store, io: CliIo, connect?: 
     switch (`${noun} ${verb}`) {
       case "workspace create": {
         const sendsPerDay = values["sends-per-day"] === undefined ? undefined : Number(values["sends-per-day"]);
-        if (sendsPerDay !== undefined && !(Number.isSafeInteger(sendsPerDay) && sendsPerDay >= 0)) throw new AdminInputError("--sends-per-day must be a whole number.");
-        const workspace = await createWorkspace(store, { name: need(values.name, "name"), plan: parsePlan(values.plan), sendsPerDay });
+        if (sendsPerDay !== undefined && !(Number.isSafeInteger(sendsPerDay) && sendsPerDay >= 0))
+          throw new AdminInputError("--sends-per-day must be a whole number.");
+        const workspace = await createWorkspace(store, {
+          name: need(values.name, "name"),
+          plan: parsePlan(values.plan),
+          sendsPerDay,
+        });
         print({ workspace_id: workspace.id }, `workspace ${workspace.id} (${workspace.name}, ${workspace.plan})`);
         return 0;
       }
       case "workspace list": {
         const workspaces = await store.listWorkspaces();
-        print(workspaces.map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })), workspaces.map((w) => `${w.id}  ${w.plan.padEnd(10)} ${w.name}`).join("\n") || "no workspaces");
+        print(
+          workspaces.map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })),
+          workspaces.map((w) => `${w.id}  ${w.plan.padEnd(10)} ${w.name}`).join("\n") || "no workspaces",
+        );
         return 0;
       }
       case "key create": {
-        const { record, key } = await createApiKey(store, { workspaceId: need(values.workspace, "workspace"), scopes: parseScopes(values.scopes), mode: values.test ? "test" : "live", ...(values.name ? { name: values.name } : {}) });
-        print({ key_id: record.id, key }, `key ${record.id} (${record.scopes.join(", ")})\n${key}\nThis key is shown once; store it now.`);
+        const { record, key } = await createApiKey(store, {
+          workspaceId: need(values.workspace, "workspace"),
+          scopes: parseScopes(values.scopes),
+          mode: values.test ? "test" : "live",
+          ...(values.name ? { name: values.name } : {}),
+        });
+        print(
+          { key_id: record.id, key },
+          `key ${record.id} (${record.scopes.join(", ")})\n${key}\nThis key is shown once; store it now.`,
+        );
         return 0;
       }
       case "key revoke": {
@@ -90,12 +122,20 @@ export async function runCli(argv: string[], store: Store, io: CliIo, connect?: 
         const keys = await store.listApiKeys(need(values.workspace, "workspace"));
         print(
           keys.map((k) => ({ key_id: k.id, hint: k.hint, mode: k.mode, scopes: k.scopes, revoked_at: k.revokedAt })),
-          keys.map((k) => `${k.id}  ${k.hint.padEnd(16)} ${k.scopes.join(",").padEnd(22)} ${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}`).join("\n") || "no keys",
+          keys
+            .map(
+              (k) =>
+                `${k.id}  ${k.hint.padEnd(16)} ${k.scopes.join(",").padEnd(22)} ${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}`,
+            )
+            .join("\n") || "no keys",
         );
         return 0;
       }
       case "inbox add": {
-        if (arg !== "sandbox" && arg !== "imap") throw new AdminInputError(`Unknown inbox kind "${String(arg)}"; add sandbox or imap inboxes, and connect gmail or outlook ones (inbox connect).`);
+        if (arg !== "sandbox" && arg !== "imap")
+          throw new AdminInputError(
+            `Unknown inbox kind "${String(arg)}"; add sandbox or imap inboxes, and connect gmail or outlook ones (inbox connect).`,
+          );
         const workspaceId = need(values.workspace, "workspace");
         let inbox;
         if (arg === "sandbox") {
@@ -104,13 +144,22 @@ export async function runCli(argv: string[], store: Store, io: CliIo, connect?: 
           // The password comes from the environment, never the command line (shell history, ps).
           const passwordVariable = need(values["password-env"], "password-env");
           const password = env[passwordVariable];
-          if (password === undefined || password === "") throw new AdminInputError(`The environment variable ${passwordVariable} (--password-env) is not set.`);
+          if (password === undefined || password === "")
+            throw new AdminInputError(`The environment variable ${passwordVariable} (--password-env) is not set.`);
           const user = need(values.user, "user");
           inbox = await addImapInbox(store, requireConnect(), {
             workspaceId,
             settings: {
-              imap: { host: need(values["imap-host"], "imap-host"), port: port("imap-port"), secure: values["imap-tls"] },
-              smtp: { host: need(values["smtp-host"], "smtp-host"), port: port("smtp-port"), secure: values["smtp-tls"] },
+              imap: {
+                host: need(values["imap-host"], "imap-host"),
+                port: port("imap-port"),
+                secure: values["imap-tls"],
+              },
+              smtp: {
+                host: need(values["smtp-host"], "smtp-host"),
+                port: port("smtp-port"),
+                secure: values["smtp-tls"],
+              },
               user,
               password,
               address: inboxAddress(values.address, user),
@@ -121,16 +170,30 @@ export async function runCli(argv: string[], store: Store, io: CliIo, connect?: 
         return 0;
       }
       case "inbox connect": {
-        if (arg !== "gmail" && arg !== "outlook") throw new AdminInputError(`Unknown provider "${String(arg)}"; connect gmail or outlook.`);
-        const consentUrl = await beginOAuthConnect(store, requireConnect(), { workspaceId: need(values.workspace, "workspace"), kind: arg });
-        print({ consent_url: consentUrl }, `Open this link and consent; the server (running, reachable at the callback) then adds the inbox:\n${consentUrl}`);
+        if (arg !== "gmail" && arg !== "outlook")
+          throw new AdminInputError(`Unknown provider "${String(arg)}"; connect gmail or outlook.`);
+        const consentUrl = await beginOAuthConnect(store, requireConnect(), {
+          workspaceId: need(values.workspace, "workspace"),
+          kind: arg,
+        });
+        print(
+          { consent_url: consentUrl },
+          `Open this link and consent; the server (running, reachable at the callback) then adds the inbox:\n${consentUrl}`,
+        );
         return 0;
       }
       case "inbox list": {
         const inboxes = await store.listInboxes(values.workspace);
         print(
-          inboxes.map((i) => ({ inbox_id: i.id, workspace_id: i.workspaceId, kind: i.kind, mode: i.mode, addresses: i.addresses })),
-          inboxes.map((i) => `${i.id}  ${i.kind.padEnd(8)} ${i.mode.padEnd(5)} ${i.addresses.join(", ")}`).join("\n") || "no inboxes",
+          inboxes.map((i) => ({
+            inbox_id: i.id,
+            workspace_id: i.workspaceId,
+            kind: i.kind,
+            mode: i.mode,
+            addresses: i.addresses,
+          })),
+          inboxes.map((i) => `${i.id}  ${i.kind.padEnd(8)} ${i.mode.padEnd(5)} ${i.addresses.join(", ")}`).join("\n") ||
+            "no inboxes",
         );
         return 0;
       }

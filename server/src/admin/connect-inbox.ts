@@ -10,7 +10,12 @@ import { exchangeGmailCode, gmailConsentUrl } from "../providers/gmail/gmail-con
 import { verifyImapSettings } from "../providers/imap/imap-connect.js";
 import type { ImapSettings } from "../providers/imap/imap-settings.js";
 import { exchangeOutlookCode, outlookConsentUrl } from "../providers/outlook/outlook-connect.js";
-import { ConnectError, type ConnectedMailbox, type GoogleAppConfig, type MicrosoftAppConfig } from "../providers/provider-apps.js";
+import {
+  ConnectError,
+  type ConnectedMailbox,
+  type GoogleAppConfig,
+  type MicrosoftAppConfig,
+} from "../providers/provider-apps.js";
 import type { InboxKind, InboxRecord, Store } from "../store/store.js";
 import { AdminInputError } from "./operations.js";
 
@@ -20,11 +25,21 @@ export interface ConnectDeps {
   microsoft: MicrosoftAppConfig | undefined;
   stateSigner: OAuthStateSigner;
   verifyImap: (settings: ImapSettings) => Promise<void>;
-  gmail: { consentUrl: (app: GoogleAppConfig, state: string) => string | Promise<string>; exchange: (app: GoogleAppConfig, code: string) => Promise<ConnectedMailbox<unknown>> };
-  outlook: { consentUrl: (app: MicrosoftAppConfig, state: string) => string | Promise<string>; exchange: (app: MicrosoftAppConfig, code: string) => Promise<ConnectedMailbox<unknown>> };
+  gmail: {
+    consentUrl: (app: GoogleAppConfig, state: string) => string | Promise<string>;
+    exchange: (app: GoogleAppConfig, code: string) => Promise<ConnectedMailbox<unknown>>;
+  };
+  outlook: {
+    consentUrl: (app: MicrosoftAppConfig, state: string) => string | Promise<string>;
+    exchange: (app: MicrosoftAppConfig, code: string) => Promise<ConnectedMailbox<unknown>>;
+  };
 }
 
-export function defaultConnectDeps(config: { google: GoogleAppConfig | undefined; microsoft: MicrosoftAppConfig | undefined; secretKey: Buffer }): ConnectDeps {
+export function defaultConnectDeps(config: {
+  google: GoogleAppConfig | undefined;
+  microsoft: MicrosoftAppConfig | undefined;
+  secretKey: Buffer;
+}): ConnectDeps {
   return {
     google: config.google,
     microsoft: config.microsoft,
@@ -35,7 +50,11 @@ export function defaultConnectDeps(config: { google: GoogleAppConfig | undefined
   };
 }
 
-export async function addImapInbox(store: Store, deps: Pick<ConnectDeps, "verifyImap">, input: { workspaceId: string; settings: ImapSettings; mode?: KeyMode }): Promise<InboxRecord> {
+export async function addImapInbox(
+  store: Store,
+  deps: Pick<ConnectDeps, "verifyImap">,
+  input: { workspaceId: string; settings: ImapSettings; mode?: KeyMode },
+): Promise<InboxRecord> {
   await requireWorkspace(store, input.workspaceId);
   try {
     await deps.verifyImap(input.settings);
@@ -43,21 +62,41 @@ export async function addImapInbox(store: Store, deps: Pick<ConnectDeps, "verify
     if (error instanceof ConnectError) throw new AdminInputError(`The inbox was not added: ${error.message}`);
     throw error;
   }
-  return saveConnectedInbox(store, { workspaceId: input.workspaceId, kind: "imap", mode: input.mode ?? "live", address: input.settings.address, secret: JSON.stringify(input.settings) });
+  return saveConnectedInbox(store, {
+    workspaceId: input.workspaceId,
+    kind: "imap",
+    mode: input.mode ?? "live",
+    address: input.settings.address,
+    secret: JSON.stringify(input.settings),
+  });
 }
 
 /** The consent URL a person opens to connect a Gmail or Outlook mailbox to the workspace. */
-export async function beginOAuthConnect(store: Store, deps: ConnectDeps, input: { workspaceId: string; kind: OAuthKind }): Promise<string> {
+export async function beginOAuthConnect(
+  store: Store,
+  deps: ConnectDeps,
+  input: { workspaceId: string; kind: OAuthKind },
+): Promise<string> {
   await requireWorkspace(store, input.workspaceId);
   const state = deps.stateSigner.sign({ workspaceId: input.workspaceId, kind: input.kind });
-  if (input.kind === "gmail") return deps.gmail.consentUrl(requireApp(deps.google, "Google", "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET"), state);
-  return deps.outlook.consentUrl(requireApp(deps.microsoft, "Microsoft", "MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET"), state);
+  if (input.kind === "gmail")
+    return deps.gmail.consentUrl(requireApp(deps.google, "Google", "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET"), state);
+  return deps.outlook.consentUrl(
+    requireApp(deps.microsoft, "Microsoft", "MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET"),
+    state,
+  );
 }
 
 /** The callback's half: checks the state, redeems the code, stores the grant. AdminInputError says what went wrong. */
-export async function completeOAuthConnect(store: Store, deps: ConnectDeps, input: { kind: OAuthKind; code: string | undefined; state: string | undefined; error?: string | undefined }): Promise<InboxRecord> {
-  if (input.error !== undefined) throw new AdminInputError(`The consent was not given (${input.error}); nothing was connected.`);
-  if (input.code === undefined || input.code === "" || input.state === undefined) throw new AdminInputError("The callback needs the code and state parameters the consent page sends.");
+export async function completeOAuthConnect(
+  store: Store,
+  deps: ConnectDeps,
+  input: { kind: OAuthKind; code: string | undefined; state: string | undefined; error?: string | undefined },
+): Promise<InboxRecord> {
+  if (input.error !== undefined)
+    throw new AdminInputError(`The consent was not given (${input.error}); nothing was connected.`);
+  if (input.code === undefined || input.code === "" || input.state === undefined)
+    throw new AdminInputError("The callback needs the code and state parameters the consent page sends.");
   const verified = deps.stateSigner.verify(input.state, input.kind);
   if (!verified.ok) throw new AdminInputError(`Nothing was connected: ${verified.reason}.`);
   await requireWorkspace(store, verified.claims.workspaceId);
@@ -65,21 +104,46 @@ export async function completeOAuthConnect(store: Store, deps: ConnectDeps, inpu
   try {
     connected =
       input.kind === "gmail"
-        ? await deps.gmail.exchange(requireApp(deps.google, "Google", "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET"), input.code)
-        : await deps.outlook.exchange(requireApp(deps.microsoft, "Microsoft", "MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET"), input.code);
+        ? await deps.gmail.exchange(
+            requireApp(deps.google, "Google", "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET"),
+            input.code,
+          )
+        : await deps.outlook.exchange(
+            requireApp(deps.microsoft, "Microsoft", "MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET"),
+            input.code,
+          );
   } catch (error) {
     if (error instanceof ConnectError) throw new AdminInputError(`Nothing was connected: ${error.message}`);
     throw error;
   }
-  return saveConnectedInbox(store, { workspaceId: verified.claims.workspaceId, kind: input.kind, mode: "live", address: connected.address, secret: JSON.stringify(connected.settings) });
+  return saveConnectedInbox(store, {
+    workspaceId: verified.claims.workspaceId,
+    kind: input.kind,
+    mode: "live",
+    address: connected.address,
+    secret: JSON.stringify(connected.settings),
+  });
 }
 
-async function saveConnectedInbox(store: Store, input: { workspaceId: string; kind: InboxKind; mode: KeyMode; address: string; secret: string }): Promise<InboxRecord> {
+async function saveConnectedInbox(
+  store: Store,
+  input: { workspaceId: string; kind: InboxKind; mode: KeyMode; address: string; secret: string },
+): Promise<InboxRecord> {
   const existing = (await store.listInboxes(input.workspaceId)).find(
-    (inbox) => inbox.kind === input.kind && inbox.mode === input.mode && inbox.addresses.some((own) => addressKey(own) === addressKey(input.address)),
+    (inbox) =>
+      inbox.kind === input.kind &&
+      inbox.mode === input.mode &&
+      inbox.addresses.some((own) => addressKey(own) === addressKey(input.address)),
   );
-  if (existing && (await store.updateInboxSecret(existing.id, input.secret))) return { ...existing, secret: input.secret };
-  return store.createInbox({ workspaceId: input.workspaceId, mode: input.mode, kind: input.kind, addresses: [input.address], secret: input.secret });
+  if (existing && (await store.updateInboxSecret(existing.id, input.secret)))
+    return { ...existing, secret: input.secret };
+  return store.createInbox({
+    workspaceId: input.workspaceId,
+    mode: input.mode,
+    kind: input.kind,
+    addresses: [input.address],
+    secret: input.secret,
+  });
 }
 
 async function requireWorkspace(store: Store, id: string): Promise<void> {
@@ -87,6 +151,9 @@ async function requireWorkspace(store: Store, id: string): Promise<void> {
 }
 
 function requireApp<App>(app: App | undefined, who: string, variables: string): App {
-  if (app === undefined) throw new AdminInputError(`This server has no ${who} OAuth app configured: set ${variables} (and MCPEMAILS_PUBLIC_URL if the server is not reached at http://HOST:PORT).`);
+  if (app === undefined)
+    throw new AdminInputError(
+      `This server has no ${who} OAuth app configured: set ${variables} (and MCPEMAILS_PUBLIC_URL if the server is not reached at http://HOST:PORT).`,
+    );
   return app;
 }

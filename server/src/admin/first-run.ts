@@ -14,7 +14,12 @@ export async function firstRun(store: Store): Promise<FirstRun | undefined> {
   // Pro, not Free: Free's 100 calls a month would run out within one conformance run.
   const workspace = await createWorkspace(store, { name: "Sandbox", plan: "pro" });
   const inbox = await addSandboxInbox(store, { workspaceId: workspace.id });
-  const { key } = await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test", name: "first run" });
+  const { key } = await createApiKey(store, {
+    workspaceId: workspace.id,
+    scopes: ["read:email", "send:email"],
+    mode: "test",
+    name: "first run",
+  });
   return { workspaceId: workspace.id, inboxId: inbox.id, key };
 }
 

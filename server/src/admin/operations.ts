@@ -14,21 +14,32 @@ export class AdminInputError extends Error {
 
 export function parsePlan(value: string | undefined): PlanId {
   const plan = value ?? "free";
-  if (!(plan in PLANS)) throw new AdminInputError(`Unknown plan "${plan}"; plans are ${Object.keys(PLANS).join(", ")}.`);
+  if (!(plan in PLANS))
+    throw new AdminInputError(`Unknown plan "${plan}"; plans are ${Object.keys(PLANS).join(", ")}.`);
   return plan as PlanId;
 }
 
 export function parseScopes(value: string | undefined): Scope[] {
-  const scopes = (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const scopes = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (scopes.length === 0) throw new AdminInputError(`Give at least one scope: ${Object.keys(SCOPES).join(", ")}.`);
-  for (const scope of scopes) if (!(scope in SCOPES)) throw new AdminInputError(`Unknown scope "${scope}"; scopes are ${Object.keys(SCOPES).join(", ")}.`);
+  for (const scope of scopes)
+    if (!(scope in SCOPES))
+      throw new AdminInputError(`Unknown scope "${scope}"; scopes are ${Object.keys(SCOPES).join(", ")}.`);
   return [...new Set(scopes)] as Scope[];
 }
 
-export async function createWorkspace(store: Store, input: { name: string; plan: PlanId; sendsPerDay?: number | null }): Promise<Workspace> {
+export async function createWorkspace(
+  store: Store,
+  input: { name: string; plan: PlanId; sendsPerDay?: number | null },
+): Promise<Workspace> {
   if (input.name.trim() === "") throw new AdminInputError("A workspace needs a name.");
   if (PLANS[input.plan].sends_per_day === "custom" && (input.sendsPerDay === undefined || input.sendsPerDay === null)) {
-    throw new AdminInputError(`The ${PLANS[input.plan].title} plan needs its daily send quota: give --sends-per-day N.`);
+    throw new AdminInputError(
+      `The ${PLANS[input.plan].title} plan needs its daily send quota: give --sends-per-day N.`,
+    );
   }
   return store.createWorkspace({ name: input.name, plan: input.plan, sendsPerDayOverride: input.sendsPerDay ?? null });
 }
@@ -40,17 +51,35 @@ async function requireWorkspace(store: Store, id: string): Promise<Workspace> {
 }
 
 /** Creates a key and returns it with the only copy of its secret. */
-export async function createApiKey(store: Store, input: { workspaceId: string; scopes: Scope[]; mode: KeyMode; name?: string }): Promise<{ record: ApiKeyRecord; key: string }> {
+export async function createApiKey(
+  store: Store,
+  input: { workspaceId: string; scopes: Scope[]; mode: KeyMode; name?: string },
+): Promise<{ record: ApiKeyRecord; key: string }> {
   await requireWorkspace(store, input.workspaceId);
   const key = generateApiKey(input.mode);
-  const record = await store.createApiKey({ id: randomUUID(), workspaceId: input.workspaceId, mode: input.mode, scopes: input.scopes, hash: hashApiKey(key), hint: apiKeyHint(key), name: input.name ?? null });
+  const record = await store.createApiKey({
+    id: randomUUID(),
+    workspaceId: input.workspaceId,
+    mode: input.mode,
+    scopes: input.scopes,
+    hash: hashApiKey(key),
+    hint: apiKeyHint(key),
+    name: input.name ?? null,
+  });
   return { record, key };
 }
 
 export async function addSandboxInbox(store: Store, input: { workspaceId: string; now?: Date }): Promise<InboxRecord> {
   await requireWorkspace(store, input.workspaceId);
   const id = randomUUID();
-  const inbox = await store.createInbox({ id, workspaceId: input.workspaceId, mode: "test", kind: "sandbox", addresses: [sandboxAddress(id)], secret: null });
+  const inbox = await store.createInbox({
+    id,
+    workspaceId: input.workspaceId,
+    mode: "test",
+    kind: "sandbox",
+    addresses: [sandboxAddress(id)],
+    secret: null,
+  });
   await seedSandboxInbox(store, inbox, input.now ?? new Date());
   return inbox;
 }
@@ -58,6 +87,11 @@ export async function addSandboxInbox(store: Store, input: { workspaceId: string
 /** The address an IMAP inbox sends from: the one given, else the login when it is an address. */
 export function inboxAddress(address: string | undefined, user: string): string {
   const chosen = address ?? user;
-  if (!isValidAddrSpec(chosen)) throw new AdminInputError(address === undefined ? `The login "${user}" is not an email address: give the inbox's address (--address / address).` : `"${address}" is not an email address.`);
+  if (!isValidAddrSpec(chosen))
+    throw new AdminInputError(
+      address === undefined
+        ? `The login "${user}" is not an email address: give the inbox's address (--address / address).`
+        : `"${address}" is not an email address.`,
+    );
   return chosen;
 }

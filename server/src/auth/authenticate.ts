@@ -7,14 +7,28 @@ import { hashApiKey, isWellFormedApiKey } from "./api-keys.js";
 export type Authentication = { ok: true; caller: Caller } | { ok: false; reason: string };
 
 export async function authenticate(store: Store, authorization: string | undefined): Promise<Authentication> {
-  if (authorization === undefined || authorization === "") return { ok: false, reason: "Missing Authorization header: send Authorization: Bearer <API key>." };
+  if (authorization === undefined || authorization === "")
+    return { ok: false, reason: "Missing Authorization header: send Authorization: Bearer <API key>." };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match?.[1]) return { ok: false, reason: "The Authorization header must be: Bearer <API key>." };
   const key = match[1];
-  if (!isWellFormedApiKey(key)) return { ok: false, reason: "The API key is malformed: keys look like mcpe_live_ or mcpe_test_ followed by 32 letters and digits." };
+  if (!isWellFormedApiKey(key))
+    return {
+      ok: false,
+      reason: "The API key is malformed: keys look like mcpe_live_ or mcpe_test_ followed by 32 letters and digits.",
+    };
   const record = await store.findApiKeyByHash(hashApiKey(key));
   if (!record || record.revokedAt !== null) return { ok: false, reason: "The API key is unknown or revoked." };
   const workspace = await store.getWorkspace(record.workspaceId);
   if (!workspace) return { ok: false, reason: "The API key is unknown or revoked." };
-  return { ok: true, caller: { keyId: record.id, mode: record.mode, scopes: record.scopes, workspaceId: workspace.id, plan: workspace.plan } };
+  return {
+    ok: true,
+    caller: {
+      keyId: record.id,
+      mode: record.mode,
+      scopes: record.scopes,
+      workspaceId: workspace.id,
+      plan: workspace.plan,
+    },
+  };
 }

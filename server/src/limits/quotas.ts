@@ -11,11 +11,17 @@ export interface QuotaPeriod {
 }
 
 export function monthPeriod(now: Date): QuotaPeriod {
-  return { label: now.toISOString().slice(0, 7), resetsAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
+  return {
+    label: now.toISOString().slice(0, 7),
+    resetsAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+  };
 }
 
 export function dayPeriod(now: Date): QuotaPeriod {
-  return { label: now.toISOString().slice(0, 10), resetsAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)) };
+  return {
+    label: now.toISOString().slice(0, 10),
+    resetsAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)),
+  };
 }
 
 export function sendsPerDay(workspace: Workspace): number | null {
@@ -32,9 +38,20 @@ export function quotaCounter(quota: QuotaName, workspaceId: string, period: Quot
 }
 
 /** Takes one unit of a quota, or says why not. A null limit means the plan has no such quota. */
-export async function consume(store: Store, workspace: Workspace, quota: QuotaName, limit: number | null, period: QuotaPeriod, now: Date): Promise<QuotaRefusal | undefined> {
+export async function consume(
+  store: Store,
+  workspace: Workspace,
+  quota: QuotaName,
+  limit: number | null,
+  period: QuotaPeriod,
+  now: Date,
+): Promise<QuotaRefusal | undefined> {
   if (limit === null) return undefined;
-  const decision = await store.consumeQuota(quotaCounter(quota, workspace.id, period), limit, period.resetsAt.getTime());
+  const decision = await store.consumeQuota(
+    quotaCounter(quota, workspace.id, period),
+    limit,
+    period.resetsAt.getTime(),
+  );
   if (decision.allowed) return undefined;
   return quotaExceeded({
     quota,
@@ -45,6 +62,11 @@ export async function consume(store: Store, workspace: Workspace, quota: QuotaNa
   });
 }
 
-export async function release(store: Store, workspace: Workspace, quota: QuotaName, period: QuotaPeriod): Promise<void> {
+export async function release(
+  store: Store,
+  workspace: Workspace,
+  quota: QuotaName,
+  period: QuotaPeriod,
+): Promise<void> {
   await store.releaseQuota(quotaCounter(quota, workspace.id, period));
 }

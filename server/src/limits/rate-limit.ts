@@ -4,7 +4,12 @@ import type { Store } from "../store/store.js";
 
 export type RateWindows = readonly { name: RateWindowName; seconds: number; limit: number }[];
 
-export async function checkRateLimit(store: Store, keyId: string, nowMs: number, windows: RateWindows = RATE_LIMITS.windows): Promise<ExecutionErrorResult<"rate_limit_exceeded"> | undefined> {
+export async function checkRateLimit(
+  store: Store,
+  keyId: string,
+  nowMs: number,
+  windows: RateWindows = RATE_LIMITS.windows,
+): Promise<ExecutionErrorResult<"rate_limit_exceeded"> | undefined> {
   const decision = await store.hitRateWindows(keyId, windows, nowMs);
   if (decision.allowed) return undefined;
   return rateLimitExceeded({

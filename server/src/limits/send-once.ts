@@ -3,7 +3,13 @@
 // "unknown": the provider may have accepted it) keeps its key "started", so a retry is told so
 // instead of sending again; any other error means nothing was sent, and frees key and quota.
 import { createHash } from "node:crypto";
-import { idempotencyKeyInUse, idempotencyKeyReused, providerError, type ExecutionErrorResult, type SendResult } from "@mcpemails/generated";
+import {
+  idempotencyKeyInUse,
+  idempotencyKeyReused,
+  providerError,
+  type ExecutionErrorResult,
+  type SendResult,
+} from "@mcpemails/generated";
 import type { SentMessage } from "../providers/provider.js";
 import type { Store, Workspace } from "../store/store.js";
 import { consume, dayPeriod, release, sendsPerDay } from "./quotas.js";
@@ -22,13 +28,21 @@ export interface SendOnceRequest<E extends ExecutionErrorResult> {
   send: () => Promise<SentMessage | E>;
 }
 
-type SendOutcome<E> = SendResult | E | ExecutionErrorResult<"quota_exceeded" | "idempotency_key_in_use" | "idempotency_key_reused" | "provider_error">;
+type SendOutcome<E> =
+  | SendResult
+  | E
+  | ExecutionErrorResult<"quota_exceeded" | "idempotency_key_in_use" | "idempotency_key_reused" | "provider_error">;
 
 export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnceRequest<E>): Promise<SendOutcome<E>> {
   const { store, workspace, now, args } = request;
-  const key = args.idempotency_key === undefined ? undefined : `${workspace.id}:${request.inboxId}:${args.idempotency_key}`;
+  const key =
+    args.idempotency_key === undefined ? undefined : `${workspace.id}:${request.inboxId}:${args.idempotency_key}`;
   if (key !== undefined && args.idempotency_key !== undefined) {
-    const state = await store.beginIdempotent(key, fingerprint(request.tool, args), { nowMs: now.getTime(), ttlMs: REPLAY_WINDOW_MS, staleAfterMs: STALE_AFTER_MS });
+    const state = await store.beginIdempotent(key, fingerprint(request.tool, args), {
+      nowMs: now.getTime(),
+      ttlMs: REPLAY_WINDOW_MS,
+      staleAfterMs: STALE_AFTER_MS,
+    });
     switch (state.state) {
       case "completed":
         return { ...(state.result as SendResult), idempotent_replay: true };
@@ -61,7 +75,11 @@ export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnce
   }
   const sent = await request.send();
   if ("isError" in sent) {
-    if (sent.errorCode === "provider_error" && (sent as ExecutionErrorResult<"provider_error">).deliveryStatus === "unknown") return sent;
+    if (
+      sent.errorCode === "provider_error" &&
+      (sent as ExecutionErrorResult<"provider_error">).deliveryStatus === "unknown"
+    )
+      return sent;
     // Every other error is decided before the provider accepts anything: nothing was sent.
     await release(store, workspace, "sends_per_day", period);
     if (key !== undefined) await store.abandonIdempotent(key);
@@ -74,13 +92,18 @@ export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnce
 
 function fingerprint(tool: string, args: object): string {
   const { idempotency_key: _ignored, ...rest } = args as Record<string, unknown>;
-  return createHash("sha256").update(canonicalJson({ tool, args: rest })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ tool, args: rest }))
+    .digest("hex");
 }
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value);
 }

@@ -1,17 +1,42 @@
 import { describe, expect, it } from "vitest";
-import { addressKey, findInvalidRecipient, isValidAddrSpec, parseRecipient, parseRecipientFields, uniqueAddresses } from "./addresses.js";
+import {
+  addressKey,
+  findInvalidRecipient,
+  isValidAddrSpec,
+  parseRecipient,
+  parseRecipientFields,
+  uniqueAddresses,
+} from "./addresses.js";
 
 describe("parseRecipient", () => {
   it("reads bare addresses and addresses with a display name as {name, address}", () => {
-    expect(parseRecipient("alice@example.com")).toEqual({ ok: true, address: { name: null, address: "alice@example.com" } });
-    expect(parseRecipient("Alice Martin <alice@example.com>")).toEqual({ ok: true, address: { name: "Alice Martin", address: "alice@example.com" } });
-    expect(parseRecipient('"Martin, Alice" <alice@example.com>')).toEqual({ ok: true, address: { name: "Martin, Alice", address: "alice@example.com" } });
-    expect(parseRecipient("<alice@example.com>")).toEqual({ ok: true, address: { name: null, address: "alice@example.com" } });
+    expect(parseRecipient("alice@example.com")).toEqual({
+      ok: true,
+      address: { name: null, address: "alice@example.com" },
+    });
+    expect(parseRecipient("Alice Martin <alice@example.com>")).toEqual({
+      ok: true,
+      address: { name: "Alice Martin", address: "alice@example.com" },
+    });
+    expect(parseRecipient('"Martin, Alice" <alice@example.com>')).toEqual({
+      ok: true,
+      address: { name: "Martin, Alice", address: "alice@example.com" },
+    });
+    expect(parseRecipient("<alice@example.com>")).toEqual({
+      ok: true,
+      address: { name: null, address: "alice@example.com" },
+    });
   });
 
   it("accepts UTF-8 names, local parts and domains (RFC 6532)", () => {
-    expect(parseRecipient("Zoë Dupré <zoe@exämple.fr>")).toEqual({ ok: true, address: { name: "Zoë Dupré", address: "zoe@exämple.fr" } });
-    expect(parseRecipient("田中 <たなか@example.jp>")).toEqual({ ok: true, address: { name: "田中", address: "たなか@example.jp" } });
+    expect(parseRecipient("Zoë Dupré <zoe@exämple.fr>")).toEqual({
+      ok: true,
+      address: { name: "Zoë Dupré", address: "zoe@exämple.fr" },
+    });
+    expect(parseRecipient("田中 <たなか@example.jp>")).toEqual({
+      ok: true,
+      address: { name: "田中", address: "たなか@example.jp" },
+    });
   });
 
   it.each([
@@ -36,7 +61,13 @@ describe("parseRecipient", () => {
 
 describe("isValidAddrSpec", () => {
   it("accepts the dot-atom forms and address literals", () => {
-    for (const address of ["a@b", "first.last+tag@sub.example.co.uk", "o'brien@example.ie", "user@[192.168.0.1]", "user@[IPv6:2001:db8::1]"]) {
+    for (const address of [
+      "a@b",
+      "first.last+tag@sub.example.co.uk",
+      "o'brien@example.ie",
+      "user@[192.168.0.1]",
+      "user@[IPv6:2001:db8::1]",
+    ]) {
       expect(isValidAddrSpec(address), address).toBe(true);
     }
   });
@@ -49,7 +80,14 @@ describe("isValidAddrSpec", () => {
   });
 
   it("refuses spaces, leading or trailing dots and bad literals", () => {
-    for (const address of ["a b@example.com", ".a@example.com", "a.@example.com", "a@example..com", "a@[300.1.1.1]", "a@exa_mple.com"]) {
+    for (const address of [
+      "a b@example.com",
+      ".a@example.com",
+      "a.@example.com",
+      "a@example..com",
+      "a@[300.1.1.1]",
+      "a@exa_mple.com",
+    ]) {
       expect(isValidAddrSpec(address), address).toBe(false);
     }
   });
@@ -65,11 +103,19 @@ describe("findInvalidRecipient", () => {
     expect(findInvalidRecipient({ to: ["alice@example.com"], cc: ["nope"], bcc: ["nope"] })?.parameter).toBe("cc[0]");
     expect(findInvalidRecipient({ to: ["alice@example.com"], bcc: ["ok@example.com", "x"] })?.parameter).toBe("bcc[1]");
     expect(findInvalidRecipient({ to: ["alice@example.com"], reply_to: "not an address" })?.parameter).toBe("reply_to");
-    expect(findInvalidRecipient({ to: ["alice@example.com"], cc: [], reply_to: "Alice <alice@example.com>" })).toBeUndefined();
+    expect(
+      findInvalidRecipient({ to: ["alice@example.com"], cc: [], reply_to: "Alice <alice@example.com>" }),
+    ).toBeUndefined();
   });
 
   it("parseRecipientFields gives the parsed addresses when all are valid", () => {
-    expect(parseRecipientFields({ to: ["Alice <alice@example.com>"], cc: ["bob@example.net"], reply_to: "replies@example.com" })).toEqual({
+    expect(
+      parseRecipientFields({
+        to: ["Alice <alice@example.com>"],
+        cc: ["bob@example.net"],
+        reply_to: "replies@example.com",
+      }),
+    ).toEqual({
       ok: true,
       recipients: {
         to: [{ name: "Alice", address: "alice@example.com" }],

@@ -13,7 +13,8 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
 export function parseRecipient(input: string): RecipientParse {
   if (CONTROL_CHARACTER.test(input)) return { ok: false, reason: "contains a line break or control character" };
   const entries = addressparser(input);
-  if (entries.length !== 1) return { ok: false, reason: entries.length === 0 ? "is empty" : "holds more than one address" };
+  if (entries.length !== 1)
+    return { ok: false, reason: entries.length === 0 ? "is empty" : "holds more than one address" };
   const [entry] = entries;
   if (entry === undefined || entry.group !== undefined) return { ok: false, reason: "is a group, not a mailbox" };
   if (!isValidAddrSpec(entry.address)) return { ok: false, reason: "is not a mailbox address (local-part@domain)" };
@@ -28,8 +29,10 @@ export function parseRecipient(input: string): RecipientParse {
 // Quoted local parts are not accepted: addressparser strips their quotes.
 const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-\\u0080-\\u{10FFFF}]";
 const LOCAL_PART = new RegExp(`^${ATEXT}+(?:\\.${ATEXT}+)*$`, "u");
-const DOMAIN_LABEL = /^[A-Za-z0-9\u0080-\u{10FFFF}](?:[A-Za-z0-9\u0080-\u{10FFFF}-]{0,61}[A-Za-z0-9\u0080-\u{10FFFF}])?$/u;
-const ADDRESS_LITERAL = /^\[(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|IPv6:[0-9A-Fa-f:.]+)\]$/u;
+const DOMAIN_LABEL =
+  /^[A-Za-z0-9\u0080-\u{10FFFF}](?:[A-Za-z0-9\u0080-\u{10FFFF}-]{0,61}[A-Za-z0-9\u0080-\u{10FFFF}])?$/u;
+const ADDRESS_LITERAL =
+  /^\[(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|IPv6:[0-9A-Fa-f:.]+)\]$/u;
 
 export function isValidAddrSpec(address: string): boolean {
   const at = address.lastIndexOf("@");
@@ -64,18 +67,22 @@ export interface ParsedRecipients {
 }
 
 /** Parses every recipient field, in the order to, cc, bcc, reply_to; the first bad one is reported. */
-export function parseRecipientFields(fields: RecipientFields): { ok: true; recipients: ParsedRecipients } | { ok: false; invalid: InvalidRecipient } {
+export function parseRecipientFields(
+  fields: RecipientFields,
+): { ok: true; recipients: ParsedRecipients } | { ok: false; invalid: InvalidRecipient } {
   const recipients: ParsedRecipients = { to: [], cc: [], bcc: [], replyTo: null };
   for (const field of ["to", "cc", "bcc"] as const) {
     for (const [index, input] of (fields[field] ?? []).entries()) {
       const parsed = parseRecipient(input);
-      if (!parsed.ok) return { ok: false, invalid: { parameter: `${field}[${index}]`, address: input, reason: parsed.reason } };
+      if (!parsed.ok)
+        return { ok: false, invalid: { parameter: `${field}[${index}]`, address: input, reason: parsed.reason } };
       recipients[field].push(parsed.address);
     }
   }
   if (fields.reply_to !== undefined) {
     const parsed = parseRecipient(fields.reply_to);
-    if (!parsed.ok) return { ok: false, invalid: { parameter: "reply_to", address: fields.reply_to, reason: parsed.reason } };
+    if (!parsed.ok)
+      return { ok: false, invalid: { parameter: "reply_to", address: fields.reply_to, reason: parsed.reason } };
     recipients.replyTo = parsed.address;
   }
   return { ok: true, recipients };

@@ -31,8 +31,15 @@ describe("checkAttachmentSize", () => {
 
   it("refuses one byte more with attachment_too_large, giving both numbers", () => {
     const refused = checkAttachmentSize([{ data: base64OfBytes(limit - 1) }, { data: "AAA=" }]);
-    expect(refused).toMatchObject({ isError: true, errorCode: "attachment_too_large", totalBytes: limit + 1, limitBytes: limit });
-    expect(refused?.content[0].text).toBe(`Attachments total ${limit + 1} bytes; the limit is ${limit} bytes. Nothing was sent.`);
+    expect(refused).toMatchObject({
+      isError: true,
+      errorCode: "attachment_too_large",
+      totalBytes: limit + 1,
+      limitBytes: limit,
+    });
+    expect(refused?.content[0].text).toBe(
+      `Attachments total ${limit + 1} bytes; the limit is ${limit} bytes. Nothing was sent.`,
+    );
   });
 
   it("takes another limit when given one", () => {

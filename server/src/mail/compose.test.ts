@@ -25,7 +25,16 @@ describe("composeMessage", () => {
   it("writes the headers a plain message needs, and no others", async () => {
     const { raw, messageId } = await composeMessage(base);
     expect(messageId).toBe("<0f1e2d3c.4b5a@sandbox.mcpemails.test>");
-    expect(headerNames(raw).sort()).toEqual(["content-transfer-encoding", "content-type", "date", "from", "message-id", "mime-version", "subject", "to"]);
+    expect(headerNames(raw).sort()).toEqual([
+      "content-transfer-encoding",
+      "content-type",
+      "date",
+      "from",
+      "message-id",
+      "mime-version",
+      "subject",
+      "to",
+    ]);
     expect(headerLines(raw)).toContain("Date: Fri, 20 Nov 2026 09:14:03 +0000");
     const parsed = await simpleParser(raw);
     expect(parsed.text).toBe("Hi Alice,\n\nthe Q3 totals add up.\n");
@@ -56,7 +65,11 @@ describe("composeMessage", () => {
   });
 
   it("keeps Bcc out of what recipients get, and in the sender's own copy", async () => {
-    const composed = await composeMessage({ ...base, cc: [{ name: null, address: "carol@example.net" }], bcc: [{ name: null, address: "boss@example.com" }] });
+    const composed = await composeMessage({
+      ...base,
+      cc: [{ name: null, address: "carol@example.net" }],
+      bcc: [{ name: null, address: "boss@example.com" }],
+    });
     expect(headerNames(composed.raw)).not.toContain("bcc");
     expect(composed.raw).not.toContain("boss@example.com");
     expect(headerLines(composed.rawWithBcc)).toContain("Bcc: boss@example.com");
@@ -64,7 +77,12 @@ describe("composeMessage", () => {
   });
 
   it("sets Reply-To, In-Reply-To and References", async () => {
-    const { raw } = await composeMessage({ ...base, replyTo: { name: null, address: "replies@example.com" }, inReplyTo: "<c@x>", references: ["<a@x>", "b@x", "<c@x>"] });
+    const { raw } = await composeMessage({
+      ...base,
+      replyTo: { name: null, address: "replies@example.com" },
+      inReplyTo: "<c@x>",
+      references: ["<a@x>", "b@x", "<c@x>"],
+    });
     const lines = headerLines(raw);
     expect(lines).toContain("Reply-To: replies@example.com");
     expect(lines).toContain("In-Reply-To: <c@x>");
@@ -78,11 +96,24 @@ describe("composeMessage", () => {
       attachments: [
         ...attachmentsFromInput([{ filename: "../../etc/passwd", mime_type: "text/plain", data: "aGVsbG8=" }]),
         { filename: "C:\\Users\\alice\\q3.pdf", contentType: "application/pdf", content: Buffer.from("%PDF-1.4") },
-        { filename: "logo.png", contentType: "image/png", content: Buffer.from([0x89, 0x50, 0x4e, 0x47]), contentId: "logo@example.com" },
+        {
+          filename: "logo.png",
+          contentType: "image/png",
+          content: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+          contentId: "logo@example.com",
+        },
       ],
     });
     const parsed = await simpleParser(raw, { keepCidLinks: true });
-    expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString("latin1"), a.cid ?? null, a.related === true])).toEqual([
+    expect(
+      parsed.attachments.map((a) => [
+        a.filename,
+        a.contentType,
+        a.content.toString("latin1"),
+        a.cid ?? null,
+        a.related === true,
+      ]),
+    ).toEqual([
       ["logo.png", "image/png", "\x89PNG", "logo@example.com", true],
       ["....etcpasswd", "text/plain", "hello", null, false],
       ["C:Usersaliceq3.pdf", "application/pdf", "%PDF-1.4", null, false],
@@ -115,7 +146,9 @@ describe("composeMessage: no header value can add a header", () => {
       expect(parsed.headers.has("x-injected")).toBe(false);
       expect(parsed.bcc).toBeUndefined();
       expect(parsed.subject).toBe("Hello Bcc: eve@evil.example X-Injected: yes");
-      expect([parsed.to ?? []].flat().flatMap((field) => field.value)).toEqual([{ name: "Alice Bcc: eve@evil.example X-Injected: yes", address: "alice@example.com" }]);
+      expect([parsed.to ?? []].flat().flatMap((field) => field.value)).toEqual([
+        { name: "Alice Bcc: eve@evil.example X-Injected: yes", address: "alice@example.com" },
+      ]);
     }
   });
 });

@@ -46,7 +46,8 @@ export interface ComposedMessage {
 export async function composeMessage(input: ComposeInput): Promise<ComposedMessage> {
   const messageId = normalizeMessageId(input.messageId);
   if (messageId === null) throw new Error(`composeMessage: ${JSON.stringify(input.messageId)} cannot be a Message-ID`);
-  const inReplyTo = input.inReplyTo === null || input.inReplyTo === undefined ? null : normalizeMessageId(input.inReplyTo);
+  const inReplyTo =
+    input.inReplyTo === null || input.inReplyTo === undefined ? null : normalizeMessageId(input.inReplyTo);
   const references = (input.references ?? []).map(normalizeMessageId).filter((id): id is string => id !== null);
   const composer = new MailComposer({
     from: mailbox(input.from),
@@ -60,7 +61,9 @@ export async function composeMessage(input: ComposeInput): Promise<ComposedMessa
     attachments: (input.attachments ?? []).map((attachment) => ({
       filename: safeFilename(attachment.filename),
       contentType: attachment.contentType,
-      ...(Buffer.isBuffer(attachment.content) ? { content: attachment.content } : { content: attachment.content.base64, encoding: "base64" }),
+      ...(Buffer.isBuffer(attachment.content)
+        ? { content: attachment.content }
+        : { content: attachment.content.base64, encoding: "base64" }),
       ...(attachment.contentId === undefined ? {} : { cid: attachment.contentId, contentDisposition: "inline" }),
     })),
     messageId,
@@ -81,7 +84,11 @@ export async function composeMessage(input: ComposeInput): Promise<ComposedMessa
 
 /** Tool attachments as the composer takes them; the base64 stays undecoded until the composer needs it. */
 export function attachmentsFromInput(attachments: readonly AttachmentInput[]): ComposeAttachment[] {
-  return attachments.map((attachment) => ({ filename: attachment.filename, contentType: attachment.mime_type, content: { base64: attachment.data } }));
+  return attachments.map((attachment) => ({
+    filename: attachment.filename,
+    contentType: attachment.mime_type,
+    content: { base64: attachment.data },
+  }));
 }
 
 /** The file name without path separators or control characters (the spec: "Path separators are removed"). */

@@ -34,7 +34,8 @@ export type OutgoingRefusal = ExecutionErrorResult<"invalid_recipient" | "attach
 /** send_email's arguments as an outgoing message, or the error that refuses them before anything is sent. */
 export function prepareSend(args: SendEmailArgs): OutgoingMessage | OutgoingRefusal {
   const recipients = parseRecipientFields({ to: args.to, cc: args.cc, bcc: args.bcc, reply_to: args.reply_to });
-  if (!recipients.ok) return invalidRecipient({ parameter: recipients.invalid.parameter, address: recipients.invalid.address });
+  if (!recipients.ok)
+    return invalidRecipient({ parameter: recipients.invalid.parameter, address: recipients.invalid.address });
   const tooLarge = checkAttachmentSize(args.attachments);
   if (tooLarge) return tooLarge;
   return {
@@ -52,8 +53,16 @@ export function prepareSend(args: SendEmailArgs): OutgoingMessage | OutgoingRefu
  * A reply to the parsed original: To its Reply-To or From, with reply_all Cc its To and Cc minus the
  * inbox's own addresses, never its Bcc; one "Re: "; In-Reply-To and References for the thread.
  */
-export function prepareReply(original: ParsedMessage, args: ReplyToEmailArgs, ownAddresses: readonly string[]): OutgoingMessage | OutgoingRefusal {
-  const recipients = replyRecipients({ from: original.from, replyTo: original.reply_to, to: original.to, cc: original.cc }, ownAddresses, args.reply_all);
+export function prepareReply(
+  original: ParsedMessage,
+  args: ReplyToEmailArgs,
+  ownAddresses: readonly string[],
+): OutgoingMessage | OutgoingRefusal {
+  const recipients = replyRecipients(
+    { from: original.from, replyTo: original.reply_to, to: original.to, cc: original.cc },
+    ownAddresses,
+    args.reply_all,
+  );
   const unusable = replyAddressProblem(recipients.to, [...recipients.to, ...recipients.cc], original.from);
   if (unusable) return unusable;
   const tooLarge = checkAttachmentSize(args.attachments);
@@ -77,7 +86,10 @@ export function isRefusal(prepared: OutgoingMessage | OutgoingRefusal): prepared
 }
 
 /** The outgoing message as RFC 5322 source from this sender, through nodemailer's composer. */
-export function composeOutgoing(outgoing: OutgoingMessage, sender: { from: Address; messageId: string; date: Date }): Promise<ComposedMessage> {
+export function composeOutgoing(
+  outgoing: OutgoingMessage,
+  sender: { from: Address; messageId: string; date: Date },
+): Promise<ComposedMessage> {
   return composeMessage({ ...outgoing, ...sender });
 }
 
@@ -91,7 +103,11 @@ export function envelopeRecipients(outgoing: Pick<OutgoingMessage, "to" | "cc" |
  * reported against message_id: no recipient at all (no From, no Reply-To), or an address that
  * is not one (which a real provider would refuse too).
  */
-function replyAddressProblem(to: readonly Address[], all: readonly Address[], from: Address | null): ExecutionErrorResult<"invalid_recipient"> | undefined {
+function replyAddressProblem(
+  to: readonly Address[],
+  all: readonly Address[],
+  from: Address | null,
+): ExecutionErrorResult<"invalid_recipient"> | undefined {
   if (to.length === 0) return invalidRecipient({ parameter: "message_id", address: from?.address ?? "" });
   const bad = all.find((entry) => !isValidAddrSpec(entry.address));
   return bad === undefined ? undefined : invalidRecipient({ parameter: "message_id", address: bad.address });

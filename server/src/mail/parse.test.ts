@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { outputValidators } from "@mcpemails/generated";
 import { composeMessage, type ComposeInput } from "./compose.js";
-import { BODY_HTML_MAX_LENGTH, BODY_TEXT_MAX_LENGTH, parseMessage, snippetOf, truncateCodePoints, truncateHtml, type ParsedMessage } from "./parse.js";
+import {
+  BODY_HTML_MAX_LENGTH,
+  BODY_TEXT_MAX_LENGTH,
+  parseMessage,
+  snippetOf,
+  truncateCodePoints,
+  truncateHtml,
+  type ParsedMessage,
+} from "./parse.js";
 
 const metadataOnly = { includeHtml: false, includeAttachments: false };
 const everything = { includeHtml: true, includeAttachments: true };
@@ -15,7 +23,12 @@ const quarterlyReport: ComposeInput = {
   text: "Hi,\n\nthe Q3 figures are attached.   Could you check the totals by Friday?\n\nAlice\n",
   html: '<p>Hi,</p><p>the Q3 figures are attached.</p><img src="cid:chart@example.com"><img src="https://track.example.net/open.gif" width="1" height="1"><script>steal()</script>',
   attachments: [
-    { filename: "chart.png", contentType: "image/png", content: Buffer.from("PNG-BYTES"), contentId: "chart@example.com" },
+    {
+      filename: "chart.png",
+      contentType: "image/png",
+      content: Buffer.from("PNG-BYTES"),
+      contentId: "chart@example.com",
+    },
     { filename: "q3.pdf", contentType: "application/pdf", content: Buffer.from("%PDF-1.4 q3 figures") },
   ],
   messageId: "<q3-2@mail.example.com>",
@@ -30,7 +43,14 @@ async function parsedReport(options = metadataOnly): Promise<ParsedMessage> {
 
 /** A parsed message with what the provider adds, checked against read_email's output schema. */
 function expectValidReadOutput(parsed: ParsedMessage): void {
-  const output = { ...parsed, id: "m1", thread_id: "t1", folder: "INBOX", unread: true, date: parsed.date ?? "2026-01-01T00:00:00.000Z" };
+  const output = {
+    ...parsed,
+    id: "m1",
+    thread_id: "t1",
+    folder: "INBOX",
+    unread: true,
+    date: parsed.date ?? "2026-01-01T00:00:00.000Z",
+  };
   const check = outputValidators.read_email(output);
   expect(check.ok ? "valid" : check.problem).toBe("valid");
 }
@@ -54,11 +74,15 @@ describe("parseMessage: headers", () => {
   });
 
   it("flattens address groups and copes with missing headers", async () => {
-    const raw = "To: Team: a@example.com, \"D, E\" <d@example.com>;\r\nCc: undisclosed-recipients:;\r\nReferences: <only@x>\r\n\r\nhello\r\n";
+    const raw =
+      'To: Team: a@example.com, "D, E" <d@example.com>;\r\nCc: undisclosed-recipients:;\r\nReferences: <only@x>\r\n\r\nhello\r\n';
     const parsed = await parseMessage(raw, metadataOnly);
     expect(parsed).toMatchObject({
       from: null,
-      to: [{ name: null, address: "a@example.com" }, { name: "D, E", address: "d@example.com" }],
+      to: [
+        { name: null, address: "a@example.com" },
+        { name: "D, E", address: "d@example.com" },
+      ],
       cc: [],
       subject: "",
       date: null,
@@ -71,7 +95,10 @@ describe("parseMessage: headers", () => {
   });
 
   it("shows Bcc where the source has it (the sender's own copy)", async () => {
-    const { rawWithBcc } = await composeMessage({ ...quarterlyReport, bcc: [{ name: null, address: "boss@example.com" }] });
+    const { rawWithBcc } = await composeMessage({
+      ...quarterlyReport,
+      bcc: [{ name: null, address: "boss@example.com" }],
+    });
     expect((await parseMessage(rawWithBcc, metadataOnly)).bcc).toEqual([{ name: null, address: "boss@example.com" }]);
   });
 });
@@ -85,7 +112,8 @@ describe("parseMessage: bodies", () => {
   });
 
   it("derives body_text from the HTML when there is no text part", async () => {
-    const raw = "From: news@example.com\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<h1>Weekly digest</h1><p>Three <b>new</b> articles.</p>\r\n";
+    const raw =
+      "From: news@example.com\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<h1>Weekly digest</h1><p>Three <b>new</b> articles.</p>\r\n";
     const parsed = await parseMessage(raw, { includeHtml: true, includeAttachments: false });
     expect(parsed.body_text).toContain("Three new articles.");
     expect(parsed.body_text).toMatch(/weekly digest/iu);
@@ -93,7 +121,11 @@ describe("parseMessage: bodies", () => {
   });
 
   it("derives body_text from the HTML of an HTML-only message with embedded images too", async () => {
-    const { raw } = await composeMessage({ ...quarterlyReport, text: undefined, attachments: quarterlyReport.attachments?.slice(0, 1) });
+    const { raw } = await composeMessage({
+      ...quarterlyReport,
+      text: undefined,
+      attachments: quarterlyReport.attachments?.slice(0, 1),
+    });
     expect(raw).toMatch(/multipart\/related/u);
     const parsed = await parseMessage(raw, metadataOnly);
     expect(parsed.body_text).toContain("the Q3 figures are attached.");
@@ -139,25 +171,48 @@ describe("parseMessage: attachments", () => {
   it("always describes attachments, without data unless asked", async () => {
     const parsed = await parsedReport();
     expect(parsed.attachments).toEqual([
-      { attachment_id: "1.2.2", filename: "chart.png", mime_type: "image/png", size_bytes: 9, inline: true, content_id: "chart@example.com" },
-      { attachment_id: "2", filename: "q3.pdf", mime_type: "application/pdf", size_bytes: 19, inline: false, content_id: null },
+      {
+        attachment_id: "1.2.2",
+        filename: "chart.png",
+        mime_type: "image/png",
+        size_bytes: 9,
+        inline: true,
+        content_id: "chart@example.com",
+      },
+      {
+        attachment_id: "2",
+        filename: "q3.pdf",
+        mime_type: "application/pdf",
+        size_bytes: 19,
+        inline: false,
+        content_id: null,
+      },
     ]);
     expect(parsed.has_attachments).toBe(true);
   });
 
   it("gives the data in base64 when asked", async () => {
     const parsed = await parsedReport(everything);
-    expect(parsed.attachments.map((attachment) => attachment.data)).toEqual([Buffer.from("PNG-BYTES").toString("base64"), Buffer.from("%PDF-1.4 q3 figures").toString("base64")]);
+    expect(parsed.attachments.map((attachment) => attachment.data)).toEqual([
+      Buffer.from("PNG-BYTES").toString("base64"),
+      Buffer.from("%PDF-1.4 q3 figures").toString("base64"),
+    ]);
     expectValidReadOutput(parsed);
   });
 
   it("stops giving data at the read cap: that attachment and every later one get data null", async () => {
     const { raw } = await composeMessage({
       ...quarterlyReport,
-      attachments: [10, 20, 5].map((size, index) => ({ filename: `f${index}.bin`, contentType: "application/octet-stream", content: Buffer.alloc(size) })),
+      attachments: [10, 20, 5].map((size, index) => ({
+        filename: `f${index}.bin`,
+        contentType: "application/octet-stream",
+        content: Buffer.alloc(size),
+      })),
     });
     const parsed = await parseMessage(raw, { ...everything, attachmentDataCapBytes: 25 });
-    expect(parsed.attachments.map((attachment) => [attachment.size_bytes, attachment.data === null ? null : "data"])).toEqual([
+    expect(
+      parsed.attachments.map((attachment) => [attachment.size_bytes, attachment.data === null ? null : "data"]),
+    ).toEqual([
       [10, "data"],
       [20, null],
       [5, null],

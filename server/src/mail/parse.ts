@@ -49,7 +49,10 @@ export async function parseMessage(raw: string | Buffer, options: ParseOptions):
     has_attachments: attachments.some((attachment) => !attachment.inline),
     size_bytes: typeof raw === "string" ? Buffer.byteLength(raw, "utf8") : raw.length,
     in_reply_to: firstMessageId(parsed.inReplyTo),
-    references: [parsed.references ?? []].flat().map(normalizeMessageId).filter((id): id is string => id !== null),
+    references: [parsed.references ?? []]
+      .flat()
+      .map(normalizeMessageId)
+      .filter((id): id is string => id !== null),
     body_text: body.text,
     body_truncated: body.truncated,
     ...(options.includeHtml ? htmlBody(html) : {}),
@@ -65,7 +68,10 @@ export async function parseMessage(raw: string | Buffer, options: ParseOptions):
  * would be one direct call.)
  */
 async function textFromHtml(html: string): Promise<string> {
-  const alone = Buffer.from(`Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${html}`, "utf8");
+  const alone = Buffer.from(
+    `Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${html}`,
+    "utf8",
+  );
   return (await simpleParser(alone, PARSER_OPTIONS)).text ?? "";
 }
 
@@ -75,7 +81,11 @@ function htmlBody(html: string | null): Pick<ReadEmailOutput, "body_html" | "bod
   return { body_html: cut.text, body_html_truncated: cut.truncated };
 }
 
-function describeAttachments(parts: readonly ParsedAttachment[], html: string | null, options: ParseOptions): Attachment[] {
+function describeAttachments(
+  parts: readonly ParsedAttachment[],
+  html: string | null,
+  options: ParseOptions,
+): Attachment[] {
   const cap = options.attachmentDataCapBytes ?? LIMITS.read_attachments_max_total_bytes;
   let returnedBytes = 0;
   let capReached = false;
@@ -103,7 +113,8 @@ function describeAttachments(parts: readonly ParsedAttachment[], html: string | 
 /** mailparser's address field as the spec's addresses: groups flattened, entries without an address left out. */
 export function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
   if (field === undefined) return [];
-  const flatten = (entry: EmailAddress): EmailAddress[] => (entry.group === undefined ? [entry] : entry.group.flatMap(flatten));
+  const flatten = (entry: EmailAddress): EmailAddress[] =>
+    entry.group === undefined ? [entry] : entry.group.flatMap(flatten);
   return [field]
     .flat()
     .flatMap((object) => object.value.flatMap(flatten))

@@ -19,7 +19,11 @@ describe("replySubject", () => {
 
 describe("replyReferences", () => {
   it("appends the original's Message-ID to its References, oldest first", () => {
-    expect(replyReferences({ references: ["<a@x>", "<b@x>"], messageId: "<c@x>" })).toEqual(["<a@x>", "<b@x>", "<c@x>"]);
+    expect(replyReferences({ references: ["<a@x>", "<b@x>"], messageId: "<c@x>" })).toEqual([
+      "<a@x>",
+      "<b@x>",
+      "<c@x>",
+    ]);
   });
 
   it("starts a chain from the Message-ID alone when there are no References", () => {
@@ -27,7 +31,9 @@ describe("replyReferences", () => {
   });
 
   it("deduplicates, adds missing angle brackets and drops what cannot be a Message-ID", () => {
-    expect(replyReferences({ references: ["<a@x>", "a@x", "<b@x>", "<c@x>", "", "<bad id>"], messageId: "c@x" })).toEqual(["<a@x>", "<b@x>", "<c@x>"]);
+    expect(
+      replyReferences({ references: ["<a@x>", "a@x", "<b@x>", "<c@x>", "", "<bad id>"], messageId: "c@x" }),
+    ).toEqual(["<a@x>", "<b@x>", "<c@x>"]);
   });
 
   it("keeps the References when the original has no Message-ID", () => {
@@ -48,31 +54,54 @@ describe("replyRecipients", () => {
   const self = { name: null, address: me };
 
   it("replies to the From address", () => {
-    expect(replyRecipients({ from: alice, replyTo: [], to: [self, bob], cc: [carol] }, [me], false)).toEqual({ to: [alice], cc: [] });
+    expect(replyRecipients({ from: alice, replyTo: [], to: [self, bob], cc: [carol] }, [me], false)).toEqual({
+      to: [alice],
+      cc: [],
+    });
   });
 
   it("replies to Reply-To instead of From when there is one", () => {
     const list = { name: "Team list", address: "team@example.com" };
-    expect(replyRecipients({ from: alice, replyTo: [list], to: [self], cc: [] }, [me], false)).toEqual({ to: [list], cc: [] });
+    expect(replyRecipients({ from: alice, replyTo: [list], to: [self], cc: [] }, [me], false)).toEqual({
+      to: [list],
+      cc: [],
+    });
   });
 
   it("reply-all copies the original To and Cc, without the inbox itself, deduplicated case-insensitively", () => {
-    const original = { from: alice, replyTo: [], to: [{ name: null, address: me.toUpperCase() }, bob], cc: [carol, { name: null, address: "BOB@example.net" }, alice] };
+    const original = {
+      from: alice,
+      replyTo: [],
+      to: [{ name: null, address: me.toUpperCase() }, bob],
+      cc: [carol, { name: null, address: "BOB@example.net" }, alice],
+    };
     expect(replyRecipients(original, [me], true)).toEqual({ to: [alice], cc: [bob, carol] });
   });
 
   it("reply-all with Reply-To keeps the author in Cc when they were a recipient", () => {
     const list = { name: null, address: "team@example.com" };
-    expect(replyRecipients({ from: alice, replyTo: [list], to: [self, alice], cc: [] }, [me], true)).toEqual({ to: [list], cc: [alice] });
+    expect(replyRecipients({ from: alice, replyTo: [list], to: [self, alice], cc: [] }, [me], true)).toEqual({
+      to: [list],
+      cc: [alice],
+    });
   });
 
   it("a reply to a message the inbox sent goes to that message's recipients", () => {
-    expect(replyRecipients({ from: self, replyTo: [], to: [bob, carol], cc: [alice] }, [me], false)).toEqual({ to: [bob, carol], cc: [] });
-    expect(replyRecipients({ from: self, replyTo: [], to: [bob], cc: [alice, self] }, [me], true)).toEqual({ to: [bob], cc: [alice] });
+    expect(replyRecipients({ from: self, replyTo: [], to: [bob, carol], cc: [alice] }, [me], false)).toEqual({
+      to: [bob, carol],
+      cc: [],
+    });
+    expect(replyRecipients({ from: self, replyTo: [], to: [bob], cc: [alice, self] }, [me], true)).toEqual({
+      to: [bob],
+      cc: [alice],
+    });
   });
 
   it("a note to self stays a note to self", () => {
-    expect(replyRecipients({ from: self, replyTo: [], to: [self], cc: [] }, [me], true)).toEqual({ to: [self], cc: [] });
+    expect(replyRecipients({ from: self, replyTo: [], to: [self], cc: [] }, [me], true)).toEqual({
+      to: [self],
+      cc: [],
+    });
   });
 
   it("gives no recipient when the original has neither From nor Reply-To", () => {

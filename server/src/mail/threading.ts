@@ -49,7 +49,11 @@ export interface ReplyRecipients {
  * even asked for). A reply to a message the inbox itself sent goes to that message's recipients,
  * as Gmail and Outlook do, rather than back to the inbox.
  */
-export function replyRecipients(original: ReplyOriginal, ownAddresses: readonly string[], replyAll: boolean): ReplyRecipients {
+export function replyRecipients(
+  original: ReplyOriginal,
+  ownAddresses: readonly string[],
+  replyAll: boolean,
+): ReplyRecipients {
   const own = new Set(ownAddresses.map(addressKey));
   const isOwn = (entry: Address) => own.has(addressKey(entry.address));
   const author = original.replyTo.length > 0 ? [...original.replyTo] : original.from === null ? [] : [original.from];
@@ -58,6 +62,8 @@ export function replyRecipients(original: ReplyOriginal, ownAddresses: readonly 
   const to = uniqueAddresses(repliesToSelf && othersOfOwnMessage.length > 0 ? othersOfOwnMessage : author);
   if (!replyAll) return { to, cc: [] };
   const inTo = new Set(to.map((entry) => addressKey(entry.address)));
-  const cc = uniqueAddresses([...original.to, ...original.cc]).filter((entry) => !isOwn(entry) && !inTo.has(addressKey(entry.address)));
+  const cc = uniqueAddresses([...original.to, ...original.cc]).filter(
+    (entry) => !isOwn(entry) && !inTo.has(addressKey(entry.address)),
+  );
   return { to, cc };
 }

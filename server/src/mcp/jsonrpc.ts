@@ -15,15 +15,22 @@ export type IncomingMessage =
 
 export function classify(message: unknown): IncomingMessage {
   if (message === null || typeof message !== "object" || Array.isArray(message)) {
-    return { kind: "invalid", id: null, error: invalidRequest("Invalid Request: a JSON-RPC message must be an object.") };
+    return {
+      kind: "invalid",
+      id: null,
+      error: invalidRequest("Invalid Request: a JSON-RPC message must be an object."),
+    };
   }
   const m = message as Record<string, unknown>;
   const id = typeof m.id === "string" || (typeof m.id === "number" && Number.isFinite(m.id)) ? m.id : null;
-  if (m.jsonrpc !== "2.0") return { kind: "invalid", id, error: invalidRequest('Invalid Request: "jsonrpc" must be "2.0".') };
+  if (m.jsonrpc !== "2.0")
+    return { kind: "invalid", id, error: invalidRequest('Invalid Request: "jsonrpc" must be "2.0".') };
   if (m.method === undefined && ("result" in m || "error" in m)) return { kind: "response" };
-  if (typeof m.method !== "string") return { kind: "invalid", id, error: invalidRequest('Invalid Request: "method" must be a string.') };
+  if (typeof m.method !== "string")
+    return { kind: "invalid", id, error: invalidRequest('Invalid Request: "method" must be a string.') };
   if (!("id" in m)) return { kind: "notification", method: m.method };
-  if (id === null) return { kind: "invalid", id: null, error: invalidRequest('Invalid Request: "id" must be a string or a number.') };
+  if (id === null)
+    return { kind: "invalid", id: null, error: invalidRequest('Invalid Request: "id" must be a string or a number.') };
   if (m.params !== undefined && (m.params === null || typeof m.params !== "object")) {
     return { kind: "invalid", id, error: invalidRequest('Invalid Request: "params" must be an object.') };
   }

@@ -7,7 +7,10 @@ export interface OriginPolicy {
 
 const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
 
-export function defaultOriginPolicy(extraHosts: readonly string[] = [], extraOrigins: readonly string[] = []): OriginPolicy {
+export function defaultOriginPolicy(
+  extraHosts: readonly string[] = [],
+  extraOrigins: readonly string[] = [],
+): OriginPolicy {
   return { allowedHosts: [...LOOPBACK_HOSTS, ...extraHosts], allowedOrigins: extraOrigins };
 }
 
@@ -15,8 +18,13 @@ function hostName(host: string): string {
   return host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : (host.split(":")[0] ?? host);
 }
 
-export function checkOrigin(policy: OriginPolicy, host: string | undefined, origin: string | undefined): string | undefined {
-  if (host === undefined || !policy.allowedHosts.includes(hostName(host).toLowerCase())) return `Host ${String(host)} is not allowed.`;
+export function checkOrigin(
+  policy: OriginPolicy,
+  host: string | undefined,
+  origin: string | undefined,
+): string | undefined {
+  if (host === undefined || !policy.allowedHosts.includes(hostName(host).toLowerCase()))
+    return `Host ${String(host)} is not allowed.`;
   if (origin === undefined) return undefined;
   let originHost: string;
   try {
@@ -24,6 +32,7 @@ export function checkOrigin(policy: OriginPolicy, host: string | undefined, orig
   } catch {
     return `Origin ${origin} is not allowed.`;
   }
-  if (policy.allowedOrigins.includes(origin) || LOOPBACK_HOSTS.includes(hostName(originHost).toLowerCase())) return undefined;
+  if (policy.allowedOrigins.includes(origin) || LOOPBACK_HOSTS.includes(hostName(originHost).toLowerCase()))
+    return undefined;
   return `Origin ${origin} is not allowed.`;
 }

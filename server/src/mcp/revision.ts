@@ -19,5 +19,8 @@ export function revisionFromHeader(header: string | string[] | undefined): Heade
   if (header === undefined) return { ok: true, revision: REVISION_WITHOUT_HEADER };
   const value = Array.isArray(header) ? header[0] : header;
   if (isSupportedRevision(value)) return { ok: true, revision: value };
-  return { ok: false, message: `Unsupported MCP-Protocol-Version: ${String(value)}. Supported: ${PROTOCOL_REVISIONS.join(", ")}.` };
+  return {
+    ok: false,
+    message: `Unsupported MCP-Protocol-Version: ${String(value)}. Supported: ${PROTOCOL_REVISIONS.join(", ")}.`,
+  };
 }

@@ -21,7 +21,12 @@ export interface McpRouteOptions extends RequestDeps {
   originPolicy: OriginPolicy;
 }
 
-function sendError(reply: FastifyReply, status: number, error: JsonRpcError, headers: Record<string, string> = {}): FastifyReply {
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  error: JsonRpcError,
+  headers: Record<string, string> = {},
+): FastifyReply {
   return reply.code(status).headers(headers).type("application/json").send(errorResponse(null, error));
 }
 
@@ -39,7 +44,11 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
   // Bodies are parsed here rather than by Fastify, so that bad JSON is a JSON-RPC -32700; and
   // JSON is the only content type, so that text/plain is a 415 rather than a parse error.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: TRANSPORT.max_body_bytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    "application/json",
+    { parseAs: "string", bodyLimit: TRANSPORT.max_body_bytes },
+    (_request, body, done) => done(null, body),
+  );
 
   app.addHook("onRequest", async (request, reply) => {
     const refused = checkOrigin(options.originPolicy, request.headers.host, request.headers.origin);
@@ -51,15 +60,28 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
       request.log.error({ err: error }, "API key check failed");
       return sendError(reply, 500, storeFailed("the API key could not be checked"));
     }
-    if (!auth.ok) return sendError(reply, 401, invalidApiKey(auth.reason), { "www-authenticate": TRANSPORT.auth.www_authenticate });
+    if (!auth.ok)
+      return sendError(reply, 401, invalidApiKey(auth.reason), { "www-authenticate": TRANSPORT.auth.www_authenticate });
     request.caller = auth.caller;
   });
 
-  app.get(TRANSPORT.endpoint, async (_request, reply) => sendError(reply, 405, transportError("Method not allowed: this server uses no sessions and sends no server-initiated stream; POST JSON-RPC messages."), { allow: "POST" }));
-  app.delete(TRANSPORT.endpoint, async (_request, reply) => sendError(reply, 405, transportError("Method not allowed: this server uses no sessions."), { allow: "POST" }));
+  app.get(TRANSPORT.endpoint, async (_request, reply) =>
+    sendError(
+      reply,
+      405,
+      transportError(
+        "Method not allowed: this server uses no sessions and sends no server-initiated stream; POST JSON-RPC messages.",
+      ),
+      { allow: "POST" },
+    ),
+  );
+  app.delete(TRANSPORT.endpoint, async (_request, reply) =>
+    sendError(reply, 405, transportError("Method not allowed: this server uses no sessions."), { allow: "POST" }),
+  );
 
   app.post(TRANSPORT.endpoint, async (request: FastifyRequest, reply: FastifyReply) => {
-    if (acceptsNeither(request.headers.accept)) return sendError(reply, 406, transportError("Not Acceptable: accept application/json or text/event-stream."));
+    if (acceptsNeither(request.headers.accept))
+      return sendError(reply, 406, transportError("Not Acceptable: accept application/json or text/event-stream."));
     let body: unknown;
     try {
       body = JSON.parse(request.body as string);
@@ -73,7 +95,14 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     const revision = header.ok ? header.revision : "2025-03-26";
     if (Array.isArray(body)) {
       if (body.length === 0) return sendError(reply, 400, invalidRequest("Invalid Request: an empty batch."));
-      if (!REVISION_FEATURES[revision].batches || isInitialize) return sendError(reply, 400, invalidRequest(`Invalid Request: MCP ${revision} does not allow JSON-RPC batches${isInitialize ? " with initialize" : ""}.`));
+      if (!REVISION_FEATURES[revision].batches || isInitialize)
+        return sendError(
+          reply,
+          400,
+          invalidRequest(
+            `Invalid Request: MCP ${revision} does not allow JSON-RPC batches${isInitialize ? " with initialize" : ""}.`,
+          ),
+        );
     }
 
     const controller = new AbortController();
@@ -87,7 +116,10 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     for (const message of messages) {
       const m = classify(message);
       if (m.kind === "invalid") responses.push(errorResponse(m.id, m.error));
-      else if (m.kind === "request") responses.push(await handleRequest(m.id, m.method, m.params, { caller, revision, signal: controller.signal }, options));
+      else if (m.kind === "request")
+        responses.push(
+          await handleRequest(m.id, m.method, m.params, { caller, revision, signal: controller.signal }, options),
+        );
     }
     if (responses.length === 0) return reply.code(202).send();
     const payload = Array.isArray(body) ? responses : responses[0];

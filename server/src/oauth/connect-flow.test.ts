@@ -32,17 +32,38 @@ describe("connecting a Gmail mailbox", () => {
     server = await startTestServer({ connect, registry: { google } });
     gmailRig.gmail.mailboxes.addMailbox("zoe@gmail.example");
 
-    const consentUrl = new URL(await beginOAuthConnect(server.store, connect, { workspaceId: server.workspaceId, kind: "gmail" }));
+    const consentUrl = new URL(
+      await beginOAuthConnect(server.store, connect, { workspaceId: server.workspaceId, kind: "gmail" }),
+    );
     expect(consentUrl.origin).toBe("https://accounts.google.com");
-    expect(Object.fromEntries(consentUrl.searchParams)).toMatchObject({ client_id: google.clientId, redirect_uri: google.redirectUri, access_type: "offline", response_type: "code" });
-    const code = gmailRig.gmail.oauth.consent({ clientId: google.clientId, address: "zoe@gmail.example", scopes: (consentUrl.searchParams.get("scope") ?? "").split(" "), redirectUri: google.redirectUri });
+    expect(Object.fromEntries(consentUrl.searchParams)).toMatchObject({
+      client_id: google.clientId,
+      redirect_uri: google.redirectUri,
+      access_type: "offline",
+      response_type: "code",
+    });
+    const code = gmailRig.gmail.oauth.consent({
+      clientId: google.clientId,
+      address: "zoe@gmail.example",
+      scopes: (consentUrl.searchParams.get("scope") ?? "").split(" "),
+      redirectUri: google.redirectUri,
+    });
 
-    const answer = await callback("/oauth/google/callback", { code, state: consentUrl.searchParams.get("state") ?? "" });
+    const answer = await callback("/oauth/google/callback", {
+      code,
+      state: consentUrl.searchParams.get("state") ?? "",
+    });
     const inbox = (await server.store.listInboxes(server.workspaceId)).find((candidate) => candidate.kind === "gmail");
-    expect(answer).toEqual({ status: 200, text: `Connected zoe@gmail.example as inbox ${inbox?.id}. You can close this window.\n` });
+    expect(answer).toEqual({
+      status: 200,
+      text: `Connected zoe@gmail.example as inbox ${inbox?.id}. You can close this window.\n`,
+    });
     expect(inbox?.mode).toBe("live");
 
-    const listed = await post(server, toolCall("list_inbox", { inbox_id: inbox?.id }), { key: server.keys.live, revision: "2025-06-18" });
+    const listed = await post(server, toolCall("list_inbox", { inbox_id: inbox?.id }), {
+      key: server.keys.live,
+      revision: "2025-06-18",
+    });
     expect(listed.json).toMatchObject({ result: { structuredContent: { messages: [], total: 0 } } });
   });
 
@@ -50,11 +71,16 @@ describe("connecting a Gmail mailbox", () => {
     gmailRig = startGmailRig();
     const connect = defaultConnectDeps({ google: gmailRig.app, microsoft: undefined, secretKey: randomBytes(32) });
     server = await startTestServer({ connect, registry: { google: gmailRig.app } });
-    const state = new URL(await beginOAuthConnect(server.store, connect, { workspaceId: server.workspaceId, kind: "gmail" })).searchParams.get("state") ?? "";
+    const state =
+      new URL(
+        await beginOAuthConnect(server.store, connect, { workspaceId: server.workspaceId, kind: "gmail" }),
+      ).searchParams.get("state") ?? "";
     const answer = await callback("/oauth/google/callback", { code: "4/never-issued", state });
     expect(answer.status).toBe(400);
     expect(answer.text).toMatch(/^Nothing was connected: /u);
-    expect((await server.store.listInboxes(server.workspaceId)).some((candidate) => candidate.kind === "gmail")).toBe(false);
+    expect((await server.store.listInboxes(server.workspaceId)).some((candidate) => candidate.kind === "gmail")).toBe(
+      false,
+    );
   });
 });
 
@@ -66,16 +92,33 @@ describe("connecting an Outlook mailbox", () => {
     server = await startTestServer({ connect, registry: { microsoft } });
     graph.fake.addMailbox("zoe@outlook.example", "Zoë");
 
-    const consentUrl = new URL(await beginOAuthConnect(server.store, connect, { workspaceId: server.workspaceId, kind: "outlook" }));
+    const consentUrl = new URL(
+      await beginOAuthConnect(server.store, connect, { workspaceId: server.workspaceId, kind: "outlook" }),
+    );
     expect(consentUrl.host).toBe("login.microsoftonline.com");
-    expect(Object.fromEntries(consentUrl.searchParams)).toMatchObject({ client_id: microsoft.clientId, redirect_uri: microsoft.redirectUri, response_type: "code" });
+    expect(Object.fromEntries(consentUrl.searchParams)).toMatchObject({
+      client_id: microsoft.clientId,
+      redirect_uri: microsoft.redirectUri,
+      response_type: "code",
+    });
     expect(consentUrl.searchParams.get("scope")).toContain("offline_access");
 
-    const answer = await callback("/oauth/microsoft/callback", { code: graph.fake.issueAuthorizationCode("zoe@outlook.example"), state: consentUrl.searchParams.get("state") ?? "" });
-    const inbox = (await server.store.listInboxes(server.workspaceId)).find((candidate) => candidate.kind === "outlook");
-    expect(answer).toEqual({ status: 200, text: `Connected zoe@outlook.example as inbox ${inbox?.id}. You can close this window.\n` });
+    const answer = await callback("/oauth/microsoft/callback", {
+      code: graph.fake.issueAuthorizationCode("zoe@outlook.example"),
+      state: consentUrl.searchParams.get("state") ?? "",
+    });
+    const inbox = (await server.store.listInboxes(server.workspaceId)).find(
+      (candidate) => candidate.kind === "outlook",
+    );
+    expect(answer).toEqual({
+      status: 200,
+      text: `Connected zoe@outlook.example as inbox ${inbox?.id}. You can close this window.\n`,
+    });
 
-    const listed = await post(server, toolCall("list_inbox", { inbox_id: inbox?.id }), { key: server.keys.live, revision: "2025-06-18" });
+    const listed = await post(server, toolCall("list_inbox", { inbox_id: inbox?.id }), {
+      key: server.keys.live,
+      revision: "2025-06-18",
+    });
     expect(listed.json).toMatchObject({ result: { structuredContent: { messages: [], total: 0 } } });
   });
 });

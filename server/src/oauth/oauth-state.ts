@@ -24,18 +24,33 @@ export function createOAuthStateSigner(secretKey: Buffer, now: () => Date = () =
   const mac = (payload: string) => createHmac("sha256", key).update(payload).digest();
   return {
     sign(claims) {
-      const payload = Buffer.from(JSON.stringify({ w: claims.workspaceId, k: claims.kind, e: now().getTime() + OAUTH_STATE_TTL_MS, n: randomBytes(12).toString("base64url") })).toString("base64url");
+      const payload = Buffer.from(
+        JSON.stringify({
+          w: claims.workspaceId,
+          k: claims.kind,
+          e: now().getTime() + OAUTH_STATE_TTL_MS,
+          n: randomBytes(12).toString("base64url"),
+        }),
+      ).toString("base64url");
       return `${payload}.${mac(payload).toString("base64url")}`;
     },
     verify(state, kind) {
       const [payload, signature, ...rest] = state.split(".");
-      if (payload === undefined || signature === undefined || rest.length > 0) return { ok: false, reason: "the state parameter is malformed" };
+      if (payload === undefined || signature === undefined || rest.length > 0)
+        return { ok: false, reason: "the state parameter is malformed" };
       const given = Buffer.from(signature, "base64url");
       const expected = mac(payload);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "the state parameter was not issued by this server" };
-      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { w: string; k: string; e: number };
-      if (claims.k !== kind) return { ok: false, reason: `the state parameter is for a ${claims.k} connection, not ${kind}` };
-      if (claims.e < now().getTime()) return { ok: false, reason: "the consent link has expired; start the connection again" };
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return { ok: false, reason: "the state parameter was not issued by this server" };
+      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+        w: string;
+        k: string;
+        e: number;
+      };
+      if (claims.k !== kind)
+        return { ok: false, reason: `the state parameter is for a ${claims.k} connection, not ${kind}` };
+      if (claims.e < now().getTime())
+        return { ok: false, reason: "the consent link has expired; start the connection again" };
       return { ok: true, claims: { workspaceId: claims.w, kind } };
     },
   };

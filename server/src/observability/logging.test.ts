@@ -16,7 +16,11 @@ describe("the server's log", () => {
     const store = await openSqliteStore({ dataDir });
     const workspace = await createWorkspace(store, { name: "Log", plan: "pro" });
     const inbox = await addSandboxInbox(store, { workspaceId: workspace.id });
-    const { key, record } = await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" });
+    const { key, record } = await createApiKey(store, {
+      workspaceId: workspace.id,
+      scopes: ["read:email", "send:email"],
+      mode: "test",
+    });
     const lines: string[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _encoding, done) {

@@ -21,7 +21,17 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
-    toolErrors: new Counter({ name: "mcpemails_tool_errors_total", help: "tools/call errors by tool and code (errorCode or JSON-RPC code)", labelNames: ["tool", "code"], registers: [registry] }),
-    rateLimitRejections: new Counter({ name: "mcpemails_rate_limit_rejections_total", help: "tools/call refused by a rate window", labelNames: ["window"], registers: [registry] }),
+    toolErrors: new Counter({
+      name: "mcpemails_tool_errors_total",
+      help: "tools/call errors by tool and code (errorCode or JSON-RPC code)",
+      labelNames: ["tool", "code"],
+      registers: [registry],
+    }),
+    rateLimitRejections: new Counter({
+      name: "mcpemails_rate_limit_rejections_total",
+      help: "tools/call refused by a rate window",
+      labelNames: ["window"],
+      registers: [registry],
+    }),
   };
 }

@@ -24,16 +24,28 @@ import type {
 export type SentMessage = Pick<SendResult, "message_id" | "thread_id" | "rfc822_message_id">;
 
 export interface MailProvider {
-  list_inbox(args: ListInboxArgs, signal: AbortSignal): Promise<ListInboxOutput | ExecutionErrorResult<ListInboxErrorCode>>;
-  read_email(args: ReadEmailArgs, signal: AbortSignal): Promise<ReadEmailOutput | ExecutionErrorResult<ReadEmailErrorCode>>;
+  list_inbox(
+    args: ListInboxArgs,
+    signal: AbortSignal,
+  ): Promise<ListInboxOutput | ExecutionErrorResult<ListInboxErrorCode>>;
+  read_email(
+    args: ReadEmailArgs,
+    signal: AbortSignal,
+  ): Promise<ReadEmailOutput | ExecutionErrorResult<ReadEmailErrorCode>>;
   /** Throws ParameterError for a query term or folder the provider cannot honour. */
-  search_emails(args: SearchEmailsArgs, signal: AbortSignal): Promise<SearchEmailsOutput | ExecutionErrorResult<SearchEmailsErrorCode>>;
+  search_emails(
+    args: SearchEmailsArgs,
+    signal: AbortSignal,
+  ): Promise<SearchEmailsOutput | ExecutionErrorResult<SearchEmailsErrorCode>>;
   /**
    * A provider_error from a send carries deliveryStatus "unknown" when the provider may have
    * accepted the message (a 5xx or a timeout after handing it over); without it, nothing was sent.
    */
   send_email(args: SendEmailArgs, signal: AbortSignal): Promise<SentMessage | ExecutionErrorResult<SendEmailErrorCode>>;
-  reply_to_email(args: ReplyToEmailArgs, signal: AbortSignal): Promise<SentMessage | ExecutionErrorResult<ReplyToEmailErrorCode>>;
+  reply_to_email(
+    args: ReplyToEmailArgs,
+    signal: AbortSignal,
+  ): Promise<SentMessage | ExecutionErrorResult<ReplyToEmailErrorCode>>;
 }
 
 /**

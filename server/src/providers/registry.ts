@@ -38,13 +38,24 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
   function makeKept(inbox: InboxRecord): ClosableProvider {
     switch (inbox.kind) {
       case "imap":
-        return createImapProvider({ inbox, settings: parseImapSettings(inbox.secret), pool: options.imapPool ?? DEFAULT_IMAP_POOL, now });
+        return createImapProvider({
+          inbox,
+          settings: parseImapSettings(inbox.secret),
+          pool: options.imapPool ?? DEFAULT_IMAP_POOL,
+          now,
+        });
       case "gmail": {
-        if (options.google === undefined) throw new ConnectError("this server has no Google OAuth client configured (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)");
+        if (options.google === undefined)
+          throw new ConnectError(
+            "this server has no Google OAuth client configured (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)",
+          );
         return createGmailProvider({ inbox, settings: parseGmailSettings(inbox.secret), app: options.google, now });
       }
       case "outlook": {
-        if (options.microsoft === undefined) throw new ConnectError("this server has no Microsoft app configured (MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)");
+        if (options.microsoft === undefined)
+          throw new ConnectError(
+            "this server has no Microsoft app configured (MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)",
+          );
         const save = store.updateInboxSecret?.bind(store);
         return createOutlookProvider({
           inbox,
@@ -63,7 +74,12 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
 
   const providerFor = (inbox: InboxRecord): MailProvider => {
     if (inbox.kind === "sandbox") {
-      return createSandboxProvider({ inbox, mailbox: store, deliverTo: (address) => findSandboxInbox(store, inbox.workspaceId, address), now });
+      return createSandboxProvider({
+        inbox,
+        mailbox: store,
+        deliverTo: (address) => findSandboxInbox(store, inbox.workspaceId, address),
+        now,
+      });
     }
     const existing = kept.get(inbox.id);
     if (existing?.secret === inbox.secret) return existing.provider;
@@ -74,7 +90,8 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
       kept.set(inbox.id, { secret: inbox.secret, provider: made });
       return made;
     } catch (error) {
-      if (error instanceof ConnectError) return unavailableProvider(`${inbox.kind} inbox ${inbox.id} cannot be served: ${error.message}`);
+      if (error instanceof ConnectError)
+        return unavailableProvider(`${inbox.kind} inbox ${inbox.id} cannot be served: ${error.message}`);
       throw error;
     }
   };
@@ -88,13 +105,29 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
 }
 
 /** The sandbox inbox of the workspace that has this address, compared case-insensitively. */
-export async function findSandboxInbox(store: Pick<Store, "listInboxes">, workspaceId: string, address: string): Promise<InboxRecord | undefined> {
+export async function findSandboxInbox(
+  store: Pick<Store, "listInboxes">,
+  workspaceId: string,
+  address: string,
+): Promise<InboxRecord | undefined> {
   const key = addressKey(address);
   const inboxes = await store.listInboxes(workspaceId);
-  return inboxes.find((candidate) => candidate.kind === "sandbox" && candidate.workspaceId === workspaceId && candidate.addresses.some((own) => addressKey(own) === key));
+  return inboxes.find(
+    (candidate) =>
+      candidate.kind === "sandbox" &&
+      candidate.workspaceId === workspaceId &&
+      candidate.addresses.some((own) => addressKey(own) === key),
+  );
 }
 
 function unavailableProvider(detail: string): MailProvider {
-  const unavailable = async (): Promise<ExecutionErrorResult<"provider_error">> => providerError({ detail: `${detail}; nothing was read or sent.` });
-  return { list_inbox: unavailable, read_email: unavailable, search_emails: unavailable, send_email: unavailable, reply_to_email: unavailable };
+  const unavailable = async (): Promise<ExecutionErrorResult<"provider_error">> =>
+    providerError({ detail: `${detail}; nothing was read or sent.` });
+  return {
+    list_inbox: unavailable,
+    read_email: unavailable,
+    search_emails: unavailable,
+    send_email: unavailable,
+    reply_to_email: unavailable,
+  };
 }

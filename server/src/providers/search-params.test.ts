@@ -16,7 +16,8 @@ describe("parsePortableQuery", () => {
       expect((error as ParameterError).toData()).toEqual({
         parameter: "query",
         rule: "query_term",
-        message: 'query: "larger:5M": larger: is not an operator of the portable syntax (from:, to:, subject:, after:, before:, is:unread, has:attachment). Quote the text to search for it literally, or use syntax "native".',
+        message:
+          'query: "larger:5M": larger: is not an operator of the portable syntax (from:, to:, subject:, after:, before:, is:unread, has:attachment). Quote the text to search for it literally, or use syntax "native".',
       });
     }
   });
@@ -33,7 +34,11 @@ describe("standardFolders", () => {
 
   it("refuses any other name, naming its path (rule enum)", () => {
     expect(() => standardFolders(["INBOX", "inbox"])).toThrow(
-      expect.objectContaining({ parameter: "include_folders[1]", rule: "enum", message: 'include_folders[1]: "inbox" is not a folder of this inbox; use INBOX, SENT, DRAFTS, TRASH.' }),
+      expect.objectContaining({
+        parameter: "include_folders[1]",
+        rule: "enum",
+        message: 'include_folders[1]: "inbox" is not a folder of this inbox; use INBOX, SENT, DRAFTS, TRASH.',
+      }),
     );
   });
 });

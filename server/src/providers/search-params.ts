@@ -18,6 +18,10 @@ export function standardFolders(includeFolders: readonly string[] | undefined): 
   if (includeFolders === undefined) return STANDARD_FOLDERS;
   return includeFolders.map((name, index) => {
     if ((STANDARD_FOLDERS as string[]).includes(name)) return name as Folder;
-    throw new ParameterError(`include_folders[${index}]`, "enum", `include_folders[${index}]: "${name}" is not a folder of this inbox; use ${STANDARD_FOLDERS.join(", ")}.`);
+    throw new ParameterError(
+      `include_folders[${index}]`,
+      "enum",
+      `include_folders[${index}]: "${name}" is not a folder of this inbox; use ${STANDARD_FOLDERS.join(", ")}.`,
+    );
   });
 }

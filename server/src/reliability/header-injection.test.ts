@@ -34,7 +34,8 @@ beforeAll(async () => {
   sender = await addSandboxInbox(store, { workspaceId: workspace.id });
   recipient = await addSandboxInbox(store, { workspaceId: workspace.id });
   bystander = await addSandboxInbox(store, { workspaceId: workspace.id });
-  key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" })).key;
+  key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" }))
+    .key;
   watch.secret(key);
   instance = await startInstance({ store, rateWindows: UNLIMITED_RATE, logger: watch.logger(), ownsStore: false });
 });
@@ -47,9 +48,18 @@ afterAll(async () => {
 });
 
 const to = () => sandboxAddress(recipient.id);
-const send = (args: Record<string, unknown>) => callTool(instance.mcpUrl, key, "send_email", { inbox_id: sender.id, to: [to()], subject: "hello", body: "body", ...args }, 1, watch);
+const send = (args: Record<string, unknown>) =>
+  callTool(
+    instance.mcpUrl,
+    key,
+    "send_email",
+    { inbox_id: sender.id, to: [to()], subject: "hello", body: "body", ...args },
+    1,
+    watch,
+  );
 const isRefused = (outcome: ToolOutcome) =>
-  (outcome.rpcError as { code?: number } | undefined)?.code === -32602 || ["invalid_recipient", "attachment_too_large"].includes(String(outcome.errorCode));
+  (outcome.rpcError as { code?: number } | undefined)?.code === -32602 ||
+  ["invalid_recipient", "attachment_too_large"].includes(String(outcome.errorCode));
 const bystanderCount = async () => (await store.listSandboxSummaries(bystander.id, "INBOX")).length;
 
 /** The header section of the stored source of a sent message (the sender's copy, Bcc included). */
@@ -78,8 +88,14 @@ describe("header injection through every field of send_email", () => {
     ["bcc", (p) => ({ bcc: [`${to()}${p}`] })],
     ["reply_to", (p) => ({ reply_to: `${to()}${p}` })],
     ["subject", (p) => ({ subject: `hello${p}` })],
-    ["attachment filename", (p) => ({ attachments: [{ filename: `a.txt${p}`, mime_type: "text/plain", data: "aGVsbG8=" }] })],
-    ["attachment mime_type", (p) => ({ attachments: [{ filename: "a.txt", mime_type: `text/plain${p}`, data: "aGVsbG8=" }] })],
+    [
+      "attachment filename",
+      (p) => ({ attachments: [{ filename: `a.txt${p}`, mime_type: "text/plain", data: "aGVsbG8=" }] }),
+    ],
+    [
+      "attachment mime_type",
+      (p) => ({ attachments: [{ filename: "a.txt", mime_type: `text/plain${p}`, data: "aGVsbG8=" }] }),
+    ],
     ["idempotency_key", (p) => ({ idempotency_key: `k-${randomUUID()}${p}` })],
   ];
 
@@ -92,20 +108,48 @@ describe("header injection through every field of send_email", () => {
       expect(outcome, JSON.stringify(lineBreak)).toMatchObject({ delivery_status: "accepted" });
       // The payload's text may survive inside a quoted or encoded value; it must not start a header.
       const fields = unfoldedHeaders(await sentHeaders(String(outcome.message_id)));
-      expect(fields.map(([name]) => name), JSON.stringify(lineBreak)).not.toContain("x-injected");
-      expect(fields.filter(([name]) => name === "bcc").map(([, value]) => value).join(), JSON.stringify(lineBreak)).not.toContain(sandboxAddress(bystander.id));
+      expect(
+        fields.map(([name]) => name),
+        JSON.stringify(lineBreak),
+      ).not.toContain("x-injected");
+      expect(
+        fields
+          .filter(([name]) => name === "bcc")
+          .map(([, value]) => value)
+          .join(),
+        JSON.stringify(lineBreak),
+      ).not.toContain(sandboxAddress(bystander.id));
     }
   });
 });
 
 describe("attachment file names with paths", () => {
-  const names = ["../../etc/passwd", "..\\..\\windows\\system32\\cmd.exe", "/etc/shadow", "C:\\Users\\x\\report.pdf", "dir/sub/file.txt", "\u0000evil.txt", "..", "/", "\u202Efdp.exe"];
+  const names = [
+    "../../etc/passwd",
+    "..\\..\\windows\\system32\\cmd.exe",
+    "/etc/shadow",
+    "C:\\Users\\x\\report.pdf",
+    "dir/sub/file.txt",
+    "\u0000evil.txt",
+    "..",
+    "/",
+    "\u202Efdp.exe",
+  ];
 
   it.each(names)("%j: the delivered attachment's name has no path and no control character", async (filename) => {
-    const outcome = await send({ attachments: [{ filename, mime_type: "application/octet-stream", data: "aGVsbG8=" }] });
+    const outcome = await send({
+      attachments: [{ filename, mime_type: "application/octet-stream", data: "aGVsbG8=" }],
+    });
     if (isRefused(outcome)) return;
     expect(outcome).toMatchObject({ delivery_status: "accepted" });
-    const read = await callTool(instance.mcpUrl, key, "read_email", { inbox_id: sender.id, message_id: outcome.message_id, include_attachments: true }, 2, watch);
+    const read = await callTool(
+      instance.mcpUrl,
+      key,
+      "read_email",
+      { inbox_id: sender.id, message_id: outcome.message_id, include_attachments: true },
+      2,
+      watch,
+    );
     const attachments = read.attachments as { filename: string | null }[];
     expect(attachments).toHaveLength(1);
     const name = attachments[0]?.filename ?? "";
@@ -119,23 +163,76 @@ describe("oversized attachments in base64 tricks (limit 10 MiB decoded, summed)"
   const base64Of = (bytes: number) => randomBytes(bytes).toString("base64");
   const mimeWrapped = (text: string) => text.replace(/.{76}/g, "$&\r\n");
   const cases: [string, () => { filename: string; mime_type: string; data: string }[], boolean][] = [
-    ["exactly the limit", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit) }], true],
-    ["one byte over", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit + 1) }], false],
-    ["two halves, one byte over in sum", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit / 2) }, { filename: "b.bin", mime_type: "application/octet-stream", data: base64Of(limit / 2 + 1) }], false],
-    ["over, wrapped in MIME line breaks", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: mimeWrapped(base64Of(limit + 1024)) }], false],
-    ["over, padding stripped", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit + 2).replace(/=+$/, "") }], false],
-    ["over, extra padding appended", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: `${base64Of(limit + 2)}====` }], false],
-    ["over, padding in the middle", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: `QQ==${base64Of(limit + 3)}` }], false],
-    ["over, spaces between every group", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit + 3).replace(/.{4}/g, "$& ") }], false],
-    ["small, with whitespace", () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: "aGVs bG8=\r\n" }], true],
+    [
+      "exactly the limit",
+      () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit) }],
+      true,
+    ],
+    [
+      "one byte over",
+      () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit + 1) }],
+      false,
+    ],
+    [
+      "two halves, one byte over in sum",
+      () => [
+        { filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit / 2) },
+        { filename: "b.bin", mime_type: "application/octet-stream", data: base64Of(limit / 2 + 1) },
+      ],
+      false,
+    ],
+    [
+      "over, wrapped in MIME line breaks",
+      () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: mimeWrapped(base64Of(limit + 1024)) }],
+      false,
+    ],
+    [
+      "over, padding stripped",
+      () => [
+        { filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit + 2).replace(/=+$/, "") },
+      ],
+      false,
+    ],
+    [
+      "over, extra padding appended",
+      () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: `${base64Of(limit + 2)}====` }],
+      false,
+    ],
+    [
+      "over, padding in the middle",
+      () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: `QQ==${base64Of(limit + 3)}` }],
+      false,
+    ],
+    [
+      "over, spaces between every group",
+      () => [
+        { filename: "a.bin", mime_type: "application/octet-stream", data: base64Of(limit + 3).replace(/.{4}/g, "$& ") },
+      ],
+      false,
+    ],
+    [
+      "small, with whitespace",
+      () => [{ filename: "a.bin", mime_type: "application/octet-stream", data: "aGVs bG8=\r\n" }],
+      true,
+    ],
   ];
 
-  it.each(cases)("%s: refused, or accepted with no more than the limit stored", async (_label, attachments, withinLimit) => {
-    const outcome = await send({ attachments: attachments() });
-    if (!withinLimit) expect(isRefused(outcome), JSON.stringify(outcome).slice(0, 300)).toBe(true);
-    if (isRefused(outcome)) return;
-    const read = await callTool(instance.mcpUrl, key, "read_email", { inbox_id: sender.id, message_id: outcome.message_id, include_attachments: false }, 2, watch);
-    const total = (read.attachments as { size_bytes: number }[]).reduce((sum, a) => sum + a.size_bytes, 0);
-    expect(total).toBeLessThanOrEqual(limit);
-  });
+  it.each(cases)(
+    "%s: refused, or accepted with no more than the limit stored",
+    async (_label, attachments, withinLimit) => {
+      const outcome = await send({ attachments: attachments() });
+      if (!withinLimit) expect(isRefused(outcome), JSON.stringify(outcome).slice(0, 300)).toBe(true);
+      if (isRefused(outcome)) return;
+      const read = await callTool(
+        instance.mcpUrl,
+        key,
+        "read_email",
+        { inbox_id: sender.id, message_id: outcome.message_id, include_attachments: false },
+        2,
+        watch,
+      );
+      const total = (read.attachments as { size_bytes: number }[]).reduce((sum, a) => sum + a.size_bytes, 0);
+      expect(total).toBeLessThanOrEqual(limit);
+    },
+  );
 });

@@ -3,7 +3,13 @@
 // A counting TCP relay in front of Dovecot sees every connection the instances open, exactly.
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRigUser, dovecotRig, imapSettingsFor, writeMaildirMessages, type RigUser } from "../test-support/dovecot-rig.js";
+import {
+  createRigUser,
+  dovecotRig,
+  imapSettingsFor,
+  writeMaildirMessages,
+  type RigUser,
+} from "../test-support/dovecot-rig.js";
 import { post, startTestServer, toolCall, type TestServer } from "../test-support/test-server.js";
 
 const rig = dovecotRig();
@@ -65,11 +71,24 @@ describeWithRig("IMAP connections to one inbox across server instances", () => {
     if (rig === undefined) return;
     relay = await startCountingRelay(rig.imapPort);
     user = await createRigUser(rig, "pool-bound");
-    await writeMaildirMessages(rig, user.address, "INBOX", Array.from({ length: 30 }, (_, i) => ({ raw: `From: a@example.com\r\nTo: ${user.address}\r\nSubject: Message ${i}\r\nMessage-ID: <m${i}@example.com>\r\n\r\nBody ${i}\r\n`, receivedAt: new Date(Date.UTC(2026, 10, 1, 0, i)) })));
+    await writeMaildirMessages(
+      rig,
+      user.address,
+      "INBOX",
+      Array.from({ length: 30 }, (_, i) => ({
+        raw: `From: a@example.com\r\nTo: ${user.address}\r\nSubject: Message ${i}\r\nMessage-ID: <m${i}@example.com>\r\n\r\nBody ${i}\r\n`,
+        receivedAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
+      })),
+    );
     // The SMTP side is never used here; the IMAP side goes through the relay.
     const settings = { ...imapSettingsFor(rig, user, 1), imap: { host: "127.0.0.1", port: relay.port, secure: false } };
     for (let i = 0; i < INSTANCES; i++) {
-      instances.push(await startTestServer({ registry: { imapPool: { maxConnectionsPerInbox: POOL_SIZE, idleCloseMs: 60_000 } }, inboxes: [{ kind: "imap", addresses: [user.address], secret: JSON.stringify(settings) }] }));
+      instances.push(
+        await startTestServer({
+          registry: { imapPool: { maxConnectionsPerInbox: POOL_SIZE, idleCloseMs: 60_000 } },
+          inboxes: [{ kind: "imap", addresses: [user.address], secret: JSON.stringify(settings) }],
+        }),
+      );
     }
   });
   afterAll(async () => {
@@ -79,7 +98,12 @@ describeWithRig("IMAP connections to one inbox across server instances", () => {
 
   it(`stays within ${INSTANCES} instances x ${POOL_SIZE} connections however many calls run at once, and closes them all on shutdown`, async () => {
     const calls = instances.flatMap((instance) =>
-      Array.from({ length: CALLS_PER_INSTANCE }, (_, i) => post(instance, toolCall("list_inbox", { inbox_id: instance.extraInboxes[0]?.id, limit: 5, offset: i }, i), { key: instance.keys.live, revision: "2025-06-18" })),
+      Array.from({ length: CALLS_PER_INSTANCE }, (_, i) =>
+        post(instance, toolCall("list_inbox", { inbox_id: instance.extraInboxes[0]?.id, limit: 5, offset: i }, i), {
+          key: instance.keys.live,
+          revision: "2025-06-18",
+        }),
+      ),
     );
     const answers = await Promise.all(calls);
     for (const answer of answers) expect(answer.json).toMatchObject({ result: { structuredContent: { total: 30 } } });

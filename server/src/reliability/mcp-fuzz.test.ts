@@ -41,22 +41,41 @@ const HEADERS: [string, string][] = [
 ];
 
 /** POSTs to /mcp and holds the answer to the contract; returns it for case-specific checks. */
-async function hit(body: string | Buffer, headers: [string, string][] = [...HEADERS, ["mcp-protocol-version", "2025-03-26"]], authorized = true): Promise<RawAnswer> {
-  const answer = await rawPost(instance.mcpUrl, authorized ? [...headers, ["authorization", `Bearer ${key}`]] : headers, body);
+async function hit(
+  body: string | Buffer,
+  headers: [string, string][] = [...HEADERS, ["mcp-protocol-version", "2025-03-26"]],
+  authorized = true,
+): Promise<RawAnswer> {
+  const answer = await rawPost(
+    instance.mcpUrl,
+    authorized ? [...headers, ["authorization", `Bearer ${key}`]] : headers,
+    body,
+  );
   tally.requests++;
   tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
   watch.record(`answer ${answer.status}`, answer.text);
   const problems = jsonRpcAnswerProblems(answer.status, answer.text);
-  if (problems.length > 0) throw new Error(`answer to ${describeBody(body)} breaks the contract: ${problems.join("; ")} (HTTP ${answer.status}: ${answer.text.slice(0, 300)})`);
+  if (problems.length > 0)
+    throw new Error(
+      `answer to ${describeBody(body)} breaks the contract: ${problems.join("; ")} (HTTP ${answer.status}: ${answer.text.slice(0, 300)})`,
+    );
   return answer;
 }
 
 const describeBody = (body: string | Buffer) => {
   const text = body.toString();
-  return text.length > 200 ? `${body.length} bytes starting ${JSON.stringify(text.slice(0, 120))}` : JSON.stringify(text);
+  return text.length > 200
+    ? `${body.length} bytes starting ${JSON.stringify(text.slice(0, 120))}`
+    : JSON.stringify(text);
 };
-const call = (name: unknown, args: unknown, id: unknown = 1) => JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } });
-const errorOf = (answer: RawAnswer) => (JSON.parse(answer.text) as { error?: { code: number; message: string; data?: { parameter?: string; rule?: string } } }).error;
+const call = (name: unknown, args: unknown, id: unknown = 1) =>
+  JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } });
+const errorOf = (answer: RawAnswer) =>
+  (
+    JSON.parse(answer.text) as {
+      error?: { code: number; message: string; data?: { parameter?: string; rule?: string } };
+    }
+  ).error;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "mcpemails-fuzz-"));
@@ -64,23 +83,57 @@ beforeAll(async () => {
   const workspace = await createWorkspace(store, { name: "Fuzz", plan: "enterprise", sendsPerDay: 1_000_000 });
   const sender = await addSandboxInbox(store, { workspaceId: workspace.id });
   const recipient = await addSandboxInbox(store, { workspaceId: workspace.id });
-  key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" })).key;
+  key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" }))
+    .key;
   watch.secret(key);
   const messageId = (await store.listSandboxSummaries(sender.id, "INBOX"))[0]?.id ?? "";
   const to = sandboxAddress(recipient.id);
   const attachment = { filename: "a.txt", mime_type: "text/plain", data: "aGVsbG8=" };
   baseArgs = {
     list_inbox: { inbox_id: sender.id, limit: 5, offset: 0, folder: "INBOX", unread_only: false },
-    read_email: { inbox_id: sender.id, message_id: messageId, include_html: true, include_attachments: true, mark_as_read: false },
-    search_emails: { inbox_id: sender.id, query: "invoice", syntax: "portable", limit: 5, offset: 0, include_folders: ["INBOX"] },
-    send_email: { inbox_id: sender.id, to: [to], subject: "fuzz", body: "fuzz", cc: [to], bcc: [to], html_body: "<p>fuzz</p>", reply_to: to, attachments: [attachment], idempotency_key: "fuzz-key" },
-    reply_to_email: { inbox_id: sender.id, message_id: messageId, body: "fuzz", html_body: "<p>fuzz</p>", reply_all: true, attachments: [attachment], idempotency_key: "fuzz-reply" },
+    read_email: {
+      inbox_id: sender.id,
+      message_id: messageId,
+      include_html: true,
+      include_attachments: true,
+      mark_as_read: false,
+    },
+    search_emails: {
+      inbox_id: sender.id,
+      query: "invoice",
+      syntax: "portable",
+      limit: 5,
+      offset: 0,
+      include_folders: ["INBOX"],
+    },
+    send_email: {
+      inbox_id: sender.id,
+      to: [to],
+      subject: "fuzz",
+      body: "fuzz",
+      cc: [to],
+      bcc: [to],
+      html_body: "<p>fuzz</p>",
+      reply_to: to,
+      attachments: [attachment],
+      idempotency_key: "fuzz-key",
+    },
+    reply_to_email: {
+      inbox_id: sender.id,
+      message_id: messageId,
+      body: "fuzz",
+      html_body: "<p>fuzz</p>",
+      reply_all: true,
+      attachments: [attachment],
+      idempotency_key: "fuzz-reply",
+    },
   };
   instance = await startInstance({ store, rateWindows: UNLIMITED_RATE, logger: watch.logger() });
   // Warm-up: a few inputs of every kind (JIT, lazy modules, fast-check's tables, the first store
   // statements), so that the baseline heap holds what any run holds once; growth after it is a leak.
   for (const name of TOOL_NAMES) await hit(call(name, baseArgs[name]));
-  for (const arbitrary of Object.values(arbitraries)) for (const body of fc.sample(arbitrary(), { numRuns: 40, seed: SEED + 1 })) await hit(body);
+  for (const arbitrary of Object.values(arbitraries))
+    for (const body of fc.sample(arbitrary(), { numRuns: 40, seed: SEED + 1 })) await hit(body);
   heapBefore = await heapUsedAfterGc();
 });
 
@@ -99,12 +152,25 @@ const arbitraries = {
       {
         jsonrpc: fc.oneof(fc.constant("2.0"), member),
         id: fc.oneof(fc.integer(), fc.string(), fc.constant(null), member),
-        method: fc.oneof(fc.constantFrom("initialize", "ping", "tools/list", "tools/call", "notifications/initialized", "resources/list"), fc.string({ unit: "binary" })),
+        method: fc.oneof(
+          fc.constantFrom(
+            "initialize",
+            "ping",
+            "tools/list",
+            "tools/call",
+            "notifications/initialized",
+            "resources/list",
+          ),
+          fc.string({ unit: "binary" }),
+        ),
         params: fc.oneof(fc.record({ name: fc.constantFrom(...TOOL_NAMES), arguments: member }), member),
       },
       { requiredKeys: [] },
     );
-    return fc.oneof(envelope.map((e) => JSON.stringify(e)), fc.array(envelope, { minLength: 1, maxLength: 8 }).map((batch) => JSON.stringify(batch)));
+    return fc.oneof(
+      envelope.map((e) => JSON.stringify(e)),
+      fc.array(envelope, { minLength: 1, maxLength: 8 }).map((batch) => JSON.stringify(batch)),
+    );
   },
   toolCall: () =>
     fc
@@ -113,8 +179,15 @@ const arbitraries = {
         fc.tuple(
           fc.constant(name),
           fc.dictionary(
-            fc.oneof(fc.constantFrom(...Object.keys(baseArgs[name] ?? {})), fc.string({ unit: "binary", maxLength: 20 })),
-            fc.oneof(fc.anything({ maxDepth: 3 }), fc.string({ unit: "binary", maxLength: 200 }), fc.array(fc.string({ unit: "binary" }), { maxLength: 60 })),
+            fc.oneof(
+              fc.constantFrom(...Object.keys(baseArgs[name] ?? {})),
+              fc.string({ unit: "binary", maxLength: 20 }),
+            ),
+            fc.oneof(
+              fc.anything({ maxDepth: 3 }),
+              fc.string({ unit: "binary", maxLength: 200 }),
+              fc.array(fc.string({ unit: "binary" }), { maxLength: 60 }),
+            ),
             { maxKeys: 3 },
           ),
         ),
@@ -151,12 +224,24 @@ describe("fuzzing /mcp (fast-check, seed in FUZZ_SEED)", () => {
 describe("hand-picked hostile input", () => {
   it("wrong types at every depth of every tool's arguments: -32602 naming the parameter, for each", async () => {
     const wrongFor = (type: string): unknown[] => {
-      const all: Record<string, unknown> = { null: null, boolean: true, integer: 7, fraction: 1.5, string: "x", array: ["x"], object: { x: 1 } };
+      const all: Record<string, unknown> = {
+        null: null,
+        boolean: true,
+        integer: 7,
+        fraction: 1.5,
+        string: "x",
+        array: ["x"],
+        object: { x: 1 },
+      };
       const allowed = type === "number" ? ["integer", "fraction"] : [type];
-      return Object.entries(all).filter(([kind]) => !allowed.includes(kind) && !(type === "number" && kind === "integer")).map(([, value]) => value);
+      return Object.entries(all)
+        .filter(([kind]) => !allowed.includes(kind) && !(type === "number" && kind === "integer"))
+        .map(([, value]) => value);
     };
     // The input schemas as clients see them in tools/list.
-    const schemas = new Map(toolsListByRevision["2025-06-18"].tools.map((tool) => [tool.name, tool.inputSchema as JsonSchema]));
+    const schemas = new Map(
+      toolsListByRevision["2025-06-18"].tools.map((tool) => [tool.name, tool.inputSchema as JsonSchema]),
+    );
     let tried = 0;
     for (const name of TOOL_NAMES) {
       for (const { path, type } of schemaPaths(schemas.get(name) ?? {})) {
@@ -174,7 +259,32 @@ describe("hand-picked hostile input", () => {
   });
 
   it("malformed JSON: -32700 Parse error with id null", async () => {
-    const malformed = ["", " ", "{", "}", "[", "]", "nul", "tru", "{\"jsonrpc\":\"2.0\",", "{'jsonrpc':'2.0'}", "{\"a\":1,}", "[1,]", "NaN", "Infinity", "{\"a\":01}", "\"unterminated", "{\"a\":\"\\x41\"}", "{\"a\":\"\\u12\"}", "\u0000", "\uFEFF{}", "{\"jsonrpc\":\"2.0\"}{\"jsonrpc\":\"2.0\"}", "/* comment */ {}", "1e999999999", "[".repeat(50) + "]".repeat(49)];
+    const malformed = [
+      "",
+      " ",
+      "{",
+      "}",
+      "[",
+      "]",
+      "nul",
+      "tru",
+      '{"jsonrpc":"2.0",',
+      "{'jsonrpc':'2.0'}",
+      '{"a":1,}',
+      "[1,]",
+      "NaN",
+      "Infinity",
+      '{"a":01}',
+      '"unterminated',
+      '{"a":"\\x41"}',
+      '{"a":"\\u12"}',
+      "\u0000",
+      "\uFEFF{}",
+      '{"jsonrpc":"2.0"}{"jsonrpc":"2.0"}',
+      "/* comment */ {}",
+      "1e999999999",
+      "[".repeat(50) + "]".repeat(49),
+    ];
     for (const body of malformed) {
       const answer = await hit(body);
       if (body.trim() === "" || body === "\uFEFF{}" || body === "1e999999999") continue; // checked for shape only: empty and odd-but-parseable bodies answer other errors
@@ -188,26 +298,62 @@ describe("hand-picked hostile input", () => {
     expect(tooBig.status).toBe(413);
     expect(errorOf(tooBig)).toMatchObject({ code: -32003, data: { limitBytes: TRANSPORT.max_body_bytes } });
     // Just under the limit, as one string argument: answered (refused by the schema's length bounds).
-    const bigSubject = await hit(call("send_email", { ...baseArgs.send_email, subject: "s".repeat(TRANSPORT.max_body_bytes - 2000) }));
+    const bigSubject = await hit(
+      call("send_email", { ...baseArgs.send_email, subject: "s".repeat(TRANSPORT.max_body_bytes - 2000) }),
+    );
     expect(errorOf(bigSubject)?.code).toBe(-32602);
     // Written out as text: JSON.stringify itself cannot nest this deep.
     const nestedArray = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
     for (const depth of [1_000, 10_000, 100_000]) {
       await hit(nestedArray(depth));
-      await hit(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_inbox","arguments":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}}`);
-      await hit(call("send_email", { ...baseArgs.send_email, to: ["PLACEHOLDER"] }).replace('"PLACEHOLDER"', nestedArray(depth)));
-      await hit(call("search_emails", { ...baseArgs.search_emails, query: "(".repeat(depth) + "x" + ")".repeat(depth) }));
+      await hit(
+        `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_inbox","arguments":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}}`,
+      );
+      await hit(
+        call("send_email", { ...baseArgs.send_email, to: ["PLACEHOLDER"] }).replace(
+          '"PLACEHOLDER"',
+          nestedArray(depth),
+        ),
+      );
+      await hit(
+        call("search_emails", { ...baseArgs.search_emails, query: "(".repeat(depth) + "x" + ")".repeat(depth) }),
+      );
     }
-    const manyRecipients = await hit(call("send_email", { ...baseArgs.send_email, to: Array.from({ length: 100_000 }, (_, i) => `r${i}@example.com`) }));
+    const manyRecipients = await hit(
+      call("send_email", {
+        ...baseArgs.send_email,
+        to: Array.from({ length: 100_000 }, (_, i) => `r${i}@example.com`),
+      }),
+    );
     expect(errorOf(manyRecipients)).toMatchObject({ code: -32602, data: { parameter: expect.stringContaining("to") } });
   });
 
   it("unicode edge cases in every string argument: lone surrogates, NUL, RTL overrides, invalid and overlong UTF-8", async () => {
-    const escaped = ["\\ud800", "\\udfff", "\\ud800\\ud800", "\\u0000", "\\u202e", "\\u2066\\u202etxt.exe", "\\ufeff", "\\uffff", "\\u200b\\u200d", "a\\u0301\\u0301\\u0301"];
-    const rawBytes = [Buffer.from([0xc0, 0xaf]), Buffer.from([0xe0, 0x80, 0xaf]), Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]), Buffer.from([0xff, 0xfe]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf4, 0x90, 0x80, 0x80])];
+    const escaped = [
+      "\\ud800",
+      "\\udfff",
+      "\\ud800\\ud800",
+      "\\u0000",
+      "\\u202e",
+      "\\u2066\\u202etxt.exe",
+      "\\ufeff",
+      "\\uffff",
+      "\\u200b\\u200d",
+      "a\\u0301\\u0301\\u0301",
+    ];
+    const rawBytes = [
+      Buffer.from([0xc0, 0xaf]),
+      Buffer.from([0xe0, 0x80, 0xaf]),
+      Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from([0xf4, 0x90, 0x80, 0x80]),
+    ];
     let tried = 0;
     for (const name of TOOL_NAMES) {
-      const stringKeys = Object.entries(baseArgs[name] ?? {}).filter(([, value]) => typeof value === "string").map(([k]) => k);
+      const stringKeys = Object.entries(baseArgs[name] ?? {})
+        .filter(([, value]) => typeof value === "string")
+        .map(([k]) => k);
       for (const field of stringKeys) {
         for (const odd of escaped) {
           // The JSON text carries the escape itself, as a client would send a lone surrogate.
@@ -216,7 +362,10 @@ describe("hand-picked hostile input", () => {
           tried++;
         }
         for (const bytes of rawBytes) {
-          const [before, after] = call(name, { ...baseArgs[name], [field]: "PLACEHOLDER" }).split("PLACEHOLDER") as [string, string];
+          const [before, after] = call(name, { ...baseArgs[name], [field]: "PLACEHOLDER" }).split("PLACEHOLDER") as [
+            string,
+            string,
+          ];
           await hit(Buffer.concat([Buffer.from(before), bytes, Buffer.from(after)]));
           tried++;
         }
@@ -233,10 +382,17 @@ describe("hand-picked hostile input", () => {
     expect(await batch(Array.from({ length: 5_000 }, (_, i) => ping(i)))).toHaveLength(5_000);
     const notifications = Array.from({ length: 100 }, () => ({ jsonrpc: "2.0", method: "notifications/initialized" }));
     expect((await hit(JSON.stringify(notifications))).status).toBe(202);
-    expect(await batch([{ jsonrpc: "2.0", id: 1, method: "initialize", params: {} }, ping(2)])).toMatchObject({ error: { code: -32600 } });
+    expect(await batch([{ jsonrpc: "2.0", id: 1, method: "initialize", params: {} }, ping(2)])).toMatchObject({
+      error: { code: -32600 },
+    });
     expect(await batch([ping(1), ping(1), { jsonrpc: "2.0", id: 1, method: "nope" }])).toHaveLength(3);
-    expect(await batch([1, null, "x", {}, [], ping(9), JSON.parse(call("list_inbox", baseArgs.list_inbox, 10))])).toHaveLength(7);
-    const noBatches = await hit(JSON.stringify([ping(1), ping(2)]), [...HEADERS, ["mcp-protocol-version", "2025-06-18"]]);
+    expect(
+      await batch([1, null, "x", {}, [], ping(9), JSON.parse(call("list_inbox", baseArgs.list_inbox, 10))]),
+    ).toHaveLength(7);
+    const noBatches = await hit(JSON.stringify([ping(1), ping(2)]), [
+      ...HEADERS,
+      ["mcp-protocol-version", "2025-06-18"],
+    ]);
     expect(errorOf(noBatches)?.code).toBe(-32600);
   });
 
@@ -244,18 +400,36 @@ describe("hand-picked hostile input", () => {
     const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
     const base = (without: string[]): [string, string][] => HEADERS.filter(([name]) => !without.includes(name));
     const cases: [string, [string, string][]][] = [
-      ["two Content-Types", [...base(["content-type"]), ["content-type", "application/json"], ["content-type", "text/plain"]]],
+      [
+        "two Content-Types",
+        [...base(["content-type"]), ["content-type", "application/json"], ["content-type", "text/plain"]],
+      ],
       ["Content-Type text/plain", [...base(["content-type"]), ["content-type", "text/plain"]]],
-      ["Content-Type with charset utf-16", [...base(["content-type"]), ["content-type", "application/json; charset=utf-16"]]],
-      ["Content-Type in capitals with parameters", [...base(["content-type"]), ["content-type", "APPLICATION/JSON; charset=UTF-8; boundary=x"]]],
-      ["Content-Type application/json-patch+json", [...base(["content-type"]), ["content-type", "application/json-patch+json"]]],
+      [
+        "Content-Type with charset utf-16",
+        [...base(["content-type"]), ["content-type", "application/json; charset=utf-16"]],
+      ],
+      [
+        "Content-Type in capitals with parameters",
+        [...base(["content-type"]), ["content-type", "APPLICATION/JSON; charset=UTF-8; boundary=x"]],
+      ],
+      [
+        "Content-Type application/json-patch+json",
+        [...base(["content-type"]), ["content-type", "application/json-patch+json"]],
+      ],
       ["no Content-Type", base(["content-type"])],
       ["Accept image/png", [...base(["accept"]), ["accept", "image/png"]]],
       ["Accept text/event-stream only", [...base(["accept"]), ["accept", "text/event-stream"]]],
       ["two Accepts", [...base(["accept"]), ["accept", "image/png"], ["accept", "application/json"]]],
-      ["Accept 10 kB of types", [...base(["accept"]), ["accept", Array.from({ length: 1000 }, (_, i) => `x/y${i}`).join(",")]]],
+      [
+        "Accept 10 kB of types",
+        [...base(["accept"]), ["accept", Array.from({ length: 1000 }, (_, i) => `x/y${i}`).join(",")]],
+      ],
       ["MCP-Protocol-Version junk", [...HEADERS, ["mcp-protocol-version", "1999-01-01 ; drop table"]]],
-      ["two MCP-Protocol-Versions", [...HEADERS, ["mcp-protocol-version", "2025-06-18"], ["mcp-protocol-version", "2099-01-01"]]],
+      [
+        "two MCP-Protocol-Versions",
+        [...HEADERS, ["mcp-protocol-version", "2025-06-18"], ["mcp-protocol-version", "2099-01-01"]],
+      ],
       ["MCP-Protocol-Version 8 kB", [...HEADERS, ["mcp-protocol-version", "9".repeat(8000)]]],
       ["Origin from elsewhere", [...HEADERS, ["origin", "https://evil.example"]]],
       ["Origin null", [...HEADERS, ["origin", "null"]]],
@@ -272,7 +446,10 @@ describe("hand-picked hostile input", () => {
       ["no Authorization", HEADERS],
       ["Authorization Basic", [...HEADERS, ["authorization", "Basic dXNlcjpwYXNz"]]],
       // Node keeps the first of repeated Authorization headers: a good key after a bad one does not help.
-      ["two Authorizations, the bad one first", [...HEADERS, ["authorization", "Bearer mcpe_test_" + "A".repeat(32)], ["authorization", `Bearer ${key}`]]],
+      [
+        "two Authorizations, the bad one first",
+        [...HEADERS, ["authorization", "Bearer mcpe_test_" + "A".repeat(32)], ["authorization", `Bearer ${key}`]],
+      ],
       ["Authorization 8 kB", [...HEADERS, ["authorization", `Bearer ${"k".repeat(8000)}`]]],
       ["Authorization with the key twice", [...HEADERS, ["authorization", `Bearer ${key} ${key}`]]],
     ];
@@ -292,8 +469,13 @@ describe("hand-picked hostile input", () => {
 
   it("memory stays stable and no secret reached the log or an answer, over everything above", async () => {
     const heapAfter = await heapUsedAfterGc();
-    const statuses = [...tally.byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`).join(", ");
-    console.log(`fuzz: ${tally.requests} requests (${statuses}); heap after GC ${megabytes(heapBefore)} MB before, ${megabytes(heapAfter)} MB after (${megabytes(heapAfter - heapBefore)} MB); log lines ${watch.linesLogged}`);
+    const statuses = [...tally.byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(", ");
+    console.log(
+      `fuzz: ${tally.requests} requests (${statuses}); heap after GC ${megabytes(heapBefore)} MB before, ${megabytes(heapAfter)} MB after (${megabytes(heapAfter - heapBefore)} MB); log lines ${watch.linesLogged}`,
+    );
     expect(tally.requests).toBeGreaterThan(3000);
     expect(heapAfter - heapBefore).toBeLessThan(HEAP_GROWTH_LIMIT_BYTES);
     expect(watch.leaks()).toEqual([]);
@@ -308,7 +490,10 @@ interface JsonSchema {
 }
 
 /** Every property and array item of a schema, at every depth, with the JSON type it must have. */
-function schemaPaths(schema: JsonSchema, prefix: (string | number)[] = []): { path: (string | number)[]; type: string }[] {
+function schemaPaths(
+  schema: JsonSchema,
+  prefix: (string | number)[] = [],
+): { path: (string | number)[]; type: string }[] {
   const found: { path: (string | number)[]; type: string }[] = [];
   for (const [name, child] of Object.entries(schema.properties ?? {})) {
     const path = [...prefix, name];

@@ -35,7 +35,12 @@ describe.skipIf(!available)("a Redis Cluster master failing over under a running
 
   beforeAll(async () => {
     cluster = await startPrivateCluster();
-    const store = await openRedisStore({ url: cluster.url, secretKey: randomBytes(32), keyPrefix: KEY_PREFIX, commandTimeoutMs: 1_000 });
+    const store = await openRedisStore({
+      url: cluster.url,
+      secretKey: randomBytes(32),
+      keyPrefix: KEY_PREFIX,
+      commandTimeoutMs: 1_000,
+    });
     const workspace = await createWorkspace(store, { name: "Failover", plan: "pro" });
     workspaceId = workspace.id;
     sender = await addSandboxInbox(store, { workspaceId });
@@ -54,9 +59,18 @@ describe.skipIf(!available)("a Redis Cluster master failing over under a running
   it("fails closed while it fails over, then replays the send whose record the old master held", async () => {
     const subject = `failover ${randomUUID()}`;
     const idempotencyKey = `failover-${randomUUID()}`;
-    const args = { inbox_id: sender.id, to: [sandboxAddress(recipient.id)], subject, body: "sent once", idempotency_key: idempotencyKey };
-    const send = async () => mcpPost(instance.mcpUrl, toolCallBody("send_email", args), { key, revision: "2025-06-18", watch });
-    const first = (await send()).json as { result: { structuredContent: { message_id: string; idempotent_replay: boolean } } };
+    const args = {
+      inbox_id: sender.id,
+      to: [sandboxAddress(recipient.id)],
+      subject,
+      body: "sent once",
+      idempotency_key: idempotencyKey,
+    };
+    const send = async () =>
+      mcpPost(instance.mcpUrl, toolCallBody("send_email", args), { key, revision: "2025-06-18", watch });
+    const first = (await send()).json as {
+      result: { structuredContent: { message_id: string; idempotent_replay: boolean } };
+    };
     expect(first.result.structuredContent.idempotent_replay).toBe(false);
 
     const record = redisKeys(KEY_PREFIX).idempotency(`${workspaceId}:${sender.id}:${idempotencyKey}`);
@@ -68,22 +82,35 @@ describe.skipIf(!available)("a Redis Cluster master failing over under a running
     const deadline = Date.now() + 45_000;
     for (;;) {
       const answer = await send();
-      const json = answer.json as { error?: { code: number; message: string }; result?: { structuredContent?: { idempotent_replay: boolean; message_id: string } } };
+      const json = answer.json as {
+        error?: { code: number; message: string };
+        result?: { structuredContent?: { idempotent_replay: boolean; message_id: string } };
+      };
       if (json.error !== undefined) {
         expect(json.error.code).toBe(-32603);
         expect(json.error.message).toMatch(/nothing was done|may have been sent/);
         outcomes.failedClosed++;
       } else {
         // Any answer that is not an error must be the replay: a fresh send would be the second copy.
-        expect(json.result?.structuredContent).toMatchObject({ idempotent_replay: true, message_id: first.result.structuredContent.message_id });
+        expect(json.result?.structuredContent).toMatchObject({
+          idempotent_replay: true,
+          message_id: first.result.structuredContent.message_id,
+        });
         outcomes.replayed++;
         break;
       }
-      if (Date.now() > deadline) throw new Error(`no answer but errors for 45 s after the failover (${outcomes.failedClosed} calls failed closed)`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no answer but errors for 45 s after the failover (${outcomes.failedClosed} calls failed closed)`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    console.log(`failover: master on port ${master} killed; ${outcomes.failedClosed} calls failed closed before the replica served the record`);
-    const delivered = (await instance.store.listSandboxSummaries(recipient.id, "INBOX")).filter((m) => (m.data as { subject?: string }).subject === subject);
+    console.log(
+      `failover: master on port ${master} killed; ${outcomes.failedClosed} calls failed closed before the replica served the record`,
+    );
+    const delivered = (await instance.store.listSandboxSummaries(recipient.id, "INBOX")).filter(
+      (m) => (m.data as { subject?: string }).subject === subject,
+    );
     expect(delivered).toHaveLength(1);
   });
 });

@@ -37,11 +37,16 @@ describe.skipIf(!available)("when Redis fails under a running server", () => {
   beforeEach(async () => {
     closed = false;
     redis = await startPrivateRedis();
-    const store = await openRedisStore({ url: redis.url, secretKey: randomBytes(32), commandTimeoutMs: COMMAND_TIMEOUT_MS });
+    const store = await openRedisStore({
+      url: redis.url,
+      secretKey: randomBytes(32),
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    });
     const workspace = await createWorkspace(store, { name: "Faults", plan: "enterprise", sendsPerDay: 3 });
     sender = await addSandboxInbox(store, { workspaceId: workspace.id });
     recipient = await addSandboxInbox(store, { workspaceId: workspace.id });
-    key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" })).key;
+    key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" }))
+      .key;
     watch.secret(key);
     instance = await startInstance({
       store,
@@ -68,8 +73,24 @@ describe.skipIf(!available)("when Redis fails under a running server", () => {
   });
 
   const send = (subject: string, idempotencyKey?: string) =>
-    callTool(instance.mcpUrl, key, "send_email", { inbox_id: sender.id, to: [sandboxAddress(recipient.id)], subject, body: "fault test", ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}) }, 1, watch);
-  const delivered = async (subject: string) => (await instance.store.listSandboxSummaries(recipient.id, "INBOX")).filter((m) => (m.data as { subject?: string }).subject === subject).length;
+    callTool(
+      instance.mcpUrl,
+      key,
+      "send_email",
+      {
+        inbox_id: sender.id,
+        to: [sandboxAddress(recipient.id)],
+        subject,
+        body: "fault test",
+        ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
+      },
+      1,
+      watch,
+    );
+  const delivered = async (subject: string) =>
+    (await instance.store.listSandboxSummaries(recipient.id, "INBOX")).filter(
+      (m) => (m.data as { subject?: string }).subject === subject,
+    ).length;
   const readiness = async () => (await fetch(`${instance.baseUrl}/readyz`)).status;
   const untilReady = async () => {
     const deadline = Date.now() + 15_000;
@@ -82,7 +103,9 @@ describe.skipIf(!available)("when Redis fails under a running server", () => {
     const answer = await mcpPost(instance.mcpUrl, body, { key, revision: "2025-06-18", watch });
     expect(answer.status).toBe(500);
     expect(answer.json).toMatchObject({ jsonrpc: "2.0", error: { code: -32603 } });
-    expect((answer.json as { error: { message: string } }).error.message).toMatch(/store did not answer.*nothing was done/i);
+    expect((answer.json as { error: { message: string } }).error.message).toMatch(
+      /store did not answer.*nothing was done/i,
+    );
   };
 
   it("killed: calls fail closed with a clear error, /readyz says unavailable; back again, it serves with every record and count it had", async () => {
@@ -92,7 +115,15 @@ describe.skipIf(!available)("when Redis fails under a running server", () => {
 
     await redis.kill();
     const during = `during ${randomUUID()}`;
-    await expectFailedClosed(toolCallBody("send_email", { inbox_id: sender.id, to: [sandboxAddress(recipient.id)], subject: during, body: "x", idempotency_key: "during-outage" }));
+    await expectFailedClosed(
+      toolCallBody("send_email", {
+        inbox_id: sender.id,
+        to: [sandboxAddress(recipient.id)],
+        subject: during,
+        body: "x",
+        idempotency_key: "during-outage",
+      }),
+    );
     await expectFailedClosed(toolCallBody("list_inbox", { inbox_id: sender.id }));
     expect(await readiness()).toBe(503);
     expect((await fetch(`${instance.baseUrl}/healthz`)).status).toBe(200);
@@ -100,10 +131,16 @@ describe.skipIf(!available)("when Redis fails under a running server", () => {
     await redis.restart();
     await untilReady();
     // The idempotency record of the send before the crash: replayed, not sent again.
-    expect(await send(before, "kept-across-the-crash")).toMatchObject({ idempotent_replay: true, message_id: first.message_id });
+    expect(await send(before, "kept-across-the-crash")).toMatchObject({
+      idempotent_replay: true,
+      message_id: first.message_id,
+    });
     expect(await delivered(before)).toBe(1);
     // The call during the outage did nothing: its key is free, and it sends now, once.
-    expect(await send(during, "during-outage")).toMatchObject({ delivery_status: "accepted", idempotent_replay: false });
+    expect(await send(during, "during-outage")).toMatchObject({
+      delivery_status: "accepted",
+      idempotent_replay: false,
+    });
     expect(await delivered(during)).toBe(1);
     // The daily quota of 3 counted the 2 sends before and after; of 3 more at once, exactly 1 passes.
     const more = await Promise.all([1, 2, 3].map((i) => send(`more ${i}`)));
@@ -131,7 +168,9 @@ describe.skipIf(!available)("when Redis fails under a running server", () => {
   it("paused (silent, connections open): calls fail closed within the command timeout and the server recovers when it answers again", async () => {
     redis.pause();
     const subject = `paused ${randomUUID()}`;
-    await expectFailedClosed(toolCallBody("send_email", { inbox_id: sender.id, to: [sandboxAddress(recipient.id)], subject, body: "x" }));
+    await expectFailedClosed(
+      toolCallBody("send_email", { inbox_id: sender.id, to: [sandboxAddress(recipient.id)], subject, body: "x" }),
+    );
     expect(await readiness()).toBe(503);
     redis.resume();
     await untilReady();
@@ -142,9 +181,21 @@ describe.skipIf(!available)("when Redis fails under a running server", () => {
 
   it("paused after the provider accepted a send: the call errs saying it may have been sent, and its retry does not send again", async () => {
     const subject = `${PAUSE_MARKER} ${randomUUID()}`;
-    const answer = await mcpPost(instance.mcpUrl, toolCallBody("send_email", { inbox_id: sender.id, to: [sandboxAddress(recipient.id)], subject, body: "fault test", idempotency_key: "paused-mid-send" }), { key, revision: "2025-06-18", watch });
+    const answer = await mcpPost(
+      instance.mcpUrl,
+      toolCallBody("send_email", {
+        inbox_id: sender.id,
+        to: [sandboxAddress(recipient.id)],
+        subject,
+        body: "fault test",
+        idempotency_key: "paused-mid-send",
+      }),
+      { key, revision: "2025-06-18", watch },
+    );
     expect(answer.json).toMatchObject({ error: { code: -32603 } });
-    expect((answer.json as { error: { message: string } }).error.message).toMatch(/may have been sent.*same idempotency_key/i);
+    expect((answer.json as { error: { message: string } }).error.message).toMatch(
+      /may have been sent.*same idempotency_key/i,
+    );
     redis.resume();
     await untilReady();
     expect(await delivered(subject)).toBe(1);

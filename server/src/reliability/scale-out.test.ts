@@ -29,7 +29,12 @@ describe.skipIf(clusterUrl === undefined)("several instances on one Redis Cluste
   beforeAll(async () => {
     watch.secret(ADMIN_TOKEN);
     const start = async (unlimited: boolean) =>
-      startInstance({ store: await openRedisStore({ url, secretKey, keyPrefix }), adminToken: ADMIN_TOKEN, logger: watch.logger(), ...(unlimited ? { rateWindows: UNLIMITED_RATE } : {}) });
+      startInstance({
+        store: await openRedisStore({ url, secretKey, keyPrefix }),
+        adminToken: ADMIN_TOKEN,
+        logger: watch.logger(),
+        ...(unlimited ? { rateWindows: UNLIMITED_RATE } : {}),
+      });
     limited = await Promise.all(Array.from({ length: INSTANCES }, () => start(false)));
     instances = await Promise.all(Array.from({ length: INSTANCES }, () => start(true)));
   });
@@ -54,11 +59,15 @@ describe.skipIf(clusterUrl === undefined)("several instances on one Redis Cluste
     Promise.all(Array.from({ length: count }, (_, index) => request(pool[index % pool.length] as Instance, index)));
 
   const deliveredTo = async (inboxId: string, subject: string) =>
-    (await instances[0]!.store.listSandboxSummaries(inboxId, "INBOX")).filter((m) => (m.data as { subject?: string }).subject === subject).length;
+    (await instances[0]!.store.listSandboxSummaries(inboxId, "INBOX")).filter(
+      (m) => (m.data as { subject?: string }).subject === subject,
+    ).length;
 
   it("rate windows: of 150 concurrent calls on a fresh key, exactly 100 pass the 100-a-minute window", async () => {
     const { key, inboxIds } = await setup(limited[0]!.baseUrl, ADMIN_TOKEN, { plan: "pro" });
-    const results = await spread(limited, 150, (instance, i) => callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxIds[0], limit: 1 }, i));
+    const results = await spread(limited, 150, (instance, i) =>
+      callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxIds[0], limit: 1 }, i),
+    );
     const refused = results.filter((r) => r.errorCode === "rate_limit_exceeded");
     expect(results.filter((r) => r.isError !== true && r.httpStatus === undefined)).toHaveLength(100);
     expect(refused).toHaveLength(50);
@@ -66,11 +75,21 @@ describe.skipIf(clusterUrl === undefined)("several instances on one Redis Cluste
   });
 
   it("send quota: of 50 concurrent sends with a daily quota of 20, exactly 20 are sent and delivered, 30 get quota_exceeded", async () => {
-    const { key, inboxIds } = await setup(instances[1]!.baseUrl, ADMIN_TOKEN, { plan: "enterprise", sendsPerDay: 20, inboxes: 2 });
+    const { key, inboxIds } = await setup(instances[1]!.baseUrl, ADMIN_TOKEN, {
+      plan: "enterprise",
+      sendsPerDay: 20,
+      inboxes: 2,
+    });
     const [sender, recipient] = inboxIds as [string, string];
     const subject = `quota ${randomUUID()}`;
     const results = await spread(instances, 50, (instance, i) =>
-      callTool(instance.mcpUrl, key, "send_email", { inbox_id: sender, to: [sandboxAddress(recipient)], subject, body: `send ${i}` }, i),
+      callTool(
+        instance.mcpUrl,
+        key,
+        "send_email",
+        { inbox_id: sender, to: [sandboxAddress(recipient)], subject, body: `send ${i}` },
+        i,
+      ),
     );
     expect(results.filter((r) => r.delivery_status === "accepted")).toHaveLength(20);
     const refused = results.filter((r) => r.errorCode === "quota_exceeded");
@@ -81,7 +100,9 @@ describe.skipIf(clusterUrl === undefined)("several instances on one Redis Cluste
 
   it("call quota: of 150 concurrent calls on the Free plan, exactly 100 (the monthly quota) reach a tool", async () => {
     const { key, inboxIds } = await setup(instances[2]!.baseUrl, ADMIN_TOKEN, { plan: "free" });
-    const results = await spread(instances, 150, (instance, i) => callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxIds[0], limit: 1 }, i));
+    const results = await spread(instances, 150, (instance, i) =>
+      callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxIds[0], limit: 1 }, i),
+    );
     expect(results.filter((r) => r.isError !== true && r.httpStatus === undefined)).toHaveLength(100);
     const refused = results.filter((r) => r.errorCode === "quota_exceeded");
     expect(refused).toHaveLength(50);
@@ -92,7 +113,13 @@ describe.skipIf(clusterUrl === undefined)("several instances on one Redis Cluste
     const { key, inboxIds } = await setup(instances[0]!.baseUrl, ADMIN_TOKEN, { plan: "pro", inboxes: 2 });
     const [sender, recipient] = inboxIds as [string, string];
     const subject = `once ${randomUUID()}`;
-    const args = { inbox_id: sender, to: [sandboxAddress(recipient)], subject, body: "exactly once", idempotency_key: `k-${randomUUID()}` };
+    const args = {
+      inbox_id: sender,
+      to: [sandboxAddress(recipient)],
+      subject,
+      body: "exactly once",
+      idempotency_key: `k-${randomUUID()}`,
+    };
     const results = await spread(instances, 30, (instance, i) => callTool(instance.mcpUrl, key, "send_email", args, i));
 
     const firsts = results.filter((r) => r.delivery_status === "accepted" && r.idempotent_replay === false);
@@ -106,25 +133,38 @@ describe.skipIf(clusterUrl === undefined)("several instances on one Redis Cluste
     }
     expect(await deliveredTo(recipient, subject)).toBe(1);
     // Once it is done, every instance replays it.
-    for (const instance of instances) expect(await callTool(instance.mcpUrl, key, "send_email", args)).toMatchObject({ idempotent_replay: true, message_id: messageId });
+    for (const instance of instances)
+      expect(await callTool(instance.mcpUrl, key, "send_email", args)).toMatchObject({
+        idempotent_replay: true,
+        message_id: messageId,
+      });
     expect(await deliveredTo(recipient, subject)).toBe(1);
   });
 
   it("revocation: a key revoked through one instance's admin API is refused by every other instance at once", async () => {
     const { key, keyId, inboxIds } = await setup(instances[0]!.baseUrl, ADMIN_TOKEN, { plan: "pro" });
-    for (const instance of instances) expect(await callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxIds[0], limit: 1 })).toHaveProperty("messages");
+    for (const instance of instances)
+      expect(await callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxIds[0], limit: 1 })).toHaveProperty(
+        "messages",
+      );
     expect((await adminCall(instances[0]!.baseUrl, ADMIN_TOKEN, "DELETE", `/keys/${keyId}`)).status).toBe(204);
     // No wait, no retry: the very next request, on any instance, is refused.
-    const after = await Promise.all(instances.map((instance) => callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxIds[0], limit: 1 })));
+    const after = await Promise.all(
+      instances.map((instance) => callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxIds[0], limit: 1 })),
+    );
     for (const r of after) expect(r).toMatchObject({ httpStatus: 401, rpcError: { code: -32001 } });
   });
 
   it("inboxes: an inbox added through one instance is served by the others, with the same messages", async () => {
     const { key, workspaceId } = await setup(instances[1]!.baseUrl, ADMIN_TOKEN, { plan: "pro", inboxes: 0 });
-    const added = await adminCall(instances[1]!.baseUrl, ADMIN_TOKEN, "POST", `/workspaces/${workspaceId}/inboxes`, { kind: "sandbox" });
+    const added = await adminCall(instances[1]!.baseUrl, ADMIN_TOKEN, "POST", `/workspaces/${workspaceId}/inboxes`, {
+      kind: "sandbox",
+    });
     expect(added.status).toBe(201);
     const inboxId = (added.json as { inbox_id: string }).inbox_id;
-    const listings: ToolOutcome[] = await Promise.all(instances.map((instance) => callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxId, limit: 50 })));
+    const listings: ToolOutcome[] = await Promise.all(
+      instances.map((instance) => callTool(instance.mcpUrl, key, "list_inbox", { inbox_id: inboxId, limit: 50 })),
+    );
     expect((listings[0]!.messages as unknown[]).length).toBeGreaterThan(0);
     for (const listing of listings) expect(listing).toEqual(listings[0]);
   });

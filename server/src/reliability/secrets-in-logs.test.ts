@@ -24,14 +24,26 @@ import { startRefusingImapServer } from "./support/refusing-imap-server.js";
 const PASSWORD = `imap-pass-${randomBytes(12).toString("hex")}`;
 const ADMIN_TOKEN = `admin-token-${randomBytes(16).toString("hex")}`;
 const imapSecret = (port: number) =>
-  JSON.stringify({ imap: { host: "127.0.0.1", port, secure: false }, smtp: { host: "127.0.0.1", port: 1, secure: false }, user: "alice@example.com", password: PASSWORD, address: "alice@example.com" });
+  JSON.stringify({
+    imap: { host: "127.0.0.1", port, secure: false },
+    smtp: { host: "127.0.0.1", port: 1, secure: false },
+    user: "alice@example.com",
+    password: PASSWORD,
+    address: "alice@example.com",
+  });
 
 describe("the leak watch itself", () => {
   it("finds a secret in a log line or an answer, and reports only its first characters", () => {
     const watch = new LeakWatch();
     watch.secret(PASSWORD);
     watch.record("answer 200", `{"error":{"message":"login as alice with ${PASSWORD} failed"}}`);
-    expect(watch.leaks()).toEqual([{ secret: `${PASSWORD.slice(0, 12)}…`, where: "answer 200", context: '{"error":{"message":"login as alice with ' }]);
+    expect(watch.leaks()).toEqual([
+      {
+        secret: `${PASSWORD.slice(0, 12)}…`,
+        where: "answer 200",
+        context: '{"error":{"message":"login as alice with ',
+      },
+    ]);
   });
 });
 
@@ -62,12 +74,20 @@ describe("secrets in what the server lets out, and in its SQLite store", () => {
   it("holds no API key, admin token or provider password in the log, any answer or /metrics", async () => {
     // Keys are made through the admin API; their one showing, in its answer, is not recorded.
     const test = await adminSetup(instance.baseUrl, ADMIN_TOKEN, { plan: "pro" });
-    const liveKey = await adminCall(instance.baseUrl, ADMIN_TOKEN, "POST", `/workspaces/${test.workspaceId}/keys`, { scopes: ["read:email", "send:email"] });
+    const liveKey = await adminCall(instance.baseUrl, ADMIN_TOKEN, "POST", `/workspaces/${test.workspaceId}/keys`, {
+      scopes: ["read:email", "send:email"],
+    });
     const live = liveKey.json as { key: string; key_id: string };
     const other = await adminSetup(instance.baseUrl, ADMIN_TOKEN, { plan: "free" });
     apiKeys.push(test.key, live.key, other.key);
     watch.secret(...apiKeys);
-    imapInbox = await store.createInbox({ workspaceId: test.workspaceId, mode: "live", kind: "imap", addresses: ["alice@example.com"], secret: imapSecret(imapServer.port) });
+    imapInbox = await store.createInbox({
+      workspaceId: test.workspaceId,
+      mode: "live",
+      kind: "imap",
+      addresses: ["alice@example.com"],
+      secret: imapSecret(imapServer.port),
+    });
 
     // The admin API refusing tokens that are almost right, or of the wrong kind.
     for (const token of [`${ADMIN_TOKEN}x`, ADMIN_TOKEN.slice(0, -1), test.key]) {
@@ -78,7 +98,9 @@ describe("secrets in what the server lets out, and in its SQLite store", () => {
 
     // Good calls, a provider that refuses the password, and calls with keys that are wrong in every way.
     const sandboxInbox = test.inboxIds[0];
-    expect(await callTool(instance.mcpUrl, test.key, "list_inbox", { inbox_id: sandboxInbox }, 1, watch)).toHaveProperty("messages");
+    expect(
+      await callTool(instance.mcpUrl, test.key, "list_inbox", { inbox_id: sandboxInbox }, 1, watch),
+    ).toHaveProperty("messages");
     for (const [tool, args] of [
       ["list_inbox", { inbox_id: imapInbox.id }],
       ["search_emails", { inbox_id: imapInbox.id, query: "x" }],
@@ -91,16 +113,30 @@ describe("secrets in what the server lets out, and in its SQLite store", () => {
     }
     expect(imapServer.logins()).toBeGreaterThan(0);
     await callTool(instance.mcpUrl, other.key, "list_inbox", { inbox_id: sandboxInbox }, 1, watch);
-    for (const bearer of [ADMIN_TOKEN, PASSWORD, `${test.key}x`, test.key.toUpperCase(), `mcpe_live_${"Z".repeat(32)}`]) {
-      expect((await mcpPost(instance.mcpUrl, toolCallBody("list_inbox", { inbox_id: sandboxInbox }), { key: bearer, watch })).status).toBe(401);
+    for (const bearer of [
+      ADMIN_TOKEN,
+      PASSWORD,
+      `${test.key}x`,
+      test.key.toUpperCase(),
+      `mcpe_live_${"Z".repeat(32)}`,
+    ]) {
+      expect(
+        (await mcpPost(instance.mcpUrl, toolCallBody("list_inbox", { inbox_id: sandboxInbox }), { key: bearer, watch }))
+          .status,
+      ).toBe(401);
     }
     expect((await adminCall(instance.baseUrl, ADMIN_TOKEN, "DELETE", `/keys/${live.key_id}`)).status).toBe(204);
-    expect((await mcpPost(instance.mcpUrl, toolCallBody("list_inbox", { inbox_id: imapInbox.id }), { key: live.key, watch })).status).toBe(401);
+    expect(
+      (await mcpPost(instance.mcpUrl, toolCallBody("list_inbox", { inbox_id: imapInbox.id }), { key: live.key, watch }))
+        .status,
+    ).toBe(401);
     const metrics = await (await fetch(`${instance.baseUrl}/metrics`)).text();
     expect(metrics).toContain("# HELP");
     watch.record("/metrics", metrics);
 
-    console.log(`secrets: ${watch.linesLogged} log lines and ${watch.textsSeen} texts checked for ${apiKeys.length} API keys, the admin token and an IMAP password`);
+    console.log(
+      `secrets: ${watch.linesLogged} log lines and ${watch.textsSeen} texts checked for ${apiKeys.length} API keys, the admin token and an IMAP password`,
+    );
     expect(watch.linesLogged).toBeGreaterThan(20);
     expect(watch.leaks()).toEqual([]);
   });
@@ -111,7 +147,8 @@ describe("secrets in what the server lets out, and in its SQLite store", () => {
     // The files are the ones the store wrote: the inbox is there, its password sealed.
     expect(bytes.includes(imapInbox.id)).toBe(true);
     expect((await store.getInbox(imapInbox.id))?.secret).toContain(PASSWORD);
-    for (const secret of [PASSWORD, ADMIN_TOKEN, ...apiKeys]) expect(bytes.includes(secret), `${secret.slice(0, 12)}… in the SQLite files`).toBe(false);
+    for (const secret of [PASSWORD, ADMIN_TOKEN, ...apiKeys])
+      expect(bytes.includes(secret), `${secret.slice(0, 12)}… in the SQLite files`).toBe(false);
   });
 });
 
@@ -126,7 +163,13 @@ describe.skipIf(standalone === undefined)("secrets in the Redis store", () => {
     const store = await openRedisStore({ url, keyPrefix, secretKey: randomBytes(32) });
     const workspace = await createWorkspace(store, { name: "Secrets", plan: "pro" });
     const { key } = await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email"], mode: "live" });
-    const inbox = await store.createInbox({ workspaceId: workspace.id, mode: "live", kind: "imap", addresses: ["alice@example.com"], secret: imapSecret(143) });
+    const inbox = await store.createInbox({
+      workspaceId: workspace.id,
+      mode: "live",
+      kind: "imap",
+      addresses: ["alice@example.com"],
+      secret: imapSecret(143),
+    });
     await store.updateInboxSecret(inbox.id, imapSecret(993));
     expect((await store.getInbox(inbox.id))?.secret).toContain(PASSWORD);
     await store.close();

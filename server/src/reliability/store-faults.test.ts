@@ -49,7 +49,8 @@ beforeAll(async () => {
   const workspace = await createWorkspace(store, { name: "Store faults", plan: "pro" });
   sender = await addSandboxInbox(store, { workspaceId: workspace.id });
   recipient = await addSandboxInbox(store, { workspaceId: workspace.id });
-  key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" })).key;
+  key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" }))
+    .key;
   watch.secret(key);
   instance = await startInstance({ store: failingOnDemand(store), logger: watch.logger(), ownsStore: false });
 });
@@ -61,8 +62,17 @@ afterAll(async () => {
   expect(watch.leaks()).toEqual([]);
 });
 
-const delivered = async (subject: string) => (await store.listSandboxSummaries(recipient.id, "INBOX")).filter((m) => (m.data as { subject?: string }).subject === subject).length;
-const sendArgs = (subject: string, idempotencyKey: string) => ({ inbox_id: sender.id, to: [sandboxAddress(recipient.id)], subject, body: "store fault", idempotency_key: idempotencyKey });
+const delivered = async (subject: string) =>
+  (await store.listSandboxSummaries(recipient.id, "INBOX")).filter(
+    (m) => (m.data as { subject?: string }).subject === subject,
+  ).length;
+const sendArgs = (subject: string, idempotencyKey: string) => ({
+  inbox_id: sender.id,
+  to: [sandboxAddress(recipient.id)],
+  subject,
+  body: "store fault",
+  idempotency_key: idempotencyKey,
+});
 
 describe("the store failing at one step of a send", () => {
   it.each<[StoreMethod, string]>([
@@ -72,12 +82,21 @@ describe("the store failing at one step of a send", () => {
     const subject = `fault ${method} ${randomUUID()}`;
     const args = sendArgs(subject, `k-${randomUUID()}`);
     failing = method;
-    const answer = await mcpPost(instance.mcpUrl, toolCallBody("send_email", args), { key, revision: "2025-06-18", watch });
+    const answer = await mcpPost(instance.mcpUrl, toolCallBody("send_email", args), {
+      key,
+      revision: "2025-06-18",
+      watch,
+    });
     failing = undefined;
     expect(answer.json).toMatchObject({ error: { code: -32603 } });
-    expect((answer.json as { error: { message: string } }).error.message).toContain(`the store did not answer, so ${what}; nothing was done`);
+    expect((answer.json as { error: { message: string } }).error.message).toContain(
+      `the store did not answer, so ${what}; nothing was done`,
+    );
     expect(await delivered(subject)).toBe(0);
-    expect(await callTool(instance.mcpUrl, key, "send_email", args, 2, watch)).toMatchObject({ delivery_status: "accepted", idempotent_replay: false });
+    expect(await callTool(instance.mcpUrl, key, "send_email", args, 2, watch)).toMatchObject({
+      delivery_status: "accepted",
+      idempotent_replay: false,
+    });
     expect(await delivered(subject)).toBe(1);
   });
 
@@ -92,16 +111,25 @@ describe("the store failing at one step of a send", () => {
     ["putSandboxMessages", 0, { isError: true, errorCode: "idempotency_key_in_use" }, 0],
     // Sent, but not recorded: the key stays taken, and the retry does not send again.
     ["completeIdempotent", 1, { isError: true, errorCode: "idempotency_key_in_use" }, 1],
-  ])("%s: -32603 saying the message may have been sent; %i copies, and the retry never sends a second", async (method, copiesAfterFailure, retryAnswer, copiesAfterRetry) => {
-    const subject = `fault ${method} ${randomUUID()}`;
-    const args = sendArgs(subject, `k-${randomUUID()}`);
-    failing = method;
-    const answer = await mcpPost(instance.mcpUrl, toolCallBody("send_email", args), { key, revision: "2025-06-18", watch });
-    failing = undefined;
-    expect(answer.json).toMatchObject({ error: { code: -32603 } });
-    expect((answer.json as { error: { message: string } }).error.message).toMatch(/may have been sent\. Retry only with the same idempotency_key/);
-    expect(await delivered(subject)).toBe(copiesAfterFailure);
-    expect(await callTool(instance.mcpUrl, key, "send_email", args, 2, watch)).toMatchObject(retryAnswer);
-    expect(await delivered(subject)).toBe(copiesAfterRetry);
-  });
+  ])(
+    "%s: -32603 saying the message may have been sent; %i copies, and the retry never sends a second",
+    async (method, copiesAfterFailure, retryAnswer, copiesAfterRetry) => {
+      const subject = `fault ${method} ${randomUUID()}`;
+      const args = sendArgs(subject, `k-${randomUUID()}`);
+      failing = method;
+      const answer = await mcpPost(instance.mcpUrl, toolCallBody("send_email", args), {
+        key,
+        revision: "2025-06-18",
+        watch,
+      });
+      failing = undefined;
+      expect(answer.json).toMatchObject({ error: { code: -32603 } });
+      expect((answer.json as { error: { message: string } }).error.message).toMatch(
+        /may have been sent\. Retry only with the same idempotency_key/,
+      );
+      expect(await delivered(subject)).toBe(copiesAfterFailure);
+      expect(await callTool(instance.mcpUrl, key, "send_email", args, 2, watch)).toMatchObject(retryAnswer);
+      expect(await delivered(subject)).toBe(copiesAfterRetry);
+    },
+  );
 });

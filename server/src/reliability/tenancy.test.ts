@@ -28,10 +28,19 @@ import { redisUrl } from "./support/redis-env.js";
 const RUNS = 15;
 const CALLS_PER_WORLD = 30;
 const TOOLS: ToolName[] = ["list_inbox", "read_email", "search_emails", "send_email", "reply_to_email"];
-const SCOPE_OF: Record<ToolName, Scope> = { list_inbox: "read:email", read_email: "read:email", search_emails: "read:email", send_email: "send:email", reply_to_email: "send:email" };
+const SCOPE_OF: Record<ToolName, Scope> = {
+  list_inbox: "read:email",
+  read_email: "read:email",
+  search_emails: "read:email",
+  send_email: "send:email",
+  reply_to_email: "send:email",
+};
 
 const standalone = redisUrl("REDIS_URL", "Tenancy property on the Redis store");
-const stores = [{ kind: "sqlite" as const }, ...(standalone === undefined ? [] : [{ kind: "redis" as const, url: standalone }])];
+const stores = [
+  { kind: "sqlite" as const },
+  ...(standalone === undefined ? [] : [{ kind: "redis" as const, url: standalone }]),
+];
 
 interface WorldSpec {
   workspaces: { plan: PlanId; keys: { mode: KeyMode; scopes: Scope[] }[]; inboxes: KeyMode[] }[];
@@ -42,7 +51,13 @@ const worldSpec: fc.Arbitrary<WorldSpec> = fc
   .array(
     fc.record({
       plan: fc.constantFrom<PlanId>("free", "pro", "enterprise"),
-      keys: fc.array(fc.record({ mode: fc.constantFrom<KeyMode>("test", "live"), scopes: fc.subarray<Scope>(["read:email", "send:email"], { minLength: 1 }) }), { minLength: 1, maxLength: 3 }),
+      keys: fc.array(
+        fc.record({
+          mode: fc.constantFrom<KeyMode>("test", "live"),
+          scopes: fc.subarray<Scope>(["read:email", "send:email"], { minLength: 1 }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
       inboxes: fc.array(fc.constantFrom<KeyMode>("test", "live"), { minLength: 1, maxLength: 3 }),
     }),
     { minLength: 2, maxLength: 3 },
@@ -50,8 +65,15 @@ const worldSpec: fc.Arbitrary<WorldSpec> = fc
   .chain((workspaces) => {
     const keys = workspaces.reduce((n, w) => n + w.keys.length, 0);
     const inboxes = workspaces.reduce((n, w) => n + w.inboxes.length, 0);
-    const call = fc.record({ key: fc.nat({ max: keys - 1 }), inbox: fc.nat({ max: inboxes - 1 }), tool: fc.constantFrom(...TOOLS) });
-    return fc.record({ workspaces: fc.constant(workspaces), calls: fc.array(call, { minLength: CALLS_PER_WORLD, maxLength: CALLS_PER_WORLD }) });
+    const call = fc.record({
+      key: fc.nat({ max: keys - 1 }),
+      inbox: fc.nat({ max: inboxes - 1 }),
+      tool: fc.constantFrom(...TOOLS),
+    });
+    return fc.record({
+      workspaces: fc.constant(workspaces),
+      calls: fc.array(call, { minLength: CALLS_PER_WORLD, maxLength: CALLS_PER_WORLD }),
+    });
   });
 
 describe.each(stores)("tenancy on the $kind store", (target) => {
@@ -64,7 +86,10 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "mcpemails-tenancy-"));
-    store = target.kind === "redis" ? await openRedisStore({ url: target.url, keyPrefix, secretKey: randomBytes(32) }) : await openSqliteStore({ dataDir, secretKey: randomBytes(32) });
+    store =
+      target.kind === "redis"
+        ? await openRedisStore({ url: target.url, keyPrefix, secretKey: randomBytes(32) })
+        : await openSqliteStore({ dataDir, secretKey: randomBytes(32) });
     instance = await startInstance({ store, rateWindows: UNLIMITED_RATE, logger: watch.logger(), ownsStore: false });
   });
 
@@ -83,7 +108,11 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
         const inboxes: { record: InboxRecord; messageId: string; sentBefore: number }[] = [];
         const now = new Date();
         for (const w of spec.workspaces) {
-          const workspace = await createWorkspace(store, { name: "Tenant", plan: w.plan, sendsPerDay: w.plan === "enterprise" ? 1000 : null });
+          const workspace = await createWorkspace(store, {
+            name: "Tenant",
+            plan: w.plan,
+            sendsPerDay: w.plan === "enterprise" ? 1000 : null,
+          });
           for (const k of w.keys) {
             const created = await createApiKey(store, { workspaceId: workspace.id, scopes: k.scopes, mode: k.mode });
             watch.secret(created.key);
@@ -91,7 +120,14 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
           }
           for (const mode of w.inboxes) {
             const id = randomUUID();
-            const record = await store.createInbox({ id, workspaceId: workspace.id, mode, kind: "sandbox", addresses: [sandboxAddress(id)], secret: null });
+            const record = await store.createInbox({
+              id,
+              workspaceId: workspace.id,
+              mode,
+              kind: "sandbox",
+              addresses: [sandboxAddress(id)],
+              secret: null,
+            });
             await seedSandboxInbox(store, record, now);
             const messageId = (await store.listSandboxSummaries(id, "INBOX"))[0]?.id ?? "";
             inboxes.push({ record, messageId, sentBefore: (await store.listSandboxSummaries(id, "SENT")).length });
@@ -113,7 +149,11 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
           tally.calls++;
           const context = `${call.tool} by a ${key.mode} key [${key.scopes.join(",")}] of workspace ${key.workspaceId.slice(0, 8)} on a ${record.mode} inbox of workspace ${record.workspaceId.slice(0, 8)}`;
           if (!key.scopes.includes(SCOPE_OF[call.tool])) {
-            expect(outcome, context).toMatchObject({ isError: true, errorCode: "scope_denied", requiredScope: SCOPE_OF[call.tool] });
+            expect(outcome, context).toMatchObject({
+              isError: true,
+              errorCode: "scope_denied",
+              requiredScope: SCOPE_OF[call.tool],
+            });
             tally.scopeDenied++;
           } else if (record.workspaceId !== key.workspaceId || record.mode !== key.mode) {
             expect(outcome, context).toMatchObject({ isError: true, errorCode: "inbox_not_found" });
@@ -123,7 +163,8 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
             expect(outcome.isError, `${context}: ${JSON.stringify(outcome).slice(0, 200)}`).toBeUndefined();
             expect(outcome.httpStatus, context).toBeUndefined();
             tally.allowed++;
-            if (call.tool === "send_email" || call.tool === "reply_to_email") allowedSends.set(record.id, (allowedSends.get(record.id) ?? 0) + 1);
+            if (call.tool === "send_email" || call.tool === "reply_to_email")
+              allowedSends.set(record.id, (allowedSends.get(record.id) ?? 0) + 1);
           }
         }
         // Nothing a refused call asked for happened: SENT holds the allowed sends and nothing else.
@@ -134,7 +175,9 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
       }),
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261123), endOnFailure: true },
     );
-    console.log(`tenancy (${target.kind}): ${tally.worlds} worlds, ${tally.calls} calls: ${tally.allowed} allowed, ${tally.scopeDenied} scope_denied, ${tally.inboxNotFound} inbox_not_found`);
+    console.log(
+      `tenancy (${target.kind}): ${tally.worlds} worlds, ${tally.calls} calls: ${tally.allowed} allowed, ${tally.scopeDenied} scope_denied, ${tally.inboxNotFound} inbox_not_found`,
+    );
     // The property is only worth something if every branch was exercised.
     expect(tally.allowed).toBeGreaterThan(0);
     expect(tally.scopeDenied).toBeGreaterThan(0);

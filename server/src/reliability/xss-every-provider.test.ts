@@ -26,7 +26,8 @@ afterEach(async () => {
 
 async function call(pair: Pair, tool: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
   const response = await post(pair.server, toolCall(tool, args), { key: pair.key, revision: "2025-06-18" });
-  const result = (response.json as { result?: { isError?: boolean; structuredContent?: Record<string, unknown> } }).result;
+  const result = (response.json as { result?: { isError?: boolean; structuredContent?: Record<string, unknown> } })
+    .result;
   if (result?.structuredContent === undefined) throw new Error(`${tool} failed: ${response.text}`);
   return result.structuredContent;
 }
@@ -34,12 +35,24 @@ async function call(pair: Pair, tool: string, args: Record<string, unknown>): Pr
 /** Sends the hostile HTML from one inbox to the other, then reads it as the recipient with include_html. */
 async function sendAndReadBack(pair: Pair): Promise<string> {
   const subject = `Important account notice ${Date.now()}`;
-  await call(pair, "send_email", { inbox_id: pair.senderId, to: [pair.recipientAddress], subject, body: "Please review your account.", html_body: XSS_HTML });
+  await call(pair, "send_email", {
+    inbox_id: pair.senderId,
+    to: [pair.recipientAddress],
+    subject,
+    body: "Please review your account.",
+    html_body: XSS_HTML,
+  });
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const listed = (await call(pair, "list_inbox", { inbox_id: pair.recipientId, limit: 50 })).messages as { id: string; subject: string }[];
+    const listed = (await call(pair, "list_inbox", { inbox_id: pair.recipientId, limit: 50 })).messages as {
+      id: string;
+      subject: string;
+    }[];
     const arrived = listed.find((message) => message.subject === subject);
-    if (arrived) return (await call(pair, "read_email", { inbox_id: pair.recipientId, message_id: arrived.id, include_html: true })).body_html as string;
+    if (arrived)
+      return (
+        await call(pair, "read_email", { inbox_id: pair.recipientId, message_id: arrived.id, include_html: true })
+      ).body_html as string;
     if (Date.now() > deadline) throw new Error(`the message never reached ${pair.recipientAddress}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -47,7 +60,8 @@ async function sendAndReadBack(pair: Pair): Promise<string> {
 
 function twoInboxes(server: TestServer): [{ id: string }, { id: string }] {
   const [first, second] = server.extraInboxes;
-  if (first === undefined || second === undefined) throw new Error("the test server has not got the two inboxes asked for");
+  if (first === undefined || second === undefined)
+    throw new Error("the test server has not got the two inboxes asked for");
   return [first, second];
 }
 
@@ -66,7 +80,15 @@ describe("an XSS corpus through include_html comes out inert on every provider",
   it("sandbox", async () => {
     const server = await startTestServer();
     cleanups.push(() => server.close());
-    expectInert(await sendAndReadBack({ server, key: server.keys.full, senderId: server.inbox.id, recipientId: server.siblingInbox.id, recipientAddress: server.siblingInbox.addresses[0] ?? "" }));
+    expectInert(
+      await sendAndReadBack({
+        server,
+        key: server.keys.full,
+        senderId: server.inbox.id,
+        recipientId: server.siblingInbox.id,
+        recipientAddress: server.siblingInbox.addresses[0] ?? "",
+      }),
+    );
   });
 
   it("Gmail (the Gmail API fake)", async () => {
@@ -75,11 +97,23 @@ describe("an XSS corpus through include_html comes out inert on every provider",
     const [sender, recipient] = [rig.connect("xss-sender@gmail.example"), rig.connect("xss-recipient@gmail.example")];
     const server = await startTestServer({
       registry: { google: rig.app },
-      inboxes: [sender, recipient].map((settings) => ({ kind: "gmail" as const, addresses: [settings.address], secret: JSON.stringify(settings) })),
+      inboxes: [sender, recipient].map((settings) => ({
+        kind: "gmail" as const,
+        addresses: [settings.address],
+        secret: JSON.stringify(settings),
+      })),
     });
     cleanups.push(() => server.close());
     const [senderInbox, recipientInbox] = twoInboxes(server);
-    expectInert(await sendAndReadBack({ server, key: server.keys.live, senderId: senderInbox.id, recipientId: recipientInbox.id, recipientAddress: recipient.address }));
+    expectInert(
+      await sendAndReadBack({
+        server,
+        key: server.keys.live,
+        senderId: senderInbox.id,
+        recipientId: recipientInbox.id,
+        recipientAddress: recipient.address,
+      }),
+    );
   });
 
   it("Outlook (the Microsoft Graph fake)", async () => {
@@ -89,11 +123,23 @@ describe("an XSS corpus through include_html comes out inert on every provider",
     const recipient = await graph.connect("xss-recipient@outlook.example");
     const server = await startTestServer({
       registry: { microsoft: FAKE_MICROSOFT_APP },
-      inboxes: [sender, recipient].map((settings) => ({ kind: "outlook" as const, addresses: [settings.address], secret: JSON.stringify(settings) })),
+      inboxes: [sender, recipient].map((settings) => ({
+        kind: "outlook" as const,
+        addresses: [settings.address],
+        secret: JSON.stringify(settings),
+      })),
     });
     cleanups.push(() => server.close());
     const [senderInbox, recipientInbox] = twoInboxes(server);
-    expectInert(await sendAndReadBack({ server, key: server.keys.live, senderId: senderInbox.id, recipientId: recipientInbox.id, recipientAddress: recipient.address }));
+    expectInert(
+      await sendAndReadBack({
+        server,
+        key: server.keys.live,
+        senderId: senderInbox.id,
+        recipientId: recipientInbox.id,
+        recipientAddress: recipient.address,
+      }),
+    );
   });
 
   const rig = dovecotRig();
@@ -103,10 +149,22 @@ describe("an XSS corpus through include_html comes out inert on every provider",
     cleanups.push(() => relay.close());
     const [sender, recipient] = [await createRigUser(rig, "xss-sender"), await createRigUser(rig, "xss-recipient")];
     const server = await startTestServer({
-      inboxes: [sender, recipient].map((user) => ({ kind: "imap" as const, addresses: [user.address], secret: JSON.stringify(imapSettingsFor(rig, user, relay.port)) })),
+      inboxes: [sender, recipient].map((user) => ({
+        kind: "imap" as const,
+        addresses: [user.address],
+        secret: JSON.stringify(imapSettingsFor(rig, user, relay.port)),
+      })),
     });
     cleanups.push(() => server.close());
     const [senderInbox, recipientInbox] = twoInboxes(server);
-    expectInert(await sendAndReadBack({ server, key: server.keys.live, senderId: senderInbox.id, recipientId: recipientInbox.id, recipientAddress: recipient.address }));
+    expectInert(
+      await sendAndReadBack({
+        server,
+        key: server.keys.live,
+        senderId: senderInbox.id,
+        recipientId: recipientInbox.id,
+        recipientAddress: recipient.address,
+      }),
+    );
   });
 });

@@ -13,7 +13,8 @@ export function rateWindowsInMs(windows: readonly RateWindow[]): RateWindowMs[] 
   return windows.map(({ name, seconds, limit }) => {
     const ms = Math.round(seconds * 1000);
     if (!(ms > 0)) throw new RangeError(`rate window ${name}: seconds must be positive, got ${seconds}`);
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`rate window ${name}: limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`rate window ${name}: limit must be a positive integer, got ${limit}`);
     return { name, ms, limit };
   });
 }

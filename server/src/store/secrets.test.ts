@@ -19,7 +19,12 @@ describe("sealing secrets (AES-256-GCM)", () => {
   const box = createSecretBox(randomBytes(32));
 
   it("opens what it sealed, non-ASCII and empty values included", () => {
-    for (const plaintext of ["hunter2", "pässwörd ✓ 密码", "", JSON.stringify({ refresh_token: "1//0g".repeat(100) })]) {
+    for (const plaintext of [
+      "hunter2",
+      "pässwörd ✓ 密码",
+      "",
+      JSON.stringify({ refresh_token: "1//0g".repeat(100) }),
+    ]) {
       expect(box.open(box.seal(plaintext, "inbox:1"), "inbox:1")).toBe(plaintext);
     }
   });
@@ -44,7 +49,9 @@ describe("sealing secrets (AES-256-GCM)", () => {
     expect(() => box.open(sealed, "inbox:2")).toThrow(/failed authentication/);
     const [version, iv, tag, ciphertext] = sealed.split(":");
     const flipped = Buffer.from(ciphertext ?? "", "base64").map((byte, i) => (i === 0 ? byte ^ 1 : byte));
-    expect(() => box.open([version, iv, tag, Buffer.from(flipped).toString("base64")].join(":"), "inbox:1")).toThrow(/failed authentication/);
+    expect(() => box.open([version, iv, tag, Buffer.from(flipped).toString("base64")].join(":"), "inbox:1")).toThrow(
+      /failed authentication/,
+    );
     expect(() => box.open("v2:a:b:c", "inbox:1")).toThrow(/not a sealed secret/);
   });
 

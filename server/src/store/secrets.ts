@@ -28,7 +28,9 @@ export function createSecretBox(key: Buffer): SecretBox {
       const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(context, "utf8"));
       const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-      return [VERSION, iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === "string" ? part : part.toString("base64"))).join(":");
+      return [VERSION, iv, cipher.getAuthTag(), ciphertext]
+        .map((part) => (typeof part === "string" ? part : part.toString("base64")))
+        .join(":");
     },
     open(sealed, context) {
       const [version, iv, tag, ciphertext, ...rest] = sealed.split(":");
@@ -63,7 +65,8 @@ export function parseSecretKey(text: string): Buffer {
 export function resolveSecretKey(options: { dataDir?: string | undefined; env?: NodeJS.ProcessEnv }): Buffer {
   const fromEnv = (options.env ?? process.env)[SECRET_KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== "") return parseSecretKey(fromEnv);
-  if (options.dataDir === undefined) throw new Error(`set ${SECRET_KEY_ENV} (or give a data directory to keep a generated key in)`);
+  if (options.dataDir === undefined)
+    throw new Error(`set ${SECRET_KEY_ENV} (or give a data directory to keep a generated key in)`);
 
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, SECRET_KEY_FILE);

@@ -34,7 +34,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await cleanup();
     });
 
-    const keyRecord = (workspaceId: string, overrides: Partial<Omit<ApiKeyRecord, "createdAt" | "revokedAt">> = {}) => ({
+    const keyRecord = (
+      workspaceId: string,
+      overrides: Partial<Omit<ApiKeyRecord, "createdAt" | "revokedAt">> = {},
+    ) => ({
       id: randomUUID(),
       workspaceId,
       mode: "test" as const,
@@ -46,17 +49,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     const sandboxInbox = (workspaceId: string) =>
-      store.createInbox({ workspaceId, mode: "test", kind: "sandbox", addresses: ["sandbox@example.test"], secret: null });
+      store.createInbox({
+        workspaceId,
+        mode: "test",
+        kind: "sandbox",
+        addresses: ["sandbox@example.test"],
+        secret: null,
+      });
 
     describe("workspaces", () => {
       it("creates a workspace with a UUID, its plan, no send override unless given, and its creation time", async () => {
         const workspace = await store.createWorkspace({ name: "Acme", plan: "pro" });
-        expect(workspace).toEqual({ id: expect.stringMatching(UUID), name: "Acme", plan: "pro", sendsPerDayOverride: null, createdAt: expect.stringMatching(ISO_TIME) });
+        expect(workspace).toEqual({
+          id: expect.stringMatching(UUID),
+          name: "Acme",
+          plan: "pro",
+          sendsPerDayOverride: null,
+          createdAt: expect.stringMatching(ISO_TIME),
+        });
         expect(await store.getWorkspace(workspace.id)).toEqual(workspace);
       });
 
       it("keeps an enterprise workspace's own daily send quota", async () => {
-        const workspace = await store.createWorkspace({ name: "Big Co", plan: "enterprise", sendsPerDayOverride: 25_000 });
+        const workspace = await store.createWorkspace({
+          name: "Big Co",
+          plan: "enterprise",
+          sendsPerDayOverride: 25_000,
+        });
         expect((await store.getWorkspace(workspace.id))?.sendsPerDayOverride).toBe(25_000);
       });
 
@@ -81,7 +100,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it("finds a key by the hash of the whole key, and nothing by an unknown hash", async () => {
-        const created = await store.createApiKey(keyRecord(randomUUID(), { name: null, mode: "live", scopes: ["read:email"] }));
+        const created = await store.createApiKey(
+          keyRecord(randomUUID(), { name: null, mode: "live", scopes: ["read:email"] }),
+        );
         expect(await store.findApiKeyByHash(created.hash)).toEqual(created);
         expect(await store.findApiKeyByHash("0".repeat(64))).toBeUndefined();
       });
@@ -126,7 +147,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describe("inboxes", () => {
       it("creates an inbox under a fresh UUID (the spec's inbox_id format)", async () => {
-        const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "test", kind: "sandbox", addresses: ["a@example.test", "b@example.test"], secret: null });
+        const inbox = await store.createInbox({
+          workspaceId: randomUUID(),
+          mode: "test",
+          kind: "sandbox",
+          addresses: ["a@example.test", "b@example.test"],
+          secret: null,
+        });
         expect(inbox.id).toMatch(UUID);
         expect(inbox.createdAt).toMatch(ISO_TIME);
         expect(await store.getInbox(inbox.id)).toEqual(inbox);
@@ -134,22 +161,55 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it("keeps an id the caller chose, and refuses one that exists", async () => {
         const id = randomUUID();
-        const inbox = await store.createInbox({ id, workspaceId: randomUUID(), mode: "test", kind: "sandbox", addresses: [], secret: null });
+        const inbox = await store.createInbox({
+          id,
+          workspaceId: randomUUID(),
+          mode: "test",
+          kind: "sandbox",
+          addresses: [],
+          secret: null,
+        });
         expect(inbox.id).toBe(id);
-        await expect(store.createInbox({ id, workspaceId: randomUUID(), mode: "test", kind: "sandbox", addresses: [], secret: null })).rejects.toThrow();
+        await expect(
+          store.createInbox({
+            id,
+            workspaceId: randomUUID(),
+            mode: "test",
+            kind: "sandbox",
+            addresses: [],
+            secret: null,
+          }),
+        ).rejects.toThrow();
         expect(await store.getInbox(id)).toEqual(inbox);
       });
 
       it("gives back provider settings exactly as given (they are encrypted at rest)", async () => {
-        const secret = JSON.stringify({ host: "imap.example.test", user: "zoë", password: "p@ss:wörd ✓", refreshToken: "1//0g" });
-        const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "imap", addresses: ["zoe@example.test"], secret });
+        const secret = JSON.stringify({
+          host: "imap.example.test",
+          user: "zoë",
+          password: "p@ss:wörd ✓",
+          refreshToken: "1//0g",
+        });
+        const inbox = await store.createInbox({
+          workspaceId: randomUUID(),
+          mode: "live",
+          kind: "imap",
+          addresses: ["zoe@example.test"],
+          secret,
+        });
         expect(inbox.secret).toBe(secret);
         expect((await store.getInbox(inbox.id))?.secret).toBe(secret);
         expect((await store.listInboxes(inbox.workspaceId))[0]?.secret).toBe(secret);
       });
 
       it("replaces an inbox's provider settings, and refuses an inbox that does not exist", async () => {
-        const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "outlook", addresses: ["zoe@example.test"], secret: '{"cache":"old"}' });
+        const inbox = await store.createInbox({
+          workspaceId: randomUUID(),
+          mode: "live",
+          kind: "outlook",
+          addresses: ["zoe@example.test"],
+          secret: '{"cache":"old"}',
+        });
         expect(await store.updateInboxSecret(inbox.id, '{"cache":"new ✓"}')).toBe(true);
         expect((await store.getInbox(inbox.id))?.secret).toBe('{"cache":"new ✓"}');
         expect(await store.removeInbox(inbox.id)).toBe(true);
@@ -194,7 +254,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         for (const at of [T0, T0 + 1 * SECOND, T0 + 2 * SECOND]) {
           expect(await store.hitRateWindows(key, [minute(3)], at)).toEqual({ allowed: true });
         }
-        expect(await store.hitRateWindows(key, [minute(3)], T0 + 2500)).toEqual({ allowed: false, window: "minute", limit: 3, retryAfterMs: MINUTE - 2500 });
+        expect(await store.hitRateWindows(key, [minute(3)], T0 + 2500)).toEqual({
+          allowed: false,
+          window: "minute",
+          limit: 3,
+          retryAfterMs: MINUTE - 2500,
+        });
       });
 
       it("retryAfterMs is exact: one millisecond earlier is refused, at that instant the request passes", async () => {
@@ -202,7 +267,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.hitRateWindows(key, [minute(1)], T0);
         const refused = await store.hitRateWindows(key, [minute(1)], T0 + 10 * SECOND);
         expect(refused).toMatchObject({ allowed: false, retryAfterMs: 50 * SECOND });
-        expect(await store.hitRateWindows(key, [minute(1)], T0 + MINUTE - 1)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+        expect(await store.hitRateWindows(key, [minute(1)], T0 + MINUTE - 1)).toMatchObject({
+          allowed: false,
+          retryAfterMs: 1,
+        });
         expect(await store.hitRateWindows(key, [minute(1)], T0 + MINUTE)).toEqual({ allowed: true });
       });
 
@@ -214,7 +282,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 5 * SECOND)).toMatchObject({ allowed: false });
         // Had the refusal at +5 s counted, the window would still be full at +10 s.
         expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 10 * SECOND)).toEqual({ allowed: true });
-        expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 10 * SECOND)).toMatchObject({ allowed: false, retryAfterMs: 1 * SECOND });
+        expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 10 * SECOND)).toMatchObject({
+          allowed: false,
+          retryAfterMs: 1 * SECOND,
+        });
       });
 
       it("slides: each old request frees its place as it leaves the window", async () => {
@@ -222,9 +293,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const twoPerTenSeconds: RateWindow = { name: "ten", seconds: 10, limit: 2 };
         await store.hitRateWindows(key, [twoPerTenSeconds], T0);
         await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 4 * SECOND);
-        expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 9 * SECOND)).toMatchObject({ allowed: false, retryAfterMs: 1 * SECOND });
+        expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 9 * SECOND)).toMatchObject({
+          allowed: false,
+          retryAfterMs: 1 * SECOND,
+        });
         expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 10 * SECOND)).toEqual({ allowed: true });
-        expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 10 * SECOND)).toMatchObject({ allowed: false, retryAfterMs: 4 * SECOND });
+        expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 10 * SECOND)).toMatchObject({
+          allowed: false,
+          retryAfterMs: 4 * SECOND,
+        });
         expect(await store.hitRateWindows(key, [twoPerTenSeconds], T0 + 14 * SECOND)).toEqual({ allowed: true });
       });
 
@@ -241,7 +318,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await hit(T0)).toEqual({ allowed: false, window: "minute", limit: 3, retryAfterMs: MINUTE });
 
         for (let i = 0; i < 2; i++) expect(await hit(T0 + MINUTE)).toEqual({ allowed: true });
-        expect(await hit(T0 + MINUTE)).toEqual({ allowed: false, window: "hour", limit: 5, retryAfterMs: HOUR - MINUTE });
+        expect(await hit(T0 + MINUTE)).toEqual({
+          allowed: false,
+          window: "hour",
+          limit: 5,
+          retryAfterMs: HOUR - MINUTE,
+        });
 
         // The first three leave the hour window; the day still holds all five.
         for (let i = 0; i < 2; i++) expect(await hit(T0 + HOUR)).toEqual({ allowed: true });
@@ -259,8 +341,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.hitRateWindows(key, windows, T0);
         await store.hitRateWindows(key, windows, T0 + 10 * SECOND);
         // short frees a place at +20 s, long only at +30 s (when the hit at T0 leaves it).
-        expect(await store.hitRateWindows(key, windows, T0 + 15 * SECOND)).toEqual({ allowed: false, window: "long", limit: 2, retryAfterMs: 15 * SECOND });
-        expect(await store.hitRateWindows(key, windows, T0 + 20 * SECOND)).toEqual({ allowed: false, window: "long", limit: 2, retryAfterMs: 10 * SECOND });
+        expect(await store.hitRateWindows(key, windows, T0 + 15 * SECOND)).toEqual({
+          allowed: false,
+          window: "long",
+          limit: 2,
+          retryAfterMs: 15 * SECOND,
+        });
+        expect(await store.hitRateWindows(key, windows, T0 + 20 * SECOND)).toEqual({
+          allowed: false,
+          window: "long",
+          limit: 2,
+          retryAfterMs: 10 * SECOND,
+        });
         expect(await store.hitRateWindows(key, windows, T0 + 30 * SECOND)).toEqual({ allowed: true });
       });
 
@@ -268,7 +360,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const key = randomUUID();
         for (let i = 0; i < 5; i++) await store.hitRateWindows(key, [minute(5)], T0 + i * SECOND);
         // 5 hits, limit 3: the hits at +0, +1 and +2 s must all leave; the one at +2 s leaves at +62 s.
-        expect(await store.hitRateWindows(key, [minute(3)], T0 + 10 * SECOND)).toMatchObject({ allowed: false, retryAfterMs: 52 * SECOND });
+        expect(await store.hitRateWindows(key, [minute(3)], T0 + 10 * SECOND)).toMatchObject({
+          allowed: false,
+          retryAfterMs: 52 * SECOND,
+        });
         expect(await store.hitRateWindows(key, [minute(3)], T0 + 62 * SECOND)).toEqual({ allowed: true });
       });
 
@@ -281,9 +376,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it("150 concurrent requests on a fresh key with a limit of 100 give exactly 100 passes", async () => {
         const key = randomUUID();
-        const decisions = await Promise.all(Array.from({ length: 150 }, () => store.hitRateWindows(key, [minute(100)], T0)));
+        const decisions = await Promise.all(
+          Array.from({ length: 150 }, () => store.hitRateWindows(key, [minute(100)], T0)),
+        );
         expect(decisions.filter((decision) => decision.allowed)).toHaveLength(100);
-        expect(decisions.filter((decision) => !decision.allowed)).toEqual(Array(50).fill({ allowed: false, window: "minute", limit: 100, retryAfterMs: MINUTE }));
+        expect(decisions.filter((decision) => !decision.allowed)).toEqual(
+          Array(50).fill({ allowed: false, window: "minute", limit: 100, retryAfterMs: MINUTE }),
+        );
       });
 
       it("refuses windows that no request could pass", async () => {
@@ -304,9 +403,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it("gives exactly limit passes under 50-way concurrency", async () => {
         const counter = `calls_per_month:${randomUUID()}:2025-01`;
-        const decisions = await Promise.all(Array.from({ length: 50 }, () => store.consumeQuota(counter, 20, inAnHour())));
+        const decisions = await Promise.all(
+          Array.from({ length: 50 }, () => store.consumeQuota(counter, 20, inAnHour())),
+        );
         const passed = decisions.filter((decision) => decision.allowed);
-        expect(passed.map((decision) => decision.used).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(passed.map((decision) => decision.used).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 20 }, (_, i) => i + 1),
+        );
         expect(decisions.filter((decision) => !decision.allowed)).toEqual(Array(30).fill({ allowed: false, used: 20 }));
       });
 
@@ -352,11 +455,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it("once completed, returns the stored result to every later caller", async () => {
         const key = randomUUID();
-        const result = { message_id: "m-1", thread_id: "t-1", delivery_status: "accepted", note: "Grüße ✉", nested: { list: [1, null, true] } };
+        const result = {
+          message_id: "m-1",
+          thread_id: "t-1",
+          delivery_status: "accepted",
+          note: "Grüße ✉",
+          nested: { list: [1, null, true] },
+        };
         await store.beginIdempotent(key, "fingerprint", options(T0));
         await store.completeIdempotent(key, result);
-        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + SECOND))).toEqual({ state: "completed", result });
-        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + HOUR))).toEqual({ state: "completed", result });
+        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + SECOND))).toEqual({
+          state: "completed",
+          result,
+        });
+        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + HOUR))).toEqual({
+          state: "completed",
+          result,
+        });
       });
 
       it("answers mismatch to another fingerprint under the same key, started or completed", async () => {
@@ -371,9 +486,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const key = randomUUID();
         const staleAfterMs = 10 * MINUTE;
         await store.beginIdempotent(key, "fingerprint", options(T0));
-        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + staleAfterMs))).toEqual({ state: "in_progress" });
-        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + staleAfterMs + 1))).toEqual({ state: "unknown" });
-        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + staleAfterMs + 2))).toEqual({ state: "unknown" });
+        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + staleAfterMs))).toEqual({
+          state: "in_progress",
+        });
+        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + staleAfterMs + 1))).toEqual({
+          state: "unknown",
+        });
+        expect(await store.beginIdempotent(key, "fingerprint", options(T0 + staleAfterMs + 2))).toEqual({
+          state: "unknown",
+        });
         // Even an instance whose clock lags sees it as unknown: it is never started again.
         expect(await store.beginIdempotent(key, "fingerprint", options(T0 + 1))).toEqual({ state: "unknown" });
       });
@@ -390,14 +511,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.beginIdempotent(key, "fingerprint", options(T0));
         await store.completeIdempotent(key, "done");
         await store.abandonIdempotent(key);
-        expect(await store.beginIdempotent(key, "fingerprint", options(T0))).toEqual({ state: "completed", result: "done" });
+        expect(await store.beginIdempotent(key, "fingerprint", options(T0))).toEqual({
+          state: "completed",
+          result: "done",
+        });
       });
 
       it("forgets a record ttlMs after it started, so the key may be used again", async () => {
         const key = randomUUID();
         await store.beginIdempotent(key, "fingerprint", options(T0));
         await store.completeIdempotent(key, "done");
-        expect(await store.beginIdempotent(key, "other arguments", options(T0 + DAY - 1))).toEqual({ state: "mismatch" });
+        expect(await store.beginIdempotent(key, "other arguments", options(T0 + DAY - 1))).toEqual({
+          state: "mismatch",
+        });
         expect(await store.beginIdempotent(key, "other arguments", options(T0 + DAY))).toEqual({ state: "started" });
       });
 
@@ -443,7 +569,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const data = {
           subject: "Réunion 会議 📅",
           from: { name: "Zoë", email: "zoe@example.test" },
-          headers: [["Message-ID", "<a@b>"], ["In-Reply-To", null]],
+          headers: [
+            ["Message-ID", "<a@b>"],
+            ["In-Reply-To", null],
+          ],
           attachments: [{ filename: "naïve.pdf", size: 1024, inline: false }],
         };
         await store.putSandboxMessages([message(inbox.id, "m1", "2025-01-01T08:00:00.000Z", { data })]);
@@ -505,8 +634,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.putSandboxMessages(messages);
         const listed = await store.listSandboxMessages(inbox.id);
         expect((await store.listSandboxSummaries(inbox.id, "INBOX")).map((m) => m.id)).toEqual(["c", "a", "b"]);
-        expect(await store.listSandboxSummaries(inbox.id, "INBOX")).toEqual(listed.filter((m) => m.folder === "INBOX").map(summaryOf));
-        expect(await store.listSandboxSummaries(inbox.id, "SENT")).toEqual(listed.filter((m) => m.folder === "SENT").map(summaryOf));
+        expect(await store.listSandboxSummaries(inbox.id, "INBOX")).toEqual(
+          listed.filter((m) => m.folder === "INBOX").map(summaryOf),
+        );
+        expect(await store.listSandboxSummaries(inbox.id, "SENT")).toEqual(
+          listed.filter((m) => m.folder === "SENT").map(summaryOf),
+        );
         expect(await store.listSandboxSummaries(inbox.id, "TRASH")).toEqual([]);
         expect(await store.listSandboxSummaries(inbox.id, "inbox")).toEqual([]);
       });
@@ -545,7 +678,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const puts = Array.from({ length: 40 }, (_, round) =>
           store.putSandboxMessages(
             ["m1", "m2", "m3"].map((id) =>
-              message(inbox.id, id, "2025-01-01T08:00:00.000Z", { unread: round % 2 === 0, data: { ...full(id), size_bytes: round } }),
+              message(inbox.id, id, "2025-01-01T08:00:00.000Z", {
+                unread: round % 2 === 0,
+                data: { ...full(id), size_bytes: round },
+              }),
             ),
           ),
         );

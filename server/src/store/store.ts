@@ -120,7 +120,11 @@ export interface Store {
    * one older than staleAfterMs is "unknown" (its process died mid-send), never started again.
    * fingerprint identifies the arguments; another fingerprint under the same key is "mismatch".
    */
-  beginIdempotent(key: string, fingerprint: string, options: { nowMs: number; ttlMs: number; staleAfterMs: number }): Promise<IdempotencyBegin>;
+  beginIdempotent(
+    key: string,
+    fingerprint: string,
+    options: { nowMs: number; ttlMs: number; staleAfterMs: number },
+  ): Promise<IdempotencyBegin>;
   completeIdempotent(key: string, result: unknown): Promise<void>;
   /** Forgets a started operation that provably did nothing (refused before the provider), so a retry may run. */
   abandonIdempotent(key: string): Promise<void>;

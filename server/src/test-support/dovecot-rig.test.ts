@@ -1,6 +1,16 @@
 import type { ImapFlow } from "imapflow";
 import { afterEach, describe, expect, it } from "vitest";
-import { createRigUser, deleteRigUser, dovecotRig, imapSettingsFor, openImapClient, RIG_SKIP_REASON, writeMaildirMessages, type DovecotRig, type RigUser } from "./dovecot-rig.js";
+import {
+  createRigUser,
+  deleteRigUser,
+  dovecotRig,
+  imapSettingsFor,
+  openImapClient,
+  RIG_SKIP_REASON,
+  writeMaildirMessages,
+  type DovecotRig,
+  type RigUser,
+} from "./dovecot-rig.js";
 
 describe("dovecotRig() reads the env lines of scripts/dovecot.sh", () => {
   const saved = { ...process.env };
@@ -29,7 +39,14 @@ describe("dovecotRig() reads the env lines of scripts/dovecot.sh", () => {
 
   it("gives the ports, root, password and users", () => {
     Object.assign(process.env, rigEnv);
-    expect(dovecotRig()).toEqual({ host: "127.0.0.1", imapPort: 10143, lmtpPort: 10024, root: "/tmp/some-rig", password: "pw", users: ["alice@rig.test", "bob@rig.test"] });
+    expect(dovecotRig()).toEqual({
+      host: "127.0.0.1",
+      imapPort: 10143,
+      lmtpPort: 10024,
+      root: "/tmp/some-rig",
+      password: "pw",
+      users: ["alice@rig.test", "bob@rig.test"],
+    });
   });
 
   it("names the lines that are missing", () => {
@@ -68,8 +85,16 @@ function describeRig(rig: DovecotRig): void {
       expect(user.address).toMatch(/^login-[0-9a-f]{8}@rig\.test$/);
       await withImap(rig, user, async (client) => {
         const folders = await client.list();
-        const byUse = Object.fromEntries(folders.filter((folder) => folder.specialUse).map((folder) => [folder.specialUse, folder.path]));
-        expect(byUse).toEqual({ "\\Inbox": "INBOX", "\\Sent": "Sent", "\\Drafts": "Drafts", "\\Trash": "Trash", "\\Junk": "Junk" });
+        const byUse = Object.fromEntries(
+          folders.filter((folder) => folder.specialUse).map((folder) => [folder.specialUse, folder.path]),
+        );
+        expect(byUse).toEqual({
+          "\\Inbox": "INBOX",
+          "\\Sent": "Sent",
+          "\\Drafts": "Drafts",
+          "\\Trash": "Trash",
+          "\\Junk": "Junk",
+        });
         expect(folders.filter((folder) => folder.path !== "INBOX").every((folder) => folder.subscribed)).toBe(true);
         expect(await client.status("INBOX", { messages: true })).toMatchObject({ messages: 0 });
       });
@@ -86,7 +111,9 @@ function describeRig(rig: DovecotRig): void {
       const user = await createRigUser(rig, "refused");
       const other = await createRigUser(rig, "other");
       for (const password of ["wrong", other.password, rig.password]) {
-        await expect(openImapClient(rig, { address: user.address, password })).rejects.toMatchObject({ authenticationFailed: true });
+        await expect(openImapClient(rig, { address: user.address, password })).rejects.toMatchObject({
+          authenticationFailed: true,
+        });
       }
     });
 
@@ -112,12 +139,25 @@ function describeRig(rig: DovecotRig): void {
 
     it("writes into special-use folders and creates other folders", async () => {
       const user = await createRigUser(rig, "folders");
-      await writeMaildirMessages(rig, user.address, "Sent", [{ raw: rawMessage("sent one"), seen: true }, { raw: rawMessage("sent two"), seen: true }]);
+      await writeMaildirMessages(rig, user.address, "Sent", [
+        { raw: rawMessage("sent one"), seen: true },
+        { raw: rawMessage("sent two"), seen: true },
+      ]);
       await writeMaildirMessages(rig, user.address, "Project X", [{ raw: rawMessage("filed") }]);
       await withImap(rig, user, async (client) => {
-        expect((await client.list()).map((folder) => folder.path).sort()).toEqual(["Drafts", "INBOX", "Junk", "Project X", "Sent", "Trash"]);
+        expect((await client.list()).map((folder) => folder.path).sort()).toEqual([
+          "Drafts",
+          "INBOX",
+          "Junk",
+          "Project X",
+          "Sent",
+          "Trash",
+        ]);
         expect(await client.status("Sent", { messages: true, unseen: true })).toMatchObject({ messages: 2, unseen: 0 });
-        expect(await client.status("Project X", { messages: true, unseen: true })).toMatchObject({ messages: 1, unseen: 1 });
+        expect(await client.status("Project X", { messages: true, unseen: true })).toMatchObject({
+          messages: 1,
+          unseen: 1,
+        });
         expect(await client.status("INBOX", { messages: true })).toMatchObject({ messages: 0 });
       });
     });
@@ -127,8 +167,12 @@ function describeRig(rig: DovecotRig): void {
       const second = await createRigUser(rig, "isolated");
       expect(first.address).not.toBe(second.address);
       await writeMaildirMessages(rig, first.address, "INBOX", [{ raw: rawMessage("mine") }]);
-      expect(await withImap(rig, first, (client) => client.status("INBOX", { messages: true }))).toMatchObject({ messages: 1 });
-      expect(await withImap(rig, second, (client) => client.status("INBOX", { messages: true }))).toMatchObject({ messages: 0 });
+      expect(await withImap(rig, first, (client) => client.status("INBOX", { messages: true }))).toMatchObject({
+        messages: 1,
+      });
+      expect(await withImap(rig, second, (client) => client.status("INBOX", { messages: true }))).toMatchObject({
+        messages: 0,
+      });
     });
 
     it("deletes a created user with its mail, but never an initial user", async () => {
@@ -142,9 +186,13 @@ function describeRig(rig: DovecotRig): void {
 
     it("refuses folder names that maildir++ cannot hold as given, and users it does not have", async () => {
       const user = await createRigUser(rig, "names");
-      await expect(writeMaildirMessages(rig, user.address, "a.b", [])).rejects.toThrow(/folder "a.b" must be "INBOX" or/);
+      await expect(writeMaildirMessages(rig, user.address, "a.b", [])).rejects.toThrow(
+        /folder "a.b" must be "INBOX" or/,
+      );
       await expect(writeMaildirMessages(rig, user.address, "Entwürfe", [])).rejects.toThrow(/folder "Entwürfe"/);
-      await expect(writeMaildirMessages(rig, "nobody@rig.test", "INBOX", [])).rejects.toThrow(/nobody@rig.test has no maildir/);
+      await expect(writeMaildirMessages(rig, "nobody@rig.test", "INBOX", [])).rejects.toThrow(
+        /nobody@rig.test has no maildir/,
+      );
       await expect(createRigUser(rig, "Bad Prefix")).rejects.toThrow(/prefix "Bad Prefix"/);
     });
 

@@ -38,17 +38,26 @@ export const RIG_MAIL_UID = 5000;
 export const RIG_MAIL_GID = 5000;
 export const RIG_DOMAIN = "rig.test";
 /** Why rig tests are skipped when dovecotRig() is undefined. */
-export const RIG_SKIP_REASON = "needs the Dovecot rig: run `bash scripts/dovecot.sh start` and export the lines it prints (scripts/test.sh does)";
+export const RIG_SKIP_REASON =
+  "needs the Dovecot rig: run `bash scripts/dovecot.sh start` and export the lines it prints (scripts/test.sh does)";
 
 /** The rig from the env lines of scripts/dovecot.sh; undefined when it is not running (and CI is unset). */
 export function dovecotRig(): DovecotRig | undefined {
   const env = process.env;
   if (!env.DOVECOT_IMAP_PORT) {
-    if (env.CI) throw new Error("CI is set but DOVECOT_IMAP_PORT is not: run the tests through scripts/test.sh, which starts Dovecot.");
+    if (env.CI)
+      throw new Error(
+        "CI is set but DOVECOT_IMAP_PORT is not: run the tests through scripts/test.sh, which starts Dovecot.",
+      );
     return undefined;
   }
-  const missing = ["DOVECOT_LMTP_PORT", "DOVECOT_ROOT", "DOVECOT_PASSWORD", "DOVECOT_USERS"].filter((name) => !env[name]);
-  if (missing.length > 0) throw new Error(`DOVECOT_IMAP_PORT is set but ${missing.join(", ")} not: export every line scripts/dovecot.sh start prints.`);
+  const missing = ["DOVECOT_LMTP_PORT", "DOVECOT_ROOT", "DOVECOT_PASSWORD", "DOVECOT_USERS"].filter(
+    (name) => !env[name],
+  );
+  if (missing.length > 0)
+    throw new Error(
+      `DOVECOT_IMAP_PORT is set but ${missing.join(", ")} not: export every line scripts/dovecot.sh start prints.`,
+    );
   return {
     host: "127.0.0.1",
     imapPort: port("DOVECOT_IMAP_PORT", env.DOVECOT_IMAP_PORT),
@@ -61,13 +70,17 @@ export function dovecotRig(): DovecotRig | undefined {
 
 function port(name: string, value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0 || parsed > 65535) throw new Error(`${name} must be a TCP port, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(parsed) || parsed <= 0 || parsed > 65535)
+    throw new Error(`${name} must be a TCP port, not ${JSON.stringify(value)}`);
   return parsed;
 }
 
 /** A new user with its own random password and an empty mailbox, so that each test file has mailboxes no other test touches. */
 export async function createRigUser(rig: DovecotRig, prefix = "user"): Promise<RigUser> {
-  if (!/^[a-z0-9][a-z0-9._-]{0,40}$/.test(prefix)) throw new Error(`createRigUser: prefix ${JSON.stringify(prefix)} must be lowercase letters, digits, ".", "_" or "-" (at most 41)`);
+  if (!/^[a-z0-9][a-z0-9._-]{0,40}$/.test(prefix))
+    throw new Error(
+      `createRigUser: prefix ${JSON.stringify(prefix)} must be lowercase letters, digits, ".", "_" or "-" (at most 41)`,
+    );
   const address = `${prefix}-${randomUUID().slice(0, 8)}@${RIG_DOMAIN}`;
   const password = randomBytes(18).toString("base64url");
   await ensureMaildir(maildirOf(rig, address), { userRoot: join(rig.root, "mail", address) });
@@ -83,7 +96,10 @@ export async function createRigUser(rig: DovecotRig, prefix = "user"): Promise<R
 
 /** Removes a user createRigUser made, with all its mail (a 100,000-message mailbox takes about 500 MB). */
 export async function deleteRigUser(rig: DovecotRig, address: string): Promise<void> {
-  if (rig.users.includes(address)) throw new Error(`deleteRigUser: ${address} is one of the rig's initial users (DOVECOT_USERS), which other tests share`);
+  if (rig.users.includes(address))
+    throw new Error(
+      `deleteRigUser: ${address} is one of the rig's initial users (DOVECOT_USERS), which other tests share`,
+    );
   await rm(passwdFile(rig, address), { force: true });
   await rm(join(rig.root, "mail", address), { recursive: true, force: true });
 }
@@ -101,7 +117,13 @@ export function imapSettingsFor(rig: DovecotRig, user: RigUser, smtpPort: number
 
 /** An imapflow client logged in as the user (plain IMAP on loopback, no logging); the caller logs out. */
 export async function openImapClient(rig: DovecotRig, user: RigUser): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: rig.host, port: rig.imapPort, secure: false, auth: { user: user.address, pass: user.password }, logger: false });
+  const client = new ImapFlow({
+    host: rig.host,
+    port: rig.imapPort,
+    secure: false,
+    auth: { user: user.address, pass: user.password },
+    logger: false,
+  });
   await client.connect();
   return client;
 }
@@ -128,9 +150,17 @@ export async function checkRigPassword(rig: DovecotRig, address: string, passwor
  * flags, the others to new/. Files are written in tmp/ and renamed in, so a running Dovecot never
  * sees half a message; Dovecot gives them UIDs in the order of their receivedAt.
  */
-export async function writeMaildirMessages(rig: DovecotRig, address: string, folder: string, messages: readonly MaildirMessage[]): Promise<void> {
+export async function writeMaildirMessages(
+  rig: DovecotRig,
+  address: string,
+  folder: string,
+  messages: readonly MaildirMessage[],
+): Promise<void> {
   const userMaildir = maildirOf(rig, address);
-  if (!(await exists(userMaildir))) throw new Error(`writeMaildirMessages: ${address} has no maildir in ${rig.root}; use one of DOVECOT_USERS or createRigUser`);
+  if (!(await exists(userMaildir)))
+    throw new Error(
+      `writeMaildirMessages: ${address} has no maildir in ${rig.root}; use one of DOVECOT_USERS or createRigUser`,
+    );
   const dir = folder === "INBOX" ? userMaildir : join(userMaildir, `.${maildirFolderName(folder)}`);
   await ensureMaildir(dir, { subfolder: folder !== "INBOX" });
   // Synchronous calls in batches: at 100,000 small files, a thread-pool round trip per syscall
@@ -170,7 +200,9 @@ function writeOne(dir: string, message: MaildirMessage): void {
 /** A mailbox name as its maildir++ folder (".Name"); names that would need hierarchy or mUTF-7 are refused rather than mangled. */
 function maildirFolderName(folder: string): string {
   if (!/^[A-Za-z0-9 _-]{1,64}$/.test(folder) || folder.toUpperCase() === "INBOX") {
-    throw new Error(`writeMaildirMessages: folder ${JSON.stringify(folder)} must be "INBOX" or 1-64 ASCII letters, digits, spaces, "_" or "-"`);
+    throw new Error(
+      `writeMaildirMessages: folder ${JSON.stringify(folder)} must be "INBOX" or 1-64 ASCII letters, digits, spaces, "_" or "-"`,
+    );
   }
   return folder;
 }

@@ -2,8 +2,25 @@ import { createHash } from "node:crypto";
 import type { ImapFlow } from "imapflow";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRigUser, deleteRigUser, dovecotRig, openImapClient, RIG_SKIP_REASON, type DovecotRig, type RigUser } from "./dovecot-rig.js";
-import { BIG_ATTACHMENT_BYTES, CORPUS_CUSTOM_FOLDER, corpusMessage, DEFAULT_BULK_SENDERS, seedBulkMailbox, seedRealisticCorpus, XSS_HTML, type CorpusManifest } from "./imap-corpus.js";
+import {
+  createRigUser,
+  deleteRigUser,
+  dovecotRig,
+  openImapClient,
+  RIG_SKIP_REASON,
+  type DovecotRig,
+  type RigUser,
+} from "./dovecot-rig.js";
+import {
+  BIG_ATTACHMENT_BYTES,
+  CORPUS_CUSTOM_FOLDER,
+  corpusMessage,
+  DEFAULT_BULK_SENDERS,
+  seedBulkMailbox,
+  seedRealisticCorpus,
+  XSS_HTML,
+  type CorpusManifest,
+} from "./imap-corpus.js";
 
 const rig = dovecotRig();
 if (!rig) {
@@ -48,7 +65,16 @@ function describeCorpus(rig: DovecotRig): void {
             date: message.envelope?.date,
           })),
           folder,
-        ).toEqual(expected.map(({ messageId, subject, seen, flagged, receivedAt, date }) => ({ messageId, subject, seen, flagged, receivedAt, date })));
+        ).toEqual(
+          expected.map(({ messageId, subject, seen, flagged, receivedAt, date }) => ({
+            messageId,
+            subject,
+            seen,
+            flagged,
+            receivedAt,
+            date,
+          })),
+        );
       }
     });
 
@@ -72,7 +98,14 @@ function describeCorpus(rig: DovecotRig): void {
             sha256: createHash("sha256").update(attachment.content).digest("hex"),
           })),
           key,
-        ).toEqual(expected.attachments.map(({ filename, contentType, size, sha256 }) => ({ filename, contentType, size, sha256 })));
+        ).toEqual(
+          expected.attachments.map(({ filename, contentType, size, sha256 }) => ({
+            filename,
+            contentType,
+            size,
+            sha256,
+          })),
+        );
       }
       expect(corpusMessage(manifest, "big-attachment").attachments[0]?.size).toBe(BIG_ATTACHMENT_BYTES);
     });
@@ -100,11 +133,21 @@ function describeCorpus(rig: DovecotRig): void {
       const xss = corpusMessage(manifest, "xss");
       const parsed = await simpleParser(await sourceOf(client, "INBOX", xss.messageId));
       expect(parsed.html).toBe(XSS_HTML);
-      for (const attack of ["<script>", "onerror=", "javascript:", "tracker.example/pixel.gif", "expression(", "<svg onload="]) expect(XSS_HTML).toContain(attack);
+      for (const attack of [
+        "<script>",
+        "onerror=",
+        "javascript:",
+        "tracker.example/pixel.gif",
+        "expression(",
+        "<svg onload=",
+      ])
+        expect(XSS_HTML).toContain(attack);
     });
 
     it("threads three messages across INBOX and Sent with In-Reply-To and References", async () => {
-      const [start, reply, answer] = (["thread-start", "thread-reply", "thread-answer"] as const).map((key) => corpusMessage(manifest, key));
+      const [start, reply, answer] = (["thread-start", "thread-reply", "thread-answer"] as const).map((key) =>
+        corpusMessage(manifest, key),
+      );
       expect(reply?.folder).toBe("Sent");
       const parsedAnswer = await simpleParser(await sourceOf(client, "INBOX", answer?.messageId ?? ""));
       expect(parsedAnswer.inReplyTo).toBe(reply?.messageId);
@@ -122,16 +165,30 @@ function describeCorpus(rig: DovecotRig): void {
       expect(Object.values(bulk.bySender)).toEqual([400, 400, 400, 400, 400]);
       const client = await openImapClient(rig, user);
       try {
-        expect(await client.status("INBOX", { messages: true, unseen: true })).toMatchObject({ messages: 2_000, unseen: 250 });
+        expect(await client.status("INBOX", { messages: true, unseen: true })).toMatchObject({
+          messages: 2_000,
+          unseen: 250,
+        });
         await client.mailboxOpen("INBOX", { readOnly: true });
         const sender = DEFAULT_BULK_SENDERS[1] ?? "";
         expect(await client.search({ from: sender })).toHaveLength(bulk.bySender[sender] ?? -1);
-        const [oldest, newest] = [await client.fetchOne("1", { envelope: true, internalDate: true, flags: true }), await client.fetchOne("*", { envelope: true, internalDate: true, flags: true })];
+        const [oldest, newest] = [
+          await client.fetchOne("1", { envelope: true, internalDate: true, flags: true }),
+          await client.fetchOne("*", { envelope: true, internalDate: true, flags: true }),
+        ];
         for (const [listed, written] of [
           [oldest, bulk.messageAt(0)],
           [newest, bulk.messageAt(1_999)],
         ] as const) {
-          expect(listed && { messageId: listed.envelope?.messageId, subject: listed.envelope?.subject, date: listed.envelope?.date, receivedAt: listed.internalDate, seen: listed.flags?.has("\\Seen") }).toEqual({
+          expect(
+            listed && {
+              messageId: listed.envelope?.messageId,
+              subject: listed.envelope?.subject,
+              date: listed.envelope?.date,
+              receivedAt: listed.internalDate,
+              seen: listed.flags?.has("\\Seen"),
+            },
+          ).toEqual({
             messageId: written.messageId,
             subject: written.subject,
             date: written.date,
@@ -153,11 +210,16 @@ function describeCorpus(rig: DovecotRig): void {
         const seconds = (performance.now() - started) / 1000;
         const client = await openImapClient(rig, user);
         try {
-          expect(await client.status("INBOX", { messages: true, unseen: true })).toMatchObject({ messages: 20_000, unseen: bulk.unread });
+          expect(await client.status("INBOX", { messages: true, unseen: true })).toMatchObject({
+            messages: 20_000,
+            unseen: bulk.unread,
+          });
         } finally {
           await client.logout();
         }
-        console.log(`seedBulkMailbox: 20,000 messages in ${seconds.toFixed(2)} s (${Math.round(20_000 / seconds)} messages/s)`);
+        console.log(
+          `seedBulkMailbox: 20,000 messages in ${seconds.toFixed(2)} s (${Math.round(20_000 / seconds)} messages/s)`,
+        );
       } finally {
         await deleteRigUser(rig, user.address);
       }
@@ -165,9 +227,15 @@ function describeCorpus(rig: DovecotRig): void {
 
     it("refuses a count or options it cannot honour", async () => {
       await expect(seedBulkMailbox(rig, "nobody@rig.test", -1)).rejects.toThrow(/count must be a whole number/);
-      await expect(seedBulkMailbox(rig, "nobody@rig.test", 10, { unreadEvery: 0 })).rejects.toThrow(/unreadEvery must be/);
-      await expect(seedBulkMailbox(rig, "nobody@rig.test", 10, { senders: [] })).rejects.toThrow(/senders must not be empty/);
-      await expect(seedBulkMailbox(rig, "nobody@rig.test", 10, { senders: ["News <news@bulk.example>"] })).rejects.toThrow(/sender "News <news@bulk.example>" must be a bare ASCII address/);
+      await expect(seedBulkMailbox(rig, "nobody@rig.test", 10, { unreadEvery: 0 })).rejects.toThrow(
+        /unreadEvery must be/,
+      );
+      await expect(seedBulkMailbox(rig, "nobody@rig.test", 10, { senders: [] })).rejects.toThrow(
+        /senders must not be empty/,
+      );
+      await expect(
+        seedBulkMailbox(rig, "nobody@rig.test", 10, { senders: ["News <news@bulk.example>"] }),
+      ).rejects.toThrow(/sender "News <news@bulk.example>" must be a bare ASCII address/);
       await expect(seedBulkMailbox(rig, "nobody@rig.test", 10)).rejects.toThrow(/nobody@rig.test has no maildir/);
     });
   });

@@ -80,20 +80,21 @@ export const XSS_HTML = [
   "<p>Hello <b>friend</b>, please review.</p>",
   "<script>alert('script')</script>",
   '<img src="x" onerror="alert(\'onerror\')">',
-  '<a href="javascript:alert(\'link\')">Click me</a>',
+  "<a href=\"javascript:alert('link')\">Click me</a>",
   '<a href="https://example.com/safe">Safe link</a>',
   '<img src="https://tracker.example/pixel.gif?u=42" width="1" height="1" alt="">',
   "<div style=\"width: expression(alert('style')); background: url('javascript:alert(1)')\">styled</div>",
-  "<svg onload=\"alert('svg')\"><circle r=\"1\"></circle></svg>",
+  '<svg onload="alert(\'svg\')"><circle r="1"></circle></svg>',
   '<iframe src="https://evil.example/frame"></iframe>',
   '<form action="https://evil.example/steal"><input name="password"></form>',
   '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
-  "<object data=\"https://evil.example/x.swf\"></object>",
+  '<object data="https://evil.example/x.swf"></object>',
   "<p onclick=\"alert('click')\">Click this paragraph</p>",
 ].join("\n");
 
 const NON_ASCII_SUBJECT = "Café crème & 日本語のテスト 🎉 Größe";
-const NON_ASCII_TEXT = "Voilà : déjà vu, naïve façade.\n中文测试，日本語のテキスト，한국어.\nEmoji: 🎉🚀✉️ and ß, Ø, Ž.";
+const NON_ASCII_TEXT =
+  "Voilà : déjà vu, naïve façade.\n中文测试，日本語のテキスト，한국어.\nEmoji: 🎉🚀✉️ and ß, Ø, Ž.";
 
 /** Writes the corpus into the user's INBOX, Sent, Drafts, Trash and CORPUS_CUSTOM_FOLDER; the manifest says what each message is. */
 export async function seedRealisticCorpus(rig: DovecotRig, address: string): Promise<CorpusManifest> {
@@ -114,41 +115,178 @@ export async function seedRealisticCorpus(rig: DovecotRig, address: string): Pro
   const big = randomBytes(BIG_ATTACHMENT_BYTES);
 
   const specs: MessageSpec[] = [
-    { key: "plain-text", folder: "INBOX", seen: true, date: hours(0), from: bob, to: [me], subject: "Lunch on Friday?", text: "Hi,\n\nShall we have lunch on Friday at noon?\n\nBob" },
     {
-      key: "alternative", folder: "INBOX", seen: false, date: hours(1), from: shop, to: [me], subject: "Your weekly deals",
+      key: "plain-text",
+      folder: "INBOX",
+      seen: true,
+      date: hours(0),
+      from: bob,
+      to: [me],
+      subject: "Lunch on Friday?",
+      text: "Hi,\n\nShall we have lunch on Friday at noon?\n\nBob",
+    },
+    {
+      key: "alternative",
+      folder: "INBOX",
+      seen: false,
+      date: hours(1),
+      from: shop,
+      to: [me],
+      subject: "Your weekly deals",
       text: "This week: 20% off everything.\nhttps://shop.example/deals",
       html: '<html><body><h1>This week</h1><p><b>20% off</b> <a href="https://shop.example/deals">everything</a>.</p></body></html>',
     },
-    { key: "html-only", folder: "INBOX", seen: true, flagged: true, date: hours(2), from: carol, to: [me], cc: [bob], subject: "Agenda (HTML only)", html: "<p>Agenda:</p><ol><li>Budget</li><li>Hiring</li></ol>" },
     {
-      key: "attachments", folder: "INBOX", seen: true, date: hours(3), from: bob, to: [me], subject: "Quarterly report attached", text: "Report and photo attached.",
+      key: "html-only",
+      folder: "INBOX",
+      seen: true,
+      flagged: true,
+      date: hours(2),
+      from: carol,
+      to: [me],
+      cc: [bob],
+      subject: "Agenda (HTML only)",
+      html: "<p>Agenda:</p><ol><li>Budget</li><li>Hiring</li></ol>",
+    },
+    {
+      key: "attachments",
+      folder: "INBOX",
+      seen: true,
+      date: hours(3),
+      from: bob,
+      to: [me],
+      subject: "Quarterly report attached",
+      text: "Report and photo attached.",
       attachments: [
         { filename: "report.pdf", contentType: "application/pdf", content: reportPdf },
         { filename: "photo.jpg", contentType: "image/jpeg", content: photo },
       ],
     },
-    { key: "big-attachment", folder: "INBOX", seen: false, date: hours(4), from: zoe, to: [me], subject: "The 9 MB dataset", text: "The dataset is attached (9 MB).", attachments: [{ filename: "dataset.bin", contentType: "application/octet-stream", content: big }] },
     {
-      key: "inline-image", folder: "INBOX", seen: true, date: hours(5), from: carol, to: [me], subject: "Our new logo", text: "Our new logo is inline in the HTML version.",
+      key: "big-attachment",
+      folder: "INBOX",
+      seen: false,
+      date: hours(4),
+      from: zoe,
+      to: [me],
+      subject: "The 9 MB dataset",
+      text: "The dataset is attached (9 MB).",
+      attachments: [{ filename: "dataset.bin", contentType: "application/octet-stream", content: big }],
+    },
+    {
+      key: "inline-image",
+      folder: "INBOX",
+      seen: true,
+      date: hours(5),
+      from: carol,
+      to: [me],
+      subject: "Our new logo",
+      text: "Our new logo is inline in the HTML version.",
       html: '<p>Our new logo:</p><img src="cid:logo@rig.test" alt="logo">',
       attachments: [{ filename: "logo.png", contentType: "image/png", content: pixelPng, cid: "logo@rig.test" }],
     },
-    { key: "non-ascii", folder: "INBOX", seen: false, date: hours(6), from: zoe, to: [me], subject: NON_ASCII_SUBJECT, text: NON_ASCII_TEXT, html: `<p>${NON_ASCII_TEXT.replace(/\n/g, "<br>")}</p>` },
-    { key: "xss", folder: "INBOX", seen: false, date: hours(7), from: shop, to: [me], subject: "Important account notice", text: "Please review your account.", html: XSS_HTML },
-    { key: "thread-start", folder: "INBOX", seen: true, date: hours(8), from: bob, to: [me], cc: [carol], subject: "Project kickoff", text: "Kickoff is Monday. Who can join?", messageId: threadStart },
     {
-      key: "thread-reply", folder: "Sent", seen: true, date: hours(9), from: me, to: [bob], cc: [carol], subject: "Re: Project kickoff", text: "I can join.\n\n> Kickoff is Monday. Who can join?",
-      messageId: threadReply, inReplyTo: threadStart, references: [threadStart],
+      key: "non-ascii",
+      folder: "INBOX",
+      seen: false,
+      date: hours(6),
+      from: zoe,
+      to: [me],
+      subject: NON_ASCII_SUBJECT,
+      text: NON_ASCII_TEXT,
+      html: `<p>${NON_ASCII_TEXT.replace(/\n/g, "<br>")}</p>`,
     },
     {
-      key: "thread-answer", folder: "INBOX", seen: false, date: hours(10), from: bob, to: [me], cc: [carol], subject: "Re: Project kickoff", text: "Great, see you Monday.",
-      messageId: threadAnswer, inReplyTo: threadReply, references: [threadStart, threadReply],
+      key: "xss",
+      folder: "INBOX",
+      seen: false,
+      date: hours(7),
+      from: shop,
+      to: [me],
+      subject: "Important account notice",
+      text: "Please review your account.",
+      html: XSS_HTML,
     },
-    { key: "sent", folder: "Sent", seen: true, date: hours(11), from: me, to: [zoe], subject: "Thanks for the dataset", text: "Got it, thanks!" },
-    { key: "draft", folder: "Drafts", seen: true, date: hours(12), from: me, to: [carol], subject: "Draft: budget questions", text: "Unfinished draft about the budget." },
-    { key: "trashed", folder: "Trash", seen: true, date: hours(13), from: shop, to: [me], subject: "Old promotion", text: "This promotion has ended." },
-    { key: "custom-folder", folder: CORPUS_CUSTOM_FOLDER, seen: true, date: hours(14), from: shop, to: [me], subject: "Receipt #1042", text: "Thank you for your order #1042." },
+    {
+      key: "thread-start",
+      folder: "INBOX",
+      seen: true,
+      date: hours(8),
+      from: bob,
+      to: [me],
+      cc: [carol],
+      subject: "Project kickoff",
+      text: "Kickoff is Monday. Who can join?",
+      messageId: threadStart,
+    },
+    {
+      key: "thread-reply",
+      folder: "Sent",
+      seen: true,
+      date: hours(9),
+      from: me,
+      to: [bob],
+      cc: [carol],
+      subject: "Re: Project kickoff",
+      text: "I can join.\n\n> Kickoff is Monday. Who can join?",
+      messageId: threadReply,
+      inReplyTo: threadStart,
+      references: [threadStart],
+    },
+    {
+      key: "thread-answer",
+      folder: "INBOX",
+      seen: false,
+      date: hours(10),
+      from: bob,
+      to: [me],
+      cc: [carol],
+      subject: "Re: Project kickoff",
+      text: "Great, see you Monday.",
+      messageId: threadAnswer,
+      inReplyTo: threadReply,
+      references: [threadStart, threadReply],
+    },
+    {
+      key: "sent",
+      folder: "Sent",
+      seen: true,
+      date: hours(11),
+      from: me,
+      to: [zoe],
+      subject: "Thanks for the dataset",
+      text: "Got it, thanks!",
+    },
+    {
+      key: "draft",
+      folder: "Drafts",
+      seen: true,
+      date: hours(12),
+      from: me,
+      to: [carol],
+      subject: "Draft: budget questions",
+      text: "Unfinished draft about the budget.",
+    },
+    {
+      key: "trashed",
+      folder: "Trash",
+      seen: true,
+      date: hours(13),
+      from: shop,
+      to: [me],
+      subject: "Old promotion",
+      text: "This promotion has ended.",
+    },
+    {
+      key: "custom-folder",
+      folder: CORPUS_CUSTOM_FOLDER,
+      seen: true,
+      date: hours(14),
+      from: shop,
+      to: [me],
+      subject: "Receipt #1042",
+      text: "Thank you for your order #1042.",
+    },
   ];
 
   const messages: CorpusMessage[] = [];
@@ -268,25 +406,49 @@ export interface BulkManifest {
   rawAt(index: number): string;
 }
 
-export const DEFAULT_BULK_SENDERS = ["alerts@bulk.example", "billing@bulk.example", "newsletter@bulk.example", "support@bulk.example", "team@bulk.example"];
+export const DEFAULT_BULK_SENDERS = [
+  "alerts@bulk.example",
+  "billing@bulk.example",
+  "newsletter@bulk.example",
+  "support@bulk.example",
+  "team@bulk.example",
+];
 
 /**
  * Writes `count` plain-text messages into the user's INBOX: senders in turn, a known fraction
  * unread, dates a minute apart (oldest first). Prints nothing.
  */
-export async function seedBulkMailbox(rig: DovecotRig, address: string, count: number, options: BulkOptions = {}): Promise<BulkManifest> {
-  if (!Number.isInteger(count) || count < 0) throw new Error(`seedBulkMailbox: count must be a whole number >= 0, not ${count}`);
+export async function seedBulkMailbox(
+  rig: DovecotRig,
+  address: string,
+  count: number,
+  options: BulkOptions = {},
+): Promise<BulkManifest> {
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`seedBulkMailbox: count must be a whole number >= 0, not ${count}`);
   const unreadEvery = options.unreadEvery ?? 10;
-  if (!Number.isInteger(unreadEvery) || unreadEvery < 1) throw new Error(`seedBulkMailbox: unreadEvery must be a whole number >= 1, not ${unreadEvery}`);
+  if (!Number.isInteger(unreadEvery) || unreadEvery < 1)
+    throw new Error(`seedBulkMailbox: unreadEvery must be a whole number >= 1, not ${unreadEvery}`);
   const senders = options.senders ?? DEFAULT_BULK_SENDERS;
   if (senders.length === 0) throw new Error("seedBulkMailbox: senders must not be empty");
   const notAddress = senders.find((sender) => !/^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$/.test(sender));
-  if (notAddress !== undefined) throw new Error(`seedBulkMailbox: sender ${JSON.stringify(notAddress)} must be a bare ASCII address such as news@bulk.example`);
+  if (notAddress !== undefined)
+    throw new Error(
+      `seedBulkMailbox: sender ${JSON.stringify(notAddress)} must be a bare ASCII address such as news@bulk.example`,
+    );
   const startAt = (options.startAt ?? new Date(Date.UTC(2025, 0, 1))).getTime();
   const messageAt = (index: number): BulkMessage => {
-    if (!Number.isInteger(index) || index < 0 || index >= count) throw new Error(`seedBulkMailbox: no message ${index} among ${count}`);
+    if (!Number.isInteger(index) || index < 0 || index >= count)
+      throw new Error(`seedBulkMailbox: no message ${index} among ${count}`);
     const from = senders[index % senders.length] as string;
-    return { index, messageId: `<bulk-${index}.${from}>`, subject: `Bulk message ${index} from ${from}`, from, date: new Date(startAt + index * 60_000), seen: index % unreadEvery !== 0 };
+    return {
+      index,
+      messageId: `<bulk-${index}.${from}>`,
+      subject: `Bulk message ${index} from ${from}`,
+      from,
+      date: new Date(startAt + index * 60_000),
+      seen: index % unreadEvery !== 0,
+    };
   };
 
   // MailComposer takes about 190 us a message (19 s for 100,000): each sender's message is composed
@@ -307,13 +469,17 @@ export async function seedBulkMailbox(rig: DovecotRig, address: string, count: n
         .build()
     ).toString("utf8");
     const dateHeader = `Date: ${formatDateHeader(TEMPLATE_DATE)}`;
-    if (!raw.includes(dateHeader)) throw new Error("seedBulkMailbox: the composer wrote the Date header differently than expected");
+    if (!raw.includes(dateHeader))
+      throw new Error("seedBulkMailbox: the composer wrote the Date header differently than expected");
     templates.set(from, raw.replace(dateHeader, `Date: ${PLACEHOLDER.date}`).split(PLACEHOLDER_PATTERN));
   }
 
   const rawAt = (index: number): string => {
     const message = messageAt(index);
-    const values: Record<string, string> = { [PLACEHOLDER.index]: String(index), [PLACEHOLDER.date]: formatDateHeader(message.date) };
+    const values: Record<string, string> = {
+      [PLACEHOLDER.index]: String(index),
+      [PLACEHOLDER.date]: formatDateHeader(message.date),
+    };
     return (templates.get(message.from) as string[]).map((part) => values[part] ?? part).join("");
   };
 

@@ -33,7 +33,9 @@ export async function rawValuesWithPrefix(url: string, prefix: string): Promise<
       parts.push(Buffer.from(key));
       const type = await client.type(key);
       if (type === "string") parts.push((await client.getBuffer(key)) ?? Buffer.alloc(0));
-      else if (type === "hash") for (const [field, value] of Object.entries(await client.hgetallBuffer(key))) parts.push(Buffer.from(field), value);
+      else if (type === "hash")
+        for (const [field, value] of Object.entries(await client.hgetallBuffer(key)))
+          parts.push(Buffer.from(field), value);
       else if (type === "set") parts.push(...(await client.smembersBuffer(key)));
       else if (type === "zset") parts.push(...(await client.zrangeBuffer(key, "0", "-1")));
       else throw new Error(`key ${key} has a type this test does not read: ${type}`);

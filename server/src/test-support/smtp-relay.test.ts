@@ -3,7 +3,15 @@ import { simpleParser } from "mailparser";
 import { createTransport } from "nodemailer";
 import MailComposer from "nodemailer/lib/mail-composer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRigUser, deleteRigUser, dovecotRig, openImapClient, RIG_SKIP_REASON, type DovecotRig, type RigUser } from "./dovecot-rig.js";
+import {
+  createRigUser,
+  deleteRigUser,
+  dovecotRig,
+  openImapClient,
+  RIG_SKIP_REASON,
+  type DovecotRig,
+  type RigUser,
+} from "./dovecot-rig.js";
 import { RELAY_MAX_MESSAGE_BYTES, startSmtpRelay, type SmtpRelay } from "./smtp-relay.js";
 
 const rig = dovecotRig();
@@ -32,7 +40,13 @@ function describeRelay(rig: DovecotRig): void {
     });
 
     const smtpAs = (user: RigUser) =>
-      createTransport({ host: rig.host, port: relay.port, secure: false, ignoreTLS: true, auth: { user: user.address, pass: user.password } });
+      createTransport({
+        host: rig.host,
+        port: relay.port,
+        secure: false,
+        ignoreTLS: true,
+        auth: { user: user.address, pass: user.password },
+      });
 
     it("delivers an authenticated sender's message to the recipient's INBOX, byte for byte", async () => {
       const attachment = randomBytes(9 * 1024 * 1024);
@@ -55,7 +69,9 @@ function describeRelay(rig: DovecotRig): void {
       // Dovecot prepends its trace headers (Return-Path, Delivered-To, Received); the rest is what was
       // sent, as SMTP carries it (the client ends every line with CRLF).
       const sent = Buffer.from(raw.toString("latin1").replace(/\r?\n/g, "\r\n"), "latin1");
-      expect(source.subarray(0, source.length - sent.length).toString("latin1")).toMatch(/^Return-Path: <relay-sender-[^>]+>\r\nDelivered-To: relay-recipient-/);
+      expect(source.subarray(0, source.length - sent.length).toString("latin1")).toMatch(
+        /^Return-Path: <relay-sender-[^>]+>\r\nDelivered-To: relay-recipient-/,
+      );
       expect(source.subarray(source.length - sent.length).equals(sent)).toBe(true);
       const parsed = await simpleParser(source);
       expect(parsed.text).toBe("See the attached bytes.\nZoë's line with a . at the start follows:\n.hidden dot");
@@ -65,7 +81,13 @@ function describeRelay(rig: DovecotRig): void {
 
     it("delivers to envelope recipients that no header names (Bcc)", async () => {
       const blind = await createRigUser(rig, "relay-bcc");
-      await smtpAs(sender).sendMail({ from: sender.address, to: bystander.address, bcc: blind.address, subject: "with bcc", text: "hello" });
+      await smtpAs(sender).sendMail({
+        from: sender.address,
+        to: bystander.address,
+        bcc: blind.address,
+        subject: "with bcc",
+        text: "hello",
+      });
       const source = await onlyMessageSource(rig, blind);
       expect(source.toString("utf8")).toContain("Subject: with bcc");
       expect(source.toString("utf8")).not.toMatch(/^Bcc:/im);
@@ -74,31 +96,54 @@ function describeRelay(rig: DovecotRig): void {
     it("refuses a login with a wrong password (535) and accepts nothing", async () => {
       const before = relay.accepted();
       await expect(
-        smtpAs({ address: sender.address, password: "not-the-password" }).sendMail({ from: sender.address, to: recipient.address, subject: "x", text: "x" }),
+        smtpAs({ address: sender.address, password: "not-the-password" }).sendMail({
+          from: sender.address,
+          to: recipient.address,
+          subject: "x",
+          text: "x",
+        }),
       ).rejects.toMatchObject({ code: "EAUTH", responseCode: 535 });
-      await expect(smtpAs({ address: "nobody@rig.test", password: rig.password }).verify()).rejects.toMatchObject({ responseCode: 535 });
+      await expect(smtpAs({ address: "nobody@rig.test", password: rig.password }).verify()).rejects.toMatchObject({
+        responseCode: 535,
+      });
       expect(relay.accepted()).toBe(before);
     });
 
     it("takes AUTH LOGIN as well as AUTH PLAIN", async () => {
       const blind = await createRigUser(rig, "relay-login");
-      const client = createTransport({ host: rig.host, port: relay.port, secure: false, ignoreTLS: true, authMethod: "LOGIN", auth: { user: sender.address, pass: sender.password } });
+      const client = createTransport({
+        host: rig.host,
+        port: relay.port,
+        secure: false,
+        ignoreTLS: true,
+        authMethod: "LOGIN",
+        auth: { user: sender.address, pass: sender.password },
+      });
       await client.sendMail({ from: sender.address, to: blind.address, subject: "via AUTH LOGIN", text: "hello" });
       expect((await onlyMessageSource(rig, blind)).toString("utf8")).toContain("Subject: via AUTH LOGIN");
     });
 
     it("requires a login before mail", async () => {
       const anonymous = createTransport({ host: rig.host, port: relay.port, secure: false, ignoreTLS: true });
-      await expect(anonymous.sendMail({ from: sender.address, to: recipient.address, subject: "x", text: "x" })).rejects.toMatchObject({ responseCode: 530 });
+      await expect(
+        anonymous.sendMail({ from: sender.address, to: recipient.address, subject: "x", text: "x" }),
+      ).rejects.toMatchObject({ responseCode: 530 });
     });
 
     it("refuses each recipient outside the rig's users with 550 and delivers to the others", async () => {
       const known = await createRigUser(rig, "relay-known");
-      await expect(smtpAs(sender).sendMail({ from: sender.address, to: "stranger@elsewhere.example", subject: "x", text: "x" })).rejects.toMatchObject({
+      await expect(
+        smtpAs(sender).sendMail({ from: sender.address, to: "stranger@elsewhere.example", subject: "x", text: "x" }),
+      ).rejects.toMatchObject({
         code: "EENVELOPE",
         responseCode: 550,
       });
-      const info = await smtpAs(sender).sendMail({ from: sender.address, to: [known.address, "ghost@rig.test"], subject: "mixed", text: "x" });
+      const info = await smtpAs(sender).sendMail({
+        from: sender.address,
+        to: [known.address, "ghost@rig.test"],
+        subject: "mixed",
+        text: "x",
+      });
       expect(info.accepted).toEqual([known.address]);
       expect(info.rejected).toEqual(["ghost@rig.test"]);
       expect(info.rejectedErrors?.[0]?.response).toMatch(/^550 .*no such user/);
@@ -107,8 +152,13 @@ function describeRelay(rig: DovecotRig): void {
 
     it(`refuses a message over ${RELAY_MAX_MESSAGE_BYTES} bytes with 552`, async () => {
       const before = relay.accepted();
-      const huge = randomBytes(RELAY_MAX_MESSAGE_BYTES / 4 * 3 + 1024).toString("base64");
-      await expect(smtpAs(sender).sendMail({ envelope: { from: sender.address, to: [recipient.address] }, raw: `Subject: huge\r\n\r\n${huge}` })).rejects.toMatchObject({
+      const huge = randomBytes((RELAY_MAX_MESSAGE_BYTES / 4) * 3 + 1024).toString("base64");
+      await expect(
+        smtpAs(sender).sendMail({
+          envelope: { from: sender.address, to: [recipient.address] },
+          raw: `Subject: huge\r\n\r\n${huge}`,
+        }),
+      ).rejects.toMatchObject({
         responseCode: 552,
       });
       expect(relay.accepted()).toBe(before);
@@ -117,8 +167,16 @@ function describeRelay(rig: DovecotRig): void {
     it("answers 451 (try again later) when Dovecot does not take the message over LMTP", async () => {
       const broken = await startSmtpRelay({ rig: { ...rig, lmtpPort: 1 } });
       try {
-        const client = createTransport({ host: rig.host, port: broken.port, secure: false, ignoreTLS: true, auth: { user: sender.address, pass: sender.password } });
-        await expect(client.sendMail({ from: sender.address, to: bystander.address, subject: "lost?", text: "x" })).rejects.toMatchObject({ responseCode: 451 });
+        const client = createTransport({
+          host: rig.host,
+          port: broken.port,
+          secure: false,
+          ignoreTLS: true,
+          auth: { user: sender.address, pass: sender.password },
+        });
+        await expect(
+          client.sendMail({ from: sender.address, to: bystander.address, subject: "lost?", text: "x" }),
+        ).rejects.toMatchObject({ responseCode: 451 });
         expect(broken.accepted()).toBe(0);
       } finally {
         await broken.close();

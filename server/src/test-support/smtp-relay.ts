@@ -30,7 +30,10 @@ export async function startSmtpRelay({ rig }: { rig: DovecotRig }): Promise<Smtp
     logger: false,
     onAuth(auth, _session, callback) {
       checkRigPassword(rig, auth.username ?? "", auth.password ?? "").then(
-        (ok) => (ok ? callback(null, { user: auth.username }) : callback(smtpError(535, "Authentication failed: wrong user name or password"))),
+        (ok) =>
+          ok
+            ? callback(null, { user: auth.username })
+            : callback(smtpError(535, "Authentication failed: wrong user name or password")),
         (error: unknown) => callback(smtpError(454, `Authentication unavailable: ${String(error)}`)),
       );
     },
@@ -64,7 +67,8 @@ export async function startSmtpRelay({ rig }: { rig: DovecotRig }): Promise<Smtp
       throw smtpError(451, `Delivery to Dovecot over LMTP failed: ${(error as Error).message}`);
     }
     // LMTP answers once per recipient; after DATA, SMTP can only accept or refuse the whole message.
-    if (info.rejected.length > 0) throw smtpError(451, `Dovecot refused delivery to ${info.rejected.map(String).join(", ")}`);
+    if (info.rejected.length > 0)
+      throw smtpError(451, `Dovecot refused delivery to ${info.rejected.map(String).join(", ")}`);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -36,7 +36,8 @@ export type StoreKind = "sqlite" | "redis";
 /** The store adapters the endpoint tests run on: Redis too wherever scripts/test.sh started it (always in CI). */
 export function availableStores(): StoreKind[] {
   if (process.env.REDIS_URL) return ["sqlite", "redis"];
-  if (process.env.CI) throw new Error("CI is set but REDIS_URL is not: run the tests through scripts/test.sh, which starts Redis.");
+  if (process.env.CI)
+    throw new Error("CI is set but REDIS_URL is not: run the tests through scripts/test.sh, which starts Redis.");
   return ["sqlite"];
 }
 
@@ -62,16 +63,29 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ? await openRedisStore({ url: process.env.REDIS_URL ?? "", dataDir, keyPrefix: `mcpe-test-${randomUUID()}:` })
       : await openSqliteStore({ dataDir });
   const plan = options.plan ?? "pro";
-  const workspace = await createWorkspace(store, { name: "Test", plan, sendsPerDay: options.sendsPerDay ?? (plan === "enterprise" ? 1000 : null) });
+  const workspace = await createWorkspace(store, {
+    name: "Test",
+    plan,
+    sendsPerDay: options.sendsPerDay ?? (plan === "enterprise" ? 1000 : null),
+  });
   const inbox = await addSandboxInbox(store, { workspaceId: workspace.id });
   const siblingInbox = await addSandboxInbox(store, { workspaceId: workspace.id });
   const other = await createWorkspace(store, { name: "Other", plan: "pro" });
   const otherWorkspaceInbox = await addSandboxInbox(store, { workspaceId: other.id });
   const extraInboxes: InboxRecord[] = [];
   for (const extra of options.inboxes ?? []) {
-    extraInboxes.push(await store.createInbox({ workspaceId: workspace.id, mode: extra.mode ?? "live", kind: extra.kind, addresses: extra.addresses, secret: extra.secret }));
+    extraInboxes.push(
+      await store.createInbox({
+        workspaceId: workspace.id,
+        mode: extra.mode ?? "live",
+        kind: extra.kind,
+        addresses: extra.addresses,
+        secret: extra.secret,
+      }),
+    );
   }
-  const key = async (workspaceId: string, scopes: ("read:email" | "send:email")[], mode: "test" | "live" = "test") => (await createApiKey(store, { workspaceId, scopes, mode })).key;
+  const key = async (workspaceId: string, scopes: ("read:email" | "send:email")[], mode: "test" | "live" = "test") =>
+    (await createApiKey(store, { workspaceId, scopes, mode })).key;
   const keys = {
     full: await key(workspace.id, ["read:email", "send:email"]),
     readOnly: await key(workspace.id, ["read:email"]),
@@ -82,7 +96,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const registry = createProviderRegistry(store, options.registry);
   const app = await buildApp({
     store,
-    providerFor: options.provider ? (record) => (options.provider as NonNullable<TestServerOptions["provider"]>)(record, registry(record)) : registry,
+    providerFor: options.provider
+      ? (record) => (options.provider as NonNullable<TestServerOptions["provider"]>)(record, registry(record))
+      : registry,
     originPolicy: defaultOriginPolicy(),
     rateWindows: options.rateWindows ?? RATE_LIMITS.windows,
     connect: options.connect,
@@ -116,12 +132,24 @@ export interface PostOptions {
 }
 
 /** A raw JSON-RPC POST, as any HTTP client would send it. */
-export async function post(server: TestServer, body: unknown, options: PostOptions = {}): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream", ...options.headers };
+export async function post(
+  server: TestServer,
+  body: unknown,
+  options: PostOptions = {},
+): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    ...options.headers,
+  };
   const key = options.key === undefined ? server.keys.full : options.key;
   if (key !== null) headers.authorization = `Bearer ${key}`;
   if (options.revision !== undefined) headers["mcp-protocol-version"] = options.revision;
-  const response = await fetch(server.url, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const response = await fetch(server.url, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   let json: unknown;
   try {

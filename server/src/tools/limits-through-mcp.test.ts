@@ -13,7 +13,9 @@ const resultOf = (response: { json: unknown }) => (response.json as { result: Re
 
 /** A tools/call in a revision with structured output: the output on success, the error result otherwise. */
 async function callTool(s: TestServer, name: string, args: unknown, key?: string): Promise<Record<string, unknown>> {
-  const result = resultOf(await post(s, toolCall(name, args), { revision: "2025-06-18", ...(key === undefined ? {} : { key }) }));
+  const result = resultOf(
+    await post(s, toolCall(name, args), { revision: "2025-06-18", ...(key === undefined ? {} : { key }) }),
+  );
   return result.isError === true ? result : (result.structuredContent as Record<string, unknown>);
 }
 
@@ -21,7 +23,9 @@ describe.each(availableStores())("rate limits per key, on the %s store", (store)
   it("lets exactly 100 of 150 parallel calls on a fresh key through, and tells the others how long to wait", async () => {
     server = await startTestServer({ store });
     const s = server;
-    const responses = await Promise.all(Array.from({ length: 150 }, (_, i) => post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 }, i))));
+    const responses = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 }, i))),
+    );
     const results = responses.map(resultOf);
     const limited = results.filter((r) => r.errorCode === "rate_limit_exceeded");
     expect(results.filter((r) => r.isError !== true)).toHaveLength(100);
@@ -37,9 +41,14 @@ describe.each(availableStores())("rate limits per key, on the %s store", (store)
   it("counts per key: another key of the same workspace still passes", async () => {
     server = await startTestServer({ store, rateWindows: [{ name: "minute", seconds: 60, limit: 2 }] });
     const s = server;
-    for (let i = 0; i < 2; i++) expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).not.toHaveProperty("isError");
-    expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).toMatchObject({ errorCode: "rate_limit_exceeded" });
-    expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id }), { key: s.keys.readOnly }))).not.toHaveProperty("isError");
+    for (let i = 0; i < 2; i++)
+      expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).not.toHaveProperty("isError");
+    expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).toMatchObject({
+      errorCode: "rate_limit_exceeded",
+    });
+    expect(
+      resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id }), { key: s.keys.readOnly })),
+    ).not.toHaveProperty("isError");
   });
 });
 
@@ -47,7 +56,8 @@ describe.each(availableStores())("quotas, on the %s store", (store) => {
   it("refuses the send past the daily quota with quota_exceeded, which quota, and when it resets", async () => {
     server = await startTestServer({ store, plan: "enterprise", sendsPerDay: 1 });
     const s = server;
-    const send = () => callTool(s, "send_email", { inbox_id: s.inbox.id, to: ["someone@example.com"], subject: "hi", body: "hello" });
+    const send = () =>
+      callTool(s, "send_email", { inbox_id: s.inbox.id, to: ["someone@example.com"], subject: "hi", body: "hello" });
     expect(await send()).toMatchObject({ delivery_status: "accepted" });
     const refused = await send();
     expect(refused).toMatchObject({ isError: true, errorCode: "quota_exceeded", quota: "sends_per_day", limit: 1 });
@@ -57,10 +67,21 @@ describe.each(availableStores())("quotas, on the %s store", (store) => {
   });
 
   it("refuses the 101st call of the month on the Free plan", async () => {
-    server = await startTestServer({ store, plan: "free", rateWindows: [{ name: "minute", seconds: 60, limit: 1000 }] });
+    server = await startTestServer({
+      store,
+      plan: "free",
+      rateWindows: [{ name: "minute", seconds: 60, limit: 1000 }],
+    });
     const s = server;
-    for (let i = 0; i < 100; i++) expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 })))).not.toHaveProperty("isError");
-    expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 })))).toMatchObject({ errorCode: "quota_exceeded", quota: "calls_per_month", limit: 100 });
+    for (let i = 0; i < 100; i++)
+      expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 })))).not.toHaveProperty(
+        "isError",
+      );
+    expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 })))).toMatchObject({
+      errorCode: "quota_exceeded",
+      quota: "calls_per_month",
+      limit: 100,
+    });
   });
 });
 
@@ -68,20 +89,52 @@ describe.each(availableStores())("idempotent sends, on the %s store", (store) =>
   it("returns the first result for a repeated idempotency_key and sends nothing more", async () => {
     server = await startTestServer({ store });
     const s = server;
-    const args = { inbox_id: s.inbox.id, to: ["someone@example.com"], subject: "once", body: "only once", idempotency_key: "k-1" };
+    const args = {
+      inbox_id: s.inbox.id,
+      to: ["someone@example.com"],
+      subject: "once",
+      body: "only once",
+      idempotency_key: "k-1",
+    };
     const first = await callTool(s, "send_email", args);
     const second = await callTool(s, "send_email", args);
     expect(first).toMatchObject({ delivery_status: "accepted", idempotent_replay: false });
     expect(second).toEqual({ ...first, idempotent_replay: true });
-    const sent = await callTool(s, "search_emails", { inbox_id: s.inbox.id, query: "subject:once", include_folders: ["SENT"] });
+    const sent = await callTool(s, "search_emails", {
+      inbox_id: s.inbox.id,
+      query: "subject:once",
+      include_folders: ["SENT"],
+    });
     expect(sent.messages).toHaveLength(1);
   });
 
   it("refuses the same key with other arguments (idempotency_key_reused)", async () => {
     server = await startTestServer({ store });
     const s = server;
-    await post(s, toolCall("send_email", { inbox_id: s.inbox.id, to: ["a@example.com"], subject: "a", body: "a", idempotency_key: "k-2" }));
-    expect(resultOf(await post(s, toolCall("send_email", { inbox_id: s.inbox.id, to: ["a@example.com"], subject: "b", body: "b", idempotency_key: "k-2" })))).toMatchObject({ errorCode: "idempotency_key_reused" });
+    await post(
+      s,
+      toolCall("send_email", {
+        inbox_id: s.inbox.id,
+        to: ["a@example.com"],
+        subject: "a",
+        body: "a",
+        idempotency_key: "k-2",
+      }),
+    );
+    expect(
+      resultOf(
+        await post(
+          s,
+          toolCall("send_email", {
+            inbox_id: s.inbox.id,
+            to: ["a@example.com"],
+            subject: "b",
+            body: "b",
+            idempotency_key: "k-2",
+          }),
+        ),
+      ),
+    ).toMatchObject({ errorCode: "idempotency_key_reused" });
   });
 
   it("tells a repeat that arrives while the first is still sending to wait (idempotency_key_in_use), never a second send", async () => {
@@ -121,9 +174,16 @@ describe("provider failures reach the agent as the spec's codes", () => {
       }),
     });
     const s = server;
-    expect(resultOf(await post(s, toolCall("search_emails", { inbox_id: s.inbox.id, query: "x" })))).toMatchObject({ errorCode: "search_timeout", timeoutSeconds: 30 });
-    expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).toMatchObject({ errorCode: "auth_failed" });
-    expect(resultOf(await post(s, toolCall("read_email", { inbox_id: s.inbox.id, message_id: "m" })))).toMatchObject({ errorCode: "provider_error" });
+    expect(resultOf(await post(s, toolCall("search_emails", { inbox_id: s.inbox.id, query: "x" })))).toMatchObject({
+      errorCode: "search_timeout",
+      timeoutSeconds: 30,
+    });
+    expect(resultOf(await post(s, toolCall("list_inbox", { inbox_id: s.inbox.id })))).toMatchObject({
+      errorCode: "auth_failed",
+    });
+    expect(resultOf(await post(s, toolCall("read_email", { inbox_id: s.inbox.id, message_id: "m" })))).toMatchObject({
+      errorCode: "provider_error",
+    });
   });
 
   it("a send the provider may have accepted keeps its idempotency_key, so a retry is told the outcome is unknown and sends nothing", async () => {
@@ -137,8 +197,17 @@ describe("provider failures reach the agent as the spec's codes", () => {
         },
       }),
     });
-    const args = { inbox_id: server.inbox.id, to: ["a@example.com"], subject: "x", body: "y", idempotency_key: "maybe-sent" };
-    expect(await callTool(server, "send_email", args)).toMatchObject({ errorCode: "provider_error", deliveryStatus: "unknown" });
+    const args = {
+      inbox_id: server.inbox.id,
+      to: ["a@example.com"],
+      subject: "x",
+      body: "y",
+      idempotency_key: "maybe-sent",
+    };
+    expect(await callTool(server, "send_email", args)).toMatchObject({
+      errorCode: "provider_error",
+      deliveryStatus: "unknown",
+    });
     expect(await callTool(server, "send_email", args)).toMatchObject({ errorCode: "idempotency_key_in_use" });
     expect(attempts).toBe(1);
   });
@@ -148,14 +217,26 @@ describe("provider failures reach the agent as the spec's codes", () => {
     server = await startTestServer({
       provider: (_inbox, real) => ({
         ...real,
-        send_email: async (args, signal) => (++attempts === 1 ? providerError({ detail: "rate limited; nothing was sent", retryAfter: 1 }) : real.send_email(args, signal)),
+        send_email: async (args, signal) =>
+          ++attempts === 1
+            ? providerError({ detail: "rate limited; nothing was sent", retryAfter: 1 })
+            : real.send_email(args, signal),
       }),
     });
-    const args = { inbox_id: server.inbox.id, to: [sandboxAddress(server.siblingInbox.id)], subject: "x", body: "y", idempotency_key: "refused-first" };
+    const args = {
+      inbox_id: server.inbox.id,
+      to: [sandboxAddress(server.siblingInbox.id)],
+      subject: "x",
+      body: "y",
+      idempotency_key: "refused-first",
+    };
     const refused = await callTool(server, "send_email", args);
     expect(refused).toMatchObject({ errorCode: "provider_error", retryAfter: 1 });
     expect(refused).not.toHaveProperty("deliveryStatus");
-    expect(await callTool(server, "send_email", args)).toMatchObject({ delivery_status: "accepted", idempotent_replay: false });
+    expect(await callTool(server, "send_email", args)).toMatchObject({
+      delivery_status: "accepted",
+      idempotent_replay: false,
+    });
     expect(attempts).toBe(2);
   });
 

@@ -26,7 +26,8 @@ export async function resolveInbox(store: Store, inboxId: string, caller: Caller
 }
 
 export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps): ToolHandlers<ServerInbox> {
-  const chargeCall = (inbox: ServerInbox, at: Date) => consume(store, inbox.workspace, "calls_per_month", callsPerMonth(inbox.workspace), monthPeriod(at), at);
+  const chargeCall = (inbox: ServerInbox, at: Date) =>
+    consume(store, inbox.workspace, "calls_per_month", callsPerMonth(inbox.workspace), monthPeriod(at), at);
   return {
     async list_inbox(args, { inbox, signal }) {
       return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).list_inbox(args, signal);
@@ -41,13 +42,29 @@ export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps)
       const at = now();
       const refused = await chargeCall(inbox, at);
       if (refused) return refused;
-      return sendOnce({ store, workspace: inbox.workspace, inboxId: inbox.id, tool: "send_email", args, now: at, send: () => providerFor(inbox.record).send_email(args, signal) });
+      return sendOnce({
+        store,
+        workspace: inbox.workspace,
+        inboxId: inbox.id,
+        tool: "send_email",
+        args,
+        now: at,
+        send: () => providerFor(inbox.record).send_email(args, signal),
+      });
     },
     async reply_to_email(args, { inbox, signal }) {
       const at = now();
       const refused = await chargeCall(inbox, at);
       if (refused) return refused;
-      return sendOnce({ store, workspace: inbox.workspace, inboxId: inbox.id, tool: "reply_to_email", args, now: at, send: () => providerFor(inbox.record).reply_to_email(args, signal) });
+      return sendOnce({
+        store,
+        workspace: inbox.workspace,
+        inboxId: inbox.id,
+        tool: "reply_to_email",
+        args,
+        now: at,
+        send: () => providerFor(inbox.record).reply_to_email(args, signal),
+      });
     },
   };
 }

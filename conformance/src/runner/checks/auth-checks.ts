@@ -10,7 +10,11 @@ import { describeAnswer } from "../answer-description.js";
 const INVALID_API_KEY = PROTOCOL_ERRORS.invalid_api_key;
 
 export function authChecks(): Check[] {
-  const refused = (id: string, description: string, options: (config: { revokedToken?: string }) => PostOptions | string): Check => ({
+  const refused = (
+    id: string,
+    description: string,
+    options: (config: { revokedToken?: string }) => PostOptions | string,
+  ): Check => ({
     id,
     stage: "auth",
     specRef: "protocol_errors.invalid_api_key, decisions.bad-key-over-http",
@@ -22,9 +26,17 @@ export function authChecks(): Check[] {
     },
   });
   const checks: Check[] = [
-    refused("auth.no-key", "a request without Authorization gets HTTP 401, WWW-Authenticate and -32001", () => ({ key: "none" })),
-    refused("auth.malformed-key", "a key that does not match the key pattern gets HTTP 401, WWW-Authenticate and -32001", () => ({ key: "malformed", rawAuthorization: "Bearer not-a-key" })),
-    refused("auth.revoked-key", "a revoked key gets HTTP 401, WWW-Authenticate and -32001", (config) => (config.revokedToken === undefined ? "needs --revoked-token" : { key: "revoked-token" })),
+    refused("auth.no-key", "a request without Authorization gets HTTP 401, WWW-Authenticate and -32001", () => ({
+      key: "none",
+    })),
+    refused(
+      "auth.malformed-key",
+      "a key that does not match the key pattern gets HTTP 401, WWW-Authenticate and -32001",
+      () => ({ key: "malformed", rawAuthorization: "Bearer not-a-key" }),
+    ),
+    refused("auth.revoked-key", "a revoked key gets HTTP 401, WWW-Authenticate and -32001", (config) =>
+      config.revokedToken === undefined ? "needs --revoked-token" : { key: "revoked-token" },
+    ),
   ];
   for (const tool of TOOL_NAMES) {
     const scope = TOOL_SCOPES[tool];
@@ -43,13 +55,20 @@ export function authChecks(): Check[] {
           // The scope check comes before anything is sent, so a conforming server sends nothing here;
           // the recipient is the --send-to address or a reserved domain that can never receive mail.
           const answer = await client.callTool(tool, args, { key: "read-only-token" });
-          if (answer.result?.errorCode !== "scope_denied") return failed(`expected scope_denied, got ${describeAnswer(answer)}`, answer.exchange);
-          if (answer.result.requiredScope !== scope) return failed(`requiredScope is ${JSON.stringify(answer.result.requiredScope)}, not ${scope}`, answer.exchange);
+          if (answer.result?.errorCode !== "scope_denied")
+            return failed(`expected scope_denied, got ${describeAnswer(answer)}`, answer.exchange);
+          if (answer.result.requiredScope !== scope)
+            return failed(
+              `requiredScope is ${JSON.stringify(answer.result.requiredScope)}, not ${scope}`,
+              answer.exchange,
+            );
           return passed();
         }
         const answer = await client.callTool(tool, args, { key: "read-only-token" });
-        if (answer.result?.errorCode === "scope_denied" || answer.error !== undefined) return failed(`a read:email key was refused: ${describeAnswer(answer)}`, answer.exchange);
-        if (tool === "read_email" && messageId === undefined) return passed("the inbox is empty, so read_email answered message_not_found, which is not scope_denied");
+        if (answer.result?.errorCode === "scope_denied" || answer.error !== undefined)
+          return failed(`a read:email key was refused: ${describeAnswer(answer)}`, answer.exchange);
+        if (tool === "read_email" && messageId === undefined)
+          return passed("the inbox is empty, so read_email answered message_not_found, which is not scope_denied");
         return passed();
       },
     });
@@ -63,9 +82,16 @@ export function authChecks(): Check[] {
       async run({ client, config, inbox }) {
         if (config.sendOnlyToken === undefined) return skipped("needs --send-only-token");
         const messageId = (await inbox.firstMessageId()) ?? "conformance-no-such-message";
-        const answer = await client.callTool(tool, minimalArguments(tool, config.inbox, messageId), { key: "send-only-token" });
-        if (answer.result?.errorCode !== "scope_denied") return failed(`expected scope_denied, got ${describeAnswer(answer)}`, answer.exchange);
-        if (answer.result.requiredScope !== "read:email") return failed(`requiredScope is ${JSON.stringify(answer.result.requiredScope)}, not read:email`, answer.exchange);
+        const answer = await client.callTool(tool, minimalArguments(tool, config.inbox, messageId), {
+          key: "send-only-token",
+        });
+        if (answer.result?.errorCode !== "scope_denied")
+          return failed(`expected scope_denied, got ${describeAnswer(answer)}`, answer.exchange);
+        if (answer.result.requiredScope !== "read:email")
+          return failed(
+            `requiredScope is ${JSON.stringify(answer.result.requiredScope)}, not read:email`,
+            answer.exchange,
+          );
         return passed();
       },
     });
@@ -78,8 +104,12 @@ export function authChecks(): Check[] {
       description: `${tool} on an inbox of another workspace (--foreign-inbox) is inbox_not_found`,
       async run({ client, config }) {
         if (config.foreignInbox === undefined) return skipped("needs --foreign-inbox: an inbox of another workspace");
-        const answer = await client.callTool(tool, minimalArguments(tool, config.foreignInbox, "conformance-no-such-message"));
-        if (answer.result?.errorCode !== "inbox_not_found") return failed(`expected inbox_not_found, got ${describeAnswer(answer)}`, answer.exchange);
+        const answer = await client.callTool(
+          tool,
+          minimalArguments(tool, config.foreignInbox, "conformance-no-such-message"),
+        );
+        if (answer.result?.errorCode !== "inbox_not_found")
+          return failed(`expected inbox_not_found, got ${describeAnswer(answer)}`, answer.exchange);
         return passed();
       },
     });
@@ -91,7 +121,8 @@ export function authChecks(): Check[] {
     description: "list_inbox on a random inbox UUID is inbox_not_found",
     async run({ client }) {
       const answer = await client.callTool("list_inbox", { inbox_id: randomUUID() });
-      if (answer.result?.errorCode !== "inbox_not_found") return failed(`expected inbox_not_found, got ${describeAnswer(answer)}`, answer.exchange);
+      if (answer.result?.errorCode !== "inbox_not_found")
+        return failed(`expected inbox_not_found, got ${describeAnswer(answer)}`, answer.exchange);
       return passed();
     },
   });
@@ -101,8 +132,14 @@ export function authChecks(): Check[] {
 function expectUnauthorized(answer: Answer): Outcome {
   const code = (answer.json as { error?: { code?: unknown } } | undefined)?.error?.code;
   const challenge = answer.headers.get("www-authenticate");
-  if (answer.status !== INVALID_API_KEY.httpStatus) return failed(`expected HTTP ${INVALID_API_KEY.httpStatus}, got ${answer.status}`, answer.exchange);
-  if (challenge === null || !challenge.startsWith(TRANSPORT.auth.scheme)) return failed(`expected a WWW-Authenticate: ${TRANSPORT.auth.scheme} header, got ${JSON.stringify(challenge)}`, answer.exchange);
-  if (code !== INVALID_API_KEY.code) return failed(`expected JSON-RPC error ${INVALID_API_KEY.code}, got ${JSON.stringify(code)}`, answer.exchange);
+  if (answer.status !== INVALID_API_KEY.httpStatus)
+    return failed(`expected HTTP ${INVALID_API_KEY.httpStatus}, got ${answer.status}`, answer.exchange);
+  if (challenge === null || !challenge.startsWith(TRANSPORT.auth.scheme))
+    return failed(
+      `expected a WWW-Authenticate: ${TRANSPORT.auth.scheme} header, got ${JSON.stringify(challenge)}`,
+      answer.exchange,
+    );
+  if (code !== INVALID_API_KEY.code)
+    return failed(`expected JSON-RPC error ${INVALID_API_KEY.code}, got ${JSON.stringify(code)}`, answer.exchange);
   return passed();
 }

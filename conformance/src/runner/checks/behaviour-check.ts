@@ -4,7 +4,13 @@ import { skipped, type Check, type Outcome } from "../check.js";
 import type { RunContext } from "../run-context.js";
 
 /** A behaviour check: run once the inbox has what data it can get, a skip saying why it has too little. */
-export const behaviour = (id: string, specRef: string, description: string, run: (context: RunContext) => Promise<Outcome>, { needsMessages = true } = {}): Check => ({
+export const behaviour = (
+  id: string,
+  specRef: string,
+  description: string,
+  run: (context: RunContext) => Promise<Outcome>,
+  { needsMessages = true } = {},
+): Check => ({
   id: `behaviour.${id}`,
   stage: "behaviour",
   specRef,
@@ -14,6 +20,8 @@ export const behaviour = (id: string, specRef: string, description: string, run:
     await context.inbox.messages();
     const outcome = await run(context);
     const { shortage } = context.inbox;
-    return outcome.status === "skipped" && shortage !== undefined ? skipped(`${outcome.reason} (${shortage})`) : outcome;
+    return outcome.status === "skipped" && shortage !== undefined
+      ? skipped(`${outcome.reason} (${shortage})`)
+      : outcome;
   },
 });

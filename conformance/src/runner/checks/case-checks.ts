@@ -2,7 +2,13 @@
 // constraint, each with the outcome the spec requires.
 import { FOLDERS, PROTOCOL_ERRORS } from "@mcpemails/generated";
 import { failed, passed, skipped, type Check, type Outcome } from "../check.js";
-import { conformanceCases, redirectRecipients, substitutePlaceholders, uniqueIdempotencyKey, type ConformanceCase } from "../conformance-cases.js";
+import {
+  conformanceCases,
+  redirectRecipients,
+  substitutePlaceholders,
+  uniqueIdempotencyKey,
+  type ConformanceCase,
+} from "../conformance-cases.js";
 import type { ToolAnswer } from "../mcp-client.js";
 import { validateOutput } from "../output-validation.js";
 import { describeAnswer } from "../answer-description.js";
@@ -17,7 +23,12 @@ export function caseChecks(): Check[] {
       if (testCase.effects === "send" && sends.unavailable !== undefined) return skipped(sends.unavailable);
       // A reply answers the runner's own SENT message, whose only recipient is --send-to, so that
       // neither a reply the case expects nor one a broken server wrongly sends mails anyone else.
-      const messageId = testCase.tool !== "reply_to_email" ? await inbox.firstMessageId() : sends.unavailable === undefined ? await sends.sentCopyId() : "conformance-no-such-message";
+      const messageId =
+        testCase.tool !== "reply_to_email"
+          ? await inbox.firstMessageId()
+          : sends.unavailable === undefined
+            ? await sends.sentCopyId()
+            : "conformance-no-such-message";
       const filled = substitutePlaceholders(testCase, { inbox: config.inbox, ...optionalMessage(messageId) });
       if ("missing" in filled) return skipped(`needs a ${filled.missing} id, and the inbox lists no message`);
       let args = filled.arguments;
@@ -39,23 +50,44 @@ function judge(testCase: ConformanceCase, args: Record<string, unknown>, answer:
   const expect = testCase.expect;
   switch (expect.outcome) {
     case "valid": {
-      if (isRefusedProviderFolder(testCase, answer)) return passed("refused a folder name this inbox's provider does not have, as decision include-folders allows");
-      if (isRefusedNativeQuery(testCase, answer)) return passed("refused a native query its provider does not understand with -32602 naming the query: native syntax is the provider's own");
-      if (isReusedShortKey(testCase, args, answer)) return passed("accepted the key, which an earlier call (in this run or within 24 hours) used for other arguments: idempotency_key_reused, as the spec requires");
-      if (answer.error !== undefined || answer.result?.isError === true) return failed(`expected success, got ${describeAnswer(answer)}`, answer.exchange);
+      if (isRefusedProviderFolder(testCase, answer))
+        return passed("refused a folder name this inbox's provider does not have, as decision include-folders allows");
+      if (isRefusedNativeQuery(testCase, answer))
+        return passed(
+          "refused a native query its provider does not understand with -32602 naming the query: native syntax is the provider's own",
+        );
+      if (isReusedShortKey(testCase, args, answer))
+        return passed(
+          "accepted the key, which an earlier call (in this run or within 24 hours) used for other arguments: idempotency_key_reused, as the spec requires",
+        );
+      if (answer.error !== undefined || answer.result?.isError === true)
+        return failed(`expected success, got ${describeAnswer(answer)}`, answer.exchange);
       const problems = validateOutput(testCase.tool, answer.result?.structuredContent);
-      return problems === undefined ? passed() : failed(`structuredContent breaks the output schema: ${problems}`, answer.exchange);
+      return problems === undefined
+        ? passed()
+        : failed(`structuredContent breaks the output schema: ${problems}`, answer.exchange);
     }
     case "invalid_params": {
       const data = answer.error?.data as { parameter?: unknown; rule?: unknown } | undefined;
-      if (answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code) return failed(`expected ${PROTOCOL_ERRORS.invalid_params.code} naming ${expect.parameter}, got ${describeAnswer(answer)}`, answer.exchange);
-      if (data?.parameter !== expect.parameter) return failed(`-32602 names ${JSON.stringify(data?.parameter)}, not ${expect.parameter}`, answer.exchange);
-      if (data.rule !== expect.rule) return failed(`-32602 gives rule ${JSON.stringify(data.rule)}, not ${expect.rule}`, answer.exchange);
+      if (answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code)
+        return failed(
+          `expected ${PROTOCOL_ERRORS.invalid_params.code} naming ${expect.parameter}, got ${describeAnswer(answer)}`,
+          answer.exchange,
+        );
+      if (data?.parameter !== expect.parameter)
+        return failed(`-32602 names ${JSON.stringify(data?.parameter)}, not ${expect.parameter}`, answer.exchange);
+      if (data.rule !== expect.rule)
+        return failed(`-32602 gives rule ${JSON.stringify(data.rule)}, not ${expect.rule}`, answer.exchange);
       return passed();
     }
     case "execution_error": {
-      if (answer.result?.errorCode !== expect.errorCode) return failed(`expected ${expect.errorCode}, got ${describeAnswer(answer)}`, answer.exchange);
-      if (expect.parameter !== undefined && answer.result.parameter !== expect.parameter) return failed(`${expect.errorCode} names ${JSON.stringify(answer.result.parameter)}, not ${expect.parameter}`, answer.exchange);
+      if (answer.result?.errorCode !== expect.errorCode)
+        return failed(`expected ${expect.errorCode}, got ${describeAnswer(answer)}`, answer.exchange);
+      if (expect.parameter !== undefined && answer.result.parameter !== expect.parameter)
+        return failed(
+          `${expect.errorCode} names ${JSON.stringify(answer.result.parameter)}, not ${expect.parameter}`,
+          answer.exchange,
+        );
       return passed();
     }
   }
@@ -72,7 +104,12 @@ const SHORT_KEY = 8;
  */
 function isReusedShortKey(testCase: ConformanceCase, args: Record<string, unknown>, answer: ToolAnswer): boolean {
   const key = args.idempotency_key;
-  return testCase.parameter === "idempotency_key" && typeof key === "string" && [...key].length < SHORT_KEY && answer.result?.errorCode === "idempotency_key_reused";
+  return (
+    testCase.parameter === "idempotency_key" &&
+    typeof key === "string" &&
+    [...key].length < SHORT_KEY &&
+    answer.result?.errorCode === "idempotency_key_reused"
+  );
 }
 
 /**
@@ -81,7 +118,12 @@ function isReusedShortKey(testCase: ConformanceCase, args: Record<string, unknow
  */
 function isRefusedNativeQuery(testCase: ConformanceCase, answer: ToolAnswer): boolean {
   const data = answer.error?.data as { parameter?: unknown; rule?: unknown } | undefined;
-  return testCase.arguments.syntax === "native" && answer.error?.code === PROTOCOL_ERRORS.invalid_params.code && data?.parameter === "query" && data.rule === "query_term";
+  return (
+    testCase.arguments.syntax === "native" &&
+    answer.error?.code === PROTOCOL_ERRORS.invalid_params.code &&
+    data?.parameter === "query" &&
+    data.rule === "query_term"
+  );
 }
 
 /**

@@ -28,14 +28,17 @@ export function errorCatalogueChecks(): Check[] {
       specRef: "protocol_errors",
       description: "every JSON-RPC error a tools/call got in the run is a catalogued code with its data fields",
       async run({ client }) {
-        if (client.toolCallErrors.length === 0) return skipped("no tools/call answered a JSON-RPC error during this run");
+        if (client.toolCallErrors.length === 0)
+          return skipped("no tools/call answered a JSON-RPC error during this run");
         const catalogue = Object.values(PROTOCOL_ERRORS) as { code: number; dataFields: readonly string[] }[];
         for (const { tool, error, exchange } of client.toolCallErrors) {
           const entry = catalogue.find((e) => e.code === error.code);
-          if (entry === undefined) return failed(`${tool}: JSON-RPC error ${error.code} is not in the catalogue`, exchange);
+          if (entry === undefined)
+            return failed(`${tool}: JSON-RPC error ${error.code} is not in the catalogue`, exchange);
           const data = (error.data ?? {}) as Record<string, unknown>;
           const missing = entry.dataFields.filter((field) => !(field in data));
-          if (missing.length > 0) return failed(`${tool}: error ${error.code} lacks data.${missing.join(", data.")}`, exchange);
+          if (missing.length > 0)
+            return failed(`${tool}: error ${error.code} lacks data.${missing.join(", data.")}`, exchange);
         }
         return passed(`${client.toolCallErrors.length} JSON-RPC errors`);
       },

@@ -28,8 +28,11 @@ export function propertyChecks(): Check[] {
       async run(context) {
         if (sends && context.sends.unavailable !== undefined) return skipped(context.sends.unavailable);
         const messageId = await messageToUse(tool, context);
-        if ((tool === "read_email" || tool === "reply_to_email") && messageId === undefined) return skipped("needs a message id, and the inbox lists no message");
-        const inputs = fc.tuple(validValue(schemaOf(tool)), portableQuery).map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context, messageId));
+        if ((tool === "read_email" || tool === "reply_to_email") && messageId === undefined)
+          return skipped("needs a message id, and the inbox lists no message");
+        const inputs = fc
+          .tuple(validValue(schemaOf(tool)), portableQuery)
+          .map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context, messageId));
         let answered = 0;
         let refusedQueries = 0;
         const outcome = await checkProperty(context, inputs, async (args) => {
@@ -38,16 +41,21 @@ export function propertyChecks(): Check[] {
             refusedQueries++;
             return;
           }
-          if (answer.error !== undefined || answer.result?.isError === true) throw new CheckFailure(`valid input refused: ${describeAnswer(answer)}`, answer.exchange);
+          if (answer.error !== undefined || answer.result?.isError === true)
+            throw new CheckFailure(`valid input refused: ${describeAnswer(answer)}`, answer.exchange);
           const problem = validateOutput(tool, answer.result?.structuredContent);
-          if (problem !== undefined) throw new CheckFailure(`structuredContent breaks the output schema: ${problem}`, answer.exchange);
+          if (problem !== undefined)
+            throw new CheckFailure(`structuredContent breaks the output schema: ${problem}`, answer.exchange);
           answered++;
         });
         if (outcome.status !== "passed" || refusedQueries === 0) return outcome;
         // Decision search-syntax lets a provider refuse a portable combination it cannot honour; a
         // server that refuses every one honours none, which is not conformance.
-        if (answered === 0) return failed(`every one of the ${refusedQueries} portable queries was refused with -32602 query_term`);
-        return passed(`${answered} answered; ${refusedQueries} portable queries refused with -32602 query_term, as decision search-syntax allows`);
+        if (answered === 0)
+          return failed(`every one of the ${refusedQueries} portable queries was refused with -32602 query_term`);
+        return passed(
+          `${answered} answered; ${refusedQueries} portable queries refused with -32602 query_term, as decision search-syntax allows`,
+        );
       },
     });
   }
@@ -60,7 +68,8 @@ export function propertyChecks(): Check[] {
       async run(context) {
         const sends = TOOL_SCOPES[tool] === "send:email";
         const { sendTo } = context.config;
-        if (sends && sendTo === undefined) return skipped("sends if the server wrongly accepts the input: needs --allow-send --send-to ADDRESS");
+        if (sends && sendTo === undefined)
+          return skipped("sends if the server wrongly accepts the input: needs --allow-send --send-to ADDRESS");
         const messageId = sends ? NO_SUCH_MESSAGE : ((await context.inbox.firstMessageId()) ?? NO_SUCH_MESSAGE);
         const inputs = invalidValue(schemaOf(tool)).map((mutation) => {
           let value = mutation.value;
@@ -73,10 +82,18 @@ export function propertyChecks(): Check[] {
         return checkProperty(context, inputs, async ({ value, path }) => {
           const answer = await context.client.callTool(tool, value);
           const parameter = (answer.error?.data as { parameter?: unknown } | undefined)?.parameter;
-          if (answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code) throw new CheckFailure(`expected -32602 naming ${JSON.stringify(path)}, got ${describeAnswer(answer)}`, answer.exchange);
+          if (answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code)
+            throw new CheckFailure(
+              `expected -32602 naming ${JSON.stringify(path)}, got ${describeAnswer(answer)}`,
+              answer.exchange,
+            );
           // Arguments that are not an object at all (path "") may be named as the object or, for null
           // (which MCP treats like absent arguments), as the first required parameter it lacks.
-          if (path !== "" && parameter !== path) throw new CheckFailure(`-32602 names ${JSON.stringify(parameter)}, not ${JSON.stringify(path)}`, answer.exchange);
+          if (path !== "" && parameter !== path)
+            throw new CheckFailure(
+              `-32602 names ${JSON.stringify(parameter)}, not ${JSON.stringify(path)}`,
+              answer.exchange,
+            );
         });
       },
     });
@@ -88,7 +105,8 @@ export function propertyChecks(): Check[] {
     description: "tools/call with an unknown tool name gets -32601",
     async run({ client, config }) {
       const answer = await client.callTool("conformance_no_such_tool", { inbox_id: config.inbox });
-      if (answer.error?.code !== PROTOCOL_ERRORS.method_not_found.code) return failed(`expected -32601, got ${describeAnswer(answer)}`, answer.exchange);
+      if (answer.error?.code !== PROTOCOL_ERRORS.method_not_found.code)
+        return failed(`expected -32601, got ${describeAnswer(answer)}`, answer.exchange);
       return passed();
     },
   });
@@ -109,14 +127,21 @@ async function messageToUse(tool: ToolName, { inbox, sends }: RunContext): Promi
 }
 
 /** Real ids where the schema only knows the shape, a real query, no change to read state, and sends only to --send-to. */
-function fitPositive(tool: ToolName, value: Record<string, unknown>, query: string, { config }: RunContext, messageId: string | undefined): Record<string, unknown> {
+function fitPositive(
+  tool: ToolName,
+  value: Record<string, unknown>,
+  query: string,
+  { config }: RunContext,
+  messageId: string | undefined,
+): Record<string, unknown> {
   let args: Record<string, unknown> = { ...value, inbox_id: config.inbox };
   if (tool === "search_emails") {
     // Native syntax is the provider's own language, which no schema describes.
     args.query = query;
     args.syntax = "portable";
     // Decision include-folders: only the four portable names work on every provider.
-    if (Array.isArray(args.include_folders)) args.include_folders = args.include_folders.map((_, i) => PORTABLE_FOLDERS[i % PORTABLE_FOLDERS.length]);
+    if (Array.isArray(args.include_folders))
+      args.include_folders = args.include_folders.map((_, i) => PORTABLE_FOLDERS[i % PORTABLE_FOLDERS.length]);
   }
   if (tool === "read_email") {
     args.message_id = messageId;
@@ -126,7 +151,8 @@ function fitPositive(tool: ToolName, value: Record<string, unknown>, query: stri
   if (tool === "reply_to_email") args.message_id = messageId;
   if (config.sendTo !== undefined && TOOL_SCOPES[tool] === "send:email") {
     // The schema allows any string as a recipient; only --send-to may receive anything.
-    for (const list of ["to", "cc", "bcc"]) if (Array.isArray(args[list])) args[list] = (args[list] as unknown[]).map(() => config.sendTo);
+    for (const list of ["to", "cc", "bcc"])
+      if (Array.isArray(args[list])) args[list] = (args[list] as unknown[]).map(() => config.sendTo);
     if ("reply_to" in args) args.reply_to = config.sendTo;
     // Keys drawn at random repeat across different arguments; one derived from the arguments does
     // not, given room enough (a one-character key has 64 values). The cases cover the key's bounds.
@@ -138,8 +164,14 @@ function fitPositive(tool: ToolName, value: Record<string, unknown>, query: stri
   return args;
 }
 
-function fitIds(value: Record<string, unknown>, brokenPath: string, inboxId: string, messageId: string): Record<string, unknown> {
-  const untouched = (name: string) => name in value && brokenPath !== name && !brokenPath.startsWith(`${name}[`) && !brokenPath.startsWith(`${name}.`);
+function fitIds(
+  value: Record<string, unknown>,
+  brokenPath: string,
+  inboxId: string,
+  messageId: string,
+): Record<string, unknown> {
+  const untouched = (name: string) =>
+    name in value && brokenPath !== name && !brokenPath.startsWith(`${name}[`) && !brokenPath.startsWith(`${name}.`);
   const args = { ...value };
   if (untouched("inbox_id")) args.inbox_id = inboxId;
   if (untouched("message_id")) args.message_id = messageId;
@@ -152,14 +184,27 @@ function fitIds(value: Record<string, unknown>, brokenPath: string, inboxId: str
 /** -32602 naming the query with rule query_term: a portable query this provider cannot honour (decision search-syntax). */
 function isRefusedQueryTerm(error: { code: number; data?: unknown } | undefined): boolean {
   const data = error?.data as { parameter?: unknown; rule?: unknown } | undefined;
-  return error?.code === PROTOCOL_ERRORS.invalid_params.code && data?.parameter === "query" && data.rule === "query_term";
+  return (
+    error?.code === PROTOCOL_ERRORS.invalid_params.code && data?.parameter === "query" && data.rule === "query_term"
+  );
 }
 
-async function checkProperty<T>(context: RunContext, inputs: fc.Arbitrary<T>, predicate: (input: T) => Promise<void>): Promise<Outcome> {
-  const details = await fc.check(fc.asyncProperty(inputs, predicate), { seed: context.config.seed, numRuns: context.config.runs });
+async function checkProperty<T>(
+  context: RunContext,
+  inputs: fc.Arbitrary<T>,
+  predicate: (input: T) => Promise<void>,
+): Promise<Outcome> {
+  const details = await fc.check(fc.asyncProperty(inputs, predicate), {
+    seed: context.config.seed,
+    numRuns: context.config.runs,
+  });
   if (!details.failed) return passed(`${details.numRuns} runs`);
   const error = details.errorInstance;
   const message = error instanceof Error ? error.message : String(error);
   const exchange = error instanceof CheckFailure ? error.exchange : undefined;
-  return failed(`${message} (shrunk ${details.numShrinks} times, seed ${details.seed}, path ${details.counterexamplePath ?? ""})`, exchange, { counterexample: details.counterexample?.[0], runs: details.numRuns });
+  return failed(
+    `${message} (shrunk ${details.numShrinks} times, seed ${details.seed}, path ${details.counterexamplePath ?? ""})`,
+    exchange,
+    { counterexample: details.counterexample?.[0], runs: details.numRuns },
+  );
 }

@@ -20,8 +20,13 @@ export function protocolChecks(): Check[] {
       async run({ client }) {
         const answer = await client.request("initialize", initializeParams(revision), { revision });
         const result = (answer.json as Message | undefined)?.result;
-        if (answer.status !== 200 || result === undefined) return failed(`expected HTTP 200 with a result, got HTTP ${answer.status}`, answer.exchange);
-        if (result.protocolVersion !== revision) return failed(`protocolVersion is ${JSON.stringify(result.protocolVersion)}, not ${revision}`, answer.exchange);
+        if (answer.status !== 200 || result === undefined)
+          return failed(`expected HTTP 200 with a result, got HTTP ${answer.status}`, answer.exchange);
+        if (result.protocolVersion !== revision)
+          return failed(
+            `protocolVersion is ${JSON.stringify(result.protocolVersion)}, not ${revision}`,
+            answer.exchange,
+          );
         const capabilities = result.capabilities as { tools?: unknown } | undefined;
         if (capabilities?.tools === undefined) return failed("capabilities.tools is missing", answer.exchange);
         return passed();
@@ -35,12 +40,17 @@ export function protocolChecks(): Check[] {
       async run({ client }) {
         // A server without sessions learns the revision only from MCP-Protocol-Version (a request
         // without it is 2025-03-26), so the header is sent even for the revisions that predate it.
-        const answer = await client.request("tools/list", {}, { revision, headers: { "mcp-protocol-version": revision } });
+        const answer = await client.request(
+          "tools/list",
+          {},
+          { revision, headers: { "mcp-protocol-version": revision } },
+        );
         const result = (answer.json as Message | undefined)?.result;
         const expected = (toolsListByRevision as Record<string, unknown>)[revision];
         if (result === undefined) return failed(`expected a result, got HTTP ${answer.status}`, answer.exchange);
         const { nextCursor: _cursor, ...comparable } = result;
-        if (!isDeepStrictEqual(comparable, expected)) return failed(`tools/list differs from the spec: ${firstDifference(expected, comparable)}`, answer.exchange);
+        if (!isDeepStrictEqual(comparable, expected))
+          return failed(`tools/list differs from the spec: ${firstDifference(expected, comparable)}`, answer.exchange);
         return passed();
       },
     });
@@ -53,7 +63,11 @@ export function protocolChecks(): Check[] {
     async run({ client }) {
       const answer = await client.request("ping", undefined, { headers: { origin: FOREIGN_ORIGIN } });
       const code = (answer.json as Message | undefined)?.error?.code;
-      if (answer.status !== 403 || code !== PROTOCOL_ERRORS.transport_error.code) return failed(`expected HTTP 403 with error ${PROTOCOL_ERRORS.transport_error.code}, got HTTP ${answer.status} with ${JSON.stringify(code ?? null)}`, answer.exchange);
+      if (answer.status !== 403 || code !== PROTOCOL_ERRORS.transport_error.code)
+        return failed(
+          `expected HTTP 403 with error ${PROTOCOL_ERRORS.transport_error.code}, got HTTP ${answer.status} with ${JSON.stringify(code ?? null)}`,
+          answer.exchange,
+        );
       return passed();
     },
   });
@@ -66,7 +80,8 @@ export function protocolChecks(): Check[] {
       async run({ client }) {
         const answer = await client.request("ping");
         const result = (answer.json as Message | undefined)?.result;
-        if (answer.status !== 200 || !isDeepStrictEqual(result, {})) return failed(`expected HTTP 200 with result {}, got HTTP ${answer.status}`, answer.exchange);
+        if (answer.status !== 200 || !isDeepStrictEqual(result, {}))
+          return failed(`expected HTTP 200 with result {}, got HTTP ${answer.status}`, answer.exchange);
         return passed();
       },
     },
@@ -77,7 +92,8 @@ export function protocolChecks(): Check[] {
       description: "a notification is answered HTTP 202 with no body",
       async run({ client }) {
         const answer = await client.post({ jsonrpc: "2.0", method: "notifications/initialized" });
-        if (answer.status !== 202 || answer.json !== undefined) return failed(`expected HTTP 202 and no body, got HTTP ${answer.status}`, answer.exchange);
+        if (answer.status !== 202 || answer.json !== undefined)
+          return failed(`expected HTTP 202 and no body, got HTTP ${answer.status}`, answer.exchange);
         return passed();
       },
     },
@@ -90,7 +106,10 @@ export function protocolChecks(): Check[] {
         const answer = await client.post('{"jsonrpc": "2.0", "id": 1, "method": ');
         const code = (answer.json as Message | undefined)?.error?.code;
         if (code !== PROTOCOL_ERRORS.parse_error.code || answer.status !== PROTOCOL_ERRORS.parse_error.httpStatus) {
-          return failed(`expected error ${PROTOCOL_ERRORS.parse_error.code} with HTTP ${PROTOCOL_ERRORS.parse_error.httpStatus}, got ${JSON.stringify(code)} with HTTP ${answer.status}`, answer.exchange);
+          return failed(
+            `expected error ${PROTOCOL_ERRORS.parse_error.code} with HTTP ${PROTOCOL_ERRORS.parse_error.httpStatus}, got ${JSON.stringify(code)} with HTTP ${answer.status}`,
+            answer.exchange,
+          );
         }
         return passed();
       },
@@ -104,8 +123,13 @@ export function protocolChecks(): Check[] {
         const method = "conformance/no-such-method";
         const answer = await client.request(method, {});
         const error = (answer.json as Message | undefined)?.error;
-        if (error?.code !== PROTOCOL_ERRORS.method_not_found.code) return failed(`expected error ${PROTOCOL_ERRORS.method_not_found.code}, got ${JSON.stringify(error?.code)}`, answer.exchange);
-        if ((error.data as { method?: unknown } | undefined)?.method !== method) return failed(`data.method should be ${method}`, answer.exchange);
+        if (error?.code !== PROTOCOL_ERRORS.method_not_found.code)
+          return failed(
+            `expected error ${PROTOCOL_ERRORS.method_not_found.code}, got ${JSON.stringify(error?.code)}`,
+            answer.exchange,
+          );
+        if ((error.data as { method?: unknown } | undefined)?.method !== method)
+          return failed(`data.method should be ${method}`, answer.exchange);
         return passed();
       },
     },
@@ -130,39 +154,52 @@ function batchChecks(): Check[] {
       { jsonrpc: "2.0", id: "batch-2", method: "tools/list", params: {} },
     ];
     if (features.batches) {
-      return [{
-        id: `protocol.batch.${revision}`,
-        stage: "protocol",
-        specRef: "decisions.mcp-revision, REVISION_FEATURES.batches",
-        description: `under ${revision} a JSON-RPC batch gets an array with an answer to each request`,
-        async run({ client }) {
-          const answer = await client.post(batch, { revision });
-          const answers = answer.json as { id?: unknown; result?: unknown }[] | undefined;
-          if (answer.status !== 200 || !Array.isArray(answers)) return failed(`expected HTTP 200 with an array of answers, got HTTP ${answer.status}`, answer.exchange);
-          for (const request of batch) {
-            const reply = answers.find((a) => a.id === request.id);
-            if (reply?.result === undefined) return failed(`the batch has no result for ${request.method} (id ${request.id})`, answer.exchange);
-          }
-          if (answers.length !== batch.length) return failed(`${batch.length} requests got ${answers.length} answers`, answer.exchange);
-          return passed();
+      return [
+        {
+          id: `protocol.batch.${revision}`,
+          stage: "protocol",
+          specRef: "decisions.mcp-revision, REVISION_FEATURES.batches",
+          description: `under ${revision} a JSON-RPC batch gets an array with an answer to each request`,
+          async run({ client }) {
+            const answer = await client.post(batch, { revision });
+            const answers = answer.json as { id?: unknown; result?: unknown }[] | undefined;
+            if (answer.status !== 200 || !Array.isArray(answers))
+              return failed(`expected HTTP 200 with an array of answers, got HTTP ${answer.status}`, answer.exchange);
+            for (const request of batch) {
+              const reply = answers.find((a) => a.id === request.id);
+              if (reply?.result === undefined)
+                return failed(`the batch has no result for ${request.method} (id ${request.id})`, answer.exchange);
+            }
+            if (answers.length !== batch.length)
+              return failed(`${batch.length} requests got ${answers.length} answers`, answer.exchange);
+            return passed();
+          },
         },
-      }];
+      ];
     }
     if (!features.protocolVersionHeader) return [];
-    return [{
-      id: `protocol.batch.${revision}`,
-      stage: "protocol",
-      specRef: "protocol_errors.invalid_request, REVISION_FEATURES.batches",
-      description: `under ${revision}, which has no batches, a JSON-RPC batch is refused whole with HTTP ${PROTOCOL_ERRORS.invalid_request.httpStatus} and ${PROTOCOL_ERRORS.invalid_request.code}`,
-      async run({ client }) {
-        const answer = await client.post(batch, { revision });
-        const message = answer.json as Message | Message[] | undefined;
-        const code = Array.isArray(message) ? undefined : message?.error?.code;
-        if (answer.status !== PROTOCOL_ERRORS.invalid_request.httpStatus || code !== PROTOCOL_ERRORS.invalid_request.code) {
-          return failed(`expected HTTP ${PROTOCOL_ERRORS.invalid_request.httpStatus} with error ${PROTOCOL_ERRORS.invalid_request.code}, got HTTP ${answer.status} with ${Array.isArray(message) ? "an array of answers" : JSON.stringify(code ?? null)}`, answer.exchange);
-        }
-        return passed();
+    return [
+      {
+        id: `protocol.batch.${revision}`,
+        stage: "protocol",
+        specRef: "protocol_errors.invalid_request, REVISION_FEATURES.batches",
+        description: `under ${revision}, which has no batches, a JSON-RPC batch is refused whole with HTTP ${PROTOCOL_ERRORS.invalid_request.httpStatus} and ${PROTOCOL_ERRORS.invalid_request.code}`,
+        async run({ client }) {
+          const answer = await client.post(batch, { revision });
+          const message = answer.json as Message | Message[] | undefined;
+          const code = Array.isArray(message) ? undefined : message?.error?.code;
+          if (
+            answer.status !== PROTOCOL_ERRORS.invalid_request.httpStatus ||
+            code !== PROTOCOL_ERRORS.invalid_request.code
+          ) {
+            return failed(
+              `expected HTTP ${PROTOCOL_ERRORS.invalid_request.httpStatus} with error ${PROTOCOL_ERRORS.invalid_request.code}, got HTTP ${answer.status} with ${Array.isArray(message) ? "an array of answers" : JSON.stringify(code ?? null)}`,
+              answer.exchange,
+            );
+          }
+          return passed();
+        },
       },
-    }];
+    ];
   });
 }

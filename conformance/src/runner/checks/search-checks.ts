@@ -23,8 +23,16 @@ const OPERATOR_WORDS = new Set(["or", "and", "not"]);
 const BODY_RESULTS_JUDGED = 20;
 
 const SEARCH_TERMS: { term: string; build: QueryFrom }[] = [
-  { term: "from", build: (ms) => firstWith(ms, (m) => (m.from !== null && plain(m.from.address) ? `from:${m.from.address}` : undefined)) },
-  { term: "to", build: (ms) => firstWith(ms, (m) => (m.to[0] !== undefined && plain(m.to[0].address) ? `to:${m.to[0].address}` : undefined)) },
+  {
+    term: "from",
+    build: (ms) =>
+      firstWith(ms, (m) => (m.from !== null && plain(m.from.address) ? `from:${m.from.address}` : undefined)),
+  },
+  {
+    term: "to",
+    build: (ms) =>
+      firstWith(ms, (m) => (m.to[0] !== undefined && plain(m.to[0].address) ? `to:${m.to[0].address}` : undefined)),
+  },
   { term: "subject", build: (ms) => firstWith(ms, (m) => wordsOf(m.subject).map((w) => `subject:${w}`)[0]) },
   { term: "is-unread", build: (ms) => firstWith(ms, (m) => (m.unread ? "is:unread" : undefined)) },
   { term: "has-attachment", build: (ms) => firstWith(ms, (m) => (m.has_attachments ? "has:attachment" : undefined)) },
@@ -33,45 +41,87 @@ const SEARCH_TERMS: { term: string; build: QueryFrom }[] = [
   { term: "date-range", build: (ms) => firstWith(ms, (m) => `after:${utcDay(m.date, 0)} before:${utcDay(m.date, 1)}`) },
   { term: "word", build: (ms) => firstWith(ms, (m) => wordsOf(m.subject)[0]) },
   // A word of the snippet (not its last, which may be cut) that the subject lacks: only the body can match it.
-  { term: "body-word", build: (ms) => firstWith(ms, (m) => wordsOf(m.snippet.split(/\s+/).slice(0, -1).join(" ")).find((w) => !m.subject.toLowerCase().includes(w.toLowerCase()))) },
+  {
+    term: "body-word",
+    build: (ms) =>
+      firstWith(ms, (m) =>
+        wordsOf(m.snippet.split(/\s+/).slice(0, -1).join(" ")).find(
+          (w) => !m.subject.toLowerCase().includes(w.toLowerCase()),
+        ),
+      ),
+  },
   { term: "phrase", build: (ms) => firstWith(ms, (m) => phraseOf(m.subject)) },
   {
     term: "or",
     build: (ms) => {
       const first = firstWith(ms, (m) => wordsOf(m.subject).map((w) => `subject:${w}`)[0]);
-      const other = ms.map((m) => wordsOf(m.subject)[0]).find((w) => w !== undefined && first !== undefined && !first.query.endsWith(`:${w}`));
-      return first === undefined || other === undefined ? undefined : { query: `${first.query} OR subject:${other}`, source: first.source };
+      const other = ms
+        .map((m) => wordsOf(m.subject)[0])
+        .find((w) => w !== undefined && first !== undefined && !first.query.endsWith(`:${w}`));
+      return first === undefined || other === undefined
+        ? undefined
+        : { query: `${first.query} OR subject:${other}`, source: first.source };
     },
   },
-  { term: "negated-subject", build: (ms) => excluding(firstWith(ms, (m) => wordsOf(m.subject).map((w) => `-subject:${w}`)[0])) },
+  {
+    term: "negated-subject",
+    build: (ms) => excluding(firstWith(ms, (m) => wordsOf(m.subject).map((w) => `-subject:${w}`)[0])),
+  },
   { term: "negated-unread", build: (ms) => excluding(firstWith(ms, (m) => (m.unread ? "-is:unread" : undefined))) },
 ];
 
 export function searchChecks(): Check[] {
   return SEARCH_TERMS.map(({ term, build }) =>
-    behaviour(`search.${term}`, "search.portable_terms, search.combining", `search results for a ${term} query built from a listed message satisfy it${term.startsWith("negated") ? " and leave that message out" : " and include that message"}`, async ({ client, config }) => {
-      const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
-      const built = build(messages);
-      if (built === undefined) return skipped(`no message among the ${messages.length} newest in INBOX suits a ${term} query`);
-      const parsed = parseSearchQuery(built.query);
-      if (!parsed.ok) return skipped(`the query ${built.query} built from message ${built.source.id} is not portable: ${parsed.error.message}`);
-      const readsBody = queryReadsBody(parsed.query);
-      const answer = await client.callTool("search_emails", { inbox_id: config.inbox, query: built.query, limit: readsBody ? BODY_RESULTS_JUDGED : 100 });
-      const content = answer.result?.structuredContent as { messages?: ListedMessage[]; next_offset?: number | null } | undefined;
-      if (answer.error !== undefined || answer.result?.isError === true || !Array.isArray(content?.messages)) return failed(`search_emails "${built.query}" failed: ${describeAnswer(answer)}`, answer.exchange);
-      const judged = await judgeResults(client, config.inbox, parsed.query, content.messages, readsBody);
-      if (judged.wrong.length > 0) return failed(`"${built.query}" returned messages that do not satisfy it: ${judged.wrong.join(", ")}`, answer.exchange);
-      const found = content.messages.some((m) => m.id === built.source.id);
-      if (built.sourceExcluded === true && found) return failed(`"${built.query}" returned message ${built.source.id}, which it excludes`, answer.exchange);
-      if (built.sourceExcluded !== true && content.next_offset === null && !found) return failed(`"${built.query}" did not find message ${built.source.id} it was built from`, answer.exchange);
-      const unjudged = judged.undecided > 0 ? `, ${judged.undecided} with truncated bodies not judged` : "";
-      return passed(`"${built.query}": ${content.messages.length} results${unjudged}`);
-    }),
+    behaviour(
+      `search.${term}`,
+      "search.portable_terms, search.combining",
+      `search results for a ${term} query built from a listed message satisfy it${term.startsWith("negated") ? " and leave that message out" : " and include that message"}`,
+      async ({ client, config }) => {
+        const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
+        const built = build(messages);
+        if (built === undefined)
+          return skipped(`no message among the ${messages.length} newest in INBOX suits a ${term} query`);
+        const parsed = parseSearchQuery(built.query);
+        if (!parsed.ok)
+          return skipped(
+            `the query ${built.query} built from message ${built.source.id} is not portable: ${parsed.error.message}`,
+          );
+        const readsBody = queryReadsBody(parsed.query);
+        const answer = await client.callTool("search_emails", {
+          inbox_id: config.inbox,
+          query: built.query,
+          limit: readsBody ? BODY_RESULTS_JUDGED : 100,
+        });
+        const content = answer.result?.structuredContent as
+          { messages?: ListedMessage[]; next_offset?: number | null } | undefined;
+        if (answer.error !== undefined || answer.result?.isError === true || !Array.isArray(content?.messages))
+          return failed(`search_emails "${built.query}" failed: ${describeAnswer(answer)}`, answer.exchange);
+        const judged = await judgeResults(client, config.inbox, parsed.query, content.messages, readsBody);
+        if (judged.wrong.length > 0)
+          return failed(
+            `"${built.query}" returned messages that do not satisfy it: ${judged.wrong.join(", ")}`,
+            answer.exchange,
+          );
+        const found = content.messages.some((m) => m.id === built.source.id);
+        if (built.sourceExcluded === true && found)
+          return failed(`"${built.query}" returned message ${built.source.id}, which it excludes`, answer.exchange);
+        if (built.sourceExcluded !== true && content.next_offset === null && !found)
+          return failed(`"${built.query}" did not find message ${built.source.id} it was built from`, answer.exchange);
+        const unjudged = judged.undecided > 0 ? `, ${judged.undecided} with truncated bodies not judged` : "";
+        return passed(`"${built.query}": ${content.messages.length} results${unjudged}`);
+      },
+    ),
   );
 }
 
 /** The ids of results that break the query; a truncated body that does not match is undecided, not wrong. */
-async function judgeResults(client: McpClient, inboxId: string, query: QueryNode, results: ListedMessage[], readsBody: boolean): Promise<{ wrong: string[]; undecided: number }> {
+async function judgeResults(
+  client: McpClient,
+  inboxId: string,
+  query: QueryNode,
+  results: ListedMessage[],
+  readsBody: boolean,
+): Promise<{ wrong: string[]; undecided: number }> {
   const wrong: string[] = [];
   let undecided = 0;
   for (const message of results) {
@@ -79,7 +129,11 @@ async function judgeResults(client: McpClient, inboxId: string, query: QueryNode
       if (!matchesQuery(query, { ...message, body: "" })) wrong.push(message.id);
       continue;
     }
-    const answer = await client.callTool("read_email", { inbox_id: inboxId, message_id: message.id, mark_as_read: false });
+    const answer = await client.callTool("read_email", {
+      inbox_id: inboxId,
+      message_id: message.id,
+      mark_as_read: false,
+    });
     const read = answer.result?.structuredContent as { body_text?: string; body_truncated?: boolean } | undefined;
     if (typeof read?.body_text !== "string") {
       wrong.push(`${message.id} (read_email failed: ${describeAnswer(answer)})`);

@@ -13,7 +13,9 @@ export function htmlReport(report: RunReport): string {
     if (results.length === 0) return [];
     const c = countOutcomes(results);
     const seconds = (results.reduce((sum, r) => sum + r.durationMs, 0) / 1000).toFixed(1);
-    return [`<tr><td>${stage}</td><td>${c.passed}</td><td class="${c.failed > 0 ? "bad" : ""}">${c.failed}</td><td>${c.skipped}</td><td>${seconds}</td></tr>`];
+    return [
+      `<tr><td>${stage}</td><td>${c.passed}</td><td class="${c.failed > 0 ? "bad" : ""}">${c.failed}</td><td>${c.skipped}</td><td>${seconds}</td></tr>`,
+    ];
   });
   const failures = report.results.flatMap((result) => {
     const { outcome } = result;
@@ -23,17 +25,42 @@ export function htmlReport(report: RunReport): string {
       `<p>${escape(result.description)}<br><small>spec: ${escape(result.specRef)} · seed ${report.seed}</small></p>`,
       `<p class="bad">${escape(outcome.message)}</p>`,
     ];
-    if (outcome.counterexample !== undefined) parts.push(block("counterexample (shrunk)", JSON.stringify(outcome.counterexample, null, 2)));
+    if (outcome.counterexample !== undefined)
+      parts.push(block("counterexample (shrunk)", JSON.stringify(outcome.counterexample, null, 2)));
     if (outcome.exchange) {
       const { request, response } = outcome.exchange;
-      parts.push(block("request", `POST ${request.url}\n${Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${pretty(request.body)}`));
-      parts.push(block("response", "networkError" in response ? response.networkError : `HTTP ${response.status}\n${Object.entries(response.headers).map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${pretty(response.body)}`));
+      parts.push(
+        block(
+          "request",
+          `POST ${request.url}\n${Object.entries(request.headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join("\n")}\n\n${pretty(request.body)}`,
+        ),
+      );
+      parts.push(
+        block(
+          "response",
+          "networkError" in response
+            ? response.networkError
+            : `HTTP ${response.status}\n${Object.entries(response.headers)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join("\n")}\n\n${pretty(response.body)}`,
+        ),
+      );
       parts.push(block("reproduce", curlCommand(request)));
     }
     return [`<section class="failure">${parts.join("\n")}</section>`];
   });
-  const skippedRows = report.results.flatMap((r) => (r.outcome.status === "skipped" ? [`<tr><td>${escape(r.id)}</td><td>${escape(r.outcome.reason)}</td></tr>`] : []));
-  const passedRows = report.results.flatMap((r) => (r.outcome.status === "passed" ? [`<tr><td>${escape(r.id)}</td><td>${escape(r.description)}</td><td>${escape(r.outcome.details ?? "")}</td></tr>`] : []));
+  const skippedRows = report.results.flatMap((r) =>
+    r.outcome.status === "skipped" ? [`<tr><td>${escape(r.id)}</td><td>${escape(r.outcome.reason)}</td></tr>`] : [],
+  );
+  const passedRows = report.results.flatMap((r) =>
+    r.outcome.status === "passed"
+      ? [
+          `<tr><td>${escape(r.id)}</td><td>${escape(r.description)}</td><td>${escape(r.outcome.details ?? "")}</td></tr>`,
+        ]
+      : [],
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>MCPEmails conformance: ${counts.failed > 0 ? "FAIL" : "PASS"} ${escape(report.url)}</title>
 <style>

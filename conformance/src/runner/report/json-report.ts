@@ -6,7 +6,14 @@ import { countOutcomes } from "./summary.js";
 export function jsonReport(report: RunReport): string {
   const checks = report.results.map((result) => {
     const { outcome } = result;
-    const base = { id: result.id, stage: result.stage, name: result.description, specRef: result.specRef, status: outcome.status, durationMs: result.durationMs };
+    const base = {
+      id: result.id,
+      stage: result.stage,
+      name: result.description,
+      specRef: result.specRef,
+      status: outcome.status,
+      durationMs: result.durationMs,
+    };
     if (outcome.status === "passed") return { ...base, details: outcome.details ?? null };
     if (outcome.status === "skipped") return { ...base, details: { reason: outcome.reason } };
     return {
@@ -15,7 +22,13 @@ export function jsonReport(report: RunReport): string {
         message: outcome.message,
         seed: report.seed,
         ...(outcome.counterexample === undefined ? {} : { counterexample: outcome.counterexample, runs: outcome.runs }),
-        ...(outcome.exchange ? { request: outcome.exchange.request, response: outcome.exchange.response, reproduce: curlCommand(outcome.exchange.request) } : {}),
+        ...(outcome.exchange
+          ? {
+              request: outcome.exchange.request,
+              response: outcome.exchange.response,
+              reproduce: curlCommand(outcome.exchange.request),
+            }
+          : {}),
       },
     };
   });

@@ -14,12 +14,19 @@ export function junitReport(report: RunReport): string {
       const open = `    <testcase classname="${xml(`conformance.${stage}`)}" name="${xml(result.id)}" time="${seconds(result.durationMs)}">`;
       const { outcome } = result;
       if (outcome.status === "passed") return `${open}</testcase>`;
-      if (outcome.status === "skipped") return `${open}\n      <skipped message="${xml(outcome.reason)}"/>\n    </testcase>`;
+      if (outcome.status === "skipped")
+        return `${open}\n      <skipped message="${xml(outcome.reason)}"/>\n    </testcase>`;
       const body = [
         `spec: ${result.specRef}`,
         `seed: ${report.seed}`,
         ...(outcome.counterexample === undefined ? [] : [`counterexample: ${JSON.stringify(outcome.counterexample)}`]),
-        ...(outcome.exchange ? [`request: ${outcome.exchange.request.body}`, `response: ${JSON.stringify(outcome.exchange.response)}`, `reproduce: ${curlCommand(outcome.exchange.request)}`] : []),
+        ...(outcome.exchange
+          ? [
+              `request: ${outcome.exchange.request.body}`,
+              `response: ${JSON.stringify(outcome.exchange.response)}`,
+              `reproduce: ${curlCommand(outcome.exchange.request)}`,
+            ]
+          : []),
       ].join("\n");
       return `${open}\n      <failure message="${xml(outcome.message)}">${xml(body)}</failure>\n    </testcase>`;
     });
@@ -33,5 +40,6 @@ export function junitReport(report: RunReport): string {
 function xml(text: string): string {
   // Control characters other than tab and newlines are not allowed in XML 1.0 at all.
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const withoutControls = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "\uFFFD");
+  return withoutControls.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

@@ -15,7 +15,11 @@ export function textReport(report: RunReport): string {
     if (outcome.exchange) {
       lines.push(`  request: ${outcome.exchange.request.body}`);
       const response = outcome.exchange.response;
-      lines.push("networkError" in response ? `  response: ${response.networkError}` : `  response: HTTP ${response.status} ${response.body}`);
+      lines.push(
+        "networkError" in response
+          ? `  response: ${response.networkError}`
+          : `  response: HTTP ${response.status} ${response.body}`,
+      );
       lines.push(`  reproduce: ${curlCommand(outcome.exchange.request)}`);
     }
     lines.push("");
@@ -25,7 +29,10 @@ export function textReport(report: RunReport): string {
     if (result.outcome.status !== "skipped") continue;
     skippedReasons.set(result.outcome.reason, [...(skippedReasons.get(result.outcome.reason) ?? []), result.id]);
   }
-  for (const [reason, ids] of skippedReasons) lines.push(`SKIPPED ${ids.length === 1 ? ids[0] : `${ids.length} checks (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", ..." : ""})`}: ${reason}`);
+  for (const [reason, ids] of skippedReasons)
+    lines.push(
+      `SKIPPED ${ids.length === 1 ? ids[0] : `${ids.length} checks (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", ..." : ""})`}: ${reason}`,
+    );
   if (skippedReasons.size > 0) lines.push("");
   lines.push(stageTable(report), "", verdictLine(report));
   return lines.join("\n");
@@ -41,5 +48,11 @@ export function stageTable(report: RunReport): string {
     rows.push([stage, String(counts.passed), String(counts.failed), String(counts.skipped), seconds.toFixed(1)]);
   }
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ")).join("\n");
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+        .join("  "),
+    )
+    .join("\n");
 }

@@ -26,14 +26,20 @@ export type RewriteRequest = (request: ProxiedExchange["request"]) => unknown;
 /** Changes the headers forwarded with a request (in place), given its parsed body. */
 export type RewriteHeaders = (headers: Record<string, string>, body: unknown) => void;
 
-export async function startManglingProxy(targetUrl: string, mangle: Mangle, rewriteRequest: RewriteRequest = () => undefined, rewriteHeaders: RewriteHeaders = () => undefined): Promise<ManglingProxy> {
+export async function startManglingProxy(
+  targetUrl: string,
+  mangle: Mangle,
+  rewriteRequest: RewriteRequest = () => undefined,
+  rewriteHeaders: RewriteHeaders = () => undefined,
+): Promise<ManglingProxy> {
   const server = createServer((incoming, outgoing) => {
     void (async () => {
       const received = await readBody(incoming);
       const rewritten = rewriteRequest(parse(received) as ProxiedExchange["request"]);
       const requestText = rewritten === undefined ? received : JSON.stringify(rewritten);
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === "string" && name !== "host" && name !== "content-length") headers[name] = value;
+      for (const [name, value] of Object.entries(incoming.headers))
+        if (typeof value === "string" && name !== "host" && name !== "content-length") headers[name] = value;
       // JSON only: the runner accepts SSE too, but the proxy's rewrites are easier on plain JSON.
       headers.accept = "application/json, text/event-stream";
       rewriteHeaders(headers, parse(requestText));
@@ -42,7 +48,11 @@ export async function startManglingProxy(targetUrl: string, mangle: Mangle, rewr
       const original: ProxiedExchange = {
         request: parse(requestText) as ProxiedExchange["request"],
         status: response.status,
-        headers: Object.fromEntries([...response.headers].filter(([name]) => name !== "content-length" && name !== "transfer-encoding" && name !== "content-encoding")),
+        headers: Object.fromEntries(
+          [...response.headers].filter(
+            ([name]) => name !== "content-length" && name !== "transfer-encoding" && name !== "content-encoding",
+          ),
+        ),
         body: parse(text),
       };
       const changed = mangle(structuredClone(original));

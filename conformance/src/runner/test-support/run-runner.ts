@@ -8,14 +8,24 @@ export interface JsonReportCheck {
   id: string;
   status: "passed" | "failed" | "skipped";
   specRef: string;
-  details: { message?: string; reason?: string; seed?: number; counterexample?: unknown; request?: { body: string }; response?: { body: string }; reproduce?: string } | null;
+  details: {
+    message?: string;
+    reason?: string;
+    seed?: number;
+    counterexample?: unknown;
+    request?: { body: string };
+    response?: { body: string };
+    reproduce?: string;
+  } | null;
 }
 
 export interface RunnerOutcome {
   exitCode: number;
   stdout: string;
   stderr: string;
-  json: { counts: { passed: number; failed: number; skipped: number }; seed: number; checks: JsonReportCheck[] } | undefined;
+  json:
+    | { counts: { passed: number; failed: number; skipped: number }; seed: number; checks: JsonReportCheck[] }
+    | undefined;
   junit: string | undefined;
   failedIds: string[];
   check(id: string): JsonReportCheck | undefined;
@@ -27,7 +37,10 @@ export async function runRunner(args: string[]): Promise<RunnerOutcome> {
   const out: string[] = [];
   const err: string[] = [];
   try {
-    const exitCode = await main([...args, "--report", `json=${jsonFile}`, `junit=${junitFile}`], { out: (t) => out.push(t), err: (t) => err.push(t) });
+    const exitCode = await main([...args, "--report", `json=${jsonFile}`, `junit=${junitFile}`], {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+    });
     const read = (file: string) => {
       try {
         return readFileSync(file, "utf8");

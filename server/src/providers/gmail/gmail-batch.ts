@@ -13,7 +13,11 @@ export const BATCH_URL = "https://gmail.googleapis.com/batch/gmail/v1";
 export const BATCH_MAX_CALLS = 50;
 
 /** The messages in format full, by id; ids Gmail no longer has are absent. */
-export async function batchGetMessages(calls: GmailCalls, ids: readonly string[], signal: AbortSignal): Promise<Map<string, gmail_v1.Schema$Message>> {
+export async function batchGetMessages(
+  calls: GmailCalls,
+  ids: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, gmail_v1.Schema$Message>> {
   const found = new Map<string, gmail_v1.Schema$Message>();
   for (let start = 0; start < ids.length; start += BATCH_MAX_CALLS) {
     await fetchChunk(calls, ids.slice(start, start + BATCH_MAX_CALLS), signal, found);
@@ -21,18 +25,34 @@ export async function batchGetMessages(calls: GmailCalls, ids: readonly string[]
   return found;
 }
 
-async function fetchChunk(calls: GmailCalls, ids: readonly string[], signal: AbortSignal, found: Map<string, gmail_v1.Schema$Message>): Promise<void> {
+async function fetchChunk(
+  calls: GmailCalls,
+  ids: readonly string[],
+  signal: AbortSignal,
+  found: Map<string, gmail_v1.Schema$Message>,
+): Promise<void> {
   const query = "format=full";
   let pending = [...ids];
   let reauthorized = false;
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const answers = await calls.call((options) => sendBatch(calls, pending.map((id) => `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?${query}`), options), signal, true);
+    const answers = await calls.call(
+      (options) =>
+        sendBatch(
+          calls,
+          pending.map((id) => `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?${query}`),
+          options,
+        ),
+      signal,
+      true,
+    );
     const failed: { id: string; failure: GmailFailure }[] = [];
     pending.forEach((id, index) => {
       const answer = answers[index];
-      if (answer === undefined) failed.push({ id, failure: new GmailFailure("unavailable", "Gmail's batch answer lacks a part") });
+      if (answer === undefined)
+        failed.push({ id, failure: new GmailFailure("unavailable", "Gmail's batch answer lacks a part") });
       else if (answer.status === 200) found.set(id, answer.body as gmail_v1.Schema$Message);
-      else if (answer.status !== 404) failed.push({ id, failure: failureOfResponse(answer.status, answer.retryAfter, answer.body) });
+      else if (answer.status !== 404)
+        failed.push({ id, failure: failureOfResponse(answer.status, answer.retryAfter, answer.body) });
     });
     if (failed.length === 0) return;
     pending = failed.map((entry) => entry.id);
@@ -57,10 +77,19 @@ interface PartAnswer {
 }
 
 /** One batch round trip; answers in the order of the paths. */
-async function sendBatch(calls: GmailCalls, paths: readonly string[], options: { timeout: number; signal: AbortSignal }): Promise<PartAnswer[]> {
+async function sendBatch(
+  calls: GmailCalls,
+  paths: readonly string[],
+  options: { timeout: number; signal: AbortSignal },
+): Promise<PartAnswer[]> {
   const boundary = `batch_${randomUUID()}`;
   const body =
-    paths.map((path, index) => `--${boundary}\r\nContent-Type: application/http\r\nContent-ID: <item-${index}>\r\n\r\nGET ${path} HTTP/1.1\r\n\r\n`).join("") + `--${boundary}--\r\n`;
+    paths
+      .map(
+        (path, index) =>
+          `--${boundary}\r\nContent-Type: application/http\r\nContent-ID: <item-${index}>\r\n\r\nGET ${path} HTTP/1.1\r\n\r\n`,
+      )
+      .join("") + `--${boundary}--\r\n`;
   const response = await calls.oauth.request<string>({
     url: BATCH_URL,
     method: "POST",
@@ -101,10 +130,17 @@ function splitParts(text: string, boundary: string): { headers: string; body: st
 function parseHttpResponse(text: string): PartAnswer {
   const end = text.search(/\r?\n\r?\n/u);
   const head = end < 0 ? text : text.slice(0, end);
-  const body = end < 0 ? "" : text.slice(end).replace(/^\r?\n\r?\n/u, "").trim();
+  const body =
+    end < 0
+      ? ""
+      : text
+          .slice(end)
+          .replace(/^\r?\n\r?\n/u, "")
+          .trim();
   const [statusLine = "", ...headerLines] = head.split(/\r?\n/u);
   const status = Number(/^HTTP\/\d(?:\.\d)?\s+(\d{3})/u.exec(statusLine)?.[1] ?? 0);
-  const retryAfter = headerLines.find((line) => /^retry-after:/iu.test(line))?.replace(/^retry-after:\s*/iu, "") ?? null;
+  const retryAfter =
+    headerLines.find((line) => /^retry-after:/iu.test(line))?.replace(/^retry-after:\s*/iu, "") ?? null;
   let parsed: unknown;
   try {
     parsed = body === "" ? undefined : JSON.parse(body);

@@ -58,7 +58,11 @@ export interface GmailCalls {
 }
 
 export function createGmailCalls(app: GoogleAppConfig, refreshToken: string, policy: CallPolicy): GmailCalls {
-  const oauth = new auth.OAuth2({ clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: app.redirectUri });
+  const oauth = new auth.OAuth2({
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    redirectUri: app.redirectUri,
+  });
   oauth.setCredentials({ refresh_token: refreshToken });
   const api = gmail({ version: "v1", auth: oauth });
   const calls: GmailCalls = {
@@ -76,8 +80,15 @@ export function createGmailCalls(app: GoogleAppConfig, refreshToken: string, pol
           const result = await operation({ retry: false, timeout: policy.requestTimeoutMs, signal });
           // Every Gmail endpoint answers JSON; gaxios hands over the text of a body that is not JSON
           // (a proxy's page, a cut-off answer), which may follow a change that was made.
-          const answer = (typeof result === "string" ? { data: result } : result) as { data?: unknown; status?: unknown } | undefined;
-          if (typeof answer?.data === "string") throw new GmailFailure("unavailable", "Gmail answered with a body that is not JSON", undefined, typeof answer.status === "number" ? answer.status : undefined);
+          const answer = (typeof result === "string" ? { data: result } : result) as
+            { data?: unknown; status?: unknown } | undefined;
+          if (typeof answer?.data === "string")
+            throw new GmailFailure(
+              "unavailable",
+              "Gmail answered with a body that is not JSON",
+              undefined,
+              typeof answer.status === "number" ? answer.status : undefined,
+            );
           return result;
         } catch (error) {
           signal.throwIfAborted();
@@ -104,10 +115,16 @@ function isExpiredToken(failure: GmailFailure): boolean {
 }
 
 /** How long to wait before the next attempt, or undefined when the failure is final. */
-export function waitBeforeRetry(failure: GmailFailure, attempt: number, repeatable: boolean, policy: CallPolicy): number | undefined {
+export function waitBeforeRetry(
+  failure: GmailFailure,
+  attempt: number,
+  repeatable: boolean,
+  policy: CallPolicy,
+): number | undefined {
   if (attempt >= policy.maxAttempts) return undefined;
   const retryable = failure.kind === "rate_limited" || (failure.kind === "unavailable" && repeatable);
   if (!retryable) return undefined;
-  const wait = failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : policy.baseWaitMs * 2 ** (attempt - 1);
+  const wait =
+    failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : policy.baseWaitMs * 2 ** (attempt - 1);
   return wait > policy.maxWaitMs ? undefined : wait;
 }

@@ -17,7 +17,13 @@ beforeAll(() => {
 
 afterAll(() => rig?.close());
 
-const consent = (scopes: readonly string[] = [GMAIL_SCOPE.modify]) => rig.gmail.oauth.consent({ clientId: rig.app.clientId, address: "new@example.com", scopes, redirectUri: rig.app.redirectUri });
+const consent = (scopes: readonly string[] = [GMAIL_SCOPE.modify]) =>
+  rig.gmail.oauth.consent({
+    clientId: rig.app.clientId,
+    address: "new@example.com",
+    scopes,
+    redirectUri: rig.app.redirectUri,
+  });
 
 describe("gmailConsentUrl", () => {
   it("asks Google for offline access with a fresh consent, the narrowest scope serving the five tools, and the state", () => {
@@ -41,8 +47,15 @@ describe("exchangeGmailCode", () => {
     expect(connected.address).toBe("new@example.com");
     expect(connected.settings.address).toBe("new@example.com");
     expect(rig.gmail.requests.getProfile).toBe(1);
-    const provider = createGmailProvider({ inbox: { id: "inbox", addresses: [connected.address] } as never, settings: connected.settings, app: rig.app });
-    const listed = await provider.list_inbox({ inbox_id: "inbox", limit: 5, offset: 0, folder: "INBOX", unread_only: false }, new AbortController().signal);
+    const provider = createGmailProvider({
+      inbox: { id: "inbox", addresses: [connected.address] } as never,
+      settings: connected.settings,
+      app: rig.app,
+    });
+    const listed = await provider.list_inbox(
+      { inbox_id: "inbox", limit: 5, offset: 0, folder: "INBOX", unread_only: false },
+      new AbortController().signal,
+    );
     expect(listed).toMatchObject({ messages: [], next_offset: null });
   });
 

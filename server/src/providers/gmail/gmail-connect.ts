@@ -35,18 +35,26 @@ export async function exchangeGmailCode(app: GoogleAppConfig, code: string): Pro
   try {
     tokens = (await client.getToken(code)).tokens;
   } catch (error) {
-    throw new ConnectError(`Google refused the authorization code (${oauthErrorName(error)}); start the connection again.`);
+    throw new ConnectError(
+      `Google refused the authorization code (${oauthErrorName(error)}); start the connection again.`,
+    );
   }
-  if (!tokens.refresh_token) throw new ConnectError("Google gave no refresh token (offline access was not granted); start the connection again and allow access.");
+  if (!tokens.refresh_token)
+    throw new ConnectError(
+      "Google gave no refresh token (offline access was not granted); start the connection again and allow access.",
+    );
   const granted = (tokens.scope ?? "").split(" ");
   const missing = GMAIL_SCOPES.filter((scope) => !granted.includes(scope));
   if (tokens.scope !== undefined && tokens.scope !== null && missing.length > 0) {
-    throw new ConnectError(`Google granted access without ${missing.join(", ")}; start the connection again and allow reading, labelling and sending mail.`);
+    throw new ConnectError(
+      `Google granted access without ${missing.join(", ")}; start the connection again and allow reading, labelling and sending mail.`,
+    );
   }
   client.setCredentials(tokens);
   let address: string | null | undefined;
   try {
-    address = (await gmail({ version: "v1", auth: client }).users.getProfile({ userId: "me" }, { retry: false })).data.emailAddress;
+    address = (await gmail({ version: "v1", auth: client }).users.getProfile({ userId: "me" }, { retry: false })).data
+      .emailAddress;
   } catch (error) {
     throw new ConnectError(`Gmail did not give the mailbox's address: ${toFailure(error).message}.`);
   }

@@ -3,11 +3,16 @@
 import { describe, expect, it } from "vitest";
 import { failureOfResponse, parseRetryAfter, toFailure } from "./gmail-failure.js";
 
-const apiError = (code: number, reason: string) => ({ error: { code, message: `m${code}`, errors: [{ reason }], status: "X" } });
+const apiError = (code: number, reason: string) => ({
+  error: { code, message: `m${code}`, errors: [{ reason }], status: "X" },
+});
 
 describe("failureOfResponse", () => {
   it("reads the token endpoint's invalid_grant as auth, and another OAuth error as the server's own misconfiguration", () => {
-    expect(failureOfResponse(400, null, { error: "invalid_grant", error_description: "Token has been expired or revoked." }).kind).toBe("auth");
+    expect(
+      failureOfResponse(400, null, { error: "invalid_grant", error_description: "Token has been expired or revoked." })
+        .kind,
+    ).toBe("auth");
     const client = failureOfResponse(401, null, { error: "invalid_client" });
     expect(client.kind).toBe("refused");
     expect(client.message).toContain("GOOGLE_CLIENT_ID");
@@ -16,9 +21,15 @@ describe("failureOfResponse", () => {
   it("reads 401 and 403 insufficientPermissions as auth, 403 rate reasons and 429 as rate limits with their wait", () => {
     expect(failureOfResponse(401, null, apiError(401, "authError"))).toMatchObject({ kind: "auth", httpStatus: 401 });
     expect(failureOfResponse(403, null, apiError(403, "insufficientPermissions")).kind).toBe("auth");
-    expect(failureOfResponse(403, "3", apiError(403, "userRateLimitExceeded"))).toMatchObject({ kind: "rate_limited", retryAfterSeconds: 3 });
+    expect(failureOfResponse(403, "3", apiError(403, "userRateLimitExceeded"))).toMatchObject({
+      kind: "rate_limited",
+      retryAfterSeconds: 3,
+    });
     expect(failureOfResponse(403, null, apiError(403, "rateLimitExceeded")).kind).toBe("rate_limited");
-    expect(failureOfResponse(429, null, apiError(429, "rateLimitExceeded"))).toMatchObject({ kind: "rate_limited", retryAfterSeconds: undefined });
+    expect(failureOfResponse(429, null, apiError(429, "rateLimitExceeded"))).toMatchObject({
+      kind: "rate_limited",
+      retryAfterSeconds: undefined,
+    });
     expect(failureOfResponse(403, null, apiError(403, "forbidden")).kind).toBe("refused");
   });
 
@@ -32,9 +43,16 @@ describe("failureOfResponse", () => {
 
 describe("toFailure", () => {
   it("reads a client error with a response by its status, and one without (timeout, reset) as unavailable", () => {
-    expect(toFailure({ response: { status: 404, headers: new Headers(), data: apiError(404, "notFound") } }).kind).toBe("not_found");
-    expect(toFailure(Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" })).message).toContain("in time");
-    expect(toFailure(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).toMatchObject({ kind: "unavailable", message: "no answer from Gmail (ECONNRESET)" });
+    expect(toFailure({ response: { status: 404, headers: new Headers(), data: apiError(404, "notFound") } }).kind).toBe(
+      "not_found",
+    );
+    expect(
+      toFailure(Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" })).message,
+    ).toContain("in time");
+    expect(toFailure(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).toMatchObject({
+      kind: "unavailable",
+      message: "no answer from Gmail (ECONNRESET)",
+    });
   });
 });
 

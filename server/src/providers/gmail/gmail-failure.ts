@@ -34,18 +34,31 @@ const SCOPE_REASONS = new Set(["insufficientPermissions", "ACCESS_TOKEN_SCOPE_IN
 
 /** A Google HTTP answer (status, Retry-After, JSON body) as a failure. */
 export function failureOfResponse(status: number, retryAfter: string | null, data: unknown): GmailFailure {
-  const oauthError = typeof data === "object" && data !== null && typeof (data as { error?: unknown }).error === "string" ? (data as { error: string; error_description?: string }) : undefined;
+  const oauthError =
+    typeof data === "object" && data !== null && typeof (data as { error?: unknown }).error === "string"
+      ? (data as { error: string; error_description?: string })
+      : undefined;
   if (oauthError !== undefined) {
-    if (oauthError.error === "invalid_grant") return new GmailFailure("auth", "Google refused the stored grant (invalid_grant: revoked or expired)");
-    return new GmailFailure("refused", `Google's token endpoint refused this server's OAuth client (${oauthError.error}); the operator must check GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET`);
+    if (oauthError.error === "invalid_grant")
+      return new GmailFailure("auth", "Google refused the stored grant (invalid_grant: revoked or expired)");
+    return new GmailFailure(
+      "refused",
+      `Google's token endpoint refused this server's OAuth client (${oauthError.error}); the operator must check GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET`,
+    );
   }
-  const error = typeof data === "object" && data !== null ? (data as { error?: { message?: string; errors?: { reason?: string }[]; details?: { reason?: string }[] } }).error : undefined;
+  const error =
+    typeof data === "object" && data !== null
+      ? (data as { error?: { message?: string; errors?: { reason?: string }[]; details?: { reason?: string }[] } })
+          .error
+      : undefined;
   const reasons = new Set([...(error?.errors ?? []), ...(error?.details ?? [])].map((entry) => entry.reason ?? ""));
   const message = error?.message ?? `HTTP ${status}`;
   const waitSeconds = parseRetryAfter(retryAfter);
   if (status === 401) return new GmailFailure("auth", `Gmail refused the access token: ${message}`, undefined, 401);
-  if (status === 429 || (status === 403 && [...reasons].some((reason) => RATE_REASONS.has(reason)))) return new GmailFailure("rate_limited", `Gmail's rate limit: ${message}`, waitSeconds);
-  if (status === 403 && [...reasons].some((reason) => SCOPE_REASONS.has(reason))) return new GmailFailure("auth", `the Gmail grant lacks a scope this tool needs: ${message}`);
+  if (status === 429 || (status === 403 && [...reasons].some((reason) => RATE_REASONS.has(reason))))
+    return new GmailFailure("rate_limited", `Gmail's rate limit: ${message}`, waitSeconds);
+  if (status === 403 && [...reasons].some((reason) => SCOPE_REASONS.has(reason)))
+    return new GmailFailure("auth", `the Gmail grant lacks a scope this tool needs: ${message}`);
   if (status === 404) return new GmailFailure("not_found", message);
   if (status >= 500) return new GmailFailure("unavailable", `Gmail answered ${status}: ${message}`, waitSeconds);
   return new GmailFailure("refused", `Gmail answered ${status}: ${message}`);
@@ -55,14 +68,22 @@ export function failureOfResponse(status: number, retryAfter: string | null, dat
 export function toFailure(error: unknown): GmailFailure {
   if (error instanceof GmailFailure) return error;
   // gaxios's GaxiosError, read by shape: gaxios is the client's dependency, not the server's.
-  const response = (error as { response?: { status?: unknown; headers?: { get?: unknown }; data?: unknown } } | null)?.response;
+  const response = (error as { response?: { status?: unknown; headers?: { get?: unknown }; data?: unknown } } | null)
+    ?.response;
   if (response !== undefined && typeof response.status === "number") {
-    const retryAfter = typeof response.headers?.get === "function" ? (response.headers as Headers).get("retry-after") : null;
+    const retryAfter =
+      typeof response.headers?.get === "function" ? (response.headers as Headers).get("retry-after") : null;
     return failureOfResponse(response.status, retryAfter, response.data);
   }
-  const timedOut = error instanceof Error && (error.name === "TimeoutError" || /timeout|timed out/iu.test(error.message));
+  const timedOut =
+    error instanceof Error && (error.name === "TimeoutError" || /timeout|timed out/iu.test(error.message));
   const code = (error as { code?: unknown } | null)?.code;
-  return new GmailFailure("unavailable", timedOut ? "no answer from Gmail in time" : `no answer from Gmail (${typeof code === "string" ? code : "the connection failed"})`);
+  return new GmailFailure(
+    "unavailable",
+    timedOut
+      ? "no answer from Gmail in time"
+      : `no answer from Gmail (${typeof code === "string" ? code : "the connection failed"})`,
+  );
 }
 
 /** Retry-After in whole seconds (delta-seconds or an HTTP date), or undefined. */

@@ -19,7 +19,14 @@ beforeAll(async () => {
   rig = startGmailRig();
   rig.connect(ADDRESS);
   for (const subject of [`Smiles ${LONGEST}`, "Plain subject"]) {
-    const composed = await composeMessage({ from: { name: null, address: "someone@example.org" }, to: [{ name: null, address: ADDRESS }], subject, text: "Hello", messageId: `<${subject.length}@example.org>`, date: new Date() });
+    const composed = await composeMessage({
+      from: { name: null, address: "someone@example.org" },
+      to: [{ name: null, address: ADDRESS }],
+      subject,
+      text: "Hello",
+      messageId: `<${subject.length}@example.org>`,
+      date: new Date(),
+    });
     await rig.gmail.mailboxes.insert(ADDRESS, composed.raw, { labelIds: ["INBOX"] });
   }
 });
@@ -46,7 +53,11 @@ describe("listMessages", () => {
     expect(answer.resultSizeEstimate).toBe(1);
     const [config] = request.mock.calls[0] ?? [];
     const headers = new Headers(config?.headers as ConstructorParameters<typeof Headers>[0]);
-    expect([config?.method, headers.get("x-http-method-override"), headers.get("content-type")]).toEqual(["POST", "GET", "application/x-www-form-urlencoded"]);
+    expect([config?.method, headers.get("x-http-method-override"), headers.get("content-type")]).toEqual([
+      "POST",
+      "GET",
+      "application/x-www-form-urlencoded",
+    ]);
     expect(new URLSearchParams(String(config?.data)).get("q")).toBe(q);
     expect(String(config?.url)).not.toContain("?");
   });
@@ -58,7 +69,10 @@ describe("search_emails with the longest portable query", () => {
     const inbox = { id: "6f1c2d3e-0000-4000-8000-000000000001", addresses: [ADDRESS] } as InboxRecord;
     const provider = createGmailProvider({ inbox, settings, app: rig.app, searchTimeoutMs: 10_000 });
     rig.gmail.resetCounters();
-    const result = await provider.search_emails({ inbox_id: inbox.id, query: LONGEST, syntax: "portable", limit: 5, offset: 0 }, new AbortController().signal);
+    const result = await provider.search_emails(
+      { inbox_id: inbox.id, query: LONGEST, syntax: "portable", limit: 5, offset: 0 },
+      new AbortController().signal,
+    );
     expect(result).toMatchObject({ total: 1, messages: [{ subject: `Smiles ${LONGEST}` }] });
     expect(rig.gmail.requests["messages.list"]).toBe(1);
   });

@@ -19,7 +19,11 @@ export interface ListParams {
   includeSpamTrash?: boolean;
 }
 
-export async function listMessages(calls: GmailCalls, params: ListParams, options: RequestOptions): Promise<gmail_v1.Schema$ListMessagesResponse> {
+export async function listMessages(
+  calls: GmailCalls,
+  params: ListParams,
+  options: RequestOptions,
+): Promise<gmail_v1.Schema$ListMessagesResponse> {
   const form = new URLSearchParams({ maxResults: String(params.maxResults) });
   if (params.pageToken !== undefined) form.append("pageToken", params.pageToken);
   if (params.q !== undefined) form.append("q", params.q);
@@ -27,7 +31,14 @@ export async function listMessages(calls: GmailCalls, params: ListParams, option
   if (params.includeSpamTrash) form.append("includeSpamTrash", "true");
   if (`${MESSAGES_URL}?${form.toString()}`.length <= MAX_GET_URL_LENGTH) {
     const { pageToken, q, labelIds, includeSpamTrash, maxResults } = params;
-    const request = { userId: "me", maxResults, ...(pageToken === undefined ? {} : { pageToken }), ...(q === undefined ? {} : { q }), ...(labelIds === undefined ? {} : { labelIds: [...labelIds] }), ...(includeSpamTrash ? { includeSpamTrash } : {}) };
+    const request = {
+      userId: "me",
+      maxResults,
+      ...(pageToken === undefined ? {} : { pageToken }),
+      ...(q === undefined ? {} : { q }),
+      ...(labelIds === undefined ? {} : { labelIds: [...labelIds] }),
+      ...(includeSpamTrash ? { includeSpamTrash } : {}),
+    };
     return (await calls.api.users.messages.list(request, options)).data;
   }
   const response = await calls.oauth.request<gmail_v1.Schema$ListMessagesResponse>({

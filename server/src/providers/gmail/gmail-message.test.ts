@@ -7,7 +7,14 @@ import { parseMessage } from "../../mail/parse.js";
 import { mimeTree } from "./fake/fake-mime-tree.js";
 import { summaryOf } from "./gmail-message.js";
 
-const BASE: ComposeInput = { from: { name: "Ann Sender", address: "ann@example.org" }, to: [{ name: null, address: "me@example.com" }], subject: "Grüße", text: "Hello", messageId: "<m@example.org>", date: new Date(Date.UTC(2026, 0, 2)) };
+const BASE: ComposeInput = {
+  from: { name: "Ann Sender", address: "ann@example.org" },
+  to: [{ name: null, address: "me@example.com" }],
+  subject: "Grüße",
+  text: "Hello",
+  messageId: "<m@example.org>",
+  date: new Date(Date.UTC(2026, 0, 2)),
+};
 const PDF = { filename: "a.pdf", contentType: "application/pdf", content: Buffer.from("%PDF") };
 
 /** What a scanner sends: the document is the whole message. */
@@ -42,7 +49,10 @@ const MIXED_WITHOUT_ATTACHMENT = [
 
 async function summaryAndRead(raw: string) {
   const source = Buffer.from(raw, "utf8");
-  const summary = await summaryOf({ id: "1", threadId: "1", labelIds: ["INBOX"], snippet: "", internalDate: "0", payload: mimeTree(source, "1") }, "INBOX");
+  const summary = await summaryOf(
+    { id: "1", threadId: "1", labelIds: ["INBOX"], snippet: "", internalDate: "0", payload: mimeTree(source, "1") },
+    "INBOX",
+  );
   return { summary, read: await parseMessage(source, { includeHtml: false, includeAttachments: false }) };
 }
 
@@ -58,15 +68,43 @@ describe("summaryOf a format=full message", () => {
   it.each([
     ["a plain message", {}, false],
     ["an attachment", { attachments: [PDF] }, true],
-    ["an inline image the HTML shows (multipart/related)", { html: '<p>Hi</p><img src="cid:logo@x">', attachments: [{ filename: "logo.png", contentType: "image/png", content: Buffer.from("png"), contentId: "logo@x" }] }, false],
-    ["an inline image and an attachment", { html: '<img src="cid:logo@x">', attachments: [PDF, { filename: "logo.png", contentType: "image/png", content: Buffer.from("png"), contentId: "logo@x" }] }, true],
+    [
+      "an inline image the HTML shows (multipart/related)",
+      {
+        html: '<p>Hi</p><img src="cid:logo@x">',
+        attachments: [
+          { filename: "logo.png", contentType: "image/png", content: Buffer.from("png"), contentId: "logo@x" },
+        ],
+      },
+      false,
+    ],
+    [
+      "an inline image and an attachment",
+      {
+        html: '<img src="cid:logo@x">',
+        attachments: [
+          PDF,
+          { filename: "logo.png", contentType: "image/png", content: Buffer.from("png"), contentId: "logo@x" },
+        ],
+      },
+      true,
+    ],
   ])("has_attachments agrees with read_email for %s, composed by nodemailer", async (_name, extra, expected) => {
     const { summary, read } = await summaryAndRead((await composeMessage({ ...BASE, ...extra })).raw);
     expect([summary.has_attachments, read.has_attachments]).toEqual([expected, expected]);
   });
 
   it("reads addresses, the encoded subject, the date and the Message-ID as read_email does", async () => {
-    const { summary, read } = await summaryAndRead((await composeMessage({ ...BASE, cc: [{ name: "Carl", address: "carl@example.net" }], attachments: [PDF] })).raw);
-    expect(summary).toMatchObject({ from: read.from, to: read.to, cc: read.cc, subject: "Grüße", date: read.date, rfc822_message_id: "<m@example.org>" });
+    const { summary, read } = await summaryAndRead(
+      (await composeMessage({ ...BASE, cc: [{ name: "Carl", address: "carl@example.net" }], attachments: [PDF] })).raw,
+    );
+    expect(summary).toMatchObject({
+      from: read.from,
+      to: read.to,
+      cc: read.cc,
+      subject: "Grüße",
+      date: read.date,
+      rfc822_message_id: "<m@example.org>",
+    });
   });
 });

@@ -17,11 +17,16 @@ const FOLDER_ORDER: readonly Folder[] = ["TRASH", "DRAFTS", "INBOX", "SENT"];
 
 /** The folder a message is shown in: the first of TRASH, DRAFTS, INBOX, SENT it is labelled with (among those asked for). */
 export function folderOf(labelIds: readonly string[], among: readonly Folder[] = FOLDER_ORDER): string {
-  return FOLDER_ORDER.find((folder) => among.includes(folder) && labelIds.includes(FOLDER_LABELS[folder])) ?? ARCHIVE_FOLDER;
+  return (
+    FOLDER_ORDER.find((folder) => among.includes(folder) && labelIds.includes(FOLDER_LABELS[folder])) ?? ARCHIVE_FOLDER
+  );
 }
 
 export async function summaryOf(message: gmail_v1.Schema$Message, folder: string): Promise<MessageSummary> {
-  const parsed = await parseMessage(mimeSkeleton(message.payload ?? {}), { includeHtml: false, includeAttachments: false });
+  const parsed = await parseMessage(mimeSkeleton(message.payload ?? {}), {
+    includeHtml: false,
+    includeAttachments: false,
+  });
   return {
     id: message.id ?? "",
     thread_id: message.threadId ?? null,

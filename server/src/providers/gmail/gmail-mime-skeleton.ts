@@ -12,7 +12,10 @@ export function mimeSkeleton(payload: gmail_v1.Schema$MessagePart): Buffer {
 function partSource(part: gmail_v1.Schema$MessagePart): string {
   const headers = part.headers ?? [];
   const contentType = headers.find((header) => header.name?.toLowerCase() === "content-type")?.value ?? "";
-  const boundary = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))/iu.exec(contentType)?.slice(1).find((value) => value !== undefined);
+  const boundary = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))/iu
+    .exec(contentType)
+    ?.slice(1)
+    .find((value) => value !== undefined);
   const children = part.parts ?? [];
   if (boundary !== undefined && children.length > 0) {
     const head = headerBlock(headers);

@@ -47,7 +47,8 @@ export class PageCheckpoints {
   }
 
   forget(query: string): void {
-    for (const entryKey of [...this.entries.keys()]) if (entryKey.startsWith(`${query}\u0000`)) this.entries.delete(entryKey);
+    for (const entryKey of [...this.entries.keys()])
+      if (entryKey.startsWith(`${query}\u0000`)) this.entries.delete(entryKey);
   }
 }
 
@@ -56,13 +57,24 @@ function key(query: string, offset: number): string {
 }
 
 /** The ids at [offset, offset + limit) of the query's results, newest first. */
-export async function listIdPage(calls: GmailCalls, checkpoints: PageCheckpoints, query: ListQuery, offset: number, limit: number, signal: AbortSignal): Promise<IdPage> {
+export async function listIdPage(
+  calls: GmailCalls,
+  checkpoints: PageCheckpoints,
+  query: ListQuery,
+  offset: number,
+  limit: number,
+  signal: AbortSignal,
+): Promise<IdPage> {
   const queryKey = JSON.stringify([query.q ?? null, query.labelIds ?? [], query.includeSpamTrash ?? false]);
   try {
     return await walk(calls, checkpoints, queryKey, query, offset, limit, signal);
   } catch (error) {
     // A page token Gmail no longer accepts (400): start the walk again from the top, once.
-    if (error instanceof GmailFailure && error.kind === "refused" && checkpoints.nearest(queryKey, offset).token !== null) {
+    if (
+      error instanceof GmailFailure &&
+      error.kind === "refused" &&
+      checkpoints.nearest(queryKey, offset).token !== null
+    ) {
       checkpoints.forget(queryKey);
       return walk(calls, checkpoints, queryKey, query, offset, limit, signal);
     }
@@ -70,7 +82,15 @@ export async function listIdPage(calls: GmailCalls, checkpoints: PageCheckpoints
   }
 }
 
-async function walk(calls: GmailCalls, checkpoints: PageCheckpoints, queryKey: string, query: ListQuery, offset: number, limit: number, signal: AbortSignal): Promise<IdPage> {
+async function walk(
+  calls: GmailCalls,
+  checkpoints: PageCheckpoints,
+  queryKey: string,
+  query: ListQuery,
+  offset: number,
+  limit: number,
+  signal: AbortSignal,
+): Promise<IdPage> {
   const end = offset + limit;
   let { offset: at, token } = checkpoints.nearest(queryKey, offset);
   const ids: string[] = [];

@@ -1,7 +1,14 @@
 // The Gmail provider end to end: MCP calls to /mcp of a real server whose Gmail inboxes live in
 // the fake Gmail (served by msw), with the fake's request counters as the measure of each call.
 import { createHash } from "node:crypto";
-import { outputValidators, type ListInboxOutput, type MessageSummary, type ReadEmailOutput, type SearchEmailsOutput, type SendResult } from "@mcpemails/generated";
+import {
+  outputValidators,
+  type ListInboxOutput,
+  type MessageSummary,
+  type ReadEmailOutput,
+  type SearchEmailsOutput,
+  type SendResult,
+} from "@mcpemails/generated";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { composeMessage } from "../../mail/compose.js";
 import { createApiKey } from "../../admin/operations.js";
@@ -27,14 +34,22 @@ let peer: InboxRecord;
 let revokedSettings: GmailSettings;
 const waits: number[] = [];
 
-type ToolResult = Record<string, unknown> & { isError?: boolean; errorCode?: string; structuredContent?: unknown; content: Array<{ text: string }> };
+type ToolResult = Record<string, unknown> & {
+  isError?: boolean;
+  errorCode?: string;
+  structuredContent?: unknown;
+  content: Array<{ text: string }>;
+};
 type ToolName = "list_inbox" | "read_email" | "search_emails" | "send_email" | "reply_to_email";
 
 async function call(name: ToolName, args: Record<string, unknown>, on: TestServer = server): Promise<ToolResult> {
   // The tuned server has the same inboxes under its own ids, in the same order.
   const index = server.extraInboxes.findIndex((inbox) => inbox.id === args.inbox_id);
   const inboxId = on === server || index < 0 ? args.inbox_id : on.extraInboxes[index]?.id;
-  const response = await post(on, toolCall(name, { ...args, inbox_id: inboxId }), { key: on.keys.live, revision: "2025-06-18" });
+  const response = await post(on, toolCall(name, { ...args, inbox_id: inboxId }), {
+    key: on.keys.live,
+    revision: "2025-06-18",
+  });
   const json = response.json as { result?: ToolResult; error?: unknown };
   if (json.result === undefined) throw new Error(`${name} answered a protocol error: ${JSON.stringify(json.error)}`);
   return json.result;
@@ -47,14 +62,20 @@ async function ok<T>(name: ToolName, args: Record<string, unknown>, on: TestServ
   return result.structuredContent as T;
 }
 
-async function protocolError(name: ToolName, args: Record<string, unknown>): Promise<{ code: number; data: { parameter: string; rule: string } }> {
+async function protocolError(
+  name: ToolName,
+  args: Record<string, unknown>,
+): Promise<{ code: number; data: { parameter: string; rule: string } }> {
   const response = await post(server, toolCall(name, args), { key: server.keys.live, revision: "2025-06-18" });
   return (response.json as { error: { code: number; data: { parameter: string; rule: string } } }).error;
 }
 
-const list = (inbox: InboxRecord, args: Record<string, unknown> = {}, on: TestServer = server) => ok<ListInboxOutput>("list_inbox", { inbox_id: inbox.id, ...args }, on);
-const read = (inbox: InboxRecord, id: string, args: Record<string, unknown> = {}) => ok<ReadEmailOutput>("read_email", { inbox_id: inbox.id, message_id: id, ...args });
-const search = (query: string, args: Record<string, unknown> = {}) => ok<SearchEmailsOutput>("search_emails", { inbox_id: owner.id, query, limit: 100, ...args });
+const list = (inbox: InboxRecord, args: Record<string, unknown> = {}, on: TestServer = server) =>
+  ok<ListInboxOutput>("list_inbox", { inbox_id: inbox.id, ...args }, on);
+const read = (inbox: InboxRecord, id: string, args: Record<string, unknown> = {}) =>
+  ok<ReadEmailOutput>("read_email", { inbox_id: inbox.id, message_id: id, ...args });
+const search = (query: string, args: Record<string, unknown> = {}) =>
+  ok<SearchEmailsOutput>("search_emails", { inbox_id: owner.id, query, limit: 100, ...args });
 const subjects = (messages: readonly MessageSummary[]) => messages.map((message) => message.subject);
 
 /** Requests the fake received while `run` ran, per endpoint, zero counts left out. */
@@ -62,17 +83,32 @@ async function requestsDuring(run: () => Promise<unknown>): Promise<Record<strin
   rig.gmail.resetCounters();
   await run();
   const counted = Object.fromEntries(Object.entries(rig.gmail.requests).filter(([, count]) => count > 0));
-  return { ...counted, ...Object.fromEntries(Object.entries(rig.gmail.batchedCalls).map(([endpoint, count]) => [`batched ${endpoint}`, count])) };
+  return {
+    ...counted,
+    ...Object.fromEntries(
+      Object.entries(rig.gmail.batchedCalls).map(([endpoint, count]) => [`batched ${endpoint}`, count]),
+    ),
+  };
 }
 
-async function seed(address: string, index: number, labelIds: string[], extra: { from?: string; cc?: string; subject?: string; attachment?: boolean; body?: string } = {}) {
+async function seed(
+  address: string,
+  index: number,
+  labelIds: string[],
+  extra: { from?: string; cc?: string; subject?: string; attachment?: boolean; body?: string } = {},
+) {
   const composed = await composeMessage({
-    from: { name: extra.from === undefined ? `Sender ${index}` : null, address: extra.from ?? `sender${index}@example.org` },
+    from: {
+      name: extra.from === undefined ? `Sender ${index}` : null,
+      address: extra.from ?? `sender${index}@example.org`,
+    },
     to: [{ name: null, address }],
     cc: extra.cc === undefined ? [] : [{ name: "Carol Copy", address: extra.cc }],
     subject: extra.subject ?? `Message ${String(index).padStart(2, "0")}`,
     text: extra.body ?? `Body of message ${index}. It's <plain> & simple.`,
-    attachments: extra.attachment ? [{ filename: "report.pdf", contentType: "application/pdf", content: Buffer.from(`%PDF report ${index}`) }] : [],
+    attachments: extra.attachment
+      ? [{ filename: "report.pdf", contentType: "application/pdf", content: Buffer.from(`%PDF report ${index}`) }]
+      : [],
     messageId: `<seed-${index}@example.org>`,
     date: new Date(START + index * DAY),
   });
@@ -89,13 +125,23 @@ beforeAll(async () => {
   for (let index = 1; index <= 45; index++) {
     await seed(OWNER, index, index % 3 === 0 ? ["INBOX", "UNREAD"] : ["INBOX"], { attachment: index % 5 === 0 });
   }
-  await seed(OWNER, 46, ["INBOX", "UNREAD"], { from: "alice@partner.example", cc: "carol@example.net", subject: "Quarterly report for Q3" });
+  await seed(OWNER, 46, ["INBOX", "UNREAD"], {
+    from: "alice@partner.example",
+    cc: "carol@example.net",
+    subject: "Quarterly report for Q3",
+  });
   for (const index of [47, 48, 49]) await seed(OWNER, index, ["SENT"], { from: OWNER, subject: `Sent ${index}` });
   for (const index of [50, 51]) await seed(OWNER, index, ["TRASH"], { subject: `Trashed ${index}` });
   await seed(OWNER, 52, ["DRAFT"], { from: OWNER, subject: "Draft 52" });
   await seed(OWNER, 53, [], { subject: "Archived 53" });
-  await seed(rig.gmail.mailboxes.addMailbox("narrow@example.com").address, 60, ["INBOX", "UNREAD"], { subject: "Narrow 60" });
-  const inboxes = [ownerSettings, peerSettings, revokedSettings, narrowSettings].map((settings) => ({ kind: "gmail" as const, addresses: [settings.address], secret: JSON.stringify(settings) }));
+  await seed(rig.gmail.mailboxes.addMailbox("narrow@example.com").address, 60, ["INBOX", "UNREAD"], {
+    subject: "Narrow 60",
+  });
+  const inboxes = [ownerSettings, peerSettings, revokedSettings, narrowSettings].map((settings) => ({
+    kind: "gmail" as const,
+    addresses: [settings.address],
+    secret: JSON.stringify(settings),
+  }));
   server = await startTestServer({ inboxes, registry: { google: rig.app } });
   [owner, peer] = server.extraInboxes as [InboxRecord, InboxRecord];
   const providers = new Map<string, MailProvider>();
@@ -106,7 +152,13 @@ beforeAll(async () => {
       if (inbox.kind !== "gmail") return real;
       const made =
         providers.get(inbox.id) ??
-        createGmailProvider({ inbox, settings: parseGmailSettings(inbox.secret), app: rig.app, searchTimeoutMs: 300, callPolicy: { sleep: async (ms) => void waits.push(ms) } });
+        createGmailProvider({
+          inbox,
+          settings: parseGmailSettings(inbox.secret),
+          app: rig.app,
+          searchTimeoutMs: 300,
+          callPolicy: { sleep: async (ms) => void waits.push(ms) },
+        });
       providers.set(inbox.id, made);
       return made;
     },
@@ -148,13 +200,19 @@ describe("list_inbox", () => {
     });
     expect(report?.thread_id).toMatch(/^[0-9a-f]+$/u);
     expect(report?.size_bytes).toBeGreaterThan(200);
-    expect(page.messages.find((message) => message.subject === "Message 45")).toMatchObject({ unread: true, has_attachments: true });
-    expect(page.messages.find((message) => message.subject === "Message 44")).toMatchObject({ unread: false, has_attachments: false });
+    expect(page.messages.find((message) => message.subject === "Message 45")).toMatchObject({
+      unread: true,
+      has_attachments: true,
+    });
+    expect(page.messages.find((message) => message.subject === "Message 44")).toMatchObject({
+      unread: false,
+      has_attachments: false,
+    });
   });
 
   it("walks page by page with one list call per page, through page-token checkpoints", async () => {
     const seen: string[] = [];
-    for (let offset = 0; offset !== null && offset !== undefined; ) {
+    for (let offset = 0; offset !== null && offset !== undefined;) {
       let page: ListInboxOutput | undefined;
       const requests = await requestsDuring(async () => (page = await list(owner, { limit: 10, offset })));
       expect(requests["messages.list"]).toBe(1);
@@ -169,9 +227,17 @@ describe("list_inbox", () => {
 
   it("jumps to an offset it has no checkpoint for with one list call of offset + limit ids", async () => {
     let page: ListInboxOutput | undefined;
-    const requests = await requestsDuring(async () => (page = await list(owner, { limit: 5, offset: 10, unread_only: true })));
+    const requests = await requestsDuring(
+      async () => (page = await list(owner, { limit: 5, offset: 10, unread_only: true })),
+    );
     expect(requests["messages.list"]).toBe(1);
-    expect(subjects(page?.messages ?? [])).toEqual(["Message 18", "Message 15", "Message 12", "Message 09", "Message 06"]);
+    expect(subjects(page?.messages ?? [])).toEqual([
+      "Message 18",
+      "Message 15",
+      "Message 12",
+      "Message 09",
+      "Message 06",
+    ]);
     expect(page?.next_offset).toBe(15);
   });
 
@@ -181,7 +247,18 @@ describe("list_inbox", () => {
     let page: ListInboxOutput | undefined;
     const requests = await requestsDuring(async () => (page = await list(owner, { limit: 10, offset: 10 })));
     expect(requests["messages.list"]).toBe(2);
-    expect(subjects(page?.messages ?? [])).toEqual(["Message 36", "Message 35", "Message 34", "Message 33", "Message 32", "Message 31", "Message 30", "Message 29", "Message 28", "Message 27"]);
+    expect(subjects(page?.messages ?? [])).toEqual([
+      "Message 36",
+      "Message 35",
+      "Message 34",
+      "Message 33",
+      "Message 32",
+      "Message 31",
+      "Message 30",
+      "Message 29",
+      "Message 28",
+      "Message 27",
+    ]);
   });
 
   it("lists each folder by its system label, and unread_only by UNREAD", async () => {
@@ -208,9 +285,18 @@ describe("read_email", () => {
   it("reads the raw source in one request and leaves the message unread", async () => {
     const [first] = (await list(owner, { limit: 1 })).messages;
     let message: ReadEmailOutput | undefined;
-    const requests = await requestsDuring(async () => (message = await read(owner, first?.id ?? "", { include_attachments: true })));
+    const requests = await requestsDuring(
+      async () => (message = await read(owner, first?.id ?? "", { include_attachments: true })),
+    );
     expect(requests).toEqual({ "messages.get": 1 });
-    expect(message).toMatchObject({ id: first?.id, thread_id: first?.thread_id, rfc822_message_id: "<seed-46@example.org>", folder: "INBOX", unread: true, subject: "Quarterly report for Q3" });
+    expect(message).toMatchObject({
+      id: first?.id,
+      thread_id: first?.thread_id,
+      rfc822_message_id: "<seed-46@example.org>",
+      folder: "INBOX",
+      unread: true,
+      subject: "Quarterly report for Q3",
+    });
     expect(message?.body_text).toContain("It's <plain> & simple.");
     const stored = rig.gmail.mailboxes.mailbox(OWNER)?.messages.get(first?.id ?? "");
     expect([...(stored?.labelIds ?? [])].sort()).toEqual(["INBOX", "UNREAD"]);
@@ -219,21 +305,39 @@ describe("read_email", () => {
   it("returns attachments with their data on request", async () => {
     const withAttachment = (await list(owner, { limit: 2 })).messages[1];
     const message = await read(owner, withAttachment?.id ?? "", { include_attachments: true });
-    expect(message.attachments).toMatchObject([{ filename: "report.pdf", mime_type: "application/pdf", inline: false, data: Buffer.from("%PDF report 45").toString("base64") }]);
+    expect(message.attachments).toMatchObject([
+      {
+        filename: "report.pdf",
+        mime_type: "application/pdf",
+        inline: false,
+        data: Buffer.from("%PDF report 45").toString("base64"),
+      },
+    ]);
   });
 
   it("mark_as_read removes UNREAD and nothing else, with one modify call", async () => {
     const target = (await list(owner, { unread_only: true, limit: 1, offset: 2 })).messages[0];
     let message: ReadEmailOutput | undefined;
-    const requests = await requestsDuring(async () => (message = await read(owner, target?.id ?? "", { mark_as_read: true })));
+    const requests = await requestsDuring(
+      async () => (message = await read(owner, target?.id ?? "", { mark_as_read: true })),
+    );
     expect(requests).toEqual({ "messages.get": 1, "messages.modify": 1 });
     expect(message?.unread).toBe(false);
-    expect([...(rig.gmail.mailboxes.mailbox(OWNER)?.messages.get(target?.id ?? "")?.labelIds ?? [])]).toEqual(["INBOX"]);
+    expect([...(rig.gmail.mailboxes.mailbox(OWNER)?.messages.get(target?.id ?? "")?.labelIds ?? [])]).toEqual([
+      "INBOX",
+    ]);
   });
 
   it("message_not_found for an id Gmail does not have (404) and for one that cannot be a Gmail id (no request)", async () => {
-    expect(await call("read_email", { inbox_id: owner.id, message_id: "18f00000000fffff" })).toMatchObject({ isError: true, errorCode: "message_not_found" });
-    const requests = await requestsDuring(async () => expect(await call("read_email", { inbox_id: owner.id, message_id: "../labels" })).toMatchObject({ errorCode: "message_not_found" }));
+    expect(await call("read_email", { inbox_id: owner.id, message_id: "18f00000000fffff" })).toMatchObject({
+      isError: true,
+      errorCode: "message_not_found",
+    });
+    const requests = await requestsDuring(async () =>
+      expect(await call("read_email", { inbox_id: owner.id, message_id: "../labels" })).toMatchObject({
+        errorCode: "message_not_found",
+      }),
+    );
     expect(requests).toEqual({});
   });
 
@@ -242,7 +346,10 @@ describe("read_email", () => {
     rig.gmail.fail({ endpoint: "messages.get", status: 503 });
     expect((await read(owner, first?.id ?? "", {})).id).toBe(first?.id);
     rig.gmail.fail({ endpoint: "messages.get", status: 503, times: 3 });
-    expect(await call("read_email", { inbox_id: owner.id, message_id: first?.id }, tuned)).toMatchObject({ isError: true, errorCode: "provider_error" });
+    expect(await call("read_email", { inbox_id: owner.id, message_id: first?.id }, tuned)).toMatchObject({
+      isError: true,
+      errorCode: "provider_error",
+    });
     expect(waits).toEqual([500, 1000]);
   });
 });
@@ -252,9 +359,23 @@ describe("search_emails", () => {
     expect(subjects((await search("from:alice")).messages)).toEqual(["Quarterly report for Q3"]);
     expect(subjects((await search("to:carol")).messages)).toEqual(["Quarterly report for Q3"]);
     expect(subjects((await search('subject:"report for"')).messages)).toEqual(["Quarterly report for Q3"]);
-    expect(subjects((await search("after:2026-02-12 before:2026/02/14")).messages)).toEqual(["Message 43", "Message 42"]);
-    expect(subjects((await search("has:attachment -subject:\"Message 4\"")).messages)).toEqual(["Message 35", "Message 30", "Message 25", "Message 20", "Message 15", "Message 10", "Message 05"]);
-    expect(subjects((await search("subject:\"Message 01\" OR subject:\"Message 02\"")).messages)).toEqual(["Message 02", "Message 01"]);
+    expect(subjects((await search("after:2026-02-12 before:2026/02/14")).messages)).toEqual([
+      "Message 43",
+      "Message 42",
+    ]);
+    expect(subjects((await search('has:attachment -subject:"Message 4"')).messages)).toEqual([
+      "Message 35",
+      "Message 30",
+      "Message 25",
+      "Message 20",
+      "Message 15",
+      "Message 10",
+      "Message 05",
+    ]);
+    expect(subjects((await search('subject:"Message 01" OR subject:"Message 02"')).messages)).toEqual([
+      "Message 02",
+      "Message 01",
+    ]);
     const unread = await search("is:unread subject:Message");
     expect(unread.messages.every((message) => message.unread)).toBe(true);
     expect(unread).toMatchObject({ syntax: "portable", total_is_estimate: true, result_ceiling: null });
@@ -270,7 +391,9 @@ describe("search_emails", () => {
       ["Sent 48", "SENT"],
       ["Sent 47", "SENT"],
     ]);
-    expect(subjects((await search("subject:Sent OR subject:Trashed", { include_folders: ["TRASH"] })).messages)).toEqual(["Trashed 51", "Trashed 50"]);
+    expect(
+      subjects((await search("subject:Sent OR subject:Trashed", { include_folders: ["TRASH"] })).messages),
+    ).toEqual(["Trashed 51", "Trashed 50"]);
   });
 
   it("passes a native query to Gmail untouched", async () => {
@@ -281,42 +404,89 @@ describe("search_emails", () => {
 
   it("refuses a portable term outside the subset and a folder Gmail does not have, with -32602 and no request", async () => {
     rig.gmail.resetCounters();
-    expect(await protocolError("search_emails", { inbox_id: owner.id, query: "label:work" })).toMatchObject({ code: -32602, data: { parameter: "query", rule: "query_term" } });
-    expect(await protocolError("search_emails", { inbox_id: owner.id, query: "x", include_folders: ["Archive"] })).toMatchObject({ code: -32602, data: { parameter: "include_folders[0]" } });
+    expect(await protocolError("search_emails", { inbox_id: owner.id, query: "label:work" })).toMatchObject({
+      code: -32602,
+      data: { parameter: "query", rule: "query_term" },
+    });
+    expect(
+      await protocolError("search_emails", { inbox_id: owner.id, query: "x", include_folders: ["Archive"] }),
+    ).toMatchObject({ code: -32602, data: { parameter: "include_folders[0]" } });
     expect(rig.gmail.totalRequests()).toBe(0);
   });
 
   it("search_timeout when Gmail takes longer than the search limit", async () => {
     rig.gmail.fail({ endpoint: "messages.list", delayMs: 1500 });
-    expect(await call("search_emails", { inbox_id: owner.id, query: "subject:Message" }, tuned)).toMatchObject({ isError: true, errorCode: "search_timeout" });
+    expect(await call("search_emails", { inbox_id: owner.id, query: "subject:Message" }, tuned)).toMatchObject({
+      isError: true,
+      errorCode: "search_timeout",
+    });
   });
 });
 
 describe("send_email and reply_to_email", () => {
   it("sends raw MIME with messages.send: Gmail files it in SENT, the recipient gets it in INBOX unread, Bcc only in the sender's copy", async () => {
     let sent: SendResult | undefined;
-    const requests = await requestsDuring(async () => (sent = await ok<SendResult>("send_email", { inbox_id: owner.id, to: [PEER], bcc: ["hidden@example.com"], subject: "Hello peer", body: "Hi!" })));
+    const requests = await requestsDuring(
+      async () =>
+        (sent = await ok<SendResult>("send_email", {
+          inbox_id: owner.id,
+          to: [PEER],
+          bcc: ["hidden@example.com"],
+          subject: "Hello peer",
+          body: "Hi!",
+        })),
+    );
     expect(requests).toEqual({ "messages.send": 1, "messages.get": 1 });
     expect(sent).toMatchObject({ delivery_status: "accepted", idempotent_replay: false });
     const own = await read(owner, sent?.message_id ?? "");
-    expect(own).toMatchObject({ folder: "SENT", unread: false, subject: "Hello peer", rfc822_message_id: sent?.rfc822_message_id, bcc: [{ name: null, address: "hidden@example.com" }] });
-    const received = (await list(peer)).messages.find((message) => message.rfc822_message_id === sent?.rfc822_message_id);
+    expect(own).toMatchObject({
+      folder: "SENT",
+      unread: false,
+      subject: "Hello peer",
+      rfc822_message_id: sent?.rfc822_message_id,
+      bcc: [{ name: null, address: "hidden@example.com" }],
+    });
+    const received = (await list(peer)).messages.find(
+      (message) => message.rfc822_message_id === sent?.rfc822_message_id,
+    );
     expect(received).toMatchObject({ folder: "INBOX", unread: true, from: { address: OWNER } });
     expect((await read(peer, received?.id ?? "")).bcc).toEqual([]);
   });
 
   it("keeps a reply in its thread on both sides: threadId, In-Reply-To, References and one Re:", async () => {
-    const question = await ok<SendResult>("send_email", { inbox_id: peer.id, to: [OWNER], subject: "Lunch on Friday?", body: "Are you free?" });
-    const received = (await list(owner, { limit: 5 })).messages.find((message) => message.rfc822_message_id === question.rfc822_message_id);
-    const reply = await ok<SendResult>("reply_to_email", { inbox_id: owner.id, message_id: received?.id, body: "Yes!" });
+    const question = await ok<SendResult>("send_email", {
+      inbox_id: peer.id,
+      to: [OWNER],
+      subject: "Lunch on Friday?",
+      body: "Are you free?",
+    });
+    const received = (await list(owner, { limit: 5 })).messages.find(
+      (message) => message.rfc822_message_id === question.rfc822_message_id,
+    );
+    const reply = await ok<SendResult>("reply_to_email", {
+      inbox_id: owner.id,
+      message_id: received?.id,
+      body: "Yes!",
+    });
     expect(reply.thread_id).toBe(received?.thread_id);
     const ownReply = await read(owner, reply.message_id ?? "");
-    expect(ownReply).toMatchObject({ subject: "Re: Lunch on Friday?", in_reply_to: question.rfc822_message_id, references: [question.rfc822_message_id], to: [{ address: PEER }] });
-    const answer = (await list(peer, { limit: 5 })).messages.find((message) => message.rfc822_message_id === reply.rfc822_message_id);
+    expect(ownReply).toMatchObject({
+      subject: "Re: Lunch on Friday?",
+      in_reply_to: question.rfc822_message_id,
+      references: [question.rfc822_message_id],
+      to: [{ address: PEER }],
+    });
+    const answer = (await list(peer, { limit: 5 })).messages.find(
+      (message) => message.rfc822_message_id === reply.rfc822_message_id,
+    );
     expect(answer?.thread_id).toBe(question.thread_id);
     const again = await ok<SendResult>("reply_to_email", { inbox_id: peer.id, message_id: answer?.id, body: "Great." });
     expect(again.thread_id).toBe(question.thread_id);
-    expect((await list(owner, { limit: 5 })).messages.find((message) => message.rfc822_message_id === again.rfc822_message_id)?.thread_id).toBe(received?.thread_id);
+    expect(
+      (await list(owner, { limit: 5 })).messages.find(
+        (message) => message.rfc822_message_id === again.rfc822_message_id,
+      )?.thread_id,
+    ).toBe(received?.thread_id);
   });
 
   it("sends 10 MiB of attachments through the upload endpoint", async () => {
@@ -325,11 +495,19 @@ describe("send_email and reply_to_email", () => {
     let sent: SendResult | undefined;
     const requests = await requestsDuring(
       async () =>
-        (sent = await ok<SendResult>("send_email", { inbox_id: owner.id, to: [PEER], subject: "Big file", body: "Attached.", attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data: data.toString("base64") }] })),
+        (sent = await ok<SendResult>("send_email", {
+          inbox_id: owner.id,
+          to: [PEER],
+          subject: "Big file",
+          body: "Attached.",
+          attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data: data.toString("base64") }],
+        })),
     );
     expect(requests["messages.send.upload"]).toBe(1);
     expect(requests["messages.send"]).toBeUndefined();
-    const received = (await list(peer, { limit: 5 })).messages.find((message) => message.rfc822_message_id === sent?.rfc822_message_id);
+    const received = (await list(peer, { limit: 5 })).messages.find(
+      (message) => message.rfc822_message_id === sent?.rfc822_message_id,
+    );
     const message = await read(peer, received?.id ?? "", { include_attachments: true });
     expect(message.attachments[0]?.size_bytes).toBe(data.length);
     const digest = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
@@ -339,10 +517,20 @@ describe("send_email and reply_to_email", () => {
   it("refuses more than 10 MiB and a bad recipient before anything reaches Gmail", async () => {
     const requests = await requestsDuring(async () => {
       const big = Buffer.alloc(10 * 1024 * 1024 + 1).toString("base64");
-      expect(await call("send_email", { inbox_id: owner.id, to: [PEER], subject: "x", body: "y", attachments: [{ filename: "a", mime_type: "application/octet-stream", data: big }] })).toMatchObject({
+      expect(
+        await call("send_email", {
+          inbox_id: owner.id,
+          to: [PEER],
+          subject: "x",
+          body: "y",
+          attachments: [{ filename: "a", mime_type: "application/octet-stream", data: big }],
+        }),
+      ).toMatchObject({
         errorCode: "attachment_too_large",
       });
-      expect(await call("send_email", { inbox_id: owner.id, to: [PEER], cc: ["not an address"], subject: "x", body: "y" })).toMatchObject({ errorCode: "invalid_recipient", parameter: "cc[0]" });
+      expect(
+        await call("send_email", { inbox_id: owner.id, to: [PEER], cc: ["not an address"], subject: "x", body: "y" }),
+      ).toMatchObject({ errorCode: "invalid_recipient", parameter: "cc[0]" });
     });
     expect(requests).toEqual({});
   });
@@ -351,7 +539,14 @@ describe("send_email and reply_to_email", () => {
     const before = rig.gmail.mailboxes.mailbox(PEER)?.messages.size ?? 0;
     rig.gmail.fail({ endpoint: "messages.send", status: 500, afterExecuting: true });
     let result: ToolResult | undefined;
-    const requests = await requestsDuring(async () => (result = await call("send_email", { inbox_id: owner.id, to: [PEER], subject: "Maybe sent", body: "?" }, tuned)));
+    const requests = await requestsDuring(
+      async () =>
+        (result = await call(
+          "send_email",
+          { inbox_id: owner.id, to: [PEER], subject: "Maybe sent", body: "?" },
+          tuned,
+        )),
+    );
     expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
     expect(result?.content[0]?.text).toContain("outcome is unknown");
     expect(requests).toEqual({ "messages.send": 1 });
@@ -376,11 +571,16 @@ describe("send_email and reply_to_email", () => {
     expect(waits).toEqual([1000, 1000]);
     expect(rig.gmail.mailboxes.mailbox(PEER)?.messages.size).toBe(before);
     rig.gmail.fail({ endpoint: "messages.list", status: 429, retryAfterSeconds: 600 });
-    expect(await call("list_inbox", { inbox_id: owner.id }, tuned)).toMatchObject({ errorCode: "provider_error", retryAfter: 600 });
+    expect(await call("list_inbox", { inbox_id: owner.id }, tuned)).toMatchObject({
+      errorCode: "provider_error",
+      retryAfter: 600,
+    });
   });
 
   it("message_not_found when replying to a message Gmail does not have", async () => {
-    expect(await call("reply_to_email", { inbox_id: owner.id, message_id: "18f0000000ffffff", body: "?" })).toMatchObject({ errorCode: "message_not_found" });
+    expect(
+      await call("reply_to_email", { inbox_id: owner.id, message_id: "18f0000000ffffff", body: "?" }),
+    ).toMatchObject({ errorCode: "message_not_found" });
   });
 
   it("sends once for a repeated idempotency_key", async () => {
@@ -406,31 +606,74 @@ describe("credentials", () => {
   it("auth_failed for every tool once the grant is revoked (invalid_grant)", async () => {
     const revoked = server.extraInboxes[2] as InboxRecord;
     rig.gmail.oauth.revoke(revokedSettings.refreshToken);
-    expect(await call("list_inbox", { inbox_id: revoked.id })).toMatchObject({ isError: true, errorCode: "auth_failed" });
-    expect(await call("search_emails", { inbox_id: revoked.id, query: "x" })).toMatchObject({ errorCode: "auth_failed" });
-    expect(await call("read_email", { inbox_id: revoked.id, message_id: "18f0000000000001" })).toMatchObject({ errorCode: "auth_failed" });
-    expect(await call("send_email", { inbox_id: revoked.id, to: [PEER], subject: "x", body: "y" })).toMatchObject({ errorCode: "auth_failed" });
-    expect(await call("reply_to_email", { inbox_id: revoked.id, message_id: "18f0000000000001", body: "y" })).toMatchObject({ errorCode: "auth_failed" });
+    expect(await call("list_inbox", { inbox_id: revoked.id })).toMatchObject({
+      isError: true,
+      errorCode: "auth_failed",
+    });
+    expect(await call("search_emails", { inbox_id: revoked.id, query: "x" })).toMatchObject({
+      errorCode: "auth_failed",
+    });
+    expect(await call("read_email", { inbox_id: revoked.id, message_id: "18f0000000000001" })).toMatchObject({
+      errorCode: "auth_failed",
+    });
+    expect(await call("send_email", { inbox_id: revoked.id, to: [PEER], subject: "x", body: "y" })).toMatchObject({
+      errorCode: "auth_failed",
+    });
+    expect(
+      await call("reply_to_email", { inbox_id: revoked.id, message_id: "18f0000000000001", body: "y" }),
+    ).toMatchObject({ errorCode: "auth_failed" });
   });
 
   it("auth_failed when the grant lacks the scope a tool needs (403 insufficientPermissions), reads still working", async () => {
     const narrow = server.extraInboxes[3] as InboxRecord;
     const [only] = (await list(narrow)).messages;
     expect(only?.subject).toBe("Narrow 60");
-    expect(await call("read_email", { inbox_id: narrow.id, message_id: only?.id, mark_as_read: true })).toMatchObject({ errorCode: "auth_failed" });
-    expect(await call("send_email", { inbox_id: narrow.id, to: [PEER], subject: "x", body: "y" })).toMatchObject({ errorCode: "auth_failed" });
+    expect(await call("read_email", { inbox_id: narrow.id, message_id: only?.id, mark_as_read: true })).toMatchObject({
+      errorCode: "auth_failed",
+    });
+    expect(await call("send_email", { inbox_id: narrow.id, to: [PEER], subject: "x", body: "y" })).toMatchObject({
+      errorCode: "auth_failed",
+    });
   });
 });
 
 describe("the errors the layer above gives for a Gmail inbox", () => {
   it("inbox_not_found to a test key, scope_denied to a live read-only key, idempotency_key_reused for other arguments", async () => {
-    const asTestKey = await post(server, toolCall("list_inbox", { inbox_id: owner.id }), { key: server.keys.full, revision: "2025-06-18" });
+    const asTestKey = await post(server, toolCall("list_inbox", { inbox_id: owner.id }), {
+      key: server.keys.full,
+      revision: "2025-06-18",
+    });
     expect((asTestKey.json as { result: ToolResult }).result).toMatchObject({ errorCode: "inbox_not_found" });
-    const { key } = await createApiKey(server.store, { workspaceId: server.workspaceId, scopes: ["read:email"], mode: "live" });
-    const denied = await post(server, toolCall("send_email", { inbox_id: owner.id, to: [PEER], subject: "x", body: "y" }), { key, revision: "2025-06-18" });
-    expect((denied.json as { result: ToolResult }).result).toMatchObject({ errorCode: "scope_denied", requiredScope: "send:email" });
-    await ok<SendResult>("send_email", { inbox_id: owner.id, to: [PEER], subject: "Keyed", body: "1", idempotency_key: "gmail-reused-1" });
-    expect(await call("send_email", { inbox_id: owner.id, to: [PEER], subject: "Keyed", body: "2", idempotency_key: "gmail-reused-1" })).toMatchObject({ errorCode: "idempotency_key_reused" });
+    const { key } = await createApiKey(server.store, {
+      workspaceId: server.workspaceId,
+      scopes: ["read:email"],
+      mode: "live",
+    });
+    const denied = await post(
+      server,
+      toolCall("send_email", { inbox_id: owner.id, to: [PEER], subject: "x", body: "y" }),
+      { key, revision: "2025-06-18" },
+    );
+    expect((denied.json as { result: ToolResult }).result).toMatchObject({
+      errorCode: "scope_denied",
+      requiredScope: "send:email",
+    });
+    await ok<SendResult>("send_email", {
+      inbox_id: owner.id,
+      to: [PEER],
+      subject: "Keyed",
+      body: "1",
+      idempotency_key: "gmail-reused-1",
+    });
+    expect(
+      await call("send_email", {
+        inbox_id: owner.id,
+        to: [PEER],
+        subject: "Keyed",
+        body: "2",
+        idempotency_key: "gmail-reused-1",
+      }),
+    ).toMatchObject({ errorCode: "idempotency_key_reused" });
   });
 
   it("quota_exceeded past the daily sends and rate_limit_exceeded past the key's window, nothing reaching Gmail", async () => {
@@ -443,13 +686,26 @@ describe("the errors the layer above gives for a Gmail inbox", () => {
     });
     try {
       const inboxId = limited.extraInboxes[0]?.id;
-      const send = async () => (await post(limited, toolCall("send_email", { inbox_id: inboxId, to: [PEER], subject: "Quota", body: "." }), { key: limited.keys.live, revision: "2025-06-18" })).json as { result: ToolResult };
+      const send = async () =>
+        (
+          await post(limited, toolCall("send_email", { inbox_id: inboxId, to: [PEER], subject: "Quota", body: "." }), {
+            key: limited.keys.live,
+            revision: "2025-06-18",
+          })
+        ).json as { result: ToolResult };
       expect((await send()).result.isError).toBeFalsy();
       const requests = await requestsDuring(async () => {
         expect((await send()).result).toMatchObject({ errorCode: "quota_exceeded", quota: "sends_per_day" });
         await post(limited, toolCall("list_inbox", { inbox_id: inboxId }), { key: limited.keys.live });
-        const refused = await post(limited, toolCall("list_inbox", { inbox_id: inboxId }), { key: limited.keys.live, revision: "2025-06-18" });
-        expect((refused.json as { result: ToolResult }).result).toMatchObject({ errorCode: "rate_limit_exceeded", window: "minute", limit: 3 });
+        const refused = await post(limited, toolCall("list_inbox", { inbox_id: inboxId }), {
+          key: limited.keys.live,
+          revision: "2025-06-18",
+        });
+        expect((refused.json as { result: ToolResult }).result).toMatchObject({
+          errorCode: "rate_limit_exceeded",
+          window: "minute",
+          limit: 3,
+        });
       });
       expect(requests["messages.send"]).toBeUndefined();
     } finally {

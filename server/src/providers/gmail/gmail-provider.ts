@@ -45,7 +45,14 @@ export interface GmailProviderOptions {
 
 const ALL_FOLDERS: readonly Folder[] = ["INBOX", "SENT", "DRAFTS", "TRASH"];
 
-export function createGmailProvider({ inbox, settings, app, now = () => new Date(), callPolicy, searchTimeoutMs }: GmailProviderOptions): ClosableProvider {
+export function createGmailProvider({
+  inbox,
+  settings,
+  app,
+  now = () => new Date(),
+  callPolicy,
+  searchTimeoutMs,
+}: GmailProviderOptions): ClosableProvider {
   const calls = createGmailCalls(app, settings.refreshToken, { ...DEFAULT_CALL_POLICY, ...callPolicy });
   const checkpoints = new PageCheckpoints(() => now().getTime());
   const ownAddress = settings.address;
@@ -56,7 +63,10 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
   function readFailure(failure: GmailFailure): ExecutionErrorResult<"auth_failed" | "provider_error"> {
     if (failure.kind === "auth") return authFailed({ inbox_id: inbox.id });
     if (failure.kind === "rate_limited") {
-      return providerError({ detail: `Gmail is rate-limiting this mailbox (${failure.message}).`, ...(failure.retryAfterSeconds === undefined ? {} : { retryAfter: Math.max(1, failure.retryAfterSeconds) }) });
+      return providerError({
+        detail: `Gmail is rate-limiting this mailbox (${failure.message}).`,
+        ...(failure.retryAfterSeconds === undefined ? {} : { retryAfter: Math.max(1, failure.retryAfterSeconds) }),
+      });
     }
     return providerError({ detail: `${failure.message}.` });
   }
@@ -65,39 +75,80 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
   function sendFailure(failure: GmailFailure): ExecutionErrorResult<"auth_failed" | "provider_error"> {
     if (failure.kind === "auth") return authFailed({ inbox_id: inbox.id });
     if (failure.kind === "unavailable") {
-      return providerError({ detail: `${failure.message}; the outcome is unknown: Gmail may have sent the message. Check SENT before sending again.`, deliveryStatus: "unknown" });
+      return providerError({
+        detail: `${failure.message}; the outcome is unknown: Gmail may have sent the message. Check SENT before sending again.`,
+        deliveryStatus: "unknown",
+      });
     }
     if (failure.kind === "rate_limited") {
-      return providerError({ detail: `Gmail is rate-limiting this mailbox (${failure.message}); nothing was sent.`, ...(failure.retryAfterSeconds === undefined ? {} : { retryAfter: Math.max(1, failure.retryAfterSeconds) }) });
+      return providerError({
+        detail: `Gmail is rate-limiting this mailbox (${failure.message}); nothing was sent.`,
+        ...(failure.retryAfterSeconds === undefined ? {} : { retryAfter: Math.max(1, failure.retryAfterSeconds) }),
+      });
     }
     return providerError({ detail: `${failure.message}; nothing was sent.` });
   }
 
   /** A failure of a call about one message: a 404 is message_not_found. */
-  function messageFailure(failure: GmailFailure, messageId: string): ExecutionErrorResult<"auth_failed" | "message_not_found" | "provider_error"> {
-    return failure.kind === "not_found" ? messageNotFound({ message_id: messageId, inbox_id: inbox.id }) : readFailure(failure);
+  function messageFailure(
+    failure: GmailFailure,
+    messageId: string,
+  ): ExecutionErrorResult<"auth_failed" | "message_not_found" | "provider_error"> {
+    return failure.kind === "not_found"
+      ? messageNotFound({ message_id: messageId, inbox_id: inbox.id })
+      : readFailure(failure);
   }
 
-  async function pageOf(query: ListQuery, offset: number, limit: number, folderFor: (labelIds: readonly string[]) => string, signal: AbortSignal) {
+  async function pageOf(
+    query: ListQuery,
+    offset: number,
+    limit: number,
+    folderFor: (labelIds: readonly string[]) => string,
+    signal: AbortSignal,
+  ) {
     const page = await listIdPage(calls, checkpoints, query, offset, limit, signal);
-    const fetched = page.ids.length === 0 ? new Map<string, gmail_v1.Schema$Message>() : await batchGetMessages(calls, page.ids, signal);
+    const fetched =
+      page.ids.length === 0
+        ? new Map<string, gmail_v1.Schema$Message>()
+        : await batchGetMessages(calls, page.ids, signal);
     const messages = [];
     for (const id of page.ids) {
       const message = fetched.get(id);
       if (message !== undefined) messages.push(await summaryOf(message, folderFor(message.labelIds ?? [])));
     }
-    return { messages, offset, limit, next_offset: page.nextOffset, total: page.estimate, total_is_estimate: page.estimate !== null };
+    return {
+      messages,
+      offset,
+      limit,
+      next_offset: page.nextOffset,
+      total: page.estimate,
+      total_is_estimate: page.estimate !== null,
+    };
   }
 
   async function getRaw(id: string, signal: AbortSignal): Promise<{ message: gmail_v1.Schema$Message; raw: Buffer }> {
-    const message = (await calls.call((options) => calls.api.users.messages.get({ userId: "me", id, format: "raw" }, options), signal, true)).data;
+    const message = (
+      await calls.call(
+        (options) => calls.api.users.messages.get({ userId: "me", id, format: "raw" }, options),
+        signal,
+        true,
+      )
+    ).data;
     return { message, raw: Buffer.from(message.raw ?? "", "base64url") };
   }
 
-  async function dispatch(outgoing: OutgoingMessage, threadId: string | null, signal: AbortSignal): Promise<SentMessage | ExecutionErrorResult<"auth_failed" | "provider_error">> {
+  async function dispatch(
+    outgoing: OutgoingMessage,
+    threadId: string | null,
+    signal: AbortSignal,
+  ): Promise<SentMessage | ExecutionErrorResult<"auth_failed" | "provider_error">> {
     const domain = ownAddress.slice(ownAddress.lastIndexOf("@") + 1) || "gmail.com";
     // Gmail needs the Bcc header to deliver to Bcc recipients; it keeps it in SENT and strips it from what it delivers.
-    const composed = await composeOutgoing(outgoing, { from: { name: null, address: ownAddress }, messageId: `<${randomUUID()}@${domain}>`, date: now() });
+    const composed = await composeOutgoing(outgoing, {
+      from: { name: null, address: ownAddress },
+      messageId: `<${randomUUID()}@${domain}>`,
+      date: now(),
+    });
     const size = Buffer.byteLength(composed.rawWithBcc, "utf8");
     const thread = threadId === null ? {} : { threadId };
     let sent: gmail_v1.Schema$Message;
@@ -106,8 +157,21 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
         await calls.call(
           (options) =>
             size <= UPLOAD_ABOVE_BYTES
-              ? calls.api.users.messages.send({ userId: "me", requestBody: { raw: Buffer.from(composed.rawWithBcc, "utf8").toString("base64url"), ...thread } }, options)
-              : calls.api.users.messages.send({ userId: "me", requestBody: thread, media: { mimeType: "message/rfc822", body: composed.rawWithBcc } }, options),
+              ? calls.api.users.messages.send(
+                  {
+                    userId: "me",
+                    requestBody: { raw: Buffer.from(composed.rawWithBcc, "utf8").toString("base64url"), ...thread },
+                  },
+                  options,
+                )
+              : calls.api.users.messages.send(
+                  {
+                    userId: "me",
+                    requestBody: thread,
+                    media: { mimeType: "message/rfc822", body: composed.rawWithBcc },
+                  },
+                  options,
+                ),
           signal,
           false,
         )
@@ -116,7 +180,11 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
       signal.throwIfAborted();
       return sendFailure(toFailure(error));
     }
-    return { message_id: sent.id ?? null, thread_id: sent.threadId ?? threadId, rfc822_message_id: await storedMessageId(sent.id, composed.messageId, signal) };
+    return {
+      message_id: sent.id ?? null,
+      thread_id: sent.threadId ?? threadId,
+      rfc822_message_id: await storedMessageId(sent.id, composed.messageId, signal),
+    };
   }
 
   /**
@@ -126,7 +194,17 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
   async function storedMessageId(id: string | null | undefined, given: string, signal: AbortSignal): Promise<string> {
     if (typeof id !== "string") return given;
     try {
-      const message = (await calls.call((options) => calls.api.users.messages.get({ userId: "me", id, format: "metadata", metadataHeaders: ["Message-ID"] }, options), signal, true)).data;
+      const message = (
+        await calls.call(
+          (options) =>
+            calls.api.users.messages.get(
+              { userId: "me", id, format: "metadata", metadataHeaders: ["Message-ID"] },
+              options,
+            ),
+          signal,
+          true,
+        )
+      ).data;
       const header = message.payload?.headers?.find((entry) => entry.name?.toLowerCase() === "message-id")?.value;
       return header?.trim() ? header.trim() : given;
     } catch {
@@ -136,7 +214,10 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
 
   return {
     async list_inbox(args, signal) {
-      const query: ListQuery = { labelIds: [FOLDER_LABELS[args.folder], ...(args.unread_only ? ["UNREAD"] : [])], includeSpamTrash: args.folder === "TRASH" };
+      const query: ListQuery = {
+        labelIds: [FOLDER_LABELS[args.folder], ...(args.unread_only ? ["UNREAD"] : [])],
+        includeSpamTrash: args.folder === "TRASH",
+      };
       try {
         return await pageOf(query, args.offset, args.limit, () => args.folder, signal);
       } catch (error) {
@@ -149,12 +230,23 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
       if (!isGmailId(args.message_id)) return messageNotFound({ message_id: args.message_id, inbox_id: inbox.id });
       try {
         const { message, raw } = await getRaw(args.message_id, signal);
-        const parsed = await parseMessage(raw, { includeHtml: args.include_html, includeAttachments: args.include_attachments });
+        const parsed = await parseMessage(raw, {
+          includeHtml: args.include_html,
+          includeAttachments: args.include_attachments,
+        });
         const labelIds = message.labelIds ?? [];
         const unread = labelIds.includes("UNREAD");
         // Only an explicit mark_as_read changes anything; the result shows the state after the call.
         if (args.mark_as_read && unread) {
-          await calls.call((options) => calls.api.users.messages.modify({ userId: "me", id: args.message_id, requestBody: { removeLabelIds: ["UNREAD"] } }, options), signal, true);
+          await calls.call(
+            (options) =>
+              calls.api.users.messages.modify(
+                { userId: "me", id: args.message_id, requestBody: { removeLabelIds: ["UNREAD"] } },
+                options,
+              ),
+            signal,
+            true,
+          );
         }
         const { date, ...fromSource } = parsed;
         const output: ReadEmailOutput = {
@@ -178,10 +270,19 @@ export function createGmailProvider({ inbox, settings, app, now = () => new Date
       const folders = native && args.include_folders === undefined ? undefined : standardFolders(args.include_folders);
       const base = native ? args.query : portableToGmail(parsePortableQuery(args.query));
       // A native query without include_folders goes to Gmail untouched; otherwise it is held to the folders.
-      const query: ListQuery = folders === undefined ? { q: base } : { q: restrictToFolders(base, folders), includeSpamTrash: folders.includes("TRASH") };
+      const query: ListQuery =
+        folders === undefined
+          ? { q: base }
+          : { q: restrictToFolders(base, folders), includeSpamTrash: folders.includes("TRASH") };
       const timeout = AbortSignal.timeout(searchLimitMs);
       try {
-        const page = await pageOf(query, args.offset, args.limit, (labelIds) => folderOf(labelIds, folders ?? ALL_FOLDERS), AbortSignal.any([signal, timeout]));
+        const page = await pageOf(
+          query,
+          args.offset,
+          args.limit,
+          (labelIds) => folderOf(labelIds, folders ?? ALL_FOLDERS),
+          AbortSignal.any([signal, timeout]),
+        );
         return { ...page, result_ceiling: null, syntax: args.syntax };
       } catch (error) {
         signal.throwIfAborted();

@@ -16,7 +16,9 @@ describe("portableToGmail", () => {
   });
 
   it("gives days as epoch seconds of midnight UTC, since Gmail reads YYYY/MM/DD as midnight Pacific", () => {
-    expect(gmailQ("after:2026/01/31 before:2026-02-01")).toBe(`after:${Date.UTC(2026, 0, 31) / 1000} before:${Date.UTC(2026, 1, 1) / 1000}`);
+    expect(gmailQ("after:2026/01/31 before:2026-02-01")).toBe(
+      `after:${Date.UTC(2026, 0, 31) / 1000} before:${Date.UTC(2026, 1, 1) / 1000}`,
+    );
   });
 
   it("keeps OR, negation and grouping", () => {

@@ -7,7 +7,12 @@ import type { Folder, QueryNode } from "@mcpemails/generated";
 /** The Gmail system label of each folder. */
 export const FOLDER_LABELS: Record<Folder, string> = { INBOX: "INBOX", SENT: "SENT", DRAFTS: "DRAFT", TRASH: "TRASH" };
 
-const FOLDER_OPERATORS: Record<Folder, string> = { INBOX: "in:inbox", SENT: "in:sent", DRAFTS: "in:drafts", TRASH: "in:trash" };
+const FOLDER_OPERATORS: Record<Folder, string> = {
+  INBOX: "in:inbox",
+  SENT: "in:sent",
+  DRAFTS: "in:drafts",
+  TRASH: "in:trash",
+};
 
 export function portableToGmail(node: QueryNode): string {
   switch (node.type) {
@@ -43,7 +48,9 @@ function group(node: QueryNode): string {
 
 /** A value as Gmail reads it literally: quoted unless it is plain letters, digits, @ . _ + and inner hyphens. */
 function quoted(value: string): string {
-  return /^[\p{L}\p{N}@._+]+(?:-[\p{L}\p{N}@._+]+)*$/u.test(value) && value !== "OR" && value !== "AND" ? value : `"${value}"`;
+  return /^[\p{L}\p{N}@._+]+(?:-[\p{L}\p{N}@._+]+)*$/u.test(value) && value !== "OR" && value !== "AND"
+    ? value
+    : `"${value}"`;
 }
 
 /** The query restricted to these folders: `(query) {in:inbox in:sent ...}`. */

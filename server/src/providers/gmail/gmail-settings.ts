@@ -9,7 +9,12 @@ export interface GmailSettings {
 
 export function parseGmailSettings(secret: string | null): GmailSettings {
   const value: unknown = secret === null ? null : JSON.parse(secret);
-  if (typeof value !== "object" || value === null || typeof (value as GmailSettings).refreshToken !== "string" || typeof (value as GmailSettings).address !== "string") {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    typeof (value as GmailSettings).refreshToken !== "string" ||
+    typeof (value as GmailSettings).address !== "string"
+  ) {
     throw new ConnectError("the stored Gmail grant of this inbox is incomplete; connect the inbox again.");
   }
   return value as GmailSettings;

@@ -10,7 +10,10 @@ import { verifyImapSettings } from "./imap-connect.js";
 
 const rig = dovecotRig();
 const describeWithRig = rig === undefined ? describe.skip : describe;
-if (rig === undefined) console.warn("imap-connect.test.ts skipped: no Dovecot rig (run `bash scripts/dovecot.sh start` and export its lines, or run through scripts/test.sh)");
+if (rig === undefined)
+  console.warn(
+    "imap-connect.test.ts skipped: no Dovecot rig (run `bash scripts/dovecot.sh start` and export its lines, or run through scripts/test.sh)",
+  );
 
 let relay: SmtpRelay;
 let refusing: SMTPServer;
@@ -37,7 +40,8 @@ describeWithRig("verifyImapSettings", () => {
       disabledCommands: ["STARTTLS"],
       allowInsecureAuth: true,
       logger: false,
-      onAuth: (_auth, _session, callback) => callback(Object.assign(new Error("5.7.8 Authentication credentials invalid"), { responseCode: 535 })),
+      onAuth: (_auth, _session, callback) =>
+        callback(Object.assign(new Error("5.7.8 Authentication credentials invalid"), { responseCode: 535 })),
     });
     await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
     refusingPort = (refusing.server.address() as AddressInfo).port;
@@ -67,7 +71,10 @@ describeWithRig("verifyImapSettings", () => {
 
   it("says which server could not be reached", async () => {
     if (rig === undefined) return;
-    const imapDown = await refusal({ ...imapSettingsFor(rig, user, relay.port), imap: { host: "127.0.0.1", port: 1, secure: false } });
+    const imapDown = await refusal({
+      ...imapSettingsFor(rig, user, relay.port),
+      imap: { host: "127.0.0.1", port: 1, secure: false },
+    });
     expect(imapDown.message).toMatch(/^the IMAP server 127\.0\.0\.1:1 could not be reached or failed: .*ECONNREFUSED/);
     const smtpDown = await refusal(imapSettingsFor(rig, user, 1));
     expect(smtpDown.message).toMatch(/^the SMTP server 127\.0\.0\.1:1 could not be reached or failed: .*ECONNREFUSED/);

@@ -21,7 +21,8 @@ async function verifyImap(settings: ImapSettings): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
-    if (isAuthFailure(error)) throw new ConnectError(`${where} refused the login of ${settings.user}: ${serverWords(error, settings)}`);
+    if (isAuthFailure(error))
+      throw new ConnectError(`${where} refused the login of ${settings.user}: ${serverWords(error, settings)}`);
     throw new ConnectError(`${where} could not be reached or failed: ${serverWords(error, settings)}`);
   } finally {
     if (client.usable) await client.logout().catch(() => client.close());
@@ -36,7 +37,10 @@ async function verifySmtp(settings: ImapSettings): Promise<void> {
     await transport.verify();
   } catch (error) {
     const e = error as { code?: string; response?: string; message?: string };
-    const words = redact((e.response ?? e.message ?? "unknown error").replace(/\s+/gu, " ").trim(), settings.password).slice(0, 500);
+    const words = redact(
+      (e.response ?? e.message ?? "unknown error").replace(/\s+/gu, " ").trim(),
+      settings.password,
+    ).slice(0, 500);
     if (e.code === "EAUTH") throw new ConnectError(`${where} refused the login of ${settings.user}: ${words}`);
     throw new ConnectError(`${where} could not be reached or failed: ${words}`);
   } finally {

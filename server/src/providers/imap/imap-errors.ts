@@ -9,7 +9,17 @@ export class ImapAuthError extends Error {
 }
 
 /** Codes imapflow and Node give a connection that went away (closed, reset, timed out). */
-const DROPPED_CODES = new Set(["NoConnection", "EConnectionClosed", "StateLogout", "ETIMEOUT", "ECONNRESET", "EPIPE", "ECONNREFUSED", "ClosedAfterConnectText", "ClosedAfterConnectTLS"]);
+const DROPPED_CODES = new Set([
+  "NoConnection",
+  "EConnectionClosed",
+  "StateLogout",
+  "ETIMEOUT",
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNREFUSED",
+  "ClosedAfterConnectText",
+  "ClosedAfterConnectTLS",
+]);
 
 interface ServerError {
   code?: unknown;

@@ -27,8 +27,12 @@ export function folderMap(listed: readonly ListResponse[]): FolderMap {
   const selectable = listed.filter((entry) => !hasFlag(entry, "\\Noselect") && !hasFlag(entry, "\\NonExistent"));
   const paths = new Map<Folder, string>([["INBOX", "INBOX"]]);
   for (const folder of Object.keys(SPECIAL_USE) as Exclude<Folder, "INBOX">[]) {
-    const byAttribute = selectable.find((entry) => entry.specialUseSource === "extension" && entry.specialUse === SPECIAL_USE[folder]);
-    const byName = NAME_FALLBACKS[folder].map((name) => selectable.find((entry) => entry.path.toLowerCase() === name.toLowerCase())).find((entry) => entry !== undefined);
+    const byAttribute = selectable.find(
+      (entry) => entry.specialUseSource === "extension" && entry.specialUse === SPECIAL_USE[folder],
+    );
+    const byName = NAME_FALLBACKS[folder]
+      .map((name) => selectable.find((entry) => entry.path.toLowerCase() === name.toLowerCase()))
+      .find((entry) => entry !== undefined);
     const found = byAttribute ?? byName;
     if (found) paths.set(folder, found.path);
   }

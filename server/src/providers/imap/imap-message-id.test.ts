@@ -10,15 +10,23 @@ describe("IMAP message ids", () => {
   });
 
   it("are stable: the same message always gets the same id", () => {
-    expect(encodeMessageId({ path: "INBOX", uidValidity: 7n, uid: 42 })).toBe(encodeMessageId({ path: "INBOX", uidValidity: 7n, uid: 42 }));
+    expect(encodeMessageId({ path: "INBOX", uidValidity: 7n, uid: 42 })).toBe(
+      encodeMessageId({ path: "INBOX", uidValidity: 7n, uid: 42 }),
+    );
   });
 
-  it.each(["", "not an id!", "18c2f0a1b2c3d4e5", Buffer.from("1\n0\n5\nINBOX").toString("base64url"), Buffer.from("1\n7\n0\nINBOX").toString("base64url"), Buffer.from("2\n7\n5\nINBOX").toString("base64url"), Buffer.from("1\n7\n5\n").toString("base64url"), Buffer.from("1\n7\n99999999999\nINBOX").toString("base64url")])(
-    "refuse %j, which this provider never made",
-    (id) => {
-      expect(decodeMessageId(id)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "not an id!",
+    "18c2f0a1b2c3d4e5",
+    Buffer.from("1\n0\n5\nINBOX").toString("base64url"),
+    Buffer.from("1\n7\n0\nINBOX").toString("base64url"),
+    Buffer.from("2\n7\n5\nINBOX").toString("base64url"),
+    Buffer.from("1\n7\n5\n").toString("base64url"),
+    Buffer.from("1\n7\n99999999999\nINBOX").toString("base64url"),
+  ])("refuse %j, which this provider never made", (id) => {
+    expect(decodeMessageId(id)).toBeUndefined();
+  });
 });
 
 describe("IMAP thread ids", () => {
@@ -26,18 +34,26 @@ describe("IMAP thread ids", () => {
   it("are the same for a thread's root, a reply and a reply to the reply", () => {
     const start = threadIdOf({ references: [], inReplyTo: null, messageId: root });
     const reply = threadIdOf({ references: [root], inReplyTo: root, messageId: "<r1@example.com>" });
-    const answer = threadIdOf({ references: [root, "<r1@example.com>"], inReplyTo: "<r1@example.com>", messageId: "<r2@example.com>" });
+    const answer = threadIdOf({
+      references: [root, "<r1@example.com>"],
+      inReplyTo: "<r1@example.com>",
+      messageId: "<r2@example.com>",
+    });
     expect(start).not.toBeNull();
     expect(reply).toBe(start);
     expect(answer).toBe(start);
   });
 
   it("fall back to In-Reply-To when a reply has no References", () => {
-    expect(threadIdOf({ references: [], inReplyTo: root, messageId: "<r1@example.com>" })).toBe(threadIdOf({ references: [], inReplyTo: null, messageId: root }));
+    expect(threadIdOf({ references: [], inReplyTo: root, messageId: "<r1@example.com>" })).toBe(
+      threadIdOf({ references: [], inReplyTo: null, messageId: root }),
+    );
   });
 
   it("differ between conversations and are null for a message without any Message-ID", () => {
-    expect(threadIdOf({ references: [], inReplyTo: null, messageId: "<a@x>" })).not.toBe(threadIdOf({ references: [], inReplyTo: null, messageId: "<b@x>" }));
+    expect(threadIdOf({ references: [], inReplyTo: null, messageId: "<a@x>" })).not.toBe(
+      threadIdOf({ references: [], inReplyTo: null, messageId: "<b@x>" }),
+    );
     expect(threadIdOf({ references: [], inReplyTo: null, messageId: null })).toBeNull();
   });
 });

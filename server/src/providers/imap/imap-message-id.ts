@@ -36,7 +36,11 @@ export function decodeMessageId(id: string): ImapMessageRef | undefined {
  * common clients) gets the same thread id, in any folder and across sessions. A message with none
  * of the three has no thread id (null).
  */
-export function threadIdOf(headers: { references: readonly string[]; inReplyTo: string | null; messageId: string | null }): string | null {
+export function threadIdOf(headers: {
+  references: readonly string[];
+  inReplyTo: string | null;
+  messageId: string | null;
+}): string | null {
   const root = headers.references[0] ?? headers.inReplyTo ?? headers.messageId;
   if (root === null || root === undefined || root === "") return null;
   return `t${createHash("sha256").update(root.toLowerCase()).digest("base64url").slice(0, 22)}`;

@@ -6,13 +6,19 @@ import { ImapAuthError } from "./imap-errors.js";
 
 const rig = dovecotRig();
 const describeWithRig = rig === undefined ? describe.skip : describe;
-if (rig === undefined) console.warn("imap-pool.test.ts skipped: no Dovecot rig (run `bash scripts/dovecot.sh start` and export its lines, or run through scripts/test.sh)");
+if (rig === undefined)
+  console.warn(
+    "imap-pool.test.ts skipped: no Dovecot rig (run `bash scripts/dovecot.sh start` and export its lines, or run through scripts/test.sh)",
+  );
 
 let user: RigUser;
 const pools: ImapPool[] = [];
 const poolOf = (options = { maxConnectionsPerInbox: 2, idleCloseMs: 60_000 }, password?: string) => {
   if (rig === undefined) throw new Error("no rig");
-  const pool = createImapPool({ ...imapSettingsFor(rig, user, 25), ...(password === undefined ? {} : { password }) }, options);
+  const pool = createImapPool(
+    { ...imapSettingsFor(rig, user, 25), ...(password === undefined ? {} : { password }) },
+    options,
+  );
   pools.push(pool);
   return pool;
 };
@@ -98,7 +104,9 @@ describeWithRig("the IMAP connection pool", () => {
     ).rejects.toMatchObject({ code: "NoConnection" });
     expect(attempts).toBe(1);
     // The pool recovers: the next call gets a fresh connection.
-    expect(await pool.use(async (connection) => (await connection.open("INBOX")).exists, { retryOnDrop: false })).toBe(0);
+    expect(await pool.use(async (connection) => (await connection.open("INBOX")).exists, { retryOnDrop: false })).toBe(
+      0,
+    );
   });
 
   it("replaces a pooled connection the server closed while it was idle (doveadm kick)", async () => {
@@ -108,10 +116,13 @@ describeWithRig("the IMAP connection pool", () => {
     execFileSync("doveadm", ["-c", `${rig?.root}/dovecot.conf`, "kick", user.address]);
     for (let wait = 0; wait < 50 && before.usable; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(before.usable).toBe(false);
-    const after = await pool.use(async (connection) => {
-      await connection.open("INBOX");
-      return connection.client;
-    }, { retryOnDrop: false });
+    const after = await pool.use(
+      async (connection) => {
+        await connection.open("INBOX");
+        return connection.client;
+      },
+      { retryOnDrop: false },
+    );
     expect(after).not.toBe(before);
   });
 

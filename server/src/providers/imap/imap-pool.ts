@@ -55,14 +55,18 @@ export function createImapPool(settings: ImapSettings, options: ImapPoolOptions)
       await client.connect();
     } catch (error) {
       client.close();
-      if (isAuthFailure(error)) throw new ImapAuthError(`the IMAP server refused the login of ${settings.user}: ${serverWords(error, settings)}`);
+      if (isAuthFailure(error))
+        throw new ImapAuthError(
+          `the IMAP server refused the login of ${settings.user}: ${serverWords(error, settings)}`,
+        );
       throw error;
     }
     return new PooledConnection(client);
   }
 
   async function acquire(): Promise<PooledConnection> {
-    if (closed) throw Object.assign(new Error("the IMAP connections of this inbox are closed"), { code: "NoConnection" });
+    if (closed)
+      throw Object.assign(new Error("the IMAP connections of this inbox are closed"), { code: "NoConnection" });
     while (idle.length > 0) {
       const entry = idle.pop();
       if (entry === undefined) break;
@@ -133,7 +137,11 @@ export function createImapPool(settings: ImapSettings, options: ImapPoolOptions)
       for (const entry of idle.splice(0)) clearTimeout(entry.timer);
       const all = [...live];
       live.clear();
-      await Promise.allSettled(all.map((connection) => (connection.client.usable ? connection.client.logout() : Promise.resolve(connection.client.close()))));
+      await Promise.allSettled(
+        all.map((connection) =>
+          connection.client.usable ? connection.client.logout() : Promise.resolve(connection.client.close()),
+        ),
+      );
     },
   };
 }

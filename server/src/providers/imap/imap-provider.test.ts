@@ -16,7 +16,10 @@ import { nativeToImap, portableToImap } from "./imap-search.js";
 
 const rig = dovecotRig();
 const describeWithRig = rig === undefined ? describe.skip : describe;
-if (rig === undefined) console.warn("imap-provider.test.ts skipped: no Dovecot rig (run `bash scripts/dovecot.sh start` and export its lines, or run through scripts/test.sh)");
+if (rig === undefined)
+  console.warn(
+    "imap-provider.test.ts skipped: no Dovecot rig (run `bash scripts/dovecot.sh start` and export its lines, or run through scripts/test.sh)",
+  );
 
 const signal = new AbortController().signal;
 const pool = { maxConnectionsPerInbox: 2, idleCloseMs: 30_000 };
@@ -25,10 +28,23 @@ let user: RigUser;
 let peer: RigUser;
 
 function inboxOf(address: string): InboxRecord {
-  return { id: "5b0b2d0e-7a51-4d8e-9c0f-1f7b3a9e2c11", workspaceId: "w", mode: "live", kind: "imap", addresses: [address], secret: null } as unknown as InboxRecord;
+  return {
+    id: "5b0b2d0e-7a51-4d8e-9c0f-1f7b3a9e2c11",
+    workspaceId: "w",
+    mode: "live",
+    kind: "imap",
+    addresses: [address],
+    secret: null,
+  } as unknown as InboxRecord;
 }
 
-const listArgs = { inbox_id: "5b0b2d0e-7a51-4d8e-9c0f-1f7b3a9e2c11", limit: 20, offset: 0, folder: "INBOX", unread_only: false } as const;
+const listArgs = {
+  inbox_id: "5b0b2d0e-7a51-4d8e-9c0f-1f7b3a9e2c11",
+  limit: 20,
+  offset: 0,
+  folder: "INBOX",
+  unread_only: false,
+} as const;
 
 describeWithRig("the IMAP provider against Dovecot", () => {
   beforeAll(async () => {
@@ -42,7 +58,11 @@ describeWithRig("the IMAP provider against Dovecot", () => {
 
   it("recovers from a connection the server dropped (doveadm kick): the next call gets a fresh one", async () => {
     if (rig === undefined) return;
-    const provider = createImapProvider({ inbox: inboxOf(user.address), settings: imapSettingsFor(rig, user, relay.port), pool });
+    const provider = createImapProvider({
+      inbox: inboxOf(user.address),
+      settings: imapSettingsFor(rig, user, relay.port),
+      pool,
+    });
     try {
       const before = (await provider.list_inbox(listArgs, signal)) as ListInboxOutput;
       expect(before.total).toBe(30_000);
@@ -56,9 +76,17 @@ describeWithRig("the IMAP provider against Dovecot", () => {
 
   it("abandons a search over the time limit with search_timeout, and serves the next call on a fresh connection", async () => {
     if (rig === undefined) return;
-    const provider = createImapProvider({ inbox: inboxOf(user.address), settings: imapSettingsFor(rig, user, relay.port), pool, searchTimeoutMs: 1 });
+    const provider = createImapProvider({
+      inbox: inboxOf(user.address),
+      settings: imapSettingsFor(rig, user, relay.port),
+      pool,
+      searchTimeoutMs: 1,
+    });
     try {
-      const result = await provider.search_emails({ inbox_id: listArgs.inbox_id, query: "nothing-matches-this-word", syntax: "portable", limit: 20, offset: 0 }, signal);
+      const result = await provider.search_emails(
+        { inbox_id: listArgs.inbox_id, query: "nothing-matches-this-word", syntax: "portable", limit: 20, offset: 0 },
+        signal,
+      );
       expect(result).toMatchObject({ isError: true, errorCode: "search_timeout", timeoutSeconds: 1 });
       const next = (await provider.list_inbox(listArgs, signal)) as ListInboxOutput;
       expect(next.total).toBe(30_000);
@@ -69,12 +97,21 @@ describeWithRig("the IMAP provider against Dovecot", () => {
 
   it("finds by sender in a large folder, the newest first, with the exact count", async () => {
     if (rig === undefined) return;
-    const provider = createImapProvider({ inbox: inboxOf(user.address), settings: imapSettingsFor(rig, user, relay.port), pool });
+    const provider = createImapProvider({
+      inbox: inboxOf(user.address),
+      settings: imapSettingsFor(rig, user, relay.port),
+      pool,
+    });
     try {
-      const result = (await provider.search_emails({ inbox_id: listArgs.inbox_id, query: "from:billing@bulk.example", syntax: "portable", limit: 3, offset: 2 }, signal)) as SearchEmailsOutput;
+      const result = (await provider.search_emails(
+        { inbox_id: listArgs.inbox_id, query: "from:billing@bulk.example", syntax: "portable", limit: 3, offset: 2 },
+        signal,
+      )) as SearchEmailsOutput;
       expect(result.total).toBe(6_000);
       // Sender i % 5 === 1 is billing; the newest such message is 29,996, then 29,991...
-      expect(result.messages.map((m) => m.subject)).toEqual([29_986, 29_981, 29_976].map((i) => `Bulk message ${i} from billing@bulk.example`));
+      expect(result.messages.map((m) => m.subject)).toEqual(
+        [29_986, 29_981, 29_976].map((i) => `Bulk message ${i} from billing@bulk.example`),
+      );
       expect(result.next_offset).toBe(5);
     } finally {
       await provider.close();
@@ -83,7 +120,11 @@ describeWithRig("the IMAP provider against Dovecot", () => {
 
   it("reports a send the SMTP server accepted as sent even when filing it in Sent fails, and never sends it again", async () => {
     if (rig === undefined) return;
-    const provider = createImapProvider({ inbox: inboxOf(peer.address), settings: imapSettingsFor(rig, peer, relay.port), pool });
+    const provider = createImapProvider({
+      inbox: inboxOf(peer.address),
+      settings: imapSettingsFor(rig, peer, relay.port),
+      pool,
+    });
     try {
       // Dovecot cannot write into Sent (its maildir's tmp/ is read-only), so the APPEND after the send fails.
       await provider.list_inbox({ ...listArgs, folder: "SENT" }, signal);
@@ -91,11 +132,24 @@ describeWithRig("the IMAP provider against Dovecot", () => {
       chmodSync(sentTmp, 0o500);
       onTestFinished(() => chmodSync(sentTmp, 0o700));
       const before = relay.accepted();
-      const result = await provider.send_email({ inbox_id: listArgs.inbox_id, to: [user.address], subject: "Filed nowhere", body: "x", cc: [], bcc: [], attachments: [] }, signal);
+      const result = await provider.send_email(
+        {
+          inbox_id: listArgs.inbox_id,
+          to: [user.address],
+          subject: "Filed nowhere",
+          body: "x",
+          cc: [],
+          bcc: [],
+          attachments: [],
+        },
+        signal,
+      );
       expect(result).toMatchObject({ message_id: null });
       expect("isError" in result).toBe(false);
       expect(relay.accepted()).toBe(before + 1);
-      expect((await provider.list_inbox({ ...listArgs, folder: "SENT" }, signal)) as ListInboxOutput).toMatchObject({ total: 0 });
+      expect((await provider.list_inbox({ ...listArgs, folder: "SENT" }, signal)) as ListInboxOutput).toMatchObject({
+        total: 0,
+      });
     } finally {
       await provider.close();
     }
@@ -103,9 +157,16 @@ describeWithRig("the IMAP provider against Dovecot", () => {
 
   it("answers provider_error saying nothing was sent when the SMTP server cannot be reached", async () => {
     if (rig === undefined) return;
-    const provider = createImapProvider({ inbox: inboxOf(peer.address), settings: imapSettingsFor(rig, peer, 1), pool });
+    const provider = createImapProvider({
+      inbox: inboxOf(peer.address),
+      settings: imapSettingsFor(rig, peer, 1),
+      pool,
+    });
     try {
-      const result = await provider.send_email({ inbox_id: listArgs.inbox_id, to: [user.address], subject: "x", body: "x", cc: [], bcc: [], attachments: [] }, signal);
+      const result = await provider.send_email(
+        { inbox_id: listArgs.inbox_id, to: [user.address], subject: "x", body: "x", cc: [], bcc: [], attachments: [] },
+        signal,
+      );
       expect(result).toMatchObject({ isError: true, errorCode: "provider_error" });
       expect(JSON.stringify(result)).toMatch(/nothing was sent/);
       expect(JSON.stringify(result)).not.toContain(peer.password);
@@ -121,7 +182,13 @@ describeWithRig("the IMAP provider against Dovecot", () => {
       if (entry.src === "c" && typeof entry.msg === "string" && entry.msg.includes("SEARCH")) sent.push(entry.msg);
     };
     const logger = { debug: capture, info: capture, warn: capture, error: capture };
-    const client = new ImapFlow({ host: rig.host, port: rig.imapPort, secure: false, auth: { user: user.address, pass: user.password }, logger });
+    const client = new ImapFlow({
+      host: rig.host,
+      port: rig.imapPort,
+      secure: false,
+      auth: { user: user.address, pass: user.password },
+      logger,
+    });
     await client.connect();
     try {
       await client.mailboxOpen("INBOX");

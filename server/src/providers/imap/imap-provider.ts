@@ -20,7 +20,14 @@ import {
 } from "@mcpemails/generated";
 import type { ImapFlow, SearchObject } from "imapflow";
 import { addressKey } from "../../mail/addresses.js";
-import { composeOutgoing, envelopeRecipients, isRefusal, prepareReply, prepareSend, type OutgoingMessage } from "../../mail/outgoing.js";
+import {
+  composeOutgoing,
+  envelopeRecipients,
+  isRefusal,
+  prepareReply,
+  prepareSend,
+  type OutgoingMessage,
+} from "../../mail/outgoing.js";
 import { parseMessage } from "../../mail/parse.js";
 import type { InboxRecord } from "../../store/store.js";
 import type { ClosableProvider, SentMessage } from "../provider.js";
@@ -68,7 +75,11 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     return providerError({ detail: `the IMAP server of inbox ${inbox.id} answered: ${serverWords(error, settings)}` });
   }
 
-  async function openFolder(connection: ImapConnection, path: string, map: FolderMap): Promise<FolderState & { exists: number }> {
+  async function openFolder(
+    connection: ImapConnection,
+    path: string,
+    map: FolderMap,
+  ): Promise<FolderState & { exists: number }> {
     const state = await connection.open(path);
     return { path, name: map.nameOf(path), uidValidity: state.uidValidity, exists: state.exists };
   }
@@ -80,21 +91,37 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     let uids = [...found].sort((a, b) => a - b);
     if ((query.attachment === undefined && query.exact === undefined) || uids.length === 0) return uids;
     const structures = await client.fetchAll(uids, { uid: true, bodyStructure: true }, { uid: true });
-    const described = new Set(structures.filter((message) => message.bodyStructure !== undefined).map((message) => message.uid));
-    const withAttachment = new Set(structures.filter((message) => message.bodyStructure !== undefined && hasAttachments(message.bodyStructure)).map((message) => message.uid));
+    const described = new Set(
+      structures.filter((message) => message.bodyStructure !== undefined).map((message) => message.uid),
+    );
+    const withAttachment = new Set(
+      structures
+        .filter((message) => message.bodyStructure !== undefined && hasAttachments(message.bodyStructure))
+        .map((message) => message.uid),
+    );
     if (query.exact !== undefined) {
-      const exact = await client.search(query.exact(toSequenceSet(uids.filter((uid) => withAttachment.has(uid)))), { uid: true });
+      const exact = await client.search(query.exact(toSequenceSet(uids.filter((uid) => withAttachment.has(uid)))), {
+        uid: true,
+      });
       if (exact === false || exact === undefined) throw new Error("the server refused the SEARCH command");
       const matched = new Set(exact);
       uids = uids.filter((uid) => matched.has(uid));
     }
-    if (query.attachment !== undefined) uids = uids.filter((uid) => described.has(uid) && withAttachment.has(uid) === query.attachment);
+    if (query.attachment !== undefined)
+      uids = uids.filter((uid) => described.has(uid) && withAttachment.has(uid) === query.attachment);
     return uids;
   }
 
-  async function dispatch(outgoing: OutgoingMessage, parameterOf: (address: string) => string): Promise<SentMessage | ExecutionErrorResult<"invalid_recipient" | "auth_failed" | "provider_error">> {
+  async function dispatch(
+    outgoing: OutgoingMessage,
+    parameterOf: (address: string) => string,
+  ): Promise<SentMessage | ExecutionErrorResult<"invalid_recipient" | "auth_failed" | "provider_error">> {
     const domain = settings.address.slice(settings.address.lastIndexOf("@") + 1) || "mcpemails.invalid";
-    const composed = await composeOutgoing(outgoing, { from: { name: null, address: settings.address }, messageId: `<${randomUUID()}@${domain}>`, date: now() });
+    const composed = await composeOutgoing(outgoing, {
+      from: { name: null, address: settings.address },
+      messageId: `<${randomUUID()}@${domain}>`,
+      date: now(),
+    });
     const sent = await smtp.send(composed.raw, envelopeRecipients(outgoing));
     if (!sent.ok) {
       if (sent.kind === "auth") return authFailed({ inbox_id: inbox.id });
@@ -107,7 +134,11 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
         ...(sent.handedOver ? { deliveryStatus: "unknown" as const } : {}),
       });
     }
-    const threadId = threadIdOf({ references: outgoing.references, inReplyTo: outgoing.inReplyTo, messageId: composed.messageId });
+    const threadId = threadIdOf({
+      references: outgoing.references,
+      inReplyTo: outgoing.inReplyTo,
+      messageId: composed.messageId,
+    });
     // The SMTP server accepted the message: from here on nothing may turn the send into an error
     // (a caller would send again). A failed APPEND only means the id of the Sent copy is unknown.
     const messageId = await pool
@@ -146,7 +177,14 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
           async (connection) => {
             const map = await foldersOf(connection);
             const path = map.pathOf(args.folder as Folder);
-            const empty = { messages: [], offset: args.offset, limit: args.limit, next_offset: null, total: 0, total_is_estimate: false };
+            const empty = {
+              messages: [],
+              offset: args.offset,
+              limit: args.limit,
+              next_offset: null,
+              total: 0,
+              total_is_estimate: false,
+            };
             if (path === undefined) return empty;
             const folder = await openFolder(connection, path, map);
             let total: number;
@@ -163,7 +201,14 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
               messages = uids.length === 0 ? [] : await fetchSummaries(connection.client, uids, folder, true);
             }
             const end = args.offset + args.limit;
-            return { messages, offset: args.offset, limit: args.limit, next_offset: end < total ? end : null, total, total_is_estimate: false };
+            return {
+              messages,
+              offset: args.offset,
+              limit: args.limit,
+              next_offset: end < total ? end : null,
+              total,
+              total_is_estimate: false,
+            };
           },
           { retryOnDrop: true },
         );
@@ -184,26 +229,42 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
             try {
               state = await connection.open(ref.path);
             } catch (error) {
-              if ((error as { mailboxMissing?: boolean }).mailboxMissing === true || (error as { responseStatus?: string }).responseStatus === "NO") return undefined;
+              if (
+                (error as { mailboxMissing?: boolean }).mailboxMissing === true ||
+                (error as { responseStatus?: string }).responseStatus === "NO"
+              )
+                return undefined;
               throw error;
             }
             if (state.uidValidity !== ref.uidValidity) return undefined;
-            const message = await connection.client.fetchOne(String(ref.uid), { uid: true, flags: true, internalDate: true, size: true, source: true }, { uid: true });
+            const message = await connection.client.fetchOne(
+              String(ref.uid),
+              { uid: true, flags: true, internalDate: true, size: true, source: true },
+              { uid: true },
+            );
             if (message === false || message.uid !== ref.uid || message.source === undefined) return undefined;
             const wasUnread = !(message.flags?.has("\\Seen") ?? false);
             // Only an explicit mark_as_read sets \Seen (the source was fetched with BODY.PEEK). Safe to repeat after a drop.
-            if (args.mark_as_read && wasUnread) await connection.client.messageFlagsAdd(String(ref.uid), ["\\Seen"], { uid: true });
+            if (args.mark_as_read && wasUnread)
+              await connection.client.messageFlagsAdd(String(ref.uid), ["\\Seen"], { uid: true });
             return { message, unread: wasUnread && !args.mark_as_read, folder: map.nameOf(ref.path) };
           },
           { retryOnDrop: true },
         );
         if (found === undefined) return notFound;
         const source = found.message.source as Buffer;
-        const parsed = await parseMessage(source, { includeHtml: args.include_html, includeAttachments: args.include_attachments });
+        const parsed = await parseMessage(source, {
+          includeHtml: args.include_html,
+          includeAttachments: args.include_attachments,
+        });
         const output: ReadEmailOutput = {
           ...parsed,
           id: args.message_id,
-          thread_id: threadIdOf({ references: parsed.references, inReplyTo: parsed.in_reply_to, messageId: parsed.rfc822_message_id }),
+          thread_id: threadIdOf({
+            references: parsed.references,
+            inReplyTo: parsed.in_reply_to,
+            messageId: parsed.rfc822_message_id,
+          }),
           folder: found.folder,
           date: parsed.date ?? sentDate(undefined, found.message.internalDate),
           unread: found.unread,
@@ -216,19 +277,25 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     },
 
     async search_emails(args) {
-      const query = args.syntax === "native" ? nativeToImap(args.query) : portableToImap(parsePortableQuery(args.query));
+      const query =
+        args.syntax === "native" ? nativeToImap(args.query) : portableToImap(parsePortableQuery(args.query));
       try {
         const outcome = await pool.use(
           async (connection) => {
             let map = await foldersOf(connection);
-            if (args.include_folders?.some((name) => map.resolve(name) === undefined)) map = await foldersOf(connection, true);
+            if (args.include_folders?.some((name) => map.resolve(name) === undefined))
+              map = await foldersOf(connection, true);
             const paths =
               args.include_folders === undefined
                 ? map.selectable
                 : args.include_folders.map((name, index) => {
                     const path = map.resolve(name);
                     if (path === undefined) {
-                      throw new ParameterError(`include_folders[${index}]`, "enum", `include_folders[${index}]: "${name}" is not a folder of this inbox; use INBOX, SENT, DRAFTS, TRASH or one of its folders: ${map.selectable.join(", ")}.`);
+                      throw new ParameterError(
+                        `include_folders[${index}]`,
+                        "enum",
+                        `include_folders[${index}]: "${name}" is not a folder of this inbox; use INBOX, SENT, DRAFTS, TRASH or one of its folders: ${map.selectable.join(", ")}.`,
+                      );
                     }
                     return path;
                   });
@@ -289,10 +356,18 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
               const state = await connection.open(ref.path);
               if (state.uidValidity !== ref.uidValidity) return undefined;
             } catch (error) {
-              if ((error as { mailboxMissing?: boolean }).mailboxMissing === true || (error as { responseStatus?: string }).responseStatus === "NO") return undefined;
+              if (
+                (error as { mailboxMissing?: boolean }).mailboxMissing === true ||
+                (error as { responseStatus?: string }).responseStatus === "NO"
+              )
+                return undefined;
               throw error;
             }
-            const message = await connection.client.fetchOne(String(ref.uid), { uid: true, source: true }, { uid: true });
+            const message = await connection.client.fetchOne(
+              String(ref.uid),
+              { uid: true, source: true },
+              { uid: true },
+            );
             return message === false || message.uid !== ref.uid ? undefined : message.source;
           },
           { retryOnDrop: true },
@@ -312,7 +387,14 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     },
   };
 
-  async function searchFolders(connection: ImapConnection, paths: readonly string[], map: FolderMap, query: ImapQuery, offset: number, limit: number): Promise<{ messages: MessageSummary[]; total: number }> {
+  async function searchFolders(
+    connection: ImapConnection,
+    paths: readonly string[],
+    map: FolderMap,
+    query: ImapQuery,
+    offset: number,
+    limit: number,
+  ): Promise<{ messages: MessageSummary[]; total: number }> {
     const perFolder: Array<{ folder: FolderState; uids: number[] }> = [];
     for (const path of paths) {
       const folder = await openFolder(connection, path, map);
@@ -325,14 +407,24 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     let page: Array<{ folder: FolderState; uid: number }>;
     if (perFolder.length <= 1) {
       const only = perFolder[0];
-      page = only === undefined ? [] : only.uids.slice(Math.max(0, only.uids.length - wanted), Math.max(0, only.uids.length - offset)).reverse().map((uid) => ({ folder: only.folder, uid }));
+      page =
+        only === undefined
+          ? []
+          : only.uids
+              .slice(Math.max(0, only.uids.length - wanted), Math.max(0, only.uids.length - offset))
+              .reverse()
+              .map((uid) => ({ folder: only.folder, uid }));
     } else {
       // The page can only hold each folder's latest offset+limit matches: their arrival dates decide the merge.
       const candidates: Array<{ folder: FolderState; uid: number; received: number }> = [];
       for (const { folder, uids } of perFolder) {
         const latest = uids.slice(-wanted);
         await connection.open(folder.path);
-        for (const message of await connection.client.fetchAll(latest, { uid: true, internalDate: true }, { uid: true })) {
+        for (const message of await connection.client.fetchAll(
+          latest,
+          { uid: true, internalDate: true },
+          { uid: true },
+        )) {
           candidates.push({ folder, uid: message.uid, received: new Date(message.internalDate ?? 0).getTime() });
         }
       }

@@ -18,16 +18,24 @@ describe("portable queries as imapflow search criteria", () => {
     expect(portable("after:2026/01/02").criteria).toEqual({ sentSince: new Date("2026-01-02T00:00:00Z") });
     expect(portable("before:2026-01-02").criteria).toEqual({ sentBefore: new Date("2026-01-02T00:00:00Z") });
     expect(portable("invoice").criteria).toEqual({ or: [{ subject: "invoice" }, { body: "invoice" }] });
-    expect(portable('"weekly deals"').criteria).toEqual({ or: [{ subject: "weekly deals" }, { body: "weekly deals" }] });
+    expect(portable('"weekly deals"').criteria).toEqual({
+      or: [{ subject: "weekly deals" }, { body: "weekly deals" }],
+    });
   });
 
   it("AND every term, keeping repeated keys apart instead of overwriting one with the other", () => {
     expect(portable("from:alice subject:x").criteria).toEqual({ from: "alice", subject: "x" });
-    expect(portable("from:alice from:example.com").criteria).toEqual({ or: [{ from: "alice" }], not: { not: { from: "example.com" } } });
+    expect(portable("from:alice from:example.com").criteria).toEqual({
+      or: [{ from: "alice" }],
+      not: { not: { from: "example.com" } },
+    });
   });
 
   it("keep OR and - as OR and NOT", () => {
-    expect(portable("from:alice OR from:bob -subject:spam").criteria).toEqual({ or: [{ from: "alice" }, { from: "bob" }], not: { subject: "spam" } });
+    expect(portable("from:alice OR from:bob -subject:spam").criteria).toEqual({
+      or: [{ from: "alice" }, { from: "bob" }],
+      not: { subject: "spam" },
+    });
   });
 
   it("answer has:attachment after the search, as a filter on the whole query", () => {
@@ -55,10 +63,18 @@ describe("portable queries as imapflow search criteria", () => {
 
 describe("native IMAP SEARCH criteria", () => {
   it("are parsed into structured criteria", () => {
-    expect(nativeToImap('FROM "alice" SINCE 1-Jan-2026').criteria).toEqual({ from: "alice", since: new Date("2026-01-01T00:00:00Z") });
+    expect(nativeToImap('FROM "alice" SINCE 1-Jan-2026').criteria).toEqual({
+      from: "alice",
+      since: new Date("2026-01-01T00:00:00Z"),
+    });
     expect(nativeToImap("UNSEEN LARGER 1000").criteria).toEqual({ seen: false, larger: 1000 });
-    expect(nativeToImap('OR FROM bob (SUBJECT "a b" NOT SEEN)').criteria).toEqual({ or: [{ from: "bob" }, { subject: "a b", not: { seen: true } }] });
-    expect(nativeToImap('HEADER X-Mailer "mutt" UID 1:*').criteria).toEqual({ header: { "X-Mailer": "mutt" }, uid: "1:*" });
+    expect(nativeToImap('OR FROM bob (SUBJECT "a b" NOT SEEN)').criteria).toEqual({
+      or: [{ from: "bob" }, { subject: "a b", not: { seen: true } }],
+    });
+    expect(nativeToImap('HEADER X-Mailer "mutt" UID 1:*').criteria).toEqual({
+      header: { "X-Mailer": "mutt" },
+      uid: "1:*",
+    });
     expect(nativeToImap('CHARSET UTF-8 BODY "café"').criteria).toEqual({ body: "café" });
   });
 

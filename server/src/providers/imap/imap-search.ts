@@ -37,7 +37,8 @@ export function portableToImap(query: QueryNode): ImapQuery {
     }
     rest.push(term);
   }
-  const build = (hasAttachment: (positive: boolean) => SearchObject) => (rest.length === 0 ? { all: true } : andAll(rest.map((term) => portableTerm(term, hasAttachment, true))));
+  const build = (hasAttachment: (positive: boolean) => SearchObject) =>
+    rest.length === 0 ? { all: true } : andAll(rest.map((term) => portableTerm(term, hasAttachment, true)));
   const filter = attachment === undefined ? {} : { attachment };
   if (!rest.some(mentionsAttachment)) return { criteria: build(() => ({ all: true })), ...filter };
   return {
@@ -64,7 +65,11 @@ function mentionsAttachment(node: QueryNode): boolean {
 }
 
 /** A term as criteria; `positive` is false under an odd number of NOTs, where has:attachment's stand-in must be read the other way. */
-function portableTerm(node: QueryNode, hasAttachment: (positive: boolean) => SearchObject, positive: boolean): SearchObject {
+function portableTerm(
+  node: QueryNode,
+  hasAttachment: (positive: boolean) => SearchObject,
+  positive: boolean,
+): SearchObject {
   switch (node.type) {
     case "and":
       return andAll(node.terms.map((term) => portableTerm(term, hasAttachment, positive)));
@@ -128,8 +133,23 @@ const FLAG_KEYS: Record<string, SearchObject> = {
   OLD: { old: true },
   RECENT: { recent: true },
 };
-const STRING_KEYS: Record<string, keyof SearchObject> = { BCC: "bcc", BODY: "body", CC: "cc", FROM: "from", SUBJECT: "subject", TEXT: "text", TO: "to" };
-const DATE_KEYS: Record<string, keyof SearchObject> = { BEFORE: "before", ON: "on", SINCE: "since", SENTBEFORE: "sentBefore", SENTON: "sentOn", SENTSINCE: "sentSince" };
+const STRING_KEYS: Record<string, keyof SearchObject> = {
+  BCC: "bcc",
+  BODY: "body",
+  CC: "cc",
+  FROM: "from",
+  SUBJECT: "subject",
+  TEXT: "text",
+  TO: "to",
+};
+const DATE_KEYS: Record<string, keyof SearchObject> = {
+  BEFORE: "before",
+  ON: "on",
+  SINCE: "since",
+  SENTBEFORE: "sentBefore",
+  SENTON: "sentOn",
+  SENTSINCE: "sentSince",
+};
 const NUMBER_KEYS: Record<string, keyof SearchObject> = { LARGER: "larger", SMALLER: "smaller" };
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -141,7 +161,13 @@ export function nativeToImap(query: string): ImapQuery {
   if (tokens[0]?.kind === "atom" && tokens[0].text.toUpperCase() === "CHARSET") {
     const charset = tokens[1];
     // The client sends CHARSET UTF-8 itself when a value needs it; any other charset cannot be honoured.
-    if (charset === undefined || charset.kind === "open" || charset.kind === "close" || charset.text.toUpperCase() !== "UTF-8") refuse("CHARSET", "only CHARSET UTF-8 is supported");
+    if (
+      charset === undefined ||
+      charset.kind === "open" ||
+      charset.kind === "close" ||
+      charset.text.toUpperCase() !== "UTF-8"
+    )
+      refuse("CHARSET", "only CHARSET UTF-8 is supported");
     position = 2;
   }
   const next = (): Token | undefined => tokens[position++];
@@ -154,7 +180,11 @@ export function nativeToImap(query: string): ImapQuery {
     const token = next();
     if (token === undefined) refuse("", "the criteria end too early");
     if (token.kind === "close") refuse(")", "a closing parenthesis without its opening one");
-    if (token.kind === "string") refuse(token.text, `"${token.text}" is a value without a search key before it (for example FROM "${token.text}")`);
+    if (token.kind === "string")
+      refuse(
+        token.text,
+        `"${token.text}" is a value without a search key before it (for example FROM "${token.text}")`,
+      );
     if (token.kind === "open") {
       const inside: SearchObject[] = [];
       while (tokens[position]?.kind !== "close") {
@@ -196,11 +226,15 @@ export function nativeToImap(query: string): ImapQuery {
       }
       case "UID": {
         const set = value(key);
-        if (!/^(?:\d+|\*)(?::(?:\d+|\*))?(?:,(?:\d+|\*)(?::(?:\d+|\*))?)*$/u.test(set)) refuse(key, `"${set}" is not a UID set`);
+        if (!/^(?:\d+|\*)(?::(?:\d+|\*))?(?:,(?:\d+|\*)(?::(?:\d+|\*))?)*$/u.test(set))
+          refuse(key, `"${set}" is not a UID set`);
         return { uid: set };
       }
       default:
-        refuse(token.text, `${token.text} is not an IMAP SEARCH key this server passes on (ALL, SEEN, UNSEEN, FLAGGED, ANSWERED, DELETED, DRAFT, NEW, OLD, RECENT and their UN- forms, FROM, TO, CC, BCC, SUBJECT, BODY, TEXT, HEADER, KEYWORD, UNKEYWORD, BEFORE, ON, SINCE, SENTBEFORE, SENTON, SENTSINCE, LARGER, SMALLER, UID, NOT, OR, parentheses)`);
+        refuse(
+          token.text,
+          `${token.text} is not an IMAP SEARCH key this server passes on (ALL, SEEN, UNSEEN, FLAGGED, ANSWERED, DELETED, DRAFT, NEW, OLD, RECENT and their UN- forms, FROM, TO, CC, BCC, SUBJECT, BODY, TEXT, HEADER, KEYWORD, UNKEYWORD, BEFORE, ON, SINCE, SENTBEFORE, SENTON, SENTSINCE, LARGER, SMALLER, UID, NOT, OR, parentheses)`,
+        );
     }
   };
   const keys: SearchObject[] = [];
@@ -231,7 +265,12 @@ function tokenizeNative(query: string): Token[] {
       index++;
       tokens.push({ kind: "string", text });
     } else if (/[\p{Cc}{]/u.test(char)) {
-      refuse(char === "{" ? "{" : JSON.stringify(char), char === "{" ? "literals ({n}) are not accepted; quote the value instead" : "control characters (line breaks) are not allowed");
+      refuse(
+        char === "{" ? "{" : JSON.stringify(char),
+        char === "{"
+          ? "literals ({n}) are not accepted; quote the value instead"
+          : "control characters (line breaks) are not allowed",
+      );
     } else {
       const start = index;
       while (index < query.length && !/[\s()"]/u.test(query[index] ?? "")) index++;

@@ -28,14 +28,25 @@ export const DEFAULT_IMAP_POOL: ImapPoolOptions = { maxConnectionsPerInbox: 4, i
 
 export function parseImapSettings(secret: string | null): ImapSettings {
   const value: unknown = secret === null ? null : JSON.parse(secret);
-  if (!isImapSettings(value)) throw new ConnectError("the stored IMAP settings of this inbox are incomplete; add the inbox again.");
+  if (!isImapSettings(value))
+    throw new ConnectError("the stored IMAP settings of this inbox are incomplete; add the inbox again.");
   return value;
 }
 
 function isImapSettings(value: unknown): value is ImapSettings {
   const endpoint = (e: unknown) =>
-    typeof e === "object" && e !== null && typeof (e as ServerEndpoint).host === "string" && Number.isInteger((e as ServerEndpoint).port) && typeof (e as ServerEndpoint).secure === "boolean";
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as ServerEndpoint).host === "string" &&
+    Number.isInteger((e as ServerEndpoint).port) &&
+    typeof (e as ServerEndpoint).secure === "boolean";
   if (typeof value !== "object" || value === null) return false;
   const settings = value as ImapSettings;
-  return endpoint(settings.imap) && endpoint(settings.smtp) && typeof settings.user === "string" && typeof settings.password === "string" && typeof settings.address === "string";
+  return (
+    endpoint(settings.imap) &&
+    endpoint(settings.smtp) &&
+    typeof settings.user === "string" &&
+    typeof settings.password === "string" &&
+    typeof settings.address === "string"
+  );
 }

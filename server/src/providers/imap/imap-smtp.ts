@@ -33,10 +33,23 @@ type EnvelopeInfo = { accepted: string[]; rejected: string[] };
  * public call for that step alone; the pre-flight uses it. Its presence is checked here and by the
  * tests, so that a nodemailer without it fails loudly rather than sending without the check.
  */
-type WithEnvelopeStep = SMTPConnection & { _setEnvelope(envelope: SMTPConnection.Envelope, callback: (error: SmtpError | null, info: EnvelopeInfo) => void): void };
+type WithEnvelopeStep = SMTPConnection & {
+  _setEnvelope(
+    envelope: SMTPConnection.Envelope,
+    callback: (error: SmtpError | null, info: EnvelopeInfo) => void,
+  ): void;
+};
 
 function smtpConnectionOptions(settings: ImapSettings): SMTPConnection.Options {
-  return { host: settings.smtp.host, port: settings.smtp.port, secure: settings.smtp.secure, connectionTimeout: 30_000, greetingTimeout: 16_000, socketTimeout: 120_000, logger: false };
+  return {
+    host: settings.smtp.host,
+    port: settings.smtp.port,
+    secure: settings.smtp.secure,
+    connectionTimeout: 30_000,
+    greetingTimeout: 16_000,
+    socketTimeout: 120_000,
+    logger: false,
+  };
 }
 
 /** The same server and login for nodemailer's transport (verifyImapSettings checks them with it). */
@@ -48,7 +61,10 @@ export function createSmtpSender(settings: ImapSettings) {
   /** A connected, logged-in SMTP connection; errors reach the caller through each step, never as an unhandled event. */
   async function open(): Promise<WithEnvelopeStep> {
     const connection = new SMTPConnection(smtpConnectionOptions(settings)) as WithEnvelopeStep;
-    if (typeof connection._setEnvelope !== "function") throw new Error("this nodemailer has no envelope step (SMTPConnection._setEnvelope); the recipient pre-flight cannot run");
+    if (typeof connection._setEnvelope !== "function")
+      throw new Error(
+        "this nodemailer has no envelope step (SMTPConnection._setEnvelope); the recipient pre-flight cannot run",
+      );
     connection.on("error", () => undefined);
     try {
       // A refused or failed connection is reported as an error event, never to connect's callback.
@@ -56,7 +72,9 @@ export function createSmtpSender(settings: ImapSettings) {
         connection.once("error", (error: SmtpError) => done(error));
         connection.connect((error) => done(error ?? null));
       });
-      await step<void>((done) => connection.login({ user: settings.user, pass: settings.password }, (error) => done(error ?? null)));
+      await step<void>((done) =>
+        connection.login({ user: settings.user, pass: settings.password }, (error) => done(error ?? null)),
+      );
       return connection;
     } catch (error) {
       connection.close();
@@ -77,7 +95,13 @@ export function createSmtpSender(settings: ImapSettings) {
         connection = await open();
         const probe = connection;
         const tried = await step<EnvelopeInfo>((done) => probe._setEnvelope(envelope, done));
-        if (tried.rejected.length > 0) return { ok: false, kind: "recipient", rejected: tried.rejected.map(String), words: `the SMTP server refused ${tried.rejected.join(", ")}` };
+        if (tried.rejected.length > 0)
+          return {
+            ok: false,
+            kind: "recipient",
+            rejected: tried.rejected.map(String),
+            words: `the SMTP server refused ${tried.rejected.join(", ")}`,
+          };
         finish(connection);
         connection = undefined;
         connection = await open();
@@ -85,17 +109,29 @@ export function createSmtpSender(settings: ImapSettings) {
         handedOver = true;
         const sent = await step<SMTPConnection.SentMessageInfo>((done) => sender.send(envelope, raw, done));
         // Refused now, after accepting the same envelope a moment ago: the message went to the others.
-        if (sent.rejected.length > 0) return { ok: false, kind: "server", words: `the SMTP server refused ${sent.rejected.join(", ")} while sending`, handedOver: true };
+        if (sent.rejected.length > 0)
+          return {
+            ok: false,
+            kind: "server",
+            words: `the SMTP server refused ${sent.rejected.join(", ")} while sending`,
+            handedOver: true,
+          };
         return { ok: true };
       } catch (error) {
         const e = error as SmtpError;
         const words = redactPassword(e.response ?? e.message ?? "unknown error", settings.password);
         if (e.code === "EAUTH") return { ok: false, kind: "auth", words };
-        if (e.code === "EENVELOPE" && Array.isArray(e.rejected) && e.rejected.length > 0 && (e.responseCode ?? 550) >= 500) {
+        if (
+          e.code === "EENVELOPE" &&
+          Array.isArray(e.rejected) &&
+          e.rejected.length > 0 &&
+          (e.responseCode ?? 550) >= 500
+        ) {
           return { ok: false, kind: "recipient", rejected: e.rejected.map(String), words };
         }
         // Only a failure once DATA had begun may have delivered the message.
-        const duringData = handedOver && !(e.command === "MAIL FROM" || e.command === "RCPT TO" || e.code === "EENVELOPE");
+        const duringData =
+          handedOver && !(e.command === "MAIL FROM" || e.command === "RCPT TO" || e.code === "EENVELOPE");
         return { ok: false, kind: "server", words, handedOver: duringData };
       } finally {
         finish(connection);

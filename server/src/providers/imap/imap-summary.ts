@@ -5,7 +5,13 @@
 // nothing marked read) for the snippet. Whole messages are never downloaded for a listing, and
 // mailparser (about a millisecond a message) runs only for the snippet of an HTML-only message.
 import type { Address, MessageSummary } from "@mcpemails/generated";
-import type { FetchMessageObject, FetchQueryObject, ImapFlow, MessageAddressObject, MessageStructureObject } from "imapflow";
+import type {
+  FetchMessageObject,
+  FetchQueryObject,
+  ImapFlow,
+  MessageAddressObject,
+  MessageStructureObject,
+} from "imapflow";
 import { parseMessage, snippetOf } from "../../mail/parse.js";
 import { normalizeMessageId } from "../../mail/threading.js";
 import { encodeMessageId, threadIdOf } from "./imap-message-id.js";
@@ -13,7 +19,15 @@ import { encodeMessageId, threadIdOf } from "./imap-message-id.js";
 /** Bytes of the text part fetched for a snippet: 200 code points even of 4-byte characters, and some room for leading blank lines. */
 export const SNIPPET_PART_BYTES = 2048;
 
-export const SUMMARY_FETCH: FetchQueryObject = { uid: true, flags: true, envelope: true, bodyStructure: true, internalDate: true, size: true, headers: ["references"] };
+export const SUMMARY_FETCH: FetchQueryObject = {
+  uid: true,
+  flags: true,
+  envelope: true,
+  bodyStructure: true,
+  internalDate: true,
+  size: true,
+  headers: ["references"],
+};
 
 export interface FolderState {
   path: string;
@@ -23,7 +37,12 @@ export interface FolderState {
 }
 
 /** The summaries of a range of the selected folder (sequence numbers, or UIDs when byUid), highest UID first. */
-export async function fetchSummaries(client: ImapFlow, range: string | number[], folder: FolderState, byUid: boolean): Promise<MessageSummary[]> {
+export async function fetchSummaries(
+  client: ImapFlow,
+  range: string | number[],
+  folder: FolderState,
+  byUid: boolean,
+): Promise<MessageSummary[]> {
   const messages = await client.fetchAll(range, SUMMARY_FETCH, { uid: byUid });
   messages.sort((a, b) => b.uid - a.uid);
   const parts = new Map<number, TextPart>();
@@ -32,7 +51,11 @@ export async function fetchSummaries(client: ImapFlow, range: string | number[],
     if (part) parts.set(message.uid, part);
   }
   const starts = await fetchPartStarts(client, parts);
-  return Promise.all(messages.map(async (message) => toSummary(message, folder, await snippetFrom(parts.get(message.uid), starts.get(message.uid)))));
+  return Promise.all(
+    messages.map(async (message) =>
+      toSummary(message, folder, await snippetFrom(parts.get(message.uid), starts.get(message.uid))),
+    ),
+  );
 }
 
 interface TextPart {
@@ -51,20 +74,33 @@ export function textPartOf(structure: MessageStructureObject): TextPart | undefi
     else leaves.push(node);
   };
   walk(structure);
-  const body = (type: string) => leaves.find((leaf) => leaf.type.toLowerCase() === type && leaf.disposition?.toLowerCase() !== "attachment");
+  const body = (type: string) =>
+    leaves.find((leaf) => leaf.type.toLowerCase() === type && leaf.disposition?.toLowerCase() !== "attachment");
   const found = body("text/plain") ?? body("text/html");
   if (found === undefined) return undefined;
-  return { part: found.part ?? "1", html: found.type.toLowerCase() === "text/html", charset: found.parameters?.charset ?? "utf-8", encoding: (found.encoding ?? "7bit").toLowerCase() };
+  return {
+    part: found.part ?? "1",
+    html: found.type.toLowerCase() === "text/html",
+    charset: found.parameters?.charset ?? "utf-8",
+    encoding: (found.encoding ?? "7bit").toLowerCase(),
+  };
 }
 
 /** The first SNIPPET_PART_BYTES of each message's text part: one FETCH per distinct part number (most pages need one or two). */
-async function fetchPartStarts(client: ImapFlow, parts: ReadonlyMap<number, TextPart>): Promise<Map<number, { bytes: Buffer; decoded: boolean }>> {
+async function fetchPartStarts(
+  client: ImapFlow,
+  parts: ReadonlyMap<number, TextPart>,
+): Promise<Map<number, { bytes: Buffer; decoded: boolean }>> {
   const byPart = new Map<string, number[]>();
   for (const [uid, part] of parts) byPart.set(part.part, [...(byPart.get(part.part) ?? []), uid]);
   const starts = new Map<number, { bytes: Buffer; decoded: boolean }>();
   for (const [part, uids] of byPart) {
     // binary: BINARY.PEEK where the server has it (RFC 3516), which undoes base64 and quoted-printable on the server.
-    const fetched: FetchMessageObject[] = await client.fetchAll(uids, { uid: true, bodyParts: [{ key: part, start: 0, maxLength: SNIPPET_PART_BYTES }] }, { uid: true, binary: true });
+    const fetched: FetchMessageObject[] = await client.fetchAll(
+      uids,
+      { uid: true, bodyParts: [{ key: part, start: 0, maxLength: SNIPPET_PART_BYTES }] },
+      { uid: true, binary: true },
+    );
     for (const message of fetched) {
       const bytes = message.bodyParts?.get(part) ?? message.bodyParts?.get(part.toLowerCase());
       if (bytes) starts.set(message.uid, { bytes, decoded: message.binaryParts?.has(part) ?? false });
@@ -73,13 +109,19 @@ async function fetchPartStarts(client: ImapFlow, parts: ReadonlyMap<number, Text
   return starts;
 }
 
-async function snippetFrom(part: TextPart | undefined, start: { bytes: Buffer; decoded: boolean } | undefined): Promise<string> {
+async function snippetFrom(
+  part: TextPart | undefined,
+  start: { bytes: Buffer; decoded: boolean } | undefined,
+): Promise<string> {
   if (part === undefined || start === undefined) return "";
   const bytes = start.decoded ? start.bytes : undoTransferEncoding(start.bytes, part.encoding);
   const text = decodeCharset(bytes, part.charset).replace(/\uFFFD+$/u, "");
   if (!part.html) return snippetOf(text);
   // The text of HTML as read_email derives it (mailparser), from the start of the HTML part.
-  const alone = Buffer.from(`Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${text}`, "utf8");
+  const alone = Buffer.from(
+    `Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${text}`,
+    "utf8",
+  );
   return (await parseMessage(alone, { includeHtml: false, includeAttachments: false })).snippet;
 }
 
@@ -98,7 +140,10 @@ export function undoTransferEncoding(bytes: Buffer, encoding: string): Buffer {
       .toString("latin1")
       .replace(/=[0-9A-Fa-f]?$/u, "")
       .replace(/=\r?\n/gu, "");
-    return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/gu, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+    return Buffer.from(
+      text.replace(/=([0-9A-Fa-f]{2})/gu, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      "latin1",
+    );
   }
   return bytes;
 }
@@ -154,7 +199,10 @@ export function sentDate(header: Date | string | undefined, received: Date | str
 function toAddresses(list: MessageAddressObject[] | undefined): Address[] {
   return (list ?? [])
     .filter((entry) => typeof entry.address === "string" && entry.address !== "")
-    .map((entry) => ({ name: entry.name === undefined || entry.name.trim() === "" ? null : entry.name.trim(), address: entry.address ?? "" }));
+    .map((entry) => ({
+      name: entry.name === undefined || entry.name.trim() === "" ? null : entry.name.trim(),
+      address: entry.address ?? "",
+    }));
 }
 
 function firstMessageId(header: string): string | null {

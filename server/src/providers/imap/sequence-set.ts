@@ -32,7 +32,7 @@ export function lastOfSet(set: string, offset: number, limit: number): number[] 
 /** Ascending numbers as a compact sequence set ("1:3,7"), so that a command naming many UIDs stays short. */
 export function toSequenceSet(ascending: readonly number[]): string {
   const parts: string[] = [];
-  for (let index = 0; index < ascending.length; ) {
+  for (let index = 0; index < ascending.length;) {
     const low = ascending[index] as number;
     let high = low;
     while (ascending[index + 1] === high + 1) high = ascending[++index] as number;

@@ -14,9 +14,24 @@ let slept: number[];
 const signal = new AbortController().signal;
 const inbox = { id: randomUUID(), addresses: [ADA] } as InboxRecord;
 const provider = (requestTimeoutMs?: number) =>
-  createOutlookProvider({ inbox, settings, app: FAKE_MICROSOFT_APP, saveSettings: async () => undefined, sleep: async (ms) => void slept.push(ms), ...(requestTimeoutMs ? { requestTimeoutMs } : {}) });
+  createOutlookProvider({
+    inbox,
+    settings,
+    app: FAKE_MICROSOFT_APP,
+    saveSettings: async () => undefined,
+    sleep: async (ms) => void slept.push(ms),
+    ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+  });
 const listArgs = { inbox_id: inbox.id, limit: 5, offset: 0, folder: "INBOX", unread_only: false } as const;
-const sendArgs = { inbox_id: inbox.id, to: ["bob@contoso.test"], cc: [], bcc: [], subject: "Hi", body: "Hello", attachments: [] };
+const sendArgs = {
+  inbox_id: inbox.id,
+  to: ["bob@contoso.test"],
+  cc: [],
+  bcc: [],
+  subject: "Hi",
+  body: "Hello",
+  attachments: [],
+};
 
 beforeAll(async () => {
   session = startGraphFake();
@@ -40,25 +55,50 @@ describe("429 from Graph", () => {
 
   it("gives up after 3 retries with provider_error carrying retryAfter", async () => {
     session.fake.throttleNext(4, 2);
-    expect(await provider().list_inbox(listArgs, signal)).toMatchObject({ isError: true, errorCode: "provider_error", retryAfter: 2 });
+    expect(await provider().list_inbox(listArgs, signal)).toMatchObject({
+      isError: true,
+      errorCode: "provider_error",
+      retryAfter: 2,
+    });
     expect(slept).toEqual([2000, 2000, 2000]);
   });
 
   it("does not wait a Retry-After longer than 30 s: it says how long instead", async () => {
     session.fake.throttleNext(1, 120);
-    expect(await provider().list_inbox(listArgs, signal)).toMatchObject({ isError: true, errorCode: "provider_error", retryAfter: 120 });
+    expect(await provider().list_inbox(listArgs, signal)).toMatchObject({
+      isError: true,
+      errorCode: "provider_error",
+      retryAfter: 120,
+    });
     expect(slept).toEqual([]);
   });
 });
 
 describe("concurrency", () => {
   it("keeps at most 4 requests in flight per mailbox, so Graph's MailboxConcurrency limit never answers 429", async () => {
-    const seeded = await Promise.all(Array.from({ length: 12 }, (_, i) => session.fake.seed(ADA, `From: bob@contoso.test\r\nSubject: ${i}\r\n\r\nText\r\n`)));
+    const seeded = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        session.fake.seed(ADA, `From: bob@contoso.test\r\nSubject: ${i}\r\n\r\nText\r\n`),
+      ),
+    );
     session.fake.latencyMs = 25;
     session.fake.maxObservedConcurrency = 0;
     session.fake.resetCounts();
     const outlook = provider();
-    const results = await Promise.all(seeded.map((s) => outlook.read_email({ inbox_id: inbox.id, message_id: s.message.id, include_html: false, include_attachments: false, mark_as_read: false }, signal)));
+    const results = await Promise.all(
+      seeded.map((s) =>
+        outlook.read_email(
+          {
+            inbox_id: inbox.id,
+            message_id: s.message.id,
+            include_html: false,
+            include_attachments: false,
+            mark_as_read: false,
+          },
+          signal,
+        ),
+      ),
+    );
     expect(results.every((r) => !("isError" in r))).toBe(true);
     expect(session.fake.maxObservedConcurrency).toBe(4);
     expect(slept).toEqual([]);
@@ -71,7 +111,12 @@ describe("tokens", () => {
     const shortLived = await session.connect(ADA);
     session.fake.accessTokenLifetimeSeconds = 3600;
     const saved: OutlookSettings[] = [];
-    const outlook = createOutlookProvider({ inbox, settings: shortLived, app: FAKE_MICROSOFT_APP, saveSettings: async (next) => void saved.push(next) });
+    const outlook = createOutlookProvider({
+      inbox,
+      settings: shortLived,
+      app: FAKE_MICROSOFT_APP,
+      saveSettings: async (next) => void saved.push(next),
+    });
     session.fake.resetCounts();
     expect(await outlook.list_inbox(listArgs, signal)).not.toHaveProperty("isError");
     expect(session.fake.requestCounts()).toMatchObject({ "POST login/token": 1 });
@@ -98,7 +143,11 @@ describe("timeouts", () => {
     session.fake.latencyMs = 300;
     session.fake.resetCounts();
     const result = await provider(50).send_email(sendArgs, signal);
-    expect(result).toMatchObject({ isError: true, errorCode: "provider_error", content: [{ text: expect.stringMatching(/Nothing was sent\.$/u) }] });
+    expect(result).toMatchObject({
+      isError: true,
+      errorCode: "provider_error",
+      content: [{ text: expect.stringMatching(/Nothing was sent\.$/u) }],
+    });
     expect(result).not.toHaveProperty("deliveryStatus");
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBeUndefined();
@@ -107,7 +156,12 @@ describe("timeouts", () => {
 
   it("answers search_timeout for a search Graph did not answer in time, provider_error for a read", async () => {
     session.fake.latencyMs = 300;
-    expect(await provider(50).search_emails({ inbox_id: inbox.id, query: "x", syntax: "portable", limit: 5, offset: 0 }, signal)).toMatchObject({ errorCode: "search_timeout" });
+    expect(
+      await provider(50).search_emails(
+        { inbox_id: inbox.id, query: "x", syntax: "portable", limit: 5, offset: 0 },
+        signal,
+      ),
+    ).toMatchObject({ errorCode: "search_timeout" });
     expect(await provider(50).list_inbox(listArgs, signal)).toMatchObject({ errorCode: "provider_error" });
   });
 });

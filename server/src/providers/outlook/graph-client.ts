@@ -86,17 +86,29 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   async function attempt(request: GraphRequest, forceRefresh: boolean): Promise<Response> {
     const url = new URL(request.path.startsWith("https://") ? request.path : `${GRAPH_BASE}${request.path}`);
-    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    for (const [name, value] of Object.entries(request.query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, value);
     const headers: Record<string, string> = { prefer: 'IdType="ImmutableId"', ...request.headers };
-    if (request.authenticated !== false) headers.authorization = `Bearer ${await options.tokens.accessToken(forceRefresh)}`;
+    if (request.authenticated !== false)
+      headers.authorization = `Bearer ${await options.tokens.accessToken(forceRefresh)}`;
     if (request.contentType) headers["content-type"] = request.contentType;
     const release = await slots.acquire();
     try {
-      return await fetch(url, { method: request.method, headers, ...(request.body === undefined ? {} : { body: request.body }), signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) });
+      return await fetch(url, {
+        method: request.method,
+        headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]),
+      });
     } catch (error) {
       request.signal.throwIfAborted();
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      throw new GraphRequestError(0, timedOut ? "timeout" : "network", timedOut ? `Graph did not answer within ${timeoutMs / 1000} s` : "the connection to Graph failed", request.method !== "GET");
+      throw new GraphRequestError(
+        0,
+        timedOut ? "timeout" : "network",
+        timedOut ? `Graph did not answer within ${timeoutMs / 1000} s` : "the connection to Graph failed",
+        request.method !== "GET",
+      );
     } finally {
       release();
     }
@@ -104,7 +116,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   async function send(request: GraphRequest): Promise<Response> {
     let refreshed = false;
-    for (let throttled = 0; ; ) {
+    for (let throttled = 0; ;) {
       const response = await attempt(request, refreshed);
       if (response.ok) return response;
       if (response.status === 401 && request.authenticated !== false) {
@@ -134,7 +146,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         return JSON.parse(text) as T;
       } catch {
         // A proxy's page or a cut-off body: a provider failure. A change that got this answer may have been made.
-        throw new GraphRequestError(response.status, "malformed_response", `Graph answered ${response.status} with a body that is not JSON (${response.headers.get("content-type") ?? "no content type"})`, request.method !== "GET");
+        throw new GraphRequestError(
+          response.status,
+          "malformed_response",
+          `Graph answered ${response.status} with a body that is not JSON (${response.headers.get("content-type") ?? "no content type"})`,
+          request.method !== "GET",
+        );
       }
     },
     async bytes(request: GraphRequest) {
@@ -144,7 +161,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 }
 
-async function errorOf(response: Response, request: GraphRequest, retryAfterSeconds: number): Promise<GraphRequestError> {
+async function errorOf(
+  response: Response,
+  request: GraphRequest,
+  retryAfterSeconds: number,
+): Promise<GraphRequestError> {
   let code = `http_${response.status}`;
   let message = response.statusText;
   try {
@@ -155,5 +176,11 @@ async function errorOf(response: Response, request: GraphRequest, retryAfterSeco
     // Not Graph's JSON error shape (a proxy's page): the status says enough.
   }
   const unknown = response.status >= 500 && request.method !== "GET";
-  return new GraphRequestError(response.status, code, `Graph answered ${response.status} ${code}: ${message}`, unknown, response.status === 429 || response.status === 503 ? retryAfterSeconds : undefined);
+  return new GraphRequestError(
+    response.status,
+    code,
+    `Graph answered ${response.status} ${code}: ${message}`,
+    unknown,
+    response.status === 429 || response.status === 503 ? retryAfterSeconds : undefined,
+  );
 }

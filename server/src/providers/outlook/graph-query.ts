@@ -25,8 +25,10 @@ export function portableToGraph(query: QueryNode): GraphQuery {
   // made false; when one of the two can never hold, the other is one $search.
   const ifUnread = withReadState(query, true);
   const ifRead = withReadState(query, false);
-  if (ifRead === false && typeof ifUnread !== "boolean") return { kind: "search-keeping-read-state", search: quoteSearch(toKql(ifUnread)), unread: true };
-  if (ifUnread === false && typeof ifRead !== "boolean") return { kind: "search-keeping-read-state", search: quoteSearch(toKql(ifRead)), unread: false };
+  if (ifRead === false && typeof ifUnread !== "boolean")
+    return { kind: "search-keeping-read-state", search: quoteSearch(toKql(ifUnread)), unread: true };
+  if (ifUnread === false && typeof ifRead !== "boolean")
+    return { kind: "search-keeping-read-state", search: quoteSearch(toKql(ifRead)), unread: false };
   throw new ParameterError(
     "query",
     "query_term",
@@ -91,7 +93,12 @@ function firstUnfilterable(node: QueryNode): string | undefined {
 }
 
 function kqlValue(term: string, value: string): string {
-  if (value.includes('"')) throw new ParameterError("query", "query_term", `query: "${term}" contains a double quote, which Outlook's search (KQL) cannot match.`);
+  if (value.includes('"'))
+    throw new ParameterError(
+      "query",
+      "query_term",
+      `query: "${term}" contains a double quote, which Outlook's search (KQL) cannot match.`,
+    );
   return `"${value}"`;
 }
 

@@ -2,7 +2,14 @@
 // into a ConfidentialClientApplication through a cache plugin, tokens come from acquireTokenSilent
 // (which refreshes them with the cached refresh token when they expire), and a cache that MSAL
 // changed is handed back to be stored again. A grant Microsoft no longer honours is a GrantRefused.
-import { AuthError, ConfidentialClientApplication, InteractionRequiredAuthError, LogLevel, type Configuration, type ICachePlugin } from "@azure/msal-node";
+import {
+  AuthError,
+  ConfidentialClientApplication,
+  InteractionRequiredAuthError,
+  LogLevel,
+  type Configuration,
+  type ICachePlugin,
+} from "@azure/msal-node";
 import type { MicrosoftAppConfig } from "../provider-apps.js";
 
 /** What the provider asks for: read and move mail, send it, and read the signed-in user's address. */
@@ -14,11 +21,24 @@ export class GrantRefused extends Error {
 }
 
 /** Error codes of Microsoft's token endpoint and MSAL that mean the grant itself is gone. */
-const GRANT_GONE = new Set(["invalid_grant", "interaction_required", "consent_required", "login_required", "bad_token", "no_tokens_found", "no_account_in_silent_request", "refresh_token_expired"]);
+const GRANT_GONE = new Set([
+  "invalid_grant",
+  "interaction_required",
+  "consent_required",
+  "login_required",
+  "bad_token",
+  "no_tokens_found",
+  "no_account_in_silent_request",
+  "refresh_token_expired",
+]);
 
 export function msalConfiguration(app: MicrosoftAppConfig, cachePlugin?: ICachePlugin): Configuration {
   return {
-    auth: { clientId: app.clientId, clientSecret: app.clientSecret, authority: `https://login.microsoftonline.com/${app.tenant}` },
+    auth: {
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      authority: `https://login.microsoftonline.com/${app.tenant}`,
+    },
     ...(cachePlugin ? { cache: { cachePlugin } } : {}),
     // MSAL's own log could carry token material in verbose levels; errors only, and never PII.
     system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined } },
@@ -30,7 +50,12 @@ export interface MailboxTokens {
   accessToken(forceRefresh?: boolean): Promise<string>;
 }
 
-export function mailboxTokens(options: { app: MicrosoftAppConfig; tokenCache: string; homeAccountId: string; onCacheChanged: (tokenCache: string) => Promise<void> }): MailboxTokens {
+export function mailboxTokens(options: {
+  app: MicrosoftAppConfig;
+  tokenCache: string;
+  homeAccountId: string;
+  onCacheChanged: (tokenCache: string) => Promise<void>;
+}): MailboxTokens {
   let cache = options.tokenCache;
   const plugin: ICachePlugin = {
     async beforeCacheAccess(context) {
@@ -60,7 +85,9 @@ export function mailboxTokens(options: { app: MicrosoftAppConfig; tokenCache: st
 /** GrantRefused for an error that means the grant is gone; any other error as it was. */
 export function grantError(error: unknown): unknown {
   if (error instanceof GrantRefused) return error;
-  if (error instanceof InteractionRequiredAuthError) return new GrantRefused(`Microsoft requires the owner to sign in again (${error.errorCode})`);
-  if (error instanceof AuthError && GRANT_GONE.has(error.errorCode)) return new GrantRefused(`Microsoft refused the grant (${error.errorCode})`);
+  if (error instanceof InteractionRequiredAuthError)
+    return new GrantRefused(`Microsoft requires the owner to sign in again (${error.errorCode})`);
+  if (error instanceof AuthError && GRANT_GONE.has(error.errorCode))
+    return new GrantRefused(`Microsoft refused the grant (${error.errorCode})`);
   return error;
 }

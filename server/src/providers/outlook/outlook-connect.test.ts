@@ -18,7 +18,9 @@ describe("outlookConsentUrl", () => {
     const url = new URL(await outlookConsentUrl(FAKE_MICROSOFT_APP, "state-123"));
     expect(`${url.origin}${url.pathname}`).toBe("https://login.microsoftonline.com/common/oauth2/v2.0/authorize");
     const params = url.searchParams;
-    expect(params.get("scope")?.split(" ")).toEqual(expect.arrayContaining(["Mail.ReadWrite", "Mail.Send", "User.Read", "offline_access"]));
+    expect(params.get("scope")?.split(" ")).toEqual(
+      expect.arrayContaining(["Mail.ReadWrite", "Mail.Send", "User.Read", "offline_access"]),
+    );
     expect(params.get("state")).toBe("state-123");
     expect(params.get("response_type")).toBe("code");
     expect(params.get("redirect_uri")).toBe(FAKE_MICROSOFT_APP.redirectUri);
@@ -28,15 +30,26 @@ describe("outlookConsentUrl", () => {
 
 describe("exchangeOutlookCode", () => {
   it("redeems the code through MSAL into settings: MSAL's token cache, the account, the address and the folder ids", async () => {
-    const connected = await exchangeOutlookCode(FAKE_MICROSOFT_APP, session.fake.issueAuthorizationCode("ada@contoso.test"));
+    const connected = await exchangeOutlookCode(
+      FAKE_MICROSOFT_APP,
+      session.fake.issueAuthorizationCode("ada@contoso.test"),
+    );
     expect(connected.address).toBe("ada@contoso.test");
     expect(connected.settings.address).toBe("ada@contoso.test");
-    const cache = JSON.parse(connected.settings.tokenCache) as Record<string, Record<string, { home_account_id?: string }>>;
+    const cache = JSON.parse(connected.settings.tokenCache) as Record<
+      string,
+      Record<string, { home_account_id?: string }>
+    >;
     expect(Object.keys(cache.RefreshToken ?? {})).toHaveLength(1);
     expect(Object.values(cache.Account ?? {})[0]?.home_account_id).toBe(connected.settings.homeAccountId);
     const mailbox = session.fake.mailbox("ada@contoso.test");
     expect(Object.keys(session.fake.requestCounts()).filter((endpoint) => endpoint.includes("unserved"))).toEqual([]);
-    expect(connected.settings.folderIds).toEqual({ INBOX: mailbox.folderId("inbox"), SENT: mailbox.folderId("sentitems"), DRAFTS: mailbox.folderId("drafts"), TRASH: mailbox.folderId("deleteditems") });
+    expect(connected.settings.folderIds).toEqual({
+      INBOX: mailbox.folderId("inbox"),
+      SENT: mailbox.folderId("sentitems"),
+      DRAFTS: mailbox.folderId("drafts"),
+      TRASH: mailbox.folderId("deleteditems"),
+    });
   });
 
   it("refuses a code Microsoft does not accept (here: already redeemed) with a ConnectError naming the reason, not the code", async () => {
@@ -50,7 +63,9 @@ describe("exchangeOutlookCode", () => {
 
   it("says so when the server's client secret is wrong, without showing it", async () => {
     const app = { ...FAKE_MICROSOFT_APP, clientSecret: "not-the-secret-42" };
-    const error = await exchangeOutlookCode(app, session.fake.issueAuthorizationCode("ada@contoso.test")).catch((e: unknown) => e);
+    const error = await exchangeOutlookCode(app, session.fake.issueAuthorizationCode("ada@contoso.test")).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as Error).message).toMatch(/invalid_client.*AADSTS7000215/u);
     expect((error as Error).message).not.toContain("not-the-secret-42");

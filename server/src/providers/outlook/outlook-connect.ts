@@ -13,20 +13,29 @@ import type { OutlookSettings } from "./outlook-settings.js";
 /** Microsoft's consent URL (authorization code flow): Mail.ReadWrite, Mail.Send, User.Read, offline_access (MSAL adds it, with openid and profile), this state. */
 export async function outlookConsentUrl(app: MicrosoftAppConfig, state: string): Promise<string> {
   try {
-    return await new ConfidentialClientApplication(msalConfiguration(app)).getAuthCodeUrl({ scopes: GRAPH_SCOPES, redirectUri: app.redirectUri, state, prompt: "select_account" });
+    return await new ConfidentialClientApplication(msalConfiguration(app)).getAuthCodeUrl({
+      scopes: GRAPH_SCOPES,
+      redirectUri: app.redirectUri,
+      state,
+      prompt: "select_account",
+    });
   } catch (error) {
     throw refusal(error, "build the consent URL");
   }
 }
 
 /** Redeems the code of the callback through MSAL; the settings hold MSAL's token cache. ConnectError when Microsoft refuses. */
-export async function exchangeOutlookCode(app: MicrosoftAppConfig, code: string): Promise<ConnectedMailbox<OutlookSettings>> {
+export async function exchangeOutlookCode(
+  app: MicrosoftAppConfig,
+  code: string,
+): Promise<ConnectedMailbox<OutlookSettings>> {
   const client = new ConfidentialClientApplication(msalConfiguration(app));
   let accessToken: string;
   let homeAccountId: string;
   try {
     const result = await client.acquireTokenByCode({ code, scopes: GRAPH_SCOPES, redirectUri: app.redirectUri });
-    if (result.account === null) throw new ConnectError("Microsoft answered without an account; connect the inbox again.");
+    if (result.account === null)
+      throw new ConnectError("Microsoft answered without an account; connect the inbox again.");
     accessToken = result.accessToken;
     homeAccountId = result.account.homeAccountId;
   } catch (error) {
@@ -35,16 +44,42 @@ export async function exchangeOutlookCode(app: MicrosoftAppConfig, code: string)
   const graph = createGraphClient({ tokens: { accessToken: async () => accessToken } });
   const signal = AbortSignal.timeout(30_000);
   try {
-    const me = await graph.json<{ mail?: string | null; userPrincipalName?: string }>({ method: "GET", path: "/me", query: { $select: "mail,userPrincipalName" }, signal });
+    const me = await graph.json<{ mail?: string | null; userPrincipalName?: string }>({
+      method: "GET",
+      path: "/me",
+      query: { $select: "mail,userPrincipalName" },
+      signal,
+    });
     const address = me.mail ?? me.userPrincipalName;
     if (!address) throw new ConnectError("Microsoft Graph gave no mail address for this account; is it a mailbox?");
     const entries = await Promise.all(
-      (Object.keys(WELL_KNOWN) as Folder[]).map(async (folder) => [folder, (await graph.json<{ id: string }>({ method: "GET", path: `/me/mailFolders/${WELL_KNOWN[folder]}`, query: { $select: "id" }, signal })).id] as const),
+      (Object.keys(WELL_KNOWN) as Folder[]).map(
+        async (folder) =>
+          [
+            folder,
+            (
+              await graph.json<{ id: string }>({
+                method: "GET",
+                path: `/me/mailFolders/${WELL_KNOWN[folder]}`,
+                query: { $select: "id" },
+                signal,
+              })
+            ).id,
+          ] as const,
+      ),
     );
-    const settings: OutlookSettings = { tokenCache: client.getTokenCache().serialize(), homeAccountId, address, folderIds: Object.fromEntries(entries) as Record<Folder, string> };
+    const settings: OutlookSettings = {
+      tokenCache: client.getTokenCache().serialize(),
+      homeAccountId,
+      address,
+      folderIds: Object.fromEntries(entries) as Record<Folder, string>,
+    };
     return { settings, address };
   } catch (error) {
-    if (error instanceof GraphRequestError) throw new ConnectError(`Microsoft Graph refused to read the mailbox (${error.status} ${error.code}); was Mail.ReadWrite consented?`);
+    if (error instanceof GraphRequestError)
+      throw new ConnectError(
+        `Microsoft Graph refused to read the mailbox (${error.status} ${error.code}); was Mail.ReadWrite consented?`,
+      );
     throw error;
   }
 }

@@ -5,13 +5,32 @@ import type { Address, Folder, MessageSummary } from "@mcpemails/generated";
 import { snippetOf } from "../../mail/parse.js";
 
 /** The properties a summary needs, for $select. */
-export const SUMMARY_SELECT = ["id", "conversationId", "internetMessageId", "parentFolderId", "from", "toRecipients", "ccRecipients", "subject", "bodyPreview", "sentDateTime", "receivedDateTime", "isRead", "hasAttachments"].join(",");
+export const SUMMARY_SELECT = [
+  "id",
+  "conversationId",
+  "internetMessageId",
+  "parentFolderId",
+  "from",
+  "toRecipients",
+  "ccRecipients",
+  "subject",
+  "bodyPreview",
+  "sentDateTime",
+  "receivedDateTime",
+  "isRead",
+  "hasAttachments",
+].join(",");
 
 /** What read_email needs beside the MIME source. */
 export const READ_SELECT = ["id", "conversationId", "parentFolderId", "isRead", "receivedDateTime"].join(",");
 
 /** The spec's folder names and Graph's well-known folder names. */
-export const WELL_KNOWN: Record<Folder, string> = { INBOX: "inbox", SENT: "sentitems", DRAFTS: "drafts", TRASH: "deleteditems" };
+export const WELL_KNOWN: Record<Folder, string> = {
+  INBOX: "inbox",
+  SENT: "sentitems",
+  DRAFTS: "drafts",
+  TRASH: "deleteditems",
+};
 
 export function toAddress(recipient: Recipient | null | undefined): Address | null {
   const address = recipient?.emailAddress?.address;

@@ -48,24 +48,36 @@ async function seedMany(n: number, options: MimeOptions & { folder?: "inbox" | "
   const seeded = [];
   for (let i = 0; i < n; i++) {
     const date = new Date(Date.UTC(2026, 9, 1) + i * 60_000);
-    seeded.push(await fake.seed(ADA, mime({ ...options, subject: `${options.subject ?? "Message"} ${i}`, date }), { folder: options.folder ?? "inbox", isRead: options.isRead ?? i % 2 === 0, receivedDateTime: date.toISOString() }));
+    seeded.push(
+      await fake.seed(ADA, mime({ ...options, subject: `${options.subject ?? "Message"} ${i}`, date }), {
+        folder: options.folder ?? "inbox",
+        isRead: options.isRead ?? i % 2 === 0,
+        receivedDateTime: date.toISOString(),
+      }),
+    );
   }
   return seeded;
 }
 
 function clearMailboxes() {
-  for (const address of [ADA, "bob@contoso.test", "carol@contoso.test", "dave@contoso.test"]) fake.mailbox(address).messages.clear();
+  for (const address of [ADA, "bob@contoso.test", "carol@contoso.test", "dave@contoso.test"])
+    fake.mailbox(address).messages.clear();
 }
 
 const resultOf = (response: { json: unknown }) => (response.json as { result: Record<string, unknown> }).result;
-const errorOf = (response: { json: unknown }) => (response.json as { error: { code: number; data: Record<string, unknown> } }).error;
+const errorOf = (response: { json: unknown }) =>
+  (response.json as { error: { code: number; data: Record<string, unknown> } }).error;
 
 /** tools/call on the Outlook inbox: the structured output, or the error result. */
 async function call(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await post(server, toolCall(name, { inbox_id: inboxId, ...args }), { key: server.keys.live, revision: "2025-06-18" });
+  const response = await post(server, toolCall(name, { inbox_id: inboxId, ...args }), {
+    key: server.keys.live,
+    revision: "2025-06-18",
+  });
   const result = resultOf(response);
   if (result === undefined) throw Object.assign(new Error("JSON-RPC error"), { rpc: errorOf(response) });
-  if (result.isError !== true) expect(outputValidators[name as keyof typeof outputValidators](result.structuredContent).ok).toBe(true);
+  if (result.isError !== true)
+    expect(outputValidators[name as keyof typeof outputValidators](result.structuredContent).ok).toBe(true);
   return result.isError === true ? result : (result.structuredContent as Record<string, unknown>);
 }
 
@@ -74,7 +86,9 @@ async function rpcError(name: string, args: Record<string, unknown>) {
 }
 
 /** Graph requests one tool call costs, from the fake's counters. */
-async function requestsOf<T>(work: () => Promise<T>): Promise<{ result: T; requests: number; counts: Record<string, number> }> {
+async function requestsOf<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; requests: number; counts: Record<string, number> }> {
   fake.resetCounts();
   const result = await work();
   return { result, requests: fake.graphRequests(), counts: fake.requestCounts() };
@@ -83,7 +97,12 @@ async function requestsOf<T>(work: () => Promise<T>): Promise<{ result: T; reque
 beforeAll(async () => {
   session = startGraphFake();
   fake = session.fake;
-  for (const [address, name] of [["bob@contoso.test", "Bob Stone"], ["carol@contoso.test", "Carol"], ["dave@contoso.test", "Dave"]] as const) fake.addMailbox(address, name);
+  for (const [address, name] of [
+    ["bob@contoso.test", "Bob Stone"],
+    ["carol@contoso.test", "Carol"],
+    ["dave@contoso.test", "Dave"],
+  ] as const)
+    fake.addMailbox(address, name);
   settings = await session.connect(ADA, "Ada Lovelace");
   server = await startTestServer({
     inboxes: [{ kind: "outlook", addresses: [ADA], secret: JSON.stringify(settings) }],
@@ -109,7 +128,11 @@ describe("list_inbox", () => {
     expect(result).toMatchObject({ offset: 0, limit: 20, next_offset: 20, total: 30, total_is_estimate: false });
     const messages = result.messages as Array<{ subject: string; folder: string; from: unknown; unread: boolean }>;
     expect(messages.map((m) => m.subject).slice(0, 3)).toEqual(["Message 29", "Message 28", "Message 27"]);
-    expect(messages[0]).toMatchObject({ folder: "INBOX", from: { name: "Bob Stone", address: "bob@contoso.test" }, unread: true });
+    expect(messages[0]).toMatchObject({
+      folder: "INBOX",
+      from: { name: "Bob Stone", address: "bob@contoso.test" },
+      unread: true,
+    });
     const last = await call("list_inbox", { limit: 20, offset: 20 });
     expect((last.messages as unknown[]).length).toBe(10);
     expect(last.next_offset).toBeNull();
@@ -133,7 +156,11 @@ describe("list_inbox", () => {
 
 describe("read_email", () => {
   it("reads the MIME source through the common parser plus what MIME lacks, in at most 2 requests, and leaves the message unread", async () => {
-    const [seeded] = await seedMany(1, { cc: "Carol <carol@contoso.test>", headers: "Reply-To: team@contoso.test", isRead: false });
+    const [seeded] = await seedMany(1, {
+      cc: "Carol <carol@contoso.test>",
+      headers: "Reply-To: team@contoso.test",
+      isRead: false,
+    });
     const id = seeded?.message.id ?? "";
     const { result, requests } = await requestsOf(() => call("read_email", { message_id: id }));
     expect(requests).toBeLessThanOrEqual(2);
@@ -152,7 +179,9 @@ describe("read_email", () => {
 
   it("marks the message read only with mark_as_read (a PATCH), still in 2 requests", async () => {
     const [seeded] = await seedMany(1, { isRead: false });
-    const { result, requests, counts } = await requestsOf(() => call("read_email", { message_id: seeded?.message.id, mark_as_read: true }));
+    const { result, requests, counts } = await requestsOf(() =>
+      call("read_email", { message_id: seeded?.message.id, mark_as_read: true }),
+    );
     expect(requests).toBe(2);
     expect(counts["PATCH /me/messages/{id}"]).toBe(1);
     expect(result.unread).toBe(false);
@@ -160,7 +189,10 @@ describe("read_email", () => {
   });
 
   it("answers message_not_found for an id Graph does not have (ErrorItemNotFound)", async () => {
-    expect(await call("read_email", { message_id: "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0AmissingAAA=" })).toMatchObject({ isError: true, errorCode: "message_not_found" });
+    expect(await call("read_email", { message_id: "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0AmissingAAA=" })).toMatchObject({
+      isError: true,
+      errorCode: "message_not_found",
+    });
   });
 });
 
@@ -196,7 +228,10 @@ describe("search_emails", () => {
     await seedMany(4, { subject: "Digest", from: "Carol <carol@contoso.test>", isRead: false });
     const first = await call("search_emails", { query: "is:unread from:bob", limit: 3 });
     const rest = await call("search_emails", { query: "is:unread from:bob", limit: 3, offset: first.next_offset });
-    const found = [...(first.messages as Array<{ id: string; unread: boolean; from: { address: string } }>), ...(rest.messages as Array<{ id: string; unread: boolean; from: { address: string } }>)];
+    const found = [
+      ...(first.messages as Array<{ id: string; unread: boolean; from: { address: string } }>),
+      ...(rest.messages as Array<{ id: string; unread: boolean; from: { address: string } }>),
+    ];
     expect(found).toHaveLength(4);
     expect(found.every((m) => m.unread && m.from.address === "bob@contoso.test")).toBe(true);
     expect(rest).toMatchObject({ next_offset: null, total: 4 });
@@ -207,7 +242,11 @@ describe("search_emails", () => {
   it("refuses with -32602 naming a term that neither $search nor $filter can honour with the rest", async () => {
     const error = await rpcError("search_emails", { query: "is:unread OR from:bob" });
     expect(error.code).toBe(-32602);
-    expect(error.data).toMatchObject({ parameter: "query", rule: "query_term", message: expect.stringContaining('"from:bob"') });
+    expect(error.data).toMatchObject({
+      parameter: "query",
+      rule: "query_term",
+      message: expect.stringContaining('"from:bob"'),
+    });
   });
 
   it("walks pages of a $search in order at one request per page (checkpoints of the nextLinks), the 10th page included", async () => {
@@ -216,7 +255,9 @@ describe("search_emails", () => {
     let offset: number | null = 0;
     const seen = new Set<string>();
     for (let page = 0; page < 10 && offset !== null; page++) {
-      const { result, requests } = await requestsOf(() => call("search_emails", { query: "subject:walk", limit: 20, offset }));
+      const { result, requests } = await requestsOf(() =>
+        call("search_emails", { query: "subject:walk", limit: 20, offset }),
+      );
       perPage.push(requests);
       for (const message of result.messages as Array<{ id: string }>) seen.add(message.id);
       offset = result.next_offset as number | null;
@@ -228,7 +269,9 @@ describe("search_emails", () => {
 
   it("reaches an offset out of order from the nearest checkpoint in one request, and returns nothing past the ceiling", async () => {
     await seedMany(60, { subject: "Jump" });
-    const { result, requests } = await requestsOf(() => call("search_emails", { query: "subject:jump", limit: 10, offset: 35 }));
+    const { result, requests } = await requestsOf(() =>
+      call("search_emails", { query: "subject:jump", limit: 10, offset: 35 }),
+    );
     expect(requests).toBe(1);
     expect((result.messages as Array<{ subject: string }>).map((m) => m.subject)[0]).toBe("Jump 24");
     const past = await requestsOf(() => call("search_emails", { query: "subject:jump", offset: 1000 }));
@@ -242,8 +285,15 @@ describe("search_emails", () => {
     const sent = await call("search_emails", { query: "report", include_folders: ["SENT"] });
     expect((sent.messages as Array<{ folder: string }>).map((m) => m.folder)).toEqual(["SENT", "SENT"]);
     const all = await call("search_emails", { query: "report" });
-    expect((all.messages as Array<{ folder: string }>).map((m) => m.folder).sort()).toEqual(["INBOX", "INBOX", "SENT", "SENT"]);
-    expect((await rpcError("search_emails", { query: "report", include_folders: ["Archive"] })).data).toMatchObject({ parameter: "include_folders[0]" });
+    expect((all.messages as Array<{ folder: string }>).map((m) => m.folder).sort()).toEqual([
+      "INBOX",
+      "INBOX",
+      "SENT",
+      "SENT",
+    ]);
+    expect((await rpcError("search_emails", { query: "report", include_folders: ["Archive"] })).data).toMatchObject({
+      parameter: "include_folders[0]",
+    });
   });
 
   it("restricts a search to several folders: $filter by their ids, $search by keeping the mailbox's results in them", async () => {
@@ -253,29 +303,61 @@ describe("search_emails", () => {
     expect(result.total).toBe(5);
     expect((await call("search_emails", { query: "is:unread", include_folders: ["SENT"] })).total).toBe(2);
     await fake.seed(ADA, mime({ subject: "Mixed draft" }), { folder: "drafts" });
-    const searched = await call("search_emails", { query: "subject:mixed", include_folders: ["INBOX", "SENT"], limit: 3 });
-    const rest = await call("search_emails", { query: "subject:mixed", include_folders: ["INBOX", "SENT"], limit: 3, offset: searched.next_offset });
+    const searched = await call("search_emails", {
+      query: "subject:mixed",
+      include_folders: ["INBOX", "SENT"],
+      limit: 3,
+    });
+    const rest = await call("search_emails", {
+      query: "subject:mixed",
+      include_folders: ["INBOX", "SENT"],
+      limit: 3,
+      offset: searched.next_offset,
+    });
     expect(rest).toMatchObject({ next_offset: null, total: 5, result_ceiling: 1000 });
-    const both = [...(searched.messages as Array<{ folder: string; id: string }>), ...(rest.messages as Array<{ folder: string; id: string }>)];
+    const both = [
+      ...(searched.messages as Array<{ folder: string; id: string }>),
+      ...(rest.messages as Array<{ folder: string; id: string }>),
+    ];
     expect(both.map((m) => m.folder).sort()).toEqual(["INBOX", "INBOX", "INBOX", "SENT", "SENT"]);
     expect(new Set(both.map((m) => m.id)).size).toBe(5);
   });
 
   it("answers search_timeout when Graph gives up on the search", async () => {
     fake.failNext({ endpoint: /^GET \/me\/messages$/u, status: 504, code: "ErrorTimeoutExpired" });
-    expect(await call("search_emails", { query: "anything" })).toMatchObject({ isError: true, errorCode: "search_timeout", timeoutSeconds: 30 });
+    expect(await call("search_emails", { query: "anything" })).toMatchObject({
+      isError: true,
+      errorCode: "search_timeout",
+      timeoutSeconds: 30,
+    });
   });
 });
 
 describe("send_email", () => {
   it("sends MIME as a draft that is then sent: hosted recipients get it unread in Inbox without the Bcc, and Graph files the sender's copy", async () => {
-    const { result, counts } = await requestsOf(() => call("send_email", { to: ["Bob <bob@contoso.test>"], cc: ["carol@contoso.test"], bcc: ["dave@contoso.test"], subject: "Plans", body: "See you at 10." }));
+    const { result, counts } = await requestsOf(() =>
+      call("send_email", {
+        to: ["Bob <bob@contoso.test>"],
+        cc: ["carol@contoso.test"],
+        bcc: ["dave@contoso.test"],
+        subject: "Plans",
+        body: "See you at 10.",
+      }),
+    );
     expect(counts).toMatchObject({ "POST /me/messages": 1, "POST /me/messages/{id}/send": 1 });
     expect(fake.graphRequests()).toBe(2);
-    expect(result).toMatchObject({ delivery_status: "accepted", rfc822_message_id: expect.stringMatching(/^<.+@contoso\.test>$/u) });
+    expect(result).toMatchObject({
+      delivery_status: "accepted",
+      rfc822_message_id: expect.stringMatching(/^<.+@contoso\.test>$/u),
+    });
     for (const address of ["bob@contoso.test", "carol@contoso.test", "dave@contoso.test"]) {
       const [delivered] = [...fake.mailbox(address).messages.values()];
-      expect(delivered?.message).toMatchObject({ subject: "Plans", isRead: false, parentFolderId: fake.mailbox(address).folderId("inbox"), internetMessageId: result.rfc822_message_id });
+      expect(delivered?.message).toMatchObject({
+        subject: "Plans",
+        isRead: false,
+        parentFolderId: fake.mailbox(address).folderId("inbox"),
+        internetMessageId: result.rfc822_message_id,
+      });
       expect(delivered?.mime.toString()).not.toMatch(/^bcc:/imu);
     }
     const [sentCopy] = [...fake.mailbox(ADA).messages.values()];
@@ -287,16 +369,32 @@ describe("send_email", () => {
     const result = await call("send_email", { to: ["bob@contoso.test"], subject: "Readable", body: "Find me." });
     expect(result.message_id).toEqual(expect.any(String));
     const read = await call("read_email", { message_id: result.message_id });
-    expect(read).toMatchObject({ id: result.message_id, folder: "SENT", subject: "Readable", thread_id: result.thread_id, rfc822_message_id: result.rfc822_message_id });
+    expect(read).toMatchObject({
+      id: result.message_id,
+      folder: "SENT",
+      subject: "Readable",
+      thread_id: result.thread_id,
+      rfc822_message_id: result.rfc822_message_id,
+    });
     expect(fake.mailbox(ADA).messages.size).toBe(1);
   });
 
   it("sends 10 MB of attachments through a draft and an upload session; the sent message keeps the draft's id", async () => {
     const data = randomBytes(10 * 1024 * 1024);
     const { result, counts } = await requestsOf(() =>
-      call("send_email", { to: ["bob@contoso.test"], subject: "Big file", body: "Attached.", attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data: data.toString("base64") }] }),
+      call("send_email", {
+        to: ["bob@contoso.test"],
+        subject: "Big file",
+        body: "Attached.",
+        attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data: data.toString("base64") }],
+      }),
     );
-    expect(counts).toMatchObject({ "POST /me/messages": 1, "POST /me/messages/{id}/attachments/createUploadSession": 1, "PUT upload session": 3, "POST /me/messages/{id}/send": 1 });
+    expect(counts).toMatchObject({
+      "POST /me/messages": 1,
+      "POST /me/messages/{id}/attachments/createUploadSession": 1,
+      "PUT upload session": 3,
+      "POST /me/messages/{id}/send": 1,
+    });
     const [delivered] = [...fake.mailbox("bob@contoso.test").messages.values()];
     expect(delivered?.message.hasAttachments).toBe(true);
     const read = await call("read_email", { message_id: result.message_id, include_attachments: true });
@@ -308,14 +406,23 @@ describe("send_email", () => {
 
   it("refuses attachments over 10 MiB before any Graph request (attachment_too_large)", async () => {
     const data = randomBytes(10 * 1024 * 1024 + 1).toString("base64");
-    const { result, requests } = await requestsOf(() => call("send_email", { to: ["bob@contoso.test"], subject: "Too big", body: "x", attachments: [{ filename: "a.bin", mime_type: "application/octet-stream", data }] }));
+    const { result, requests } = await requestsOf(() =>
+      call("send_email", {
+        to: ["bob@contoso.test"],
+        subject: "Too big",
+        body: "x",
+        attachments: [{ filename: "a.bin", mime_type: "application/octet-stream", data }],
+      }),
+    );
     expect(result).toMatchObject({ isError: true, errorCode: "attachment_too_large" });
     expect(requests).toBe(0);
   });
 
   it("does not resend after a 5xx on send: provider_error with delivery status unknown, and the recipient has exactly one copy", async () => {
     fake.failNext({ endpoint: /\/send$/u, status: 503, code: "ServiceUnavailable", afterExecution: true });
-    const { result, counts } = await requestsOf(() => call("send_email", { to: ["bob@contoso.test"], subject: "Once", body: "Only once." }));
+    const { result, counts } = await requestsOf(() =>
+      call("send_email", { to: ["bob@contoso.test"], subject: "Once", body: "Only once." }),
+    );
     expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
     expect(counts["POST /me/messages/{id}/send"]).toBe(1);
     expect(fake.mailbox("bob@contoso.test").messages.size).toBe(1);
@@ -324,17 +431,42 @@ describe("send_email", () => {
 
 describe("reply_to_email", () => {
   it("replies to all: To the original sender, Cc its To and Cc without the inbox's own address, in the same conversation", async () => {
-    const original = await fake.seed(ADA, mime({ from: "Bob Stone <bob@contoso.test>", to: `Ada <${ADA}>, Carol <carol@contoso.test>`, cc: "Dave <dave@contoso.test>", subject: "Offsite", messageId: "<offsite-1@contoso.test>" }));
-    await fake.seed("bob@contoso.test", mime({ subject: "Offsite", messageId: "<offsite-1@contoso.test>" }), { folder: "sentitems", isRead: true });
-    const result = await call("reply_to_email", { message_id: original.message.id, body: "Count me in.", reply_all: true });
+    const original = await fake.seed(
+      ADA,
+      mime({
+        from: "Bob Stone <bob@contoso.test>",
+        to: `Ada <${ADA}>, Carol <carol@contoso.test>`,
+        cc: "Dave <dave@contoso.test>",
+        subject: "Offsite",
+        messageId: "<offsite-1@contoso.test>",
+      }),
+    );
+    await fake.seed("bob@contoso.test", mime({ subject: "Offsite", messageId: "<offsite-1@contoso.test>" }), {
+      folder: "sentitems",
+      isRead: true,
+    });
+    const result = await call("reply_to_email", {
+      message_id: original.message.id,
+      body: "Count me in.",
+      reply_all: true,
+    });
     expect(result).toMatchObject({ thread_id: original.message.conversationId, delivery_status: "accepted" });
-    const [sent] = [...fake.mailbox(ADA).messages.values()].filter((m) => m.message.parentFolderId === fake.mailbox(ADA).folderId("sentitems"));
+    const [sent] = [...fake.mailbox(ADA).messages.values()].filter(
+      (m) => m.message.parentFolderId === fake.mailbox(ADA).folderId("sentitems"),
+    );
     expect(sent?.message).toMatchObject({ subject: "Re: Offsite", conversationId: original.message.conversationId });
     expect(sent?.message.toRecipients?.map((r) => r.emailAddress?.address)).toEqual(["bob@contoso.test"]);
-    expect(sent?.message.ccRecipients?.map((r) => r.emailAddress?.address)).toEqual(["carol@contoso.test", "dave@contoso.test"]);
+    expect(sent?.message.ccRecipients?.map((r) => r.emailAddress?.address)).toEqual([
+      "carol@contoso.test",
+      "dave@contoso.test",
+    ]);
     expect(sent?.mime.toString()).toMatch(/^In-Reply-To: <offsite-1@contoso\.test>/imu);
-    const bobInbox = [...fake.mailbox("bob@contoso.test").messages.values()].find((m) => m.message.subject === "Re: Offsite");
-    const bobSent = [...fake.mailbox("bob@contoso.test").messages.values()].find((m) => m.message.subject === "Offsite");
+    const bobInbox = [...fake.mailbox("bob@contoso.test").messages.values()].find(
+      (m) => m.message.subject === "Re: Offsite",
+    );
+    const bobSent = [...fake.mailbox("bob@contoso.test").messages.values()].find(
+      (m) => m.message.subject === "Offsite",
+    );
     expect(bobInbox?.message.conversationId).toBe(bobSent?.message.conversationId);
   });
 
@@ -346,9 +478,14 @@ describe("reply_to_email", () => {
   });
 
   it("answers message_not_found for an unknown original, and invalid_recipient for an original nobody can be answered at", async () => {
-    expect(await call("reply_to_email", { message_id: "AAkALgnothere", body: "x" })).toMatchObject({ isError: true, errorCode: "message_not_found" });
+    expect(await call("reply_to_email", { message_id: "AAkALgnothere", body: "x" })).toMatchObject({
+      isError: true,
+      errorCode: "message_not_found",
+    });
     const anonymous = await fake.seed(ADA, mime({ from: "undisclosed-recipients:;" }));
-    const { result, counts } = await requestsOf(() => call("reply_to_email", { message_id: anonymous.message.id, body: "x" }));
+    const { result, counts } = await requestsOf(() =>
+      call("reply_to_email", { message_id: anonymous.message.id, body: "x" }),
+    );
     expect(result).toMatchObject({ isError: true, errorCode: "invalid_recipient", parameter: "message_id" });
     expect(counts["POST /me/messages/{id}/send"]).toBeUndefined();
   });
@@ -357,7 +494,9 @@ describe("reply_to_email", () => {
 describe("Graph's limits and failures", () => {
   it("retries a 429 after its Retry-After, even a send (Graph throttles before executing), and sends once", async () => {
     fake.throttleNext(1, 1, /\/send$/u);
-    const { result, counts } = await requestsOf(() => call("send_email", { to: ["bob@contoso.test"], subject: "Throttled", body: "x" }));
+    const { result, counts } = await requestsOf(() =>
+      call("send_email", { to: ["bob@contoso.test"], subject: "Throttled", body: "x" }),
+    );
     expect(result.delivery_status).toBe("accepted");
     expect(counts["POST /me/messages/{id}/send"]).toBe(2);
     expect(fake.mailbox("bob@contoso.test").messages.size).toBe(1);
@@ -381,7 +520,10 @@ describe("tokens", () => {
     const after = JSON.parse((await server.store.getInbox(inboxId))?.secret ?? "{}") as OutlookSettings;
     expect(after.homeAccountId).toBe(before.homeAccountId);
     expect(after.tokenCache).not.toBe(before.tokenCache);
-    const secrets = (cache: string) => Object.values((JSON.parse(cache) as { AccessToken: Record<string, { secret: string }> }).AccessToken).map((t) => t.secret);
+    const secrets = (cache: string) =>
+      Object.values((JSON.parse(cache) as { AccessToken: Record<string, { secret: string }> }).AccessToken).map(
+        (t) => t.secret,
+      );
     expect(secrets(after.tokenCache)).not.toEqual(secrets(before.tokenCache));
   });
 
@@ -390,7 +532,10 @@ describe("tokens", () => {
     const result = await call("list_inbox", {});
     expect(result).toMatchObject({ isError: true, errorCode: "auth_failed" });
     expect(JSON.stringify(result)).not.toMatch(/eyJ0eXAiOi|M\.C5/u);
-    expect(await call("send_email", { to: ["bob@contoso.test"], subject: "x", body: "x" })).toMatchObject({ isError: true, errorCode: "auth_failed" });
+    expect(await call("send_email", { to: ["bob@contoso.test"], subject: "x", body: "x" })).toMatchObject({
+      isError: true,
+      errorCode: "auth_failed",
+    });
     expect(fake.mailbox("bob@contoso.test").messages.size).toBe(0);
   });
 });

@@ -64,8 +64,17 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     saving = saving.then(() => options.saveSettings(next));
     return saving;
   };
-  const tokens = mailboxTokens({ app, tokenCache: settings.tokenCache, homeAccountId: settings.homeAccountId, onCacheChanged: (tokenCache) => save({ ...settings, tokenCache }) });
-  const graph: GraphClient = createGraphClient({ tokens, ...(options.sleep ? { sleep: options.sleep } : {}), ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}) });
+  const tokens = mailboxTokens({
+    app,
+    tokenCache: settings.tokenCache,
+    homeAccountId: settings.homeAccountId,
+    onCacheChanged: (tokenCache) => save({ ...settings, tokenCache }),
+  });
+  const graph: GraphClient = createGraphClient({
+    tokens,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
+  });
   const checkpoints = new SearchCheckpoints();
   const folderNames = new Map<string, string>();
   let folderIdsLoaded: Promise<void> | undefined;
@@ -76,7 +85,20 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
       let ids = settings.folderIds;
       if (ids === undefined) {
         const entries = await Promise.all(
-          (Object.keys(WELL_KNOWN) as Folder[]).map(async (folder) => [folder, (await graph.json<{ id: string }>({ method: "GET", path: `/me/mailFolders/${WELL_KNOWN[folder]}`, query: { $select: "id" }, signal })).id] as const),
+          (Object.keys(WELL_KNOWN) as Folder[]).map(
+            async (folder) =>
+              [
+                folder,
+                (
+                  await graph.json<{ id: string }>({
+                    method: "GET",
+                    path: `/me/mailFolders/${WELL_KNOWN[folder]}`,
+                    query: { $select: "id" },
+                    signal,
+                  })
+                ).id,
+              ] as const,
+          ),
         );
         ids = Object.fromEntries(entries) as Record<Folder, string>;
         await save({ ...settings, folderIds: ids });
@@ -100,23 +122,40 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     await loadFolderIds(signal);
     const known = folderNames.get(parentFolderId);
     if (known !== undefined) return known;
-    const folder = await graph.json<{ displayName?: string }>({ method: "GET", path: `/me/mailFolders/${encodeURIComponent(parentFolderId)}`, query: { $select: "displayName" }, signal });
+    const folder = await graph.json<{ displayName?: string }>({
+      method: "GET",
+      path: `/me/mailFolders/${encodeURIComponent(parentFolderId)}`,
+      query: { $select: "displayName" },
+      signal,
+    });
     const name = folder.displayName ?? parentFolderId;
     folderNames.set(parentFolderId, name);
     return name;
   }
 
-  function failure(error: unknown, context: { messageId: string }): ExecutionErrorResult<"auth_failed" | "provider_error" | "message_not_found">;
-  function failure(error: unknown, context: { search: true }): ExecutionErrorResult<"auth_failed" | "provider_error" | "search_timeout">;
+  function failure(
+    error: unknown,
+    context: { messageId: string },
+  ): ExecutionErrorResult<"auth_failed" | "provider_error" | "message_not_found">;
+  function failure(
+    error: unknown,
+    context: { search: true },
+  ): ExecutionErrorResult<"auth_failed" | "provider_error" | "search_timeout">;
   function failure(error: unknown, context: { send?: true }): ExecutionErrorResult<"auth_failed" | "provider_error">;
-  function failure(error: unknown, context: { messageId?: string; search?: boolean; send?: boolean }): ExecutionErrorResult<"auth_failed" | "provider_error" | "message_not_found" | "search_timeout"> {
+  function failure(
+    error: unknown,
+    context: { messageId?: string; search?: boolean; send?: boolean },
+  ): ExecutionErrorResult<"auth_failed" | "provider_error" | "message_not_found" | "search_timeout"> {
     if (error instanceof GrantRefused) return authFailed({ inbox_id: inbox.id });
     const nothingSent = error instanceof NothingSent;
     const cause = nothingSent ? error.cause : error;
     if (!(cause instanceof GraphRequestError)) throw error;
-    if (context.messageId !== undefined && (cause.status === 404 || cause.code === "ErrorItemNotFound")) return messageNotFound({ message_id: context.messageId, inbox_id: inbox.id });
-    if (context.search && (cause.code === "timeout" || cause.status === 504 || cause.code === "ErrorTimeoutExpired")) return searchTimeout({ timeoutSeconds: SEARCH_TIMEOUT_SECONDS });
-    const retryAfter = cause.retryAfterSeconds === undefined ? {} : { retryAfter: Math.max(1, cause.retryAfterSeconds) };
+    if (context.messageId !== undefined && (cause.status === 404 || cause.code === "ErrorItemNotFound"))
+      return messageNotFound({ message_id: context.messageId, inbox_id: inbox.id });
+    if (context.search && (cause.code === "timeout" || cause.status === 504 || cause.code === "ErrorTimeoutExpired"))
+      return searchTimeout({ timeoutSeconds: SEARCH_TIMEOUT_SECONDS });
+    const retryAfter =
+      cause.retryAfterSeconds === undefined ? {} : { retryAfter: Math.max(1, cause.retryAfterSeconds) };
     if (context.send && cause.outcomeUnknown && !nothingSent) {
       return providerError({
         detail: `${cause.message}. The message was handed to Outlook, which may or may not have sent it; it was not resent. Check SENT before sending again.`,
@@ -128,12 +167,25 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
   }
 
   async function summaries(messages: readonly Message[], signal: AbortSignal, folder?: string) {
-    return Promise.all(messages.map(async (message) => toSummary(message, folder ?? (await folderOf(message.parentFolderId, signal)))));
+    return Promise.all(
+      messages.map(async (message) => toSummary(message, folder ?? (await folderOf(message.parentFolderId, signal)))),
+    );
   }
 
   /** A page of a $search: from the nearest checkpoint, one request; the nextLink after it is kept for the next page. */
-  async function searchPage(base: string, search: string, args: SearchEmailsArgs, signal: AbortSignal): Promise<SearchEmailsOutput> {
-    const output = { offset: args.offset, limit: args.limit, result_ceiling: SEARCH_RESULT_CEILING, syntax: args.syntax, total_is_estimate: false };
+  async function searchPage(
+    base: string,
+    search: string,
+    args: SearchEmailsArgs,
+    signal: AbortSignal,
+  ): Promise<SearchEmailsOutput> {
+    const output = {
+      offset: args.offset,
+      limit: args.limit,
+      result_ceiling: SEARCH_RESULT_CEILING,
+      syntax: args.syntax,
+      total_is_estimate: false,
+    };
     if (args.offset >= SEARCH_RESULT_CEILING) return { ...output, messages: [], next_offset: null, total: null };
     const key = `${base}\u0000${search}`;
     const start = checkpoints.nearest(key, args.offset);
@@ -150,7 +202,12 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     const next = page["@odata.nextLink"];
     const end = args.offset + wanted.length;
     if (next !== undefined) checkpoints.remember(key, start.offset + page.value.length, next);
-    return { ...output, messages: await summaries(wanted, signal), next_offset: next === undefined ? null : end, total: next === undefined ? end : null };
+    return {
+      ...output,
+      messages: await summaries(wanted, signal),
+      next_offset: next === undefined ? null : end,
+      total: next === undefined ? end : null,
+    };
   }
 
   /**
@@ -160,8 +217,20 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
    * about one request per page when most matches are kept, more when few are. `keptName` says
    * what keep tests, for the checkpoints.
    */
-  async function searchKeeping(search: string, keep: (message: Message) => boolean, keptName: string, args: SearchEmailsArgs, signal: AbortSignal): Promise<SearchEmailsOutput> {
-    const output = { offset: args.offset, limit: args.limit, result_ceiling: SEARCH_RESULT_CEILING, syntax: args.syntax, total_is_estimate: false };
+  async function searchKeeping(
+    search: string,
+    keep: (message: Message) => boolean,
+    keptName: string,
+    args: SearchEmailsArgs,
+    signal: AbortSignal,
+  ): Promise<SearchEmailsOutput> {
+    const output = {
+      offset: args.offset,
+      limit: args.limit,
+      result_ceiling: SEARCH_RESULT_CEILING,
+      syntax: args.syntax,
+      total_is_estimate: false,
+    };
     if (args.offset >= SEARCH_RESULT_CEILING) return { ...output, messages: [], next_offset: null, total: null };
     const key = `/me/messages\u0000${search}\u0000${keptName}`;
     const start = checkpoints.nearest(key, args.offset);
@@ -187,34 +256,76 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     const wanted = kept.slice(args.offset - start.offset, args.offset - start.offset + args.limit);
     const end = args.offset + wanted.length;
     const last = exhausted && end >= start.offset + kept.length;
-    return { ...output, messages: await summaries(wanted, signal), next_offset: last ? null : end, total: exhausted ? start.offset + kept.length : null };
+    return {
+      ...output,
+      messages: await summaries(wanted, signal),
+      next_offset: last ? null : end,
+      total: exhausted ? start.offset + kept.length : null,
+    };
   }
 
-  async function filterPage(base: string, filter: string, args: SearchEmailsArgs, signal: AbortSignal): Promise<SearchEmailsOutput> {
+  async function filterPage(
+    base: string,
+    filter: string,
+    args: SearchEmailsArgs,
+    signal: AbortSignal,
+  ): Promise<SearchEmailsOutput> {
     const page = await graph.json<CollectionPage>({
       method: "GET",
       path: base,
-      query: { $filter: `${ORDERABLE_FILTER_PREFIX} and (${filter})`, $orderby: "receivedDateTime desc", $top: String(args.limit), $skip: String(args.offset), $count: "true", $select: SUMMARY_SELECT },
+      query: {
+        $filter: `${ORDERABLE_FILTER_PREFIX} and (${filter})`,
+        $orderby: "receivedDateTime desc",
+        $top: String(args.limit),
+        $skip: String(args.offset),
+        $count: "true",
+        $select: SUMMARY_SELECT,
+      },
       signal,
     });
     const total = page["@odata.count"] ?? null;
     const end = args.offset + page.value.length;
     const more = total === null ? page["@odata.nextLink"] !== undefined : end < total;
-    return { messages: await summaries(page.value, signal), offset: args.offset, limit: args.limit, next_offset: more ? end : null, total, total_is_estimate: false, result_ceiling: null, syntax: args.syntax };
+    return {
+      messages: await summaries(page.value, signal),
+      offset: args.offset,
+      limit: args.limit,
+      next_offset: more ? end : null,
+      total,
+      total_is_estimate: false,
+      result_ceiling: null,
+      syntax: args.syntax,
+    };
   }
 
   /** The original of a reply, parsed, with its conversation. */
   async function original(messageId: string, signal: AbortSignal) {
     const [raw, meta] = await Promise.all([
       graph.bytes({ method: "GET", path: `/me/messages/${encodeURIComponent(messageId)}/$value`, signal }),
-      graph.json<Message>({ method: "GET", path: `/me/messages/${encodeURIComponent(messageId)}`, query: { $select: "conversationId" }, signal }),
+      graph.json<Message>({
+        method: "GET",
+        path: `/me/messages/${encodeURIComponent(messageId)}`,
+        query: { $select: "conversationId" },
+        signal,
+      }),
     ]);
-    return { parsed: await parseMessage(raw, { includeHtml: false, includeAttachments: false }), conversationId: meta.conversationId ?? null };
+    return {
+      parsed: await parseMessage(raw, { includeHtml: false, includeAttachments: false }),
+      conversationId: meta.conversationId ?? null,
+    };
   }
 
-  async function dispatch(outgoing: OutgoingMessage, threadId: string | null, signal: AbortSignal): Promise<SentMessage> {
+  async function dispatch(
+    outgoing: OutgoingMessage,
+    threadId: string | null,
+    signal: AbortSignal,
+  ): Promise<SentMessage> {
     const sent = await sendThroughGraph(graph, outgoing, { name: null, address: settings.address }, now(), signal);
-    return { message_id: sent.messageId, thread_id: sent.conversationId ?? threadId, rfc822_message_id: sent.rfc822MessageId };
+    return {
+      message_id: sent.messageId,
+      thread_id: sent.conversationId ?? threadId,
+      rfc822_message_id: sent.rfc822MessageId,
+    };
   }
 
   return {
@@ -236,7 +347,14 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
         const total = page["@odata.count"] ?? null;
         const end = args.offset + page.value.length;
         const more = total === null ? page["@odata.nextLink"] !== undefined : end < total;
-        const output: ListInboxOutput = { messages: await summaries(page.value, signal, args.folder), offset: args.offset, limit: args.limit, next_offset: more ? end : null, total: total ?? end, total_is_estimate: total === null };
+        const output: ListInboxOutput = {
+          messages: await summaries(page.value, signal, args.folder),
+          offset: args.offset,
+          limit: args.limit,
+          next_offset: more ? end : null,
+          total: total ?? end,
+          total_is_estimate: total === null,
+        };
         return output;
       } catch (error) {
         return failure(error, {});
@@ -251,11 +369,23 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
         if (args.mark_as_read) {
           // The source first: a message is marked read only once it could be read. The PATCH answers with the properties needed.
           raw = await graph.bytes({ method: "GET", path: `${path}/$value`, signal });
-          meta = await graph.json<Message>({ method: "PATCH", path, body: JSON.stringify({ isRead: true }), contentType: "application/json", signal });
+          meta = await graph.json<Message>({
+            method: "PATCH",
+            path,
+            body: JSON.stringify({ isRead: true }),
+            contentType: "application/json",
+            signal,
+          });
         } else {
-          [raw, meta] = await Promise.all([graph.bytes({ method: "GET", path: `${path}/$value`, signal }), graph.json<Message>({ method: "GET", path, query: { $select: READ_SELECT }, signal })]);
+          [raw, meta] = await Promise.all([
+            graph.bytes({ method: "GET", path: `${path}/$value`, signal }),
+            graph.json<Message>({ method: "GET", path, query: { $select: READ_SELECT }, signal }),
+          ]);
         }
-        const parsed = await parseMessage(raw, { includeHtml: args.include_html, includeAttachments: args.include_attachments });
+        const parsed = await parseMessage(raw, {
+          includeHtml: args.include_html,
+          includeAttachments: args.include_attachments,
+        });
         const output: ReadEmailOutput = {
           ...parsed,
           id: args.message_id,
@@ -271,31 +401,60 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     },
 
     async search_emails(args, signal) {
-      const query: GraphQuery = args.syntax === "native" ? { kind: "search", search: quoteSearch(args.query) } : portableToGraph(parsePortableQuery(args.query));
-      const folders = args.include_folders === undefined ? undefined : [...new Set(standardFolders(args.include_folders))];
+      const query: GraphQuery =
+        args.syntax === "native"
+          ? { kind: "search", search: quoteSearch(args.query) }
+          : portableToGraph(parsePortableQuery(args.query));
+      const folders =
+        args.include_folders === undefined ? undefined : [...new Set(standardFolders(args.include_folders))];
       try {
         if (query.kind === "search-keeping-read-state") {
           const folderIds = folders === undefined ? undefined : await folderIdsOf(folders, signal);
-          const keep = (message: Message) => (message.isRead === false) === query.unread && (folderIds === undefined || folderIds.has(message.parentFolderId ?? ""));
-          return await searchKeeping(query.search, keep, `unread=${query.unread} folders=${[...(folderIds ?? [])].sort().join(",")}`, args, signal);
+          const keep = (message: Message) =>
+            (message.isRead === false) === query.unread &&
+            (folderIds === undefined || folderIds.has(message.parentFolderId ?? ""));
+          return await searchKeeping(
+            query.search,
+            keep,
+            `unread=${query.unread} folders=${[...(folderIds ?? [])].sort().join(",")}`,
+            args,
+            signal,
+          );
         }
         if (query.kind === "search") {
           if (folders !== undefined && folders.length > 1) {
             const folderIds = await folderIdsOf(folders, signal);
-            return await searchKeeping(query.search, (message) => folderIds.has(message.parentFolderId ?? ""), `folders=${[...folderIds].sort().join(",")}`, args, signal);
+            return await searchKeeping(
+              query.search,
+              (message) => folderIds.has(message.parentFolderId ?? ""),
+              `folders=${[...folderIds].sort().join(",")}`,
+              args,
+              signal,
+            );
           }
-          const base = folders === undefined ? "/me/messages" : `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`;
+          const base =
+            folders === undefined ? "/me/messages" : `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`;
           return await searchPage(base, query.search, args, signal);
         }
         if (folders === undefined) return await filterPage("/me/messages", query.filter, args, signal);
-        if (folders.length === 1) return await filterPage(`/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`, query.filter, args, signal);
+        if (folders.length === 1)
+          return await filterPage(
+            `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`,
+            query.filter,
+            args,
+            signal,
+          );
         await loadFolderIds(signal);
         const ids = folders.map((folder) => `parentFolderId eq '${settings.folderIds?.[folder] ?? ""}'`).join(" or ");
         return await filterPage("/me/messages", `(${query.filter}) and (${ids})`, args, signal);
       } catch (error) {
         // A native query is KQL the caller wrote: Graph refusing it is a bad parameter, not a provider failure.
         if (args.syntax === "native" && error instanceof GraphRequestError && error.status === 400) {
-          throw new ParameterError("query", "query_term", `query: Outlook refused the native KQL query: ${error.message}`);
+          throw new ParameterError(
+            "query",
+            "query_term",
+            `query: Outlook refused the native KQL query: ${error.message}`,
+          );
         }
         return failure(error, { search: true });
       }

@@ -33,20 +33,43 @@ export class NothingSent extends Error {
   }
 }
 
-export async function sendThroughGraph(graph: GraphClient, outgoing: OutgoingMessage, from: Address, now: Date, signal: AbortSignal): Promise<SendOutcome> {
+export async function sendThroughGraph(
+  graph: GraphClient,
+  outgoing: OutgoingMessage,
+  from: Address,
+  now: Date,
+  signal: AbortSignal,
+): Promise<SendOutcome> {
   const domain = from.address.split("@")[1] ?? "outlook.invalid";
   const sender = { from, messageId: `<${randomUUID()}@${domain}>`, date: now };
   const composed = await composeOutgoing(outgoing, sender);
   const mime = Buffer.from(composed.rawWithBcc, "utf8").toString("base64");
   const draft = await beforeSending(async () => {
-    if (mime.length <= GRAPH_REQUEST_LIMIT_BYTES) return graph.json<Message>({ method: "POST", path: "/me/messages", body: mime, contentType: "text/plain", signal });
+    if (mime.length <= GRAPH_REQUEST_LIMIT_BYTES)
+      return graph.json<Message>({
+        method: "POST",
+        path: "/me/messages",
+        body: mime,
+        contentType: "text/plain",
+        signal,
+      });
     const bare = await composeOutgoing({ ...outgoing, attachments: [] }, sender);
-    const created = await graph.json<Message>({ method: "POST", path: "/me/messages", body: Buffer.from(bare.rawWithBcc, "utf8").toString("base64"), contentType: "text/plain", signal });
+    const created = await graph.json<Message>({
+      method: "POST",
+      path: "/me/messages",
+      body: Buffer.from(bare.rawWithBcc, "utf8").toString("base64"),
+      contentType: "text/plain",
+      signal,
+    });
     for (const attachment of outgoing.attachments) await attach(graph, created.id ?? "", attachment, signal);
     return created;
   });
   await graph.send({ method: "POST", path: `/me/messages/${encodeURIComponent(draft.id ?? "")}/send`, signal });
-  return { messageId: draft.id ?? null, conversationId: draft.conversationId ?? null, rfc822MessageId: composed.messageId };
+  return {
+    messageId: draft.id ?? null,
+    conversationId: draft.conversationId ?? null,
+    rfc822MessageId: composed.messageId,
+  };
 }
 
 async function beforeSending<T>(work: () => Promise<T>): Promise<T> {
@@ -57,18 +80,37 @@ async function beforeSending<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function attach(graph: GraphClient, draftId: string, attachment: ComposeAttachment, signal: AbortSignal): Promise<void> {
-  const content = Buffer.isBuffer(attachment.content) ? attachment.content : Buffer.from(attachment.content.base64, "base64");
+async function attach(
+  graph: GraphClient,
+  draftId: string,
+  attachment: ComposeAttachment,
+  signal: AbortSignal,
+): Promise<void> {
+  const content = Buffer.isBuffer(attachment.content)
+    ? attachment.content
+    : Buffer.from(attachment.content.base64, "base64");
   const path = `/me/messages/${encodeURIComponent(draftId)}/attachments`;
   if (content.length < UPLOAD_SESSION_THRESHOLD_BYTES) {
-    const body = JSON.stringify({ "@odata.type": "#microsoft.graph.fileAttachment", name: attachment.filename, contentType: attachment.contentType, contentBytes: content.toString("base64") });
+    const body = JSON.stringify({
+      "@odata.type": "#microsoft.graph.fileAttachment",
+      name: attachment.filename,
+      contentType: attachment.contentType,
+      contentBytes: content.toString("base64"),
+    });
     await graph.json({ method: "POST", path, body, contentType: "application/json", signal });
     return;
   }
   const session = await graph.json<{ uploadUrl: string }>({
     method: "POST",
     path: `${path}/createUploadSession`,
-    body: JSON.stringify({ AttachmentItem: { attachmentType: "file", name: attachment.filename, size: content.length, contentType: attachment.contentType } }),
+    body: JSON.stringify({
+      AttachmentItem: {
+        attachmentType: "file",
+        name: attachment.filename,
+        size: content.length,
+        contentType: attachment.contentType,
+      },
+    }),
     contentType: "application/json",
     signal,
   });

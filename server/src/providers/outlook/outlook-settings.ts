@@ -15,7 +15,13 @@ export interface OutlookSettings {
 export function parseOutlookSettings(secret: string | null): OutlookSettings {
   const value: unknown = secret === null ? null : JSON.parse(secret);
   const settings = value as OutlookSettings;
-  if (typeof value !== "object" || value === null || typeof settings.tokenCache !== "string" || typeof settings.homeAccountId !== "string" || typeof settings.address !== "string") {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    typeof settings.tokenCache !== "string" ||
+    typeof settings.homeAccountId !== "string" ||
+    typeof settings.address !== "string"
+  ) {
     throw new ConnectError("the stored Microsoft grant of this inbox is incomplete; connect the inbox again.");
   }
   return settings;

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { composeMessage } from "../../mail/compose.js";
 import type { SandboxMessage } from "../../store/store.js";
-import { buildSandboxMessage, newestFirst, readSandboxEntry, toSearchable, toSummary, type SandboxEntry } from "./sandbox-message.js";
+import {
+  buildSandboxMessage,
+  newestFirst,
+  readSandboxEntry,
+  toSearchable,
+  toSummary,
+  type SandboxEntry,
+} from "./sandbox-message.js";
 
 const receivedAt = new Date("2026-11-20T10:00:00.000Z");
 
@@ -16,7 +23,15 @@ async function stored(overrides: Partial<Parameters<typeof composeMessage>[0]> =
     date: new Date("2026-11-20T09:14:03.000Z"),
     ...overrides,
   });
-  return buildSandboxMessage({ inboxId: "inbox-1", id: "m1", folder: "INBOX", unread: true, threadId: "t1", raw, receivedAt });
+  return buildSandboxMessage({
+    inboxId: "inbox-1",
+    id: "m1",
+    folder: "INBOX",
+    unread: true,
+    threadId: "t1",
+    raw,
+    receivedAt,
+  });
 }
 
 function entry(message: SandboxMessage): SandboxEntry {
@@ -28,7 +43,13 @@ function entry(message: SandboxMessage): SandboxEntry {
 describe("buildSandboxMessage", () => {
   it("keeps the source and the summary fields taken from it", async () => {
     const message = await stored();
-    expect(message).toMatchObject({ inboxId: "inbox-1", id: "m1", folder: "INBOX", unread: true, date: "2026-11-20T09:14:03.000Z" });
+    expect(message).toMatchObject({
+      inboxId: "inbox-1",
+      id: "m1",
+      folder: "INBOX",
+      unread: true,
+      date: "2026-11-20T09:14:03.000Z",
+    });
     expect(toSummary(entry(message))).toEqual({
       id: "m1",
       thread_id: "t1",
@@ -44,7 +65,11 @@ describe("buildSandboxMessage", () => {
       has_attachments: true,
       size_bytes: Buffer.byteLength((message.data as { raw: string }).raw),
     });
-    expect(toSearchable(entry(message))).toMatchObject({ body: "The figures are attached.", has_attachments: true, unread: true });
+    expect(toSearchable(entry(message))).toMatchObject({
+      body: "The figures are attached.",
+      has_attachments: true,
+      unread: true,
+    });
   });
 
   it("survives the store's JSON round trip", async () => {
@@ -53,7 +78,15 @@ describe("buildSandboxMessage", () => {
   });
 
   it("dates a message without a Date header by when it was received", async () => {
-    const message = await buildSandboxMessage({ inboxId: "i", id: "m", folder: "INBOX", unread: false, threadId: "m", raw: "From: a@example.com\r\n\r\nhi\r\n", receivedAt });
+    const message = await buildSandboxMessage({
+      inboxId: "i",
+      id: "m",
+      folder: "INBOX",
+      unread: false,
+      threadId: "m",
+      raw: "From: a@example.com\r\n\r\nhi\r\n",
+      receivedAt,
+    });
     expect(message.date).toBe(receivedAt.toISOString());
   });
 });
@@ -61,7 +94,12 @@ describe("buildSandboxMessage", () => {
 describe("readSandboxEntry", () => {
   it("refuses data that is not a sandbox message's", async () => {
     const message = await stored();
-    for (const data of [null, "raw", { ...(message.data as object), raw: 1 }, { ...(message.data as object), to: [{ name: 1 }] }]) {
+    for (const data of [
+      null,
+      "raw",
+      { ...(message.data as object), raw: 1 },
+      { ...(message.data as object), to: [{ name: 1 }] },
+    ]) {
       expect(readSandboxEntry({ ...message, data })).toBeUndefined();
     }
   });
@@ -71,7 +109,11 @@ describe("newestFirst", () => {
   it("orders by date, newest first, and by id when dates are equal, so pages are stable", async () => {
     const base = await stored();
     const at = (id: string, date: string) => entry({ ...base, id, date });
-    const sorted = [at("a", "2026-11-01T00:00:00.000Z"), at("b", "2026-11-02T00:00:00.000Z"), at("c", "2026-11-01T00:00:00.000Z")].sort(newestFirst);
+    const sorted = [
+      at("a", "2026-11-01T00:00:00.000Z"),
+      at("b", "2026-11-02T00:00:00.000Z"),
+      at("c", "2026-11-01T00:00:00.000Z"),
+    ].sort(newestFirst);
     expect(sorted.map((item) => item.message.id)).toEqual(["b", "c", "a"]);
   });
 });

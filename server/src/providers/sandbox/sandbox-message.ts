@@ -7,7 +7,10 @@ import type { SearchableMessage } from "@mcpemails/generated";
 import type { SandboxMessage, Store } from "../../store/store.js";
 
 /** The store methods a sandbox inbox uses. */
-export type SandboxMailbox = Pick<Store, "putSandboxMessages" | "listSandboxMessages" | "listSandboxSummaries" | "getSandboxMessage">;
+export type SandboxMailbox = Pick<
+  Store,
+  "putSandboxMessages" | "listSandboxMessages" | "listSandboxSummaries" | "getSandboxMessage"
+>;
 
 /** SandboxMessage.data of a sandbox message. */
 export interface SandboxMessageData {
@@ -78,10 +81,19 @@ export async function summarizeSource(raw: string, receivedAt: Date): Promise<So
 
 export function placeMessage(source: SourceSummary, placement: SandboxPlacement): SandboxMessage {
   const data: SandboxMessageData = { ...source.data, thread_id: placement.threadId };
-  return { inboxId: placement.inboxId, id: placement.id, folder: placement.folder, date: source.date, unread: placement.unread, data };
+  return {
+    inboxId: placement.inboxId,
+    id: placement.id,
+    folder: placement.folder,
+    date: source.date,
+    unread: placement.unread,
+    data,
+  };
 }
 
-export async function buildSandboxMessage(input: SandboxPlacement & { raw: string; receivedAt: Date }): Promise<SandboxMessage> {
+export async function buildSandboxMessage(
+  input: SandboxPlacement & { raw: string; receivedAt: Date },
+): Promise<SandboxMessage> {
   return placeMessage(await summarizeSource(input.raw, input.receivedAt), input);
 }
 
@@ -153,7 +165,16 @@ export function toSearchableWithoutBody(entry: SandboxSummaryEntry): SearchableM
 }
 
 function searchable({ message, data }: SandboxSummaryEntry, body: string): SearchableMessage {
-  return { from: data.from, to: data.to, cc: data.cc, subject: data.subject, body, date: message.date, unread: message.unread, has_attachments: data.has_attachments };
+  return {
+    from: data.from,
+    to: data.to,
+    cc: data.cc,
+    subject: data.subject,
+    body,
+    date: message.date,
+    unread: message.unread,
+    has_attachments: data.has_attachments,
+  };
 }
 
 /** Newest first; the id breaks ties, so that pages of the same listing never overlap or skip. */

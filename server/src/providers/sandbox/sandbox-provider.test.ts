@@ -21,7 +21,15 @@ const NOW = new Date("2026-11-23T12:00:00.000Z");
 const signal = new AbortController().signal;
 
 function sandboxInbox(id: string, workspaceId = "workspace-1"): InboxRecord {
-  return { id, workspaceId, mode: "test", kind: "sandbox", addresses: [sandboxAddress(id)], secret: null, createdAt: NOW.toISOString() };
+  return {
+    id,
+    workspaceId,
+    mode: "test",
+    kind: "sandbox",
+    addresses: [sandboxAddress(id)],
+    secret: null,
+    createdAt: NOW.toISOString(),
+  };
 }
 
 const inbox = sandboxInbox("3f7a8b2c-1d4e-5f6a-7b8c-9d0e1f2a3b4c");
@@ -39,13 +47,17 @@ function args<T extends ToolName>(tool: T, input: Record<string, unknown>): Tool
 }
 
 function expectValid<T extends ToolName>(tool: T, output: unknown): void {
-  const completed = tool === "send_email" || tool === "reply_to_email" ? { ...(output as object), delivery_status: "accepted", idempotent_replay: false } : output;
+  const completed =
+    tool === "send_email" || tool === "reply_to_email"
+      ? { ...(output as object), delivery_status: "accepted", idempotent_replay: false }
+      : output;
   const check = outputValidators[tool](completed);
   expect(check.ok ? "valid" : check.problem).toBe("valid");
 }
 
 function success<T>(output: T): Exclude<T, { isError: true }> {
-  if (typeof output === "object" && output !== null && "isError" in output) throw new Error(`expected success, got ${JSON.stringify(output)}`);
+  if (typeof output === "object" && output !== null && "isError" in output)
+    throw new Error(`expected success, got ${JSON.stringify(output)}`);
   return output as Exclude<T, { isError: true }>;
 }
 
@@ -60,7 +72,8 @@ function providerFor(record: InboxRecord, lookup = directory): MailProvider {
     inbox: record,
     mailbox,
     now: () => NOW,
-    deliverTo: async (address) => lookup.find((candidate) => candidate.addresses.some((own) => own.toLowerCase() === address.toLowerCase())),
+    deliverTo: async (address) =>
+      lookup.find((candidate) => candidate.addresses.some((own) => own.toLowerCase() === address.toLowerCase())),
   });
 }
 
@@ -113,7 +126,13 @@ describe("list_inbox", () => {
     expect(page.messages.every((message) => message.folder === "INBOX")).toBe(true);
     const dates = page.messages.map((message) => message.date);
     expect(dates).toEqual(dates.toSorted().reverse());
-    expect(page).toMatchObject({ offset: 0, limit: 100, next_offset: null, total: page.messages.length, total_is_estimate: false });
+    expect(page).toMatchObject({
+      offset: 0,
+      limit: 100,
+      next_offset: null,
+      total: page.messages.length,
+      total_is_estimate: false,
+    });
     expect(page.messages[0]?.subject).toBe("Welcome to your sandbox inbox");
   });
 
@@ -166,7 +185,10 @@ describe("list_inbox", () => {
       expect(page.messages.length, folder).toBeGreaterThan(0);
       expect(page.messages.every((message) => message.folder === folder)).toBe(true);
     }
-    expect((await list({ folder: "DRAFTS" })).messages.map((message) => message.subject)).toEqual(["Notes pour Carol", "Team offsite ideas"]);
+    expect((await list({ folder: "DRAFTS" })).messages.map((message) => message.subject)).toEqual([
+      "Notes pour Carol",
+      "Team offsite ideas",
+    ]);
   });
 
   it("keeps an inbox's messages to itself", async () => {
@@ -203,7 +225,8 @@ describe("read_email", () => {
   it("listing, searching and reading never mark anything read", async () => {
     const before = (await list({ unread_only: true })).total;
     const writes = mailbox.writes();
-    for (const message of (await list()).messages) await read(message.id, { include_html: true, include_attachments: true });
+    for (const message of (await list()).messages)
+      await read(message.id, { include_html: true, include_attachments: true });
     await search("is:unread");
     expect((await list({ unread_only: true })).total).toBe(before);
     expect(mailbox.writes()).toBe(writes);
@@ -229,12 +252,24 @@ describe("read_email", () => {
     const { id } = await bySubject("会議の議事録（11月）");
     const withoutData = await read(id);
     expect(withoutData.attachments).toEqual([
-      { attachment_id: "2.2", filename: "diagram.png", mime_type: "image/png", size_bytes: 70, inline: true, content_id: "diagram@example.jp" },
+      {
+        attachment_id: "2.2",
+        filename: "diagram.png",
+        mime_type: "image/png",
+        size_bytes: 70,
+        inline: true,
+        content_id: "diagram@example.jp",
+      },
     ]);
     expect(withoutData.has_attachments).toBe(false);
     const report = await read((await bySubject("Quarterly report")).id, { include_attachments: true });
     expect(report.attachments).toHaveLength(1);
-    expect(report.attachments[0]).toMatchObject({ filename: "q3-report.pdf", mime_type: "application/pdf", inline: false, content_id: null });
+    expect(report.attachments[0]).toMatchObject({
+      filename: "q3-report.pdf",
+      mime_type: "application/pdf",
+      inline: false,
+      content_id: null,
+    });
     expect(Buffer.from(report.attachments[0]?.data ?? "", "base64").toString("latin1")).toMatch(/^%PDF-1\.4/u);
   });
 
@@ -255,32 +290,51 @@ describe("read_email", () => {
     expect(unknown).toEqual({
       isError: true,
       errorCode: "message_not_found",
-      content: [{ type: "text", text: `Message no-such-message not found in inbox ${inbox.id}; it may have been deleted.` }],
+      content: [
+        { type: "text", text: `Message no-such-message not found in inbox ${inbox.id}; it may have been deleted.` },
+      ],
     });
     const { id } = await bySubject("Quarterly report");
-    expect(await siblingProvider.read_email(args("read_email", { message_id: id }), signal)).toMatchObject({ errorCode: "message_not_found" });
+    expect(await siblingProvider.read_email(args("read_email", { message_id: id }), signal)).toMatchObject({
+      errorCode: "message_not_found",
+    });
   });
 
   it("answers provider_error when the store holds something that is not a sandbox message", async () => {
-    await mailbox.putSandboxMessages([{ inboxId: inbox.id, id: "broken", folder: "INBOX", date: NOW.toISOString(), unread: true, data: { raw: 42 } }]);
-    expect(await provider.read_email(args("read_email", { message_id: "broken" }), signal)).toMatchObject({ errorCode: "provider_error" });
+    await mailbox.putSandboxMessages([
+      { inboxId: inbox.id, id: "broken", folder: "INBOX", date: NOW.toISOString(), unread: true, data: { raw: 42 } },
+    ]);
+    expect(await provider.read_email(args("read_email", { message_id: "broken" }), signal)).toMatchObject({
+      errorCode: "provider_error",
+    });
     expect(await provider.list_inbox(args("list_inbox", {}), signal)).toMatchObject({ errorCode: "provider_error" });
   });
 });
 
 describe("search_emails", () => {
   it("from: matches the sender's address or name", async () => {
-    expect(await subjects("from:alice.martin@example.com")).toEqual(["Re: Quarterly report", "Re: Project kickoff", "Quarterly report"]);
+    expect(await subjects("from:alice.martin@example.com")).toEqual([
+      "Re: Quarterly report",
+      "Re: Project kickoff",
+      "Quarterly report",
+    ]);
     expect(await subjects("from:müller")).toEqual(["Re: Angebot für Q3 – Übersicht", "Angebot für Q3 – Übersicht"]);
   });
 
   it("to: matches To and Cc", async () => {
-    expect(await subjects("to:carol", { include_folders: ["INBOX"] })).toEqual(["Re: Lunch on Friday? 🍕", "Lunch on Friday? 🍕", "Re: Project kickoff"]);
+    expect(await subjects("to:carol", { include_folders: ["INBOX"] })).toEqual([
+      "Re: Lunch on Friday? 🍕",
+      "Lunch on Friday? 🍕",
+      "Re: Project kickoff",
+    ]);
   });
 
   it("subject:, words and phrases, case-insensitively and in any script", async () => {
     expect(await subjects("subject:議事録")).toEqual(["Re: 会議の議事録（11月）", "会議の議事録（11月）"]);
-    expect(await subjects('"ORDRE DU JOUR"')).toEqual(["Re: Réunion de lundi — ordre du jour", "Réunion de lundi — ordre du jour"]);
+    expect(await subjects('"ORDRE DU JOUR"')).toEqual([
+      "Re: Réunion de lundi — ordre du jour",
+      "Réunion de lundi — ordre du jour",
+    ]);
     expect(await subjects("ありがとうございます")).toEqual(["Re: 会議の議事録（11月）"]);
     expect(await subjects("dashboard")).toEqual(["Acme Weekly #42: what's new 🚀"]);
   });
@@ -288,7 +342,12 @@ describe("search_emails", () => {
   it("after: is inclusive and before: exclusive, by UTC day", async () => {
     const recent = await search("after:2026/11/22");
     expect(recent.messages.map((message) => message.date).every((date) => date >= "2026-11-22")).toBe(true);
-    expect(recent.messages.map((message) => message.subject)).toEqual(["Welcome to your sandbox inbox", "Notes pour Carol", "URGENT: mailbox verification required", "Re: Angebot für Q3 – Übersicht"]);
+    expect(recent.messages.map((message) => message.subject)).toEqual([
+      "Welcome to your sandbox inbox",
+      "Notes pour Carol",
+      "URGENT: mailbox verification required",
+      "Re: Angebot für Q3 – Übersicht",
+    ]);
     const old = await search("before:2026-11-01");
     expect(old.messages.map((message) => message.subject)).toEqual(["Your parking permit has been renewed"]);
     expect((await search("after:2026/11/01 before:2026/11/22")).total).toBe(30 - recent.messages.length - 1);
@@ -312,20 +371,33 @@ describe("search_emails", () => {
       "Angebot für Q3 – Übersicht",
       "会議の議事録（11月）",
     ]);
-    expect(await subjects("from:acme -subject:#41", { include_folders: ["INBOX", "TRASH"] })).toEqual(["Acme Weekly #42: what's new 🚀", "Acme Weekly #40: autumn roadmap"]);
+    expect(await subjects("from:acme -subject:#41", { include_folders: ["INBOX", "TRASH"] })).toEqual([
+      "Acme Weekly #42: what's new 🚀",
+      "Acme Weekly #40: autumn roadmap",
+    ]);
     expect(await subjects("from:alice has:attachment is:unread")).toEqual(["Re: Quarterly report"]);
   });
 
   it("searches every folder unless include_folders restricts it", async () => {
     const everywhere = await search("acme");
     expect(new Set(everywhere.messages.map((message) => message.folder))).toEqual(new Set(["INBOX", "TRASH"]));
-    expect((await search("acme", { include_folders: ["TRASH"] })).messages.map((message) => message.folder)).toEqual(["TRASH"]);
+    expect((await search("acme", { include_folders: ["TRASH"] })).messages.map((message) => message.folder)).toEqual([
+      "TRASH",
+    ]);
   });
 
   it("pages like list_inbox, with an exact total and no result ceiling", async () => {
     const whole = await search("is:unread OR has:attachment");
     const first = await search("is:unread OR has:attachment", { limit: 3 });
-    expect(first).toMatchObject({ offset: 0, limit: 3, next_offset: 3, total: whole.total, total_is_estimate: false, result_ceiling: null, syntax: "portable" });
+    expect(first).toMatchObject({
+      offset: 0,
+      limit: 3,
+      next_offset: 3,
+      total: whole.total,
+      total_is_estimate: false,
+      result_ceiling: null,
+      syntax: "portable",
+    });
     const second = await search("is:unread OR has:attachment", { limit: 3, offset: 3 });
     expect([...first.messages, ...second.messages]).toEqual(whole.messages.slice(0, 6));
   });
@@ -339,20 +411,41 @@ describe("search_emails", () => {
   it("refuses a term outside the portable subset with a ParameterError naming it", async () => {
     const refused = provider.search_emails(args("search_emails", { query: "from:alice label:work" }), signal);
     await expect(refused).rejects.toThrow(ParameterError);
-    await expect(refused).rejects.toMatchObject({ parameter: "query", rule: "query_term", message: expect.stringContaining('"label:work"') });
-    await expect(provider.search_emails(args("search_emails", { query: '"unbalanced' }), signal)).rejects.toMatchObject({ rule: "query_term" });
-    await expect(provider.search_emails(args("search_emails", { query: "after:2026/13/01" }), signal)).rejects.toMatchObject({ rule: "query_term" });
+    await expect(refused).rejects.toMatchObject({
+      parameter: "query",
+      rule: "query_term",
+      message: expect.stringContaining('"label:work"'),
+    });
+    await expect(provider.search_emails(args("search_emails", { query: '"unbalanced' }), signal)).rejects.toMatchObject(
+      { rule: "query_term" },
+    );
+    await expect(
+      provider.search_emails(args("search_emails", { query: "after:2026/13/01" }), signal),
+    ).rejects.toMatchObject({ rule: "query_term" });
   });
 
   it("refuses a folder name other than the four with a ParameterError naming it", async () => {
-    const refused = provider.search_emails(args("search_emails", { query: "acme", include_folders: ["INBOX", "Archive"] }), signal);
-    await expect(refused).rejects.toMatchObject({ parameter: "include_folders[1]", rule: "enum", message: expect.stringContaining('"Archive"') });
+    const refused = provider.search_emails(
+      args("search_emails", { query: "acme", include_folders: ["INBOX", "Archive"] }),
+      signal,
+    );
+    await expect(refused).rejects.toMatchObject({
+      parameter: "include_folders[1]",
+      rule: "enum",
+      message: expect.stringContaining('"Archive"'),
+    });
   });
 });
 
 describe("send_email", () => {
   it("files the message in SENT, read, with its Bcc", async () => {
-    const sent = await send({ to: ["Alice <alice@example.com>"], cc: ["bob@example.net"], bcc: ["boss@example.com"], subject: "Totals checked", body: "They add up.\n" });
+    const sent = await send({
+      to: ["Alice <alice@example.com>"],
+      cc: ["bob@example.net"],
+      bcc: ["boss@example.com"],
+      subject: "Totals checked",
+      body: "They add up.\n",
+    });
     expect(Object.keys(sent).sort()).toEqual(["message_id", "rfc822_message_id", "thread_id"]);
     expect(sent.rfc822_message_id).toMatch(/^<[0-9a-f-]{36}@sandbox\.mcpemails\.test>$/u);
     expect(sent.thread_id).toBe(sent.message_id);
@@ -377,19 +470,40 @@ describe("send_email", () => {
       to: ["alice@example.com"],
       html_body: "<p>They <b>add up</b>.</p>",
       reply_to: "replies@example.com",
-      attachments: [{ filename: "../totals.csv", mime_type: "text/csv", data: Buffer.from("a,b\n1,2\n").toString("base64") }],
+      attachments: [
+        { filename: "../totals.csv", mime_type: "text/csv", data: Buffer.from("a,b\n1,2\n").toString("base64") },
+      ],
     });
     const copy = await read(sent.message_id ?? "", { include_html: true, include_attachments: true });
     expect(copy.body_html).toBe("<p>They <b>add up</b>.</p>");
     expect(copy.reply_to).toEqual([{ name: null, address: "replies@example.com" }]);
-    expect(copy.attachments).toMatchObject([{ filename: "..totals.csv", mime_type: "text/csv", size_bytes: 8, inline: false, data: Buffer.from("a,b\n1,2\n").toString("base64") }]);
+    expect(copy.attachments).toMatchObject([
+      {
+        filename: "..totals.csv",
+        mime_type: "text/csv",
+        size_bytes: 8,
+        inline: false,
+        data: Buffer.from("a,b\n1,2\n").toString("base64"),
+      },
+    ]);
   });
 
   it("delivers to a sibling sandbox inbox of the workspace, unread, without the Bcc", async () => {
-    const sent = await send({ to: [`Sibling <${siblingAddress.toUpperCase()}>`], bcc: ["boss@example.com"], subject: "Hello sibling", body: "Hi!" });
+    const sent = await send({
+      to: [`Sibling <${siblingAddress.toUpperCase()}>`],
+      bcc: ["boss@example.com"],
+      subject: "Hello sibling",
+      body: "Hi!",
+    });
     const received = (await list({}, siblingProvider)).messages;
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ folder: "INBOX", unread: true, subject: "Hello sibling", from: { name: null, address: me }, rfc822_message_id: sent.rfc822_message_id });
+    expect(received[0]).toMatchObject({
+      folder: "INBOX",
+      unread: true,
+      subject: "Hello sibling",
+      from: { name: null, address: me },
+      rfc822_message_id: sent.rfc822_message_id,
+    });
     expect(received[0]?.id).not.toBe(sent.message_id);
     const delivered = await read(received[0]?.id ?? "", {}, siblingProvider);
     expect(delivered.bcc).toEqual([]);
@@ -415,11 +529,18 @@ describe("send_email", () => {
   it("refuses an invalid recipient with its parameter path before storing anything", async () => {
     const writes = mailbox.writes();
     const stored = mailbox.all().length;
-    expect(await provider.send_email(args("send_email", { to: ["alice@example.com", "bob at example dot com"], subject: "Hello", body: "Hi" }), signal)).toEqual({
+    expect(
+      await provider.send_email(
+        args("send_email", { to: ["alice@example.com", "bob at example dot com"], subject: "Hello", body: "Hi" }),
+        signal,
+      ),
+    ).toEqual({
       isError: true,
       errorCode: "invalid_recipient",
       parameter: "to[1]",
-      content: [{ type: "text", text: 'to[1]: "bob at example dot com" is not a valid RFC 5322 address. Nothing was sent.' }],
+      content: [
+        { type: "text", text: 'to[1]: "bob at example dot com" is not a valid RFC 5322 address. Nothing was sent.' },
+      ],
     });
     for (const [input, parameter] of [
       [{ cc: ["nope"] }, "cc[0]"],
@@ -427,7 +548,10 @@ describe("send_email", () => {
       [{ reply_to: "not an address" }, "reply_to"],
       [{ to: [`Alice <alice@example.com>\r\nBcc: eve@evil.example`] }, "to[0]"],
     ] as const) {
-      const refused = await provider.send_email(args("send_email", { to: ["alice@example.com"], subject: "Hello", body: "Hi", ...input }), signal);
+      const refused = await provider.send_email(
+        args("send_email", { to: ["alice@example.com"], subject: "Hello", body: "Hi", ...input }),
+        signal,
+      );
       expect(refused).toMatchObject({ errorCode: "invalid_recipient", parameter });
     }
     expect(mailbox.writes()).toBe(writes);
@@ -449,7 +573,11 @@ describe("send_email", () => {
       }),
       signal,
     );
-    expect(refused).toMatchObject({ errorCode: "attachment_too_large", totalBytes: LIMITS.attachments_max_total_bytes + 2, limitBytes: LIMITS.attachments_max_total_bytes });
+    expect(refused).toMatchObject({
+      errorCode: "attachment_too_large",
+      totalBytes: LIMITS.attachments_max_total_bytes + 2,
+      limitBytes: LIMITS.attachments_max_total_bytes,
+    });
     expect(mailbox.writes()).toBe(writes);
   });
 
@@ -477,15 +605,26 @@ describe("send_email", () => {
     const controller = new AbortController();
     controller.abort();
     const writes = mailbox.writes();
-    await expect(provider.send_email(args("send_email", { to: [siblingAddress], subject: "x", body: "y" }), controller.signal)).rejects.toThrow();
+    await expect(
+      provider.send_email(args("send_email", { to: [siblingAddress], subject: "x", body: "y" }), controller.signal),
+    ).rejects.toThrow();
     expect(mailbox.writes()).toBe(writes);
   });
 });
 
 describe("reply_to_email", () => {
-  async function reply(subject: string, input: Record<string, unknown> = {}, folder = "INBOX"): Promise<{ sent: SentMessage; original: MessageSummary; copy: ReadEmailOutput }> {
+  async function reply(
+    subject: string,
+    input: Record<string, unknown> = {},
+    folder = "INBOX",
+  ): Promise<{ sent: SentMessage; original: MessageSummary; copy: ReadEmailOutput }> {
     const original = await bySubject(subject, folder);
-    const sent = success(await provider.reply_to_email(args("reply_to_email", { message_id: original.id, body: "Thanks!", ...input }), signal));
+    const sent = success(
+      await provider.reply_to_email(
+        args("reply_to_email", { message_id: original.id, body: "Thanks!", ...input }),
+        signal,
+      ),
+    );
     expectValid("reply_to_email", sent);
     return { sent, original, copy: await read(sent.message_id ?? "") };
   }
@@ -512,7 +651,11 @@ describe("reply_to_email", () => {
   it("reply_all copies To and Cc without the inbox itself; Bcc is never copied", async () => {
     const { copy } = await reply("Re: Project kickoff", { reply_all: true });
     expect(copy.to).toEqual([{ name: "Alice Martin", address: "alice.martin@example.com" }]);
-    expect(copy.cc.map((entry) => entry.address)).toEqual(["bob@example.net", "carol.dupre@example.fr", "priya@example.in"]);
+    expect(copy.cc.map((entry) => entry.address)).toEqual([
+      "bob@example.net",
+      "carol.dupre@example.fr",
+      "priya@example.in",
+    ]);
     expect(copy.bcc).toEqual([]);
   });
 
@@ -523,7 +666,11 @@ describe("reply_to_email", () => {
 
   it("a reply to a message the inbox sent goes to its recipients, and never to its Bcc", async () => {
     const { copy } = await reply("Project kickoff", { reply_all: true }, "SENT");
-    expect(copy.to.map((entry) => entry.address)).toEqual(["alice.martin@example.com", "bob@example.net", "carol.dupre@example.fr"]);
+    expect(copy.to.map((entry) => entry.address)).toEqual([
+      "alice.martin@example.com",
+      "bob@example.net",
+      "carol.dupre@example.fr",
+    ]);
     expect(copy.cc.map((entry) => entry.address)).toEqual(["priya@example.in"]);
     expect(copy.bcc).toEqual([]);
   });
@@ -531,7 +678,9 @@ describe("reply_to_email", () => {
   it("a reply delivered to a sibling joins the thread of the message it answers there", async () => {
     const first = await send({ to: [me], subject: "Ping" }, siblingProvider);
     const received = (await list({ unread_only: true })).messages.find((message) => message.subject === "Ping");
-    const answer = success(await provider.reply_to_email(args("reply_to_email", { message_id: received?.id, body: "Pong" }), signal));
+    const answer = success(
+      await provider.reply_to_email(args("reply_to_email", { message_id: received?.id, body: "Pong" }), signal),
+    );
     expect(answer.thread_id).toBe(received?.thread_id);
     const inSibling = (await list({}, siblingProvider)).messages;
     expect(inSibling).toHaveLength(1);
@@ -540,7 +689,9 @@ describe("reply_to_email", () => {
 
   it("answers message_not_found for an unknown message, storing nothing", async () => {
     const writes = mailbox.writes();
-    expect(await provider.reply_to_email(args("reply_to_email", { message_id: "gone", body: "x" }), signal)).toMatchObject({ errorCode: "message_not_found" });
+    expect(
+      await provider.reply_to_email(args("reply_to_email", { message_id: "gone", body: "x" }), signal),
+    ).toMatchObject({ errorCode: "message_not_found" });
     expect(mailbox.writes()).toBe(writes);
   });
 
@@ -552,16 +703,40 @@ describe("reply_to_email", () => {
         folder: "INBOX",
         date: NOW.toISOString(),
         unread: true,
-        data: { raw: "Subject: who?\r\n\r\nhi\r\n", thread_id: "anonymous", rfc822_message_id: null, from: null, to: [], cc: [], subject: "who?", snippet: "hi", has_attachments: false, size_bytes: 22, body_text: "hi" },
+        data: {
+          raw: "Subject: who?\r\n\r\nhi\r\n",
+          thread_id: "anonymous",
+          rfc822_message_id: null,
+          from: null,
+          to: [],
+          cc: [],
+          subject: "who?",
+          snippet: "hi",
+          has_attachments: false,
+          size_bytes: 22,
+          body_text: "hi",
+        },
       },
     ]);
-    expect(await provider.reply_to_email(args("reply_to_email", { message_id: "anonymous", body: "x" }), signal)).toMatchObject({ errorCode: "invalid_recipient", parameter: "message_id" });
+    expect(
+      await provider.reply_to_email(args("reply_to_email", { message_id: "anonymous", body: "x" }), signal),
+    ).toMatchObject({ errorCode: "invalid_recipient", parameter: "message_id" });
   });
 
   it("refuses attachments over the limit with attachment_too_large", async () => {
     const { id } = await bySubject("Quarterly report");
     const data = Buffer.alloc(LIMITS.attachments_max_total_bytes + 1).toString("base64");
-    const refused = await provider.reply_to_email(args("reply_to_email", { message_id: id, body: "x", attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data }] }), signal);
-    expect(refused).toMatchObject({ errorCode: "attachment_too_large", totalBytes: LIMITS.attachments_max_total_bytes + 1 });
+    const refused = await provider.reply_to_email(
+      args("reply_to_email", {
+        message_id: id,
+        body: "x",
+        attachments: [{ filename: "big.bin", mime_type: "application/octet-stream", data }],
+      }),
+      signal,
+    );
+    expect(refused).toMatchObject({
+      errorCode: "attachment_too_large",
+      totalBytes: LIMITS.attachments_max_total_bytes + 1,
+    });
   });
 });

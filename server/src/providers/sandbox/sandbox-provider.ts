@@ -2,7 +2,15 @@
 // full semantics of the five tools. Sends never leave the server: they are filed in SENT and
 // delivered to the other sandbox inboxes of the workspace that they are addressed to.
 import { randomUUID } from "node:crypto";
-import { matchesQuery, messageNotFound, providerError, queryReadsBody, type Address, type ListInboxOutput, type ReadEmailOutput } from "@mcpemails/generated";
+import {
+  matchesQuery,
+  messageNotFound,
+  providerError,
+  queryReadsBody,
+  type Address,
+  type ListInboxOutput,
+  type ReadEmailOutput,
+} from "@mcpemails/generated";
 import { uniqueAddresses } from "../../mail/addresses.js";
 import { composeOutgoing, isRefusal, prepareReply, prepareSend, type OutgoingMessage } from "../../mail/outgoing.js";
 import { parseMessage } from "../../mail/parse.js";
@@ -40,7 +48,12 @@ interface Outgoing extends OutgoingMessage {
   threadId: string | null;
 }
 
-export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => new Date() }: SandboxProviderOptions): MailProvider {
+export function createSandboxProvider({
+  inbox,
+  mailbox,
+  deliverTo,
+  now = () => new Date(),
+}: SandboxProviderOptions): MailProvider {
   const ownAddress = inbox.addresses[0] ?? sandboxAddress(inbox.id);
 
   /** Every message of the inbox, or undefined when the store holds one that is not a sandbox message. */
@@ -58,14 +71,19 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
     return entries.every((entry) => entry !== undefined) ? (entries as SandboxSummaryEntry[]) : undefined;
   }
 
-  const corrupted = () => providerError({ detail: `a message of sandbox inbox ${inbox.id} is unreadable in the store.` });
+  const corrupted = () =>
+    providerError({ detail: `a message of sandbox inbox ${inbox.id} is unreadable in the store.` });
 
   /** Files the message in SENT and delivers it to every sandbox inbox of the workspace it is addressed to. */
   async function dispatch(outgoing: Outgoing, signal: AbortSignal): Promise<SentMessage> {
     const sentAt = now();
     const id = randomUUID();
     const threadId = outgoing.threadId ?? id;
-    const composed = await composeOutgoing(outgoing, { from: { name: null, address: ownAddress }, messageId: `<${randomUUID()}@${SANDBOX_DOMAIN}>`, date: sentAt });
+    const composed = await composeOutgoing(outgoing, {
+      from: { name: null, address: ownAddress },
+      messageId: `<${randomUUID()}@${SANDBOX_DOMAIN}>`,
+      date: sentAt,
+    });
     // Parsed once for the sender's copy and once for all delivered copies (the same source without Bcc).
     const delivered = await summarizeSource(composed.raw, sentAt);
     const sent = composed.rawWithBcc === composed.raw ? delivered : await summarizeSource(composed.rawWithBcc, sentAt);
@@ -74,8 +92,19 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
     for (const recipient of await recipientInboxes([...outgoing.to, ...outgoing.cc, ...outgoing.bcc])) {
       const deliveredId = randomUUID();
       // A message to oneself joins its own thread; elsewhere a reply joins the thread of the message it answers, if the recipient has it.
-      const recipientThread = recipient.id === inbox.id ? threadId : ((await threadOf(recipient.id, [outgoing.inReplyTo, ...outgoing.references.toReversed()])) ?? deliveredId);
-      deliveries.push(placeMessage(delivered, { inboxId: recipient.id, id: deliveredId, folder: "INBOX", unread: true, threadId: recipientThread }));
+      const recipientThread =
+        recipient.id === inbox.id
+          ? threadId
+          : ((await threadOf(recipient.id, [outgoing.inReplyTo, ...outgoing.references.toReversed()])) ?? deliveredId);
+      deliveries.push(
+        placeMessage(delivered, {
+          inboxId: recipient.id,
+          id: deliveredId,
+          folder: "INBOX",
+          unread: true,
+          threadId: recipientThread,
+        }),
+      );
     }
     signal.throwIfAborted();
     await mailbox.putSandboxMessages([sentCopy, ...deliveries]);
@@ -88,7 +117,8 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
     for (const address of uniqueAddresses(addresses)) {
       const recipient = await deliverTo(address.address);
       // Checked here as well: a lookup that went wrong must never deliver into another workspace.
-      if (recipient && recipient.kind === "sandbox" && recipient.workspaceId === inbox.workspaceId) found.set(recipient.id, recipient);
+      if (recipient && recipient.kind === "sandbox" && recipient.workspaceId === inbox.workspaceId)
+        found.set(recipient.id, recipient);
     }
     return [...found.values()];
   }
@@ -131,7 +161,10 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
       if (stored === undefined) return messageNotFound({ message_id: args.message_id, inbox_id: inbox.id });
       const entry = readSandboxEntry(stored);
       if (entry === undefined) return corrupted();
-      const parsed = await parseMessage(entry.data.raw, { includeHtml: args.include_html, includeAttachments: args.include_attachments });
+      const parsed = await parseMessage(entry.data.raw, {
+        includeHtml: args.include_html,
+        includeAttachments: args.include_attachments,
+      });
       // Only an explicit mark_as_read changes anything; the result shows the state after the call.
       if (args.mark_as_read && stored.unread) {
         signal.throwIfAborted();
@@ -146,7 +179,9 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
         references: parsed.references,
         body_text: parsed.body_text,
         body_truncated: parsed.body_truncated,
-        ...(args.include_html ? { body_html: parsed.body_html ?? null, body_html_truncated: parsed.body_html_truncated ?? false } : {}),
+        ...(args.include_html
+          ? { body_html: parsed.body_html ?? null, body_html_truncated: parsed.body_html_truncated ?? false }
+          : {}),
         attachments: parsed.attachments,
       };
       return output;
@@ -162,11 +197,15 @@ export function createSandboxProvider({ inbox, mailbox, deliverTo, now = () => n
       if (queryReadsBody(query)) {
         const entries = await loadEntries(inbox.id);
         if (entries === undefined) return corrupted();
-        matching = entries.filter((entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchable(entry)));
+        matching = entries.filter(
+          (entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchable(entry)),
+        );
       } else {
         const entries = await loadSummaries(inbox.id);
         if (entries === undefined) return corrupted();
-        matching = entries.filter((entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchableWithoutBody(entry)));
+        matching = entries.filter(
+          (entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchableWithoutBody(entry)),
+        );
       }
       return { ...page(matching, args), result_ceiling: null, syntax: args.syntax };
     },

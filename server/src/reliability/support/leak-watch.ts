@@ -41,7 +41,8 @@ export class LeakWatch {
     this.texts++;
     for (const secret of this.secrets) {
       const at = text.indexOf(secret);
-      if (at >= 0) this.found.push({ secret: `${secret.slice(0, 12)}…`, where, context: text.slice(Math.max(0, at - 60), at) });
+      if (at >= 0)
+        this.found.push({ secret: `${secret.slice(0, 12)}…`, where, context: text.slice(Math.max(0, at - 60), at) });
     }
   }
 

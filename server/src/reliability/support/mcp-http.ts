@@ -17,10 +17,18 @@ export interface McpPostOptions {
 }
 
 export async function mcpPost(url: string, body: unknown, options: McpPostOptions = {}): Promise<McpAnswer> {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream", ...options.headers };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    ...options.headers,
+  };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.revision !== undefined) headers["mcp-protocol-version"] = options.revision;
-  const response = await fetch(url, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   options.watch?.record(`answer ${response.status}`, text);
   let json: unknown;
@@ -43,9 +51,17 @@ export type ToolOutcome = Record<string, unknown>;
  * result (isError, errorCode, ...) otherwise; a JSON-RPC error comes back as {rpcError}; an HTTP
  * refusal before JSON-RPC (401, 403...) as {httpStatus, rpcError}.
  */
-export async function callTool(url: string, key: string, name: string, args: unknown, id: number | string = 1, watch?: LeakWatch): Promise<ToolOutcome> {
+export async function callTool(
+  url: string,
+  key: string,
+  name: string,
+  args: unknown,
+  id: number | string = 1,
+  watch?: LeakWatch,
+): Promise<ToolOutcome> {
   const answer = await mcpPost(url, toolCallBody(name, args, id), { key, revision: "2025-06-18", watch });
-  const json = answer.json as { result?: ToolOutcome & { structuredContent?: ToolOutcome }; error?: unknown } | undefined;
+  const json = answer.json as
+    { result?: ToolOutcome & { structuredContent?: ToolOutcome }; error?: unknown } | undefined;
   if (answer.status !== 200) return { httpStatus: answer.status, rpcError: json?.error };
   if (json?.error !== undefined) return { rpcError: json.error };
   const result = json?.result;

@@ -36,7 +36,8 @@ async function sparePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-const cli = async (port: number, ...args: string[]) => (await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { timeout: 5000 })).stdout;
+const cli = async (port: number, ...args: string[]) =>
+  (await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { timeout: 5000 })).stdout;
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,13 +52,41 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   const dir = mkdtempSync(join(tmpdir(), "mcpemails-cluster-fault-"));
   const nodes = new Map<number, ChildProcess>();
   for (const port of ports) {
-    const args = ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--dbfilename", `${port}.rdb`, "--appendfilename", `${port}.aof`, "--appenddirname", `aof-${port}`];
-    args.push("--save", "", "--appendonly", "yes", "--appendfsync", "always", "--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`));
+    const args = [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--dir",
+      dir,
+      "--dbfilename",
+      `${port}.rdb`,
+      "--appendfilename",
+      `${port}.aof`,
+      "--appenddirname",
+      `aof-${port}`,
+    ];
+    args.push(
+      "--save",
+      "",
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "always",
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      join(dir, `nodes-${port}.conf`),
+    );
     args.push("--cluster-node-timeout", String(NODE_TIMEOUT_MS), "--protected-mode", "yes");
     nodes.set(port, spawn("redis-server", args, { stdio: "ignore" }));
   }
   for (const port of ports) await until(`redis on ${port}`, async () => (await cli(port, "ping")).includes("PONG"));
-  await run("redis-cli", ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "1", "--cluster-yes"], { timeout: 30_000 });
+  await run(
+    "redis-cli",
+    ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "1", "--cluster-yes"],
+    { timeout: 30_000 },
+  );
   const healthy = async (port: number) => {
     if (!(await cli(port, "cluster", "info")).includes("cluster_state:ok")) return false;
     // Every master has a connected replica again, or has none to have: the layout has settled.
@@ -75,7 +104,8 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   return {
     url: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(",")}`,
     async masterOf(key) {
-      const alive = ports.find((port) => nodes.get(port)?.exitCode === null && nodes.get(port)?.signalCode === null) ?? ports[0]!;
+      const alive =
+        ports.find((port) => nodes.get(port)?.exitCode === null && nodes.get(port)?.signalCode === null) ?? ports[0]!;
       const slot = Number((await cli(alive, "cluster", "keyslot", key)).trim());
       for (const line of (await cli(alive, "cluster", "nodes")).split("\n")) {
         const fields = line.split(" ");
@@ -89,7 +119,9 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     },
     kill,
     untilHealthy: (fromPort) =>
-      until("a replica to take over", async () => (await cli(fromPort, "cluster", "info")).includes("cluster_state:ok")),
+      until("a replica to take over", async () =>
+        (await cli(fromPort, "cluster", "info")).includes("cluster_state:ok"),
+      ),
     async stop() {
       await Promise.all(ports.map(kill));
       rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,9 @@ async function sparePort(): Promise<number> {
 
 async function answers(port: number): Promise<boolean> {
   try {
-    return (await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "ping"], { timeout: 2000 })).stdout.includes("PONG");
+    return (await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "ping"], { timeout: 2000 })).stdout.includes(
+      "PONG",
+    );
   } catch {
     return false;
   }
@@ -47,7 +49,26 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let server: ChildProcess | undefined;
 
   const launch = async () => {
-    const child = spawn("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "yes"], { stdio: "ignore" });
+    const child = spawn(
+      "redis-server",
+      [
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--dir",
+        dir,
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--protected-mode",
+        "yes",
+      ],
+      { stdio: "ignore" },
+    );
     server = child;
     const deadline = Date.now() + 10_000;
     while (!(await answers(port))) {

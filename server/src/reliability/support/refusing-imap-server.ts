@@ -3,7 +3,11 @@
 // (Dovecot) is the IMAP tests' business; this needs four lines of the protocol, not a mailbox.
 import { createServer, type Server } from "node:net";
 
-export async function startRefusingImapServer(): Promise<{ port: number; logins: () => number; close(): Promise<void> }> {
+export async function startRefusingImapServer(): Promise<{
+  port: number;
+  logins: () => number;
+  close(): Promise<void>;
+}> {
   let logins = 0;
   const server: Server = createServer((socket) => {
     socket.setEncoding("utf8");

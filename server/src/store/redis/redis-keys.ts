@@ -39,7 +39,8 @@ export interface RedisKeys {
 }
 
 export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
-  if (/[{}]/.test(prefix)) throw new Error(`the Redis key prefix must not contain braces (they would become the hash tag): ${prefix}`);
+  if (/[{}]/.test(prefix))
+    throw new Error(`the Redis key prefix must not contain braces (they would become the hash tag): ${prefix}`);
   const tagged = (kind: string, id: string) => `${prefix}{${kind}:${encodeURIComponent(id)}}`;
   return {
     prefix,

@@ -18,7 +18,9 @@ const targets = [
 
 const missing = targets.filter((target) => !target.url).map((target) => target.variable);
 if (process.env.CI && missing.length > 0) {
-  throw new Error(`CI is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: the Redis adapter must be tested in CI. Run the tests through scripts/test.sh, which starts Redis (scripts/redis.sh).`);
+  throw new Error(
+    `CI is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: the Redis adapter must be tested in CI. Run the tests through scripts/test.sh, which starts Redis (scripts/redis.sh).`,
+  );
 }
 
 for (const { label, variable, url } of targets) {
@@ -63,7 +65,13 @@ for (const { label, variable, url } of targets) {
       const prefix = testPrefix();
       const store = await openTestStore(prefix);
       const password = "correct horse battery staple";
-      const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "imap", addresses: [], secret: JSON.stringify({ password }) });
+      const inbox = await store.createInbox({
+        workspaceId: randomUUID(),
+        mode: "live",
+        kind: "imap",
+        addresses: [],
+        secret: JSON.stringify({ password }),
+      });
 
       const raw = await withRedisClient(url, (client) => client.hgetall(redisKeys(prefix).inbox(inbox.id)));
       expect(raw.sealedSecret).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
@@ -75,12 +83,32 @@ for (const { label, variable, url } of targets) {
       const prefix = testPrefix();
       const store = await openTestStore(prefix);
       const workspace = await store.createWorkspace({ name: "Tagged", plan: "pro" });
-      const key = await store.createApiKey({ id: randomUUID(), workspaceId: workspace.id, mode: "test", scopes: ["read:email"], hash: "b".repeat(64), hint: "mcpe_test_…bbbb", name: null });
+      const key = await store.createApiKey({
+        id: randomUUID(),
+        workspaceId: workspace.id,
+        mode: "test",
+        scopes: ["read:email"],
+        hash: "b".repeat(64),
+        hint: "mcpe_test_…bbbb",
+        name: null,
+      });
       await store.hitRateWindows(key.id, [{ name: "minute", seconds: 60, limit: 5 }], Date.now());
-      const inbox = await store.createInbox({ workspaceId: workspace.id, mode: "test", kind: "sandbox", addresses: [], secret: null });
-      await store.putSandboxMessages([{ inboxId: inbox.id, id: "m1", folder: "INBOX", date: new Date().toISOString(), unread: true, data: {} }]);
+      const inbox = await store.createInbox({
+        workspaceId: workspace.id,
+        mode: "test",
+        kind: "sandbox",
+        addresses: [],
+        secret: null,
+      });
+      await store.putSandboxMessages([
+        { inboxId: inbox.id, id: "m1", folder: "INBOX", date: new Date().toISOString(), unread: true, data: {} },
+      ]);
       await store.consumeQuota(`sends_per_day:${workspace.id}:2025-01-01`, 10, Date.now() + 60_000);
-      await store.beginIdempotent(`${workspace.id}:{tricky}:key`, "fingerprint", { nowMs: Date.now(), ttlMs: 60_000, staleAfterMs: 1000 });
+      await store.beginIdempotent(`${workspace.id}:{tricky}:key`, "fingerprint", {
+        nowMs: Date.now(),
+        ttlMs: 60_000,
+        staleAfterMs: 1000,
+      });
 
       const written = await withRedisClient(url, (client) => keysWithPrefix(client, prefix));
       const global = [`${prefix}workspaces`, `${prefix}inboxes`];
@@ -106,28 +134,64 @@ for (const { label, variable, url } of targets) {
     it("lists summaries of messages stored before summaries were kept (only in the messages hash)", async () => {
       const prefix = testPrefix();
       const store = await openTestStore(prefix);
-      const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "test", kind: "sandbox", addresses: [], secret: null });
-      const legacy = { folder: "INBOX", date: "2025-01-01T08:00:00.000Z", unread: true, data: { raw: "Subject: old", thread_id: "t1", subject: "old", body_text: "old body" } };
+      const inbox = await store.createInbox({
+        workspaceId: randomUUID(),
+        mode: "test",
+        kind: "sandbox",
+        addresses: [],
+        secret: null,
+      });
+      const legacy = {
+        folder: "INBOX",
+        date: "2025-01-01T08:00:00.000Z",
+        unread: true,
+        data: { raw: "Subject: old", thread_id: "t1", subject: "old", body_text: "old body" },
+      };
       const client = await connectRedis(url);
       try {
         await client.hset(redisKeys(prefix).inboxMessages(inbox.id), "old", JSON.stringify(legacy));
       } finally {
         await client.quit();
       }
-      const newer = { inboxId: inbox.id, id: "new", folder: "SENT", date: "2025-01-02T08:00:00.000Z", unread: false, data: { raw: "Subject: new", subject: "new" } };
+      const newer = {
+        inboxId: inbox.id,
+        id: "new",
+        folder: "SENT",
+        date: "2025-01-02T08:00:00.000Z",
+        unread: false,
+        data: { raw: "Subject: new", subject: "new" },
+      };
       await store.putSandboxMessages([newer]);
       expect(await store.listSandboxSummaries(inbox.id)).toEqual([
         { ...newer, data: { subject: "new" } },
-        { inboxId: inbox.id, id: "old", folder: "INBOX", date: legacy.date, unread: true, data: { thread_id: "t1", subject: "old" } },
+        {
+          inboxId: inbox.id,
+          id: "old",
+          folder: "INBOX",
+          date: legacy.date,
+          unread: true,
+          data: { thread_id: "t1", subject: "old" },
+        },
       ]);
-      expect((await store.listSandboxMessages(inbox.id)).map((message) => message.data)).toEqual([newer.data, legacy.data]);
+      expect((await store.listSandboxMessages(inbox.id)).map((message) => message.data)).toEqual([
+        newer.data,
+        legacy.data,
+      ]);
     });
 
     it("two instances on one Redis see each other's writes at once", async () => {
       const prefix = testPrefix();
       const [first, second] = [await openTestStore(prefix), await openTestStore(prefix)];
       const workspace = await first.createWorkspace({ name: "Shared", plan: "pro" });
-      const key = await first.createApiKey({ id: randomUUID(), workspaceId: workspace.id, mode: "test", scopes: ["send:email"], hash: "c".repeat(64), hint: "mcpe_test_…cccc", name: "cli" });
+      const key = await first.createApiKey({
+        id: randomUUID(),
+        workspaceId: workspace.id,
+        mode: "test",
+        scopes: ["send:email"],
+        hash: "c".repeat(64),
+        hint: "mcpe_test_…cccc",
+        name: "cli",
+      });
       expect(await second.findApiKeyByHash(key.hash)).toEqual(key);
       expect(await second.revokeApiKey(key.id)).toBe(true);
       expect((await first.findApiKeyByHash(key.hash))?.revokedAt).toEqual(expect.any(String));
@@ -145,7 +209,9 @@ for (const { label, variable, url } of targets) {
 
     it("fails at open, naming the unreachable address, when Redis does not answer", async () => {
       const unreachable = label === "standalone" ? "redis://127.0.0.1:1" : "redis+cluster://127.0.0.1:1";
-      await expect(openRedisStore({ url: unreachable, secretKey })).rejects.toThrow(/cannot reach Redis at redis(\+cluster)?:\/\/127\.0\.0\.1:1/);
+      await expect(openRedisStore({ url: unreachable, secretKey })).rejects.toThrow(
+        /cannot reach Redis at redis(\+cluster)?:\/\/127\.0\.0\.1:1/,
+      );
     });
   });
 }

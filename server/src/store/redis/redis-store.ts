@@ -46,7 +46,10 @@ export interface RedisStoreOptions {
 export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
   const keys = redisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const secrets = createSecretBox(options.secretKey ?? resolveSecretKey({ dataDir: options.dataDir }));
-  const client = await connectRedis(options.url, options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs });
+  const client = await connectRedis(
+    options.url,
+    options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs },
+  );
   return new RedisStore(client, keys, defineScripts(client), secrets);
 }
 
@@ -70,7 +73,11 @@ class RedisStore implements Store {
     private readonly secrets: SecretBox,
   ) {}
 
-  async createWorkspace(input: { name: string; plan: PlanId; sendsPerDayOverride?: number | null }): Promise<Workspace> {
+  async createWorkspace(input: {
+    name: string;
+    plan: PlanId;
+    sendsPerDayOverride?: number | null;
+  }): Promise<Workspace> {
     const workspace: Workspace = {
       id: randomUUID(),
       name: input.name,
@@ -78,7 +85,12 @@ class RedisStore implements Store {
       sendsPerDayOverride: input.sendsPerDayOverride ?? null,
       createdAt: new Date().toISOString(),
     };
-    const fields: Fields = { id: workspace.id, name: workspace.name, plan: workspace.plan, createdAt: workspace.createdAt };
+    const fields: Fields = {
+      id: workspace.id,
+      name: workspace.name,
+      plan: workspace.plan,
+      createdAt: workspace.createdAt,
+    };
     if (workspace.sendsPerDayOverride !== null) fields.sendsPerDayOverride = String(workspace.sendsPerDayOverride);
     await this.createHash(this.keys.workspace(workspace.id), fields, `workspace ${workspace.id}`);
     await this.client.sadd(this.keys.allWorkspaces(), workspace.id);
@@ -94,7 +106,12 @@ class RedisStore implements Store {
   }
 
   async createApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<ApiKeyRecord> {
-    const created: ApiKeyRecord = { ...record, scopes: [...record.scopes], createdAt: new Date().toISOString(), revokedAt: null };
+    const created: ApiKeyRecord = {
+      ...record,
+      scopes: [...record.scopes],
+      createdAt: new Date().toISOString(),
+      revokedAt: null,
+    };
     // The hash index is claimed first: two keys with one hash would make lookups ambiguous.
     const claimed = await this.client.set(this.keys.apiKeyIdByHash(created.hash), created.id, "NX");
     if (claimed !== "OK") throw new Error(`an API key with this hash already exists (key ${created.id} not created)`);
@@ -153,7 +170,10 @@ class RedisStore implements Store {
     };
     if (inbox.secret !== null) fields.sealedSecret = this.secrets.seal(inbox.secret, inboxSecretContext(inbox.id));
     await this.createHash(this.keys.inbox(inbox.id), fields, `inbox ${inbox.id}`);
-    await Promise.all([this.client.sadd(this.keys.workspaceInboxes(inbox.workspaceId), inbox.id), this.client.sadd(this.keys.allInboxes(), inbox.id)]);
+    await Promise.all([
+      this.client.sadd(this.keys.workspaceInboxes(inbox.workspaceId), inbox.id),
+      this.client.sadd(this.keys.allInboxes(), inbox.id),
+    ]);
     return inbox;
   }
 
@@ -167,13 +187,24 @@ class RedisStore implements Store {
   }
 
   async updateInboxSecret(id: string, secret: string): Promise<boolean> {
-    return (await this.scripts.updateInboxSecret([this.keys.inbox(id)], [this.secrets.seal(secret, inboxSecretContext(id))])) === 1;
+    return (
+      (await this.scripts.updateInboxSecret(
+        [this.keys.inbox(id)],
+        [this.secrets.seal(secret, inboxSecretContext(id))],
+      )) === 1
+    );
   }
 
   async removeInbox(id: string): Promise<boolean> {
-    const workspaceId = await this.scripts.removeInbox([this.keys.inbox(id), this.keys.inboxMessages(id), this.keys.inboxSummaries(id)], []);
+    const workspaceId = await this.scripts.removeInbox(
+      [this.keys.inbox(id), this.keys.inboxMessages(id), this.keys.inboxSummaries(id)],
+      [],
+    );
     if (typeof workspaceId !== "string") return false;
-    await Promise.all([this.client.srem(this.keys.workspaceInboxes(workspaceId), id), this.client.srem(this.keys.allInboxes(), id)]);
+    await Promise.all([
+      this.client.srem(this.keys.workspaceInboxes(workspaceId), id),
+      this.client.srem(this.keys.allInboxes(), id),
+    ]);
     return true;
   }
 
@@ -182,15 +213,20 @@ class RedisStore implements Store {
     const longestMs = longestWindowMs(windowsMs);
     const args = [String(nowMs - longestMs), String(nowMs), randomUUID(), String(Math.ceil(longestMs))];
     for (const window of windowsMs) args.push(String(nowMs - window.ms), String(window.ms), String(window.limit));
-    const [allowed, windowNumber, retryAfterMs] = integers(await this.scripts.hitRateWindows([this.keys.rateLog(keyId)], args));
+    const [allowed, windowNumber, retryAfterMs] = integers(
+      await this.scripts.hitRateWindows([this.keys.rateLog(keyId)], args),
+    );
     if (allowed === 1) return { allowed: true };
     const window = windowNumber === undefined ? undefined : windowsMs[windowNumber - 1];
-    if (window === undefined || retryAfterMs === undefined) throw new Error("the rate script answered an unexpected reply");
+    if (window === undefined || retryAfterMs === undefined)
+      throw new Error("the rate script answered an unexpected reply");
     return { allowed: false, window: window.name, limit: window.limit, retryAfterMs };
   }
 
   async consumeQuota(counter: string, limit: number, expiresAtMs: number): Promise<QuotaDecision> {
-    const [allowed, used] = integers(await this.scripts.consumeQuota([this.keys.quota(counter)], [String(limit), String(Math.ceil(expiresAtMs))]));
+    const [allowed, used] = integers(
+      await this.scripts.consumeQuota([this.keys.quota(counter)], [String(limit), String(Math.ceil(expiresAtMs))]),
+    );
     if (used === undefined) throw new Error("the quota script answered an unexpected reply");
     return { allowed: allowed === 1, used };
   }
@@ -235,7 +271,12 @@ class RedisStore implements Store {
     // A later message under the same id replaces an earlier one, as successive puts would.
     const byInbox = new Map<string, Map<string, [string, string]>>();
     for (const message of messages) {
-      const stored: StoredSandboxMessage = { folder: message.folder, date: message.date, unread: message.unread, data: message.data };
+      const stored: StoredSandboxMessage = {
+        folder: message.folder,
+        date: message.date,
+        unread: message.unread,
+        data: message.data,
+      };
       const summary: StoredSandboxMessage = { ...stored, data: sandboxSummaryData(message.data) };
       const fields = byInbox.get(message.inboxId) ?? new Map<string, [string, string]>();
       fields.set(message.id, [JSON.stringify(stored), JSON.stringify(summary)]);
@@ -254,13 +295,19 @@ class RedisStore implements Store {
 
   async listSandboxMessages(inboxId: string): Promise<SandboxMessage[]> {
     const fields = await this.client.hgetall(this.keys.inboxMessages(inboxId));
-    return sortNewestMessageFirst(Object.entries(fields).map(([id, json]) => sandboxMessageFromJson(inboxId, id, json)));
+    return sortNewestMessageFirst(
+      Object.entries(fields).map(([id, json]) => sandboxMessageFromJson(inboxId, id, json)),
+    );
   }
 
   async listSandboxSummaries(inboxId: string, folder?: string): Promise<SandboxMessage[]> {
-    const reply = await this.scripts.listSandboxSummaries([this.keys.inboxMessages(inboxId), this.keys.inboxSummaries(inboxId)], []);
+    const reply = await this.scripts.listSandboxSummaries(
+      [this.keys.inboxMessages(inboxId), this.keys.inboxSummaries(inboxId)],
+      [],
+    );
     const [complete, flat] = Array.isArray(reply) ? (reply as unknown[]) : [];
-    if ((complete !== 0 && complete !== 1) || !Array.isArray(flat)) throw new Error("the summaries script answered an unexpected reply");
+    if ((complete !== 0 && complete !== 1) || !Array.isArray(flat))
+      throw new Error("the summaries script answered an unexpected reply");
     const messages: SandboxMessage[] = [];
     for (let index = 0; index + 1 < flat.length; index += 2) {
       const message = sandboxMessageFromJson(inboxId, String(flat[index]), String(flat[index + 1]));
@@ -292,7 +339,10 @@ class RedisStore implements Store {
   }
 
   /** Reads every record an index set names, skipping ids whose record is gone, in creation order. */
-  private async listIndexed<T extends { createdAt: string; id: string }>(index: string, read: (id: string) => Promise<T | undefined>): Promise<T[]> {
+  private async listIndexed<T extends { createdAt: string; id: string }>(
+    index: string,
+    read: (id: string) => Promise<T | undefined>,
+  ): Promise<T[]> {
     const ids = await this.client.smembers(index);
     const records: (T | undefined)[] = await Promise.all(ids.map(read));
     return records.filter((record): record is T => record !== undefined).sort(byCreation);
@@ -306,7 +356,10 @@ class RedisStore implements Store {
       mode: required(fields, "mode") as KeyMode,
       kind: required(fields, "kind") as InboxKind,
       addresses: JSON.parse(required(fields, "addresses")) as string[],
-      secret: fields.sealedSecret === undefined ? null : this.secrets.open(fields.sealedSecret, inboxSecretContext(fields.id)),
+      secret:
+        fields.sealedSecret === undefined
+          ? null
+          : this.secrets.open(fields.sealedSecret, inboxSecretContext(fields.id)),
       createdAt: required(fields, "createdAt"),
     };
   }

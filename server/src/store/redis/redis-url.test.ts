@@ -4,7 +4,10 @@ import { parseRedisUrl, redactRedisUrl } from "./redis-url.js";
 describe("REDIS_URL", () => {
   it("redis:// and rediss:// name one standalone server, passed to ioredis as written", () => {
     expect(parseRedisUrl("redis://127.0.0.1:6379")).toEqual({ kind: "standalone", url: "redis://127.0.0.1:6379" });
-    expect(parseRedisUrl(" rediss://user:pw@cache.example.test:6380/2 ")).toEqual({ kind: "standalone", url: "rediss://user:pw@cache.example.test:6380/2" });
+    expect(parseRedisUrl(" rediss://user:pw@cache.example.test:6380/2 ")).toEqual({
+      kind: "standalone",
+      url: "rediss://user:pw@cache.example.test:6380/2",
+    });
   });
 
   it("redis+cluster:// lists the seed nodes of a Redis Cluster", () => {

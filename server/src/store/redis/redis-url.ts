@@ -18,12 +18,16 @@ export function parseRedisUrl(text: string): RedisTarget {
   const url = text.trim();
   const scheme = /^([a-z+]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === "redis" || scheme === "rediss") {
-    if (url.includes(",")) throw new Error(`REDIS_URL: several hosts need the redis+cluster:// form (${redactRedisUrl(url)})`);
+    if (url.includes(","))
+      throw new Error(`REDIS_URL: several hosts need the redis+cluster:// form (${redactRedisUrl(url)})`);
     new URL(url); // rejects what ioredis would misread rather than connect somewhere unexpected
     return { kind: "standalone", url };
   }
-  if (scheme === "redis+cluster" || scheme === "rediss+cluster") return parseClusterUrl(url, scheme === "rediss+cluster");
-  throw new Error(`REDIS_URL must start with redis://, rediss://, redis+cluster:// or rediss+cluster:// (${redactRedisUrl(url)})`);
+  if (scheme === "redis+cluster" || scheme === "rediss+cluster")
+    return parseClusterUrl(url, scheme === "rediss+cluster");
+  throw new Error(
+    `REDIS_URL must start with redis://, rediss://, redis+cluster:// or rediss+cluster:// (${redactRedisUrl(url)})`,
+  );
 }
 
 function parseClusterUrl(url: string, tls: boolean): RedisTarget {

@@ -94,9 +94,13 @@ export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => m
 export function migrate(db: Database, upTo: number = LATEST_SCHEMA_VERSION): number[] {
   const apply = db.transaction(() => {
     db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-    const current = db.prepare<[], { version: number | null }>("SELECT MAX(version) AS version FROM schema_migrations").get()?.version ?? 0;
+    const current =
+      db.prepare<[], { version: number | null }>("SELECT MAX(version) AS version FROM schema_migrations").get()
+        ?.version ?? 0;
     if (current > LATEST_SCHEMA_VERSION) {
-      throw new Error(`the database is at schema version ${current}, newer than this program knows (${LATEST_SCHEMA_VERSION}); upgrade the program`);
+      throw new Error(
+        `the database is at schema version ${current}, newer than this program knows (${LATEST_SCHEMA_VERSION}); upgrade the program`,
+      );
     }
     const record = db.prepare<[number, string]>("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
     const applied: number[] = [];

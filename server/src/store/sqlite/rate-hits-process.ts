@@ -8,13 +8,25 @@
 import { openSqliteStore } from "./sqlite-store.js";
 
 const [dataDir, secretKeyHex, keyIds, rounds, limit, nowMs] = process.argv.slice(2);
-if (dataDir === undefined || secretKeyHex === undefined || keyIds === undefined || rounds === undefined || limit === undefined || nowMs === undefined) {
+if (
+  dataDir === undefined ||
+  secretKeyHex === undefined ||
+  keyIds === undefined ||
+  rounds === undefined ||
+  limit === undefined ||
+  nowMs === undefined
+) {
   throw new Error("usage: rate-hits-process.ts <dataDir> <secretKeyHex> <keyId,keyId,...> <rounds> <limit> <nowMs>");
 }
-const send = (message: unknown) => new Promise<void>((resolve, reject) => process.send?.(message, (error: Error | null) => (error ? reject(error) : resolve())));
+const send = (message: unknown) =>
+  new Promise<void>((resolve, reject) =>
+    process.send?.(message, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
 
 const store = await openSqliteStore({ dataDir, secretKey: Buffer.from(secretKeyHex, "hex") });
-const startAtMs = new Promise<number>((resolve) => process.once("message", (message: { startAtMs: number }) => resolve(message.startAtMs)));
+const startAtMs = new Promise<number>((resolve) =>
+  process.once("message", (message: { startAtMs: number }) => resolve(message.startAtMs)),
+);
 await send("ready");
 const startAt = await startAtMs;
 while (Date.now() < startAt) {

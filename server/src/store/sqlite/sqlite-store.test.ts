@@ -73,17 +73,34 @@ describe("SQLite store: the file in the data directory", () => {
   it("migrating a version 1 file gives the sandbox messages already stored their summaries", async () => {
     const dataDir = temporaryDataDir();
     const inboxId = randomUUID();
-    const data = { raw: "Subject: Réunion\r\n\r\nHi 😀", thread_id: "t1", from: null, to: [], subject: "Réunion", size_bytes: 30, body_text: "Hi 😀" };
+    const data = {
+      raw: "Subject: Réunion\r\n\r\nHi 😀",
+      thread_id: "t1",
+      from: null,
+      to: [],
+      subject: "Réunion",
+      size_bytes: 30,
+      body_text: "Hi 😀",
+    };
     const v1 = new Database(join(dataDir, SQLITE_FILE_NAME));
     expect(migrate(v1, 1)).toEqual([1]);
-    const insert = v1.prepare("INSERT INTO sandbox_messages (inbox_id, id, folder, date, unread, data) VALUES (?, ?, ?, ?, ?, ?)");
+    const insert = v1.prepare(
+      "INSERT INTO sandbox_messages (inbox_id, id, folder, date, unread, data) VALUES (?, ?, ?, ?, ?, ?)",
+    );
     insert.run(inboxId, "m1", "INBOX", "2025-01-01T08:00:00.000Z", 1, JSON.stringify(data));
     insert.run(inboxId, "m2", "SENT", "2025-01-02T08:00:00.000Z", 0, JSON.stringify(["not", "an", "object"]));
     v1.close();
     const store = await open(dataDir, randomBytes(32));
     const { raw: _raw, body_text: _body, ...summary } = data;
     expect(await store.listSandboxSummaries(inboxId)).toEqual([
-      { inboxId, id: "m2", folder: "SENT", date: "2025-01-02T08:00:00.000Z", unread: false, data: ["not", "an", "object"] },
+      {
+        inboxId,
+        id: "m2",
+        folder: "SENT",
+        date: "2025-01-02T08:00:00.000Z",
+        unread: false,
+        data: ["not", "an", "object"],
+      },
       { inboxId, id: "m1", folder: "INBOX", date: "2025-01-01T08:00:00.000Z", unread: true, data: summary },
     ]);
     expect(await store.getSandboxMessage(inboxId, "m1")).toMatchObject({ data });
@@ -93,7 +110,13 @@ describe("SQLite store: the file in the data directory", () => {
     const dataDir = temporaryDataDir();
     const store = await open(dataDir, randomBytes(32));
     const password = "correct horse battery staple";
-    const inbox = await store.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "imap", addresses: ["me@example.test"], secret: JSON.stringify({ password }) });
+    const inbox = await store.createInbox({
+      workspaceId: randomUUID(),
+      mode: "live",
+      kind: "imap",
+      addresses: ["me@example.test"],
+      secret: JSON.stringify({ password }),
+    });
 
     const raw = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
     const row = raw.prepare("SELECT * FROM inboxes WHERE id = ?").get(inbox.id) as Record<string, unknown>;
@@ -110,7 +133,13 @@ describe("SQLite store: the file in the data directory", () => {
     vi.stubEnv(SECRET_KEY_ENV, "");
     const dataDir = temporaryDataDir();
     const first = await open(dataDir);
-    const inbox = await first.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "gmail", addresses: [], secret: "refresh-token" });
+    const inbox = await first.createInbox({
+      workspaceId: randomUUID(),
+      mode: "live",
+      kind: "gmail",
+      addresses: [],
+      secret: "refresh-token",
+    });
     await first.close();
     expect(statSync(join(dataDir, SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);
 
@@ -121,7 +150,13 @@ describe("SQLite store: the file in the data directory", () => {
   it("a store opened with another secret key refuses to read the secrets rather than return garbage", async () => {
     const dataDir = temporaryDataDir();
     const writer = await open(dataDir, randomBytes(32));
-    const inbox = await writer.createInbox({ workspaceId: randomUUID(), mode: "live", kind: "outlook", addresses: [], secret: "token cache" });
+    const inbox = await writer.createInbox({
+      workspaceId: randomUUID(),
+      mode: "live",
+      kind: "outlook",
+      addresses: [],
+      secret: "token cache",
+    });
     const reader = await open(dataDir, randomBytes(32));
     await expect(reader.getInbox(inbox.id)).rejects.toThrow(/failed authentication/);
   });
@@ -134,13 +169,27 @@ describe("SQLite store: two programs on one file (the server and the CLI)", () =
     const [server, cli] = [await open(dataDir, secretKey), await open(dataDir, secretKey)];
 
     const workspace = await cli.createWorkspace({ name: "Shared", plan: "pro" });
-    const key = await cli.createApiKey({ id: randomUUID(), workspaceId: workspace.id, mode: "test", scopes: ["read:email"], hash: "a".repeat(64), hint: "mcpe_test_…aaaa", name: null });
+    const key = await cli.createApiKey({
+      id: randomUUID(),
+      workspaceId: workspace.id,
+      mode: "test",
+      scopes: ["read:email"],
+      hash: "a".repeat(64),
+      hint: "mcpe_test_…aaaa",
+      name: null,
+    });
     expect(await server.findApiKeyByHash(key.hash)).toEqual(key);
 
     expect(await cli.revokeApiKey(key.id)).toBe(true);
     expect((await server.findApiKeyByHash(key.hash))?.revokedAt).toEqual(expect.any(String));
 
-    const inbox = await server.createInbox({ workspaceId: workspace.id, mode: "live", kind: "imap", addresses: [], secret: "s3cret" });
+    const inbox = await server.createInbox({
+      workspaceId: workspace.id,
+      mode: "live",
+      kind: "imap",
+      addresses: [],
+      secret: "s3cret",
+    });
     expect((await cli.getInbox(inbox.id))?.secret).toBe("s3cret");
   });
 
@@ -157,10 +206,14 @@ describe("SQLite store: two programs on one file (the server and the CLI)", () =
     const fixture = fileURLToPath(new URL("./rate-hits-process.ts", import.meta.url));
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
     const children = Array.from({ length: processes }, () =>
-      fork(fixture, [dataDir, secretKey.toString("hex"), keyIds.join(","), String(rounds), String(limit), String(nowMs)], {
-        execArgv: ["--import", tsx],
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      }),
+      fork(
+        fixture,
+        [dataDir, secretKey.toString("hex"), keyIds.join(","), String(rounds), String(limit), String(nowMs)],
+        {
+          execArgv: ["--import", tsx],
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        },
+      ),
     );
     const nextMessage = (child: (typeof children)[number]) =>
       new Promise<unknown>((resolve, reject) => {
@@ -176,6 +229,8 @@ describe("SQLite store: two programs on one file (the server and the CLI)", () =
 
     expect(results.reduce((sum, result) => sum + result.allowed, 0)).toBe(keyIds.length * limit);
     // The processes did hit the file side by side: every one started before any one finished.
-    expect(Math.max(...results.map((result) => result.firstHitAtMs))).toBeLessThan(Math.min(...results.map((result) => result.lastHitAtMs)));
+    expect(Math.max(...results.map((result) => result.firstHitAtMs))).toBeLessThan(
+      Math.min(...results.map((result) => result.lastHitAtMs)),
+    );
   });
 });

@@ -100,7 +100,9 @@ function prepareStatements(db: Database) {
       "INSERT INTO api_keys (id, workspace_id, mode, scopes, hash, hint, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     findApiKeyByHash: db.prepare<[string], ApiKeyRow>("SELECT * FROM api_keys WHERE hash = ?"),
-    listApiKeys: db.prepare<[string], ApiKeyRow>("SELECT * FROM api_keys WHERE workspace_id = ? ORDER BY created_at, id"),
+    listApiKeys: db.prepare<[string], ApiKeyRow>(
+      "SELECT * FROM api_keys WHERE workspace_id = ? ORDER BY created_at, id",
+    ),
     // The first revocation time stands; revoking again only confirms that the key exists.
     revokeApiKey: db.prepare<[string, string]>("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"),
 
@@ -109,7 +111,9 @@ function prepareStatements(db: Database) {
     ),
     getInbox: db.prepare<[string], InboxRow>("SELECT * FROM inboxes WHERE id = ?"),
     listAllInboxes: db.prepare<[], InboxRow>("SELECT * FROM inboxes ORDER BY created_at, id"),
-    listInboxesOfWorkspace: db.prepare<[string], InboxRow>("SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY created_at, id"),
+    listInboxesOfWorkspace: db.prepare<[string], InboxRow>(
+      "SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY created_at, id",
+    ),
     updateInboxSecret: db.prepare<[string, string]>("UPDATE inboxes SET sealed_secret = ? WHERE id = ?"),
     deleteInbox: db.prepare<[string]>("DELETE FROM inboxes WHERE id = ?"),
     deleteSandboxMessagesOfInbox: db.prepare<[string]>("DELETE FROM sandbox_messages WHERE inbox_id = ?"),
@@ -119,34 +123,50 @@ function prepareStatements(db: Database) {
     setRateLogSize: db.prepare<[string, number]>(
       "INSERT INTO rate_log_sizes (key_id, size) VALUES (?, ?) ON CONFLICT (key_id) DO UPDATE SET size = excluded.size",
     ),
-    nthNewestRateHit: db.prepare<[string, number], { at_ms: number }>("SELECT at_ms FROM rate_hits WHERE key_id = ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?"),
+    nthNewestRateHit: db.prepare<[string, number], { at_ms: number }>(
+      "SELECT at_ms FROM rate_hits WHERE key_id = ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?",
+    ),
     insertRateHit: db.prepare<[string, number]>("INSERT INTO rate_hits (key_id, at_ms) VALUES (?, ?)"),
 
-    getQuota: db.prepare<[string], { used: number; expires_at_ms: number }>("SELECT used, expires_at_ms FROM quota_counters WHERE counter = ?"),
+    getQuota: db.prepare<[string], { used: number; expires_at_ms: number }>(
+      "SELECT used, expires_at_ms FROM quota_counters WHERE counter = ?",
+    ),
     setQuota: db.prepare<[string, number, number]>(
       "INSERT INTO quota_counters (counter, used, expires_at_ms) VALUES (?, ?, ?) ON CONFLICT (counter) DO UPDATE SET used = excluded.used, expires_at_ms = excluded.expires_at_ms",
     ),
-    releaseQuota: db.prepare<[string, number]>("UPDATE quota_counters SET used = used - 1 WHERE counter = ? AND used > 0 AND expires_at_ms > ?"),
+    releaseQuota: db.prepare<[string, number]>(
+      "UPDATE quota_counters SET used = used - 1 WHERE counter = ? AND used > 0 AND expires_at_ms > ?",
+    ),
     deleteExpiredQuotas: db.prepare<[number]>("DELETE FROM quota_counters WHERE expires_at_ms <= ?"),
 
-    getIdempotency: db.prepare<[string], IdempotencyRow>("SELECT fingerprint, state, started_at_ms, expires_at_ms, result FROM idempotency WHERE key = ?"),
+    getIdempotency: db.prepare<[string], IdempotencyRow>(
+      "SELECT fingerprint, state, started_at_ms, expires_at_ms, result FROM idempotency WHERE key = ?",
+    ),
     startIdempotency: db.prepare<[string, string, number, number]>(
       "INSERT OR REPLACE INTO idempotency (key, fingerprint, state, started_at_ms, expires_at_ms, result) VALUES (?, ?, 'started', ?, ?, NULL)",
     ),
     markIdempotencyUnknown: db.prepare<[string]>("UPDATE idempotency SET state = 'unknown' WHERE key = ?"),
-    completeIdempotency: db.prepare<[string, string]>("UPDATE idempotency SET state = 'completed', result = ? WHERE key = ?"),
+    completeIdempotency: db.prepare<[string, string]>(
+      "UPDATE idempotency SET state = 'completed', result = ? WHERE key = ?",
+    ),
     abandonIdempotency: db.prepare<[string]>("DELETE FROM idempotency WHERE key = ? AND state <> 'completed'"),
     deleteExpiredIdempotency: db.prepare<[number]>("DELETE FROM idempotency WHERE expires_at_ms <= ?"),
 
     upsertSandboxMessage: db.prepare<[string, string, string, string, number, string, string]>(
       "INSERT OR REPLACE INTO sandbox_messages (inbox_id, id, folder, date, unread, data, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
-    listSandboxMessages: db.prepare<[string], SandboxMessageRow>("SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ?"),
+    listSandboxMessages: db.prepare<[string], SandboxMessageRow>(
+      "SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ?",
+    ),
     listSandboxSummaries: db
-      .prepare<[string], SandboxSummaryRow>("SELECT inbox_id, id, folder, date, unread, summary FROM sandbox_messages WHERE inbox_id = ?")
+      .prepare<[string], SandboxSummaryRow>(
+        "SELECT inbox_id, id, folder, date, unread, summary FROM sandbox_messages WHERE inbox_id = ?",
+      )
       .raw(true),
     listSandboxSummariesOfFolder: db
-      .prepare<[string, string], SandboxSummaryRow>("SELECT inbox_id, id, folder, date, unread, summary FROM sandbox_messages WHERE inbox_id = ? AND folder = ?")
+      .prepare<[string, string], SandboxSummaryRow>(
+        "SELECT inbox_id, id, folder, date, unread, summary FROM sandbox_messages WHERE inbox_id = ? AND folder = ?",
+      )
       .raw(true),
     getSandboxMessage: db.prepare<[string, string], SandboxMessageRow>(
       "SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ? AND id = ?",
@@ -157,8 +177,19 @@ function prepareStatements(db: Database) {
 class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly hitRateWindowsAtomically: (keyId: string, windows: RateWindowMs[], nowMs: number) => RateDecision;
-  private readonly consumeQuotaAtomically: (counter: string, limit: number, expiresAtMs: number, nowMs: number) => QuotaDecision;
-  private readonly beginIdempotentAtomically: (key: string, fingerprint: string, nowMs: number, ttlMs: number, staleAfterMs: number) => IdempotencyBegin;
+  private readonly consumeQuotaAtomically: (
+    counter: string,
+    limit: number,
+    expiresAtMs: number,
+    nowMs: number,
+  ) => QuotaDecision;
+  private readonly beginIdempotentAtomically: (
+    key: string,
+    fingerprint: string,
+    nowMs: number,
+    ttlMs: number,
+    staleAfterMs: number,
+  ) => IdempotencyBegin;
   private readonly removeInboxAtomically: (id: string) => boolean;
   private readonly putSandboxMessagesAtomically: (messages: readonly SandboxMessage[]) => void;
   private nextQuotaSweepAtMs = 0;
@@ -176,32 +207,38 @@ class SqliteStore implements Store {
     // (count-limit+1)-th oldest hit of the window, the last that must leave before a place frees.
     // The log's size (kept beside it) skips windows the whole log cannot fill, so the cost of a hit
     // is bounded by the limits it is near, not by how many hits the log holds.
-    this.hitRateWindowsAtomically = immediate(db, (keyId: string, windows: RateWindowMs[], nowMs: number): RateDecision => {
-      const pruned = statements.pruneRateHits.run(keyId, nowMs - longestWindowMs(windows)).changes;
-      const size = (statements.getRateLogSize.get(keyId)?.size ?? 0) - pruned;
-      let refusal: Extract<RateDecision, { allowed: false }> | undefined;
-      for (const window of windows) {
-        if (size < window.limit) continue;
-        const lastToLeave = statements.nthNewestRateHit.get(keyId, window.limit - 1)?.at_ms;
-        if (lastToLeave === undefined || lastToLeave <= nowMs - window.ms) continue;
-        const retryAfterMs = lastToLeave + window.ms - nowMs;
-        if (refusal === undefined || retryAfterMs > refusal.retryAfterMs) {
-          refusal = { allowed: false, window: window.name, limit: window.limit, retryAfterMs };
+    this.hitRateWindowsAtomically = immediate(
+      db,
+      (keyId: string, windows: RateWindowMs[], nowMs: number): RateDecision => {
+        const pruned = statements.pruneRateHits.run(keyId, nowMs - longestWindowMs(windows)).changes;
+        const size = (statements.getRateLogSize.get(keyId)?.size ?? 0) - pruned;
+        let refusal: Extract<RateDecision, { allowed: false }> | undefined;
+        for (const window of windows) {
+          if (size < window.limit) continue;
+          const lastToLeave = statements.nthNewestRateHit.get(keyId, window.limit - 1)?.at_ms;
+          if (lastToLeave === undefined || lastToLeave <= nowMs - window.ms) continue;
+          const retryAfterMs = lastToLeave + window.ms - nowMs;
+          if (refusal === undefined || retryAfterMs > refusal.retryAfterMs) {
+            refusal = { allowed: false, window: window.name, limit: window.limit, retryAfterMs };
+          }
         }
-      }
-      if (refusal === undefined) statements.insertRateHit.run(keyId, nowMs);
-      const newSize = refusal === undefined ? size + 1 : size;
-      if (pruned > 0 || refusal === undefined) statements.setRateLogSize.run(keyId, newSize);
-      return refusal ?? { allowed: true };
-    });
+        if (refusal === undefined) statements.insertRateHit.run(keyId, nowMs);
+        const newSize = refusal === undefined ? size + 1 : size;
+        if (pruned > 0 || refusal === undefined) statements.setRateLogSize.run(keyId, newSize);
+        return refusal ?? { allowed: true };
+      },
+    );
 
-    this.consumeQuotaAtomically = immediate(db, (counter: string, limit: number, expiresAtMs: number, nowMs: number): QuotaDecision => {
-      const row = statements.getQuota.get(counter);
-      const used = row !== undefined && row.expires_at_ms > nowMs ? row.used : 0;
-      if (used >= limit) return { allowed: false, used };
-      statements.setQuota.run(counter, used + 1, expiresAtMs);
-      return { allowed: true, used: used + 1 };
-    });
+    this.consumeQuotaAtomically = immediate(
+      db,
+      (counter: string, limit: number, expiresAtMs: number, nowMs: number): QuotaDecision => {
+        const row = statements.getQuota.get(counter);
+        const used = row !== undefined && row.expires_at_ms > nowMs ? row.used : 0;
+        if (used >= limit) return { allowed: false, used };
+        statements.setQuota.run(counter, used + 1, expiresAtMs);
+        return { allowed: true, used: used + 1 };
+      },
+    );
 
     this.beginIdempotentAtomically = immediate(
       db,
@@ -212,7 +249,8 @@ class SqliteStore implements Store {
           return { state: "started" };
         }
         if (row.fingerprint !== fingerprint) return { state: "mismatch" };
-        if (row.state === "completed") return { state: "completed", result: JSON.parse(row.result ?? "null") as unknown };
+        if (row.state === "completed")
+          return { state: "completed", result: JSON.parse(row.result ?? "null") as unknown };
         if (row.state === "unknown") return { state: "unknown" };
         if (nowMs - row.started_at_ms > staleAfterMs) {
           statements.markIdempotencyUnknown.run(key);
@@ -242,7 +280,11 @@ class SqliteStore implements Store {
     });
   }
 
-  async createWorkspace(input: { name: string; plan: PlanId; sendsPerDayOverride?: number | null }): Promise<Workspace> {
+  async createWorkspace(input: {
+    name: string;
+    plan: PlanId;
+    sendsPerDayOverride?: number | null;
+  }): Promise<Workspace> {
     const workspace: Workspace = {
       id: randomUUID(),
       name: input.name,
@@ -250,7 +292,13 @@ class SqliteStore implements Store {
       sendsPerDayOverride: input.sendsPerDayOverride ?? null,
       createdAt: new Date().toISOString(),
     };
-    this.statements.insertWorkspace.run(workspace.id, workspace.name, workspace.plan, workspace.sendsPerDayOverride, workspace.createdAt);
+    this.statements.insertWorkspace.run(
+      workspace.id,
+      workspace.name,
+      workspace.plan,
+      workspace.sendsPerDayOverride,
+      workspace.createdAt,
+    );
     return workspace;
   }
 
@@ -264,7 +312,12 @@ class SqliteStore implements Store {
   }
 
   async createApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<ApiKeyRecord> {
-    const created: ApiKeyRecord = { ...record, scopes: [...record.scopes], createdAt: new Date().toISOString(), revokedAt: null };
+    const created: ApiKeyRecord = {
+      ...record,
+      scopes: [...record.scopes],
+      createdAt: new Date().toISOString(),
+      revokedAt: null,
+    };
     this.statements.insertApiKey.run(
       created.id,
       created.workspaceId,
@@ -320,7 +373,10 @@ class SqliteStore implements Store {
   }
 
   async listInboxes(workspaceId?: string): Promise<InboxRecord[]> {
-    const rows = workspaceId === undefined ? this.statements.listAllInboxes.all() : this.statements.listInboxesOfWorkspace.all(workspaceId);
+    const rows =
+      workspaceId === undefined
+        ? this.statements.listAllInboxes.all()
+        : this.statements.listInboxesOfWorkspace.all(workspaceId);
     return rows.map((row) => this.inboxFromRow(row));
   }
 
@@ -379,7 +435,10 @@ class SqliteStore implements Store {
   }
 
   async listSandboxSummaries(inboxId: string, folder?: string): Promise<SandboxMessage[]> {
-    const rows = folder === undefined ? this.statements.listSandboxSummaries.all(inboxId) : this.statements.listSandboxSummariesOfFolder.all(inboxId, folder);
+    const rows =
+      folder === undefined
+        ? this.statements.listSandboxSummaries.all(inboxId)
+        : this.statements.listSandboxSummariesOfFolder.all(inboxId, folder);
     return sortNewestMessageFirst(rows.map(sandboxSummaryFromRow));
   }
 

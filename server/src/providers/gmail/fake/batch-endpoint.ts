@@ -4,7 +4,16 @@
 // one application/http part per request, Content-ID "response-" + the request's, in order. At most
 // 100 requests per batch. Each part is served by the same router as a direct call.
 import { http, HttpResponse } from "msw";
-import { findRoute, googleError, GMAIL_ORIGIN, headerEnd, serve, splitMultipart, type ApiState, type EndpointName } from "./fake-gmail-api.js";
+import {
+  findRoute,
+  googleError,
+  GMAIL_ORIGIN,
+  headerEnd,
+  serve,
+  splitMultipart,
+  type ApiState,
+  type EndpointName,
+} from "./fake-gmail-api.js";
 
 export const BATCH_URL = `${GMAIL_ORIGIN}/batch/gmail/v1`;
 export const BATCH_MAX_PARTS = 100;
@@ -18,10 +27,23 @@ export function batchEndpointHandler(state: ApiState, hooks: BatchHooks) {
   return http.post(BATCH_URL, async ({ request }) => {
     hooks.count();
     const boundary = /^multipart\/mixed;.*boundary="?([^";]+)"?/iu.exec(request.headers.get("content-type") ?? "")?.[1];
-    if (boundary === undefined) return googleError(400, "INVALID_ARGUMENT", "badRequest", "A batch request must be multipart/mixed with a boundary.");
+    if (boundary === undefined)
+      return googleError(
+        400,
+        "INVALID_ARGUMENT",
+        "badRequest",
+        "A batch request must be multipart/mixed with a boundary.",
+      );
     const parts = splitMultipart(Buffer.from(await request.arrayBuffer()), boundary);
-    if (parts.length === 0) return googleError(400, "INVALID_ARGUMENT", "badRequest", "The batch request has no parts.");
-    if (parts.length > BATCH_MAX_PARTS) return googleError(400, "INVALID_ARGUMENT", "badRequest", `A batch request may hold at most ${BATCH_MAX_PARTS} calls.`);
+    if (parts.length === 0)
+      return googleError(400, "INVALID_ARGUMENT", "badRequest", "The batch request has no parts.");
+    if (parts.length > BATCH_MAX_PARTS)
+      return googleError(
+        400,
+        "INVALID_ARGUMENT",
+        "badRequest",
+        `A batch request may hold at most ${BATCH_MAX_PARTS} calls.`,
+      );
     const answers: string[] = [];
     const responseBoundary = `batch_${Math.random().toString(36).slice(2)}`;
     for (const part of parts) {
@@ -32,7 +54,10 @@ export function batchEndpointHandler(state: ApiState, hooks: BatchHooks) {
           `HTTP/1.1 ${inner.status} ${inner.statusText || "OK"}\r\n${[...inner.headers].map(([name, value]) => `${name}: ${value}`).join("\r\n")}\r\n\r\n${await inner.text()}\r\n`,
       );
     }
-    return new HttpResponse(`${answers.join("")}--${responseBoundary}--\r\n`, { status: 200, headers: { "content-type": `multipart/mixed; boundary=${responseBoundary}` } });
+    return new HttpResponse(`${answers.join("")}--${responseBoundary}--\r\n`, {
+      status: 200,
+      headers: { "content-type": `multipart/mixed; boundary=${responseBoundary}` },
+    });
   });
 }
 
@@ -53,7 +78,8 @@ async function answerPart(state: ApiState, hooks: BatchHooks, message: Buffer, o
   const url = new URL(target, GMAIL_ORIGIN);
   const found = findRoute(method, url);
   hooks.countPart(found?.route.endpoint ?? "unknown");
-  if (found === undefined) return googleError(404, "NOT_FOUND", "notFound", `No such method: ${method} ${url.pathname}`);
+  if (found === undefined)
+    return googleError(404, "NOT_FOUND", "notFound", `No such method: ${method} ${url.pathname}`);
   const body = message.subarray(split.end);
   return serve(state, found.route, found.params, { method, url, headers, body: async () => body });
 }

@@ -14,7 +14,14 @@ export const GMAIL_ORIGIN = "https://gmail.googleapis.com";
 export const SIMPLE_SEND_MAX_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_SEND_MAX_BYTES = 35 * 1024 * 1024;
 
-export type EndpointName = "getProfile" | "messages.list" | "messages.get" | "messages.modify" | "messages.send" | "messages.send.upload" | "labels.list";
+export type EndpointName =
+  | "getProfile"
+  | "messages.list"
+  | "messages.get"
+  | "messages.modify"
+  | "messages.send"
+  | "messages.send.upload"
+  | "labels.list";
 
 /** A failure a test asks for: the next `times` requests to the endpoint get it. */
 export interface Fault {
@@ -61,15 +68,50 @@ interface Route {
   handle(context: Context): Promise<Response>;
 }
 
-const READ_SCOPES: readonly string[] = [GMAIL_SCOPE.full, GMAIL_SCOPE.modify, GMAIL_SCOPE.readonly, GMAIL_SCOPE.metadata];
+const READ_SCOPES: readonly string[] = [
+  GMAIL_SCOPE.full,
+  GMAIL_SCOPE.modify,
+  GMAIL_SCOPE.readonly,
+  GMAIL_SCOPE.metadata,
+];
 
 export const ROUTES: readonly Route[] = [
-  { endpoint: "getProfile", method: "GET", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/profile`, scopes: [...READ_SCOPES, GMAIL_SCOPE.compose], handle: getProfile },
-  { endpoint: "labels.list", method: "GET", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/labels`, scopes: [...READ_SCOPES, GMAIL_SCOPE.labels], handle: listLabels },
-  { endpoint: "messages.list", method: "GET", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages`, scopes: READ_SCOPES, handle: listMessages },
+  {
+    endpoint: "getProfile",
+    method: "GET",
+    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/profile`,
+    scopes: [...READ_SCOPES, GMAIL_SCOPE.compose],
+    handle: getProfile,
+  },
+  {
+    endpoint: "labels.list",
+    method: "GET",
+    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/labels`,
+    scopes: [...READ_SCOPES, GMAIL_SCOPE.labels],
+    handle: listLabels,
+  },
+  {
+    endpoint: "messages.list",
+    method: "GET",
+    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages`,
+    scopes: READ_SCOPES,
+    handle: listMessages,
+  },
   // Google's method override: a GET too long for a URL, sent as a POST with the parameters in a form body.
-  { endpoint: "messages.list", method: "POST", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages`, scopes: READ_SCOPES, handle: listMessagesOverridden },
-  { endpoint: "messages.send", method: "POST", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages/send`, scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify, GMAIL_SCOPE.compose, GMAIL_SCOPE.send], handle: sendJson },
+  {
+    endpoint: "messages.list",
+    method: "POST",
+    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages`,
+    scopes: READ_SCOPES,
+    handle: listMessagesOverridden,
+  },
+  {
+    endpoint: "messages.send",
+    method: "POST",
+    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages/send`,
+    scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify, GMAIL_SCOPE.compose, GMAIL_SCOPE.send],
+    handle: sendJson,
+  },
   {
     endpoint: "messages.send.upload",
     method: "POST",
@@ -77,8 +119,20 @@ export const ROUTES: readonly Route[] = [
     scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify, GMAIL_SCOPE.compose, GMAIL_SCOPE.send],
     handle: sendUpload,
   },
-  { endpoint: "messages.get", method: "GET", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages/:id`, scopes: READ_SCOPES, handle: getMessage },
-  { endpoint: "messages.modify", method: "POST", path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages/:id/modify`, scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify], handle: modifyMessage },
+  {
+    endpoint: "messages.get",
+    method: "GET",
+    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages/:id`,
+    scopes: READ_SCOPES,
+    handle: getMessage,
+  },
+  {
+    endpoint: "messages.modify",
+    method: "POST",
+    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages/:id/modify`,
+    scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify],
+    handle: modifyMessage,
+  },
 ];
 
 export function findRoute(method: string, url: URL): { route: Route; params: Record<string, string> } | undefined {
@@ -91,20 +145,37 @@ export function findRoute(method: string, url: URL): { route: Route; params: Rec
 }
 
 /** One API call: authentication, scope, the fault a test asked for, then the endpoint itself. */
-export async function serve(state: ApiState, route: Route, params: Record<string, string>, request: ApiRequest): Promise<Response> {
+export async function serve(
+  state: ApiState,
+  route: Route,
+  params: Record<string, string>,
+  request: ApiRequest,
+): Promise<Response> {
   const grant = state.oauth.authenticate(request.headers.get("authorization"));
   if (grant === undefined) {
-    const response = googleError(401, "UNAUTHENTICATED", "authError", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+    const response = googleError(
+      401,
+      "UNAUTHENTICATED",
+      "authError",
+      "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+    );
     response.headers.set("www-authenticate", 'Bearer realm="https://accounts.google.com/", error="invalid_token"');
     return response;
   }
   if (!route.scopes.some((scope) => grant.scopes.includes(scope))) {
-    return googleError(403, "PERMISSION_DENIED", "insufficientPermissions", "Request had insufficient authentication scopes.");
+    return googleError(
+      403,
+      "PERMISSION_DENIED",
+      "insufficientPermissions",
+      "Request had insufficient authentication scopes.",
+    );
   }
   const userId = params.userId ?? "";
-  if (userId !== "me" && userId.toLowerCase() !== grant.address.toLowerCase()) return googleError(403, "PERMISSION_DENIED", "forbidden", "Delegation denied for " + grant.address);
+  if (userId !== "me" && userId.toLowerCase() !== grant.address.toLowerCase())
+    return googleError(403, "PERMISSION_DENIED", "forbidden", "Delegation denied for " + grant.address);
   const mailbox = state.mailboxes.mailbox(grant.address);
-  if (mailbox === undefined) return googleError(400, "FAILED_PRECONDITION", "failedPrecondition", "Mail service not enabled");
+  if (mailbox === undefined)
+    return googleError(400, "FAILED_PRECONDITION", "failedPrecondition", "Mail service not enabled");
   const fault = state.takeFault(route.endpoint);
   if (fault?.delayMs !== undefined) await delay(fault.delayMs);
   const context: Context = { state, request, mailbox, params, grantScopes: grant.scopes };
@@ -114,26 +185,47 @@ export async function serve(state: ApiState, route: Route, params: Record<string
 }
 
 function faultResponse(status: number, fault: Fault): Response {
-  const reason = fault.reason ?? (status === 429 ? "rateLimitExceeded" : status >= 500 ? "backendError" : "failedPrecondition");
-  const message = status === 429 || reason.endsWith("RateLimitExceeded") || reason === "rateLimitExceeded" ? "User-rate limit exceeded." : status >= 500 ? "Backend Error" : "Precondition check failed.";
-  const response = googleError(status, status === 429 ? "RESOURCE_EXHAUSTED" : status >= 500 ? "UNAVAILABLE" : "FAILED_PRECONDITION", reason, message);
+  const reason =
+    fault.reason ?? (status === 429 ? "rateLimitExceeded" : status >= 500 ? "backendError" : "failedPrecondition");
+  const message =
+    status === 429 || reason.endsWith("RateLimitExceeded") || reason === "rateLimitExceeded"
+      ? "User-rate limit exceeded."
+      : status >= 500
+        ? "Backend Error"
+        : "Precondition check failed.";
+  const response = googleError(
+    status,
+    status === 429 ? "RESOURCE_EXHAUSTED" : status >= 500 ? "UNAVAILABLE" : "FAILED_PRECONDITION",
+    reason,
+    message,
+  );
   if (fault.retryAfterSeconds !== undefined) response.headers.set("retry-after", String(fault.retryAfterSeconds));
   return response;
 }
 
 /** Google's JSON error body (https://cloud.google.com/apis/design/errors), with the legacy errors[] Gmail still sends. */
 export function googleError(code: number, status: string, reason: string, message: string): Response {
-  return HttpResponse.json({ error: { code, message, errors: [{ message, domain: "global", reason }], status } }, { status: code });
+  return HttpResponse.json(
+    { error: { code, message, errors: [{ message, domain: "global", reason }], status } },
+    { status: code },
+  );
 }
 
 async function getProfile({ mailbox }: Context): Promise<Response> {
   const threads = new Set([...mailbox.messages.values()].map((message) => message.threadId));
-  const profile: gmail_v1.Schema$Profile = { emailAddress: mailbox.address, messagesTotal: mailbox.messages.size, threadsTotal: threads.size, historyId: "1" };
+  const profile: gmail_v1.Schema$Profile = {
+    emailAddress: mailbox.address,
+    messagesTotal: mailbox.messages.size,
+    threadsTotal: threads.size,
+    historyId: "1",
+  };
   return HttpResponse.json(profile);
 }
 
 async function listLabels(): Promise<Response> {
-  const labels: gmail_v1.Schema$ListLabelsResponse = { labels: SYSTEM_LABELS.map((id) => ({ id, name: id, type: "system" })) };
+  const labels: gmail_v1.Schema$ListLabelsResponse = {
+    labels: SYSTEM_LABELS.map((id) => ({ id, name: id, type: "system" })),
+  };
   return HttpResponse.json(labels);
 }
 
@@ -145,14 +237,16 @@ async function listLabels(): Promise<Response> {
 async function listMessages({ request, mailbox }: Context): Promise<Response> {
   const search = request.url.searchParams;
   const labelIds = search.getAll("labelIds");
-  const includeSpamTrash = search.get("includeSpamTrash") === "true" || labelIds.includes("TRASH") || labelIds.includes("SPAM");
+  const includeSpamTrash =
+    search.get("includeSpamTrash") === "true" || labelIds.includes("TRASH") || labelIds.includes("SPAM");
   const q = search.get("q") ?? "";
   const maxResults = Math.min(Number(search.get("maxResults") ?? 100) || 100, 500);
   let matches: (message: FakeMessage) => boolean;
   try {
     matches = compileQuery(q);
   } catch (error) {
-    if (error instanceof FakeQueryError) return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `Invalid query: ${error.message}`);
+    if (error instanceof FakeQueryError)
+      return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `Invalid query: ${error.message}`);
     throw error;
   }
   const found = [...mailbox.messages.values()]
@@ -165,13 +259,16 @@ async function listMessages({ request, mailbox }: Context): Promise<Response> {
   let start = 0;
   if (pageToken !== null) {
     const decoded = decodePageToken(pageToken);
-    if (decoded === undefined || decoded.key !== queryKey) return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "Invalid pageToken");
+    if (decoded === undefined || decoded.key !== queryKey)
+      return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "Invalid pageToken");
     start = decoded.offset;
   }
   const page = found.slice(start, start + maxResults);
   const answer: gmail_v1.Schema$ListMessagesResponse = {
     ...(page.length > 0 ? { messages: page.map((message) => ({ id: message.id, threadId: message.threadId })) } : {}),
-    ...(start + maxResults < found.length ? { nextPageToken: encodePageToken({ offset: start + maxResults, key: queryKey }) } : {}),
+    ...(start + maxResults < found.length
+      ? { nextPageToken: encodePageToken({ offset: start + maxResults, key: queryKey }) }
+      : {}),
     resultSizeEstimate: found.length,
   };
   return HttpResponse.json(answer);
@@ -183,10 +280,20 @@ async function listMessages({ request, mailbox }: Context): Promise<Response> {
  */
 async function listMessagesOverridden(context: Context): Promise<Response> {
   if (context.request.headers.get("x-http-method-override")?.toUpperCase() !== "GET") {
-    return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "The fake serves POST to messages only as messages.list under X-HTTP-Method-Override: GET, not messages.insert.");
+    return googleError(
+      400,
+      "INVALID_ARGUMENT",
+      "invalidArgument",
+      "The fake serves POST to messages only as messages.list under X-HTTP-Method-Override: GET, not messages.insert.",
+    );
   }
   if (!/^application\/x-www-form-urlencoded/iu.test(context.request.headers.get("content-type") ?? "")) {
-    return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "A method-overridden GET carries its parameters as application/x-www-form-urlencoded.");
+    return googleError(
+      400,
+      "INVALID_ARGUMENT",
+      "invalidArgument",
+      "A method-overridden GET carries its parameters as application/x-www-form-urlencoded.",
+    );
   }
   const url = new URL(context.request.url);
   url.search = (await context.request.body()).toString("utf8");
@@ -200,7 +307,9 @@ function encodePageToken(token: { offset: number; key: string }): string {
 function decodePageToken(text: string): { offset: number; key: string } | undefined {
   try {
     const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as { offset?: unknown; key?: unknown };
-    return typeof value.offset === "number" && typeof value.key === "string" ? { offset: value.offset, key: value.key } : undefined;
+    return typeof value.offset === "number" && typeof value.key === "string"
+      ? { offset: value.offset, key: value.key }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -214,12 +323,25 @@ async function getMessage({ request, mailbox, params, grantScopes }: Context): P
   if (format === "minimal") return HttpResponse.json(minimal(message));
   if (format === "metadata") {
     const wanted = request.url.searchParams.getAll("metadataHeaders").map((name) => name.toLowerCase());
-    const headers = message.headers.filter((header) => wanted.length === 0 || wanted.includes(header.name.toLowerCase()));
-    const answer: gmail_v1.Schema$Message = { ...minimal(message), payload: { partId: "", mimeType: message.mimeType, filename: "", headers, body: { size: 0 } } };
+    const headers = message.headers.filter(
+      (header) => wanted.length === 0 || wanted.includes(header.name.toLowerCase()),
+    );
+    const answer: gmail_v1.Schema$Message = {
+      ...minimal(message),
+      payload: { partId: "", mimeType: message.mimeType, filename: "", headers, body: { size: 0 } },
+    };
     return HttpResponse.json(answer);
   }
-  if ((format === "raw" || format === "full") && !grantScopes.some((scope) => scope !== GMAIL_SCOPE.metadata && READ_SCOPES.includes(scope))) {
-    return googleError(403, "PERMISSION_DENIED", "forbidden", `Metadata scope doesn't allow format ${format.toUpperCase()}`);
+  if (
+    (format === "raw" || format === "full") &&
+    !grantScopes.some((scope) => scope !== GMAIL_SCOPE.metadata && READ_SCOPES.includes(scope))
+  ) {
+    return googleError(
+      403,
+      "PERMISSION_DENIED",
+      "forbidden",
+      `Metadata scope doesn't allow format ${format.toUpperCase()}`,
+    );
   }
   if (format === "raw") {
     const answer: gmail_v1.Schema$Message = { ...minimal(message), raw: message.raw.toString("base64url") };
@@ -229,7 +351,12 @@ async function getMessage({ request, mailbox, params, grantScopes }: Context): P
     const answer: gmail_v1.Schema$Message = { ...minimal(message), payload: mimeTree(message.raw, message.id) };
     return HttpResponse.json(answer);
   }
-  return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `The fake serves format minimal, metadata, full and raw, not ${format}.`);
+  return googleError(
+    400,
+    "INVALID_ARGUMENT",
+    "invalidArgument",
+    `The fake serves format minimal, metadata, full and raw, not ${format}.`,
+  );
 }
 
 function minimal(message: FakeMessage): gmail_v1.Schema$Message {
@@ -250,7 +377,8 @@ async function modifyMessage({ request, mailbox, params }: Context): Promise<Res
   const change = JSON.parse((await request.body()).toString("utf8")) as gmail_v1.Schema$ModifyMessageRequest;
   const known = new Set<string>(SYSTEM_LABELS);
   const unknown = [...(change.addLabelIds ?? []), ...(change.removeLabelIds ?? [])].find((label) => !known.has(label));
-  if (unknown !== undefined) return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `Invalid label: ${unknown}`);
+  if (unknown !== undefined)
+    return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `Invalid label: ${unknown}`);
   for (const label of change.addLabelIds ?? []) message.labelIds.add(label);
   for (const label of change.removeLabelIds ?? []) message.labelIds.delete(label);
   return HttpResponse.json(minimal(message));
@@ -259,11 +387,29 @@ async function modifyMessage({ request, mailbox, params }: Context): Promise<Res
 /** messages.send with the message in the JSON body (base64url raw): Gmail's simple request, up to about 5 MB. */
 async function sendJson({ request, mailbox, state }: Context): Promise<Response> {
   const body = await request.body();
-  if (body.length > SIMPLE_SEND_MAX_BYTES * 1.4) return googleError(413, "INVALID_ARGUMENT", "uploadTooLarge", "Request payload size exceeds the limit: 5242880 bytes.");
+  if (body.length > SIMPLE_SEND_MAX_BYTES * 1.4)
+    return googleError(
+      413,
+      "INVALID_ARGUMENT",
+      "uploadTooLarge",
+      "Request payload size exceeds the limit: 5242880 bytes.",
+    );
   const message = JSON.parse(body.toString("utf8")) as gmail_v1.Schema$Message;
-  if (typeof message.raw !== "string" || message.raw === "") return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "'raw' RFC822 payload message string or uploading message via /upload/* URL required");
+  if (typeof message.raw !== "string" || message.raw === "")
+    return googleError(
+      400,
+      "INVALID_ARGUMENT",
+      "invalidArgument",
+      "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
+    );
   const raw = Buffer.from(message.raw, "base64url");
-  if (raw.length > SIMPLE_SEND_MAX_BYTES) return googleError(413, "INVALID_ARGUMENT", "uploadTooLarge", "Request payload size exceeds the limit: 5242880 bytes.");
+  if (raw.length > SIMPLE_SEND_MAX_BYTES)
+    return googleError(
+      413,
+      "INVALID_ARGUMENT",
+      "uploadTooLarge",
+      "Request payload size exceeds the limit: 5242880 bytes.",
+    );
   return deliver(state, mailbox, raw, message.threadId ?? null);
 }
 
@@ -271,22 +417,48 @@ async function sendJson({ request, mailbox, state }: Context): Promise<Response>
 async function sendUpload({ request, mailbox, state }: Context): Promise<Response> {
   const body = await request.body();
   const uploadType = request.url.searchParams.get("uploadType");
-  if (body.length > UPLOAD_SEND_MAX_BYTES * 1.01) return googleError(413, "INVALID_ARGUMENT", "uploadTooLarge", "Request payload size exceeds the limit: 36700160 bytes.");
+  if (body.length > UPLOAD_SEND_MAX_BYTES * 1.01)
+    return googleError(
+      413,
+      "INVALID_ARGUMENT",
+      "uploadTooLarge",
+      "Request payload size exceeds the limit: 36700160 bytes.",
+    );
   if (uploadType === "media") return deliver(state, mailbox, body, null);
-  if (uploadType !== "multipart") return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "uploadType must be media, multipart or resumable; the fake serves media and multipart.");
+  if (uploadType !== "multipart")
+    return googleError(
+      400,
+      "INVALID_ARGUMENT",
+      "invalidArgument",
+      "uploadType must be media, multipart or resumable; the fake serves media and multipart.",
+    );
   const boundary = /boundary="?([^";]+)"?/iu.exec(request.headers.get("content-type") ?? "")?.[1];
   const parts = boundary === undefined ? [] : splitMultipart(body, boundary);
   const [metadata, content] = parts;
-  if (metadata === undefined || content === undefined) return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "A multipart upload needs a JSON part and a message/rfc822 part.");
-  if (!/^message\/rfc822/iu.test(content.headers.get("content-type") ?? "")) return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "Media type of the upload must be message/rfc822.");
-  if (content.body.length > UPLOAD_SEND_MAX_BYTES) return googleError(413, "INVALID_ARGUMENT", "uploadTooLarge", "Request payload size exceeds the limit: 36700160 bytes.");
+  if (metadata === undefined || content === undefined)
+    return googleError(
+      400,
+      "INVALID_ARGUMENT",
+      "invalidArgument",
+      "A multipart upload needs a JSON part and a message/rfc822 part.",
+    );
+  if (!/^message\/rfc822/iu.test(content.headers.get("content-type") ?? ""))
+    return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "Media type of the upload must be message/rfc822.");
+  if (content.body.length > UPLOAD_SEND_MAX_BYTES)
+    return googleError(
+      413,
+      "INVALID_ARGUMENT",
+      "uploadTooLarge",
+      "Request payload size exceeds the limit: 36700160 bytes.",
+    );
   const resource = JSON.parse(metadata.body.toString("utf8") || "{}") as gmail_v1.Schema$Message;
   return deliver(state, mailbox, content.body, resource.threadId ?? null);
 }
 
 async function deliver(state: ApiState, mailbox: Mailbox, raw: Buffer, threadId: string | null): Promise<Response> {
   const head = raw.subarray(0, Math.max(0, raw.indexOf("\r\n\r\n")) || raw.length).toString("latin1");
-  if (!/^(?:to|cc|bcc):\s*\S/imu.test(head)) return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "Recipient address required");
+  if (!/^(?:to|cc|bcc):\s*\S/imu.test(head))
+    return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "Recipient address required");
   const sent = await state.mailboxes.send(mailbox.address, raw, threadId);
   const answer: gmail_v1.Schema$Message = { id: sent.id, threadId: sent.threadId, labelIds: [...sent.labelIds] };
   return HttpResponse.json(answer);

@@ -85,7 +85,12 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
       http[route.method === "GET" ? "get" : "post"](route.path, async ({ request, params }) => {
         fake.requests[route.endpoint]++;
         const url = new URL(request.url);
-        return serve(state, route, params as Record<string, string>, { method: request.method, url, headers: request.headers, body: async () => Buffer.from(await request.arrayBuffer()) });
+        return serve(state, route, params as Record<string, string>, {
+          method: request.method,
+          url,
+          headers: request.headers,
+          body: async () => Buffer.from(await request.arrayBuffer()),
+        });
       }),
     ),
   ];

@@ -71,7 +71,11 @@ export class FakeMailboxes {
   }
 
   /** A message put straight into a mailbox (as messages.insert/import would), for seeding tests. */
-  async insert(address: string, raw: string | Buffer, options: { labelIds: readonly string[]; threadId?: string }): Promise<FakeMessage> {
+  async insert(
+    address: string,
+    raw: string | Buffer,
+    options: { labelIds: readonly string[]; threadId?: string },
+  ): Promise<FakeMessage> {
     const mailbox = this.requireMailbox(address);
     const message = await this.describe(Buffer.from(raw), new Set(options.labelIds), null);
     message.threadId = options.threadId ?? this.threadFor(mailbox, message) ?? message.id;
@@ -118,7 +122,12 @@ export class FakeMailboxes {
     const subject = baseSubject(message.subject);
     for (const candidate of mailbox.messages.values()) {
       if (requested !== undefined && candidate.threadId !== requested) continue;
-      if (candidate.messageId !== null && message.answers.includes(candidate.messageId) && baseSubject(candidate.subject) === subject) return candidate.threadId;
+      if (
+        candidate.messageId !== null &&
+        message.answers.includes(candidate.messageId) &&
+        baseSubject(candidate.subject) === subject
+      )
+        return candidate.threadId;
     }
     return undefined;
   }
@@ -127,7 +136,9 @@ export class FakeMailboxes {
     const parsed = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipTextLinks: true });
     const id = (0x18f0000000000000n + BigInt(++this.counter)).toString(16);
     const addresses = (field: typeof parsed.from | typeof parsed.to): FakeAddress[] =>
-      [field ?? []].flat().flatMap((object) => object.value.map((entry) => ({ name: entry.name, address: entry.address ?? "" })));
+      [field ?? []]
+        .flat()
+        .flatMap((object) => object.value.map((entry) => ({ name: entry.name, address: entry.address ?? "" })));
     const text = parsed.text ?? "";
     const messageId = parsed.messageId === undefined ? null : normalizeMessageId(parsed.messageId);
     const answers = [parsed.inReplyTo ?? "", ...[parsed.references ?? []].flat()]
@@ -142,9 +153,18 @@ export class FakeMailboxes {
       internalDate: internalDate ?? parsed.date?.getTime() ?? this.now(),
       headers: parsed.headerLines.map(({ line }) => {
         const colon = line.indexOf(":");
-        return { name: line.slice(0, colon).trim(), value: line.slice(colon + 1).replace(/\r?\n[ \t]+/gu, " ").trim() };
+        return {
+          name: line.slice(0, colon).trim(),
+          value: line
+            .slice(colon + 1)
+            .replace(/\r?\n[ \t]+/gu, " ")
+            .trim(),
+        };
       }),
-      mimeType: parsed.headers.get("content-type") === undefined ? "text/plain" : String((parsed.headers.get("content-type") as { value: string }).value),
+      mimeType:
+        parsed.headers.get("content-type") === undefined
+          ? "text/plain"
+          : String((parsed.headers.get("content-type") as { value: string }).value),
       subject: parsed.subject ?? "",
       from: addresses(parsed.from),
       to: addresses(parsed.to),
@@ -152,7 +172,11 @@ export class FakeMailboxes {
       bcc: addresses(parsed.bcc),
       text,
       snippet: escapeHtml(snippetOf(text)),
-      hasAttachment: parsed.attachments.some((attachment) => attachment.contentDisposition === "attachment" || (attachment.related !== true && attachment.filename !== undefined)),
+      hasAttachment: parsed.attachments.some(
+        (attachment) =>
+          attachment.contentDisposition === "attachment" ||
+          (attachment.related !== true && attachment.filename !== undefined),
+      ),
       messageId,
       answers,
     };
@@ -176,5 +200,10 @@ function withoutBcc(raw: Buffer): Buffer {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/gu, "&amp;").replace(/</gu, "&lt;").replace(/>/gu, "&gt;").replace(/"/gu, "&quot;").replace(/'/gu, "&#39;");
+  return text
+    .replace(/&/gu, "&amp;")
+    .replace(/</gu, "&lt;")
+    .replace(/>/gu, "&gt;")
+    .replace(/"/gu, "&quot;")
+    .replace(/'/gu, "&#39;");
 }

@@ -45,14 +45,22 @@ export class FakeOAuth {
   /** What the consent screen gives when the user agrees: a one-time code for the callback. */
   consent(options: { clientId: string; address: string; scopes: readonly string[]; redirectUri: string }): string {
     const code = `4/${token()}`;
-    this.codes.set(code, { grant: { address: options.address, scopes: [...options.scopes], clientId: options.clientId, revoked: false }, redirectUri: options.redirectUri });
+    this.codes.set(code, {
+      grant: { address: options.address, scopes: [...options.scopes], clientId: options.clientId, revoked: false },
+      redirectUri: options.redirectUri,
+    });
     return code;
   }
 
   /** A refresh token for this mailbox, as a finished consent would have left (for seeding stored settings). */
   grant(options: { clientId: string; address: string; scopes: readonly string[] }): string {
     const refreshToken = `1//${token()}`;
-    this.refreshTokens.set(refreshToken, { address: options.address, scopes: [...options.scopes], clientId: options.clientId, revoked: false });
+    this.refreshTokens.set(refreshToken, {
+      address: options.address,
+      scopes: [...options.scopes],
+      clientId: options.clientId,
+      revoked: false,
+    });
     return refreshToken;
   }
 

@@ -66,7 +66,8 @@ function tokenize(q: string): string[] {
 
 function parseTerm(token: string): Node {
   const operator = /^([A-Za-z]+):(.+)$/u.exec(token);
-  const unquote = (text: string) => (text.startsWith('"') && text.endsWith('"') && text.length >= 2 ? text.slice(1, -1) : text);
+  const unquote = (text: string) =>
+    text.startsWith('"') && text.endsWith('"') && text.length >= 2 ? text.slice(1, -1) : text;
   if (operator === null) return { kind: "term", operator: null, value: unquote(token) };
   return { kind: "term", operator: (operator[1] ?? "").toLowerCase(), value: unquote(operator[2] ?? "") };
 }
@@ -84,15 +85,28 @@ function evaluate(node: Node, message: FakeMessage): boolean {
   }
 }
 
-const FOLDER_LABELS: Record<string, string | null> = { inbox: "INBOX", sent: "SENT", draft: "DRAFT", drafts: "DRAFT", trash: "TRASH", spam: "SPAM", anywhere: null };
+const FOLDER_LABELS: Record<string, string | null> = {
+  inbox: "INBOX",
+  sent: "SENT",
+  draft: "DRAFT",
+  drafts: "DRAFT",
+  trash: "TRASH",
+  spam: "SPAM",
+  anywhere: null,
+};
 
 function matchesTerm(operator: string | null, value: string, message: FakeMessage): boolean {
   const needle = value.toLowerCase();
   const contains = (text: string) => text.toLowerCase().includes(needle);
-  const inAddresses = (addresses: readonly FakeAddress[]) => addresses.some((entry) => contains(entry.address) || contains(entry.name));
+  const inAddresses = (addresses: readonly FakeAddress[]) =>
+    addresses.some((entry) => contains(entry.address) || contains(entry.name));
   switch (operator) {
     case null:
-      return contains(message.subject) || contains(message.text) || inAddresses([...message.from, ...message.to, ...message.cc]);
+      return (
+        contains(message.subject) ||
+        contains(message.text) ||
+        inAddresses([...message.from, ...message.to, ...message.cc])
+      );
     case "from":
       return inAddresses(message.from);
     case "to":

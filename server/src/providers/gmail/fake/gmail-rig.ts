@@ -6,7 +6,11 @@ import type { GmailSettings } from "../gmail-settings.js";
 import { createFakeGmail, type FakeGmail } from "./fake-gmail.js";
 import { GMAIL_SCOPE } from "./fake-oauth.js";
 
-export const RIG_APP: GoogleAppConfig = { clientId: "rig-client.apps.googleusercontent.com", clientSecret: "rig-client-secret", redirectUri: "http://127.0.0.1/oauth/google/callback" };
+export const RIG_APP: GoogleAppConfig = {
+  clientId: "rig-client.apps.googleusercontent.com",
+  clientSecret: "rig-client-secret",
+  redirectUri: "http://127.0.0.1/oauth/google/callback",
+};
 
 export interface GmailRig {
   gmail: FakeGmail;

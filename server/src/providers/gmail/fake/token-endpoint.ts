@@ -16,7 +16,8 @@ export function tokenEndpointHandler(oauth: FakeOAuth, hooks: TokenEndpointHooks
     hooks.count();
     const form = new URLSearchParams(await request.text());
     const [clientId, clientSecret] = clientCredentials(request.headers.get("authorization"), form);
-    if (!oauth.isClient(clientId, clientSecret)) return oauthError(401, "invalid_client", "The OAuth client was not found.");
+    if (!oauth.isClient(clientId, clientSecret))
+      return oauthError(401, "invalid_client", "The OAuth client was not found.");
     switch (form.get("grant_type")) {
       case "authorization_code": {
         const redeemed = oauth.redeemCode(form.get("code") ?? "", clientId, form.get("redirect_uri") ?? "");
@@ -34,7 +35,12 @@ export function tokenEndpointHandler(oauth: FakeOAuth, hooks: TokenEndpointHooks
         const grant = oauth.refreshGrant(form.get("refresh_token") ?? "", clientId);
         if (grant === undefined) return oauthError(400, "invalid_grant", "Token has been expired or revoked.");
         const issued = oauth.issueAccessToken(grant);
-        return HttpResponse.json({ access_token: issued.accessToken, expires_in: issued.expiresIn, scope: grant.scopes.join(" "), token_type: "Bearer" });
+        return HttpResponse.json({
+          access_token: issued.accessToken,
+          expires_in: issued.expiresIn,
+          scope: grant.scopes.join(" "),
+          token_type: "Bearer",
+        });
       }
       default:
         return oauthError(400, "unsupported_grant_type", "Invalid grant_type.");
@@ -46,7 +52,9 @@ export function tokenEndpointHandler(oauth: FakeOAuth, hooks: TokenEndpointHooks
 function clientCredentials(authorization: string | null, form: URLSearchParams): [string, string] {
   const basic = /^Basic (\S+)$/u.exec(authorization ?? "");
   if (basic !== null) {
-    const [id = "", secret = ""] = Buffer.from(basic[1] ?? "", "base64").toString("utf8").split(":");
+    const [id = "", secret = ""] = Buffer.from(basic[1] ?? "", "base64")
+      .toString("utf8")
+      .split(":");
     return [decodeURIComponent(id), decodeURIComponent(secret)];
   }
   return [form.get("client_id") ?? "", form.get("client_secret") ?? ""];

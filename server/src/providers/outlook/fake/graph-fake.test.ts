@@ -8,17 +8,34 @@ const ADA = "ada@contoso.test";
 let session: GraphFakeSession;
 let token: string;
 
-const mime = (i: number) => `From: Bob <bob@contoso.test>\r\nTo: ${ADA}\r\nSubject: Item ${i}\r\nMessage-ID: <item-${i}@contoso.test>\r\nDate: ${new Date(Date.UTC(2026, 0, 1) + i * 60_000).toUTCString()}\r\n\r\nText ${i}\r\n`;
+const mime = (i: number) =>
+  `From: Bob <bob@contoso.test>\r\nTo: ${ADA}\r\nSubject: Item ${i}\r\nMessage-ID: <item-${i}@contoso.test>\r\nDate: ${new Date(Date.UTC(2026, 0, 1) + i * 60_000).toUTCString()}\r\n\r\nText ${i}\r\n`;
 
 async function graph(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${GRAPH_ROOT}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, prefer: 'IdType="ImmutableId"', ...(init.headers as Record<string, string>) } });
-  return { status: response.status, headers: response.headers, body: (await response.json().catch(() => null)) as Record<string, unknown> & { error?: { code: string; message: string } } };
+  const response = await fetch(`${GRAPH_ROOT}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${token}`,
+      prefer: 'IdType="ImmutableId"',
+      ...(init.headers as Record<string, string>),
+    },
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json().catch(() => null)) as Record<string, unknown> & {
+      error?: { code: string; message: string };
+    },
+  };
 }
 
 beforeAll(async () => {
   session = startGraphFake(FAKE_MICROSOFT_APP);
   session.fake.addMailbox(ADA);
-  for (let i = 0; i < 1005; i++) await session.fake.seed(ADA, mime(i), { receivedDateTime: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() });
+  for (let i = 0; i < 1005; i++)
+    await session.fake.seed(ADA, mime(i), {
+      receivedDateTime: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    });
 });
 beforeEach(() => {
   token = session.fake.issueAccessToken(ADA, 3600);
@@ -47,8 +64,12 @@ describe("the Graph fake", () => {
   });
 
   it("answers InefficientFilter when $orderby names a property the $filter does not name first", async () => {
-    expect((await graph("/me/messages?$filter=isRead eq false&$orderby=receivedDateTime desc")).body.error?.code).toBe("InefficientFilter");
-    const fine = await graph("/me/messages?$filter=receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false&$orderby=receivedDateTime desc&$count=true&$top=1");
+    expect((await graph("/me/messages?$filter=isRead eq false&$orderby=receivedDateTime desc")).body.error?.code).toBe(
+      "InefficientFilter",
+    );
+    const fine = await graph(
+      "/me/messages?$filter=receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false&$orderby=receivedDateTime desc&$count=true&$top=1",
+    );
     expect(fine.status).toBe(200);
     expect(fine.body["@odata.count"]).toBe(1005);
   });
@@ -59,7 +80,9 @@ describe("the Graph fake", () => {
 
   it("answers 413 to a request over 4 MB, and 429 with Retry-After when told to throttle", async () => {
     const big = Buffer.alloc(4 * 1024 * 1024 + 1, 65).toString("latin1");
-    expect((await graph("/me/sendMail", { method: "POST", body: big, headers: { "content-type": "text/plain" } })).status).toBe(413);
+    expect(
+      (await graph("/me/sendMail", { method: "POST", body: big, headers: { "content-type": "text/plain" } })).status,
+    ).toBe(413);
     session.fake.throttleNext(1, 7);
     const throttled = await graph("/me");
     expect(throttled.status).toBe(429);
@@ -75,22 +98,42 @@ describe("the Graph fake", () => {
     expect((await graph("/me/messages/AAkALgmissing")).body.error?.code).toBe("ErrorItemNotFound");
   });
 
-  it("gives immutable ids only when asked with Prefer: IdType=\"ImmutableId\"", async () => {
-    const immutable = (await graph("/me/mailFolders/inbox/messages?$top=1&$select=id")).body.value as Array<{ id: string }>;
-    const plain = await fetch(`${GRAPH_ROOT}/me/mailFolders/inbox/messages?$top=1&$select=id`, { headers: { authorization: `Bearer ${token}` } });
+  it('gives immutable ids only when asked with Prefer: IdType="ImmutableId"', async () => {
+    const immutable = (await graph("/me/mailFolders/inbox/messages?$top=1&$select=id")).body.value as Array<{
+      id: string;
+    }>;
+    const plain = await fetch(`${GRAPH_ROOT}/me/mailFolders/inbox/messages?$top=1&$select=id`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const mutable = ((await plain.json()) as { value: Array<{ id: string }> }).value;
     expect(immutable[0]?.id).not.toBe(mutable[0]?.id);
     expect(session.fake.mailbox(ADA).messages.has(immutable[0]?.id ?? "")).toBe(true);
   });
 
   it("refuses an Authorization header on an upload session's URL, which carries its own token", async () => {
-    const draft = await graph("/me/messages", { method: "POST", body: Buffer.from(mime(5000)).toString("base64"), headers: { "content-type": "text/plain" } });
+    const draft = await graph("/me/messages", {
+      method: "POST",
+      body: Buffer.from(mime(5000)).toString("base64"),
+      headers: { "content-type": "text/plain" },
+    });
     const id = (draft.body as { id: string }).id;
-    const created = await graph(`/me/messages/${id}/attachments/createUploadSession`, { method: "POST", body: JSON.stringify({ AttachmentItem: { attachmentType: "file", name: "a.bin", size: 3 } }), headers: { "content-type": "application/json" } });
+    const created = await graph(`/me/messages/${id}/attachments/createUploadSession`, {
+      method: "POST",
+      body: JSON.stringify({ AttachmentItem: { attachmentType: "file", name: "a.bin", size: 3 } }),
+      headers: { "content-type": "application/json" },
+    });
     const uploadUrl = (created.body as { uploadUrl: string }).uploadUrl;
-    const withAuth = await fetch(uploadUrl, { method: "PUT", body: "abc", headers: { authorization: `Bearer ${token}`, "content-range": "bytes 0-2/3" } });
+    const withAuth = await fetch(uploadUrl, {
+      method: "PUT",
+      body: "abc",
+      headers: { authorization: `Bearer ${token}`, "content-range": "bytes 0-2/3" },
+    });
     expect(withAuth.status).toBe(401);
-    const withoutAuth = await fetch(uploadUrl, { method: "PUT", body: "abc", headers: { "content-range": "bytes 0-2/3" } });
+    const withoutAuth = await fetch(uploadUrl, {
+      method: "PUT",
+      body: "abc",
+      headers: { "content-range": "bytes 0-2/3" },
+    });
     expect(withoutAuth.status).toBe(201);
   });
 });

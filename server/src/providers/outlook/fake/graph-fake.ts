@@ -73,8 +73,16 @@ export class GraphFake {
   }
 
   /** Files a message in a hosted mailbox, as if it had arrived (or been sent) earlier. */
-  async seed(address: string, mime: string | Buffer, options: { folder?: WellKnownFolder; isRead?: boolean; receivedDateTime?: string } = {}) {
-    return this.mailbox(address).addFromMime(Buffer.from(mime), { folder: options.folder ?? "inbox", isRead: options.isRead ?? false, ...(options.receivedDateTime ? { receivedDateTime: options.receivedDateTime } : {}) });
+  async seed(
+    address: string,
+    mime: string | Buffer,
+    options: { folder?: WellKnownFolder; isRead?: boolean; receivedDateTime?: string } = {},
+  ) {
+    return this.mailbox(address).addFromMime(Buffer.from(mime), {
+      folder: options.folder ?? "inbox",
+      isRead: options.isRead ?? false,
+      ...(options.receivedDateTime ? { receivedDateTime: options.receivedDateTime } : {}),
+    });
   }
 
   // ---- grants --------------------------------------------------------------------------------
@@ -118,13 +126,15 @@ export class GraphFake {
 
   /** Every access token of the mailbox expires now (refresh tokens stay good). */
   expireAccessTokens(address: string): void {
-    for (const entry of this.accessTokens.values()) if (entry.address.toLowerCase() === address.toLowerCase()) entry.expiresAt = 0;
+    for (const entry of this.accessTokens.values())
+      if (entry.address.toLowerCase() === address.toLowerCase()) entry.expiresAt = 0;
   }
 
   /** The owner revoked consent (or changed the password): every token of the mailbox stops working. */
   revokeGrant(address: string): void {
     this.expireAccessTokens(address);
-    for (const grant of this.refreshTokens.values()) if (grant.address.toLowerCase() === address.toLowerCase()) grant.revoked = true;
+    for (const grant of this.refreshTokens.values())
+      if (grant.address.toLowerCase() === address.toLowerCase()) grant.revoked = true;
   }
 
   // ---- failures and counters -----------------------------------------------------------------
@@ -135,11 +145,21 @@ export class GraphFake {
 
   /** 429 with Retry-After for the next `times` Graph requests (of an endpoint, if given). */
   throttleNext(times: number, retryAfterSeconds: number, endpoint?: RegExp): void {
-    this.failNext({ status: 429, code: "ApplicationThrottled", retryAfterSeconds, times, ...(endpoint ? { endpoint } : {}) });
+    this.failNext({
+      status: 429,
+      code: "ApplicationThrottled",
+      retryAfterSeconds,
+      times,
+      ...(endpoint ? { endpoint } : {}),
+    });
   }
 
   takeFault(endpoint: string): (FakeFault & { times: number }) | undefined {
-    const index = this.faults.findIndex((fault) => (fault.endpoint === undefined || fault.endpoint.test(endpoint)) && (fault.method === undefined || endpoint.startsWith(`${fault.method} `)));
+    const index = this.faults.findIndex(
+      (fault) =>
+        (fault.endpoint === undefined || fault.endpoint.test(endpoint)) &&
+        (fault.method === undefined || endpoint.startsWith(`${fault.method} `)),
+    );
     if (index === -1) return undefined;
     const fault = this.faults[index] as FakeFault & { times: number };
     fault.times--;
@@ -159,7 +179,8 @@ export class GraphFake {
   /** Graph requests received (not the login endpoints), optionally only those of endpoints matching. */
   graphRequests(endpoint?: RegExp): number {
     let total = 0;
-    for (const [name, count] of this.counts) if (!name.includes(" login/") && (endpoint === undefined || endpoint.test(name))) total += count;
+    for (const [name, count] of this.counts)
+      if (!name.includes(" login/") && (endpoint === undefined || endpoint.test(name))) total += count;
     return total;
   }
 

@@ -9,7 +9,13 @@ import { simpleParser } from "mailparser";
 import { http, HttpResponse, type RequestHandler } from "msw";
 import MailComposer from "nodemailer/lib/mail-composer";
 import type { GraphFake } from "./graph-fake.js";
-import { WELL_KNOWN_FOLDERS, withoutBcc, type FakeMailbox, type StoredMessage, type WellKnownFolder } from "./graph-mailbox.js";
+import {
+  WELL_KNOWN_FOLDERS,
+  withoutBcc,
+  type FakeMailbox,
+  type StoredMessage,
+  type WellKnownFolder,
+} from "./graph-mailbox.js";
 import { ODataError, readCollectionQuery, SEARCH_RESULT_CEILING, searchSkipToken } from "./odata-query.js";
 
 export const GRAPH_ROOT = "https://graph.microsoft.com/v1.0";
@@ -30,11 +36,22 @@ interface UploadSession {
 }
 
 const graphError = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-  HttpResponse.json({ error: { code, message, innerError: { date: new Date().toISOString(), "request-id": randomBytes(8).toString("hex") } } }, { status, headers });
+  HttpResponse.json(
+    {
+      error: {
+        code,
+        message,
+        innerError: { date: new Date().toISOString(), "request-id": randomBytes(8).toString("hex") },
+      },
+    },
+    { status, headers },
+  );
 
 /** Without Prefer: IdType="ImmutableId" Graph gives ids that change when a message moves. */
 function outwardId(stored: StoredMessage, immutable: boolean): string {
-  return immutable ? stored.message.id : `M${Buffer.from(`${stored.message.parentFolderId}|${stored.message.id}`).toString("base64url")}`;
+  return immutable
+    ? stored.message.id
+    : `M${Buffer.from(`${stored.message.parentFolderId}|${stored.message.id}`).toString("base64url")}`;
 }
 
 function findMessage(mailbox: FakeMailbox, id: string): StoredMessage | undefined {
@@ -68,7 +85,12 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
     if (draft) {
       sender.messages.delete(draft.message.id);
       // The sent draft is the same item, moved: its immutable id and its conversation stay.
-      await sender.addFromMime(mime, { folder: "sentitems", isRead: true, id: draft.message.id, conversationId: draft.message.conversationId });
+      await sender.addFromMime(mime, {
+        folder: "sentitems",
+        isRead: true,
+        id: draft.message.id,
+        conversationId: draft.message.conversationId,
+      });
     } else {
       await sender.addFromMime(mime, { folder: "sentitems", isRead: true });
     }
@@ -101,8 +123,16 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
       ...(parsed.inReplyTo ? { inReplyTo: parsed.inReplyTo } : {}),
       ...(parsed.references ? { references: parsed.references } : {}),
       attachments: [
-        ...parsed.attachments.map((part) => ({ filename: part.filename ?? "attachment", contentType: part.contentType, content: part.content })),
-        ...draft.draftAttachments.map((part) => ({ filename: part.name, contentType: part.contentType, content: part.content })),
+        ...parsed.attachments.map((part) => ({
+          filename: part.filename ?? "attachment",
+          contentType: part.contentType,
+          content: part.content,
+        })),
+        ...draft.draftAttachments.map((part) => ({
+          filename: part.name,
+          contentType: part.contentType,
+          content: part.content,
+        })),
       ],
     });
     const root = composer.compile();
@@ -111,18 +141,29 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
   }
 
   /** Routes a Graph request; `path` is after /v1.0, without the query. */
-  async function route(request: Request, url: URL, path: string, mailbox: FakeMailbox, body: Buffer): Promise<{ endpoint: string; run: () => Promise<Response> }> {
+  async function route(
+    request: Request,
+    url: URL,
+    path: string,
+    mailbox: FakeMailbox,
+    body: Buffer,
+  ): Promise<{ endpoint: string; run: () => Promise<Response> }> {
     const method = request.method;
     const immutable = /IdType="ImmutableId"/u.test(request.headers.get("prefer") ?? "");
-    const segments = path.split("/").filter((s) => s !== "").map(decodeURIComponent);
+    const segments = path
+      .split("/")
+      .filter((s) => s !== "")
+      .map(decodeURIComponent);
     const messageOr404 = (id: string) => {
       const stored = findMessage(mailbox, id);
-      if (stored === undefined) throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+      if (stored === undefined)
+        throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
       return stored;
     };
     const folderOr404 = (name: string): WellKnownFolder => {
       const folder = WELL_KNOWN_FOLDERS.find((known) => known === name.toLowerCase()) ?? mailbox.folderName(name);
-      if (folder === undefined) throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+      if (folder === undefined)
+        throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
       return folder;
     };
     const json = (): Record<string, unknown> => {
@@ -133,24 +174,39 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
       }
     };
     const mimeBody = (): Buffer => {
-      if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) throw new ODataError(400, "ErrorMimeContentInvalid", "The fake accepts MIME content (text/plain, base64) here.");
+      if (!(request.headers.get("content-type") ?? "").startsWith("text/plain"))
+        throw new ODataError(
+          400,
+          "ErrorMimeContentInvalid",
+          "The fake accepts MIME content (text/plain, base64) here.",
+        );
       const decoded = Buffer.from(body.toString("latin1").trim(), "base64");
-      if (decoded.length === 0) throw new ODataError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
+      if (decoded.length === 0)
+        throw new ODataError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
       return decoded;
     };
     const collection = (folder: WellKnownFolder | undefined) => async () => {
       const query = readCollectionQuery(url);
-      let all = [...mailbox.messages.values()].filter((s) => folder === undefined || s.message.parentFolderId === mailbox.folderId(folder));
+      let all = [...mailbox.messages.values()].filter(
+        (s) => folder === undefined || s.message.parentFolderId === mailbox.folderId(folder),
+      );
       if (query.filter) all = all.filter(query.filter);
       if (query.search) {
-        const found = all.filter(query.search).sort((a, b) => (b.message.sentDateTime ?? "").localeCompare(a.message.sentDateTime ?? "")).slice(0, SEARCH_RESULT_CEILING);
+        const found = all
+          .filter(query.search)
+          .sort((a, b) => (b.message.sentDateTime ?? "").localeCompare(a.message.sentDateTime ?? ""))
+          .slice(0, SEARCH_RESULT_CEILING);
         const page = found.slice(query.searchPosition, query.searchPosition + query.top);
         const end = query.searchPosition + page.length;
         const next = new URL(url);
         next.searchParams.set("$skiptoken", searchSkipToken(end));
-        return HttpResponse.json({ value: page.map((s) => selected(s, query.select, immutable)), ...(end < found.length ? { "@odata.nextLink": next.toString() } : {}) });
+        return HttpResponse.json({
+          value: page.map((s) => selected(s, query.select, immutable)),
+          ...(end < found.length ? { "@odata.nextLink": next.toString() } : {}),
+        });
       }
-      if (query.orderByReceivedDesc) all.sort((a, b) => b.message.receivedDateTime.localeCompare(a.message.receivedDateTime));
+      if (query.orderByReceivedDesc)
+        all.sort((a, b) => b.message.receivedDateTime.localeCompare(a.message.receivedDateTime));
       const page = all.slice(query.skip, query.skip + query.top);
       const next = new URL(url);
       next.searchParams.set("$skip", String(query.skip + query.top));
@@ -164,7 +220,16 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
     const [first, second, third, fourth, fifth] = segments;
     if (first !== "me") throw new ODataError(400, "BadRequest", `The fake serves /me only, not ${path}.`);
     if (segments.length === 1 && method === "GET") {
-      return { endpoint: "GET /me", run: async () => HttpResponse.json({ id: mailbox.userId, mail: mailbox.address, userPrincipalName: mailbox.address, displayName: mailbox.displayName }) };
+      return {
+        endpoint: "GET /me",
+        run: async () =>
+          HttpResponse.json({
+            id: mailbox.userId,
+            mail: mailbox.address,
+            userPrincipalName: mailbox.address,
+            displayName: mailbox.displayName,
+          }),
+      };
     }
     if (second === "sendMail" && segments.length === 2 && method === "POST") {
       return {
@@ -186,10 +251,12 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
           },
         };
       }
-      if (fourth === "messages" && segments.length === 4 && method === "GET") return { endpoint: "GET /me/mailFolders/{id}/messages", run: async () => collection(folderOr404(third))() };
+      if (fourth === "messages" && segments.length === 4 && method === "GET")
+        return { endpoint: "GET /me/mailFolders/{id}/messages", run: async () => collection(folderOr404(third))() };
     }
     if (second === "messages") {
-      if (segments.length === 2 && method === "GET") return { endpoint: "GET /me/messages", run: collection(undefined) };
+      if (segments.length === 2 && method === "GET")
+        return { endpoint: "GET /me/messages", run: collection(undefined) };
       if (segments.length === 2 && method === "POST") {
         return {
           endpoint: "POST /me/messages",
@@ -200,7 +267,12 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
         };
       }
       if (third !== undefined && segments.length === 3) {
-        if (method === "GET") return { endpoint: "GET /me/messages/{id}", run: async () => HttpResponse.json(selected(messageOr404(third), url.searchParams.get("$select")?.split(","), immutable)) };
+        if (method === "GET")
+          return {
+            endpoint: "GET /me/messages/{id}",
+            run: async () =>
+              HttpResponse.json(selected(messageOr404(third), url.searchParams.get("$select")?.split(","), immutable)),
+          };
         if (method === "PATCH") {
           return {
             endpoint: "PATCH /me/messages/{id}",
@@ -214,14 +286,18 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
         }
       }
       if (third !== undefined && fourth === "$value" && segments.length === 4 && method === "GET") {
-        return { endpoint: "GET /me/messages/{id}/$value", run: async () => new HttpResponse(messageOr404(third).mime, { headers: { "content-type": "text/plain" } }) };
+        return {
+          endpoint: "GET /me/messages/{id}/$value",
+          run: async () => new HttpResponse(messageOr404(third).mime, { headers: { "content-type": "text/plain" } }),
+        };
       }
       if (third !== undefined && fourth === "send" && segments.length === 4 && method === "POST") {
         return {
           endpoint: "POST /me/messages/{id}/send",
           run: async () => {
             const draft = messageOr404(third);
-            if (draft.message.isDraft !== true) throw new ODataError(400, "ErrorInvalidOperation", "Only drafts can be sent.");
+            if (draft.message.isDraft !== true)
+              throw new ODataError(400, "ErrorInvalidOperation", "Only drafts can be sent.");
             await deliver(mailbox, await renderDraft(draft), draft);
             return new HttpResponse(null, { status: 202 });
           },
@@ -233,12 +309,27 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
           run: async () => {
             const draft = messageOr404(third);
             const attachment = json() as FileAttachment & { "@odata.type"?: string };
-            if (attachment["@odata.type"] !== "#microsoft.graph.fileAttachment" || typeof attachment.contentBytes !== "string" || typeof attachment.name !== "string") {
-              throw new ODataError(400, "ErrorInvalidRequest", "A file attachment needs @odata.type #microsoft.graph.fileAttachment, name and contentBytes.");
+            if (
+              attachment["@odata.type"] !== "#microsoft.graph.fileAttachment" ||
+              typeof attachment.contentBytes !== "string" ||
+              typeof attachment.name !== "string"
+            ) {
+              throw new ODataError(
+                400,
+                "ErrorInvalidRequest",
+                "A file attachment needs @odata.type #microsoft.graph.fileAttachment, name and contentBytes.",
+              );
             }
-            draft.draftAttachments.push({ name: attachment.name, contentType: attachment.contentType ?? "application/octet-stream", content: Buffer.from(attachment.contentBytes, "base64") });
+            draft.draftAttachments.push({
+              name: attachment.name,
+              contentType: attachment.contentType ?? "application/octet-stream",
+              content: Buffer.from(attachment.contentBytes, "base64"),
+            });
             draft.message.hasAttachments = true;
-            return HttpResponse.json({ id: randomBytes(12).toString("base64url"), name: attachment.name }, { status: 201 });
+            return HttpResponse.json(
+              { id: randomBytes(12).toString("base64url"), name: attachment.name },
+              { status: 201 },
+            );
           },
         };
       }
@@ -247,14 +338,44 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
           endpoint: "POST /me/messages/{id}/attachments/createUploadSession",
           run: async () => {
             const draft = messageOr404(third);
-            const item = (json().AttachmentItem ?? {}) as { attachmentType?: string; name?: string; size?: number; contentType?: string };
-            if (item.attachmentType !== "file" || typeof item.name !== "string" || typeof item.size !== "number" || item.size < 1) {
-              throw new ODataError(400, "ErrorInvalidRequest", "AttachmentItem needs attachmentType file, name and size.");
+            const item = (json().AttachmentItem ?? {}) as {
+              attachmentType?: string;
+              name?: string;
+              size?: number;
+              contentType?: string;
+            };
+            if (
+              item.attachmentType !== "file" ||
+              typeof item.name !== "string" ||
+              typeof item.size !== "number" ||
+              item.size < 1
+            ) {
+              throw new ODataError(
+                400,
+                "ErrorInvalidRequest",
+                "AttachmentItem needs attachmentType file, name and size.",
+              );
             }
-            if (item.size > 150 * 1024 * 1024) throw new ODataError(400, "ErrorAttachmentSizeLimitExceeded", "The attachment is larger than 150 MB.");
+            if (item.size > 150 * 1024 * 1024)
+              throw new ODataError(400, "ErrorAttachmentSizeLimitExceeded", "The attachment is larger than 150 MB.");
             const token = randomBytes(24).toString("base64url");
-            sessions.set(token, { mailbox, messageId: draft.message.id, name: item.name, contentType: item.contentType ?? "application/octet-stream", size: item.size, chunks: [], next: 0 });
-            return HttpResponse.json({ uploadUrl: `${UPLOAD_ROOT}('${token}')?authtoken=${token}`, expirationDateTime: new Date(Date.now() + 3600_000).toISOString(), nextExpectedRanges: ["0-"] }, { status: 201 });
+            sessions.set(token, {
+              mailbox,
+              messageId: draft.message.id,
+              name: item.name,
+              contentType: item.contentType ?? "application/octet-stream",
+              size: item.size,
+              chunks: [],
+              next: 0,
+            });
+            return HttpResponse.json(
+              {
+                uploadUrl: `${UPLOAD_ROOT}('${token}')?authtoken=${token}`,
+                expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+                nextExpectedRanges: ["0-"],
+              },
+              { status: 201 },
+            );
           },
         };
       }
@@ -269,7 +390,14 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
     const owner = fake.accessTokenOwner((request.headers.get("authorization") ?? "").replace(/^Bearer /u, ""));
     if (owner === undefined || owner === "expired") {
       fake.countRequest(`${request.method} (unauthorised)`);
-      return graphError(401, "InvalidAuthenticationToken", owner === "expired" ? "Lifetime validation failed, the token is expired." : "Access token validation failure. Invalid audience.", { "www-authenticate": 'Bearer realm="", error="invalid_token"' });
+      return graphError(
+        401,
+        "InvalidAuthenticationToken",
+        owner === "expired"
+          ? "Lifetime validation failed, the token is expired."
+          : "Access token validation failure. Invalid audience.",
+        { "www-authenticate": 'Bearer realm="", error="invalid_token"' },
+      );
     }
     const mailbox = fake.mailbox(owner);
     let routed: Awaited<ReturnType<typeof route>>;
@@ -284,13 +412,29 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
     inFlight.set(mailbox, concurrent);
     fake.maxObservedConcurrency = Math.max(fake.maxObservedConcurrency, concurrent);
     try {
-      if (fake.latencyMs > 0 && (fake.latencyEndpoint === undefined || fake.latencyEndpoint.test(routed.endpoint))) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
-      if (concurrent > fake.mailboxConcurrencyLimit) return graphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", { "retry-after": "1" });
-      if (body.length > GRAPH_REQUEST_LIMIT_BYTES) return graphError(413, "RequestEntityTooLarge", `The request is larger than ${GRAPH_REQUEST_LIMIT_BYTES} bytes.`);
+      if (fake.latencyMs > 0 && (fake.latencyEndpoint === undefined || fake.latencyEndpoint.test(routed.endpoint)))
+        await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
+      if (concurrent > fake.mailboxConcurrencyLimit)
+        return graphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", {
+          "retry-after": "1",
+        });
+      if (body.length > GRAPH_REQUEST_LIMIT_BYTES)
+        return graphError(
+          413,
+          "RequestEntityTooLarge",
+          `The request is larger than ${GRAPH_REQUEST_LIMIT_BYTES} bytes.`,
+        );
       const fault = fake.takeFault(routed.endpoint);
-      if (fault && !fault.afterExecution) return graphError(fault.status, fault.code, `Injected ${fault.code}.`, fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) });
+      if (fault && !fault.afterExecution)
+        return graphError(
+          fault.status,
+          fault.code,
+          `Injected ${fault.code}.`,
+          fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) },
+        );
       const response = await routed.run();
-      if (fault) return graphError(fault.status, fault.code, `Injected ${fault.code} after the request was carried out.`);
+      if (fault)
+        return graphError(fault.status, fault.code, `Injected ${fault.code} after the request was carried out.`);
       return response;
     } catch (error) {
       if (error instanceof ODataError) return graphError(error.status, error.code, error.message);
@@ -304,27 +448,51 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
     fake.countRequest("PUT upload session");
     const token = new URL(request.url).searchParams.get("authtoken") ?? "";
     const session = sessions.get(token);
-    if (session === undefined) return graphError(404, "ErrorItemNotFound", "The upload session was not found or has expired.");
-    if (request.headers.has("authorization")) return graphError(401, "InvalidAuthenticationToken", "Do not send an Authorization header to an upload URL; it carries its own token.");
+    if (session === undefined)
+      return graphError(404, "ErrorItemNotFound", "The upload session was not found or has expired.");
+    if (request.headers.has("authorization"))
+      return graphError(
+        401,
+        "InvalidAuthenticationToken",
+        "Do not send an Authorization header to an upload URL; it carries its own token.",
+      );
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/u.exec(request.headers.get("content-range") ?? "");
     const chunk = Buffer.from(await request.arrayBuffer());
     if (range === null) return graphError(400, "InvalidContentRange", "Content-Range must be bytes start-end/total.");
     const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
     if (total !== session.size || start !== session.next || end - start + 1 !== chunk.length || end >= total) {
-      return graphError(416, "InvalidRange", `Expected the range starting at ${session.next} of ${session.size} bytes.`);
+      return graphError(
+        416,
+        "InvalidRange",
+        `Expected the range starting at ${session.next} of ${session.size} bytes.`,
+      );
     }
-    if (chunk.length > UPLOAD_CHUNK_LIMIT_BYTES) return graphError(413, "RequestEntityTooLarge", `A byte range may be at most ${UPLOAD_CHUNK_LIMIT_BYTES} bytes.`);
+    if (chunk.length > UPLOAD_CHUNK_LIMIT_BYTES)
+      return graphError(413, "RequestEntityTooLarge", `A byte range may be at most ${UPLOAD_CHUNK_LIMIT_BYTES} bytes.`);
     session.chunks.push(chunk);
     session.next = end + 1;
     if (session.next < session.size) {
-      return HttpResponse.json({ expirationDateTime: new Date(Date.now() + 3600_000).toISOString(), nextExpectedRanges: [`${session.next}-`] });
+      return HttpResponse.json({
+        expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+        nextExpectedRanges: [`${session.next}-`],
+      });
     }
     sessions.delete(token);
     const draft = session.mailbox.messages.get(session.messageId);
-    if (draft === undefined) return graphError(404, "ErrorItemNotFound", "The message of this upload session no longer exists.");
-    draft.draftAttachments.push({ name: session.name, contentType: session.contentType, content: Buffer.concat(session.chunks) });
+    if (draft === undefined)
+      return graphError(404, "ErrorItemNotFound", "The message of this upload session no longer exists.");
+    draft.draftAttachments.push({
+      name: session.name,
+      contentType: session.contentType,
+      content: Buffer.concat(session.chunks),
+    });
     draft.message.hasAttachments = true;
-    return new HttpResponse(null, { status: 201, headers: { location: `${GRAPH_ROOT}/me/messages/${draft.message.id}/attachments/${randomBytes(12).toString("base64url")}` } });
+    return new HttpResponse(null, {
+      status: 201,
+      headers: {
+        location: `${GRAPH_ROOT}/me/messages/${draft.message.id}/attachments/${randomBytes(12).toString("base64url")}`,
+      },
+    });
   });
 
   return [graph, upload];

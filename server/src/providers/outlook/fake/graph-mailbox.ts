@@ -9,7 +9,12 @@ import { addresses } from "../../../mail/parse.js";
 export const WELL_KNOWN_FOLDERS = ["inbox", "sentitems", "drafts", "deleteditems"] as const;
 export type WellKnownFolder = (typeof WELL_KNOWN_FOLDERS)[number];
 
-const DISPLAY_NAMES: Record<WellKnownFolder, string> = { inbox: "Inbox", sentitems: "Sent Items", drafts: "Drafts", deleteditems: "Deleted Items" };
+const DISPLAY_NAMES: Record<WellKnownFolder, string> = {
+  inbox: "Inbox",
+  sentitems: "Sent Items",
+  drafts: "Drafts",
+  deleteditems: "Deleted Items",
+};
 
 /** An attachment added to a draft through Graph (a POST or an upload session), not yet in its MIME. */
 export interface DraftAttachment {
@@ -20,7 +25,13 @@ export interface DraftAttachment {
 
 export interface StoredMessage {
   /** Graph's view of the message; id is the immutable id. */
-  message: Message & { id: string; parentFolderId: string; conversationId: string; isRead: boolean; receivedDateTime: string };
+  message: Message & {
+    id: string;
+    parentFolderId: string;
+    conversationId: string;
+    isRead: boolean;
+    receivedDateTime: string;
+  };
   mime: Buffer;
   /** The plain text body, for $search on body. */
   bodyText: string;
@@ -43,7 +54,8 @@ export class FakeMailbox {
     readonly address: string,
     readonly displayName: string,
   ) {
-    for (const name of WELL_KNOWN_FOLDERS) this.folders.set(name, { id: exchangeId("AQMk"), displayName: DISPLAY_NAMES[name] });
+    for (const name of WELL_KNOWN_FOLDERS)
+      this.folders.set(name, { id: exchangeId("AQMk"), displayName: DISPLAY_NAMES[name] });
   }
 
   folderId(name: WellKnownFolder): string {
@@ -56,7 +68,17 @@ export class FakeMailbox {
   }
 
   /** Files a MIME source as a message of this mailbox; its conversation is that of the message it answers, if held here. */
-  async addFromMime(mime: Buffer, options: { folder: WellKnownFolder; isRead: boolean; receivedDateTime?: string; isDraft?: boolean; id?: string; conversationId?: string }): Promise<StoredMessage> {
+  async addFromMime(
+    mime: Buffer,
+    options: {
+      folder: WellKnownFolder;
+      isRead: boolean;
+      receivedDateTime?: string;
+      isDraft?: boolean;
+      id?: string;
+      conversationId?: string;
+    },
+  ): Promise<StoredMessage> {
     const parsed = await simpleParser(mime);
     const internetMessageId = parsed.messageId ?? `<${exchangeId("")}@fake.outlook.test>`;
     const threadIds = [parsed.inReplyTo ?? "", ...[parsed.references ?? []].flat()].filter((id) => id !== "");
@@ -94,14 +116,17 @@ export class FakeMailbox {
 
   private conversationOf(messageIds: readonly string[]): string | undefined {
     for (const id of messageIds.toReversed()) {
-      for (const stored of this.messages.values()) if (stored.message.internetMessageId === id) return stored.message.conversationId;
+      for (const stored of this.messages.values())
+        if (stored.message.internetMessageId === id) return stored.message.conversationId;
     }
     return undefined;
   }
 }
 
 function recipients(field: AddressObject | AddressObject[] | undefined): Recipient[] {
-  return addresses(field).map((entry) => ({ emailAddress: { name: entry.name ?? entry.address, address: entry.address } satisfies EmailAddress }));
+  return addresses(field).map((entry) => ({
+    emailAddress: { name: entry.name ?? entry.address, address: entry.address } satisfies EmailAddress,
+  }));
 }
 
 /** The MIME source without its Bcc header: what recipients get. */

@@ -37,9 +37,12 @@ export function readCollectionQuery(url: URL): CollectionQuery {
   const orderBy = get("$orderby");
   const filter = get("$filter");
   if (search !== undefined) {
-    if (skip !== undefined) throw new ODataError(400, "BadRequest", "The query parameter '$skip' is not supported with '$search'.");
-    if (orderBy !== undefined) throw new ODataError(400, "BadRequest", "The query parameter '$orderBy' is not supported with '$search'.");
-    if (filter !== undefined) throw new ODataError(400, "BadRequest", "The query parameter '$filter' is not supported with '$search'.");
+    if (skip !== undefined)
+      throw new ODataError(400, "BadRequest", "The query parameter '$skip' is not supported with '$search'.");
+    if (orderBy !== undefined)
+      throw new ODataError(400, "BadRequest", "The query parameter '$orderBy' is not supported with '$search'.");
+    if (filter !== undefined)
+      throw new ODataError(400, "BadRequest", "The query parameter '$filter' is not supported with '$search'.");
   }
   if (orderBy !== undefined && orderBy.replace(/\s+/gu, " ").trim() !== "receivedDateTime desc") {
     throw new ODataError(400, "BadRequest", `The fake orders by 'receivedDateTime desc' only, not '${orderBy}'.`);
@@ -49,17 +52,27 @@ export function readCollectionQuery(url: URL): CollectionQuery {
     throw new ODataError(400, "InefficientFilter", "The restriction or sort order is too complex for this operation.");
   }
   const top = Number(get("$top") ?? 10);
-  if (!Number.isInteger(top) || top < 1 || top > 1000) throw new ODataError(400, "BadRequest", `Invalid $top value '${get("$top")}'.`);
+  if (!Number.isInteger(top) || top < 1 || top > 1000)
+    throw new ODataError(400, "BadRequest", `Invalid $top value '${get("$top")}'.`);
   const skipToken = get("$skiptoken");
   return {
     top,
     skip: Number(skip ?? 0),
-    searchPosition: skipToken === undefined ? 0 : Number(Buffer.from(skipToken, "base64url").toString("utf8").replace(/^position:/u, "")),
+    searchPosition:
+      skipToken === undefined
+        ? 0
+        : Number(
+            Buffer.from(skipToken, "base64url")
+              .toString("utf8")
+              .replace(/^position:/u, ""),
+          ),
     filter: parsedFilter?.test,
     search: search === undefined ? undefined : parseKql(unquoteSearch(search)),
     orderByReceivedDesc: orderBy !== undefined,
     count: get("$count") === "true",
-    select: get("$select")?.split(",").map((name) => name.trim()),
+    select: get("$select")
+      ?.split(",")
+      .map((name) => name.trim()),
   };
 }
 
@@ -136,7 +149,8 @@ function parseFilter(source: string): ParsedFilter {
     const literal = readLiteral(tokens[at++] ?? fail("unexpected end"));
     const read = FILTERABLE[property];
     if (read === undefined) {
-      if (/^(to|cc|bcc)Recipients/iu.test(property)) throw new ODataError(400, "ErrorInvalidProperty", `The property '${property}' does not support filtering.`);
+      if (/^(to|cc|bcc)Recipients/iu.test(property))
+        throw new ODataError(400, "ErrorInvalidProperty", `The property '${property}' does not support filtering.`);
       fail(`could not find a property named '${property}' on type 'microsoft.graph.message'`);
     }
     properties.push(property);
@@ -171,16 +185,24 @@ const COMPARISONS: Record<string, (left: Value, right: Value) => boolean> = {
 type Matcher = (stored: StoredMessage) => boolean;
 
 const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
-const recipientText = (list: StoredMessage["message"]["toRecipients"]) => (list ?? []).map((r) => `${r.emailAddress?.name ?? ""} ${r.emailAddress?.address ?? ""}`).join(" ");
-const fromText = (s: StoredMessage) => `${s.message.from?.emailAddress?.name ?? ""} ${s.message.from?.emailAddress?.address ?? ""}`;
+const recipientText = (list: StoredMessage["message"]["toRecipients"]) =>
+  (list ?? []).map((r) => `${r.emailAddress?.name ?? ""} ${r.emailAddress?.address ?? ""}`).join(" ");
+const fromText = (s: StoredMessage) =>
+  `${s.message.from?.emailAddress?.name ?? ""} ${s.message.from?.emailAddress?.address ?? ""}`;
 
 const KQL_TEXT_PROPERTIES: Record<string, (s: StoredMessage) => string> = {
   from: fromText,
   to: (s) => recipientText(s.message.toRecipients),
   cc: (s) => recipientText(s.message.ccRecipients),
   bcc: (s) => recipientText(s.message.bccRecipients),
-  recipients: (s) => recipientText([...(s.message.toRecipients ?? []), ...(s.message.ccRecipients ?? []), ...(s.message.bccRecipients ?? [])]),
-  participants: (s) => `${fromText(s)} ${recipientText([...(s.message.toRecipients ?? []), ...(s.message.ccRecipients ?? []), ...(s.message.bccRecipients ?? [])])}`,
+  recipients: (s) =>
+    recipientText([
+      ...(s.message.toRecipients ?? []),
+      ...(s.message.ccRecipients ?? []),
+      ...(s.message.bccRecipients ?? []),
+    ]),
+  participants: (s) =>
+    `${fromText(s)} ${recipientText([...(s.message.toRecipients ?? []), ...(s.message.ccRecipients ?? []), ...(s.message.bccRecipients ?? [])])}`,
   subject: (s) => s.message.subject ?? "",
   body: (s) => s.bodyText,
   attachment: (s) => s.attachmentNames.join(" "),
@@ -236,10 +258,12 @@ export function parseKql(source: string): Matcher {
 
 function restriction(token: string, fail: (why: string) => never): Matcher {
   const match = /^([A-Za-z]+)(:|>=|<=|>|<|=)(.*)$/su.exec(token);
-  const unquote = (value: string) => (value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? value.slice(1, -1) : value);
+  const unquote = (value: string) =>
+    value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? value.slice(1, -1) : value;
   if (match === null) {
     const value = unquote(token);
-    return (s) => contains(fromText(s), value) || contains(s.message.subject ?? "", value) || contains(s.bodyText, value);
+    return (s) =>
+      contains(fromText(s), value) || contains(s.message.subject ?? "", value) || contains(s.bodyText, value);
   }
   const [, rawProperty = "", operator = "", rawValue = ""] = match;
   const property = rawProperty.toLowerCase();
@@ -254,7 +278,14 @@ function restriction(token: string, fail: (why: string) => never): Matcher {
   if (date !== undefined) {
     const day = /^\d{4}-\d{2}-\d{2}$/u.test(value) ? value : fail(`'${value}' is not a date (YYYY-MM-DD)`);
     const dayOf = (s: StoredMessage) => date(s).slice(0, 10);
-    const compare: Record<string, (d: string) => boolean> = { ":": (d) => d === day, "=": (d) => d === day, ">=": (d) => d >= day, ">": (d) => d > day, "<=": (d) => d <= day, "<": (d) => d < day };
+    const compare: Record<string, (d: string) => boolean> = {
+      ":": (d) => d === day,
+      "=": (d) => d === day,
+      ">=": (d) => d >= day,
+      ">": (d) => d > day,
+      "<=": (d) => d <= day,
+      "<": (d) => d < day,
+    };
     const test = compare[operator] ?? fail(`operator '${operator}'`);
     return (s) => test(dayOf(s));
   }

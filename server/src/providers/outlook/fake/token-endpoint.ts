@@ -14,7 +14,15 @@ function base64url(value: unknown): string {
 }
 
 function aadError(status: number, error: string, description: string) {
-  return HttpResponse.json({ error, error_description: description, error_codes: [Number(/AADSTS(\d+)/u.exec(description)?.[1] ?? 0)], timestamp: new Date().toISOString() }, { status });
+  return HttpResponse.json(
+    {
+      error,
+      error_description: description,
+      error_codes: [Number(/AADSTS(\d+)/u.exec(description)?.[1] ?? 0)],
+      timestamp: new Date().toISOString(),
+    },
+    { status },
+  );
 }
 
 export function tokenEndpointHandlers(fake: GraphFake): RequestHandler[] {
@@ -23,21 +31,51 @@ export function tokenEndpointHandlers(fake: GraphFake): RequestHandler[] {
       fake.countRequest("POST login/token");
       const form = new URLSearchParams(await request.text());
       const app = fake.app;
-      if (form.get("client_id") !== app.clientId) return aadError(400, "unauthorized_client", `AADSTS700016: Application with identifier '${form.get("client_id") ?? ""}' was not found in the directory.`);
-      if (form.get("client_secret") !== app.clientSecret) return aadError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
+      if (form.get("client_id") !== app.clientId)
+        return aadError(
+          400,
+          "unauthorized_client",
+          `AADSTS700016: Application with identifier '${form.get("client_id") ?? ""}' was not found in the directory.`,
+        );
+      if (form.get("client_secret") !== app.clientSecret)
+        return aadError(
+          401,
+          "invalid_client",
+          "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+        );
       const grantType = form.get("grant_type");
       let address: string | undefined;
       if (grantType === "authorization_code") {
-        if (form.get("redirect_uri") !== app.redirectUri) return aadError(400, "invalid_grant", "AADSTS50011: The redirect URI specified in the request does not match the redirect URIs configured for the application.");
+        if (form.get("redirect_uri") !== app.redirectUri)
+          return aadError(
+            400,
+            "invalid_grant",
+            "AADSTS50011: The redirect URI specified in the request does not match the redirect URIs configured for the application.",
+          );
         address = fake.redeemAuthorizationCode(form.get("code") ?? "");
-        if (address === undefined) return aadError(400, "invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
+        if (address === undefined)
+          return aadError(
+            400,
+            "invalid_grant",
+            "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+          );
       } else if (grantType === "refresh_token") {
         const grant = fake.refreshGrant(form.get("refresh_token") ?? "");
-        if (grant === undefined) return aadError(400, "invalid_grant", "AADSTS9002313: Invalid request. Request is malformed or invalid.");
-        if (grant.revoked) return aadError(400, "invalid_grant", "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.");
+        if (grant === undefined)
+          return aadError(400, "invalid_grant", "AADSTS9002313: Invalid request. Request is malformed or invalid.");
+        if (grant.revoked)
+          return aadError(
+            400,
+            "invalid_grant",
+            "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+          );
         address = grant.address;
       } else {
-        return aadError(400, "unsupported_grant_type", `AADSTS70003: The app requested an unsupported grant type '${grantType ?? ""}'.`);
+        return aadError(
+          400,
+          "unsupported_grant_type",
+          `AADSTS70003: The app requested an unsupported grant type '${grantType ?? ""}'.`,
+        );
       }
       const mailbox = fake.mailbox(address);
       const scope = (form.get("scope") ?? "")
@@ -76,7 +114,11 @@ export function tokenEndpointHandlers(fake: GraphFake): RequestHandler[] {
     }),
     http.all(`${LOGIN_HOST}/*`, ({ request }) => {
       fake.countRequest(`${request.method} login/unserved`);
-      return aadError(400, "invalid_request", `AADSTS900561: the Graph fake does not serve ${request.method} ${new URL(request.url).pathname}.`);
+      return aadError(
+        400,
+        "invalid_request",
+        `AADSTS900561: the Graph fake does not serve ${request.method} ${new URL(request.url).pathname}.`,
+      );
     }),
   ];
 }
