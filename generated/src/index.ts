@@ -5,7 +5,7 @@ export * from "./errors.js";
 export * from "./handlers.js";
 export * from "./validate.js";
 export * from "./tools-list.js";
-export { describeProblem, type InputCheck, type InputProblem } from "./runtime/input-validation.js";
+export { createAjv, describeProblem, type InputCheck, type InputProblem } from "./runtime/input-validation.js";
 export { BASE64_OF_BYTES, expandLargeValues } from "./runtime/large-values.js";
 export type { CaseExpectation, ConformanceCase, ConformanceCaseFile } from "./runtime/conformance-case-types.js";
 export { matchesQuery, parseSearchQuery, queryReadsBody, type QueryError, type QueryNode, type QueryParse, type SearchableAddress, type SearchableMessage } from "./runtime/portable-query.js";

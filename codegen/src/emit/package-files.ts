@@ -47,6 +47,7 @@ export function emitIndex(ctx: GenContext): GeneratedFile {
     file.addExportDeclaration({
       moduleSpecifier: "./runtime/input-validation.js",
       namedExports: [
+        "createAjv",
         "describeProblem",
         { name: "InputCheck", isTypeOnly: true },
         { name: "InputProblem", isTypeOnly: true },

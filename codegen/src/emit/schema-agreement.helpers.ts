@@ -2,6 +2,8 @@
 // Value.Check and its TypeCompiler), run side by side on one value, and an assertion that they agree
 // whose failure shows the value and what each validator said about it.
 import type { JsonSchemaObject } from "@mcpemails/conformance";
+// createAjv is the ajv setup servers get, so it is the one to compare.
+import { createAjv } from "@mcpemails/generated";
 import * as jsonSchemas from "@mcpemails/generated/json-schemas";
 import * as typeboxSchemas from "@mcpemails/generated/typebox";
 import * as zodSchemas from "@mcpemails/generated/zod";
@@ -10,8 +12,6 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value } from "@sinclair/typebox/value";
 import fc from "fast-check";
 import type { ZodType } from "zod";
-// Not exported by @mcpemails/generated, but it is the ajv setup servers get, so it is the one to compare.
-import { createAjv } from "../../../generated/src/runtime/input-validation.js";
 
 export type Direction = "input" | "output";
 
