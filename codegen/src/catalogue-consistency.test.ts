@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Node, Project, SyntaxKind, type SourceFile } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import * as errors from "../../generated/src/errors.js";
-import { toolInputSchemas, toolOutputSchemas } from "../../generated/src/json-schemas.js";
+import * as errors from "@mcpemails/generated";
+import { toolInputSchemas, toolOutputSchemas } from "@mcpemails/generated/json-schemas";
 import {
   FOLDERS,
   LIMITS,
@@ -19,8 +19,8 @@ import {
   TOOL_ERRORS,
   TOOL_NAMES,
   TOOL_SCOPES,
-} from "../../generated/src/spec.js";
-import { toolsListByRevision } from "../../generated/src/tools-list.js";
+} from "@mcpemails/generated";
+import { toolsListByRevision } from "@mcpemails/generated";
 import { repositoryRoot } from "./cli/repository-root.js";
 import { docAnchors, documentedErrorCodes, documentedItems } from "./emit/docs.js";
 import { firstCodeSpan, tableAfterAnchor } from "./emit/markdown.js";

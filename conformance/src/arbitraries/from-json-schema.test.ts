@@ -2,11 +2,8 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-// Only this test reaches into codegen, to get the tool schemas without needing generated/.
-import { createContext } from "../../../codegen/src/context.js";
-import { toJsonSchema } from "../../../codegen/src/emit/json-schema.js";
-import { describeProblem } from "../../../codegen/src/runtime/input-validation.js";
-import { loadSpecFile } from "../../../codegen/src/spec/load.js";
+import { describeProblem } from "@mcpemails/generated";
+import { toolInputSchemas, toolOutputSchemas } from "@mcpemails/generated/json-schemas";
 import { invalidValue, validValue, type InvalidValue, type JsonSchemaObject } from "./from-json-schema.js";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
@@ -14,9 +11,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv,
 ) => Ajv;
 
-const ctx = createContext(loadSpecFile(new URL("../../../spec/mcpemails.yaml", import.meta.url).pathname));
-const inputSchemas = ctx.tools.map((tool) => [tool.name, toJsonSchema(tool.input, ctx.model)] as const);
-const outputSchemas = ctx.tools.map((tool) => [tool.name, toJsonSchema(tool.output, ctx.model)] as const);
+const inputSchemas = Object.entries(toolInputSchemas) as [string, JsonSchemaObject][];
+const outputSchemas = Object.entries(toolOutputSchemas) as [string, JsonSchemaObject][];
 
 const ajv = new Ajv({ strict: true, allErrors: true, verbose: true });
 addFormats(ajv);

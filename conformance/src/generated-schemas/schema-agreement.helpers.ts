@@ -1,7 +1,7 @@
 // The four validators a tool's arguments or result can meet (zod, ajv on the JSON Schema, TypeBox's
 // Value.Check and its TypeCompiler), run side by side on one value, and an assertion that they agree
 // whose failure shows the value and what each validator said about it.
-import type { JsonSchemaObject } from "@mcpemails/conformance";
+import type { JsonSchemaObject } from "../arbitraries/from-json-schema.js";
 // createAjv is the ajv setup servers get, so it is the one to compare.
 import { createAjv } from "@mcpemails/generated";
 import * as jsonSchemas from "@mcpemails/generated/json-schemas";

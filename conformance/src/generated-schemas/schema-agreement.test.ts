@@ -2,12 +2,11 @@
 // (checked either by Value.Check or by a TypeCompiler-compiled check). A client, a server and a
 // Fastify route may each use a different one, so all four validators must accept and reject exactly
 // the same values, for every tool's arguments and for every tool's result.
-import { invalidValue, validValue, type JsonSchemaObject } from "@mcpemails/conformance";
+import { invalidValue, validValue, type JsonSchemaObject } from "../arbitraries/from-json-schema.js";
 import caseFile from "@mcpemails/generated/conformance-cases" with { type: "json" };
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ConformanceCase } from "./conformance-cases.js";
-import { expandLargeValues } from "../runtime/large-values.js";
+import { expandLargeValues, type ConformanceCase } from "@mcpemails/generated";
 import {
   expectAgreement,
   formsFor,
