@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Node, Project, SyntaxKind, type SourceFile } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import * as errors from "@mcpemails/generated";
+import * as errors from "@mcpemails/generated/errors";
 import { toolInputSchemas, toolOutputSchemas } from "@mcpemails/generated/json-schemas";
 import {
   FOLDERS,

@@ -15,7 +15,8 @@ export interface SyncPlan {
   unchanged: number;
 }
 
-const IGNORED_DIRS = new Set(["node_modules"]);
+// dist/ is what `pnpm build` compiles from the generated sources, not generator output.
+const IGNORED_DIRS = new Set(["node_modules", "dist"]);
 
 export function planSync(outDir: string, files: readonly GeneratedFile[]): SyncPlan {
   const plan: SyncPlan = { stale: [], missing: [], orphaned: [], unexpected: [], unchanged: 0 };

@@ -8,24 +8,52 @@ const RUNTIME_FILES = ["input-validation.ts", "large-values.ts", "portable-query
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
+// Each entry point: the TypeScript source under the "source" condition, for tools inside this
+// repository (tsc, vitest, tsx run with --conditions=source), and the compiled ESM with its
+// declarations for everyone else, so the published package needs no TypeScript toolchain.
+const ENTRY_POINTS = {
+  ".": "index",
+  "./errors": "errors",
+  "./zod": "zod",
+  "./typebox": "typebox",
+  "./json-schemas": "json-schemas",
+};
+
+const compiledEntry = (name: string) => ({
+  source: `./src/${name}.ts`,
+  types: `./dist/${name}.d.ts`,
+  import: `./dist/${name}.js`,
+});
+
 export function emitPackageFiles(ctx: GenContext): GeneratedFile[] {
   const pkg = {
     name: "@mcpemails/generated",
     version: ctx.doc.spec_version,
-    private: true,
-    description: `Generated from ${ctx.spec.file} by pnpm gen. Do not edit.`,
+    description: `Generated from ${ctx.spec.file} by pnpm gen: types, validators, JSON Schemas, tools/list payloads and conformance cases of the MCPEmails protocol. Do not edit.`,
     type: "module",
+    engines: { node: ">=20.19" },
     exports: {
-      ".": "./src/index.ts",
-      "./zod": "./src/zod.ts",
-      "./typebox": "./src/typebox.ts",
-      "./json-schemas": "./src/json-schemas.ts",
+      ...Object.fromEntries(Object.entries(ENTRY_POINTS).map(([path, name]) => [path, compiledEntry(name)])),
       "./conformance-cases": "./conformance/cases.json",
       "./json/*": "./json/*",
+      "./package.json": "./package.json",
     },
+    files: ["dist", "src", "json", "conformance", "docs"],
+    scripts: { build: "tsc -b", prepack: "tsc -b" },
     dependencies: { "@sinclair/typebox": "~0.34.52", ajv: "^8.20.0", "ajv-formats": "^3.0.1", zod: "^4.6.7" },
   };
-  const tsconfig = { extends: "../tsconfig.base.json", include: ["src"] };
+  const tsconfig = {
+    extends: "../tsconfig.base.json",
+    compilerOptions: {
+      composite: true,
+      noEmit: false,
+      rootDir: "src",
+      outDir: "dist",
+      sourceMap: true,
+      declarationMap: true,
+    },
+    include: ["src"],
+  };
   const runtime = RUNTIME_FILES.map((name) => ({
     path: `src/runtime/${name}`,
     content: header(ctx, "line") + readFileSync(new URL(`../runtime/${name}`, import.meta.url), "utf8"),
