@@ -4,7 +4,7 @@
 // the limiter rather than the runner, so the server here has none; --slow checks the windows.
 // A run with 10 property runs per tool is the baseline in the same process: the ratio shows what
 // the property runs cost beside the fixed checks.
-import { startTestServer } from "../../server/src/test-support/test-server.js";
+import { startTestServer } from "@mcpemails/server/testing";
 import { main } from "../src/runner/cli-main.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +28,7 @@ async function timedRun(runs: number | undefined): Promise<{
   const dir = mkdtempSync(join(tmpdir(), "conformance-bench-"));
   const report = join(dir, "report.json");
   try {
-    const { createApiKey } = await import("../../server/src/admin/operations.js");
+    const { createApiKey } = await import("@mcpemails/server/testing");
     const revoked = await createApiKey(server.store, {
       workspaceId: server.workspaceId,
       scopes: ["read:email"],

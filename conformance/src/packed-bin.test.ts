@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../server/src/test-support/test-server.js";
+import { startTestServer, type TestServer } from "@mcpemails/server/testing";
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("../", import.meta.url));

@@ -5,8 +5,8 @@
 import { performance } from "node:perf_hooks";
 import { auth, gmail } from "@googleapis/gmail";
 import { composeMessage } from "../src/mail/compose.js";
-import { startGmailRig } from "../src/providers/gmail/fake/gmail-rig.js";
-import { post, startTestServer, toolCall } from "../src/test-support/test-server.js";
+import { startGmailRig } from "../test/fakes/gmail/gmail-rig.js";
+import { post, startTestServer, toolCall } from "../test/support/test-server.js";
 
 const MESSAGES = 1_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);

@@ -3,8 +3,8 @@
 // The fake answers in-process, so the milliseconds measure the provider's own work (MSAL cache,
 // MIME parsing, msw's interception), not Microsoft's latency.
 import { randomBytes } from "node:crypto";
-import { FAKE_MICROSOFT_APP, startGraphFake } from "../src/providers/outlook/fake/fake-session.js";
-import { post, startTestServer, toolCall } from "../src/test-support/test-server.js";
+import { FAKE_MICROSOFT_APP, startGraphFake } from "../test/fakes/outlook/fake-session.js";
+import { post, startTestServer, toolCall } from "../test/support/test-server.js";
 
 const ADA = "ada@contoso.test";
 const session = startGraphFake();

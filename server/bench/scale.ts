@@ -51,7 +51,7 @@ const headers = {
 
 const children: ChildProcess[] = [];
 async function startInstance(): Promise<string> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/bench/scale-target.ts"], {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "server/bench/scale-target.ts"], {
     cwd: root,
     env: {
       ...process.env,

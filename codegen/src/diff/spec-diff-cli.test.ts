@@ -165,10 +165,14 @@ describe("pnpm spec:diff --against <ref>", () => {
   it("runs as a script, with the exit code as its status", () => {
     editSpec(FILENAME_BOUNDS, FILENAME_BOUNDS.replace("max_length: 255", "max_length: 100"));
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    const result = spawnSync(process.execPath, ["--import", tsx, CLI_SCRIPT, "--against", "HEAD"], {
-      cwd: repo,
-      encoding: "utf8",
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--conditions=source", "--import", tsx, CLI_SCRIPT, "--against", "HEAD"],
+      {
+        cwd: repo,
+        encoding: "utf8",
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(
       "BREAKING  tools.send_email.input.attachments[].filename.max_length: input bound tightened, 255 -> 100\n",

@@ -5,11 +5,16 @@
 // only to the second inbox. The fake needs no service, so the test runs wherever vitest does, CI
 // included, and never skips.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createApiKey } from "../../../server/src/admin/operations.js";
-import { composeMessage, type ComposeAttachment } from "../../../server/src/mail/compose.js";
-import { startGmailRig, type GmailRig } from "../../../server/src/providers/gmail/fake/gmail-rig.js";
-import { startTestServer, type TestServer } from "../../../server/src/test-support/test-server.js";
-import type { InboxRecord } from "../../../server/src/store/store.js";
+import {
+  createApiKey,
+  composeMessage,
+  type ComposeAttachment,
+  startGmailRig,
+  type GmailRig,
+  startTestServer,
+  type TestServer,
+  type InboxRecord,
+} from "@mcpemails/server/testing";
 import { runRunner } from "../runner/test-support/run-runner.js";
 
 // The runner would wait out 100 calls a minute; the test has no minute to spare.

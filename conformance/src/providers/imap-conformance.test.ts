@@ -3,11 +3,18 @@
 // attachments, a thread) and a few dozen plain messages, sending through the rig's SMTP relay to a
 // second rig user whose inbox --token can read.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../../server/src/admin/operations.js";
-import { createRigUser, dovecotRig, imapSettingsFor } from "../../../server/src/test-support/dovecot-rig.js";
-import { seedBulkMailbox, seedRealisticCorpus } from "../../../server/src/test-support/imap-corpus.js";
-import { startSmtpRelay, type SmtpRelay } from "../../../server/src/test-support/smtp-relay.js";
-import { startTestServer, type TestServer } from "../../../server/src/test-support/test-server.js";
+import {
+  createApiKey,
+  createRigUser,
+  dovecotRig,
+  imapSettingsFor,
+  seedBulkMailbox,
+  seedRealisticCorpus,
+  startSmtpRelay,
+  type SmtpRelay,
+  startTestServer,
+  type TestServer,
+} from "@mcpemails/server/testing";
 import { runRunner, type RunnerOutcome } from "../runner/test-support/run-runner.js";
 
 // dovecotRig() throws when CI is set and the rig is missing, so CI fails instead of skipping.

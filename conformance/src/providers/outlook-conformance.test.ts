@@ -3,14 +3,15 @@
 // calls reach the loopback server, whose Outlook provider reaches the fake. Nothing here needs a
 // live service, so the test runs wherever the suite runs, CI included.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createApiKey } from "../../../server/src/admin/operations.js";
 import {
+  createApiKey,
   FAKE_MICROSOFT_APP,
   startGraphFake,
   type GraphFakeSession,
-} from "../../../server/src/providers/outlook/fake/fake-session.js";
-import type { WellKnownFolder } from "../../../server/src/providers/outlook/fake/graph-mailbox.js";
-import { startTestServer, type TestServer } from "../../../server/src/test-support/test-server.js";
+  type WellKnownFolder,
+  startTestServer,
+  type TestServer,
+} from "@mcpemails/server/testing";
 import { runRunner } from "../runner/test-support/run-runner.js";
 
 // The runner would wait out 100 calls a minute; the test has no minute to spare.

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { post, startTestServer, toolCall, type TestServer } from "../../../server/src/test-support/test-server.js";
+import { post, startTestServer, toolCall, type TestServer } from "@mcpemails/server/testing";
 import {
   startManglingProxy,
   toolResultOf,
@@ -30,7 +30,7 @@ let revokedKey: string;
 // same inbox as the reference run did.
 beforeEach(async () => {
   server = await startTestServer({ rateWindows: UNLIMITED as never });
-  const { createApiKey } = await import("../../../server/src/admin/operations.js");
+  const { createApiKey } = await import("@mcpemails/server/testing");
   const { record, key } = await createApiKey(server.store, {
     workspaceId: server.workspaceId,
     scopes: ["read:email"],

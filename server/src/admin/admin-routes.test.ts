@@ -9,7 +9,7 @@ import { defaultOriginPolicy } from "../mcp/origin-guard.js";
 import { createProviderRegistry } from "../providers/registry.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
-import { recordingConnectDeps } from "../test-support/recording-connect-deps.js";
+import { recordingConnectDeps } from "../../test/support/recording-connect-deps.js";
 import { firstRun, firstRunMessage } from "./first-run.js";
 
 const ADMIN_TOKEN = "admin-token-for-tests-0123456789";

@@ -11,7 +11,7 @@ import { createProviderRegistry } from "../providers/registry.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import { ConnectError } from "../providers/provider-apps.js";
-import { recordingConnectDeps } from "../test-support/recording-connect-deps.js";
+import { recordingConnectDeps } from "../../test/support/recording-connect-deps.js";
 import { runCli } from "./cli.js";
 import type { ConnectDeps } from "./connect-inbox.js";
 

@@ -6,7 +6,7 @@ import type { ImapSettings } from "../providers/imap/imap-settings.js";
 import { ConnectError } from "../providers/provider-apps.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
-import { recordingConnectDeps as deps } from "../test-support/recording-connect-deps.js";
+import { recordingConnectDeps as deps } from "../../test/support/recording-connect-deps.js";
 import { addImapInbox, beginOAuthConnect, completeOAuthConnect } from "./connect-inbox.js";
 import { createWorkspace } from "./operations.js";
 

@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { outputValidators, PROTOCOL_REVISIONS, TRANSPORT, toolsListByRevision } from "@mcpemails/generated";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { post, startTestServer, toolCall, type TestServer } from "../test-support/test-server.js";
+import { post, startTestServer, toolCall, type TestServer } from "../../test/support/test-server.js";
 
 let server: TestServer;
 beforeAll(async () => {

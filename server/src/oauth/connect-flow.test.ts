@@ -4,9 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { beginOAuthConnect, defaultConnectDeps } from "../admin/connect-inbox.js";
-import { startGmailRig, type GmailRig } from "../providers/gmail/fake/gmail-rig.js";
-import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../providers/outlook/fake/fake-session.js";
-import { post, startTestServer, toolCall, type TestServer } from "../test-support/test-server.js";
+import { startGmailRig, type GmailRig } from "../../test/fakes/gmail/gmail-rig.js";
+import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../test/fakes/outlook/fake-session.js";
+import { post, startTestServer, toolCall, type TestServer } from "../../test/support/test-server.js";
 
 let server: TestServer | undefined;
 let gmailRig: GmailRig | undefined;

@@ -1,6 +1,6 @@
 import { authFailed, providerError, searchTimeout } from "@mcpemails/generated";
 import { afterEach, describe, expect, it } from "vitest";
-import { availableStores, post, startTestServer, toolCall, type TestServer } from "../test-support/test-server.js";
+import { availableStores, post, startTestServer, toolCall, type TestServer } from "../../test/support/test-server.js";
 import { sandboxAddress } from "../providers/sandbox/address.js";
 
 let server: TestServer | undefined;

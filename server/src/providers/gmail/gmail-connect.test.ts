@@ -3,8 +3,8 @@
 // without repeating any code or token.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectError } from "../provider-apps.js";
-import { GMAIL_SCOPE } from "./fake/fake-oauth.js";
-import { startGmailRig, type GmailRig } from "./fake/gmail-rig.js";
+import { GMAIL_SCOPE } from "../../../test/fakes/gmail/fake-oauth.js";
+import { startGmailRig, type GmailRig } from "../../../test/fakes/gmail/gmail-rig.js";
 import { exchangeGmailCode, gmailConsentUrl } from "./gmail-connect.js";
 import { createGmailProvider } from "./gmail-provider.js";
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { composeMessage } from "../../mail/compose.js";
 import type { InboxRecord } from "../../store/store.js";
-import { startGmailRig, type GmailRig } from "./fake/gmail-rig.js";
+import { startGmailRig, type GmailRig } from "../../../test/fakes/gmail/gmail-rig.js";
 import { createGmailCalls, DEFAULT_CALL_POLICY } from "./gmail-calls.js";
 import { listMessages, MAX_GET_URL_LENGTH } from "./gmail-list-request.js";
 import { createGmailProvider } from "./gmail-provider.js";

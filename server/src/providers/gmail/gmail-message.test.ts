@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { composeMessage, type ComposeInput } from "../../mail/compose.js";
 import { parseMessage } from "../../mail/parse.js";
-import { mimeTree } from "./fake/fake-mime-tree.js";
+import { mimeTree } from "../../../test/fakes/gmail/fake-mime-tree.js";
 import { summaryOf } from "./gmail-message.js";
 
 const BASE: ComposeInput = {

@@ -12,11 +12,11 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { composeMessage } from "../../mail/compose.js";
 import { createApiKey } from "../../admin/operations.js";
-import { post, startTestServer, toolCall, type TestServer } from "../../test-support/test-server.js";
+import { post, startTestServer, toolCall, type TestServer } from "../../../test/support/test-server.js";
 import type { InboxRecord } from "../../store/store.js";
 import type { MailProvider } from "../provider.js";
-import { GMAIL_SCOPE } from "./fake/fake-oauth.js";
-import { startGmailRig, type GmailRig } from "./fake/gmail-rig.js";
+import { GMAIL_SCOPE } from "../../../test/fakes/gmail/fake-oauth.js";
+import { startGmailRig, type GmailRig } from "../../../test/fakes/gmail/gmail-rig.js";
 import { createGmailProvider } from "./gmail-provider.js";
 import { parseGmailSettings, type GmailSettings } from "./gmail-settings.js";
 

@@ -3,8 +3,8 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../test-support/dovecot-rig.js";
-import { startSmtpRelay, type SmtpRelay } from "../../test-support/smtp-relay.js";
+import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../../test/support/dovecot-rig.js";
+import { startSmtpRelay, type SmtpRelay } from "../../../test/support/smtp-relay.js";
 import { ConnectError } from "../provider-apps.js";
 import { verifyImapSettings } from "./imap-connect.js";
 

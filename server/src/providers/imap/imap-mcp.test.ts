@@ -12,16 +12,16 @@ import {
 } from "@mcpemails/generated";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../test-support/dovecot-rig.js";
+import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../../test/support/dovecot-rig.js";
 import {
   BIG_ATTACHMENT_BYTES,
   CORPUS_CUSTOM_FOLDER,
   corpusMessage,
   seedRealisticCorpus,
   type CorpusManifest,
-} from "../../test-support/imap-corpus.js";
-import { startSmtpRelay, type SmtpRelay } from "../../test-support/smtp-relay.js";
-import { post, startTestServer, toolCall, type TestServer } from "../../test-support/test-server.js";
+} from "../../../test/support/imap-corpus.js";
+import { startSmtpRelay, type SmtpRelay } from "../../../test/support/smtp-relay.js";
+import { post, startTestServer, toolCall, type TestServer } from "../../../test/support/test-server.js";
 import { encodeMessageId, decodeMessageId } from "./imap-message-id.js";
 
 const rig = dovecotRig();

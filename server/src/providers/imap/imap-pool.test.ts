@@ -1,6 +1,6 @@
 // The connection pool against the real Dovecot of scripts/dovecot.sh.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../test-support/dovecot-rig.js";
+import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../../test/support/dovecot-rig.js";
 import { createImapPool, type ImapPool } from "./imap-pool.js";
 import { ImapAuthError } from "./imap-errors.js";
 

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { InboxRecord } from "../../store/store.js";
-import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "./fake/fake-session.js";
+import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../../test/fakes/outlook/fake-session.js";
 import { createOutlookProvider } from "./outlook-provider.js";
 import type { OutlookSettings } from "./outlook-settings.js";
 

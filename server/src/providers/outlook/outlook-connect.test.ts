@@ -3,7 +3,7 @@
 // code, a token or the client secret).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectError } from "../provider-apps.js";
-import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "./fake/fake-session.js";
+import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../../test/fakes/outlook/fake-session.js";
 import { exchangeOutlookCode, outlookConsentUrl } from "./outlook-connect.js";
 
 let session: GraphFakeSession;

@@ -3,9 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { outputValidators } from "@mcpemails/generated";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { post, startTestServer, toolCall, type TestServer } from "../../test-support/test-server.js";
-import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "./fake/fake-session.js";
-import type { GraphFake } from "./fake/graph-fake.js";
+import { post, startTestServer, toolCall, type TestServer } from "../../../test/support/test-server.js";
+import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../../test/fakes/outlook/fake-session.js";
+import type { GraphFake } from "../../../test/fakes/outlook/graph-fake.js";
 import type { OutlookSettings } from "./outlook-settings.js";
 
 const ADA = "ada@contoso.test";

@@ -3,9 +3,9 @@
 // Every store under test gets its own key prefix, and its keys are deleted afterwards.
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { describeStoreContract, type StoreUnderTest } from "../store-contract.js";
+import { describeStoreContract, type StoreUnderTest } from "../../../test/support/store-contract.js";
 import type { Store } from "../store.js";
-import { deleteKeysWithPrefix, keysWithPrefix, withRedisClient } from "../../test-support/redis-data.js";
+import { deleteKeysWithPrefix, keysWithPrefix, withRedisClient } from "../../../test/support/redis-data.js";
 import { connectRedis } from "./redis-connection.js";
 import { redisKeys } from "./redis-keys.js";
 import { openRedisStore } from "./redis-store.js";

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SECRET_KEY_ENV, SECRET_KEY_FILE } from "../secrets.js";
-import { describeStoreContract } from "../store-contract.js";
+import { describeStoreContract } from "../../../test/support/store-contract.js";
 import type { Store } from "../store.js";
 import { LATEST_SCHEMA_VERSION, migrate } from "./migrations.js";
 import { SQLITE_FILE_NAME } from "./open-database.js";
@@ -210,7 +210,7 @@ describe("SQLite store: two programs on one file (the server and the CLI)", () =
         fixture,
         [dataDir, secretKey.toString("hex"), keyIds.join(","), String(rounds), String(limit), String(nowMs)],
         {
-          execArgv: ["--import", tsx],
+          execArgv: ["--conditions=source", "--import", tsx],
           stdio: ["ignore", "inherit", "inherit", "ipc"],
         },
       ),
