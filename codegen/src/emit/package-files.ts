@@ -49,6 +49,7 @@ export function emitPackageFiles(ctx: GenContext): GeneratedFile[] {
       noEmit: false,
       rootDir: "src",
       outDir: "dist",
+      tsBuildInfoFile: "dist/tsconfig.tsbuildinfo",
       sourceMap: true,
       declarationMap: true,
     },
@@ -56,7 +57,7 @@ export function emitPackageFiles(ctx: GenContext): GeneratedFile[] {
   };
   const runtime = RUNTIME_FILES.map((name) => ({
     path: `src/runtime/${name}`,
-    content: header(ctx, "line") + readFileSync(new URL(`../runtime/${name}`, import.meta.url), "utf8"),
+    content: header(ctx, "line") + readFileSync(new URL(`../../src/runtime/${name}`, import.meta.url), "utf8"),
   }));
   return [{ path: "package.json", content: json(pkg) }, { path: "tsconfig.json", content: json(tsconfig) }, ...runtime];
 }

@@ -6,10 +6,7 @@
 import type { KeyMode } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
 import { createOAuthStateSigner, type OAuthKind, type OAuthStateSigner } from "../oauth/oauth-state.js";
-import { exchangeGmailCode, gmailConsentUrl } from "../providers/gmail/gmail-connect.js";
-import { verifyImapSettings } from "../providers/imap/imap-connect.js";
 import type { ImapSettings } from "../providers/imap/imap-settings.js";
-import { exchangeOutlookCode, outlookConsentUrl } from "../providers/outlook/outlook-connect.js";
 import {
   ConnectError,
   type ConnectedMailbox,
@@ -44,9 +41,19 @@ export function defaultConnectDeps(config: {
     google: config.google,
     microsoft: config.microsoft,
     stateSigner: createOAuthStateSigner(config.secretKey),
-    verifyImap: verifyImapSettings,
-    gmail: { consentUrl: gmailConsentUrl, exchange: exchangeGmailCode },
-    outlook: { consentUrl: outlookConsentUrl, exchange: exchangeOutlookCode },
+    // Each provider's client library is imported when a mailbox of its kind is first connected.
+    verifyImap: async (settings) => (await import("../providers/imap/imap-connect.js")).verifyImapSettings(settings),
+    gmail: {
+      consentUrl: async (app, state) =>
+        (await import("../providers/gmail/gmail-connect.js")).gmailConsentUrl(app, state),
+      exchange: async (app, code) => (await import("../providers/gmail/gmail-connect.js")).exchangeGmailCode(app, code),
+    },
+    outlook: {
+      consentUrl: async (app, state) =>
+        (await import("../providers/outlook/outlook-connect.js")).outlookConsentUrl(app, state),
+      exchange: async (app, code) =>
+        (await import("../providers/outlook/outlook-connect.js")).exchangeOutlookCode(app, code),
+    },
   };
 }
 

@@ -5,13 +5,11 @@
 import { providerError, type ExecutionErrorResult } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
 import type { InboxRecord, Store } from "../store/store.js";
-import { createGmailProvider } from "./gmail/gmail-provider.js";
 import { parseGmailSettings } from "./gmail/gmail-settings.js";
-import { createImapProvider } from "./imap/imap-provider.js";
 import { DEFAULT_IMAP_POOL, parseImapSettings, type ImapPoolOptions } from "./imap/imap-settings.js";
-import { createOutlookProvider } from "./outlook/outlook-provider.js";
 import { parseOutlookSettings } from "./outlook/outlook-settings.js";
 import { ConnectError, type GoogleAppConfig, type MicrosoftAppConfig } from "./provider-apps.js";
+import { lazyProvider } from "./lazy-provider.js";
 import type { ClosableProvider, MailProvider } from "./provider.js";
 import { createSandboxProvider } from "./sandbox/sandbox-provider.js";
 import type { SandboxMailbox } from "./sandbox/sandbox-message.js";
@@ -37,19 +35,27 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
 
   function makeKept(inbox: InboxRecord): ClosableProvider {
     switch (inbox.kind) {
-      case "imap":
-        return createImapProvider({
-          inbox,
-          settings: parseImapSettings(inbox.secret),
-          pool: options.imapPool ?? DEFAULT_IMAP_POOL,
-          now,
-        });
+      case "imap": {
+        const settings = parseImapSettings(inbox.secret);
+        return lazyProvider(async () =>
+          (await import("./imap/imap-provider.js")).createImapProvider({
+            inbox,
+            settings,
+            pool: options.imapPool ?? DEFAULT_IMAP_POOL,
+            now,
+          }),
+        );
+      }
       case "gmail": {
         if (options.google === undefined)
           throw new ConnectError(
             "this server has no Google OAuth client configured (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)",
           );
-        return createGmailProvider({ inbox, settings: parseGmailSettings(inbox.secret), app: options.google, now });
+        const settings = parseGmailSettings(inbox.secret);
+        const app = options.google;
+        return lazyProvider(async () =>
+          (await import("./gmail/gmail-provider.js")).createGmailProvider({ inbox, settings, app, now }),
+        );
       }
       case "outlook": {
         if (options.microsoft === undefined)
@@ -57,15 +63,19 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
             "this server has no Microsoft app configured (MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)",
           );
         const save = store.updateInboxSecret?.bind(store);
-        return createOutlookProvider({
-          inbox,
-          settings: parseOutlookSettings(inbox.secret),
-          app: options.microsoft,
-          saveSettings: async (settings) => {
-            await save?.(inbox.id, JSON.stringify(settings));
-          },
-          now,
-        });
+        const settings = parseOutlookSettings(inbox.secret);
+        const app = options.microsoft;
+        return lazyProvider(async () =>
+          (await import("./outlook/outlook-provider.js")).createOutlookProvider({
+            inbox,
+            settings,
+            app,
+            saveSettings: async (changed) => {
+              await save?.(inbox.id, JSON.stringify(changed));
+            },
+            now,
+          }),
+        );
       }
       case "sandbox":
         throw new Error("sandbox providers are not kept");
