@@ -50,4 +50,21 @@ describe("configuration from the environment", () => {
       idleCloseMs: 5000,
     });
   });
+
+  it("takes the rate windows per key from MCPEMAILS_RATE_LIMITS, keeping the spec's limit for a window it does not name", () => {
+    expect(loadConfig({}).rateWindows.map((w) => `${w.limit}/${w.name}`)).toEqual([
+      "100/minute",
+      "1000/hour",
+      "10000/day",
+    ]);
+    expect(
+      loadConfig({ MCPEMAILS_RATE_LIMITS: "5000/minute, 20000/day" }).rateWindows.map((w) => `${w.limit}/${w.name}`),
+    ).toEqual(["5000/minute", "1000/hour", "20000/day"]);
+  });
+
+  it("refuses a rate-limit setting it cannot read, naming the part that is wrong", () => {
+    expect(() => loadConfig({ MCPEMAILS_RATE_LIMITS: "100/fortnight" })).toThrow(/"100\/fortnight" is not a window/);
+    expect(() => loadConfig({ MCPEMAILS_RATE_LIMITS: "0/minute" })).toThrow(/"0\/minute" is not a window/);
+    expect(() => loadConfig({ MCPEMAILS_RATE_LIMITS: "10/minute,20/minute" })).toThrow(/minute window twice/);
+  });
 });

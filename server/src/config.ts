@@ -1,5 +1,8 @@
 // Configuration from the environment, the same for the server and the CLI.
+import { RATE_LIMITS } from "@mcpemails/generated";
 import { resolve } from "node:path";
+import type { RateWindows } from "./limits/rate-limit.js";
+import { parseRateLimits } from "./limits/rate-limit-setting.js";
 import { DEFAULT_IMAP_POOL, type ImapPoolOptions } from "./providers/imap/imap-settings.js";
 import type { GoogleAppConfig, MicrosoftAppConfig } from "./providers/provider-apps.js";
 import type { Store } from "./store/store.js";
@@ -24,6 +27,8 @@ export interface Config {
   microsoft: MicrosoftAppConfig | undefined;
   /** IMAP connections one instance keeps per inbox (instances x this = the most an inbox sees). */
   imapPool: ImapPoolOptions;
+  /** The rate windows per API key: the spec's, or MCPEMAILS_RATE_LIMITS. */
+  rateWindows: RateWindows;
 }
 
 const set = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
@@ -94,6 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       ),
       idleCloseMs: positiveInteger(env, "MCPEMAILS_IMAP_IDLE_SECONDS", DEFAULT_IMAP_POOL.idleCloseMs / 1000) * 1000,
     },
+    rateWindows:
+      set(env.MCPEMAILS_RATE_LIMITS) === undefined
+        ? RATE_LIMITS.windows
+        : parseRateLimits(env.MCPEMAILS_RATE_LIMITS ?? "", RATE_LIMITS.windows),
   };
 }
 

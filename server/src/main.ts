@@ -1,5 +1,4 @@
 // Entry point of `pnpm start`: the reference server on HOST:PORT with the configured store.
-import { RATE_LIMITS } from "@mcpemails/generated";
 import { buildApp, REDACTED_PATHS } from "./app.js";
 import { firstRun, firstRunMessage } from "./admin/first-run.js";
 import { loadConfig, openConfiguredStore } from "./config.js";
@@ -25,7 +24,7 @@ const app = await buildApp({
     secretKey: resolveSecretKey({ dataDir: config.dataDir }),
   }),
   originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
-  rateWindows: RATE_LIMITS.windows,
+  rateWindows: config.rateWindows,
   adminToken: config.adminToken,
   logger: { level: process.env.LOG_LEVEL ?? "info", redact: REDACTED_PATHS },
 });
