@@ -1,10 +1,10 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  // Workspace packages are tested from their TypeScript sources (the "source" export condition),
+  // Workspace packages are tested from their TypeScript sources (the "@mcpemails/source" export condition),
   // so no build is needed before a test run.
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
+  resolve: { conditions: ["@mcpemails/source"] },
+  ssr: { resolve: { conditions: ["@mcpemails/source"] } },
   test: {
     include: ["{codegen,conformance,server}/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],

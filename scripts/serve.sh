@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's server command: sets up a fresh machine, then runs the reference server on its
-# embedded default store (SQLite in MCPEMAILS_DATA_DIR, ./data by default).
+# The README's server command: sets up a fresh machine, builds, then runs the compiled reference
+# server on its embedded default store (SQLite in MCPEMAILS_DATA_DIR, ./data by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-toolchain.sh
-exec pnpm -s start
+pnpm -s build >/dev/null
+exec node server/dist/main.js

@@ -1,6 +1,6 @@
 // How fast the rig fills a mailbox: seedBulkMailbox (maildir files) against IMAP APPEND, the
 // baseline, in the same run. Needs the rig's env lines (bash scripts/dovecot.sh start):
-//   npx tsx --conditions=source server/bench/imap-seeding.ts [count=100000] [appendCount=1000]
+//   npx tsx --conditions=@mcpemails/source server/bench/imap-seeding.ts [count=100000] [appendCount=1000]
 import { createRigUser, deleteRigUser, dovecotRig, openImapClient } from "../test/support/dovecot-rig.js";
 import { seedBulkMailbox } from "../test/support/imap-corpus.js";
 

@@ -18,7 +18,7 @@ interface Target {
   answerBytes: number;
 }
 
-const child = spawn(`${root}node_modules/.bin/tsx`, ["--conditions=source", "server/bench/mcp-target.ts"], {
+const child = spawn(`${root}node_modules/.bin/tsx`, ["--conditions=@mcpemails/source", "server/bench/mcp-target.ts"], {
   cwd: root,
   stdio: ["ignore", "pipe", "inherit"],
 });

@@ -25,7 +25,7 @@ const variants: Variant[] = [
   {
     label: "tsx server/src/main.ts (the old start)",
     command: join(root, "node_modules/.bin/tsx"),
-    args: ["--conditions=source", "server/src/main.ts"],
+    args: ["--conditions=@mcpemails/source", "server/src/main.ts"],
   },
 ];
 

@@ -51,16 +51,20 @@ const headers = {
 
 const children: ChildProcess[] = [];
 async function startInstance(): Promise<string> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "server/bench/scale-target.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      BENCH_REDIS_URL: redisUrl,
-      BENCH_KEY_PREFIX: keyPrefix,
-      BENCH_SECRET_KEY: secretKey.toString("hex"),
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@mcpemails/source", "--import", "tsx", "server/bench/scale-target.ts"],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        BENCH_REDIS_URL: redisUrl,
+        BENCH_KEY_PREFIX: keyPrefix,
+        BENCH_SECRET_KEY: secretKey.toString("hex"),
+      },
+      stdio: ["ignore", "pipe", "inherit"],
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  );
   children.push(child);
   return new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", (line) =>

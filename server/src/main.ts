@@ -1,45 +1,5 @@
-// Entry point of `pnpm start`: the reference server on HOST:PORT with the configured store.
-import { buildApp, REDACTED_PATHS } from "./app.js";
-import { firstRun, firstRunMessage } from "./admin/first-run.js";
-import { loadConfig, openConfiguredStore } from "./config.js";
-import { defaultOriginPolicy } from "./mcp/origin-guard.js";
-import { createProviderRegistry } from "./providers/registry.js";
-import { defaultConnectDeps } from "./admin/connect-inbox.js";
-import { resolveSecretKey } from "./store/secrets.js";
-
-const config = loadConfig(process.env);
-const store = await openConfiguredStore(config);
-const created = await firstRun(store);
-const providers = createProviderRegistry(store, {
-  google: config.google,
-  microsoft: config.microsoft,
-  imapPool: config.imapPool,
-});
-const app = await buildApp({
-  store,
-  providerFor: providers,
-  connect: defaultConnectDeps({
-    google: config.google,
-    microsoft: config.microsoft,
-    secretKey: resolveSecretKey({ dataDir: config.dataDir }),
-  }),
-  originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
-  rateWindows: config.rateWindows,
-  adminToken: config.adminToken,
-  logger: { level: process.env.LOG_LEVEL ?? "info", redact: REDACTED_PATHS },
-});
-const address = await app.listen({ host: config.host, port: config.port });
-const url = `${address.replace("0.0.0.0", "127.0.0.1")}/mcp`;
-if (created) process.stdout.write(`\n${firstRunMessage(created, url)}\n`);
-app.log.info(
-  { url, store: config.redisUrl === undefined ? `sqlite:${config.dataDir}` : "redis" },
-  "MCPEmails reference server ready",
-);
-
-const shutdown = async () => {
-  await app.close();
-  await providers.close();
-  await store.close();
-};
-process.once("SIGINT", () => void shutdown());
-process.once("SIGTERM", () => void shutdown());
+// Entry point of `pnpm start` and `node server/dist/main.js`. Source maps are turned on before any
+// other module loads, so that a stack trace names the .ts lines even when a process manager runs
+// plain `node` without --enable-source-maps.
+process.setSourceMapsEnabled(true);
+await import("./serve.js");

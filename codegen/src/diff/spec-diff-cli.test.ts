@@ -167,7 +167,7 @@ describe("pnpm spec:diff --against <ref>", () => {
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
     const result = spawnSync(
       process.execPath,
-      ["--conditions=source", "--import", tsx, CLI_SCRIPT, "--against", "HEAD"],
+      ["--conditions=@mcpemails/source", "--import", tsx, CLI_SCRIPT, "--against", "HEAD"],
       {
         cwd: repo,
         encoding: "utf8",

@@ -8,8 +8,8 @@ const RUNTIME_FILES = ["input-validation.ts", "large-values.ts", "portable-query
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-// Each entry point: the TypeScript source under the "source" condition, for tools inside this
-// repository (tsc, vitest, tsx run with --conditions=source), and the compiled ESM with its
+// Each entry point: the TypeScript source under the "@mcpemails/source" condition, for tools inside this
+// repository (tsc, vitest, tsx run with --conditions=@mcpemails/source), and the compiled ESM with its
 // declarations for everyone else, so the published package needs no TypeScript toolchain.
 const ENTRY_POINTS = {
   ".": "index",
@@ -20,7 +20,7 @@ const ENTRY_POINTS = {
 };
 
 const compiledEntry = (name: string) => ({
-  source: `./src/${name}.ts`,
+  "@mcpemails/source": `./src/${name}.ts`,
   types: `./dist/${name}.d.ts`,
   import: `./dist/${name}.js`,
 });

@@ -210,7 +210,7 @@ describe("SQLite store: two programs on one file (the server and the CLI)", () =
         fixture,
         [dataDir, secretKey.toString("hex"), keyIds.join(","), String(rounds), String(limit), String(nowMs)],
         {
-          execArgv: ["--conditions=source", "--import", tsx],
+          execArgv: ["--conditions=@mcpemails/source", "--import", tsx],
           stdio: ["ignore", "inherit", "inherit", "ipc"],
         },
       ),

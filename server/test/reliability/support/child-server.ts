@@ -18,7 +18,7 @@ export interface ChildServer<T> {
 export async function startChildServer<T>(entry: string, env: Record<string, string>): Promise<ChildServer<T>> {
   // node itself, with tsx as a loader, rather than the tsx wrapper: a signal then reaches (and shows
   // as the end of) the server's own process.
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", entry], {
+  const child = spawn(process.execPath, ["--conditions=@mcpemails/source", "--import", "tsx", entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
