@@ -22,7 +22,9 @@ if [[ ! -f "$cached" ]]; then
   work="$(mktemp -d)"
   cp -r "$package/." "$work/"
   rm -rf "$work/build"
-  (cd "$work" && PATH="$node22_bin:$PATH" "$OLDPWD/node_modules/.bin/node-gyp" rebuild --release --nodedir="$node22_headers" >/dev/null)
+  (cd "$work" && PATH="$node22_bin:$PATH" "$OLDPWD/node_modules/.bin/node-gyp" rebuild --release --nodedir="$node22_headers" >"$work.log" 2>&1) ||
+    { cat "$work.log" >&2; exit 1; }
+  rm -f "$work.log"
   cp "$work/build/Release/better_sqlite3.node" "$cached"
   rm -rf "$work"
 fi
