@@ -64,13 +64,15 @@ async function pnpmPack(dir: string, destination: string): Promise<string> {
 
 /**
  * An installed package folder holds exactly what its tarball held, so it is tarred back up the
- * way npm lays a tarball out (everything under package/). `npm pack <folder>` would do the same
- * but stops with "Exit handler never called" on some of pnpm's folders.
+ * way npm lays a tarball out (everything under package/). pnpm's store hard-links identical files,
+ * and npm skips hard-link entries when it unpacks, so each link is stored as the file it points
+ * at. `npm pack <folder>` would do the same but stops with "Exit handler never called" on some
+ * of pnpm's folders.
  */
 async function tarInstalled(dir: string, destination: string): Promise<string> {
   const { name, version } = manifestOf(dir);
   const tarball = join(destination, `${name.replace("@", "").replace("/", "-")}-${version}.tgz`);
-  await run("tar", ["-czf", tarball, "--transform", "s,^\\.,package,", "-C", dir, "."]);
+  await run("tar", ["-czf", tarball, "--hard-dereference", "--transform", "s,^\\.,package,", "-C", dir, "."]);
   return tarball;
 }
 
