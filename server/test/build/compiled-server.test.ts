@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const main = join(root, "server/dist/main.js");
 
+// The server's own defaults (SQLite in a fresh data directory), whatever store the test run has.
+const { REDIS_URL: _redis, ...environment } = process.env;
+
 let dataDir: string;
 beforeAll(() => {
   if (!existsSync(main)) throw new Error("server/dist/main.js is missing: run `pnpm build` first");
@@ -21,7 +24,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe("the compiled server", () => {
   it("points a stack trace at the TypeScript line, run by plain node without flags", () => {
     const result = spawnSync(process.execPath, [main], {
-      env: { ...process.env, PORT: "not-a-port", MCPEMAILS_DATA_DIR: dataDir },
+      env: { ...environment, PORT: "not-a-port", MCPEMAILS_DATA_DIR: dataDir },
       encoding: "utf8",
     });
     expect(result.status).not.toBe(0);
@@ -32,7 +35,7 @@ describe("the compiled server", () => {
 
   it("starts, creates its first workspace and key, and answers tools/call with them", async () => {
     const child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: "0", MCPEMAILS_DATA_DIR: dataDir, LOG_LEVEL: "info" },
+      env: { ...environment, PORT: "0", MCPEMAILS_DATA_DIR: dataDir, LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
