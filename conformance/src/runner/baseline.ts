@@ -2,7 +2,7 @@
 // reported as skipped with its failure in the reason, so the run can pass; one that passes now
 // fails as stale, so the baseline shrinks as the server improves instead of hiding regressions.
 import { readFileSync } from "node:fs";
-import { ConfigError } from "./config.js";
+import { ConfigError } from "./config-error.js";
 import type { CheckResult } from "./run.js";
 
 /** The check ids of a baseline file: a JSON array of ids, a JSON report of an earlier run (its failed checks), or one id a line. */

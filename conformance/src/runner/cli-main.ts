@@ -1,17 +1,17 @@
-// The command: configuration and reachability first (exit 2), then the checks (exit 1 on any
-// failure), then the reports.
+// The command, a thin front end on runConformance: the command line, then the run, then the
+// reports. Exit 2 for a configuration it cannot run with or an unreachable server, 1 when any
+// check failed, 0 otherwise; `--help` prints the usage and exits 0.
 import { writeFileSync } from "node:fs";
-import { allChecks, selectChecks } from "./all-checks.js";
-import { applyBaseline, readBaseline } from "./baseline.js";
-import { ConfigError, parseArguments, USAGE, type RunnerConfig } from "./config.js";
-import { McpClient, ServerUnreachable } from "./mcp-client.js";
-import { jsonReport } from "./report/json-report.js";
+import { runConformanceWith } from "../run-conformance.js";
+import { ConfigError, HelpRequested, helpText, parseArguments, type RunnerConfig } from "./config.js";
+import { ServerUnreachable } from "./mcp-client.js";
 import { htmlReport } from "./report/html-report.js";
+import { jsonReport } from "./report/json-report.js";
 import { junitReport } from "./report/junit-report.js";
-import { liveProgress, shouldShowProgress, type ProgressStream } from "./progress.js";
 import { countOutcomes, verdictLine } from "./report/summary.js";
 import { textReport } from "./report/text-report.js";
-import { runChecks } from "./run.js";
+import { liveProgress, shouldShowProgress, type ProgressStream } from "./progress.js";
+import { allChecks, selectChecks } from "./all-checks.js";
 
 export const EXIT = { passed: 0, failed: 1, badConfiguration: 2 } as const;
 
@@ -30,72 +30,40 @@ const consoleOutput: Output = {
 
 export async function main(argv: readonly string[], output: Output = consoleOutput): Promise<number> {
   let config: RunnerConfig;
-  let baseline: Set<string> | undefined;
   try {
     config = parseArguments(argv);
-    if (config.baseline !== undefined) baseline = readBaseline(config.baseline);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      output.out(helpText());
+      return EXIT.passed;
+    }
     if (!(error instanceof ConfigError)) throw error;
-    output.err(`mcpemails-conformance: ${error.message}\n${USAGE}`);
+    output.err(`mcpemails-conformance: ${error.message}\n${helpText()}`);
     return EXIT.badConfiguration;
   }
-  const client = new McpClient(config.url, {
-    token: config.token,
-    ...(config.readOnlyToken ? { readOnlyToken: config.readOnlyToken } : {}),
-    ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}),
-    ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}),
-  });
+  const showProgress = output.progress !== undefined && shouldShowProgress(output.progress, config.quiet, process.env);
+  const stages = selectChecks(allChecks(), config.only, config.skip).map((c) => c.stage);
   try {
-    const problem = await preflight(client, config);
-    if (problem !== undefined) {
-      output.err(`mcpemails-conformance: ${problem}`);
-      return EXIT.badConfiguration;
-    }
-    const checks = selectChecks(allChecks(), config.only, config.skip);
-    if (checks.length === 0) {
-      output.err("mcpemails-conformance: --only/--skip select no check");
-      return EXIT.badConfiguration;
-    }
-    const showProgress =
-      output.progress !== undefined && shouldShowProgress(output.progress, config.quiet, process.env);
-    const ran = await runChecks(
+    const { report, unknownBaselineIds } = await runConformanceWith(
       config,
-      checks,
-      client,
-      showProgress && output.progress
-        ? {
-            onResult: liveProgress(
-              checks.map((c) => c.stage),
-              output.progress,
-            ),
-          }
-        : {},
+      showProgress && output.progress ? liveProgress(stages, output.progress) : undefined,
     );
-    const report = baseline === undefined ? ran : { ...ran, results: applyBaseline(ran.results, baseline) };
-    const unknown = baseline === undefined ? [] : [...baseline].filter((id) => !checks.some((c) => c.id === id));
-    if (unknown.length > 0)
-      output.err(`mcpemails-conformance: --baseline names checks this run did not run: ${unknown.join(", ")}`);
+    if (unknownBaselineIds.length > 0)
+      output.err(
+        `mcpemails-conformance: --baseline names checks this run did not run: ${unknownBaselineIds.join(", ")}`,
+      );
     if (config.reports.json) writeFileSync(config.reports.json, jsonReport(report));
     if (config.reports.junit) writeFileSync(config.reports.junit, junitReport(report));
     if (config.reports.html) writeFileSync(config.reports.html, htmlReport(report));
     output.out(config.quiet ? verdictLine(report) : textReport(report));
     return countOutcomes(report.results).failed > 0 ? EXIT.failed : EXIT.passed;
   } catch (error) {
+    if (error instanceof ConfigError) {
+      output.err(`mcpemails-conformance: ${error.message}`);
+      return EXIT.badConfiguration;
+    }
     if (!(error instanceof ServerUnreachable)) throw error;
     output.err(`mcpemails-conformance: the server cannot be reached: ${error.message}`);
     return EXIT.badConfiguration;
   }
-}
-
-/** Whether the runner can test anything at all with this URL, key and inbox. */
-async function preflight(client: McpClient, config: RunnerConfig): Promise<string | undefined> {
-  const initialized = await client.connect();
-  if (initialized.status === 401) return "the server refused --token (HTTP 401)";
-  const result = (initialized.json as { result?: unknown } | undefined)?.result;
-  if (initialized.status !== 200 || result === undefined)
-    return `initialize at ${config.url} answered HTTP ${initialized.status} without a JSON-RPC result: is this an MCP endpoint?`;
-  const listed = await client.callTool("list_inbox", { inbox_id: config.inbox, limit: 1 });
-  if (listed.result?.errorCode === "inbox_not_found")
-    return `--inbox ${config.inbox} is not an inbox --token can see (inbox_not_found)`;
-  return undefined;
 }

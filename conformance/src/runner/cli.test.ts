@@ -841,7 +841,7 @@ describe("bad configuration or an unreachable server is exit 2, before any check
     const run = await runRunner(args);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(message);
-    expect(run.stderr).toContain("usage: mcpemails-conformance");
+    expect(run.stderr).toContain("Usage: mcpemails-conformance");
   });
 
   it("a server that is not listening", async () => {

@@ -1,6 +1,9 @@
-// The command line, checked before any request is sent: a mistake here is exit 2, not a failure
-// of the server under test.
+// The run's configuration, from the command line or from runConformance's options, checked before
+// any request is sent: a mistake here is exit 2 (ConfigError), not a failure of the server under test.
 import { FORMATS } from "@mcpemails/generated";
+import { Command, CommanderError, Option } from "commander";
+import { readBaseline } from "./baseline.js";
+import { ConfigError } from "./config-error.js";
 
 export interface RunnerConfig {
   url: string;
@@ -20,150 +23,218 @@ export interface RunnerConfig {
   only: string[];
   skip: string[];
   slow: boolean;
-  baseline?: string;
+  /** The checks a baseline file expects to fail (read while the configuration is checked). */
+  baseline?: ReadonlySet<string>;
   reports: { json?: string; junit?: string; html?: string };
   quiet: boolean;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
-export const USAGE = `usage: mcpemails-conformance --url URL --token KEY --inbox UUID
-  [--read-only-token KEY]       a key with read:email only, for the scope checks
-  [--revoked-token KEY]         a revoked key, for the auth checks
-  [--send-only-token KEY]       a key with send:email only, for the scope checks
-  [--foreign-inbox UUID]        an inbox of another workspace, which --token must not see
-  [--allow-send --send-to ADDR] run checks that send mail, only ever to ADDR
-  [--send-to-inbox UUID]        the inbox ADDR delivers to, if --token can read it
-  [--seed N] [--runs N]         fast-check seed and property runs per tool (default 100)
-  [--only ids] [--skip ids]     comma-separated check ids or prefixes (protocol, inputs.case, ...)
-  [--slow]                      also run checks that take minutes (rate-limit windows)
-  [--baseline FILE]             check ids expected to fail (JSON list, or one per line)
-  [--report json=FILE junit=FILE html=FILE]
-  [--quiet]                     print only the verdict line, and no progress line (which is also
-                                left out when CI is set or stderr is not a terminal)`;
+/** Thrown by parseArguments for `--help`/`-h`: the caller prints helpText() and exits 0. */
+export class HelpRequested extends Error {
+  override readonly name = "HelpRequested";
+}
 
-const VALUE_OPTIONS = new Set([
-  "--url",
-  "--token",
-  "--inbox",
-  "--read-only-token",
-  "--revoked-token",
-  "--send-only-token",
-  "--foreign-inbox",
-  "--send-to",
-  "--send-to-inbox",
-  "--seed",
-  "--runs",
-  "--only",
-  "--skip",
-  "--baseline",
-  "--report",
-]);
-const FLAGS = new Set(["--allow-send", "--quiet", "--slow"]);
+/** What a run is given: the CLI's options as values (runConformance takes this object). */
+export interface ConformanceOptions {
+  url: string;
+  token: string;
+  inbox: string;
+  readOnlyToken?: string;
+  revokedToken?: string;
+  sendOnlyToken?: string;
+  foreignInbox?: string;
+  allowSend?: boolean;
+  sendTo?: string;
+  sendToInbox?: string;
+  /** fast-check's seed; random when left out (the report says which). */
+  seed?: number;
+  /** Property runs per tool (100). */
+  runs?: number;
+  only?: readonly string[];
+  skip?: readonly string[];
+  slow?: boolean;
+  /** A baseline file: check ids expected to fail. */
+  baseline?: string;
+}
+
 const REPORT_KINDS = ["json", "junit", "html"] as const;
 const UUID = new RegExp(FORMATS.uuid.pattern);
+const randomSeed = () => Math.floor(Math.random() * 2 ** 31);
 
-export function parseArguments(
-  argv: readonly string[],
-  randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31),
-): RunnerConfig {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const reportSpecs: string[] = [];
-  for (let index = 0; index < argv.length; index++) {
-    const raw = argv[index] ?? "";
-    const [name = "", inline] =
-      raw.startsWith("--") && raw.includes("=") && !raw.startsWith("--report")
-        ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)]
-        : [raw, undefined];
-    if (FLAGS.has(name)) {
-      flags.add(name);
-      continue;
-    }
-    if (!VALUE_OPTIONS.has(name)) throw new ConfigError(`unknown option ${raw}`);
-    if (name === "--report") {
-      // --report takes one or more kind=FILE words.
-      while (argv[index + 1]?.includes("=") && !argv[index + 1]?.startsWith("--"))
-        reportSpecs.push(argv[++index] ?? "");
-      if (reportSpecs.length === 0) throw new ConfigError("--report needs json=FILE, junit=FILE and/or html=FILE");
-      continue;
-    }
-    const value = inline ?? argv[++index];
-    if (value === undefined || value.startsWith("--")) throw new ConfigError(`${name} needs a value`);
-    values.set(name, value);
-  }
-
-  const url = required(values, "--url");
+/** Checks the options before any request is sent, naming the option at fault. */
+export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => number = randomSeed): RunnerConfig {
+  const { url, inbox, sendTo, sendToInbox } = options;
+  for (const [name, value] of [
+    ["--url", url],
+    ["--token", options.token],
+    ["--inbox", inbox],
+  ] as const)
+    if (typeof value !== "string" || value === "") throw new ConfigError(`${name} is required`);
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error();
   } catch {
     throw new ConfigError(`--url ${url} is not an http(s) URL`);
   }
-  const inbox = required(values, "--inbox");
   if (!UUID.test(inbox)) throw new ConfigError(`--inbox ${inbox} is not a UUID`);
-  const allowSend = flags.has("--allow-send");
-  const sendTo = values.get("--send-to");
+  const allowSend = options.allowSend === true;
   if (allowSend && sendTo === undefined)
     throw new ConfigError("--allow-send needs --send-to ADDRESS: the runner sends only to an address you name");
   if (sendTo !== undefined && !allowSend) throw new ConfigError("--send-to is only used with --allow-send");
   if (sendTo !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(sendTo))
     throw new ConfigError(`--send-to ${sendTo} is not a plain address such as you@example.com`);
-
-  const sendToInbox = values.get("--send-to-inbox");
   if (sendToInbox !== undefined && sendTo === undefined)
     throw new ConfigError("--send-to-inbox names the inbox of --send-to: give --allow-send --send-to ADDRESS too");
-  for (const name of ["--send-to-inbox", "--foreign-inbox"]) {
-    const value = values.get(name);
+  for (const [name, value] of [
+    ["--send-to-inbox", sendToInbox],
+    ["--foreign-inbox", options.foreignInbox],
+  ] as const)
     if (value !== undefined && !UUID.test(value)) throw new ConfigError(`${name} ${value} is not a UUID`);
-  }
+  for (const [name, value, minimum] of [
+    ["--seed", options.seed, 0],
+    ["--runs", options.runs, 1],
+  ] as const)
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < minimum))
+      throw new ConfigError(`${name} ${value} is not an integer of at least ${minimum}`);
 
+  return {
+    url,
+    token: options.token,
+    inbox,
+    ...optional("readOnlyToken", options.readOnlyToken),
+    ...optional("revokedToken", options.revokedToken),
+    ...optional("sendOnlyToken", options.sendOnlyToken),
+    ...optional("foreignInbox", options.foreignInbox),
+    allowSend,
+    ...optional("sendTo", sendTo),
+    ...optional("sendToInbox", sendToInbox),
+    seed: options.seed ?? seedWhenUnset(),
+    runs: options.runs ?? 100,
+    only: [...(options.only ?? [])],
+    skip: [...(options.skip ?? [])],
+    slow: options.slow === true,
+    ...(options.baseline === undefined ? {} : { baseline: readBaseline(options.baseline) }),
+    reports: {},
+    quiet: false,
+  };
+}
+
+/** The command line: commander reads it, resolveConfig checks it. `--help` throws HelpRequested. */
+export function parseArguments(argv: readonly string[], seedWhenUnset: () => number = randomSeed): RunnerConfig {
+  const command = conformanceCommand().exitOverride();
+  command.configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  try {
+    // `pnpm conformance -- --url ...` passes the "--" on.
+    command.parse(argv[0] === "--" ? argv.slice(1) : [...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if (error instanceof CommanderError && error.code === "commander.helpDisplayed") throw new HelpRequested();
+    throw new ConfigError(commanderMessage(error));
+  }
+  const [unexpected] = command.args;
+  if (unexpected !== undefined) throw new ConfigError(`unexpected argument ${unexpected}`);
+  const raw = command.opts<Record<string, string | boolean | string[] | undefined>>();
+  const text = (key: string) => (typeof raw[key] === "string" ? (raw[key] as string) : undefined);
   const reports: RunnerConfig["reports"] = {};
-  for (const spec of reportSpecs) {
+  for (const spec of (raw.report as string[] | undefined) ?? []) {
     const [kind, file] = [spec.slice(0, spec.indexOf("=")), spec.slice(spec.indexOf("=") + 1)];
     if (!(REPORT_KINDS as readonly string[]).includes(kind) || file === "")
       throw new ConfigError(`--report ${spec}: expected json=FILE, junit=FILE or html=FILE`);
     reports[kind as (typeof REPORT_KINDS)[number]] = file;
   }
-
-  return {
-    url,
-    token: required(values, "--token"),
-    inbox,
-    ...optional("readOnlyToken", values.get("--read-only-token")),
-    ...optional("revokedToken", values.get("--revoked-token")),
-    ...optional("sendOnlyToken", values.get("--send-only-token")),
-    ...optional("foreignInbox", values.get("--foreign-inbox")),
-    allowSend,
-    ...optional("sendTo", sendTo),
-    ...optional("sendToInbox", sendToInbox),
-    seed: integer(values, "--seed", 0) ?? randomSeed(),
-    runs: integer(values, "--runs", 1) ?? 100,
-    only: list(values.get("--only")),
-    skip: list(values.get("--skip")),
-    slow: flags.has("--slow"),
-    ...optional("baseline", values.get("--baseline")),
-    reports,
-    quiet: flags.has("--quiet"),
-  };
+  const config = resolveConfig(
+    {
+      url: text("url") ?? "",
+      token: text("token") ?? "",
+      inbox: text("inbox") ?? "",
+      ...optional("readOnlyToken", text("readOnlyToken")),
+      ...optional("revokedToken", text("revokedToken")),
+      ...optional("sendOnlyToken", text("sendOnlyToken")),
+      ...optional("foreignInbox", text("foreignInbox")),
+      allowSend: raw.allowSend === true,
+      ...optional("sendTo", text("sendTo")),
+      ...optional("sendToInbox", text("sendToInbox")),
+      ...integer("--seed", text("seed"), 0, "seed"),
+      ...integer("--runs", text("runs"), 1, "runs"),
+      only: list(text("only")),
+      skip: list(text("skip")),
+      slow: raw.slow === true,
+      ...optional("baseline", text("baseline")),
+    },
+    seedWhenUnset,
+  );
+  return { ...config, reports, quiet: raw.quiet === true };
 }
 
-function required(values: Map<string, string>, name: string): string {
-  const value = values.get(name);
-  if (value === undefined || value === "") throw new ConfigError(`${name} is required`);
-  return value;
+/** The usage `--help` prints (and a configuration error repeats). */
+export function helpText(): string {
+  return conformanceCommand().helpInformation().trimEnd();
+}
+
+function conformanceCommand(): Command {
+  return new Command("mcpemails-conformance")
+    .description("Checks any MCPEmails server over HTTP: protocol, auth, inputs, behaviour and the error catalogue.")
+    .helpOption("-h, --help", "print this usage and exit")
+    .addOption(valueOption("--url <url>", "the server's MCP endpoint (http or https), required"))
+    .addOption(valueOption("--token <key>", "an API key with read:email and send:email, required"))
+    .addOption(valueOption("--inbox <uuid>", "an inbox --token can see, required"))
+    .addOption(valueOption("--read-only-token <key>", "a key with read:email only, for the scope checks"))
+    .addOption(valueOption("--revoked-token <key>", "a revoked key, for the auth checks"))
+    .addOption(valueOption("--send-only-token <key>", "a key with send:email only, for the scope checks"))
+    .addOption(valueOption("--foreign-inbox <uuid>", "an inbox of another workspace, which --token must not see"))
+    .option("--allow-send", "run checks that send mail, only ever to --send-to")
+    .addOption(valueOption("--send-to <address>", "where sends go (with --allow-send)"))
+    .addOption(valueOption("--send-to-inbox <uuid>", "the inbox --send-to delivers to, if --token can read it"))
+    .addOption(valueOption("--seed <n>", "fast-check seed (random when left out; the report says which)"))
+    .addOption(valueOption("--runs <n>", "property runs per tool (default 100)"))
+    .addOption(valueOption("--only <ids>", "comma-separated check ids or prefixes (protocol, inputs.case, ...)"))
+    .addOption(valueOption("--skip <ids>", "comma-separated check ids or prefixes to leave out"))
+    .option("--slow", "also run checks that take minutes (rate-limit windows)")
+    .addOption(valueOption("--baseline <file>", "check ids expected to fail (JSON list, JSON report, or one per line)"))
+    .option("--report <kind=file...>", "write reports: json=FILE, junit=FILE, html=FILE")
+    .option(
+      "--quiet",
+      "print only the verdict line, and no progress line (also left out when CI is set or stderr is not a terminal)",
+    )
+    .allowExcessArguments(true);
+}
+
+/** An option that takes a value, which is never the next option (`--url --token k` is a missing --url). */
+function valueOption(flags: string, description: string): Option {
+  const name = flags.slice(0, flags.indexOf(" "));
+  return new Option(flags, description).argParser((value: string) => {
+    if (value.startsWith("--")) throw new ConfigError(`${name} needs a value`);
+    return value;
+  });
+}
+
+/** commander's own words, without its "error: " prefix and quotes. */
+function commanderMessage(error: unknown): string {
+  if (!(error instanceof CommanderError)) throw error;
+  return error.message
+    .replace(/^error: /, "")
+    .replace(/^option '--report <[^']*>' argument missing$/, "--report needs json=FILE, junit=FILE and/or html=FILE")
+    .replace(/^option '(--[a-z-]+) <[^']*>' argument missing$/, "$1 needs a value")
+    .replace(/'([^']*)'/g, "$1")
+    .replace(/\n\(/g, " (");
+}
+
+function integer<K extends string>(
+  name: string,
+  raw: string | undefined,
+  minimum: number,
+  key: K,
+): Partial<Record<K, number>> {
+  if (raw === undefined) return {};
+  if (!/^\d+$/.test(raw) || Number(raw) < minimum || !Number.isSafeInteger(Number(raw)))
+    throw new ConfigError(`${name} ${raw} is not an integer of at least ${minimum}`);
+  return { [key]: Number(raw) } as Record<K, number>;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
-}
-
-function integer(values: Map<string, string>, name: string, minimum: number): number | undefined {
-  const raw = values.get(name);
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < minimum || !Number.isSafeInteger(Number(raw)))
-    throw new ConfigError(`${name} ${raw} is not an integer of at least ${minimum}`);
-  return Number(raw);
 }
 
 function list(raw: string | undefined): string[] {
