@@ -1,23 +1,27 @@
 // Entry point of `pnpm cli`.
-import { loadConfig, openConfiguredStore } from "../config.js";
+import { loadConfig, openConfiguredStore, type Config } from "../config.js";
 import { resolveSecretKey } from "../store/secrets.js";
+import type { Store } from "../store/store.js";
 import { runCli } from "./cli.js";
 import { defaultConnectDeps } from "./connect-inbox.js";
 
-const config = loadConfig(process.env);
-const store = await openConfiguredStore(config);
-const connect = defaultConnectDeps({
-  google: config.google,
-  microsoft: config.microsoft,
-  secretKey: resolveSecretKey({ dataDir: config.dataDir }),
-});
+// The configuration is read and the store opened only for a command that uses them: `--help` and a
+// usage mistake need neither.
+let config: Config | undefined;
+const configuration = (): Config => (config ??= loadConfig(process.env));
+let store: Store | undefined;
 try {
   process.exitCode = await runCli(
     process.argv.slice(2).filter((a) => a !== "--"),
-    store,
+    async () => (store = await openConfiguredStore(configuration())),
     { out: (line) => console.log(line), err: (line) => console.error(line) },
-    connect,
+    () =>
+      defaultConnectDeps({
+        google: configuration().google,
+        microsoft: configuration().microsoft,
+        secretKey: resolveSecretKey({ dataDir: configuration().dataDir }),
+      }),
   );
 } finally {
-  await store.close();
+  await store?.close();
 }

@@ -1,6 +1,6 @@
 // pnpm cli <command>: workspaces, keys and inboxes, against the same store as the server
 // (MCPEMAILS_DATA_DIR or REDIS_URL), so a change takes effect on a running server at once.
-import { parseArgs } from "node:util";
+import { Command, CommanderError, Option } from "commander";
 import type { Store } from "../store/store.js";
 import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
 import {
@@ -13,201 +13,293 @@ import {
   parseScopes,
 } from "./operations.js";
 
-const USAGE = `usage: pnpm cli <command>
-  workspace create --name NAME [--plan free|pro|enterprise] [--sends-per-day N] [--json]
-  workspace list [--json]
-  key create --workspace ID --scopes read:email,send:email [--test] [--name NAME] [--json]
-  key revoke KEY_ID
-  key list --workspace ID [--json]
-  inbox add sandbox --workspace ID [--json]
-  inbox add imap --workspace ID --imap-host H --imap-port P [--imap-tls] --smtp-host H --smtp-port P [--smtp-tls]
-                 --user U --password-env VAR [--address EMAIL] [--json]
-  inbox connect gmail|outlook --workspace ID [--json]   (prints the consent URL to open)
-  inbox list [--workspace ID] [--json]
-  inbox remove INBOX_ID`;
-
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
+/** The store, or how to open it: `--help` and a usage mistake never open it. */
+export type CliStore = Store | (() => Promise<Store>);
+
+/** The OAuth apps and the secret key, or how to get them: only the inbox commands that connect need them. */
+export type CliConnect = ConnectDeps | (() => ConnectDeps);
+
+interface JsonOption {
+  json?: boolean;
+}
+
+/**
+ * Runs one command. Exit 0 when it did what it was asked (and for `--help`/`-h`, which print the usage of the
+ * command they follow), 2 for a usage mistake (unknown command or option, missing argument) or input the command
+ * refuses, with a message naming what is wrong on `io.err`.
+ */
 export async function runCli(
   argv: string[],
-  store: Store,
+  store: CliStore,
   io: CliIo,
-  connect?: ConnectDeps,
+  connect?: CliConnect,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: "string" },
-      plan: { type: "string" },
-      "sends-per-day": { type: "string" },
-      workspace: { type: "string" },
-      scopes: { type: "string" },
-      test: { type: "boolean", default: false },
-      "imap-host": { type: "string" },
-      "imap-port": { type: "string" },
-      "imap-tls": { type: "boolean", default: false },
-      "smtp-host": { type: "string" },
-      "smtp-port": { type: "string" },
-      "smtp-tls": { type: "boolean", default: false },
-      user: { type: "string" },
-      "password-env": { type: "string" },
-      address: { type: "string" },
-      json: { type: "boolean", default: false },
-    },
-  });
-  const print = (json: unknown, text: string) => io.out(values.json ? JSON.stringify(json) : text);
+  let opened: Store | undefined;
+  const theStore = async (): Promise<Store> => (opened ??= typeof store === "function" ? await store() : store);
+  const print = (options: JsonOption, json: unknown, text: string) =>
+    io.out(options.json ? JSON.stringify(json) : text);
   const need = (value: string | undefined, flag: string): string => {
     if (value === undefined || value === "") throw new AdminInputError(`Missing --${flag}.`);
     return value;
   };
-  const port = (flag: "imap-port" | "smtp-port"): number => {
-    const value = Number(need(values[flag], flag));
-    if (!Number.isInteger(value) || value < 1 || value > 65535)
+  const port = (value: string | undefined, flag: "imap-port" | "smtp-port"): number => {
+    const number = Number(need(value, flag));
+    if (!Number.isInteger(number) || number < 1 || number > 65535)
       throw new AdminInputError(`--${flag} must be a port number (1-65535).`);
-    return value;
+    return number;
   };
   const requireConnect = (): ConnectDeps => {
     if (connect === undefined)
       throw new AdminInputError("This command needs the server's configuration; run it as `pnpm cli`.");
-    return connect;
+    return typeof connect === "function" ? connect() : connect;
   };
-  const [noun, verb, arg] = positionals;
-  try {
-    switch (`${noun} ${verb}`) {
-      case "workspace create": {
-        const sendsPerDay = values["sends-per-day"] === undefined ? undefined : Number(values["sends-per-day"]);
-        if (sendsPerDay !== undefined && !(Number.isSafeInteger(sendsPerDay) && sendsPerDay >= 0))
-          throw new AdminInputError("--sends-per-day must be a whole number.");
-        const workspace = await createWorkspace(store, {
-          name: need(values.name, "name"),
-          plan: parsePlan(values.plan),
-          sendsPerDay,
-        });
-        print({ workspace_id: workspace.id }, `workspace ${workspace.id} (${workspace.name}, ${workspace.plan})`);
-        return 0;
-      }
-      case "workspace list": {
-        const workspaces = await store.listWorkspaces();
-        print(
-          workspaces.map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })),
-          workspaces.map((w) => `${w.id}  ${w.plan.padEnd(10)} ${w.name}`).join("\n") || "no workspaces",
-        );
-        return 0;
-      }
-      case "key create": {
-        const { record, key } = await createApiKey(store, {
-          workspaceId: need(values.workspace, "workspace"),
-          scopes: parseScopes(values.scopes),
-          mode: values.test ? "test" : "live",
-          ...(values.name ? { name: values.name } : {}),
-        });
-        print(
-          { key_id: record.id, key },
-          `key ${record.id} (${record.scopes.join(", ")})\n${key}\nThis key is shown once; store it now.`,
-        );
-        return 0;
-      }
-      case "key revoke": {
-        const revoked = await store.revokeApiKey(need(verb === "revoke" ? arg : undefined, "key id (KEY_ID)"));
-        if (!revoked) throw new AdminInputError(`No key ${String(arg)}.`);
-        print({ revoked: arg }, `revoked ${String(arg)}`);
-        return 0;
-      }
-      case "key list": {
-        const keys = await store.listApiKeys(need(values.workspace, "workspace"));
-        print(
-          keys.map((k) => ({ key_id: k.id, hint: k.hint, mode: k.mode, scopes: k.scopes, revoked_at: k.revokedAt })),
-          keys
-            .map(
-              (k) =>
-                `${k.id}  ${k.hint.padEnd(16)} ${k.scopes.join(",").padEnd(22)} ${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}`,
-            )
-            .join("\n") || "no keys",
-        );
-        return 0;
-      }
-      case "inbox add": {
-        if (arg !== "sandbox" && arg !== "imap")
-          throw new AdminInputError(
-            `Unknown inbox kind "${String(arg)}"; add sandbox or imap inboxes, and connect gmail or outlook ones (inbox connect).`,
-          );
-        const workspaceId = need(values.workspace, "workspace");
-        let inbox;
-        if (arg === "sandbox") {
-          inbox = await addSandboxInbox(store, { workspaceId });
-        } else {
-          // The password comes from the environment, never the command line (shell history, ps).
-          const passwordVariable = need(values["password-env"], "password-env");
-          const password = env[passwordVariable];
-          if (password === undefined || password === "")
-            throw new AdminInputError(`The environment variable ${passwordVariable} (--password-env) is not set.`);
-          const user = need(values.user, "user");
-          inbox = await addImapInbox(store, requireConnect(), {
-            workspaceId,
-            settings: {
-              imap: {
-                host: need(values["imap-host"], "imap-host"),
-                port: port("imap-port"),
-                secure: values["imap-tls"],
-              },
-              smtp: {
-                host: need(values["smtp-host"], "smtp-host"),
-                port: port("smtp-port"),
-                secure: values["smtp-tls"],
-              },
-              user,
-              password,
-              address: inboxAddress(values.address, user),
+
+  const program = new Command("pnpm cli")
+    .description(
+      "Workspaces, keys and inboxes, in the same store as the server (MCPEMAILS_DATA_DIR or REDIS_URL): " +
+        "a change takes effect on a running server at once.",
+    )
+    .helpOption("-h, --help", "print the usage of this command and exit")
+    .addHelpText("after", "\nEach command's options: pnpm cli <command> --help, e.g. pnpm cli inbox add imap --help.")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .showHelpAfterError();
+  const json = () => new Option("--json", "print the result as one line of JSON");
+
+  const workspace = program.command("workspace").description("create and list workspaces");
+  workspace
+    .command("create")
+    .description("create a workspace; prints its id")
+    .option("--name <NAME>", "the workspace's name (required)")
+    .option("--plan <PLAN>", "free, pro or enterprise (default free)")
+    .option("--sends-per-day <N>", "the daily send limit; required on the enterprise plan, whose limit is custom")
+    .addOption(json())
+    .action(async (options: { name?: string; plan?: string; sendsPerDay?: string } & JsonOption) => {
+      const sendsPerDay = options.sendsPerDay === undefined ? undefined : Number(options.sendsPerDay);
+      if (sendsPerDay !== undefined && !(Number.isSafeInteger(sendsPerDay) && sendsPerDay >= 0))
+        throw new AdminInputError("--sends-per-day must be a whole number.");
+      const created = await createWorkspace(await theStore(), {
+        name: need(options.name, "name"),
+        plan: parsePlan(options.plan),
+        sendsPerDay,
+      });
+      print(options, { workspace_id: created.id }, `workspace ${created.id} (${created.name}, ${created.plan})`);
+    });
+  workspace
+    .command("list")
+    .description("list the workspaces")
+    .addOption(json())
+    .action(async (options: JsonOption) => {
+      const workspaces = await (await theStore()).listWorkspaces();
+      print(
+        options,
+        workspaces.map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })),
+        workspaces.map((w) => `${w.id}  ${w.plan.padEnd(10)} ${w.name}`).join("\n") || "no workspaces",
+      );
+    });
+
+  const key = program.command("key").description("create, revoke and list API keys");
+  key
+    .command("create")
+    .description("create an API key; prints it once")
+    .option("--workspace <ID>", "the workspace the key belongs to (required)")
+    .option("--scopes <SCOPES>", "comma-separated scopes, e.g. read:email,send:email (required)")
+    .option("--test", "a test key (mcpe_test_...), which reaches sandbox inboxes only; a live key otherwise")
+    .option("--name <NAME>", "a name to tell the key by")
+    .addOption(json())
+    .action(async (options: { workspace?: string; scopes?: string; test?: boolean; name?: string } & JsonOption) => {
+      const { record, key: created } = await createApiKey(await theStore(), {
+        workspaceId: need(options.workspace, "workspace"),
+        scopes: parseScopes(options.scopes),
+        mode: options.test ? "test" : "live",
+        ...(options.name ? { name: options.name } : {}),
+      });
+      print(
+        options,
+        { key_id: record.id, key: created },
+        `key ${record.id} (${record.scopes.join(", ")})\n${created}\nThis key is shown once; store it now.`,
+      );
+    });
+  key
+    .command("revoke")
+    .description("revoke a key: a running server refuses it at once")
+    .argument("<KEY_ID>", "the key's id (key list shows it)")
+    .addOption(json())
+    .action(async (keyId: string, options: JsonOption) => {
+      const revoked = await (await theStore()).revokeApiKey(keyId);
+      if (!revoked) throw new AdminInputError(`No key ${keyId}.`);
+      print(options, { revoked: keyId }, `revoked ${keyId}`);
+    });
+  key
+    .command("list")
+    .description("list a workspace's keys (their hints, never the keys)")
+    .option("--workspace <ID>", "the workspace (required)")
+    .addOption(json())
+    .action(async (options: { workspace?: string } & JsonOption) => {
+      const keys = await (await theStore()).listApiKeys(need(options.workspace, "workspace"));
+      print(
+        options,
+        keys.map((k) => ({ key_id: k.id, hint: k.hint, mode: k.mode, scopes: k.scopes, revoked_at: k.revokedAt })),
+        keys
+          .map(
+            (k) =>
+              `${k.id}  ${k.hint.padEnd(16)} ${k.scopes.join(",").padEnd(22)} ${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}`,
+          )
+          .join("\n") || "no keys",
+      );
+    });
+
+  const inbox = program.command("inbox").description("add, connect, list and remove inboxes");
+  const printInbox = (options: JsonOption, added: { id: string; kind: string; addresses: string[] }) =>
+    print(options, { inbox_id: added.id }, `inbox ${added.id} (${added.kind}, ${added.addresses.join(", ")})`);
+  const add = inbox
+    .command("add")
+    .description("add a sandbox or an IMAP/SMTP inbox (Gmail and Outlook ones are connected: inbox connect)")
+    .usage("sandbox|imap [options]")
+    .argument("[KIND]")
+    // A kind that is neither sandbox nor imap lands here, whatever follows it.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((kind: string | undefined) => {
+      throw new AdminInputError(
+        kind === undefined
+          ? "Give the inbox kind: add sandbox or imap inboxes, and connect gmail or outlook ones (inbox connect)."
+          : `Unknown inbox kind "${kind}"; add sandbox or imap inboxes, and connect gmail or outlook ones (inbox connect).`,
+      );
+    });
+  add
+    .command("sandbox")
+    .description("add a sandbox inbox, seeded with sample mail; prints its id")
+    .option("--workspace <ID>", "the workspace (required)")
+    .addOption(json())
+    .action(async (options: { workspace?: string } & JsonOption) => {
+      const workspaceId = need(options.workspace, "workspace");
+      printInbox(options, await addSandboxInbox(await theStore(), { workspaceId }));
+    });
+  add
+    .command("imap")
+    .description("add an IMAP/SMTP mailbox, once its login is checked; prints its id")
+    .option("--workspace <ID>", "the workspace (required)")
+    .option("--imap-host <HOST>", "the IMAP server (required)")
+    .option("--imap-port <PORT>", "its port (required)")
+    .option("--imap-tls", "connect to IMAP over TLS")
+    .option("--smtp-host <HOST>", "the SMTP server (required)")
+    .option("--smtp-port <PORT>", "its port (required)")
+    .option("--smtp-tls", "connect to SMTP over TLS")
+    .option("--user <USER>", "the login (required)")
+    .option(
+      "--password-env <VAR>",
+      "the environment variable holding the password (required); never the password itself, which would stay in shell history and ps",
+    )
+    .option("--address <EMAIL>", "the inbox's address, when the login is not one")
+    .addOption(json())
+    .action(
+      async (
+        options: {
+          workspace?: string;
+          imapHost?: string;
+          imapPort?: string;
+          imapTls?: boolean;
+          smtpHost?: string;
+          smtpPort?: string;
+          smtpTls?: boolean;
+          user?: string;
+          passwordEnv?: string;
+          address?: string;
+        } & JsonOption,
+      ) => {
+        const workspaceId = need(options.workspace, "workspace");
+        // The password comes from the environment, never the command line (shell history, ps).
+        const passwordVariable = need(options.passwordEnv, "password-env");
+        const password = env[passwordVariable];
+        if (password === undefined || password === "")
+          throw new AdminInputError(`The environment variable ${passwordVariable} (--password-env) is not set.`);
+        const user = need(options.user, "user");
+        const added = await addImapInbox(await theStore(), requireConnect(), {
+          workspaceId,
+          settings: {
+            imap: {
+              host: need(options.imapHost, "imap-host"),
+              port: port(options.imapPort, "imap-port"),
+              secure: options.imapTls === true,
             },
-          });
-        }
-        print({ inbox_id: inbox.id }, `inbox ${inbox.id} (${inbox.kind}, ${inbox.addresses.join(", ")})`);
-        return 0;
-      }
-      case "inbox connect": {
-        if (arg !== "gmail" && arg !== "outlook")
-          throw new AdminInputError(`Unknown provider "${String(arg)}"; connect gmail or outlook.`);
-        const consentUrl = await beginOAuthConnect(store, requireConnect(), {
-          workspaceId: need(values.workspace, "workspace"),
-          kind: arg,
+            smtp: {
+              host: need(options.smtpHost, "smtp-host"),
+              port: port(options.smtpPort, "smtp-port"),
+              secure: options.smtpTls === true,
+            },
+            user,
+            password,
+            address: inboxAddress(options.address, user),
+          },
         });
-        print(
-          { consent_url: consentUrl },
-          `Open this link and consent; the server (running, reachable at the callback) then adds the inbox:\n${consentUrl}`,
-        );
-        return 0;
-      }
-      case "inbox list": {
-        const inboxes = await store.listInboxes(values.workspace);
-        print(
-          inboxes.map((i) => ({
-            inbox_id: i.id,
-            workspace_id: i.workspaceId,
-            kind: i.kind,
-            mode: i.mode,
-            addresses: i.addresses,
-          })),
-          inboxes.map((i) => `${i.id}  ${i.kind.padEnd(8)} ${i.mode.padEnd(5)} ${i.addresses.join(", ")}`).join("\n") ||
-            "no inboxes",
-        );
-        return 0;
-      }
-      case "inbox remove": {
-        const removed = await store.removeInbox(need(verb === "remove" ? arg : undefined, "inbox id (INBOX_ID)"));
-        if (!removed) throw new AdminInputError(`No inbox ${String(arg)}.`);
-        print({ removed: arg }, `removed ${String(arg)}`);
-        return 0;
-      }
-      default:
-        io.err(USAGE);
-        return 2;
-    }
+        printInbox(options, added);
+      },
+    );
+  inbox
+    .command("connect")
+    .description(
+      "print the consent URL that connects a Gmail or Outlook mailbox; open it, and the server adds the inbox",
+    )
+    .argument("<PROVIDER>", "gmail or outlook")
+    .option("--workspace <ID>", "the workspace (required)")
+    .addOption(json())
+    .action(async (provider: string, options: { workspace?: string } & JsonOption) => {
+      if (provider !== "gmail" && provider !== "outlook")
+        throw new AdminInputError(`Unknown provider "${provider}"; connect gmail or outlook.`);
+      const consentUrl = await beginOAuthConnect(await theStore(), requireConnect(), {
+        workspaceId: need(options.workspace, "workspace"),
+        kind: provider,
+      });
+      print(
+        options,
+        { consent_url: consentUrl },
+        `Open this link and consent; the server (running, reachable at the callback) then adds the inbox:\n${consentUrl}`,
+      );
+    });
+  inbox
+    .command("list")
+    .description("list the inboxes, of one workspace or all")
+    .option("--workspace <ID>", "only this workspace's inboxes")
+    .addOption(json())
+    .action(async (options: { workspace?: string } & JsonOption) => {
+      const inboxes = await (await theStore()).listInboxes(options.workspace);
+      print(
+        options,
+        inboxes.map((i) => ({
+          inbox_id: i.id,
+          workspace_id: i.workspaceId,
+          kind: i.kind,
+          mode: i.mode,
+          addresses: i.addresses,
+        })),
+        inboxes.map((i) => `${i.id}  ${i.kind.padEnd(8)} ${i.mode.padEnd(5)} ${i.addresses.join(", ")}`).join("\n") ||
+          "no inboxes",
+      );
+    });
+  inbox
+    .command("remove")
+    .description("remove an inbox")
+    .argument("<INBOX_ID>", "the inbox's id (inbox list shows it)")
+    .addOption(json())
+    .action(async (inboxId: string, options: JsonOption) => {
+      const removed = await (await theStore()).removeInbox(inboxId);
+      if (!removed) throw new AdminInputError(`No inbox ${inboxId}.`);
+      print(options, { removed: inboxId }, `removed ${inboxId}`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
   } catch (error) {
+    // commander has printed its message (and the usage); --help is the one "error" that exits 0.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof AdminInputError) {
       io.err(`error: ${error.message}`);
       return 2;
