@@ -1,17 +1,33 @@
-// pnpm gen [--check] [--spec FILE] [--out DIR]
+// pnpm gen [--check] [--spec FILE] [--out DIR] (pnpm gen --help)
 import { relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { generate } from "../generate.js";
 import { loadSpecFile } from "../spec/load.js";
 import { SpecInvalidError } from "../spec/problems.js";
 import { applySync, isClean, planSync } from "../sync.js";
+import { codegenCommand, parseCommandLine } from "./command-line.js";
 import { isEntryPoint, repositoryRoot } from "./repository-root.js";
 
+function genCommand() {
+  return codegenCommand(
+    "pnpm gen",
+    "Writes generated/ from the spec: the types, validators, JSON Schemas and tool descriptors the server and the runner import. Files that match are left alone; orphans are removed.",
+  )
+    .option("--check", "write nothing; exit 1 when the generated files do not match the spec (CI)")
+    .option("--spec <file>", "the spec to read (default: spec/mcpemails.yaml)")
+    .option("--out <dir>", "where the generated files go (default: generated/)")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 done (or up to date), 1 the spec is invalid or (--check) generated/ does not match\nit, 2 bad usage.",
+    );
+}
+
 export function main(argv: string[]): number {
-  const { values } = parseArgs({
-    args: argv,
-    options: { check: { type: "boolean", default: false }, spec: { type: "string" }, out: { type: "string" } },
+  const commandLine = parseCommandLine<{ check?: boolean; spec?: string; out?: string }>(genCommand(), argv, {
+    out: (text) => console.log(text.trimEnd()),
+    err: (text) => console.error(text.trimEnd()),
   });
+  if (!commandLine.run) return commandLine.exitCode;
+  const values = commandLine.options;
   const root = repositoryRoot();
   const specPath = resolve(values.spec ?? resolve(root, "spec/mcpemails.yaml"));
   const outDir = resolve(values.out ?? resolve(root, "generated"));

@@ -1,29 +1,35 @@
-// `pnpm spec:diff --against <git-ref>`: compares the spec in the working tree with the same file
+// `pnpm spec:diff --against <git-ref>` (pnpm spec:diff --help): compares the spec in the working tree with the same file
 // at a git ref, prints every change classified for clients and implementers, and exits 1 when one
 // of them is breaking.
 import { execFileSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { diffSpecs } from "../diff/diff-specs.js";
 import { formatChangesAsJson, formatChangesAsText } from "../diff/format.js";
 import { parseSpec } from "../spec/load.js";
 import { SpecInvalidError } from "../spec/problems.js";
+import { codegenCommand, parseCommandLine } from "./command-line.js";
 
 export const EXIT_NO_BREAKING_CHANGE = 0;
 export const EXIT_BREAKING_CHANGE = 1;
 export const EXIT_CANNOT_COMPARE = 2;
 
-const USAGE = `usage: pnpm spec:diff --against <git-ref> [--json] [--spec <path>]
-
-  --against <ref>  git ref whose spec the working tree's spec is compared with (required)
-  --json           print the changes as JSON instead of one line each
-  --spec <path>    spec file, relative to the repository root (default: spec/mcpemails.yaml)
-
-Exit status: 0 no breaking change, 1 at least one breaking change,
-2 bad usage, unknown ref, missing file or a spec that does not parse.
-`;
+function specDiffCommand() {
+  return codegenCommand(
+    "pnpm spec:diff",
+    "Compares the spec in the working tree with the same file at a git ref and prints every change, classified as breaking or not for clients and implementers.",
+  )
+    .usage("--against <git-ref> [--json] [--spec <path>]")
+    .option("--against <git-ref>", "git ref whose spec the working tree's spec is compared with (required)")
+    .option("--json", "print the changes as JSON instead of one line each")
+    .option("--spec <path>", "spec file, relative to the repository root", "spec/mcpemails.yaml")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 no breaking change, 1 at least one breaking change,\n" +
+        "2 bad usage, unknown ref, missing file or a spec that does not parse.",
+    );
+}
 
 export interface CliIo {
   cwd: string;
@@ -42,11 +48,8 @@ class CannotCompare extends Error {}
 
 export function main(argv: readonly string[], io: CliIo = processIo()): number {
   try {
-    const options = readOptions(argv);
-    if (options === "help") {
-      io.stdout(USAGE);
-      return EXIT_NO_BREAKING_CHANGE;
-    }
+    const options = readOptions(argv, io);
+    if (typeof options === "number") return options;
     const root = repositoryRoot(io.cwd);
     const specFile = resolve(root, options.spec);
     const specPath = relative(root, specFile).split(sep).join("/");
@@ -68,31 +71,22 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number {
   }
 }
 
-function readOptions(argv: readonly string[]): Options | "help" {
-  // pnpm before v7 passed a separating "--" through to the script.
-  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        against: { type: "string" },
-        json: { type: "boolean", default: false },
-        spec: { type: "string", default: "spec/mcpemails.yaml" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CannotCompare(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) return "help";
+/** The options to compare with, or the exit code when the command line says all there is to say (--help, a mistake). */
+function readOptions(argv: readonly string[], io: CliIo): Options | number {
+  const command = specDiffCommand();
+  // commander's messages get the prefix of ours: "spec:diff: unknown option '--colour'".
+  command.configureOutput({ outputError: (text, write) => write(`spec:diff: ${text.replace(/^error: /, "")}`) });
+  const commandLine = parseCommandLine<{ against?: string; json?: boolean; spec: string }>(command, argv, {
+    out: io.stdout,
+    err: io.stderr,
+  });
+  if (!commandLine.run) return commandLine.exitCode;
+  const values = commandLine.options;
   if (values.against === undefined || values.against === "")
-    throw new CannotCompare(`--against <git-ref> is required\n\n${USAGE}`);
+    throw new CannotCompare(`--against <git-ref> is required\n\n${command.helpInformation()}`);
   // A ref starting with "-" would be read by git as an option.
   if (values.against.startsWith("-")) throw new CannotCompare(`"${values.against}" is not a git ref`);
-  return { against: values.against, json: values.json, spec: values.spec };
+  return { against: values.against, json: values.json === true, spec: values.spec };
 }
 
 function repositoryRoot(cwd: string): string {

@@ -1,17 +1,26 @@
-// pnpm gen:stub <dir>: writes a handler skeleton once; a file that exists is never overwritten.
+// pnpm gen:stub <dir> (pnpm gen:stub --help): writes a handler skeleton once; a file that exists is never overwritten.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { createContext } from "../context.js";
 import { loadSpecFile } from "../spec/load.js";
 import { emitStub } from "../stub/emit-stub.js";
+import { codegenCommand, parseCommandLine } from "./command-line.js";
 import { isEntryPoint, repositoryRoot } from "./repository-root.js";
 
+function stubCommand() {
+  return codegenCommand(
+    "pnpm gen:stub",
+    "Writes a skeleton of the tool handlers (tool-handlers.ts, typed against the generated ToolHandlers) and a runnable main into <dir>. A file that exists is kept, never overwritten.",
+  ).argument("<dir>", "where the skeleton goes (created if missing), relative to the directory pnpm was run from");
+}
+
 export function main(argv: string[]): number {
-  const [dir, ...rest] = argv.filter((a) => a !== "--");
-  if (dir === undefined || rest.length > 0 || dir.startsWith("-")) {
-    console.error("usage: pnpm gen:stub <dir>");
-    return 2;
-  }
+  const commandLine = parseCommandLine(stubCommand(), argv, {
+    out: (text) => console.log(text.trimEnd()),
+    err: (text) => console.error(text.trimEnd()),
+  });
+  if (!commandLine.run) return commandLine.exitCode;
+  const [dir = ""] = commandLine.args;
   const root = repositoryRoot();
   const specPath = join(root, "spec/mcpemails.yaml");
   const target = resolve(process.env.INIT_CWD ?? process.cwd(), dir);
