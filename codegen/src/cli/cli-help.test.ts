@@ -11,6 +11,8 @@ const SCRIPTS = {
   gen: fileURLToPath(new URL("./gen.ts", import.meta.url)),
   "gen:stub": fileURLToPath(new URL("./stub.ts", import.meta.url)),
   "spec:diff": fileURLToPath(new URL("./spec-diff.ts", import.meta.url)),
+  // The root's script, tested here because the tests of scripts/ are not collected; gen is one of its benchmarks.
+  bench: fileURLToPath(new URL("../../../scripts/bench.ts", import.meta.url)),
 } as const;
 type Script = keyof typeof SCRIPTS;
 
@@ -73,5 +75,38 @@ describe.concurrent("a mistake on the command line exits 2, names it and repeats
     expect(run.stdout).toBe("");
     expect(run.stderr.split("\n")[0]).toBe(message);
     expect(run.stderr).toContain(`Usage: pnpm ${script} `);
+  });
+});
+
+describe.concurrent("pnpm bench", () => {
+  it("--help lists the benchmarks of every package, and runs none", async () => {
+    const run = await pnpm("bench", "--help");
+    expect(run).toMatchObject({ status: 0, stderr: "" });
+    expect(run.stdout.split("\n")[0]).toBe("Usage: pnpm bench [name] [args...]");
+    for (const name of ["gen", "mcp", "imap", "gmail", "outlook", "scale", "memory", "default-run"])
+      expect(run.stdout).toMatch(new RegExp(`^  ${name} \\[args\\.\\.\\.\\] `, "m"));
+    // The servers mcp and scale start are not benchmarks of their own.
+    expect(run.stdout).not.toContain("-target");
+    expect(run.stdout).not.toContain("== pnpm bench");
+  });
+
+  it("<name> --help describes that benchmark, from the comment opening its file, and does not run it", async () => {
+    const run = await pnpm("bench", "gmail", "--help");
+    expect(run).toMatchObject({ status: 0, stderr: "" });
+    expect(run.stdout).toMatch(
+      /^Usage: pnpm bench gmail \[args\.\.\.\]\n\nGmail API requests and milliseconds per tool call/,
+    );
+    expect(run.stdout).not.toContain("== pnpm bench");
+  });
+
+  it.each([
+    [["frobnicate"], 'error: no benchmark "frobnicate"; the benchmarks are gen, '],
+    [["--bogus"], "error: unknown option '--bogus'"],
+  ])("%j exits 2 naming what is wrong, and runs nothing", async (argv, message) => {
+    const run = await pnpm("bench", ...argv);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.split("\n")[0]).toContain(message);
+    expect(run.stderr).toContain("pnpm bench --help");
   });
 });
