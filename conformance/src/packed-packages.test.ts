@@ -125,4 +125,16 @@ describe("@mcpemails/conformance, installed from its tarball", () => {
     );
     expect(stdout).toMatch(/^PASS: \d+ passed, 0 failed, \d+ skipped of \d+ checks/);
   }, 120_000);
+
+  it("runs the checks from code through runConformance and resolves with a passing report", async () => {
+    const out = await runModule(
+      "run.mjs",
+      `import { runConformance, countOutcomes } from "@mcpemails/conformance";
+       const report = await runConformance(${JSON.stringify({ url: server.url, token: server.keys.full, inbox: server.inbox.id, readOnlyToken: server.keys.readOnly, runs: 5, seed: 7 })});
+       console.log(JSON.stringify(countOutcomes(report.results)));`,
+    );
+    const counts = JSON.parse(out) as { passed: number; failed: number };
+    expect(counts.failed).toBe(0);
+    expect(counts.passed).toBeGreaterThan(100);
+  }, 120_000);
 });
