@@ -23,6 +23,9 @@ export function diffTransport(before: SpecDocument, after: SpecDocument): SpecCh
     // MCP clients parse WWW-Authenticate to discover how to authenticate.
     ...diffValue("transport.auth.www_authenticate", b.auth.www_authenticate, a.auth.www_authenticate, true),
     ...diffCeiling("transport.max_body_bytes", b.max_body_bytes, a.max_body_bytes),
+    ...diffCeiling("transport.max_batch_length", b.max_batch_length, a.max_batch_length),
+    ...diffCeiling("transport.max_json_depth", b.max_json_depth, a.max_json_depth),
+    ...diffCeiling("transport.max_response_bytes", b.max_response_bytes, a.max_response_bytes),
   ];
 }
 

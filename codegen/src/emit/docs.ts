@@ -151,6 +151,18 @@ function endpointSection(ctx: GenContext): string {
           `${code(`WWW-Authenticate: ${t.auth.www_authenticate}`)} and a JSON-RPC error ${protocolErrorLink(ctx, "invalid_api_key")}`,
         ],
         ["Maximum body size", maxBody],
+        [
+          "Maximum batch length",
+          `${formatInteger(t.max_batch_length)} elements, each counted against the rate windows; a longer batch is ${protocolErrorLink(ctx, "invalid_request")}`,
+        ],
+        [
+          "Maximum JSON depth",
+          `${formatInteger(t.max_json_depth)} levels; deeper tool arguments are ${protocolErrorLink(ctx, "invalid_params")} (rule ${code("max_depth")}), deeper elsewhere ${protocolErrorLink(ctx, "invalid_request")}`,
+        ],
+        [
+          "Maximum answer size",
+          `${formatInteger(t.max_response_bytes)} bytes per HTTP answer; batch elements past it are not run and get ${protocolErrorLink(ctx, "response_too_large")}`,
+        ],
         ["JSON-RPC methods", t.jsonrpc_methods.map(code).join(", ")],
       ],
     ),
@@ -174,13 +186,20 @@ function endpointSection(ctx: GenContext): string {
   ].join("\n\n");
 }
 
-/** The spec sizes the body limit from the attachment limit; say so only when the numbers still agree. */
+/** The spec sizes the body limit from the largest valid request; say so only when the numbers still agree. */
 function maxBodyRationale(ctx: GenContext): string {
+  const expected = largestValidRequestBytes(ctx);
+  if (expected === undefined || ctx.doc.transport.max_body_bytes !== expected) return "";
+  return `. That is the largest valid request: the base64 size of the attachment limit, 4 UTF-8 bytes for each character ${code("body")} and ${code("html_body")} may hold, and 1 MiB for the other parameters and the envelope${decisionLink(ctx, "request-bounds")}`;
+}
+
+function largestValidRequestBytes(ctx: GenContext): number | undefined {
   const attachmentBytes = ctx.doc.limits.attachments_max_total_bytes;
-  if (attachmentBytes === undefined) return "";
-  const base64Size = Math.ceil(attachmentBytes / 3) * 4;
-  if (ctx.doc.transport.max_body_bytes !== 2 * base64Size) return "";
-  return `. That is twice the base64 size of the attachment limit, so a request a little over the attachment limit still reaches the tool (and gets ${errorLink(ctx, "attachment_too_large")}) while one far over it is refused early`;
+  const send = ctx.doc.tools.send_email?.input.properties;
+  const textLimits = [send?.body?.max_length, send?.html_body?.max_length];
+  if (attachmentBytes === undefined || textLimits.some((n) => n === undefined)) return undefined;
+  const textCharacters = textLimits.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+  return Math.ceil(attachmentBytes / 3) * 4 + 4 * textCharacters + 1024 * 1024;
 }
 
 function apiKeysSection(ctx: GenContext): string {

@@ -135,6 +135,9 @@ export const specDocumentSchema = z.strictObject({
     jsonrpc_methods: z.array(text).min(1),
     auth: z.strictObject({ header: text, scheme: text, www_authenticate: text }),
     max_body_bytes: safeInt.min(1),
+    max_batch_length: safeInt.min(1),
+    max_json_depth: safeInt.min(2),
+    max_response_bytes: safeInt.min(1),
   }),
   api_keys: z.strictObject({
     pattern: text,
