@@ -410,7 +410,7 @@ describe("breaking: scopes, transport, limits, rate limits and plans", () => {
 
   it("a lowered body size limit", () => {
     expect(changesAfter((doc) => (doc.transport.max_body_bytes = 1048576))).toEqual([
-      breaking("transport.max_body_bytes", "lowered", { before: 21321048, after: 1048576 }),
+      breaking("transport.max_body_bytes", "lowered", { before: 17126744, after: 1048576 }),
     ]);
   });
 

@@ -1,7 +1,7 @@
 // The Outlook provider end to end: tools/call on /mcp of a real server, an Outlook inbox connected
 // through the consent flow, Microsoft Graph and the token endpoint played by the stateful fake.
 import { randomBytes } from "node:crypto";
-import { outputValidators } from "@mcpemails/generated";
+import { outputValidators, toolsListByRevision } from "@mcpemails/generated";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { post, startTestServer, toolCall, type TestServer } from "../../../test/support/test-server.js";
 import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../../test/fakes/outlook/fake-session.js";
@@ -9,6 +9,12 @@ import type { GraphFake } from "../../../test/fakes/outlook/graph-fake.js";
 import type { OutlookSettings } from "./outlook-settings.js";
 
 const ADA = "ada@contoso.test";
+
+function sendEmailLimit(field: "body" | "html_body"): number {
+  const sendEmail = toolsListByRevision["2025-11-25"].tools.find((tool) => tool.name === "send_email");
+  const properties = sendEmail?.inputSchema.properties as Record<string, { maxLength: number }> | undefined;
+  return properties?.[field]?.maxLength ?? 0;
+}
 let session: GraphFakeSession;
 let fake: GraphFake;
 let server: TestServer;
@@ -402,6 +408,20 @@ describe("send_email", () => {
     const attachment = (read.attachments as Array<{ filename: string; size_bytes: number; data: string }>)[0];
     expect(attachment).toMatchObject({ filename: "big.bin", size_bytes: data.length });
     expect(Buffer.from(attachment?.data ?? "", "base64").equals(data)).toBe(true);
+  });
+
+  it("sends body and html_body both at their max_length in 4-byte characters within Graph's 4 MB request", async () => {
+    const maxLength = sendEmailLimit("body");
+    expect(sendEmailLimit("html_body")).toBe(maxLength);
+    const result = await call("send_email", {
+      to: ["bob@contoso.test"],
+      subject: "Long",
+      body: "😀".repeat(maxLength),
+      html_body: `<p>${"😀".repeat(maxLength - 7)}</p>`,
+    });
+    expect(result).toMatchObject({ delivery_status: "accepted" });
+    const [delivered] = [...fake.mailbox("bob@contoso.test").messages.values()];
+    expect(delivered?.mime.length).toBeGreaterThan(4 * maxLength * 2);
   });
 
   it("refuses attachments over 10 MiB before any Graph request (attachment_too_large)", async () => {
