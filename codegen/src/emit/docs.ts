@@ -153,11 +153,11 @@ function endpointSection(ctx: GenContext): string {
         ["Maximum body size", maxBody],
         [
           "Maximum batch length",
-          `${formatInteger(t.max_batch_length)} elements, each counted against the rate windows; a longer batch is ${protocolErrorLink(ctx, "invalid_request")}`,
+          `${formatInteger(t.max_batch_length)} elements, each counted against the rate windows (an element they refuse other than tools/call gets ${protocolErrorLink(ctx, "rate_limited")}); a longer batch is ${protocolErrorLink(ctx, "invalid_request")}`,
         ],
         [
           "Maximum JSON depth",
-          `${formatInteger(t.max_json_depth)} levels; deeper tool arguments are ${protocolErrorLink(ctx, "invalid_params")} (rule ${code("max_depth")}), deeper elsewhere ${protocolErrorLink(ctx, "invalid_request")}`,
+          `${formatInteger(t.max_json_depth)} levels; deeper arguments of a single tools/call are ${protocolErrorLink(ctx, "invalid_params")} (rule ${code("max_depth")}), deeper elsewhere ${protocolErrorLink(ctx, "invalid_request")}`,
         ],
         [
           "Maximum answer size",

@@ -7,6 +7,7 @@ import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
 import { propertyChecks } from "./checks/property-checks.js";
 import { protocolChecks } from "./checks/protocol-checks.js";
 import { rateLimitChecks } from "./checks/rate-limit-checks.js";
+import { requestBoundsChecks } from "./checks/request-bounds-checks.js";
 
 export function allChecks(): Check[] {
   // Behaviour runs before inputs: the boundary cases read with mark_as_read and change read state.
@@ -14,6 +15,7 @@ export function allChecks(): Check[] {
   // The rate-limit check exhausts the key's windows, so nothing but the catalogue comes after it.
   return [
     ...protocolChecks(),
+    ...requestBoundsChecks(),
     ...authChecks(),
     ...behaviourChecks(),
     ...propertyChecks(),

@@ -135,7 +135,7 @@ describe("against the reference server", () => {
       "protocol.ping",
       "--quiet",
     ]);
-    expect(run.stdout).toMatch(/^PASS: 16 passed, 0 failed, 0 skipped of 16 checks/);
+    expect(run.stdout).toMatch(/^PASS: 22 passed, 0 failed, 0 skipped of 22 checks/);
     expect(run.stdout.split("\n")).toHaveLength(1);
   });
 });
@@ -488,6 +488,31 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.failedIds).toEqual(["protocol.batch.2025-11-25", "protocol.batch.2025-06-18"]);
   });
 
+  it("no request bounds: a body over the limit, a batch over the limit and JSON nested too deep are all answered", async () => {
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        // The proxy forwards what the server would have seen had it no bounds: the padding dropped,
+        // the batch cut to what it accepts, the deep values gone.
+        const parsed = request as unknown;
+        if (Array.isArray(parsed)) return parsed.length > 20 ? parsed.slice(0, 20) : undefined;
+        const message = parsed as { id?: unknown; params?: { _meta?: unknown } } | undefined;
+        if (message?.id === "bounds-ping") return message;
+        if (message?.params?._meta !== undefined) return { ...message, params: {} };
+        const args = argumentsOf(request);
+        if (Array.isArray(args?.folder))
+          return { ...request, params: { ...request?.params, arguments: { ...args, folder: "INBOX" } } };
+        return undefined;
+      },
+    );
+    expect(run.failedIds).toEqual([
+      "protocol.body-size.over-limit",
+      "protocol.batch-length.over-limit.2025-03-26",
+      "protocol.json-depth.arguments",
+      "protocol.json-depth.envelope",
+    ]);
+  });
+
   it("a foreign Origin allowed", async () => {
     const run = await runBroken(() => undefined, undefined, {
       rewriteHeaders: (headers) => void delete headers.origin,
@@ -745,7 +770,7 @@ describe("--baseline and --report html", () => {
       const page = readFileSync(html, "utf8");
       expect(page).toMatch(/^<!doctype html>/);
       expect(page).not.toMatch(/<script|<link|src=/);
-      expect(page).toMatch(/<tr><td>protocol<\/td><td>15<\/td><td class="bad">1<\/td><td>0<\/td>/);
+      expect(page).toMatch(/<tr><td>protocol<\/td><td>21<\/td><td class="bad">1<\/td><td>0<\/td>/);
       expect(page).toContain('<h3 id="protocol.foreign-origin">protocol.foreign-origin</h3>');
       expect(page).toContain("seed 42");
       expect(page).toContain("<h4>request</h4>");

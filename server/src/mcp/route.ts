@@ -12,8 +12,11 @@ import {
 } from "@mcpemails/generated";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "../auth/authenticate.js";
-import { handleRequest, storeFailed, type RequestDeps } from "./handle-request.js";
-import { classify, errorResponse, type JsonRpcResponse } from "./jsonrpc.js";
+import { answerBatch, answerOne } from "./answer-messages.js";
+import { readBodyShape } from "./body-shape.js";
+import { refuseByShape } from "./refuse-by-shape.js";
+import { storeFailed, type RequestDeps } from "./handle-request.js";
+import { errorResponse, classify } from "./jsonrpc.js";
 import { checkOrigin, type OriginPolicy } from "./origin-guard.js";
 import { revisionFromHeader } from "./revision.js";
 
@@ -82,9 +85,14 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
   app.post(TRANSPORT.endpoint, async (request: FastifyRequest, reply: FastifyReply) => {
     if (acceptsNeither(request.headers.accept))
       return sendError(reply, 406, transportError("Not Acceptable: accept application/json or text/event-stream."));
+    const text = request.body as string;
+    const refused = refuseByShape(
+      readBodyShape(text, { maxBatchLength: TRANSPORT.max_batch_length, maxDepth: TRANSPORT.max_json_depth }),
+    );
+    if (refused) return reply.code(refused.status).type("application/json").send(refused.response);
     let body: unknown;
     try {
-      body = JSON.parse(request.body as string);
+      body = JSON.parse(text);
     } catch (error) {
       return sendError(reply, 400, parseError(`Parse error: ${(error as Error).message}`));
     }
@@ -112,22 +120,19 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     });
     const caller = request.caller;
     if (!caller) throw new Error("onRequest hook did not authenticate");
-    const responses: JsonRpcResponse[] = [];
-    for (const message of messages) {
-      const m = classify(message);
-      if (m.kind === "invalid") responses.push(errorResponse(m.id, m.error));
-      else if (m.kind === "request")
-        responses.push(
-          await handleRequest(m.id, m.method, m.params, { caller, revision, signal: controller.signal }, options),
-        );
-    }
-    if (responses.length === 0) return reply.code(202).send();
-    const payload = Array.isArray(body) ? responses : responses[0];
+    const context = { caller, revision, signal: controller.signal };
+    const answers = Array.isArray(body)
+      ? await answerBatch(body, context, options)
+      : await answerOne(classify(body), context, options);
+    if (answers.length === 0) return reply.code(202).send();
     if (wantsStreamOnly(request.headers.accept)) {
       reply.code(200).header("content-type", "text/event-stream").header("cache-control", "no-cache");
-      return reply.send(responses.map((r) => `event: message\ndata: ${JSON.stringify(r)}\n\n`).join(""));
+      return reply.send(answers.map((answer) => `event: message\ndata: ${answer}\n\n`).join(""));
     }
-    return reply.code(200).type("application/json").send(payload);
+    return reply
+      .code(200)
+      .type("application/json")
+      .send(Array.isArray(body) ? `[${answers.join(",")}]` : answers[0]);
   });
 }
 

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LIMITS } from "@mcpemails/generated";
+import { LIMITS, PROTOCOL_ERRORS } from "@mcpemails/generated";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addSandboxInbox, createApiKey, createWorkspace } from "../../src/admin/operations.js";
 import { sandboxAddress } from "../../src/providers/sandbox/address.js";
@@ -57,8 +57,9 @@ const send = (args: Record<string, unknown>) =>
     1,
     watch,
   );
+/** Refused with nothing sent: bad parameters, a body past the request limit, or an execution error. */
 const isRefused = (outcome: ToolOutcome) =>
-  (outcome.rpcError as { code?: number } | undefined)?.code === -32602 ||
+  [-32602, PROTOCOL_ERRORS.request_too_large.code].includes(Number((outcome.rpcError as { code?: number })?.code)) ||
   ["invalid_recipient", "attachment_too_large"].includes(String(outcome.errorCode));
 const bystanderCount = async () => (await store.listSandboxSummaries(bystander.id, "INBOX")).length;
 
