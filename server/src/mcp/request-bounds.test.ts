@@ -7,7 +7,7 @@ import { post, startTestServer, toolCall, type TestServer } from "../../test/sup
 
 type Answer = {
   id?: unknown;
-  result?: Record<string, unknown>;
+  result?: { structuredContent?: { message_id?: string }; [key: string]: unknown };
   error?: { code: number; data?: Record<string, unknown> };
 };
 
