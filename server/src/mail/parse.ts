@@ -5,7 +5,7 @@
 import { simpleParser, type AddressObject, type Attachment as ParsedAttachment, type EmailAddress } from "mailparser";
 import { LIMITS, type Address, type Attachment, type ReadEmailOutput } from "@mcpemails/generated";
 import { toolOutputSchemas } from "@mcpemails/generated/json-schemas";
-import { sanitizeEmailHtml } from "./sanitize.js";
+import { sanitizeBounded } from "./sanitize-pool.js";
 import { normalizeMessageId } from "./threading.js";
 
 const READ_OUTPUT = toolOutputSchemas.read_email.properties;
@@ -55,7 +55,7 @@ export async function parseMessage(raw: string | Buffer, options: ParseOptions):
       .filter((id): id is string => id !== null),
     body_text: body.text,
     body_truncated: body.truncated,
-    ...(options.includeHtml ? htmlBody(html) : {}),
+    ...(options.includeHtml ? await htmlBody(html) : {}),
     attachments,
   };
 }
@@ -75,10 +75,11 @@ async function textFromHtml(html: string): Promise<string> {
   return (await simpleParser(alone, PARSER_OPTIONS)).text ?? "";
 }
 
-function htmlBody(html: string | null): Pick<ReadEmailOutput, "body_html" | "body_html_truncated"> {
+async function htmlBody(html: string | null): Promise<Pick<ReadEmailOutput, "body_html" | "body_html_truncated">> {
   if (html === null) return { body_html: null, body_html_truncated: false };
-  const cut = truncateHtml(sanitizeEmailHtml(html), BODY_HTML_MAX_LENGTH);
-  return { body_html: cut.text, body_html_truncated: cut.truncated };
+  const sanitized = await sanitizeBounded(html);
+  const cut = truncateHtml(sanitized.html, BODY_HTML_MAX_LENGTH);
+  return { body_html: cut.text, body_html_truncated: cut.truncated || !sanitized.complete };
 }
 
 function describeAttachments(
