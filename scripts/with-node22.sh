@@ -29,8 +29,11 @@ if [[ ! -f "$cached" ]]; then
   rm -rf "$work"
 fi
 
+# The binary may be a hard link into pnpm's store, shared with every other checkout on this machine:
+# it is replaced by a new file (rm, then cp), never written through, so that they keep their build.
 backup="$(mktemp)"
 cp "$binary" "$backup"
-trap 'cp "$backup" "$binary"; rm -f "$backup"' EXIT
+trap 'rm -f "$binary"; cp "$backup" "$binary"; rm -f "$backup"' EXIT
+rm -f "$binary"
 cp "$cached" "$binary"
 PATH="$node22_bin:$PATH" "$@"

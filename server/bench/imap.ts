@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ImapFlow, type FetchQueryObject } from "imapflow";
 import { RATE_LIMITS, type ListInboxOutput } from "@mcpemails/generated";
-import { dovecotRig, imapSettingsFor } from "../test/support/dovecot-rig.js";
+import { dovecotRig, imapSettingsFor, LOOPBACK_MAIL_NETWORK } from "../test/support/dovecot-rig.js";
 import { seedBulkMailbox } from "../test/support/imap-corpus.js";
 import { post, startTestServer, toolCall } from "../test/support/test-server.js";
 import { createImapProvider } from "../src/providers/imap/imap-provider.js";
@@ -65,11 +65,11 @@ const inbox = {
   secret: null,
 } as unknown as InboxRecord;
 const pool = { maxConnectionsPerInbox: 2, idleCloseMs: 60_000 };
-const provider = createImapProvider({ inbox, settings, pool });
+const provider = createImapProvider({ inbox, settings, pool, network: LOOPBACK_MAIL_NETWORK });
 // The key's rate windows are opened wide: the bench makes more calls a minute than the plan allows, and rate limiting is not what it measures.
 const server = await startTestServer({
   inboxes: [{ kind: "imap", addresses: [user.address], secret: JSON.stringify(settings) }],
-  registry: { imapPool: pool },
+  registry: { imapPool: pool, mailNetwork: LOOPBACK_MAIL_NETWORK },
   rateWindows: RATE_LIMITS.windows.map((window) => ({ ...window, limit: 1_000_000 })),
 });
 const mcpInbox = server.extraInboxes[0]?.id ?? "";

@@ -9,7 +9,8 @@ import type { ConnectDeps } from "./admin/connect-inbox.js";
 import { oauthCallbackRoutes } from "./oauth/oauth-callback-routes.js";
 import { createMetrics } from "./observability/metrics.js";
 import { errorResponse } from "./mcp/jsonrpc.js";
-import type { OriginPolicy } from "./mcp/origin-guard.js";
+import { checkOrigin, type OriginPolicy } from "./mcp/origin-guard.js";
+import { metricsRefusal } from "./observability/metrics-access.js";
 import type { MailProvider } from "./providers/provider.js";
 import type { InboxRecord, Store } from "./store/store.js";
 import { createToolHandlers, resolveInbox } from "./tools/tool-handlers.js";
@@ -25,6 +26,8 @@ export interface AppOptions {
   adminToken?: string | undefined;
   /** Connecting real mailboxes (admin API, OAuth callbacks); without it only sandbox inboxes can be added. */
   connect?: ConnectDeps | undefined;
+  /** /metrics asks for this Bearer token when set; without it /metrics answers loopback clients only. */
+  metricsToken?: string | undefined;
 }
 
 export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0" };
@@ -59,6 +62,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send(errorResponse(null, internalError("Internal error.")));
   });
 
+  // Every route answers to this server's own Host names only (DNS rebinding); /mcp checks Host and
+  // Origin itself, to answer in JSON-RPC.
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.routeOptions.url === TRANSPORT.endpoint) return;
+    const refused = checkOrigin(options.originPolicy, request.headers.host, undefined);
+    if (refused !== undefined) return reply.code(403).send({ error: refused });
+  });
+
   const metrics = createMetrics();
   const handlers = createToolHandlers({ store: options.store, providerFor: options.providerFor, now });
   const callTool = createToolDispatcher({
@@ -85,9 +96,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.connect !== undefined)
     await app.register(oauthCallbackRoutes, { store: options.store, connect: options.connect });
 
-  app.get("/metrics", async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  app.get("/metrics", async (request, reply) => {
+    const refused = metricsRefusal(options.metricsToken, request.ip, request.headers.authorization);
+    if (refused !== undefined) return reply.code(refused.status).header("www-authenticate", "Bearer").send(refused);
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {

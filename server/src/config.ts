@@ -3,6 +3,8 @@ import { RATE_LIMITS } from "@mcpemails/generated";
 import { resolve } from "node:path";
 import type { RateWindows } from "./limits/rate-limit.js";
 import { parseRateLimits } from "./limits/rate-limit-setting.js";
+import { requireStrongAdminToken } from "./admin/admin-token.js";
+import { mailNetworkPolicy, type MailNetworkPolicy } from "./providers/imap/mail-network.js";
 import { DEFAULT_IMAP_POOL, type ImapPoolOptions } from "./providers/imap/imap-settings.js";
 import type { GoogleAppConfig, MicrosoftAppConfig } from "./providers/provider-apps.js";
 import type { Store } from "./store/store.js";
@@ -19,6 +21,8 @@ export interface Config {
   allowedOrigins: string[];
   /** Enables the admin HTTP API under /admin. */
   adminToken: string | undefined;
+  /** The Bearer token /metrics asks for; without it /metrics answers loopback clients only. */
+  metricsToken: string | undefined;
   /** Where browsers reach this server (OAuth consent comes back to <publicUrl>/oauth/...). */
   publicUrl: string;
   /** Gmail inboxes can be connected and served when set. */
@@ -29,6 +33,8 @@ export interface Config {
   imapPool: ImapPoolOptions;
   /** The rate windows per API key: the spec's, or MCPEMAILS_RATE_LIMITS. */
   rateWindows: RateWindows;
+  /** Internal addresses IMAP/SMTP servers may be at (MCPEMAILS_MAIL_HOSTS_ALLOW), plaintext logins beyond loopback (MCPEMAILS_ALLOW_PLAINTEXT_MAIL). */
+  mailNetwork: MailNetworkPolicy;
 }
 
 const set = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
@@ -54,6 +60,19 @@ function client(
   if (clientId === undefined || clientSecret === undefined)
     throw new Error(`Set both ${idName} and ${secretName}, or neither.`);
   return { clientId, clientSecret };
+}
+
+function adminToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  requireStrongAdminToken(value);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = set(env[name])?.toLowerCase();
+  if (value === undefined || value === "false" || value === "0") return false;
+  if (value === "true" || value === "1") return true;
+  throw new Error(`${name} must be true or false, not ${value}.`);
 }
 
 const list = (value: string | undefined) =>
@@ -83,7 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         : positiveInteger(env, "MCPEMAILS_REDIS_COMMAND_TIMEOUT_MS", 1),
     allowedHosts: list(env.MCPEMAILS_ALLOWED_HOSTS),
     allowedOrigins: list(env.MCPEMAILS_ALLOWED_ORIGINS),
-    adminToken: env.MCPEMAILS_ADMIN_TOKEN === "" ? undefined : env.MCPEMAILS_ADMIN_TOKEN,
+    adminToken: adminToken(env.MCPEMAILS_ADMIN_TOKEN),
+    metricsToken: set(env.MCPEMAILS_METRICS_TOKEN),
     publicUrl,
     google: google && { ...google, redirectUri: `${publicUrl}/oauth/google/callback` },
     microsoft: microsoft && {
@@ -103,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       set(env.MCPEMAILS_RATE_LIMITS) === undefined
         ? RATE_LIMITS.windows
         : parseRateLimits(env.MCPEMAILS_RATE_LIMITS ?? "", RATE_LIMITS.windows),
+    mailNetwork: mailNetworkPolicy({
+      allow: list(env.MCPEMAILS_MAIL_HOSTS_ALLOW),
+      plaintextBeyondLoopback: flag(env, "MCPEMAILS_ALLOW_PLAINTEXT_MAIL"),
+    }),
   };
 }
 

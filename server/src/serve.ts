@@ -15,6 +15,7 @@ const providers = createProviderRegistry(store, {
   google: config.google,
   microsoft: config.microsoft,
   imapPool: config.imapPool,
+  mailNetwork: config.mailNetwork,
 });
 const app = await buildApp({
   store,
@@ -23,10 +24,12 @@ const app = await buildApp({
     google: config.google,
     microsoft: config.microsoft,
     secretKey: resolveSecretKey({ dataDir: config.dataDir }),
+    mailNetwork: config.mailNetwork,
   }),
   originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
   rateWindows: config.rateWindows,
   adminToken: config.adminToken,
+  metricsToken: config.metricsToken,
   logger: { level: process.env.LOG_LEVEL ?? "info", redact: REDACTED_PATHS },
 });
 const address = await app.listen({ host: config.host, port: config.port });

@@ -1,11 +1,11 @@
 // The admin HTTP API: what the CLI does, over HTTP, behind an admin token. Bodies and params are
 // TypeBox schemas, so Fastify validates them and @fastify/swagger describes them at /admin/openapi.json.
-import { timingSafeEqual } from "node:crypto";
 import swagger from "@fastify/swagger";
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { PLANS, SCOPES } from "@mcpemails/generated";
 import type { Store } from "../store/store.js";
+import { adminTokenMatches, createFailureThrottle, requireStrongAdminToken } from "./admin-token.js";
 import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
 import {
   AdminInputError,
@@ -13,6 +13,8 @@ import {
   createApiKey,
   createWorkspace,
   inboxAddress,
+  mailEndpoint,
+  SECURITY_CHOICES,
   parsePlan,
   parseScopes,
 } from "./operations.js";
@@ -44,6 +46,8 @@ const CreateKey = Type.Object(
   { additionalProperties: false },
 );
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+// "insecure-plaintext" says what it is: the password crosses the network unencrypted.
+const Security = Type.Union(SECURITY_CHOICES.map((choice) => Type.Literal(choice)));
 const AddInbox = Type.Object({ kind: Type.Literal("sandbox") }, { additionalProperties: false });
 // A route of its own rather than a union with AddInbox: Fastify's ajv strips unknown properties
 // while it tries each branch of a union, so the IMAP fields would be gone before their branch.
@@ -51,10 +55,10 @@ const AddImapInbox = Type.Object(
   {
     imap_host: Type.String({ minLength: 1, maxLength: 253 }),
     imap_port: Port,
-    imap_tls: Type.Optional(Type.Boolean()),
+    imap_security: Type.Optional(Security),
     smtp_host: Type.String({ minLength: 1, maxLength: 253 }),
     smtp_port: Port,
-    smtp_tls: Type.Optional(Type.Boolean()),
+    smtp_security: Type.Optional(Security),
     user: Type.String({ minLength: 1, maxLength: 320 }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
     address: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
@@ -65,12 +69,6 @@ const ConnectInbox = Type.Object(
   { kind: Type.Union([Type.Literal("gmail"), Type.Literal("outlook")]) },
   { additionalProperties: false },
 );
-
-function tokenMatches(expected: string, header: string | undefined): boolean {
-  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "");
-  const wanted = Buffer.from(expected);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
 
 export async function adminRoutes(
   app: FastifyInstance,
@@ -90,8 +88,17 @@ export async function adminRoutes(
   });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
+  requireStrongAdminToken(adminToken);
+  const throttle = createFailureThrottle();
   app.addHook("onRequest", async (request, reply) => {
-    if (!tokenMatches(adminToken, request.headers.authorization)) {
+    const wait = throttle.waitFor(request.ip);
+    if (wait > 0)
+      return reply
+        .code(429)
+        .header("retry-after", String(Math.ceil(wait / 1000)))
+        .send({ error: "Too many failed admin token attempts from this address; try again later." });
+    if (!adminTokenMatches(adminToken, request.headers.authorization)) {
+      throttle.recordFailure(request.ip);
       return reply
         .code(401)
         .header("www-authenticate", 'Bearer realm="mcpemails-admin"')
@@ -172,8 +179,8 @@ export async function adminRoutes(
       const inbox = await addImapInbox(store, requireConnect(), {
         workspaceId: request.params.workspaceId,
         settings: {
-          imap: { host: body.imap_host, port: body.imap_port, secure: body.imap_tls ?? false },
-          smtp: { host: body.smtp_host, port: body.smtp_port, secure: body.smtp_tls ?? false },
+          imap: mailEndpoint("IMAP", body.imap_host, body.imap_port, body.imap_security),
+          smtp: mailEndpoint("SMTP", body.smtp_host, body.smtp_port, body.smtp_security),
           user: body.user,
           password: body.password,
           address: inboxAddress(body.address, body.user),

@@ -20,6 +20,7 @@ try {
         google: configuration().google,
         microsoft: configuration().microsoft,
         secretKey: resolveSecretKey({ dataDir: configuration().dataDir }),
+        mailNetwork: configuration().mailNetwork,
       }),
   );
 } finally {

@@ -116,7 +116,8 @@ describe("pnpm cli", () => {
       "127.0.0.1",
       "--smtp-port",
       "2525",
-      "--smtp-tls",
+      "--smtp-security",
+      "tls",
       "--user",
       "zoe@imap.example",
     ];
@@ -125,8 +126,9 @@ describe("pnpm cli", () => {
     expect(added.out).not.toContain("correct horse");
     expect(checked).toEqual([
       {
-        imap: { host: "127.0.0.1", port: 10143, secure: false },
-        smtp: { host: "127.0.0.1", port: 2525, secure: true },
+        // No choice given: STARTTLS, required, on a port other than 993.
+        imap: { host: "127.0.0.1", port: 10143, security: "starttls" },
+        smtp: { host: "127.0.0.1", port: 2525, security: "tls" },
         user: "zoe@imap.example",
         password: "correct horse battery",
         address: "zoe@imap.example",
@@ -144,11 +146,7 @@ describe("pnpm cli", () => {
       err: "error: The environment variable UNSET_VARIABLE (--password-env) is not set.",
     });
     expect(
-      await cli(
-        ...imap.filter((a) => a !== "--smtp-tls").map((a) => (a === "2525" ? "99999" : a)),
-        "--password-env",
-        "ZOE_IMAP_PASSWORD",
-      ),
+      await cli(...imap.map((a) => (a === "2525" ? "99999" : a)), "--password-env", "ZOE_IMAP_PASSWORD"),
     ).toMatchObject({ code: 2, err: "error: --smtp-port must be a port number (1-65535)." });
     expect(
       await cli(...imap.map((a) => (a === "zoe@imap.example" ? "zoe" : a)), "--password-env", "ZOE_IMAP_PASSWORD"),

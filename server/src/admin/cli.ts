@@ -9,8 +9,11 @@ import {
   createApiKey,
   createWorkspace,
   inboxAddress,
+  mailEndpoint,
   parsePlan,
   parseScopes,
+  SECURITY_CHOICES,
+  type SecurityChoice,
 } from "./operations.js";
 
 export interface CliIo {
@@ -71,6 +74,12 @@ export async function runCli(
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showHelpAfterError();
   const json = () => new Option("--json", "print the result as one line of JSON");
+  const securityOption = (server: "imap" | "smtp", tlsPort: number) =>
+    new Option(
+      `--${server}-security <MODE>`,
+      `how the password is protected: tls, starttls (required, not just when offered) or insecure-plaintext ` +
+        `(loopback only unless MCPEMAILS_ALLOW_PLAINTEXT_MAIL=true); default tls on port ${tlsPort}, starttls elsewhere`,
+    ).choices(SECURITY_CHOICES);
 
   const workspace = program.command("workspace").description("create and list workspaces");
   workspace
@@ -188,10 +197,10 @@ export async function runCli(
     .option("--workspace <ID>", "the workspace (required)")
     .option("--imap-host <HOST>", "the IMAP server (required)")
     .option("--imap-port <PORT>", "its port (required)")
-    .option("--imap-tls", "connect to IMAP over TLS")
+    .addOption(securityOption("imap", 993))
     .option("--smtp-host <HOST>", "the SMTP server (required)")
     .option("--smtp-port <PORT>", "its port (required)")
-    .option("--smtp-tls", "connect to SMTP over TLS")
+    .addOption(securityOption("smtp", 465))
     .option("--user <USER>", "the login (required)")
     .option(
       "--password-env <VAR>",
@@ -205,10 +214,10 @@ export async function runCli(
           workspace?: string;
           imapHost?: string;
           imapPort?: string;
-          imapTls?: boolean;
+          imapSecurity?: SecurityChoice;
           smtpHost?: string;
           smtpPort?: string;
-          smtpTls?: boolean;
+          smtpSecurity?: SecurityChoice;
           user?: string;
           passwordEnv?: string;
           address?: string;
@@ -224,16 +233,18 @@ export async function runCli(
         const added = await addImapInbox(await theStore(), requireConnect(), {
           workspaceId,
           settings: {
-            imap: {
-              host: need(options.imapHost, "imap-host"),
-              port: port(options.imapPort, "imap-port"),
-              secure: options.imapTls === true,
-            },
-            smtp: {
-              host: need(options.smtpHost, "smtp-host"),
-              port: port(options.smtpPort, "smtp-port"),
-              secure: options.smtpTls === true,
-            },
+            imap: mailEndpoint(
+              "IMAP",
+              need(options.imapHost, "imap-host"),
+              port(options.imapPort, "imap-port"),
+              options.imapSecurity,
+            ),
+            smtp: mailEndpoint(
+              "SMTP",
+              need(options.smtpHost, "smtp-host"),
+              port(options.smtpPort, "smtp-port"),
+              options.smtpSecurity,
+            ),
             user,
             password,
             address: inboxAddress(options.address, user),

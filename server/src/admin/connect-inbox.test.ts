@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 
 const settings: ImapSettings = {
-  imap: { host: "127.0.0.1", port: 10143, secure: false },
-  smtp: { host: "127.0.0.1", port: 2525, secure: false },
+  imap: { host: "127.0.0.1", port: 10143, security: "plaintext" },
+  smtp: { host: "127.0.0.1", port: 2525, security: "plaintext" },
   user: "zoe@imap.example",
   password: "correct horse",
   address: "zoe@imap.example",

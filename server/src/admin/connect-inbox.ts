@@ -7,6 +7,7 @@ import type { KeyMode } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
 import { createOAuthStateSigner, type OAuthKind, type OAuthStateSigner } from "../oauth/oauth-state.js";
 import type { ImapSettings } from "../providers/imap/imap-settings.js";
+import { STRICT_MAIL_NETWORK, type MailNetworkPolicy } from "../providers/imap/mail-network.js";
 import {
   ConnectError,
   type ConnectedMailbox,
@@ -36,13 +37,19 @@ export function defaultConnectDeps(config: {
   google: GoogleAppConfig | undefined;
   microsoft: MicrosoftAppConfig | undefined;
   secretKey: Buffer;
+  /** Where IMAP/SMTP servers may be; nothing internal and no plaintext beyond loopback when unset. */
+  mailNetwork?: MailNetworkPolicy;
 }): ConnectDeps {
   return {
     google: config.google,
     microsoft: config.microsoft,
     stateSigner: createOAuthStateSigner(config.secretKey),
     // Each provider's client library is imported when a mailbox of its kind is first connected.
-    verifyImap: async (settings) => (await import("../providers/imap/imap-connect.js")).verifyImapSettings(settings),
+    verifyImap: async (settings) =>
+      (await import("../providers/imap/imap-connect.js")).verifyImapSettings(
+        settings,
+        config.mailNetwork ?? STRICT_MAIL_NETWORK,
+      ),
     gmail: {
       consentUrl: async (app, state) =>
         (await import("../providers/gmail/gmail-connect.js")).gmailConsentUrl(app, state),

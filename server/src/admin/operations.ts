@@ -4,6 +4,7 @@ import { PLANS, SCOPES } from "@mcpemails/generated";
 import { randomUUID } from "node:crypto";
 import { apiKeyHint, generateApiKey, hashApiKey } from "../auth/api-keys.js";
 import { isValidAddrSpec } from "../mail/addresses.js";
+import { defaultSecurity, type ServerEndpoint } from "../providers/imap/imap-settings.js";
 import { sandboxAddress } from "../providers/sandbox/address.js";
 import { seedSandboxInbox } from "../providers/sandbox/seed.js";
 import type { ApiKeyRecord, InboxRecord, Store, Workspace } from "../store/store.js";
@@ -82,6 +83,21 @@ export async function addSandboxInbox(store: Store, input: { workspaceId: string
   });
   await seedSandboxInbox(store, inbox, input.now ?? new Date());
   return inbox;
+}
+
+/** How an operator names a transport security; the plaintext one says that it is insecure. */
+export const SECURITY_CHOICES = ["tls", "starttls", "insecure-plaintext"] as const;
+export type SecurityChoice = (typeof SECURITY_CHOICES)[number];
+
+/** An IMAP or SMTP server as stored: without a choice, implicit TLS on 993/465 and STARTTLS required elsewhere. */
+export function mailEndpoint(
+  role: "IMAP" | "SMTP",
+  host: string,
+  port: number,
+  security: SecurityChoice | undefined,
+): ServerEndpoint {
+  if (security === undefined) return { host, port, security: defaultSecurity(role, port) };
+  return { host, port, security: security === "insecure-plaintext" ? "plaintext" : security };
 }
 
 /** The address an IMAP inbox sends from: the one given, else the login when it is an address. */

@@ -6,6 +6,7 @@ import { providerError, type ExecutionErrorResult } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
 import type { InboxRecord, Store } from "../store/store.js";
 import { parseGmailSettings } from "./gmail/gmail-settings.js";
+import { STRICT_MAIL_NETWORK, type MailNetworkPolicy } from "./imap/mail-network.js";
 import { DEFAULT_IMAP_POOL, parseImapSettings, type ImapPoolOptions } from "./imap/imap-settings.js";
 import { parseOutlookSettings } from "./outlook/outlook-settings.js";
 import { ConnectError, type GoogleAppConfig, type MicrosoftAppConfig } from "./provider-apps.js";
@@ -22,6 +23,8 @@ export interface ProviderRegistryOptions {
   google?: GoogleAppConfig | undefined;
   microsoft?: MicrosoftAppConfig | undefined;
   imapPool?: ImapPoolOptions;
+  /** Where IMAP/SMTP servers may be; nothing internal and no plaintext beyond loopback when unset. */
+  mailNetwork?: MailNetworkPolicy;
 }
 
 export type ProviderRegistry = ((inbox: InboxRecord) => MailProvider) & {
@@ -42,6 +45,7 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
             inbox,
             settings,
             pool: options.imapPool ?? DEFAULT_IMAP_POOL,
+            network: options.mailNetwork ?? STRICT_MAIL_NETWORK,
             now,
           }),
         );

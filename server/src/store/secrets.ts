@@ -3,8 +3,9 @@
 // (base64 each), so that a later key or algorithm can sit beside it. A context string (the inbox id)
 // is bound in as associated data: a sealed value copied onto another record does not open there.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ensurePrivateDir } from "./private-dir.js";
 
 export const SECRET_KEY_ENV = "MCPEMAILS_SECRET_KEY";
 export const SECRET_KEY_FILE = "secret.key";
@@ -68,7 +69,7 @@ export function resolveSecretKey(options: { dataDir?: string | undefined; env?: 
   if (options.dataDir === undefined)
     throw new Error(`set ${SECRET_KEY_ENV} (or give a data directory to keep a generated key in)`);
 
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const file = join(options.dataDir, SECRET_KEY_FILE);
   try {
     return parseSecretKeyFile(file);

@@ -81,7 +81,10 @@ describeWithRig("IMAP connections to one inbox across server instances", () => {
       })),
     );
     // The SMTP side is never used here; the IMAP side goes through the relay.
-    const settings = { ...imapSettingsFor(rig, user, 1), imap: { host: "127.0.0.1", port: relay.port, secure: false } };
+    const settings = {
+      ...imapSettingsFor(rig, user, 1),
+      imap: { host: "127.0.0.1", port: relay.port, security: "plaintext" },
+    };
     for (let i = 0; i < INSTANCES; i++) {
       instances.push(
         await startTestServer({

@@ -379,8 +379,14 @@ describe("hand-picked hostile input", () => {
     const batch = async (items: unknown[]) => JSON.parse((await hit(JSON.stringify(items))).text) as unknown;
     expect(errorOf(await hit("[]"))?.code).toBe(-32600);
     expect(await batch([[ping(1)], [[ping(2)]]])).toHaveLength(2);
-    expect(await batch(Array.from({ length: 5_000 }, (_, i) => ping(i)))).toHaveLength(5_000);
-    const notifications = Array.from({ length: 100 }, () => ({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    expect(await batch(Array.from({ length: TRANSPORT.max_batch_length }, (_, i) => ping(i)))).toHaveLength(
+      TRANSPORT.max_batch_length,
+    );
+    expect(await batch(Array.from({ length: 5_000 }, (_, i) => ping(i)))).toMatchObject({ error: { code: -32600 } });
+    const notifications = Array.from({ length: TRANSPORT.max_batch_length }, () => ({
+      jsonrpc: "2.0",
+      method: "notifications/initialized",
+    }));
     expect((await hit(JSON.stringify(notifications))).status).toBe(202);
     expect(await batch([{ jsonrpc: "2.0", id: 1, method: "initialize", params: {} }, ping(2)])).toMatchObject({
       error: { code: -32600 },

@@ -25,8 +25,8 @@ const PASSWORD = `imap-pass-${randomBytes(12).toString("hex")}`;
 const ADMIN_TOKEN = `admin-token-${randomBytes(16).toString("hex")}`;
 const imapSecret = (port: number) =>
   JSON.stringify({
-    imap: { host: "127.0.0.1", port, secure: false },
-    smtp: { host: "127.0.0.1", port: 1, secure: false },
+    imap: { host: "127.0.0.1", port, security: "plaintext" },
+    smtp: { host: "127.0.0.1", port: 1, security: "plaintext" },
     user: "alice@example.com",
     password: PASSWORD,
     address: "alice@example.com",

@@ -199,8 +199,8 @@ function describeRig(rig: DovecotRig): void {
     it("gives ImapSettings for a user, plain on loopback", async () => {
       const user = await createRigUser(rig, "settings");
       expect(imapSettingsFor(rig, user, 2525)).toEqual({
-        imap: { host: "127.0.0.1", port: rig.imapPort, secure: false },
-        smtp: { host: "127.0.0.1", port: 2525, secure: false },
+        imap: { host: "127.0.0.1", port: rig.imapPort, security: "plaintext" },
+        smtp: { host: "127.0.0.1", port: 2525, security: "plaintext" },
         user: user.address,
         password: user.password,
         address: user.address,

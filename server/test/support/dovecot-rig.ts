@@ -7,6 +7,7 @@ import { chown, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/pro
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
 import type { ImapSettings } from "../../src/providers/imap/imap-settings.js";
+import { mailNetworkPolicy } from "../../src/providers/imap/mail-network.js";
 
 export interface DovecotRig {
   host: "127.0.0.1";
@@ -104,11 +105,14 @@ export async function deleteRigUser(rig: DovecotRig, address: string): Promise<v
   await rm(join(rig.root, "mail", address), { recursive: true, force: true });
 }
 
+/** The rig, its relays and the fakes listen on loopback, which a server refuses to dial unless allowed. */
+export const LOOPBACK_MAIL_NETWORK = mailNetworkPolicy({ allow: ["127.0.0.0/8", "::1"] });
+
 /** The ImapSettings of a rig user, with SMTP through a relay (smtp-relay.ts) on smtpPort; plain connections on loopback. */
 export function imapSettingsFor(rig: DovecotRig, user: RigUser, smtpPort: number): ImapSettings {
   return {
-    imap: { host: rig.host, port: rig.imapPort, secure: false },
-    smtp: { host: rig.host, port: smtpPort, secure: false },
+    imap: { host: rig.host, port: rig.imapPort, security: "plaintext" },
+    smtp: { host: rig.host, port: smtpPort, security: "plaintext" },
     user: user.address,
     password: user.password,
     address: user.address,

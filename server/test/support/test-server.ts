@@ -13,6 +13,7 @@ import type { RateWindows } from "../../src/limits/rate-limit.js";
 import { defaultOriginPolicy } from "../../src/mcp/origin-guard.js";
 import type { MailProvider } from "../../src/providers/provider.js";
 import { createProviderRegistry, type ProviderRegistryOptions } from "../../src/providers/registry.js";
+import { LOOPBACK_MAIL_NETWORK } from "./dovecot-rig.js";
 import type { InboxRecord, Store } from "../../src/store/store.js";
 import { openRedisStore } from "../../src/store/redis/redis-store.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
@@ -93,7 +94,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     live: await key(workspace.id, ["read:email", "send:email"], "live"),
     otherWorkspace: await key(other.id, ["read:email", "send:email"]),
   };
-  const registry = createProviderRegistry(store, options.registry);
+  // Every mail server a test dials (Dovecot, the relays) is on loopback.
+  const registry = createProviderRegistry(store, { mailNetwork: LOOPBACK_MAIL_NETWORK, ...options.registry });
   const app = await buildApp({
     store,
     providerFor: options.provider

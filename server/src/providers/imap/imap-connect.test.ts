@@ -3,7 +3,13 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../../test/support/dovecot-rig.js";
+import {
+  createRigUser,
+  dovecotRig,
+  imapSettingsFor,
+  LOOPBACK_MAIL_NETWORK,
+  type RigUser,
+} from "../../../test/support/dovecot-rig.js";
 import { startSmtpRelay, type SmtpRelay } from "../../../test/support/smtp-relay.js";
 import { ConnectError } from "../provider-apps.js";
 import { verifyImapSettings } from "./imap-connect.js";
@@ -21,7 +27,7 @@ let refusingPort: number;
 let user: RigUser;
 
 async function refusal(settings: Parameters<typeof verifyImapSettings>[0]): Promise<ConnectError> {
-  const error = await verifyImapSettings(settings).then(
+  const error = await verifyImapSettings(settings, LOOPBACK_MAIL_NETWORK).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -53,7 +59,9 @@ describeWithRig("verifyImapSettings", () => {
 
   it("accepts settings both servers log in with", async () => {
     if (rig === undefined) return;
-    await expect(verifyImapSettings(imapSettingsFor(rig, user, relay.port))).resolves.toBeUndefined();
+    await expect(
+      verifyImapSettings(imapSettingsFor(rig, user, relay.port), LOOPBACK_MAIL_NETWORK),
+    ).resolves.toBeUndefined();
   });
 
   it("says the IMAP server refused the login, and who was refused, when the password is wrong", async () => {
@@ -73,7 +81,7 @@ describeWithRig("verifyImapSettings", () => {
     if (rig === undefined) return;
     const imapDown = await refusal({
       ...imapSettingsFor(rig, user, relay.port),
-      imap: { host: "127.0.0.1", port: 1, secure: false },
+      imap: { host: "127.0.0.1", port: 1, security: "plaintext" },
     });
     expect(imapDown.message).toMatch(/^the IMAP server 127\.0\.0\.1:1 could not be reached or failed: .*ECONNREFUSED/);
     const smtpDown = await refusal(imapSettingsFor(rig, user, 1));

@@ -42,7 +42,14 @@ export function isDroppedConnection(error: unknown): boolean {
   return typeof e.code === "string" && DROPPED_CODES.has(e.code);
 }
 
-/** What the server said, in one line, without the password; for provider_error's detail. */
+/** How much of a remote server's reply a message quotes: enough to diagnose, too little to read a service through. */
+export const SERVER_WORDS_MAX_LENGTH = 160;
+
+/**
+ * What the server said, as a short quoted excerpt on one line, without the password; for
+ * provider_error's detail and the connect errors. Quoted (JSON) so that it reads as data, not as
+ * this server's own words.
+ */
 export function serverWords(error: unknown, settings: Pick<ImapSettings, "password">): string {
   const e = (error ?? {}) as ServerError;
   const text =
@@ -55,7 +62,15 @@ export function serverWords(error: unknown, settings: Pick<ImapSettings, "passwo
           : typeof e.message === "string" && e.message !== ""
             ? e.message
             : "unknown error";
-  return redact(text.replace(/\s+/gu, " ").trim(), settings.password).slice(0, 500);
+  return quoteServerWords(text, settings.password);
+}
+
+export function quoteServerWords(text: string, password: string): string {
+  const line = redact(text.replace(/\s+/gu, " ").trim(), password);
+  const cut = [...line];
+  return JSON.stringify(
+    cut.length > SERVER_WORDS_MAX_LENGTH ? `${cut.slice(0, SERVER_WORDS_MAX_LENGTH).join("")}…` : line,
+  );
 }
 
 export function redact(text: string, password: string): string {

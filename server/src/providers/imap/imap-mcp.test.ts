@@ -126,7 +126,10 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
     peer = await createRigUser(rig, "mcp-peer");
     corpus = await seedRealisticCorpus(rig, owner.address);
     const wrong = { ...imapSettingsFor(rig, owner, relay.port), password: "not-the-password-x9" };
-    const unreachable = { ...imapSettingsFor(rig, owner, 1), imap: { host: "127.0.0.1", port: 1, secure: false } };
+    const unreachable = {
+      ...imapSettingsFor(rig, owner, 1),
+      imap: { host: "127.0.0.1", port: 1, security: "plaintext" },
+    };
     server = await startTestServer({
       inboxes: [
         { kind: "imap", addresses: [owner.address], secret: JSON.stringify(imapSettingsFor(rig, owner, relay.port)) },

@@ -1,6 +1,12 @@
 // The connection pool against the real Dovecot of scripts/dovecot.sh.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../../test/support/dovecot-rig.js";
+import {
+  createRigUser,
+  dovecotRig,
+  imapSettingsFor,
+  LOOPBACK_MAIL_NETWORK,
+  type RigUser,
+} from "../../../test/support/dovecot-rig.js";
 import { createImapPool, type ImapPool } from "./imap-pool.js";
 import { ImapAuthError } from "./imap-errors.js";
 
@@ -18,6 +24,7 @@ const poolOf = (options = { maxConnectionsPerInbox: 2, idleCloseMs: 60_000 }, pa
   const pool = createImapPool(
     { ...imapSettingsFor(rig, user, 25), ...(password === undefined ? {} : { password }) },
     options,
+    LOOPBACK_MAIL_NETWORK,
   );
   pools.push(pool);
   return pool;

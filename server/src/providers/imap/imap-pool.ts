@@ -4,7 +4,8 @@
 // when the caller says the work is safe to repeat.
 import { ImapFlow } from "imapflow";
 import { ImapAuthError, isAuthFailure, isDroppedConnection, serverWords } from "./imap-errors.js";
-import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
+import type { ImapPoolOptions, ImapSettings, TransportSecurity } from "./imap-settings.js";
+import { dialTarget, type DialTarget, type MailNetworkPolicy } from "./mail-network.js";
 
 export interface ImapConnection {
   readonly client: ImapFlow;
@@ -24,12 +25,20 @@ export interface ImapPool {
   close(): Promise<void>;
 }
 
-/** Options of every IMAP client the provider opens (also used by verifyImapSettings). */
-export function imapClientOptions(settings: ImapSettings) {
+/** imapflow's words for each security: doSTARTTLS true refuses a server that does not offer STARTTLS. */
+const IMAP_SECURITY: Record<TransportSecurity, { secure: boolean; doSTARTTLS?: boolean }> = {
+  tls: { secure: true },
+  starttls: { secure: false, doSTARTTLS: true },
+  plaintext: { secure: false, doSTARTTLS: false },
+};
+
+/** Options of every IMAP client the provider opens (also used by verifyImapSettings), dialling the checked address. */
+export function imapClientOptions(settings: ImapSettings, target: DialTarget) {
   return {
-    host: settings.imap.host,
+    host: target.address,
+    ...(target.servername === undefined ? {} : { servername: target.servername }),
     port: settings.imap.port,
-    secure: settings.imap.secure,
+    ...IMAP_SECURITY[settings.imap.security],
     auth: { user: settings.user, pass: settings.password },
     logger: false as const,
     // A pooled connection waits for its next call without IDLE: each call refreshes what it reads.
@@ -40,7 +49,7 @@ export function imapClientOptions(settings: ImapSettings) {
   };
 }
 
-export function createImapPool(settings: ImapSettings, options: ImapPoolOptions): ImapPool {
+export function createImapPool(settings: ImapSettings, options: ImapPoolOptions, network: MailNetworkPolicy): ImapPool {
   const idle: Array<{ connection: PooledConnection; timer: NodeJS.Timeout }> = [];
   const waiting: Array<(connection: PooledConnection | undefined) => void> = [];
   const live = new Set<PooledConnection>();
@@ -48,7 +57,7 @@ export function createImapPool(settings: ImapSettings, options: ImapPoolOptions)
   let closed = false;
 
   async function open(): Promise<PooledConnection> {
-    const client = new ImapFlow(imapClientOptions(settings));
+    const client = new ImapFlow(imapClientOptions(settings, await dialTarget("IMAP", settings.imap, network)));
     // An idle connection the server closes emits "error"/"close"; the pool notices when it next looks.
     client.on("error", () => {});
     try {

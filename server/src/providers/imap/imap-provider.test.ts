@@ -6,7 +6,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { ListInboxOutput, SearchEmailsOutput } from "@mcpemails/generated";
 import type { InboxRecord } from "../../store/store.js";
-import { createRigUser, dovecotRig, imapSettingsFor, type RigUser } from "../../../test/support/dovecot-rig.js";
+import {
+  createRigUser,
+  dovecotRig,
+  imapSettingsFor,
+  LOOPBACK_MAIL_NETWORK,
+  type RigUser,
+} from "../../../test/support/dovecot-rig.js";
 import { seedBulkMailbox } from "../../../test/support/imap-corpus.js";
 import { startSmtpRelay, type SmtpRelay } from "../../../test/support/smtp-relay.js";
 import { ImapFlow } from "imapflow";
@@ -62,6 +68,7 @@ describeWithRig("the IMAP provider against Dovecot", () => {
       inbox: inboxOf(user.address),
       settings: imapSettingsFor(rig, user, relay.port),
       pool,
+      network: LOOPBACK_MAIL_NETWORK,
     });
     try {
       const before = (await provider.list_inbox(listArgs, signal)) as ListInboxOutput;
@@ -80,6 +87,7 @@ describeWithRig("the IMAP provider against Dovecot", () => {
       inbox: inboxOf(user.address),
       settings: imapSettingsFor(rig, user, relay.port),
       pool,
+      network: LOOPBACK_MAIL_NETWORK,
       searchTimeoutMs: 1,
     });
     try {
@@ -101,6 +109,7 @@ describeWithRig("the IMAP provider against Dovecot", () => {
       inbox: inboxOf(user.address),
       settings: imapSettingsFor(rig, user, relay.port),
       pool,
+      network: LOOPBACK_MAIL_NETWORK,
     });
     try {
       const result = (await provider.search_emails(
@@ -124,6 +133,7 @@ describeWithRig("the IMAP provider against Dovecot", () => {
       inbox: inboxOf(peer.address),
       settings: imapSettingsFor(rig, peer, relay.port),
       pool,
+      network: LOOPBACK_MAIL_NETWORK,
     });
     try {
       // Dovecot cannot write into Sent (its maildir's tmp/ is read-only), so the APPEND after the send fails.
@@ -161,6 +171,7 @@ describeWithRig("the IMAP provider against Dovecot", () => {
       inbox: inboxOf(peer.address),
       settings: imapSettingsFor(rig, peer, 1),
       pool,
+      network: LOOPBACK_MAIL_NETWORK,
     });
     try {
       const result = await provider.send_email(

@@ -39,7 +39,9 @@ import { decodeMessageId, encodeMessageId, threadIdOf } from "./imap-message-id.
 import { createImapPool, type ImapConnection } from "./imap-pool.js";
 import { nativeToImap, portableToImap, type ImapQuery } from "./imap-search.js";
 import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
+import { ConnectError } from "../provider-apps.js";
 import { createSmtpSender } from "./imap-smtp.js";
+import type { MailNetworkPolicy } from "./mail-network.js";
 import { fetchSummaries, hasAttachments, sentDate, type FolderState } from "./imap-summary.js";
 import { lastOfSet, toSequenceSet } from "./sequence-set.js";
 
@@ -47,6 +49,8 @@ export interface ImapProviderOptions {
   inbox: InboxRecord;
   settings: ImapSettings;
   pool: ImapPoolOptions;
+  /** Which addresses its servers may be at, and whether a plaintext login may leave this machine. */
+  network: MailNetworkPolicy;
   now?: () => Date;
   /** How long a search may run before it is abandoned; the spec's 30 seconds unless a test says otherwise. */
   searchTimeoutMs?: number;
@@ -58,8 +62,8 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
   const { inbox, settings } = options;
   const now = options.now ?? (() => new Date());
   const searchTimeoutMs = options.searchTimeoutMs ?? LIMITS.search_timeout_seconds * 1000;
-  const pool = createImapPool(settings, options.pool);
-  const smtp = createSmtpSender(settings);
+  const pool = createImapPool(settings, options.pool, options.network);
+  const smtp = createSmtpSender(settings, options.network);
   const ownAddresses = inbox.addresses.length > 0 ? inbox.addresses : [settings.address];
   let folders: FolderMap | undefined;
 
@@ -72,6 +76,7 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
   function failure(error: unknown): ExecutionErrorResult<"auth_failed" | "provider_error"> {
     if (error instanceof ParameterError) throw error;
     if (isAuthFailure(error)) return authFailed({ inbox_id: inbox.id });
+    if (error instanceof ConnectError) return providerError({ detail: `inbox ${inbox.id}: ${error.message}` });
     return providerError({ detail: `the IMAP server of inbox ${inbox.id} answered: ${serverWords(error, settings)}` });
   }
 

@@ -2,11 +2,22 @@
 // to log in to them.
 import { ConnectError } from "../provider-apps.js";
 
+/**
+ * How the password is protected on the way: "tls" from the first byte (993 for IMAP, 465 for SMTP),
+ * "starttls" upgraded before login (refused when the server does not offer it), or "plaintext", never
+ * encrypted: only on loopback unless the operator allows it (see mail-network.ts).
+ */
+export type TransportSecurity = "tls" | "starttls" | "plaintext";
+
 export interface ServerEndpoint {
   host: string;
   port: number;
-  /** TLS from the first byte (993/465); otherwise plain, upgraded by STARTTLS when the server offers it. */
-  secure: boolean;
+  security: TransportSecurity;
+}
+
+/** Implicit TLS on the ports registered for it (RFC 8314), STARTTLS required everywhere else. */
+export function defaultSecurity(role: "IMAP" | "SMTP", port: number): TransportSecurity {
+  return port === (role === "IMAP" ? 993 : 465) ? "tls" : "starttls";
 }
 
 export interface ImapSettings {
@@ -28,10 +39,27 @@ export const DEFAULT_IMAP_POOL: ImapPoolOptions = { maxConnectionsPerInbox: 4, i
 
 export function parseImapSettings(secret: string | null): ImapSettings {
   const value: unknown = secret === null ? null : JSON.parse(secret);
+  if (typeof value === "object" && value !== null) {
+    const stored = value as Record<string, unknown>;
+    stored.imap = withSecurity(stored.imap);
+    stored.smtp = withSecurity(stored.smtp);
+  }
   if (!isImapSettings(value))
     throw new ConnectError("the stored IMAP settings of this inbox are incomplete; add the inbox again.");
   return value;
 }
+
+/**
+ * Settings stored before `security` existed said `secure: false` for "STARTTLS when offered";
+ * they now require it, so that no stored inbox falls back to a plaintext login.
+ */
+function withSecurity(endpoint: unknown): unknown {
+  if (typeof endpoint !== "object" || endpoint === null || "security" in endpoint) return endpoint;
+  const { secure, ...rest } = endpoint as { secure?: unknown };
+  return typeof secure === "boolean" ? { ...rest, security: secure ? "tls" : "starttls" } : endpoint;
+}
+
+const SECURITIES: readonly unknown[] = ["tls", "starttls", "plaintext"] satisfies TransportSecurity[];
 
 function isImapSettings(value: unknown): value is ImapSettings {
   const endpoint = (e: unknown) =>
@@ -39,7 +67,7 @@ function isImapSettings(value: unknown): value is ImapSettings {
     e !== null &&
     typeof (e as ServerEndpoint).host === "string" &&
     Number.isInteger((e as ServerEndpoint).port) &&
-    typeof (e as ServerEndpoint).secure === "boolean";
+    SECURITIES.includes((e as ServerEndpoint).security);
   if (typeof value !== "object" || value === null) return false;
   const settings = value as ImapSettings;
   return (

@@ -8,7 +8,10 @@
 // repeated here: a failure once the message may have been handed over says so (delivery unknown).
 import SMTPConnection from "nodemailer/lib/smtp-connection";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
-import type { ImapSettings } from "./imap-settings.js";
+import { ConnectError } from "../provider-apps.js";
+import { quoteServerWords } from "./imap-errors.js";
+import type { ImapSettings, TransportSecurity } from "./imap-settings.js";
+import { dialTarget, type DialTarget, type MailNetworkPolicy } from "./mail-network.js";
 
 export type SmtpOutcome =
   | { ok: true }
@@ -40,11 +43,19 @@ type WithEnvelopeStep = SMTPConnection & {
   ): void;
 };
 
-function smtpConnectionOptions(settings: ImapSettings): SMTPConnection.Options {
+/** nodemailer's words for each security: requireTLS refuses a server that does not offer STARTTLS. */
+const SMTP_SECURITY: Record<TransportSecurity, SMTPConnection.Options> = {
+  tls: { secure: true },
+  starttls: { secure: false, requireTLS: true },
+  plaintext: { secure: false, ignoreTLS: true },
+};
+
+function smtpConnectionOptions(settings: ImapSettings, target: DialTarget): SMTPConnection.Options {
   return {
-    host: settings.smtp.host,
+    host: target.address,
+    ...(target.servername === undefined ? {} : { servername: target.servername }),
     port: settings.smtp.port,
-    secure: settings.smtp.secure,
+    ...SMTP_SECURITY[settings.smtp.security],
     connectionTimeout: 30_000,
     greetingTimeout: 16_000,
     socketTimeout: 120_000,
@@ -53,14 +64,15 @@ function smtpConnectionOptions(settings: ImapSettings): SMTPConnection.Options {
 }
 
 /** The same server and login for nodemailer's transport (verifyImapSettings checks them with it). */
-export function smtpTransportOptions(settings: ImapSettings): SMTPTransport.Options {
-  return { ...smtpConnectionOptions(settings), auth: { user: settings.user, pass: settings.password } };
+export function smtpTransportOptions(settings: ImapSettings, target: DialTarget): SMTPTransport.Options {
+  return { ...smtpConnectionOptions(settings, target), auth: { user: settings.user, pass: settings.password } };
 }
 
-export function createSmtpSender(settings: ImapSettings) {
+export function createSmtpSender(settings: ImapSettings, network: MailNetworkPolicy) {
   /** A connected, logged-in SMTP connection; errors reach the caller through each step, never as an unhandled event. */
   async function open(): Promise<WithEnvelopeStep> {
-    const connection = new SMTPConnection(smtpConnectionOptions(settings)) as WithEnvelopeStep;
+    const target = await dialTarget("SMTP", settings.smtp, network);
+    const connection = new SMTPConnection(smtpConnectionOptions(settings, target)) as WithEnvelopeStep;
     if (typeof connection._setEnvelope !== "function")
       throw new Error(
         "this nodemailer has no envelope step (SMTPConnection._setEnvelope); the recipient pre-flight cannot run",
@@ -118,8 +130,11 @@ export function createSmtpSender(settings: ImapSettings) {
           };
         return { ok: true };
       } catch (error) {
+        // This server's own refusal (mail-network.ts) is not the SMTP server's words.
+        if (error instanceof ConnectError)
+          return { ok: false, kind: "server", words: error.message, handedOver: false };
         const e = error as SmtpError;
-        const words = redactPassword(e.response ?? e.message ?? "unknown error", settings.password);
+        const words = quoteServerWords(e.response ?? e.message ?? "unknown error", settings.password);
         if (e.code === "EAUTH") return { ok: false, kind: "auth", words };
         if (
           e.code === "EENVELOPE" &&
@@ -143,8 +158,4 @@ export function createSmtpSender(settings: ImapSettings) {
 /** One SMTP step as a promise: nodemailer's calls take Node-style callbacks. */
 function step<T>(run: (done: (error: SmtpError | null, value?: T) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T))));
-}
-
-function redactPassword(text: string, password: string): string {
-  return (password === "" ? text : text.split(password).join("***")).replace(/\s+/gu, " ").trim().slice(0, 500);
 }

@@ -7,6 +7,7 @@ import type { RateWindows } from "../../../src/limits/rate-limit.js";
 import { defaultOriginPolicy } from "../../../src/mcp/origin-guard.js";
 import type { MailProvider } from "../../../src/providers/provider.js";
 import { createProviderRegistry } from "../../../src/providers/registry.js";
+import { LOOPBACK_MAIL_NETWORK } from "../../support/dovecot-rig.js";
 import type { InboxRecord, Store } from "../../../src/store/store.js";
 
 export interface Instance {
@@ -31,7 +32,10 @@ export interface InstanceOptions {
 }
 
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
-  const registry = createProviderRegistry(options.store, options.now ? { now: options.now } : {});
+  const registry = createProviderRegistry(options.store, {
+    mailNetwork: LOOPBACK_MAIL_NETWORK,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const wrap = options.provider;
   const app = await buildApp({
     store: options.store,
