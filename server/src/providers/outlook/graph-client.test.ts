@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { InboxRecord } from "../../store/store.js";
 import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../../test/fakes/outlook/fake-session.js";
+import { graphUrl } from "./graph-client.js";
 import { createOutlookProvider } from "./outlook-provider.js";
 import type { OutlookSettings } from "./outlook-settings.js";
 
@@ -163,5 +164,33 @@ describe("timeouts", () => {
       ),
     ).toMatchObject({ errorCode: "search_timeout" });
     expect(await provider(50).list_inbox(listArgs, signal)).toMatchObject({ errorCode: "provider_error" });
+  });
+});
+
+describe("absolute URLs in Graph's answers (nextLink, uploadUrl)", () => {
+  it("follows a nextLink only to Graph itself, over https, where the bearer token goes", () => {
+    expect(graphUrl({ path: "https://graph.microsoft.com/v1.0/me/messages?$skiptoken=x" }).host).toBe(
+      "graph.microsoft.com",
+    );
+    for (const path of [
+      "https://attacker.example/v1.0/me/messages",
+      "https://graph.microsoft.com.attacker.example/v1.0/me",
+      "http://graph.microsoft.com/v1.0/me/messages",
+      "https://user:pw@graph.microsoft.com/v1.0/me",
+      "https://outlook.office.com/api/v2.0/me/messages",
+      "file:///etc/passwd",
+      "not a url",
+    ])
+      expect(() => graphUrl({ path }), path).toThrow(
+        expect.objectContaining({ code: "untrusted_url", outcomeUnknown: false }),
+      );
+  });
+
+  it("sends an upload (no token) to Outlook's upload host or Graph only", () => {
+    const upload = "https://outlook.office.com/api/v2.0/AttachmentSessions('s')?authtoken=t";
+    expect(graphUrl({ path: upload, authenticated: false }).href).toBe(upload);
+    expect(() => graphUrl({ path: "https://attacker.example/upload", authenticated: false })).toThrow(
+      expect.objectContaining({ code: "untrusted_url" }),
+    );
   });
 });

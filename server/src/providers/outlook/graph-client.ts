@@ -58,6 +58,48 @@ export interface GraphClient {
   send(request: GraphRequest): Promise<Response>;
 }
 
+/**
+ * Hosts an absolute URL from an answer may point at. A nextLink is Graph's own; an upload session's
+ * uploadUrl is on Outlook's host ("https://outlook.office.com/api/v2.0/...AttachmentSessions(...)",
+ * https://learn.microsoft.com/en-us/graph/api/attachment-createuploadsession) and carries its own token.
+ * Anything else would be followed with the mailbox's bearer token, or with its content.
+ */
+const GRAPH_HOSTS = new Set([new URL(GRAPH_BASE).host]);
+const UPLOAD_HOSTS = new Set(["outlook.office.com", "outlook.office365.com", new URL(GRAPH_BASE).host]);
+
+/** The request's URL: a path under /v1.0, or an absolute URL on one of the hosts its kind may use. */
+export function graphUrl(request: Pick<GraphRequest, "path" | "query" | "authenticated">): URL {
+  if (request.path.startsWith("/")) {
+    const url = new URL(`${GRAPH_BASE}${request.path}`);
+    for (const [name, value] of Object.entries(request.query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, value);
+    return url;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(request.path);
+  } catch {
+    url = undefined;
+  }
+  const hosts = request.authenticated === false ? UPLOAD_HOSTS : GRAPH_HOSTS;
+  if (
+    url === undefined ||
+    url.protocol !== "https:" ||
+    !hosts.has(url.host) ||
+    url.username !== "" ||
+    url.password !== ""
+  )
+    throw new GraphRequestError(
+      0,
+      "untrusted_url",
+      "Graph's answer pointed at a host outside Microsoft Graph and Outlook",
+      false,
+    );
+  for (const [name, value] of Object.entries(request.query ?? {}))
+    if (value !== undefined) url.searchParams.set(name, value);
+  return url;
+}
+
 /** A counting semaphore: a dozen lines, not worth a dependency. */
 function semaphore(limit: number) {
   let active = 0;
@@ -85,9 +127,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const sleep = options.sleep ?? delay;
 
   async function attempt(request: GraphRequest, forceRefresh: boolean): Promise<Response> {
-    const url = new URL(request.path.startsWith("https://") ? request.path : `${GRAPH_BASE}${request.path}`);
-    for (const [name, value] of Object.entries(request.query ?? {}))
-      if (value !== undefined) url.searchParams.set(name, value);
+    const url = graphUrl(request);
     const headers: Record<string, string> = { prefer: 'IdType="ImmutableId"', ...request.headers };
     if (request.authenticated !== false)
       headers.authorization = `Bearer ${await options.tokens.accessToken(forceRefresh)}`;

@@ -23,6 +23,7 @@ import type { InboxRecord } from "../../store/store.js";
 import type { MicrosoftAppConfig } from "../provider-apps.js";
 import { ParameterError, type ClosableProvider, type SentMessage } from "../provider.js";
 import { parsePortableQuery, standardFolders } from "../search-params.js";
+import { messagePath } from "./graph-ids.js";
 import { createGraphClient, GraphRequestError, type GraphClient } from "./graph-client.js";
 import { ORDERABLE_FILTER_PREFIX, portableToGraph, quoteSearch, type GraphQuery } from "./graph-query.js";
 import { GrantRefused, mailboxTokens } from "./msal-tokens.js";
@@ -150,7 +151,10 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     const nothingSent = error instanceof NothingSent;
     const cause = nothingSent ? error.cause : error;
     if (!(cause instanceof GraphRequestError)) throw error;
-    if (context.messageId !== undefined && (cause.status === 404 || cause.code === "ErrorItemNotFound"))
+    // Graph answers 400 ErrorInvalidIdMalformed to an id it could not have issued: no such message either.
+    const noSuchMessage =
+      cause.status === 404 || cause.code === "ErrorItemNotFound" || cause.code === "ErrorInvalidIdMalformed";
+    if (context.messageId !== undefined && noSuchMessage)
       return messageNotFound({ message_id: context.messageId, inbox_id: inbox.id });
     if (context.search && (cause.code === "timeout" || cause.status === 504 || cause.code === "ErrorTimeoutExpired"))
       return searchTimeout({ timeoutSeconds: SEARCH_TIMEOUT_SECONDS });
@@ -300,11 +304,12 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
 
   /** The original of a reply, parsed, with its conversation. */
   async function original(messageId: string, signal: AbortSignal) {
+    const path = messagePath(messageId);
     const [raw, meta] = await Promise.all([
-      graph.bytes({ method: "GET", path: `/me/messages/${encodeURIComponent(messageId)}/$value`, signal }),
+      graph.bytes({ method: "GET", path: `${path}/$value`, signal }),
       graph.json<Message>({
         method: "GET",
-        path: `/me/messages/${encodeURIComponent(messageId)}`,
+        path,
         query: { $select: "conversationId" },
         signal,
       }),
@@ -362,8 +367,8 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     },
 
     async read_email(args, signal) {
-      const path = `/me/messages/${encodeURIComponent(args.message_id)}`;
       try {
+        const path = messagePath(args.message_id);
         let raw: Buffer;
         let meta: Message;
         if (args.mark_as_read) {
