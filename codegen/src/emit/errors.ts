@@ -3,7 +3,7 @@
 import type { GenContext, GeneratedFile } from "../context.js";
 import type { ErrorField } from "../spec/model.js";
 import { camelCase, pascalCase } from "../schema/ir.js";
-import { placeholders } from "../schema/templates.js";
+import { PLACEHOLDER, placeholders, QUOTED_MAX_LENGTH } from "../schema/templates.js";
 import { exportConst, literal, tsFile } from "./ts-file.js";
 
 function fieldType(field: ErrorField): string {
@@ -19,7 +19,13 @@ function fieldsType(fields: Record<string, ErrorField>): string {
 /** A template literal that fills a message template from `args`. */
 function templateLiteral(template: string): string {
   const escaped = template.replace(/[`\\]/g, "\\$&").replace(/\$\{/g, "\\${");
-  return "`" + escaped.replace(/\{([A-Za-z_]+)\}/g, (_m, name: string) => `\${args.${name}}`) + "`";
+  return (
+    "`" +
+    escaped.replace(PLACEHOLDER, (_m, name: string, quoted?: string) =>
+      quoted === undefined ? `\${args.${name}}` : `\${quoted(args.${name})}`,
+    ) +
+    "`"
+  );
 }
 
 export function emitErrors(ctx: GenContext): GeneratedFile {
@@ -98,6 +104,17 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
       typeParameters: ["C extends ExecutionErrorCode = ExecutionErrorCode"],
       type: `{ [K in C]: { content: [{ type: "text"; text: string }]; isError: true; errorCode: K } & ExecutionErrorFields[K] }[C]`,
     });
+    if (Object.values(execution).some((e) => e.message.includes("|quoted}")))
+      file.addFunction({
+        name: "quoted",
+        docs: [`Text a stranger may have chosen, as data: a JSON string of at most ${QUOTED_MAX_LENGTH} characters.`],
+        parameters: [{ name: "value", type: "string" }],
+        returnType: "string",
+        statements: [
+          "const characters = [...value];",
+          `return JSON.stringify(characters.length > ${QUOTED_MAX_LENGTH} ? \`\${characters.slice(0, ${QUOTED_MAX_LENGTH}).join("")}…\` : value);`,
+        ],
+      });
     for (const [code, e] of Object.entries(execution)) {
       const fields = e.fields ?? {};
       const textArgs = placeholders(e.message).filter((p) => !(p in fields));

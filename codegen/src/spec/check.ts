@@ -6,6 +6,7 @@ import type { SpecProblem } from "./problems.js";
 import { buildSchemaModel, toNode } from "../schema/ir.js";
 import { toJsonSchema } from "../emit/json-schema.js";
 import { implicitObject } from "../schema/tools.js";
+import { PLACEHOLDER } from "../schema/templates.js";
 import { compileInputValidator, createAjv } from "../runtime/input-validation.js";
 
 type Path = (string | number)[];
@@ -238,6 +239,9 @@ function pathParts(parameter: string): Path {
 }
 
 function templateRegExp(template: string): RegExp {
-  const escaped = template.split(/\{[A-Za-z_]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const escaped = template
+    .split(PLACEHOLDER)
+    .filter((_, index) => index % 3 === 0)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`^${escaped.join("[\\s\\S]+")}$`);
 }
