@@ -2,6 +2,7 @@
 // raises before a handler runs (a body too large, a content type that is not JSON).
 import { createToolDispatcher, requestTooLarge, TRANSPORT, transportError, internalError } from "@mcpemails/generated";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 import type { RateWindows } from "./limits/rate-limit.js";
 import { mcpRoute } from "./mcp/route.js";
 import { adminRoutes } from "./admin/admin-routes.js";
@@ -28,6 +29,7 @@ export interface AppOptions {
   connect?: ConnectDeps | undefined;
   /** /metrics asks for this Bearer token when set; without it /metrics answers loopback clients only. */
   metricsToken?: string | undefined;
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0" };
@@ -36,12 +38,15 @@ export const REDACTED_PATHS = ["req.headers.authorization", "req.headers.cookie"
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: TRANSPORT.max_body_bytes,
-    // Requests carry one JSON-RPC call each; a slow provider should not hold a socket forever.
-    requestTimeout: 120_000,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs },
   });
+  app.server.maxConnections = limits.maxConnections;
   app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, request, reply) => {
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       return reply.code(413).send(

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { RateWindows } from "./limits/rate-limit.js";
 import { parseRateLimits } from "./limits/rate-limit-setting.js";
 import { requireStrongAdminToken } from "./admin/admin-token.js";
+import { DEFAULT_CONNECTION_LIMITS } from "./connection-limits.js";
 import { mailNetworkPolicy, type MailNetworkPolicy } from "./providers/imap/mail-network.js";
 import { DEFAULT_IMAP_POOL, type ImapPoolOptions } from "./providers/imap/imap-settings.js";
 import type { GoogleAppConfig, MicrosoftAppConfig } from "./providers/provider-apps.js";
@@ -23,6 +24,8 @@ export interface Config {
   adminToken: string | undefined;
   /** The Bearer token /metrics asks for; without it /metrics answers loopback clients only. */
   metricsToken: string | undefined;
+  /** Connections open at once (MCPEMAILS_MAX_CONNECTIONS). */
+  maxConnections: number;
   /** Where browsers reach this server (OAuth consent comes back to <publicUrl>/oauth/...). */
   publicUrl: string;
   /** Gmail inboxes can be connected and served when set. */
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     allowedOrigins: list(env.MCPEMAILS_ALLOWED_ORIGINS),
     adminToken: adminToken(env.MCPEMAILS_ADMIN_TOKEN),
     metricsToken: set(env.MCPEMAILS_METRICS_TOKEN),
+    maxConnections: positiveInteger(env, "MCPEMAILS_MAX_CONNECTIONS", DEFAULT_CONNECTION_LIMITS.maxConnections),
     publicUrl,
     google: google && { ...google, redirectUri: `${publicUrl}/oauth/google/callback` },
     microsoft: microsoft && {

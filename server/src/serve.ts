@@ -30,6 +30,7 @@ const app = await buildApp({
   rateWindows: config.rateWindows,
   adminToken: config.adminToken,
   metricsToken: config.metricsToken,
+  connectionLimits: { maxConnections: config.maxConnections },
   logger: { level: process.env.LOG_LEVEL ?? "info", redact: REDACTED_PATHS },
 });
 const address = await app.listen({ host: config.host, port: config.port });

@@ -1,14 +1,15 @@
+import type { ReplyToEmailArgs } from "@mcpemails/generated";
 import { describe, expect, it } from "vitest";
 import { parseMessage } from "./parse.js";
 import { isRefusal, prepareReply } from "./outgoing.js";
 
-const replyArgs = {
+const replyArgs: ReplyToEmailArgs = {
   inbox_id: "inbox",
   message_id: "m1",
   body: "Thanks",
   reply_all: false,
   attachments: [],
-} as const;
+};
 
 describe("a reply whose original names an address that is not one", () => {
   it("quotes the sender's text as data, short, in invalid_recipient: never as the server's own sentence", async () => {
