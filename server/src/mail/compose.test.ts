@@ -1,6 +1,6 @@
 import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
-import { attachmentsFromInput, composeMessage, safeFilename, type ComposeInput } from "./compose.js";
+import { attachmentsFromInput, composeMessage, type ComposeInput } from "./compose.js";
 
 const base: ComposeInput = {
   from: { name: "Agent", address: "sandbox+1234abcd@sandbox.mcpemails.test" },
@@ -89,7 +89,7 @@ describe("composeMessage", () => {
     expect(lines).toContain("References: <a@x> <b@x> <c@x>");
   });
 
-  it("attaches files from base64, inline images with a Content-ID, and strips path separators from names", async () => {
+  it("attaches files from base64, inline images with a Content-ID, and keeps only the last path segment of names", async () => {
     const { raw } = await composeMessage({
       ...base,
       html: '<p><img src="cid:logo@example.com"></p>',
@@ -115,8 +115,8 @@ describe("composeMessage", () => {
       ]),
     ).toEqual([
       ["logo.png", "image/png", "\x89PNG", "logo@example.com", true],
-      ["....etcpasswd", "text/plain", "hello", null, false],
-      ["C:Usersaliceq3.pdf", "application/pdf", "%PDF-1.4", null, false],
+      ["passwd", "text/plain", "hello", null, false],
+      ["q3.pdf", "application/pdf", "%PDF-1.4", null, false],
     ]);
   });
 
@@ -150,15 +150,5 @@ describe("composeMessage: no header value can add a header", () => {
         { name: "Alice Bcc: eve@evil.example X-Injected: yes", address: "alice@example.com" },
       ]);
     }
-  });
-});
-
-describe("safeFilename", () => {
-  it("removes path separators and control characters, and never gives an empty name", () => {
-    expect(safeFilename("report.pdf")).toBe("report.pdf");
-    expect(safeFilename("a/b\\c.txt")).toBe("abc.txt");
-    expect(safeFilename("x\r\n.txt")).toBe("x.txt");
-    expect(safeFilename("///")).toBe("attachment");
-    expect(safeFilename("Übersicht 日本語.pdf")).toBe("Übersicht 日本語.pdf");
   });
 });

@@ -5,6 +5,7 @@
 import MailComposer from "nodemailer/lib/mail-composer";
 import type { Address, AttachmentInput } from "@mcpemails/generated";
 import { normalizeMessageId } from "./threading.js";
+import { safeFilename } from "./filenames.js";
 
 export interface ComposeAttachment {
   filename: string;
@@ -89,12 +90,6 @@ export function attachmentsFromInput(attachments: readonly AttachmentInput[]): C
     contentType: attachment.mime_type,
     content: { base64: attachment.data },
   }));
-}
-
-/** The file name without path separators or control characters (the spec: "Path separators are removed"). */
-export function safeFilename(filename: string): string {
-  const cleaned = filename.replace(/[/\\\p{Cc}]/gu, "").trim();
-  return cleaned === "" ? "attachment" : cleaned;
 }
 
 function mailbox(address: Address): { name: string; address: string } {

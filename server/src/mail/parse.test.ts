@@ -219,6 +219,42 @@ describe("parseMessage: attachments", () => {
     ]);
   });
 
+  it("gives a stranger's file names made safe to save: no path, no bidi override, never ..", async () => {
+    const part = (name: string) =>
+      [
+        "--b",
+        `Content-Type: application/octet-stream; name="${name}"`,
+        `Content-Disposition: attachment; filename="${name}"`,
+        "Content-Transfer-Encoding: base64",
+        "",
+        "aGk=",
+      ].join("\r\n");
+    const raw = [
+      "From: stranger@example.net",
+      "Subject: files",
+      'Content-Type: multipart/mixed; boundary="b"',
+      "",
+      "--b",
+      "Content-Type: text/plain",
+      "",
+      "see attached",
+      part("../../.ssh/authorized_keys"),
+      // A quoted-string: each backslash is written as a quoted pair.
+      part("C:\\\\Windows\\\\evil.dll"),
+      part("invoice\u202efdp.exe"),
+      part(".."),
+      "--b--",
+      "",
+    ].join("\r\n");
+    const parsed = await parseMessage(raw, metadataOnly);
+    expect(parsed.attachments.map((attachment) => attachment.filename)).toEqual([
+      "authorized_keys",
+      "evil.dll",
+      "invoicefdp.exe",
+      "attachment",
+    ]);
+  });
+
   it("has_attachments is false when the only attachments are inline images", async () => {
     const { raw } = await composeMessage({ ...quarterlyReport, attachments: quarterlyReport.attachments?.slice(0, 1) });
     expect((await parseMessage(raw, metadataOnly)).has_attachments).toBe(false);

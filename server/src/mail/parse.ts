@@ -5,6 +5,7 @@
 import { simpleParser, type AddressObject, type Attachment as ParsedAttachment, type EmailAddress } from "mailparser";
 import { LIMITS, type Address, type Attachment, type ReadEmailOutput } from "@mcpemails/generated";
 import { toolOutputSchemas } from "@mcpemails/generated/json-schemas";
+import { safeFilename } from "./filenames.js";
 import { sanitizeBounded } from "./sanitize-pool.js";
 import { normalizeMessageId } from "./threading.js";
 
@@ -95,7 +96,7 @@ function describeAttachments(
     const attachment: Attachment = {
       // The MIME part number ("2", "1.2.2"), stable for a given source and the same id IMAP uses.
       attachment_id: part.partId ?? String(index + 1),
-      filename: part.filename ?? null,
+      filename: part.filename === undefined ? null : safeFilename(part.filename),
       mime_type: part.contentType,
       size_bytes: size,
       inline: part.related === true || (part.cid !== undefined && html !== null && html.includes(`cid:${part.cid}`)),
