@@ -11,7 +11,7 @@ import { main, type CliIo } from "../cli/spec-diff.js";
 const SPEC_SOURCE = readFileSync(new URL("../../../spec/mcpemails.yaml", import.meta.url), "utf8");
 const CLI_SCRIPT = fileURLToPath(new URL("../cli/spec-diff.ts", import.meta.url));
 const FILENAME_BOUNDS =
-  "        min_length: 1\n        max_length: 255\n        description: File name shown to the recipient.";
+  "        min_length: 1\n        max_length: 255\n        description: >-\n          File name shown to the recipient, made safe";
 
 let repo: string;
 
