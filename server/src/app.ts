@@ -1,7 +1,7 @@
 // The Fastify application: /mcp, health checks, and the JSON-RPC answers for errors Fastify
 // raises before a handler runs (a body too large, a content type that is not JSON).
 import { createToolDispatcher, requestTooLarge, TRANSPORT, transportError, internalError } from "@mcpemails/generated";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 import type { RateWindows } from "./limits/rate-limit.js";
 import { mcpRoute } from "./mcp/route.js";
@@ -36,11 +36,28 @@ export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0
 
 export const REDACTED_PATHS = ["req.headers.authorization", "req.headers.cookie", "headers.authorization"];
 
+/**
+ * The log's view of a request: its path without the query string, which for an OAuth callback
+ * carries the authorization code and the state.
+ */
+function withPathOnlyRequests(logger: AppOptions["logger"]): FastifyServerOptions["logger"] {
+  if (logger === undefined || logger === false) return false;
+  const serializers = {
+    req: (request: FastifyRequest) => ({
+      method: request.method,
+      url: request.url.split("?")[0],
+      host: request.headers.host,
+      remoteAddress: request.ip,
+    }),
+  };
+  return { ...(logger === true ? {} : logger), serializers };
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withPathOnlyRequests(options.logger),
     bodyLimit: TRANSPORT.max_body_bytes,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,

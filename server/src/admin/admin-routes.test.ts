@@ -138,10 +138,18 @@ describe("connecting real mailboxes through the admin API and the OAuth callback
     const { consent_url } = (
       await call("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "gmail" })
     ).json<{ consent_url: string }>();
-    const state = new URL(consent_url).searchParams.get("state") ?? "";
+    const link = new URL(consent_url);
+    expect(link.pathname).toBe("/oauth/google/start");
+    const state = link.searchParams.get("state") ?? "";
+    const start = await connected.inject({ url: `${link.pathname}${link.search}`, headers: { host: "127.0.0.1" } });
+    expect(start.statusCode).toBe(302);
+    expect(start.headers.location).toMatch(/^https:\/\/accounts\.example\/consent\?state=/u);
+    const cookie = String(start.headers["set-cookie"]).split(";")[0] ?? "";
+    expect(String(start.headers["set-cookie"])).toMatch(/HttpOnly/u);
+    expect(String(start.headers["set-cookie"])).toMatch(/SameSite=Lax/u);
     const callback = await connected.inject({
       url: `/oauth/google/callback?code=abc&state=${encodeURIComponent(state)}`,
-      headers: { host: "127.0.0.1" },
+      headers: { host: "127.0.0.1", cookie },
     });
     expect(callback.statusCode).toBe(200);
     const [inbox] = await store.listInboxes(workspace_id);

@@ -164,16 +164,16 @@ describe("pnpm cli", () => {
     connect = recordingConnectDeps();
   });
 
-  it("prints the consent URL that connects a Gmail or Outlook mailbox", async () => {
+  it("prints the link that connects a Gmail or Outlook mailbox: this server's start page for the consent", async () => {
     const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "OAuth", "--json")).out) as {
       workspace_id: string;
     };
     const gmail = JSON.parse((await cli("inbox", "connect", "gmail", "--workspace", workspace_id, "--json")).out) as {
       consent_url: string;
     };
-    expect(gmail.consent_url).toMatch(/^https:\/\/accounts\.example\/consent\?state=/);
+    expect(gmail.consent_url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/oauth\/google\/start\?state=/);
     expect((await cli("inbox", "connect", "outlook", "--workspace", workspace_id)).out).toMatch(
-      /^Open this link and consent.*\nhttps:\/\/login\.example\/authorize\?state=/s,
+      /^Open this link and consent.*\nhttp:\/\/127\.0\.0\.1:3000\/oauth\/microsoft\/start\?state=/s,
     );
     expect(await cli("inbox", "connect", "yahoo", "--workspace", workspace_id)).toMatchObject({
       code: 2,

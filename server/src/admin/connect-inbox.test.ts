@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,13 @@ import { ConnectError } from "../providers/provider-apps.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import { recordingConnectDeps as deps } from "../../test/support/recording-connect-deps.js";
-import { addImapInbox, beginOAuthConnect, completeOAuthConnect } from "./connect-inbox.js";
+import {
+  addImapInbox,
+  beginOAuthConnect,
+  completeOAuthConnect,
+  startOAuthConnect,
+  type ConnectDeps,
+} from "./connect-inbox.js";
 import { createWorkspace } from "./operations.js";
 
 let dataDir: string;
@@ -78,10 +85,20 @@ describe("adding an IMAP inbox", () => {
 });
 
 describe("connecting a Gmail or Outlook inbox by OAuth consent", () => {
-  it("gives a consent URL whose state brings the callback back to the workspace, which then stores the grant", async () => {
+  /** The person's browser opens the start link: the state it carries, and the cookie value the start set. */
+  async function opened(connect: ConnectDeps, kind: "gmail" | "outlook" = "gmail") {
+    const link = new URL(await beginOAuthConnect(store, connect, { workspaceId, kind }));
+    const state = stateOf(link.toString());
+    const started = await startOAuthConnect(store, connect, { kind, state });
+    return { link, state, browserBinding: started.browserBinding, consentUrl: started.consentUrl };
+  }
+
+  it("gives this server's start link, which leads to the consent page; the callback then stores the grant", async () => {
     const connect = deps();
-    const url = await beginOAuthConnect(store, connect, { workspaceId, kind: "gmail" });
-    const inbox = await completeOAuthConnect(store, connect, { kind: "gmail", code: "code-1", state: stateOf(url) });
+    const { link, state, browserBinding, consentUrl } = await opened(connect);
+    expect(`${link.origin}${link.pathname}`).toBe("http://127.0.0.1:3000/oauth/google/start");
+    expect(stateOf(consentUrl)).toBe(state);
+    const inbox = await completeOAuthConnect(store, connect, { kind: "gmail", code: "code-1", state, browserBinding });
     expect(connect.consented).toEqual(["code-1"]);
     expect(inbox).toMatchObject({ workspaceId, kind: "gmail", mode: "live", addresses: ["zoe@gmail.example"] });
     expect(JSON.parse((await store.getInbox(inbox.id))?.secret ?? "null")).toEqual({
@@ -90,17 +107,32 @@ describe("connecting a Gmail or Outlook inbox by OAuth consent", () => {
     });
   });
 
+  it("uses PKCE (S256): the code is redeemed with the verifier of the challenge the consent page got", async () => {
+    const connect = deps();
+    const { state, browserBinding } = await opened(connect);
+    await completeOAuthConnect(store, connect, { kind: "gmail", code: "code-pkce", state, browserBinding });
+    const [challenge] = connect.challenges;
+    const [verifier] = connect.verifiers;
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/u);
+    expect(
+      createHash("sha256")
+        .update(verifier ?? "")
+        .digest("base64url"),
+    ).toBe(challenge);
+    expect(state).not.toContain(verifier);
+  });
+
   it("mends a revoked grant by consenting again: the same inbox gets the new grant", async () => {
     const connect = deps();
     const first = await completeOAuthConnect(store, connect, {
       kind: "gmail",
       code: "code-2",
-      state: stateOf(await beginOAuthConnect(store, connect, { workspaceId, kind: "gmail" })),
+      ...(await opened(connect)),
     });
     const second = await completeOAuthConnect(store, connect, {
       kind: "gmail",
       code: "code-3",
-      state: stateOf(await beginOAuthConnect(store, connect, { workspaceId, kind: "gmail" })),
+      ...(await opened(connect)),
     });
     expect(second.id).toBe(first.id);
     expect(JSON.parse((await store.getInbox(first.id))?.secret ?? "null")).toMatchObject({
@@ -110,27 +142,57 @@ describe("connecting a Gmail or Outlook inbox by OAuth consent", () => {
 
   it("connects Outlook the same way", async () => {
     const connect = deps();
-    const url = await beginOAuthConnect(store, connect, { workspaceId, kind: "outlook" });
+    const { state, browserBinding } = await opened(connect, "outlook");
     expect(
-      await completeOAuthConnect(store, connect, { kind: "outlook", code: "c", state: stateOf(url) }),
+      await completeOAuthConnect(store, connect, { kind: "outlook", code: "c", state, browserBinding }),
     ).toMatchObject({ kind: "outlook", addresses: ["zoe@outlook.example"] });
+  });
+
+  it("opens the start link once: a second browser gets no consent page", async () => {
+    const connect = deps();
+    const { state } = await opened(connect);
+    await expect(startOAuthConnect(store, connect, { kind: "gmail", state })).rejects.toThrow(
+      "This connection link was already opened",
+    );
+  });
+
+  it("redeems a state once, and only in the browser that opened the link", async () => {
+    const connect = deps();
+    const { state, browserBinding } = await opened(connect);
+    await expect(
+      completeOAuthConnect(store, connect, { kind: "gmail", code: "c0", state, browserBinding: undefined }),
+    ).rejects.toThrow("Nothing was connected: this browser did not open the connection link.");
+    await expect(
+      completeOAuthConnect(store, connect, { kind: "gmail", code: "c0", state, browserBinding: "another-browser" }),
+    ).rejects.toThrow("this browser did not open the connection link");
+    await completeOAuthConnect(store, connect, { kind: "gmail", code: "c1", state, browserBinding });
+    await expect(
+      completeOAuthConnect(store, connect, { kind: "gmail", code: "c2", state, browserBinding }),
+    ).rejects.toThrow("Nothing was connected: this consent was already used; start the connection again.");
+    expect(connect.consented).toEqual(["c1"]);
   });
 
   it("connects nothing when consent was refused, the state is foreign or for the other provider, or the code is missing", async () => {
     const connect = deps();
-    const state = stateOf(await beginOAuthConnect(store, connect, { workspaceId, kind: "gmail" }));
+    const { state, browserBinding } = await opened(connect);
     await expect(
-      completeOAuthConnect(store, connect, { kind: "gmail", code: undefined, state, error: "access_denied" }),
+      completeOAuthConnect(store, connect, {
+        kind: "gmail",
+        code: undefined,
+        state,
+        error: "access_denied",
+        browserBinding,
+      }),
     ).rejects.toThrow("The consent was not given (access_denied); nothing was connected.");
-    await expect(completeOAuthConnect(store, connect, { kind: "outlook", code: "c", state })).rejects.toThrow(
-      "Nothing was connected: the state parameter is for a gmail connection, not outlook.",
-    );
-    await expect(completeOAuthConnect(store, deps(), { kind: "gmail", code: "c", state })).rejects.toThrow(
-      "Nothing was connected: the state parameter was not issued by this server.",
-    );
-    await expect(completeOAuthConnect(store, connect, { kind: "gmail", code: undefined, state })).rejects.toThrow(
-      "The callback needs the code and state parameters",
-    );
+    await expect(
+      completeOAuthConnect(store, connect, { kind: "outlook", code: "c", state, browserBinding }),
+    ).rejects.toThrow("Nothing was connected: the state parameter is for a gmail connection, not outlook.");
+    await expect(
+      completeOAuthConnect(store, deps(), { kind: "gmail", code: "c", state, browserBinding }),
+    ).rejects.toThrow("Nothing was connected: the state parameter was not issued by this server.");
+    await expect(
+      completeOAuthConnect(store, connect, { kind: "gmail", code: undefined, state, browserBinding }),
+    ).rejects.toThrow("The callback needs the code and state parameters");
     expect(connect.consented).toEqual([]);
   });
 
@@ -142,10 +204,10 @@ describe("connecting a Gmail or Outlook inbox by OAuth consent", () => {
         exchange: async () => Promise.reject(new ConnectError("Google refused the code (invalid_grant)")),
       },
     });
-    const state = connect.stateSigner.sign({ workspaceId, kind: "gmail" });
-    await expect(completeOAuthConnect(store, connect, { kind: "gmail", code: "c", state })).rejects.toThrow(
-      "Nothing was connected: Google refused the code (invalid_grant)",
-    );
+    const { state, browserBinding } = await opened(connect);
+    await expect(
+      completeOAuthConnect(store, connect, { kind: "gmail", code: "c", state, browserBinding }),
+    ).rejects.toThrow("Nothing was connected: Google refused the code (invalid_grant)");
     expect((await store.listInboxes(workspaceId)).length).toBe(before);
   });
 

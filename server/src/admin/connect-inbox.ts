@@ -5,7 +5,13 @@
 // replaces its grant and keeps its inbox id, which is how a revoked grant is mended.
 import type { KeyMode } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
-import { createOAuthStateSigner, type OAuthKind, type OAuthStateSigner } from "../oauth/oauth-state.js";
+import { timingSafeEqual } from "node:crypto";
+import {
+  createOAuthStateSigner,
+  type OAuthKind,
+  type OAuthStateSigner,
+  type VerifiedState,
+} from "../oauth/oauth-state.js";
 import type { ImapSettings } from "../providers/imap/imap-settings.js";
 import { STRICT_MAIL_NETWORK, type MailNetworkPolicy } from "../providers/imap/mail-network.js";
 import {
@@ -24,12 +30,12 @@ export interface ConnectDeps {
   stateSigner: OAuthStateSigner;
   verifyImap: (settings: ImapSettings) => Promise<void>;
   gmail: {
-    consentUrl: (app: GoogleAppConfig, state: string) => string | Promise<string>;
-    exchange: (app: GoogleAppConfig, code: string) => Promise<ConnectedMailbox<unknown>>;
+    consentUrl: (app: GoogleAppConfig, state: string, codeChallenge: string) => string | Promise<string>;
+    exchange: (app: GoogleAppConfig, code: string, codeVerifier: string) => Promise<ConnectedMailbox<unknown>>;
   };
   outlook: {
-    consentUrl: (app: MicrosoftAppConfig, state: string) => string | Promise<string>;
-    exchange: (app: MicrosoftAppConfig, code: string) => Promise<ConnectedMailbox<unknown>>;
+    consentUrl: (app: MicrosoftAppConfig, state: string, codeChallenge: string) => string | Promise<string>;
+    exchange: (app: MicrosoftAppConfig, code: string, codeVerifier: string) => Promise<ConnectedMailbox<unknown>>;
   };
 }
 
@@ -51,15 +57,16 @@ export function defaultConnectDeps(config: {
         config.mailNetwork ?? STRICT_MAIL_NETWORK,
       ),
     gmail: {
-      consentUrl: async (app, state) =>
-        (await import("../providers/gmail/gmail-connect.js")).gmailConsentUrl(app, state),
-      exchange: async (app, code) => (await import("../providers/gmail/gmail-connect.js")).exchangeGmailCode(app, code),
+      consentUrl: async (app, state, challenge) =>
+        (await import("../providers/gmail/gmail-connect.js")).gmailConsentUrl(app, state, challenge),
+      exchange: async (app, code, verifier) =>
+        (await import("../providers/gmail/gmail-connect.js")).exchangeGmailCode(app, code, verifier),
     },
     outlook: {
-      consentUrl: async (app, state) =>
-        (await import("../providers/outlook/outlook-connect.js")).outlookConsentUrl(app, state),
-      exchange: async (app, code) =>
-        (await import("../providers/outlook/outlook-connect.js")).exchangeOutlookCode(app, code),
+      consentUrl: async (app, state, challenge) =>
+        (await import("../providers/outlook/outlook-connect.js")).outlookConsentUrl(app, state, challenge),
+      exchange: async (app, code, verifier) =>
+        (await import("../providers/outlook/outlook-connect.js")).exchangeOutlookCode(app, code, verifier),
     },
   };
 }
@@ -85,7 +92,10 @@ export async function addImapInbox(
   });
 }
 
-/** The consent URL a person opens to connect a Gmail or Outlook mailbox to the workspace. */
+/**
+ * The link a person opens to connect a Gmail or Outlook mailbox to the workspace: this server's
+ * /oauth/<provider>/start, which binds the flow to that browser and sends it on to the consent page.
+ */
 export async function beginOAuthConnect(
   store: Store,
   deps: ConnectDeps,
@@ -93,51 +103,98 @@ export async function beginOAuthConnect(
 ): Promise<string> {
   await requireWorkspace(store, input.workspaceId);
   const state = deps.stateSigner.sign({ workspaceId: input.workspaceId, kind: input.kind });
-  if (input.kind === "gmail")
-    return deps.gmail.consentUrl(requireApp(deps.google, "Google", "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET"), state);
-  return deps.outlook.consentUrl(
-    requireApp(deps.microsoft, "Microsoft", "MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET"),
-    state,
-  );
+  const start = new URL(oauthApp(deps, input.kind).redirectUri.replace(/\/callback$/u, "/start"));
+  start.searchParams.set("state", state);
+  return start.toString();
 }
 
-/** The callback's half: checks the state, redeems the code, stores the grant. AdminInputError says what went wrong. */
+/**
+ * The start link's half: its first opening (only that one) gets the provider's consent URL, with
+ * the PKCE challenge, and the cookie value that the callback will ask the same browser for.
+ */
+export async function startOAuthConnect(
+  store: Store,
+  deps: ConnectDeps,
+  input: { kind: OAuthKind; state: string | undefined },
+): Promise<{ consentUrl: string; browserBinding: string; expiresAtMs: number }> {
+  if (input.state === undefined) throw new AdminInputError("The link has no state parameter; use the link as printed.");
+  const claims = verifiedState(deps, input.state, input.kind);
+  await requireWorkspace(store, claims.workspaceId);
+  if (!(await store.consumeQuota(`oauth-start:${claims.nonce}`, 1, claims.expiresAtMs)).allowed)
+    throw new AdminInputError(
+      "This connection link was already opened, in this or another browser; start the connection again for a new link.",
+    );
+  const challenge = deps.stateSigner.pkce(claims.nonce).challenge;
+  const consentUrl =
+    input.kind === "gmail"
+      ? await deps.gmail.consentUrl(requireGoogle(deps), input.state, challenge)
+      : await deps.outlook.consentUrl(requireMicrosoft(deps), input.state, challenge);
+  return { consentUrl, browserBinding: deps.stateSigner.browserBinding(claims.nonce), expiresAtMs: claims.expiresAtMs };
+}
+
+/**
+ * The callback's half: checks the state, that this browser opened the start link and that the
+ * state was not used before, redeems the code with the PKCE verifier, and stores the grant.
+ * AdminInputError says what went wrong.
+ */
 export async function completeOAuthConnect(
   store: Store,
   deps: ConnectDeps,
-  input: { kind: OAuthKind; code: string | undefined; state: string | undefined; error?: string | undefined },
+  input: {
+    kind: OAuthKind;
+    code: string | undefined;
+    state: string | undefined;
+    error?: string | undefined;
+    /** The binding cookie the browser sent, if any. */
+    browserBinding: string | undefined;
+  },
 ): Promise<InboxRecord> {
   if (input.error !== undefined)
     throw new AdminInputError(`The consent was not given (${input.error}); nothing was connected.`);
   if (input.code === undefined || input.code === "" || input.state === undefined)
     throw new AdminInputError("The callback needs the code and state parameters the consent page sends.");
-  const verified = deps.stateSigner.verify(input.state, input.kind);
-  if (!verified.ok) throw new AdminInputError(`Nothing was connected: ${verified.reason}.`);
-  await requireWorkspace(store, verified.claims.workspaceId);
+  const claims = verifiedState(deps, input.state, input.kind);
+  const expected = Buffer.from(deps.stateSigner.browserBinding(claims.nonce));
+  const given = Buffer.from(input.browserBinding ?? "");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new AdminInputError(
+      "Nothing was connected: this browser did not open the connection link. Open the link the connection printed, in the browser you consent in.",
+    );
+  if (!(await store.consumeQuota(`oauth-callback:${claims.nonce}`, 1, claims.expiresAtMs)).allowed)
+    throw new AdminInputError("Nothing was connected: this consent was already used; start the connection again.");
+  await requireWorkspace(store, claims.workspaceId);
+  const verifier = deps.stateSigner.pkce(claims.nonce).verifier;
   let connected: ConnectedMailbox<unknown>;
   try {
     connected =
       input.kind === "gmail"
-        ? await deps.gmail.exchange(
-            requireApp(deps.google, "Google", "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET"),
-            input.code,
-          )
-        : await deps.outlook.exchange(
-            requireApp(deps.microsoft, "Microsoft", "MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET"),
-            input.code,
-          );
+        ? await deps.gmail.exchange(requireGoogle(deps), input.code, verifier)
+        : await deps.outlook.exchange(requireMicrosoft(deps), input.code, verifier);
   } catch (error) {
     if (error instanceof ConnectError) throw new AdminInputError(`Nothing was connected: ${error.message}`);
     throw error;
   }
   return saveConnectedInbox(store, {
-    workspaceId: verified.claims.workspaceId,
+    workspaceId: claims.workspaceId,
     kind: input.kind,
     mode: "live",
     address: connected.address,
     secret: JSON.stringify(connected.settings),
   });
 }
+
+function verifiedState(deps: ConnectDeps, state: string, kind: OAuthKind): VerifiedState {
+  const verified = deps.stateSigner.verify(state, kind);
+  if (!verified.ok) throw new AdminInputError(`Nothing was connected: ${verified.reason}.`);
+  return verified.claims;
+}
+
+const requireGoogle = (deps: ConnectDeps) =>
+  requireApp(deps.google, "Google", "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET");
+const requireMicrosoft = (deps: ConnectDeps) =>
+  requireApp(deps.microsoft, "Microsoft", "MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET");
+const oauthApp = (deps: ConnectDeps, kind: OAuthKind) =>
+  kind === "gmail" ? requireGoogle(deps) : requireMicrosoft(deps);
 
 async function saveConnectedInbox(
   store: Store,

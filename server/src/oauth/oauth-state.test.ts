@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createOAuthStateSigner, OAUTH_STATE_TTL_MS } from "./oauth-state.js";
 
@@ -6,12 +6,30 @@ describe("the OAuth state of a connect flow", () => {
   const key = randomBytes(32);
   const start = new Date("2026-11-23T12:00:00.000Z");
 
-  it("carries the workspace and the kind back to the callback", () => {
+  it("carries the workspace and the kind back to the callback, with its nonce and expiry", () => {
     const signer = createOAuthStateSigner(key, () => start);
     expect(signer.verify(signer.sign({ workspaceId: "w1", kind: "gmail" }), "gmail")).toEqual({
       ok: true,
-      claims: { workspaceId: "w1", kind: "gmail" },
+      claims: {
+        workspaceId: "w1",
+        kind: "gmail",
+        nonce: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/u),
+        expiresAtMs: start.getTime() + OAUTH_STATE_TTL_MS,
+      },
     });
+  });
+
+  it("derives a PKCE pair (S256) and a browser binding per nonce, from the key: the same on every instance", () => {
+    const signer = createOAuthStateSigner(key, () => start);
+    const twin = createOAuthStateSigner(key, () => start);
+    const { verifier, challenge } = signer.pkce("nonce-1");
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/u);
+    expect(challenge).toBe(createHash("sha256").update(verifier).digest("base64url"));
+    expect(twin.pkce("nonce-1")).toEqual({ verifier, challenge });
+    expect(signer.pkce("nonce-2").verifier).not.toBe(verifier);
+    expect(signer.browserBinding("nonce-1")).toBe(twin.browserBinding("nonce-1"));
+    expect(signer.browserBinding("nonce-1")).not.toBe(signer.browserBinding("nonce-2"));
+    expect(createOAuthStateSigner(randomBytes(32)).pkce("nonce-1").verifier).not.toBe(verifier);
   });
 
   it("is different every time, so two consents never share a state", () => {

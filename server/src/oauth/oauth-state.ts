@@ -1,7 +1,9 @@
 // The OAuth `state` of a connect flow: which workspace and which kind of mailbox the consent is for,
 // signed (HMAC-SHA256) and short-lived, so the callback trusts nothing a browser could have altered
-// and needs no server-side session: any instance sharing the secret key can finish the flow.
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+// and any instance sharing the secret key can finish the flow. Its nonce also derives, with the
+// same key, the PKCE verifier (RFC 7636, S256; it never leaves the server) and the value of the
+// cookie that binds the flow to the browser that opened its link.
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 
 export type OAuthKind = "gmail" | "outlook";
 
@@ -10,10 +12,20 @@ export interface OAuthStateClaims {
   kind: OAuthKind;
 }
 
+export interface VerifiedState extends OAuthStateClaims {
+  /** Unique to this state: what its one use, its PKCE verifier and its browser binding are keyed by. */
+  nonce: string;
+  expiresAtMs: number;
+}
+
 export interface OAuthStateSigner {
   sign(claims: OAuthStateClaims): string;
   /** The claims, or a sentence saying why the state is not acceptable. */
-  verify(state: string, kind: OAuthKind): { ok: true; claims: OAuthStateClaims } | { ok: false; reason: string };
+  verify(state: string, kind: OAuthKind): { ok: true; claims: VerifiedState } | { ok: false; reason: string };
+  /** The PKCE pair of a state: the challenge goes to the consent page, the verifier to the token exchange. */
+  pkce(nonce: string): { verifier: string; challenge: string };
+  /** The cookie value that marks the browser which opened the state's link. */
+  browserBinding(nonce: string): string;
 }
 
 export const OAUTH_STATE_TTL_MS = 15 * 60 * 1000;
@@ -46,12 +58,21 @@ export function createOAuthStateSigner(secretKey: Buffer, now: () => Date = () =
         w: string;
         k: string;
         e: number;
+        n: string;
       };
       if (claims.k !== kind)
         return { ok: false, reason: `the state parameter is for a ${claims.k} connection, not ${kind}` };
       if (claims.e < now().getTime())
         return { ok: false, reason: "the consent link has expired; start the connection again" };
-      return { ok: true, claims: { workspaceId: claims.w, kind } };
+      return { ok: true, claims: { workspaceId: claims.w, kind, nonce: claims.n, expiresAtMs: claims.e } };
+    },
+    pkce(nonce) {
+      // 32 bytes, base64url: 43 characters, within RFC 7636's 43 to 128.
+      const verifier = createHmac("sha256", key).update(`pkce:${nonce}`).digest("base64url");
+      return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+    },
+    browserBinding(nonce) {
+      return createHmac("sha256", key).update(`browser:${nonce}`).digest("base64url");
     },
   };
 }

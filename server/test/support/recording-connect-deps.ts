@@ -17,17 +17,25 @@ export const microsoft = {
 };
 
 /** Provider calls replaced by recorders: what the flow does with them is what is tested here. */
-export function recordingConnectDeps(overrides: Partial<ConnectDeps> = {}): ConnectDeps & { consented: string[] } {
+export function recordingConnectDeps(
+  overrides: Partial<ConnectDeps> = {},
+): ConnectDeps & { consented: string[]; challenges: string[]; verifiers: string[] } {
   const consented: string[] = [];
+  const challenges: string[] = [];
+  const verifiers: string[] = [];
   return {
     google,
     microsoft,
     stateSigner: createOAuthStateSigner(randomBytes(32)),
     verifyImap: async () => undefined,
     gmail: {
-      consentUrl: (_app, state) => `https://accounts.example/consent?state=${encodeURIComponent(state)}`,
-      exchange: async (_app, code) => {
+      consentUrl: (_app, state, challenge) => {
+        challenges.push(challenge);
+        return `https://accounts.example/consent?state=${encodeURIComponent(state)}`;
+      },
+      exchange: async (_app, code, verifier) => {
         consented.push(code);
+        verifiers.push(verifier);
         return {
           settings: { refreshToken: `refresh-for-${code}`, address: "zoe@gmail.example" },
           address: "zoe@gmail.example",
@@ -35,13 +43,18 @@ export function recordingConnectDeps(overrides: Partial<ConnectDeps> = {}): Conn
       },
     },
     outlook: {
-      consentUrl: async (_app, state) => `https://login.example/authorize?state=${encodeURIComponent(state)}`,
+      consentUrl: async (_app, state, challenge) => {
+        challenges.push(challenge);
+        return `https://login.example/authorize?state=${encodeURIComponent(state)}`;
+      },
       exchange: async () => ({
         settings: { tokenCache: "{}", homeAccountId: "h", address: "zoe@outlook.example" },
         address: "zoe@outlook.example",
       }),
     },
     consented,
+    challenges,
+    verifiers,
     ...overrides,
   };
 }

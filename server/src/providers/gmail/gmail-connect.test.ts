@@ -26,8 +26,8 @@ const consent = (scopes: readonly string[] = [GMAIL_SCOPE.modify]) =>
   });
 
 describe("gmailConsentUrl", () => {
-  it("asks Google for offline access with a fresh consent, the narrowest scope serving the five tools, and the state", () => {
-    const url = new URL(gmailConsentUrl(rig.app, "state-123"));
+  it("asks Google for offline access with a fresh consent, the narrowest scope serving the five tools, the state and PKCE", () => {
+    const url = new URL(gmailConsentUrl(rig.app, "state-123", "challenge-abc"));
     expect(url.origin + url.pathname).toBe("https://accounts.google.com/o/oauth2/v2/auth");
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
       access_type: "offline",
@@ -37,6 +37,8 @@ describe("gmailConsentUrl", () => {
       response_type: "code",
       client_id: rig.app.clientId,
       redirect_uri: rig.app.redirectUri,
+      code_challenge: "challenge-abc",
+      code_challenge_method: "S256",
     });
   });
 });

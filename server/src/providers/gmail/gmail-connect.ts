@@ -16,9 +16,15 @@ function oauthClient(app: GoogleAppConfig) {
   return new auth.OAuth2({ clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: app.redirectUri });
 }
 
-/** Google's consent URL: offline access, the narrowest scopes that serve the five tools, this state. */
-export function gmailConsentUrl(app: GoogleAppConfig, state: string): string {
+type AuthUrlOptions = NonNullable<Parameters<ReturnType<typeof oauthClient>["generateAuthUrl"]>[0]>;
+// google-auth-library's CodeChallengeMethod enum, whose value is the string RFC 7636 names.
+const S256 = "S256" as NonNullable<AuthUrlOptions["code_challenge_method"]>;
+
+/** Google's consent URL: offline access, the narrowest scopes that serve the five tools, this state, PKCE (S256). */
+export function gmailConsentUrl(app: GoogleAppConfig, state: string, codeChallenge: string): string {
   return oauthClient(app).generateAuthUrl({
+    code_challenge: codeChallenge,
+    code_challenge_method: S256,
     access_type: "offline",
     // Without consent Google issues a refresh token only the first time a user agrees.
     prompt: "consent",
@@ -29,11 +35,16 @@ export function gmailConsentUrl(app: GoogleAppConfig, state: string): string {
 }
 
 /** Exchanges the code of the callback for a refresh token and reads the mailbox's address; ConnectError when Google refuses. */
-export async function exchangeGmailCode(app: GoogleAppConfig, code: string): Promise<ConnectedMailbox<GmailSettings>> {
+export async function exchangeGmailCode(
+  app: GoogleAppConfig,
+  code: string,
+  /** The PKCE verifier of the consent URL's challenge (none when the consent had no challenge). */
+  codeVerifier?: string,
+): Promise<ConnectedMailbox<GmailSettings>> {
   const client = oauthClient(app);
   let tokens;
   try {
-    tokens = (await client.getToken(code)).tokens;
+    tokens = (await client.getToken({ code, ...(codeVerifier === undefined ? {} : { codeVerifier }) })).tokens;
   } catch (error) {
     throw new ConnectError(
       `Google refused the authorization code (${oauthErrorName(error)}); start the connection again.`,

@@ -14,8 +14,8 @@ beforeAll(() => {
 afterAll(() => session.close());
 
 describe("outlookConsentUrl", () => {
-  it("asks Microsoft for the mail scopes, a refresh token and the state, to come back to the redirect URI", async () => {
-    const url = new URL(await outlookConsentUrl(FAKE_MICROSOFT_APP, "state-123"));
+  it("asks Microsoft for the mail scopes, a refresh token, the state and PKCE, to come back to the redirect URI", async () => {
+    const url = new URL(await outlookConsentUrl(FAKE_MICROSOFT_APP, "state-123", "challenge-abc"));
     expect(`${url.origin}${url.pathname}`).toBe("https://login.microsoftonline.com/common/oauth2/v2.0/authorize");
     const params = url.searchParams;
     expect(params.get("scope")?.split(" ")).toEqual(
@@ -25,6 +25,8 @@ describe("outlookConsentUrl", () => {
     expect(params.get("response_type")).toBe("code");
     expect(params.get("redirect_uri")).toBe(FAKE_MICROSOFT_APP.redirectUri);
     expect(params.get("client_id")).toBe(FAKE_MICROSOFT_APP.clientId);
+    expect(params.get("code_challenge")).toBe("challenge-abc");
+    expect(params.get("code_challenge_method")).toBe("S256");
   });
 });
 

@@ -11,12 +11,18 @@ import { WELL_KNOWN } from "./outlook-message.js";
 import type { OutlookSettings } from "./outlook-settings.js";
 
 /** Microsoft's consent URL (authorization code flow): Mail.ReadWrite, Mail.Send, User.Read, offline_access (MSAL adds it, with openid and profile), this state. */
-export async function outlookConsentUrl(app: MicrosoftAppConfig, state: string): Promise<string> {
+export async function outlookConsentUrl(
+  app: MicrosoftAppConfig,
+  state: string,
+  codeChallenge: string,
+): Promise<string> {
   try {
     return await new ConfidentialClientApplication(msalConfiguration(app)).getAuthCodeUrl({
       scopes: GRAPH_SCOPES,
       redirectUri: app.redirectUri,
       state,
+      codeChallenge,
+      codeChallengeMethod: "S256",
       prompt: "select_account",
     });
   } catch (error) {
@@ -28,12 +34,19 @@ export async function outlookConsentUrl(app: MicrosoftAppConfig, state: string):
 export async function exchangeOutlookCode(
   app: MicrosoftAppConfig,
   code: string,
+  /** The PKCE verifier of the consent URL's challenge (none when the consent had no challenge). */
+  codeVerifier?: string,
 ): Promise<ConnectedMailbox<OutlookSettings>> {
   const client = new ConfidentialClientApplication(msalConfiguration(app));
   let accessToken: string;
   let homeAccountId: string;
   try {
-    const result = await client.acquireTokenByCode({ code, scopes: GRAPH_SCOPES, redirectUri: app.redirectUri });
+    const result = await client.acquireTokenByCode({
+      code,
+      scopes: GRAPH_SCOPES,
+      redirectUri: app.redirectUri,
+      ...(codeVerifier === undefined ? {} : { codeVerifier }),
+    });
     if (result.account === null)
       throw new ConnectError("Microsoft answered without an account; connect the inbox again.");
     accessToken = result.accessToken;

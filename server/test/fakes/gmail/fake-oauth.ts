@@ -1,7 +1,7 @@
 // The grants of Google's OAuth server as the fake keeps them: registered clients, consent codes,
 // refresh tokens (revocable) and access tokens that expire after an hour (expires_in 3599, as
 // Google issues them) or when a test says so.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 export const GMAIL_SCOPE = {
   full: "https://mail.google.com/",
@@ -28,7 +28,7 @@ interface AccessToken {
 export class FakeOAuth {
   accessTokenLifetimeSeconds = 3599;
   private readonly clients = new Map<string, string>();
-  private readonly codes = new Map<string, { grant: Grant; redirectUri: string }>();
+  private readonly codes = new Map<string, { grant: Grant; redirectUri: string; codeChallenge?: string }>();
   private readonly refreshTokens = new Map<string, Grant>();
   private readonly accessTokens = new Map<string, AccessToken>();
 
@@ -42,12 +42,19 @@ export class FakeOAuth {
     return this.clients.get(clientId) === clientSecret;
   }
 
-  /** What the consent screen gives when the user agrees: a one-time code for the callback. */
-  consent(options: { clientId: string; address: string; scopes: readonly string[]; redirectUri: string }): string {
+  /** What the consent screen gives when the user agrees: a one-time code for the callback (tied to the consent URL's PKCE challenge, when it had one). */
+  consent(options: {
+    clientId: string;
+    address: string;
+    scopes: readonly string[];
+    redirectUri: string;
+    codeChallenge?: string | null;
+  }): string {
     const code = `4/${token()}`;
     this.codes.set(code, {
       grant: { address: options.address, scopes: [...options.scopes], clientId: options.clientId, revoked: false },
       redirectUri: options.redirectUri,
+      ...(options.codeChallenge ? { codeChallenge: options.codeChallenge } : {}),
     });
     return code;
   }
@@ -75,10 +82,21 @@ export class FakeOAuth {
     for (const entry of this.accessTokens.values()) entry.expiresAt = 0;
   }
 
-  redeemCode(code: string, clientId: string, redirectUri: string): { refreshToken: string; grant: Grant } | undefined {
+  /**
+   * A code for its grant, once. A code whose consent had a PKCE challenge needs the verifier whose
+   * S256 is that challenge (https://developers.google.com/identity/protocols/oauth2/native-app#exchange-authorization-code):
+   * Google answers invalid_grant otherwise.
+   */
+  redeemCode(
+    code: string,
+    clientId: string,
+    redirectUri: string,
+    codeVerifier?: string | null,
+  ): { refreshToken: string; grant: Grant } | undefined {
     const entry = this.codes.get(code);
     this.codes.delete(code);
     if (entry === undefined || entry.grant.clientId !== clientId || entry.redirectUri !== redirectUri) return undefined;
+    if (entry.codeChallenge !== undefined && s256(codeVerifier ?? "") !== entry.codeChallenge) return undefined;
     const refreshToken = `1//${token()}`;
     this.refreshTokens.set(refreshToken, entry.grant);
     return { refreshToken, grant: entry.grant };
@@ -107,3 +125,5 @@ export class FakeOAuth {
 function token(): string {
   return randomBytes(24).toString("base64url");
 }
+
+const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");

@@ -20,7 +20,12 @@ export function tokenEndpointHandler(oauth: FakeOAuth, hooks: TokenEndpointHooks
       return oauthError(401, "invalid_client", "The OAuth client was not found.");
     switch (form.get("grant_type")) {
       case "authorization_code": {
-        const redeemed = oauth.redeemCode(form.get("code") ?? "", clientId, form.get("redirect_uri") ?? "");
+        const redeemed = oauth.redeemCode(
+          form.get("code") ?? "",
+          clientId,
+          form.get("redirect_uri") ?? "",
+          form.get("code_verifier"),
+        );
         if (redeemed === undefined) return oauthError(400, "invalid_grant", "Malformed auth code.");
         const issued = oauth.issueAccessToken(redeemed.grant);
         return HttpResponse.json({

@@ -1,7 +1,7 @@
 // A stateful Microsoft Graph (mail) and Microsoft identity platform for tests and benchmarks, served
 // through msw: the mailboxes it hosts, the grants it has issued, what it is told to fail, and how
 // many requests each endpoint received. The handlers live in graph-handlers.ts and token-endpoint.ts.
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { RequestHandler } from "msw";
 import { FakeMailbox, type WellKnownFolder } from "./graph-mailbox.js";
 import { graphHandlers } from "./graph-handlers.js";
@@ -46,7 +46,7 @@ export class GraphFake {
   private readonly mailboxes = new Map<string, FakeMailbox>();
   private readonly accessTokens = new Map<string, { address: string; expiresAt: number }>();
   private readonly refreshTokens = new Map<string, Grant>();
-  private readonly codes = new Map<string, string>();
+  private readonly codes = new Map<string, { address: string; codeChallenge?: string }>();
   private readonly counts = new Map<string, number>();
   private readonly faults: Array<FakeFault & { times: number }> = [];
 
@@ -87,18 +87,30 @@ export class GraphFake {
 
   // ---- grants --------------------------------------------------------------------------------
 
-  /** The code Microsoft's consent page would redirect with, once the owner of this mailbox consented. */
-  issueAuthorizationCode(address: string): string {
+  /** The code Microsoft's consent page would redirect with, once the owner of this mailbox consented (to a consent URL with this PKCE challenge, if any). */
+  issueAuthorizationCode(address: string, codeChallenge?: string | null): string {
     this.mailbox(address);
     const code = `0.A${randomBytes(48).toString("base64url")}`;
-    this.codes.set(code, address);
+    this.codes.set(code, { address, ...(codeChallenge ? { codeChallenge } : {}) });
     return code;
   }
 
-  redeemAuthorizationCode(code: string): string | undefined {
-    const address = this.codes.get(code);
+  /**
+   * The code's mailbox, once; "pkce" when its consent had a challenge and the verifier's S256 is not
+   * it (code_verifier is "required if PKCE was used in the authorization code grant request",
+   * https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#redeem-a-code-for-an-access-token).
+   */
+  redeemAuthorizationCode(code: string, codeVerifier?: string | null): string | "pkce" | undefined {
+    const entry = this.codes.get(code);
     this.codes.delete(code);
-    return address;
+    if (entry === undefined) return undefined;
+    if (entry.codeChallenge !== undefined) {
+      const s256 = createHash("sha256")
+        .update(codeVerifier ?? "")
+        .digest("base64url");
+      if (s256 !== entry.codeChallenge) return "pkce";
+    }
+    return entry.address;
   }
 
   issueAccessToken(address: string, lifetimeSeconds: number): string {

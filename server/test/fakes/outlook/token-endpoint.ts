@@ -52,7 +52,14 @@ export function tokenEndpointHandlers(fake: GraphFake): RequestHandler[] {
             "invalid_grant",
             "AADSTS50011: The redirect URI specified in the request does not match the redirect URIs configured for the application.",
           );
-        address = fake.redeemAuthorizationCode(form.get("code") ?? "");
+        const redeemed = fake.redeemAuthorizationCode(form.get("code") ?? "", form.get("code_verifier"));
+        if (redeemed === "pkce")
+          return aadError(
+            400,
+            "invalid_grant",
+            "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+          );
+        address = redeemed;
         if (address === undefined)
           return aadError(
             400,
