@@ -53,6 +53,30 @@ function withPathOnlyRequests(logger: AppOptions["logger"]): FastifyServerOption
   return { ...(logger === true ? {} : logger), serializers };
 }
 
+/** How much of an oversized body is read (and thrown away) so that its sender can read the 413. */
+const OVERSIZED_BODY_DRAIN_BYTES = 4 * TRANSPORT.max_body_bytes;
+
+/** Reads the rest of a request without keeping it, up to `maxBytes` (past that, the connection is closed after the answer). */
+function discardRest(stream: NodeJS.ReadableStream & { complete?: boolean }, maxBytes: number): Promise<void> {
+  if (stream.complete === true) return Promise.resolve();
+  return new Promise((resolve) => {
+    let read = 0;
+    const finish = () => {
+      stream.removeListener("data", onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > maxBytes) finish();
+    };
+    stream.on("data", onData);
+    stream.once("end", finish);
+    stream.once("error", finish);
+    stream.once("close", finish);
+    stream.resume();
+  });
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
@@ -64,8 +88,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs },
   });
   app.server.maxConnections = limits.maxConnections;
-  app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, request, reply) => {
+  app.setErrorHandler(async (error: { code?: string; statusCode?: number; message: string }, request, reply) => {
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      // Answered once the client has sent the rest: a server that answers and closes while the
+      // client is still writing makes the client fail with EPIPE, and the 413 is never seen.
+      await discardRest(request.raw, OVERSIZED_BODY_DRAIN_BYTES);
       return reply.code(413).send(
         errorResponse(
           null,
