@@ -139,6 +139,8 @@ export interface Store {
    */
   listSandboxSummaries(inboxId: string, folder?: string): Promise<SandboxMessage[]>;
   getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined>;
+  /** Removes these messages (and their summaries) of the inbox; ids it does not have are ignored. */
+  deleteSandboxMessages(inboxId: string, ids: readonly string[]): Promise<void>;
 
   close(): Promise<void>;
 }

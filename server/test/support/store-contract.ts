@@ -585,6 +585,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.getSandboxMessage(inbox.id, "m1"))?.data).toEqual(data);
       });
 
+      it("deletes messages with their summaries, leaving the others and other inboxes' alone", async () => {
+        const [inbox, other] = [await sandboxInbox(randomUUID()), await sandboxInbox(randomUUID())];
+        const kept = message(inbox.id, "kept", "2025-01-02T08:00:00.000Z");
+        await store.putSandboxMessages([
+          message(inbox.id, "gone-1", "2025-01-01T08:00:00.000Z"),
+          message(inbox.id, "gone-2", "2025-01-01T09:00:00.000Z"),
+          kept,
+          message(other.id, "gone-1", "2025-01-01T08:00:00.000Z"),
+        ]);
+        await store.deleteSandboxMessages(inbox.id, ["gone-1", "gone-2", "never-stored"]);
+        await store.deleteSandboxMessages(inbox.id, []);
+        expect(await store.listSandboxMessages(inbox.id)).toEqual([kept]);
+        expect((await store.listSandboxSummaries(inbox.id)).map((m) => m.id)).toEqual(["kept"]);
+        expect(await store.getSandboxMessage(inbox.id, "gone-1")).toBeUndefined();
+        expect((await store.listSandboxMessages(other.id)).map((m) => m.id)).toEqual(["gone-1"]);
+      });
+
       it("does nothing when given no messages", async () => {
         const inbox = await sandboxInbox(randomUUID());
         await store.putSandboxMessages([]);

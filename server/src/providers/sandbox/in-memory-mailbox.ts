@@ -1,4 +1,4 @@
-// The three sandbox-message methods of the Store, in memory, for the sandbox's tests (the real
+// The sandbox-message methods of the Store, in memory, for the sandbox's tests (the real
 // adapters have their own contract suite). Messages go through JSON on the way in and out, as they
 // do in a real store, so a test fails if the provider keeps anything a store could not.
 import { sandboxSummaryData, type SandboxMessage } from "../../store/store.js";
@@ -33,6 +33,9 @@ export function createInMemoryMailbox(): InMemoryMailbox {
     async getSandboxMessage(inboxId, id) {
       const json = messages.get(keyOf(inboxId, id));
       return json === undefined ? undefined : read(json);
+    },
+    async deleteSandboxMessages(inboxId, ids) {
+      for (const id of ids) messages.delete(keyOf(inboxId, id));
     },
     all: () => [...messages.values()].map(read),
     writes: () => writes,

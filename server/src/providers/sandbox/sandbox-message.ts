@@ -9,7 +9,7 @@ import type { SandboxMessage, Store } from "../../store/store.js";
 /** The store methods a sandbox inbox uses. */
 export type SandboxMailbox = Pick<
   Store,
-  "putSandboxMessages" | "listSandboxMessages" | "listSandboxSummaries" | "getSandboxMessage"
+  "putSandboxMessages" | "listSandboxMessages" | "listSandboxSummaries" | "getSandboxMessage" | "deleteSandboxMessages"
 >;
 
 /** SandboxMessage.data of a sandbox message. */

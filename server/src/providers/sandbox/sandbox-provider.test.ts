@@ -479,7 +479,7 @@ describe("send_email", () => {
     expect(copy.reply_to).toEqual([{ name: null, address: "replies@example.com" }]);
     expect(copy.attachments).toMatchObject([
       {
-        filename: "..totals.csv",
+        filename: "totals.csv",
         mime_type: "text/csv",
         size_bytes: 8,
         inline: false,

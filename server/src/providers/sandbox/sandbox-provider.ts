@@ -14,6 +14,7 @@ import {
 import { uniqueAddresses } from "../../mail/addresses.js";
 import { composeOutgoing, isRefusal, prepareReply, prepareSend, type OutgoingMessage } from "../../mail/outgoing.js";
 import { parseMessage } from "../../mail/parse.js";
+import { pruneOldest, SANDBOX_INBOX_MAX_BYTES } from "./sandbox-storage.js";
 import type { InboxRecord, SandboxMessage } from "../../store/store.js";
 import type { MailProvider, SentMessage } from "../provider.js";
 import { parsePortableQuery, standardFolders } from "../search-params.js";
@@ -27,7 +28,6 @@ import {
   toSearchable,
   toSearchableWithoutBody,
   toSummary,
-  type SandboxEntry,
   type SandboxMailbox,
   type SandboxSummaryEntry,
 } from "./sandbox-message.js";
@@ -41,6 +41,8 @@ export interface SandboxProviderOptions {
    */
   deliverTo: (address: string) => Promise<InboxRecord | undefined>;
   now?: () => Date;
+  /** Bytes of message sources one inbox keeps before its oldest go (SANDBOX_INBOX_MAX_BYTES unless a test says). */
+  maxInboxBytes?: number;
 }
 
 interface Outgoing extends OutgoingMessage {
@@ -53,14 +55,9 @@ export function createSandboxProvider({
   mailbox,
   deliverTo,
   now = () => new Date(),
+  maxInboxBytes = SANDBOX_INBOX_MAX_BYTES,
 }: SandboxProviderOptions): MailProvider {
   const ownAddress = inbox.addresses[0] ?? sandboxAddress(inbox.id);
-
-  /** Every message of the inbox, or undefined when the store holds one that is not a sandbox message. */
-  async function loadEntries(inboxId: string): Promise<SandboxEntry[] | undefined> {
-    const entries = (await mailbox.listSandboxMessages(inboxId)).map(readSandboxEntry);
-    return entries.every((entry) => entry !== undefined) ? (entries as SandboxEntry[]) : undefined;
-  }
 
   /**
    * The summary of every message of the inbox (no source, no body), or of those of one folder;
@@ -108,6 +105,9 @@ export function createSandboxProvider({
     }
     signal.throwIfAborted();
     await mailbox.putSandboxMessages([sentCopy, ...deliveries]);
+    const justStored = new Set([sentCopy.id, ...deliveries.map((delivery) => delivery.id)]);
+    for (const inboxId of new Set([inbox.id, ...deliveries.map((delivery) => delivery.inboxId)]))
+      await pruneOldest(mailbox, inboxId, maxInboxBytes, justStored);
     return { message_id: id, thread_id: threadId, rfc822_message_id: composed.messageId };
   }
 
@@ -195,11 +195,17 @@ export function createSandboxProvider({
       // Only word and phrase terms look at bodies; any other query is answered from the summaries.
       let matching: SandboxSummaryEntry[];
       if (queryReadsBody(query)) {
-        const entries = await loadEntries(inbox.id);
-        if (entries === undefined) return corrupted();
-        matching = entries.filter(
-          (entry) => folders.includes(entry.message.folder) && matchesQuery(query, toSearchable(entry)),
-        );
+        // One message's source at a time: memory stays flat however large the inbox.
+        const candidates = await loadSummaries(inbox.id);
+        if (candidates === undefined) return corrupted();
+        matching = [];
+        for (const candidate of candidates) {
+          if (!folders.includes(candidate.message.folder)) continue;
+          const stored = await mailbox.getSandboxMessage(inbox.id, candidate.message.id);
+          const entry = stored === undefined ? undefined : readSandboxEntry(stored);
+          if (stored !== undefined && entry === undefined) return corrupted();
+          if (entry !== undefined && matchesQuery(query, toSearchable(entry))) matching.push(candidate);
+        }
       } else {
         const entries = await loadSummaries(inbox.id);
         if (entries === undefined) return corrupted();

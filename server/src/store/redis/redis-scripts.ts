@@ -45,9 +45,19 @@ end
 return 1
 `;
 
+// KEYS: an inbox's sandbox messages, their summaries. ARGV: ids. A message and its summary go together,
+// so that the two hashes keep the same fields (LIST_SANDBOX_SUMMARIES relies on it).
+const DELETE_SANDBOX_MESSAGES = `
+for i = 1, #ARGV do
+  redis.call('HDEL', KEYS[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i])
+end
+return 1
+`;
+
 // KEYS: an inbox's sandbox messages, their summaries. Returns {1, summaries as HGETALL gives them},
 // or {0, the whole messages} when some messages have no summary (stored before summaries were kept:
-// every later put writes both, and nothing removes one message, so equal counts mean equal sets).
+// every later put writes both, and a delete removes both, so equal counts mean equal sets).
 const LIST_SANDBOX_SUMMARIES = `
 if redis.call('HLEN', KEYS[1]) == redis.call('HLEN', KEYS[2]) then return {1, redis.call('HGETALL', KEYS[2])} end
 return {0, redis.call('HGETALL', KEYS[1])}
@@ -133,6 +143,7 @@ export interface RedisScripts {
   updateInboxSecret: Script;
   removeInbox: Script;
   putSandboxMessages: Script;
+  deleteSandboxMessages: Script;
   listSandboxSummaries: Script;
   hitRateWindows: Script;
   consumeQuota: Script;
@@ -149,6 +160,7 @@ export function defineScripts(client: RedisClient): RedisScripts {
     updateInboxSecret: defineScript(client, "mcpeUpdateInboxSecret", 1, UPDATE_INBOX_SECRET),
     removeInbox: defineScript(client, "mcpeRemoveInbox", 3, REMOVE_INBOX),
     putSandboxMessages: defineScript(client, "mcpePutSandboxMessages", 2, PUT_SANDBOX_MESSAGES),
+    deleteSandboxMessages: defineScript(client, "mcpeDeleteSandboxMessages", 2, DELETE_SANDBOX_MESSAGES),
     listSandboxSummaries: defineScript(client, "mcpeListSandboxSummaries", 2, LIST_SANDBOX_SUMMARIES),
     hitRateWindows: defineScript(client, "mcpeHitRateWindows", 1, HIT_RATE_WINDOWS),
     consumeQuota: defineScript(client, "mcpeConsumeQuota", 1, CONSUME_QUOTA),

@@ -317,6 +317,14 @@ class RedisStore implements Store {
     return sortNewestMessageFirst(messages);
   }
 
+  async deleteSandboxMessages(inboxId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.scripts.deleteSandboxMessages(
+      [this.keys.inboxMessages(inboxId), this.keys.inboxSummaries(inboxId)],
+      [...ids],
+    );
+  }
+
   async getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined> {
     const json = await this.client.hget(this.keys.inboxMessages(inboxId), id);
     return json === null ? undefined : sandboxMessageFromJson(inboxId, id, json);

@@ -171,6 +171,7 @@ function prepareStatements(db: Database) {
     getSandboxMessage: db.prepare<[string, string], SandboxMessageRow>(
       "SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ? AND id = ?",
     ),
+    deleteSandboxMessage: db.prepare<[string, string]>("DELETE FROM sandbox_messages WHERE inbox_id = ? AND id = ?"),
   };
 }
 
@@ -192,6 +193,7 @@ class SqliteStore implements Store {
   ) => IdempotencyBegin;
   private readonly removeInboxAtomically: (id: string) => boolean;
   private readonly putSandboxMessagesAtomically: (messages: readonly SandboxMessage[]) => void;
+  private readonly deleteSandboxMessagesAtomically: (inboxId: string, ids: readonly string[]) => void;
   private nextQuotaSweepAtMs = 0;
   private nextIdempotencySweepAtMs = 0;
 
@@ -265,6 +267,9 @@ class SqliteStore implements Store {
       return statements.deleteInbox.run(id).changes > 0;
     });
 
+    this.deleteSandboxMessagesAtomically = immediate(db, (inboxId: string, ids: readonly string[]): void => {
+      for (const id of ids) statements.deleteSandboxMessage.run(inboxId, id);
+    });
     this.putSandboxMessagesAtomically = immediate(db, (messages: readonly SandboxMessage[]): void => {
       for (const message of messages) {
         statements.upsertSandboxMessage.run(
@@ -445,6 +450,10 @@ class SqliteStore implements Store {
   async getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined> {
     const row = this.statements.getSandboxMessage.get(inboxId, id);
     return row && sandboxMessageFromRow(row);
+  }
+
+  async deleteSandboxMessages(inboxId: string, ids: readonly string[]): Promise<void> {
+    this.deleteSandboxMessagesAtomically(inboxId, ids);
   }
 
   async close(): Promise<void> {
