@@ -40,6 +40,7 @@ import { createImapPool, type ImapConnection } from "./imap-pool.js";
 import { nativeToImap, portableToImap, type ImapQuery } from "./imap-search.js";
 import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
 import { ConnectError } from "../provider-apps.js";
+import { withoutCutParts } from "./imap-oversized.js";
 import { createSmtpSender } from "./imap-smtp.js";
 import type { MailNetworkPolicy } from "./mail-network.js";
 import { fetchSummaries, hasAttachments, sentDate, type FolderState } from "./imap-summary.js";
@@ -244,24 +245,41 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
             if (state.uidValidity !== ref.uidValidity) return undefined;
             const message = await connection.client.fetchOne(
               String(ref.uid),
-              { uid: true, flags: true, internalDate: true, size: true, source: true },
+              {
+                uid: true,
+                flags: true,
+                internalDate: true,
+                size: true,
+                source: { maxLength: LIMITS.read_message_max_bytes },
+              },
               { uid: true },
             );
             if (message === false || message.uid !== ref.uid || message.source === undefined) return undefined;
+            const oversized = (message.size ?? 0) > LIMITS.read_message_max_bytes;
+            const structure = oversized
+              ? await connection.client.fetchOne(String(ref.uid), { bodyStructure: true }, { uid: true })
+              : false;
             const wasUnread = !(message.flags?.has("\\Seen") ?? false);
             // Only an explicit mark_as_read sets \Seen (the source was fetched with BODY.PEEK). Safe to repeat after a drop.
             if (args.mark_as_read && wasUnread)
               await connection.client.messageFlagsAdd(String(ref.uid), ["\\Seen"], { uid: true });
-            return { message, unread: wasUnread && !args.mark_as_read, folder: map.nameOf(ref.path) };
+            return {
+              message,
+              unread: wasUnread && !args.mark_as_read,
+              folder: map.nameOf(ref.path),
+              structure: structure === false ? undefined : structure.bodyStructure,
+            };
           },
           { retryOnDrop: true },
         );
         if (found === undefined) return notFound;
         const source = found.message.source as Buffer;
-        const parsed = await parseMessage(source, {
+        const whole = found.structure === undefined;
+        const read = await parseMessage(source, {
           includeHtml: args.include_html,
-          includeAttachments: args.include_attachments,
+          includeAttachments: args.include_attachments && whole,
         });
+        const parsed = whole ? read : withoutCutParts(read, found.structure, args.include_attachments);
         const output: ReadEmailOutput = {
           ...parsed,
           id: args.message_id,
