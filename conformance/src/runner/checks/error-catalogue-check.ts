@@ -13,7 +13,10 @@ export function errorCatalogueChecks(): Check[] {
       specRef: "errors, decisions.error-results",
       description: "every error result seen in the run has a catalogued errorCode with the fields the spec lists",
       async run({ client }) {
-        const errors = client.toolResults.filter(({ result }) => result.isError === true);
+        // An errorCode marks an error result as much as isError does: one without the other is broken.
+        const errors = client.toolResults.filter(
+          ({ result }) => result.isError === true || typeof result.errorCode === "string",
+        );
         if (errors.length === 0) return skipped("no tool answered an error result during this run");
         for (const { tool, result, exchange } of errors) {
           const problems = errorResultProblems(tool, result);
