@@ -1,7 +1,7 @@
 // The Fastify application: /mcp, health checks, and the JSON-RPC answers for errors Fastify
 // raises before a handler runs (a body too large, a content type that is not JSON).
 import { createToolDispatcher, requestTooLarge, TRANSPORT, transportError, internalError } from "@mcpemails/generated";
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 import type { RateWindows } from "./limits/rate-limit.js";
 import { mcpRoute } from "./mcp/route.js";
@@ -12,6 +12,8 @@ import { createMetrics } from "./observability/metrics.js";
 import { errorResponse } from "./mcp/jsonrpc.js";
 import { checkOrigin, type OriginPolicy } from "./mcp/origin-guard.js";
 import { metricsRefusal } from "./observability/metrics-access.js";
+import { withPathOnlyRequests } from "./observability/request-log.js";
+import { discardRest, OVERSIZED_BODY_DRAIN_BYTES } from "./oversized-body.js";
 import type { MailProvider } from "./providers/provider.js";
 import type { InboxRecord, Store } from "./store/store.js";
 import { createToolHandlers, resolveInbox } from "./tools/tool-handlers.js";
@@ -36,47 +38,6 @@ export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0
 
 export const REDACTED_PATHS = ["req.headers.authorization", "req.headers.cookie", "headers.authorization"];
 
-/**
- * The log's view of a request: its path without the query string, which for an OAuth callback
- * carries the authorization code and the state.
- */
-function withPathOnlyRequests(logger: AppOptions["logger"]): FastifyServerOptions["logger"] {
-  if (logger === undefined || logger === false) return false;
-  const serializers = {
-    req: (request: FastifyRequest) => ({
-      method: request.method,
-      url: request.url.split("?")[0],
-      host: request.headers.host,
-      remoteAddress: request.ip,
-    }),
-  };
-  return { ...(logger === true ? {} : logger), serializers };
-}
-
-/** How much of an oversized body is read (and thrown away) so that its sender can read the 413. */
-const OVERSIZED_BODY_DRAIN_BYTES = 4 * TRANSPORT.max_body_bytes;
-
-/** Reads the rest of a request without keeping it, up to `maxBytes` (past that, the connection is closed after the answer). */
-function discardRest(stream: NodeJS.ReadableStream & { complete?: boolean }, maxBytes: number): Promise<void> {
-  if (stream.complete === true) return Promise.resolve();
-  return new Promise((resolve) => {
-    let read = 0;
-    const finish = () => {
-      stream.removeListener("data", onData);
-      resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      read += chunk.length;
-      if (read > maxBytes) finish();
-    };
-    stream.on("data", onData);
-    stream.once("end", finish);
-    stream.once("error", finish);
-    stream.once("close", finish);
-    stream.resume();
-  });
-}
-
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
@@ -90,8 +51,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.server.maxConnections = limits.maxConnections;
   app.setErrorHandler(async (error: { code?: string; statusCode?: number; message: string }, request, reply) => {
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      // Answered once the client has sent the rest: a server that answers and closes while the
-      // client is still writing makes the client fail with EPIPE, and the 413 is never seen.
       await discardRest(request.raw, OVERSIZED_BODY_DRAIN_BYTES);
       return reply.code(413).send(
         errorResponse(
