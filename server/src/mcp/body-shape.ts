@@ -113,8 +113,11 @@ function isNumberStart(c: number): boolean {
   return c === 0x2d || (c >= 0x30 && c <= 0x39);
 }
 
+/** The characters a JSON number is written with: digits, sign, point, exponent. */
+const NUMBER_CHARACTERS = new Set("-+0123456789.eE");
+
 function endOfNumber(text: string, start: number): number {
   let i = start;
-  while (i < text.length && /[-+0-9.eE]/u.test(text[i] ?? "")) i++;
+  while (i < text.length && NUMBER_CHARACTERS.has(text.charAt(i))) i++;
   return i;
 }
