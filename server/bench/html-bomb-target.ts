@@ -1,5 +1,6 @@
 // The server `pnpm bench html-bomb` reads from, in a process of its own: the reference server on
-// SQLite with one sandbox inbox holding an HTML nesting bomb. Prints one JSON line when ready.
+// SQLite with one sandbox inbox holding an HTML nesting bomb and a 1 MB HTML-only newsletter.
+// Prints one JSON line when ready.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,14 @@ const raw = [
   "",
   `${"<div>".repeat(depth)}x${"</div>".repeat(depth)}`,
 ].join("\r\n");
+// A flat 1 MB HTML newsletter without a text part: its text and its HTML both come from the HTML.
+const newsletter = [
+  "From: news@example.net",
+  "Subject: Newsletter",
+  "Content-Type: text/html; charset=utf-8",
+  "",
+  "<p>News of the week, <b>in bold</b>, with <a href='https://example.net/a'>a link</a>.</p>".repeat(12_000),
+].join("\r\n");
 await store.putSandboxMessages([
   await buildSandboxMessage({
     inboxId: inbox.id,
@@ -31,6 +40,15 @@ await store.putSandboxMessages([
     unread: true,
     threadId: "bomb",
     raw,
+    receivedAt: new Date(),
+  }),
+  await buildSandboxMessage({
+    inboxId: inbox.id,
+    id: "newsletter",
+    folder: "INBOX",
+    unread: true,
+    threadId: "newsletter",
+    raw: newsletter,
     receivedAt: new Date(),
   }),
 ]);

@@ -1,6 +1,6 @@
 // pnpm bench html-bomb: how long read_email with include_html takes on a 500,000-deep HTML nesting
-// bomb, and how long /healthz answers take meanwhile against the same server idle, in one run; the
-// server in another process (BOMB_DEPTH changes the depth).
+// bomb and on a 1 MB HTML-only newsletter, and how long /healthz answers take meanwhile against the
+// same server idle, in one run; the server in another process (BOMB_DEPTH changes the depth).
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -43,25 +43,45 @@ const describe = (latencies: number[]) => {
   return `${String(sorted.length).padStart(5)} requests   p50 ${at(0.5)} ms   p99 ${at(0.99)} ms   max ${sorted.at(-1)?.toFixed(1)} ms`;
 };
 
-async function readBomb(): Promise<{ ms: number; truncated: unknown }> {
+async function read(messageId = "bomb"): Promise<{ ms: number; html: number; text: number }> {
   const start = performance.now();
-  const response = await fetch(target.mcpUrl, { method: "POST", headers: target.headers, body: target.body });
-  const answer = (await response.json()) as { result?: { structuredContent?: { body_html_truncated?: unknown } } };
-  return { ms: performance.now() - start, truncated: answer.result?.structuredContent?.body_html_truncated };
+  const body = target.body.replace('"message_id":"bomb"', `"message_id":"${messageId}"`);
+  const response = await fetch(target.mcpUrl, { method: "POST", headers: target.headers, body });
+  const answer = (await response.json()) as {
+    result?: { structuredContent?: { body_html?: string | null; body_text?: string } };
+  };
+  const content = answer.result?.structuredContent;
+  return {
+    ms: performance.now() - start,
+    html: content?.body_html?.length ?? 0,
+    text: content?.body_text?.length ?? 0,
+  };
+}
+
+/** /healthz meanwhile a read: the read's figures and the latencies. */
+async function during(messageId: string) {
+  let done = false;
+  const reading = read(messageId).finally(() => (done = true));
+  const latencies = await healthLatencies(() => done);
+  return { read: await reading, latencies };
 }
 
 try {
-  await readBomb(); // warm-up: JIT, the worker's first start; not reported
+  await read(); // warm-up: JIT, the worker's first start; not reported
   const idleUntil = performance.now() + 2_000;
   const idle = await healthLatencies(() => performance.now() > idleUntil);
-  let done = false;
-  const reading = readBomb().finally(() => (done = true));
-  const during = await healthLatencies(() => done);
-  const read = await reading;
-  console.log(`nesting bomb of ${target.bombBytes} bytes, read_email include_html`);
-  console.log(`read: ${read.ms.toFixed(0)} ms, body_html_truncated ${String(read.truncated)}`);
-  console.log(`/healthz, server idle:        ${describe(idle)}`);
-  console.log(`/healthz, during the read:    ${describe(during)}`);
+  const bomb = await during("bomb");
+  const newsletter = await during("newsletter");
+  console.log(`nesting bomb of ${target.bombBytes} bytes and a 1 MB HTML-only newsletter, read_email include_html`);
+  console.log(`/healthz, server idle:                ${describe(idle)}`);
+  for (const [label, run] of [
+    ["bomb", bomb],
+    ["newsletter", newsletter],
+  ] as const) {
+    console.log(
+      `${label.padEnd(10)} read ${run.read.ms.toFixed(0).padStart(5)} ms (body_html ${run.read.html} chars, body_text ${run.read.text}); /healthz meanwhile: ${describe(run.latencies)}`,
+    );
+  }
 } finally {
   child.kill();
 }

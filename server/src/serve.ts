@@ -3,7 +3,7 @@ import { buildApp, REDACTED_PATHS } from "./app.js";
 import { firstRun, firstRunMessage } from "./admin/first-run.js";
 import { loadConfig, openConfiguredStore } from "./config.js";
 import { defaultOriginPolicy } from "./mcp/origin-guard.js";
-import { closeSanitizePool } from "./mail/sanitize-pool.js";
+import { closeHtmlWorkers } from "./mail/html-off-thread.js";
 import { createProviderRegistry } from "./providers/registry.js";
 import { defaultConnectDeps } from "./admin/connect-inbox.js";
 import { resolveSecretKey } from "./store/secrets.js";
@@ -44,7 +44,7 @@ app.log.info(
 const shutdown = async () => {
   await app.close();
   await providers.close();
-  await closeSanitizePool();
+  await closeHtmlWorkers();
   await store.close();
 };
 process.once("SIGINT", () => void shutdown());

@@ -6,7 +6,7 @@ import { simpleParser, type AddressObject, type Attachment as ParsedAttachment, 
 import { LIMITS, type Address, type Attachment, type ReadEmailOutput } from "@mcpemails/generated";
 import { toolOutputSchemas } from "@mcpemails/generated/json-schemas";
 import { safeFilename } from "./filenames.js";
-import { sanitizeBounded } from "./sanitize-pool.js";
+import { htmlDeadline, htmlTextBounded, sanitizeBounded } from "./html-off-thread.js";
 import { normalizeMessageId } from "./threading.js";
 
 const READ_OUTPUT = toolOutputSchemas.read_email.properties;
@@ -28,13 +28,17 @@ export type ParsedMessage = Omit<ReadEmailOutput, "id" | "thread_id" | "folder" 
   date: string | null;
 };
 
-const PARSER_OPTIONS = { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true };
+// skipHtmlToText: the text of an HTML-only message is derived off the event loop (htmlTextBounded).
+const PARSER_OPTIONS = { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true, skipHtmlToText: true };
 
 export async function parseMessage(raw: string | Buffer, options: ParseOptions): Promise<ParsedMessage> {
   const parsed = await simpleParser(raw, PARSER_OPTIONS);
   const html = typeof parsed.html === "string" ? parsed.html : null;
-  const text = parsed.text ?? (html === null ? "" : await textFromHtml(html));
-  const body = truncateCodePoints(text, BODY_TEXT_MAX_LENGTH);
+  const deadline = htmlDeadline();
+  const derived = await textOf(parsed.text, html, deadline);
+  const cut = truncateCodePoints(derived.text, BODY_TEXT_MAX_LENGTH);
+  const body = { text: cut.text, truncated: cut.truncated || !derived.complete };
+  const text = derived.text;
   const attachments = describeAttachments(parsed.attachments, html, options);
   const date = parsed.date !== undefined && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null;
   return {
@@ -56,30 +60,33 @@ export async function parseMessage(raw: string | Buffer, options: ParseOptions):
       .filter((id): id is string => id !== null),
     body_text: body.text,
     body_truncated: body.truncated,
-    ...(options.includeHtml ? await htmlBody(html) : {}),
+    ...(options.includeHtml ? await htmlBody(html, deadline) : {}),
     attachments,
   };
 }
 
 /**
- * The text of an HTML body, as mailparser derives it (with html-to-text). mailparser does so only
- * when the HTML is the message's root part, not for an HTML-only multipart/related or
- * multipart/alternative message, so the HTML is handed to it again as a message of its own.
- * (html-to-text is mailparser's dependency, not the server's; with it in server/package.json this
- * would be one direct call.)
+ * The text body: the message's text part, or else the text of its HTML (mailparser left that out,
+ * skipHtmlToText), derived within the bounds of html-off-thread.ts.
  */
-async function textFromHtml(html: string): Promise<string> {
-  const alone = Buffer.from(
-    `Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${html}`,
-    "utf8",
-  );
-  return (await simpleParser(alone, PARSER_OPTIONS)).text ?? "";
+async function textOf(
+  textPart: string | undefined,
+  html: string | null,
+  deadline: number,
+): Promise<{ text: string; complete: boolean }> {
+  if ((textPart !== undefined && textPart.trim() !== "") || html === null)
+    return { text: textPart ?? "", complete: true };
+  const derived = await htmlTextBounded(html, deadline);
+  return { text: derived.value, complete: derived.complete };
 }
 
-async function htmlBody(html: string | null): Promise<Pick<ReadEmailOutput, "body_html" | "body_html_truncated">> {
+async function htmlBody(
+  html: string | null,
+  deadline: number,
+): Promise<Pick<ReadEmailOutput, "body_html" | "body_html_truncated">> {
   if (html === null) return { body_html: null, body_html_truncated: false };
-  const sanitized = await sanitizeBounded(html);
-  const cut = truncateHtml(sanitized.html, BODY_HTML_MAX_LENGTH);
+  const sanitized = await sanitizeBounded(html, deadline);
+  const cut = truncateHtml(sanitized.value, BODY_HTML_MAX_LENGTH);
   return { body_html: cut.text, body_html_truncated: cut.truncated || !sanitized.complete };
 }
 

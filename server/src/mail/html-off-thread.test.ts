@@ -1,27 +1,29 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { htmlToPlainText } from "./html-text.js";
 import { sanitizeEmailHtml } from "./sanitize.js";
 import {
-  closeSanitizePool,
+  closeHtmlWorkers,
+  htmlTextBounded,
   SANITIZE_IN_PLACE_MAX_LENGTH,
   SANITIZE_INPUT_MAX_LENGTH,
   sanitizeBounded,
-} from "./sanitize-pool.js";
+} from "./html-off-thread.js";
 
 const nested = (depth: number) => `${"<div>".repeat(depth)}x${"</div>".repeat(depth)}`;
 
-afterAll(closeSanitizePool);
+afterAll(closeHtmlWorkers);
 
 describe("sanitizing a stranger's HTML within bounds", () => {
   it("sanitizes small HTML in place, exactly as sanitizeEmailHtml does", async () => {
     const html = `<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:x">link</a></p>`;
     expect(html.length).toBeLessThan(SANITIZE_IN_PLACE_MAX_LENGTH);
-    expect(await sanitizeBounded(html)).toEqual({ html: sanitizeEmailHtml(html), complete: true });
+    expect(await sanitizeBounded(html)).toEqual({ value: sanitizeEmailHtml(html), complete: true });
   });
 
   it("sanitizes larger HTML in the worker, with the same result", async () => {
     const html = `<p>${"<b onmouseover=x>newsletter</b> ".repeat(2_000)}<img src="https://t.example/p.gif"></p>`;
     expect(html.length).toBeGreaterThan(SANITIZE_IN_PLACE_MAX_LENGTH);
-    expect(await sanitizeBounded(html)).toEqual({ html: sanitizeEmailHtml(html), complete: true });
+    expect(await sanitizeBounded(html)).toEqual({ value: sanitizeEmailHtml(html), complete: true });
   });
 
   it("gives up a nesting bomb (500,000 nested <div>) as an empty, incomplete body while the event loop keeps running", async () => {
@@ -29,7 +31,7 @@ describe("sanitizing a stranger's HTML within bounds", () => {
     const timer = setInterval(() => timerRuns++, 5);
     const outcome = await sanitizeBounded(nested(500_000));
     clearInterval(timer);
-    expect(outcome).toEqual({ html: "", complete: false });
+    expect(outcome).toEqual({ value: "", complete: false });
     // The work happened elsewhere: timers on this thread ran meanwhile.
     expect(timerRuns).toBeGreaterThan(10);
   });
@@ -37,19 +39,31 @@ describe("sanitizing a stranger's HTML within bounds", () => {
   it("still sanitizes after a worker was stopped at its deadline", async () => {
     await sanitizeBounded(nested(500_000));
     const html = "<p>after</p>".repeat(5_000);
-    expect(await sanitizeBounded(html)).toEqual({ html, complete: true });
+    expect(await sanitizeBounded(html)).toEqual({ value: html, complete: true });
   });
 
   it(`cuts HTML past ${SANITIZE_INPUT_MAX_LENGTH} UTF-16 units before sanitizing, and says so`, async () => {
     const html = `<p>${"a".repeat(SANITIZE_INPUT_MAX_LENGTH)}</p>`;
     const outcome = await sanitizeBounded(html);
     expect(outcome.complete).toBe(false);
-    expect(outcome.html).toBe(`<p>${"a".repeat(SANITIZE_INPUT_MAX_LENGTH - 3)}</p>`);
+    expect(outcome.value).toBe(`<p>${"a".repeat(SANITIZE_INPUT_MAX_LENGTH - 3)}</p>`);
   });
 
   it("never cuts between the halves of a surrogate pair", async () => {
     const html = `${"a".repeat(SANITIZE_INPUT_MAX_LENGTH - 1)}😀tail`;
     const outcome = await sanitizeBounded(html);
-    expect(outcome).toEqual({ html: "a".repeat(SANITIZE_INPUT_MAX_LENGTH - 1), complete: false });
+    expect(outcome).toEqual({ value: "a".repeat(SANITIZE_INPUT_MAX_LENGTH - 1), complete: false });
+  });
+
+  it("turns large HTML into text in the worker, as mailparser would, while the event loop keeps running", async () => {
+    const html = "<p>Hello <b>world</b>, see <a href='https://example.com/a'>the link</a>.</p>".repeat(5_000);
+    let timerRuns = 0;
+    const timer = setInterval(() => timerRuns++, 5);
+    const outcome = await htmlTextBounded(html);
+    clearInterval(timer);
+    expect(outcome.complete).toBe(true);
+    expect(outcome.value).toBe(htmlToPlainText(html));
+    expect(outcome.value.startsWith("Hello world, see the link [https://example.com/a].")).toBe(true);
+    expect(timerRuns).toBeGreaterThan(10);
   });
 });
