@@ -710,8 +710,10 @@ it("an inbox with almost no mail: with sends allowed to its own address, the run
       "behaviour.mark-as-read",
     ])
       expect(run.check(id)?.status, id).toBe("passed");
-    const listed = (await post(withEmpty, toolCall("list_inbox", { inbox_id: empty }), { revision: "2025-11-25" }))
-      .json as { result: { structuredContent: { messages: { subject: string }[] } } };
+    // limit 100: behaviour.default-limit sends the inbox a further 18, newer than these three.
+    const listed = (
+      await post(withEmpty, toolCall("list_inbox", { inbox_id: empty, limit: 100 }), { revision: "2025-11-25" })
+    ).json as { result: { structuredContent: { messages: { subject: string }[] } } };
     const { messages } = listed.result.structuredContent;
     expect(messages.filter((m) => m.subject.startsWith("MCPEmails conformance test data"))).toHaveLength(3);
   } finally {
