@@ -37,6 +37,7 @@ export async function runConformanceWith(
     ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}),
     ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}),
   });
+  client.maxCalls = config.maxCalls;
   const problem = await preflight(client, config);
   if (problem !== undefined) throw new ConfigError(problem);
   const ran = await runChecks(config, checks, client, onResult ? { onResult } : {});

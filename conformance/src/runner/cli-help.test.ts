@@ -30,6 +30,7 @@ const EVERY_OPTION = [
   "--send-to-inbox <uuid>",
   "--seed <n>",
   "--runs <n>",
+  "--max-calls <n>",
   "--only <ids>",
   "--skip <ids>",
   "--slow",

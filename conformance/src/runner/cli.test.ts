@@ -678,6 +678,34 @@ it("an inbox that lists no message: the checks that need one are skipped, naming
   expect(run.check("behaviour.search.from")?.status).toBe("skipped");
 });
 
+describe("--max-calls", () => {
+  it("stops at the budget: property checks keep the runs made before it, later checks are skipped saying why, nothing fails", async () => {
+    const run = await runRunner([
+      ...baseArgs(),
+      "--only",
+      "inputs.positive,behaviour",
+      "--runs",
+      "50",
+      "--max-calls",
+      "60",
+    ]);
+    expect(run.failedIds).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const skippedForBudget = (run.json?.checks ?? []).filter(
+      (c) =>
+        c.status === "skipped" && JSON.stringify(c.details).includes("--max-calls budget of 60 tools/call was spent"),
+    );
+    expect(skippedForBudget.length).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/runs per property, 60 tools\/call\)/u);
+  });
+
+  it("refuses a budget that is not a whole number of at least 1", async () => {
+    const run = await runRunner([...baseArgs(), "--max-calls", "0"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/--max-calls 0 is not an integer of at least 1/u);
+  });
+});
+
 it("an inbox with almost no mail: with sends allowed to its own address, the runner sends itself the messages it needs", async () => {
   const address = "conformance-empty@sandbox.mcpemails.test";
   const withEmpty = await startTestServer({

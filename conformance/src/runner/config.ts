@@ -20,6 +20,8 @@ export interface RunnerConfig {
   sendToInbox?: string;
   seed: number;
   runs: number;
+  /** The most tools/call the run may make; checks that would need more are skipped, saying so. */
+  maxCalls?: number;
   only: string[];
   skip: string[];
   slow: boolean;
@@ -52,6 +54,8 @@ export interface ConformanceOptions {
   seed?: number;
   /** Property runs per tool (100). */
   runs?: number;
+  /** The most tools/call the run may make (no limit when left out). */
+  maxCalls?: number;
   only?: readonly string[];
   skip?: readonly string[];
   slow?: boolean;
@@ -95,6 +99,7 @@ export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => 
   for (const [name, value, minimum] of [
     ["--seed", options.seed, 0],
     ["--runs", options.runs, 1],
+    ["--max-calls", options.maxCalls, 1],
   ] as const)
     if (value !== undefined && (!Number.isSafeInteger(value) || value < minimum))
       throw new ConfigError(`${name} ${value} is not an integer of at least ${minimum}`);
@@ -112,6 +117,7 @@ export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => 
     ...optional("sendToInbox", sendToInbox),
     seed: options.seed ?? seedWhenUnset(),
     runs: options.runs ?? 100,
+    ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }),
     only: [...(options.only ?? [])],
     skip: [...(options.skip ?? [])],
     slow: options.slow === true,
@@ -158,6 +164,7 @@ export function parseArguments(argv: readonly string[], seedWhenUnset: () => num
       ...optional("sendToInbox", text("sendToInbox")),
       ...integer("--seed", text("seed"), 0, "seed"),
       ...integer("--runs", text("runs"), 1, "runs"),
+      ...integer("--max-calls", text("maxCalls"), 1, "maxCalls"),
       only: list(text("only")),
       skip: list(text("skip")),
       slow: raw.slow === true,
@@ -189,6 +196,12 @@ function conformanceCommand(): Command {
     .addOption(valueOption("--send-to-inbox <uuid>", "the inbox --send-to delivers to, if --token can read it"))
     .addOption(valueOption("--seed <n>", "fast-check seed (random when left out; the report says which)"))
     .addOption(valueOption("--runs <n>", "property runs per tool (default 100)"))
+    .addOption(
+      valueOption(
+        "--max-calls <n>",
+        "at most this many tools/call; checks that would need more are skipped, saying so",
+      ),
+    )
     .addOption(valueOption("--only <ids>", "comma-separated check ids or prefixes (protocol, inputs.case, ...)"))
     .addOption(valueOption("--skip <ids>", "comma-separated check ids or prefixes to leave out"))
     .option("--slow", "also run checks that take minutes (rate-limit windows)")

@@ -43,6 +43,13 @@ export interface ToolResult {
 
 export class ServerUnreachable extends Error {}
 
+/** Thrown instead of a tools/call past the run's --max-calls budget. */
+export class CallBudgetSpent extends Error {
+  constructor(readonly budget: number) {
+    super(`the --max-calls budget of ${budget} tools/call was spent`);
+  }
+}
+
 const RATE_LIMIT_WAIT_CAP_SECONDS = 120;
 
 export class McpClient {
@@ -50,6 +57,10 @@ export class McpClient {
   private sessionId: string | undefined;
   /** Every tool result seen, for the check that holds error results to the catalogue. */
   readonly toolResults: { tool: string; result: ToolResult; exchange: Exchange }[] = [];
+  /** tools/call requests sent so far (a retry after rate_limit_exceeded counts again). */
+  callsMade = 0;
+  /** The most tools/call this client sends; past it callTool throws CallBudgetSpent. */
+  maxCalls: number | undefined;
   /** Every JSON-RPC error a tools/call got, for the check that holds them to the catalogue. */
   readonly toolCallErrors: { tool: string; error: NonNullable<ToolAnswer["error"]>; exchange: Exchange }[] = [];
 
@@ -125,6 +136,8 @@ export class McpClient {
   /** tools/call; waits out rate_limit_exceeded (bounded), so that a limited key slows a run but does not fail it. */
   async callTool(tool: string, args: unknown, options: PostOptions = {}): Promise<ToolAnswer> {
     for (;;) {
+      if (this.maxCalls !== undefined && this.callsMade >= this.maxCalls) throw new CallBudgetSpent(this.maxCalls);
+      this.callsMade++;
       const answer = await this.request("tools/call", { name: tool, arguments: args }, options);
       const message = (answer.json ?? {}) as { result?: ToolResult; error?: ToolAnswer["error"] };
       const result = message.result;

@@ -2,7 +2,7 @@
 import { CheckFailure, type Check, type Outcome, type Stage } from "./check.js";
 import type { RunnerConfig } from "./config.js";
 import { InboxSample } from "./inbox-sample.js";
-import { ServerUnreachable, type McpClient } from "./mcp-client.js";
+import { CallBudgetSpent, ServerUnreachable, type McpClient } from "./mcp-client.js";
 import { SendFixture } from "./send-fixture.js";
 
 export interface CheckResult {
@@ -18,6 +18,8 @@ export interface RunReport {
   url: string;
   seed: number;
   runs: number;
+  /** How many tools/call the run made. */
+  toolCalls: number;
   startedAt: string;
   durationMs: number;
   results: CheckResult[];
@@ -55,6 +57,7 @@ export async function runChecks(
     url: config.url,
     seed: config.seed,
     runs: config.runs,
+    toolCalls: client.callsMade,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     results,
@@ -67,6 +70,8 @@ async function runOne(check: Check, context: Parameters<Check["run"]>[0]): Promi
   } catch (error) {
     // A server that goes away mid-run ends the run: every later check would fail for the same reason.
     if (error instanceof ServerUnreachable) throw error;
+    if (error instanceof CallBudgetSpent)
+      return { status: "skipped", reason: `${error.message} before this check ended` };
     if (error instanceof CheckFailure)
       return { status: "failed", message: error.message, ...(error.exchange ? { exchange: error.exchange } : {}) };
     return {

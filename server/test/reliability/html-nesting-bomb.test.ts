@@ -48,7 +48,7 @@ describe("an HTML nesting bomb read with include_html", () => {
     expect(result.isError).toBeUndefined();
     expect(result.structuredContent).toMatchObject({
       subject: "Nesting bomb",
-      body_html: "",
+      body_html: expect.any(String),
       body_html_truncated: true,
     });
   });

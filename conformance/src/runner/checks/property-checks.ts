@@ -6,6 +6,7 @@ import { FOLDERS, PROTOCOL_ERRORS, TOOL_NAMES, TOOL_SCOPES, type ToolName } from
 import { toolInputSchemas } from "@mcpemails/generated/json-schemas";
 import { invalidValue, validValue, type JsonSchemaObject } from "../../arbitraries/from-json-schema.js";
 import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from "../check.js";
+import { CallBudgetSpent } from "../mcp-client.js";
 import { redirectRecipients, uniqueIdempotencyKey } from "../conformance-cases.js";
 import { validateOutput } from "../output-validation.js";
 import { portableQuery } from "../portable-query-arbitrary.js";
@@ -200,6 +201,13 @@ async function checkProperty<T>(
   });
   if (!details.failed) return passed(`${details.numRuns} runs`);
   const error = details.errorInstance;
+  // The budget ran out mid-property: the runs before it stand, and say how many they were.
+  if (error instanceof CallBudgetSpent) {
+    const completed = details.numRuns - 1;
+    return completed > 0
+      ? passed(`${completed} runs, then ${error.message}`)
+      : skipped(`${error.message} before this check's first run`);
+  }
   const message = error instanceof Error ? error.message : String(error);
   const exchange = error instanceof CheckFailure ? error.exchange : undefined;
   return failed(

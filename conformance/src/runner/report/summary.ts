@@ -19,7 +19,7 @@ export function verdictLine(report: RunReport): string {
   const total = passed + failed + skipped;
   const verdict = failed > 0 ? "FAIL" : "PASS";
   const seconds = (report.durationMs / 1000).toFixed(1);
-  const line = `${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped of ${total} checks in ${seconds} s (seed ${report.seed}, ${report.runs} runs per property)`;
+  const line = `${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped of ${total} checks in ${seconds} s (seed ${report.seed}, ${report.runs} runs per property, ${report.toolCalls} tools/call)`;
   if (total > 0 && skipped * 2 > total)
     return `${line}. Most checks were skipped, so this run says little about the server: see the reasons above.`;
   return line;
