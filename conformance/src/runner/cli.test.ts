@@ -754,6 +754,20 @@ describe("--slow: rate windows", () => {
   // Long enough that retryAfter is at least 2 s however slowly the calls go, so the proxy can shorten it.
   const FIVE_SECOND_WINDOW = [{ name: "minute", seconds: 5, limit: 5 }] as const;
 
+  it("waits out rate_limit_exceeded in any check, and the verdict line says how long it waited", async () => {
+    const limited = await startTestServer({ rateWindows: TWO_SECOND_WINDOW as never });
+    try {
+      const run = await runRunner([
+        ...["--url", limited.url, "--token", limited.keys.full, "--inbox", limited.inbox.id],
+        ...["--only", "behaviour.newest-first,behaviour.limit-respected,behaviour.pages-concatenate"],
+      ]);
+      expect(run.failedIds).toEqual([]);
+      expect(run.stdout).toMatch(/tools\/call, \d+ s waiting out rate limits\)$/mu);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("drives calls until rate_limit_exceeded and succeeds once retryAfter has passed", async () => {
     const limited = await startTestServer({ rateWindows: TWO_SECOND_WINDOW as never });
     try {

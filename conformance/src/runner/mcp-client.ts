@@ -59,6 +59,8 @@ export class McpClient {
   readonly toolResults: { tool: string; result: ToolResult; exchange: Exchange }[] = [];
   /** tools/call requests sent so far (a retry after rate_limit_exceeded counts again). */
   callsMade = 0;
+  /** Time spent waiting out rate_limit_exceeded, in ms. */
+  rateLimitWaitMs = 0;
   /** The most tools/call this client sends; past it callTool throws CallBudgetSpent. */
   maxCalls: number | undefined;
   /** Every JSON-RPC error a tools/call got, for the check that holds them to the catalogue. */
@@ -147,6 +149,7 @@ export class McpClient {
         typeof result.retryAfter === "number" &&
         result.retryAfter <= RATE_LIMIT_WAIT_CAP_SECONDS
       ) {
+        this.rateLimitWaitMs += result.retryAfter * 1000;
         await new Promise((resolve) => setTimeout(resolve, (result.retryAfter as number) * 1000));
         continue;
       }

@@ -20,6 +20,8 @@ export interface RunReport {
   runs: number;
   /** How many tools/call the run made. */
   toolCalls: number;
+  /** How long the run waited out rate_limit_exceeded, in ms. */
+  rateLimitWaitMs: number;
   startedAt: string;
   durationMs: number;
   results: CheckResult[];
@@ -58,6 +60,7 @@ export async function runChecks(
     seed: config.seed,
     runs: config.runs,
     toolCalls: client.callsMade,
+    rateLimitWaitMs: client.rateLimitWaitMs,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     results,

@@ -14,12 +14,17 @@ export function countOutcomes(results: RunReport["results"]): Counts {
   return counts;
 }
 
+/** The time rate limits cost the run, when they cost any. */
+function waited(report: RunReport): string {
+  return report.rateLimitWaitMs > 0 ? `, ${(report.rateLimitWaitMs / 1000).toFixed(0)} s waiting out rate limits` : "";
+}
+
 export function verdictLine(report: RunReport): string {
   const { passed, failed, skipped } = countOutcomes(report.results);
   const total = passed + failed + skipped;
   const verdict = failed > 0 ? "FAIL" : "PASS";
   const seconds = (report.durationMs / 1000).toFixed(1);
-  const line = `${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped of ${total} checks in ${seconds} s (seed ${report.seed}, ${report.runs} runs per property, ${report.toolCalls} tools/call)`;
+  const line = `${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped of ${total} checks in ${seconds} s (seed ${report.seed}, ${report.runs} runs per property, ${report.toolCalls} tools/call${waited(report)})`;
   if (total > 0 && skipped * 2 > total)
     return `${line}. Most checks were skipped, so this run says little about the server: see the reasons above.`;
   return line;
