@@ -99,6 +99,16 @@ export class SendFixture {
     };
   }
 
+  /** A message the runner sent, waited for (bounded) in the INBOX of --send-to-inbox. */
+  async delivered(sent: SentMessage, inboxId: string): Promise<ListedWithId> {
+    return this.waitForListed(
+      inboxId,
+      "INBOX",
+      sent.result,
+      `message ${sent.result.rfc822_message_id} arriving in --send-to-inbox`,
+    );
+  }
+
   /** The message in a folder of an inbox, waited for (bounded): by its id when the send said it, else by its Message-ID. */
   async waitForListed(inboxId: string, folder: string, sent: SendResult, what: string): Promise<ListedWithId> {
     return pollUntil(ARRIVAL_TIMEOUT_MS, what, async () => {

@@ -181,12 +181,7 @@ export function behaviourChecks(): Check[] {
 async function unreadTarget({ client, config, sends }: RunContext): Promise<{ inbox: string; id: string } | undefined> {
   if (sends.unavailable === undefined && config.sendToInbox !== undefined) {
     const sent = await sends.sendNew("mark_as_read");
-    const delivered = await sends.waitForListed(
-      config.sendToInbox,
-      "INBOX",
-      sent.result,
-      `message ${sent.result.rfc822_message_id} arriving in --send-to-inbox`,
-    );
+    const delivered = await sends.delivered(sent, config.sendToInbox);
     if (delivered.unread) return { inbox: config.sendToInbox, id: delivered.id };
   }
   const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100, unread_only: true });

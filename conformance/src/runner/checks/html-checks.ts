@@ -20,12 +20,7 @@ export function htmlChecks(): Check[] {
         const read: string[] = [];
         if (sends.unavailable === undefined && config.sendToInbox !== undefined) {
           const sent = await sends.sendNew("sanitized HTML", { html_body: HOSTILE_HTML });
-          const delivered = await sends.waitForListed(
-            config.sendToInbox,
-            "INBOX",
-            sent.result,
-            `message ${sent.result.rfc822_message_id} arriving in --send-to-inbox`,
-          );
+          const delivered = await sends.delivered(sent, config.sendToInbox);
           const html = await readHtml(client, config.sendToInbox, delivered.id);
           if (html.kind === "failed") return html.outcome;
           if (html.body === null)

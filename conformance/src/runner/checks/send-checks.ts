@@ -75,12 +75,7 @@ export function sendChecks() {
         if (config.sendToInbox === undefined)
           return skipped("needs --send-to-inbox: the inbox --send-to delivers to, readable with --token");
         const sent = await sends.sent();
-        const listed = await sends.waitForListed(
-          config.sendToInbox,
-          "INBOX",
-          sent.result,
-          `message ${sent.result.rfc822_message_id} arriving in --send-to-inbox`,
-        );
+        const listed = await sends.delivered(sent, config.sendToInbox);
         const read = await readMessage(client, config.sendToInbox, listed.id);
         if (read.content.subject !== sent.subject)
           return failed(
