@@ -5,7 +5,7 @@
 // replaces its grant and keeps its inbox id, which is how a revoked grant is mended.
 import type { KeyMode } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../auth/bearer-token.js";
 import {
   createOAuthStateSigner,
   type OAuthKind,
@@ -154,9 +154,7 @@ export async function completeOAuthConnect(
   if (input.code === undefined || input.code === "" || input.state === undefined)
     throw new AdminInputError("The callback needs the code and state parameters the consent page sends.");
   const claims = verifiedState(deps, input.state, input.kind);
-  const expected = Buffer.from(deps.stateSigner.browserBinding(claims.nonce));
-  const given = Buffer.from(input.browserBinding ?? "");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+  if (!sameSecret(input.browserBinding ?? "", deps.stateSigner.browserBinding(claims.nonce)))
     throw new AdminInputError(
       "Nothing was connected: this browser did not open the connection link. Open the link the connection printed, in the browser you consent in.",
     );
