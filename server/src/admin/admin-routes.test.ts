@@ -34,7 +34,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const admin = (method: "GET" | "POST" | "DELETE", url: string, payload?: object, token = ADMIN_TOKEN) =>
+const admin = (method: "GET" | "POST" | "PATCH" | "DELETE", url: string, payload?: object, token = ADMIN_TOKEN) =>
   app.inject({
     method,
     url,
@@ -71,6 +71,34 @@ describe("the admin API", () => {
     expect((await admin("POST", "/admin/workspaces/nope/keys", { scopes: ["read:email"] })).json()).toEqual({
       error: "No workspace nope.",
     });
+  });
+
+  it("changes a workspace's limits with PATCH, null returning one to the plan's or the server's", async () => {
+    const { workspace_id } = (await admin("POST", "/admin/workspaces", { name: "Limits" })).json<{
+      workspace_id: string;
+    }>();
+    const patched = await admin("PATCH", `/admin/workspaces/${workspace_id}`, {
+      rate_limits: "5000/minute",
+      calls_per_month: 1_000_000,
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toEqual({
+      workspace_id,
+      name: "Limits",
+      plan: "free",
+      rate_limits: { minute: 5000 },
+      calls_per_month: 1_000_000,
+      sends_per_day: null,
+    });
+    expect((await admin("PATCH", `/admin/workspaces/${workspace_id}`, { rate_limits: null })).json()).toMatchObject({
+      rate_limits: null,
+      calls_per_month: 1_000_000,
+    });
+    const refused = await admin("PATCH", `/admin/workspaces/${workspace_id}`, { rate_limits: "5000/week" });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<{ error: string }>().error).toMatch(/rate_limits: "5000\/week" is not a window/);
+    expect((await admin("PATCH", `/admin/workspaces/${workspace_id}`, { calls_per_month: -5 })).statusCode).toBe(400);
+    expect((await admin("PATCH", `/admin/workspaces/${workspace_id}`, { plan: "pro" })).statusCode).toBe(400);
   });
 
   it("describes itself as OpenAPI", async () => {

@@ -17,6 +17,8 @@ import {
   SECURITY_CHOICES,
   parsePlan,
   parseScopes,
+  updateWorkspaceLimits,
+  workspaceView,
 } from "./operations.js";
 
 export interface AdminRoutesOptions {
@@ -34,6 +36,15 @@ const CreateWorkspace = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     plan: Type.Optional(Type.Union(Object.keys(PLANS).map((p) => Type.Literal(p)))),
     sends_per_day: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+// null returns a limit to the plan's quota or the server's rate windows; a field left out stays as it is.
+const UpdateWorkspaceLimits = Type.Object(
+  {
+    rate_limits: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
+    calls_per_month: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    sends_per_day: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -125,8 +136,20 @@ export async function adminRoutes(
       return reply.code(201).send({ workspace_id: workspace.id });
     },
   );
-  app.get("/workspaces", async () =>
-    (await store.listWorkspaces()).map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })),
+  app.get("/workspaces", async () => (await store.listWorkspaces()).map(workspaceView));
+  app.patch<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof UpdateWorkspaceLimits> }>(
+    "/workspaces/:workspaceId",
+    { schema: { params: WorkspaceParams, body: UpdateWorkspaceLimits } },
+    async (request) => {
+      const { rate_limits, calls_per_month, sends_per_day } = request.body;
+      const updated = await updateWorkspaceLimits(
+        store,
+        request.params.workspaceId,
+        { rateLimits: rate_limits, callsPerMonth: calls_per_month, sendsPerDay: sends_per_day },
+        { rateLimits: "rate_limits", callsPerMonth: "calls_per_month", sendsPerDay: "sends_per_day" },
+      );
+      return workspaceView(updated);
+    },
   );
 
   app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof CreateKey> }>(

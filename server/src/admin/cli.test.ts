@@ -96,6 +96,81 @@ describe("pnpm cli", () => {
     expect((await cli("frobnicate")).code).toBe(2);
   });
 
+  it("changes a workspace's rate windows and quotas, shows them in the list, and returns each to the plan's or the server's", async () => {
+    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "Limits", "--json")).out) as {
+      workspace_id: string;
+    };
+    const updated = await cli(
+      "workspace",
+      "update",
+      workspace_id,
+      "--rate-limits",
+      "1000/minute, 50000/day",
+      "--calls-per-month",
+      "250000",
+      "--sends-per-day",
+      "500",
+    );
+    expect(updated).toMatchObject({ code: 0, out: expect.stringContaining("rate limits 1000/minute,50000/day") });
+    const listed = JSON.parse((await cli("workspace", "list", "--json")).out) as { workspace_id: string }[];
+    expect(listed.find((w) => w.workspace_id === workspace_id)).toEqual({
+      workspace_id,
+      name: "Limits",
+      plan: "free",
+      rate_limits: { minute: 1000, day: 50000 },
+      calls_per_month: 250000,
+      sends_per_day: 500,
+    });
+
+    const reset = await cli(
+      "workspace",
+      "update",
+      workspace_id,
+      "--rate-limits",
+      "server",
+      "--calls-per-month",
+      "plan",
+      "--sends-per-day",
+      "plan",
+      "--json",
+    );
+    expect(JSON.parse(reset.out)).toMatchObject({ rate_limits: null, calls_per_month: null, sends_per_day: null });
+  });
+
+  it("refuses a limit it cannot read, naming the option, and changes nothing", async () => {
+    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "Strict", "--json")).out) as {
+      workspace_id: string;
+    };
+    const refusals: [string[], RegExp][] = [
+      [["--rate-limits", "100/fortnight"], /--rate-limits: "100\/fortnight" is not a window/],
+      [["--rate-limits", "0/minute"], /"0\/minute" is not a window/],
+      [["--rate-limits", "5/minute,6/minute", "--calls-per-month", "9"], /names the minute window twice/],
+      [["--calls-per-month", "-1"], /--calls-per-month must be a whole number, or plan/],
+      [["--sends-per-day", "lots"], /--sends-per-day must be a whole number, or plan/],
+      [[], /Nothing to change: give --rate-limits, --calls-per-month or --sends-per-day/],
+    ];
+    for (const [options, message] of refusals)
+      expect(await cli("workspace", "update", workspace_id, ...options)).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(message),
+      });
+    expect(await store.getWorkspace(workspace_id)).toMatchObject({
+      rateLimitsOverride: null,
+      callsPerMonthOverride: null,
+    });
+    expect(await cli("workspace", "update", "no-such-workspace", "--calls-per-month", "5")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("No workspace no-such-workspace"),
+    });
+    const enterprise = JSON.parse(
+      (await cli("workspace", "create", "--name", "Big", "--plan", "enterprise", "--sends-per-day", "9", "--json")).out,
+    ) as { workspace_id: string };
+    expect(await cli("workspace", "update", enterprise.workspace_id, "--sends-per-day", "plan")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("has no daily send quota of its own"),
+    });
+  });
+
   it("adds an IMAP inbox after checking its login, taking the password from the environment, never the command line", async () => {
     const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "Imap", "--json")).out) as {
       workspace_id: string;

@@ -1,7 +1,7 @@
 // pnpm cli <command>: workspaces, keys and inboxes, against the same store as the server
 // (MCPEMAILS_DATA_DIR or REDIS_URL), so a change takes effect on a running server at once.
 import { Command, CommanderError, Option } from "commander";
-import type { Store } from "../store/store.js";
+import type { Store, Workspace } from "../store/store.js";
 import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
 import {
   AdminInputError,
@@ -14,6 +14,8 @@ import {
   parseScopes,
   SECURITY_CHOICES,
   type SecurityChoice,
+  updateWorkspaceLimits,
+  workspaceView,
 } from "./operations.js";
 
 export interface CliIo {
@@ -36,6 +38,26 @@ interface JsonOption {
  * command they follow), 2 for a usage mistake (unknown command or option, missing argument) or input the command
  * refuses, with a message naming what is wrong on `io.err`.
  */
+/** "plan" returns a quota to the plan's; anything else must be a whole number. */
+function quotaOption(value: string | undefined, flag: string): number | null | undefined {
+  if (value === undefined || value === "plan") return value === undefined ? undefined : null;
+  if (!/^\d+$/.test(value)) throw new AdminInputError(`--${flag} must be a whole number, or plan.`);
+  return Number(value);
+}
+
+function describeOverrides(workspace: Workspace): string {
+  const parts: string[] = [];
+  if (workspace.rateLimitsOverride !== null)
+    parts.push(
+      `rate limits ${Object.entries(workspace.rateLimitsOverride)
+        .map(([window, limit]) => `${limit}/${window}`)
+        .join(",")}`,
+    );
+  if (workspace.callsPerMonthOverride !== null) parts.push(`${workspace.callsPerMonthOverride} calls per month`);
+  if (workspace.sendsPerDayOverride !== null) parts.push(`${workspace.sendsPerDayOverride} sends per day`);
+  return parts.length === 0 ? "" : `: ${parts.join("; ")}`;
+}
+
 export async function runCli(
   argv: string[],
   store: CliStore,
@@ -81,7 +103,7 @@ export async function runCli(
         `(loopback only unless MCPEMAILS_ALLOW_PLAINTEXT_MAIL=true); default tls on port ${tlsPort}, starttls elsewhere`,
     ).choices(SECURITY_CHOICES);
 
-  const workspace = program.command("workspace").description("create and list workspaces");
+  const workspace = program.command("workspace").description("create, change and list workspaces");
   workspace
     .command("create")
     .description("create a workspace; prints its id")
@@ -108,10 +130,44 @@ export async function runCli(
       const workspaces = await (await theStore()).listWorkspaces();
       print(
         options,
-        workspaces.map((w) => ({ workspace_id: w.id, name: w.name, plan: w.plan })),
-        workspaces.map((w) => `${w.id}  ${w.plan.padEnd(10)} ${w.name}`).join("\n") || "no workspaces",
+        workspaces.map(workspaceView),
+        workspaces.map((w) => `${w.id}  ${w.plan.padEnd(10)} ${w.name}${describeOverrides(w)}`).join("\n") ||
+          "no workspaces",
       );
     });
+  workspace
+    .command("update")
+    .description("change a workspace's limits; takes effect on every running server at its next request")
+    .argument("<ID>", "the workspace")
+    .option(
+      "--rate-limits <LIST>",
+      "per-key rate windows of this workspace, e.g. 1000/minute,50000/day (a window not named keeps the server's); server: the server's again",
+    )
+    .option("--calls-per-month <N>", "the monthly call quota; plan: the plan's again")
+    .option("--sends-per-day <N>", "the daily send quota; plan: the plan's again")
+    .addOption(json())
+    .action(
+      async (
+        id: string,
+        options: { rateLimits?: string; callsPerMonth?: string; sendsPerDay?: string } & JsonOption,
+      ) => {
+        const updated = await updateWorkspaceLimits(
+          await theStore(),
+          id,
+          {
+            rateLimits: options.rateLimits === "server" ? null : options.rateLimits,
+            callsPerMonth: quotaOption(options.callsPerMonth, "calls-per-month"),
+            sendsPerDay: quotaOption(options.sendsPerDay, "sends-per-day"),
+          },
+          { rateLimits: "--rate-limits", callsPerMonth: "--calls-per-month", sendsPerDay: "--sends-per-day" },
+        );
+        print(
+          options,
+          workspaceView(updated),
+          `workspace ${updated.id} (${updated.name}, ${updated.plan})${describeOverrides(updated) || ": the plan's quotas and the server's rate windows"}`,
+        );
+      },
+    );
 
   const key = program.command("key").description("create, revoke and list API keys");
   key

@@ -1,13 +1,14 @@
 // What the CLI and the admin API can do, written once for both.
 import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
-import { PLANS, SCOPES } from "@mcpemails/generated";
+import { PLANS, RATE_LIMITS, SCOPES } from "@mcpemails/generated";
 import { randomUUID } from "node:crypto";
 import { apiKeyHint, generateApiKey, hashApiKey } from "../auth/api-keys.js";
 import { isValidAddrSpec } from "../mail/addresses.js";
 import { defaultSecurity, type ServerEndpoint } from "../providers/imap/imap-settings.js";
 import { sandboxAddress } from "../providers/sandbox/address.js";
 import { seedSandboxInbox } from "../providers/sandbox/seed.js";
-import type { ApiKeyRecord, InboxRecord, Store, Workspace } from "../store/store.js";
+import { parseRateLimitList } from "../limits/rate-limit-setting.js";
+import type { ApiKeyRecord, InboxRecord, Store, Workspace, WorkspaceLimitsChange } from "../store/store.js";
 
 export class AdminInputError extends Error {
   override name = "AdminInputError";
@@ -43,6 +44,71 @@ export async function createWorkspace(
     );
   }
   return store.createWorkspace({ name: input.name, plan: input.plan, sendsPerDayOverride: input.sendsPerDay ?? null });
+}
+
+/** A workspace's own limits; null returns one to the plan's quota or the server's rate windows, absent leaves it. */
+export interface WorkspaceLimitsInput {
+  /** "1000/minute,50000/day", as MCPEMAILS_RATE_LIMITS writes them; a window not named keeps the server's. */
+  rateLimits?: string | null;
+  callsPerMonth?: number | null;
+  sendsPerDay?: number | null;
+}
+
+export async function updateWorkspaceLimits(
+  store: Store,
+  id: string,
+  input: WorkspaceLimitsInput,
+  names: { rateLimits: string; callsPerMonth: string; sendsPerDay: string },
+): Promise<Workspace> {
+  if (input.rateLimits === undefined && input.callsPerMonth === undefined && input.sendsPerDay === undefined)
+    throw new AdminInputError(
+      `Nothing to change: give ${names.rateLimits}, ${names.callsPerMonth} or ${names.sendsPerDay}.`,
+    );
+  const change: WorkspaceLimitsChange = {};
+  if (input.rateLimits !== undefined)
+    change.rateLimitsOverride = rateLimitsOverride(input.rateLimits, names.rateLimits);
+  for (const [field, value, name] of [
+    ["callsPerMonthOverride", input.callsPerMonth, names.callsPerMonth],
+    ["sendsPerDayOverride", input.sendsPerDay, names.sendsPerDay],
+  ] as const) {
+    if (value === undefined) continue;
+    if (value !== null && !(Number.isSafeInteger(value) && value >= 0))
+      throw new AdminInputError(`${name} must be a whole number of at least 0.`);
+    change[field] = value;
+  }
+  const workspace = await requireWorkspace(store, id);
+  if (change.sendsPerDayOverride === null && PLANS[workspace.plan].sends_per_day === "custom")
+    throw new AdminInputError(
+      `The ${PLANS[workspace.plan].title} plan has no daily send quota of its own: give ${names.sendsPerDay} a number.`,
+    );
+  const updated = await store.updateWorkspaceLimits(id, change);
+  if (!updated) throw new AdminInputError(`No workspace ${id}.`);
+  return updated;
+}
+
+function rateLimitsOverride(setting: string | null, name: string): Workspace["rateLimitsOverride"] {
+  if (setting === null) return null;
+  try {
+    return parseRateLimitList(
+      setting,
+      RATE_LIMITS.windows.map((w) => w.name),
+      name,
+    );
+  } catch (error) {
+    throw new AdminInputError((error as Error).message);
+  }
+}
+
+/** A workspace as the CLI and the admin API show it: null where the plan's quota or the server's windows apply. */
+export function workspaceView(workspace: Workspace) {
+  return {
+    workspace_id: workspace.id,
+    name: workspace.name,
+    plan: workspace.plan,
+    rate_limits: workspace.rateLimitsOverride,
+    calls_per_month: workspace.callsPerMonthOverride,
+    sends_per_day: workspace.sendsPerDayOverride,
+  };
 }
 
 async function requireWorkspace(store: Store, id: string): Promise<Workspace> {

@@ -1,10 +1,10 @@
 // Bearer API key -> the caller, looked up in the store on every request so that a revocation
 // (by the CLI, the admin API or another instance) takes effect at once.
 import type { Caller } from "@mcpemails/generated";
-import type { Store } from "../store/store.js";
+import type { Store, Workspace } from "../store/store.js";
 import { hashApiKey, isWellFormedApiKey } from "./api-keys.js";
 
-export type Authentication = { ok: true; caller: Caller } | { ok: false; reason: string };
+export type Authentication = { ok: true; caller: Caller; workspace: Workspace } | { ok: false; reason: string };
 
 export async function authenticate(store: Store, authorization: string | undefined): Promise<Authentication> {
   if (authorization === undefined || authorization === "")
@@ -30,5 +30,6 @@ export async function authenticate(store: Store, authorization: string | undefin
       workspaceId: workspace.id,
       plan: workspace.plan,
     },
+    workspace,
   };
 }

@@ -24,13 +24,15 @@ export function dayPeriod(now: Date): QuotaPeriod {
   };
 }
 
+/** The operator's override when there is one, else the plan's; null means no such quota. */
 export function sendsPerDay(workspace: Workspace): number | null {
+  if (workspace.sendsPerDayOverride !== null) return workspace.sendsPerDayOverride;
   const planned = PLANS[workspace.plan].sends_per_day;
-  return planned === "custom" ? workspace.sendsPerDayOverride : planned;
+  return planned === "custom" ? null : planned;
 }
 
 export function callsPerMonth(workspace: Workspace): number | null {
-  return PLANS[workspace.plan].calls_per_month;
+  return workspace.callsPerMonthOverride ?? PLANS[workspace.plan].calls_per_month;
 }
 
 export function quotaCounter(quota: QuotaName, workspaceId: string, period: QuotaPeriod): string {

@@ -1,8 +1,15 @@
 // The spec's three rolling windows per API key, checked and recorded in one atomic store step.
 import { RATE_LIMITS, rateLimitExceeded, type ExecutionErrorResult, type RateWindowName } from "@mcpemails/generated";
-import type { Store } from "../store/store.js";
+import type { Store, Workspace } from "../store/store.js";
 
 export type RateWindows = readonly { name: RateWindowName; seconds: number; limit: number }[];
+
+/** The windows of a workspace's keys: the operator's override for each window it names, the server's for the rest. */
+export function rateWindowsOf(workspace: Workspace, serverWindows: RateWindows): RateWindows {
+  const override = workspace.rateLimitsOverride;
+  if (override === null) return serverWindows;
+  return serverWindows.map((w) => ({ ...w, limit: override[w.name] ?? w.limit }));
+}
 
 export async function checkRateLimit(
   store: Store,

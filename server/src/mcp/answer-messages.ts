@@ -67,7 +67,7 @@ async function refusedByRateWindows(
   if (message.kind === "request" && message.method === "tools/call") return undefined;
   let limited: Awaited<ReturnType<typeof checkRateLimit>>;
   try {
-    limited = await checkRateLimit(deps.store, context.caller.keyId, deps.now().getTime(), deps.rateWindows);
+    limited = await checkRateLimit(deps.store, context.caller.keyId, deps.now().getTime(), context.rateWindows);
   } catch (error) {
     deps.log.error({ err: error }, "rate limit check failed");
     return message.kind === "request"

@@ -28,6 +28,7 @@ export type CallTool = (
 export interface RequestDeps {
   store: Store;
   callTool: CallTool;
+  /** The server's rate windows per key (MCPEMAILS_RATE_LIMITS, else the spec's). */
   rateWindows: RateWindows;
   now: () => Date;
   serverInfo: { name: string; version: string };
@@ -37,6 +38,8 @@ export interface RequestDeps {
 
 export interface RequestContext {
   caller: Caller;
+  /** The caller's own windows: its workspace's override of deps.rateWindows, where it has one. */
+  rateWindows: RateWindows;
   /** The revision of this HTTP request (header or default); initialize negotiates its own. */
   revision: ProtocolRevision;
   signal: AbortSignal;
@@ -112,7 +115,7 @@ async function runTool(
 ): Promise<JsonRpcResponse> {
   let limited: Awaited<ReturnType<typeof checkRateLimit>>;
   try {
-    limited = await checkRateLimit(deps.store, context.caller.keyId, deps.now().getTime(), deps.rateWindows);
+    limited = await checkRateLimit(deps.store, context.caller.keyId, deps.now().getTime(), context.rateWindows);
   } catch (error) {
     // Fails closed: without the store's answer no call may pass, or the limits would not hold.
     deps.log.error({ err: error, tool: params.name }, "rate limit check failed");

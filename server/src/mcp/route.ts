@@ -12,6 +12,7 @@ import {
 } from "@mcpemails/generated";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "../auth/authenticate.js";
+import { rateWindowsOf, type RateWindows } from "../limits/rate-limit.js";
 import { answerBatch, answerOne } from "./answer-messages.js";
 import { readBodyShape } from "./body-shape.js";
 import { refuseByShape } from "./refuse-by-shape.js";
@@ -66,6 +67,7 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     if (!auth.ok)
       return sendError(reply, 401, invalidApiKey(auth.reason), { "www-authenticate": TRANSPORT.auth.www_authenticate });
     request.caller = auth.caller;
+    request.rateWindows = rateWindowsOf(auth.workspace, options.rateWindows);
   });
 
   app.get(TRANSPORT.endpoint, async (_request, reply) =>
@@ -118,9 +120,9 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     reply.raw.on("close", () => {
       if (!reply.raw.writableFinished) controller.abort();
     });
-    const caller = request.caller;
-    if (!caller) throw new Error("onRequest hook did not authenticate");
-    const context = { caller, revision, signal: controller.signal };
+    const { caller, rateWindows } = request;
+    if (!caller || !rateWindows) throw new Error("onRequest hook did not authenticate");
+    const context = { caller, rateWindows, revision, signal: controller.signal };
     const answers = Array.isArray(body)
       ? await answerBatch(body, context, options)
       : await answerOne(classify(body), context, options);
@@ -140,5 +142,7 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Set by the /mcp onRequest hook once the API key is known. */
     caller?: Caller;
+    /** The caller's rate windows: its workspace's override, else the server's. */
+    rateWindows?: RateWindows;
   }
 }

@@ -8,10 +8,21 @@ export interface Workspace {
   id: string;
   name: string;
   plan: PlanId;
-  /** Enterprise plans set their own daily send quota; null means the plan's. */
+  /** The daily send quota set by an operator (enterprise plans must have one); null means the plan's. */
   sendsPerDayOverride: number | null;
+  /** The monthly call quota set by an operator; null means the plan's. */
+  callsPerMonthOverride: number | null;
+  /** Per-key rate limits of this workspace's keys by window name; a window not named, or null, keeps the server's. */
+  rateLimitsOverride: RateLimitsOverride | null;
   createdAt: string;
 }
+
+export type RateLimitsOverride = Readonly<Partial<Record<string, number>>>;
+
+/** A change to a workspace's limits: a field left out stays as it is, null returns it to the plan's or the server's. */
+export type WorkspaceLimitsChange = Partial<
+  Pick<Workspace, "sendsPerDayOverride" | "callsPerMonthOverride" | "rateLimitsOverride">
+>;
 
 export interface ApiKeyRecord {
   id: string;
@@ -90,6 +101,8 @@ export interface Store {
   createWorkspace(input: { name: string; plan: PlanId; sendsPerDayOverride?: number | null }): Promise<Workspace>;
   getWorkspace(id: string): Promise<Workspace | undefined>;
   listWorkspaces(): Promise<Workspace[]>;
+  /** Applies the change and returns the workspace as it now is; undefined when there is no such workspace. */
+  updateWorkspaceLimits(id: string, change: WorkspaceLimitsChange): Promise<Workspace | undefined>;
 
   /** Saves a key record (the caller made the key and its hash). */
   createApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<ApiKeyRecord>;

@@ -1,7 +1,10 @@
 import { authFailed, providerError, searchTimeout } from "@mcpemails/generated";
 import { afterEach, describe, expect, it } from "vitest";
 import { availableStores, post, startTestServer, toolCall, type TestServer } from "../../test/support/test-server.js";
+import { updateWorkspaceLimits } from "../admin/operations.js";
 import { sandboxAddress } from "../providers/sandbox/address.js";
+
+const FLAGS = { rateLimits: "rate_limits", callsPerMonth: "calls_per_month", sendsPerDay: "sends_per_day" };
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -82,6 +85,49 @@ describe.each(availableStores())("quotas, on the %s store", (store) => {
       quota: "calls_per_month",
       limit: 100,
     });
+  });
+});
+
+describe.each(availableStores())("a workspace's own limits, set by an operator, on the %s store", (store) => {
+  const listOne = (s: TestServer, key?: string) =>
+    post(s, toolCall("list_inbox", { inbox_id: s.inbox.id, limit: 1 }), key === undefined ? {} : { key });
+
+  it("replaces the server's rate window it names for every key of that workspace at its next call, and no other's", async () => {
+    server = await startTestServer({ store, rateWindows: [{ name: "minute", seconds: 60, limit: 100 }] });
+    const s = server;
+    expect(resultOf(await listOne(s))).not.toHaveProperty("isError");
+    await updateWorkspaceLimits(s.store, s.workspaceId, { rateLimits: "2/minute" }, FLAGS);
+    expect(resultOf(await listOne(s))).not.toHaveProperty("isError");
+    expect(resultOf(await listOne(s))).toMatchObject({ errorCode: "rate_limit_exceeded", window: "minute", limit: 2 });
+    expect(resultOf(await listOne(s, s.keys.readOnly))).not.toHaveProperty("isError");
+    expect(resultOf(await listOne(s, s.keys.readOnly))).not.toHaveProperty("isError");
+    expect(resultOf(await listOne(s, s.keys.readOnly))).toMatchObject({ errorCode: "rate_limit_exceeded", limit: 2 });
+    const otherWorkspace = await post(s, toolCall("list_inbox", { inbox_id: s.otherWorkspaceInbox.id, limit: 1 }), {
+      key: s.keys.otherWorkspace,
+    });
+    expect(resultOf(otherWorkspace)).not.toHaveProperty("isError");
+
+    await updateWorkspaceLimits(s.store, s.workspaceId, { rateLimits: null }, FLAGS);
+    expect(resultOf(await listOne(s))).not.toHaveProperty("isError");
+  });
+
+  it("takes the monthly call quota and the daily send quota from the override instead of the plan", async () => {
+    server = await startTestServer({ store, plan: "free" });
+    const s = server;
+    await updateWorkspaceLimits(s.store, s.workspaceId, { callsPerMonth: 3, sendsPerDay: 1 }, FLAGS);
+    const send = () =>
+      callTool(s, "send_email", { inbox_id: s.inbox.id, to: ["someone@example.com"], subject: "hi", body: "hello" });
+    expect(await send()).toMatchObject({ delivery_status: "accepted" });
+    expect(await send()).toMatchObject({ errorCode: "quota_exceeded", quota: "sends_per_day", limit: 1 });
+    expect(resultOf(await listOne(s))).not.toHaveProperty("isError");
+    expect(resultOf(await listOne(s))).toMatchObject({
+      errorCode: "quota_exceeded",
+      quota: "calls_per_month",
+      limit: 3,
+    });
+
+    await updateWorkspaceLimits(s.store, s.workspaceId, { callsPerMonth: null }, FLAGS);
+    expect(resultOf(await listOne(s))).not.toHaveProperty("isError");
   });
 });
 

@@ -64,13 +64,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
     describe("workspaces", () => {
-      it("creates a workspace with a UUID, its plan, no send override unless given, and its creation time", async () => {
+      it("creates a workspace with a UUID, its plan, no overrides unless given, and its creation time", async () => {
         const workspace = await store.createWorkspace({ name: "Acme", plan: "pro" });
         expect(workspace).toEqual({
           id: expect.stringMatching(UUID),
           name: "Acme",
           plan: "pro",
           sendsPerDayOverride: null,
+          callsPerMonthOverride: null,
+          rateLimitsOverride: null,
           createdAt: expect.stringMatching(ISO_TIME),
         });
         expect(await store.getWorkspace(workspace.id)).toEqual(workspace);
@@ -87,6 +89,34 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it("has nothing under an unknown id", async () => {
         expect(await store.getWorkspace(randomUUID())).toBeUndefined();
+      });
+
+      it("changes the limits an update names, keeps the others, and forgets one set to null", async () => {
+        const workspace = await store.createWorkspace({ name: "Acme", plan: "pro", sendsPerDayOverride: 40 });
+        const updated = await store.updateWorkspaceLimits(workspace.id, {
+          callsPerMonthOverride: 1_000_000,
+          rateLimitsOverride: { minute: 5_000, day: 200_000 },
+        });
+        expect(updated).toEqual({
+          ...workspace,
+          callsPerMonthOverride: 1_000_000,
+          rateLimitsOverride: { minute: 5_000, day: 200_000 },
+        });
+        expect(await store.getWorkspace(workspace.id)).toEqual(updated);
+
+        const cleared = await store.updateWorkspaceLimits(workspace.id, {
+          sendsPerDayOverride: null,
+          rateLimitsOverride: null,
+        });
+        expect(cleared).toEqual({ ...workspace, sendsPerDayOverride: null, callsPerMonthOverride: 1_000_000 });
+        expect(await store.getWorkspace(workspace.id)).toEqual(cleared);
+      });
+
+      it("updates no workspace that does not exist, and creates none", async () => {
+        const id = randomUUID();
+        expect(await store.updateWorkspaceLimits(id, { callsPerMonthOverride: 10 })).toBeUndefined();
+        expect(await store.getWorkspace(id)).toBeUndefined();
+        expect(await store.listWorkspaces()).toEqual([]);
       });
 
       it("lists every workspace, oldest first", async () => {

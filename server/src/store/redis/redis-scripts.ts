@@ -20,6 +20,15 @@ redis.call('HSETNX', KEYS[1], 'revokedAt', ARGV[1])
 return 1
 `;
 
+// KEYS: the record. ARGV: how many field/value pairs to set, the pairs, then the fields to delete. 0 when there is no record.
+const UPDATE_HASH_IF_PRESENT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local pairs = tonumber(ARGV[1])
+if pairs > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 2, 1 + 2 * pairs)) end
+if #ARGV > 1 + 2 * pairs then redis.call('HDEL', KEYS[1], unpack(ARGV, 2 + 2 * pairs)) end
+return 1
+`;
+
 // KEYS: the inbox. ARGV: the sealed secret. Only an inbox that exists gets it, so a removed inbox is never half re-created.
 const UPDATE_INBOX_SECRET = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -139,6 +148,7 @@ type Script = (keys: readonly string[], args: readonly string[]) => Promise<unkn
 
 export interface RedisScripts {
   createHashIfAbsent: Script;
+  updateHashIfPresent: Script;
   revokeApiKey: Script;
   updateInboxSecret: Script;
   removeInbox: Script;
@@ -156,6 +166,7 @@ export interface RedisScripts {
 export function defineScripts(client: RedisClient): RedisScripts {
   return {
     createHashIfAbsent: defineScript(client, "mcpeCreateHashIfAbsent", 1, CREATE_HASH_IF_ABSENT),
+    updateHashIfPresent: defineScript(client, "mcpeUpdateHashIfPresent", 1, UPDATE_HASH_IF_PRESENT),
     revokeApiKey: defineScript(client, "mcpeRevokeApiKey", 1, REVOKE_API_KEY),
     updateInboxSecret: defineScript(client, "mcpeUpdateInboxSecret", 1, UPDATE_INBOX_SECRET),
     removeInbox: defineScript(client, "mcpeRemoveInbox", 3, REMOVE_INBOX),

@@ -18,10 +18,12 @@ import type {
   InboxRecord,
   QuotaDecision,
   RateDecision,
+  RateLimitsOverride,
   RateWindow,
   SandboxMessage,
   Store,
   Workspace,
+  WorkspaceLimitsChange,
 } from "../store.js";
 import { sandboxSummaryData } from "../store.js";
 import { connectRedis, type RedisClient } from "./redis-connection.js";
@@ -83,6 +85,8 @@ class RedisStore implements Store {
       name: input.name,
       plan: input.plan,
       sendsPerDayOverride: input.sendsPerDayOverride ?? null,
+      callsPerMonthOverride: null,
+      rateLimitsOverride: null,
       createdAt: new Date().toISOString(),
     };
     const fields: Fields = {
@@ -103,6 +107,21 @@ class RedisStore implements Store {
 
   async listWorkspaces(): Promise<Workspace[]> {
     return this.listIndexed(this.keys.allWorkspaces(), (id) => this.getWorkspace(id));
+  }
+
+  async updateWorkspaceLimits(id: string, change: WorkspaceLimitsChange): Promise<Workspace | undefined> {
+    const set: string[] = [];
+    const remove: string[] = [];
+    for (const [field, value] of Object.entries(change) as [keyof WorkspaceLimitsChange, unknown][]) {
+      if (value === undefined) continue;
+      if (value === null) remove.push(field);
+      else set.push(field, typeof value === "number" ? String(value) : JSON.stringify(value));
+    }
+    const updated = await this.scripts.updateHashIfPresent(
+      [this.keys.workspace(id)],
+      [String(set.length / 2), ...set, ...remove],
+    );
+    return updated === 1 ? this.getWorkspace(id) : undefined;
   }
 
   async createApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<ApiKeyRecord> {
@@ -380,6 +399,9 @@ function workspaceFromFields(fields: Fields): Workspace | undefined {
     name: required(fields, "name"),
     plan: required(fields, "plan") as PlanId,
     sendsPerDayOverride: fields.sendsPerDayOverride === undefined ? null : Number(fields.sendsPerDayOverride),
+    callsPerMonthOverride: fields.callsPerMonthOverride === undefined ? null : Number(fields.callsPerMonthOverride),
+    rateLimitsOverride:
+      fields.rateLimitsOverride === undefined ? null : (JSON.parse(fields.rateLimitsOverride) as RateLimitsOverride),
     createdAt: required(fields, "createdAt"),
   };
 }

@@ -86,6 +86,14 @@ const MIGRATIONS: readonly Migration[] = [
       UPDATE sandbox_messages SET summary = CASE json_type(data) WHEN 'object' THEN json_remove(data, '$.raw', '$.body_text') ELSE data END;
     `,
   },
+  {
+    // Operators' per-workspace limits (#18): a monthly call quota and per-key rate windows (JSON, by window name).
+    version: 3,
+    sql: `
+      ALTER TABLE workspaces ADD COLUMN calls_per_month_override INTEGER;
+      ALTER TABLE workspaces ADD COLUMN rate_limits_override TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

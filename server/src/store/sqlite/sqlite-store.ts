@@ -17,8 +17,10 @@ import type {
   RateDecision,
   RateWindow,
   SandboxMessage,
+  RateLimitsOverride,
   Store,
   Workspace,
+  WorkspaceLimitsChange,
 } from "../store.js";
 import { sandboxSummaryData } from "../store.js";
 import { openDatabase } from "./open-database.js";
@@ -40,6 +42,8 @@ interface WorkspaceRow {
   name: string;
   plan: string;
   sends_per_day_override: number | null;
+  calls_per_month_override: number | null;
+  rate_limits_override: string | null;
   created_at: string;
 }
 
@@ -95,6 +99,15 @@ function prepareStatements(db: Database) {
     ),
     getWorkspace: db.prepare<[string], WorkspaceRow>("SELECT * FROM workspaces WHERE id = ?"),
     listWorkspaces: db.prepare<[], WorkspaceRow>("SELECT * FROM workspaces ORDER BY created_at, id"),
+    setSendsPerDayOverride: db.prepare<[number | null, string]>(
+      "UPDATE workspaces SET sends_per_day_override = ? WHERE id = ?",
+    ),
+    setCallsPerMonthOverride: db.prepare<[number | null, string]>(
+      "UPDATE workspaces SET calls_per_month_override = ? WHERE id = ?",
+    ),
+    setRateLimitsOverride: db.prepare<[string | null, string]>(
+      "UPDATE workspaces SET rate_limits_override = ? WHERE id = ?",
+    ),
 
     insertApiKey: db.prepare<[string, string, string, string, string, string, string | null, string]>(
       "INSERT INTO api_keys (id, workspace_id, mode, scopes, hash, hint, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -192,6 +205,10 @@ class SqliteStore implements Store {
     staleAfterMs: number,
   ) => IdempotencyBegin;
   private readonly removeInboxAtomically: (id: string) => boolean;
+  private readonly updateWorkspaceLimitsAtomically: (
+    id: string,
+    change: WorkspaceLimitsChange,
+  ) => WorkspaceRow | undefined;
   private readonly putSandboxMessagesAtomically: (messages: readonly SandboxMessage[]) => void;
   private readonly deleteSandboxMessagesAtomically: (inboxId: string, ids: readonly string[]) => void;
   private nextQuotaSweepAtMs = 0;
@@ -262,6 +279,20 @@ class SqliteStore implements Store {
       },
     );
 
+    this.updateWorkspaceLimitsAtomically = immediate(db, (id: string, change: WorkspaceLimitsChange) => {
+      if (statements.getWorkspace.get(id) === undefined) return undefined;
+      if (change.sendsPerDayOverride !== undefined)
+        statements.setSendsPerDayOverride.run(change.sendsPerDayOverride, id);
+      if (change.callsPerMonthOverride !== undefined)
+        statements.setCallsPerMonthOverride.run(change.callsPerMonthOverride, id);
+      if (change.rateLimitsOverride !== undefined)
+        statements.setRateLimitsOverride.run(
+          change.rateLimitsOverride === null ? null : JSON.stringify(change.rateLimitsOverride),
+          id,
+        );
+      return statements.getWorkspace.get(id);
+    });
+
     this.removeInboxAtomically = immediate(db, (id: string): boolean => {
       statements.deleteSandboxMessagesOfInbox.run(id);
       return statements.deleteInbox.run(id).changes > 0;
@@ -295,6 +326,8 @@ class SqliteStore implements Store {
       name: input.name,
       plan: input.plan,
       sendsPerDayOverride: input.sendsPerDayOverride ?? null,
+      callsPerMonthOverride: null,
+      rateLimitsOverride: null,
       createdAt: new Date().toISOString(),
     };
     this.statements.insertWorkspace.run(
@@ -314,6 +347,11 @@ class SqliteStore implements Store {
 
   async listWorkspaces(): Promise<Workspace[]> {
     return this.statements.listWorkspaces.all().map(workspaceFromRow);
+  }
+
+  async updateWorkspaceLimits(id: string, change: WorkspaceLimitsChange): Promise<Workspace | undefined> {
+    const row = this.updateWorkspaceLimitsAtomically(id, change);
+    return row && workspaceFromRow(row);
   }
 
   async createApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<ApiKeyRecord> {
@@ -485,6 +523,9 @@ function workspaceFromRow(row: WorkspaceRow): Workspace {
     name: row.name,
     plan: row.plan as PlanId,
     sendsPerDayOverride: row.sends_per_day_override,
+    callsPerMonthOverride: row.calls_per_month_override,
+    rateLimitsOverride:
+      row.rate_limits_override === null ? null : (JSON.parse(row.rate_limits_override) as RateLimitsOverride),
     createdAt: row.created_at,
   };
 }
