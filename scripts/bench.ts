@@ -37,10 +37,15 @@ function summary(script: string): string {
 function run(name: string, args: readonly string[]): boolean {
   console.log(`== pnpm bench ${name}`);
   try {
-    execFileSync(join(root, "node_modules/.bin/tsx"), [benchmarks.get(name) ?? name, ...args], {
-      stdio: "inherit",
-      cwd: root,
-    });
+    // From source, as the root script runs this file: workspace packages resolve to their .ts.
+    execFileSync(
+      join(root, "node_modules/.bin/tsx"),
+      ["--conditions=@mcpemails/source", benchmarks.get(name) ?? name, ...args],
+      {
+        stdio: "inherit",
+        cwd: root,
+      },
+    );
     return true;
   } catch (error) {
     const status = (error as { status?: unknown }).status;

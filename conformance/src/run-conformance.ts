@@ -27,20 +27,26 @@ export async function runConformance(options: RunConformanceOptions): Promise<Ru
 export async function runConformanceWith(
   config: RunnerConfig,
   onResult?: (result: CheckResult) => void,
+  clock: () => number = Date.now,
 ): Promise<ConformanceRun> {
   const baseline = config.baseline;
-  const checks = selectChecks(allChecks(), config.only, config.skip);
+  const checks = selectChecks(allChecks(config.seed), config.only, config.skip);
   if (checks.length === 0) throw new ConfigError("--only/--skip select no check");
-  const client = new McpClient(config.url, {
-    token: config.token,
-    ...(config.readOnlyToken ? { readOnlyToken: config.readOnlyToken } : {}),
-    ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}),
-    ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}),
-  });
+  const client = new McpClient(
+    config.url,
+    {
+      token: config.token,
+      ...(config.readOnlyToken ? { readOnlyToken: config.readOnlyToken } : {}),
+      ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}),
+      ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}),
+    },
+    undefined,
+    clock,
+  );
   client.maxCalls = config.maxCalls;
   const problem = await preflight(client, config);
   if (problem !== undefined) throw new ConfigError(problem);
-  const ran = await runChecks(config, checks, client, onResult ? { onResult } : {});
+  const ran = await runChecks(config, checks, client, onResult ? { onResult } : {}, clock);
   if (baseline === undefined) return { report: ran, unknownBaselineIds: [] };
   return {
     report: { ...ran, results: applyBaseline(ran.results, baseline) },

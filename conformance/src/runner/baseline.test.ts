@@ -42,7 +42,7 @@ describe("readBaseline", () => {
 });
 
 describe("applyBaseline", () => {
-  const base = { stage: "protocol", specRef: "", description: "", durationMs: 0 } as const;
+  const base = { stage: "protocol", specRef: "", description: "", durationMs: 0, toolCalls: 0 } as const;
   it("turns a baselined failure into a skip that keeps its message, and a baselined pass into a stale failure", () => {
     const results: CheckResult[] = [
       { ...base, id: "known", outcome: { status: "failed", message: "HTTP 200" } },

@@ -12,6 +12,12 @@ export interface Check {
   /** Where the rule is written: a spec path, an MCP section or a decision id. */
   specRef: string;
   description: string;
+  /**
+   * How the run plan treats the check (run-plan.ts). Left out: it always runs. reserved: it always
+   * runs, and the property checks before it leave it this many calls; property: its runs are cut to
+   * its share when a rate limit binds; optional: it runs only when the limits leave room.
+   */
+  plan?: { reserved: number } | "property" | "optional";
   run(context: RunContext): Promise<Outcome>;
 }
 
@@ -24,7 +30,11 @@ export interface Failure {
   runs?: number;
 }
 
-export type Outcome = { status: "passed"; details?: string } | { status: "skipped"; reason: string } | Failure;
+export type Outcome =
+  | { status: "passed"; details?: string }
+  /** cutByPlan: left out to keep within the rate limits (run-plan.ts), not for want of data. */
+  | { status: "skipped"; reason: string; cutByPlan?: true }
+  | Failure;
 
 export const passed = (details?: string): Outcome =>
   details === undefined ? { status: "passed" } : { status: "passed", details };

@@ -28,7 +28,12 @@ const consoleOutput: Output = {
   progress: process.stderr,
 };
 
-export async function main(argv: readonly string[], output: Output = consoleOutput): Promise<number> {
+/** clock: what the run plans by (tests run the spec's windows on a faster one). */
+export async function main(
+  argv: readonly string[],
+  output: Output = consoleOutput,
+  clock: () => number = Date.now,
+): Promise<number> {
   let config: RunnerConfig;
   try {
     config = parseArguments(argv);
@@ -42,11 +47,12 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
     return EXIT.badConfiguration;
   }
   const showProgress = output.progress !== undefined && shouldShowProgress(output.progress, config.quiet, process.env);
-  const stages = selectChecks(allChecks(), config.only, config.skip).map((c) => c.stage);
+  const stages = selectChecks(allChecks(config.seed), config.only, config.skip).map((c) => c.stage);
   try {
     const { report, unknownBaselineIds } = await runConformanceWith(
       config,
       showProgress && output.progress ? liveProgress(stages, output.progress) : undefined,
+      clock,
     );
     if (unknownBaselineIds.length > 0)
       output.err(

@@ -14,6 +14,7 @@ import {
   type RewriteHeaders,
   type RewriteRequest,
 } from "./test-support/mangling-proxy.js";
+import { startRateLimitedProxy } from "./test-support/rate-limited-proxy.js";
 import { runRunner, type RunnerOutcome } from "./test-support/run-runner.js";
 
 // The runner would wait out 100 calls a minute; the tests have no minute to spare.
@@ -95,6 +96,7 @@ describe("against the reference server", () => {
       expect(run.check(id)?.status, id).toBe("passed");
     }
     expect(run.json?.counts.passed).toBeGreaterThan(250);
+    expect(run.json?.limits).toMatchObject({ seen: "none seen", propertyRunsCut: 0, checksCut: 0 });
     expect(run.stdout).toMatch(/^stage +passed +failed +skipped +seconds$/m);
     expect(run.stdout).toMatch(/^PASS: \d+ passed, 0 failed, \d+ skipped of \d+ checks/m);
     expect(run.junit).toContain('<testsuite name="protocol"');
@@ -150,6 +152,50 @@ describe("against the reference server", () => {
     ]);
     expect(run.stdout).toMatch(/^PASS: 22 passed, 0 failed, 0 skipped of 22 checks/);
     expect(run.stdout.split("\n")).toHaveLength(1);
+  });
+});
+
+describe("against a server that rate-limits the run as the spec does", () => {
+  // The spec's 100 calls a minute on a clock ten times faster, for the server and the runner's plan alike.
+  const SPEED = 10;
+  it("checks every rule once, cuts the rest to what two minutes' windows hold, and says what it cut", async () => {
+    const proxy = await startRateLimitedProxy(server.url, { name: "minute", limit: 100, windowMs: 60_000 / SPEED });
+    const start = Date.now();
+    let run: RunnerOutcome;
+    try {
+      run = await runRunner([...baseArgs(proxy.url), ...sendArgs()], () => start + (Date.now() - start) * SPEED);
+    } finally {
+      await proxy.close();
+    }
+    expect(run.failedIds).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.json?.limits).toMatchObject({ seen: "100/minute" });
+    // What --token made fits the two windows that open in the 110 s time budget.
+    expect(run.json?.limits.counted).toBeLessThanOrEqual(200);
+    expect(proxy.counts.refused).toBeGreaterThan(0);
+
+    const cases = run.json?.checks.filter((c) => c.id.startsWith("inputs.case.")) ?? [];
+    const rules = new Map<string, string[]>();
+    for (const c of cases) {
+      const rule = c.specRef.slice(c.specRef.indexOf(": ") + 2);
+      rules.set(rule, [...(rules.get(rule) ?? []), c.status]);
+    }
+    expect(rules.size).toBeGreaterThan(50);
+    for (const [rule, statuses] of rules) expect(statuses, rule).toContain("passed");
+    const cut = cases.filter((c) => c.status === "skipped");
+    expect(cut.length).toBe(run.json?.limits.checksCut);
+    expect(cut[0]?.details?.reason).toContain("rate limit (100/minute) leaves no room");
+
+    for (const tool of ["list_inbox", "read_email", "search_emails", "send_email", "reply_to_email"])
+      for (const kind of ["positive", "negative"])
+        expect(run.check(`inputs.${kind}.${tool}`)).toMatchObject({
+          status: "passed",
+          details: expect.stringMatching(/^[1-9]\d* of 100 runs: the rest cut, as the server's rate limit/),
+        });
+    expect(run.stdout).toMatch(
+      /To fit the rate limit the server showed \(100\/minute\) into 110 s, the run left out \d+ property runs and \d+ further boundary cases/,
+    );
+    expect(run.stdout).not.toContain("Most checks were skipped");
   });
 });
 

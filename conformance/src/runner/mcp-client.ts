@@ -1,6 +1,7 @@
 // The runner's only way to reach a server: JSON-RPC over HTTP POST, every round trip recorded.
 import { LATEST_PROTOCOL_REVISION, REVISION_FEATURES } from "@mcpemails/generated";
 import { recordBody, type Exchange, type KeyLabel, type RecordedRequest } from "./exchange.js";
+import { Pacer } from "./pacer.js";
 
 export interface Keys {
   token: string;
@@ -63,6 +64,8 @@ export class McpClient {
   rateLimitWaitMs = 0;
   /** The most tools/call this client sends; past it callTool throws CallBudgetSpent. */
   maxCalls: number | undefined;
+  /** What the rate limits of --token leave the run. */
+  readonly pacer: Pacer;
   /** Every JSON-RPC error a tools/call got, for the check that holds them to the catalogue. */
   readonly toolCallErrors: { tool: string; error: NonNullable<ToolAnswer["error"]>; exchange: Exchange }[] = [];
 
@@ -70,7 +73,10 @@ export class McpClient {
     readonly url: string,
     private readonly keys: Keys,
     readonly revision: string = LATEST_PROTOCOL_REVISION,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.pacer = new Pacer(now);
+  }
 
   async post(body: unknown, options: PostOptions = {}): Promise<Answer> {
     const text = typeof body === "string" ? body : JSON.stringify(body);
@@ -111,12 +117,27 @@ export class McpClient {
         body: recordBody(responseText),
       },
     };
-    return {
-      exchange,
-      status: response.status,
-      headers: response.headers,
-      json: parseBody(responseText, response.headers.get("content-type")),
-    };
+    const json = parseBody(responseText, response.headers.get("content-type"));
+    if (label === "token" && options.rawAuthorization === undefined) this.pace(text, response.status, json);
+    return { exchange, status: response.status, headers: response.headers, json };
+  }
+
+  /** Tells the pacer what the server counted of a request made with --token (rate_limits.counts). */
+  private pace(sent: string, status: number, answer: unknown): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(sent);
+    } catch {
+      return;
+    }
+    if (Array.isArray(message)) {
+      if (status === 200) this.pacer.recordCounted(message.length);
+      return;
+    }
+    if ((message as { method?: unknown } | null)?.method !== "tools/call") return;
+    const result = (answer as { result?: ToolResult } | undefined)?.result;
+    if (result?.errorCode === "rate_limit_exceeded") this.pacer.recordRefusal(result);
+    else this.pacer.recordCounted();
   }
 
   async request(method: string, params?: unknown, options: PostOptions = {}): Promise<Answer> {

@@ -10,6 +10,7 @@ const result = (id: string, stage: CheckResult["stage"], status: "passed" | "fai
   specRef: "",
   description: "",
   durationMs: 1,
+  toolCalls: 1,
   outcome: status === "passed" ? { status } : { status, message: "broken" },
 });
 

@@ -2,6 +2,7 @@
 import type { RunnerConfig } from "./config.js";
 import type { InboxSample } from "./inbox-sample.js";
 import type { McpClient } from "./mcp-client.js";
+import type { RunPlan } from "./run-plan.js";
 import type { SendFixture } from "./send-fixture.js";
 
 export interface RunContext {
@@ -9,4 +10,5 @@ export interface RunContext {
   client: McpClient;
   inbox: InboxSample;
   sends: SendFixture;
+  plan: RunPlan;
 }

@@ -13,12 +13,37 @@ import type { ToolAnswer } from "../mcp-client.js";
 import { validateOutput } from "../output-validation.js";
 import { describeAnswer } from "../answer-description.js";
 
-export function caseChecks(): Check[] {
-  return conformanceCases.map((testCase) => ({
+/**
+ * The cases by rule (a parameter and one of its constraints, e.g. body max_length, in whichever tool
+ * it appears): one of each rule, chosen by the seed, is reserved a call and always runs; the rest
+ * are optional, run when the rate limits leave room (run-plan.ts).
+ */
+export function caseChecks(seed: number): { firstOfEachRule: Check[]; others: Check[] } {
+  const rules = new Map<string, ConformanceCase[]>();
+  for (const testCase of conformanceCases) {
+    const rule = `${testCase.parameter} ${testCase.constraint}`;
+    rules.set(rule, [...(rules.get(rule) ?? []), testCase]);
+  }
+  const firstOfEachRule: Check[] = [];
+  const others: Check[] = [];
+  for (const [index, cases] of [...rules.values()].entries()) {
+    const chosen = (seed + index) % cases.length;
+    cases.forEach((testCase, i) =>
+      i === chosen
+        ? firstOfEachRule.push(caseCheck(testCase, { reserved: 1 }))
+        : others.push(caseCheck(testCase, "optional")),
+    );
+  }
+  return { firstOfEachRule, others };
+}
+
+function caseCheck(testCase: ConformanceCase, plan: Check["plan"]): Check {
+  return {
     id: `inputs.case.${testCase.id}`,
     stage: "inputs",
     specRef: `tools.${testCase.tool}.input: ${testCase.parameter} ${testCase.constraint}`,
     description: testCase.description,
+    plan,
     async run({ client, config, inbox, sends }) {
       if (testCase.effects === "send" && sends.unavailable !== undefined) return skipped(sends.unavailable);
       // A reply answers the runner's own SENT message, whose only recipient is --send-to, so that
@@ -39,7 +64,7 @@ export function caseChecks(): Check[] {
       }
       return judge(testCase, args, await client.callTool(testCase.tool, args));
     },
-  }));
+  };
 }
 
 function optionalMessage(id: string | undefined): { message?: string } {

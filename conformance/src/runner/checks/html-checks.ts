@@ -2,13 +2,13 @@
 // a message the runner sends itself with every hostile construct in it, when it may send, and on
 // the HTML bodies of the inbox's own messages.
 import { failed, passed, skipped, type Check } from "../check.js";
-import { listPage } from "../inbox-sample.js";
 import type { McpClient } from "../mcp-client.js";
 import { HOSTILE_HTML, unsafeHtmlProblems } from "../unsafe-html.js";
 import { describeAnswer } from "../answer-description.js";
 import { behaviour } from "./behaviour-check.js";
 
-const INBOX_SAMPLE = 10;
+// Each costs a read_email, under the same rate limit as every other check.
+const INBOX_SAMPLE = 4;
 
 export function htmlChecks(): Check[] {
   return [
@@ -16,7 +16,7 @@ export function htmlChecks(): Check[] {
       "html-sanitized",
       "tools.read_email.input.include_html",
       "body_html has no script, event handler, javascript: URL or remote image, on a hostile message the runner sends itself and on the inbox's own",
-      async ({ client, config, sends }) => {
+      async ({ client, config, sends, inbox }) => {
         const read: string[] = [];
         if (sends.unavailable === undefined && config.sendToInbox !== undefined) {
           const sent = await sends.sendNew("sanitized HTML", { html_body: HOSTILE_HTML });
@@ -30,7 +30,7 @@ export function htmlChecks(): Check[] {
             return failed(`body_html of a hostile message keeps ${problems.join(", ")}`, html.exchange);
           read.push("the runner's hostile message");
         }
-        const { messages } = await listPage(client, { inbox_id: config.inbox, limit: INBOX_SAMPLE });
+        const messages = (await inbox.messages()).slice(0, INBOX_SAMPLE);
         let withHtml = 0;
         for (const message of messages) {
           const html = await readHtml(client, config.inbox, message.id);

@@ -7,6 +7,7 @@ import { toolInputSchemas } from "@mcpemails/generated/json-schemas";
 import { invalidValue, validValue, type JsonSchemaObject } from "../../arbitraries/from-json-schema.js";
 import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from "../check.js";
 import { CallBudgetSpent } from "../mcp-client.js";
+import { PlanCut } from "../run-plan.js";
 import { redirectRecipients, uniqueIdempotencyKey } from "../conformance-cases.js";
 import { validateOutput } from "../output-validation.js";
 import { portableQuery } from "../portable-query-arbitrary.js";
@@ -24,6 +25,7 @@ export function propertyChecks(): Check[] {
     checks.push({
       id: `inputs.positive.${tool}`,
       stage: "inputs",
+      plan: "property",
       specRef: `tools.${tool}.input, tools.${tool}.output`,
       description: `${tool} accepts every input its schema accepts${sends ? " (every recipient made --send-to)" : ""}, with structuredContent valid against its output schema`,
       async run(context) {
@@ -64,6 +66,7 @@ export function propertyChecks(): Check[] {
     checks.push({
       id: `inputs.negative.${tool}`,
       stage: "inputs",
+      plan: "property",
       specRef: "protocol_errors.invalid_params, decisions.validation-errors",
       description: `${tool} answers -32602 naming the parameter for inputs broken in one place`,
       async run(context) {
@@ -102,6 +105,7 @@ export function propertyChecks(): Check[] {
   checks.push({
     id: "inputs.unknown-tool",
     stage: "inputs",
+    plan: { reserved: 1 },
     specRef: "protocol_errors.method_not_found",
     description: "tools/call with an unknown tool name gets -32601",
     async run({ client, config }) {
@@ -181,7 +185,6 @@ function fitIds(
   return args;
 }
 
-/** Runs the property with the run's seed; a failure reports the shrunk input and the exchange that broke the rule. */
 /** -32602 naming the query with rule query_term: a portable query this provider cannot honour (decision search-syntax). */
 function isRefusedQueryTerm(error: { code: number; data?: unknown } | undefined): boolean {
   const data = error?.data as { parameter?: unknown; rule?: unknown } | undefined;
@@ -190,18 +193,52 @@ function isRefusedQueryTerm(error: { code: number; data?: unknown } | undefined)
   );
 }
 
+/**
+ * Runs the property with the run's seed, as many runs as the run plan affords; a failure reports
+ * the shrunk input and the exchange that broke the rule.
+ */
 async function checkProperty<T>(
   context: RunContext,
   inputs: fc.Arbitrary<T>,
   predicate: (input: T) => Promise<void>,
 ): Promise<Outcome> {
-  const details = await fc.check(fc.asyncProperty(inputs, predicate), {
+  const mayRun = context.plan.propertyRuns();
+  let started = 0;
+  let failing = false;
+  const planned = async (input: T) => {
+    if (failing) {
+      // Shrinking: a smaller input is tried only while the limits and --max-calls leave room;
+      // past that it counts as passing, so the smallest failing input found so far stands.
+      if (!context.plan.affordsOptional()) return;
+      try {
+        await predicate(input);
+      } catch (error) {
+        if (!(error instanceof CallBudgetSpent)) throw error;
+      }
+      return;
+    }
+    // Also on the replays of shrinking after a cut: none of them makes a call.
+    if (!mayRun(started)) throw new PlanCut(context.plan.reason());
+    started++;
+    try {
+      await predicate(input);
+    } catch (error) {
+      if (!(error instanceof CallBudgetSpent)) failing = true;
+      throw error;
+    }
+  };
+  const details = await fc.check(fc.asyncProperty(inputs, planned), {
     seed: context.config.seed,
     numRuns: context.config.runs,
   });
   if (!details.failed) return passed(`${details.numRuns} runs`);
   const error = details.errorInstance;
-  // The budget ran out mid-property: the runs before it stand, and say how many they were.
+  // The plan or the budget ended the property: the runs before it stand, and say how many they were.
+  if (error instanceof PlanCut) {
+    const completed = details.numRuns - 1;
+    context.plan.cut.propertyRuns += context.config.runs - completed;
+    return passed(`${completed} of ${context.config.runs} runs: the rest cut, as ${error.reason}`);
+  }
   if (error instanceof CallBudgetSpent) {
     const completed = details.numRuns - 1;
     return completed > 0

@@ -4,7 +4,7 @@
 import { matchesQuery, parseSearchQuery, queryReadsBody, type QueryNode } from "@mcpemails/generated";
 import { failed, passed, skipped, type Check } from "../check.js";
 import { describeAnswer } from "../answer-description.js";
-import { listPage, type ListedMessage } from "../inbox-sample.js";
+import type { ListedMessage } from "../inbox-sample.js";
 import type { McpClient } from "../mcp-client.js";
 import { behaviour } from "./behaviour-check.js";
 
@@ -70,14 +70,15 @@ const SEARCH_TERMS: { term: string; build: QueryFrom }[] = [
   { term: "negated-unread", build: (ms) => excluding(firstWith(ms, (m) => (m.unread ? "-is:unread" : undefined))) },
 ];
 
+/** Queries built from the run's listing of the inbox (InboxSample), which no check before them changes. */
 export function searchChecks(): Check[] {
   return SEARCH_TERMS.map(({ term, build }) =>
     behaviour(
       `search.${term}`,
       "search.portable_terms, search.combining",
       `search results for a ${term} query built from a listed message satisfy it${term.startsWith("negated") ? " and leave that message out" : " and include that message"}`,
-      async ({ client, config }) => {
-        const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100 });
+      async ({ client, config, inbox }) => {
+        const messages = await inbox.messages();
         const built = build(messages);
         if (built === undefined)
           return skipped(`no message among the ${messages.length} newest in INBOX suits a ${term} query`);

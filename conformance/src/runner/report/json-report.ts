@@ -13,6 +13,7 @@ export function jsonReport(report: RunReport): string {
       specRef: result.specRef,
       status: outcome.status,
       durationMs: result.durationMs,
+      toolCalls: result.toolCalls,
     };
     if (outcome.status === "passed") return { ...base, details: outcome.details ?? null };
     if (outcome.status === "skipped") return { ...base, details: { reason: outcome.reason } };
@@ -32,5 +33,5 @@ export function jsonReport(report: RunReport): string {
       },
     };
   });
-  return `${JSON.stringify({ url: report.url, seed: report.seed, runs: report.runs, startedAt: report.startedAt, durationMs: report.durationMs, counts: countOutcomes(report.results), checks }, null, 2)}\n`;
+  return `${JSON.stringify({ url: report.url, seed: report.seed, runs: report.runs, startedAt: report.startedAt, durationMs: report.durationMs, toolCalls: report.toolCalls, rateLimitWaitMs: report.rateLimitWaitMs, limits: report.limits, counts: countOutcomes(report.results), checks }, null, 2)}\n`;
 }

@@ -19,13 +19,26 @@ function waited(report: RunReport): string {
   return report.rateLimitWaitMs > 0 ? `, ${(report.rateLimitWaitMs / 1000).toFixed(0)} s waiting out rate limits` : "";
 }
 
+/** What the run plan cut to fit the server's rate limits, when it cut anything. */
+function planCuts(report: RunReport): string {
+  const { seen, propertyRunsCut, checksCut, timeBudgetSeconds } = report.limits;
+  if (propertyRunsCut === 0 && checksCut === 0) return "";
+  const cuts = [
+    ...(propertyRunsCut > 0 ? [`${propertyRunsCut} property runs`] : []),
+    ...(checksCut > 0 ? [`${checksCut} further boundary cases (one of each rule ran)`] : []),
+  ];
+  return `. To fit the rate limit the server showed (${seen}) into ${timeBudgetSeconds} s, the run left out ${cuts.join(" and ")}; raise the key's limits or --time-budget for a fuller run`;
+}
+
 export function verdictLine(report: RunReport): string {
   const { passed, failed, skipped } = countOutcomes(report.results);
   const total = passed + failed + skipped;
   const verdict = failed > 0 ? "FAIL" : "PASS";
   const seconds = (report.durationMs / 1000).toFixed(1);
-  const line = `${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped of ${total} checks in ${seconds} s (seed ${report.seed}, ${report.runs} runs per property, ${report.toolCalls} tools/call${waited(report)})`;
-  if (total > 0 && skipped * 2 > total)
+  const line = `${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped of ${total} checks in ${seconds} s (seed ${report.seed}, ${report.runs} runs per property, ${report.toolCalls} tools/call${waited(report)})${planCuts(report)}`;
+  // Checks the plan left out were not short of data: they do not make a run say little.
+  const wanting = report.results.filter((r) => r.outcome.status === "skipped" && r.outcome.cutByPlan !== true).length;
+  if (total > 0 && wanting * 2 > total)
     return `${line}. Most checks were skipped, so this run says little about the server: see the reasons above.`;
   return line;
 }

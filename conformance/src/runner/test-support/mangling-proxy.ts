@@ -1,7 +1,8 @@
 // A deliberately broken server for the runner's own tests: an HTTP proxy in front of a real one
 // that rewrites the answers a test chooses, so that each test breaks exactly one rule.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseJson, readBody } from "./http-body.js";
 
 export interface ProxiedExchange {
   /** The JSON-RPC request, or undefined when the body was not JSON. */
@@ -35,25 +36,25 @@ export async function startManglingProxy(
   const server = createServer((incoming, outgoing) => {
     void (async () => {
       const received = await readBody(incoming);
-      const rewritten = rewriteRequest(parse(received) as ProxiedExchange["request"]);
+      const rewritten = rewriteRequest(parseJson(received) as ProxiedExchange["request"]);
       const requestText = rewritten === undefined ? received : JSON.stringify(rewritten);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(incoming.headers))
         if (typeof value === "string" && name !== "host" && name !== "content-length") headers[name] = value;
       // JSON only: the runner accepts SSE too, but the proxy's rewrites are easier on plain JSON.
       headers.accept = "application/json, text/event-stream";
-      rewriteHeaders(headers, parse(requestText));
+      rewriteHeaders(headers, parseJson(requestText));
       const response = await fetch(targetUrl, { method: incoming.method ?? "POST", headers, body: requestText });
       const text = await response.text();
       const original: ProxiedExchange = {
-        request: parse(requestText) as ProxiedExchange["request"],
+        request: parseJson(requestText) as ProxiedExchange["request"],
         status: response.status,
         headers: Object.fromEntries(
           [...response.headers].filter(
             ([name]) => name !== "content-length" && name !== "transfer-encoding" && name !== "content-encoding",
           ),
         ),
-        body: parse(text),
+        body: parseJson(text),
       };
       const changed = mangle(structuredClone(original));
       const answer = changed ?? original;
@@ -71,23 +72,6 @@ export async function startManglingProxy(
     url: `http://127.0.0.1:${port}/mcp`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-function readBody(incoming: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-    incoming.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    incoming.on("error", reject);
-  });
-}
-
-function parse(text: string): unknown {
-  try {
-    return text === "" ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The tool result of a tools/call answer, for mangles that edit it in place. */

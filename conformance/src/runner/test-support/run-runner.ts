@@ -24,23 +24,33 @@ export interface RunnerOutcome {
   stdout: string;
   stderr: string;
   json:
-    | { counts: { passed: number; failed: number; skipped: number }; seed: number; checks: JsonReportCheck[] }
+    | {
+        counts: { passed: number; failed: number; skipped: number };
+        seed: number;
+        limits: { seen: string; counted: number; propertyRunsCut: number; checksCut: number };
+        checks: JsonReportCheck[];
+      }
     | undefined;
   junit: string | undefined;
   failedIds: string[];
   check(id: string): JsonReportCheck | undefined;
 }
 
-export async function runRunner(args: string[]): Promise<RunnerOutcome> {
+/** clock: what the run plans by, when a test speeds up a server's rate windows. */
+export async function runRunner(args: string[], clock?: () => number): Promise<RunnerOutcome> {
   const dir = mkdtempSync(join(tmpdir(), "mcpemails-conformance-"));
   const [jsonFile, junitFile] = [join(dir, "report.json"), join(dir, "report.xml")];
   const out: string[] = [];
   const err: string[] = [];
   try {
-    const exitCode = await main([...args, "--report", `json=${jsonFile}`, `junit=${junitFile}`], {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-    });
+    const exitCode = await main(
+      [...args, "--report", `json=${jsonFile}`, `junit=${junitFile}`],
+      {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+      },
+      clock,
+    );
     const read = (file: string) => {
       try {
         return readFileSync(file, "utf8");
