@@ -198,7 +198,8 @@ export const EXECUTION_ERRORS = {
     "guidance": "Check the inbox UUID in Dashboard -> Inboxes.",
     "message": "Inbox {inbox_id} not found or not accessible.",
     "fields": [],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {}
   },
   "message_not_found": {
     "retryable": false,
@@ -207,7 +208,8 @@ export const EXECUTION_ERRORS = {
     "guidance": "List or search again for a current id.",
     "message": "Message {message_id} not found in inbox {inbox_id}; it may have been deleted.",
     "fields": [],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {}
   },
   "scope_denied": {
     "retryable": false,
@@ -218,7 +220,16 @@ export const EXECUTION_ERRORS = {
     "fields": [
       "requiredScope"
     ],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {
+      "requiredScope": {
+        "type": "string",
+        "enum": [
+          "read:email",
+          "send:email"
+        ]
+      }
+    }
   },
   "invalid_recipient": {
     "retryable": false,
@@ -229,7 +240,12 @@ export const EXECUTION_ERRORS = {
     "fields": [
       "parameter"
     ],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {
+      "parameter": {
+        "type": "string"
+      }
+    }
   },
   "auth_failed": {
     "retryable": false,
@@ -238,7 +254,8 @@ export const EXECUTION_ERRORS = {
     "guidance": "Never retry; a person must reconnect the inbox.",
     "message": "The provider refused the credentials of inbox {inbox_id}; the inbox owner must reconnect it.",
     "fields": [],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {}
   },
   "rate_limit_exceeded": {
     "retryable": true,
@@ -251,7 +268,27 @@ export const EXECUTION_ERRORS = {
       "window",
       "limit"
     ],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {
+      "retryAfter": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 86400
+      },
+      "window": {
+        "type": "string",
+        "enum": [
+          "minute",
+          "hour",
+          "day"
+        ]
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991
+      }
+    }
   },
   "quota_exceeded": {
     "retryable": true,
@@ -265,7 +302,30 @@ export const EXECUTION_ERRORS = {
       "resetsAt",
       "retryAfter"
     ],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {
+      "quota": {
+        "type": "string",
+        "enum": [
+          "sends_per_day",
+          "calls_per_month"
+        ]
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991
+      },
+      "resetsAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "retryAfter": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 2678400
+      }
+    }
   },
   "attachment_too_large": {
     "retryable": false,
@@ -277,7 +337,19 @@ export const EXECUTION_ERRORS = {
       "limitBytes",
       "totalBytes"
     ],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {
+      "limitBytes": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991
+      },
+      "totalBytes": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991
+      }
+    }
   },
   "search_timeout": {
     "retryable": true,
@@ -288,7 +360,14 @@ export const EXECUTION_ERRORS = {
     "fields": [
       "timeoutSeconds"
     ],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {
+      "timeoutSeconds": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 3600
+      }
+    }
   },
   "provider_error": {
     "retryable": true,
@@ -306,7 +385,20 @@ export const EXECUTION_ERRORS = {
     "optionalFields": [
       "retryAfter",
       "deliveryStatus"
-    ]
+    ],
+    "fieldRules": {
+      "retryAfter": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 86400
+      },
+      "deliveryStatus": {
+        "type": "string",
+        "enum": [
+          "unknown"
+        ]
+      }
+    }
   },
   "idempotency_key_in_use": {
     "retryable": true,
@@ -317,7 +409,14 @@ export const EXECUTION_ERRORS = {
     "fields": [
       "retryAfter"
     ],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {
+      "retryAfter": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 3600
+      }
+    }
   },
   "idempotency_key_reused": {
     "retryable": false,
@@ -326,7 +425,8 @@ export const EXECUTION_ERRORS = {
     "guidance": "Use a new key for a new message.",
     "message": "idempotency_key {idempotency_key} was already used for a different message; nothing was sent.",
     "fields": [],
-    "optionalFields": []
+    "optionalFields": [],
+    "fieldRules": {}
   }
 } as const satisfies Record<ExecutionErrorCode, unknown>;
 

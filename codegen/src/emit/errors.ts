@@ -11,6 +11,18 @@ function fieldType(field: ErrorField): string {
   return field.type === "integer" ? "number" : "string";
 }
 
+/** What a field's value must be, for those who check error results (the conformance runner). */
+function fieldRule(field: ErrorField): Record<string, unknown> {
+  const { type, enum: values, minimum, maximum, format } = field;
+  return {
+    type,
+    ...(values === undefined ? {} : { enum: values }),
+    ...(minimum === undefined ? {} : { minimum }),
+    ...(maximum === undefined ? {} : { maximum }),
+    ...(format === undefined ? {} : { format }),
+  };
+}
+
 function fieldsType(fields: Record<string, ErrorField>): string {
   const members = Object.entries(fields).map(([name, f]) => `${name}${f.optional ? "?" : ""}: ${fieldType(f)};`);
   return members.length === 0 ? "{}" : `{\n${members.join("\n")}\n}`;
@@ -84,6 +96,9 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
               optionalFields: Object.entries(e.fields ?? {})
                 .filter(([, f]) => f.optional === true)
                 .map(([n]) => n),
+              fieldRules: Object.fromEntries(
+                Object.entries(e.fields ?? {}).map(([n, f]) => [n, fieldRule(f)]),
+              ),
             },
           ]),
         ),

@@ -6,8 +6,10 @@ import { caseChecks } from "./checks/case-checks.js";
 import { defaultChecks } from "./checks/default-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
 import { htmlChecks } from "./checks/html-checks.js";
+import { outputSchemaChecks } from "./checks/output-schema-check.js";
 import { propertyChecks } from "./checks/property-checks.js";
 import { protocolChecks } from "./checks/protocol-checks.js";
+import { readListedChecks } from "./checks/read-listed-check.js";
 import { rateLimitChecks } from "./checks/rate-limit-checks.js";
 import { requestBoundsChecks } from "./checks/request-bounds-checks.js";
 
@@ -17,7 +19,8 @@ export function allChecks(seed: number): Check[] {
   // What every run makes comes first (run-plan.ts): by the time the properties start, a server
   // that limits the run has shown its limit, and they take what it leaves. The other cases, whose
   // 150 sends would make every later search longer, come after the properties.
-  // The rate-limit check exhausts the key's windows, so nothing but the catalogue comes after it.
+  // The rate-limit check exhausts the key's windows, so nothing but the checks that judge every
+  // result the run has seen (outputs, error catalogue) comes after it.
   const cases = caseChecks(seed);
   return [
     ...protocolChecks(),
@@ -29,7 +32,9 @@ export function allChecks(seed: number): Check[] {
     ...cases.firstOfEachRule,
     ...propertyChecks(),
     ...cases.others,
+    ...readListedChecks(),
     ...rateLimitChecks(),
+    ...outputSchemaChecks(),
     ...errorCatalogueChecks(),
   ];
 }

@@ -214,7 +214,7 @@ function conformanceCommand(): Command {
     .addOption(
       valueOption(
         "--time-budget <seconds>",
-        `how long to plan for when the server rate-limits the run (default ${DEFAULT_TIME_BUDGET_SECONDS}): every rule is checked once whatever the limits, and property runs and further boundary cases are cut to fit`,
+        `how long to plan for when the server rate-limits the run (default ${DEFAULT_TIME_BUDGET_SECONDS}): every rule is checked once whatever the limits, and property runs and optional checks (the other boundary cases of each rule, reading every listed message) are cut to fit`,
       ),
     )
     .addOption(valueOption("--only <ids>", "comma-separated check ids or prefixes (protocol, inputs.case, ...)"))

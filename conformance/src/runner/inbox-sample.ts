@@ -3,6 +3,7 @@
 // gets a few messages sent to it (to --send-to, when that is the inbox's own address) if sends are
 // allowed, and otherwise the checks that need messages say why they were skipped.
 import { CheckFailure } from "./check.js";
+import { listPage } from "./list-page.js";
 import type { RunnerConfig } from "./config.js";
 import type { McpClient } from "./mcp-client.js";
 import { ARRIVAL_TIMEOUT_MS, pollUntil, type SendFixture } from "./send-fixture.js";
@@ -90,14 +91,4 @@ export class InboxSample {
     const messages = await this.messages();
     return (messages.find((m) => !m.unread) ?? messages[0])?.id;
   }
-}
-
-/** list_inbox that must succeed; anything else fails the calling check with the exchange. */
-export async function listPage(client: McpClient, args: Record<string, unknown>): Promise<ListPage> {
-  const answer = await client.callTool("list_inbox", args);
-  const content = answer.result?.structuredContent as ListPage | undefined;
-  if (answer.result?.isError === true || content === undefined || !Array.isArray(content.messages)) {
-    throw new CheckFailure(`list_inbox ${JSON.stringify(args)} did not return a page of messages`, answer.exchange);
-  }
-  return content;
 }

@@ -6,6 +6,7 @@ import { CheckFailure } from "./check.js";
 import type { RunnerConfig } from "./config.js";
 import { describeAnswer } from "./answer-description.js";
 import type { ListedMessage } from "./inbox-sample.js";
+import { listPage } from "./list-page.js";
 import type { McpClient, ToolAnswer } from "./mcp-client.js";
 import { validateOutput } from "./output-validation.js";
 
@@ -112,11 +113,8 @@ export class SendFixture {
   /** The message in a folder of an inbox, waited for (bounded): by its id when the send said it, else by its Message-ID. */
   async waitForListed(inboxId: string, folder: string, sent: SendResult, what: string): Promise<ListedWithId> {
     return pollUntil(ARRIVAL_TIMEOUT_MS, what, async () => {
-      const answer = await this.client.callTool("list_inbox", { inbox_id: inboxId, folder, limit: 50 });
-      const messages = (answer.result?.structuredContent as { messages?: ListedWithId[] } | undefined)?.messages;
-      if (!Array.isArray(messages))
-        throw new CheckFailure(`list_inbox of ${folder} failed: ${describeAnswer(answer)}`, answer.exchange);
-      return messages.find(
+      const { messages } = await listPage(this.client, { inbox_id: inboxId, folder, limit: 50 });
+      return (messages as ListedWithId[]).find(
         (m) =>
           (inboxId === this.config.inbox && sent.message_id !== null && m.id === sent.message_id) ||
           m.rfc822_message_id === sent.rfc822_message_id,

@@ -3,10 +3,10 @@
 // server has. Nothing before mark-as-read changes the inbox, so the checks before it judge the
 // run's one listing of it (InboxSample); mark-as-read and the checks after it list afresh.
 import { randomUUID } from "node:crypto";
-import { CheckFailure, failed, passed, skipped, type Check } from "../check.js";
-import { listPage, type ListedMessage } from "../inbox-sample.js";
-import type { McpClient } from "../mcp-client.js";
-import { validateOutput } from "../output-validation.js";
+import { failed, passed, skipped, type Check } from "../check.js";
+import type { ListedMessage } from "../inbox-sample.js";
+import { listPage } from "../list-page.js";
+import { readMessage } from "../read-message.js";
 import type { RunContext } from "../run-context.js";
 import { describeAnswer } from "../answer-description.js";
 import { behaviour } from "./behaviour-check.js";
@@ -97,7 +97,7 @@ export function behaviourChecks(): Check[] {
         const [message] = await inbox.messages();
         if (message === undefined) return skipped("needs a message in INBOX, found none");
         const answer = await readMessage(client, config.inbox, message.id, false);
-        const read = answer.content as ListedMessage;
+        const read = answer.content;
         if (read.id !== message.id || read.subject !== message.subject)
           return failed(
             `read_email returned message ${JSON.stringify(read.id)} "${read.subject}" for listed ${message.id} "${message.subject}"`,
@@ -114,7 +114,7 @@ export function behaviourChecks(): Check[] {
         const target = (await inbox.messages()).find((m) => m.unread);
         if (target === undefined) return skipped("needs an unread message among the newest in INBOX, found none");
         const answer = await readMessage(client, config.inbox, target.id, undefined);
-        if ((answer.content as ListedMessage).unread !== true)
+        if (answer.content.unread !== true)
           return failed("read_email without mark_as_read reports the message as read", answer.exchange);
         const after = await listPage(client, { inbox_id: config.inbox, limit: 100, unread_only: true });
         if (!after.messages.some((m) => m.id === target.id))
@@ -150,7 +150,7 @@ export function behaviourChecks(): Check[] {
             "needs an unread message in INBOX (or, with sends, --send-to-inbox to receive one), found none",
           );
         const answer = await readMessage(client, target.inbox, target.id, true);
-        if ((answer.content as ListedMessage).unread !== false)
+        if (answer.content.unread !== false)
           return failed("read_email with mark_as_read true reports the message as still unread", answer.exchange);
         const unread = await listPage(client, { inbox_id: target.inbox, limit: 100, unread_only: true });
         if (unread.messages.some((m) => m.id === target.id))
@@ -181,26 +181,4 @@ async function unreadTarget({ client, config, sends }: RunContext): Promise<{ in
   const { messages } = await listPage(client, { inbox_id: config.inbox, limit: 100, unread_only: true });
   const target = messages.find((m) => m.unread);
   return target === undefined ? undefined : { inbox: config.inbox, id: target.id };
-}
-
-export async function readMessage(
-  client: McpClient,
-  inboxId: string,
-  messageId: string,
-  markAsRead: boolean | undefined,
-) {
-  const answer = await client.callTool("read_email", {
-    inbox_id: inboxId,
-    message_id: messageId,
-    ...(markAsRead === undefined ? {} : { mark_as_read: markAsRead }),
-  });
-  if (answer.error !== undefined || answer.result?.isError === true)
-    throw new CheckFailure(
-      `read_email of listed message ${messageId} failed: ${describeAnswer(answer)}`,
-      answer.exchange,
-    );
-  const problem = validateOutput("read_email", answer.result?.structuredContent);
-  if (problem !== undefined)
-    throw new CheckFailure(`read_email's structuredContent breaks the output schema: ${problem}`, answer.exchange);
-  return { content: answer.result?.structuredContent, exchange: answer.exchange };
 }

@@ -3,7 +3,7 @@
 // difference when it may send to the inbox's own address, and otherwise says why it cannot judge.
 import { toolInputSchemas } from "@mcpemails/generated/json-schemas";
 import { failed, passed, skipped, type Check } from "../check.js";
-import { listPage } from "../inbox-sample.js";
+import { listPage } from "../list-page.js";
 import type { RunContext } from "../run-context.js";
 import { ARRIVAL_TIMEOUT_MS, pollUntil } from "../send-fixture.js";
 import { behaviour } from "./behaviour-check.js";

@@ -4,11 +4,11 @@
 import { failed, passed, skipped, type Check } from "../check.js";
 import type { McpClient } from "../mcp-client.js";
 import { HOSTILE_HTML, unsafeHtmlProblems } from "../unsafe-html.js";
-import { describeAnswer } from "../answer-description.js";
 import { behaviour } from "./behaviour-check.js";
+import { readMessage } from "../read-message.js";
 
-// Each costs a read_email, under the same rate limit as every other check.
-const INBOX_SAMPLE = 4;
+/** The newest messages html-sanitized reads; read-listed reads the rest when the rate limits leave room. */
+export const HTML_CHECK_SAMPLE = 4;
 
 export function htmlChecks(): Check[] {
   return [
@@ -22,7 +22,6 @@ export function htmlChecks(): Check[] {
           const sent = await sends.sendNew("sanitized HTML", { html_body: HOSTILE_HTML });
           const delivered = await sends.delivered(sent, config.sendToInbox);
           const html = await readHtml(client, config.sendToInbox, delivered.id);
-          if (html.kind === "failed") return html.outcome;
           if (html.body === null)
             return failed("the message the runner sent with html_body came back with body_html null", html.exchange);
           const problems = unsafeHtmlProblems(html.body);
@@ -30,11 +29,10 @@ export function htmlChecks(): Check[] {
             return failed(`body_html of a hostile message keeps ${problems.join(", ")}`, html.exchange);
           read.push("the runner's hostile message");
         }
-        const messages = (await inbox.messages()).slice(0, INBOX_SAMPLE);
+        const messages = (await inbox.messages()).slice(0, HTML_CHECK_SAMPLE);
         let withHtml = 0;
         for (const message of messages) {
           const html = await readHtml(client, config.inbox, message.id);
-          if (html.kind === "failed") return html.outcome;
           if (html.body === null) continue;
           withHtml++;
           const problems = unsafeHtmlProblems(html.body);
@@ -52,22 +50,11 @@ export function htmlChecks(): Check[] {
   ];
 }
 
-async function readHtml(client: McpClient, inboxId: string, messageId: string) {
-  const answer = await client.callTool("read_email", {
-    inbox_id: inboxId,
-    message_id: messageId,
+/** A message read with include_html (and its attachments' data, so that their fields are seen too). */
+export async function readHtml(client: McpClient, inboxId: string, messageId: string) {
+  const { content, exchange } = await readMessage(client, inboxId, messageId, false, {
     include_html: true,
-    mark_as_read: false,
+    include_attachments: true,
   });
-  const content = answer.result?.structuredContent as { body_html?: unknown } | undefined;
-  if (answer.error !== undefined || answer.result?.isError === true || content === undefined)
-    return {
-      kind: "failed" as const,
-      outcome: failed(`read_email with include_html failed: ${describeAnswer(answer)}`, answer.exchange),
-    };
-  return {
-    kind: "read" as const,
-    body: typeof content.body_html === "string" ? content.body_html : null,
-    exchange: answer.exchange,
-  };
+  return { body: typeof content.body_html === "string" ? content.body_html : null, exchange };
 }

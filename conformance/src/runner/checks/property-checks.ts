@@ -126,9 +126,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** The message a tool's inputs name: a reply answers the runner's own SENT message, so it goes to --send-to. */
+/** The message a tool's inputs name, for the tools that take one: a reply answers the runner's own SENT message, so it goes to --send-to. */
 async function messageToUse(tool: ToolName, { inbox, sends }: RunContext): Promise<string | undefined> {
-  return tool === "reply_to_email" ? sends.sentCopyId() : inbox.firstMessageId();
+  if (tool === "reply_to_email") return sends.sentCopyId();
+  return tool === "read_email" ? inbox.firstMessageId() : undefined;
 }
 
 /** Real ids where the schema only knows the shape, a real query, no change to read state, and sends only to --send-to. */

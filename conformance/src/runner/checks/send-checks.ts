@@ -3,26 +3,15 @@
 // sends nothing, and refused sends (too large, a bad recipient) leave nothing in SENT. Every send
 // goes to --send-to: replies answer the runner's own SENT message, whose only recipient it is.
 import { randomUUID } from "node:crypto";
-import { LIMITS } from "@mcpemails/generated";
-import { CheckFailure, failed, passed, skipped, type Outcome } from "../check.js";
+import { LIMITS, type ReadEmailOutput } from "@mcpemails/generated";
+import { failed, passed, skipped, type Outcome } from "../check.js";
 import { describeAnswer } from "../answer-description.js";
-import { listPage } from "../inbox-sample.js";
+import { listPage } from "../list-page.js";
 import type { McpClient } from "../mcp-client.js";
-import { validateOutput } from "../output-validation.js";
+import { readMessage } from "../read-message.js";
 import type { RunContext } from "../run-context.js";
-import type { Exchange } from "../exchange.js";
 import { expectSendResult } from "../send-fixture.js";
 import { behaviour } from "./behaviour-check.js";
-
-interface ReadMessage {
-  id: string;
-  subject: string;
-  body_text: string;
-  in_reply_to: string | null;
-  references: string[];
-  to: { address: string }[];
-  unread: boolean;
-}
 
 const withSends = (id: string, specRef: string, description: string, run: (context: RunContext) => Promise<Outcome>) =>
   behaviour(
@@ -56,7 +45,7 @@ export function sendChecks() {
           );
         if (!listed.to.some((a) => sameAddress(a.address, config.sendTo)))
           return failed(`the SENT copy is addressed to ${JSON.stringify(listed.to)}, not to --send-to`);
-        const read = await readMessage(client, config.inbox, listed.id);
+        const read = await readMessage(client, config.inbox, listed.id, false);
         if (read.content.rfc822_message_id !== sent.result.rfc822_message_id)
           return failed(
             `the SENT copy reads with Message-ID ${JSON.stringify(read.content.rfc822_message_id)}, not ${sent.result.rfc822_message_id}`,
@@ -76,7 +65,7 @@ export function sendChecks() {
           return skipped("needs --send-to-inbox: the inbox --send-to delivers to, readable with --token");
         const sent = await sends.sent();
         const listed = await sends.delivered(sent, config.sendToInbox);
-        const read = await readMessage(client, config.sendToInbox, listed.id);
+        const read = await readMessage(client, config.sendToInbox, listed.id, false);
         if (read.content.subject !== sent.subject)
           return failed(
             `the recipient reads subject ${JSON.stringify(read.content.subject)}, not ${JSON.stringify(sent.subject)}`,
@@ -106,7 +95,7 @@ export function sendChecks() {
           reply,
           `reply ${reply.rfc822_message_id} appearing in SENT`,
         );
-        const read = await readMessage(client, config.inbox, listed.id);
+        const read = await readMessage(client, config.inbox, listed.id, false);
         const problems = threadingProblems(read.content, sent.result.rfc822_message_id, sent.subject);
         if (!read.content.to.every((a) => sameAddress(a.address, config.sendTo)))
           problems.push(`it went to ${JSON.stringify(read.content.to.map((a) => a.address))}, not only to --send-to`);
@@ -118,7 +107,7 @@ export function sendChecks() {
             reply,
             `reply ${reply.rfc822_message_id} arriving in --send-to-inbox`,
           );
-          const received = await readMessage(client, config.sendToInbox, delivered.id);
+          const received = await readMessage(client, config.sendToInbox, delivered.id, false);
           const theirs = threadingProblems(received.content, sent.result.rfc822_message_id, sent.subject);
           if (theirs.length > 0)
             return failed(`the recipient's copy of the reply: ${theirs.join("; ")}`, received.exchange);
@@ -232,7 +221,7 @@ export function sendChecks() {
 }
 
 /** What is wrong with a reply's headers, given the message it answers. */
-function threadingProblems(reply: ReadMessage, originalMessageId: string, originalSubject: string): string[] {
+function threadingProblems(reply: ReadEmailOutput, originalMessageId: string, originalSubject: string): string[] {
   const problems: string[] = [];
   if (reply.in_reply_to !== originalMessageId)
     problems.push(`in_reply_to is ${JSON.stringify(reply.in_reply_to)}, not ${originalMessageId}`);
@@ -247,23 +236,6 @@ function threadingProblems(reply: ReadMessage, originalMessageId: string, origin
 async function copiesInSent(client: McpClient, inboxId: string, subject: string): Promise<number> {
   const { messages } = await listPage(client, { inbox_id: inboxId, folder: "SENT", limit: 100 });
   return messages.filter((m) => m.subject === subject).length;
-}
-
-async function readMessage(
-  client: McpClient,
-  inboxId: string,
-  messageId: string,
-): Promise<{ content: ReadMessage & { rfc822_message_id: string }; exchange: Exchange }> {
-  const answer = await client.callTool("read_email", { inbox_id: inboxId, message_id: messageId, mark_as_read: false });
-  if (answer.error !== undefined || answer.result?.isError === true)
-    throw new CheckFailure(`read_email of ${messageId} failed: ${describeAnswer(answer)}`, answer.exchange);
-  const problem = validateOutput("read_email", answer.result?.structuredContent);
-  if (problem !== undefined)
-    throw new CheckFailure(`read_email's structuredContent breaks the output schema: ${problem}`, answer.exchange);
-  return {
-    content: answer.result?.structuredContent as ReadMessage & { rfc822_message_id: string },
-    exchange: answer.exchange,
-  };
 }
 
 function sameAddress(a: string, b: string | undefined): boolean {

@@ -25,7 +25,9 @@ function planCuts(report: RunReport): string {
   if (propertyRunsCut === 0 && checksCut === 0) return "";
   const cuts = [
     ...(propertyRunsCut > 0 ? [`${propertyRunsCut} property runs`] : []),
-    ...(checksCut > 0 ? [`${checksCut} further boundary cases (one of each rule ran)`] : []),
+    ...(checksCut > 0
+      ? [`${checksCut} optional checks (the other boundary cases of rules checked once, reading every listed message)`]
+      : []),
   ];
   return `. To fit the rate limit the server showed (${seen}) into ${timeBudgetSeconds} s, the run left out ${cuts.join(" and ")}; raise the key's limits or --time-budget for a fuller run`;
 }
