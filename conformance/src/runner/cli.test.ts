@@ -74,12 +74,10 @@ describe("against the reference server", () => {
     const run = await runRunner([...baseArgs(), "--runs", "20", ...sendArgs()]);
     expect(run.failedIds).toEqual([]);
     expect(run.exitCode).toBe(0);
-    // Only the --slow check lacks what it needs, and the default limit, which needs more messages
-    // than the seeded 19 and may not send them: --send-to delivers to the sibling inbox.
-    expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual([
-      "behaviour.default-limit",
-      "behaviour.rate-limit",
-    ]);
+    // Only the --slow check lacks what it needs: the default limit is judged on --send-to-inbox,
+    // which the run's own sends have filled past it.
+    expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual(["behaviour.rate-limit"]);
+    expect(run.check("behaviour.default-limit")?.details).toMatch(/^20 of \d+ in --send-to-inbox$/);
     for (const id of [
       "behaviour.send.appears-in-sent",
       "behaviour.send.recipient-reads",
@@ -109,7 +107,7 @@ describe("against the reference server", () => {
       ...["--allow-send", "--send-to", server.inbox.addresses[0] ?? "", "--send-to-inbox", server.inbox.id],
       ...["--only", "behaviour.default-limit"],
     ]);
-    expect(run.check("behaviour.default-limit")).toMatchObject({ status: "passed", details: "20 of 21" });
+    expect(run.check("behaviour.default-limit")).toMatchObject({ status: "passed", details: "20 of 21 in INBOX" });
   });
 
   it("reports checks that lack a key or permission to send as skipped, with the reason, and says most were skipped", async () => {
@@ -522,6 +520,26 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.failedIds).toEqual(["behaviour.default-limit"]);
     expect(run.check("behaviour.default-limit")?.details?.message).toBe(
       "without limit, list_inbox returned 19 of the 21 messages in INBOX; the default is 20",
+    );
+  });
+
+  it("a default limit of 19, with --send-to another inbox: the runner judges the default there", async () => {
+    const run = await runBroken(
+      (exchange) => {
+        const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[] } | undefined;
+        const args = argumentsOf(exchange.request);
+        if (!isToolCall(exchange, "list_inbox") || args?.limit !== undefined || content?.messages === undefined)
+          return undefined;
+        content.messages = content.messages.slice(0, 19);
+        (content as Record<string, unknown>).next_offset = 19;
+        return exchange;
+      },
+      undefined,
+      { extraArgs: [...sendArgs(), "--only", "behaviour.default-limit"] },
+    );
+    expect(run.failedIds).toEqual(["behaviour.default-limit"]);
+    expect(run.check("behaviour.default-limit")?.details?.message).toBe(
+      "without limit, list_inbox returned 19 of the 21 messages in --send-to-inbox; the default is 20",
     );
   });
 

@@ -1,6 +1,9 @@
 // Defaults the spec gives (tools.<tool>.input.<param>.default) observed, not assumed: a default
-// limit can only be seen on an inbox with more messages than it, so the runner sends itself the
-// difference when it may send to the inbox's own address, and otherwise says why it cannot judge.
+// limit can only be seen on an inbox with more messages than it. The check runs after the
+// boundary cases and properties, whose sends usually leave --send-to's inbox with enough; it
+// judges the inbox under test when it holds enough, else the inbox it can fill (the inbox under
+// test when --send-to is its own address, else --send-to-inbox), sending the rest itself, and
+// otherwise says why it cannot judge.
 import { toolInputSchemas } from "@mcpemails/generated/json-schemas";
 import { failed, passed, skipped, type Check } from "../check.js";
 import { listPage } from "../list-page.js";
@@ -12,47 +15,55 @@ const DEFAULT_LIMIT = (toolInputSchemas.list_inbox.properties.limit as { default
 
 export function defaultChecks(): Check[] {
   return [
-    behaviour(
-      "default-limit",
-      "tools.list_inbox.input.limit",
-      `list_inbox without limit returns ${DEFAULT_LIMIT} messages (the spec's default) when INBOX holds more`,
-      async (context) => {
-        const { client, config } = context;
-        const held = await messagesInInbox(context, DEFAULT_LIMIT + 1);
-        if (typeof held === "string") return skipped(held);
-        const page = await listPage(client, { inbox_id: config.inbox });
-        if (page.messages.length !== DEFAULT_LIMIT)
-          return failed(
-            `without limit, list_inbox returned ${page.messages.length} of the ${held} messages in INBOX; the default is ${DEFAULT_LIMIT}`,
-          );
-        if (page.next_offset !== DEFAULT_LIMIT)
-          return failed(`without limit, next_offset is ${String(page.next_offset)}, not ${DEFAULT_LIMIT}`);
-        return passed(`${DEFAULT_LIMIT} of ${held}`);
-      },
-    ),
+    {
+      ...behaviour(
+        "default-limit",
+        "tools.list_inbox.input.limit",
+        `list_inbox without limit returns ${DEFAULT_LIMIT} messages (the spec's default) when the inbox holds more`,
+        async (context) => {
+          const held = await inboxHolding(context, DEFAULT_LIMIT + 1);
+          if (typeof held === "string") return skipped(held);
+          const page = await listPage(context.client, { inbox_id: held.inbox });
+          if (page.messages.length !== DEFAULT_LIMIT)
+            return failed(
+              `without limit, list_inbox returned ${page.messages.length} of the ${held.count} messages in ${held.name}; the default is ${DEFAULT_LIMIT}`,
+            );
+          if (page.next_offset !== DEFAULT_LIMIT)
+            return failed(`without limit, next_offset is ${String(page.next_offset)}, not ${DEFAULT_LIMIT}`);
+          return passed(`${DEFAULT_LIMIT} of ${held.count} in ${held.name}`);
+        },
+      ),
+      // Its listings, after the properties: they leave it these.
+      plan: { reserved: 2 },
+    },
   ];
 }
 
 /**
- * How many messages INBOX holds once it has at least `wanted`, sending the runner's own when it may
- * send to the inbox itself; otherwise (or if they never arrive) why the check cannot be judged.
+ * An inbox holding at least `wanted` messages: the inbox under test if it does, else the one the
+ * runner's sends reach, once it has sent the rest; or why there is none.
  */
-async function messagesInInbox({ client, config, sends }: RunContext, wanted: number): Promise<number | string> {
-  const count = async () => (await listPage(client, { inbox_id: config.inbox, limit: 100 })).messages.length;
-  const found = await count();
-  if (found >= wanted) return found;
-  const reason = `needs ${wanted} messages in INBOX to see the default at work, found ${found}`;
+async function inboxHolding(
+  { client, config, sends }: RunContext,
+  wanted: number,
+): Promise<{ inbox: string; name: string; count: number } | string> {
+  const count = async (inbox: string) => (await listPage(client, { inbox_id: inbox, limit: 100 })).messages.length;
+  const found = await count(config.inbox);
+  if (found >= wanted) return { inbox: config.inbox, name: "INBOX", count: found };
+  const reason = `needs ${wanted} messages in an inbox to see the default at work; INBOX holds ${found}`;
   if (sends.unavailable !== undefined)
-    return `${reason}; with --allow-send --send-to <the inbox's own address> the runner sends itself the rest`;
-  if (config.sendToInbox !== undefined && config.sendToInbox !== config.inbox)
-    return `${reason}; --send-to delivers to another inbox, so the runner cannot add them here`;
-  for (let i = found; i < wanted; i++) await sends.sendNew(`default limit ${i + 1}`);
+    return `${reason}; with --allow-send --send-to the runner sends the rest itself, to the inbox's own address or to --send-to-inbox`;
+  const target = config.sendToInbox ?? config.inbox;
+  const name = target === config.inbox ? "INBOX" : "--send-to-inbox";
+  const there = target === config.inbox ? found : await count(target);
+  if (there >= wanted) return { inbox: target, name, count: there };
+  for (let i = there; i < wanted; i++) await sends.sendNew(`default limit ${i + 1}`);
   try {
-    return await pollUntil(ARRIVAL_TIMEOUT_MS, `${wanted} messages in INBOX`, async () => {
-      const now = await count();
-      return now >= wanted ? now : undefined;
+    return await pollUntil(ARRIVAL_TIMEOUT_MS, `${wanted} messages in ${name}`, async () => {
+      const now = await count(target);
+      return now >= wanted ? { inbox: target, name, count: now } : undefined;
     });
   } catch {
-    return `${reason}, and the ${wanted - found} the runner sent to ${config.sendTo ?? ""} did not arrive within ${ARRIVAL_TIMEOUT_MS / 1000} s: is --send-to the inbox's own address?`;
+    return `${reason}, and the ${wanted - there} the runner sent to ${config.sendTo ?? ""} did not reach ${name} within ${ARRIVAL_TIMEOUT_MS / 1000} s: is --send-to-inbox the inbox of --send-to (or, without it, --send-to the inbox's own address)?`;
   }
 }
