@@ -318,6 +318,15 @@ describe("against a server broken in one place, it fails the checks for that rul
       reproduce: expect.stringMatching(/^curl /),
     });
     expect(run.failedIds.every((id) => id.startsWith("inputs.") && id.includes("search_emails"))).toBe(true);
+    // The text groups them by rule: each rule once, with its section and one reproducer.
+    const rules = run.stdout.match(/^FAILED rule .+$/gm) ?? [];
+    expect(rules.length).toBeGreaterThan(1);
+    expect(rules.length).toBeLessThan(run.failedIds.length);
+    for (const line of rules)
+      expect(line).toMatch(
+        /\(\d+ checks?; see generated\/docs\/REFERENCE\.md#(tool-search_emails-parameters|protocol-error-invalid_params)\)$/,
+      );
+    expect(run.stdout.match(/^  reproducer \(/gm)).toHaveLength(rules.length);
   });
 
   it("output missing a required field", async () => {

@@ -1,26 +1,31 @@
-// The end-of-run text: each failure in full (with a curl command that repeats it), the skipped
-// checks with their reasons, then a table by stage and the verdict line.
+// The end-of-run text: the failures by the rule they break, each rule with its section of the
+// reference, every failing check's message and one reproducer in full (with a curl command that
+// repeats it); then the skipped checks with their reasons, a table by stage and the verdict line.
 import { STAGES } from "../check.js";
 import { curlCommand } from "../exchange.js";
 import type { RunReport } from "../run.js";
+import { findings } from "./findings.js";
 import { countOutcomes, verdictLine } from "./summary.js";
 
 export function textReport(report: RunReport): string {
   const lines: string[] = [];
-  for (const result of report.results) {
-    const { outcome } = result;
-    if (outcome.status !== "failed") continue;
-    lines.push(`FAILED ${result.id}  [${result.specRef}]`, `  ${result.description}`, `  ${outcome.message}`);
-    if (outcome.counterexample !== undefined) lines.push(`  counterexample: ${JSON.stringify(outcome.counterexample)}`);
+  for (const finding of findings(report.results)) {
+    const count = finding.failures.length;
+    lines.push(`FAILED rule ${finding.rule}  (${count} check${count === 1 ? "" : "s"}; see ${finding.section})`);
+    for (const { id, outcome } of finding.failures) lines.push(`  ${id}: ${outcome.message}`);
+    const { id, description, outcome } = finding.reproducer;
+    lines.push(`  reproducer (${id}: ${description}):`);
+    if (outcome.counterexample !== undefined)
+      lines.push(`    counterexample: ${JSON.stringify(outcome.counterexample)}`);
     if (outcome.exchange) {
-      lines.push(`  request: ${outcome.exchange.request.body}`);
+      lines.push(`    request: ${outcome.exchange.request.body}`);
       const response = outcome.exchange.response;
       lines.push(
         "networkError" in response
-          ? `  response: ${response.networkError}`
-          : `  response: HTTP ${response.status} ${response.body}`,
+          ? `    response: ${response.networkError}`
+          : `    response: HTTP ${response.status} ${response.body}`,
       );
-      lines.push(`  reproduce: ${curlCommand(outcome.exchange.request)}`);
+      lines.push(`    reproduce: ${curlCommand(outcome.exchange.request)}`);
     }
     lines.push("");
   }
