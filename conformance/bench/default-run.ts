@@ -104,7 +104,7 @@ async function timedRun(rateWindows: typeof RATE_LIMITS.windows | typeof UNLIMIT
 }
 
 const describe = (run: Awaited<ReturnType<typeof timedRun>>) =>
-  `${run.seconds.toFixed(1)} s, exit ${run.exitCode}, ${run.counts.passed} passed, ${run.counts.failed} failed, ${run.counts.skipped} skipped, ${run.toolCalls} tools/call (${run.limits.counted} counted against --token); limit seen ${run.limits.seen}, cut ${run.limits.propertyRunsCut} property runs and ${run.limits.checksCut} boundary cases`;
+  `${run.seconds.toFixed(1)} s, exit ${run.exitCode}, ${run.counts.passed} passed, ${run.counts.failed} failed, ${run.counts.skipped} skipped, ${run.toolCalls} tools/call (${run.limits.counted} counted against --token); limit seen ${run.limits.seen}, cut ${run.limits.propertyRunsCut} property runs and ${run.limits.checksCut} optional checks`;
 
 const raised = await timedRun(UNLIMITED);
 const limited = await timedRun(RATE_LIMITS.windows);

@@ -7,6 +7,9 @@ import type { Pacer, SeenWindow } from "./pacer.js";
 
 /** Property runs that happen however the server limits the run. */
 export const MIN_PROPERTY_RUNS = 1;
+// The server's count and the runner's may differ by a request or two (a batch element it refused,
+// a request it did not count, a check's extra poll): optional work leaves this many spare.
+const MARGIN_CALLS = 3;
 
 /** Thrown before a property run the plan cannot afford; the runs before it stand. */
 export class PlanCut extends Error {
@@ -38,7 +41,7 @@ export class RunPlan {
 
   /** Calls left for work the plan may cut, once the calls reserved for the checks ahead are set aside. */
   spare(): number {
-    return this.pacer.affordableBefore(this.deadlineMs) - this.reservedAhead;
+    return this.pacer.affordableBefore(this.deadlineMs) - this.reservedAhead - MARGIN_CALLS;
   }
 
   /**

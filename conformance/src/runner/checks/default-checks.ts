@@ -33,8 +33,8 @@ export function defaultChecks(): Check[] {
           return passed(`${DEFAULT_LIMIT} of ${held.count} in ${held.name}`);
         },
       ),
-      // Its listings, after the properties: they leave it these.
-      plan: { reserved: 2 },
+      // Its listings (INBOX, the inbox it can fill, the page without limit), after the properties: they leave it these.
+      plan: { reserved: 3 },
     },
   ];
 }
