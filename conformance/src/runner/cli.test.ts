@@ -326,7 +326,7 @@ describe("against a server broken in one place, it fails the checks for that rul
       expect(line).toMatch(
         /\(\d+ checks?; see generated\/docs\/REFERENCE\.md#(tool-search_emails-parameters|protocol-error-invalid_params)\)$/,
       );
-    expect(run.stdout.match(/^  reproducer \(/gm)).toHaveLength(rules.length);
+    expect(run.stdout.match(/^ {2}reproducer \(/gm)).toHaveLength(rules.length);
   });
 
   it("output missing a required field", async () => {
