@@ -96,9 +96,7 @@ export function emitErrors(ctx: GenContext): GeneratedFile {
               optionalFields: Object.entries(e.fields ?? {})
                 .filter(([, f]) => f.optional === true)
                 .map(([n]) => n),
-              fieldRules: Object.fromEntries(
-                Object.entries(e.fields ?? {}).map(([n, f]) => [n, fieldRule(f)]),
-              ),
+              fieldRules: Object.fromEntries(Object.entries(e.fields ?? {}).map(([n, f]) => [n, fieldRule(f)])),
             },
           ]),
         ),

@@ -511,21 +511,22 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.check("behaviour.html-sanitized")?.details?.message).toContain("an event handler onerror on <img>");
   });
 
+  /** list_inbox without limit answering 19 messages and a next page: a default of 19. */
+  const defaultLimitOf19: Mangle = (exchange) => {
+    const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[] } | undefined;
+    const args = argumentsOf(exchange.request);
+    if (!isToolCall(exchange, "list_inbox") || args?.limit !== undefined || content?.messages === undefined)
+      return undefined;
+    content.messages = content.messages.slice(0, 19);
+    (content as Record<string, unknown>).next_offset = 19;
+    return exchange;
+  };
+
   it("a default limit of 19 on an inbox of 19: the runner sends itself two more and sees it", async () => {
     const ownInbox = ["--allow-send", "--send-to", server.inbox.addresses[0] ?? "", "--send-to-inbox", server.inbox.id];
-    const run = await runBroken(
-      (exchange) => {
-        const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[] } | undefined;
-        const args = argumentsOf(exchange.request);
-        if (!isToolCall(exchange, "list_inbox") || args?.limit !== undefined || content?.messages === undefined)
-          return undefined;
-        content.messages = content.messages.slice(0, 19);
-        (content as Record<string, unknown>).next_offset = 19;
-        return exchange;
-      },
-      undefined,
-      { extraArgs: [...ownInbox, "--only", "behaviour.default-limit"] },
-    );
+    const run = await runBroken(defaultLimitOf19, undefined, {
+      extraArgs: [...ownInbox, "--only", "behaviour.default-limit"],
+    });
     expect(run.failedIds).toEqual(["behaviour.default-limit"]);
     expect(run.check("behaviour.default-limit")?.details?.message).toBe(
       "without limit, list_inbox returned 19 of the 21 messages in INBOX; the default is 20",
@@ -533,19 +534,9 @@ describe("against a server broken in one place, it fails the checks for that rul
   });
 
   it("a default limit of 19, with --send-to another inbox: the runner judges the default there", async () => {
-    const run = await runBroken(
-      (exchange) => {
-        const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[] } | undefined;
-        const args = argumentsOf(exchange.request);
-        if (!isToolCall(exchange, "list_inbox") || args?.limit !== undefined || content?.messages === undefined)
-          return undefined;
-        content.messages = content.messages.slice(0, 19);
-        (content as Record<string, unknown>).next_offset = 19;
-        return exchange;
-      },
-      undefined,
-      { extraArgs: [...sendArgs(), "--only", "behaviour.default-limit"] },
-    );
+    const run = await runBroken(defaultLimitOf19, undefined, {
+      extraArgs: [...sendArgs(), "--only", "behaviour.default-limit"],
+    });
     expect(run.failedIds).toEqual(["behaviour.default-limit"]);
     expect(run.check("behaviour.default-limit")?.details?.message).toBe(
       "without limit, list_inbox returned 19 of the 21 messages in --send-to-inbox; the default is 20",

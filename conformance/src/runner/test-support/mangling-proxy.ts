@@ -1,8 +1,6 @@
 // A deliberately broken server for the runner's own tests: an HTTP proxy in front of a real one
 // that rewrites the answers a test chooses, so that each test breaks exactly one rule.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { parseJson, readBody } from "./http-body.js";
+import { forwardedRequestHeaders, parseJson, passedResponseHeaders, readBody, serveOnLoopback } from "./proxy-http.js";
 
 export interface ProxiedExchange {
   /** The JSON-RPC request, or undefined when the body was not JSON. */
@@ -33,45 +31,28 @@ export async function startManglingProxy(
   rewriteRequest: RewriteRequest = () => undefined,
   rewriteHeaders: RewriteHeaders = () => undefined,
 ): Promise<ManglingProxy> {
-  const server = createServer((incoming, outgoing) => {
-    void (async () => {
-      const received = await readBody(incoming);
-      const rewritten = rewriteRequest(parseJson(received) as ProxiedExchange["request"]);
-      const requestText = rewritten === undefined ? received : JSON.stringify(rewritten);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(incoming.headers))
-        if (typeof value === "string" && name !== "host" && name !== "content-length") headers[name] = value;
-      // JSON only: the runner accepts SSE too, but the proxy's rewrites are easier on plain JSON.
-      headers.accept = "application/json, text/event-stream";
-      rewriteHeaders(headers, parseJson(requestText));
-      const response = await fetch(targetUrl, { method: incoming.method ?? "POST", headers, body: requestText });
-      const text = await response.text();
-      const original: ProxiedExchange = {
-        request: parseJson(requestText) as ProxiedExchange["request"],
-        status: response.status,
-        headers: Object.fromEntries(
-          [...response.headers].filter(
-            ([name]) => name !== "content-length" && name !== "transfer-encoding" && name !== "content-encoding",
-          ),
-        ),
-        body: parseJson(text),
-      };
-      const changed = mangle(structuredClone(original));
-      const answer = changed ?? original;
-      const body = changed === undefined ? text : answer.body === undefined ? "" : JSON.stringify(answer.body);
-      outgoing.writeHead(answer.status, answer.headers);
-      outgoing.end(body);
-    })().catch((error: unknown) => {
-      outgoing.writeHead(502);
-      outgoing.end(String(error));
-    });
+  return serveOnLoopback(async (incoming, outgoing) => {
+    const received = await readBody(incoming);
+    const rewritten = rewriteRequest(parseJson(received) as ProxiedExchange["request"]);
+    const requestText = rewritten === undefined ? received : JSON.stringify(rewritten);
+    const headers = forwardedRequestHeaders(incoming);
+    // JSON only: the runner accepts SSE too, but the proxy's rewrites are easier on plain JSON.
+    headers.accept = "application/json, text/event-stream";
+    rewriteHeaders(headers, parseJson(requestText));
+    const response = await fetch(targetUrl, { method: incoming.method ?? "POST", headers, body: requestText });
+    const text = await response.text();
+    const original: ProxiedExchange = {
+      request: parseJson(requestText) as ProxiedExchange["request"],
+      status: response.status,
+      headers: passedResponseHeaders(response),
+      body: parseJson(text),
+    };
+    const changed = mangle(structuredClone(original));
+    const answer = changed ?? original;
+    const body = changed === undefined ? text : answer.body === undefined ? "" : JSON.stringify(answer.body);
+    outgoing.writeHead(answer.status, answer.headers);
+    outgoing.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
 
 /** The tool result of a tools/call answer, for mangles that edit it in place. */

@@ -3,9 +3,7 @@
 // and refuses a tools/call past its limit as the spec says (rate_limit_exceeded with window, limit
 // and retryAfter), without forwarding it; a batch always passes, and counts. It names the spec's window ("minute") but
 // lets it pass in windowMs, so that a run planned for minutes of limits takes seconds.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { parseJson, readBody } from "./http-body.js";
+import { forwardedRequestHeaders, parseJson, passedResponseHeaders, readBody, serveOnLoopback } from "./proxy-http.js";
 
 export interface RateLimitedProxy {
   url: string;
@@ -24,59 +22,42 @@ export async function startRateLimitedProxy(
     while (admitted.length > 0 && (admitted[0] ?? 0) <= now - window.windowMs) admitted.shift();
     return admitted.length;
   };
-  const server = createServer((incoming, outgoing) => {
-    void (async () => {
-      const text = await readBody(incoming);
-      const message = parseJson(text) as { id?: unknown; method?: string } | { method?: string }[] | undefined;
-      const cost = Array.isArray(message) ? message.length : message?.method === "tools/call" ? 1 : 0;
-      const now = Date.now();
-      if (cost > 0 && inWindow(now) + cost > window.limit && !Array.isArray(message)) {
-        counts.refused++;
-        const oldest = admitted[admitted.length - window.limit] ?? now;
-        const retryAfter = Math.max(1, Math.ceil((oldest + window.windowMs - now) / 1000));
-        outgoing.writeHead(200, { "content-type": "application/json" });
-        outgoing.end(
-          JSON.stringify({
-            jsonrpc: "2.0",
-            id: message?.id ?? null,
-            result: {
-              content: [{ type: "text", text: `Rate limit exceeded: ${window.limit} per ${window.name}.` }],
-              isError: true,
-              errorCode: "rate_limit_exceeded",
-              retryAfter,
-              window: window.name,
-              limit: window.limit,
-            },
-          }),
-        );
-        return;
-      }
-      for (let i = 0; i < cost; i++) admitted.push(now);
-      counts.counted += cost;
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(incoming.headers))
-        if (typeof value === "string" && name !== "host" && name !== "content-length") headers[name] = value;
-      const response = await fetch(targetUrl, { method: incoming.method ?? "POST", headers, body: text });
-      const answer = Buffer.from(await response.arrayBuffer());
-      outgoing.writeHead(
-        response.status,
-        Object.fromEntries(
-          [...response.headers].filter(
-            ([name]) => !["content-length", "transfer-encoding", "content-encoding"].includes(name),
-          ),
-        ),
+  const proxy = await serveOnLoopback(async (incoming, outgoing) => {
+    const text = await readBody(incoming);
+    const message = parseJson(text) as { id?: unknown; method?: string } | { method?: string }[] | undefined;
+    const cost = Array.isArray(message) ? message.length : message?.method === "tools/call" ? 1 : 0;
+    const now = Date.now();
+    if (cost > 0 && inWindow(now) + cost > window.limit && !Array.isArray(message)) {
+      counts.refused++;
+      const oldest = admitted[admitted.length - window.limit] ?? now;
+      const retryAfter = Math.max(1, Math.ceil((oldest + window.windowMs - now) / 1000));
+      outgoing.writeHead(200, { "content-type": "application/json" });
+      outgoing.end(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: message?.id ?? null,
+          result: {
+            content: [{ type: "text", text: `Rate limit exceeded: ${window.limit} per ${window.name}.` }],
+            isError: true,
+            errorCode: "rate_limit_exceeded",
+            retryAfter,
+            window: window.name,
+            limit: window.limit,
+          },
+        }),
       );
-      outgoing.end(answer);
-    })().catch((error: unknown) => {
-      outgoing.writeHead(502);
-      outgoing.end(String(error));
-    });
+      return;
+    }
+    for (let i = 0; i < cost; i++) admitted.push(now);
+    counts.counted += cost;
+    const headers = forwardedRequestHeaders(incoming);
+    const response = await fetch(targetUrl, { method: incoming.method ?? "POST", headers, body: text });
+    const answer = Buffer.from(await response.arrayBuffer());
+    outgoing.writeHead(response.status, passedResponseHeaders(response));
+    outgoing.end(answer);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    ...proxy,
     counts,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
