@@ -33,14 +33,10 @@ interface JsonOption {
   json?: boolean;
 }
 
-/**
- * Runs one command. Exit 0 when it did what it was asked (and for `--help`/`-h`, which print the usage of the
- * command they follow), 2 for a usage mistake (unknown command or option, missing argument) or input the command
- * refuses, with a message naming what is wrong on `io.err`.
- */
 /** "plan" returns a quota to the plan's; anything else must be a whole number. */
 function quotaOption(value: string | undefined, flag: string): number | null | undefined {
-  if (value === undefined || value === "plan") return value === undefined ? undefined : null;
+  if (value === undefined) return undefined;
+  if (value === "plan") return null;
   if (!/^\d+$/.test(value)) throw new AdminInputError(`--${flag} must be a whole number, or plan.`);
   return Number(value);
 }
@@ -58,6 +54,11 @@ function describeOverrides(workspace: Workspace): string {
   return parts.length === 0 ? "" : `: ${parts.join("; ")}`;
 }
 
+/**
+ * Runs one command. Exit 0 when it did what it was asked (and for `--help`/`-h`, which print the usage of the
+ * command they follow), 2 for a usage mistake (unknown command or option, missing argument) or input the command
+ * refuses, with a message naming what is wrong on `io.err`.
+ */
 export async function runCli(
   argv: string[],
   store: CliStore,

@@ -1,7 +1,7 @@
 // Rate windows as the product page writes them ("100/minute,1000/hour,10000/day"): an operator's
 // MCPEMAILS_RATE_LIMITS, and a workspace's override. A window the setting does not name keeps the limit it had.
 import type { RateWindowName } from "@mcpemails/generated";
-import type { RateWindows } from "./rate-limit.js";
+import { withLimits, type RateWindows } from "./rate-limit.js";
 
 /** The limits a setting names, by window; `source` names the setting in the error that says what is wrong. */
 export function parseRateLimitList(
@@ -36,5 +36,5 @@ export function parseRateLimits(setting: string, specWindows: RateWindows): Rate
     specWindows.map((w) => w.name),
     "MCPEMAILS_RATE_LIMITS",
   );
-  return specWindows.map((w) => ({ ...w, limit: limits[w.name] ?? w.limit }));
+  return withLimits(specWindows, limits);
 }

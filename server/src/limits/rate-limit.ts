@@ -4,11 +4,16 @@ import type { Store, Workspace } from "../store/store.js";
 
 export type RateWindows = readonly { name: RateWindowName; seconds: number; limit: number }[];
 
+/** The windows with the limits a setting names; the others as they were. */
+export function withLimits(windows: RateWindows, limits: Readonly<Partial<Record<string, number>>>): RateWindows {
+  return windows.map((w) => ({ ...w, limit: limits[w.name] ?? w.limit }));
+}
+
 /** The windows of a workspace's keys: the operator's override for each window it names, the server's for the rest. */
 export function rateWindowsOf(workspace: Workspace, serverWindows: RateWindows): RateWindows {
-  const override = workspace.rateLimitsOverride;
-  if (override === null) return serverWindows;
-  return serverWindows.map((w) => ({ ...w, limit: override[w.name] ?? w.limit }));
+  return workspace.rateLimitsOverride === null
+    ? serverWindows
+    : withLimits(serverWindows, workspace.rateLimitsOverride);
 }
 
 export async function checkRateLimit(

@@ -23,9 +23,9 @@ return 1
 // KEYS: the record. ARGV: how many field/value pairs to set, the pairs, then the fields to delete. 0 when there is no record.
 const UPDATE_HASH_IF_PRESENT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local pairs = tonumber(ARGV[1])
-if pairs > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 2, 1 + 2 * pairs)) end
-if #ARGV > 1 + 2 * pairs then redis.call('HDEL', KEYS[1], unpack(ARGV, 2 + 2 * pairs)) end
+local setCount = tonumber(ARGV[1])
+if setCount > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 2, 1 + 2 * setCount)) end
+if #ARGV > 1 + 2 * setCount then redis.call('HDEL', KEYS[1], unpack(ARGV, 2 + 2 * setCount)) end
 return 1
 `;
 
