@@ -946,6 +946,10 @@ describe("--baseline and --report html", () => {
       expect(page).not.toMatch(/<script|<link|src=/);
       expect(page).toMatch(/<tr><td>protocol<\/td><td>21<\/td><td class="bad">1<\/td><td>0<\/td>/);
       expect(page).toContain('<h3 id="protocol.foreign-origin">protocol.foreign-origin</h3>');
+      // The rule it breaks, its section of the reference, and a link to the failure that reproduces it.
+      expect(page).toMatch(/<h2>Rules broken \(1\)<\/h2>/);
+      expect(page).toContain("generated/docs/REFERENCE.md#protocol-error-transport_error");
+      expect(page).toContain('<a href="#protocol.foreign-origin">protocol.foreign-origin</a>');
       expect(page).toContain("seed 42");
       expect(page).toContain("<h4>request</h4>");
       expect(page).toContain("<h4>response</h4>");

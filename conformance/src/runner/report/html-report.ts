@@ -1,9 +1,11 @@
-// One self-contained HTML file a person opens in a browser: the table by stage, then every
+// One self-contained HTML file a person opens in a browser: the table by stage, the rules broken
+// (each with its section of the reference, its checks and the one to reproduce it by), then every
 // failure in full (request, response, counterexample, seed, a curl that repeats it), then the
 // skipped checks with their reasons. No script and no external resource, so it opens anywhere.
 import { STAGES } from "../check.js";
 import { curlCommand } from "../exchange.js";
 import type { RunReport } from "../run.js";
+import { findings } from "./findings.js";
 import { countOutcomes, verdictLine } from "./summary.js";
 
 export function htmlReport(report: RunReport): string {
@@ -51,6 +53,11 @@ export function htmlReport(report: RunReport): string {
     }
     return [`<section class="failure">${parts.join("\n")}</section>`];
   });
+  const link = (id: string) => `<a href="#${escape(id)}">${escape(id)}</a>`;
+  const ruleRows = findings(report.results).map(
+    (f) =>
+      `<tr><td>${escape(f.rule)}<br><small>${escape(f.section)}</small></td><td>${f.failures.map((x) => link(x.id)).join("<br>")}</td><td>${link(f.reproducer.id)}</td></tr>`,
+  );
   const skippedRows = report.results.flatMap((r) =>
     r.outcome.status === "skipped" ? [`<tr><td>${escape(r.id)}</td><td>${escape(r.outcome.reason)}</td></tr>`] : [],
   );
@@ -75,6 +82,8 @@ section.failure{border-left:4px solid #b00020;padding-left:1rem;margin:1.5rem 0}
 <table><tr><th>stage</th><th>passed</th><th>failed</th><th>skipped</th><th>seconds</th></tr>
 ${rows.join("\n")}
 </table>
+<h2>Rules broken (${ruleRows.length})</h2>
+${ruleRows.length === 0 ? "<p>None.</p>" : `<table><tr><th>rule</th><th>failing checks</th><th>reproduce by</th></tr>\n${ruleRows.join("\n")}\n</table>`}
 <h2>Failures (${counts.failed})</h2>
 ${failures.join("\n") || "<p>None.</p>"}
 <h2>Skipped (${counts.skipped})</h2>
