@@ -7,6 +7,7 @@ import { defaultChecks } from "./checks/default-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
 import { htmlChecks } from "./checks/html-checks.js";
 import { outputSchemaChecks } from "./checks/output-schema-check.js";
+import { pageArithmeticChecks } from "./checks/page-arithmetic-check.js";
 import { propertyChecks } from "./checks/property-checks.js";
 import { protocolChecks } from "./checks/protocol-checks.js";
 import { readListedChecks } from "./checks/read-listed-check.js";
@@ -35,6 +36,7 @@ export function allChecks(seed: number): Check[] {
     ...readListedChecks(),
     ...rateLimitChecks(),
     ...outputSchemaChecks(),
+    ...pageArithmeticChecks(),
     ...errorCatalogueChecks(),
   ];
 }

@@ -285,6 +285,31 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.failedIds).toContain("behaviour.pages-concatenate");
   });
 
+  it("a total that counts only the page: paging arithmetic judged on every page the run saw", async () => {
+    const run = await runBroken((exchange) => {
+      const content = toolResultOf(exchange)?.structuredContent as
+        { messages?: unknown[]; total?: unknown } | undefined;
+      if (!isToolCall(exchange, "list_inbox") || content?.messages === undefined) return undefined;
+      content.total = content.messages.length;
+      return exchange;
+    });
+    expect(run.failedIds).toEqual(["behaviour.page-arithmetic"]);
+    expect(run.check("behaviour.page-arithmetic")?.details?.message).toMatch(/total is \d+, but|points past the last/);
+  });
+
+  it("a limit echoed wrong", async () => {
+    const run = await runBroken((exchange) => {
+      const content = toolResultOf(exchange)?.structuredContent as { limit?: number } | undefined;
+      if (!isToolCall(exchange, "search_emails") || content?.limit === undefined) return undefined;
+      content.limit = Math.min(100, content.limit + 1);
+      return exchange;
+    });
+    expect(run.failedIds).toContain("behaviour.page-arithmetic");
+    expect(run.check("behaviour.page-arithmetic")?.details?.message).toMatch(
+      /^search_emails .*: limit is \d+, not the \d+ asked for$/,
+    );
+  });
+
   it("the wrong error code for an unknown message", async () => {
     const run = await runBroken((exchange) => {
       const result = toolResultOf(exchange);
