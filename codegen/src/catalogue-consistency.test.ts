@@ -124,7 +124,7 @@ describe("execution errors", () => {
   });
 
   it.each(executionCodes)(
-    "%s has the spec's message, retryability, field names and optional fields in EXECUTION_ERRORS and the doc",
+    "%s has the spec's message, retryability, field names, optional fields and field rules in EXECUTION_ERRORS and the doc",
     (code) => {
       const def = executionError(code);
       expect((errors.EXECUTION_ERRORS as Record<string, unknown>)[code]).toEqual({
@@ -137,6 +137,10 @@ describe("execution errors", () => {
         optionalFields: Object.entries(def.fields ?? {})
           .filter(([, f]) => f.optional === true)
           .map(([name]) => name),
+        // What a value must be, as the spec writes it, without the words (description) or the optional flag.
+        fieldRules: Object.fromEntries(
+          Object.entries(def.fields ?? {}).map(([name, { description: _d, optional: _o, ...rule }]) => [name, rule]),
+        ),
       });
       const templateRow = tableAfterAnchor(reference, docAnchors.messageTemplates).rows.find(
         (row) => firstCodeSpan(row[0] ?? "") === code,
