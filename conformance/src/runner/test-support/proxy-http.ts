@@ -29,10 +29,14 @@ export function forwardedRequestHeaders(incoming: IncomingMessage): Record<strin
   return headers;
 }
 
-/** A fetched response's headers to pass back: all but the framing ones, which Node sets for the body it writes. */
+/**
+ * A fetched response's headers to pass back: all but the framing ones, which Node sets for the body
+ * it writes, and the hop-by-hop ones: the target's "keep-alive: timeout=10" passed on would have the
+ * client keep an idle socket that this server closes after its own 5 s, and reuse it as it closes.
+ */
 export function passedResponseHeaders(response: Response): Record<string, string> {
-  const framing = ["content-length", "transfer-encoding", "content-encoding"];
-  return Object.fromEntries([...response.headers].filter(([name]) => !framing.includes(name)));
+  const notPassed = ["content-length", "transfer-encoding", "content-encoding", "connection", "keep-alive"];
+  return Object.fromEntries([...response.headers].filter(([name]) => !notPassed.includes(name)));
 }
 
 /** Serves handle on a free loopback port (a 502 naming the error when it throws): the /mcp URL, and how to close it. */
