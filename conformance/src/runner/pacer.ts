@@ -12,8 +12,9 @@ export interface SeenWindow {
 }
 
 const SPEC_WINDOW_SECONDS = new Map(RATE_LIMITS.windows.map((w) => [w.name as string, w.seconds]));
-// More than any run makes: the pacer stops counting what it affords there.
-const AFFORDABLE_CAP = 1_000_000;
+// More than a run makes: the pacer stops counting what it affords there, so that a limit a server
+// states as absurdly large (it is a stranger's number) costs no more than this to plan by.
+const AFFORDABLE_CAP = 10_000;
 
 export class Pacer {
   /** When each request the server counts was let through, oldest first. */
@@ -56,6 +57,8 @@ export class Pacer {
   /** How many more counted requests the windows seen let through before deadlineMs; unbounded while none was seen. */
   affordableBefore(deadlineMs: number): number {
     if (this.windows.size === 0) return Number.POSITIVE_INFINITY;
+    if ([...this.windows.values()].every(({ limit }) => limit >= this.counted.length + AFFORDABLE_CAP))
+      return AFFORDABLE_CAP;
     const times = [...this.counted];
     let affordable = 0;
     for (; affordable < AFFORDABLE_CAP; affordable++) {
