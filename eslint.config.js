@@ -134,7 +134,7 @@ const PROVIDER_SDKS = [
   "nodemailer",
   "@microsoft/microsoft-graph-types",
 ];
-const TEST_LIBRARIES = ["vitest", "@vitest", "msw", "fast-check", "smtp-server"];
+const TEST_LIBRARIES = ["vitest", "@vitest", "msw", "fast-check", "smtp-server", "playwright-core", "axe-core"];
 
 const ARCHITECTURE = [
   // 1. Package boundaries. (generated/ has the stricter rule 8.)
@@ -183,7 +183,8 @@ const ARCHITECTURE = [
     message:
       "Architecture: server/src is production code: it never imports codegen, the conformance runner, the test " +
       "infrastructure (server/test, @mcpemails/server/testing) or a test library (vitest, msw, fast-check, " +
-      "smtp-server); only its *.test.ts files may, so that dist/ runs on the production dependencies alone.",
+      "smtp-server, playwright-core, axe-core); only its *.test.ts files may, so that dist/ runs on the production " +
+      "dependencies alone.",
     from: "server/src",
     except: ["server/src/**/*.test.ts"],
     names: [

@@ -20,6 +20,11 @@ echo "Redis: $REDIS_URL and $REDIS_CLUSTER_URL"
 dovecot_env="$(bash scripts/dovecot.sh start)"
 while IFS= read -r line; do export "$line"; done <<<"$dovecot_env"
 echo "Dovecot: IMAP on 127.0.0.1:$DOVECOT_IMAP_PORT, LMTP on 127.0.0.1:$DOVECOT_LMTP_PORT (in $DOVECOT_ROOT)"
+# The dashboard's end-to-end tests drive Debian's Chromium (installed here when missing) through
+# playwright-core; like Redis and Dovecot, they fail rather than skip when CI is set without it.
+chromium_env="$(bash scripts/chromium.sh)"
+while IFS= read -r line; do export "$line"; done <<<"$chromium_env"
+echo "Chromium: $CHROMIUM_PATH"
 
 reports="$(mktemp -d)"
 status=0

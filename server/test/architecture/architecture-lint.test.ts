@@ -216,6 +216,8 @@ describe("server/src is production code", () => {
       `import { http } from "msw";`,
       `import fc from "fast-check";`,
       `import { SMTPServer } from "smtp-server";`,
+      `import { chromium } from "playwright-core";`,
+      `import axe from "axe-core";`,
     ]) {
       await expectForbidden("server/src/providers/imap/planted.ts", code, "server-src-is-production-code");
       await expectAllowed("server/src/providers/imap/planted.test.ts", code);
