@@ -244,8 +244,13 @@ describe("the first start", () => {
     expect(await firstRun(fresh)).toBeUndefined();
     const message = firstRunMessage(run as NonNullable<typeof run>, "http://127.0.0.1:3000/mcp");
     expect(message).toContain(run?.inboxId);
-    expect(message).toContain('"mcpServers"');
-    expect(message).toContain("curl -s http://127.0.0.1:3000/mcp");
+    expect(message).toContain(run?.key);
+    // Claude Desktop through mcp-remote (its config file runs local servers only), not a url + auth entry.
+    expect(message).toContain('"mcp-remote"');
+    expect(message).not.toContain('"auth"');
+    expect(message).toContain('claude mcp add --transport http mcpemails "http://127.0.0.1:3000/mcp"');
+    expect(message).toContain('curl -s "http://127.0.0.1:3000/mcp"');
+    expect(message).toContain("http://127.0.0.1:3000/dashboard/connect");
     await fresh.close();
   });
 });

@@ -1,6 +1,7 @@
 // On the first start with an empty store: a workspace, a seeded sandbox inbox and a test key, so
 // that anyone can try the protocol with no mail account.
 import type { Store } from "../store/store.js";
+import { clientConfigs, type ClientId } from "../dashboard/client-configs.js";
 import { addSandboxInbox, createApiKey, createWorkspace } from "./operations.js";
 
 export interface FirstRun {
@@ -23,24 +24,47 @@ export async function firstRun(store: Store): Promise<FirstRun | undefined> {
   return { workspaceId: workspace.id, inboxId: inbox.id, key };
 }
 
+/** The clients the first-start message shows; the dashboard's "Connect your client" page has them all. */
+const FIRST_RUN_CLIENTS: readonly ClientId[] = [
+  "claude-desktop",
+  "claude-code",
+  "cursor",
+  "vscode",
+  "mcp-inspector",
+  "curl",
+];
+
 export function firstRunMessage(run: FirstRun, url: string): string {
-  const claude = { mcpServers: { mcpemails: { url, auth: { type: "bearer", token: run.key } } } };
-  return [
+  const configs = clientConfigs({ url, key: run.key, inboxId: run.inboxId }).filter((config) =>
+    FIRST_RUN_CLIENTS.includes(config.id),
+  );
+  const others = clientConfigs({ url }).filter((config) => !FIRST_RUN_CLIENTS.includes(config.id));
+  const lines = [
     "First start: created a workspace with a sandbox inbox and a test API key.",
     "",
     `  API key (shown once):  ${run.key}`,
     `  Inbox id:              ${run.inboxId}`,
     `  Workspace id:          ${run.workspaceId}`,
     "",
-    "Claude Desktop (claude_desktop_config.json):",
-    JSON.stringify(claude, null, 2),
+  ];
+  for (const config of configs) {
+    lines.push(
+      `${config.title}, in ${config.where === "terminal" ? "a terminal" : config.where}:`,
+      indent(config.snippet),
+    );
+    if (config.note !== undefined) lines.push(`  ${config.note}`);
+    lines.push("");
+  }
+  lines.push(
+    `More clients (${others.map((config) => config.title).join(", ")}): ${new URL("/dashboard/connect", url).toString()}`,
     "",
-    "MCP Inspector:",
-    `  npx @modelcontextprotocol/inspector --cli ${url} --transport http --header "Authorization: Bearer ${run.key}" --method tools/list`,
-    "",
-    "curl:",
-    `  curl -s ${url} -H "Authorization: Bearer ${run.key}" -H "Content-Type: application/json" -H "Accept: application/json, text/event-stream" \\`,
-    `    -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_inbox","arguments":{"inbox_id":"${run.inboxId}","limit":5}}}'`,
-    "",
-  ].join("\n");
+  );
+  return lines.join("\n");
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `  ${line}`)
+    .join("\n");
 }
