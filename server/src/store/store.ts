@@ -34,8 +34,12 @@ export interface ApiKeyRecord {
   /** The key's prefix and last four characters, for people to recognise it (mcpe_test_…abcd). */
   hint: string;
   name: string | null;
+  /** The inboxes of its workspace this key may use; null means all of them. Any other is inbox_not_found. */
+  inboxIds: string[] | null;
   createdAt: string;
   revokedAt: string | null;
+  /** When the key last made a call, to the minute (touchApiKey); null when never. */
+  lastUsedAt: string | null;
 }
 
 export type InboxKind = "sandbox" | "imap" | "gmail" | "outlook";
@@ -97,6 +101,99 @@ export function sandboxSummaryData(data: unknown): unknown {
   return summary;
 }
 
+export type MemberRole = "owner" | "member";
+
+/** A person who signs in to the dashboard. Emails are unique regardless of case. */
+export interface UserRecord {
+  id: string;
+  /** As the person typed it (trimmed); compared in lower case. */
+  email: string;
+  /** The password's scrypt hash in PHC string form (dashboard/accounts/passwords.ts); never the password. */
+  passwordHash: string;
+  createdAt: string;
+}
+
+/** What users' emails are compared by: both adapters keep one user per lower-cased email (every script, not only ASCII). */
+export function userEmailKey(email: string): string {
+  return email.toLowerCase();
+}
+
+export interface MembershipRecord {
+  workspaceId: string;
+  userId: string;
+  role: MemberRole;
+  createdAt: string;
+}
+
+/** A signed-in browser. The cookie carries a random token; the store keys the session by its sha256 only. */
+export interface SessionRecord {
+  /** sha256 hex of the session token. */
+  id: string;
+  userId: string;
+  /** The workspace the person is looking at. */
+  workspaceId: string;
+  /** The session's CSRF token (random, sent in every form). */
+  csrfToken: string;
+  createdAt: string;
+  expiresAtMs: number;
+}
+
+/** A one-time link that lets a person join a workspace (or, with workspaceId null, sign up at all). */
+export interface InviteRecord {
+  /** sha256 hex of the invite token; the token itself is only in the link. */
+  id: string;
+  /** null: an operator's invitation to sign up and open a workspace of one's own. */
+  workspaceId: string | null;
+  role: MemberRole;
+  createdAt: string;
+  expiresAtMs: number;
+}
+
+/** One agent call, as the activity log keeps it: never arguments, never message content. */
+export interface ActivityEntry {
+  workspaceId: string;
+  /** ISO 8601 UTC, to the millisecond. */
+  at: string;
+  keyId: string;
+  /** The tool called, or the JSON-RPC method when it was not a tools/call. */
+  tool: string;
+  inboxId: string | null;
+  /** "ok", or the error code (an execution error's code, or rate_limit_exceeded, invalid_params...). */
+  outcome: string;
+  durationMs: number;
+}
+
+/** An entry as the log gives it back: with its position, which pages and orders the log. */
+export interface StoredActivityEntry extends ActivityEntry {
+  /** Increasing per workspace: a later entry has a larger seq. */
+  seq: number;
+}
+
+export interface ActivityQuery {
+  /** Entries older than this seq (the previous page's last); newest first. */
+  beforeSeq?: number;
+  limit: number;
+  keyId?: string;
+  tool?: string;
+  outcome?: string;
+}
+
+/** A count of calls of one month, by key, tool and outcome. */
+export interface UsageCount {
+  keyId: string;
+  tool: string;
+  outcome: string;
+  count: number;
+}
+
+/** The month an entry's call is counted in (usageOfMonth): its at's UTC month, "2026-12". */
+export function usageMonth(at: string): string {
+  return new Date(at).toISOString().slice(0, 7);
+}
+
+/** How many activity entries a workspace keeps: the oldest go first. */
+export const ACTIVITY_LOG_CAPACITY = 10_000;
+
 export interface Store {
   createWorkspace(input: { name: string; plan: PlanId; sendsPerDayOverride?: number | null }): Promise<Workspace>;
   getWorkspace(id: string): Promise<Workspace | undefined>;
@@ -105,11 +202,15 @@ export interface Store {
   updateWorkspaceLimits(id: string, change: WorkspaceLimitsChange): Promise<Workspace | undefined>;
 
   /** Saves a key record (the caller made the key and its hash). */
-  createApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<ApiKeyRecord>;
+  createApiKey(
+    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds"> & { inboxIds?: string[] | null },
+  ): Promise<ApiKeyRecord>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
   /** Returns false when there is no such key. Revocation is seen by every instance at once. */
   revokeApiKey(id: string): Promise<boolean>;
+  /** Records that the key made a call at this time (the caller decides how often it is worth a write). */
+  touchApiKey(id: string, at: string): Promise<void>;
 
   createInbox(input: Omit<InboxRecord, "id" | "createdAt"> & { id?: string }): Promise<InboxRecord>;
   getInbox(id: string): Promise<InboxRecord | undefined>;
@@ -125,6 +226,8 @@ export interface Store {
   hitRateWindows(keyId: string, windows: readonly RateWindow[], nowMs: number): Promise<RateDecision>;
   /** Takes one unit of a counter (quota name + period) when it is below limit, atomically. */
   consumeQuota(counter: string, limit: number, expiresAtMs: number): Promise<QuotaDecision>;
+  /** How much of a counter is taken (0 when it has none or it expired by nowMs): what the dashboard shows. */
+  quotaUsed(counter: string, nowMs: number): Promise<number>;
   /** Gives back a unit taken by consumeQuota (a send that was refused before reaching the provider). */
   releaseQuota(counter: string): Promise<void>;
 
@@ -141,6 +244,39 @@ export interface Store {
   completeIdempotent(key: string, result: unknown): Promise<void>;
   /** Forgets a started operation that provably did nothing (refused before the provider), so a retry may run. */
   abandonIdempotent(key: string): Promise<void>;
+
+  /** undefined when a user has this email already (in any case). */
+  createUser(input: { email: string; passwordHash: string }): Promise<UserRecord | undefined>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  /** Case-insensitive. */
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  countUsers(): Promise<number>;
+  /** Adds the user to the workspace, or changes their role there. */
+  putMembership(input: { workspaceId: string; userId: string; role: MemberRole }): Promise<MembershipRecord>;
+  /** The user's workspaces, oldest membership first. */
+  listMembershipsOfUser(userId: string): Promise<MembershipRecord[]>;
+  /** The workspace's members, oldest first. */
+  listMembersOfWorkspace(workspaceId: string): Promise<MembershipRecord[]>;
+  removeMembership(workspaceId: string, userId: string): Promise<boolean>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  /** undefined when there is none or it expired by nowMs. */
+  getSession(id: string, nowMs: number): Promise<SessionRecord | undefined>;
+  /** Points the session at another workspace of its user; false when there is no such session. */
+  switchSessionWorkspace(id: string, workspaceId: string): Promise<boolean>;
+  deleteSession(id: string): Promise<void>;
+  /** Signs the user out everywhere (a password change, a removed member). */
+  deleteSessionsOfUser(userId: string): Promise<void>;
+
+  createInvite(invite: InviteRecord): Promise<void>;
+  /** Takes the invite once, atomically: the first caller before expiry gets it, every later one undefined. */
+  takeInvite(id: string, nowMs: number): Promise<InviteRecord | undefined>;
+
+  /** Appends to the workspace's log (keeping the newest ACTIVITY_LOG_CAPACITY) and counts it in the month's usage. */
+  recordActivity(entry: ActivityEntry): Promise<void>;
+  listActivity(workspaceId: string, query: ActivityQuery): Promise<StoredActivityEntry[]>;
+  /** The month's counts ("2026-12", UTC, from each entry's at), never trimmed like the log. */
+  usageOfMonth(workspaceId: string, month: string): Promise<UsageCount[]>;
 
   putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void>;
   /** Every message of the inbox, newest first (messages of the same instant by id). */

@@ -1,21 +1,30 @@
 // The behaviour every Store adapter must show, as one vitest suite that each adapter's test file runs
 // against a fresh store per test. Times that matter are passed as nowMs, so the rate windows and the
 // idempotency records are checked to the millisecond; only quota expiry waits on the real clock
-// (consumeQuota takes the period's end, not the time of the call).
+// (consumeQuota takes the period's end, not the time of the call). Sessions and invites are given
+// expiry times on the real clock, since a store may also let them expire by it (Redis's TTLs).
 import { createHash, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   SANDBOX_BULK_FIELDS,
-  type ApiKeyRecord,
+  type ActivityEntry,
+  type InviteRecord,
   type RateWindow,
   type SandboxMessage,
+  type SessionRecord,
   type Store,
 } from "../../src/store/store.js";
 
 export interface StoreUnderTest {
   store: Store;
   cleanup(): Promise<void>;
+}
+
+/** Options the contract opens some stores with, which every adapter's open options take. */
+export interface StoreOptionsUnderTest {
+  /** ACTIVITY_LOG_CAPACITY unless given: the suite lowers it to see the log trimmed without writing 10,000 entries. */
+  activityLogCapacity?: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -27,7 +36,10 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export function describeStoreContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+export function describeStoreContract(
+  name: string,
+  makeStore: (options?: StoreOptionsUnderTest) => Promise<StoreUnderTest>,
+): void {
   describe(`${name}: the Store contract`, () => {
     let store: Store;
     let cleanup: () => Promise<void>;
@@ -40,10 +52,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await cleanup();
     });
 
-    const keyRecord = (
-      workspaceId: string,
-      overrides: Partial<Omit<ApiKeyRecord, "createdAt" | "revokedAt">> = {},
-    ) => ({
+    const keyRecord = (workspaceId: string, overrides: Partial<Parameters<Store["createApiKey"]>[0]> = {}) => ({
       id: randomUUID(),
       workspaceId,
       mode: "test" as const,
@@ -129,10 +138,64 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe("API keys", () => {
-      it("saves a key record with its creation time and no revocation", async () => {
+      it("saves a key record with its creation time, no revocation, every inbox of its workspace and no use yet", async () => {
         const record = keyRecord(randomUUID());
         const created = await store.createApiKey(record);
-        expect(created).toEqual({ ...record, createdAt: expect.stringMatching(ISO_TIME), revokedAt: null });
+        expect(created).toEqual({
+          ...record,
+          inboxIds: null,
+          createdAt: expect.stringMatching(ISO_TIME),
+          revokedAt: null,
+          lastUsedAt: null,
+        });
+        expect(await store.findApiKeyByHash(created.hash)).toEqual(created);
+      });
+
+      it("keeps the inboxes a key is limited to, as given; null gives it every inbox", async () => {
+        const workspaceId = randomUUID();
+        const [first, second] = [randomUUID(), randomUUID()];
+        const limited = await store.createApiKey(keyRecord(workspaceId, { inboxIds: [second, first] }));
+        const unlimited = await store.createApiKey(keyRecord(workspaceId, { inboxIds: null }));
+        const none = await store.createApiKey(keyRecord(workspaceId, { inboxIds: [] }));
+        expect(limited.inboxIds).toEqual([second, first]);
+        expect(unlimited.inboxIds).toBeNull();
+        expect((await store.findApiKeyByHash(limited.hash))?.inboxIds).toEqual([second, first]);
+        expect((await store.findApiKeyByHash(unlimited.hash))?.inboxIds).toBeNull();
+        expect((await store.findApiKeyByHash(none.hash))?.inboxIds).toEqual([]);
+        const listed = await store.listApiKeys(workspaceId);
+        expect(listed).toHaveLength(3);
+        expect(listed).toEqual(expect.arrayContaining([limited, unlimited, none]));
+      });
+
+      it("touchApiKey records when a key was last used, seen by findApiKeyByHash and listApiKeys", async () => {
+        const created = await store.createApiKey(keyRecord(randomUUID()));
+        await store.touchApiKey(created.id, "2026-03-01T10:15:00.000Z");
+        expect(await store.findApiKeyByHash(created.hash)).toEqual({
+          ...created,
+          lastUsedAt: "2026-03-01T10:15:00.000Z",
+        });
+        await store.touchApiKey(created.id, "2026-03-01T10:16:00.000Z");
+        expect((await store.listApiKeys(created.workspaceId))[0]?.lastUsedAt).toBe("2026-03-01T10:16:00.000Z");
+      });
+
+      it("a use reported late never moves lastUsedAt back (instances report calls out of order)", async () => {
+        const created = await store.createApiKey(keyRecord(randomUUID()));
+        await store.touchApiKey(created.id, "2026-03-01T10:16:00.000Z");
+        await store.touchApiKey(created.id, "2026-03-01T10:15:00.000Z");
+        expect((await store.findApiKeyByHash(created.hash))?.lastUsedAt).toBe("2026-03-01T10:16:00.000Z");
+      });
+
+      it("touching a revoked key keeps its revocation; touching an unknown key creates nothing", async () => {
+        const created = await store.createApiKey(keyRecord(randomUUID()));
+        await store.revokeApiKey(created.id);
+        await store.touchApiKey(created.id, "2026-03-01T10:15:00.000Z");
+        expect(await store.findApiKeyByHash(created.hash)).toMatchObject({
+          revokedAt: expect.stringMatching(ISO_TIME),
+          lastUsedAt: "2026-03-01T10:15:00.000Z",
+        });
+        const unknown = randomUUID();
+        await store.touchApiKey(unknown, "2026-03-01T10:15:00.000Z");
+        expect(await store.revokeApiKey(unknown)).toBe(false);
       });
 
       it("finds a key by the hash of the whole key, and nothing by an unknown hash", async () => {
@@ -480,6 +543,37 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe("quota used", () => {
+      const inAnHour = () => Date.now() + HOUR;
+
+      it("is what consumeQuota took and releaseQuota gave back, and 0 for a counter never taken", async () => {
+        const counter = `calls_per_month:${randomUUID()}:2026-03`;
+        expect(await store.quotaUsed(counter, Date.now())).toBe(0);
+        await store.consumeQuota(counter, 5, inAnHour());
+        await store.consumeQuota(counter, 5, inAnHour());
+        expect(await store.quotaUsed(counter, Date.now())).toBe(2);
+        await store.releaseQuota(counter);
+        expect(await store.quotaUsed(counter, Date.now())).toBe(1);
+        expect(await store.quotaUsed(randomUUID(), Date.now())).toBe(0);
+      });
+
+      it("takes nothing itself: reading at the limit leaves the counter as it is", async () => {
+        const counter = randomUUID();
+        await store.consumeQuota(counter, 1, inAnHour());
+        expect(await store.quotaUsed(counter, Date.now())).toBe(1);
+        expect(await store.quotaUsed(counter, Date.now())).toBe(1);
+        expect(await store.consumeQuota(counter, 1, inAnHour())).toEqual({ allowed: false, used: 1 });
+      });
+
+      it("is 0 once the counter's period has ended", async () => {
+        const counter = randomUUID();
+        const expiresAtMs = Date.now() + 300;
+        await store.consumeQuota(counter, 5, expiresAtMs);
+        await sleep(expiresAtMs - Date.now() + 50);
+        expect(await store.quotaUsed(counter, Date.now())).toBe(0);
+      });
+    });
+
     describe("idempotency", () => {
       const options = (nowMs: number) => ({ nowMs, ttlMs: DAY, staleAfterMs: 10 * MINUTE });
 
@@ -742,6 +836,371 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const listed = await store.listSandboxMessages(inbox.id);
         expect(listed).toHaveLength(3);
         expect(await store.listSandboxSummaries(inbox.id)).toEqual(listed.map(summaryOf));
+      });
+    });
+
+    describe("users", () => {
+      const passwordHash = "$scrypt$ln=15,r=8,p=1$c2FsdA$aGFzaA";
+
+      it("creates a user with a UUID, the email as given, the password hash and the creation time", async () => {
+        const user = await store.createUser({ email: "Ada.Lovelace@Example.com", passwordHash });
+        expect(user).toEqual({
+          id: expect.stringMatching(UUID),
+          email: "Ada.Lovelace@Example.com",
+          passwordHash,
+          createdAt: expect.stringMatching(ISO_TIME),
+        });
+        expect(await store.getUser(user!.id)).toEqual(user);
+        expect(await store.getUser(randomUUID())).toBeUndefined();
+      });
+
+      it("finds a user by email in any case, and nobody by an email no one has", async () => {
+        const user = await store.createUser({ email: "Ada.Lovelace@Example.com", passwordHash });
+        expect(await store.findUserByEmail("ada.lovelace@example.com")).toEqual(user);
+        expect(await store.findUserByEmail("ADA.LOVELACE@EXAMPLE.COM")).toEqual(user);
+        expect(await store.findUserByEmail("Ada.Lovelace@Example.com")).toEqual(user);
+        expect(await store.findUserByEmail("grace@example.com")).toBeUndefined();
+      });
+
+      it("keeps one user per email regardless of case: a second is refused with undefined", async () => {
+        const first = await store.createUser({ email: "ada@example.com", passwordHash });
+        expect(await store.createUser({ email: "ADA@Example.COM", passwordHash: "other" })).toBeUndefined();
+        expect(await store.findUserByEmail("ada@example.com")).toEqual(first);
+        expect(await store.countUsers()).toBe(1);
+      });
+
+      it("compares emails in lower case beyond ASCII too", async () => {
+        const zoe = await store.createUser({ email: "ZOË@example.com", passwordHash });
+        expect(await store.createUser({ email: "zoë@example.com", passwordHash })).toBeUndefined();
+        expect(await store.findUserByEmail("zoë@EXAMPLE.com")).toEqual(zoe);
+        expect(await store.findUserByEmail("zoe@example.com")).toBeUndefined();
+      });
+
+      it("10 concurrent sign-ups with one email in different cases make exactly one user", async () => {
+        const emails = Array.from({ length: 10 }, (_, i) =>
+          [..."race@example.com"].map((c, j) => ((i >> (j % 4)) & 1 ? c.toUpperCase() : c)).join(""),
+        );
+        const results = await Promise.all(emails.map((email) => store.createUser({ email, passwordHash })));
+        const created = results.filter((user) => user !== undefined);
+        expect(created).toHaveLength(1);
+        expect(await store.findUserByEmail("RACE@example.com")).toEqual(created[0]);
+        expect(await store.countUsers()).toBe(1);
+      });
+
+      it("counts the users", async () => {
+        expect(await store.countUsers()).toBe(0);
+        await store.createUser({ email: "ada@example.com", passwordHash });
+        await store.createUser({ email: "grace@example.com", passwordHash });
+        await store.createUser({ email: "Grace@example.com", passwordHash });
+        expect(await store.countUsers()).toBe(2);
+      });
+    });
+
+    describe("memberships", () => {
+      it("adds a user to a workspace with a role and the time they joined", async () => {
+        const [workspaceId, userId] = [randomUUID(), randomUUID()];
+        const membership = await store.putMembership({ workspaceId, userId, role: "owner" });
+        expect(membership).toEqual({ workspaceId, userId, role: "owner", createdAt: expect.stringMatching(ISO_TIME) });
+        expect(await store.listMembershipsOfUser(userId)).toEqual([membership]);
+        expect(await store.listMembersOfWorkspace(workspaceId)).toEqual([membership]);
+      });
+
+      it("putting a membership again changes the role and keeps when they joined", async () => {
+        const [workspaceId, userId] = [randomUUID(), randomUUID()];
+        const joined = await store.putMembership({ workspaceId, userId, role: "member" });
+        await sleep(2);
+        const promoted = await store.putMembership({ workspaceId, userId, role: "owner" });
+        expect(promoted).toEqual({ ...joined, role: "owner" });
+        expect(await store.listMembersOfWorkspace(workspaceId)).toEqual([promoted]);
+        expect(await store.listMembershipsOfUser(userId)).toEqual([promoted]);
+      });
+
+      it("lists a user's workspaces and a workspace's members, oldest membership first", async () => {
+        const [user, other] = [randomUUID(), randomUUID()];
+        const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
+        const inFirst = await store.putMembership({ workspaceId: first, userId: user, role: "owner" });
+        await sleep(2);
+        const otherInSecond = await store.putMembership({ workspaceId: second, userId: other, role: "owner" });
+        await sleep(2);
+        const inSecond = await store.putMembership({ workspaceId: second, userId: user, role: "member" });
+        await sleep(2);
+        const inThird = await store.putMembership({ workspaceId: third, userId: user, role: "member" });
+        // A change of role keeps each in its place.
+        await store.putMembership({ workspaceId: first, userId: user, role: "member" });
+        expect(await store.listMembershipsOfUser(user)).toEqual([{ ...inFirst, role: "member" }, inSecond, inThird]);
+        expect(await store.listMembersOfWorkspace(second)).toEqual([otherInSecond, inSecond]);
+        expect(await store.listMembershipsOfUser(randomUUID())).toEqual([]);
+        expect(await store.listMembersOfWorkspace(randomUUID())).toEqual([]);
+      });
+
+      it("removes one membership, leaving the user's others and the workspace's other members", async () => {
+        const [user, other] = [randomUUID(), randomUUID()];
+        const [workspace, elsewhere] = [randomUUID(), randomUUID()];
+        await store.putMembership({ workspaceId: workspace, userId: user, role: "member" });
+        const stays = await store.putMembership({ workspaceId: workspace, userId: other, role: "owner" });
+        const kept = await store.putMembership({ workspaceId: elsewhere, userId: user, role: "owner" });
+        expect(await store.removeMembership(workspace, user)).toBe(true);
+        expect(await store.listMembersOfWorkspace(workspace)).toEqual([stays]);
+        expect(await store.listMembershipsOfUser(user)).toEqual([kept]);
+        expect(await store.removeMembership(workspace, user)).toBe(false);
+        expect(await store.removeMembership(randomUUID(), randomUUID())).toBe(false);
+      });
+    });
+
+    describe("sessions", () => {
+      const sessionOf = (userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord => ({
+        id: createHash("sha256").update(randomUUID()).digest("hex"),
+        userId,
+        workspaceId: randomUUID(),
+        csrfToken: randomUUID(),
+        createdAt: new Date().toISOString(),
+        expiresAtMs: Date.now() + HOUR,
+        ...overrides,
+      });
+
+      it("gives a session back until it expires: at expiresAtMs it is gone", async () => {
+        const session = sessionOf(randomUUID());
+        await store.createSession(session);
+        expect(await store.getSession(session.id, Date.now())).toEqual(session);
+        expect(await store.getSession(session.id, session.expiresAtMs - 1)).toEqual(session);
+        expect(await store.getSession(session.id, session.expiresAtMs)).toBeUndefined();
+        expect(await store.getSession(randomUUID(), Date.now())).toBeUndefined();
+      });
+
+      it("deleteSession signs one session out, leaving the user's others", async () => {
+        const userId = randomUUID();
+        const [gone, kept] = [sessionOf(userId), sessionOf(userId)];
+        await store.createSession(gone);
+        await store.createSession(kept);
+        await store.deleteSession(gone.id);
+        expect(await store.getSession(gone.id, Date.now())).toBeUndefined();
+        expect(await store.getSession(kept.id, Date.now())).toEqual(kept);
+        await store.deleteSession(gone.id);
+        await store.deleteSession(randomUUID());
+      });
+
+      it("deleteSessionsOfUser signs the user out everywhere, and nobody else", async () => {
+        const [userId, otherId] = [randomUUID(), randomUUID()];
+        const sessions = [sessionOf(userId), sessionOf(userId), sessionOf(userId, { expiresAtMs: Date.now() + DAY })];
+        const other = sessionOf(otherId);
+        for (const session of [...sessions, other]) await store.createSession(session);
+        await store.deleteSessionsOfUser(userId);
+        for (const session of sessions) expect(await store.getSession(session.id, Date.now())).toBeUndefined();
+        expect(await store.getSession(other.id, Date.now())).toEqual(other);
+        await store.deleteSessionsOfUser(userId);
+        await store.deleteSessionsOfUser(randomUUID());
+        const later = sessionOf(userId);
+        await store.createSession(later);
+        expect(await store.getSession(later.id, Date.now())).toEqual(later);
+      });
+
+      it("switchSessionWorkspace points a session at another workspace; false when there is no such session", async () => {
+        const session = sessionOf(randomUUID());
+        await store.createSession(session);
+        const workspaceId = randomUUID();
+        expect(await store.switchSessionWorkspace(session.id, workspaceId)).toBe(true);
+        expect(await store.getSession(session.id, Date.now())).toEqual({ ...session, workspaceId });
+        await store.deleteSession(session.id);
+        expect(await store.switchSessionWorkspace(session.id, randomUUID())).toBe(false);
+        expect(await store.switchSessionWorkspace(randomUUID(), workspaceId)).toBe(false);
+        expect(await store.getSession(session.id, Date.now())).toBeUndefined();
+      });
+    });
+
+    describe("invites", () => {
+      const inviteOf = (overrides: Partial<InviteRecord> = {}): InviteRecord => ({
+        id: createHash("sha256").update(randomUUID()).digest("hex"),
+        workspaceId: randomUUID(),
+        role: "member",
+        createdAt: new Date().toISOString(),
+        expiresAtMs: Date.now() + DAY,
+        ...overrides,
+      });
+
+      it("is taken once: the first taker gets it, every later one undefined", async () => {
+        const invite = inviteOf({ role: "owner" });
+        await store.createInvite(invite);
+        expect(await store.takeInvite(invite.id, Date.now())).toEqual(invite);
+        expect(await store.takeInvite(invite.id, Date.now())).toBeUndefined();
+        expect(await store.takeInvite(randomUUID(), Date.now())).toBeUndefined();
+      });
+
+      it("keeps an invitation to sign up at all (no workspace)", async () => {
+        const invite = inviteOf({ workspaceId: null, role: "owner" });
+        await store.createInvite(invite);
+        expect(await store.takeInvite(invite.id, Date.now())).toEqual(invite);
+      });
+
+      it("of 10 concurrent takers, exactly one gets it", async () => {
+        const invite = inviteOf();
+        await store.createInvite(invite);
+        const taken = await Promise.all(Array.from({ length: 10 }, () => store.takeInvite(invite.id, Date.now())));
+        expect(taken.filter((result) => result !== undefined)).toEqual([invite]);
+      });
+
+      it("gives nothing once expired: at expiresAtMs it is no longer taken", async () => {
+        const invite = inviteOf();
+        await store.createInvite(invite);
+        expect(await store.takeInvite(invite.id, invite.expiresAtMs)).toBeUndefined();
+        const another = inviteOf();
+        await store.createInvite(another);
+        expect(await store.takeInvite(another.id, another.expiresAtMs - 1)).toEqual(another);
+      });
+    });
+
+    describe("activity log", () => {
+      const KEY = randomUUID();
+      const OTHER_KEY = randomUUID();
+      const INBOX = randomUUID();
+      let clock = Date.parse("2026-03-10T12:00:00.000Z");
+      const call = (workspaceId: string, overrides: Partial<ActivityEntry> = {}): ActivityEntry => ({
+        workspaceId,
+        at: new Date((clock += 1000)).toISOString(),
+        keyId: KEY,
+        tool: "list_inbox",
+        inboxId: INBOX,
+        outcome: "ok",
+        durationMs: 12,
+        ...overrides,
+      });
+      const recordAll = async (entries: ActivityEntry[]) => {
+        for (const entry of entries) await store.recordActivity(entry);
+      };
+
+      it("gives entries back newest first, each as recorded with a seq that grows", async () => {
+        const workspaceId = randomUUID();
+        const entries = [
+          call(workspaceId),
+          call(workspaceId, { tool: "send_email", inboxId: null, outcome: "rate_limit_exceeded", durationMs: 0 }),
+          call(workspaceId, { tool: "tools/list", keyId: OTHER_KEY, durationMs: 1234 }),
+        ];
+        await recordAll(entries);
+        const listed = await store.listActivity(workspaceId, { limit: 10 });
+        expect(listed).toEqual(entries.toReversed().map((entry) => ({ ...entry, seq: expect.any(Number) })));
+        const seqs = listed.map((entry) => entry.seq);
+        expect(seqs.every((seq) => Number.isSafeInteger(seq) && seq > 0)).toBe(true);
+        expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+        expect(new Set(seqs).size).toBe(3);
+      });
+
+      it("pages by beforeSeq: each page goes on below the previous page's last seq", async () => {
+        const workspaceId = randomUUID();
+        await recordAll(Array.from({ length: 7 }, () => call(workspaceId)));
+        const all = await store.listActivity(workspaceId, { limit: 100 });
+        expect(all).toHaveLength(7);
+        const pages: number[][] = [];
+        let beforeSeq: number | undefined;
+        for (;;) {
+          const page = await store.listActivity(workspaceId, { limit: 3, ...(beforeSeq ? { beforeSeq } : {}) });
+          if (page.length === 0) break;
+          pages.push(page.map((entry) => entry.seq));
+          beforeSeq = page.at(-1)?.seq;
+        }
+        expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+        expect(pages.flat()).toEqual(all.map((entry) => entry.seq));
+      });
+
+      it("filters by key, tool and outcome, alone or together, and pages within a filter", async () => {
+        const workspaceId = randomUUID();
+        const entries = [
+          call(workspaceId),
+          call(workspaceId, { keyId: OTHER_KEY }),
+          call(workspaceId, { tool: "send_email", outcome: "quota_exceeded" }),
+          call(workspaceId, { keyId: OTHER_KEY, tool: "send_email" }),
+          call(workspaceId, { outcome: "inbox_not_found" }),
+          call(workspaceId, { tool: "send_email" }),
+        ];
+        await recordAll(entries);
+        const at = async (query: Parameters<Store["listActivity"]>[1]) =>
+          (await store.listActivity(workspaceId, query)).map((entry) => entries.findIndex((e) => e.at === entry.at));
+        expect(await at({ limit: 10, keyId: OTHER_KEY })).toEqual([3, 1]);
+        expect(await at({ limit: 10, tool: "send_email" })).toEqual([5, 3, 2]);
+        expect(await at({ limit: 10, outcome: "ok" })).toEqual([5, 3, 1, 0]);
+        expect(await at({ limit: 10, keyId: KEY, tool: "send_email", outcome: "ok" })).toEqual([5]);
+        expect(await at({ limit: 10, tool: "read_email" })).toEqual([]);
+
+        const firstPage = await store.listActivity(workspaceId, { limit: 2, outcome: "ok" });
+        expect(firstPage.map((entry) => entries.findIndex((e) => e.at === entry.at))).toEqual([5, 3]);
+        expect(await at({ limit: 2, outcome: "ok", beforeSeq: firstPage[1]!.seq })).toEqual([1, 0]);
+      });
+
+      it("keeps each workspace's log, and its counts, apart", async () => {
+        const [mine, theirs] = [randomUUID(), randomUUID()];
+        await recordAll([call(mine), call(theirs, { tool: "read_email" }), call(mine)]);
+        expect((await store.listActivity(mine, { limit: 10 })).map((entry) => entry.tool)).toEqual([
+          "list_inbox",
+          "list_inbox",
+        ]);
+        expect(await store.listActivity(theirs, { limit: 10 })).toEqual([
+          expect.objectContaining({ workspaceId: theirs, tool: "read_email" }),
+        ]);
+        expect(await store.listActivity(randomUUID(), { limit: 10 })).toEqual([]);
+        expect(await store.usageOfMonth(theirs, "2026-03")).toEqual([
+          { keyId: KEY, tool: "read_email", outcome: "ok", count: 1 },
+        ]);
+      });
+
+      it("counts the calls of a month by key, tool and outcome, from the UTC month of each entry's at", async () => {
+        const workspaceId = randomUUID();
+        await recordAll([
+          call(workspaceId, { at: "2026-02-28T23:59:59.999Z" }),
+          call(workspaceId, { at: "2026-03-01T00:00:00.000Z" }),
+          call(workspaceId, { at: "2026-03-15T08:00:00.000Z" }),
+          call(workspaceId, { at: "2026-03-15T09:00:00.000Z", outcome: "rate_limit_exceeded" }),
+          call(workspaceId, { at: "2026-03-31T23:59:59.999Z", keyId: OTHER_KEY, tool: "send_email" }),
+          call(workspaceId, { at: "2026-04-01T00:00:00.000Z" }),
+        ]);
+        const byKey = (counts: Awaited<ReturnType<Store["usageOfMonth"]>>) =>
+          counts.toSorted((a, b) =>
+            `${a.keyId} ${a.tool} ${a.outcome}`.localeCompare(`${b.keyId} ${b.tool} ${b.outcome}`),
+          );
+        expect(byKey(await store.usageOfMonth(workspaceId, "2026-03"))).toEqual(
+          byKey([
+            { keyId: KEY, tool: "list_inbox", outcome: "ok", count: 2 },
+            { keyId: KEY, tool: "list_inbox", outcome: "rate_limit_exceeded", count: 1 },
+            { keyId: OTHER_KEY, tool: "send_email", outcome: "ok", count: 1 },
+          ]),
+        );
+        expect(await store.usageOfMonth(workspaceId, "2026-02")).toEqual([
+          { keyId: KEY, tool: "list_inbox", outcome: "ok", count: 1 },
+        ]);
+        expect(await store.usageOfMonth(workspaceId, "2026-04")).toHaveLength(1);
+        expect(await store.usageOfMonth(workspaceId, "2026-05")).toEqual([]);
+      });
+
+      it("counts 30 concurrent calls exactly, each with its own seq", async () => {
+        const workspaceId = randomUUID();
+        await Promise.all(Array.from({ length: 30 }, () => store.recordActivity(call(workspaceId))));
+        const listed = await store.listActivity(workspaceId, { limit: 100 });
+        expect(new Set(listed.map((entry) => entry.seq)).size).toBe(30);
+        expect(await store.usageOfMonth(workspaceId, "2026-03")).toEqual([
+          { keyId: KEY, tool: "list_inbox", outcome: "ok", count: 30 },
+        ]);
+      });
+
+      it("keeps only the newest entries up to its capacity, while the month's counts keep every call", async () => {
+        const small = await makeStore({ activityLogCapacity: 3 });
+        try {
+          const [workspaceId, other] = [randomUUID(), randomUUID()];
+          const entries = Array.from({ length: 5 }, (_, i) => call(workspaceId, { durationMs: i }));
+          for (const entry of entries) await small.store.recordActivity(entry);
+          await small.store.recordActivity(call(other));
+          const kept = await small.store.listActivity(workspaceId, { limit: 10 });
+          expect(kept.map((entry) => entry.durationMs)).toEqual([4, 3, 2]);
+          expect(await small.store.listActivity(workspaceId, { limit: 10, beforeSeq: kept[2]!.seq })).toEqual([]);
+          expect(await small.store.listActivity(other, { limit: 10 })).toHaveLength(1);
+          expect(await small.store.usageOfMonth(workspaceId, "2026-03")).toEqual([
+            { keyId: KEY, tool: "list_inbox", outcome: "ok", count: 5 },
+          ]);
+        } finally {
+          await small.cleanup();
+        }
+      });
+
+      it("gives nothing for a limit of 0", async () => {
+        const workspaceId = randomUUID();
+        await store.recordActivity(call(workspaceId));
+        expect(await store.listActivity(workspaceId, { limit: 0 })).toEqual([]);
       });
     });
 

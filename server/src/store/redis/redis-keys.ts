@@ -4,9 +4,15 @@
 //
 //   mcpe:workspaces                        set    ids of every workspace
 //   mcpe:inboxes                           set    ids of every inbox
+//   mcpe:users                             hash   lower-cased email -> id of the user who has it: one
+//                                                 HSETNX claims an email, HLEN counts the users
 //   mcpe:{ws:<workspaceId>}                hash   the workspace
 //   mcpe:{ws:<workspaceId>}:keys           set    ids of its API keys
 //   mcpe:{ws:<workspaceId>}:inboxes        set    ids of its inboxes
+//   mcpe:{ws:<workspaceId>}:members        hash   user id -> membership JSON {role, createdAt}
+//   mcpe:{ws:<workspaceId>}:activity       zset   its activity log: member "<seq>:<entry JSON>", score = seq
+//   mcpe:{ws:<workspaceId>}:activity:seq   string the last seq given
+//   mcpe:{ws:<workspaceId>}:usage:<month>  hash   JSON [keyId, tool, outcome] -> calls that month
 //   mcpe:{key:<keyId>}                     hash   the API key record
 //   mcpe:{key:<keyId>}:rate                zset   its sliding rate log: member unique per hit, score = ms
 //   mcpe:{keyhash:<sha256>}                string the id of the key with that hash
@@ -16,6 +22,13 @@
 //                                                 source or body): message id -> JSON
 //   mcpe:{quota:<counter>}                 string units used; expires when the period ends
 //   mcpe:{idem:<key>}                      hash   an idempotency record
+//   mcpe:{user:<userId>}                   hash   the user
+//   mcpe:{user:<userId>}:workspaces        set    ids of the workspaces they are a member of
+//   mcpe:{user:<userId>}:sessions          zset   ids of their sessions, score = expiry ms
+//   mcpe:{user:<userId>}:session:<id>      hash   a session; expires (PEXPIREAT) with it. In the
+//                                                 user's slot, so one script signs the user out everywhere
+//   mcpe:{session:<id>}                    string the id of the session's user; expires with it
+//   mcpe:{invite:<id>}                     hash   an invite; expires (PEXPIREAT) with it
 //
 // Parts that come from callers are percent-encoded, so that a `{` or `}` in a counter name or an
 // idempotency key can never move the hash tag.
@@ -36,6 +49,17 @@ export interface RedisKeys {
   inboxSummaries(inboxId: string): string;
   quota(counter: string): string;
   idempotency(key: string): string;
+  userIdsByEmail(): string;
+  user(userId: string): string;
+  userWorkspaces(userId: string): string;
+  userSessions(userId: string): string;
+  session(userId: string, sessionId: string): string;
+  sessionUser(sessionId: string): string;
+  workspaceMembers(workspaceId: string): string;
+  activityLog(workspaceId: string): string;
+  activitySeq(workspaceId: string): string;
+  usage(workspaceId: string, month: string): string;
+  invite(inviteId: string): string;
 }
 
 export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
@@ -57,5 +81,16 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     inboxSummaries: (inboxId) => `${tagged("inbox", inboxId)}:summaries`,
     quota: (counter) => tagged("quota", counter),
     idempotency: (key) => tagged("idem", key),
+    userIdsByEmail: () => `${prefix}users`,
+    user: (userId) => tagged("user", userId),
+    userWorkspaces: (userId) => `${tagged("user", userId)}:workspaces`,
+    userSessions: (userId) => `${tagged("user", userId)}:sessions`,
+    session: (userId, sessionId) => `${tagged("user", userId)}:session:${encodeURIComponent(sessionId)}`,
+    sessionUser: (sessionId) => tagged("session", sessionId),
+    workspaceMembers: (workspaceId) => `${tagged("ws", workspaceId)}:members`,
+    activityLog: (workspaceId) => `${tagged("ws", workspaceId)}:activity`,
+    activitySeq: (workspaceId) => `${tagged("ws", workspaceId)}:activity:seq`,
+    usage: (workspaceId, month) => `${tagged("ws", workspaceId)}:usage:${encodeURIComponent(month)}`,
+    invite: (inviteId) => tagged("invite", inviteId),
   };
 }

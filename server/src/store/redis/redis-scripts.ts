@@ -144,6 +144,82 @@ if state and state ~= 'completed' then redis.call('DEL', KEYS[1]) end
 return 1
 `;
 
+// KEYS: the key record. ARGV: an ISO time. Instances report calls out of order: only a later time is kept.
+const TOUCH_API_KEY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local last = redis.call('HGET', KEYS[1], 'lastUsedAt')
+if not last or last < ARGV[1] then redis.call('HSET', KEYS[1], 'lastUsedAt', ARGV[1]) end
+return 1
+`;
+
+// KEYS: the record. ARGV: expires-at-ms, then field/value pairs. 0 when it exists.
+const CREATE_EXPIRING_HASH = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+return 1
+`;
+
+// KEYS: the string. ARGV: value, expires-at-ms.
+const SET_EXPIRING = `
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+return 1
+`;
+
+// KEYS: the workspace's members. ARGV: user id, role, created-at. A membership put again keeps its
+// creation time, which orders the lists; returns that time.
+const PUT_MEMBERSHIP = `
+local stored = redis.call('HGET', KEYS[1], ARGV[1])
+local createdAt = ARGV[3]
+if stored then createdAt = cjson.decode(stored).createdAt end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({role = ARGV[2], createdAt = createdAt}))
+return createdAt
+`;
+
+// KEYS: the session, its user's sessions. ARGV: session id, expires-at-ms, now-ms, then field/value pairs.
+// The index drops the sessions expired by now and expires with its last session (its largest score).
+const CREATE_SESSION = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if last[2] and tonumber(last[2]) <= tonumber(ARGV[2]) then redis.call('PEXPIREAT', KEYS[2], ARGV[2]) end
+return 1
+`;
+
+// KEYS: a user's sessions, then session records of that user. ARGV: the ids of those sessions.
+// Returns how many sessions the index still names (created meanwhile), for the caller to repeat.
+const DELETE_SESSIONS = `
+for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
+if #ARGV > 0 then redis.call('ZREM', KEYS[1], unpack(ARGV)) end
+return redis.call('ZCARD', KEYS[1])
+`;
+
+// KEYS: the invite. ARGV: now-ms. Deletes it and returns its fields as HGETALL gives them; nil when
+// there is none or it expired by now.
+const TAKE_INVITE = `
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields == 0 then return nil end
+redis.call('DEL', KEYS[1])
+for i = 1, #fields, 2 do
+  if fields[i] == 'expiresAtMs' and tonumber(fields[i + 1]) <= tonumber(ARGV[1]) then return nil end
+end
+return fields
+`;
+
+// KEYS: the workspace's last seq, its activity log, the month's usage. ARGV: entry JSON, capacity,
+// usage field. Returns the entry's seq.
+const RECORD_ACTIVITY = `
+local seq = redis.call('INCR', KEYS[1])
+redis.call('ZADD', KEYS[2], seq, seq .. ':' .. ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[2]))
+redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+return seq
+`;
+
 type Script = (keys: readonly string[], args: readonly string[]) => Promise<unknown>;
 
 export interface RedisScripts {
@@ -161,6 +237,15 @@ export interface RedisScripts {
   beginIdempotent: Script;
   completeIdempotent: Script;
   abandonIdempotent: Script;
+  touchApiKey: Script;
+  createExpiringHash: Script;
+  setExpiring: Script;
+  putMembership: Script;
+  createSession: Script;
+  /** Takes any number of keys. */
+  deleteSessions: Script;
+  takeInvite: Script;
+  recordActivity: Script;
 }
 
 export function defineScripts(client: RedisClient): RedisScripts {
@@ -179,15 +264,25 @@ export function defineScripts(client: RedisClient): RedisScripts {
     beginIdempotent: defineScript(client, "mcpeBeginIdempotent", 1, BEGIN_IDEMPOTENT),
     completeIdempotent: defineScript(client, "mcpeCompleteIdempotent", 1, COMPLETE_IDEMPOTENT),
     abandonIdempotent: defineScript(client, "mcpeAbandonIdempotent", 1, ABANDON_IDEMPOTENT),
+    touchApiKey: defineScript(client, "mcpeTouchApiKey", 1, TOUCH_API_KEY),
+    createExpiringHash: defineScript(client, "mcpeCreateExpiringHash", 1, CREATE_EXPIRING_HASH),
+    setExpiring: defineScript(client, "mcpeSetExpiring", 1, SET_EXPIRING),
+    putMembership: defineScript(client, "mcpePutMembership", 1, PUT_MEMBERSHIP),
+    createSession: defineScript(client, "mcpeCreateSession", 2, CREATE_SESSION),
+    deleteSessions: defineScript(client, "mcpeDeleteSessions", "any", DELETE_SESSIONS),
+    takeInvite: defineScript(client, "mcpeTakeInvite", 1, TAKE_INVITE),
+    recordActivity: defineScript(client, "mcpeRecordActivity", 3, RECORD_ACTIVITY),
   };
 }
 
-function defineScript(client: RedisClient, name: string, numberOfKeys: number, lua: string): Script {
-  client.defineCommand(name, { numberOfKeys, lua });
+function defineScript(client: RedisClient, name: string, numberOfKeys: number | "any", lua: string): Script {
+  // Without numberOfKeys, ioredis takes the key count as the command's first argument.
+  client.defineCommand(name, numberOfKeys === "any" ? { lua } : { numberOfKeys, lua });
   // defineCommand adds a method that ioredis's types cannot know about.
   const command = (client as unknown as Record<string, ((...args: string[]) => Promise<unknown>) | undefined>)[name];
   if (command === undefined) throw new Error(`ioredis did not define the script command ${name}`);
   return (keys, args) => {
+    if (numberOfKeys === "any") return command.call(client, String(keys.length), ...keys, ...args);
     if (keys.length !== numberOfKeys) throw new Error(`script ${name} takes ${numberOfKeys} keys, got ${keys.length}`);
     return command.call(client, ...keys, ...args);
   };

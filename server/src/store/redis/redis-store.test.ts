@@ -41,9 +41,9 @@ for (const { label, variable, url } of targets) {
     return store;
   };
 
-  describeStoreContract(`Redis (${label})`, async (): Promise<StoreUnderTest> => {
+  describeStoreContract(`Redis (${label})`, async (options = {}): Promise<StoreUnderTest> => {
     const keyPrefix = testPrefix();
-    const store = await openRedisStore({ url, secretKey, keyPrefix });
+    const store = await openRedisStore({ url, secretKey, keyPrefix, ...options });
     return {
       store,
       cleanup: async () => {
@@ -129,6 +129,104 @@ for (const { label, variable, url } of targets) {
           `${prefix}{idem:${encodeURIComponent(`${workspace.id}:{tricky}:key`)}}`,
         ].sort(),
       );
+    });
+
+    it("keeps the dashboard's records under its prefix, each with a hash tag, sessions and invites expiring with them", async () => {
+      const prefix = testPrefix();
+      const store = await openTestStore(prefix);
+      const workspaceId = randomUUID();
+      const user = await store.createUser({ email: "Ops@Example.com", passwordHash: "hash" });
+      if (user === undefined) throw new Error("the user was not created");
+      await store.putMembership({ workspaceId, userId: user.id, role: "owner" });
+      const expiresAtMs = Date.now() + 60_000;
+      const sessionId = "s".repeat(64);
+      await store.createSession({
+        id: sessionId,
+        userId: user.id,
+        workspaceId,
+        csrfToken: "csrf",
+        createdAt: new Date().toISOString(),
+        expiresAtMs,
+      });
+      const inviteId = "i".repeat(64);
+      await store.createInvite({
+        id: inviteId,
+        workspaceId,
+        role: "member",
+        createdAt: new Date().toISOString(),
+        expiresAtMs,
+      });
+      await store.recordActivity({
+        workspaceId,
+        at: "2026-03-10T12:00:00.000Z",
+        keyId: randomUUID(),
+        tool: "list_inbox",
+        inboxId: null,
+        outcome: "ok",
+        durationMs: 5,
+      });
+
+      const keys = redisKeys(prefix);
+      const written = await withRedisClient(url, (client) => keysWithPrefix(client, prefix));
+      expect(written.filter((k) => k !== `${prefix}users`).every((k) => /^[^{}]*\{[^{}]+\}/.test(k))).toBe(true);
+      expect(written.sort()).toEqual(
+        [
+          `${prefix}users`,
+          `${prefix}{user:${user.id}}`,
+          `${prefix}{user:${user.id}}:workspaces`,
+          `${prefix}{user:${user.id}}:sessions`,
+          `${prefix}{user:${user.id}}:session:${sessionId}`,
+          `${prefix}{session:${sessionId}}`,
+          `${prefix}{ws:${workspaceId}}:members`,
+          `${prefix}{ws:${workspaceId}}:activity`,
+          `${prefix}{ws:${workspaceId}}:activity:seq`,
+          `${prefix}{ws:${workspaceId}}:usage:2026-03`,
+          `${prefix}{invite:${inviteId}}`,
+        ].sort(),
+      );
+      const expiries = await withRedisClient(url, (client) =>
+        Promise.all(
+          [
+            keys.session(user.id, sessionId),
+            keys.sessionUser(sessionId),
+            keys.userSessions(user.id),
+            keys.invite(inviteId),
+          ].map((key) => client.pexpiretime(key)),
+        ),
+      );
+      expect(expiries).toEqual([expiresAtMs, expiresAtMs, expiresAtMs, expiresAtMs]);
+
+      await store.deleteSessionsOfUser(user.id);
+      expect(await store.takeInvite(inviteId, Date.now())).toBeDefined();
+      const left = await withRedisClient(url, (client) => keysWithPrefix(client, prefix));
+      expect(left.filter((k) => k.includes("session") || k.includes("invite"))).toEqual([]);
+    });
+
+    it("forgets a session and an invite when Redis's clock passes their expiry", async () => {
+      const store = await openTestStore();
+      const userId = randomUUID();
+      const expiresAtMs = Date.now() + 200;
+      const session = {
+        id: randomUUID(),
+        userId,
+        workspaceId: randomUUID(),
+        csrfToken: "csrf",
+        createdAt: new Date().toISOString(),
+        expiresAtMs,
+      };
+      await store.createSession(session);
+      await store.createInvite({
+        id: "invite",
+        workspaceId: null,
+        role: "owner",
+        createdAt: new Date().toISOString(),
+        expiresAtMs,
+      });
+      expect(await store.getSession(session.id, expiresAtMs - 100)).toEqual(session);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Asked with a time before the expiry: only Redis's TTL can have removed them.
+      expect(await store.getSession(session.id, expiresAtMs - 100)).toBeUndefined();
+      expect(await store.takeInvite("invite", expiresAtMs - 100)).toBeUndefined();
     });
 
     it("lists summaries of messages stored before summaries were kept (only in the messages hash)", async () => {

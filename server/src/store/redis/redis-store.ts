@@ -12,20 +12,29 @@ import { byCreation, sortNewestMessageFirst } from "../listing-order.js";
 import { longestWindowMs, rateWindowsInMs } from "../rate-windows.js";
 import { createSecretBox, inboxSecretContext, resolveSecretKey, type SecretBox } from "../secrets.js";
 import type {
+  ActivityEntry,
+  ActivityQuery,
   ApiKeyRecord,
   IdempotencyBegin,
   InboxKind,
   InboxRecord,
+  InviteRecord,
+  MemberRole,
+  MembershipRecord,
   QuotaDecision,
   RateDecision,
   RateLimitsOverride,
   RateWindow,
   SandboxMessage,
+  SessionRecord,
   Store,
+  StoredActivityEntry,
+  UsageCount,
+  UserRecord,
   Workspace,
   WorkspaceLimitsChange,
 } from "../store.js";
-import { sandboxSummaryData } from "../store.js";
+import { ACTIVITY_LOG_CAPACITY, sandboxSummaryData, usageMonth, userEmailKey } from "../store.js";
 import { connectRedis, type RedisClient } from "./redis-connection.js";
 import { DEFAULT_KEY_PREFIX, redisKeys, type RedisKeys } from "./redis-keys.js";
 import { defineScripts, type RedisScripts } from "./redis-scripts.js";
@@ -43,16 +52,21 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
   /** How long a command may wait for Redis before it fails (DEFAULT_COMMAND_TIMEOUT_MS). */
   commandTimeoutMs?: number;
+  /** How many activity entries each workspace keeps (ACTIVITY_LOG_CAPACITY); tests lower it. */
+  activityLogCapacity?: number;
 }
 
 export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
   const keys = redisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+  const activityLogCapacity = options.activityLogCapacity ?? ACTIVITY_LOG_CAPACITY;
+  if (!Number.isSafeInteger(activityLogCapacity) || activityLogCapacity < 1)
+    throw new RangeError(`the activity log capacity must be a positive integer, got ${activityLogCapacity}`);
   const secrets = createSecretBox(options.secretKey ?? resolveSecretKey({ dataDir: options.dataDir }));
   const client = await connectRedis(
     options.url,
     options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs },
   );
-  return new RedisStore(client, keys, defineScripts(client), secrets);
+  return new RedisStore(client, keys, defineScripts(client), secrets, activityLogCapacity);
 }
 
 type Fields = Record<string, string>;
@@ -65,6 +79,27 @@ interface StoredSandboxMessage {
   data: unknown;
 }
 
+/** How a membership is kept in its workspace's members hash (the workspace and user are the hash and field). */
+interface StoredMembership {
+  role: MemberRole;
+  createdAt: string;
+}
+
+/** How an activity entry is kept after its seq in the log's member: workspaceId is the log's. */
+type StoredActivity = [
+  at: string,
+  keyId: string,
+  tool: string,
+  inboxId: string | null,
+  outcome: string,
+  durationMs: number,
+];
+
+/** How many log entries a filtered listing reads per round trip while it looks for matches. */
+const ACTIVITY_SCAN_BATCH = 500;
+/** How many sessions one deleteSessions script removes. */
+const SESSION_DELETE_BATCH = 500;
+
 class RedisStore implements Store {
   private closed = false;
 
@@ -73,6 +108,7 @@ class RedisStore implements Store {
     private readonly keys: RedisKeys,
     private readonly scripts: RedisScripts,
     private readonly secrets: SecretBox,
+    private readonly activityLogCapacity: number,
   ) {}
 
   async createWorkspace(input: {
@@ -124,12 +160,16 @@ class RedisStore implements Store {
     return updated === 1 ? this.getWorkspace(id) : undefined;
   }
 
-  async createApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<ApiKeyRecord> {
+  async createApiKey(
+    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds"> & { inboxIds?: string[] | null },
+  ): Promise<ApiKeyRecord> {
     const created: ApiKeyRecord = {
       ...record,
       scopes: [...record.scopes],
+      inboxIds: record.inboxIds ? [...record.inboxIds] : null,
       createdAt: new Date().toISOString(),
       revokedAt: null,
+      lastUsedAt: null,
     };
     // The hash index is claimed first: two keys with one hash would make lookups ambiguous.
     const claimed = await this.client.set(this.keys.apiKeyIdByHash(created.hash), created.id, "NX");
@@ -144,6 +184,7 @@ class RedisStore implements Store {
       createdAt: created.createdAt,
     };
     if (created.name !== null) fields.name = created.name;
+    if (created.inboxIds !== null) fields.inboxIds = JSON.stringify(created.inboxIds);
     try {
       await this.createHash(this.keys.apiKey(created.id), fields, `API key ${created.id}`);
     } catch (error) {
@@ -167,6 +208,10 @@ class RedisStore implements Store {
 
   async revokeApiKey(id: string): Promise<boolean> {
     return (await this.scripts.revokeApiKey([this.keys.apiKey(id)], [new Date().toISOString()])) === 1;
+  }
+
+  async touchApiKey(id: string, at: string): Promise<void> {
+    await this.scripts.touchApiKey([this.keys.apiKey(id)], [at]);
   }
 
   async createInbox(input: Omit<InboxRecord, "id" | "createdAt"> & { id?: string }): Promise<InboxRecord> {
@@ -250,6 +295,11 @@ class RedisStore implements Store {
     return { allowed: allowed === 1, used };
   }
 
+  // The counter's TTL is the period's end (consumeQuota), so Redis's clock judges expiry, as it does there.
+  async quotaUsed(counter: string, _nowMs: number): Promise<number> {
+    return Number((await this.client.get(this.keys.quota(counter))) ?? 0);
+  }
+
   async releaseQuota(counter: string): Promise<void> {
     await this.scripts.releaseQuota([this.keys.quota(counter)], []);
   }
@@ -284,6 +334,206 @@ class RedisStore implements Store {
 
   async abandonIdempotent(key: string): Promise<void> {
     await this.scripts.abandonIdempotent([this.keys.idempotency(key)], []);
+  }
+
+  async createUser(input: { email: string; passwordHash: string }): Promise<UserRecord | undefined> {
+    const user: UserRecord = {
+      id: randomUUID(),
+      email: input.email,
+      passwordHash: input.passwordHash,
+      createdAt: new Date().toISOString(),
+    };
+    // The record first, then the email's one claim (HSETNX): a user who lost the claim is deleted,
+    // and a crash between the two leaves a record that no email leads to and no count includes.
+    const userKey = this.keys.user(user.id);
+    await this.createHash(userKey, { ...user }, `user ${user.id}`);
+    const claimed = await this.client.hsetnx(this.keys.userIdsByEmail(), userEmailKey(user.email), user.id);
+    if (claimed === 1) return user;
+    await this.client.del(userKey);
+    return undefined;
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return userFromFields(await this.client.hgetall(this.keys.user(id)));
+  }
+
+  async findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    const id = await this.client.hget(this.keys.userIdsByEmail(), userEmailKey(email));
+    if (id === null) return undefined;
+    const user = await this.getUser(id);
+    return user !== undefined && userEmailKey(user.email) === userEmailKey(email) ? user : undefined;
+  }
+
+  async countUsers(): Promise<number> {
+    return this.client.hlen(this.keys.userIdsByEmail());
+  }
+
+  async putMembership(input: { workspaceId: string; userId: string; role: MemberRole }): Promise<MembershipRecord> {
+    const createdAt = await this.scripts.putMembership(
+      [this.keys.workspaceMembers(input.workspaceId)],
+      [input.userId, input.role, new Date().toISOString()],
+    );
+    if (typeof createdAt !== "string") throw new Error("the membership script answered an unexpected reply");
+    await this.client.sadd(this.keys.userWorkspaces(input.userId), input.workspaceId);
+    return { workspaceId: input.workspaceId, userId: input.userId, role: input.role, createdAt };
+  }
+
+  async listMembershipsOfUser(userId: string): Promise<MembershipRecord[]> {
+    const workspaceIds = await this.client.smembers(this.keys.userWorkspaces(userId));
+    const memberships = await Promise.all(
+      workspaceIds.map(async (workspaceId) => {
+        const json = await this.client.hget(this.keys.workspaceMembers(workspaceId), userId);
+        return json === null ? undefined : membershipFromJson(workspaceId, userId, json);
+      }),
+    );
+    return memberships
+      .filter((membership): membership is MembershipRecord => membership !== undefined)
+      .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.workspaceId, b.workspaceId));
+  }
+
+  async listMembersOfWorkspace(workspaceId: string): Promise<MembershipRecord[]> {
+    const members = await this.client.hgetall(this.keys.workspaceMembers(workspaceId));
+    return Object.entries(members)
+      .map(([userId, json]) => membershipFromJson(workspaceId, userId, json))
+      .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.userId, b.userId));
+  }
+
+  async removeMembership(workspaceId: string, userId: string): Promise<boolean> {
+    const removed = await this.client.hdel(this.keys.workspaceMembers(workspaceId), userId);
+    await this.client.srem(this.keys.userWorkspaces(userId), workspaceId);
+    return removed > 0;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    const fields: Fields = {
+      id: session.id,
+      userId: session.userId,
+      workspaceId: session.workspaceId,
+      csrfToken: session.csrfToken,
+      createdAt: session.createdAt,
+      expiresAtMs: String(session.expiresAtMs),
+    };
+    const expiresAtMs = String(Math.ceil(session.expiresAtMs));
+    const created = await this.scripts.createSession(
+      [this.keys.session(session.userId, session.id), this.keys.userSessions(session.userId)],
+      [session.id, expiresAtMs, String(Date.now()), ...Object.entries(fields).flat()],
+    );
+    if (created !== 1) throw new Error(`session ${session.id} already exists`);
+    // The way from the session's id to its user's slot, written last: until then the session is unreachable.
+    await this.scripts.setExpiring([this.keys.sessionUser(session.id)], [session.userId, expiresAtMs]);
+  }
+
+  async getSession(id: string, nowMs: number): Promise<SessionRecord | undefined> {
+    const userId = await this.client.get(this.keys.sessionUser(id));
+    if (userId === null) return undefined;
+    const session = sessionFromFields(await this.client.hgetall(this.keys.session(userId, id)));
+    return session !== undefined && session.expiresAtMs > nowMs ? session : undefined;
+  }
+
+  async switchSessionWorkspace(id: string, workspaceId: string): Promise<boolean> {
+    const userId = await this.client.get(this.keys.sessionUser(id));
+    if (userId === null) return false;
+    const updated = await this.scripts.updateHashIfPresent(
+      [this.keys.session(userId, id)],
+      ["1", "workspaceId", workspaceId],
+    );
+    return updated === 1;
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    const userId = await this.client.get(this.keys.sessionUser(id));
+    if (userId === null) return;
+    await this.scripts.deleteSessions([this.keys.userSessions(userId), this.keys.session(userId, id)], [id]);
+    await this.client.del(this.keys.sessionUser(id));
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<void> {
+    // Until the user's index is empty: a session created while this runs is in it by the next round.
+    const index = this.keys.userSessions(userId);
+    for (;;) {
+      const ids = await this.client.zrange(index, "0", String(SESSION_DELETE_BATCH - 1));
+      if (ids.length === 0) return;
+      const left = await this.scripts.deleteSessions([index, ...ids.map((id) => this.keys.session(userId, id))], ids);
+      // One command per key: in a cluster each pointer lives in its own slot.
+      await Promise.all(ids.map((id) => this.client.del(this.keys.sessionUser(id))));
+      if (left === 0) return;
+    }
+  }
+
+  async createInvite(invite: InviteRecord): Promise<void> {
+    const fields: Fields = {
+      id: invite.id,
+      role: invite.role,
+      createdAt: invite.createdAt,
+      expiresAtMs: String(invite.expiresAtMs),
+    };
+    if (invite.workspaceId !== null) fields.workspaceId = invite.workspaceId;
+    const created = await this.scripts.createExpiringHash(
+      [this.keys.invite(invite.id)],
+      [String(Math.ceil(invite.expiresAtMs)), ...Object.entries(fields).flat()],
+    );
+    if (created !== 1) throw new Error(`invite ${invite.id} already exists`);
+  }
+
+  async takeInvite(id: string, nowMs: number): Promise<InviteRecord | undefined> {
+    const reply = await this.scripts.takeInvite([this.keys.invite(id)], [String(nowMs)]);
+    if (reply === null) return undefined;
+    if (!Array.isArray(reply)) throw new Error("the invite script answered an unexpected reply");
+    const fields: Fields = {};
+    for (let index = 0; index + 1 < reply.length; index += 2) fields[String(reply[index])] = String(reply[index + 1]);
+    return inviteFromFields(fields);
+  }
+
+  async recordActivity(entry: ActivityEntry): Promise<void> {
+    const stored: StoredActivity = [entry.at, entry.keyId, entry.tool, entry.inboxId, entry.outcome, entry.durationMs];
+    await this.scripts.recordActivity(
+      [
+        this.keys.activitySeq(entry.workspaceId),
+        this.keys.activityLog(entry.workspaceId),
+        this.keys.usage(entry.workspaceId, usageMonth(entry.at)),
+      ],
+      [JSON.stringify(stored), String(this.activityLogCapacity), usageField(entry)],
+    );
+  }
+
+  async listActivity(workspaceId: string, query: ActivityQuery): Promise<StoredActivityEntry[]> {
+    const found: StoredActivityEntry[] = [];
+    if (query.limit <= 0) return found;
+    const filtered = query.keyId !== undefined || query.tool !== undefined || query.outcome !== undefined;
+    const batch = filtered ? Math.max(query.limit, ACTIVITY_SCAN_BATCH) : query.limit;
+    let below = query.beforeSeq === undefined ? "+inf" : `(${query.beforeSeq}`;
+    for (;;) {
+      const members = await this.client.zrevrangebyscore(
+        this.keys.activityLog(workspaceId),
+        below,
+        "-inf",
+        "LIMIT",
+        0,
+        batch,
+      );
+      for (const member of members) {
+        const entry = activityFromMember(workspaceId, member);
+        below = `(${entry.seq}`;
+        if (query.keyId !== undefined && entry.keyId !== query.keyId) continue;
+        if (query.tool !== undefined && entry.tool !== query.tool) continue;
+        if (query.outcome !== undefined && entry.outcome !== query.outcome) continue;
+        found.push(entry);
+        if (found.length === query.limit) return found;
+      }
+      if (members.length < batch) return found;
+    }
+  }
+
+  async usageOfMonth(workspaceId: string, month: string): Promise<UsageCount[]> {
+    const counts = await this.client.hgetall(this.keys.usage(workspaceId, month));
+    return Object.entries(counts)
+      .map(([field, count]) => {
+        const [keyId, tool, outcome] = JSON.parse(field) as [string, string, string];
+        return { keyId, tool, outcome, count: Number(count) };
+      })
+      .sort(
+        (a, b) => compareText(a.keyId, b.keyId) || compareText(a.tool, b.tool) || compareText(a.outcome, b.outcome),
+      );
   }
 
   async putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void> {
@@ -416,9 +666,64 @@ function apiKeyFromFields(fields: Fields): ApiKeyRecord | undefined {
     hash: required(fields, "hash"),
     hint: required(fields, "hint"),
     name: fields.name ?? null,
+    inboxIds: fields.inboxIds === undefined ? null : (JSON.parse(fields.inboxIds) as string[]),
     createdAt: required(fields, "createdAt"),
     revokedAt: fields.revokedAt ?? null,
+    lastUsedAt: fields.lastUsedAt ?? null,
   };
+}
+
+function userFromFields(fields: Fields): UserRecord | undefined {
+  if (fields.id === undefined) return undefined;
+  return {
+    id: fields.id,
+    email: required(fields, "email"),
+    passwordHash: required(fields, "passwordHash"),
+    createdAt: required(fields, "createdAt"),
+  };
+}
+
+function membershipFromJson(workspaceId: string, userId: string, json: string): MembershipRecord {
+  const stored = JSON.parse(json) as StoredMembership;
+  return { workspaceId, userId, role: stored.role, createdAt: stored.createdAt };
+}
+
+function sessionFromFields(fields: Fields): SessionRecord | undefined {
+  if (fields.id === undefined) return undefined;
+  return {
+    id: fields.id,
+    userId: required(fields, "userId"),
+    workspaceId: required(fields, "workspaceId"),
+    csrfToken: required(fields, "csrfToken"),
+    createdAt: required(fields, "createdAt"),
+    expiresAtMs: Number(required(fields, "expiresAtMs")),
+  };
+}
+
+function inviteFromFields(fields: Fields): InviteRecord | undefined {
+  if (fields.id === undefined) return undefined;
+  return {
+    id: fields.id,
+    workspaceId: fields.workspaceId ?? null,
+    role: required(fields, "role") as MemberRole,
+    createdAt: required(fields, "createdAt"),
+    expiresAtMs: Number(required(fields, "expiresAtMs")),
+  };
+}
+
+/** A usage hash's field: the (key, tool, outcome) it counts. */
+function usageField(entry: ActivityEntry): string {
+  return JSON.stringify([entry.keyId, entry.tool, entry.outcome]);
+}
+
+function activityFromMember(workspaceId: string, member: string): StoredActivityEntry {
+  const colon = member.indexOf(":");
+  const [at, keyId, tool, inboxId, outcome, durationMs] = JSON.parse(member.slice(colon + 1)) as StoredActivity;
+  return { workspaceId, seq: Number(member.slice(0, colon)), at, keyId, tool, inboxId, outcome, durationMs };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function sandboxMessageFromJson(inboxId: string, id: string, json: string): SandboxMessage {

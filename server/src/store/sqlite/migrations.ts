@@ -94,6 +94,70 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE workspaces ADD COLUMN rate_limits_override TEXT;
     `,
   },
+  {
+    // The dashboard (#14): keys limited to some inboxes (JSON, NULL for all) and their last use;
+    // people, their memberships, sessions and invites; the activity log and its monthly counts.
+    // email_lower is lower-cased by the program, not by SQLite's lower() (ASCII only), so that
+    // uniqueness agrees with the Redis adapter for every email.
+    version: 4,
+    sql: `
+      ALTER TABLE api_keys ADD COLUMN inbox_ids TEXT;
+      ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        email_lower TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE memberships (
+        workspace_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, user_id)
+      );
+      CREATE INDEX memberships_by_user ON memberships (user_id);
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at_ms);
+      CREATE TABLE invites (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT,
+        role TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX invites_by_expiry ON invites (expires_at_ms);
+      CREATE TABLE activity (
+        workspace_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        inbox_id TEXT,
+        outcome TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE usage_counts (
+        workspace_id TEXT NOT NULL,
+        month TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, month, key_id, tool, outcome)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -35,9 +35,9 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
-describeStoreContract("SQLite", async () => {
+describeStoreContract("SQLite", async (options = {}) => {
   const dataDir = mkdtempSync(join(tmpdir(), "mcpemails-sqlite-contract-"));
-  const store = await openSqliteStore({ dataDir, secretKey: randomBytes(32) });
+  const store = await openSqliteStore({ dataDir, secretKey: randomBytes(32), ...options });
   return {
     store,
     cleanup: async () => {
@@ -104,6 +104,30 @@ describe("SQLite store: the file in the data directory", () => {
       { inboxId, id: "m1", folder: "INBOX", date: "2025-01-01T08:00:00.000Z", unread: true, data: summary },
     ]);
     expect(await store.getSandboxMessage(inboxId, "m1")).toMatchObject({ data });
+  });
+
+  it("migrating a version 3 file keeps its API keys, each for every inbox and never used", async () => {
+    const dataDir = temporaryDataDir();
+    const v3 = new Database(join(dataDir, SQLITE_FILE_NAME));
+    expect(migrate(v3, 3)).toEqual([1, 2, 3]);
+    v3.prepare(
+      "INSERT INTO api_keys (id, workspace_id, mode, scopes, hash, hint, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run("k1", "w1", "live", '["read:email"]', "d".repeat(64), "mcpe_live_…dddd", null, "2025-06-01T00:00:00.000Z");
+    v3.close();
+    const store = await open(dataDir, randomBytes(32));
+    expect(await store.findApiKeyByHash("d".repeat(64))).toEqual({
+      id: "k1",
+      workspaceId: "w1",
+      mode: "live",
+      scopes: ["read:email"],
+      hash: "d".repeat(64),
+      hint: "mcpe_live_…dddd",
+      name: null,
+      inboxIds: null,
+      createdAt: "2025-06-01T00:00:00.000Z",
+      revokedAt: null,
+      lastUsedAt: null,
+    });
   });
 
   it("keeps inbox secrets encrypted: neither the row nor the database files hold the plaintext", async () => {

@@ -9,20 +9,29 @@ import { sortNewestMessageFirst } from "../listing-order.js";
 import { longestWindowMs, rateWindowsInMs, type RateWindowMs } from "../rate-windows.js";
 import { createSecretBox, inboxSecretContext, resolveSecretKey, type SecretBox } from "../secrets.js";
 import type {
+  ActivityEntry,
+  ActivityQuery,
   ApiKeyRecord,
   IdempotencyBegin,
   InboxKind,
   InboxRecord,
+  InviteRecord,
+  MemberRole,
+  MembershipRecord,
   QuotaDecision,
   RateDecision,
   RateWindow,
   SandboxMessage,
   RateLimitsOverride,
+  SessionRecord,
   Store,
+  StoredActivityEntry,
+  UsageCount,
+  UserRecord,
   Workspace,
   WorkspaceLimitsChange,
 } from "../store.js";
-import { sandboxSummaryData } from "../store.js";
+import { ACTIVITY_LOG_CAPACITY, sandboxSummaryData, usageMonth, userEmailKey } from "../store.js";
 import { openDatabase } from "./open-database.js";
 
 export interface SqliteStoreOptions {
@@ -30,11 +39,23 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** 32 bytes; when absent, resolveSecretKey finds it (MCPEMAILS_SECRET_KEY or <dataDir>/secret.key). */
   secretKey?: Buffer;
+  /** How many activity entries each workspace keeps (ACTIVITY_LOG_CAPACITY); tests lower it. */
+  activityLogCapacity?: number;
 }
 
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const secrets = createSecretBox(options.secretKey ?? resolveSecretKey({ dataDir: options.dataDir }));
-  return new SqliteStore(openDatabase(options.dataDir), secrets);
+  return new SqliteStore(
+    openDatabase(options.dataDir),
+    secrets,
+    activityLogCapacity(options.activityLogCapacity ?? ACTIVITY_LOG_CAPACITY),
+  );
+}
+
+function activityLogCapacity(capacity: number): number {
+  if (!Number.isSafeInteger(capacity) || capacity < 1)
+    throw new RangeError(`the activity log capacity must be a positive integer, got ${capacity}`);
+  return capacity;
 }
 
 interface WorkspaceRow {
@@ -55,8 +76,61 @@ interface ApiKeyRow {
   hash: string;
   hint: string;
   name: string | null;
+  inbox_ids: string | null;
   created_at: string;
   revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: string;
+}
+
+interface MembershipRow {
+  workspace_id: string;
+  user_id: string;
+  role: string;
+  created_at: string;
+}
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  workspace_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at_ms: number;
+}
+
+interface InviteRow {
+  id: string;
+  workspace_id: string | null;
+  role: string;
+  created_at: string;
+  expires_at_ms: number;
+}
+
+interface ActivityRow {
+  workspace_id: string;
+  seq: number;
+  at: string;
+  key_id: string;
+  tool: string;
+  inbox_id: string | null;
+  outcome: string;
+  duration_ms: number;
+}
+
+interface ActivityFilter {
+  workspaceId: string;
+  beforeSeq: number;
+  keyId: string | null;
+  tool: string | null;
+  outcome: string | null;
+  limit: number;
 }
 
 interface InboxRow {
@@ -89,7 +163,7 @@ interface SandboxMessageRow {
 /** A row of listSandboxSummaries, as an array (raw mode: no object per row): inbox_id, id, folder, date, unread, summary. */
 type SandboxSummaryRow = [string, string, string, string, number, string];
 
-/** Expired quota counters and idempotency records are swept at most this often. */
+/** Expired quota counters, idempotency records, sessions and invites are swept at most this often. */
 const SWEEP_INTERVAL_MS = 60_000;
 
 function prepareStatements(db: Database) {
@@ -109,8 +183,8 @@ function prepareStatements(db: Database) {
       "UPDATE workspaces SET rate_limits_override = ? WHERE id = ?",
     ),
 
-    insertApiKey: db.prepare<[string, string, string, string, string, string, string | null, string]>(
-      "INSERT INTO api_keys (id, workspace_id, mode, scopes, hash, hint, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    insertApiKey: db.prepare<[string, string, string, string, string, string, string | null, string | null, string]>(
+      "INSERT INTO api_keys (id, workspace_id, mode, scopes, hash, hint, name, inbox_ids, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     findApiKeyByHash: db.prepare<[string], ApiKeyRow>("SELECT * FROM api_keys WHERE hash = ?"),
     listApiKeys: db.prepare<[string], ApiKeyRow>(
@@ -118,6 +192,10 @@ function prepareStatements(db: Database) {
     ),
     // The first revocation time stands; revoking again only confirms that the key exists.
     revokeApiKey: db.prepare<[string, string]>("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"),
+    // Instances may report calls out of order: the latest use stands.
+    touchApiKey: db.prepare<[string, string, string]>(
+      "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+    ),
 
     insertInbox: db.prepare<[string, string, string, string, string, string | null, string]>(
       "INSERT INTO inboxes (id, workspace_id, mode, kind, addresses, sealed_secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -151,6 +229,64 @@ function prepareStatements(db: Database) {
       "UPDATE quota_counters SET used = used - 1 WHERE counter = ? AND used > 0 AND expires_at_ms > ?",
     ),
     deleteExpiredQuotas: db.prepare<[number]>("DELETE FROM quota_counters WHERE expires_at_ms <= ?"),
+
+    insertUser: db.prepare<[string, string, string, string, string]>(
+      "INSERT INTO users (id, email, email_lower, password_hash, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (email_lower) DO NOTHING",
+    ),
+    getUser: db.prepare<[string], UserRow>("SELECT id, email, password_hash, created_at FROM users WHERE id = ?"),
+    findUserByEmail: db.prepare<[string], UserRow>(
+      "SELECT id, email, password_hash, created_at FROM users WHERE email_lower = ?",
+    ),
+    countUsers: db.prepare<[], number>("SELECT COUNT(*) FROM users").pluck(),
+
+    // A membership put again keeps its creation time: it orders the lists.
+    putMembership: db.prepare<[string, string, string, string], MembershipRow>(
+      "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role RETURNING *",
+    ),
+    listMembershipsOfUser: db.prepare<[string], MembershipRow>(
+      "SELECT * FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id",
+    ),
+    listMembersOfWorkspace: db.prepare<[string], MembershipRow>(
+      "SELECT * FROM memberships WHERE workspace_id = ? ORDER BY created_at, user_id",
+    ),
+    deleteMembership: db.prepare<[string, string]>("DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?"),
+
+    insertSession: db.prepare<[string, string, string, string, string, number]>(
+      "INSERT INTO sessions (id, user_id, workspace_id, csrf_token, created_at, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    getSession: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE id = ?"),
+    switchSessionWorkspace: db.prepare<[string, string, number]>(
+      "UPDATE sessions SET workspace_id = ? WHERE id = ? AND expires_at_ms > ?",
+    ),
+    deleteSession: db.prepare<[string]>("DELETE FROM sessions WHERE id = ?"),
+    deleteSessionsOfUser: db.prepare<[string]>("DELETE FROM sessions WHERE user_id = ?"),
+    deleteExpiredSessions: db.prepare<[number]>("DELETE FROM sessions WHERE expires_at_ms <= ?"),
+
+    insertInvite: db.prepare<[string, string | null, string, string, number]>(
+      "INSERT INTO invites (id, workspace_id, role, created_at, expires_at_ms) VALUES (?, ?, ?, ?, ?)",
+    ),
+    // One statement takes and deletes, so two takers cannot both get the invite.
+    takeInvite: db.prepare<[string], InviteRow>("DELETE FROM invites WHERE id = ? RETURNING *"),
+    deleteExpiredInvites: db.prepare<[number]>("DELETE FROM invites WHERE expires_at_ms <= ?"),
+
+    lastActivitySeq: db
+      .prepare<[string], number | null>("SELECT MAX(seq) FROM activity WHERE workspace_id = ?")
+      .pluck(),
+    insertActivity: db.prepare<[string, number, string, string, string, string | null, string, number]>(
+      "INSERT INTO activity (workspace_id, seq, at, key_id, tool, inbox_id, outcome, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    trimActivity: db.prepare<[string, number]>("DELETE FROM activity WHERE workspace_id = ? AND seq <= ?"),
+    countUsage: db.prepare<[string, string, string, string, string]>(
+      "INSERT INTO usage_counts (workspace_id, month, key_id, tool, outcome, count) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (workspace_id, month, key_id, tool, outcome) DO UPDATE SET count = count + 1",
+    ),
+    listActivity: db.prepare<[ActivityFilter], ActivityRow>(
+      `SELECT * FROM activity WHERE workspace_id = @workspaceId AND seq < @beforeSeq
+        AND (@keyId IS NULL OR key_id = @keyId) AND (@tool IS NULL OR tool = @tool) AND (@outcome IS NULL OR outcome = @outcome)
+        ORDER BY seq DESC LIMIT @limit`,
+    ),
+    usageOfMonth: db.prepare<[string, string], UsageCount>(
+      "SELECT key_id AS keyId, tool, outcome, count FROM usage_counts WHERE workspace_id = ? AND month = ? ORDER BY key_id, tool, outcome",
+    ),
 
     getIdempotency: db.prepare<[string], IdempotencyRow>(
       "SELECT fingerprint, state, started_at_ms, expires_at_ms, result FROM idempotency WHERE key = ?",
@@ -211,12 +347,16 @@ class SqliteStore implements Store {
   ) => WorkspaceRow | undefined;
   private readonly putSandboxMessagesAtomically: (messages: readonly SandboxMessage[]) => void;
   private readonly deleteSandboxMessagesAtomically: (inboxId: string, ids: readonly string[]) => void;
+  private readonly recordActivityAtomically: (entry: ActivityEntry) => void;
   private nextQuotaSweepAtMs = 0;
   private nextIdempotencySweepAtMs = 0;
+  private nextSessionSweepAtMs = 0;
+  private nextInviteSweepAtMs = 0;
 
   constructor(
     private readonly db: Database,
     private readonly secrets: SecretBox,
+    activityLogCapacity: number,
   ) {
     const statements = prepareStatements(db);
     this.statements = statements;
@@ -298,6 +438,23 @@ class SqliteStore implements Store {
       return statements.deleteInbox.run(id).changes > 0;
     });
 
+    // Seqs are consecutive per workspace, so the newest activityLogCapacity are those above seq - capacity.
+    this.recordActivityAtomically = immediate(db, (entry: ActivityEntry): void => {
+      const seq = (statements.lastActivitySeq.get(entry.workspaceId) ?? 0) + 1;
+      statements.insertActivity.run(
+        entry.workspaceId,
+        seq,
+        entry.at,
+        entry.keyId,
+        entry.tool,
+        entry.inboxId,
+        entry.outcome,
+        entry.durationMs,
+      );
+      statements.trimActivity.run(entry.workspaceId, seq - activityLogCapacity);
+      statements.countUsage.run(entry.workspaceId, usageMonth(entry.at), entry.keyId, entry.tool, entry.outcome);
+    });
+
     this.deleteSandboxMessagesAtomically = immediate(db, (inboxId: string, ids: readonly string[]): void => {
       for (const id of ids) statements.deleteSandboxMessage.run(inboxId, id);
     });
@@ -354,12 +511,16 @@ class SqliteStore implements Store {
     return row && workspaceFromRow(row);
   }
 
-  async createApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<ApiKeyRecord> {
+  async createApiKey(
+    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds"> & { inboxIds?: string[] | null },
+  ): Promise<ApiKeyRecord> {
     const created: ApiKeyRecord = {
       ...record,
       scopes: [...record.scopes],
+      inboxIds: record.inboxIds ? [...record.inboxIds] : null,
       createdAt: new Date().toISOString(),
       revokedAt: null,
+      lastUsedAt: null,
     };
     this.statements.insertApiKey.run(
       created.id,
@@ -369,6 +530,7 @@ class SqliteStore implements Store {
       created.hash,
       created.hint,
       created.name,
+      created.inboxIds === null ? null : JSON.stringify(created.inboxIds),
       created.createdAt,
     );
     return created;
@@ -385,6 +547,10 @@ class SqliteStore implements Store {
 
   async revokeApiKey(id: string): Promise<boolean> {
     return this.statements.revokeApiKey.run(new Date().toISOString(), id).changes > 0;
+  }
+
+  async touchApiKey(id: string, at: string): Promise<void> {
+    this.statements.touchApiKey.run(at, id, at);
   }
 
   async createInbox(input: Omit<InboxRecord, "id" | "createdAt"> & { id?: string }): Promise<InboxRecord> {
@@ -444,6 +610,11 @@ class SqliteStore implements Store {
     return this.consumeQuotaAtomically(counter, limit, expiresAtMs, nowMs);
   }
 
+  async quotaUsed(counter: string, nowMs: number): Promise<number> {
+    const row = this.statements.getQuota.get(counter);
+    return row !== undefined && row.expires_at_ms > nowMs ? row.used : 0;
+  }
+
   async releaseQuota(counter: string): Promise<void> {
     this.statements.releaseQuota.run(counter, Date.now());
   }
@@ -467,6 +638,129 @@ class SqliteStore implements Store {
 
   async abandonIdempotent(key: string): Promise<void> {
     this.statements.abandonIdempotency.run(key);
+  }
+
+  async createUser(input: { email: string; passwordHash: string }): Promise<UserRecord | undefined> {
+    const user: UserRecord = {
+      id: randomUUID(),
+      email: input.email,
+      passwordHash: input.passwordHash,
+      createdAt: new Date().toISOString(),
+    };
+    const inserted = this.statements.insertUser.run(
+      user.id,
+      user.email,
+      userEmailKey(user.email),
+      user.passwordHash,
+      user.createdAt,
+    );
+    return inserted.changes > 0 ? user : undefined;
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const row = this.statements.getUser.get(id);
+    return row && userFromRow(row);
+  }
+
+  async findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    const row = this.statements.findUserByEmail.get(userEmailKey(email));
+    return row && userFromRow(row);
+  }
+
+  async countUsers(): Promise<number> {
+    return this.statements.countUsers.get() ?? 0;
+  }
+
+  async putMembership(input: { workspaceId: string; userId: string; role: MemberRole }): Promise<MembershipRecord> {
+    const row = this.statements.putMembership.get(
+      input.workspaceId,
+      input.userId,
+      input.role,
+      new Date().toISOString(),
+    );
+    if (row === undefined) throw new Error("putting a membership returned no row");
+    return membershipFromRow(row);
+  }
+
+  async listMembershipsOfUser(userId: string): Promise<MembershipRecord[]> {
+    return this.statements.listMembershipsOfUser.all(userId).map(membershipFromRow);
+  }
+
+  async listMembersOfWorkspace(workspaceId: string): Promise<MembershipRecord[]> {
+    return this.statements.listMembersOfWorkspace.all(workspaceId).map(membershipFromRow);
+  }
+
+  async removeMembership(workspaceId: string, userId: string): Promise<boolean> {
+    return this.statements.deleteMembership.run(workspaceId, userId).changes > 0;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    const nowMs = Date.now();
+    if (nowMs >= this.nextSessionSweepAtMs) {
+      this.nextSessionSweepAtMs = nowMs + SWEEP_INTERVAL_MS;
+      this.statements.deleteExpiredSessions.run(nowMs);
+    }
+    this.statements.insertSession.run(
+      session.id,
+      session.userId,
+      session.workspaceId,
+      session.csrfToken,
+      session.createdAt,
+      session.expiresAtMs,
+    );
+  }
+
+  async getSession(id: string, nowMs: number): Promise<SessionRecord | undefined> {
+    const row = this.statements.getSession.get(id);
+    return row !== undefined && row.expires_at_ms > nowMs ? sessionFromRow(row) : undefined;
+  }
+
+  async switchSessionWorkspace(id: string, workspaceId: string): Promise<boolean> {
+    return this.statements.switchSessionWorkspace.run(workspaceId, id, Date.now()).changes > 0;
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    this.statements.deleteSession.run(id);
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<void> {
+    this.statements.deleteSessionsOfUser.run(userId);
+  }
+
+  async createInvite(invite: InviteRecord): Promise<void> {
+    const nowMs = Date.now();
+    if (nowMs >= this.nextInviteSweepAtMs) {
+      this.nextInviteSweepAtMs = nowMs + SWEEP_INTERVAL_MS;
+      this.statements.deleteExpiredInvites.run(nowMs);
+    }
+    this.statements.insertInvite.run(invite.id, invite.workspaceId, invite.role, invite.createdAt, invite.expiresAtMs);
+  }
+
+  async takeInvite(id: string, nowMs: number): Promise<InviteRecord | undefined> {
+    const row = this.statements.takeInvite.get(id);
+    return row !== undefined && row.expires_at_ms > nowMs ? inviteFromRow(row) : undefined;
+  }
+
+  async recordActivity(entry: ActivityEntry): Promise<void> {
+    this.recordActivityAtomically(entry);
+  }
+
+  async listActivity(workspaceId: string, query: ActivityQuery): Promise<StoredActivityEntry[]> {
+    if (query.limit <= 0) return [];
+    return this.statements.listActivity
+      .all({
+        workspaceId,
+        beforeSeq: query.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+        keyId: query.keyId ?? null,
+        tool: query.tool ?? null,
+        outcome: query.outcome ?? null,
+        limit: query.limit,
+      })
+      .map(activityFromRow);
+  }
+
+  async usageOfMonth(workspaceId: string, month: string): Promise<UsageCount[]> {
+    return this.statements.usageOfMonth.all(workspaceId, month);
   }
 
   async putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void> {
@@ -539,8 +833,57 @@ function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
     hash: row.hash,
     hint: row.hint,
     name: row.name,
+    inboxIds: row.inbox_ids === null ? null : (JSON.parse(row.inbox_ids) as string[]),
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+function userFromRow(row: UserRow): UserRecord {
+  return { id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at };
+}
+
+function membershipFromRow(row: MembershipRow): MembershipRecord {
+  return {
+    workspaceId: row.workspace_id,
+    userId: row.user_id,
+    role: row.role as MemberRole,
+    createdAt: row.created_at,
+  };
+}
+
+function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    workspaceId: row.workspace_id,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    expiresAtMs: row.expires_at_ms,
+  };
+}
+
+function inviteFromRow(row: InviteRow): InviteRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    role: row.role as MemberRole,
+    createdAt: row.created_at,
+    expiresAtMs: row.expires_at_ms,
+  };
+}
+
+function activityFromRow(row: ActivityRow): StoredActivityEntry {
+  return {
+    workspaceId: row.workspace_id,
+    seq: row.seq,
+    at: row.at,
+    keyId: row.key_id,
+    tool: row.tool,
+    inboxId: row.inbox_id,
+    outcome: row.outcome,
+    durationMs: row.duration_ms,
   };
 }
 
