@@ -9,6 +9,8 @@ import { adminRoutes } from "./admin/admin-routes.js";
 import type { ConnectDeps } from "./admin/connect-inbox.js";
 import { oauthCallbackRoutes } from "./oauth/oauth-callback-routes.js";
 import { createMetrics } from "./observability/metrics.js";
+import { dashboardPlugin } from "./dashboard/dashboard-plugin.js";
+import type { DashboardOptions } from "./dashboard/dashboard-options.js";
 import { errorResponse } from "./mcp/jsonrpc.js";
 import { checkOrigin, type OriginPolicy } from "./mcp/origin-guard.js";
 import { metricsRefusal } from "./observability/metrics-access.js";
@@ -32,6 +34,8 @@ export interface AppOptions {
   /** /metrics asks for this Bearer token when set; without it /metrics answers loopback clients only. */
   metricsToken?: string | undefined;
   connectionLimits?: Partial<ConnectionLimits>;
+  /** Serves the dashboard under /dashboard when set. */
+  dashboard?: Pick<DashboardOptions, "secretKey" | "signup" | "publicUrl"> | undefined;
 }
 
 export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0" };
@@ -103,6 +107,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   if (options.connect !== undefined)
     await app.register(oauthCallbackRoutes, { store: options.store, connect: options.connect });
+  if (options.dashboard !== undefined)
+    await app.register(dashboardPlugin, { ...options.dashboard, store: options.store, connect: options.connect, now });
 
   app.get("/metrics", async (request, reply) => {
     const refused = metricsRefusal(options.metricsToken, request.ip, request.headers.authorization);

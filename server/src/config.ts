@@ -9,6 +9,7 @@ import { mailNetworkPolicy, type MailNetworkPolicy } from "./providers/imap/mail
 import { DEFAULT_IMAP_POOL, type ImapPoolOptions } from "./providers/imap/imap-settings.js";
 import type { GoogleAppConfig, MicrosoftAppConfig } from "./providers/provider-apps.js";
 import type { Store } from "./store/store.js";
+import { parseSignupMode, type SignupMode } from "./dashboard/accounts/signup-policy.js";
 
 export interface Config {
   host: string;
@@ -28,6 +29,8 @@ export interface Config {
   maxConnections: number;
   /** Where browsers reach this server (OAuth consent comes back to <publicUrl>/oauth/...). */
   publicUrl: string;
+  /** Who may open an account in the dashboard (MCPEMAILS_SIGNUP). */
+  signup: SignupMode;
   /** Gmail inboxes can be connected and served when set. */
   google: GoogleAppConfig | undefined;
   /** Outlook inboxes can be connected and served when set. */
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     metricsToken: set(env.MCPEMAILS_METRICS_TOKEN),
     maxConnections: positiveInteger(env, "MCPEMAILS_MAX_CONNECTIONS", DEFAULT_CONNECTION_LIMITS.maxConnections),
     publicUrl,
+    signup: parseSignupMode(env.MCPEMAILS_SIGNUP),
     google: google && { ...google, redirectUri: `${publicUrl}/oauth/google/callback` },
     microsoft: microsoft && {
       ...microsoft,

@@ -7,10 +7,12 @@ import { closeHtmlWorkers } from "./mail/html-off-thread.js";
 import { createProviderRegistry } from "./providers/registry.js";
 import { defaultConnectDeps } from "./admin/connect-inbox.js";
 import { resolveSecretKey } from "./store/secrets.js";
+import { firstAccountLink } from "./dashboard/accounts/first-account.js";
 
 const config = loadConfig(process.env);
 const store = await openConfiguredStore(config);
 const created = await firstRun(store);
+const secretKey = resolveSecretKey({ dataDir: config.dataDir });
 const providers = createProviderRegistry(store, {
   google: config.google,
   microsoft: config.microsoft,
@@ -23,9 +25,10 @@ const app = await buildApp({
   connect: defaultConnectDeps({
     google: config.google,
     microsoft: config.microsoft,
-    secretKey: resolveSecretKey({ dataDir: config.dataDir }),
+    secretKey,
     mailNetwork: config.mailNetwork,
   }),
+  dashboard: { secretKey, signup: config.signup, publicUrl: config.publicUrl },
   originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
   rateWindows: config.rateWindows,
   adminToken: config.adminToken,
@@ -36,6 +39,11 @@ const app = await buildApp({
 const address = await app.listen({ host: config.host, port: config.port });
 const url = `${address.replace("0.0.0.0", "127.0.0.1")}/mcp`;
 if (created) process.stdout.write(`\n${firstRunMessage(created, url)}\n`);
+const setupLink = await firstAccountLink(store, { publicUrl: config.publicUrl, workspaceId: created?.workspaceId });
+if (setupLink)
+  process.stdout.write(
+    `\nDashboard: ${config.publicUrl}/dashboard. No account exists yet: create the first one (an owner${created ? " of the workspace above" : ""}) with this one-time link, valid for 24 hours:\n  ${setupLink}\n\n`,
+  );
 app.log.info(
   { url, store: config.redisUrl === undefined ? `sqlite:${config.dataDir}` : "redis" },
   "MCPEmails reference server ready",

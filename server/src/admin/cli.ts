@@ -1,7 +1,9 @@
 // pnpm cli <command>: workspaces, keys and inboxes, against the same store as the server
 // (MCPEMAILS_DATA_DIR or REDIS_URL), so a change takes effect on a running server at once.
 import { Command, CommanderError, Option } from "commander";
-import type { Store, Workspace } from "../store/store.js";
+import { randomBytes } from "node:crypto";
+import type { MemberRole, Store, Workspace } from "../store/store.js";
+import { createAccount, createInvite, inviteLink } from "../dashboard/accounts/accounts.js";
 import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
 import {
   AdminInputError,
@@ -21,6 +23,8 @@ import {
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** All of standard input (for --password-stdin). */
+  readStdin?: () => Promise<string>;
 }
 
 /** The store, or how to open it: `--help` and a usage mistake never open it. */
@@ -178,20 +182,31 @@ export async function runCli(
     .option("--scopes <SCOPES>", "comma-separated scopes, e.g. read:email,send:email (required)")
     .option("--test", "a test key (mcpe_test_...), which reaches sandbox inboxes only; a live key otherwise")
     .option("--name <NAME>", "a name to tell the key by")
+    .option(
+      "--inboxes <IDS>",
+      "comma-separated inbox ids: the only inboxes of its workspace the key may use (default all)",
+    )
     .addOption(json())
-    .action(async (options: { workspace?: string; scopes?: string; test?: boolean; name?: string } & JsonOption) => {
-      const { record, key: created } = await createApiKey(await theStore(), {
-        workspaceId: need(options.workspace, "workspace"),
-        scopes: parseScopes(options.scopes),
-        mode: options.test ? "test" : "live",
-        ...(options.name ? { name: options.name } : {}),
-      });
-      print(
-        options,
-        { key_id: record.id, key: created },
-        `key ${record.id} (${record.scopes.join(", ")})\n${created}\nThis key is shown once; store it now.`,
-      );
-    });
+    .action(
+      async (
+        options: { workspace?: string; scopes?: string; test?: boolean; name?: string; inboxes?: string } & JsonOption,
+      ) => {
+        const { record, key: created } = await createApiKey(await theStore(), {
+          workspaceId: need(options.workspace, "workspace"),
+          scopes: parseScopes(options.scopes),
+          mode: options.test ? "test" : "live",
+          ...(options.name ? { name: options.name } : {}),
+          ...(options.inboxes === undefined
+            ? {}
+            : { inboxIds: options.inboxes.split(",").filter((id) => id.trim() !== "") }),
+        });
+        print(
+          options,
+          { key_id: record.id, key: created },
+          `key ${record.id} (${record.scopes.join(", ")})\n${created}\nThis key is shown once; store it now.`,
+        );
+      },
+    );
   key
     .command("revoke")
     .description("revoke a key: a running server refuses it at once")
@@ -362,6 +377,112 @@ export async function runCli(
       print(options, { removed: inboxId }, `removed ${inboxId}`);
     });
 
+  const role = (value: string | undefined): MemberRole => {
+    if (value === undefined || value === "owner" || value === "member") return value ?? "owner";
+    throw new AdminInputError(`--role must be owner or member, not "${value}".`);
+  };
+  const publicUrl = () =>
+    (env.MCPEMAILS_PUBLIC_URL?.trim() || `http://127.0.0.1:${env.PORT ?? 3000}`).replace(/\/+$/u, "");
+  const user = program.command("user").description("dashboard accounts: create them, invite people, list them");
+  user
+    .command("create")
+    .description(
+      "create a dashboard account: owner of a new workspace, or a member of --workspace; prints a generated password once unless --password-stdin",
+    )
+    .option("--email <EMAIL>", "the person's email, which they sign in with (required)")
+    .option("--workspace <ID>", "join this workspace (default: open a new workspace the account owns)")
+    .option("--workspace-name <NAME>", "the new workspace's name")
+    .option("--role <ROLE>", "owner or member of --workspace (default member)")
+    .option("--password-stdin", "read the password from standard input instead of generating one")
+    .addOption(json())
+    .action(
+      async (
+        options: {
+          email?: string;
+          workspace?: string;
+          workspaceName?: string;
+          role?: string;
+          passwordStdin?: boolean;
+        } & JsonOption,
+      ) => {
+        const theRole = options.role === undefined && options.workspace !== undefined ? "member" : role(options.role);
+        const generated = options.passwordStdin ? undefined : randomBytes(18).toString("base64url");
+        const password = generated ?? (await (io.readStdin ?? readAllStdin)()).replace(/\r?\n$/u, "");
+        const store = await theStore();
+        if (options.workspace !== undefined && !(await store.getWorkspace(options.workspace)))
+          throw new AdminInputError(`No workspace ${options.workspace}.`);
+        const { user: created, membership } = await createAccount(store, {
+          email: need(options.email, "email"),
+          password,
+          ...(options.workspaceName ? { workspaceName: options.workspaceName } : {}),
+          ...(options.workspace === undefined
+            ? {}
+            : {
+                join: { workspaceId: options.workspace, role: theRole },
+              }),
+        });
+        print(
+          options,
+          {
+            user_id: created.id,
+            email: created.email,
+            workspace_id: membership.workspaceId,
+            role: membership.role,
+            password: generated,
+          },
+          [
+            `user ${created.id} (${created.email}), ${membership.role} of workspace ${membership.workspaceId}`,
+            ...(generated
+              ? [
+                  `password: ${generated}`,
+                  "This password is shown once; give it to the person, who signs in at /dashboard/login.",
+                ]
+              : []),
+          ].join("\n"),
+        );
+      },
+    );
+  user
+    .command("invite")
+    .description(
+      "print a one-time sign-up link (valid 7 days): to join --workspace, or to open a workspace of one's own",
+    )
+    .option("--workspace <ID>", "the workspace the link joins (default: the person opens their own)")
+    .option("--role <ROLE>", "owner or member of --workspace (default member)")
+    .addOption(json())
+    .action(async (options: { workspace?: string; role?: string } & JsonOption) => {
+      const { token, invite } = await createInvite(await theStore(), {
+        workspaceId: options.workspace ?? null,
+        role: options.workspace === undefined ? "owner" : role(options.role ?? "member"),
+        now: new Date(),
+      });
+      const link = inviteLink(publicUrl(), token);
+      print(
+        options,
+        {
+          link,
+          workspace_id: invite.workspaceId,
+          role: invite.role,
+          expires_at: new Date(invite.expiresAtMs).toISOString(),
+        },
+        `${link}\nOne use, until ${new Date(invite.expiresAtMs).toISOString()}.`,
+      );
+    });
+  user
+    .command("list")
+    .description("list a workspace's members")
+    .option("--workspace <ID>", "the workspace (required)")
+    .addOption(json())
+    .action(async (options: { workspace?: string } & JsonOption) => {
+      const store = await theStore();
+      const rows = [];
+      for (const m of await store.listMembersOfWorkspace(need(options.workspace, "workspace"))) {
+        const found = await store.getUser(m.userId);
+        if (found) rows.push({ user_id: found.id, email: found.email, role: m.role });
+      }
+      print(options, rows, rows.map((r) => `${r.user_id}  ${r.role.padEnd(7)} ${r.email}`).join("\n") || "no members");
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;
@@ -374,4 +495,10 @@ export async function runCli(
     }
     throw error;
   }
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }

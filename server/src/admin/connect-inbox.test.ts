@@ -98,7 +98,12 @@ describe("connecting a Gmail or Outlook inbox by OAuth consent", () => {
     const { link, state, browserBinding, consentUrl } = await opened(connect);
     expect(`${link.origin}${link.pathname}`).toBe("http://127.0.0.1:3000/oauth/google/start");
     expect(stateOf(consentUrl)).toBe(state);
-    const inbox = await completeOAuthConnect(store, connect, { kind: "gmail", code: "code-1", state, browserBinding });
+    const { inbox } = await completeOAuthConnect(store, connect, {
+      kind: "gmail",
+      code: "code-1",
+      state,
+      browserBinding,
+    });
     expect(connect.consented).toEqual(["code-1"]);
     expect(inbox).toMatchObject({ workspaceId, kind: "gmail", mode: "live", addresses: ["zoe@gmail.example"] });
     expect(JSON.parse((await store.getInbox(inbox.id))?.secret ?? "null")).toEqual({
@@ -124,12 +129,12 @@ describe("connecting a Gmail or Outlook inbox by OAuth consent", () => {
 
   it("mends a revoked grant by consenting again: the same inbox gets the new grant", async () => {
     const connect = deps();
-    const first = await completeOAuthConnect(store, connect, {
+    const { inbox: first } = await completeOAuthConnect(store, connect, {
       kind: "gmail",
       code: "code-2",
       ...(await opened(connect)),
     });
-    const second = await completeOAuthConnect(store, connect, {
+    const { inbox: second } = await completeOAuthConnect(store, connect, {
       kind: "gmail",
       code: "code-3",
       ...(await opened(connect)),
@@ -144,7 +149,7 @@ describe("connecting a Gmail or Outlook inbox by OAuth consent", () => {
     const connect = deps();
     const { state, browserBinding } = await opened(connect, "outlook");
     expect(
-      await completeOAuthConnect(store, connect, { kind: "outlook", code: "c", state, browserBinding }),
+      (await completeOAuthConnect(store, connect, { kind: "outlook", code: "c", state, browserBinding })).inbox,
     ).toMatchObject({ kind: "outlook", addresses: ["zoe@outlook.example"] });
   });
 

@@ -99,10 +99,14 @@ export async function addImapInbox(
 export async function beginOAuthConnect(
   store: Store,
   deps: ConnectDeps,
-  input: { workspaceId: string; kind: OAuthKind },
+  input: { workspaceId: string; kind: OAuthKind; fromDashboard?: boolean },
 ): Promise<string> {
   await requireWorkspace(store, input.workspaceId);
-  const state = deps.stateSigner.sign({ workspaceId: input.workspaceId, kind: input.kind });
+  const state = deps.stateSigner.sign({
+    workspaceId: input.workspaceId,
+    kind: input.kind,
+    fromDashboard: input.fromDashboard,
+  });
   const start = new URL(oauthApp(deps, input.kind).redirectUri.replace(/\/callback$/u, "/start"));
   start.searchParams.set("state", state);
   return start.toString();
@@ -135,7 +139,7 @@ export async function startOAuthConnect(
 /**
  * The callback's half: checks the state, that this browser opened the start link and that the
  * state was not used before, redeems the code with the PKCE verifier, and stores the grant.
- * AdminInputError says what went wrong.
+ * AdminInputError says what went wrong. fromDashboard: the flow began in the dashboard.
  */
 export async function completeOAuthConnect(
   store: Store,
@@ -148,7 +152,7 @@ export async function completeOAuthConnect(
     /** The binding cookie the browser sent, if any. */
     browserBinding: string | undefined;
   },
-): Promise<InboxRecord> {
+): Promise<{ inbox: InboxRecord; fromDashboard: boolean }> {
   if (input.error !== undefined)
     throw new AdminInputError(`The consent was not given (${input.error}); nothing was connected.`);
   if (input.code === undefined || input.code === "" || input.state === undefined)
@@ -172,13 +176,14 @@ export async function completeOAuthConnect(
     if (error instanceof ConnectError) throw new AdminInputError(`Nothing was connected: ${error.message}`);
     throw error;
   }
-  return saveConnectedInbox(store, {
+  const inbox = await saveConnectedInbox(store, {
     workspaceId: claims.workspaceId,
     kind: input.kind,
     mode: "live",
     address: connected.address,
     secret: JSON.stringify(connected.settings),
   });
+  return { inbox, fromDashboard: claims.fromDashboard === true };
 }
 
 function verifiedState(deps: ConnectDeps, state: string, kind: OAuthKind): VerifiedState {

@@ -120,9 +120,10 @@ async function requireWorkspace(store: Store, id: string): Promise<Workspace> {
 /** Creates a key and returns it with the only copy of its secret. */
 export async function createApiKey(
   store: Store,
-  input: { workspaceId: string; scopes: Scope[]; mode: KeyMode; name?: string },
+  input: { workspaceId: string; scopes: Scope[]; mode: KeyMode; name?: string; inboxIds?: readonly string[] | null },
 ): Promise<{ record: ApiKeyRecord; key: string }> {
   await requireWorkspace(store, input.workspaceId);
+  const inboxIds = input.inboxIds ? await keyInboxes(store, input.workspaceId, input.inboxIds) : null;
   const key = generateApiKey(input.mode);
   const record = await store.createApiKey({
     id: randomUUID(),
@@ -132,8 +133,19 @@ export async function createApiKey(
     hash: hashApiKey(key),
     hint: apiKeyHint(key),
     name: input.name ?? null,
+    inboxIds,
   });
   return { record, key };
+}
+
+/** The inboxes a key is limited to: each one of the key's workspace, named once, in lower case. */
+async function keyInboxes(store: Store, workspaceId: string, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) throw new AdminInputError("A key limited to inboxes needs at least one inbox.");
+  const own = new Set((await store.listInboxes(workspaceId)).map((inbox) => inbox.id.toLowerCase()));
+  const chosen = [...new Set(ids.map((id) => id.trim().toLowerCase()))];
+  const foreign = chosen.filter((id) => !own.has(id));
+  if (foreign.length > 0) throw new AdminInputError(`Not an inbox of workspace ${workspaceId}: ${foreign.join(", ")}.`);
+  return chosen;
 }
 
 export async function addSandboxInbox(store: Store, input: { workspaceId: string; now?: Date }): Promise<InboxRecord> {

@@ -1,12 +1,19 @@
 // Bearer API key -> the caller, looked up in the store on every request so that a revocation
 // (by the CLI, the admin API or another instance) takes effect at once.
-import type { Caller } from "@mcpemails/generated";
 import type { Store, Workspace } from "../store/store.js";
+import type { ServerCaller } from "../tools/tool-handlers.js";
 import { hashApiKey, isWellFormedApiKey } from "./api-keys.js";
 
-export type Authentication = { ok: true; caller: Caller; workspace: Workspace } | { ok: false; reason: string };
+export type Authentication = { ok: true; caller: ServerCaller; workspace: Workspace } | { ok: false; reason: string };
 
-export async function authenticate(store: Store, authorization: string | undefined): Promise<Authentication> {
+/** A key's last use is written at most this often: the dashboard shows it to the minute, not per call. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export async function authenticate(
+  store: Store,
+  authorization: string | undefined,
+  now: Date = new Date(),
+): Promise<Authentication> {
   if (authorization === undefined || authorization === "")
     return { ok: false, reason: "Missing Authorization header: send Authorization: Bearer <API key>." };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -21,6 +28,9 @@ export async function authenticate(store: Store, authorization: string | undefin
   if (!record || record.revokedAt !== null) return { ok: false, reason: "The API key is unknown or revoked." };
   const workspace = await store.getWorkspace(record.workspaceId);
   if (!workspace) return { ok: false, reason: "The API key is unknown or revoked." };
+  if (record.lastUsedAt === null || now.getTime() - Date.parse(record.lastUsedAt) >= LAST_USED_RESOLUTION_MS)
+    // Not awaited: a failed write loses a "last used" reading, never the call.
+    store.touchApiKey(record.id, now.toISOString()).catch(() => undefined);
   return {
     ok: true,
     caller: {
@@ -29,6 +39,7 @@ export async function authenticate(store: Store, authorization: string | undefin
       scopes: record.scopes,
       workspaceId: workspace.id,
       plan: workspace.plan,
+      inboxIds: record.inboxIds,
     },
     workspace,
   };

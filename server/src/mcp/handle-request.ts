@@ -13,6 +13,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { checkRateLimit, type RateWindows } from "../limits/rate-limit.js";
 import { ParameterError } from "../providers/provider.js";
 import type { Metrics } from "../observability/metrics.js";
+import { recordCall } from "../observability/activity-log.js";
 import type { Store } from "../store/store.js";
 import { errorResponse, resultResponse, type JsonRpcResponse } from "./jsonrpc.js";
 import { negotiateRevision } from "./revision.js";
@@ -84,7 +85,17 @@ async function callTool(
   // Only known names become labels: a client must not be able to grow the metrics without bound.
   const tool = (TOOL_NAMES as readonly unknown[]).includes(params.name) ? String(params.name) : "unknown";
   const stopTimer = deps.metrics.toolDuration.startTimer({ tool });
+  const at = deps.now();
+  const started = performance.now();
   const response = await runTool(id, params, context, deps);
+  recordCall(deps.store, deps.log, {
+    caller: context.caller,
+    name: params.name,
+    args: params.arguments,
+    response,
+    at,
+    durationMs: performance.now() - started,
+  });
   if ("error" in response) {
     deps.metrics.toolErrors.inc({ tool, code: String(response.error.code) });
     stopTimer({ outcome: "protocol_error" });

@@ -59,7 +59,7 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     if (refused) return sendError(reply, 403, transportError(refused));
     let auth: Awaited<ReturnType<typeof authenticate>>;
     try {
-      auth = await authenticate(options.store, request.headers.authorization);
+      auth = await authenticate(options.store, request.headers.authorization, options.now());
     } catch (error) {
       request.log.error({ err: error }, "API key check failed");
       return sendError(reply, 500, storeFailed("the API key could not be checked"));

@@ -39,13 +39,14 @@ export async function oauthCallbackRoutes(
     );
     app.get<{ Querystring: Record<string, string | undefined> }>(`${base}/callback`, async (request, reply) =>
       answer(request, reply, async () => {
-        const inbox = await completeOAuthConnect(store, connect, {
+        const { inbox, fromDashboard } = await completeOAuthConnect(store, connect, {
           kind,
           code: request.query.code,
           state: request.query.state,
           error: request.query.error,
           browserBinding: parseCookies(request.headers.cookie ?? "")[BINDING_COOKIE],
         });
+        if (fromDashboard) return reply.redirect("/dashboard/inboxes?done=inbox-added", 303);
         return reply.send(`Connected ${inbox.addresses.join(", ")} as inbox ${inbox.id}. You can close this window.\n`);
       }),
     );

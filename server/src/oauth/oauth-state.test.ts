@@ -15,8 +15,15 @@ describe("the OAuth state of a connect flow", () => {
         kind: "gmail",
         nonce: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/u),
         expiresAtMs: start.getTime() + OAUTH_STATE_TTL_MS,
+        fromDashboard: false,
       },
     });
+  });
+
+  it("remembers that a flow began in the dashboard, so that its callback goes back there", () => {
+    const signer = createOAuthStateSigner(key, () => start);
+    const verified = signer.verify(signer.sign({ workspaceId: "w1", kind: "outlook", fromDashboard: true }), "outlook");
+    expect(verified.ok && verified.claims.fromDashboard).toBe(true);
   });
 
   it("derives a PKCE pair (S256) and a browser binding per nonce, from the key: the same on every instance", () => {

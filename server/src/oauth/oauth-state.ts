@@ -10,6 +10,8 @@ export type OAuthKind = "gmail" | "outlook";
 export interface OAuthStateClaims {
   workspaceId: string;
   kind: OAuthKind;
+  /** The flow began in the dashboard: the callback sends the browser back there. */
+  fromDashboard?: boolean;
 }
 
 export interface VerifiedState extends OAuthStateClaims {
@@ -42,6 +44,7 @@ export function createOAuthStateSigner(secretKey: Buffer, now: () => Date = () =
           k: claims.kind,
           e: now().getTime() + OAUTH_STATE_TTL_MS,
           n: randomBytes(12).toString("base64url"),
+          ...(claims.fromDashboard === true ? { d: 1 } : {}),
         }),
       ).toString("base64url");
       return `${payload}.${mac(payload).toString("base64url")}`;
@@ -59,12 +62,16 @@ export function createOAuthStateSigner(secretKey: Buffer, now: () => Date = () =
         k: string;
         e: number;
         n: string;
+        d?: number;
       };
       if (claims.k !== kind)
         return { ok: false, reason: `the state parameter is for a ${claims.k} connection, not ${kind}` };
       if (claims.e < now().getTime())
         return { ok: false, reason: "the consent link has expired; start the connection again" };
-      return { ok: true, claims: { workspaceId: claims.w, kind, nonce: claims.n, expiresAtMs: claims.e } };
+      return {
+        ok: true,
+        claims: { workspaceId: claims.w, kind, nonce: claims.n, expiresAtMs: claims.e, fromDashboard: claims.d === 1 },
+      };
     },
     pkce(nonce) {
       // 32 bytes, base64url: 43 characters, within RFC 7636's 43 to 128.

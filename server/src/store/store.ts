@@ -132,8 +132,6 @@ export interface SessionRecord {
   userId: string;
   /** The workspace the person is looking at. */
   workspaceId: string;
-  /** The session's CSRF token (random, sent in every form). */
-  csrfToken: string;
   createdAt: string;
   expiresAtMs: number;
 }

@@ -18,7 +18,18 @@ export interface ToolHandlerDeps {
 }
 
 /** The inbox with this id when it belongs to the caller's workspace and mode; otherwise undefined, never a hint. */
-export async function resolveInbox(store: Store, inboxId: string, caller: Caller): Promise<ServerInbox | undefined> {
+/** The server's caller: a key may be limited to some inboxes of its workspace (null: all of them). */
+export interface ServerCaller extends Caller {
+  readonly inboxIds: readonly string[] | null;
+}
+
+/** An inbox the key may not use is, to the key, no inbox at all: inbox_not_found, like another workspace's. */
+export async function resolveInbox(
+  store: Store,
+  inboxId: string,
+  caller: Caller & { readonly inboxIds?: readonly string[] | null },
+): Promise<ServerInbox | undefined> {
+  if (caller.inboxIds && !caller.inboxIds.includes(inboxId.toLowerCase())) return undefined;
   const record = await store.getInbox(inboxId);
   if (!record || record.workspaceId !== caller.workspaceId || record.mode !== caller.mode) return undefined;
   const workspace = await store.getWorkspace(record.workspaceId);

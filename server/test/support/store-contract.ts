@@ -952,7 +952,6 @@ export function describeStoreContract(
         id: createHash("sha256").update(randomUUID()).digest("hex"),
         userId,
         workspaceId: randomUUID(),
-        csrfToken: randomUUID(),
         createdAt: new Date().toISOString(),
         expiresAtMs: Date.now() + HOUR,
         ...overrides,

@@ -1,6 +1,6 @@
 // A real server on a loopback port over a real SQLite store in a temporary folder, with the keys
 // and inboxes the endpoint tests need.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import type { MailProvider } from "../../src/providers/provider.js";
 import { createProviderRegistry, type ProviderRegistryOptions } from "../../src/providers/registry.js";
 import { LOOPBACK_MAIL_NETWORK } from "./dovecot-rig.js";
 import type { InboxRecord, Store } from "../../src/store/store.js";
+import type { SignupMode } from "../../src/dashboard/accounts/signup-policy.js";
 import { openRedisStore } from "../../src/store/redis/redis-store.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 
@@ -55,6 +56,8 @@ export interface TestServerOptions {
   inboxes?: Array<Pick<InboxRecord, "kind" | "addresses" | "secret"> & { mode?: InboxRecord["mode"] }>;
   /** Serves the OAuth callbacks (and lets the test connect mailboxes) with these. */
   connect?: ConnectDeps;
+  /** Who may sign up in the dashboard (served by every test server); default open. */
+  signup?: SignupMode;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -104,6 +107,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     originPolicy: defaultOriginPolicy(),
     rateWindows: options.rateWindows ?? RATE_LIMITS.windows,
     connect: options.connect,
+    dashboard: { secretKey: randomBytes(32), signup: options.signup ?? "open", publicUrl: undefined },
     // MCPEMAILS_TEST_LOG=1 shows the server's log while debugging a test.
     logger: process.env.MCPEMAILS_TEST_LOG ? { level: "debug" } : false,
   });

@@ -144,7 +144,6 @@ for (const { label, variable, url } of targets) {
         id: sessionId,
         userId: user.id,
         workspaceId,
-        csrfToken: "csrf",
         createdAt: new Date().toISOString(),
         expiresAtMs,
       });
@@ -210,7 +209,6 @@ for (const { label, variable, url } of targets) {
         id: randomUUID(),
         userId,
         workspaceId: randomUUID(),
-        csrfToken: "csrf",
         createdAt: new Date().toISOString(),
         expiresAtMs,
       };

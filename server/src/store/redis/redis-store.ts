@@ -409,7 +409,6 @@ class RedisStore implements Store {
       id: session.id,
       userId: session.userId,
       workspaceId: session.workspaceId,
-      csrfToken: session.csrfToken,
       createdAt: session.createdAt,
       expiresAtMs: String(session.expiresAtMs),
     };
@@ -694,7 +693,6 @@ function sessionFromFields(fields: Fields): SessionRecord | undefined {
     id: fields.id,
     userId: required(fields, "userId"),
     workspaceId: required(fields, "workspaceId"),
-    csrfToken: required(fields, "csrfToken"),
     createdAt: required(fields, "createdAt"),
     expiresAtMs: Number(required(fields, "expiresAtMs")),
   };

@@ -122,7 +122,6 @@ const MIGRATIONS: readonly Migration[] = [
         id TEXT PRIMARY KEY,
         user_id TEXT NOT NULL,
         workspace_id TEXT NOT NULL,
-        csrf_token TEXT NOT NULL,
         created_at TEXT NOT NULL,
         expires_at_ms INTEGER NOT NULL
       );

@@ -100,7 +100,6 @@ interface SessionRow {
   id: string;
   user_id: string;
   workspace_id: string;
-  csrf_token: string;
   created_at: string;
   expires_at_ms: number;
 }
@@ -251,8 +250,8 @@ function prepareStatements(db: Database) {
     ),
     deleteMembership: db.prepare<[string, string]>("DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?"),
 
-    insertSession: db.prepare<[string, string, string, string, string, number]>(
-      "INSERT INTO sessions (id, user_id, workspace_id, csrf_token, created_at, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    insertSession: db.prepare<[string, string, string, string, number]>(
+      "INSERT INTO sessions (id, user_id, workspace_id, created_at, expires_at_ms) VALUES (?, ?, ?, ?, ?)",
     ),
     getSession: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE id = ?"),
     switchSessionWorkspace: db.prepare<[string, string, number]>(
@@ -704,7 +703,6 @@ class SqliteStore implements Store {
       session.id,
       session.userId,
       session.workspaceId,
-      session.csrfToken,
       session.createdAt,
       session.expiresAtMs,
     );
@@ -858,7 +856,6 @@ function sessionFromRow(row: SessionRow): SessionRecord {
     id: row.id,
     userId: row.user_id,
     workspaceId: row.workspace_id,
-    csrfToken: row.csrf_token,
     createdAt: row.created_at,
     expiresAtMs: row.expires_at_ms,
   };
