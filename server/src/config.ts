@@ -29,6 +29,8 @@ export interface Config {
   maxConnections: number;
   /** Where browsers reach this server (OAuth consent comes back to <publicUrl>/oauth/...). */
   publicUrl: string;
+  /** MCPEMAILS_PUBLIC_URL itself: without it the dashboard's links use the Host a browser asked for. */
+  configuredPublicUrl: string | undefined;
   /** Who may open an account in the dashboard (MCPEMAILS_SIGNUP). */
   signup: SignupMode;
   /** Gmail inboxes can be connected and served when set. */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     metricsToken: set(env.MCPEMAILS_METRICS_TOKEN),
     maxConnections: positiveInteger(env, "MCPEMAILS_MAX_CONNECTIONS", DEFAULT_CONNECTION_LIMITS.maxConnections),
     publicUrl,
+    configuredPublicUrl: set(env.MCPEMAILS_PUBLIC_URL) === undefined ? undefined : publicUrl,
     signup: parseSignupMode(env.MCPEMAILS_SIGNUP),
     google: google && { ...google, redirectUri: `${publicUrl}/oauth/google/callback` },
     microsoft: microsoft && {

@@ -28,7 +28,7 @@ const app = await buildApp({
     secretKey,
     mailNetwork: config.mailNetwork,
   }),
-  dashboard: { secretKey, signup: config.signup, publicUrl: config.publicUrl },
+  dashboard: { secretKey, signup: config.signup, publicUrl: config.configuredPublicUrl },
   originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
   rateWindows: config.rateWindows,
   adminToken: config.adminToken,
@@ -39,10 +39,11 @@ const app = await buildApp({
 const address = await app.listen({ host: config.host, port: config.port });
 const url = `${address.replace("0.0.0.0", "127.0.0.1")}/mcp`;
 if (created) process.stdout.write(`\n${firstRunMessage(created, url)}\n`);
-const setupLink = await firstAccountLink(store, { publicUrl: config.publicUrl, workspaceId: created?.workspaceId });
+const base = config.configuredPublicUrl ?? url.replace(/\/mcp$/u, "");
+const setupLink = await firstAccountLink(store, { publicUrl: base, workspaceId: created?.workspaceId });
 if (setupLink)
   process.stdout.write(
-    `\nDashboard: ${config.publicUrl}/dashboard. No account exists yet: create the first one (an owner${created ? " of the workspace above" : ""}) with this one-time link, valid for 24 hours:\n  ${setupLink}\n\n`,
+    `\nDashboard: ${base}/dashboard. No account exists yet: create the first one (an owner${created ? " of the workspace above" : ""}) with this one-time link, valid for 24 hours:\n  ${setupLink}\n\n`,
   );
 app.log.info(
   { url, store: config.redisUrl === undefined ? `sqlite:${config.dataDir}` : "redis" },

@@ -123,7 +123,7 @@ export async function createApiKey(
   input: { workspaceId: string; scopes: Scope[]; mode: KeyMode; name?: string; inboxIds?: readonly string[] | null },
 ): Promise<{ record: ApiKeyRecord; key: string }> {
   await requireWorkspace(store, input.workspaceId);
-  const inboxIds = input.inboxIds ? await keyInboxes(store, input.workspaceId, input.inboxIds) : null;
+  const inboxIds = input.inboxIds ? await keyInboxes(store, input.workspaceId, input.mode, input.inboxIds) : null;
   const key = generateApiKey(input.mode);
   const record = await store.createApiKey({
     id: randomUUID(),
@@ -138,13 +138,18 @@ export async function createApiKey(
   return { record, key };
 }
 
-/** The inboxes a key is limited to: each one of the key's workspace, named once, in lower case. */
-async function keyInboxes(store: Store, workspaceId: string, ids: readonly string[]): Promise<string[]> {
+/** The inboxes a key is limited to: each one of the key's workspace and mode, named once, in lower case. */
+async function keyInboxes(store: Store, workspaceId: string, mode: KeyMode, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) throw new AdminInputError("A key limited to inboxes needs at least one inbox.");
-  const own = new Set((await store.listInboxes(workspaceId)).map((inbox) => inbox.id.toLowerCase()));
+  const own = new Map((await store.listInboxes(workspaceId)).map((inbox) => [inbox.id.toLowerCase(), inbox]));
   const chosen = [...new Set(ids.map((id) => id.trim().toLowerCase()))];
   const foreign = chosen.filter((id) => !own.has(id));
   if (foreign.length > 0) throw new AdminInputError(`Not an inbox of workspace ${workspaceId}: ${foreign.join(", ")}.`);
+  const otherMode = chosen.filter((id) => own.get(id)?.mode !== mode);
+  if (otherMode.length > 0)
+    throw new AdminInputError(
+      `A ${mode} key reaches ${mode === "test" ? "sandbox (test)" : "live"} inboxes only; not ${otherMode.map((id) => own.get(id)?.addresses[0] ?? id).join(", ")}.`,
+    );
   return chosen;
 }
 

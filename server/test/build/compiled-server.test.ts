@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dashboardClient } from "../support/dashboard-client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -67,6 +68,25 @@ describe("the compiled server", () => {
       expect(answer.status).toBe(200);
       const body = (await answer.json()) as { result: { structuredContent?: { messages: unknown[] } } };
       expect(body.result.structuredContent?.messages).toHaveLength(3);
+
+      // The one-time link to the first account: it makes its owner of the first workspace, whose inbox the dashboard lists.
+      while (!/\/dashboard\/signup\?invite=/.test(output)) {
+        if (Date.now() > deadline) throw new Error(`no first-account link:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const link = new URL(/(http:\/\/127\.0\.0\.1:\d+\/dashboard\/signup\?invite=[\w-]+)/.exec(output)?.[1] ?? "");
+      const person = dashboardClient(link.origin);
+      const signedUp = await person.post(
+        "/dashboard/signup",
+        {
+          email: "first@example.com",
+          password: "a long enough password",
+          invite: link.searchParams.get("invite") ?? "",
+        },
+        `${link.pathname}${link.search}`,
+      );
+      expect(signedUp.status).toBe(303);
+      expect((await person.get("/dashboard/inboxes")).text).toContain(inboxId);
     } finally {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
