@@ -35,7 +35,7 @@ export interface AppOptions {
   metricsToken?: string | undefined;
   connectionLimits?: Partial<ConnectionLimits>;
   /** Serves the dashboard under /dashboard when set. */
-  dashboard?: Pick<DashboardOptions, "secretKey" | "signup" | "publicUrl"> | undefined;
+  dashboard?: Pick<DashboardOptions, "secretKey" | "signup" | "publicUrl" | "operators"> | undefined;
 }
 
 export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0" };
@@ -108,7 +108,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.connect !== undefined)
     await app.register(oauthCallbackRoutes, { store: options.store, connect: options.connect });
   if (options.dashboard !== undefined)
-    await app.register(dashboardPlugin, { ...options.dashboard, store: options.store, connect: options.connect, now });
+    await app.register(dashboardPlugin, {
+      ...options.dashboard,
+      store: options.store,
+      connect: options.connect,
+      now,
+      rateWindows: options.rateWindows,
+    });
 
   app.get("/metrics", async (request, reply) => {
     const refused = metricsRefusal(options.metricsToken, request.ip, request.headers.authorization);

@@ -33,6 +33,8 @@ export interface Config {
   configuredPublicUrl: string | undefined;
   /** Who may open an account in the dashboard (MCPEMAILS_SIGNUP). */
   signup: SignupMode;
+  /** Dashboard accounts (by email) that see every workspace's limits and change them (MCPEMAILS_OPERATORS). */
+  operators: string[];
   /** Gmail inboxes can be connected and served when set. */
   google: GoogleAppConfig | undefined;
   /** Outlook inboxes can be connected and served when set. */
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     publicUrl,
     configuredPublicUrl: set(env.MCPEMAILS_PUBLIC_URL) === undefined ? undefined : publicUrl,
     signup: parseSignupMode(env.MCPEMAILS_SIGNUP),
+    operators: list(env.MCPEMAILS_OPERATORS).map((email) => email.toLowerCase()),
     google: google && { ...google, redirectUri: `${publicUrl}/oauth/google/callback` },
     microsoft: microsoft && {
       ...microsoft,

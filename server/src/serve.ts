@@ -28,7 +28,12 @@ const app = await buildApp({
     secretKey,
     mailNetwork: config.mailNetwork,
   }),
-  dashboard: { secretKey, signup: config.signup, publicUrl: config.configuredPublicUrl },
+  dashboard: {
+    secretKey,
+    signup: config.signup,
+    publicUrl: config.configuredPublicUrl,
+    operators: config.operators,
+  },
   originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
   rateWindows: config.rateWindows,
   adminToken: config.adminToken,

@@ -1,4 +1,5 @@
 // What the dashboard needs from the server that serves it.
+import type { RateWindows } from "../limits/rate-limit.js";
 import type { ConnectDeps } from "../admin/connect-inbox.js";
 import type { Store } from "../store/store.js";
 import type { SignupMode } from "./accounts/signup-policy.js";
@@ -10,9 +11,13 @@ export interface DashboardOptions {
   signup: SignupMode;
   /** Where browsers and MCP clients reach this server (links, client configurations); unset: the Host asked for. */
   publicUrl: string | undefined;
+  /** Accounts (emails, lower case) that see and change every workspace's limits: the server's operators. */
+  operators?: readonly string[] | undefined;
   /** Gmail, Outlook and IMAP connections; without it only sandbox inboxes can be added. */
   connect?: ConnectDeps | undefined;
   now: () => Date;
+  /** The server's own rate windows per key (what a workspace without an override of its own has). */
+  rateWindows: RateWindows;
 }
 
 /** This server's base URL as people reach it: the configured one, else the Host of the request (checked by the Host guard). */

@@ -18,6 +18,7 @@ import { keyRoutes } from "./routes/key-routes.js";
 import { memberRoutes } from "./routes/member-routes.js";
 import { usageRoutes } from "./routes/usage-routes.js";
 import { connectClientRoutes } from "./routes/connect-client-routes.js";
+import { operatorRoutes } from "./routes/operator-routes.js";
 import { errorPage } from "./views/error-page.js";
 
 /** A form is small; anything larger is not one of ours. */
@@ -91,6 +92,7 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
   await app.register(usageRoutes, options);
   await app.register(memberRoutes, options);
   await app.register(connectClientRoutes, options);
+  await app.register(operatorRoutes, options);
 }
 
 /** The CSRF tokens of a page are bound to the session cookie the page was rendered for (none: signed out). */

@@ -91,6 +91,7 @@ describeInBrowser("the dashboard in a browser", () => {
         mailNetwork: LOOPBACK_MAIL_NETWORK,
       }),
       registry: { google },
+      operators: ["ada@example.com"],
     });
     base = server.url.replace(/\/mcp$/u, "");
     google.redirectUri = `${base}/oauth/google/callback`;
@@ -200,6 +201,7 @@ describeInBrowser("the dashboard in a browser", () => {
       ["/dashboard/activity", "activity"],
       ["/dashboard/connect", "connect-your-client"],
       ["/dashboard/members", "members"],
+      ["/dashboard/operator", "operator"],
     ] as const) {
       await page.goto(path);
       await checkPage(page, name, name === "usage");

@@ -14,6 +14,7 @@ const NOTICES: Record<string, string> = {
   "inbox-removed": "The inbox was removed.",
   "key-revoked": "The key was revoked: calls with it are refused from now on.",
   "member-removed": "The member was removed and signed out.",
+  "limits-saved": "The workspace's limits are saved: they hold from its next call, on every instance.",
 };
 
 export interface MemberPage {
@@ -45,10 +46,16 @@ export async function memberPage(
         workspaces: me.workspaces,
         workspaceId: me.workspace.id,
         current,
+        operator: isOperator(options, me),
       },
       ...extra,
     }),
   };
+}
+
+/** One of the server's operators (MCPEMAILS_OPERATORS), by the email they signed in with. */
+export function isOperator(options: DashboardOptions, me: SignedIn): boolean {
+  return (options.operators ?? []).includes(me.user.email.toLowerCase());
 }
 
 export const isPage = (value: MemberPage | FastifyReply): value is MemberPage => "me" in value && "frame" in value;

@@ -58,6 +58,8 @@ export interface TestServerOptions {
   connect?: ConnectDeps;
   /** Who may sign up in the dashboard (served by every test server); default open. */
   signup?: SignupMode;
+  /** Dashboard accounts that are the server's operators. */
+  operators?: string[];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -107,7 +109,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     originPolicy: defaultOriginPolicy(),
     rateWindows: options.rateWindows ?? RATE_LIMITS.windows,
     connect: options.connect,
-    dashboard: { secretKey: randomBytes(32), signup: options.signup ?? "open", publicUrl: undefined },
+    dashboard: {
+      secretKey: randomBytes(32),
+      signup: options.signup ?? "open",
+      publicUrl: undefined,
+      operators: options.operators,
+    },
     // MCPEMAILS_TEST_LOG=1 shows the server's log while debugging a test.
     logger: process.env.MCPEMAILS_TEST_LOG ? { level: "debug" } : false,
   });

@@ -18,12 +18,14 @@ export interface Frame {
     workspaces: { id: string; name: string }[];
     workspaceId: string;
     current: NavId;
+    /** Shows the operator's page in the navigation. */
+    operator?: boolean;
   };
   notice?: string | undefined;
   error?: string | undefined;
 }
 
-export type NavId = "inboxes" | "keys" | "usage" | "activity" | "connect" | "members";
+export type NavId = "inboxes" | "keys" | "usage" | "activity" | "connect" | "members" | "operator";
 
 const NAV: { id: NavId; label: string; path: string }[] = [
   { id: "inboxes", label: "Inboxes", path: "/dashboard/inboxes" },
@@ -32,6 +34,7 @@ const NAV: { id: NavId; label: string; path: string }[] = [
   { id: "activity", label: "Activity", path: "/dashboard/activity" },
   { id: "connect", label: "Connect your client", path: "/dashboard/connect" },
   { id: "members", label: "Members", path: "/dashboard/members" },
+  { id: "operator", label: "Operator", path: "/dashboard/operator" },
 ];
 
 export function layout(frame: Frame, content: string): string {
@@ -51,7 +54,7 @@ export function layout(frame: Frame, content: string): string {
           <a class="brand" href="/dashboard">MCPEmails</a>
           !${signedIn ? accountBar(frame.csrfToken, signedIn) : ""}
         </header>
-        !${signedIn ? navigation(signedIn.current) : ""}
+        !${signedIn ? navigation(signedIn.current, signedIn.operator === true) : ""}
         <main id="main">
           <h1>${frame.title}</h1>
           !${frame.notice ? html`<p class="notice" role="status">${frame.notice}</p>` : ""}
@@ -86,10 +89,10 @@ function accountBar(csrfToken: string, signedIn: NonNullable<Frame["signedIn"]>)
   </div>`;
 }
 
-function navigation(current: NavId): string {
+function navigation(current: NavId, operator: boolean): string {
   return html`<nav aria-label="Dashboard">
     <ul>
-      !${NAV.map(
+      !${NAV.filter((item) => operator || item.id !== "operator").map(
         (item) =>
           html`<li><a href="${item.path}" !${item.id === current ? ' aria-current="page"' : ""}>${item.label}</a></li>`,
       )}
