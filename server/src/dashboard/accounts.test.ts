@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { csrfOf, dashboardClient, signedUpClient } from "../../test/support/dashboard-client.js";
 import { startTestServer, type TestServer } from "../../test/support/test-server.js";
 import { createInvite, inviteLink } from "./accounts/accounts.js";
-import { FAILURES_PER_EMAIL } from "./accounts/sign-in-throttle.js";
+import { FAILURES_PER_EMAIL, SIGN_UPS_PER_ADDRESS } from "./accounts/sign-in-throttle.js";
 import { SESSION_COOKIE } from "./accounts/sessions.js";
 import type { SignupMode } from "./accounts/signup-policy.js";
 
@@ -79,6 +79,24 @@ describe("signing up", () => {
     expect(notAnAddress.text).toContain("is not an email address");
     expect((await server?.store.listWorkspaces())?.length).toBe(workspacesBefore);
     expect(await server?.store.countUsers()).toBe(1);
+  });
+});
+
+describe("sign-up throttling", () => {
+  it("takes at most SIGN_UPS_PER_ADDRESS sign-ups an hour from one address, each costing a password hash", async () => {
+    const base = await start();
+    const person = dashboardClient(base);
+    for (let i = 0; i < SIGN_UPS_PER_ADDRESS; i++)
+      expect((await person.post("/dashboard/signup", { email: `p${i}@example.com`, password: "short" })).status).toBe(
+        400,
+      );
+    const refused = await person.post("/dashboard/signup", {
+      email: "late@example.com",
+      password: "long enough, surely",
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain("Too many sign-ups from this address");
+    expect(await server?.store.countUsers()).toBe(0);
   });
 });
 

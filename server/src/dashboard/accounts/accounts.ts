@@ -8,6 +8,7 @@ import type { InviteRecord, MemberRole, MembershipRecord, Store, UserRecord, Wor
 import { hashPassword, passwordProblem } from "./passwords.js";
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const WORKSPACE_NAME_MAX_LENGTH = 100;
 /** Where a person signs up or joins with an invite's token. */
 export const INVITE_PATH = "/dashboard/signup";
 
@@ -65,7 +66,13 @@ export async function createAccount(
   },
 ): Promise<{ user: UserRecord; membership: MembershipRecord }> {
   const email = normalizeEmail(input.email);
-  const problem = emailProblem(email) ?? passwordProblem(input.password);
+  const workspaceName = input.workspaceName?.trim() ?? "";
+  const problem =
+    emailProblem(email) ??
+    passwordProblem(input.password) ??
+    ([...workspaceName].length > WORKSPACE_NAME_MAX_LENGTH
+      ? `A workspace name has at most ${WORKSPACE_NAME_MAX_LENGTH} characters.`
+      : undefined);
   if (problem !== undefined) throw new AdminInputError(problem);
   if (await store.findUserByEmail(email))
     throw new AdminInputError("An account with this email already exists: sign in instead.");
@@ -76,7 +83,7 @@ export async function createAccount(
     input.join?.workspaceId ??
     (
       await createWorkspace(store, {
-        name: input.workspaceName?.trim() || `${email.split("@")[0] ?? email}'s workspace`,
+        name: workspaceName || `${email.split("@")[0] ?? email}'s workspace`,
         plan: input.plan ?? "free",
       })
     ).id;

@@ -1,4 +1,4 @@
-// Sign-in throttling: failed attempts counted per email and per client address in 15-minute
+// Sign-in and sign-up throttling: failed attempts counted per email and per client address in 15-minute
 // buckets, in the store (so every instance shares them). An attempt takes a unit before the password
 // is checked and gives it back when the password was right, so only failures (and attempts in
 // flight) count, and a burst of parallel guesses cannot outrun the count.
@@ -32,4 +32,22 @@ export async function takeSignInAttempt(
       await store.releaseQuota(byAddress);
     },
   };
+}
+
+export const SIGN_UPS_PER_ADDRESS = 20;
+export const SIGN_UP_WINDOW_MS = 60 * 60 * 1000;
+
+/** Sign-ups from one client address per hour: each one costs a password hash, which a stranger must not get for free. */
+export async function takeSignUpAttempt(
+  store: Store,
+  input: { clientAddress: string; nowMs: number },
+): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
+  const bucket = Math.floor(input.nowMs / SIGN_UP_WINDOW_MS);
+  const expiresAtMs = (bucket + 1) * SIGN_UP_WINDOW_MS;
+  const decision = await store.consumeQuota(
+    `sign-up:address:${input.clientAddress}:${bucket}`,
+    SIGN_UPS_PER_ADDRESS,
+    expiresAtMs,
+  );
+  return decision.allowed ? { allowed: true } : { allowed: false, retryAfterMs: expiresAtMs - input.nowMs };
 }

@@ -4,7 +4,7 @@ import { AdminInputError } from "../../admin/operations.js";
 import { createAccount, inviteIdOf, normalizeEmail } from "../accounts/accounts.js";
 import { verifyAgainstDecoy, verifyPassword } from "../accounts/passwords.js";
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionIdOf, startSession } from "../accounts/sessions.js";
-import { takeSignInAttempt } from "../accounts/sign-in-throttle.js";
+import { takeSignInAttempt, takeSignUpAttempt } from "../accounts/sign-in-throttle.js";
 import { signupRefusal } from "../accounts/signup-policy.js";
 import { csrfTokenFor } from "../dashboard-plugin.js";
 import type { DashboardOptions } from "../dashboard-options.js";
@@ -80,6 +80,14 @@ export async function accountRoutes(app: FastifyInstance, options: DashboardOpti
       );
     const refusal = await refusalFor(request, inviteToken !== "");
     if (refusal) return again(refusal, 403);
+    const ticket = await takeSignUpAttempt(store, { clientAddress: request.ip, nowMs: nowMs() });
+    if (!ticket.allowed) {
+      reply.header("retry-after", Math.ceil(ticket.retryAfterMs / 1000));
+      return again(
+        `Too many sign-ups from this address: try again in ${Math.ceil(ticket.retryAfterMs / 60_000)} minutes.`,
+        429,
+      );
+    }
     let invite: InviteRecord | undefined;
     try {
       if (await store.findUserByEmail(email))
