@@ -17,13 +17,15 @@ export interface ToolHandlerDeps {
   now: () => Date;
 }
 
-/** The inbox with this id when it belongs to the caller's workspace and mode; otherwise undefined, never a hint. */
 /** The server's caller: a key may be limited to some inboxes of its workspace (null: all of them). */
 export interface ServerCaller extends Caller {
   readonly inboxIds: readonly string[] | null;
 }
 
-/** An inbox the key may not use is, to the key, no inbox at all: inbox_not_found, like another workspace's. */
+/**
+ * The inbox with this id when it belongs to the caller's workspace and mode, and the key may use it;
+ * otherwise undefined, never a hint: an inbox the key may not use is, to the key, no inbox at all.
+ */
 export async function resolveInbox(
   store: Store,
   inboxId: string,
