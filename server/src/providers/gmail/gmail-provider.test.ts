@@ -424,7 +424,7 @@ describe("search_emails", () => {
 });
 
 describe("send_email and reply_to_email", () => {
-  it("sends raw MIME with messages.send: Gmail files it in SENT, the recipient gets it in INBOX unread, Bcc only in the sender's copy", async () => {
+  it("sends raw MIME through messages.send's upload endpoint: Gmail files it in SENT, the recipient gets it in INBOX unread, Bcc only in the sender's copy", async () => {
     let sent: SendResult | undefined;
     const requests = await requestsDuring(
       async () =>
@@ -436,7 +436,7 @@ describe("send_email and reply_to_email", () => {
           body: "Hi!",
         })),
     );
-    expect(requests).toEqual({ "messages.send": 1, "messages.get": 1 });
+    expect(requests).toEqual({ "messages.send.upload": 1, "messages.get": 1 });
     expect(sent).toMatchObject({ delivery_status: "accepted", idempotent_replay: false });
     const own = await read(owner, sent?.message_id ?? "");
     expect(own).toMatchObject({
@@ -453,7 +453,7 @@ describe("send_email and reply_to_email", () => {
     expect((await read(peer, received?.id ?? "")).bcc).toEqual([]);
   });
 
-  it("keeps a reply in its thread on both sides: threadId, In-Reply-To, References and one Re:", async () => {
+  it("keeps a reply in its thread on both sides: threadId (in the upload's metadata), In-Reply-To, References and one Re:", async () => {
     const question = await ok<SendResult>("send_email", {
       inbox_id: peer.id,
       to: [OWNER],
@@ -463,11 +463,17 @@ describe("send_email and reply_to_email", () => {
     const received = (await list(owner, { limit: 5 })).messages.find(
       (message) => message.rfc822_message_id === question.rfc822_message_id,
     );
-    const reply = await ok<SendResult>("reply_to_email", {
-      inbox_id: owner.id,
-      message_id: received?.id,
-      body: "Yes!",
-    });
+    let reply = {} as SendResult;
+    const requests = await requestsDuring(
+      async () =>
+        (reply = await ok<SendResult>("reply_to_email", {
+          inbox_id: owner.id,
+          message_id: received?.id,
+          body: "Yes!",
+        })),
+    );
+    // The original's raw source, the upload (the message after its threadId), the stored Message-ID.
+    expect(requests).toEqual({ "messages.get": 2, "messages.send.upload": 1 });
     expect(reply.thread_id).toBe(received?.thread_id);
     const ownReply = await read(owner, reply.message_id ?? "");
     expect(ownReply).toMatchObject({
@@ -487,6 +493,28 @@ describe("send_email and reply_to_email", () => {
         (message) => message.rfc822_message_id === again.rfc822_message_id,
       )?.thread_id,
     ).toBe(received?.thread_id);
+  });
+
+  it("sends 2.9 MiB of attachments (4 MiB of MIME) through the upload endpoint: Gmail refuses JSON bodies far smaller", async () => {
+    const data = Buffer.alloc(Math.floor(2.9 * 1024 * 1024), 5);
+    for (let index = 0; index < data.length; index += 4096) data[index] = index % 251;
+    let sent: SendResult | undefined;
+    const requests = await requestsDuring(
+      async () =>
+        (sent = await ok<SendResult>("send_email", {
+          inbox_id: owner.id,
+          to: [PEER],
+          subject: "Just under 4 MiB",
+          body: "Attached.",
+          attachments: [{ filename: "scan.pdf", mime_type: "application/pdf", data: data.toString("base64") }],
+        })),
+    );
+    expect(requests).toEqual({ "messages.send.upload": 1, "messages.get": 1 });
+    const received = (await list(peer, { limit: 5 })).messages.find(
+      (message) => message.rfc822_message_id === sent?.rfc822_message_id,
+    );
+    const message = await read(peer, received?.id ?? "", { include_attachments: true });
+    expect(Buffer.from(message.attachments[0]?.data ?? "", "base64").equals(data)).toBe(true);
   });
 
   it("sends 10 MiB of attachments through the upload endpoint", async () => {
@@ -537,7 +565,7 @@ describe("send_email and reply_to_email", () => {
 
   it("never sends again after a 5xx: provider_error with delivery status unknown, and the message went once", async () => {
     const before = rig.gmail.mailboxes.mailbox(PEER)?.messages.size ?? 0;
-    rig.gmail.fail({ endpoint: "messages.send", status: 500, afterExecuting: true });
+    rig.gmail.fail({ endpoint: "messages.send.upload", status: 500, afterExecuting: true });
     let result: ToolResult | undefined;
     const requests = await requestsDuring(
       async () =>
@@ -549,14 +577,19 @@ describe("send_email and reply_to_email", () => {
     );
     expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
     expect(result?.content[0]?.text).toContain("outcome is unknown");
-    expect(requests).toEqual({ "messages.send": 1 });
+    expect(requests).toEqual({ "messages.send.upload": 1 });
     expect(rig.gmail.mailboxes.mailbox(PEER)?.messages.size).toBe(before + 1);
     expect(waits).toEqual([]);
   });
 
   it("retries a send Gmail rate-limited (not executed), honouring Retry-After, and it goes once", async () => {
     const before = rig.gmail.mailboxes.mailbox(PEER)?.messages.size ?? 0;
-    rig.gmail.fail({ endpoint: "messages.send", status: 403, reason: "userRateLimitExceeded", retryAfterSeconds: 2 });
+    rig.gmail.fail({
+      endpoint: "messages.send.upload",
+      status: 403,
+      reason: "userRateLimitExceeded",
+      retryAfterSeconds: 2,
+    });
     await ok<SendResult>("send_email", { inbox_id: owner.id, to: [PEER], subject: "After a wait", body: "." }, tuned);
     expect(waits).toEqual([2000]);
     expect(rig.gmail.mailboxes.mailbox(PEER)?.messages.size).toBe(before + 1);
@@ -564,7 +597,7 @@ describe("send_email and reply_to_email", () => {
 
   it("gives provider_error with retryAfter when the rate limit outlasts the retries, and nothing was sent", async () => {
     const before = rig.gmail.mailboxes.mailbox(PEER)?.messages.size ?? 0;
-    rig.gmail.fail({ endpoint: "messages.send", status: 429, retryAfterSeconds: 1, times: 3 });
+    rig.gmail.fail({ endpoint: "messages.send.upload", status: 429, retryAfterSeconds: 1, times: 3 });
     const result = await call("send_email", { inbox_id: owner.id, to: [PEER], subject: "Never", body: "." }, tuned);
     expect(result).toMatchObject({ isError: true, errorCode: "provider_error", retryAfter: 1 });
     expect(result.content[0]?.text).toContain("nothing was sent");
@@ -589,7 +622,7 @@ describe("send_email and reply_to_email", () => {
       await ok<SendResult>("send_email", args);
       expect(await ok<SendResult>("send_email", args)).toMatchObject({ idempotent_replay: true });
     });
-    expect(requests["messages.send"]).toBe(1);
+    expect(requests["messages.send.upload"]).toBe(1);
   });
 });
 
@@ -707,7 +740,7 @@ describe("the errors the layer above gives for a Gmail inbox", () => {
           limit: 3,
         });
       });
-      expect(requests["messages.send"]).toBeUndefined();
+      expect(requests["messages.send.upload"]).toBeUndefined();
     } finally {
       await limited.close();
     }

@@ -1,8 +1,8 @@
 // The Gmail provider: the five tools over the Gmail API of one mailbox, through @googleapis/gmail
 // (the per-API package of googleapis). Folders are system labels, unread is the UNREAD label,
 // list pages come from page-token checkpoints and their MIME trees (format full) from one batch request, reads
-// parse the raw source like every provider, sends go as raw MIME (through the upload endpoint
-// above about 5 MB) and Gmail files them in SENT itself.
+// parse the raw source like every provider, sends go as raw MIME through the upload endpoint and
+// Gmail files them in SENT itself.
 import { randomUUID } from "node:crypto";
 import {
   authFailed,
@@ -28,9 +28,6 @@ import { folderOf, receivedAt, summaryOf } from "./gmail-message.js";
 import { listIdPage, PageCheckpoints, type ListQuery } from "./gmail-pages.js";
 import { FOLDER_LABELS, portableToGmail, restrictToFolders } from "./gmail-query.js";
 import type { GmailSettings } from "./gmail-settings.js";
-
-/** Above this size a message goes through the upload endpoint: Gmail takes about 5 MB in a simple request, and base64url adds a third. */
-export const UPLOAD_ABOVE_BYTES = 4 * 1024 * 1024;
 
 export interface GmailProviderOptions {
   inbox: InboxRecord;
@@ -149,29 +146,22 @@ export function createGmailProvider({
       messageId: `<${randomUUID()}@${domain}>`,
       date: now(),
     });
-    const size = Buffer.byteLength(composed.rawWithBcc, "utf8");
-    const thread = threadId === null ? {} : { threadId };
+    // Always the upload endpoint: Google documents no limit for a JSON `raw` body, and users meet
+    // "Request payload size exceeds the limit" there with messages of 1 MB. The client sends the
+    // message alone (uploadType=media), or after the resource holding a reply's threadId (multipart).
     let sent: gmail_v1.Schema$Message;
     try {
       sent = (
         await calls.call(
           (options) =>
-            size <= UPLOAD_ABOVE_BYTES
-              ? calls.api.users.messages.send(
-                  {
-                    userId: "me",
-                    requestBody: { raw: Buffer.from(composed.rawWithBcc, "utf8").toString("base64url"), ...thread },
-                  },
-                  options,
-                )
-              : calls.api.users.messages.send(
-                  {
-                    userId: "me",
-                    requestBody: thread,
-                    media: { mimeType: "message/rfc822", body: composed.rawWithBcc },
-                  },
-                  options,
-                ),
+            calls.api.users.messages.send(
+              {
+                userId: "me",
+                ...(threadId === null ? {} : { requestBody: { threadId } }),
+                media: { mimeType: "message/rfc822", body: composed.rawWithBcc },
+              },
+              options,
+            ),
           signal,
           false,
         )

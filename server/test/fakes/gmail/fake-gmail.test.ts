@@ -304,17 +304,23 @@ describe("messages.send", () => {
     expect(await send("Re: Plans")).not.toBe(original.threadId);
   });
 
-  it("takes at most 5 MB in the JSON body, and up to 35 MB through the upload endpoint", async () => {
-    const big = (await raw("Big", { to: "receiver@example.com" })) + "X".repeat(6 * 1024 * 1024);
+  it("refuses a JSON body over 1 MiB (400, as users see far below any documented limit), and takes up to 35 MB through the upload endpoint", async () => {
+    const big = (await raw("Big", { to: "receiver@example.com" })) + "X".repeat(800 * 1024);
     expect(
-      (
-        await status(
-          api.users.messages.send({ userId: "me", requestBody: { raw: Buffer.from(big).toString("base64url") } }, opts),
-        )
-      ).status,
-    ).toBe(413);
+      await status(
+        api.users.messages.send({ userId: "me", requestBody: { raw: Buffer.from(big).toString("base64url") } }, opts),
+      ),
+    ).toMatchObject({
+      status: 400,
+      data: {
+        error: {
+          message: "Request payload size exceeds the limit: 1048576 bytes.",
+          errors: [{ reason: "badRequest" }],
+        },
+      },
+    });
     const uploaded = await api.users.messages.send(
-      { userId: "me", requestBody: {}, media: { mimeType: "message/rfc822", body: big } },
+      { userId: "me", media: { mimeType: "message/rfc822", body: big + "X".repeat(6 * 1024 * 1024) } },
       opts,
     );
     expect(uploaded.data.labelIds).toEqual(["SENT"]);
@@ -326,6 +332,45 @@ describe("messages.send", () => {
         )
       ).status,
     ).toBe(413);
+  });
+
+  it("takes a message/* upload alone (uploadType=media) or after its JSON resource (multipart, threadId there), and no other media type", async () => {
+    rig.gmail.resetCounters();
+    const original = (
+      await api.users.messages.send(
+        {
+          userId: "me",
+          media: {
+            mimeType: "message/rfc822",
+            body: await raw("Uploaded", { to: "receiver@example.com", messageId: "<uploaded@example.org>" }),
+          },
+        },
+        opts,
+      )
+    ).data;
+    const reply = (
+      await api.users.messages.send(
+        {
+          userId: "me",
+          requestBody: { threadId: original.threadId ?? null },
+          media: {
+            mimeType: "message/rfc822",
+            body: await raw("Re: Uploaded", { to: "receiver@example.com", inReplyTo: "<uploaded@example.org>" }),
+          },
+        },
+        opts,
+      )
+    ).data;
+    expect(reply.threadId).toBe(original.threadId);
+    expect(rig.gmail.requests["messages.send.upload"]).toBe(2);
+    expect(
+      await status(
+        api.users.messages.send(
+          { userId: "me", media: { mimeType: "text/plain", body: await raw("Plain", { to: "receiver@example.com" }) } },
+          opts,
+        ),
+      ),
+    ).toMatchObject({ status: 400, data: { error: { errors: [{ reason: "badContent" }] } } });
   });
 
   it("fails on demand: 429 with Retry-After, or a 500 after the message went", async () => {
