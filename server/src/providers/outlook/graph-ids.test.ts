@@ -47,4 +47,31 @@ describe("read_email and reply_to_email with a message_id Graph cannot have issu
     );
     expect(reply).toMatchObject({ isError: true, errorCode: "message_not_found" });
   });
+
+  it("answers message_not_found, not provider_error, for ids Graph parses and refuses as malformed (400 ErrorInvalidIdMalformed)", async () => {
+    const provider = createOutlookProvider({
+      inbox,
+      settings: await session.connect("ada@contoso.test"),
+      app: FAKE_MICROSOFT_APP,
+      saveSettings: async () => undefined,
+    });
+    const signal = new AbortController().signal;
+    session.fake.resetCounts();
+    for (const id of ["AAMk", "AAMkAGI2TG93AAA=", "not-an-id", "AAMk!!bad"]) {
+      for (const mark_as_read of [false, true]) {
+        const read = await provider.read_email(
+          { inbox_id: inbox.id, message_id: id, include_html: false, include_attachments: false, mark_as_read },
+          signal,
+        );
+        expect(read, id).toMatchObject({ isError: true, errorCode: "message_not_found" });
+      }
+      const reply = await provider.reply_to_email(
+        { inbox_id: inbox.id, message_id: id, body: "x", reply_all: false, attachments: [] },
+        signal,
+      );
+      expect(reply, id).toMatchObject({ isError: true, errorCode: "message_not_found" });
+    }
+    expect(session.fake.graphRequests(/^GET \/me\/messages\/\{id\}\/\$value$/u)).toBe(9);
+    expect(session.fake.graphRequests(/^(POST|PATCH) /u)).toBe(0);
+  });
 });

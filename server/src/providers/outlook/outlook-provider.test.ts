@@ -200,6 +200,18 @@ describe("read_email", () => {
       errorCode: "message_not_found",
     });
   });
+
+  it("answers message_not_found for an id Graph refuses as malformed (400 ErrorInvalidIdMalformed) or that never reaches Graph", async () => {
+    for (const id of ["AAMk", "AAMk!!bad"]) {
+      const { result, counts } = await requestsOf(() => call("read_email", { message_id: id }));
+      expect(result, id).toMatchObject({ isError: true, errorCode: "message_not_found" });
+      expect(counts["GET /me/messages/{id}/$value"], id).toBe(id === "AAMk" ? 1 : undefined);
+      expect(await call("reply_to_email", { message_id: id, body: "x" }), id).toMatchObject({
+        isError: true,
+        errorCode: "message_not_found",
+      });
+    }
+  });
 });
 
 describe("search_emails", () => {
@@ -498,7 +510,9 @@ describe("reply_to_email", () => {
   });
 
   it("answers message_not_found for an unknown original, and invalid_recipient for an original nobody can be answered at", async () => {
-    expect(await call("reply_to_email", { message_id: "AAkALgnothere", body: "x" })).toMatchObject({
+    expect(
+      await call("reply_to_email", { message_id: "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0AnothereAAA=", body: "x" }),
+    ).toMatchObject({
       isError: true,
       errorCode: "message_not_found",
     });

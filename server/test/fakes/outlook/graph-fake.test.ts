@@ -95,7 +95,22 @@ describe("the Graph fake", () => {
     token = "not-a-token";
     expect((await graph("/me")).status).toBe(401);
     token = session.fake.issueAccessToken(ADA, 3600);
-    expect((await graph("/me/messages/AAkALgmissing")).body.error?.code).toBe("ErrorItemNotFound");
+    expect((await graph("/me/messages/AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0AmissingAAA=")).body.error?.code).toBe(
+      "ErrorItemNotFound",
+    );
+  });
+
+  it("answers 400 ErrorInvalidIdMalformed to an id that is not base64 of an entry id, before looking it up", async () => {
+    const [stored] = session.fake.mailbox(ADA).messages.values();
+    const id = stored?.message.id ?? "";
+    for (const malformed of ["not-an-id", "AAMk", id.slice(0, 40), `${id}AAA`, `${id}!`, `${id}===`])
+      expect(await graph(`/me/messages/${encodeURIComponent(malformed)}`), malformed).toMatchObject({
+        status: 400,
+        body: { error: { code: "ErrorInvalidIdMalformed", message: "Id is malformed." } },
+      });
+    expect((await graph(`/me/messages/${id}?$select=id`)).status).toBe(200);
+    expect((await graph(`/me/messages/${id.slice(0, 60)}`)).body.error?.code).toBe("ErrorItemNotFound");
+    expect((await graph("/me/mailFolders/not-a-folder")).body.error?.code).toBe("ErrorInvalidIdMalformed");
   });
 
   it('gives immutable ids only when asked with Prefer: IdType="ImmutableId"', async () => {

@@ -2,7 +2,8 @@
 // folders, message collections with OData queries, one message, its MIME ($value), PATCH isRead,
 // drafts from MIME, attachments (POST and upload sessions), send, sendMail (MIME). Each request is
 // authorised by its bearer token, counted per endpoint, subject to the 4 MB request limit and to
-// the mailbox's 4 concurrent requests, and may be failed on demand.
+// the mailbox's 4 concurrent requests, and may be failed on demand. An id that is not well formed
+// is 400 ErrorInvalidIdMalformed, a well-formed one that names nothing 404 ErrorItemNotFound.
 import { randomBytes } from "node:crypto";
 import type { FileAttachment, MailFolder, Message } from "@microsoft/microsoft-graph-types";
 import { simpleParser } from "mailparser";
@@ -11,6 +12,7 @@ import MailComposer from "nodemailer/lib/mail-composer";
 import type { GraphFake } from "./graph-fake.js";
 import {
   WELL_KNOWN_FOLDERS,
+  wellFormedId,
   withoutBcc,
   type FakeMailbox,
   type StoredMessage,
@@ -24,6 +26,7 @@ const UPLOAD_ROOT = "https://outlook.office.com/api/v2.0/AttachmentSessions";
 export const GRAPH_REQUEST_LIMIT_BYTES = 4 * 1024 * 1024;
 /** An upload session takes byte ranges of at most this size. */
 const UPLOAD_CHUNK_LIMIT_BYTES = 4 * 1024 * 1024;
+const REST_ID_PREFIX = "AAMk";
 
 interface UploadSession {
   mailbox: FakeMailbox;
@@ -47,18 +50,18 @@ const graphError = (status: number, code: string, message: string, headers: Reco
     { status, headers },
   );
 
-/** Without Prefer: IdType="ImmutableId" Graph gives ids that change when a message moves. */
+/** Without Prefer: IdType="ImmutableId" Graph gives ids that change when a message moves ("AAMk...", as Graph's REST ids begin). */
 function outwardId(stored: StoredMessage, immutable: boolean): string {
   return immutable
     ? stored.message.id
-    : `M${Buffer.from(`${stored.message.parentFolderId}|${stored.message.id}`).toString("base64url")}`;
+    : `${REST_ID_PREFIX}${Buffer.from(`${stored.message.parentFolderId}|${stored.message.id}`).toString("base64url")}`;
 }
 
 function findMessage(mailbox: FakeMailbox, id: string): StoredMessage | undefined {
   const direct = mailbox.messages.get(id);
   if (direct) return direct;
-  if (!id.startsWith("M")) return undefined;
-  const [folder, immutable] = Buffer.from(id.slice(1), "base64url").toString().split("|");
+  if (!id.startsWith(REST_ID_PREFIX)) return undefined;
+  const [folder, immutable] = Buffer.from(id.slice(REST_ID_PREFIX.length), "base64url").toString().split("|");
   const stored = mailbox.messages.get(immutable ?? "");
   return stored?.message.parentFolderId === folder ? stored : undefined;
 }
@@ -155,6 +158,7 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
       .filter((s) => s !== "")
       .map(decodeURIComponent);
     const messageOr404 = (id: string) => {
+      if (!wellFormedId(id)) throw new ODataError(400, "ErrorInvalidIdMalformed", "Id is malformed.");
       const stored = findMessage(mailbox, id);
       if (stored === undefined)
         throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
@@ -162,6 +166,8 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
     };
     const folderOr404 = (name: string): WellKnownFolder => {
       const folder = WELL_KNOWN_FOLDERS.find((known) => known === name.toLowerCase()) ?? mailbox.folderName(name);
+      if (folder === undefined && !wellFormedId(name))
+        throw new ODataError(400, "ErrorInvalidIdMalformed", "Id is malformed.");
       if (folder === undefined)
         throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
       return folder;

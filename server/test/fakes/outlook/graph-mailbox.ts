@@ -40,9 +40,25 @@ export interface StoredMessage {
   draftAttachments: DraftAttachment[];
 }
 
-/** An id shaped like Exchange's (base64url text), random. */
+/** An id shaped like Exchange's (base64url text of some 50 bytes), random. */
 export function exchangeId(prefix: string): string {
-  return `${prefix}${randomBytes(24).toString("base64url")}`;
+  return `${prefix}${randomBytes(48).toString("base64url")}`;
+}
+
+/**
+ * Whether Graph would parse this as an Outlook id at all. Ids are base64 of binary entry ids (Graph's
+ * own formats URL-safe, https://learn.microsoft.com/graph/api/user-translateexchangeids), and Exchange
+ * answers an id whose structure does not hold together ErrorInvalidIdMalformed, "Id is malformed."
+ * (https://learn.microsoft.com/exchange/client-developer/exchange-web-services/ews-identifiers-in-exchange#handling-errors),
+ * which Graph gives as 400 before looking anything up. The fake's rule, since Exchange's parser is not
+ * published: base64 or base64url characters, at most two "=" at the end, a length base64 can have, and
+ * at least 32 bytes once decoded (an immutable id is an entry id of about 50 bytes, a REST id about 110).
+ */
+export function wellFormedId(id: string): boolean {
+  const match = /^([A-Za-z0-9+/_-]+)(={0,2})$/u.exec(id);
+  const text = match?.[1];
+  if (text === undefined || text.length % 4 === 1) return false;
+  return Buffer.from(text.replace(/\+/gu, "-").replace(/\//gu, "_"), "base64url").length >= 32;
 }
 
 export class FakeMailbox {
