@@ -1,7 +1,7 @@
 // How Google's answers read as failures: what the owner must fix (auth), what may be retried
 // after a wait (rate limits), what may have taken effect (5xx, no answer) and what was refused.
 import { describe, expect, it } from "vitest";
-import { failureOfResponse, parseRetryAfter, toFailure } from "./gmail-failure.js";
+import { failureOfResponse, parseRetryAfter, retryTimeIn, toFailure } from "./gmail-failure.js";
 
 const apiError = (code: number, reason: string) => ({
   error: { code, message: `m${code}`, errors: [{ reason }], status: "X" },
@@ -38,6 +38,26 @@ describe("failureOfResponse", () => {
     expect(failureOfResponse(503, null, apiError(503, "backendError")).kind).toBe("unavailable");
     expect(failureOfResponse(400, null, apiError(400, "invalidArgument")).kind).toBe("refused");
     expect(failureOfResponse(500, null, "not json").message).toContain("HTTP 500");
+  });
+});
+
+describe("the sending limit's 429", () => {
+  it("names its time to retry in the message, which is the wait when no Retry-After comes; a Retry-After still wins", () => {
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const body = {
+      error: {
+        code: 429,
+        message: `User-rate limit exceeded.  Retry after ${until} (Mail sending)`,
+        errors: [{ domain: "usageLimits", reason: "rateLimitExceeded" }],
+        status: "RESOURCE_EXHAUSTED",
+      },
+    };
+    const failure = failureOfResponse(429, null, body);
+    expect(failure.kind).toBe("rate_limited");
+    expect(failure.retryAfterSeconds).toBeGreaterThanOrEqual(3_599);
+    expect(failure.retryAfterSeconds).toBeLessThanOrEqual(3_600);
+    expect(failureOfResponse(429, "30", body).retryAfterSeconds).toBe(30);
+    expect(retryTimeIn("User-rate limit exceeded.")).toBeUndefined();
   });
 });
 

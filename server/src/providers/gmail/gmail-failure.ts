@@ -56,7 +56,7 @@ export function failureOfResponse(status: number, retryAfter: string | null, dat
   const waitSeconds = parseRetryAfter(retryAfter);
   if (status === 401) return new GmailFailure("auth", `Gmail refused the access token: ${message}`, undefined, 401);
   if (status === 429 || (status === 403 && [...reasons].some((reason) => RATE_REASONS.has(reason))))
-    return new GmailFailure("rate_limited", `Gmail's rate limit: ${message}`, waitSeconds);
+    return new GmailFailure("rate_limited", `Gmail's rate limit: ${message}`, waitSeconds ?? retryTimeIn(message));
   if (status === 403 && [...reasons].some((reason) => SCOPE_REASONS.has(reason)))
     return new GmailFailure("auth", `the Gmail grant lacks a scope this tool needs: ${message}`);
   if (status === 404) return new GmailFailure("not_found", message);
@@ -84,6 +84,16 @@ export function toFailure(error: unknown): GmailFailure {
       ? "no answer from Gmail in time"
       : `no answer from Gmail (${typeof code === "string" ? code : "the connection failed"})`,
   );
+}
+
+/**
+ * The wait named in the text of Gmail's per-user limits, which send no Retry-After: "User-rate limit
+ * exceeded.  Retry after 2026-12-04T10:00:00.000Z (Mail sending)" past the daily sending limit
+ * (https://developers.google.com/workspace/gmail/api/guides/handle-errors: "returned with time to retry").
+ */
+export function retryTimeIn(message: string): number | undefined {
+  const time = /\bRetry after (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/iu.exec(message)?.[1];
+  return time === undefined ? undefined : Math.max(0, Math.ceil((Date.parse(time) - Date.now()) / 1000));
 }
 
 /** Retry-After in whole seconds (delta-seconds or an HTTP date), or undefined. */

@@ -610,6 +610,32 @@ describe("send_email and reply_to_email", () => {
     });
   });
 
+  it("gives provider_error with the retryAfter of Gmail's sending-limit 429, which names it in its message, not in Retry-After; nothing sent, no retry", async () => {
+    const mailbox = rig.gmail.mailboxes.mailbox(OWNER);
+    if (mailbox === undefined) throw new Error("no mailbox");
+    const before = rig.gmail.mailboxes.mailbox(PEER)?.messages.size ?? 0;
+    const limit = mailbox.sendingLimit;
+    // Every send of this run was in the last 24 hours: the limit is reached, the first send frees a place.
+    mailbox.sendingLimit = mailbox.sentAt.length;
+    try {
+      let result: ToolResult | undefined;
+      const requests = await requestsDuring(
+        async () =>
+          (result = await call("send_email", { inbox_id: owner.id, to: [PEER], subject: "Over", body: "." }, tuned)),
+      );
+      const wait = Math.ceil(((mailbox.sentAt[0] ?? 0) + DAY - Date.now()) / 1000);
+      expect(result).toMatchObject({ isError: true, errorCode: "provider_error" });
+      expect(result?.retryAfter).toBeGreaterThanOrEqual(wait - 5);
+      expect(result?.retryAfter).toBeLessThanOrEqual(wait);
+      expect(result?.content[0]?.text).toContain("nothing was sent");
+      expect(requests).toEqual({ "messages.send.upload": 1 });
+      expect(waits).toEqual([]);
+      expect(rig.gmail.mailboxes.mailbox(PEER)?.messages.size).toBe(before);
+    } finally {
+      mailbox.sendingLimit = limit;
+    }
+  });
+
   it("message_not_found when replying to a message Gmail does not have", async () => {
     expect(
       await call("reply_to_email", { inbox_id: owner.id, message_id: "18f0000000ffffff", body: "?" }),

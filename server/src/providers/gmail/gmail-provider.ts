@@ -62,7 +62,7 @@ export function createGmailProvider({
     if (failure.kind === "rate_limited") {
       return providerError({
         detail: `Gmail is rate-limiting this mailbox (${failure.message}).`,
-        ...(failure.retryAfterSeconds === undefined ? {} : { retryAfter: Math.max(1, failure.retryAfterSeconds) }),
+        ...retryAfterOf(failure),
       });
     }
     return providerError({ detail: `${failure.message}.` });
@@ -80,7 +80,7 @@ export function createGmailProvider({
     if (failure.kind === "rate_limited") {
       return providerError({
         detail: `Gmail is rate-limiting this mailbox (${failure.message}); nothing was sent.`,
-        ...(failure.retryAfterSeconds === undefined ? {} : { retryAfter: Math.max(1, failure.retryAfterSeconds) }),
+        ...retryAfterOf(failure),
       });
     }
     return providerError({ detail: `${failure.message}; nothing was sent.` });
@@ -304,6 +304,13 @@ export function createGmailProvider({
       // Nothing is held open: requests are made per call, tokens live in memory.
     },
   };
+}
+
+/** The wait Gmail named, within the catalogue's 1 s to 1 day (a sending-limit wait may run past a day). */
+function retryAfterOf(failure: GmailFailure): { retryAfter?: number } {
+  return failure.retryAfterSeconds === undefined
+    ? {}
+    : { retryAfter: Math.min(86_400, Math.max(1, failure.retryAfterSeconds)) };
 }
 
 /** Gmail's message ids are hexadecimal; anything else cannot be one (and Gmail would answer 400, not 404). */

@@ -212,9 +212,15 @@ function faultResponse(status: number, fault: Fault): Response {
 }
 
 /** Google's JSON error body (https://cloud.google.com/apis/design/errors), with the legacy errors[] Gmail still sends. */
-export function googleError(code: number, status: string, reason: string, message: string): Response {
+export function googleError(
+  code: number,
+  status: string,
+  reason: string,
+  message: string,
+  domain = "global",
+): Response {
   return HttpResponse.json(
-    { error: { code, message, errors: [{ message, domain: "global", reason }], status } },
+    { error: { code, message, errors: [{ message, domain, reason }], status } },
     { status: code },
   );
 }
@@ -480,12 +486,31 @@ function uploadTooLarge(): Response {
 }
 
 async function deliver(state: ApiState, mailbox: Mailbox, raw: Buffer, threadId: string | null): Promise<Response> {
+  const blockedUntil = state.mailboxes.sendingBlockedUntil(mailbox);
+  if (blockedUntil !== undefined) return sendingLimitExceeded(blockedUntil);
   const head = raw.subarray(0, Math.max(0, raw.indexOf("\r\n\r\n")) || raw.length).toString("latin1");
   if (!/^(?:to|cc|bcc):\s*\S/imu.test(head))
     return googleError(400, "INVALID_ARGUMENT", "invalidArgument", "Recipient address required");
   const sent = await state.mailboxes.send(mailbox.address, raw, threadId);
   const answer: gmail_v1.Schema$Message = { id: sent.id, threadId: sent.threadId, labelIds: [...sent.labelIds] };
   return HttpResponse.json(answer);
+}
+
+/**
+ * Past its daily sending limit a user gets 429 "User-rate limit exceeded" "(Mail sending)" "with time
+ * to retry" (https://developers.google.com/workspace/gmail/api/guides/handle-errors; the limits:
+ * https://support.google.com/a/answer/166852). The time is in the message, in the form users quote
+ * ("User-rate limit exceeded.  Retry after 2024-11-12T11:16:42.247Z (Forwarding rules)",
+ * googleapis/google-api-ruby-client#20544), and no Retry-After header comes with it.
+ */
+function sendingLimitExceeded(until: number): Response {
+  return googleError(
+    429,
+    "RESOURCE_EXHAUSTED",
+    "rateLimitExceeded",
+    `User-rate limit exceeded.  Retry after ${new Date(until).toISOString()} (Mail sending)`,
+    "usageLimits",
+  );
 }
 
 export interface BodyPart {

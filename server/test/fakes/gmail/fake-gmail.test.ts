@@ -373,6 +373,36 @@ describe("messages.send", () => {
     ).toMatchObject({ status: 400, data: { error: { errors: [{ reason: "badContent" }] } } });
   });
 
+  it("answers a send past the daily sending limit with 429, the time to retry in its message and no Retry-After, and sends nothing", async () => {
+    const limited = client(rig.connect("limited@example.com").refreshToken).api;
+    const mailbox = rig.gmail.mailboxes.mailbox("limited@example.com");
+    if (mailbox === undefined) throw new Error("no mailbox");
+    mailbox.sendingLimit = 1;
+    const send = async (subject: string) =>
+      status(
+        limited.users.messages.send(
+          {
+            userId: "me",
+            media: { mimeType: "message/rfc822", body: await raw(subject, { to: "receiver@example.com" }) },
+          },
+          opts,
+        ),
+      );
+    expect((await send("First")).status).toBe(200);
+    const refused = await send("Second");
+    expect(refused).toMatchObject({
+      status: 429,
+      retryAfter: null,
+      data: {
+        error: { status: "RESOURCE_EXHAUSTED", errors: [{ domain: "usageLimits", reason: "rateLimitExceeded" }] },
+      },
+    });
+    const message = (refused.data as { error: { message: string } }).error.message;
+    const until = /^User-rate limit exceeded\. {2}Retry after (\S+Z) \(Mail sending\)$/u.exec(message)?.[1];
+    expect(Date.parse(until ?? "")).toBe((mailbox.sentAt[0] ?? 0) + 86_400_000);
+    expect(mailbox.sentAt).toHaveLength(1);
+  });
+
   it("fails on demand: 429 with Retry-After, or a 500 after the message went", async () => {
     rig.gmail.fail({ endpoint: "messages.send", status: 429, retryAfterSeconds: 7 });
     expect(

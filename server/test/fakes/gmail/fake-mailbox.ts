@@ -9,7 +9,8 @@
 //   removed; otherwise it starts a thread of its own. A delivered copy joins the recipient's thread
 //   of the message it answers under the same rule;
 // - internalDate is the Date header for seeded messages (as messages.import with
-//   internalDateSource dateHeader) and the send time for sent ones; lists are newest first by it.
+//   internalDateSource dateHeader) and the send time for sent ones; lists are newest first by it;
+// - a mailbox sends at most DAILY_SENDING_LIMIT messages in a rolling 24 hours.
 // Hand-written by necessity: no maintained Gmail emulator exists.
 import { simpleParser } from "mailparser";
 import { snippetOf } from "../../../src/mail/parse.js";
@@ -47,7 +48,15 @@ export interface FakeMessage {
 export interface Mailbox {
   address: string;
   messages: Map<string, FakeMessage>;
+  /** Messages it may send in a rolling 24 hours (a test lowers it). */
+  sendingLimit: number;
+  /** When it sent each message, oldest first. */
+  sentAt: number[];
 }
+
+/** A Google Workspace user's daily sending limit (https://support.google.com/a/answer/166852): 2,000 messages in a rolling 24 hours. */
+export const DAILY_SENDING_LIMIT = 2000;
+const DAY_MS = 86_400_000;
 
 export const SYSTEM_LABELS = ["INBOX", "SENT", "DRAFT", "TRASH", "SPAM", "UNREAD", "STARRED", "IMPORTANT"] as const;
 
@@ -61,7 +70,7 @@ export class FakeMailboxes {
     const key = address.toLowerCase();
     const existing = this.mailboxes.get(key);
     if (existing) return existing;
-    const mailbox: Mailbox = { address, messages: new Map() };
+    const mailbox: Mailbox = { address, messages: new Map(), sendingLimit: DAILY_SENDING_LIMIT, sentAt: [] };
     this.mailboxes.set(key, mailbox);
     return mailbox;
   }
@@ -83,6 +92,14 @@ export class FakeMailboxes {
     return message;
   }
 
+  /** When the mailbox may send again, if it sent its limit in the last 24 hours; undefined when it may send now. */
+  sendingBlockedUntil(mailbox: Mailbox): number | undefined {
+    const now = this.now();
+    const recent = mailbox.sentAt.filter((time) => time > now - DAY_MS);
+    if (recent.length < mailbox.sendingLimit) return undefined;
+    return (recent[recent.length - mailbox.sendingLimit] ?? now) + DAY_MS;
+  }
+
   /** What messages.send does: the sender's copy in SENT, and a delivered copy in every hosted recipient's INBOX. */
   async send(address: string, raw: Buffer, requestedThreadId: string | null): Promise<FakeMessage> {
     const mailbox = this.requireMailbox(address);
@@ -96,6 +113,7 @@ export class FakeMailboxes {
       sent.labelIds.add("UNREAD");
     }
     mailbox.messages.set(sent.id, sent);
+    mailbox.sentAt.push(sentAt);
     const delivered = withoutBcc(raw);
     for (const recipient of recipients) {
       const target = this.mailboxes.get(recipient);
