@@ -267,7 +267,7 @@ describe("search_emails", () => {
     });
   });
 
-  it("walks pages of a $search in order at one request per page (checkpoints of the nextLinks), the 10th page included", async () => {
+  it("walks pages of a $search in order at one search and one id translation per page (checkpoints of the nextLinks), the 10th page included", async () => {
     await seedMany(250, { subject: "Walk" });
     const perPage: number[] = [];
     let offset: number | null = 0;
@@ -280,17 +280,18 @@ describe("search_emails", () => {
       for (const message of result.messages as Array<{ id: string }>) seen.add(message.id);
       offset = result.next_offset as number | null;
     }
-    expect(perPage).toEqual(Array(10).fill(1));
+    expect(perPage).toEqual(Array(10).fill(2));
     expect(seen.size).toBe(200);
     expect(offset).toBe(200);
   });
 
-  it("reaches an offset out of order from the nearest checkpoint in one request, and returns nothing past the ceiling", async () => {
+  it("reaches an offset out of order from the nearest checkpoint in one search (and one id translation), and returns nothing past the ceiling", async () => {
     await seedMany(60, { subject: "Jump" });
-    const { result, requests } = await requestsOf(() =>
+    const { result, requests, counts } = await requestsOf(() =>
       call("search_emails", { query: "subject:jump", limit: 10, offset: 35 }),
     );
-    expect(requests).toBe(1);
+    expect(requests).toBe(2);
+    expect(counts["GET /me/messages"]).toBe(1);
     expect((result.messages as Array<{ subject: string }>).map((m) => m.subject)[0]).toBe("Jump 24");
     const past = await requestsOf(() => call("search_emails", { query: "subject:jump", offset: 1000 }));
     expect(past.requests).toBe(0);
@@ -339,6 +340,31 @@ describe("search_emails", () => {
     ];
     expect(both.map((m) => m.folder).sort()).toEqual(["INBOX", "INBOX", "INBOX", "SENT", "SENT"]);
     expect(new Set(both.map((m) => m.id)).size).toBe(5);
+  });
+
+  it('gives a found message the immutable id the other tools give it, though $search ignores Prefer: IdType="ImmutableId": one translateExchangeIds per page, and read_email reads it after it moved', async () => {
+    await seedMany(4, { subject: "Relocation" });
+    const listed = new Set(((await call("list_inbox", {})).messages as Array<{ id: string }>).map((m) => m.id));
+    const searches = [
+      { query: "subject:relocation" },
+      { query: "relocation", include_folders: ["INBOX", "SENT"] },
+      { query: "is:unread relocation" },
+    ];
+    const found: string[] = [];
+    for (const search of searches) {
+      const { result, counts } = await requestsOf(() => call("search_emails", search));
+      const ids = (result.messages as Array<{ id: string }>).map((m) => m.id);
+      expect(ids.length, search.query).toBeGreaterThan(0);
+      expect(
+        ids.filter((id) => !listed.has(id)),
+        search.query,
+      ).toEqual([]);
+      expect(counts["POST /me/translateExchangeIds"], search.query).toBe(1);
+      found.push(...ids);
+    }
+    const id = found[0] ?? "";
+    fake.mailbox(ADA).move(id, "deleteditems");
+    expect(await call("read_email", { message_id: id })).toMatchObject({ id, folder: "TRASH" });
   });
 
   it("answers search_timeout when Graph gives up on the search", async () => {

@@ -1,9 +1,10 @@
 // The Outlook provider: the five tools over Microsoft Graph for one mailbox, with tokens from MSAL.
 // list_inbox is one request per page ($top/$skip/$count on the folder); read_email is the MIME
 // source ($value) through the common parse path plus the few properties MIME lacks (at most two
-// requests); search_emails is KQL $search (paged through nextLinks with checkpoints) or, for unread,
-// $filter or a $search whose results' read state is checked; a send is a draft from MIME (plus
-// upload sessions above the request limit), then sent, so that it returns the sent message's id.
+// requests); search_emails is KQL $search (paged through nextLinks with checkpoints, its ids made
+// immutable by one more request) or, for unread, $filter or a $search whose results' read state is
+// checked; a send is a draft from MIME (plus upload sessions above the request limit), then sent,
+// so that it returns the sent message's id.
 import type { Message } from "@microsoft/microsoft-graph-types";
 import {
   authFailed,
@@ -47,6 +48,8 @@ export interface OutlookProviderOptions {
 
 /** Graph's $search returns at most this many results for one query. */
 export const SEARCH_RESULT_CEILING = 1000;
+/** translateExchangeIds takes at most this many ids a call (https://learn.microsoft.com/graph/api/user-translateexchangeids). */
+const TRANSLATE_BATCH = 1000;
 const SEARCH_TIMEOUT_SECONDS = 30;
 
 interface CollectionPage {
@@ -176,6 +179,33 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     );
   }
 
+  /**
+   * The messages with the immutable ids every other call gives: $search ignores Prefer:
+   * IdType="ImmutableId" (https://github.com/microsoftgraph/msgraph-sdk-dotnet/issues/698), and its REST
+   * ids die when the message moves. One translateExchangeIds per page; an id Graph cannot translate (the
+   * message is gone since) stays as found.
+   */
+  async function withImmutableIds(messages: readonly Message[], signal: AbortSignal): Promise<Message[]> {
+    const ids = messages.flatMap((message) => (message.id ? [message.id] : []));
+    const immutable = new Map<string, string>();
+    for (let start = 0; start < ids.length; start += TRANSLATE_BATCH) {
+      const answer = await graph.json<{ value?: Array<{ sourceId?: string; targetId?: string }> }>({
+        method: "POST",
+        path: "/me/translateExchangeIds",
+        body: JSON.stringify({
+          inputIds: ids.slice(start, start + TRANSLATE_BATCH),
+          sourceIdType: "restId",
+          targetIdType: "restImmutableEntryId",
+        }),
+        contentType: "application/json",
+        signal,
+      });
+      for (const { sourceId, targetId } of answer.value ?? [])
+        if (sourceId && targetId) immutable.set(sourceId, targetId);
+    }
+    return messages.map((message) => ({ ...message, id: immutable.get(message.id ?? "") ?? message.id }));
+  }
+
   /** A page of a $search: from the nearest checkpoint, one request; the nextLink after it is kept for the next page. */
   async function searchPage(
     base: string,
@@ -208,7 +238,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     if (next !== undefined) checkpoints.remember(key, start.offset + page.value.length, next);
     return {
       ...output,
-      messages: await summaries(wanted, signal),
+      messages: await summaries(await withImmutableIds(wanted, signal), signal),
       next_offset: next === undefined ? null : end,
       total: next === undefined ? end : null,
     };
@@ -262,7 +292,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     const last = exhausted && end >= start.offset + kept.length;
     return {
       ...output,
-      messages: await summaries(wanted, signal),
+      messages: await summaries(await withImmutableIds(wanted, signal), signal),
       next_offset: last ? null : end,
       total: exhausted ? start.offset + kept.length : null,
     };

@@ -125,6 +125,36 @@ describe("the Graph fake", () => {
     expect(session.fake.mailbox(ADA).messages.has(immutable[0]?.id ?? "")).toBe(true);
   });
 
+  it('gives REST ids to a $search even with Prefer: IdType="ImmutableId"; translateExchangeIds turns them into immutable ids, at most 1000 a call', async () => {
+    const found = (await graph('/me/messages?$search="item"&$top=3&$select=id')).body.value as Array<{ id: string }>;
+    const mailbox = session.fake.mailbox(ADA);
+    expect(found.every((m) => !mailbox.messages.has(m.id))).toBe(true);
+    const [moved] = found;
+    const translate = (inputIds: string[], sourceIdType = "restId") =>
+      graph("/me/translateExchangeIds", {
+        method: "POST",
+        body: JSON.stringify({ inputIds, sourceIdType, targetIdType: "restImmutableEntryId" }),
+        headers: { "content-type": "application/json" },
+      });
+    const translated = (await translate(found.map((m) => m.id))).body.value as Array<{
+      sourceId: string;
+      targetId: string;
+    }>;
+    expect(translated.map((r) => r.sourceId)).toEqual(found.map((m) => m.id));
+    expect(translated.every((r) => mailbox.messages.has(r.targetId))).toBe(true);
+    const immutableId = translated[0]?.targetId ?? "";
+    mailbox.move(immutableId, "deleteditems");
+    expect((await graph(`/me/messages/${moved?.id}`)).status).toBe(404);
+    expect((await graph(`/me/messages/${immutableId}?$select=id`)).body.id).toBe(immutableId);
+    expect((await translate([moved?.id ?? "", "AAMk"])).body.value).toEqual([
+      { sourceId: moved?.id, errorDetails: expect.objectContaining({ code: "ErrorItemNotFound" }) },
+      { sourceId: "AAMk", errorDetails: expect.objectContaining({ code: "ErrorInvalidIdMalformed" }) },
+    ]);
+    mailbox.move(immutableId, "inbox");
+    expect((await translate(Array(1001).fill(found[1]?.id))).status).toBe(400);
+    expect((await translate(Array(1000).fill(found[1]?.id))).status).toBe(200);
+  });
+
   it("refuses an Authorization header on an upload session's URL, which carries its own token", async () => {
     const draft = await graph("/me/messages", {
       method: "POST",

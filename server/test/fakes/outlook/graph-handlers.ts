@@ -1,9 +1,9 @@
 // The Graph mail endpoints the Outlook provider uses, served by msw over the fake's mailboxes:
 // folders, message collections with OData queries, one message, its MIME ($value), PATCH isRead,
-// drafts from MIME, attachments (POST and upload sessions), send, sendMail (MIME). Each request is
-// authorised by its bearer token, counted per endpoint, subject to the 4 MB request limit and to
-// the mailbox's 4 concurrent requests, and may be failed on demand. An id that is not well formed
-// is 400 ErrorInvalidIdMalformed, a well-formed one that names nothing 404 ErrorItemNotFound.
+// drafts from MIME, attachments (POST and upload sessions), send, sendMail (MIME), id translation.
+// Each request is authorised by its bearer token, counted per endpoint, subject to the 4 MB request
+// limit and to the mailbox's 4 concurrent requests, and may be failed on demand. An id that is not
+// well formed is 400 ErrorInvalidIdMalformed, a well-formed one that names nothing 404 ErrorItemNotFound.
 import { randomBytes } from "node:crypto";
 import type { FileAttachment, MailFolder, Message } from "@microsoft/microsoft-graph-types";
 import { simpleParser } from "mailparser";
@@ -72,6 +72,41 @@ function selected(stored: StoredMessage, select: string[] | undefined, immutable
   const picked: Record<string, unknown> = { id: full.id };
   for (const name of select) if (name in full) picked[name] = (full as Record<string, unknown>)[name];
   return picked as Message;
+}
+
+/** translateExchangeIds supports many formats; the fake translates between Graph's two. */
+const ID_FORMATS = ["restId", "restImmutableEntryId"] as const;
+/** "Maximum size of this collection is 1000 strings." */
+const TRANSLATE_BATCH_LIMIT = 1000;
+
+/**
+ * POST /me/translateExchangeIds (https://learn.microsoft.com/graph/api/user-translateexchangeids): one
+ * convertIdResult per input id, in order; an id that cannot be converted has errorDetails instead of
+ * a targetId (https://learn.microsoft.com/graph/api/resources/convertidresult). The codes of the fake's
+ * errorDetails are those Graph gives for the same id in a URL.
+ */
+function translateIds(mailbox: FakeMailbox, body: Record<string, unknown>) {
+  const { inputIds, sourceIdType, targetIdType } = body;
+  const format = (value: unknown) => ID_FORMATS.find((known) => known === value);
+  const source = format(sourceIdType);
+  const target = format(targetIdType);
+  if (source === undefined || target === undefined)
+    throw new ODataError(400, "ErrorInvalidRequest", `The fake translates between ${ID_FORMATS.join(" and ")} only.`);
+  if (!Array.isArray(inputIds) || inputIds.length === 0 || !inputIds.every((id) => typeof id === "string"))
+    throw new ODataError(400, "ErrorInvalidRequest", "inputIds must be a collection of strings.");
+  if (inputIds.length > TRANSLATE_BATCH_LIMIT)
+    throw new ODataError(400, "ErrorInvalidRequest", `inputIds holds at most ${TRANSLATE_BATCH_LIMIT} strings.`);
+  return (inputIds as string[]).map((sourceId) => {
+    const ofSourceType = (source === "restId") === sourceId.startsWith(REST_ID_PREFIX);
+    const stored = wellFormedId(sourceId) && ofSourceType ? findMessage(mailbox, sourceId) : undefined;
+    if (stored !== undefined) return { sourceId, targetId: outwardId(stored, target === "restImmutableEntryId") };
+    return {
+      sourceId,
+      errorDetails: wellFormedId(sourceId)
+        ? { code: "ErrorItemNotFound", message: "The specified object was not found in the store." }
+        : { code: "ErrorInvalidIdMalformed", message: "Id is malformed." },
+    };
+  });
 }
 
 export function graphHandlers(fake: GraphFake): RequestHandler[] {
@@ -198,6 +233,9 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
       );
       if (query.filter) all = all.filter(query.filter);
       if (query.search) {
+        // $search ignores Prefer: IdType="ImmutableId" and gives REST ids, which change when the message
+        // moves (https://github.com/microsoftgraph/msgraph-sdk-dotnet/issues/698,
+        // https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/8739); translateExchangeIds converts them.
         const found = all
           .filter(query.search)
           .sort((a, b) => (b.message.sentDateTime ?? "").localeCompare(a.message.sentDateTime ?? ""))
@@ -207,7 +245,7 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
         const next = new URL(url);
         next.searchParams.set("$skiptoken", searchSkipToken(end));
         return HttpResponse.json({
-          value: page.map((s) => selected(s, query.select, immutable)),
+          value: page.map((s) => selected(s, query.select, false)),
           ...(end < found.length ? { "@odata.nextLink": next.toString() } : {}),
         });
       }
@@ -235,6 +273,12 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
             userPrincipalName: mailbox.address,
             displayName: mailbox.displayName,
           }),
+      };
+    }
+    if (second === "translateExchangeIds" && segments.length === 2 && method === "POST") {
+      return {
+        endpoint: "POST /me/translateExchangeIds",
+        run: async () => HttpResponse.json({ value: translateIds(mailbox, json()) }),
       };
     }
     if (second === "sendMail" && segments.length === 2 && method === "POST") {

@@ -130,6 +130,13 @@ export class FakeMailbox {
     return stored;
   }
 
+  /** The owner moved the message to another folder (in Outlook): its immutable id stays, its REST id changes. */
+  move(id: string, folder: WellKnownFolder): void {
+    const stored = this.messages.get(id);
+    if (stored === undefined) throw new Error(`the Graph fake holds no message ${id}`);
+    stored.message.parentFolderId = this.folderId(folder);
+  }
+
   private conversationOf(messageIds: readonly string[]): string | undefined {
     for (const id of messageIds.toReversed()) {
       for (const stored of this.messages.values())
