@@ -381,6 +381,13 @@ describe("search_emails", () => {
     expect(unread).toMatchObject({ syntax: "portable", total_is_estimate: true, result_ceiling: null });
   });
 
+  it("finds a word or a phrase as Gmail does, by whole words only: part of a word finds nothing", async () => {
+    expect(subjects((await search("Quarterly")).messages)).toEqual(["Quarterly report for Q3"]);
+    expect(subjects((await search('"report for q3"')).messages)).toEqual(["Quarterly report for Q3"]);
+    expect((await search("Quarter")).messages).toEqual([]);
+    expect((await search("port")).messages).toEqual([]);
+  });
+
   it("searches the four folders unless include_folders narrows them, each result in its folder", async () => {
     const everywhere = await search("subject:Sent OR subject:Trashed OR subject:Draft OR subject:Archived");
     expect(everywhere.messages.map((message) => [message.subject, message.folder])).toEqual([

@@ -188,6 +188,24 @@ describe("messages.list", () => {
     expect(await count({ q: "(in:inbox) -subject:Listed" })).toBe(0);
   });
 
+  it("matches free text by whole words, a phrase by words in a row, never part of a word", async () => {
+    await rig.gmail.mailboxes.insert(
+      "list@example.com",
+      await raw("Quarterly report, Q3 (draft) 東京都", { to: "list@example.com" }),
+      { labelIds: ["INBOX"] },
+    );
+    const count = async (q: string) =>
+      (await api.users.messages.list({ userId: "me", q }, opts)).data.resultSizeEstimate;
+    expect(await count("report")).toBe(1);
+    expect(await count("REPORT q3")).toBe(1);
+    expect(await count('"report q3 draft"')).toBe(1);
+    expect(await count("東京")).toBe(1);
+    expect(await count("Quarter")).toBe(0);
+    expect(await count("port")).toBe(0);
+    expect(await count('"q3 report"')).toBe(0);
+    expect(await count("subject:Quarter")).toBe(1);
+  });
+
   it("serves a list sent as a POST with X-HTTP-Method-Override: GET and a form body (Google's way for long URLs), and no other POST to messages", async () => {
     const { oauth } = client(rig.connect("list@example.com").refreshToken);
     const post = (headers: Record<string, string>, data: string) =>

@@ -1,14 +1,20 @@
-// The part of Gmail's search syntax (`q` of messages.list) the fake understands: what the
-// provider's portable mapping emits, plus the common operators a native query would use.
-//   words and "quoted phrases"      subject, body, From, To or Cc contains it (case-insensitive)
+// The part of Gmail's search syntax (`q` of messages.list, https://support.google.com/mail/answer/7190)
+// the fake understands: what the provider's portable mapping emits, plus the common operators a
+// native query would use.
+//   words and "quoted phrases"      subject, body, From, To or Cc holds the word, or the phrase's
+//                                   words in a row; whole words only, case-insensitive
 //   from: to: cc: bcc: subject:      the field contains the value (to: looks at To only, as Gmail)
 //   after: before:                   epoch seconds, or YYYY/MM/DD at midnight Pacific (UTC-8), as
 //                                    Gmail's docs say; compared with internalDate; after inclusive
 //   is:unread is:read is:starred has:attachment
 //   in:inbox in:sent in:draft(s) in:trash in:spam in:anywhere label:NAME
 //   A OR B, {A B} (either), (A B) (both), -A (not); terms side by side must all hold.
-// Gmail matches words by token; the fake matches by substring, which is what the portable syntax
-// means. An operator it does not know is searched for as text, as Gmail does.
+// Gmail searches an index of words, so free text matches whole words only: "port" finds neither
+// "report" nor "portable", a phrase's words must stand in a row, and punctuation only separates
+// words. Each CJK character counts as a word, as Gmail finds words inside unspaced Chinese and
+// Japanese text, and so does each emoji. Gmail also matches some variants of a word (its +
+// operator turns that off); the fake does not. Operator values (from:, subject:...) still match
+// by substring. An operator it does not know is searched for as text, as Gmail does.
 import type { FakeAddress, FakeMessage } from "./fake-mailbox.js";
 
 type Node =
@@ -101,12 +107,16 @@ function matchesTerm(operator: string | null, value: string, message: FakeMessag
   const inAddresses = (addresses: readonly FakeAddress[]) =>
     addresses.some((entry) => contains(entry.address) || contains(entry.name));
   switch (operator) {
-    case null:
+    case null: {
+      const words = wordsOf(value);
+      const holds = (text: string) => inARow(wordsOf(text), words);
       return (
-        contains(message.subject) ||
-        contains(message.text) ||
-        inAddresses([...message.from, ...message.to, ...message.cc])
+        words.length > 0 &&
+        (holds(message.subject) ||
+          holds(message.text) ||
+          [...message.from, ...message.to, ...message.cc].some((entry) => holds(entry.address) || holds(entry.name)))
       );
+    }
     case "from":
       return inAddresses(message.from);
     case "to":
@@ -138,6 +148,22 @@ function matchesTerm(operator: string | null, value: string, message: FakeMessag
       return message.labelIds.has(value.toUpperCase()) || message.labelIds.has(value);
   }
   return matchesTerm(null, `${operator}:${value}`, message);
+}
+
+/** The words of a text as the fake indexes them: runs of letters and digits, lower-cased; each CJK character or emoji alone. */
+function wordsOf(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{M}\p{N}\p{Extended_Pictographic}]+/gu) ?? []).flatMap((run) =>
+    run
+      .split(/([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Extended_Pictographic}])/u)
+      .filter((word) => word !== ""),
+  );
+}
+
+function inARow(words: readonly string[], wanted: readonly string[]): boolean {
+  for (let start = 0; start + wanted.length <= words.length; start++) {
+    if (wanted.every((word, index) => words[start + index] === word)) return true;
+  }
+  return false;
 }
 
 /** Epoch milliseconds of an after:/before: value. */
