@@ -2,7 +2,10 @@
 // it: a multipart/mixed body of application/http parts, each one API request whose headers
 // (Authorization above all) default to the outer request's; the answer is multipart/mixed with
 // one application/http part per request, Content-ID "response-" + the request's, in order. At most
-// 100 requests per batch. Each part is served by the same router as a direct call.
+// 100 requests per batch. A part's request line names the path of its URL only: "full URLs are not
+// allowed in batch requests" (https://developers.google.com/gmail/api/guides/batch), so the fake
+// answers a part with a full URL 400 (the guide does not say how Google answers one). Each part is
+// served by the same router as a direct call.
 import { http, HttpResponse } from "msw";
 import {
   findRoute,
@@ -74,6 +77,15 @@ async function answerPart(state: ApiState, hooks: BatchHooks, message: Buffer, o
   for (const line of headerLines) {
     const colon = line.indexOf(":");
     if (colon > 0) headers.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  if (!target.startsWith("/")) {
+    hooks.countPart("unknown");
+    return googleError(
+      400,
+      "INVALID_ARGUMENT",
+      "badRequest",
+      `A batch part's request line takes the path of the URL, not a full URL: ${target}`,
+    );
   }
   const url = new URL(target, GMAIL_ORIGIN);
   const found = findRoute(method, url);

@@ -459,7 +459,7 @@ describe("messages.send", () => {
 });
 
 describe("the batch endpoint", () => {
-  it("answers each application/http part in a multipart/mixed answer, and refuses more than 100 parts", async () => {
+  it("answers each application/http part in a multipart/mixed answer, refuses a part with a full URL, and refuses more than 100 parts", async () => {
     const settings = rig.connect("batch@example.com");
     const message = await rig.gmail.mailboxes.insert("batch@example.com", await raw("Batched"), {
       labelIds: ["INBOX"],
@@ -480,6 +480,7 @@ describe("the batch endpoint", () => {
       data: body([
         `/gmail/v1/users/me/messages/${message.id}?format=minimal`,
         "/gmail/v1/users/me/messages/ffff?format=minimal",
+        `https://gmail.googleapis.com/gmail/v1/users/me/messages/${message.id}?format=minimal`,
       ]),
       responseType: "text",
     });
@@ -487,8 +488,10 @@ describe("the batch endpoint", () => {
     expect(answer.data).toContain("Content-ID: <response-n0>");
     expect(answer.data).toContain(`"id":"${message.id}"`);
     expect(answer.data).toMatch(/Content-ID: <response-n1>\r\n\r\nHTTP\/1\.1 404/u);
+    // A part names the path of its URL; a full URL is refused.
+    expect(answer.data).toMatch(/Content-ID: <response-n2>\r\n\r\nHTTP\/1\.1 400/u);
     expect(rig.gmail.requests.batch).toBe(1);
-    expect(rig.gmail.batchedCalls["messages.get"]).toBe(2);
+    expect(rig.gmail.batchedCalls).toEqual({ "messages.get": 2, unknown: 1 });
     const tooMany = Array.from({ length: 101 }, () => `/gmail/v1/users/me/messages/${message.id}`);
     expect(
       (
