@@ -14,7 +14,7 @@ let settings: OutlookSettings;
 let slept: number[];
 const signal = new AbortController().signal;
 const inbox = { id: randomUUID(), addresses: [ADA] } as InboxRecord;
-const provider = (requestTimeoutMs?: number) =>
+const provider = (requestTimeoutMs?: number, now?: Date) =>
   createOutlookProvider({
     inbox,
     settings,
@@ -22,6 +22,7 @@ const provider = (requestTimeoutMs?: number) =>
     saveSettings: async () => undefined,
     sleep: async (ms) => void slept.push(ms),
     ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+    ...(now ? { now: () => now } : {}),
   });
 const listArgs = { inbox_id: inbox.id, limit: 5, offset: 0, folder: "INBOX", unread_only: false } as const;
 const sendArgs = {
@@ -72,6 +73,20 @@ describe("429 from Graph", () => {
       retryAfter: 120,
     });
     expect(slept).toEqual([]);
+  });
+
+  it("reads a Retry-After given as an HTTP-date: waits until then, or says how long when that is over 30 s", async () => {
+    const now = new Date("2026-11-02T10:00:00Z");
+    session.fake.throttleNext(1, new Date("2026-11-02T10:00:07Z"));
+    expect(await provider(undefined, now).list_inbox(listArgs, signal)).toMatchObject({ messages: [] });
+    expect(slept).toEqual([7000]);
+    session.fake.throttleNext(1, new Date("2026-11-02T10:01:30Z"));
+    expect(await provider(undefined, now).list_inbox(listArgs, signal)).toMatchObject({
+      isError: true,
+      errorCode: "provider_error",
+      retryAfter: 90,
+    });
+    expect(slept).toEqual([7000]);
   });
 });
 

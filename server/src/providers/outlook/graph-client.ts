@@ -4,8 +4,10 @@
 // which the SDK's retry middleware would take away. What it does for every request:
 // - at most 4 requests in flight per mailbox (Graph's MailboxConcurrency limit);
 // - Prefer: IdType="ImmutableId", so that ids survive moves between folders;
-// - 429 retried after Retry-After (Graph throttles before executing, so even a POST is safe), bounded;
+// - 429 retried after Retry-After, seconds or an HTTP-date (Graph throttles before executing, so even
+//   a POST is safe), bounded;
 // - a 401 retried once with a token MSAL refreshes, then GrantRefused.
+import { retryAfterSeconds } from "../retry-after.js";
 import { GrantRefused, type MailboxTokens } from "./msal-tokens.js";
 
 export const GRAPH_BASE = "https://graph.microsoft.com/v1.0";
@@ -49,6 +51,8 @@ export interface GraphClientOptions {
   maxRetryAfterSeconds?: number;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock a Retry-After date is counted from. */
+  now?: () => Date;
 }
 
 export interface GraphClient {
@@ -125,6 +129,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const maxRetryAfter = options.maxRetryAfterSeconds ?? 30;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const sleep = options.sleep ?? delay;
+  const now = options.now ?? (() => new Date());
 
   async function attempt(request: GraphRequest, forceRefresh: boolean): Promise<Response> {
     const url = graphUrl(request);
@@ -165,8 +170,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         refreshed = true;
         continue;
       }
-      const retryAfter = Number(response.headers.get("retry-after") ?? "1");
-      const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.ceil(retryAfter) : 1;
+      const seconds = retryAfterSeconds(response.headers.get("retry-after"), now()) ?? 1;
       if (response.status === 429 && throttled < maxRetries && seconds <= maxRetryAfter) {
         await response.arrayBuffer();
         throttled++;

@@ -76,6 +76,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
   });
   const graph: GraphClient = createGraphClient({
     tokens,
+    now,
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
   });

@@ -87,6 +87,8 @@ describe("the Graph fake", () => {
     const throttled = await graph("/me");
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get("retry-after")).toBe("7");
+    session.fake.throttleNext(1, new Date("2026-11-02T10:00:07Z"));
+    expect((await graph("/me")).headers.get("retry-after")).toBe("Mon, 02 Nov 2026 10:00:07 GMT");
   });
 
   it("answers 401 to an expired or unknown token, and ErrorItemNotFound to an unknown message", async () => {

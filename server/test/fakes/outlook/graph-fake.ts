@@ -21,6 +21,12 @@ export interface FakeFault {
   status: number;
   code: string;
   retryAfterSeconds?: number;
+  /**
+   * Retry-After as an HTTP-date (IMF-fixdate) instead: Graph documents seconds
+   * (https://learn.microsoft.com/graph/throttling#best-practices-to-handle-throttling), HTTP allows either
+   * (https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3), and a gateway in front of Graph may send a date.
+   */
+  retryAfterDate?: Date;
   /** The request is carried out, then answered with the failure (the outcome a client cannot know). */
   afterExecution?: boolean;
   times?: number;
@@ -155,12 +161,12 @@ export class GraphFake {
     this.faults.push({ ...fault, times: fault.times ?? 1 });
   }
 
-  /** 429 with Retry-After for the next `times` Graph requests (of an endpoint, if given). */
-  throttleNext(times: number, retryAfterSeconds: number, endpoint?: RegExp): void {
+  /** 429 with Retry-After (seconds, or a Date sent as an HTTP-date) for the next `times` Graph requests (of an endpoint, if given). */
+  throttleNext(times: number, retryAfter: number | Date, endpoint?: RegExp): void {
     this.failNext({
       status: 429,
       code: "ApplicationThrottled",
-      retryAfterSeconds,
+      ...(retryAfter instanceof Date ? { retryAfterDate: retryAfter } : { retryAfterSeconds: retryAfter }),
       times,
       ...(endpoint ? { endpoint } : {}),
     });

@@ -480,7 +480,11 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
           fault.status,
           fault.code,
           `Injected ${fault.code}.`,
-          fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) },
+          fault.retryAfterDate !== undefined
+            ? { "retry-after": fault.retryAfterDate.toUTCString() }
+            : fault.retryAfterSeconds !== undefined
+              ? { "retry-after": String(fault.retryAfterSeconds) }
+              : {},
         );
       const response = await routed.run();
       if (fault)
