@@ -1,7 +1,7 @@
 // Retry-After, for every provider that waits on a service's throttling: "either an HTTP-date or a
 // number of seconds to delay after receiving the response" (RFC 9110 §10.2.3), and a recipient of an
-// HTTP-date must accept its two obsolete forms too (§5.6.7). Graph documents seconds, Google either;
-// a gateway in front of either may send a date.
+// HTTP-date must accept its two obsolete forms too (§5.6.7). Graph documents seconds, but a gateway
+// in front of a service may send a date.
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
