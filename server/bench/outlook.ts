@@ -74,7 +74,7 @@ try {
   rows.push([
     "search_emails $search walk, 10th page (limit 20)",
     walk[9] ?? Number.NaN,
-    `goal 1; pages 1-10: ${walk.join(" ")}`,
+    `goal 2 (the search, and translating its ids to immutable ones); pages 1-10: ${walk.join(" ")}`,
   ]);
   rows.push([
     "search_emails is:unread ($filter)",

@@ -1,7 +1,7 @@
 // How Google's answers read as failures: what the owner must fix (auth), what may be retried
 // after a wait (rate limits), what may have taken effect (5xx, no answer) and what was refused.
 import { describe, expect, it } from "vitest";
-import { failureOfResponse, parseRetryAfter, retryTimeIn, toFailure } from "./gmail-failure.js";
+import { failureOfResponse, retryTimeIn, toFailure } from "./gmail-failure.js";
 
 const apiError = (code: number, reason: string) => ({
   error: { code, message: `m${code}`, errors: [{ reason }], status: "X" },
@@ -76,11 +76,12 @@ describe("toFailure", () => {
   });
 });
 
-describe("parseRetryAfter", () => {
-  it("takes delta-seconds or an HTTP date, rounded up to whole seconds", () => {
-    expect(parseRetryAfter("2.5")).toBe(3);
-    expect(parseRetryAfter(new Date(Date.now() + 10_500).toUTCString())).toBeGreaterThanOrEqual(9);
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter("soon")).toBeUndefined();
+describe("Gmail's Retry-After", () => {
+  it("is read by the providers' one Retry-After rule: delta-seconds or an HTTP date", () => {
+    expect(failureOfResponse(503, "7", {}).retryAfterSeconds).toBe(7);
+    expect(
+      failureOfResponse(503, new Date(Date.now() + 10_500).toUTCString(), {}).retryAfterSeconds,
+    ).toBeGreaterThanOrEqual(9);
+    expect(failureOfResponse(503, "soon", {}).retryAfterSeconds).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
 // ({error: {code, message, errors: [{reason}], details: [{reason}]}}) and transport failures.
 // Messages come from Google's error text or are our own, never from request headers, so no token
 // can reach them.
+import { retryAfterSeconds } from "../retry-after.js";
 
 export type FailureKind =
   /** The grant is revoked, expired or lacks a scope: the owner must reconnect. */
@@ -53,7 +54,7 @@ export function failureOfResponse(status: number, retryAfter: string | null, dat
       : undefined;
   const reasons = new Set([...(error?.errors ?? []), ...(error?.details ?? [])].map((entry) => entry.reason ?? ""));
   const message = error?.message ?? `HTTP ${status}`;
-  const waitSeconds = parseRetryAfter(retryAfter);
+  const waitSeconds = retryAfterSeconds(retryAfter);
   if (status === 401) return new GmailFailure("auth", `Gmail refused the access token: ${message}`, undefined, 401);
   if (status === 429 || (status === 403 && [...reasons].some((reason) => RATE_REASONS.has(reason))))
     return new GmailFailure("rate_limited", `Gmail's rate limit: ${message}`, waitSeconds ?? retryTimeIn(message));
@@ -94,13 +95,4 @@ export function toFailure(error: unknown): GmailFailure {
 export function retryTimeIn(message: string): number | undefined {
   const time = /\bRetry after (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/iu.exec(message)?.[1];
   return time === undefined ? undefined : Math.max(0, Math.ceil((Date.parse(time) - Date.now()) / 1000));
-}
-
-/** Retry-After in whole seconds (delta-seconds or an HTTP date), or undefined. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
