@@ -30,7 +30,7 @@ export class GraphRequestError extends Error {
 }
 
 export interface GraphRequest {
-  method: "GET" | "POST" | "PATCH" | "PUT";
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   /** A path under /v1.0, or an absolute URL (a nextLink, an upload URL). */
   path: string;
   query?: Record<string, string | undefined>;
@@ -58,7 +58,7 @@ export interface GraphClientOptions {
 export interface GraphClient {
   json<T>(request: GraphRequest): Promise<T>;
   bytes(request: GraphRequest): Promise<Buffer>;
-  /** For answers without a body (202 of send, 201 of an upload's last range). */
+  /** For answers without a body (202 of send, 201 of an upload's last range, 204 of a delete). */
   send(request: GraphRequest): Promise<Response>;
 }
 

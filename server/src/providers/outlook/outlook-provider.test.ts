@@ -2,6 +2,7 @@
 // through the consent flow, Microsoft Graph and the token endpoint played by the stateful fake.
 import { randomBytes } from "node:crypto";
 import { outputValidators, toolsListByRevision } from "@mcpemails/generated";
+import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { post, startTestServer, toolCall, type TestServer } from "../../../test/support/test-server.js";
 import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../../test/fakes/outlook/fake-session.js";
@@ -446,6 +447,78 @@ describe("send_email", () => {
     const attachment = (read.attachments as Array<{ filename: string; size_bytes: number; data: string }>)[0];
     expect(attachment).toMatchObject({ filename: "big.bin", size_bytes: data.length });
     expect(Buffer.from(attachment?.data ?? "", "base64").equals(data)).toBe(true);
+  });
+
+  it("sends an attachment just under 3 MiB (3,145,727 bytes) through an upload session, since as JSON its base64 would pass Graph's 4 MB request; the recipient gets it byte for byte", async () => {
+    const data = randomBytes(3 * 1024 * 1024 - 1);
+    const { result, counts } = await requestsOf(() =>
+      call("send_email", {
+        to: ["bob@contoso.test"],
+        subject: "Nearly 3 MiB",
+        body: "Attached.",
+        attachments: [{ filename: "scan.pdf", mime_type: "application/pdf", data: data.toString("base64") }],
+      }),
+    );
+    expect(result).toMatchObject({ delivery_status: "accepted" });
+    expect(counts["POST /me/messages/{id}/attachments/createUploadSession"]).toBe(1);
+    expect(counts["POST /me/messages/{id}/attachments"]).toBeUndefined();
+    const [delivered] = [...fake.mailbox("bob@contoso.test").messages.values()];
+    const parsed = await simpleParser(delivered?.mime ?? Buffer.alloc(0));
+    expect(parsed.attachments.map((a) => [a.filename, a.contentType])).toEqual([["scan.pdf", "application/pdf"]]);
+    expect(parsed.attachments[0]?.content.equals(data)).toBe(true);
+  });
+
+  it("keeps an attachment well under 3 MB inline: one POST of it as JSON, no upload session", async () => {
+    const small = randomBytes(2 * 1024 * 1024);
+    const large = randomBytes(3 * 1024 * 1024);
+    const { result, counts } = await requestsOf(() =>
+      call("send_email", {
+        to: ["bob@contoso.test"],
+        subject: "Two files",
+        body: "Attached.",
+        attachments: [
+          { filename: "small.bin", mime_type: "application/octet-stream", data: small.toString("base64") },
+          { filename: "large.bin", mime_type: "application/octet-stream", data: large.toString("base64") },
+        ],
+      }),
+    );
+    expect(result).toMatchObject({ delivery_status: "accepted" });
+    expect(counts).toMatchObject({
+      "POST /me/messages/{id}/attachments": 1,
+      "POST /me/messages/{id}/attachments/createUploadSession": 1,
+    });
+    const [delivered] = [...fake.mailbox("bob@contoso.test").messages.values()];
+    const parsed = await simpleParser(delivered?.mime ?? Buffer.alloc(0));
+    expect(parsed.attachments.map((a) => a.content.length)).toEqual([small.length, large.length]);
+  });
+
+  it("deletes its draft when anything fails before the send, so that Drafts holds no orphan: an attachment refused, an upload session refused, the send refused", async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 7).toString("base64");
+    const cases = [
+      { endpoint: /^POST \/me\/messages\/\{id\}\/attachments$/u, status: 400, code: "ErrorInvalidRequest" },
+      { endpoint: /createUploadSession$/u, status: 500, code: "InternalServerError" },
+      { endpoint: /^PUT upload session$/u, status: 500, code: "InternalServerError" },
+      { endpoint: /\/send$/u, status: 400, code: "ErrorInvalidRecipients" },
+    ];
+    for (const fault of cases) {
+      fake.failNext(fault);
+      const result = await call("send_email", {
+        to: ["bob@contoso.test"],
+        subject: "Doomed",
+        body: "x",
+        attachments: [
+          { filename: "small.bin", mime_type: "application/octet-stream", data: randomBytes(1000).toString("base64") },
+          { filename: "big.bin", mime_type: "application/octet-stream", data },
+        ],
+      });
+      expect(result, fault.code).toMatchObject({
+        isError: true,
+        errorCode: "provider_error",
+        content: [{ text: expect.stringMatching(/Nothing was sent\.$/u) }],
+      });
+      expect(fake.mailbox(ADA).messages.size, String(fault.endpoint)).toBe(0);
+      expect(fake.mailbox("bob@contoso.test").messages.size).toBe(0);
+    }
   });
 
   it("sends body and html_body both at their max_length in 4-byte characters within Graph's 4 MB request", async () => {

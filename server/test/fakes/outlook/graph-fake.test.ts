@@ -78,11 +78,28 @@ describe("the Graph fake", () => {
     expect((await graph("/me/messages?$filter=toRecipients eq 'bob'")).status).toBe(400);
   });
 
-  it("answers 413 to a request over 4 MB, and 429 with Retry-After when told to throttle", async () => {
-    const big = Buffer.alloc(4 * 1024 * 1024 + 1, 65).toString("latin1");
+  it("answers 413 to a request over 4 MB (4,000,000 bytes, the stricter reading), and 429 with Retry-After when told to throttle", async () => {
+    const big = Buffer.alloc(4_000_001, 65).toString("latin1");
     expect(
       (await graph("/me/sendMail", { method: "POST", body: big, headers: { "content-type": "text/plain" } })).status,
     ).toBe(413);
+    const draft = await graph("/me/messages", {
+      method: "POST",
+      body: Buffer.from(mime(5001)).toString("base64"),
+      headers: { "content-type": "text/plain" },
+    });
+    const attach = (bytes: number) =>
+      graph(`/me/messages/${(draft.body as { id: string }).id}/attachments`, {
+        method: "POST",
+        body: JSON.stringify({
+          "@odata.type": "#microsoft.graph.fileAttachment",
+          name: "a.bin",
+          contentBytes: Buffer.alloc(bytes).toString("base64"),
+        }),
+        headers: { "content-type": "application/json" },
+      });
+    expect((await attach(3 * 1024 * 1024 - 1)).status).toBe(413);
+    expect((await attach(2_999_000)).status).toBe(201);
     session.fake.throttleNext(1, 7);
     const throttled = await graph("/me");
     expect(throttled.status).toBe(429);
@@ -182,5 +199,49 @@ describe("the Graph fake", () => {
       headers: { "content-range": "bytes 0-2/3" },
     });
     expect(withoutAuth.status).toBe(201);
+  });
+
+  it("takes an upload session's byte ranges in order, each at most 4 MB, and attaches the file once the last arrives", async () => {
+    const draft = await graph("/me/messages", {
+      method: "POST",
+      body: Buffer.from(mime(5002)).toString("base64"),
+      headers: { "content-type": "text/plain" },
+    });
+    const id = (draft.body as { id: string }).id;
+    const file = Buffer.alloc(5_000_000, 7);
+    const created = await graph(`/me/messages/${id}/attachments/createUploadSession`, {
+      method: "POST",
+      body: JSON.stringify({ AttachmentItem: { attachmentType: "file", name: "f.bin", size: file.length } }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(created.body).toMatchObject({ nextExpectedRanges: ["0-"] });
+    const uploadUrl = (created.body as { uploadUrl: string }).uploadUrl;
+    const put = (start: number, end: number) =>
+      fetch(uploadUrl, {
+        method: "PUT",
+        body: file.subarray(start, end + 1),
+        headers: { "content-range": `bytes ${start}-${end}/${file.length}` },
+      });
+    expect((await put(0, 4_000_000)).status).toBe(413);
+    expect((await put(1000, 1999)).status).toBe(416);
+    const first = await put(0, 2_097_151);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ nextExpectedRanges: ["2097152-"] });
+    expect(session.fake.mailbox(ADA).messages.get(id)?.draftAttachments).toEqual([]);
+    expect((await put(2_097_152, file.length - 1)).status).toBe(201);
+    expect(session.fake.mailbox(ADA).messages.get(id)?.draftAttachments[0]?.content.equals(file)).toBe(true);
+  });
+
+  it("deletes a message with DELETE (204): it leaves every folder, and its id then answers 404", async () => {
+    const draft = await graph("/me/messages", {
+      method: "POST",
+      body: Buffer.from(mime(5003)).toString("base64"),
+      headers: { "content-type": "text/plain" },
+    });
+    const id = (draft.body as { id: string }).id;
+    expect((await graph(`/me/messages/${id}`, { method: "DELETE" })).status).toBe(204);
+    expect(session.fake.mailbox(ADA).messages.has(id)).toBe(false);
+    expect((await graph(`/me/messages/${id}`)).status).toBe(404);
+    expect((await graph(`/me/messages/${id}`, { method: "DELETE" })).status).toBe(404);
   });
 });

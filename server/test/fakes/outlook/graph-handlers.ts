@@ -1,6 +1,6 @@
 // The Graph mail endpoints the Outlook provider uses, served by msw over the fake's mailboxes:
 // folders, message collections with OData queries, one message, its MIME ($value), PATCH isRead,
-// drafts from MIME, attachments (POST and upload sessions), send, sendMail (MIME), id translation.
+// DELETE, drafts from MIME, attachments (POST and upload sessions), send, sendMail (MIME), id translation.
 // Each request is authorised by its bearer token, counted per endpoint, subject to the 4 MB request
 // limit and to the mailbox's 4 concurrent requests, and may be failed on demand. An id that is not
 // well formed is 400 ErrorInvalidIdMalformed, a well-formed one that names nothing 404 ErrorItemNotFound.
@@ -22,10 +22,23 @@ import { ODataError, readCollectionQuery, SEARCH_RESULT_CEILING, searchSkipToken
 
 export const GRAPH_ROOT = "https://graph.microsoft.com/v1.0";
 const UPLOAD_ROOT = "https://outlook.office.com/api/v2.0/AttachmentSessions";
-/** Graph's request size limit (sendMail, attachments, drafts). */
-export const GRAPH_REQUEST_LIMIT_BYTES = 4 * 1024 * 1024;
-/** An upload session takes byte ranges of at most this size. */
-const UPLOAD_CHUNK_LIMIT_BYTES = 4 * 1024 * 1024;
+/**
+ * Graph's limit on one request, 4 MB: "there is a 4MB limit on the size of a request" (Microsoft, in
+ * https://github.com/microsoftgraph/microsoft-graph-docs/issues/85), which is why a file attachment
+ * POSTed as JSON (base64) must be "under 3 MB" (https://learn.microsoft.com/graph/api/message-post-attachments,
+ * https://learn.microsoft.com/graph/api/resources/attachment) and one from 3 MB to 150 MB goes through
+ * an upload session (https://learn.microsoft.com/graph/outlook-large-attachments). Microsoft does not
+ * say whether it means 4,000,000 or 4,194,304 bytes: the fake takes the stricter, so a 3 MB file as
+ * JSON (4,000,000 characters of base64 and its property names) is already too large.
+ */
+export const GRAPH_REQUEST_LIMIT_BYTES = 4_000_000;
+/**
+ * An upload session takes byte ranges "up to 4 MB each time"
+ * (https://learn.microsoft.com/graph/api/attachment-createuploadsession), again read as the stricter 4,000,000.
+ * Outlook's upload sessions do not ask for multiples of 320 KiB (OneDrive's driveItem sessions do):
+ * Microsoft's own example uploads 2,097,152 bytes first, which is not one.
+ */
+const UPLOAD_CHUNK_LIMIT_BYTES = 4_000_000;
 const REST_ID_PREFIX = "AAMk";
 
 interface UploadSession {
@@ -323,6 +336,18 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
             run: async () =>
               HttpResponse.json(selected(messageOr404(third), url.searchParams.get("$select")?.split(","), immutable)),
           };
+        if (method === "DELETE") {
+          return {
+            endpoint: "DELETE /me/messages/{id}",
+            run: async () => {
+              // Graph's DELETE is a soft delete: the item leaves every folder a mail client shows (Deleted
+              // Items too) for the recoverable items deletions folder
+              // (https://learn.microsoft.com/graph/api/message-delete), which the fake does not keep.
+              mailbox.messages.delete(messageOr404(third).message.id);
+              return new HttpResponse(null, { status: 204 });
+            },
+          };
+        }
         if (method === "PATCH") {
           return {
             endpoint: "PATCH /me/messages/{id}",
@@ -500,6 +525,8 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
 
   const upload = http.put(`${UPLOAD_ROOT}*`, async ({ request }) => {
     fake.countRequest("PUT upload session");
+    const fault = fake.takeFault("PUT upload session");
+    if (fault) return graphError(fault.status, fault.code, `Injected ${fault.code}.`);
     const token = new URL(request.url).searchParams.get("authtoken") ?? "";
     const session = sessions.get(token);
     if (session === undefined)
