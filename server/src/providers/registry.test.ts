@@ -1,9 +1,50 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inputValidators, type ToolArgs, type ToolName } from "@mcpemails/generated";
+import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../test/fakes/outlook/fake-session.js";
+import {
+  availableStores,
+  post,
+  startTestServer,
+  toolCall,
+  type StoreKind,
+  type TestServer,
+} from "../../test/support/test-server.js";
+import type * as SecretsModule from "../store/secrets.js";
 import type { InboxRecord } from "../store/store.js";
+import type * as OutlookProviderModule from "./outlook/outlook-provider.js";
+import { createOutlookProvider, type OutlookProviderOptions } from "./outlook/outlook-provider.js";
 import { createProviderRegistry, findSandboxInbox } from "./registry.js";
 import { sandboxAddress } from "./sandbox/address.js";
 import { createInMemoryMailbox } from "./sandbox/in-memory-mailbox.js";
+
+/** Every AES-GCM open of a sealed secret, wherever the store's secret box is used. */
+const secretOpens = vi.hoisted(() => ({ count: 0 }));
+vi.mock("../store/secrets.js", async (importOriginal) => {
+  const original = await importOriginal<typeof SecretsModule>();
+  return {
+    ...original,
+    createSecretBox(key: Buffer) {
+      const box = original.createSecretBox(key);
+      return {
+        seal: box.seal,
+        open(sealed: string, context: string) {
+          secretOpens.count += 1;
+          return box.open(sealed, context);
+        },
+      };
+    },
+  };
+});
+// Every Outlook provider made, with what it was made from.
+vi.mock("./outlook/outlook-provider.js", async (importOriginal) => {
+  const original = await importOriginal<typeof OutlookProviderModule>();
+  return { ...original, createOutlookProvider: vi.fn(original.createOutlookProvider) };
+});
+const outlookProvidersMade = (inboxId: string): OutlookProviderOptions[] =>
+  vi
+    .mocked(createOutlookProvider)
+    .mock.calls.map(([options]) => options)
+    .filter((options) => options.inbox.id === inboxId);
 
 function record(id: string, workspaceId: string, kind: InboxRecord["kind"] = "sandbox"): InboxRecord {
   return {
@@ -100,5 +141,155 @@ describe("createProviderRegistry", () => {
       "content.0.text",
       expect.stringContaining("the stored IMAP settings of this inbox are incomplete"),
     );
+  });
+});
+
+describe("createProviderRegistry keeps a real mailbox's provider while its credentials are unchanged", () => {
+  const imapSettings = (password: string) =>
+    JSON.stringify({
+      imap: { host: "127.0.0.1", port: 10143, security: "plaintext" },
+      smtp: { host: "127.0.0.1", port: 10025, security: "plaintext" },
+      user: "ada",
+      password,
+      address: "ada@example.com",
+    });
+  const imap = (password: string): InboxRecord => ({
+    ...record("ffffffff-0000-4000-8000-000000000006", "w1", "imap"),
+    secret: imapSettings(password),
+  });
+
+  it("serves every call with one provider while the settings are unchanged, and makes another for each change, even back to an earlier value", async () => {
+    const providerFor = createProviderRegistry(store());
+    const first = providerFor(imap("first password"));
+    expect(providerFor(imap("first password"))).toBe(first);
+    const changed = providerFor(imap("second password"));
+    expect(changed).not.toBe(first);
+    expect(providerFor(imap("second password"))).toBe(changed);
+    const restored = providerFor(imap("first password"));
+    expect([first, changed]).not.toContain(restored);
+    await providerFor.close();
+  });
+
+  describe("an Outlook inbox, across token refreshes (the Graph fake)", () => {
+    let session: GraphFakeSession;
+    beforeAll(() => {
+      session = startGraphFake();
+    });
+    afterAll(() => session.close());
+
+    it("serves a record read before the provider's own save of its token cache, and one read after it, with the same provider", async () => {
+      const grace = "grace@contoso.test";
+      let stored = JSON.stringify(await session.connect(grace));
+      const readBefore: InboxRecord = {
+        ...record("abababab-0000-4000-8000-000000000007", "w1", "outlook"),
+        addresses: [grace],
+        secret: stored,
+      };
+      const providerFor = createProviderRegistry(
+        {
+          ...store(),
+          updateInboxSecret: async (_id: string, secret: string) => {
+            stored = secret;
+            return true;
+          },
+        },
+        { microsoft: FAKE_MICROSOFT_APP },
+      );
+      const provider = providerFor(readBefore);
+      session.fake.expireAccessTokens(grace);
+      expect(await provider.list_inbox(args("list_inbox", { inbox_id: readBefore.id }), signal)).not.toHaveProperty(
+        "isError",
+      );
+      expect(stored).not.toBe(readBefore.secret);
+
+      expect(providerFor({ ...readBefore, secret: stored })).toBe(provider);
+      expect(providerFor(readBefore)).toBe(provider);
+      expect(outlookProvidersMade(readBefore.id)).toHaveLength(1);
+      await providerFor.close();
+    });
+
+    describe.each(availableStores())("on a server over the %s store", (storeKind: StoreKind) => {
+      const ADA = "ada@contoso.test";
+      let server: TestServer;
+      let inboxId: string;
+      beforeAll(async () => {
+        server = await startTestServer({
+          store: storeKind,
+          inboxes: [{ kind: "outlook", addresses: [ADA], secret: JSON.stringify(await session.connect(ADA)) }],
+          registry: { microsoft: FAKE_MICROSOFT_APP },
+          rateWindows: [{ name: "minute", seconds: 60, limit: 100_000 }],
+        });
+        inboxId = (server.extraInboxes[0] as InboxRecord).id;
+      });
+      afterAll(() => server.close());
+
+      /** tools/call list_inbox on the Outlook inbox, which must answer. */
+      async function listInbox(): Promise<void> {
+        const response = await post(server, toolCall("list_inbox", { inbox_id: inboxId }), {
+          key: server.keys.live,
+          revision: "2025-06-18",
+        });
+        expect(response.json).toMatchObject({ result: { structuredContent: { messages: [] } } });
+      }
+      const stored = async () => (await server.store.getInbox(inboxId))?.secret;
+
+      it("makes one provider across a token refresh: its own save of the refreshed token cache is no change", async () => {
+        await listInbox();
+        const before = await stored();
+        session.fake.expireAccessTokens(ADA);
+        session.fake.resetCounts();
+
+        await listInbox();
+        await listInbox();
+
+        expect(session.fake.requestCounts()["POST login/token"]).toBe(1);
+        expect(await stored()).not.toBe(before);
+        expect(outlookProvidersMade(inboxId)).toHaveLength(1);
+      });
+
+      it("opens no secret in the registry or the provider on a warm inbox's call: the only open is the store's read of the record", async () => {
+        await listInbox();
+        const getInbox = server.store.getInbox.bind(server.store);
+        let opensReadingRecords = 0;
+        server.store.getInbox = async (id) => {
+          const before = secretOpens.count;
+          try {
+            return await getInbox(id);
+          } finally {
+            opensReadingRecords += secretOpens.count - before;
+          }
+        };
+        try {
+          const calls = 5;
+          secretOpens.count = 0;
+          for (let i = 0; i < calls; i++) await listInbox();
+          expect({
+            outsideTheStoresRead: secretOpens.count - opensReadingRecords,
+            perCall: secretOpens.count / calls,
+          }).toEqual({ outsideTheStoresRead: 0, perCall: 1 });
+        } finally {
+          server.store.getInbox = getInbox;
+        }
+      });
+
+      it("makes a new provider, once, when someone else reconnects the inbox (a new grant), and drops the replaced one's late save", async () => {
+        await listInbox();
+        const made = outlookProvidersMade(inboxId).length;
+        const reconnected = JSON.stringify(await session.connect(ADA));
+        expect(await server.store.updateInboxSecret(inboxId, reconnected)).toBe(true);
+
+        await listInbox();
+        await listInbox();
+
+        const providers = outlookProvidersMade(inboxId);
+        expect(providers).toHaveLength(made + 1);
+        expect(JSON.stringify(providers.at(-1)?.settings)).toBe(reconnected);
+        const replaced = providers.at(-2) as OutlookProviderOptions;
+        await replaced.saveSettings(replaced.settings);
+        expect(await stored()).toBe(reconnected);
+        await listInbox();
+        expect(outlookProvidersMade(inboxId)).toHaveLength(made + 1);
+      });
+    });
   });
 });

@@ -1,7 +1,17 @@
-// Which MailProvider serves an inbox. Providers of real mailboxes hold connections and tokens, so one
-// is made per inbox and kept until its stored settings change (a reconnect, a refreshed token cache)
-// or the registry closes; a sandbox provider holds nothing and is made per call. An inbox the server cannot serve (no OAuth app configured, settings unreadable) answers
-// provider_error saying why, rather than failing in some less explicit way.
+// Which MailProvider serves an inbox. Providers of real mailboxes hold connections, tokens, caches and
+// a concurrency limiter, so one is made per inbox and kept for as long as the inbox's credentials are
+// unchanged by anyone else; a sandbox provider holds nothing and is made per call. An inbox the server
+// cannot serve (no OAuth app configured, settings unreadable) answers provider_error saying why,
+// rather than failing in some less explicit way.
+//
+// "Unchanged by anyone else": the record a call brings carries the inbox's settings as the store had
+// them. The kept provider answers for the value it was made from and every value it saved itself
+// (Outlook stores its token cache again after each refresh, and its folder ids once), so that its own
+// saves never replace it. Any other value was written by someone else (a reconnect through the
+// dashboard, the CLI or the admin API, on any instance), and that call makes a new provider from it.
+// A replaced provider's late saves are dropped, so that its old grant does not overwrite the new one.
+// The registry compares the values it is handed and opens no secret itself (the store opens the
+// record's secret when a call reads the record).
 import { providerError, type ExecutionErrorResult } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
 import type { InboxRecord, Store } from "../store/store.js";
@@ -32,11 +42,46 @@ export type ProviderRegistry = ((inbox: InboxRecord) => MailProvider) & {
   close(): Promise<void>;
 };
 
+/**
+ * How many values of an inbox's settings a kept provider answers for, the newest: not only the last,
+ * since a call may bring a record read just before the provider's latest save.
+ */
+const KNOWN_SETTINGS = 8;
+
+/** A provider kept for one inbox, and the values of the inbox's settings it answers for. */
+interface Kept {
+  provider: ClosableProvider;
+  /** The value it was made from and those it saved, in the order learnt, oldest first; at most KNOWN_SETTINGS. */
+  known: Set<string | null>;
+  replaced: boolean;
+}
+
+function learn(kept: Kept, value: string | null): void {
+  kept.known.delete(value);
+  kept.known.add(value);
+  for (const oldest of kept.known) {
+    if (kept.known.size <= KNOWN_SETTINGS) break;
+    kept.known.delete(oldest);
+  }
+}
+
 export function createProviderRegistry(store: ProviderStore, options: ProviderRegistryOptions = {}): ProviderRegistry {
   const now = options.now ?? (() => new Date());
-  const kept = new Map<string, { secret: string | null; provider: ClosableProvider }>();
+  const kept = new Map<string, Kept>();
 
-  function makeKept(inbox: InboxRecord): ClosableProvider {
+  /**
+   * Stores settings the inbox's own provider changed (a refreshed token cache), learning the value
+   * first so that the records read after the write are still this provider's; a replaced provider's
+   * save is dropped.
+   */
+  const saveOwn = async (entry: () => Kept | undefined, inboxId: string, secret: string): Promise<void> => {
+    const self = entry();
+    if (self === undefined || self.replaced) return;
+    learn(self, secret);
+    await store.updateInboxSecret?.(inboxId, secret);
+  };
+
+  function makeKept(inbox: InboxRecord, entry: () => Kept | undefined): ClosableProvider {
     switch (inbox.kind) {
       case "imap": {
         const settings = parseImapSettings(inbox.secret);
@@ -66,7 +111,6 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
           throw new ConnectError(
             "this server has no Microsoft app configured (MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)",
           );
-        const save = store.updateInboxSecret?.bind(store);
         const settings = parseOutlookSettings(inbox.secret);
         const app = options.microsoft;
         return lazyProvider(async () =>
@@ -74,9 +118,7 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
             inbox,
             settings,
             app,
-            saveSettings: async (changed) => {
-              await save?.(inbox.id, JSON.stringify(changed));
-            },
+            saveSettings: (changed) => saveOwn(entry, inbox.id, JSON.stringify(changed)),
             now,
           }),
         );
@@ -96,18 +138,28 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
       });
     }
     const existing = kept.get(inbox.id);
-    if (existing?.secret === inbox.secret) return existing.provider;
-    if (existing) void existing.provider.close().catch(() => undefined);
-    kept.delete(inbox.id);
+    // The hot path: settings the kept provider was made from or saved itself, as the store gave them.
+    if (existing?.known.has(inbox.secret)) return existing.provider;
+    // Someone else wrote them (or this is the inbox's first call): a provider made from them replaces
+    // the kept one. Values of the replaced provider are not carried over: settings changed back to
+    // an earlier value (an IMAP password restored) are a change too.
+    let made: Kept | undefined;
     try {
-      const made = makeKept(inbox);
-      kept.set(inbox.id, { secret: inbox.secret, provider: made });
-      return made;
+      made = { provider: makeKept(inbox, () => made), known: new Set(), replaced: false };
     } catch (error) {
       if (error instanceof ConnectError)
         return unavailableProvider(`${inbox.kind} inbox ${inbox.id} cannot be served: ${error.message}`);
       throw error;
+    } finally {
+      if (existing !== undefined) {
+        existing.replaced = true;
+        kept.delete(inbox.id);
+        void existing.provider.close().catch(() => undefined);
+      }
     }
+    learn(made, inbox.secret);
+    kept.set(inbox.id, made);
+    return made.provider;
   };
   return Object.assign(providerFor, {
     async close() {
