@@ -141,6 +141,53 @@ describeWithRig("the IMAP connection pool", () => {
     expect((error as Error).message).toContain(user.address);
   });
 
+  it("stops a call whose client went away: its running command's connection is closed, not handed on", async () => {
+    const pool = poolOf({ maxConnectionsPerInbox: 1, idleCloseMs: 60_000 });
+    const controller = new AbortController();
+    let used: import("imapflow").ImapFlow | undefined;
+    const call = pool.use(
+      async (connection) => {
+        used = connection.client;
+        await connection.open("INBOX");
+        // A command that would take long: the abort must not wait for it.
+        await new Promise((resolve) => setTimeout(resolve, 10_000));
+        return "finished";
+      },
+      { retryOnDrop: true, signal: controller.signal },
+    );
+    while (used === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = Date.now();
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ name: "AbortError" });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(used.usable).toBe(false);
+    // The slot is free again: the next call gets a fresh connection at once.
+    const next = await pool.use(async (connection) => connection.client, { retryOnDrop: true });
+    expect(next).not.toBe(used);
+    expect(next.usable).toBe(true);
+  });
+
+  it("lets a call waiting for a connection leave the queue when its client goes away, and never starts its work", async () => {
+    const pool = poolOf({ maxConnectionsPerInbox: 1, idleCloseMs: 60_000 });
+    let release: () => void = () => undefined;
+    const holding = pool.use(() => new Promise<void>((resolve) => (release = resolve)), { retryOnDrop: false });
+    const controller = new AbortController();
+    let ran = false;
+    const waiting = pool.use(
+      async () => {
+        ran = true;
+      },
+      { retryOnDrop: true, signal: controller.signal },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: "AbortError" });
+    release();
+    await holding;
+    expect(ran).toBe(false);
+    expect(await pool.use(async () => "next", { retryOnDrop: true })).toBe("next");
+  });
+
   it("closes every connection on close(), and refuses work afterwards", async () => {
     const pool = poolOf();
     const client = await pool.use(async (connection) => connection.client, { retryOnDrop: true });

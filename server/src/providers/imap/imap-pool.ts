@@ -1,7 +1,9 @@
 // The authenticated IMAP connections of one inbox: at most maxConnectionsPerInbox, reused across
 // calls (one selected mailbox does one command at a time, so the pool decides throughput), each
 // closed after idleCloseMs unused. A call whose connection drops is retried once on a fresh one
-// when the caller says the work is safe to repeat.
+// when the caller says the work is safe to repeat. A call whose client goes away (its signal aborts)
+// stops waiting for a connection, and a command it left running loses its connection, which is closed
+// rather than handed to the next call with an unknown command still in flight.
 import { ImapFlow } from "imapflow";
 import { ImapAuthError, isAuthFailure, isDroppedConnection, serverWords } from "./imap-errors.js";
 import type { ImapPoolOptions, ImapSettings, TransportSecurity } from "./imap-settings.js";
@@ -16,6 +18,8 @@ export interface ImapConnection {
 export interface UseOptions {
   /** Repeat the work once on a fresh connection if the connection drops mid-call. Never for anything that must not happen twice. */
   retryOnDrop: boolean;
+  /** The caller's: once it aborts, the call rejects with its reason and its connection is closed. */
+  signal?: AbortSignal;
 }
 
 export interface ImapPool {
@@ -73,7 +77,8 @@ export function createImapPool(settings: ImapSettings, options: ImapPoolOptions,
     return new PooledConnection(client);
   }
 
-  async function acquire(): Promise<PooledConnection> {
+  async function acquire(signal?: AbortSignal): Promise<PooledConnection> {
+    signal?.throwIfAborted();
     if (closed)
       throw Object.assign(new Error("the IMAP connections of this inbox are closed"), { code: "NoConnection" });
     while (idle.length > 0) {
@@ -93,8 +98,20 @@ export function createImapPool(settings: ImapSettings, options: ImapPoolOptions,
         opening--;
       }
     }
-    const handed = await new Promise<PooledConnection | undefined>((resolve) => waiting.push(resolve));
-    return handed ?? acquire();
+    const handed = await new Promise<PooledConnection | undefined>((resolve, reject) => {
+      const waiter = (connection: PooledConnection | undefined) => {
+        signal?.removeEventListener("abort", leave);
+        resolve(connection);
+      };
+      const leave = () => {
+        const index = waiting.indexOf(waiter);
+        if (index >= 0) waiting.splice(index, 1);
+        reject(signal?.reason as Error);
+      };
+      waiting.push(waiter);
+      signal?.addEventListener("abort", leave, { once: true });
+    });
+    return handed ?? acquire(signal);
   }
 
   function release(connection: PooledConnection): void {
@@ -125,12 +142,13 @@ export function createImapPool(settings: ImapSettings, options: ImapPoolOptions,
   }
 
   return {
-    async use(work, { retryOnDrop }) {
+    async use(work, { retryOnDrop, signal }) {
       for (let attempt = 0; ; attempt++) {
-        const connection = await acquire();
+        const connection = await acquire(signal);
         try {
-          return await work(connection);
+          return await untilAborted(work(connection), connection, signal);
         } catch (error) {
+          if (signal?.aborted) throw signal.reason;
           const dropped = !connection.client.usable || isDroppedConnection(error);
           if (dropped && retryOnDrop && attempt === 0 && !closed) continue;
           throw error;
@@ -153,6 +171,30 @@ export function createImapPool(settings: ImapSettings, options: ImapPoolOptions,
       );
     },
   };
+}
+
+/** The work's result, unless the signal aborts first: then the connection is closed (its command may still run) and the signal's reason thrown. */
+async function untilAborted<T>(
+  work: Promise<T>,
+  connection: PooledConnection,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (signal === undefined) return work;
+  let leave: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    leave = () => {
+      work.catch(() => {});
+      connection.client.close();
+      reject(signal.reason as Error);
+    };
+    if (signal.aborted) leave();
+    else signal.addEventListener("abort", leave, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    if (leave) signal.removeEventListener("abort", leave);
+  }
 }
 
 class PooledConnection implements ImapConnection {

@@ -76,6 +76,8 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
   /** The tool's failure as its result: auth_failed for a refused login, provider_error with the server's words otherwise. */
   function failure(error: unknown): ExecutionErrorResult<"auth_failed" | "provider_error"> {
     if (error instanceof ParameterError) throw error;
+    // The caller's own abort (its client went away): nobody waits for an answer, as with Gmail and Outlook.
+    if ((error as { name?: unknown } | null)?.name === "AbortError") throw error;
     if (isAuthFailure(error)) return authFailed({ inbox_id: inbox.id });
     if (error instanceof ConnectError) return providerError({ detail: `inbox ${inbox.id}: ${error.message}` });
     return providerError({ detail: `the IMAP server of inbox ${inbox.id} answered: ${serverWords(error, settings)}` });
@@ -177,7 +179,7 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
   }
 
   return {
-    async list_inbox(args) {
+    async list_inbox(args, signal) {
       try {
         return await pool.use(
           async (connection) => {
@@ -216,14 +218,14 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
               total_is_estimate: false,
             };
           },
-          { retryOnDrop: true },
+          { retryOnDrop: true, signal },
         );
       } catch (error) {
         return failure(error);
       }
     },
 
-    async read_email(args) {
+    async read_email(args, signal) {
       const ref = decodeMessageId(args.message_id);
       const notFound = messageNotFound({ message_id: args.message_id, inbox_id: inbox.id });
       if (ref === undefined) return notFound;
@@ -270,7 +272,7 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
               structure: structure === false ? undefined : structure.bodyStructure,
             };
           },
-          { retryOnDrop: true },
+          { retryOnDrop: true, signal },
         );
         if (found === undefined) return notFound;
         const source = found.message.source as Buffer;
@@ -299,7 +301,7 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
       }
     },
 
-    async search_emails(args) {
+    async search_emails(args, signal) {
       const query =
         args.syntax === "native" ? nativeToImap(args.query) : portableToImap(parsePortableQuery(args.query));
       try {
@@ -339,7 +341,7 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
               clearTimeout(timer);
             }
           },
-          { retryOnDrop: true },
+          { retryOnDrop: true, signal },
         );
         if (outcome === TIMED_OUT) return searchTimeout({ timeoutSeconds: Math.ceil(searchTimeoutMs / 1000) });
         const end = args.offset + args.limit;
@@ -358,17 +360,19 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
       }
     },
 
-    async send_email(args) {
+    async send_email(args, signal) {
       const outgoing = prepareSend(args);
       if (isRefusal(outgoing)) return outgoing;
       try {
+        // Once the SMTP transaction starts it is not abandoned: the agent gone or not, the result is recorded.
+        signal.throwIfAborted();
         return await dispatch(outgoing, sendParameter(outgoing));
       } catch (error) {
         return failure(error);
       }
     },
 
-    async reply_to_email(args) {
+    async reply_to_email(args, signal) {
       const ref = decodeMessageId(args.message_id);
       const notFound = messageNotFound({ message_id: args.message_id, inbox_id: inbox.id });
       if (ref === undefined) return notFound;
@@ -393,12 +397,13 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
             );
             return message === false || message.uid !== ref.uid ? undefined : message.source;
           },
-          { retryOnDrop: true },
+          { retryOnDrop: true, signal },
         );
         if (source === undefined) return notFound;
         const original = await parseMessage(source, { includeHtml: false, includeAttachments: false });
         const outgoing = prepareReply(original, args, ownAddresses);
         if (isRefusal(outgoing)) return outgoing;
+        signal.throwIfAborted();
         return await dispatch(outgoing, () => "message_id");
       } catch (error) {
         return failure(error);
