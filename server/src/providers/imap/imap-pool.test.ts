@@ -1,4 +1,5 @@
 // The connection pool against the real Dovecot of scripts/dovecot.sh.
+import type { ImapFlow } from "imapflow";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createRigUser,
@@ -144,7 +145,7 @@ describeWithRig("the IMAP connection pool", () => {
   it("stops a call whose client went away: its running command's connection is closed, not handed on", async () => {
     const pool = poolOf({ maxConnectionsPerInbox: 1, idleCloseMs: 60_000 });
     const controller = new AbortController();
-    let used: import("imapflow").ImapFlow | undefined;
+    let used: ImapFlow | undefined;
     const call = pool.use(
       async (connection) => {
         used = connection.client;
