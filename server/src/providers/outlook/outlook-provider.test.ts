@@ -299,6 +299,47 @@ describe("search_emails", () => {
     expect(past.result).toMatchObject({ messages: [], next_offset: null, result_ceiling: 1000 });
   });
 
+  it("leaves out the Teams chat items Graph's /me/messages returns with the mail (a known issue), keeping mail of every mail folder, with exact totals: $search, native KQL, $filter and a $search checked for read state", async () => {
+    await seedMany(3, { subject: "Lunch plans", isRead: false });
+    await fake.seed(ADA, mime({ subject: "Lunch archived", date: new Date("2026-10-01T09:00:00Z") }), {
+      folder: "archive",
+      isRead: true,
+      receivedDateTime: "2026-10-01T09:00:00Z",
+    });
+    for (let i = 0; i < 6; i++)
+      await fake.mailbox(ADA).addTeamsChat({
+        from: "Bob Stone <bob@contoso.test>",
+        text: `Lunch at noon? (${i})`,
+        sentDateTime: new Date(Date.UTC(2026, 9, 1, 12, i)).toISOString(),
+        ...(i % 2 === 0 ? {} : { subject: "" }),
+        isRead: false,
+      });
+    const subjects = (result: Record<string, unknown>) =>
+      (result.messages as Array<{ subject: string }>).map((m) => m.subject).sort();
+    const mail = ["Lunch archived", "Lunch plans 0", "Lunch plans 1", "Lunch plans 2"];
+    const portable = await call("search_emails", { query: "lunch" });
+    expect(subjects(portable)).toEqual(mail);
+    expect(portable).toMatchObject({ total: 4, next_offset: null });
+    expect((portable.messages as Array<{ folder: string }>).map((m) => m.folder)).toContain("Archive");
+    expect(subjects(await call("search_emails", { query: "lunch", syntax: "native" }))).toEqual(mail);
+    const unread = await call("search_emails", { query: "is:unread" });
+    expect(subjects(unread)).toEqual(mail.slice(1));
+    expect(unread).toMatchObject({ total: 3, next_offset: null });
+    const unreadLunch = await call("search_emails", { query: "is:unread lunch" });
+    expect(subjects(unreadLunch)).toEqual(mail.slice(1));
+    expect(unreadLunch.total).toBe(3);
+    const readLunch = await call("search_emails", { query: "-is:unread lunch" });
+    expect(subjects(readLunch)).toEqual(["Lunch archived"]);
+    expect(readLunch.total).toBe(1);
+    const pages: string[] = [];
+    for (let offset: number | null = 0; offset !== null;) {
+      const page: Record<string, unknown> = await call("search_emails", { query: "lunch", limit: 1, offset });
+      pages.push(...subjects(page));
+      offset = page.next_offset as number | null;
+    }
+    expect(pages.sort()).toEqual(mail);
+  });
+
   it("searches one folder with include_folders, and refuses a folder Outlook does not have by that name", async () => {
     await seedMany(2, { subject: "Report", folder: "sentitems", from: ADA, to: "bob@contoso.test" });
     await seedMany(2, { subject: "Report" });

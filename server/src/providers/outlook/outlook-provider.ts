@@ -52,6 +52,19 @@ export const SEARCH_RESULT_CEILING = 1000;
 const TRANSLATE_BATCH = 1000;
 const SEARCH_TIMEOUT_SECONDS = 30;
 
+/** Results a $search asks for at least when many may be left out (other folders, the other read state). */
+const KEEPING_MIN_BATCH = 50;
+/** How far up the folder tree a folder's place is looked for. */
+const MAX_FOLDER_DEPTH = 32;
+/** Extra requests a folder-less $filter may make after finding folders that hold no mail on its page. */
+const MAX_FILTER_RETRIES = 2;
+
+interface FolderFacts {
+  name: string;
+  /** Below msgfolderroot and not hidden: a mail folder, not where Teams keeps its chats. */
+  mail: boolean;
+}
+
 interface CollectionPage {
   value: Message[];
   "@odata.count"?: number;
@@ -83,6 +96,10 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
   const checkpoints = new SearchCheckpoints();
   const folderNames = new Map<string, string>();
   let folderIdsLoaded: Promise<void> | undefined;
+  const otherFolders = new Map<string, Promise<FolderFacts>>();
+  let topOfStoreId: Promise<string> | undefined;
+  /** Folders found to hold no mail, left out of a folder-less $filter by id so that its count is exact. */
+  const notMailFolders = new Set<string>();
 
   /** The folder ids of the four well-known folders: from the settings, else asked once (and saved). */
   function loadFolderIds(signal: AbortSignal): Promise<void> {
@@ -121,21 +138,74 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     return new Set(folders.map((folder) => settings.folderIds?.[folder] ?? ""));
   }
 
+  /** msgfolderroot's id ("Top of Information Store"): the mail folders are the folders below it. */
+  function topOfStore(signal: AbortSignal): Promise<string> {
+    topOfStoreId ??= graph
+      .json<{ id: string }>({ method: "GET", path: "/me/mailFolders/msgfolderroot", query: { $select: "id" }, signal })
+      .then((folder) => folder.id)
+      .catch((error: unknown) => {
+        topOfStoreId = undefined;
+        throw error;
+      });
+    return topOfStoreId;
+  }
+
+  /**
+   * A folder's display name and whether it holds mail: the well-known four, or any folder below
+   * msgfolderroot with none hidden on the way (one request per folder, once). GET /me/messages also
+   * returns Teams chat items (https://learn.microsoft.com/graph/known-issues#get-messages-returns-chats-in-microsoft-teams),
+   * kept in TeamsMessagesData beside msgfolderroot (earlier in a hidden folder below Conversation
+   * History). Their subject, documented as "IM", has been reported empty since 2019
+   * (https://github.com/microsoftgraph/microsoft-graph-docs/issues/4357), and Microsoft's answer there
+   * is that reading chats through /messages "is not a supported scenario": the mail is what is in the
+   * mail folders, as Microsoft points to in https://github.com/microsoftgraph/microsoft-graph-docs/issues/2909.
+   * A folder Graph will not show (400, 403, 404) holds no mail either.
+   */
+  async function folderFacts(folderId: string, signal: AbortSignal, depth = 0): Promise<FolderFacts> {
+    await loadFolderIds(signal);
+    const known = folderNames.get(folderId);
+    if (known !== undefined) return { name: known, mail: true };
+    let facts = otherFolders.get(folderId);
+    if (facts === undefined) {
+      facts = (async (): Promise<FolderFacts> => {
+        let folder: { displayName?: string; parentFolderId?: string | null; isHidden?: boolean };
+        try {
+          folder = await graph.json({
+            method: "GET",
+            path: `/me/mailFolders/${encodeURIComponent(folderId)}`,
+            query: { $select: "displayName,parentFolderId,isHidden" },
+            signal,
+          });
+        } catch (error) {
+          if (error instanceof GraphRequestError && [400, 403, 404].includes(error.status))
+            return { name: folderId, mail: false };
+          throw error;
+        }
+        const name = folder.displayName ?? folderId;
+        if (folder.isHidden === true) return { name, mail: false };
+        const top = await topOfStore(signal);
+        if (folderId === top || folder.parentFolderId === top) return { name, mail: true };
+        if (!folder.parentFolderId || depth >= MAX_FOLDER_DEPTH) return { name, mail: false };
+        return { name, mail: (await folderFacts(folder.parentFolderId, signal, depth + 1)).mail };
+      })().catch((error: unknown) => {
+        otherFolders.delete(folderId);
+        throw error;
+      });
+      otherFolders.set(folderId, facts);
+    }
+    return facts;
+  }
+
   /** INBOX/SENT/DRAFTS/TRASH, or the display name of any other folder (asked once per folder). */
   async function folderOf(parentFolderId: string | null | undefined, signal: AbortSignal): Promise<string> {
     if (parentFolderId === null || parentFolderId === undefined) return "INBOX";
-    await loadFolderIds(signal);
-    const known = folderNames.get(parentFolderId);
-    if (known !== undefined) return known;
-    const folder = await graph.json<{ displayName?: string }>({
-      method: "GET",
-      path: `/me/mailFolders/${encodeURIComponent(parentFolderId)}`,
-      query: { $select: "displayName" },
-      signal,
-    });
-    const name = folder.displayName ?? parentFolderId;
-    folderNames.set(parentFolderId, name);
-    return name;
+    return (await folderFacts(parentFolderId, signal)).name;
+  }
+
+  /** Whether a message of a folder-less query is mail (not a Teams chat item). */
+  async function isMail(message: Message, signal: AbortSignal): Promise<boolean> {
+    const folderId = message.parentFolderId;
+    return folderId === null || folderId === undefined || (await folderFacts(folderId, signal)).mail;
   }
 
   function failure(
@@ -207,7 +277,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     return messages.map((message) => ({ ...message, id: immutable.get(message.id ?? "") ?? message.id }));
   }
 
-  /** A page of a $search: from the nearest checkpoint, one request; the nextLink after it is kept for the next page. */
+  /** A page of a $search in one folder: from the nearest checkpoint, one request; the nextLink after it is kept for the next page. */
   async function searchPage(
     base: string,
     search: string,
@@ -246,11 +316,13 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
   }
 
   /**
-   * A $search of the mailbox whose results count only when `keep` says so: several folders (Graph
-   * searches one folder or the whole mailbox) or a read state ($search has none). Checkpoints are
-   * kept at the end of every page fetched (in counts of kept results), so a sequential walk costs
-   * about one request per page when most matches are kept, more when few are. `keptName` says
-   * what keep tests, for the checkpoints.
+   * A $search of the whole mailbox (/me/messages) whose results count only when `keep` says so:
+   * always, that they are mail (Graph's /me/messages also returns Teams chat items), and as asked,
+   * that they are in some folders (Graph searches one folder or the whole mailbox) or have a read
+   * state ($search has none). Offsets and totals count kept results; checkpoints are kept at the end
+   * of every page fetched (in counts of kept results). Each request asks for what the page still
+   * lacks, at least `minBatch`: 1 when most results are kept (about one request per page on a
+   * sequential walk), more when few may be. `keptName` says what keep tests, for the checkpoints.
    */
   async function searchKeeping(
     search: string,
@@ -258,6 +330,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     keptName: string,
     args: SearchEmailsArgs,
     signal: AbortSignal,
+    minBatch: number,
   ): Promise<SearchEmailsOutput> {
     const output = {
       offset: args.offset,
@@ -278,9 +351,11 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
         url.searchParams.set("$search", search);
         url.searchParams.set("$select", SUMMARY_SELECT);
       }
-      url.searchParams.set("$top", String(Math.max(args.limit, 50)));
+      const lacking = args.offset + args.limit - (start.offset + kept.length);
+      url.searchParams.set("$top", String(Math.min(Math.max(lacking, minBatch), SEARCH_RESULT_CEILING)));
       const page = await graph.json<CollectionPage>({ method: "GET", path: url.toString(), signal });
-      kept.push(...page.value.filter(keep));
+      const mail = await Promise.all(page.value.map((message) => isMail(message, signal)));
+      kept.push(...page.value.filter((message, index) => mail[index] === true && keep(message)));
       link = page["@odata.nextLink"] ?? null;
       if (link === null) {
         exhausted = true;
@@ -299,38 +374,63 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     };
   }
 
+  /**
+   * A page of a $filter, with Graph's exact count. Of the whole mailbox (`wholeMailbox`), it leaves
+   * out by id the folders known to hold no mail (Teams' chats), so that the count is of mail only; a
+   * page that shows such a folder for the first time is asked again without it (at most
+   * MAX_FILTER_RETRIES times; past that its items are dropped and the total is an estimate).
+   */
   async function filterPage(
     base: string,
     filter: string,
     args: SearchEmailsArgs,
     signal: AbortSignal,
+    wholeMailbox = false,
   ): Promise<SearchEmailsOutput> {
-    const page = await graph.json<CollectionPage>({
-      method: "GET",
-      path: base,
-      query: {
-        $filter: `${ORDERABLE_FILTER_PREFIX} and (${filter})`,
-        $orderby: "receivedDateTime desc",
-        $top: String(args.limit),
-        $skip: String(args.offset),
-        $count: "true",
-        $select: SUMMARY_SELECT,
-      },
-      signal,
-    });
-    const total = page["@odata.count"] ?? null;
-    const end = args.offset + page.value.length;
-    const more = total === null ? page["@odata.nextLink"] !== undefined : end < total;
-    return {
-      messages: await summaries(page.value, signal),
-      offset: args.offset,
-      limit: args.limit,
-      next_offset: more ? end : null,
-      total,
-      total_is_estimate: false,
-      result_ceiling: null,
-      syntax: args.syntax,
-    };
+    for (let retries = 0; ; retries++) {
+      const left = wholeMailbox
+        ? [...notMailFolders].map((id) => ` and parentFolderId ne '${id.replace(/'/gu, "''")}'`).join("")
+        : "";
+      const page = await graph.json<CollectionPage>({
+        method: "GET",
+        path: base,
+        query: {
+          $filter: `${ORDERABLE_FILTER_PREFIX} and (${filter})${left}`,
+          $orderby: "receivedDateTime desc",
+          $top: String(args.limit),
+          $skip: String(args.offset),
+          $count: "true",
+          $select: SUMMARY_SELECT,
+        },
+        signal,
+      });
+      let messages = page.value;
+      let estimate = false;
+      if (wholeMailbox) {
+        const mail = await Promise.all(messages.map((message) => isMail(message, signal)));
+        const strays = messages.filter((_, index) => mail[index] !== true);
+        if (strays.length > 0) {
+          for (const stray of strays) notMailFolders.add(stray.parentFolderId ?? "");
+          if (retries < MAX_FILTER_RETRIES) continue;
+          messages = messages.filter((_, index) => mail[index] === true);
+          estimate = true;
+        }
+      }
+      const count = page["@odata.count"];
+      const total = count === undefined ? null : count - (page.value.length - messages.length);
+      const end = args.offset + page.value.length;
+      const more = count === undefined ? page["@odata.nextLink"] !== undefined : end < count;
+      return {
+        messages: await summaries(messages, signal),
+        offset: args.offset,
+        limit: args.limit,
+        next_offset: more ? end : null,
+        total,
+        total_is_estimate: estimate,
+        result_ceiling: null,
+        syntax: args.syntax,
+      };
+    }
   }
 
   /** The original of a reply, parsed, with its conversation. */
@@ -455,10 +555,12 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
             `unread=${query.unread} folders=${[...(folderIds ?? [])].sort().join(",")}`,
             args,
             signal,
+            KEEPING_MIN_BATCH,
           );
         }
         if (query.kind === "search") {
-          if (folders !== undefined && folders.length > 1) {
+          if (folders === undefined) return await searchKeeping(query.search, () => true, "mail", args, signal, 1);
+          if (folders.length > 1) {
             const folderIds = await folderIdsOf(folders, signal);
             return await searchKeeping(
               query.search,
@@ -466,13 +568,17 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
               `folders=${[...folderIds].sort().join(",")}`,
               args,
               signal,
+              KEEPING_MIN_BATCH,
             );
           }
-          const base =
-            folders === undefined ? "/me/messages" : `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`;
-          return await searchPage(base, query.search, args, signal);
+          return await searchPage(
+            `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`,
+            query.search,
+            args,
+            signal,
+          );
         }
-        if (folders === undefined) return await filterPage("/me/messages", query.filter, args, signal);
+        if (folders === undefined) return await filterPage("/me/messages", query.filter, args, signal, true);
         if (folders.length === 1)
           return await filterPage(
             `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`,

@@ -232,6 +232,30 @@ describe("the Graph fake", () => {
     expect(session.fake.mailbox(ADA).messages.get(id)?.draftAttachments[0]?.content.equals(file)).toBe(true);
   });
 
+  it("lists and finds Teams chat items with the mail when no folder is named (Graph's known issue), in a folder outside msgfolderroot", async () => {
+    const CAROL = "carol@contoso.test";
+    const carol = session.fake.hostedMailbox(CAROL) ?? session.fake.addMailbox(CAROL);
+    carol.messages.clear();
+    await session.fake.seed(CAROL, mime(1));
+    const chat = await carol.addTeamsChat({
+      from: "Bob <bob@contoso.test>",
+      text: "Item: lunch at noon?",
+      sentDateTime: "2026-01-02T12:00:00Z",
+    });
+    token = session.fake.issueAccessToken(CAROL, 3600);
+    const subjects = (answer: { body: Record<string, unknown> }) =>
+      (answer.body.value as Array<{ subject: string }>).map((m) => m.subject).sort();
+    expect(subjects(await graph("/me/messages?$select=subject"))).toEqual(["IM", "Item 1"]);
+    expect(subjects(await graph('/me/messages?$search="item"&$select=subject'))).toEqual(["IM", "Item 1"]);
+    expect(subjects(await graph("/me/mailFolders/inbox/messages?$select=subject"))).toEqual(["Item 1"]);
+    const folder = await graph(`/me/mailFolders/${chat.message.parentFolderId}`);
+    expect(folder.body).toMatchObject({ displayName: "TeamsMessagesData", parentFolderId: carol.rootFolder.id });
+    const top = await graph("/me/mailFolders/msgfolderroot?$select=id");
+    expect(top.body).toEqual({ id: carol.folderId("msgfolderroot") });
+    expect((await graph("/me/mailFolders/inbox?$select=parentFolderId")).body.parentFolderId).toBe(top.body.id);
+    expect((await graph(`/me/mailFolders/${carol.rootFolder.id}`)).body.parentFolderId).toBeNull();
+  });
+
   it("deletes a message with DELETE (204): it leaves every folder, and its id then answers 404", async () => {
     const draft = await graph("/me/messages", {
       method: "POST",

@@ -14,9 +14,9 @@ import {
   WELL_KNOWN_FOLDERS,
   wellFormedId,
   withoutBcc,
+  type FakeFolder,
   type FakeMailbox,
   type StoredMessage,
-  type WellKnownFolder,
 } from "./graph-mailbox.js";
 import { ODataError, readCollectionQuery, SEARCH_RESULT_CEILING, searchSkipToken } from "./odata-query.js";
 
@@ -212,8 +212,9 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
         throw new ODataError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
       return stored;
     };
-    const folderOr404 = (name: string): WellKnownFolder => {
-      const folder = WELL_KNOWN_FOLDERS.find((known) => known === name.toLowerCase()) ?? mailbox.folderName(name);
+    const folderOr404 = (name: string): FakeFolder => {
+      const known = WELL_KNOWN_FOLDERS.find((wellKnown) => wellKnown === name.toLowerCase());
+      const folder = known === undefined ? mailbox.folderById(name) : mailbox.folders.get(known);
       if (folder === undefined && !wellFormedId(name))
         throw new ODataError(400, "ErrorInvalidIdMalformed", "Id is malformed.");
       if (folder === undefined)
@@ -239,10 +240,11 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
         throw new ODataError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
       return decoded;
     };
-    const collection = (folder: WellKnownFolder | undefined) => async () => {
+    // Without a folder: every message of the mailbox, Teams chat items included (see addTeamsChat).
+    const collection = (folder: FakeFolder | undefined) => async () => {
       const query = readCollectionQuery(url);
       let all = [...mailbox.messages.values()].filter(
-        (s) => folder === undefined || s.message.parentFolderId === mailbox.folderId(folder),
+        (s) => folder === undefined || s.message.parentFolderId === folder.id,
       );
       if (query.filter) all = all.filter(query.filter);
       if (query.search) {
@@ -308,9 +310,14 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
         return {
           endpoint: "GET /me/mailFolders/{id}",
           run: async () => {
-            const folder = folderOr404(third);
-            const found = mailbox.folders.get(folder) as MailFolder;
-            return HttpResponse.json({ id: found.id, displayName: found.displayName } satisfies MailFolder);
+            const { id, displayName, parentFolderId, isHidden } = folderOr404(third);
+            const full: Record<string, unknown> = { id, displayName, parentFolderId, isHidden };
+            const select = url.searchParams.get("$select")?.split(",");
+            const picked =
+              select === undefined
+                ? full
+                : Object.fromEntries(Object.entries(full).filter(([name]) => name === "id" || select.includes(name)));
+            return HttpResponse.json(picked as MailFolder);
           },
         };
       }

@@ -1,12 +1,16 @@
 // The state of the Graph fake: mailboxes of messages kept as Exchange keeps them (a MIME source plus
 // the properties Graph shows: folder, isRead, conversationId, immutable id), and what a send does:
 // the sender's copy filed in Sent Items, a copy delivered unread to every hosted recipient's Inbox.
+// Folders as in an Exchange Online mailbox: the mail folders under msgfolderroot ("Top of
+// Information Store"), and beside it, under the mailbox's root, the hidden TeamsMessagesData folder
+// where Teams keeps a copy of the owner's chats, which GET /me/messages lists with the mail.
 import { randomBytes } from "node:crypto";
 import type { EmailAddress, MailFolder, Message, Recipient } from "@microsoft/microsoft-graph-types";
 import { simpleParser, type AddressObject } from "mailparser";
 import { addresses } from "../../../src/mail/parse.js";
 
-export const WELL_KNOWN_FOLDERS = ["inbox", "sentitems", "drafts", "deleteditems"] as const;
+/** Well-known folder names Graph accepts in place of an id (https://learn.microsoft.com/graph/api/resources/mailfolder). */
+export const WELL_KNOWN_FOLDERS = ["inbox", "sentitems", "drafts", "deleteditems", "archive", "msgfolderroot"] as const;
 export type WellKnownFolder = (typeof WELL_KNOWN_FOLDERS)[number];
 
 const DISPLAY_NAMES: Record<WellKnownFolder, string> = {
@@ -14,7 +18,17 @@ const DISPLAY_NAMES: Record<WellKnownFolder, string> = {
   sentitems: "Sent Items",
   drafts: "Drafts",
   deleteditems: "Deleted Items",
+  archive: "Archive",
+  msgfolderroot: "Top of Information Store",
 };
+
+/** A folder as GET /me/mailFolders/{id} gives it. */
+export interface FakeFolder extends MailFolder {
+  id: string;
+  displayName: string;
+  parentFolderId: string | null;
+  isHidden: boolean;
+}
 
 /** An attachment added to a draft through Graph (a POST or an upload session), not yet in its MIME. */
 export interface DraftAttachment {
@@ -62,7 +76,21 @@ export function wellFormedId(id: string): boolean {
 }
 
 export class FakeMailbox {
-  readonly folders = new Map<WellKnownFolder, MailFolder & { id: string }>();
+  readonly folders = new Map<WellKnownFolder, FakeFolder>();
+  /** The mailbox's root: msgfolderroot's parent, and the parent of the folders no mail client shows. */
+  readonly rootFolder: FakeFolder = {
+    id: exchangeId("AQMk"),
+    displayName: "Root",
+    parentFolderId: null,
+    isHidden: false,
+  };
+  /**
+   * Where Teams files the compliance copies of the owner's 1:1 and group chats: TeamsMessagesData,
+   * in the mailbox's non-IPM subtree since 2020 (before, a hidden "Team Chat" folder under
+   * Conversation History). Graph has no well-known name for it. Whether Graph reports it hidden is
+   * not documented: the fake says not, so only its place outside msgfolderroot tells it apart.
+   */
+  readonly teamsFolder: FakeFolder;
   readonly messages = new Map<string, StoredMessage>();
   readonly userId = exchangeId("");
 
@@ -70,8 +98,25 @@ export class FakeMailbox {
     readonly address: string,
     readonly displayName: string,
   ) {
+    const top: FakeFolder = {
+      id: exchangeId("AQMk"),
+      displayName: DISPLAY_NAMES.msgfolderroot,
+      parentFolderId: this.rootFolder.id,
+      isHidden: false,
+    };
     for (const name of WELL_KNOWN_FOLDERS)
-      this.folders.set(name, { id: exchangeId("AQMk"), displayName: DISPLAY_NAMES[name] });
+      this.folders.set(
+        name,
+        name === "msgfolderroot"
+          ? top
+          : { id: exchangeId("AQMk"), displayName: DISPLAY_NAMES[name], parentFolderId: top.id, isHidden: false },
+      );
+    this.teamsFolder = {
+      id: exchangeId("AQMk"),
+      displayName: "TeamsMessagesData",
+      parentFolderId: this.rootFolder.id,
+      isHidden: false,
+    };
   }
 
   folderId(name: WellKnownFolder): string {
@@ -81,6 +126,51 @@ export class FakeMailbox {
   /** The well-known name of a folder id, if it is one. */
   folderName(id: string): WellKnownFolder | undefined {
     return WELL_KNOWN_FOLDERS.find((name) => this.folderId(name) === id);
+  }
+
+  /** Any folder of the mailbox by its id, those without a well-known name included. */
+  folderById(id: string): FakeFolder | undefined {
+    const named = this.folderName(id);
+    if (named !== undefined) return this.folders.get(named);
+    return [this.rootFolder, this.teamsFolder].find((folder) => folder.id === id);
+  }
+
+  /**
+   * A Teams chat message as Exchange keeps its copy: an item in TeamsMessagesData, which GET
+   * /me/messages (no folder) returns with the mail, in a listing and in a $search alike
+   * (https://learn.microsoft.com/graph/known-issues#get-messages-returns-chats-in-microsoft-teams:
+   * "the response to GET /users/id/messages includes the user's Microsoft Teams chats that occurred
+   * outside the scope of a team or channel. These chat messages have "IM" as their subject."). Their
+   * subject has since been seen empty (https://github.com/microsoftgraph/microsoft-graph-docs/issues/4357,
+   * where Microsoft answered that reading chats through /messages "is not a supported scenario"), so
+   * the subject is the caller's choice here, "IM" unless told otherwise.
+   */
+  async addTeamsChat(chat: {
+    from: string;
+    text: string;
+    sentDateTime: string;
+    subject?: string;
+    isRead?: boolean;
+  }): Promise<StoredMessage> {
+    const mime = Buffer.from(
+      [
+        `From: ${chat.from}`,
+        `To: ${this.displayName} <${this.address}>`,
+        `Subject: ${chat.subject ?? "IM"}`,
+        `Date: ${new Date(chat.sentDateTime).toUTCString()}`,
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        chat.text,
+        "",
+      ].join("\r\n"),
+    );
+    const stored = await this.addFromMime(mime, {
+      folder: "inbox",
+      isRead: chat.isRead ?? true,
+      receivedDateTime: chat.sentDateTime,
+    });
+    stored.message.parentFolderId = this.teamsFolder.id;
+    return stored;
   }
 
   /** Files a MIME source as a message of this mailbox; its conversation is that of the message it answers, if held here. */
