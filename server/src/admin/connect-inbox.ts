@@ -209,8 +209,11 @@ async function saveConnectedInbox(
       inbox.mode === input.mode &&
       inbox.addresses.some((own) => addressKey(own) === addressKey(input.address)),
   );
-  if (existing && (await store.updateInboxSecret(existing.id, input.secret)))
-    return { ...existing, secret: input.secret };
+  const secretStamp = existing && (await store.updateInboxSecret(existing.id, input.secret));
+  if (existing && secretStamp !== undefined) {
+    const { id, workspaceId, mode, kind, addresses, createdAt } = existing;
+    return { id, workspaceId, mode, kind, addresses, secret: input.secret, secretStamp, createdAt };
+  }
   return store.createInbox({
     workspaceId: input.workspaceId,
     mode: input.mode,

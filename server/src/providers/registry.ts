@@ -10,8 +10,10 @@
 // saves never replace it. Any other value was written by someone else (a reconnect through the
 // dashboard, the CLI or the admin API, on any instance), and that call makes a new provider from it.
 // A replaced provider's late saves are dropped, so that its old grant does not overwrite the new one.
-// The registry compares the values it is handed and opens no secret itself (the store opens the
-// record's secret when a call reads the record).
+// The registry compares the records' secretStamps, never the settings themselves, and reads a record's
+// secret (which the store opens on that first read) only to make a provider: a warm call opens no
+// secret. A provider's save writes only over the settings it last knew stored (ifStamp), so a token
+// cache saved late never overwrites a reconnect's new grant.
 import { providerError, type ExecutionErrorResult } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
 import type { InboxRecord, Store } from "../store/store.js";
@@ -48,11 +50,15 @@ export type ProviderRegistry = ((inbox: InboxRecord) => MailProvider) & {
  */
 const KNOWN_SETTINGS = 8;
 
-/** A provider kept for one inbox, and the values of the inbox's settings it answers for. */
+/** A provider kept for one inbox, and the stamps of the inbox's settings it answers for. */
 interface Kept {
   provider: ClosableProvider;
-  /** The value it was made from and those it saved, in the order learnt, oldest first; at most KNOWN_SETTINGS. */
+  /** The stamp it was made from and those of its saves, in the order learnt, oldest first; at most KNOWN_SETTINGS. */
   known: Set<string | null>;
+  /** The stamp of the newest settings it knows stored: its next save writes only over them. */
+  latest: string | null;
+  /** Its saves, one after the other, so that each writes over the one before. */
+  saving: Promise<void>;
   replaced: boolean;
 }
 
@@ -70,15 +76,25 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
   const kept = new Map<string, Kept>();
 
   /**
-   * Stores settings the inbox's own provider changed (a refreshed token cache), learning the value
-   * first so that the records read after the write are still this provider's; a replaced provider's
-   * save is dropped.
+   * Stores settings the inbox's own provider changed (a refreshed token cache), learning their stamp
+   * just before the write so that the records read after it are still this provider's. The write
+   * happens only over the settings the provider last knew stored: when someone else wrote since (a
+   * reconnect), it writes nothing, and the next call makes a provider from their settings. A
+   * replaced provider's save is dropped.
    */
-  const saveOwn = async (entry: () => Kept | undefined, inboxId: string, secret: string): Promise<void> => {
+  const saveOwn = (entry: () => Kept | undefined, inboxId: string, secret: string): Promise<void> => {
     const self = entry();
-    if (self === undefined || self.replaced) return;
-    learn(self, secret);
-    await store.updateInboxSecret?.(inboxId, secret);
+    if (self === undefined || self.replaced) return Promise.resolve();
+    const save = self.saving.then(async () => {
+      if (self.replaced) return;
+      const stamp = await store.updateInboxSecret?.(inboxId, secret, {
+        ifStamp: self.latest,
+        beforeWrite: (next) => learn(self, next),
+      });
+      if (stamp !== undefined) self.latest = stamp;
+    });
+    self.saving = save.catch(() => undefined);
+    return save;
   };
 
   function makeKept(inbox: InboxRecord, entry: () => Kept | undefined): ClosableProvider {
@@ -138,14 +154,21 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
       });
     }
     const existing = kept.get(inbox.id);
-    // The hot path: settings the kept provider was made from or saved itself, as the store gave them.
-    if (existing?.known.has(inbox.secret)) return existing.provider;
+    // The hot path: settings the kept provider was made from or saved itself, told by their stamp.
+    const settings = settingsKey(inbox);
+    if (existing?.known.has(settings)) return existing.provider;
     // Someone else wrote them (or this is the inbox's first call): a provider made from them replaces
     // the kept one. Values of the replaced provider are not carried over: settings changed back to
     // an earlier value (an IMAP password restored) are a change too.
     let made: Kept | undefined;
     try {
-      made = { provider: makeKept(inbox, () => made), known: new Set(), replaced: false };
+      made = {
+        provider: makeKept(inbox, () => made),
+        known: new Set(),
+        latest: inbox.secretStamp ?? null,
+        saving: Promise.resolve(),
+        replaced: false,
+      };
     } catch (error) {
       if (error instanceof ConnectError)
         return unavailableProvider(`${inbox.kind} inbox ${inbox.id} cannot be served: ${error.message}`);
@@ -157,7 +180,7 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
         void existing.provider.close().catch(() => undefined);
       }
     }
-    learn(made, inbox.secret);
+    learn(made, settings);
     kept.set(inbox.id, made);
     return made.provider;
   };
@@ -168,6 +191,19 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
       await Promise.allSettled(closing.map(({ provider }) => provider.close()));
     },
   });
+}
+
+/**
+ * What tells an inbox's settings apart: their stamp, read without opening them. A record made by hand
+ * (a test's) may have none; its settings themselves then stand for it (never equal to a stamp, which
+ * is hex).
+ */
+function settingsKey(inbox: InboxRecord): string | null {
+  return inbox.secretStamp !== undefined
+    ? inbox.secretStamp
+    : inbox.secret === null
+      ? null
+      : `settings:${inbox.secret}`;
 }
 
 /** The sandbox inbox of the workspace that has this address, compared case-insensitively. */

@@ -2,10 +2,11 @@
 // fresh 12-byte IV per value. The sealed form is a versioned string, `v1:<iv>:<tag>:<ciphertext>`
 // (base64 each), so that a later key or algorithm can sit beside it. A context string (the inbox id)
 // is bound in as associated data: a sealed value copied onto another record does not open there.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { chmodSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePrivateDir } from "./private-dir.js";
+import type { InboxRecord } from "./store.js";
 
 export const SECRET_KEY_ENV = "MCPEMAILS_SECRET_KEY";
 export const SECRET_KEY_FILE = "secret.key";
@@ -107,4 +108,42 @@ function isMissingFile(error: unknown): boolean {
 /** The associated data that ties an inbox's sealed settings to that inbox. */
 export function inboxSecretContext(inboxId: string): string {
   return `inbox:${inboxId}`;
+}
+
+/** How many hex digits of the sealed value's SHA-1 a stamp keeps (80 bits). */
+export const SEALED_STAMP_HEX_DIGITS = 20;
+
+/**
+ * InboxRecord.secretStamp of a sealed value: a short hash of it, read without opening it. Each seal
+ * uses a fresh random IV, so every write of a secret (even of the same plaintext) has a new stamp.
+ * Redis's scripts compute the same in Lua: string.sub(redis.sha1hex(sealed), 1, 20).
+ */
+export function sealedStamp(sealed: string): string {
+  return createHash("sha1").update(sealed, "utf8").digest("hex").slice(0, SEALED_STAMP_HEX_DIGITS);
+}
+
+/**
+ * An inbox record as an adapter reads it: its secret is opened on first read of record.secret
+ * (an enumerable getter, so spreads, JSON and equality see it as before) and remembered, so reading
+ * records opens nothing. A secret that does not open (another key, an altered value) throws there.
+ */
+export function inboxRecordWithSealedSecret(
+  fields: Omit<InboxRecord, "secret" | "secretStamp">,
+  sealed: string | null,
+  box: SecretBox,
+): InboxRecord {
+  const record = { ...fields, secretStamp: sealed === null ? null : sealedStamp(sealed) } as InboxRecord;
+  let opened: string | null | undefined = sealed === null ? null : undefined;
+  Object.defineProperty(record, "secret", {
+    enumerable: true,
+    configurable: true,
+    get(): string | null {
+      if (opened === undefined && sealed !== null) opened = box.open(sealed, inboxSecretContext(fields.id));
+      return opened ?? null;
+    },
+    set(value: string | null) {
+      opened = value;
+    },
+  });
+  return record;
 }

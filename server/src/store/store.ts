@@ -51,9 +51,25 @@ export interface InboxRecord {
   kind: InboxKind;
   /** The inbox's own addresses (used by reply-all to leave itself out). */
   addresses: string[];
-  /** Provider settings, encrypted at rest by the store (AES-256-GCM); null for sandbox inboxes. */
+  /**
+   * Provider settings, encrypted at rest by the store (AES-256-GCM); null for sandbox inboxes. A
+   * record the store reads opens its secret on the first read of this field only (and keeps it).
+   */
   secret: string | null;
+  /**
+   * Identifies the stored secret without opening it: it changes on every write of the secret (even
+   * of the same plaintext), so equal stamps mean the same write. null when the secret is null. Every
+   * record a store gives has it; only a record made by hand (a test's) may leave it out.
+   */
+  secretStamp?: string | null;
   createdAt: string;
+}
+
+export interface InboxSecretWrite {
+  /** Write only when the stored secret's stamp is still this (null: the inbox has no secret), atomically. */
+  ifStamp?: string | null;
+  /** Told the new stamp just before the write, so that a record read as soon as it lands is recognised. */
+  beforeWrite?: (stamp: string) => void;
 }
 
 export interface RateWindow {
@@ -210,11 +226,15 @@ export interface Store {
   /** Records that the key made a call at this time (the caller decides how often it is worth a write). */
   touchApiKey(id: string, at: string): Promise<void>;
 
-  createInbox(input: Omit<InboxRecord, "id" | "createdAt"> & { id?: string }): Promise<InboxRecord>;
+  createInbox(input: Omit<InboxRecord, "id" | "createdAt" | "secretStamp"> & { id?: string }): Promise<InboxRecord>;
   getInbox(id: string): Promise<InboxRecord | undefined>;
   listInboxes(workspaceId?: string): Promise<InboxRecord[]>;
-  /** Replaces an inbox's provider settings (a refreshed token cache, say); false when there is no such inbox. */
-  updateInboxSecret(id: string, secret: string): Promise<boolean>;
+  /**
+   * Replaces an inbox's provider settings (a refreshed token cache, say) and returns their new
+   * secretStamp; undefined, writing nothing, when there is no such inbox or (with ifStamp) the stored
+   * secret's stamp is no longer ifStamp.
+   */
+  updateInboxSecret(id: string, secret: string, options?: InboxSecretWrite): Promise<string | undefined>;
   removeInbox(id: string): Promise<boolean>;
 
   /**

@@ -309,11 +309,80 @@ export function describeStoreContract(
           addresses: ["zoe@example.test"],
           secret: '{"cache":"old"}',
         });
-        expect(await store.updateInboxSecret(inbox.id, '{"cache":"new ✓"}')).toBe(true);
+        const stamp = await store.updateInboxSecret(inbox.id, '{"cache":"new ✓"}');
+        expect(stamp).toEqual(expect.any(String));
         expect((await store.getInbox(inbox.id))?.secret).toBe('{"cache":"new ✓"}');
         expect(await store.removeInbox(inbox.id)).toBe(true);
-        expect(await store.updateInboxSecret(inbox.id, '{"cache":"newer"}')).toBe(false);
+        expect(await store.updateInboxSecret(inbox.id, '{"cache":"newer"}')).toBeUndefined();
         expect(await store.getInbox(inbox.id)).toBeUndefined();
+      });
+
+      it("stamps an inbox's secret: a new stamp on every write, even of the same settings; null for none", async () => {
+        const inbox = await store.createInbox({
+          workspaceId: randomUUID(),
+          mode: "live",
+          kind: "outlook",
+          addresses: ["zoe@example.test"],
+          secret: '{"cache":"old"}',
+        });
+        expect(inbox.secretStamp).toEqual(expect.any(String));
+        const read = await store.getInbox(inbox.id);
+        expect(read?.secretStamp).toBe(inbox.secretStamp);
+        expect((await store.listInboxes(inbox.workspaceId))[0]?.secretStamp).toBe(inbox.secretStamp);
+
+        const first = await store.updateInboxSecret(inbox.id, '{"cache":"same"}');
+        const second = await store.updateInboxSecret(inbox.id, '{"cache":"same"}');
+        expect(new Set([inbox.secretStamp, first, second]).size).toBe(3);
+        const after = await store.getInbox(inbox.id);
+        expect(after?.secretStamp).toBe(second);
+        expect(after?.secret).toBe('{"cache":"same"}');
+        // A record read before a write keeps what it read, stamp and settings alike.
+        expect(read?.secret).toBe('{"cache":"old"}');
+        expect(read?.secretStamp).toBe(inbox.secretStamp);
+        expect({ ...after }).toEqual({ ...inbox, secret: '{"cache":"same"}', secretStamp: second });
+
+        const sandbox = await sandboxInbox(randomUUID());
+        expect(sandbox.secretStamp).toBeNull();
+        expect((await store.getInbox(sandbox.id))?.secretStamp).toBeNull();
+      });
+
+      it("with ifStamp, writes an inbox's secret only over the stamp given, and tells the new stamp before the write", async () => {
+        const inbox = await store.createInbox({
+          workspaceId: randomUUID(),
+          mode: "live",
+          kind: "outlook",
+          addresses: ["zoe@example.test"],
+          secret: '{"cache":"old"}',
+        });
+        const stale = inbox.secretStamp;
+        const told: string[] = [];
+        const reconnect = await store.updateInboxSecret(inbox.id, '{"grant":"new"}', { ifStamp: stale });
+        expect(reconnect).toEqual(expect.any(String));
+
+        const late = await store.updateInboxSecret(inbox.id, '{"cache":"late"}', {
+          ifStamp: stale,
+          beforeWrite: (stamp) => told.push(stamp),
+        });
+        expect(late).toBeUndefined();
+        expect(told).toHaveLength(1);
+        expect(told[0]).not.toBe(reconnect);
+        const read = await store.getInbox(inbox.id);
+        expect(read?.secretStamp).toBe(reconnect);
+        expect(read?.secret).toBe('{"grant":"new"}');
+
+        const next = await store.updateInboxSecret(inbox.id, '{"cache":"next"}', {
+          ifStamp: reconnect ?? null,
+          beforeWrite: (stamp) => told.push(stamp),
+        });
+        expect(next).toBe(told[1]);
+        expect((await store.getInbox(inbox.id))?.secret).toBe('{"cache":"next"}');
+
+        const sandbox = await sandboxInbox(randomUUID());
+        expect(await store.updateInboxSecret(sandbox.id, "{}", { ifStamp: "not its stamp" })).toBeUndefined();
+        const set = await store.updateInboxSecret(sandbox.id, "{}", { ifStamp: null });
+        expect(set).toEqual(expect.any(String));
+        expect(await store.getInbox(sandbox.id)).toMatchObject({ secret: "{}", secretStamp: set });
+        expect(await store.updateInboxSecret(randomUUID(), "{}", { ifStamp: null })).toBeUndefined();
       });
 
       it("lists the inboxes of one workspace, or of all workspaces, oldest first", async () => {

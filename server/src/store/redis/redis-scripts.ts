@@ -29,9 +29,17 @@ if #ARGV > 1 + 2 * setCount then redis.call('HDEL', KEYS[1], unpack(ARGV, 2 + 2 
 return 1
 `;
 
-// KEYS: the inbox. ARGV: the sealed secret. Only an inbox that exists gets it, so a removed inbox is never half re-created.
+// KEYS: the inbox. ARGV: the sealed secret, then optionally 'ifStamp' and the stamp the stored secret
+// must still have ("" for none; a stamp is sealedStamp in secrets.ts: the first 20 hex digits of the
+// sealed value's SHA-1). Only an inbox that exists gets it, so a removed inbox is never half re-created.
 const UPDATE_INBOX_SECRET = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[2] == 'ifStamp' then
+  local current = redis.call('HGET', KEYS[1], 'sealedSecret')
+  local stamp = ''
+  if current then stamp = string.sub(redis.sha1hex(current), 1, 20) end
+  if stamp ~= ARGV[3] then return 0 end
+end
 redis.call('HSET', KEYS[1], 'sealedSecret', ARGV[1])
 return 1
 `;

@@ -10,7 +10,14 @@ import { randomUUID } from "node:crypto";
 import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
 import { byCreation, sortNewestMessageFirst } from "../listing-order.js";
 import { longestWindowMs, rateWindowsInMs } from "../rate-windows.js";
-import { createSecretBox, inboxSecretContext, resolveSecretKey, type SecretBox } from "../secrets.js";
+import {
+  createSecretBox,
+  inboxRecordWithSealedSecret,
+  inboxSecretContext,
+  resolveSecretKey,
+  sealedStamp,
+  type SecretBox,
+} from "../secrets.js";
 import type {
   ActivityEntry,
   ActivityQuery,
@@ -18,6 +25,7 @@ import type {
   IdempotencyBegin,
   InboxKind,
   InboxRecord,
+  InboxSecretWrite,
   InviteRecord,
   MemberRole,
   MembershipRecord,
@@ -214,14 +222,19 @@ class RedisStore implements Store {
     await this.scripts.touchApiKey([this.keys.apiKey(id)], [at]);
   }
 
-  async createInbox(input: Omit<InboxRecord, "id" | "createdAt"> & { id?: string }): Promise<InboxRecord> {
+  async createInbox(
+    input: Omit<InboxRecord, "id" | "createdAt" | "secretStamp"> & { id?: string },
+  ): Promise<InboxRecord> {
+    const id = input.id ?? randomUUID();
+    const sealedSecret = input.secret === null ? null : this.secrets.seal(input.secret, inboxSecretContext(id));
     const inbox: InboxRecord = {
-      id: input.id ?? randomUUID(),
+      id,
       workspaceId: input.workspaceId,
       mode: input.mode,
       kind: input.kind,
       addresses: [...input.addresses],
       secret: input.secret,
+      secretStamp: sealedSecret === null ? null : sealedStamp(sealedSecret),
       createdAt: new Date().toISOString(),
     };
     const fields: Fields = {
@@ -232,7 +245,7 @@ class RedisStore implements Store {
       addresses: JSON.stringify(inbox.addresses),
       createdAt: inbox.createdAt,
     };
-    if (inbox.secret !== null) fields.sealedSecret = this.secrets.seal(inbox.secret, inboxSecretContext(inbox.id));
+    if (sealedSecret !== null) fields.sealedSecret = sealedSecret;
     await this.createHash(this.keys.inbox(inbox.id), fields, `inbox ${inbox.id}`);
     await Promise.all([
       this.client.sadd(this.keys.workspaceInboxes(inbox.workspaceId), inbox.id),
@@ -250,13 +263,14 @@ class RedisStore implements Store {
     return this.listIndexed(index, (id) => this.getInbox(id));
   }
 
-  async updateInboxSecret(id: string, secret: string): Promise<boolean> {
-    return (
-      (await this.scripts.updateInboxSecret(
-        [this.keys.inbox(id)],
-        [this.secrets.seal(secret, inboxSecretContext(id))],
-      )) === 1
-    );
+  async updateInboxSecret(id: string, secret: string, options: InboxSecretWrite = {}): Promise<string | undefined> {
+    const sealed = this.secrets.seal(secret, inboxSecretContext(id));
+    const stamp = sealedStamp(sealed);
+    options.beforeWrite?.(stamp);
+    // A stamp is never empty: "" stands for "no secret" in the script.
+    const condition = options.ifStamp === undefined ? [] : ["ifStamp", options.ifStamp ?? ""];
+    const written = await this.scripts.updateInboxSecret([this.keys.inbox(id)], [sealed, ...condition]);
+    return written === 1 ? stamp : undefined;
   }
 
   async removeInbox(id: string): Promise<boolean> {
@@ -626,18 +640,19 @@ class RedisStore implements Store {
 
   private inboxFromFields(fields: Fields): InboxRecord | undefined {
     if (fields.id === undefined) return undefined;
-    return {
-      id: fields.id,
-      workspaceId: required(fields, "workspaceId"),
-      mode: required(fields, "mode") as KeyMode,
-      kind: required(fields, "kind") as InboxKind,
-      addresses: JSON.parse(required(fields, "addresses")) as string[],
-      secret:
-        fields.sealedSecret === undefined
-          ? null
-          : this.secrets.open(fields.sealedSecret, inboxSecretContext(fields.id)),
-      createdAt: required(fields, "createdAt"),
-    };
+    // Opens nothing: the record's secret is opened when it is first read.
+    return inboxRecordWithSealedSecret(
+      {
+        id: fields.id,
+        workspaceId: required(fields, "workspaceId"),
+        mode: required(fields, "mode") as KeyMode,
+        kind: required(fields, "kind") as InboxKind,
+        addresses: JSON.parse(required(fields, "addresses")) as string[],
+        createdAt: required(fields, "createdAt"),
+      },
+      fields.sealedSecret ?? null,
+      this.secrets,
+    );
   }
 }
 

@@ -7,7 +7,14 @@ import type { Database } from "better-sqlite3";
 import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
 import { sortNewestMessageFirst } from "../listing-order.js";
 import { longestWindowMs, rateWindowsInMs, type RateWindowMs } from "../rate-windows.js";
-import { createSecretBox, inboxSecretContext, resolveSecretKey, type SecretBox } from "../secrets.js";
+import {
+  createSecretBox,
+  inboxRecordWithSealedSecret,
+  inboxSecretContext,
+  resolveSecretKey,
+  sealedStamp,
+  type SecretBox,
+} from "../secrets.js";
 import type {
   ActivityEntry,
   ActivityQuery,
@@ -15,6 +22,7 @@ import type {
   IdempotencyBegin,
   InboxKind,
   InboxRecord,
+  InboxSecretWrite,
   InviteRecord,
   MemberRole,
   MembershipRecord,
@@ -165,7 +173,13 @@ type SandboxSummaryRow = [string, string, string, string, number, string];
 /** Expired quota counters, idempotency records, sessions and invites are swept at most this often. */
 const SWEEP_INTERVAL_MS = 60_000;
 
+const SEALED_STAMP_SQL = "mcpe_sealed_stamp";
+
 function prepareStatements(db: Database) {
+  // InboxRecord.secretStamp in SQL, for updateInboxSecret's ifStamp (each connection defines its own).
+  db.function(SEALED_STAMP_SQL, { deterministic: true }, (sealed: unknown) =>
+    typeof sealed === "string" ? sealedStamp(sealed) : null,
+  );
   return {
     insertWorkspace: db.prepare<[string, string, string, number | null, string]>(
       "INSERT INTO workspaces (id, name, plan, sends_per_day_override, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -205,6 +219,9 @@ function prepareStatements(db: Database) {
       "SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY created_at, id",
     ),
     updateInboxSecret: db.prepare<[string, string]>("UPDATE inboxes SET sealed_secret = ? WHERE id = ?"),
+    updateInboxSecretIfStamp: db.prepare<[string, string, string | null]>(
+      `UPDATE inboxes SET sealed_secret = ? WHERE id = ? AND ${SEALED_STAMP_SQL}(sealed_secret) IS ?`,
+    ),
     deleteInbox: db.prepare<[string]>("DELETE FROM inboxes WHERE id = ?"),
     deleteSandboxMessagesOfInbox: db.prepare<[string]>("DELETE FROM sandbox_messages WHERE inbox_id = ?"),
 
@@ -552,17 +569,21 @@ class SqliteStore implements Store {
     this.statements.touchApiKey.run(at, id, at);
   }
 
-  async createInbox(input: Omit<InboxRecord, "id" | "createdAt"> & { id?: string }): Promise<InboxRecord> {
+  async createInbox(
+    input: Omit<InboxRecord, "id" | "createdAt" | "secretStamp"> & { id?: string },
+  ): Promise<InboxRecord> {
+    const id = input.id ?? randomUUID();
+    const sealedSecret = input.secret === null ? null : this.secrets.seal(input.secret, inboxSecretContext(id));
     const inbox: InboxRecord = {
-      id: input.id ?? randomUUID(),
+      id,
       workspaceId: input.workspaceId,
       mode: input.mode,
       kind: input.kind,
       addresses: [...input.addresses],
       secret: input.secret,
+      secretStamp: sealedSecret === null ? null : sealedStamp(sealedSecret),
       createdAt: new Date().toISOString(),
     };
-    const sealedSecret = inbox.secret === null ? null : this.secrets.seal(inbox.secret, inboxSecretContext(inbox.id));
     this.statements.insertInbox.run(
       inbox.id,
       inbox.workspaceId,
@@ -588,8 +609,15 @@ class SqliteStore implements Store {
     return rows.map((row) => this.inboxFromRow(row));
   }
 
-  async updateInboxSecret(id: string, secret: string): Promise<boolean> {
-    return this.statements.updateInboxSecret.run(this.secrets.seal(secret, inboxSecretContext(id)), id).changes > 0;
+  async updateInboxSecret(id: string, secret: string, options: InboxSecretWrite = {}): Promise<string | undefined> {
+    const sealed = this.secrets.seal(secret, inboxSecretContext(id));
+    const stamp = sealedStamp(sealed);
+    options.beforeWrite?.(stamp);
+    const { changes } =
+      options.ifStamp === undefined
+        ? this.statements.updateInboxSecret.run(sealed, id)
+        : this.statements.updateInboxSecretIfStamp.run(sealed, id, options.ifStamp);
+    return changes > 0 ? stamp : undefined;
   }
 
   async removeInbox(id: string): Promise<boolean> {
@@ -790,16 +818,20 @@ class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  /** Opens nothing: the record's secret is opened when it is first read. */
   private inboxFromRow(row: InboxRow): InboxRecord {
-    return {
-      id: row.id,
-      workspaceId: row.workspace_id,
-      mode: row.mode as KeyMode,
-      kind: row.kind as InboxKind,
-      addresses: JSON.parse(row.addresses) as string[],
-      secret: row.sealed_secret === null ? null : this.secrets.open(row.sealed_secret, inboxSecretContext(row.id)),
-      createdAt: row.created_at,
-    };
+    return inboxRecordWithSealedSecret(
+      {
+        id: row.id,
+        workspaceId: row.workspace_id,
+        mode: row.mode as KeyMode,
+        kind: row.kind as InboxKind,
+        addresses: JSON.parse(row.addresses) as string[],
+        createdAt: row.created_at,
+      },
+      row.sealed_secret,
+      this.secrets,
+    );
   }
 }
 
