@@ -40,7 +40,9 @@ beforeAll(async () => {
   session.fake.addMailbox("bob@contoso.test");
   settings = await session.connect(ADA);
 });
-beforeEach(() => {
+beforeEach(async () => {
+  await session.fake.settled();
+  session.fake.sentCopyDelayMs = 300;
   slept = [];
   session.fake.latencyMs = 0;
   session.fake.latencyEndpoint = undefined;
@@ -151,6 +153,7 @@ describe("timeouts", () => {
     expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBeGreaterThanOrEqual(1);
     session.fake.resetCounts();
     await new Promise((resolve) => setTimeout(resolve, 400));
+    await session.fake.settled();
     expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBeUndefined();
     expect(session.fake.mailbox("bob@contoso.test").messages.size).toBe(1);
   });
@@ -179,6 +182,40 @@ describe("timeouts", () => {
       ),
     ).toMatchObject({ errorCode: "search_timeout" });
     expect(await provider(50).list_inbox(listArgs, signal)).toMatchObject({ errorCode: "provider_error" });
+  });
+});
+
+describe("the Sent Items copy, which Exchange files some time after the send's 202", () => {
+  it("answers with the copy's id once it is filed, having looked for it by the draft's immutable id", async () => {
+    session.fake.mailbox(ADA).messages.clear();
+    session.fake.resetCounts();
+    const result = await provider().send_email(sendArgs, signal);
+    const [copy] = session.fake.mailbox(ADA).messages.values();
+    expect(copy?.message.parentFolderId).toBe(session.fake.mailbox(ADA).folderId("sentitems"));
+    expect(result).toMatchObject({ message_id: copy?.message.id, thread_id: copy?.message.conversationId });
+    expect(session.fake.requestCounts()["GET /me/messages/{id}"]).toBeGreaterThanOrEqual(1);
+    session.fake.mailbox(ADA).messages.clear();
+  });
+
+  it("answers message_id null (and the draft's conversation) when the copy is not filed within the wait; the message is sent all the same", async () => {
+    session.fake.sentCopyDelayMs = 1_000;
+    session.fake.mailbox(ADA).messages.clear();
+    const started = Date.now();
+    const result = await createOutlookProvider({
+      inbox,
+      settings,
+      app: FAKE_MICROSOFT_APP,
+      saveSettings: async () => undefined,
+      sentCopyWaitMs: 300,
+    }).send_email(sendArgs, signal);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(result).toMatchObject({ message_id: null, thread_id: expect.any(String) });
+    expect(session.fake.mailbox("bob@contoso.test").messages.size).toBe(0);
+    await session.fake.settled();
+    expect(session.fake.mailbox("bob@contoso.test").messages.size).toBe(1);
+    const [copy] = session.fake.mailbox(ADA).messages.values();
+    expect(copy?.message.conversationId).toBe((result as { thread_id: string }).thread_id);
+    session.fake.mailbox(ADA).messages.clear();
   });
 });
 

@@ -122,7 +122,8 @@ afterAll(async () => {
   await server.close();
   session.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  await fake.settled();
   clearMailboxes();
   fake.latencyMs = 0;
 });
@@ -430,8 +431,9 @@ describe("send_email", () => {
         body: "See you at 10.",
       }),
     );
+    // Then only looks for the Sent Items copy, which Exchange files some time after the send's 202.
     expect(counts).toMatchObject({ "POST /me/messages": 1, "POST /me/messages/{id}/send": 1 });
-    expect(fake.graphRequests()).toBe(2);
+    expect(fake.graphRequests()).toBe(2 + (counts["GET /me/messages/{id}"] ?? 0));
     expect(result).toMatchObject({
       delivery_status: "accepted",
       rfc822_message_id: expect.stringMatching(/^<.+@contoso\.test>$/u),
@@ -451,7 +453,8 @@ describe("send_email", () => {
     expect(sentCopy?.message.bccRecipients?.[0]?.emailAddress?.address).toBe("dave@contoso.test");
   });
 
-  it("returns the id and conversation of the sent message (sendMail would name neither): read_email reads the SENT copy by it", async () => {
+  it("returns the id and conversation of the sent message (sendMail would name neither) once Exchange filed the Sent Items copy, some time after the send's 202: read_email reads the SENT copy by it, and a reply to it threads", async () => {
+    expect(fake.sentCopyDelayMs).toBeGreaterThan(0);
     const result = await call("send_email", { to: ["bob@contoso.test"], subject: "Readable", body: "Find me." });
     expect(result.message_id).toEqual(expect.any(String));
     const read = await call("read_email", { message_id: result.message_id });
@@ -463,6 +466,12 @@ describe("send_email", () => {
       rfc822_message_id: result.rfc822_message_id,
     });
     expect(fake.mailbox(ADA).messages.size).toBe(1);
+    expect((await call("list_inbox", { folder: "SENT" })).messages).toEqual([
+      expect.objectContaining({ id: result.message_id }),
+    ]);
+    const reply = await call("reply_to_email", { message_id: result.message_id, body: "And again." });
+    expect(reply).toMatchObject({ thread_id: result.thread_id, message_id: expect.any(String) });
+    expect((await call("read_email", { message_id: reply.message_id })).thread_id).toBe(result.thread_id);
   });
 
   it("sends 10 MB of attachments through a draft and an upload session; the sent message keeps the draft's id", async () => {
@@ -597,6 +606,7 @@ describe("send_email", () => {
     );
     expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
     expect(counts["POST /me/messages/{id}/send"]).toBe(1);
+    await fake.settled();
     expect(fake.mailbox("bob@contoso.test").messages.size).toBe(1);
   });
 });

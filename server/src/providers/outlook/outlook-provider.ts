@@ -4,7 +4,7 @@
 // requests); search_emails is KQL $search (paged through nextLinks with checkpoints, its ids made
 // immutable by one more request) or, for unread, $filter or a $search whose results' read state is
 // checked; a send is a draft from MIME (plus upload sessions above the request limit), then sent,
-// so that it returns the sent message's id.
+// so that it returns the sent message's id once Exchange has filed its Sent Items copy.
 import type { Message } from "@microsoft/microsoft-graph-types";
 import {
   authFailed,
@@ -44,6 +44,8 @@ export interface OutlookProviderOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Per request; a search that runs longer is search_timeout, a send provider_error with an unknown outcome. */
   requestTimeoutMs?: number;
+  /** How long a send waits for its Sent Items copy before answering message_id null (SENT_COPY_WAIT_MS). */
+  sentCopyWaitMs?: number;
 }
 
 /** Graph's $search returns at most this many results for one query. */
@@ -456,7 +458,14 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     threadId: string | null,
     signal: AbortSignal,
   ): Promise<SentMessage> {
-    const sent = await sendThroughGraph(graph, outgoing, { name: null, address: settings.address }, now(), signal);
+    const sent = await sendThroughGraph(
+      graph,
+      outgoing,
+      { name: null, address: settings.address },
+      now(),
+      signal,
+      options.sentCopyWaitMs,
+    );
     return {
       message_id: sent.messageId,
       thread_id: sent.conversationId ?? threadId,

@@ -6,9 +6,11 @@
 // the MIME without attachments, then each attachment added to the draft: a POST of it as JSON when
 // that request fits and the file is under 3 MB, else an upload session of byte ranges
 // (https://learn.microsoft.com/graph/outlook-large-attachments). A draft that cannot be completed or
-// that Graph refuses to send is deleted, so no orphan stays in Drafts. Graph may need a moment
-// before the Sent Items copy reads.
+// that Graph refuses to send is deleted, so no orphan stays in Drafts. Exchange files the Sent Items
+// copy some time after the send's 202 (until then its id answers 404): the send waits for it a
+// bounded while, so that the id it returns reads at once, and returns no id when it did not appear.
 import { randomUUID } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Message } from "@microsoft/microsoft-graph-types";
 import type { Address } from "@mcpemails/generated";
 import type { ComposeAttachment } from "../../mail/compose.js";
@@ -29,12 +31,26 @@ export const GRAPH_REQUEST_LIMIT_BYTES = 4_000_000;
 export const UPLOAD_SESSION_THRESHOLD_BYTES = 3_000_000;
 /** Byte ranges of an upload session: "up to 4 MB each time"; a multiple of 320 KiB, as OneDrive wants, does no harm. */
 export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
+/**
+ * How long a send waits for Exchange to file its Sent Items copy: "Getting the message in Sent Items
+ * may not succeed immediately after sending the message. The copy of the message is not created until
+ * the message successfully sends, which may take time."
+ * (https://learn.microsoft.com/graph/outlook-immutable-id#immutable-id-with-sending-mail)
+ */
+export const SENT_COPY_WAIT_MS = 5_000;
+/** Waits between looks for the Sent Items copy: soon first (it usually takes well under a second), then each second. */
+const SENT_COPY_POLLS_MS = [100, 150, 250, 500, 1_000];
 /** Deleting a failed draft is bounded by its own deadline: the caller's signal may be what failed the send. */
 const CLEANUP_TIMEOUT_MS = 10_000;
 
 export interface SendOutcome {
-  /** The sent message's immutable id: the draft's, which the Sent Items copy keeps. */
+  /**
+   * The sent message's immutable id (the draft's, which the Sent Items copy keeps) once the copy was
+   * seen in Sent Items; null when it was not there within the wait (read_email could not read it yet,
+   * and Exchange may file it elsewhere or not at all).
+   */
   messageId: string | null;
+  /** The conversation: of the Sent Items copy, else the draft's (Exchange gives it when the draft is created). */
   conversationId: string | null;
   rfc822MessageId: string;
 }
@@ -52,6 +68,7 @@ export async function sendThroughGraph(
   from: Address,
   now: Date,
   signal: AbortSignal,
+  sentCopyWaitMs = SENT_COPY_WAIT_MS,
 ): Promise<SendOutcome> {
   const domain = from.address.split("@")[1] ?? "outlook.invalid";
   const sender = { from, messageId: `<${randomUUID()}@${domain}>`, date: now };
@@ -82,11 +99,44 @@ export async function sendThroughGraph(
     if (!sending || (error instanceof GraphRequestError && !error.outcomeUnknown)) await deleteDraft(graph, draftId);
     throw error;
   }
+  const copy = await sentCopy(graph, draftId, sentCopyWaitMs, signal);
   return {
-    messageId: draft.id ?? null,
-    conversationId: draft.conversationId ?? null,
+    messageId: copy?.id ?? null,
+    conversationId: copy?.conversationId ?? draft.conversationId ?? null,
     rfc822MessageId: composed.messageId,
   };
+}
+
+/**
+ * The Sent Items copy of a sent draft, looked for by the draft's immutable id (which the copy keeps)
+ * for at most waitMs: it counts once Graph reads it as no longer a draft. Never fails: the message is
+ * sent whatever this finds; an answer other than 404, or the caller going away, ends the wait.
+ */
+async function sentCopy(
+  graph: GraphClient,
+  draftId: string,
+  waitMs: number,
+  signal: AbortSignal,
+): Promise<Message | undefined> {
+  if (draftId === "") return undefined;
+  let waited = 0;
+  for (let poll = 0; waited < waitMs; poll++) {
+    const pause = Math.min(SENT_COPY_POLLS_MS[poll] ?? 1_000, waitMs - waited);
+    waited += pause;
+    try {
+      await delay(pause, undefined, { signal });
+      const message = await graph.json<Message>({
+        method: "GET",
+        path: `/me/messages/${encodeURIComponent(draftId)}`,
+        query: { $select: "id,conversationId,isDraft" },
+        signal,
+      });
+      if (message.isDraft !== true) return message;
+    } catch (error) {
+      if (!(error instanceof GraphRequestError && error.status === 404)) return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** The MIME source without its attachments, base64, for a draft whose attachments follow one by one. */

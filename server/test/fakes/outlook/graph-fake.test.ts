@@ -256,6 +256,31 @@ describe("the Graph fake", () => {
     expect((await graph(`/me/mailFolders/${carol.rootFolder.id}`)).body.parentFolderId).toBeNull();
   });
 
+  it("files a sent draft in Sent Items some time after the send's 202 (its id answers 404 meanwhile), and delivers it then", async () => {
+    const DAVE = "dave@contoso.test";
+    const dave = session.fake.hostedMailbox(DAVE) ?? session.fake.addMailbox(DAVE);
+    const draft = await graph("/me/messages", {
+      method: "POST",
+      body: Buffer.from(mime(5004).replace(`To: ${ADA}`, `To: ${DAVE}`)).toString("base64"),
+      headers: { "content-type": "text/plain" },
+    });
+    const id = (draft.body as { id: string }).id;
+    expect(session.fake.sentCopyDelayMs).toBe(300);
+    const sentAt = Date.now();
+    expect((await graph(`/me/messages/${id}/send`, { method: "POST" })).status).toBe(202);
+    expect((await graph(`/me/messages/${id}?$select=id`)).status).toBe(404);
+    expect(dave.messages.size).toBe(0);
+    await session.fake.settled();
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(290);
+    const copy = await graph(`/me/messages/${id}?$select=id,isDraft,parentFolderId`);
+    expect(copy.body).toMatchObject({
+      id,
+      isDraft: false,
+      parentFolderId: session.fake.mailbox(ADA).folderId("sentitems"),
+    });
+    expect(dave.messages.size).toBe(1);
+  });
+
   it("deletes a message with DELETE (204): it leaves every folder, and its id then answers 404", async () => {
     const draft = await graph("/me/messages", {
       method: "POST",

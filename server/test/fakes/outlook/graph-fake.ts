@@ -45,6 +45,16 @@ export class GraphFake {
   latencyMs = 0;
   /** Only requests of endpoints matching this are delayed, when set ("POST /me/messages/{id}/send"). */
   latencyEndpoint: RegExp | undefined = undefined;
+  /**
+   * How long after a send Exchange files the sender's copy in Sent Items (and delivers it). The send
+   * answers 202 at once and the rest happens after (https://learn.microsoft.com/graph/outlook-things-to-know-about-send-mail:
+   * "Most of the steps (steps 2 to 7) take place after the method response is returned", step 4 the
+   * move to Sent Items); "Getting the message in Sent Items may not succeed immediately after sending
+   * the message. The copy of the message is not created until the message successfully sends, which
+   * may take time." (https://learn.microsoft.com/graph/outlook-immutable-id#immutable-id-with-sending-mail).
+   * Microsoft gives no figure; the default is a short delay of the fake's choosing, 0 files at once.
+   */
+  sentCopyDelayMs = 300;
   /** Graph refuses more than 4 concurrent requests per mailbox (MailboxConcurrency). */
   readonly mailboxConcurrencyLimit = 4;
   maxObservedConcurrency = 0;
@@ -55,6 +65,7 @@ export class GraphFake {
   private readonly codes = new Map<string, { address: string; codeChallenge?: string }>();
   private readonly counts = new Map<string, number>();
   private readonly faults: Array<FakeFault & { times: number }> = [];
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(readonly app: FakeApp) {}
 
@@ -89,6 +100,19 @@ export class GraphFake {
       isRead: options.isRead ?? false,
       ...(options.receivedDateTime ? { receivedDateTime: options.receivedDateTime } : {}),
     });
+  }
+
+  /** Runs what follows a send's 202 after sentCopyDelayMs (at once when 0); settled() waits for it. */
+  async afterSending(work: () => Promise<void>): Promise<void> {
+    if (this.sentCopyDelayMs <= 0) return work();
+    const done = new Promise<void>((resolve) => setTimeout(resolve, this.sentCopyDelayMs)).then(work);
+    this.sending.add(done);
+    void done.finally(() => this.sending.delete(done)).catch(() => undefined);
+  }
+
+  /** Waits until every send so far has been filed and delivered. */
+  async settled(): Promise<void> {
+    while (this.sending.size > 0) await Promise.allSettled([...this.sending]);
   }
 
   // ---- grants --------------------------------------------------------------------------------

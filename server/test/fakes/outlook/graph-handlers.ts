@@ -126,33 +126,49 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
   const sessions = new Map<string, UploadSession>();
   const inFlight = new Map<FakeMailbox, number>();
 
-  /** Sends a message: the sender's copy to Sent Items (the draft itself, when sent from one), a copy without Bcc to every hosted recipient's Inbox. */
+  /**
+   * Sends a message: the sender's copy to Sent Items (the draft itself, when sent from one), a copy
+   * without Bcc to every hosted recipient's Inbox, after the fake's sentCopyDelayMs (see there). A
+   * draft leaves Drafts at once: until its copy is filed, its id answers 404, as Graph's "getting the
+   * message in Sent Items may not succeed immediately after sending the message" warns.
+   */
   async function deliver(sender: FakeMailbox, mime: Buffer, draft?: StoredMessage): Promise<void> {
+    if (draft) sender.messages.delete(draft.message.id);
+    await fake.afterSending(() => file(sender, mime, draft));
+  }
+
+  /** Files every copy of a sent message at once: none shows before the others. */
+  async function file(sender: FakeMailbox, mime: Buffer, draft?: StoredMessage): Promise<void> {
     const parsed = await simpleParser(mime);
     const addresses = [parsed.to, parsed.cc, parsed.bcc]
       .flat()
       .flatMap((field) => field?.value ?? [])
       .map((entry) => entry.address ?? "");
-    if (draft) {
-      sender.messages.delete(draft.message.id);
-      // The sent draft is the same item, moved: its immutable id and its conversation stay.
-      await sender.addFromMime(mime, {
-        folder: "sentitems",
-        isRead: true,
-        id: draft.message.id,
-        conversationId: draft.message.conversationId,
-      });
-    } else {
-      await sender.addFromMime(mime, { folder: "sentitems", isRead: true });
-    }
+    // The sent draft is the same item, moved: its immutable id and its conversation stay.
+    const copies: Array<[FakeMailbox, StoredMessage]> = [
+      [
+        sender,
+        await sender.messageFromMime(mime, {
+          folder: "sentitems",
+          isRead: true,
+          ...(draft ? { id: draft.message.id, conversationId: draft.message.conversationId } : {}),
+        }),
+      ],
+    ];
     const delivered = withoutBcc(mime);
     const reached = new Set<FakeMailbox>();
     for (const address of addresses) {
       const recipient = fake.hostedMailbox(address);
       if (recipient === undefined || reached.has(recipient)) continue;
       reached.add(recipient);
-      await recipient.addFromMime(delivered, { folder: "inbox", isRead: false });
+      // Sent to oneself: the Inbox copy is in the conversation of the Sent Items one.
+      const ownCopy = recipient === sender ? { conversationId: copies[0]?.[1].message.conversationId } : {};
+      copies.push([
+        recipient,
+        await recipient.messageFromMime(delivered, { folder: "inbox", isRead: false, ...ownCopy }),
+      ]);
     }
+    for (const [mailbox, stored] of copies) mailbox.messages.set(stored.message.id, stored);
   }
 
   /** The draft's MIME with the attachments added to it through Graph, as Exchange renders it at send time. */

@@ -174,7 +174,14 @@ export class FakeMailbox {
   }
 
   /** Files a MIME source as a message of this mailbox; its conversation is that of the message it answers, if held here. */
-  async addFromMime(
+  async addFromMime(mime: Buffer, options: Parameters<FakeMailbox["messageFromMime"]>[1]): Promise<StoredMessage> {
+    const stored = await this.messageFromMime(mime, options);
+    this.messages.set(stored.message.id, stored);
+    return stored;
+  }
+
+  /** The message addFromMime would file, not filed yet. */
+  async messageFromMime(
     mime: Buffer,
     options: {
       folder: WellKnownFolder;
@@ -216,7 +223,6 @@ export class FakeMailbox {
       attachmentNames: attachments.map((part) => part.filename ?? ""),
       draftAttachments: [],
     };
-    this.messages.set(stored.message.id, stored);
     return stored;
   }
 
