@@ -38,7 +38,7 @@ export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
  * (https://learn.microsoft.com/graph/outlook-immutable-id#immutable-id-with-sending-mail)
  */
 export const SENT_COPY_WAIT_MS = 5_000;
-/** Waits between looks for the Sent Items copy: soon first (it usually takes well under a second), then each second. */
+/** Waits between looks for the Sent Items copy (Microsoft gives no figure): soon first, then each second. */
 const SENT_COPY_POLLS_MS = [100, 150, 250, 500, 1_000];
 /** Deleting a failed draft is bounded by its own deadline: the caller's signal may be what failed the send. */
 const CLEANUP_TIMEOUT_MS = 10_000;
@@ -109,7 +109,7 @@ export async function sendThroughGraph(
 
 /**
  * The Sent Items copy of a sent draft, looked for by the draft's immutable id (which the copy keeps)
- * for at most waitMs: it counts once Graph reads it as no longer a draft. Never fails: the message is
+ * for about waitMs (the waits between looks add up to it): it counts once Graph reads it as no longer a draft. Never fails: the message is
  * sent whatever this finds; an answer other than 404, or the caller going away, ends the wait.
  */
 async function sentCopy(
