@@ -84,7 +84,7 @@ try {
   rows.push([
     "send_email (small: draft + send, returns the sent id)",
     await counted(() => outlook("send_email", { to: ["bob@contoso.test"], subject: "Hi", body: "Hello" })),
-    "2: a draft, then its send",
+    "2, then a few polls: a draft, its send, and reading back the Sent Items copy's id (Graph files it some time after the 202)",
   ]);
   const big = randomBytes(10 * 1024 * 1024).toString("base64");
   rows.push([
