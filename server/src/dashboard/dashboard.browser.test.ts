@@ -22,17 +22,7 @@ import {
 import { createRigUser, dovecotRig, imapSettingsFor, RIG_SKIP_REASON } from "../../test/support/dovecot-rig.js";
 import { startSmtpRelay, type SmtpRelay } from "../../test/support/smtp-relay.js";
 import { startGmailRig, type GmailRig } from "../../test/fakes/gmail/gmail-rig.js";
-import {
-  post as postAs,
-  startTestServer,
-  toolCall,
-  type PostOptions,
-  type TestServer,
-} from "../../test/support/test-server.js";
-
-/** Calls /mcp on the revision whose results carry structuredContent. */
-const post = (target: TestServer, body: unknown, options: PostOptions) =>
-  postAs(target, body, { revision: "2025-06-18", ...options });
+import { postStructured as post, startTestServer, toolCall, type TestServer } from "../../test/support/test-server.js";
 import { defaultConnectDeps } from "../admin/connect-inbox.js";
 import { LOOPBACK_MAIL_NETWORK } from "../../test/support/dovecot-rig.js";
 

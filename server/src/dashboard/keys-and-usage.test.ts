@@ -4,17 +4,7 @@
 // the usage page, without its arguments.
 import { afterEach, describe, expect, it } from "vitest";
 import { signedUpClient, type DashboardClient } from "../../test/support/dashboard-client.js";
-import {
-  post as postAs,
-  startTestServer,
-  toolCall,
-  type PostOptions,
-  type TestServer,
-} from "../../test/support/test-server.js";
-
-/** Calls /mcp on the revision whose results carry structuredContent. */
-const post = (target: TestServer, body: unknown, options: PostOptions) =>
-  postAs(target, body, { revision: "2025-06-18", ...options });
+import { postStructured as post, startTestServer, toolCall, type TestServer } from "../../test/support/test-server.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {

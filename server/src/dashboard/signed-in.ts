@@ -18,16 +18,15 @@ export async function signedInOf(store: Store, request: FastifyRequest, nowMs: n
   const user = await store.getUser(session.userId);
   if (!user) return undefined;
   const memberships = await store.listMembershipsOfUser(user.id);
-  const workspaces: SignedIn["workspaces"] = [];
+  const found: { workspace: Workspace; role: MemberRole }[] = [];
   for (const membership of memberships) {
     const workspace = await store.getWorkspace(membership.workspaceId);
-    if (workspace) workspaces.push({ id: workspace.id, name: workspace.name, role: membership.role });
+    if (workspace) found.push({ workspace, role: membership.role });
   }
-  const current = workspaces.find((w) => w.id === session.workspaceId) ?? workspaces[0];
+  const current = found.find((f) => f.workspace.id === session.workspaceId) ?? found[0];
   if (!current) return undefined;
-  const workspace = await store.getWorkspace(current.id);
-  if (!workspace) return undefined;
-  return { session, user, workspace, role: current.role, workspaces };
+  const workspaces = found.map((f) => ({ id: f.workspace.id, name: f.workspace.name, role: f.role }));
+  return { session, user, workspace: current.workspace, role: current.role, workspaces };
 }
 
 /** The signed-in person, or a redirect to the sign-in page (answered here; the caller returns the reply). */

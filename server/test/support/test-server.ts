@@ -173,6 +173,10 @@ export async function post(
   return { status: response.status, headers: response.headers, json, text };
 }
 
+/** A raw POST on the revision whose tool results carry structuredContent. */
+export const postStructured = (server: TestServer, body: unknown, options: PostOptions = {}) =>
+  post(server, body, { revision: "2025-06-18", ...options });
+
 export function toolCall(name: string, args: unknown, id: number | string = 1) {
   return { jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } };
 }
