@@ -73,8 +73,11 @@ describe(`the official MCP conformance suite`, () => {
       ...REVISIONS.map((revision) => ({ revision, args: ["--suite", "all", "--spec-version", revision] })),
       ...extensions.map((name) => ({ revision: "extension", args: ["--scenario", name] })),
     ];
-    const outputs = await Promise.all(
-      invocations.map(async (invocation, i): Promise<InvocationOutput & { invocation: SuiteInvocation }> => {
+    // Four suite processes at a time: quick, without crowding the other test files' workers.
+    const outputs = await mapPooled(
+      invocations,
+      4,
+      async (invocation, i): Promise<InvocationOutput & { invocation: SuiteInvocation }> => {
         const dir = join(outputRoot, `${String(i).padStart(2, "0")}-${invocation.revision}`);
         // The suite's own baseline check too, fed the same entries (JSON is YAML): its exit code
         // must agree with this test's verdict.
@@ -91,7 +94,7 @@ describe(`the official MCP conformance suite`, () => {
           90_000,
         );
         return { ...output, invocation };
-      }),
+      },
     );
     const runs = outputs.flatMap((o) => o.runs);
 
@@ -126,3 +129,16 @@ describe(`the official MCP conformance suite`, () => {
     expect(baselineVerdicts.filter((v) => v.exitCode !== 0)).toEqual([]);
   }, 180_000);
 });
+
+async function mapPooled<T, R>(items: T[], size: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return results;
+}

@@ -2,7 +2,7 @@
 // child process on Node 22, which it requires whatever Node runs the tests (scripts/node22.sh), and
 // reads its per-scenario checks.json files.
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -98,17 +98,33 @@ export async function runSuite(
     stdout = failed.stdout ?? "";
     stderr = failed.stderr ?? "";
   }
-  return { exitCode, stdout, stderr, runs: readResults(outputDir, invocation.revision) };
+  const log = `${outputDir}.log`;
+  writeFileSync(log, `$ node ${args.join(" ")}\n\n${stdout}\n${stderr}`);
+  return { exitCode, stdout, stderr, runs: readResults(outputDir, invocation.revision, log, stderr) };
 }
 
-/** The suite writes one folder per scenario, server-<scenario>-<ISO timestamp>, holding checks.json. */
-function readResults(outputDir: string, revision: string): ScenarioRun[] {
+/**
+ * The suite writes one folder per scenario, server-<scenario>-<ISO timestamp>, holding checks.json;
+ * a scenario that stopped on an error (the server refusing to connect, say) leaves its folder
+ * empty, and counts here as one failing check saying so.
+ */
+function readResults(outputDir: string, revision: string, log: string, stderr: string): ScenarioRun[] {
+  const errors = [...new Set(stderr.match(/^Server test error: .*$/gm) ?? [])].join(" | ").slice(0, 500);
   return readdirSync(outputDir)
     .sort()
     .map((folder) => {
       const match = /^server-(.+)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/.exec(folder);
       if (!match) throw new Error(`unexpected folder ${folder} in the suite's output ${outputDir}`);
-      const checks = JSON.parse(readFileSync(join(outputDir, folder, "checks.json"), "utf8")) as Check[];
+      const file = join(outputDir, folder, "checks.json");
+      const checks: Check[] = existsSync(file)
+        ? (JSON.parse(readFileSync(file, "utf8")) as Check[])
+        : [
+            {
+              id: "scenario-error",
+              status: "FAILURE",
+              errorMessage: `the scenario stopped before writing its checks (the suite's output: ${log})${errors ? `: ${errors}` : ""}`,
+            },
+          ];
       return { scenario: match[1] as string, revision, checks };
     });
 }
