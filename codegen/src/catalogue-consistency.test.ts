@@ -14,6 +14,7 @@ import {
   LIMITS,
   PLANS,
   PROTOCOL_REVISIONS,
+  STATELESS_REVISIONS,
   QUOTAS,
   SCOPES,
   TOOL_ERRORS,
@@ -311,11 +312,12 @@ describe("tools", () => {
     ).toEqual([]);
   });
 
-  it("have a tools/list for each protocol revision of the spec, and for no other", () => {
+  it("have a tools/list for each protocol revision of the spec, stateless ones included, and for no other", () => {
+    const stateless = spec.transport.stateless?.revisions ?? [];
     expect(
-      drift(spec.transport.protocol_revisions, {
+      drift([...stateless, ...spec.transport.protocol_revisions], {
         toolsListByRevision: Object.keys(toolsListByRevision),
-        PROTOCOL_REVISIONS: [...PROTOCOL_REVISIONS],
+        "PROTOCOL_REVISIONS and STATELESS_REVISIONS": [...STATELESS_REVISIONS, ...PROTOCOL_REVISIONS],
         "types.ts ProtocolRevision": unionMembers(typesFile, "ProtocolRevision"),
       }),
     ).toEqual([]);

@@ -25,6 +25,7 @@ type ResolvedNode = Exclude<SchemaNode, { kind: "ref" }>;
 export const docAnchors = {
   endpoint: "endpoint",
   revisions: "mcp-revisions",
+  statelessRevisions: "stateless-revisions",
   apiKeys: "api-keys",
   scopes: "scopes",
   tools: "tools",
@@ -184,6 +185,43 @@ function endpointSection(ctx: GenContext): string {
       ],
       revisionRows,
     ),
+    statelessSection(ctx),
+  ]
+    .filter((part) => part !== "")
+    .join("\n\n");
+}
+
+function statelessSection(ctx: GenContext): string {
+  const st = ctx.doc.transport.stateless;
+  if (!st) return "";
+  return [
+    heading(3, "Stateless revisions", docAnchors.statelessRevisions),
+    `Served on the same endpoint: ${st.revisions.map(code).join(", ")}. There is no ${code("initialize")} and no session: every request carries ${code(`params._meta["${st.meta.protocol_version}"]`)} and ${code(`params._meta["${st.meta.client_capabilities}"]`)} (${code(`"${st.meta.client_info}"`)} is optional), and the headers ${code(st.headers.protocol_version)} and ${code(st.headers.method)} with the same values as the body (${code(st.headers.name)} too on ${code("tools/call")}). A request is one of these when its ${code(st.headers.protocol_version)} header names one of them or its ${code("_meta")} names any revision${decisionLink(ctx, "mcp-revision")}.`,
+    table(
+      ["Request", "Answer"],
+      [
+        ["Methods", st.jsonrpc_methods.map(code).join(", ")],
+        [
+          `${code("_meta")} without the protocol version or the client capabilities`,
+          `${protocolErrorLink(ctx, "invalid_params")}, HTTP 400`,
+        ],
+        ["A header missing or differing from the body", `${protocolErrorLink(ctx, "header_mismatch")}, HTTP 400`],
+        [
+          "A revision not listed above",
+          `${protocolErrorLink(ctx, "unsupported_protocol_version")}, HTTP 400, with ${code("data.supported")} and ${code("data.requested")}`,
+        ],
+        [
+          `Any other method (${code("initialize")}, ${code("ping")}...)`,
+          `${protocolErrorLink(ctx, "method_not_found")}, HTTP ${st.unknown_method_http_status}`,
+        ],
+        [
+          "Invalid tool arguments",
+          `a tool result with ${code("isError")} and ${code('errorCode: "invalid_params"')}${decisionLink(ctx, "validation-errors")}`,
+        ],
+        ["A JSON-RPC batch", `${protocolErrorLink(ctx, "invalid_request")}, HTTP 400`],
+      ],
+    ),
+    `Every result carries ${code('resultType: "complete"')}; ${code("server/discover")} and ${code("tools/list")} also ${code(`ttlMs: ${st.cache.ttl_ms}`)} and ${code(`cacheScope: "${st.cache.scope}"`)}, and ${code("server/discover")} names the server in ${code(`_meta["${st.meta.server_info}"]`)}.`,
   ].join("\n\n");
 }
 

@@ -8,14 +8,18 @@ import { exportConst, literal, tsFile } from "./ts-file.js";
 
 function fieldType(field: ErrorField): string {
   if (field.enum) return field.enum.map((v) => JSON.stringify(v)).join(" | ");
-  return field.type === "integer" ? "number" : "string";
+  const scalar = (type: string | undefined) => (type === "integer" ? "number" : "string");
+  if (field.type === "array") return `${scalar(field.items?.type)}[]`;
+  if (field.type === "object") return "Record<string, unknown>";
+  return scalar(field.type);
 }
 
 /** What a field's value must be, for those who check error results (the conformance runner). */
 function fieldRule(field: ErrorField): Record<string, unknown> {
-  const { type, enum: values, minimum, maximum, format } = field;
+  const { type, enum: values, minimum, maximum, format, items } = field;
   return {
     type,
+    ...(items === undefined ? {} : { items }),
     ...(values === undefined ? {} : { enum: values }),
     ...(minimum === undefined ? {} : { minimum }),
     ...(maximum === undefined ? {} : { maximum }),

@@ -2,7 +2,7 @@
 // files (for any language) and as TypeScript constants (for the server and the runner).
 import type { GenContext, GeneratedFile } from "../context.js";
 import { toJsonSchema, type JsonSchema } from "./json-schema.js";
-import { revisionFeatures } from "./mcp-revisions.js";
+import { revisionFeatures, servedRevisions } from "./mcp-revisions.js";
 import { exportConst, literal, tsFile } from "./ts-file.js";
 
 export function toolJsonSchemas(ctx: GenContext): { name: string; input: JsonSchema; output: JsonSchema }[] {
@@ -13,10 +13,11 @@ export function toolJsonSchemas(ctx: GenContext): { name: string; input: JsonSch
   }));
 }
 
-export function toolsListPayload(ctx: GenContext, revision: string): { tools: JsonSchema[] } {
+export function toolsListPayload(ctx: GenContext, revision: string): { tools: JsonSchema[] } & JsonSchema {
   const features = revisionFeatures(revision);
   const schemas = new Map(toolJsonSchemas(ctx).map((s) => [s.name, s]));
   return {
+    ...(features.stateless && ctx.doc.transport.stateless ? cacheable(ctx.doc.transport.stateless) : {}),
     tools: ctx.tools.map((tool) => {
       const entry: JsonSchema = { name: tool.name };
       if (features.structuredOutput) entry.title = tool.spec.title;
@@ -29,11 +30,25 @@ export function toolsListPayload(ctx: GenContext, revision: string): { tools: Js
   };
 }
 
+/** What a stateless revision adds to a result a client may cache: resultType, ttlMs, cacheScope. */
+function cacheable(stateless: NonNullable<GenContext["doc"]["transport"]["stateless"]>) {
+  return { resultType: "complete", ttlMs: stateless.cache.ttl_ms, cacheScope: stateless.cache.scope };
+}
+
+/** The server/discover result of a stateless revision, but for the instructions and serverInfo the server adds. */
+function discoverPayload(stateless: NonNullable<GenContext["doc"]["transport"]["stateless"]>) {
+  return {
+    ...cacheable(stateless),
+    supportedVersions: stateless.revisions,
+    capabilities: { tools: { listChanged: false } },
+  };
+}
+
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export function emitJsonSchemas(ctx: GenContext): GeneratedFile[] {
   const schemas = toolJsonSchemas(ctx);
-  const revisions = ctx.doc.transport.protocol_revisions;
+  const revisions = servedRevisions(ctx.doc.transport);
   const files: GeneratedFile[] = schemas.flatMap((s) => [
     { path: `json/${s.name}.input.json`, content: json(s.input) },
     { path: `json/${s.name}.output.json`, content: json(s.output) },
@@ -78,6 +93,11 @@ export function emitJsonSchemas(ctx: GenContext): GeneratedFile[] {
             "The exact tools/list result for each MCP revision: titles and outputSchema only where the revision has them.",
           ],
         );
+        const { stateless } = ctx.doc.transport;
+        if (stateless)
+          exportConst(file, "DISCOVER_RESULT", `${literal(discoverPayload(stateless))} as const`, [
+            "The server/discover result of the stateless revisions (2026-07-28 on), without the instructions and serverInfo the server adds.",
+          ]);
       },
       { format: false },
     ),

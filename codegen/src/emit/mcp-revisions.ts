@@ -9,6 +9,11 @@ export interface RevisionFeatures {
   batches: boolean;
   /** The MCP-Protocol-Version HTTP header: since 2025-06-18. */
   protocolVersionHeader: boolean;
+  /**
+   * No initialize and no sessions; per-request _meta, server/discover, resultType on every
+   * result, ttlMs and cacheScope on tools/list: since 2026-07-28.
+   */
+  stateless: boolean;
 }
 
 export function revisionFeatures(revision: string): RevisionFeatures {
@@ -17,5 +22,11 @@ export function revisionFeatures(revision: string): RevisionFeatures {
     structuredOutput: revision >= "2025-06-18",
     batches: revision === "2025-03-26",
     protocolVersionHeader: revision >= "2025-06-18",
+    stateless: revision >= "2026-07-28",
   };
+}
+
+/** Every revision the spec serves, newest first: the stateless ones, then those negotiated by initialize. */
+export function servedRevisions(transport: { protocol_revisions: string[]; stateless?: { revisions: string[] } }) {
+  return [...(transport.stateless?.revisions ?? []), ...transport.protocol_revisions];
 }

@@ -1,7 +1,7 @@
 // The spec's non-schema facts as typed constants: transport, keys, scopes, plans, quotas, rate
 // windows, limits, formats, folders, search terms, tools' scopes and errors.
 import type { GenContext, GeneratedFile } from "../context.js";
-import { revisionFeatures } from "./mcp-revisions.js";
+import { revisionFeatures, servedRevisions } from "./mcp-revisions.js";
 import { exportConst, literal, tsFile } from "./ts-file.js";
 
 export function emitSpecConstants(ctx: GenContext): GeneratedFile {
@@ -36,13 +36,21 @@ export function emitSpecConstants(ctx: GenContext): GeneratedFile {
         `${literal(doc.transport.protocol_revisions)} as const satisfies readonly ProtocolRevision[]`,
         ["Newest first."],
       );
-      exportConst(file, "LATEST_PROTOCOL_REVISION", `PROTOCOL_REVISIONS[0]`);
+      exportConst(file, "LATEST_PROTOCOL_REVISION", `PROTOCOL_REVISIONS[0]`, [
+        "The newest revision negotiated by initialize.",
+      ]);
+      exportConst(
+        file,
+        "STATELESS_REVISIONS",
+        `${literal(doc.transport.stateless?.revisions ?? [])} as const satisfies readonly ProtocolRevision[]`,
+        ["Newest first: the revisions without initialize (2026-07-28 on), each request carrying its own in _meta."],
+      );
       exportConst(
         file,
         "REVISION_FEATURES",
-        `${literal(Object.fromEntries(doc.transport.protocol_revisions.map((r) => [r, revisionFeatures(r)])))} as const satisfies Record<ProtocolRevision, unknown>`,
+        `${literal(Object.fromEntries(servedRevisions(doc.transport).map((r) => [r, revisionFeatures(r)])))} as const satisfies Record<ProtocolRevision, unknown>`,
         [
-          "What each supported MCP revision has: annotations, structured output, batches, the MCP-Protocol-Version header.",
+          "What each supported MCP revision has: annotations, structured output, batches, the MCP-Protocol-Version header, statelessness.",
         ],
       );
       const { protocol_revisions: _revisions, ...transport } = doc.transport;

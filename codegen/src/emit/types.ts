@@ -3,6 +3,7 @@
 import type { GenContext, GeneratedFile } from "../context.js";
 import { pascalCase, type ObjectNode, type SchemaNode } from "../schema/ir.js";
 import { docText, tsFile } from "./ts-file.js";
+import { servedRevisions } from "./mcp-revisions.js";
 
 export function typeExpression(node: SchemaNode): string {
   const base = (() => {
@@ -93,7 +94,7 @@ export function emitTypes(ctx: GenContext): GeneratedFile {
     file.addTypeAlias({ name: "LimitName", isExported: true, type: union(Object.keys(doc.limits)) });
     file.addTypeAlias({ name: "Folder", isExported: true, type: union(Object.keys(doc.folders)) });
     file.addTypeAlias({ name: "SearchSyntax", isExported: true, type: union(Object.keys(doc.search.syntaxes)) });
-    file.addTypeAlias({ name: "ProtocolRevision", isExported: true, type: union(doc.transport.protocol_revisions) });
+    file.addTypeAlias({ name: "ProtocolRevision", isExported: true, type: union(servedRevisions(doc.transport)) });
     file.addTypeAlias({ name: "ExecutionErrorCode", isExported: true, type: union(Object.keys(doc.errors.execution)) });
     file.addTypeAlias({ name: "ProtocolErrorName", isExported: true, type: union(Object.keys(doc.errors.protocol)) });
     file.addTypeAlias({

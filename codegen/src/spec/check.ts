@@ -65,6 +65,12 @@ export function checkSpecSemantics(doc: SpecDocument, locate: Locate): SpecProbl
   const revisions = doc.transport.protocol_revisions;
   if ([...revisions].sort().reverse().join() !== revisions.join())
     report(["transport", "protocol_revisions"], "must be listed newest first");
+  const stateless = doc.transport.stateless?.revisions ?? [];
+  if ([...stateless].sort().reverse().join() !== stateless.join())
+    report(["transport", "stateless", "revisions"], "must be listed newest first");
+  for (const revision of stateless)
+    if (revisions.some((r) => r >= revision))
+      report(["transport", "stateless", "revisions"], `${revision} must be newer than every initialize revision`);
   const seenDecisions = new Set<string>();
   doc.decisions.forEach((d, i) => {
     if (seenDecisions.has(d.id)) report(["decisions", i, "id"], `duplicate decision id "${d.id}"`);

@@ -53,8 +53,10 @@ export const specSchema: z.ZodType<SpecSchema> = z.lazy(() =>
 
 const fieldSchema = z.lazy(() =>
   z.strictObject({
-    type: z.enum(["string", "integer"]),
+    type: z.enum(["string", "integer", "array", "object"]),
     description: text.optional(),
+    /** Of an array field: its elements, strings or integers. */
+    items: z.strictObject({ type: z.enum(["string", "integer"]) }).optional(),
     enum: z.array(z.string()).min(1).optional(),
     minimum: safeInt.optional(),
     maximum: safeInt.optional(),
@@ -133,6 +135,22 @@ export const specDocumentSchema = z.strictObject({
     kind: z.literal("streamable-http"),
     protocol_revisions: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).min(1),
     jsonrpc_methods: z.array(text).min(1),
+    stateless: z
+      .strictObject({
+        revisions: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).min(1),
+        jsonrpc_methods: z.array(text).min(1),
+        meta: z.strictObject({
+          protocol_version: text,
+          client_capabilities: text,
+          client_info: text,
+          server_info: text,
+        }),
+        headers: z.strictObject({ protocol_version: text, method: text, name: text }),
+        cache: z.strictObject({ ttl_ms: safeInt.min(0), scope: z.enum(["public", "private"]) }),
+        unknown_method_http_status: safeInt.min(400).max(499),
+      })
+      /** Absent in specs before 2026-07-28 was served (1.0.0), so that spec:diff can read them. */
+      .optional(),
     auth: z.strictObject({ header: text, scheme: text, www_authenticate: text }),
     max_body_bytes: safeInt.min(1),
     max_batch_length: safeInt.min(1),

@@ -20,6 +20,8 @@ import { storeFailed, type RequestDeps } from "./handle-request.js";
 import { errorResponse, classify } from "./jsonrpc.js";
 import { checkOrigin, type OriginPolicy } from "./origin-guard.js";
 import { revisionFromHeader } from "./revision.js";
+import { handleStatelessMessage, statelessBatchRefused } from "./handle-stateless-request.js";
+import { speaksStatelessRevision } from "./stateless-envelope.js";
 
 export interface McpRouteOptions extends RequestDeps {
   originPolicy: OriginPolicy;
@@ -98,6 +100,16 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     } catch (error) {
       return sendError(reply, 400, parseError(`Parse error: ${(error as Error).message}`));
     }
+    if (Array.isArray(body) && body.some((element) => speaksStatelessRevision(request.headers, element)))
+      return reply.code(400).type("application/json").send(statelessBatchRefused());
+    if (!Array.isArray(body) && speaksStatelessRevision(request.headers, body)) {
+      const { caller, rateWindows } = request;
+      if (!caller || !rateWindows) throw new Error("onRequest hook did not authenticate");
+      const signal = abortOnClientGone(reply);
+      const answer = await handleStatelessMessage(body, request.headers, { caller, rateWindows, signal }, options);
+      if (answer.response === undefined) return reply.code(202).send();
+      return sendAnswers(reply, request.headers.accept, answer.status, [JSON.stringify(answer.response)], false);
+    }
     const messages = Array.isArray(body) ? body : [body];
     const isInitialize = messages.some((m) => (m as { method?: unknown } | null)?.method === "initialize");
     const header = revisionFromHeader(request.headers["mcp-protocol-version"]);
@@ -115,27 +127,41 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
         );
     }
 
-    const controller = new AbortController();
-    // The client went away before its answer was written: stop work that only it was waiting for.
-    reply.raw.on("close", () => {
-      if (!reply.raw.writableFinished) controller.abort();
-    });
     const { caller, rateWindows } = request;
     if (!caller || !rateWindows) throw new Error("onRequest hook did not authenticate");
-    const context = { caller, rateWindows, revision, signal: controller.signal };
+    const context = { caller, rateWindows, revision, signal: abortOnClientGone(reply) };
     const answers = Array.isArray(body)
       ? await answerBatch(body, context, options)
       : await answerOne(classify(body), context, options);
     if (answers.length === 0) return reply.code(202).send();
-    if (wantsStreamOnly(request.headers.accept)) {
-      reply.code(200).header("content-type", "text/event-stream").header("cache-control", "no-cache");
-      return reply.send(answers.map((answer) => `event: message\ndata: ${answer}\n\n`).join(""));
-    }
-    return reply
-      .code(200)
-      .type("application/json")
-      .send(Array.isArray(body) ? `[${answers.join(",")}]` : answers[0]);
+    return sendAnswers(reply, request.headers.accept, 200, answers, Array.isArray(body));
   });
+}
+
+/** A signal that fires when the client goes away before its answer is written: work only it waited for stops. */
+function abortOnClientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.on("close", () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+function sendAnswers(
+  reply: FastifyReply,
+  accept: string | undefined,
+  status: number,
+  answers: string[],
+  asBatch: boolean,
+): FastifyReply {
+  if (wantsStreamOnly(accept)) {
+    reply.code(status).header("content-type", "text/event-stream").header("cache-control", "no-cache");
+    return reply.send(answers.map((answer) => `event: message\ndata: ${answer}\n\n`).join(""));
+  }
+  return reply
+    .code(status)
+    .type("application/json")
+    .send(asBatch ? `[${answers.join(",")}]` : answers[0]);
 }
 
 declare module "fastify" {
