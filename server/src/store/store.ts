@@ -208,6 +208,85 @@ export function usageMonth(at: string): string {
 /** How many activity entries a workspace keeps: the oldest go first. */
 export const ACTIVITY_LOG_CAPACITY = 10_000;
 
+/** A client of this server's OAuth authorization server: registered (RFC 7591) or described by its client ID metadata document. */
+export interface OAuthClientRecord {
+  /** The client_id: a random id for a registered client, the document's https URL for a metadata-document client. */
+  id: string;
+  name: string;
+  redirectUris: string[];
+  source: "registered" | "metadata_document";
+  createdAt: string;
+}
+
+/** An authorization code, once consent is given. The code itself is only in the redirect. */
+export interface AuthorizationCodeRecord {
+  /** sha256 hex of the code. */
+  id: string;
+  clientId: string;
+  userId: string;
+  workspaceId: string;
+  mode: KeyMode;
+  inboxIds: string[];
+  scopes: Scope[];
+  redirectUri: string;
+  /** The RFC 8707 resource its tokens are for: this server's /mcp. */
+  resource: string;
+  /** The PKCE S256 challenge (base64url of the verifier's sha256). */
+  codeChallenge: string;
+  /** The id of the grant its exchange creates, chosen at consent: a second exchange of the code revokes that grant. */
+  grantId: string;
+  createdAt: string;
+  expiresAtMs: number;
+  /** When it was exchanged; null until then. */
+  usedAt: string | null;
+}
+
+/** How long a code is remembered after it expires, so that a late replay is still recognised as one. */
+export const AUTHORIZATION_CODE_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+/** What a person allowed an OAuth client (a "connected app"): one workspace, some of its inboxes, some scopes. */
+export interface OAuthGrantRecord {
+  id: string;
+  userId: string;
+  workspaceId: string;
+  clientId: string;
+  /** test when the inboxes are sandboxes, live otherwise (a grant is one or the other, like a key). */
+  mode: KeyMode;
+  inboxIds: string[];
+  scopes: Scope[];
+  resource: string;
+  createdAt: string;
+  /** When its tokens last made a call, to the minute (touchOAuthGrant); null when never. */
+  lastUsedAt: string | null;
+  /** Revoking a grant ends every token of it at once. */
+  revokedAt: string | null;
+}
+
+/** A refresh token of a grant: each is used once, and its use issues the next (rotation). */
+export interface RefreshTokenRecord {
+  /** sha256 hex of the token. */
+  id: string;
+  grantId: string;
+  clientId: string;
+  scopes: Scope[];
+  createdAt: string;
+  expiresAtMs: number;
+  /** When it was exchanged for the next; null until then. Presented again after that, it is a reuse. */
+  rotatedAt: string | null;
+}
+
+/** An access token: short-lived, opaque, for one resource. */
+export interface AccessTokenRecord {
+  /** sha256 hex of the token. */
+  id: string;
+  grantId: string;
+  clientId: string;
+  scopes: Scope[];
+  resource: string;
+  createdAt: string;
+  expiresAtMs: number;
+}
+
 export interface Store {
   createWorkspace(input: { name: string; plan: PlanId; sendsPerDayOverride?: number | null }): Promise<Workspace>;
   getWorkspace(id: string): Promise<Workspace | undefined>;
@@ -308,6 +387,38 @@ export interface Store {
   getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined>;
   /** Removes these messages (and their summaries) of the inbox; ids it does not have are ignored. */
   deleteSandboxMessages(inboxId: string, ids: readonly string[]): Promise<void>;
+
+  /** Saves a client, replacing the one with its id (a metadata document read again). */
+  putOAuthClient(client: OAuthClientRecord): Promise<void>;
+  getOAuthClient(id: string): Promise<OAuthClientRecord | undefined>;
+
+  /** Kept until AUTHORIZATION_CODE_MEMORY_MS after it expires, then forgotten. */
+  createAuthorizationCode(code: Omit<AuthorizationCodeRecord, "usedAt">): Promise<void>;
+  /** The code, used or not, expired or not, while it is remembered. */
+  findAuthorizationCode(id: string): Promise<AuthorizationCodeRecord | undefined>;
+  /** Marks the code used, atomically: true for the one call that used it, false for every other (or no such code). */
+  useAuthorizationCode(id: string, at: string): Promise<boolean>;
+
+  createOAuthGrant(grant: Omit<OAuthGrantRecord, "createdAt" | "lastUsedAt" | "revokedAt">): Promise<OAuthGrantRecord>;
+  getOAuthGrant(id: string): Promise<OAuthGrantRecord | undefined>;
+  /** The workspace's grants, revoked ones too, oldest first. */
+  listOAuthGrants(workspaceId: string): Promise<OAuthGrantRecord[]>;
+  /** false when there is no such grant; the first revocation time stands. Seen by every instance at once. */
+  revokeOAuthGrant(id: string, at: string): Promise<boolean>;
+  /** Records that the grant's tokens made a call at this time (the latest stands). */
+  touchOAuthGrant(id: string, at: string): Promise<void>;
+
+  /** Kept until it expires. */
+  createRefreshToken(token: Omit<RefreshTokenRecord, "rotatedAt">): Promise<void>;
+  /** The token, rotated or not, until it expires. */
+  findRefreshToken(id: string, nowMs: number): Promise<RefreshTokenRecord | undefined>;
+  /** Marks the token rotated, atomically: true for the one call that rotated it, false for every other. */
+  rotateRefreshToken(id: string, at: string): Promise<boolean>;
+
+  createAccessToken(token: AccessTokenRecord): Promise<void>;
+  /** undefined when there is none or it expired by nowMs. */
+  findAccessToken(id: string, nowMs: number): Promise<AccessTokenRecord | undefined>;
+  deleteAccessToken(id: string): Promise<void>;
 
   close(): Promise<void>;
 }

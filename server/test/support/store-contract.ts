@@ -1272,6 +1272,171 @@ export function describeStoreContract(
       });
     });
 
+    describe("OAuth records", () => {
+      const sha = () => createHash("sha256").update(randomUUID()).digest("hex");
+      const inAnHour = () => Date.now() + HOUR;
+
+      it("saves a client and replaces it under the same id", async () => {
+        const client = {
+          id: "https://app.example/oauth/client.json",
+          name: "App",
+          redirectUris: ["https://app.example/callback"],
+          source: "metadata_document" as const,
+          createdAt: new Date().toISOString(),
+        };
+        await store.putOAuthClient(client);
+        expect(await store.getOAuthClient(client.id)).toEqual(client);
+        await store.putOAuthClient({ ...client, name: "App 2", redirectUris: ["http://127.0.0.1/cb"] });
+        expect(await store.getOAuthClient(client.id)).toEqual({
+          ...client,
+          name: "App 2",
+          redirectUris: ["http://127.0.0.1/cb"],
+        });
+        expect(await store.getOAuthClient("unknown")).toBeUndefined();
+      });
+
+      it("keeps an authorization code by its hash and lets exactly one of concurrent uses have it", async () => {
+        const code = {
+          id: sha(),
+          clientId: "client-1",
+          userId: randomUUID(),
+          workspaceId: randomUUID(),
+          mode: "test" as const,
+          inboxIds: [randomUUID()],
+          scopes: ["read:email" as const],
+          redirectUri: "https://claude.ai/api/mcp/auth_callback",
+          resource: "https://mail.example/mcp",
+          codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+          grantId: randomUUID(),
+          createdAt: new Date().toISOString(),
+          expiresAtMs: Date.now() + MINUTE,
+        };
+        await store.createAuthorizationCode(code);
+        expect(await store.findAuthorizationCode(code.id)).toEqual({ ...code, usedAt: null });
+        const at = new Date().toISOString();
+        const uses = await Promise.all([1, 2, 3, 4].map(() => store.useAuthorizationCode(code.id, at)));
+        expect(uses.filter(Boolean)).toHaveLength(1);
+        expect(await store.findAuthorizationCode(code.id)).toEqual({ ...code, usedAt: at });
+        expect(await store.useAuthorizationCode(code.id, at)).toBe(false);
+        expect(await store.useAuthorizationCode(sha(), at)).toBe(false);
+        expect(await store.findAuthorizationCode(sha())).toBeUndefined();
+      });
+
+      it("remembers an expired code (so that a late replay is recognised) and refuses a second code with the same hash", async () => {
+        const code = {
+          id: sha(),
+          clientId: "c",
+          userId: "u",
+          workspaceId: "w",
+          mode: "live" as const,
+          inboxIds: [],
+          scopes: [],
+          redirectUri: "http://127.0.0.1:4000/cb",
+          resource: "https://mail.example/mcp",
+          codeChallenge: "x",
+          grantId: "g",
+          createdAt: new Date().toISOString(),
+          expiresAtMs: Date.now() - SECOND,
+        };
+        await store.createAuthorizationCode(code);
+        expect((await store.findAuthorizationCode(code.id))?.expiresAtMs).toBe(code.expiresAtMs);
+        await expect(store.createAuthorizationCode(code)).rejects.toThrow();
+      });
+
+      it("creates grants, lists a workspace's oldest first, revokes once (the first time stands) and touches forward only", async () => {
+        const workspaceId = randomUUID();
+        const grant = (clientId: string) => ({
+          id: randomUUID(),
+          userId: randomUUID(),
+          workspaceId,
+          clientId,
+          mode: "test" as const,
+          inboxIds: [randomUUID(), randomUUID()],
+          scopes: ["read:email" as const, "send:email" as const],
+          resource: "https://mail.example/mcp",
+        });
+        const first = await store.createOAuthGrant(grant("a"));
+        expect(first).toEqual({
+          ...grant("a"),
+          id: first.id,
+          userId: first.userId,
+          inboxIds: first.inboxIds,
+          createdAt: expect.stringMatching(ISO_TIME),
+          lastUsedAt: null,
+          revokedAt: null,
+        });
+        await sleep(5);
+        const second = await store.createOAuthGrant(grant("b"));
+        await store.createOAuthGrant({ ...grant("c"), workspaceId: randomUUID() });
+        expect((await store.listOAuthGrants(workspaceId)).map((g) => g.id)).toEqual([first.id, second.id]);
+        expect(await store.getOAuthGrant(first.id)).toEqual(first);
+
+        await store.touchOAuthGrant(first.id, "2026-12-04T10:05:00.000Z");
+        await store.touchOAuthGrant(first.id, "2026-12-04T10:01:00.000Z");
+        expect((await store.getOAuthGrant(first.id))?.lastUsedAt).toBe("2026-12-04T10:05:00.000Z");
+
+        expect(await store.revokeOAuthGrant(first.id, "2026-12-04T11:00:00.000Z")).toBe(true);
+        expect(await store.revokeOAuthGrant(first.id, "2026-12-04T12:00:00.000Z")).toBe(true);
+        expect((await store.getOAuthGrant(first.id))?.revokedAt).toBe("2026-12-04T11:00:00.000Z");
+        expect(await store.revokeOAuthGrant(randomUUID(), "2026-12-04T12:00:00.000Z")).toBe(false);
+        expect(await store.getOAuthGrant(randomUUID())).toBeUndefined();
+        expect((await store.listOAuthGrants(workspaceId)).map((g) => g.revokedAt !== null)).toEqual([true, false]);
+      });
+
+      it("rotates a refresh token exactly once, even under concurrency, and forgets it once expired", async () => {
+        const token = {
+          id: sha(),
+          grantId: randomUUID(),
+          clientId: "client",
+          scopes: ["read:email" as const],
+          createdAt: new Date().toISOString(),
+          expiresAtMs: inAnHour(),
+        };
+        await store.createRefreshToken(token);
+        expect(await store.findRefreshToken(token.id, Date.now())).toEqual({ ...token, rotatedAt: null });
+        const at = new Date().toISOString();
+        const rotations = await Promise.all([1, 2, 3].map(() => store.rotateRefreshToken(token.id, at)));
+        expect(rotations.filter(Boolean)).toHaveLength(1);
+        expect(await store.findRefreshToken(token.id, Date.now())).toEqual({ ...token, rotatedAt: at });
+        expect(await store.findRefreshToken(token.id, token.expiresAtMs)).toBeUndefined();
+        expect(await store.rotateRefreshToken(sha(), at)).toBe(false);
+        expect(await store.findRefreshToken(sha(), Date.now())).toBeUndefined();
+      });
+
+      it("finds an access token by its hash until it expires, and not after it is deleted", async () => {
+        const token = {
+          id: sha(),
+          grantId: randomUUID(),
+          clientId: "client",
+          scopes: ["read:email" as const],
+          resource: "https://mail.example/mcp",
+          createdAt: new Date().toISOString(),
+          expiresAtMs: inAnHour(),
+        };
+        await store.createAccessToken(token);
+        expect(await store.findAccessToken(token.id, Date.now())).toEqual(token);
+        expect(await store.findAccessToken(token.id, token.expiresAtMs)).toBeUndefined();
+        expect(await store.findAccessToken(sha(), Date.now())).toBeUndefined();
+        await store.deleteAccessToken(token.id);
+        expect(await store.findAccessToken(token.id, Date.now())).toBeUndefined();
+      });
+
+      it("lets Redis-style expiry forget a short-lived access token on the real clock too", async () => {
+        const token = {
+          id: sha(),
+          grantId: "g",
+          clientId: "c",
+          scopes: [],
+          resource: "r",
+          createdAt: new Date().toISOString(),
+          expiresAtMs: Date.now() + 50,
+        };
+        await store.createAccessToken(token);
+        await sleep(80);
+        expect(await store.findAccessToken(token.id, Date.now())).toBeUndefined();
+      });
+    });
+
     describe("close", () => {
       it("closes once, ignores a second close, and refuses calls afterwards", async () => {
         await store.close();

@@ -29,6 +29,13 @@
 //                                                 user's slot, so one script signs the user out everywhere
 //   mcpe:{session:<id>}                    string the id of the session's user; expires with it
 //   mcpe:{invite:<id>}                     hash   an invite; expires (PEXPIREAT) with it
+//   mcpe:{oauthclient:<clientId>}          hash   an OAuth client
+//   mcpe:{oauthcode:<sha256>}              hash   an authorization code {record JSON, usedAt}; expires
+//                                                 AUTHORIZATION_CODE_MEMORY_MS after the code does
+//   mcpe:{grant:<grantId>}                 hash   an OAuth grant (a connected app)
+//   mcpe:{ws:<workspaceId>}:grants         set    ids of its OAuth grants
+//   mcpe:{refresh:<sha256>}                hash   a refresh token {record JSON, rotatedAt}; expires with it
+//   mcpe:{access:<sha256>}                 hash   an access token {record JSON}; expires with it
 //
 // Parts that come from callers are percent-encoded, so that a `{` or `}` in a counter name or an
 // idempotency key can never move the hash tag.
@@ -60,6 +67,12 @@ export interface RedisKeys {
   activitySeq(workspaceId: string): string;
   usage(workspaceId: string, month: string): string;
   invite(inviteId: string): string;
+  oauthClient(clientId: string): string;
+  authorizationCode(codeId: string): string;
+  oauthGrant(grantId: string): string;
+  workspaceOAuthGrants(workspaceId: string): string;
+  refreshToken(tokenId: string): string;
+  accessToken(tokenId: string): string;
 }
 
 export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
@@ -92,5 +105,11 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     activitySeq: (workspaceId) => `${tagged("ws", workspaceId)}:activity:seq`,
     usage: (workspaceId, month) => `${tagged("ws", workspaceId)}:usage:${encodeURIComponent(month)}`,
     invite: (inviteId) => tagged("invite", inviteId),
+    oauthClient: (clientId) => tagged("oauthclient", clientId),
+    authorizationCode: (codeId) => tagged("oauthcode", codeId),
+    oauthGrant: (grantId) => tagged("grant", grantId),
+    workspaceOAuthGrants: (workspaceId) => `${tagged("ws", workspaceId)}:grants`,
+    refreshToken: (tokenId) => tagged("refresh", tokenId),
+    accessToken: (tokenId) => tagged("access", tokenId),
   };
 }

@@ -20,6 +20,13 @@ redis.call('HSETNX', KEYS[1], 'revokedAt', ARGV[1])
 return 1
 `;
 
+// KEYS: a record. ARGV: a field, a value. Sets the field only when the record exists and has none:
+// 1 for the one call that set it, 0 for every other (a code used once, a refresh token rotated once).
+const SET_FIELD_ONCE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+`;
+
 // KEYS: the record. ARGV: how many field/value pairs to set, the pairs, then the fields to delete. 0 when there is no record.
 const UPDATE_HASH_IF_PRESENT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -234,6 +241,7 @@ export interface RedisScripts {
   createHashIfAbsent: Script;
   updateHashIfPresent: Script;
   revokeApiKey: Script;
+  setFieldOnce: Script;
   updateInboxSecret: Script;
   removeInbox: Script;
   putSandboxMessages: Script;
@@ -261,6 +269,7 @@ export function defineScripts(client: RedisClient): RedisScripts {
     createHashIfAbsent: defineScript(client, "mcpeCreateHashIfAbsent", 1, CREATE_HASH_IF_ABSENT),
     updateHashIfPresent: defineScript(client, "mcpeUpdateHashIfPresent", 1, UPDATE_HASH_IF_PRESENT),
     revokeApiKey: defineScript(client, "mcpeRevokeApiKey", 1, REVOKE_API_KEY),
+    setFieldOnce: defineScript(client, "mcpeSetFieldOnce", 1, SET_FIELD_ONCE),
     updateInboxSecret: defineScript(client, "mcpeUpdateInboxSecret", 1, UPDATE_INBOX_SECRET),
     removeInbox: defineScript(client, "mcpeRemoveInbox", 3, REMOVE_INBOX),
     putSandboxMessages: defineScript(client, "mcpePutSandboxMessages", 2, PUT_SANDBOX_MESSAGES),

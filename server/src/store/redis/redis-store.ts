@@ -19,9 +19,11 @@ import {
   type SecretBox,
 } from "../secrets.js";
 import type {
+  AccessTokenRecord,
   ActivityEntry,
   ActivityQuery,
   ApiKeyRecord,
+  AuthorizationCodeRecord,
   IdempotencyBegin,
   InboxKind,
   InboxRecord,
@@ -29,10 +31,13 @@ import type {
   InviteRecord,
   MemberRole,
   MembershipRecord,
+  OAuthClientRecord,
+  OAuthGrantRecord,
   QuotaDecision,
   RateDecision,
   RateLimitsOverride,
   RateWindow,
+  RefreshTokenRecord,
   SandboxMessage,
   SessionRecord,
   Store,
@@ -42,7 +47,13 @@ import type {
   Workspace,
   WorkspaceLimitsChange,
 } from "../store.js";
-import { ACTIVITY_LOG_CAPACITY, sandboxSummaryData, usageMonth, userEmailKey } from "../store.js";
+import {
+  ACTIVITY_LOG_CAPACITY,
+  AUTHORIZATION_CODE_MEMORY_MS,
+  sandboxSummaryData,
+  usageMonth,
+  userEmailKey,
+} from "../store.js";
 import { connectRedis, type RedisClient } from "./redis-connection.js";
 import { DEFAULT_KEY_PREFIX, redisKeys, type RedisKeys } from "./redis-keys.js";
 import { defineScripts, type RedisScripts } from "./redis-scripts.js";
@@ -619,6 +630,133 @@ class RedisStore implements Store {
     await this.client.quit().catch(() => this.client.disconnect());
   }
 
+  async putOAuthClient(client: OAuthClientRecord): Promise<void> {
+    await this.client.hset(this.keys.oauthClient(client.id), {
+      id: client.id,
+      name: client.name,
+      redirectUris: JSON.stringify(client.redirectUris),
+      source: client.source,
+      createdAt: client.createdAt,
+    });
+  }
+
+  async getOAuthClient(id: string): Promise<OAuthClientRecord | undefined> {
+    const fields = await this.client.hgetall(this.keys.oauthClient(id));
+    if (fields.id === undefined) return undefined;
+    return {
+      id: fields.id,
+      name: required(fields, "name"),
+      redirectUris: JSON.parse(required(fields, "redirectUris")) as string[],
+      source: required(fields, "source") as OAuthClientRecord["source"],
+      createdAt: required(fields, "createdAt"),
+    };
+  }
+
+  async createAuthorizationCode(code: Omit<AuthorizationCodeRecord, "usedAt">): Promise<void> {
+    await this.createOneUseRecord(
+      this.keys.authorizationCode(code.id),
+      code.expiresAtMs + AUTHORIZATION_CODE_MEMORY_MS,
+      code,
+      "authorization code",
+    );
+  }
+
+  async findAuthorizationCode(id: string): Promise<AuthorizationCodeRecord | undefined> {
+    const fields = await this.client.hgetall(this.keys.authorizationCode(id));
+    if (fields.record === undefined) return undefined;
+    return { ...(JSON.parse(fields.record) as Omit<AuthorizationCodeRecord, "usedAt">), usedAt: fields.usedAt ?? null };
+  }
+
+  async useAuthorizationCode(id: string, at: string): Promise<boolean> {
+    return (await this.scripts.setFieldOnce([this.keys.authorizationCode(id)], ["usedAt", at])) === 1;
+  }
+
+  async createOAuthGrant(
+    grant: Omit<OAuthGrantRecord, "createdAt" | "lastUsedAt" | "revokedAt">,
+  ): Promise<OAuthGrantRecord> {
+    const created: OAuthGrantRecord = {
+      ...grant,
+      inboxIds: [...grant.inboxIds],
+      scopes: [...grant.scopes],
+      createdAt: new Date().toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await this.createHash(
+      this.keys.oauthGrant(created.id),
+      {
+        id: created.id,
+        userId: created.userId,
+        workspaceId: created.workspaceId,
+        clientId: created.clientId,
+        mode: created.mode,
+        inboxIds: JSON.stringify(created.inboxIds),
+        scopes: JSON.stringify(created.scopes),
+        resource: created.resource,
+        createdAt: created.createdAt,
+      },
+      `OAuth grant ${created.id}`,
+    );
+    await this.client.sadd(this.keys.workspaceOAuthGrants(created.workspaceId), created.id);
+    return created;
+  }
+
+  async getOAuthGrant(id: string): Promise<OAuthGrantRecord | undefined> {
+    return grantFromFields(await this.client.hgetall(this.keys.oauthGrant(id)));
+  }
+
+  async listOAuthGrants(workspaceId: string): Promise<OAuthGrantRecord[]> {
+    return this.listIndexed(this.keys.workspaceOAuthGrants(workspaceId), (id) => this.getOAuthGrant(id));
+  }
+
+  // The API key scripts set revokedAt and lastUsedAt of whatever record they are given.
+  async revokeOAuthGrant(id: string, at: string): Promise<boolean> {
+    return (await this.scripts.revokeApiKey([this.keys.oauthGrant(id)], [at])) === 1;
+  }
+
+  async touchOAuthGrant(id: string, at: string): Promise<void> {
+    await this.scripts.touchApiKey([this.keys.oauthGrant(id)], [at]);
+  }
+
+  async createRefreshToken(token: Omit<RefreshTokenRecord, "rotatedAt">): Promise<void> {
+    await this.createOneUseRecord(this.keys.refreshToken(token.id), token.expiresAtMs, token, "refresh token");
+  }
+
+  async findRefreshToken(id: string, nowMs: number): Promise<RefreshTokenRecord | undefined> {
+    const fields = await this.client.hgetall(this.keys.refreshToken(id));
+    if (fields.record === undefined) return undefined;
+    const token = JSON.parse(fields.record) as Omit<RefreshTokenRecord, "rotatedAt">;
+    return token.expiresAtMs > nowMs ? { ...token, rotatedAt: fields.rotatedAt ?? null } : undefined;
+  }
+
+  async rotateRefreshToken(id: string, at: string): Promise<boolean> {
+    return (await this.scripts.setFieldOnce([this.keys.refreshToken(id)], ["rotatedAt", at])) === 1;
+  }
+
+  async createAccessToken(token: AccessTokenRecord): Promise<void> {
+    await this.createOneUseRecord(this.keys.accessToken(token.id), token.expiresAtMs, token, "access token");
+  }
+
+  async findAccessToken(id: string, nowMs: number): Promise<AccessTokenRecord | undefined> {
+    const record = await this.client.hget(this.keys.accessToken(id), "record");
+    if (record === null) return undefined;
+    const token = JSON.parse(record) as AccessTokenRecord;
+    return token.expiresAtMs > nowMs ? token : undefined;
+  }
+
+  async deleteAccessToken(id: string): Promise<void> {
+    await this.client.del(this.keys.accessToken(id));
+  }
+
+  /** A code's or a token's record as JSON in a hash that Redis forgets at forgetAtMs. */
+  private async createOneUseRecord(key: string, forgetAtMs: number, record: { id: string }, what: string) {
+    const created = await this.scripts.createExpiringHash(
+      [key],
+      [String(Math.ceil(forgetAtMs)), "record", JSON.stringify(record)],
+    );
+    if (created !== 1) throw new Error(`an ${what} with this hash already exists`);
+  }
+
   private async createHash(key: string, fields: Fields, what: string): Promise<void> {
     const created = await this.scripts.createHashIfAbsent([key], Object.entries(fields).flat());
     if (created !== 1) throw new Error(`${what} already exists`);
@@ -684,6 +822,23 @@ function apiKeyFromFields(fields: Fields): ApiKeyRecord | undefined {
     createdAt: required(fields, "createdAt"),
     revokedAt: fields.revokedAt ?? null,
     lastUsedAt: fields.lastUsedAt ?? null,
+  };
+}
+
+function grantFromFields(fields: Fields): OAuthGrantRecord | undefined {
+  if (fields.id === undefined) return undefined;
+  return {
+    id: fields.id,
+    userId: required(fields, "userId"),
+    workspaceId: required(fields, "workspaceId"),
+    clientId: required(fields, "clientId"),
+    mode: required(fields, "mode") as KeyMode,
+    inboxIds: JSON.parse(required(fields, "inboxIds")) as string[],
+    scopes: JSON.parse(required(fields, "scopes")) as Scope[],
+    resource: required(fields, "resource"),
+    createdAt: required(fields, "createdAt"),
+    lastUsedAt: fields.lastUsedAt ?? null,
+    revokedAt: fields.revokedAt ?? null,
   };
 }
 

@@ -157,6 +157,54 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // The OAuth authorization server (#15): clients, authorization codes, grants ("connected apps"),
+    // refresh and access tokens. Codes and tokens are kept by their sha256 only.
+    version: 5,
+    sql: `
+      CREATE TABLE oauth_clients (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        redirect_uris TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE oauth_codes (
+        id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        forget_at_ms INTEGER NOT NULL,
+        used_at TEXT
+      );
+      CREATE INDEX oauth_codes_by_forget_time ON oauth_codes (forget_at_ms);
+      CREATE TABLE oauth_grants (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        inbox_ids TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      );
+      CREATE INDEX oauth_grants_by_workspace ON oauth_grants (workspace_id);
+      CREATE TABLE oauth_refresh_tokens (
+        id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL,
+        rotated_at TEXT
+      );
+      CREATE INDEX oauth_refresh_tokens_by_expiry ON oauth_refresh_tokens (expires_at_ms);
+      CREATE TABLE oauth_access_tokens (
+        id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX oauth_access_tokens_by_expiry ON oauth_access_tokens (expires_at_ms);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -16,9 +16,11 @@ import {
   type SecretBox,
 } from "../secrets.js";
 import type {
+  AccessTokenRecord,
   ActivityEntry,
   ActivityQuery,
   ApiKeyRecord,
+  AuthorizationCodeRecord,
   IdempotencyBegin,
   InboxKind,
   InboxRecord,
@@ -26,9 +28,12 @@ import type {
   InviteRecord,
   MemberRole,
   MembershipRecord,
+  OAuthClientRecord,
+  OAuthGrantRecord,
   QuotaDecision,
   RateDecision,
   RateWindow,
+  RefreshTokenRecord,
   SandboxMessage,
   RateLimitsOverride,
   SessionRecord,
@@ -39,7 +44,13 @@ import type {
   Workspace,
   WorkspaceLimitsChange,
 } from "../store.js";
-import { ACTIVITY_LOG_CAPACITY, sandboxSummaryData, usageMonth, userEmailKey } from "../store.js";
+import {
+  ACTIVITY_LOG_CAPACITY,
+  AUTHORIZATION_CODE_MEMORY_MS,
+  sandboxSummaryData,
+  usageMonth,
+  userEmailKey,
+} from "../store.js";
 import { openDatabase } from "./open-database.js";
 
 export interface SqliteStoreOptions {
@@ -169,6 +180,34 @@ interface SandboxMessageRow {
 
 /** A row of listSandboxSummaries, as an array (raw mode: no object per row): inbox_id, id, folder, date, unread, summary. */
 type SandboxSummaryRow = [string, string, string, string, number, string];
+
+interface OAuthClientRow {
+  id: string;
+  name: string;
+  redirect_uris: string;
+  source: string;
+  created_at: string;
+}
+
+interface OAuthGrantRow {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  client_id: string;
+  mode: string;
+  inbox_ids: string;
+  scopes: string;
+  resource: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Codes and tokens: the record as JSON, with the one field that changes (used, rotated) beside it. */
+interface OneUseRow {
+  record: string;
+  used_at: string | null;
+}
 
 /** Expired quota counters, idempotency records, sessions and invites are swept at most this often. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -337,6 +376,56 @@ function prepareStatements(db: Database) {
       "SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ? AND id = ?",
     ),
     deleteSandboxMessage: db.prepare<[string, string]>("DELETE FROM sandbox_messages WHERE inbox_id = ? AND id = ?"),
+
+    putOAuthClient: db.prepare<[string, string, string, string, string]>(
+      "INSERT OR REPLACE INTO oauth_clients (id, name, redirect_uris, source, created_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    getOAuthClient: db.prepare<[string], OAuthClientRow>("SELECT * FROM oauth_clients WHERE id = ?"),
+
+    insertOAuthCode: db.prepare<[string, string, number]>(
+      "INSERT INTO oauth_codes (id, record, forget_at_ms) VALUES (?, ?, ?)",
+    ),
+    getOAuthCode: db.prepare<[string, number], OneUseRow>(
+      "SELECT record, used_at FROM oauth_codes WHERE id = ? AND forget_at_ms > ?",
+    ),
+    useOAuthCode: db.prepare<[string, string, number]>(
+      "UPDATE oauth_codes SET used_at = ? WHERE id = ? AND used_at IS NULL AND forget_at_ms > ?",
+    ),
+    deleteForgottenOAuthCodes: db.prepare<[number]>("DELETE FROM oauth_codes WHERE forget_at_ms <= ?"),
+
+    insertOAuthGrant: db.prepare<[string, string, string, string, string, string, string, string, string]>(
+      "INSERT INTO oauth_grants (id, workspace_id, user_id, client_id, mode, inbox_ids, scopes, resource, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    getOAuthGrant: db.prepare<[string], OAuthGrantRow>("SELECT * FROM oauth_grants WHERE id = ?"),
+    listOAuthGrants: db.prepare<[string], OAuthGrantRow>(
+      "SELECT * FROM oauth_grants WHERE workspace_id = ? ORDER BY created_at, id",
+    ),
+    revokeOAuthGrant: db.prepare<[string, string]>(
+      "UPDATE oauth_grants SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+    ),
+    touchOAuthGrant: db.prepare<[string, string, string]>(
+      "UPDATE oauth_grants SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+    ),
+
+    insertRefreshToken: db.prepare<[string, string, number]>(
+      "INSERT INTO oauth_refresh_tokens (id, record, expires_at_ms) VALUES (?, ?, ?)",
+    ),
+    getRefreshToken: db.prepare<[string, number], OneUseRow>(
+      "SELECT record, rotated_at AS used_at FROM oauth_refresh_tokens WHERE id = ? AND expires_at_ms > ?",
+    ),
+    rotateRefreshToken: db.prepare<[string, string]>(
+      "UPDATE oauth_refresh_tokens SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL",
+    ),
+    deleteExpiredRefreshTokens: db.prepare<[number]>("DELETE FROM oauth_refresh_tokens WHERE expires_at_ms <= ?"),
+
+    insertAccessToken: db.prepare<[string, string, number]>(
+      "INSERT INTO oauth_access_tokens (id, record, expires_at_ms) VALUES (?, ?, ?)",
+    ),
+    getAccessToken: db.prepare<[string, number], OneUseRow>(
+      "SELECT record, NULL AS used_at FROM oauth_access_tokens WHERE id = ? AND expires_at_ms > ?",
+    ),
+    deleteAccessToken: db.prepare<[string]>("DELETE FROM oauth_access_tokens WHERE id = ?"),
+    deleteExpiredAccessTokens: db.prepare<[number]>("DELETE FROM oauth_access_tokens WHERE expires_at_ms <= ?"),
   };
 }
 
@@ -368,6 +457,7 @@ class SqliteStore implements Store {
   private nextIdempotencySweepAtMs = 0;
   private nextSessionSweepAtMs = 0;
   private nextInviteSweepAtMs = 0;
+  private nextOAuthSweepAtMs = 0;
 
   constructor(
     private readonly db: Database,
@@ -814,6 +904,122 @@ class SqliteStore implements Store {
     this.deleteSandboxMessagesAtomically(inboxId, ids);
   }
 
+  async putOAuthClient(client: OAuthClientRecord): Promise<void> {
+    this.statements.putOAuthClient.run(
+      client.id,
+      client.name,
+      JSON.stringify(client.redirectUris),
+      client.source,
+      client.createdAt,
+    );
+  }
+
+  async getOAuthClient(id: string): Promise<OAuthClientRecord | undefined> {
+    const row = this.statements.getOAuthClient.get(id);
+    return (
+      row && {
+        id: row.id,
+        name: row.name,
+        redirectUris: JSON.parse(row.redirect_uris) as string[],
+        source: row.source as OAuthClientRecord["source"],
+        createdAt: row.created_at,
+      }
+    );
+  }
+
+  async createAuthorizationCode(code: Omit<AuthorizationCodeRecord, "usedAt">): Promise<void> {
+    this.sweepOAuth();
+    this.statements.insertOAuthCode.run(code.id, JSON.stringify(code), code.expiresAtMs + AUTHORIZATION_CODE_MEMORY_MS);
+  }
+
+  async findAuthorizationCode(id: string): Promise<AuthorizationCodeRecord | undefined> {
+    const row = this.statements.getOAuthCode.get(id, Date.now());
+    return row && { ...(JSON.parse(row.record) as Omit<AuthorizationCodeRecord, "usedAt">), usedAt: row.used_at };
+  }
+
+  async useAuthorizationCode(id: string, at: string): Promise<boolean> {
+    return this.statements.useOAuthCode.run(at, id, Date.now()).changes > 0;
+  }
+
+  async createOAuthGrant(
+    grant: Omit<OAuthGrantRecord, "createdAt" | "lastUsedAt" | "revokedAt">,
+  ): Promise<OAuthGrantRecord> {
+    const created: OAuthGrantRecord = {
+      ...grant,
+      inboxIds: [...grant.inboxIds],
+      scopes: [...grant.scopes],
+      createdAt: new Date().toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    this.statements.insertOAuthGrant.run(
+      created.id,
+      created.workspaceId,
+      created.userId,
+      created.clientId,
+      created.mode,
+      JSON.stringify(created.inboxIds),
+      JSON.stringify(created.scopes),
+      created.resource,
+      created.createdAt,
+    );
+    return created;
+  }
+
+  async getOAuthGrant(id: string): Promise<OAuthGrantRecord | undefined> {
+    const row = this.statements.getOAuthGrant.get(id);
+    return row && grantFromRow(row);
+  }
+
+  async listOAuthGrants(workspaceId: string): Promise<OAuthGrantRecord[]> {
+    return this.statements.listOAuthGrants.all(workspaceId).map(grantFromRow);
+  }
+
+  async revokeOAuthGrant(id: string, at: string): Promise<boolean> {
+    return this.statements.revokeOAuthGrant.run(at, id).changes > 0;
+  }
+
+  async touchOAuthGrant(id: string, at: string): Promise<void> {
+    this.statements.touchOAuthGrant.run(at, id, at);
+  }
+
+  async createRefreshToken(token: Omit<RefreshTokenRecord, "rotatedAt">): Promise<void> {
+    this.sweepOAuth();
+    this.statements.insertRefreshToken.run(token.id, JSON.stringify(token), token.expiresAtMs);
+  }
+
+  async findRefreshToken(id: string, nowMs: number): Promise<RefreshTokenRecord | undefined> {
+    const row = this.statements.getRefreshToken.get(id, nowMs);
+    return row && { ...(JSON.parse(row.record) as Omit<RefreshTokenRecord, "rotatedAt">), rotatedAt: row.used_at };
+  }
+
+  async rotateRefreshToken(id: string, at: string): Promise<boolean> {
+    return this.statements.rotateRefreshToken.run(at, id).changes > 0;
+  }
+
+  async createAccessToken(token: AccessTokenRecord): Promise<void> {
+    this.sweepOAuth();
+    this.statements.insertAccessToken.run(token.id, JSON.stringify(token), token.expiresAtMs);
+  }
+
+  async findAccessToken(id: string, nowMs: number): Promise<AccessTokenRecord | undefined> {
+    const row = this.statements.getAccessToken.get(id, nowMs);
+    return row && (JSON.parse(row.record) as AccessTokenRecord);
+  }
+
+  async deleteAccessToken(id: string): Promise<void> {
+    this.statements.deleteAccessToken.run(id);
+  }
+
+  private sweepOAuth(): void {
+    const nowMs = Date.now();
+    if (nowMs < this.nextOAuthSweepAtMs) return;
+    this.nextOAuthSweepAtMs = nowMs + SWEEP_INTERVAL_MS;
+    this.statements.deleteForgottenOAuthCodes.run(nowMs);
+    this.statements.deleteExpiredRefreshTokens.run(nowMs);
+    this.statements.deleteExpiredAccessTokens.run(nowMs);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -867,6 +1073,22 @@ function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
+  };
+}
+
+function grantFromRow(row: OAuthGrantRow): OAuthGrantRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    workspaceId: row.workspace_id,
+    clientId: row.client_id,
+    mode: row.mode as KeyMode,
+    inboxIds: JSON.parse(row.inbox_ids) as string[],
+    scopes: JSON.parse(row.scopes) as Scope[],
+    resource: row.resource,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
   };
 }
 
