@@ -154,6 +154,32 @@ describe("list_inbox", () => {
     expect((result.messages as Array<{ unread: boolean }>).every((m) => m.unread)).toBe(true);
   });
 
+  it("walks pages by Graph's nextLinks, whose $skip counts store items rather than messages: every message once, in order, one request a page, and an offset out of order in one request", async () => {
+    await seedMany(50, { subject: "Page" });
+    const seen: string[] = [];
+    const perPage: number[] = [];
+    for (let offset: number | null = 0; offset !== null;) {
+      const { result, requests } = await requestsOf(() => call("list_inbox", { limit: 7, offset }));
+      perPage.push(requests);
+      seen.push(...(result.messages as Array<{ subject: string }>).map((m) => m.subject));
+      offset = result.next_offset as number | null;
+    }
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => `Page ${49 - i}`));
+    expect(perPage).toEqual(Array(8).fill(1));
+    const jump = await requestsOf(() => call("list_inbox", { limit: 5, offset: 33, unread_only: true }));
+    expect(jump.requests).toBe(1);
+    expect((jump.result.messages as Array<{ subject: string }>).map((m) => m.subject)).toEqual([]);
+    const unreadJump = await requestsOf(() => call("list_inbox", { limit: 5, offset: 10, unread_only: true }));
+    expect(unreadJump.requests).toBe(1);
+    expect((unreadJump.result.messages as Array<{ subject: string }>).map((m) => m.subject)).toEqual([
+      "Page 29",
+      "Page 27",
+      "Page 25",
+      "Page 23",
+      "Page 21",
+    ]);
+  });
+
   it("lists the other well-known folders", async () => {
     await seedMany(2, { folder: "sentitems", from: ADA, to: "bob@contoso.test" });
     const result = await call("list_inbox", { folder: "SENT" });

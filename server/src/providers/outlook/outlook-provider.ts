@@ -24,14 +24,15 @@ import type { InboxRecord } from "../../store/store.js";
 import type { MicrosoftAppConfig } from "../provider-apps.js";
 import { ParameterError, type ClosableProvider, type SentMessage } from "../provider.js";
 import { parsePortableQuery, standardFolders } from "../search-params.js";
+import { collectionWindow, type CollectionWindow } from "./collection-window.js";
 import { messagePath } from "./graph-ids.js";
 import { createGraphClient, GraphRequestError, type GraphClient } from "./graph-client.js";
 import { ORDERABLE_FILTER_PREFIX, portableToGraph, quoteSearch, type GraphQuery } from "./graph-query.js";
 import { GrantRefused, mailboxTokens } from "./msal-tokens.js";
+import { PageCheckpoints } from "./page-checkpoints.js";
 import { READ_SELECT, SUMMARY_SELECT, toSummary, WELL_KNOWN } from "./outlook-message.js";
 import { NothingSent, sendThroughGraph } from "./outlook-send.js";
 import type { OutlookSettings } from "./outlook-settings.js";
-import { SearchCheckpoints } from "./search-checkpoints.js";
 
 export interface OutlookProviderOptions {
   inbox: InboxRecord;
@@ -67,12 +68,6 @@ interface FolderFacts {
   mail: boolean;
 }
 
-interface CollectionPage {
-  value: Message[];
-  "@odata.count"?: number;
-  "@odata.nextLink"?: string;
-}
-
 export function createOutlookProvider(options: OutlookProviderOptions): ClosableProvider {
   const { inbox, app, now = () => new Date() } = options;
   let settings = options.settings;
@@ -95,7 +90,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
   });
-  const checkpoints = new SearchCheckpoints();
+  const checkpoints = new PageCheckpoints();
   const folderNames = new Map<string, string>();
   let folderIdsLoaded: Promise<void> | undefined;
   const otherFolders = new Map<string, Promise<FolderFacts>>();
@@ -279,54 +274,30 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
     return messages.map((message) => ({ ...message, id: immutable.get(message.id ?? "") ?? message.id }));
   }
 
-  /** A page of a $search in one folder: from the nearest checkpoint, one request; the nextLink after it is kept for the next page. */
-  async function searchPage(
-    base: string,
-    search: string,
-    args: SearchEmailsArgs,
-    signal: AbortSignal,
-  ): Promise<SearchEmailsOutput> {
-    const output = {
-      offset: args.offset,
-      limit: args.limit,
-      result_ceiling: SEARCH_RESULT_CEILING,
-      syntax: args.syntax,
-      total_is_estimate: false,
-    };
-    if (args.offset >= SEARCH_RESULT_CEILING) return { ...output, messages: [], next_offset: null, total: null };
-    const key = `${base}\u0000${search}`;
-    const start = checkpoints.nearest(key, args.offset);
-    const top = Math.min(args.offset - start.offset + args.limit, SEARCH_RESULT_CEILING);
-    const url = new URL(start.link ?? `https://graph.microsoft.com/v1.0${base}`);
-    if (start.link === null) {
-      url.searchParams.set("$search", search);
-      url.searchParams.set("$select", SUMMARY_SELECT);
-    }
-    // A nextLink keeps the $top of the request it came from; this page's size is set here.
-    url.searchParams.set("$top", String(top));
-    const page = await graph.json<CollectionPage>({ method: "GET", path: url.toString(), signal });
-    const wanted = page.value.slice(args.offset - start.offset);
-    const next = page["@odata.nextLink"];
-    const end = args.offset + wanted.length;
-    if (next !== undefined) checkpoints.remember(key, start.offset + page.value.length, next);
-    return {
-      ...output,
-      messages: await summaries(await withImmutableIds(wanted, signal), signal),
-      next_offset: next === undefined ? null : end,
-      total: next === undefined ? end : null,
-    };
+  /** The URL of a collection's first page, with these query options. */
+  function collectionUrl(base: string, query: Record<string, string>): URL {
+    const url = new URL(`https://graph.microsoft.com/v1.0${base}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    return url;
+  }
+
+  /** The next offset and total of a window whose collection gives no count. */
+  function uncounted(window: CollectionWindow) {
+    const last = window.exhausted && window.end >= window.keptThrough;
+    return { next_offset: last ? null : window.end, total: window.exhausted ? window.keptThrough : null };
   }
 
   /**
-   * A $search of the whole mailbox (/me/messages) whose results count only when `keep` says so:
-   * always, that they are mail (Graph's /me/messages also returns Teams chat items), and as asked,
-   * that they are in some folders (Graph searches one folder or the whole mailbox) or have a read
-   * state ($search has none). Offsets and totals count kept results; checkpoints are kept at the end
-   * of every page fetched (in counts of kept results). Each request asks for what the page still
-   * lacks, at least `minBatch`: 1 when most results are kept (about one request per page on a
-   * sequential walk), more when few may be. `keptName` says what keep tests, for the checkpoints.
+   * A $search of one folder (`base`) or of the whole mailbox (/me/messages) whose results count only
+   * when `keep` says so: of the whole mailbox, always that they are mail (Graph's /me/messages also
+   * returns Teams chat items), and as asked, that they are in some folders (Graph searches one folder
+   * or the whole mailbox) or have a read state ($search has none). Offsets and totals count kept
+   * results. Each request asks for what the page still lacks, at least `minBatch`: 1 when most
+   * results are kept (about one request per page on a sequential walk), more when few may be.
+   * `keptName` says what keep tests, for the checkpoints.
    */
   async function searchKeeping(
+    base: string,
     search: string,
     keep: (message: Message) => boolean,
     keptName: string,
@@ -342,37 +313,20 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
       total_is_estimate: false,
     };
     if (args.offset >= SEARCH_RESULT_CEILING) return { ...output, messages: [], next_offset: null, total: null };
-    const key = `/me/messages\u0000${search}\u0000${keptName}`;
-    const start = checkpoints.nearest(key, args.offset);
-    let link = start.link;
-    const kept: Message[] = [];
-    let exhausted = false;
-    while (start.offset + kept.length < args.offset + args.limit) {
-      const url = new URL(link ?? "https://graph.microsoft.com/v1.0/me/messages");
-      if (link === null) {
-        url.searchParams.set("$search", search);
-        url.searchParams.set("$select", SUMMARY_SELECT);
-      }
-      const lacking = args.offset + args.limit - (start.offset + kept.length);
-      url.searchParams.set("$top", String(Math.min(Math.max(lacking, minBatch), SEARCH_RESULT_CEILING)));
-      const page = await graph.json<CollectionPage>({ method: "GET", path: url.toString(), signal });
-      const mail = await Promise.all(page.value.map((message) => isMail(message, signal)));
-      kept.push(...page.value.filter((message, index) => mail[index] === true && keep(message)));
-      link = page["@odata.nextLink"] ?? null;
-      if (link === null) {
-        exhausted = true;
-        break;
-      }
-      checkpoints.remember(key, start.offset + kept.length, link);
-    }
-    const wanted = kept.slice(args.offset - start.offset, args.offset - start.offset + args.limit);
-    const end = args.offset + wanted.length;
-    const last = exhausted && end >= start.offset + kept.length;
+    const wholeMailbox = base === "/me/messages";
+    const window = await collectionWindow(graph, checkpoints, {
+      key: `${base}\u0000${search}\u0000${keptName}`,
+      first: collectionUrl(base, { $search: search, $select: SUMMARY_SELECT }),
+      keep: async (message) => keep(message) && (!wholeMailbox || (await isMail(message, signal))),
+      offset: args.offset,
+      limit: Math.min(args.limit, SEARCH_RESULT_CEILING - args.offset),
+      minBatch,
+      signal,
+    });
     return {
       ...output,
-      messages: await summaries(await withImmutableIds(wanted, signal), signal),
-      next_offset: last ? null : end,
-      total: exhausted ? start.offset + kept.length : null,
+      messages: await summaries(await withImmutableIds(window.messages, signal), signal),
+      ...uncounted(window),
     };
   }
 
@@ -393,46 +347,48 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
       const left = wholeMailbox
         ? [...notMailFolders].map((id) => ` and parentFolderId ne '${id.replace(/'/gu, "''")}'`).join("")
         : "";
-      const page = await graph.json<CollectionPage>({
-        method: "GET",
-        path: base,
-        query: {
-          $filter: `${ORDERABLE_FILTER_PREFIX} and (${filter})${left}`,
+      const fullFilter = `${ORDERABLE_FILTER_PREFIX} and (${filter})${left}`;
+      const strays: Message[] = [];
+      const window = await collectionWindow(graph, checkpoints, {
+        key: `${base}\u0000${fullFilter}`,
+        first: collectionUrl(base, {
+          $filter: fullFilter,
           $orderby: "receivedDateTime desc",
-          $top: String(args.limit),
-          $skip: String(args.offset),
           $count: "true",
           $select: SUMMARY_SELECT,
+        }),
+        keep: async (message) => {
+          if (!wholeMailbox || (await isMail(message, signal))) return true;
+          strays.push(message);
+          return false;
         },
-        signal,
-      });
-      let messages = page.value;
-      let estimate = false;
-      if (wholeMailbox) {
-        const mail = await Promise.all(messages.map((message) => isMail(message, signal)));
-        const strays = messages.filter((_, index) => mail[index] !== true);
-        if (strays.length > 0) {
-          for (const stray of strays) notMailFolders.add(stray.parentFolderId ?? "");
-          if (retries < MAX_FILTER_RETRIES) continue;
-          messages = messages.filter((_, index) => mail[index] === true);
-          estimate = true;
-        }
-      }
-      const count = page["@odata.count"];
-      const total = count === undefined ? null : count - (page.value.length - messages.length);
-      const end = args.offset + page.value.length;
-      const more = count === undefined ? page["@odata.nextLink"] !== undefined : end < count;
-      return {
-        messages: await summaries(messages, signal),
         offset: args.offset,
         limit: args.limit,
-        next_offset: more ? end : null,
-        total,
-        total_is_estimate: estimate,
+        minBatch: 1,
+        signal,
+      });
+      if (strays.length > 0) {
+        for (const stray of strays) notMailFolders.add(stray.parentFolderId ?? "");
+        if (retries < MAX_FILTER_RETRIES) continue;
+      }
+      const counted = window.count === undefined ? uncounted(window) : countedPage(window, window.count);
+      return {
+        messages: await summaries(window.messages, signal),
+        offset: args.offset,
+        limit: args.limit,
+        ...counted,
+        total_is_estimate: strays.length > 0,
         result_ceiling: null,
         syntax: args.syntax,
       };
     }
+  }
+
+  /** The next offset and total of a window of a collection Graph counted (`count`, less what was dropped). */
+  function countedPage(window: CollectionWindow, count: number) {
+    const total = count - window.dropped;
+    const last = window.end >= total || (window.exhausted && window.end >= window.keptThrough);
+    return { next_offset: last ? null : window.end, total };
   }
 
   /** The original of a reply, parsed, with its conversation. */
@@ -476,29 +432,31 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
   return {
     async list_inbox(args, signal) {
       try {
-        const page = await graph.json<CollectionPage>({
-          method: "GET",
-          path: `/me/mailFolders/${WELL_KNOWN[args.folder]}/messages`,
-          query: {
+        const base = `/me/mailFolders/${WELL_KNOWN[args.folder]}/messages`;
+        const window = await collectionWindow(graph, checkpoints, {
+          key: `${base}\u0000unread=${args.unread_only}`,
+          first: collectionUrl(base, {
             $select: SUMMARY_SELECT,
-            $top: String(args.limit),
-            $skip: String(args.offset),
             $orderby: "receivedDateTime desc",
             $count: "true",
             ...(args.unread_only ? { $filter: `${ORDERABLE_FILTER_PREFIX} and isRead eq false` } : {}),
-          },
-          signal,
-        });
-        const total = page["@odata.count"] ?? null;
-        const end = args.offset + page.value.length;
-        const more = total === null ? page["@odata.nextLink"] !== undefined : end < total;
-        const output: ListInboxOutput = {
-          messages: await summaries(page.value, signal, args.folder),
+          }),
+          keep: () => true,
           offset: args.offset,
           limit: args.limit,
-          next_offset: more ? end : null,
-          total: total ?? end,
-          total_is_estimate: total === null,
+          minBatch: 1,
+          signal,
+        });
+        const counted =
+          window.count === undefined
+            ? { ...uncounted(window), total: uncounted(window).total ?? window.end }
+            : countedPage(window, window.count);
+        const output: ListInboxOutput = {
+          messages: await summaries(window.messages, signal, args.folder),
+          offset: args.offset,
+          limit: args.limit,
+          ...counted,
+          total_is_estimate: window.count === undefined,
         };
         return output;
       } catch (error) {
@@ -559,6 +517,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
             (message.isRead === false) === query.unread &&
             (folderIds === undefined || folderIds.has(message.parentFolderId ?? ""));
           return await searchKeeping(
+            "/me/messages",
             query.search,
             keep,
             `unread=${query.unread} folders=${[...(folderIds ?? [])].sort().join(",")}`,
@@ -568,10 +527,12 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
           );
         }
         if (query.kind === "search") {
-          if (folders === undefined) return await searchKeeping(query.search, () => true, "mail", args, signal, 1);
+          if (folders === undefined)
+            return await searchKeeping("/me/messages", query.search, () => true, "mail", args, signal, 1);
           if (folders.length > 1) {
             const folderIds = await folderIdsOf(folders, signal);
             return await searchKeeping(
+              "/me/messages",
               query.search,
               (message) => folderIds.has(message.parentFolderId ?? ""),
               `folders=${[...folderIds].sort().join(",")}`,
@@ -580,11 +541,14 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
               KEEPING_MIN_BATCH,
             );
           }
-          return await searchPage(
+          return await searchKeeping(
             `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages`,
             query.search,
+            () => true,
+            "all",
             args,
             signal,
+            1,
           );
         }
         if (folders === undefined) return await filterPage("/me/messages", query.filter, args, signal, true);

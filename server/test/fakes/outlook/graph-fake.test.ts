@@ -43,12 +43,30 @@ beforeEach(() => {
 afterAll(() => session.close());
 
 describe("the Graph fake", () => {
-  it("refuses $search together with $skip, $orderby or $filter, as Graph does for messages", async () => {
-    for (const extra of ["$skip=10", "$orderby=receivedDateTime desc", "$filter=isRead eq false"]) {
+  it("refuses $search together with $orderby or $filter, as Graph does for messages", async () => {
+    for (const extra of ["$orderby=receivedDateTime desc", "$filter=isRead eq false"]) {
       const answer = await graph(`/me/messages?$search="item"&${extra}`);
       expect(answer.status).toBe(400);
       expect(answer.body.error?.message).toMatch(/is not supported with '\$search'/u);
     }
+  });
+
+  it("counts store items in $skip, not the messages returned: nextLinks (of a $search too) carry Graph's $skip, and an offset used as $skip lands on messages already returned", async () => {
+    const first = await graph(`/me/mailFolders/inbox/messages?$orderby=receivedDateTime desc&$top=5&$select=subject`);
+    const firstSubjects = (first.body.value as Array<{ subject: string }>).map((m) => m.subject);
+    const nextLink = new URL(first.body["@odata.nextLink"] as string);
+    expect(nextLink.searchParams.get("$skip")).toBe("6");
+    const followed = await graph(`${nextLink.pathname.slice("/v1.0".length)}${nextLink.search}`);
+    const computed = await graph(
+      `/me/mailFolders/inbox/messages?$orderby=receivedDateTime desc&$top=5&$skip=5&$select=subject`,
+    );
+    const subjects = (page: { body: Record<string, unknown> }) =>
+      (page.body.value as Array<{ subject: string }>).map((m) => m.subject);
+    expect(subjects(followed)).toEqual(["Item 999", "Item 998", "Item 997", "Item 996", "Item 995"]);
+    expect(firstSubjects.at(-1)).toBe("Item 1000");
+    expect(subjects(computed)[0]).toBe("Item 1000");
+    const search = await graph(`/me/messages?$search="item"&$top=5&$select=id`);
+    expect(new URL(search.body["@odata.nextLink"] as string).searchParams.get("$skip")).toBe("6");
   });
 
   it("returns at most 1,000 results for a $search, through nextLinks", async () => {

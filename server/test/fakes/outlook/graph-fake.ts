@@ -55,6 +55,11 @@ export class GraphFake {
    * Microsoft gives no figure; the default is a short delay of the fake's choosing, 0 files at once.
    */
   sentCopyDelayMs = 300;
+  /**
+   * A message collection's store holds an item Graph does not return after every this many messages,
+   * which $skip counts (store-positions.ts); 0 for none.
+   */
+  nonMessageItemEvery = 3;
   /** Graph refuses more than 4 concurrent requests per mailbox (MailboxConcurrency). */
   readonly mailboxConcurrencyLimit = 4;
   maxObservedConcurrency = 0;

@@ -18,7 +18,8 @@ import {
   type FakeMailbox,
   type StoredMessage,
 } from "./graph-mailbox.js";
-import { ODataError, readCollectionQuery, SEARCH_RESULT_CEILING, searchSkipToken } from "./odata-query.js";
+import { ODataError, readCollectionQuery, SEARCH_RESULT_CEILING } from "./odata-query.js";
+import { pageAtStorePosition } from "./store-positions.js";
 
 export const GRAPH_ROOT = "https://graph.microsoft.com/v1.0";
 const UPLOAD_ROOT = "https://outlook.office.com/api/v2.0/AttachmentSessions";
@@ -263,32 +264,27 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
         (s) => folder === undefined || s.message.parentFolderId === folder.id,
       );
       if (query.filter) all = all.filter(query.filter);
+      let found = all;
       if (query.search) {
-        // $search ignores Prefer: IdType="ImmutableId" and gives REST ids, which change when the message
-        // moves (https://github.com/microsoftgraph/msgraph-sdk-dotnet/issues/698,
-        // https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/8739); translateExchangeIds converts them.
-        const found = all
+        // $search results come newest sent first, at most SEARCH_RESULT_CEILING of them.
+        found = all
           .filter(query.search)
           .sort((a, b) => (b.message.sentDateTime ?? "").localeCompare(a.message.sentDateTime ?? ""))
           .slice(0, SEARCH_RESULT_CEILING);
-        const page = found.slice(query.searchPosition, query.searchPosition + query.top);
-        const end = query.searchPosition + page.length;
-        const next = new URL(url);
-        next.searchParams.set("$skiptoken", searchSkipToken(end));
-        return HttpResponse.json({
-          value: page.map((s) => selected(s, query.select, false)),
-          ...(end < found.length ? { "@odata.nextLink": next.toString() } : {}),
-        });
+      } else if (query.orderByReceivedDesc) {
+        found.sort((a, b) => b.message.receivedDateTime.localeCompare(a.message.receivedDateTime));
       }
-      if (query.orderByReceivedDesc)
-        all.sort((a, b) => b.message.receivedDateTime.localeCompare(a.message.receivedDateTime));
-      const page = all.slice(query.skip, query.skip + query.top);
+      // $search's nextLinks carry $skip too, with all the other parameters of the request, as every nextLink.
+      const { page, nextSkip } = pageAtStorePosition(found, query.skip, query.top, fake.nonMessageItemEvery);
       const next = new URL(url);
-      next.searchParams.set("$skip", String(query.skip + query.top));
+      if (nextSkip !== undefined) next.searchParams.set("$skip", String(nextSkip));
       return HttpResponse.json({
-        ...(query.count ? { "@odata.count": all.length } : {}),
-        value: page.map((s) => selected(s, query.select, immutable)),
-        ...(query.skip + query.top < all.length ? { "@odata.nextLink": next.toString() } : {}),
+        ...(query.count ? { "@odata.count": found.length } : {}),
+        // $search ignores Prefer: IdType="ImmutableId" and gives REST ids, which change when the message
+        // moves (https://github.com/microsoftgraph/msgraph-sdk-dotnet/issues/698,
+        // https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/8739); translateExchangeIds converts them.
+        value: page.map((s) => selected(s, query.select, query.search ? false : immutable)),
+        ...(nextSkip !== undefined ? { "@odata.nextLink": next.toString() } : {}),
       });
     };
 

@@ -1,6 +1,6 @@
 // The OData query options of the fake's message collections, with Graph's documented rules for
 // messages: $search (KQL) returns at most 1,000 results sorted by sent date, and cannot be combined
-// with $skip, $orderby or $filter; a $filter with an $orderby must name the orderby property first,
+// with $orderby or $filter; a $filter with an $orderby must name the orderby property first,
 // else InefficientFilter; $count gives @odata.count. Hand-written: no library evaluates KQL or
 // Graph's $filter dialect against objects in memory.
 import type { StoredMessage } from "./graph-mailbox.js";
@@ -20,8 +20,6 @@ export class ODataError extends Error {
 export interface CollectionQuery {
   top: number;
   skip: number;
-  /** Position in the $search results, from a $skiptoken of ours. */
-  searchPosition: number;
   filter: ((stored: StoredMessage) => boolean) | undefined;
   search: ((stored: StoredMessage) => boolean) | undefined;
   orderByReceivedDesc: boolean;
@@ -37,8 +35,6 @@ export function readCollectionQuery(url: URL): CollectionQuery {
   const orderBy = get("$orderby");
   const filter = get("$filter");
   if (search !== undefined) {
-    if (skip !== undefined)
-      throw new ODataError(400, "BadRequest", "The query parameter '$skip' is not supported with '$search'.");
     if (orderBy !== undefined)
       throw new ODataError(400, "BadRequest", "The query parameter '$orderBy' is not supported with '$search'.");
     if (filter !== undefined)
@@ -54,18 +50,12 @@ export function readCollectionQuery(url: URL): CollectionQuery {
   const top = Number(get("$top") ?? 10);
   if (!Number.isInteger(top) || top < 1 || top > 1000)
     throw new ODataError(400, "BadRequest", `Invalid $top value '${get("$top")}'.`);
-  const skipToken = get("$skiptoken");
+  const skipped = Number(skip ?? 0);
+  if (!Number.isInteger(skipped) || skipped < 0)
+    throw new ODataError(400, "BadRequest", `Invalid $skip value '${skip}'.`);
   return {
     top,
-    skip: Number(skip ?? 0),
-    searchPosition:
-      skipToken === undefined
-        ? 0
-        : Number(
-            Buffer.from(skipToken, "base64url")
-              .toString("utf8")
-              .replace(/^position:/u, ""),
-          ),
+    skip: skipped,
     filter: parsedFilter?.test,
     search: search === undefined ? undefined : parseKql(unquoteSearch(search)),
     orderByReceivedDesc: orderBy !== undefined,
@@ -74,10 +64,6 @@ export function readCollectionQuery(url: URL): CollectionQuery {
       ?.split(",")
       .map((name) => name.trim()),
   };
-}
-
-export function searchSkipToken(position: number): string {
-  return Buffer.from(`position:${position}`, "utf8").toString("base64url");
 }
 
 /** Graph wants the $search value in double quotes, inner quotes escaped with a backslash. */
