@@ -8,6 +8,9 @@ import { mcpRoute } from "./mcp/route.js";
 import { adminRoutes } from "./admin/admin-routes.js";
 import type { ConnectDeps } from "./admin/connect-inbox.js";
 import { oauthCallbackRoutes } from "./oauth/oauth-callback-routes.js";
+import { authorizationPlugin } from "./authorization/authorization-plugin.js";
+import { createMetadataDocumentResolver } from "./authorization/client-metadata-documents.js";
+import { protectedResource } from "./authorization/protected-resource.js";
 import { createMetrics } from "./observability/metrics.js";
 import { dashboardPlugin } from "./dashboard/dashboard-plugin.js";
 import type { DashboardOptions } from "./dashboard/dashboard-options.js";
@@ -36,6 +39,11 @@ export interface AppOptions {
   connectionLimits?: Partial<ConnectionLimits>;
   /** Serves the dashboard under /dashboard when set. */
   dashboard?: Pick<DashboardOptions, "secretKey" | "signup" | "publicUrl" | "operators"> | undefined;
+  /** The OAuth authorization server, served with the dashboard (which signs people in and asks their consent). */
+  oauth?: {
+    /** Fetches client ID metadata documents from http loopback URLs too: tests and local development only. */
+    allowLoopbackClientMetadataDocuments?: boolean;
+  };
 }
 
 export const SERVER_INFO = { name: "mcpemails-reference-server", version: "0.1.0" };
@@ -88,6 +96,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     handlers,
     resolveInbox: (inboxId, caller) => resolveInbox(options.store, inboxId, caller),
   });
+  if (options.dashboard !== undefined)
+    app.decorate("protectedResource", protectedResource(options.dashboard.publicUrl));
   await app.register(mcpRoute, {
     store: options.store,
     callTool,
@@ -114,6 +124,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       connect: options.connect,
       now,
       rateWindows: options.rateWindows,
+    });
+  if (options.dashboard !== undefined)
+    await app.register(authorizationPlugin, {
+      store: options.store,
+      now,
+      publicUrl: options.dashboard.publicUrl,
+      secretKey: options.dashboard.secretKey,
+      resolveMetadataDocument: createMetadataDocumentResolver({
+        allowLoopbackDocuments: options.oauth?.allowLoopbackClientMetadataDocuments === true,
+      }),
     });
 
   app.get("/metrics", async (request, reply) => {

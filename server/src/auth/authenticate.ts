@@ -1,7 +1,10 @@
 // Bearer API key -> the caller, looked up in the store on every request so that a revocation
-// (by the CLI, the admin API or another instance) takes effect at once.
+// (by the CLI, the admin API or another instance) takes effect at once. When the OAuth authorization
+// server runs, its access tokens are accepted too (access-tokens.ts).
 import type { Store, Workspace } from "../store/store.js";
 import type { ServerCaller } from "../tools/tool-handlers.js";
+import { looksLikeAccessToken } from "../authorization/oauth-secrets.js";
+import { authenticateAccessToken } from "./access-tokens.js";
 import { hashApiKey, isWellFormedApiKey } from "./api-keys.js";
 
 export type Authentication = { ok: true; caller: ServerCaller; workspace: Workspace } | { ok: false; reason: string };
@@ -9,16 +12,24 @@ export type Authentication = { ok: true; caller: ServerCaller; workspace: Worksp
 /** A key's last use is written at most this often: the dashboard shows it to the minute, not per call. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+export interface AuthenticateOptions {
+  /** The resource access tokens must be for (this server's /mcp); without it only API keys are accepted. */
+  resource?: string | undefined;
+}
+
 export async function authenticate(
   store: Store,
   authorization: string | undefined,
   now: Date = new Date(),
+  options: AuthenticateOptions = {},
 ): Promise<Authentication> {
   if (authorization === undefined || authorization === "")
     return { ok: false, reason: "Missing Authorization header: send Authorization: Bearer <API key>." };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match?.[1]) return { ok: false, reason: "The Authorization header must be: Bearer <API key>." };
   const key = match[1];
+  if (options.resource !== undefined && looksLikeAccessToken(key))
+    return authenticateAccessToken(store, key, options.resource, now);
   if (!isWellFormedApiKey(key))
     return {
       ok: false,

@@ -19,6 +19,8 @@ import { memberRoutes } from "./routes/member-routes.js";
 import { usageRoutes } from "./routes/usage-routes.js";
 import { connectClientRoutes } from "./routes/connect-client-routes.js";
 import { operatorRoutes } from "./routes/operator-routes.js";
+import { consentRoutes } from "./routes/consent-routes.js";
+import { connectedAppRoutes } from "./routes/connected-app-routes.js";
 import { errorPage } from "./views/error-page.js";
 
 /** A form is small; anything larger is not one of ours. */
@@ -89,6 +91,8 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
   await app.register(accountRoutes, options);
   await app.register(inboxRoutes, options);
   await app.register(keyRoutes, options);
+  await app.register(connectedAppRoutes, options);
+  await app.register(consentRoutes, options);
   await app.register(usageRoutes, options);
   await app.register(memberRoutes, options);
   await app.register(connectClientRoutes, options);

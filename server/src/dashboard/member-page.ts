@@ -13,6 +13,7 @@ const NOTICES: Record<string, string> = {
   "inbox-added": "The inbox is connected.",
   "inbox-removed": "The inbox was removed.",
   "key-revoked": "The key was revoked: calls with it are refused from now on.",
+  "app-revoked": "The app was disconnected: its calls are refused from now on.",
   "member-removed": "The member was removed and signed out.",
   "limits-saved": "The workspace's limits are saved: they hold from its next call, on every instance.",
 };

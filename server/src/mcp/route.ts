@@ -59,15 +59,32 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
   app.addHook("onRequest", async (request, reply) => {
     const refused = checkOrigin(options.originPolicy, request.headers.host, request.headers.origin);
     if (refused) return sendError(reply, 403, transportError(refused));
+    // With the OAuth authorization server, a 401 names its metadata (RFC 9728 §5.1) and a token is
+    // only ever read from the Authorization header (RFC 6750 §2.3 is not supported).
+    const resource = app.protectedResource;
+    const challenge =
+      resource === undefined
+        ? TRANSPORT.auth.www_authenticate
+        : `Bearer realm="mcpemails", resource_metadata="${resource.metadataUrlOf(request)}"${
+            request.headers.authorization ? ', error="invalid_token"' : ""
+          }`;
+    if (resource !== undefined && new URLSearchParams(request.url.split("?")[1] ?? "").has("access_token"))
+      return sendError(
+        reply,
+        401,
+        invalidApiKey("A token in the URL is never accepted: send it as Authorization: Bearer <token>."),
+        { "www-authenticate": challenge },
+      );
     let auth: Awaited<ReturnType<typeof authenticate>>;
     try {
-      auth = await authenticate(options.store, request.headers.authorization, options.now());
+      auth = await authenticate(options.store, request.headers.authorization, options.now(), {
+        resource: resource?.resourceOf(request),
+      });
     } catch (error) {
       request.log.error({ err: error }, "API key check failed");
       return sendError(reply, 500, storeFailed("the API key could not be checked"));
     }
-    if (!auth.ok)
-      return sendError(reply, 401, invalidApiKey(auth.reason), { "www-authenticate": TRANSPORT.auth.www_authenticate });
+    if (!auth.ok) return sendError(reply, 401, invalidApiKey(auth.reason), { "www-authenticate": challenge });
     request.caller = auth.caller;
     request.rateWindows = rateWindowsOf(auth.workspace, options.rateWindows);
   });

@@ -8,7 +8,7 @@ import { RATE_LIMITS, type PlanId } from "@mcpemails/generated";
 import type { FastifyInstance } from "fastify";
 import { addSandboxInbox, createApiKey, createWorkspace } from "../../src/admin/operations.js";
 import type { ConnectDeps } from "../../src/admin/connect-inbox.js";
-import { buildApp } from "../../src/app.js";
+import { buildApp, type AppOptions } from "../../src/app.js";
 import type { RateWindows } from "../../src/limits/rate-limit.js";
 import { defaultOriginPolicy } from "../../src/mcp/origin-guard.js";
 import type { MailProvider } from "../../src/providers/provider.js";
@@ -60,6 +60,8 @@ export interface TestServerOptions {
   signup?: SignupMode;
   /** Dashboard accounts that are the server's operators. */
   operators?: string[];
+  /** Options of the OAuth authorization server (served with the dashboard). */
+  oauth?: AppOptions["oauth"];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -115,6 +117,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       publicUrl: undefined,
       operators: options.operators,
     },
+    oauth: options.oauth,
     // MCPEMAILS_TEST_LOG=1 shows the server's log while debugging a test.
     logger: process.env.MCPEMAILS_TEST_LOG ? { level: "debug" } : false,
   });

@@ -25,11 +25,12 @@ export interface Frame {
   error?: string | undefined;
 }
 
-export type NavId = "inboxes" | "keys" | "usage" | "activity" | "connect" | "members" | "operator";
+export type NavId = "inboxes" | "keys" | "connected-apps" | "usage" | "activity" | "connect" | "members" | "operator";
 
 const NAV: { id: NavId; label: string; path: string }[] = [
   { id: "inboxes", label: "Inboxes", path: "/dashboard/inboxes" },
   { id: "keys", label: "API keys", path: "/dashboard/keys" },
+  { id: "connected-apps", label: "Connected apps", path: "/dashboard/connected-apps" },
   { id: "usage", label: "Usage", path: "/dashboard/usage" },
   { id: "activity", label: "Activity", path: "/dashboard/activity" },
   { id: "connect", label: "Connect your client", path: "/dashboard/connect" },
