@@ -34,6 +34,7 @@ async function fetchChunk(
   const query = "format=full";
   let pending = [...ids];
   let reauthorized = false;
+  let waitedMs = 0;
   for (let attempt = 1; pending.length > 0; attempt++) {
     const answers = await calls.call(
       (options) =>
@@ -64,8 +65,9 @@ async function fetchChunk(
     }
     const final = failed.find((entry) => entry.failure.kind !== "rate_limited" && entry.failure.kind !== "unavailable");
     if (final !== undefined) throw final.failure;
-    const wait = waitBeforeRetry(first, attempt, true, calls.policy);
+    const wait = waitBeforeRetry(first, { attempt, read: true, waitedMs }, calls.policy);
     if (wait === undefined) throw first;
+    waitedMs += wait;
     await calls.policy.sleep(wait, signal);
   }
 }

@@ -1,19 +1,15 @@
 // How every Gmail call is made: access tokens from the stored refresh token (google-auth-library
 // refreshes them before they expire; after a 401 the token is dropped and fetched again, once),
 // a per-request timeout, and a bounded backoff on rate limits honouring Retry-After. The client's
-// own retries are off so that this is the only place that repeats anything: a call that may have
-// taken effect (a send answered 5xx or not at all) is never repeated.
+// own retries are off so that this is the only place that repeats anything, under the providers'
+// one retry rule (retry-rule.ts): a call that may have taken effect (a send answered 5xx or not at
+// all) is never repeated.
 import { auth, gmail, type gmail_v1 } from "@googleapis/gmail";
 import type { GoogleAppConfig } from "../provider-apps.js";
+import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../retry-rule.js";
 import { GmailFailure, toFailure } from "./gmail-failure.js";
 
-export interface CallPolicy {
-  /** Attempts of one call in all (the first included). */
-  maxAttempts: number;
-  /** The longest wait between attempts; a Retry-After beyond it ends the call at once. */
-  maxWaitMs: number;
-  /** The first backoff when Google names no wait; doubled each time. */
-  baseWaitMs: number;
+export interface CallPolicy extends RetryPolicy {
   requestTimeoutMs: number;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
@@ -21,20 +17,10 @@ export interface CallPolicy {
 export const DEFAULT_CALL_POLICY: CallPolicy = {
   maxAttempts: 3,
   maxWaitMs: 5_000,
+  maxTotalWaitMs: 10_000,
   baseWaitMs: 500,
   requestTimeoutMs: 60_000,
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      const abort = () => {
-        clearTimeout(timer);
-        reject(signal.reason as Error);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", abort);
-        resolve();
-      }, ms);
-      signal.addEventListener("abort", abort, { once: true });
-    }),
+  sleep: sleepUnlessAborted,
 };
 
 /** Per-request options of the client: no retries of its own, our timeout, the caller's signal. */
@@ -74,6 +60,7 @@ export function createGmailCalls(app: GoogleAppConfig, refreshToken: string, pol
     },
     async call(operation, signal, repeatable) {
       let reauthorized = false;
+      let waitedMs = 0;
       for (let attempt = 1; ; attempt++) {
         signal.throwIfAborted();
         try {
@@ -99,8 +86,9 @@ export function createGmailCalls(app: GoogleAppConfig, refreshToken: string, pol
             calls.dropAccessToken();
             continue;
           }
-          const wait = waitBeforeRetry(failure, attempt, repeatable, policy);
+          const wait = waitBeforeRetry(failure, { attempt, read: repeatable, waitedMs }, policy);
           if (wait === undefined) throw failure;
+          waitedMs += wait;
           await policy.sleep(wait, signal);
         }
       }
@@ -114,17 +102,12 @@ function isExpiredToken(failure: GmailFailure): boolean {
   return failure.httpStatus === 401;
 }
 
-/** How long to wait before the next attempt, or undefined when the failure is final. */
+/** How long to wait before the next attempt, or undefined when the failure is final: the providers' one rule. */
 export function waitBeforeRetry(
   failure: GmailFailure,
-  attempt: number,
-  repeatable: boolean,
+  state: { attempt: number; read: boolean; waitedMs: number },
   policy: CallPolicy,
 ): number | undefined {
-  if (attempt >= policy.maxAttempts) return undefined;
-  const retryable = failure.kind === "rate_limited" || (failure.kind === "unavailable" && repeatable);
-  if (!retryable) return undefined;
-  const wait =
-    failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : policy.baseWaitMs * 2 ** (attempt - 1);
-  return wait > policy.maxWaitMs ? undefined : wait;
+  const kind = failure.kind === "rate_limited" ? "throttled" : failure.kind === "unavailable" ? "unavailable" : "final";
+  return retryWaitMs({ kind, retryAfterSeconds: failure.retryAfterSeconds }, state, policy);
 }

@@ -92,6 +92,37 @@ describe("429 from Graph", () => {
   });
 });
 
+describe("5xx from Graph", () => {
+  it("retries a read after a 5xx under the providers' retry rule (Retry-After when given, else a doubling backoff), and answers it", async () => {
+    session.fake.failNext({
+      endpoint: /^GET .*\/messages$/u,
+      status: 503,
+      code: "ServiceUnavailable",
+      retryAfterSeconds: 3,
+    });
+    session.fake.failNext({ endpoint: /^GET .*\/messages$/u, status: 500, code: "InternalServerError" });
+    expect(await provider().list_inbox(listArgs, signal)).toMatchObject({ messages: [] });
+    expect(slept).toEqual([3000, 2000]);
+  });
+
+  it("gives up on a read after 4 attempts with provider_error, nothing said of delivery", async () => {
+    session.fake.failNext({ endpoint: /^GET .*\/messages$/u, status: 502, code: "BadGateway", times: 4 });
+    const result = await provider().list_inbox(listArgs, signal);
+    expect(result).toMatchObject({ isError: true, errorCode: "provider_error" });
+    expect(result).not.toHaveProperty("deliveryStatus");
+    expect(slept).toEqual([1000, 2000, 4000]);
+  });
+
+  it("never retries a send after a 5xx: one send request, provider_error with delivery status unknown", async () => {
+    session.fake.failNext({ endpoint: /\/send$/u, status: 500, code: "InternalServerError", afterExecution: true });
+    session.fake.resetCounts();
+    const result = await provider().send_email(sendArgs, signal);
+    expect(result).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
+    expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBe(1);
+    expect(slept).toEqual([]);
+  });
+});
+
 describe("concurrency", () => {
   it("keeps at most 4 requests in flight per mailbox, so Graph's MailboxConcurrency limit never answers 429", async () => {
     const seeded = await Promise.all(

@@ -4,10 +4,12 @@
 // which the SDK's retry middleware would take away. What it does for every request:
 // - at most 4 requests in flight per mailbox (Graph's MailboxConcurrency limit);
 // - Prefer: IdType="ImmutableId", so that ids survive moves between folders;
-// - 429 retried after Retry-After, seconds or an HTTP-date (Graph throttles before executing, so even
-//   a POST is safe), bounded;
+// - retries under the providers' one rule (retry-rule.ts): a 429 after its Retry-After, seconds or an
+//   HTTP-date (Graph throttles before executing, so even a POST is safe); a 5xx or a dropped
+//   connection on a GET only, never on a request that changes something; attempts and waits bounded;
 // - a 401 retried once with a token MSAL refreshes, then GrantRefused.
 import { retryAfterSeconds } from "../retry-after.js";
+import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../retry-rule.js";
 import { GrantRefused, type MailboxTokens } from "./msal-tokens.js";
 
 export const GRAPH_BASE = "https://graph.microsoft.com/v1.0";
@@ -45,12 +47,14 @@ export interface GraphRequest {
 export interface GraphClientOptions {
   tokens: MailboxTokens;
   maxConcurrent?: number;
-  /** 429 answers retried before giving up. */
-  maxThrottleRetries?: number;
+  /** Attempts of one request in all (429s, and 5xx on reads). */
+  maxAttempts?: number;
   /** A Retry-After longer than this is not waited for: the call fails with retryAfter instead. */
   maxRetryAfterSeconds?: number;
+  /** The most the retries of one request may wait in all. */
+  maxTotalWaitMs?: number;
   timeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The clock a Retry-After date is counted from. */
   now?: () => Date;
 }
@@ -121,14 +125,16 @@ function semaphore(limit: number) {
   };
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const slots = semaphore(options.maxConcurrent ?? 4);
-  const maxRetries = options.maxThrottleRetries ?? 3;
-  const maxRetryAfter = options.maxRetryAfterSeconds ?? 30;
+  const policy: RetryPolicy = {
+    maxAttempts: options.maxAttempts ?? 4,
+    maxWaitMs: (options.maxRetryAfterSeconds ?? 30) * 1000,
+    maxTotalWaitMs: options.maxTotalWaitMs ?? 60_000,
+    baseWaitMs: 1000,
+  };
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const sleep = options.sleep ?? delay;
+  const sleep = options.sleep ?? sleepUnlessAborted;
   const now = options.now ?? (() => new Date());
 
   async function attempt(request: GraphRequest, forceRefresh: boolean): Promise<Response> {
@@ -161,24 +167,49 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   async function send(request: GraphRequest): Promise<Response> {
     let refreshed = false;
-    for (let throttled = 0; ;) {
-      const response = await attempt(request, refreshed);
+    let waitedMs = 0;
+    const read = request.method === "GET";
+    const retry = async (wait: number) => {
+      waitedMs += wait;
+      await sleep(wait, request.signal);
+      request.signal.throwIfAborted();
+    };
+    for (let attempted = 1; ; attempted++) {
+      let response: Response;
+      try {
+        response = await attempt(request, refreshed);
+      } catch (error) {
+        const dropped = error instanceof GraphRequestError && error.code === "network";
+        const wait = dropped
+          ? retryWaitMs({ kind: "unavailable" }, { attempt: attempted, read, waitedMs }, policy)
+          : undefined;
+        if (wait === undefined) throw error;
+        await retry(wait);
+        continue;
+      }
       if (response.ok) return response;
       if (response.status === 401 && request.authenticated !== false) {
         await response.arrayBuffer();
         if (refreshed) throw new GrantRefused("Graph refused a freshly refreshed access token");
         refreshed = true;
+        attempted--;
         continue;
       }
-      const seconds = retryAfterSeconds(response.headers.get("retry-after"), now()) ?? 1;
-      if (response.status === 429 && throttled < maxRetries && seconds <= maxRetryAfter) {
+      const given = retryAfterSeconds(response.headers.get("retry-after"), now());
+      // A 504 is Graph giving up after its own timeout (a search too long): another try would wait as long again.
+      const kind =
+        response.status === 429
+          ? "throttled"
+          : response.status >= 500 && response.status !== 504
+            ? "unavailable"
+            : "final";
+      const wait = retryWaitMs({ kind, retryAfterSeconds: given }, { attempt: attempted, read, waitedMs }, policy);
+      if (wait !== undefined) {
         await response.arrayBuffer();
-        throttled++;
-        await sleep(seconds * 1000);
-        request.signal.throwIfAborted();
+        await retry(wait);
         continue;
       }
-      throw await errorOf(response, request, seconds);
+      throw await errorOf(response, request, given ?? 1);
     }
   }
 

@@ -41,8 +41,8 @@ export interface OutlookProviderOptions {
   /** Stores the settings again (encrypted) when MSAL's token cache changed. */
   saveSettings: (settings: OutlookSettings) => Promise<void>;
   now?: () => Date;
-  /** Waits of the 429 retries; tests pass one that records instead of sleeping. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits of the retries (retry-rule.ts); tests pass one that records instead of sleeping. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Per request; a search that runs longer is search_timeout, a send provider_error with an unknown outcome. */
   requestTimeoutMs?: number;
   /** How long a send waits for its Sent Items copy before answering message_id null (SENT_COPY_WAIT_MS). */
