@@ -88,7 +88,10 @@ function claudeDesktop(url: string, authorization: string): ClientConfig {
     note:
       "Claude Desktop's config file starts local (stdio) servers only, so npx runs mcp-remote, which forwards to this " +
       "HTTP endpoint (it needs Node.js). The header value goes through the AUTH_HEADER variable because Claude " +
-      "Desktop on Windows does not escape spaces inside args. Restart Claude Desktop after editing the file.",
+      "Desktop on Windows does not escape spaces inside args. Restart Claude Desktop after editing the file. " +
+      "No key at all: Claude.ai, Claude Desktop (Settings > Connectors > Add custom connector) and ChatGPT " +
+      "connectors take just this endpoint's URL and sign in with OAuth: you allow the app an inbox on this " +
+      "dashboard's consent page, and revoke it under Connected apps (the server must be reachable over https).",
   };
 }
 
