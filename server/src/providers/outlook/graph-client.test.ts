@@ -152,6 +152,53 @@ describe("concurrency", () => {
     expect(session.fake.maxObservedConcurrency).toBe(4);
     expect(slept).toEqual([]);
   });
+
+  const readArgs = (messageId: string) =>
+    ({
+      inbox_id: inbox.id,
+      message_id: messageId,
+      include_html: false,
+      include_attachments: false,
+      mark_as_read: false,
+    }) as const;
+
+  it("holds a request's slot until its body is read, not only until its headers came: a MIME source still streaming counts against Graph's 4", async () => {
+    const seeded = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        session.fake.seed(ADA, `From: bob@contoso.test\r\nSubject: ${i}\r\n\r\nText\r\n`),
+      ),
+    );
+    session.fake.bodyStreamMs = 20;
+    session.fake.mailboxConcurrencyRefusals = 0;
+    const outlook = provider();
+    try {
+      const results = await Promise.all(seeded.map((s) => outlook.read_email(readArgs(s.message.id), signal)));
+      expect(results.every((r) => !("isError" in r))).toBe(true);
+    } finally {
+      session.fake.bodyStreamMs = 0;
+    }
+    expect(session.fake.mailboxConcurrencyRefusals).toBe(0);
+    expect(slept).toEqual([]);
+  });
+
+  it("shares the 4 slots among every provider of one mailbox (a replaced provider still finishing, two inboxes on one account)", async () => {
+    const seeded = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        session.fake.seed(ADA, `From: bob@contoso.test\r\nSubject: ${i}\r\n\r\nText\r\n`),
+      ),
+    );
+    session.fake.latencyMs = 25;
+    session.fake.mailboxConcurrencyRefusals = 0;
+    session.fake.maxObservedConcurrency = 0;
+    const [first, second] = [provider(), provider()];
+    const results = await Promise.all(
+      [first, second].flatMap((outlook) => seeded.map((s) => outlook.read_email(readArgs(s.message.id), signal))),
+    );
+    expect(results.every((r) => !("isError" in r))).toBe(true);
+    expect(session.fake.mailboxConcurrencyRefusals).toBe(0);
+    expect(session.fake.maxObservedConcurrency).toBe(4);
+    expect(slept).toEqual([]);
+  });
 });
 
 describe("tokens", () => {

@@ -2,7 +2,8 @@
 // SDK: the provider calls about a dozen endpoints, reads the MIME source as bytes and sends MIME as
 // text/plain, and needs exact control of retries (a POST is never resent after a 5xx or a timeout),
 // which the SDK's retry middleware would take away. What it does for every request:
-// - at most 4 requests in flight per mailbox (Graph's MailboxConcurrency limit);
+// - at most 4 requests in flight per mailbox (Graph's MailboxConcurrency limit, mailbox-slots.ts),
+//   each holding its slot until its body has been read;
 // - Prefer: IdType="ImmutableId", so that ids survive moves between folders;
 // - retries under the providers' one rule (retry-rule.ts): a 429 after its Retry-After, seconds or an
 //   HTTP-date (Graph throttles before executing, so even a POST is safe); a 5xx or a dropped
@@ -10,6 +11,7 @@
 // - a 401 retried once with a token MSAL refreshes, then GrantRefused.
 import { retryAfterSeconds } from "../retry-after.js";
 import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../retry-rule.js";
+import { acquireMailboxSlot } from "./mailbox-slots.js";
 import { GrantRefused, type MailboxTokens } from "./msal-tokens.js";
 
 export const GRAPH_BASE = "https://graph.microsoft.com/v1.0";
@@ -46,7 +48,8 @@ export interface GraphRequest {
 
 export interface GraphClientOptions {
   tokens: MailboxTokens;
-  maxConcurrent?: number;
+  /** Names the mailbox (and app) whose concurrency slots the requests share. */
+  mailbox: string;
   /** Attempts of one request in all (429s, and 5xx on reads). */
   maxAttempts?: number;
   /** A Retry-After longer than this is not waited for: the call fails with retryAfter instead. */
@@ -108,25 +111,7 @@ export function graphUrl(request: Pick<GraphRequest, "path" | "query" | "authent
   return url;
 }
 
-/** A counting semaphore: a dozen lines, not worth a dependency. */
-function semaphore(limit: number) {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return {
-    async acquire(): Promise<() => void> {
-      if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-      else active++;
-      return () => {
-        const next = waiting.shift();
-        if (next) next();
-        else active--;
-      };
-    },
-  };
-}
-
 export function createGraphClient(options: GraphClientOptions): GraphClient {
-  const slots = semaphore(options.maxConcurrent ?? 4);
   const policy: RetryPolicy = {
     maxAttempts: options.maxAttempts ?? 4,
     maxWaitMs: (options.maxRetryAfterSeconds ?? 30) * 1000,
@@ -137,21 +122,27 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const sleep = options.sleep ?? sleepUnlessAborted;
   const now = options.now ?? (() => new Date());
 
-  async function attempt(request: GraphRequest, forceRefresh: boolean): Promise<Response> {
+  /** One request; the answer comes with its slot, which its reader gives back once the body is read. */
+  async function attempt(
+    request: GraphRequest,
+    forceRefresh: boolean,
+  ): Promise<{ response: Response; release: () => void }> {
     const url = graphUrl(request);
     const headers: Record<string, string> = { prefer: 'IdType="ImmutableId"', ...request.headers };
     if (request.authenticated !== false)
       headers.authorization = `Bearer ${await options.tokens.accessToken(forceRefresh)}`;
     if (request.contentType) headers["content-type"] = request.contentType;
-    const release = await slots.acquire();
+    const release = await acquireMailboxSlot(options.mailbox);
     try {
-      return await fetch(url, {
+      const response = await fetch(url, {
         method: request.method,
         headers,
         ...(request.body === undefined ? {} : { body: request.body }),
         signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]),
       });
+      return { response, release };
     } catch (error) {
+      release();
       request.signal.throwIfAborted();
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       throw new GraphRequestError(
@@ -160,12 +151,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         timedOut ? `Graph did not answer within ${timeoutMs / 1000} s` : "the connection to Graph failed",
         request.method !== "GET",
       );
-    } finally {
-      release();
     }
   }
 
-  async function send(request: GraphRequest): Promise<Response> {
+  /** The request, retried as the rule allows, its successful answer read by `readBody` while the slot is held. */
+  async function exchange<T>(request: GraphRequest, readBody: (response: Response) => Promise<T>): Promise<T> {
     let refreshed = false;
     let waitedMs = 0;
     const read = request.method === "GET";
@@ -175,9 +165,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       request.signal.throwIfAborted();
     };
     for (let attempted = 1; ; attempted++) {
-      let response: Response;
+      let answer: Awaited<ReturnType<typeof attempt>>;
       try {
-        response = await attempt(request, refreshed);
+        answer = await attempt(request, refreshed);
       } catch (error) {
         const dropped = error instanceof GraphRequestError && error.code === "network";
         const wait = dropped
@@ -187,9 +177,33 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         await retry(wait);
         continue;
       }
-      if (response.ok) return response;
+      const { response, release } = answer;
+      if (response.ok) {
+        try {
+          return await readBody(response);
+        } catch (error) {
+          request.signal.throwIfAborted();
+          if (error instanceof GraphRequestError) throw error;
+          throw new GraphRequestError(
+            0,
+            "network",
+            "the connection to Graph failed while its answer was read",
+            request.method !== "GET",
+          );
+        } finally {
+          release();
+        }
+      }
+      // Not what was asked: the body read (an error, a proxy's page) and the slot given back.
+      let body: ArrayBuffer;
+      try {
+        body = await response.arrayBuffer();
+      } catch {
+        body = new ArrayBuffer(0);
+      } finally {
+        release();
+      }
       if (response.status === 401 && request.authenticated !== false) {
-        await response.arrayBuffer();
         if (refreshed) throw new GrantRefused("Graph refused a freshly refreshed access token");
         refreshed = true;
         attempted--;
@@ -205,18 +219,19 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
             : "final";
       const wait = retryWaitMs({ kind, retryAfterSeconds: given }, { attempt: attempted, read, waitedMs }, policy);
       if (wait !== undefined) {
-        await response.arrayBuffer();
         await retry(wait);
         continue;
       }
-      throw await errorOf(response, request, given ?? 1);
+      throw errorOf(response, body, request, given ?? 1);
     }
   }
 
   return {
     async json<T>(request: GraphRequest) {
-      const response = await send(request);
-      const text = await response.text();
+      const { response, text } = await exchange(request, async (response) => ({
+        response,
+        text: await response.text(),
+      }));
       try {
         return JSON.parse(text) as T;
       } catch {
@@ -230,21 +245,32 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       }
     },
     async bytes(request: GraphRequest) {
-      return Buffer.from(await (await send(request)).arrayBuffer());
+      return exchange(request, async (response) => Buffer.from(await response.arrayBuffer()));
     },
-    send,
+    async send(request: GraphRequest) {
+      return exchange(request, async (response) => {
+        const body = await response.arrayBuffer();
+        const empty = [204, 205, 304].includes(response.status) || body.byteLength === 0;
+        return new Response(empty ? null : body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
+      });
+    },
   };
 }
 
-async function errorOf(
+function errorOf(
   response: Response,
+  raw: ArrayBuffer,
   request: GraphRequest,
   retryAfterSeconds: number,
-): Promise<GraphRequestError> {
+): GraphRequestError {
   let code = `http_${response.status}`;
   let message = response.statusText;
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    const body = JSON.parse(Buffer.from(raw).toString("utf8")) as { error?: { code?: string; message?: string } };
     code = body.error?.code ?? code;
     message = body.error?.message ?? message;
   } catch {

@@ -54,7 +54,11 @@ export async function exchangeOutlookCode(
   } catch (error) {
     throw refusal(error, "redeem the authorization code");
   }
-  const graph = createGraphClient({ tokens: { accessToken: async () => accessToken } });
+  // The mailbox is not known before /me answers: the account's slots, under its home account id.
+  const graph = createGraphClient({
+    tokens: { accessToken: async () => accessToken },
+    mailbox: `${app.clientId}\u0000${homeAccountId}`,
+  });
   const signal = AbortSignal.timeout(30_000);
   try {
     const me = await graph.json<{ mail?: string | null; userPrincipalName?: string }>({

@@ -86,6 +86,7 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
   });
   const graph: GraphClient = createGraphClient({
     tokens,
+    mailbox: `${app.clientId}\u0000${settings.address.toLowerCase()}`,
     now,
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),

@@ -60,9 +60,18 @@ export class GraphFake {
    * which $skip counts (store-positions.ts); 0 for none.
    */
   nonMessageItemEvery = 3;
-  /** Graph refuses more than 4 concurrent requests per mailbox (MailboxConcurrency). */
+  /**
+   * Graph refuses more than "4 concurrent requests" per app ID and mailbox combination
+   * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits) with 429 and
+   * Retry-After, "Application is over its MailboxConcurrency limit." A request counts from its arrival
+   * until its answer's body has been read, since a body still streaming holds Exchange's side.
+   */
   readonly mailboxConcurrencyLimit = 4;
   maxObservedConcurrency = 0;
+  /** 429s answered for the MailboxConcurrency limit. */
+  mailboxConcurrencyRefusals = 0;
+  /** How long an answer's body takes to begin streaming, so that a slot freed at the headers shows. */
+  bodyStreamMs = 0;
 
   private readonly mailboxes = new Map<string, FakeMailbox>();
   private readonly accessTokens = new Map<string, { address: string; expiresAt: number }>();

@@ -125,7 +125,39 @@ function translateIds(mailbox: FakeMailbox, body: Record<string, unknown>) {
 
 export function graphHandlers(fake: GraphFake): RequestHandler[] {
   const sessions = new Map<string, UploadSession>();
+  /** Requests in flight per mailbox: from the request until its answer's body has been read (or dropped). */
   const inFlight = new Map<FakeMailbox, number>();
+  const streaming = new WeakSet<() => void>();
+
+  /**
+   * The answer with its body streamed through, `finish` called once the client has read all of it or
+   * dropped it: a request holds its place among the mailbox's concurrent requests while a large body
+   * still streams, as it holds a connection to Exchange. The body begins after streamMs.
+   */
+  function streamedThenFinished(response: Response, finish: () => void, streamMs: number): Response {
+    if (response.body === null) return response;
+    const reader = response.body.getReader();
+    let started = false;
+    streaming.add(finish);
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          if (streamMs > 0) await new Promise((resolve) => setTimeout(resolve, streamMs));
+        }
+        const { done, value } = await reader.read();
+        if (done) {
+          finish();
+          controller.close();
+        } else controller.enqueue(value);
+      },
+      async cancel(reason) {
+        finish();
+        await reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
 
   /**
    * Sends a message: the sender's copy to Sent Items (the draft itself, when sent from one), a copy
@@ -505,13 +537,21 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
     const concurrent = (inFlight.get(mailbox) ?? 0) + 1;
     inFlight.set(mailbox, concurrent);
     fake.maxObservedConcurrency = Math.max(fake.maxObservedConcurrency, concurrent);
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      inFlight.set(mailbox, (inFlight.get(mailbox) ?? 1) - 1);
+    };
     try {
       if (fake.latencyMs > 0 && (fake.latencyEndpoint === undefined || fake.latencyEndpoint.test(routed.endpoint)))
         await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
-      if (concurrent > fake.mailboxConcurrencyLimit)
+      if (concurrent > fake.mailboxConcurrencyLimit) {
+        fake.mailboxConcurrencyRefusals++;
         return graphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", {
           "retry-after": "1",
         });
+      }
       if (body.length > GRAPH_REQUEST_LIMIT_BYTES)
         return graphError(
           413,
@@ -533,12 +573,13 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
       const response = await routed.run();
       if (fault)
         return graphError(fault.status, fault.code, `Injected ${fault.code} after the request was carried out.`);
-      return response;
+      return streamedThenFinished(response, finish, fake.bodyStreamMs);
     } catch (error) {
       if (error instanceof ODataError) return graphError(error.status, error.code, error.message);
       throw error;
     } finally {
-      inFlight.set(mailbox, (inFlight.get(mailbox) ?? 1) - 1);
+      // Answers without a body, and those the fake made up, end here; a message's body is in flight until it is read.
+      if (!finished && !streaming.has(finish)) finish();
     }
   });
 
