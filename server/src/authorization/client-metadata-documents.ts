@@ -2,7 +2,10 @@
 // since 2026-07-28): a client_id that is an https URL names a JSON document the client serves, which
 // this server fetches (capped, with a timeout, following no redirect) and keeps for a few minutes.
 // Loopback http documents are accepted only when the server is told to (tests, local development).
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
 import { isIP } from "node:net";
+import { publicAddressLookup } from "../network/public-address-lookup.js";
 import { internalKind, isLoopback } from "../network/ip-ranges.js";
 import type { OAuthClientRecord } from "../store/store.js";
 import { redirectUriProblem } from "./redirect-uris.js";
@@ -52,21 +55,21 @@ export function createMetadataDocumentResolver(options: MetadataDocumentOptions 
   async function fetchDocument(clientId: string): Promise<MetadataDocumentResult> {
     const problem = documentUrlProblem(clientId, options.allowLoopbackDocuments === true);
     if (problem !== undefined) return { ok: false, problem };
-    let response: Response;
+    let response: CappedResponse;
     try {
-      response = await fetch(clientId, {
-        redirect: "manual",
-        headers: { accept: "application/json" },
-        signal: AbortSignal.timeout(METADATA_DOCUMENT_TIMEOUT_MS),
-      });
-    } catch {
-      return { ok: false, problem: "the client's metadata document could not be fetched" };
+      response = await getCapped(new URL(clientId), options.allowLoopbackDocuments === true);
+    } catch (error) {
+      return {
+        ok: false,
+        problem:
+          (error as { code?: unknown }).code === "EINTERNALADDRESS"
+            ? "the client_id URL's host resolves to an internal address"
+            : "the client's metadata document could not be fetched",
+      };
     }
-    if (response.status !== 200) {
-      await response.body?.cancel();
+    if (response.status !== 200)
       return { ok: false, problem: `the client's metadata document answered HTTP ${response.status}, not 200` };
-    }
-    const text = await readCapped(response, METADATA_DOCUMENT_MAX_BYTES);
+    const { text } = response;
     if (text === undefined)
       return { ok: false, problem: `the client's metadata document is over ${METADATA_DOCUMENT_MAX_BYTES} bytes` };
     let document: unknown;
@@ -120,21 +123,51 @@ function clientFromDocument(clientId: string, document: unknown, nowMs: number):
   };
 }
 
-/** The body as text, or undefined once it passes maxBytes (the rest is not read). */
-async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+interface CappedResponse {
+  status: number;
+  /** The body, or undefined once it passed METADATA_DOCUMENT_MAX_BYTES (the rest is not read). */
+  text?: string;
+}
+
+/**
+ * One GET, no redirect followed, within the timeout and the size cap. node:http(s) rather than
+ * fetch, for its lookup option: the host must resolve to public addresses only (loopback
+ * documents, where allowed, are fetched from a literal loopback host).
+ */
+function getCapped(url: URL, allowLoopback: boolean): Promise<CappedResponse> {
+  const get = url.protocol === "https:" ? httpsGet : httpGet;
+  return new Promise((resolve, reject) => {
+    const request = get(
+      url,
+      {
+        headers: { accept: "application/json" },
+        timeout: METADATA_DOCUMENT_TIMEOUT_MS,
+        ...(allowLoopback && url.protocol === "http:" ? {} : { lookup: publicAddressLookup }),
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        if (status !== 200) {
+          response.resume();
+          return resolve({ status });
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on("data", (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (size > METADATA_DOCUMENT_MAX_BYTES) {
+            request.destroy();
+            return resolve({ status });
+          }
+          chunks.push(chunk);
+        });
+        response.on("end", () => resolve({ status, text: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      },
+    );
+    // The socket's timeout bounds each silence; this bounds the whole exchange (a slow drip too).
+    const deadline = setTimeout(() => request.destroy(new Error("timed out")), METADATA_DOCUMENT_TIMEOUT_MS);
+    request.on("close", () => clearTimeout(deadline));
+    request.on("timeout", () => request.destroy(new Error("timed out")));
+    request.on("error", reject);
+  });
 }

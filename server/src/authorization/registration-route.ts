@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { AuthorizationServerOptions } from "./authorization-options.js";
 import { redirectUriProblem } from "./redirect-uris.js";
+import { REGISTRATIONS_PER_ADDRESS, takeRegistrationAttempt } from "./registration-throttle.js";
 
 const MAX_REDIRECT_URIS = 20;
 const MAX_CLIENT_NAME = 200;
@@ -55,6 +56,20 @@ export async function registrationRoute(app: FastifyInstance, options: Authoriza
       return reply.code(400).send(invalid("send the client's metadata as a JSON object."));
     const problem = registrationProblem(body as Fields);
     if (problem !== undefined) return reply.code(400).send(problem);
+    const ticket = await takeRegistrationAttempt(options.store, {
+      clientAddress: request.ip,
+      nowMs: options.now().getTime(),
+    });
+    if (!ticket.allowed)
+      return reply
+        .code(429)
+        .header("retry-after", String(ticket.retryAfterSeconds))
+        .send(
+          invalid(
+            `Too many registrations from this address: at most ${REGISTRATIONS_PER_ADDRESS} an hour; retry after ${ticket.retryAfterSeconds} seconds.`,
+            "too_many_requests",
+          ),
+        );
     const fields = body as Fields;
     const redirectUris = fields.redirect_uris as string[];
     const name = typeof fields.client_name === "string" ? fields.client_name.trim().slice(0, MAX_CLIENT_NAME) : "";
