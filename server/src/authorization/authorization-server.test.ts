@@ -2,7 +2,7 @@
 // authorization code flow with PKCE through the dashboard's consent form, refresh rotation, replay
 // detection, revocation, and /mcp taking the access tokens exactly as it takes keys.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signedUpClient, type DashboardClient } from "../../test/support/dashboard-client.js";
 import {
   authorizeUrl,
@@ -406,6 +406,14 @@ describe.each(availableStores())("the OAuth authorization server, on the %s stor
         key: access,
       });
       expect(other.text).toContain("inbox_not_found");
+    });
+
+    it("shows a connected app's calls on the usage page under the app's name", async () => {
+      const { code, verifier } = await authorize();
+      const access = String((await exchange(code, verifier)).body.access_token);
+      expect((await listInbox(access)).status).toBe(200);
+      await person.post("/dashboard/workspace", { workspace_id: server.workspaceId }, "/dashboard/usage");
+      await vi.waitFor(async () => expect((await person.get("/dashboard/usage")).text).toContain("App: Claude"));
     });
   });
 });

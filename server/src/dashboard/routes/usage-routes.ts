@@ -19,8 +19,19 @@ function totals(counts: UsageCount[], by: (c: UsageCount) => string): { label: s
 
 export async function usageRoutes(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const { store } = options;
-  const keyNames = async (workspaceId: string) =>
-    new Map((await store.listApiKeys(workspaceId)).map((k) => [k.id, `${k.name ?? "(no name)"} ${k.hint}`]));
+  /** What a caller is called on the page: a key by its name and hint, a connected app by its client's name. */
+  const keyNames = async (workspaceId: string) => {
+    const [keys, grants] = await Promise.all([store.listApiKeys(workspaceId), store.listOAuthGrants(workspaceId)]);
+    const clients = new Map(
+      await Promise.all(
+        [...new Set(grants.map((g) => g.clientId))].map(async (id) => [id, await store.getOAuthClient(id)] as const),
+      ),
+    );
+    return new Map<string, string>([
+      ...keys.map((k) => [k.id, `${k.name ?? "(no name)"} ${k.hint}`] as const),
+      ...grants.map((g) => [g.id, `App: ${clients.get(g.clientId)?.name ?? "(removed app)"}`] as const),
+    ]);
+  };
 
   app.get("/dashboard/usage", async (request, reply) => {
     const page = await memberPage(options, request, reply);
