@@ -1,9 +1,13 @@
-// Messages (format full: the MIME tree without attachment data) for a page of ids in one round trip: Gmail's batch endpoint, at most 50 calls
-// per batch (Google's advice for Gmail; the endpoint takes 100). Hand-written because
-// @googleapis/gmail has no batch support: the request is multipart/mixed of application/http parts
-// and so is the answer, each part with its own status. Parts that failed for a reason worth
-// retrying (401 once, rate limits, 5xx) are sent again under the call policy; a message deleted
-// since it was listed (404) is left out.
+// Messages (format full: the MIME tree without attachment data) for a page of ids in few round
+// trips: Gmail's batch endpoint, at most 50 calls per batch (Google's advice for Gmail; the endpoint
+// takes 100). Hand-written because @googleapis/gmail has no batch support: the request is
+// multipart/mixed of application/http parts and so is the answer, each part with its own status.
+// Gmail runs a batch's parts at once against the user's concurrent-request limit and refuses the parts
+// past it 429 "Too many concurrent requests for user" (no Retry-After); Google names no figure. So
+// the parts refused are sent again at once in batches no larger than the number Gmail ran, a size
+// kept for the provider's later batches; other failures worth retrying (401 once, rate limits with
+// a Retry-After, 5xx, a batch that ran nothing) go again under the providers' retry rule, only the
+// parts that failed. A message deleted since it was listed (404) is left out.
 import { randomUUID } from "node:crypto";
 import type { gmail_v1 } from "@googleapis/gmail";
 import { waitBeforeRetry, type GmailCalls } from "./gmail-calls.js";
@@ -12,6 +16,9 @@ import { failureOfResponse, GmailFailure } from "./gmail-failure.js";
 export const BATCH_URL = "https://gmail.googleapis.com/batch/gmail/v1";
 export const BATCH_MAX_CALLS = 50;
 
+/** Parts a batch carries for a provider's user: BATCH_MAX_CALLS until Gmail ran fewer at once. */
+const batchSizes = new WeakMap<GmailCalls, number>();
+
 /** The messages in format full, by id; ids Gmail no longer has are absent. */
 export async function batchGetMessages(
   calls: GmailCalls,
@@ -19,35 +26,26 @@ export async function batchGetMessages(
   signal: AbortSignal,
 ): Promise<Map<string, gmail_v1.Schema$Message>> {
   const found = new Map<string, gmail_v1.Schema$Message>();
-  for (let start = 0; start < ids.length; start += BATCH_MAX_CALLS) {
-    await fetchChunk(calls, ids.slice(start, start + BATCH_MAX_CALLS), signal, found);
-  }
-  return found;
-}
-
-async function fetchChunk(
-  calls: GmailCalls,
-  ids: readonly string[],
-  signal: AbortSignal,
-  found: Map<string, gmail_v1.Schema$Message>,
-): Promise<void> {
-  const query = "format=full";
   let pending = [...ids];
   let reauthorized = false;
   let waitedMs = 0;
-  for (let attempt = 1; pending.length > 0; attempt++) {
+  /** Rounds in a row that fetched nothing: the attempts of the retry rule. */
+  let idle = 0;
+  while (pending.length > 0) {
+    const size = batchSizes.get(calls) ?? BATCH_MAX_CALLS;
+    const round = pending.slice(0, size);
     const answers = await calls.call(
       (options) =>
         sendBatch(
           calls,
-          pending.map((id) => `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?${query}`),
+          round.map((id) => `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=full`),
           options,
         ),
       signal,
       true,
     );
     const failed: { id: string; failure: GmailFailure }[] = [];
-    pending.forEach((id, index) => {
+    round.forEach((id, index) => {
       const answer = answers[index];
       if (answer === undefined)
         failed.push({ id, failure: new GmailFailure("unavailable", "Gmail's batch answer lacks a part") });
@@ -55,8 +53,11 @@ async function fetchChunk(
       else if (answer.status !== 404)
         failed.push({ id, failure: failureOfResponse(answer.status, answer.retryAfter, answer.body) });
     });
-    if (failed.length === 0) return;
-    pending = failed.map((entry) => entry.id);
+    pending = [...failed.map((entry) => entry.id), ...pending.slice(round.length)];
+    if (failed.length === 0) {
+      idle = 0;
+      continue;
+    }
     const first = (failed[0] as { failure: GmailFailure }).failure;
     if (failed.some((entry) => entry.failure.httpStatus === 401) && !reauthorized) {
       reauthorized = true;
@@ -65,11 +66,22 @@ async function fetchChunk(
     }
     const final = failed.find((entry) => entry.failure.kind !== "rate_limited" && entry.failure.kind !== "unavailable");
     if (final !== undefined) throw final.failure;
-    const wait = waitBeforeRetry(first, { attempt, read: true, waitedMs }, calls.policy);
+    const ran = round.length - failed.length;
+    const refusedForConcurrency = failed.every(
+      (entry) => entry.failure.kind === "rate_limited" && entry.failure.retryAfterSeconds === undefined,
+    );
+    if (ran > 0 && refusedForConcurrency) {
+      batchSizes.set(calls, ran);
+      idle = 0;
+      continue;
+    }
+    idle++;
+    const wait = waitBeforeRetry(first, { attempt: idle, read: true, waitedMs }, calls.policy);
     if (wait === undefined) throw first;
     waitedMs += wait;
     await calls.policy.sleep(wait, signal);
   }
+  return found;
 }
 
 interface PartAnswer {

@@ -281,6 +281,35 @@ describe("list_inbox", () => {
   });
 });
 
+describe("Gmail's per-user concurrency in a batch", () => {
+  it("completes a page of 50 though Gmail runs fewer parts at once (429 'Too many concurrent requests for user' on the rest): the refused parts go again at once in batches of what Gmail ran, a size kept for later pages", async () => {
+    // The limit is shared by every client of the user: a busy user leaves this one fewer parts.
+    rig.gmail.concurrentPartsPerUser = 10;
+    const provider = createGmailProvider({
+      inbox: owner,
+      settings: parseGmailSettings(owner.secret),
+      app: rig.app,
+      callPolicy: { sleep: async (ms) => void waits.push(ms) },
+    });
+    const args = { inbox_id: owner.id, folder: "INBOX", limit: 50, offset: 0, unread_only: false } as const;
+    try {
+      rig.gmail.resetCounters();
+      const page = await provider.list_inbox(args, new AbortController().signal);
+      expect(page).not.toHaveProperty("isError");
+      expect((page as ListInboxOutput).messages).toHaveLength(46);
+      expect(rig.gmail.requests.batch).toBe(5);
+      expect(rig.gmail.batchedCalls).toMatchObject({ "messages.get": 46, refused: 36 });
+      expect(waits).toEqual([]);
+      rig.gmail.resetCounters();
+      const later = await provider.list_inbox({ ...args, limit: 30, offset: 10 }, new AbortController().signal);
+      expect((later as ListInboxOutput).messages).toHaveLength(30);
+      expect(rig.gmail.batchedCalls.refused).toBeUndefined();
+    } finally {
+      rig.gmail.concurrentPartsPerUser = 25;
+    }
+  });
+});
+
 describe("read_email", () => {
   it("reads the raw source in one request and leaves the message unread", async () => {
     const [first] = (await list(owner, { limit: 1 })).messages;

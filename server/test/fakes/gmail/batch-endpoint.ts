@@ -6,6 +6,15 @@
 // allowed in batch requests" (https://developers.google.com/gmail/api/guides/batch), so the fake
 // answers a part with a full URL 400 (the guide does not say how Google answers one). Each part is
 // served by the same router as a direct call.
+//
+// Google runs a batch's parts concurrently, and "the Gmail API enforces a per-user concurrent request
+// limit (in addition to the per-user rate limit). This limit is shared by all Gmail API clients
+// accessing a given user"; past it: 429 "Too many requests"
+// (https://developers.google.com/workspace/gmail/api/guides/handle-errors), answered per part as
+// "Too many concurrent requests for user" (rateLimitExceeded), reported from 25 to 100 parts of a
+// batch; Google advises batches of at most 50, "larger batch sizes are likely to trigger rate
+// limiting" (https://developers.google.com/gmail/api/guides/batch). Google gives no figure: the fake
+// serves the first concurrentPartsPerUser parts of a batch (25, the fewest reported, unless told) and refuses the rest so.
 import { http, HttpResponse } from "msw";
 import {
   findRoute,
@@ -23,7 +32,9 @@ export const BATCH_MAX_PARTS = 100;
 
 export interface BatchHooks {
   count(): void;
-  countPart(endpoint: EndpointName | "unknown"): void;
+  countPart(endpoint: EndpointName | "unknown" | "refused"): void;
+  /** Parts of one batch Gmail runs at once for a user; the rest are refused 429. */
+  concurrentPartsPerUser(): number;
 }
 
 export function batchEndpointHandler(state: ApiState, hooks: BatchHooks) {
@@ -49,8 +60,12 @@ export function batchEndpointHandler(state: ApiState, hooks: BatchHooks) {
       );
     const answers: string[] = [];
     const responseBoundary = `batch_${Math.random().toString(36).slice(2)}`;
+    let running = 0;
     for (const part of parts) {
-      const inner = await answerPart(state, hooks, part.body, request.headers);
+      const inner =
+        running++ < hooks.concurrentPartsPerUser()
+          ? await answerPart(state, hooks, part.body, request.headers)
+          : tooManyConcurrent(hooks);
       const contentId = part.headers.get("content-id");
       answers.push(
         `--${responseBoundary}\r\nContent-Type: application/http\r\n${contentId === null ? "" : `Content-ID: ${responseId(contentId)}\r\n`}\r\n` +
@@ -62,6 +77,11 @@ export function batchEndpointHandler(state: ApiState, hooks: BatchHooks) {
       headers: { "content-type": `multipart/mixed; boundary=${responseBoundary}` },
     });
   });
+}
+
+function tooManyConcurrent(hooks: BatchHooks): Response {
+  hooks.countPart("refused");
+  return googleError(429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Too many concurrent requests for user");
 }
 
 function responseId(contentId: string): string {

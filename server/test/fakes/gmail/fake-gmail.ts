@@ -20,8 +20,10 @@ export interface FakeGmail {
   handlers: ReturnType<typeof http.all>[];
   /** HTTP requests received, per endpoint (a batch is one "batch" request). */
   requests: Record<CountedEndpoint, number>;
-  /** Calls carried inside batch requests, per endpoint. */
-  batchedCalls: Partial<Record<EndpointName | "unknown", number>>;
+  /** Calls carried inside batch requests, per endpoint; "refused": parts answered 429 for the user's concurrency. */
+  batchedCalls: Partial<Record<EndpointName | "unknown" | "refused", number>>;
+  /** Parts of one batch Gmail serves at once for a user (batch-endpoint.ts); the rest are answered 429. */
+  concurrentPartsPerUser: number;
   /** The next matching requests fail as described. */
   fail(fault: Fault): void;
   resetCounters(): void;
@@ -61,6 +63,7 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
     oauth: state.oauth,
     requests: zero(),
     batchedCalls: {},
+    concurrentPartsPerUser: 25,
     handlers: [],
     fail(fault) {
       faults.push(fault);
@@ -80,6 +83,7 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
       countPart: (endpoint) => {
         fake.batchedCalls[endpoint] = (fake.batchedCalls[endpoint] ?? 0) + 1;
       },
+      concurrentPartsPerUser: () => fake.concurrentPartsPerUser,
     }),
     ...ROUTES.map((route) =>
       http[route.method === "GET" ? "get" : "post"](route.path, async ({ request, params }) => {
