@@ -1,16 +1,22 @@
 // Which real IMAP folder each of the spec's folders (INBOX, SENT, DRAFTS, TRASH) is: the one the
-// server marks with the SPECIAL-USE attribute, else the first of the usual names that exists.
+// server marks with the SPECIAL-USE attribute, else the first of the usual names that exists, at the
+// top or under the personal namespace's prefix (Courier and Cyrus keep every folder under "INBOX.").
 import type { Folder } from "@mcpemails/generated";
 import type { ListResponse } from "imapflow";
 
 const SPECIAL_USE: Record<Exclude<Folder, "INBOX">, string> = { SENT: "\\Sent", DRAFTS: "\\Drafts", TRASH: "\\Trash" };
 
-/** The names servers without SPECIAL-USE give these folders, most common first. */
+/** The names servers and clients without SPECIAL-USE give these folders, most common first. */
 const NAME_FALLBACKS: Record<Exclude<Folder, "INBOX">, readonly string[]> = {
-  SENT: ["Sent", "Sent Items", "Sent Messages", "[Gmail]/Sent Mail", "INBOX.Sent", "INBOX/Sent"],
-  DRAFTS: ["Drafts", "[Gmail]/Drafts", "INBOX.Drafts", "INBOX/Drafts"],
-  TRASH: ["Trash", "Deleted Items", "Deleted Messages", "[Gmail]/Trash", "[Gmail]/Bin", "INBOX.Trash", "INBOX/Trash"],
+  SENT: ["Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail"],
+  DRAFTS: ["Drafts", "[Gmail]/Drafts"],
+  TRASH: ["Trash", "Deleted Items", "Deleted Messages", "[Gmail]/Trash", "[Gmail]/Bin"],
 };
+
+/** The personal namespace (RFC 2342): its prefix, separator included ("INBOX." on Courier and Cyrus, often ""). */
+export interface PersonalNamespace {
+  prefix: string;
+}
 
 export interface FolderMap {
   /** The real path of a spec folder, or undefined when the server has no such folder. */
@@ -23,21 +29,26 @@ export interface FolderMap {
   resolve(name: string): string | undefined;
 }
 
-export function folderMap(listed: readonly ListResponse[]): FolderMap {
+/**
+ * INBOX is always a folder of the user (RFC 3501 §5.1), also when the listing leaves it out (a LIST
+ * under the namespace prefix "INBOX." lists only the folders below it).
+ */
+export function folderMap(listed: readonly ListResponse[], namespace?: PersonalNamespace): FolderMap {
   const selectable = listed.filter((entry) => !hasFlag(entry, "\\Noselect") && !hasFlag(entry, "\\NonExistent"));
   const paths = new Map<Folder, string>([["INBOX", "INBOX"]]);
   for (const folder of Object.keys(SPECIAL_USE) as Exclude<Folder, "INBOX">[]) {
     const byAttribute = selectable.find(
       (entry) => entry.specialUseSource === "extension" && entry.specialUse === SPECIAL_USE[folder],
     );
-    const byName = NAME_FALLBACKS[folder]
+    const byName = candidateNames(NAME_FALLBACKS[folder], namespace)
       .map((name) => selectable.find((entry) => entry.path.toLowerCase() === name.toLowerCase()))
       .find((entry) => entry !== undefined);
     const found = byAttribute ?? byName;
     if (found) paths.set(folder, found.path);
   }
   const names = new Map([...paths].map(([folder, path]) => [path, folder]));
-  const selectablePaths = selectable.map((entry) => (entry.path.toUpperCase() === "INBOX" ? "INBOX" : entry.path));
+  const listedPaths = selectable.map((entry) => (entry.path.toUpperCase() === "INBOX" ? "INBOX" : entry.path));
+  const selectablePaths = listedPaths.includes("INBOX") ? listedPaths : ["INBOX", ...listedPaths];
   return {
     pathOf: (folder) => paths.get(folder),
     nameOf: (path) => names.get(path) ?? path,
@@ -48,6 +59,13 @@ export function folderMap(listed: readonly ListResponse[]): FolderMap {
       return selectablePaths.find((path) => path === name);
     },
   };
+}
+
+/** Each usual name at the top, then under the namespace prefix, then under INBOX with "." and "/" (servers whose NAMESPACE says nothing). */
+function candidateNames(names: readonly string[], namespace: PersonalNamespace | undefined): string[] {
+  const prefixes = ["", namespace?.prefix ?? "", "INBOX.", "INBOX/"];
+  const unique = [...new Set(prefixes)];
+  return unique.flatMap((prefix) => names.map((name) => `${prefix}${name}`));
 }
 
 function hasFlag(entry: ListResponse, flag: string): boolean {

@@ -41,6 +41,7 @@ import { nativeToImap, portableToImap, type ImapQuery } from "./imap-search.js";
 import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
 import { ConnectError } from "../provider-apps.js";
 import { withoutCutParts } from "./imap-oversized.js";
+import { withCrlfLineEnds } from "./imap-crlf.js";
 import { createSmtpSender } from "./imap-smtp.js";
 import type { MailNetworkPolicy } from "./mail-network.js";
 import { fetchSummaries, hasAttachments, sentDate, type FolderState } from "./imap-summary.js";
@@ -53,11 +54,19 @@ export interface ImapProviderOptions {
   /** Which addresses its servers may be at, and whether a plaintext login may leave this machine. */
   network: MailNetworkPolicy;
   now?: () => Date;
+  /**
+   * Told when a message went out but its copy could not be filed in Sent (the result says only
+   * message_id null, as the protocol has no field for the reason).
+   */
+  onSentCopyNotFiled?: (event: { inboxId: string; reason: string }) => void;
   /** How long a search may run before it is abandoned; the spec's 30 seconds unless a test says otherwise. */
   searchTimeoutMs?: number;
 }
 
 const TIMED_OUT = Symbol("search timed out");
+
+/** What became of the sender's copy: filed (with its id, when the server gave a UID) or not, and why. */
+type SentCopy = { filed: true; messageId: string | null } | { filed: false; reason: string };
 
 export function createImapProvider(options: ImapProviderOptions): ClosableProvider {
   const { inbox, settings } = options;
@@ -69,7 +78,8 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
   let folders: FolderMap | undefined;
 
   async function foldersOf(connection: ImapConnection, refresh = false): Promise<FolderMap> {
-    if (folders === undefined || refresh) folders = folderMap(await connection.client.list({ listOnly: true }));
+    if (folders === undefined || refresh)
+      folders = folderMap(await connection.client.list({ listOnly: true }), connection.client.namespace);
     return folders;
   }
 
@@ -120,6 +130,36 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     return uids;
   }
 
+  /** APPENDs the sender's copy to the Sent folder (found again once when the cached list has none). */
+  async function fileSentCopy(raw: string): Promise<SentCopy> {
+    try {
+      return await pool.use(
+        async (connection) => {
+          // Gmail files what its SMTP server sends in [Gmail]/Sent Mail itself: a copy would show twice.
+          if (connection.client.capabilities.has("X-GM-EXT-1")) return { filed: true, messageId: null };
+          const sentPath =
+            (await foldersOf(connection)).pathOf("SENT") ?? (await foldersOf(connection, true)).pathOf("SENT");
+          if (sentPath === undefined)
+            return {
+              filed: false,
+              reason: "the IMAP server has no Sent folder (none marked \\Sent, none by a usual name)",
+            };
+          const appended = await connection.client.append(sentPath, raw, ["\\Seen"], now());
+          if (appended === false) return { filed: false, reason: `the IMAP server refused the APPEND to ${sentPath}` };
+          if (appended.uid === undefined || appended.uidValidity === undefined) return { filed: true, messageId: null };
+          return {
+            filed: true,
+            messageId: encodeMessageId({ path: sentPath, uidValidity: appended.uidValidity, uid: appended.uid }),
+          };
+        },
+        // Repeating an APPEND whose answer was lost would file the message twice.
+        { retryOnDrop: false },
+      );
+    } catch (error) {
+      return { filed: false, reason: `the IMAP server answered: ${serverWords(error, settings)}` };
+    }
+  }
+
   async function dispatch(
     outgoing: OutgoingMessage,
     parameterOf: (address: string) => string,
@@ -130,7 +170,7 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
       messageId: `<${randomUUID()}@${domain}>`,
       date: now(),
     });
-    const sent = await smtp.send(composed.raw, envelopeRecipients(outgoing));
+    const sent = await smtp.send(withCrlfLineEnds(composed.raw), envelopeRecipients(outgoing));
     if (!sent.ok) {
       if (sent.kind === "auth") return authFailed({ inbox_id: inbox.id });
       if (sent.kind === "recipient") {
@@ -148,21 +188,11 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
       messageId: composed.messageId,
     });
     // The SMTP server accepted the message: from here on nothing may turn the send into an error
-    // (a caller would send again). A failed APPEND only means the id of the Sent copy is unknown.
-    const messageId = await pool
-      .use(
-        async (connection) => {
-          const sentPath = (await foldersOf(connection)).pathOf("SENT");
-          // Gmail files what its SMTP server sends in [Gmail]/Sent Mail itself: a copy would show twice.
-          if (sentPath === undefined || connection.client.capabilities.has("X-GM-EXT-1")) return null;
-          const appended = await connection.client.append(sentPath, composed.rawWithBcc, ["\\Seen"], now());
-          if (appended === false || appended.uid === undefined || appended.uidValidity === undefined) return null;
-          return encodeMessageId({ path: sentPath, uidValidity: appended.uidValidity, uid: appended.uid });
-        },
-        // Repeating an APPEND whose answer was lost would file the message twice.
-        { retryOnDrop: false },
-      )
-      .catch(() => null);
+    // (a caller would send again). A Sent copy that could not be filed leaves message_id null and
+    // is reported with the reason (the server's words, or that there is no Sent folder).
+    const copy = await fileSentCopy(withCrlfLineEnds(composed.rawWithBcc));
+    if (!copy.filed) options.onSentCopyNotFiled?.({ inboxId: inbox.id, reason: copy.reason });
+    const messageId = copy.filed ? copy.messageId : null;
     return { message_id: messageId, thread_id: threadId, rfc822_message_id: composed.messageId };
   }
 

@@ -1,0 +1,210 @@
+// The IMAP provider's five tools against IMAP servers other than Dovecot, each from Debian with its
+// default configuration (scripts/imap-servers/): Courier-IMAP (no SPECIAL-USE, CONDSTORE, ESEARCH
+// or BINARY) and Cyrus IMAP (strict about bare newlines); both keep folders under "INBOX." with a
+// "." separator. Each server's users have no Sent folder until a client makes one, as a mail client
+// without SPECIAL-USE would: here "INBOX.Sent".
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type {
+  ListInboxOutput,
+  ReadEmailOutput,
+  SearchEmailsOutput,
+  SendEmailArgs,
+  SendResult,
+} from "@mcpemails/generated";
+import type { InboxRecord } from "../../store/store.js";
+import { LOOPBACK_MAIL_NETWORK } from "../../../test/support/dovecot-rig.js";
+import {
+  addressOf,
+  appendOtherImapMessages,
+  emptyOtherImapMailbox,
+  openOtherImapClient,
+  OTHER_IMAP_SERVERS,
+  otherImapRig,
+  otherImapSettings,
+  startAppendingSmtp,
+  type AppendingSmtp,
+  type OtherImapRig,
+} from "../../../test/support/other-imap-rig.js";
+import type { ClosableProvider } from "../provider.js";
+import { createImapProvider } from "./imap-provider.js";
+
+const signal = new AbortController().signal;
+const INBOX_ID = "5b0b2d0e-7a51-4d8e-9c0f-1f7b3a9e2c11";
+
+function inboxOf(address: string): InboxRecord {
+  return {
+    id: INBOX_ID,
+    workspaceId: "w",
+    mode: "live",
+    kind: "imap",
+    addresses: [address],
+    secret: null,
+  } as unknown as InboxRecord;
+}
+
+function rawMessage(fields: { from: string; to: string; subject: string; body: string; messageId: string }): string {
+  return [
+    `From: ${fields.from}`,
+    `To: ${fields.to}`,
+    `Subject: ${fields.subject}`,
+    `Message-ID: ${fields.messageId}`,
+    "Date: Thu, 03 Dec 2026 10:00:00 +0000",
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "Content-Transfer-Encoding: 8bit",
+    "",
+    fields.body,
+    "",
+  ].join("\r\n");
+}
+
+const list = (folder: "INBOX" | "SENT" = "INBOX", unread_only = false) =>
+  ({ inbox_id: INBOX_ID, limit: 20, offset: 0, folder, unread_only }) as const;
+const read = (message_id: string, mark_as_read = false) =>
+  ({ inbox_id: INBOX_ID, message_id, include_html: false, include_attachments: false, mark_as_read }) as const;
+const search = (query: string) => ({ inbox_id: INBOX_ID, query, syntax: "portable", limit: 20, offset: 0 }) as const;
+const send = (to: string, subject: string, body: string): SendEmailArgs => ({
+  inbox_id: INBOX_ID,
+  to: [to],
+  subject,
+  body,
+  cc: [],
+  bcc: [],
+  attachments: [],
+});
+
+for (const server of OTHER_IMAP_SERVERS) {
+  const rig = otherImapRig(server);
+  const describeWithRig = rig === undefined ? describe.skip : describe;
+  if (rig === undefined)
+    console.warn(
+      `imap-other-servers.test.ts: ${server} skipped (run \`bash scripts/imap-servers/${server}.sh start\` and export its lines, or run through scripts/test.sh)`,
+    );
+
+  describeWithRig(`the IMAP provider against ${server}`, () => {
+    const pool = { maxConnectionsPerInbox: 2, idleCloseMs: 30_000 };
+    let smtp: AppendingSmtp;
+    let alice: ClosableProvider;
+    let bob: ClosableProvider;
+    let on: OtherImapRig;
+    const notFiled: Array<{ inboxId: string; reason: string }> = [];
+
+    beforeAll(async () => {
+      if (rig === undefined) return;
+      on = rig;
+      const [aliceUser, bobUser] = rig.users;
+      if (aliceUser === undefined || bobUser === undefined) throw new Error(`the ${server} rig needs two users`);
+      await emptyOtherImapMailbox(rig, aliceUser);
+      await emptyOtherImapMailbox(rig, bobUser);
+      await appendOtherImapMessages(rig, aliceUser, "INBOX", [
+        {
+          raw: rawMessage({
+            from: "Carol <carol@example.test>",
+            to: addressOf(rig, aliceUser),
+            subject: "Quarterly report",
+            body: "The numbers are in.",
+            messageId: "<report@example.test>",
+          }),
+          seen: true,
+        },
+        {
+          raw: rawMessage({
+            from: "Dan <dan@example.test>",
+            to: addressOf(rig, aliceUser),
+            // Non-ASCII in a header as RFC 2047 has it: Cyrus turns raw 8-bit header bytes into "X".
+            subject: "=?UTF-8?Q?Caf=C3=A9_=C3=A0_midi?=",
+            body: "On se retrouve au café ?",
+            messageId: "<cafe@example.test>",
+          }),
+        },
+      ]);
+      smtp = await startAppendingSmtp(rig);
+      alice = createImapProvider({
+        inbox: inboxOf(addressOf(rig, aliceUser)),
+        settings: otherImapSettings(rig, aliceUser, smtp.port),
+        pool,
+        network: LOOPBACK_MAIL_NETWORK,
+        onSentCopyNotFiled: (event) => notFiled.push(event),
+      });
+      bob = createImapProvider({
+        inbox: inboxOf(addressOf(rig, bobUser)),
+        settings: otherImapSettings(rig, bobUser, smtp.port),
+        pool,
+        network: LOOPBACK_MAIL_NETWORK,
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await alice?.close();
+      await bob?.close();
+      await smtp?.close();
+    });
+
+    it("list_inbox lists INBOX newest first, and only the unread one with unread_only", async () => {
+      const all = (await alice.list_inbox(list(), signal)) as ListInboxOutput;
+      expect(all.messages.map((message) => message.subject)).toEqual(["Café à midi", "Quarterly report"]);
+      expect(all.total).toBe(2);
+      const unread = (await alice.list_inbox(list("INBOX", true), signal)) as ListInboxOutput;
+      expect(unread.messages.map((message) => message.subject)).toEqual(["Café à midi"]);
+    });
+
+    it("read_email reads a message with its non-ASCII text and marks it read only when asked", async () => {
+      const [newest] = ((await alice.list_inbox(list(), signal)) as ListInboxOutput).messages;
+      const message = (await alice.read_email(read(newest?.id ?? ""), signal)) as ReadEmailOutput;
+      expect(message.body_text).toContain("On se retrouve au café ?");
+      expect(message.unread).toBe(true);
+      await alice.read_email(read(newest?.id ?? "", true), signal);
+      const after = (await alice.list_inbox(list("INBOX", true), signal)) as ListInboxOutput;
+      expect(after.messages).toEqual([]);
+    });
+
+    it("search_emails finds by sender and by subject words, ASCII and not", async () => {
+      const bySender = (await alice.search_emails(search("from:carol@example.test"), signal)) as SearchEmailsOutput;
+      expect(bySender.messages.map((message) => message.subject)).toEqual(["Quarterly report"]);
+      const bySubject = (await alice.search_emails(search("subject:quarterly"), signal)) as SearchEmailsOutput;
+      expect(bySubject.messages.map((message) => message.subject)).toEqual(["Quarterly report"]);
+      const nonAscii = (await alice.search_emails(search("café"), signal)) as SearchEmailsOutput;
+      expect(nonAscii.messages.map((message) => message.subject)).toEqual(["Café à midi"]);
+    });
+
+    it("send_email without a Sent folder sends, answers no message_id and says why the copy was not filed", async () => {
+      const sent = (await alice.send_email(
+        send(addressOf(on, on.users[1] ?? ""), "Before any Sent folder", "Hello Bob"),
+        signal,
+      )) as SendResult;
+      expect(sent.rfc822_message_id).toMatch(/^<.+>$/);
+      expect(sent.message_id).toBeNull();
+      expect(notFiled).toEqual([{ inboxId: INBOX_ID, reason: expect.stringContaining("no Sent folder") }]);
+    });
+
+    it("send_email files its copy, CRLF throughout, in the INBOX.Sent a client made after the provider listed the folders", async () => {
+      const client = await openOtherImapClient(on, on.users[0] ?? "");
+      await client.mailboxCreate("INBOX.Sent").finally(() => client.logout());
+      notFiled.length = 0;
+      const sent = (await alice.send_email(
+        send(addressOf(on, on.users[1] ?? ""), "Lunch plans", "Line one\nLine two\n\nBob, are you in?"),
+        signal,
+      )) as SendResult;
+      expect(notFiled).toEqual([]);
+      expect(sent.message_id).not.toBeNull();
+      const copy = (await alice.read_email(read(sent.message_id ?? ""), signal)) as ReadEmailOutput;
+      expect(copy).toMatchObject({ folder: "SENT", subject: "Lunch plans", unread: false });
+      expect(copy.body_text).toContain("Line one\nLine two");
+      const listed = (await alice.list_inbox(list("SENT"), signal)) as ListInboxOutput;
+      expect(listed.messages.map((message) => message.subject)).toEqual(["Lunch plans"]);
+      const received = (await bob.search_emails(search("subject:lunch"), signal)) as SearchEmailsOutput;
+      expect(received.messages.map((message) => message.subject)).toEqual(["Lunch plans"]);
+    });
+
+    it("reply_to_email answers in the same thread, and the reply reaches the sender", async () => {
+      const [original] = ((await bob.search_emails(search("subject:lunch"), signal)) as SearchEmailsOutput).messages;
+      const reply = (await bob.reply_to_email(
+        { inbox_id: INBOX_ID, message_id: original?.id ?? "", body: "Count me in.", reply_all: false, attachments: [] },
+        signal,
+      )) as SendResult;
+      expect(reply).toMatchObject({ rfc822_message_id: expect.stringMatching(/^<.+>$/) });
+      const back = (await alice.search_emails(search("subject:lunch"), signal)) as SearchEmailsOutput;
+      const answer = back.messages.find((message) => message.subject === "Re: Lunch plans");
+      expect(answer?.thread_id).toBe(original?.thread_id);
+    });
+  });
+}
