@@ -500,6 +500,21 @@ describe("send_email", () => {
     expect((await call("read_email", { message_id: reply.message_id })).thread_id).toBe(result.thread_id);
   });
 
+  it("returns the Message-ID Exchange gave the message when it assigns one of its own, read back from the Sent Items copy's internetMessageId: the one read_email and the recipient see", async () => {
+    fake.assignsInternetMessageId = true;
+    try {
+      const sent = await call("send_email", { to: ["bob@contoso.test"], subject: "Assigned", body: "x" });
+      expect(sent.rfc822_message_id).toMatch(/^<[0-9A-F]+@[^>]+\.prod\.outlook\.com>$/u);
+      const copy = await call("read_email", { message_id: sent.message_id });
+      expect(copy.rfc822_message_id).toBe(sent.rfc822_message_id);
+      await fake.settled();
+      const [delivered] = fake.mailbox("bob@contoso.test").messages.values();
+      expect(delivered?.message.internetMessageId).toBe(sent.rfc822_message_id);
+    } finally {
+      fake.assignsInternetMessageId = false;
+    }
+  });
+
   it("sends 10 MB of attachments through a draft and an upload session; the sent message keeps the draft's id", async () => {
     const data = randomBytes(10 * 1024 * 1024);
     const { result, counts } = await requestsOf(() =>

@@ -9,6 +9,8 @@
 // that Graph refuses to send is deleted, so no orphan stays in Drafts. Exchange files the Sent Items
 // copy some time after the send's 202 (until then its id answers 404): the send waits for it a
 // bounded while, so that the id it returns reads at once, and returns no id when it did not appear.
+// Exchange may give the message a Message-ID of its own as it sends it: the copy's internetMessageId
+// is the one recipients see, so it is the one returned when it differs from ours.
 import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Message } from "@microsoft/microsoft-graph-types";
@@ -52,6 +54,7 @@ export interface SendOutcome {
   messageId: string | null;
   /** The conversation: of the Sent Items copy, else the draft's (Exchange gives it when the draft is created). */
   conversationId: string | null;
+  /** The Sent Items copy's internetMessageId when it is one, else the Message-ID the MIME was given. */
   rfc822MessageId: string;
 }
 
@@ -103,8 +106,14 @@ export async function sendThroughGraph(
   return {
     messageId: copy?.id ?? null,
     conversationId: copy?.conversationId ?? draft.conversationId ?? null,
-    rfc822MessageId: composed.messageId,
+    rfc822MessageId: messageIdOf(copy) ?? composed.messageId,
   };
+}
+
+/** The copy's internetMessageId when it has the shape of a Message-ID (<left@right>, one line); else undefined. */
+function messageIdOf(copy: Message | undefined): string | undefined {
+  const id = copy?.internetMessageId;
+  return typeof id === "string" && id.length <= 998 && /^<[^<>\s@]+@[^<>\s@]+>$/u.test(id) ? id : undefined;
 }
 
 /**
@@ -128,7 +137,7 @@ async function sentCopy(
       const message = await graph.json<Message>({
         method: "GET",
         path: `/me/messages/${encodeURIComponent(draftId)}`,
-        query: { $select: "id,conversationId,isDraft" },
+        query: { $select: "id,conversationId,isDraft,internetMessageId" },
         signal,
       });
       if (message.isDraft !== true) return message;

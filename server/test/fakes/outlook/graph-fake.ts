@@ -56,6 +56,16 @@ export class GraphFake {
    */
   sentCopyDelayMs = 300;
   /**
+   * Whether Exchange gives a sent message an internetMessageId of its own, in the Sent Items copy and
+   * in what recipients get, in place of the Message-ID the client put in its MIME: "The
+   * InternetMessageId is assigned by the sending Message Transfer agent (MTA)" (Microsoft, in
+   * https://github.com/OfficeDev/office-js/issues/2392), and a draft's internetMessageId is seen to
+   * change once it is sent (https://github.com/OfficeDev/office-js/issues/6066,
+   * https://github.com/OfficeDev/office-js/issues/1244). Whether Exchange keeps a MIME draft's own
+   * is not documented: off unless told, when the fake keeps it.
+   */
+  assignsInternetMessageId = false;
+  /**
    * A message collection's store holds an item Graph does not return after every this many messages,
    * which $skip counts (store-positions.ts); 0 for none.
    */

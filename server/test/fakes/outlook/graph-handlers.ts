@@ -171,7 +171,8 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
   }
 
   /** Files every copy of a sent message at once: none shows before the others. */
-  async function file(sender: FakeMailbox, mime: Buffer, draft?: StoredMessage): Promise<void> {
+  async function file(sender: FakeMailbox, submitted: Buffer, draft?: StoredMessage): Promise<void> {
+    const mime = fake.assignsInternetMessageId ? withMessageId(submitted, exchangeMessageId(sender)) : submitted;
     const parsed = await simpleParser(mime);
     const addresses = [parsed.to, parsed.cc, parsed.bcc]
       .flat()
@@ -202,6 +203,22 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
       ]);
     }
     for (const [mailbox, stored] of copies) mailbox.messages.set(stored.message.id, stored);
+  }
+
+  /** A Message-ID as Exchange Online makes them: <random@host.namprdNN.prod.outlook.com>. */
+  function exchangeMessageId(sender: FakeMailbox): string {
+    const local = randomBytes(24).toString("hex").toUpperCase();
+    return `<${local}@${sender.userId.slice(0, 8).replace(/[^A-Za-z0-9]/gu, "x")}.namprd04.prod.outlook.com>`;
+  }
+
+  /** The MIME source with its Message-ID header replaced (or added). */
+  function withMessageId(mime: Buffer, messageId: string): Buffer {
+    const text = mime.toString("latin1");
+    const end = text.search(/\r?\n\r?\n/u);
+    const head = end === -1 ? text : text.slice(0, end);
+    const rest = end === -1 ? "" : text.slice(end);
+    const without = head.replace(/^message-id:.*(?:\r?\n[ \t].*)*(?:\r?\n|$)/gimu, "").replace(/\r?\n$/u, "");
+    return Buffer.from(`Message-ID: ${messageId}\r\n${without}${rest}`, "latin1");
   }
 
   /** The draft's MIME with the attachments added to it through Graph, as Exchange renders it at send time. */
