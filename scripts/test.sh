@@ -13,13 +13,20 @@ echo "== build";                         pnpm -s build >/dev/null
 # The Redis store adapter is tested against real Redis (standalone and cluster), and the IMAP
 # provider against real Dovecot (IMAP and LMTP), both started here and stopped on exit whatever
 # happens; their tests fail rather than skip when CI is set without them.
-trap 'bash scripts/redis.sh stop; bash scripts/dovecot.sh stop' EXIT
+trap 'bash scripts/redis.sh stop; bash scripts/dovecot.sh stop; bash scripts/imap-servers/courier.sh stop; bash scripts/imap-servers/cyrus.sh stop' EXIT
 redis_env="$(bash scripts/redis.sh start)"
 while IFS= read -r line; do export "$line"; done <<<"$redis_env"
 echo "Redis: $REDIS_URL and $REDIS_CLUSTER_URL"
 dovecot_env="$(bash scripts/dovecot.sh start)"
 while IFS= read -r line; do export "$line"; done <<<"$dovecot_env"
 echo "Dovecot: IMAP on 127.0.0.1:$DOVECOT_IMAP_PORT, LMTP on 127.0.0.1:$DOVECOT_LMTP_PORT (in $DOVECOT_ROOT)"
+# The IMAP provider also against Courier-IMAP and Cyrus IMAP (Debian's, default configuration), each
+# in a debootstrap chroot cached in /var/cache/mcpemails-imap-chroots (about a minute when not cached).
+for imap_server in courier cyrus; do
+  imap_server_env="$(bash "scripts/imap-servers/$imap_server.sh" start)"
+  while IFS= read -r line; do export "$line"; done <<<"$imap_server_env"
+done
+echo "Courier-IMAP on 127.0.0.1:$COURIER_IMAP_PORT, Cyrus IMAP on 127.0.0.1:$CYRUS_IMAP_PORT"
 # The dashboard's end-to-end tests drive Debian's Chromium (installed here when missing) through
 # playwright-core; like Redis and Dovecot, they fail rather than skip when CI is set without it.
 chromium_env="$(bash scripts/chromium.sh)"
