@@ -76,3 +76,24 @@ export function quoteServerWords(text: string, password: string): string {
 export function redact(text: string, password: string): string {
   return password === "" ? text : text.split(password).join("***");
 }
+
+/**
+ * The server refused the charset of a SEARCH: NO [BADCHARSET] (RFC 3501 §6.4.4), or NO or BAD
+ * naming it (Cyrus: "BAD Unrecognized character set"; Courier in UTF8=ACCEPT mode: "NO CHARSET is
+ * not valid in UTF8 mode"). A server that cannot search UTF-8 cannot search non-ASCII text.
+ */
+export function isRefusedCharset(error: unknown): boolean {
+  const e = (error ?? {}) as ServerError;
+  if (e.responseStatus !== "NO" && e.responseStatus !== "BAD") return false;
+  if (hasAtom(e.response, "BADCHARSET")) return true;
+  return typeof e.responseText === "string" && /charset|character set/i.test(e.responseText);
+}
+
+/** Whether imapflow's parsed response holds the atom (a response code sits in a section among its attributes). */
+function hasAtom(value: unknown, atom: string): boolean {
+  if (typeof value === "string") return value.toUpperCase() === atom;
+  if (Array.isArray(value)) return value.some((each) => hasAtom(each, atom));
+  if (value !== null && typeof value === "object")
+    return Object.values(value as Record<string, unknown>).some((each) => hasAtom(each, atom));
+  return false;
+}

@@ -26,9 +26,13 @@ import {
   type OtherImapRig,
 } from "../../../test/support/other-imap-rig.js";
 import type { ClosableProvider } from "../provider.js";
+import { isRefusedCharset } from "./imap-errors.js";
 import { createImapProvider } from "./imap-provider.js";
 
 const signal = new AbortController().signal;
+/** imapflow's untyped raw command, to send what its search() never would. */
+type RawExec = (command: string, attributes: Array<{ type: "ATOM"; value: string }>) => Promise<unknown>;
+const atoms = (...values: string[]) => values.map((value) => ({ type: "ATOM" as const, value }));
 const INBOX_ID = "5b0b2d0e-7a51-4d8e-9c0f-1f7b3a9e2c11";
 
 function inboxOf(address: string): InboxRecord {
@@ -164,6 +168,21 @@ for (const server of OTHER_IMAP_SERVERS) {
       expect(bySubject.messages.map((message) => message.subject)).toEqual(["Quarterly report"]);
       const nonAscii = (await alice.search_emails(search("café"), signal)) as SearchEmailsOutput;
       expect(nonAscii.messages.map((message) => message.subject)).toEqual(["Café à midi"]);
+    });
+
+    it("its refusal of a SEARCH charset reads as one (what a server without UTF-8 SEARCH answers), other refusals not", async () => {
+      const client = await openOtherImapClient(on, on.users[0] ?? "");
+      const exec = (client as unknown as { exec: RawExec }).exec.bind(client);
+      try {
+        await client.mailboxOpen("INBOX");
+        const charset = await exec("UID SEARCH", atoms("CHARSET", "X-NO-SUCH-CHARSET", "ALL")).catch((e: unknown) => e);
+        expect(isRefusedCharset(charset)).toBe(true);
+        const other = await exec("UID SEARCH", atoms("NO-SUCH-KEY")).catch((e: unknown) => e);
+        expect(other).toBeInstanceOf(Error);
+        expect(isRefusedCharset(other)).toBe(false);
+      } finally {
+        await client.logout();
+      }
     });
 
     it("send_email without a Sent folder sends, answers no message_id and says why the copy was not filed", async () => {

@@ -33,7 +33,7 @@ import type { InboxRecord } from "../../store/store.js";
 import type { ClosableProvider, SentMessage } from "../provider.js";
 import { ParameterError } from "../provider.js";
 import { parsePortableQuery } from "../search-params.js";
-import { isAuthFailure, serverWords } from "./imap-errors.js";
+import { isAuthFailure, isRefusedCharset, serverWords } from "./imap-errors.js";
 import { folderMap, type FolderMap } from "./imap-folders.js";
 import { decodeMessageId, encodeMessageId, threadIdOf } from "./imap-message-id.js";
 import { createImapPool, type ImapConnection } from "./imap-pool.js";
@@ -386,6 +386,12 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
           syntax: args.syntax,
         };
       } catch (error) {
+        if (isRefusedCharset(error))
+          throw new ParameterError(
+            "query",
+            "query_term",
+            `query: this inbox's IMAP server cannot search non-ASCII text (it refused SEARCH CHARSET UTF-8: ${serverWords(error, settings)}); search with ASCII words only.`,
+          );
         return failure(error);
       }
     },
