@@ -26,7 +26,7 @@ import { ParameterError, type ClosableProvider, type SentMessage } from "../prov
 import { parsePortableQuery, standardFolders } from "../search-params.js";
 import { collectionWindow, type CollectionWindow } from "./collection-window.js";
 import { messagePath } from "./graph-ids.js";
-import { createGraphClient, GraphRequestError, type GraphClient } from "./graph-client.js";
+import { createGraphClient, GRAPH_BASE, GraphRequestError, type GraphClient } from "./graph-client.js";
 import { ORDERABLE_FILTER_PREFIX, portableToGraph, quoteSearch, type GraphQuery } from "./graph-query.js";
 import { GrantRefused, mailboxTokens } from "./msal-tokens.js";
 import { PageCheckpoints } from "./page-checkpoints.js";
@@ -277,14 +277,15 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
 
   /** The URL of a collection's first page, with these query options. */
   function collectionUrl(base: string, query: Record<string, string>): URL {
-    const url = new URL(`https://graph.microsoft.com/v1.0${base}`);
+    const url = new URL(`${GRAPH_BASE}${base}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     return url;
   }
 
   /** The next offset and total of a window whose collection gives no count. */
   function uncounted(window: CollectionWindow) {
-    const last = window.exhausted && window.end >= window.keptThrough;
+    // An empty page never points at itself: a walk that found nothing (Graph's empty pages) ends there.
+    const last = (window.exhausted && window.end >= window.keptThrough) || window.messages.length === 0;
     return { next_offset: last ? null : window.end, total: window.exhausted ? window.keptThrough : null };
   }
 
@@ -388,7 +389,8 @@ export function createOutlookProvider(options: OutlookProviderOptions): Closable
   /** The next offset and total of a window of a collection Graph counted (`count`, less what was dropped). */
   function countedPage(window: CollectionWindow, count: number) {
     const total = count - window.dropped;
-    const last = window.end >= total || (window.exhausted && window.end >= window.keptThrough);
+    const last =
+      window.end >= total || (window.exhausted && window.end >= window.keptThrough) || window.messages.length === 0;
     return { next_offset: last ? null : window.end, total };
   }
 
