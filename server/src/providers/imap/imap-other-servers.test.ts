@@ -214,6 +214,39 @@ for (const server of OTHER_IMAP_SERVERS) {
       expect(received.messages.map((message) => message.subject)).toEqual(["Lunch plans"]);
     });
 
+    it("list_inbox and search_emails find DRAFTS and TRASH by their usual names under INBOX.", async () => {
+      const user = on.users[0] ?? "";
+      const message = (subject: string) => ({
+        raw: rawMessage({
+          from: addressOf(on, user),
+          to: "dan@example.test",
+          subject,
+          body: "-",
+          messageId: `<${subject}@x.test>`,
+        }),
+        seen: true,
+      });
+      await appendOtherImapMessages(on, user, "INBOX.Drafts", [message("unfinished")]);
+      await appendOtherImapMessages(on, user, "INBOX.Trash", [message("discarded")]);
+      const fresh = createImapProvider({
+        inbox: inboxOf(addressOf(on, user)),
+        settings: otherImapSettings(on, user, smtp.port),
+        pool,
+        network: LOOPBACK_MAIL_NETWORK,
+      });
+      try {
+        const drafts = (await fresh.list_inbox({ ...list(), folder: "DRAFTS" }, signal)) as ListInboxOutput;
+        expect(drafts.messages.map((each) => [each.subject, each.folder])).toEqual([["unfinished", "DRAFTS"]]);
+        const trash = (await fresh.search_emails(
+          { ...search("subject:discarded"), include_folders: ["TRASH"] },
+          signal,
+        )) as SearchEmailsOutput;
+        expect(trash.messages.map((each) => [each.subject, each.folder])).toEqual([["discarded", "TRASH"]]);
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it("reply_to_email answers in the same thread, and the reply reaches the sender", async () => {
       const [original] = ((await bob.search_emails(search("subject:lunch"), signal)) as SearchEmailsOutput).messages;
       const reply = (await bob.reply_to_email(
