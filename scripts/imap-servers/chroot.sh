@@ -126,7 +126,9 @@ ensure_chroot() {
   chmod 0755 "$building/usr/sbin/policy-rc.d"
   mount_into "$building"
   log "installing ${PACKAGES[*]} in the chroot (once; cached in $root)"
-  if ! chroot "$building" env DEBIAN_FRONTEND=noninteractive LC_ALL=C apt-get install -y -q --no-install-recommends "${PACKAGES[@]}" >"$CACHE/$NAME.log" 2>&1; then
+  # The cached base's package lists may be older than the mirror's packages: read them again first.
+  if ! { chroot "$building" env LC_ALL=C apt-get update -q &&
+    chroot "$building" env DEBIAN_FRONTEND=noninteractive LC_ALL=C apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"; } >"$CACHE/$NAME.log" 2>&1; then
     unmount_from "$building"
     tail -n 20 "$CACHE/$NAME.log" >&2
     fail "installing ${PACKAGES[*]} failed (is $MIRROR reachable?); its log: $CACHE/$NAME.log"
