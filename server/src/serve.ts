@@ -18,6 +18,9 @@ const providers = createProviderRegistry(store, {
   microsoft: config.microsoft,
   imapPool: config.imapPool,
   mailNetwork: config.mailNetwork,
+  // Until the send result can carry it (a spec change), the operator at least sees it.
+  onSentCopyNotFiled: ({ inboxId, reason }) =>
+    app.log.warn({ inboxId, reason }, "a sent message's copy could not be filed in the Sent folder"),
 });
 const app = await buildApp({
   store,

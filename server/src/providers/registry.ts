@@ -37,6 +37,8 @@ export interface ProviderRegistryOptions {
   imapPool?: ImapPoolOptions;
   /** Where IMAP/SMTP servers may be; nothing internal and no plaintext beyond loopback when unset. */
   mailNetwork?: MailNetworkPolicy;
+  /** Told when an IMAP send went out but its copy could not be filed in the Sent folder, and why. */
+  onSentCopyNotFiled?: (event: { inboxId: string; reason: string }) => void;
 }
 
 export type ProviderRegistry = ((inbox: InboxRecord) => MailProvider) & {
@@ -108,6 +110,7 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
             pool: options.imapPool ?? DEFAULT_IMAP_POOL,
             network: options.mailNetwork ?? STRICT_MAIL_NETWORK,
             now,
+            ...(options.onSentCopyNotFiled ? { onSentCopyNotFiled: options.onSentCopyNotFiled } : {}),
           }),
         );
       }
