@@ -75,17 +75,20 @@ function wrongValueFor(types: string[]): unknown {
   return [{ broken: true }, "broken", 12345, true, ["broken"]].find((value) => !allowed.has(jsonType(value)));
 }
 
-/** Sets the field at path to value wherever it is present; true when it was anywhere. */
+/**
+ * Sets the field at path to value wherever its object is present (an optional field a healthy
+ * server leaves out is added with the wrong value); true when it was set anywhere.
+ */
 function breakField(value: unknown, segments: string[], wrong: unknown): boolean {
   const [head, ...rest] = segments;
   if (head === undefined || value === null || typeof value !== "object") return false;
   if (head === "[]") return Array.isArray(value) && value.map((item) => breakField(item, rest, wrong)).some(Boolean);
   const record = value as Record<string, unknown>;
-  if (!(head in record)) return false;
   if (rest.length === 0) {
     record[head] = wrong;
     return true;
   }
+  if (!(head in record)) return false;
   return breakField(record[head], rest, wrong);
 }
 

@@ -21,7 +21,7 @@ import type {
 } from "@mcpemails/generated";
 
 /** What a provider knows about a message it sent; the layer above adds delivery_status and idempotent_replay. */
-export type SentMessage = Pick<SendResult, "message_id" | "thread_id" | "rfc822_message_id">;
+export type SentMessage = Pick<SendResult, "message_id" | "thread_id" | "rfc822_message_id" | "sent_copy_problem">;
 
 export interface MailProvider {
   list_inbox(

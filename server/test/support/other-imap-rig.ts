@@ -97,12 +97,18 @@ export async function emptyOtherImapMailbox(rig: OtherImapRig, user: string): Pr
     const deletable = folders
       .filter((folder) => folder.path.toUpperCase() !== "INBOX")
       .sort((a, b) => b.path.length - a.path.length);
-    for (const folder of deletable) await client.mailboxDelete(folder.path);
-    const inbox = await client.mailboxOpen("INBOX");
-    if (inbox.exists > 0) await client.messageDelete("1:*");
+    // Courier refuses to delete its Trash ("Cannot delete this folder"): such a folder is emptied instead.
+    for (const folder of deletable)
+      await client.mailboxDelete(folder.path).catch(() => emptyFolder(client, folder.path));
+    await emptyFolder(client, "INBOX");
   } finally {
     await client.logout();
   }
+}
+
+async function emptyFolder(client: ImapFlow, path: string): Promise<void> {
+  const folder = await client.mailboxOpen(path);
+  if (folder.exists > 0) await client.messageDelete("1:*");
 }
 
 /** APPENDs raw messages (CRLF line ends) to the user's folder, creating it when missing; oldest first. */

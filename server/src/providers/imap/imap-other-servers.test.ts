@@ -192,6 +192,7 @@ for (const server of OTHER_IMAP_SERVERS) {
       )) as SendResult;
       expect(sent.rfc822_message_id).toMatch(/^<.+>$/);
       expect(sent.message_id).toBeNull();
+      expect(sent.sent_copy_problem).toMatch(/sent, but its copy could not be filed in SENT: .*no Sent folder/);
       expect(notFiled).toEqual([{ inboxId: INBOX_ID, reason: expect.stringContaining("no Sent folder") }]);
     });
 
@@ -205,6 +206,7 @@ for (const server of OTHER_IMAP_SERVERS) {
       )) as SendResult;
       expect(notFiled).toEqual([]);
       expect(sent.message_id).not.toBeNull();
+      expect(sent).not.toHaveProperty("sent_copy_problem");
       const copy = (await alice.read_email(read(sent.message_id ?? ""), signal)) as ReadEmailOutput;
       expect(copy).toMatchObject({ folder: "SENT", subject: "Lunch plans", unread: false });
       expect(copy.body_text).toContain("Line one\nLine two");

@@ -189,11 +189,17 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     });
     // The SMTP server accepted the message: from here on nothing may turn the send into an error
     // (a caller would send again). A Sent copy that could not be filed leaves message_id null and
-    // is reported with the reason (the server's words, or that there is no Sent folder).
+    // the result says why (the server's words, or that there is no Sent folder).
     const copy = await fileSentCopy(withCrlfLineEnds(composed.rawWithBcc));
     if (!copy.filed) options.onSentCopyNotFiled?.({ inboxId: inbox.id, reason: copy.reason });
-    const messageId = copy.filed ? copy.messageId : null;
-    return { message_id: messageId, thread_id: threadId, rfc822_message_id: composed.messageId };
+    if (!copy.filed)
+      return {
+        message_id: null,
+        thread_id: threadId,
+        rfc822_message_id: composed.messageId,
+        sent_copy_problem: `The message was sent, but its copy could not be filed in SENT: ${copy.reason}.`,
+      };
+    return { message_id: copy.messageId, thread_id: threadId, rfc822_message_id: composed.messageId };
   }
 
   /** The parameter path of a refused recipient of send_email's arguments. */
