@@ -84,7 +84,7 @@ function leaving(from, depth) {
 /**
  * One architecture rule as config blocks: the files under `from` but not `except` may not import the bare
  * specifiers matching `names`, nor by a relative path anything in the folders `folders` or (with `leave`) outside
- * `from`. `message` says what the rule is and why. `exceptions` let one file import some names from one folder.
+ * `from`. `message` says what the rule is and why.
  */
 function architectureRule({
   name,
@@ -95,16 +95,14 @@ function architectureRule({
   folders = [],
   leave = false,
   allowTypeImports = false,
-  exceptions = [],
 }) {
   const fromDepth = from.split("/").length;
-  const patternsAt = (depth, allowImportNamesFrom = {}) => [
+  const patternsAt = (depth) => [
     ...(names.length > 0 ? [{ regex: anyOf(names), message, allowTypeImports }] : []),
     ...folders.map((folder) => ({
       regex: landingIn(from, depth, folder),
       message,
       allowTypeImports,
-      ...(allowImportNamesFrom[folder] ? { allowImportNames: allowImportNamesFrom[folder] } : {}),
     })),
     ...(leave ? [{ regex: leaving(from, depth), message, allowTypeImports }] : []),
   ];
@@ -118,9 +116,6 @@ function architectureRule({
   const blocks = [];
   for (let depth = fromDepth; depth <= MAX_DEPTH; depth++) {
     blocks.push(block([`${from}/${"*/".repeat(depth - fromDepth)}*`], patternsAt(depth)));
-  }
-  for (const { file, folder, allowImportNames } of exceptions) {
-    blocks.push(block([file], patternsAt(file.split("/").length - 1, { [folder]: allowImportNames })));
   }
   return blocks;
 }
@@ -207,16 +202,6 @@ const ARCHITECTURE = [
     except: ["server/src/**/*.test.ts"],
     folders: ["server/src/store", "server/src/limits"],
     allowTypeImports: true,
-    exceptions: [
-      // EXCEPTION: in-memory-mailbox.ts is test infrastructure kept in src/ (only the sandbox's and the registry's
-      // tests use it) and reuses the store's sandboxSummaryData. It belongs in server/test/support/, where this rule
-      // does not apply; until it moves, that one value import is allowed, and only in that file.
-      {
-        file: "server/src/providers/sandbox/in-memory-mailbox.ts",
-        folder: "server/src/store",
-        allowImportNames: ["sandboxSummaryData"],
-      },
-    ],
   }),
   // 6.
   ...architectureRule({

@@ -1,5 +1,5 @@
-// @mcpemails/conformance as a library: run the checks from code, render the reports, and the
-// value generators the checks draw tool inputs from.
+// @mcpemails/conformance as a library: run the checks from code and render the reports. The value
+// generators the checks draw tool inputs from are in @mcpemails/conformance/arbitraries.
 export { runConformance, type RunConformanceOptions } from "./run-conformance.js";
 export { ConfigError } from "./runner/config-error.js";
 export type { ConformanceOptions } from "./runner/config.js";
@@ -11,4 +11,3 @@ export { junitReport } from "./runner/report/junit-report.js";
 export { htmlReport } from "./runner/report/html-report.js";
 export { textReport } from "./runner/report/text-report.js";
 export { countOutcomes, verdictLine, type Counts } from "./runner/report/summary.js";
-export { invalidValue, validValue, type InvalidValue, type JsonSchemaObject } from "./arbitraries/from-json-schema.js";

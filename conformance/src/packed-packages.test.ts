@@ -113,6 +113,41 @@ describe("@mcpemails/generated, installed from its tarball", () => {
 });
 
 describe("@mcpemails/conformance, installed from its tarball", () => {
+  it("typechecks a TypeScript file against the runner's declarations with none of the runner's dev dependencies installed", async () => {
+    // The runner's bundle carries what it runs; its main entry's types must not reach fast-check
+    // (the arbitraries live at @mcpemails/conformance/arbitraries, fast-check a peer there).
+    expect(() => createRequire(join(project, "x.js")).resolve("fast-check")).toThrow();
+    writeFileSync(
+      join(project, "tsconfig.runner.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
+        include: ["runner-consumer.ts"],
+      }),
+    );
+    const consumer = (url: string) =>
+      `import { runConformance, textReport, type ConformanceOptions, type RunReport } from "@mcpemails/conformance";
+       const options: ConformanceOptions = { url: ${url}, token: "key", inbox: "7f3c9a1e-2b4d-4c8e-9f1a-0b2c3d4e5f60" };
+       export const report: Promise<RunReport> = runConformance(options);
+       export const text = (done: RunReport): string => textReport(done);\n`;
+    writeFileSync(join(project, "runner-consumer.ts"), consumer('"http://127.0.0.1:1/mcp"'));
+    await run(process.execPath, [tsc, "-p", "tsconfig.runner.json"], { cwd: project });
+    writeFileSync(join(project, "runner-consumer.ts"), consumer("8080"));
+    const failed = await run(process.execPath, [tsc, "-p", "tsconfig.runner.json"], { cwd: project }).then(
+      () => "",
+      (error: { stdout: string }) => error.stdout,
+    );
+    expect(failed).toMatch(
+      /runner-consumer\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/,
+    );
+  });
+
   it("runs as the mcpemails-conformance bin and passes against the reference server", async () => {
     // execFile rejects on a non-zero exit: exit 0 is part of what passes here.
     const { stdout } = await run(

@@ -15,7 +15,7 @@ import type * as OutlookProviderModule from "./outlook/outlook-provider.js";
 import { createOutlookProvider, type OutlookProviderOptions } from "./outlook/outlook-provider.js";
 import { createProviderRegistry, findSandboxInbox } from "./registry.js";
 import { sandboxAddress } from "./sandbox/address.js";
-import { createInMemoryMailbox } from "./sandbox/in-memory-mailbox.js";
+import { createInMemoryMailbox } from "../../test/support/in-memory-mailbox.js";
 
 /** Every AES-GCM open of a sealed secret, wherever the store's secret box is used. */
 const secretOpens = vi.hoisted(() => ({ count: 0 }));

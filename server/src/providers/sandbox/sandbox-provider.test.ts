@@ -13,7 +13,7 @@ import {
 import type { InboxRecord } from "../../store/store.js";
 import { ParameterError, type MailProvider, type SentMessage } from "../provider.js";
 import { sandboxAddress } from "./address.js";
-import { createInMemoryMailbox, type InMemoryMailbox } from "./in-memory-mailbox.js";
+import { createInMemoryMailbox, type InMemoryMailbox } from "../../../test/support/in-memory-mailbox.js";
 import { createSandboxProvider } from "./sandbox-provider.js";
 import { seedSandboxInbox } from "./seed.js";
 

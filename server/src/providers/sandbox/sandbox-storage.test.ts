@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { inputValidators, type ToolArgs } from "@mcpemails/generated";
 import type { InboxRecord } from "../../store/store.js";
 import { sandboxAddress } from "./address.js";
-import { createInMemoryMailbox } from "./in-memory-mailbox.js";
+import { createInMemoryMailbox } from "../../../test/support/in-memory-mailbox.js";
 import { createSandboxProvider } from "./sandbox-provider.js";
 import { buildSandboxMessage } from "./sandbox-message.js";
 import { pruneOldest } from "./sandbox-storage.js";

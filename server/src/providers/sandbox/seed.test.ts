@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { outputValidators, type ReadEmailOutput } from "@mcpemails/generated";
 import type { InboxRecord, SandboxMessage } from "../../store/store.js";
 import { sandboxAddress } from "./address.js";
-import { createInMemoryMailbox, type InMemoryMailbox } from "./in-memory-mailbox.js";
+import { createInMemoryMailbox, type InMemoryMailbox } from "../../../test/support/in-memory-mailbox.js";
 import { createSandboxProvider } from "./sandbox-provider.js";
 import { readSandboxEntry, toSummary } from "./sandbox-message.js";
 import { seedSandboxInbox } from "./seed.js";

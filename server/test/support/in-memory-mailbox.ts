@@ -1,8 +1,8 @@
 // The sandbox-message methods of the Store, in memory, for the sandbox's tests (the real
 // adapters have their own contract suite). Messages go through JSON on the way in and out, as they
 // do in a real store, so a test fails if the provider keeps anything a store could not.
-import { sandboxSummaryData, type SandboxMessage } from "../../store/store.js";
-import type { SandboxMailbox } from "./sandbox-message.js";
+import { sandboxSummaryData, type SandboxMessage } from "../../src/store/store.js";
+import type { SandboxMailbox } from "../../src/providers/sandbox/sandbox-message.js";
 
 export interface InMemoryMailbox extends SandboxMailbox {
   /** Every message of every inbox, as stored. */
