@@ -9,7 +9,7 @@ import { defaultConnectDeps } from "./admin/connect-inbox.js";
 import { resolveSecretKey } from "./store/secrets.js";
 import { firstAccountLink } from "./dashboard/accounts/first-account.js";
 
-const config = loadConfig(process.env);
+const config = readConfigOrExit();
 const store = await openConfiguredStore(config);
 const created = await firstRun(store);
 const secretKey = resolveSecretKey({ dataDir: config.dataDir });
@@ -66,3 +66,13 @@ const shutdown = async () => {
 };
 process.once("SIGINT", () => void shutdown());
 process.once("SIGTERM", () => void shutdown());
+
+/** A setting the server cannot start with is the operator's to fix: one line naming it, not a stack trace. */
+function readConfigOrExit(): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    console.error(`mcpemails: cannot start: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}

@@ -2,7 +2,7 @@
 // (built by `pnpm build`, which scripts/test.sh runs first) under plain node, no tsx, no source
 // condition: @mcpemails/generated resolves to its compiled dist/ as well.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,15 +23,27 @@ beforeAll(() => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe("the compiled server", () => {
-  it("points a stack trace at the TypeScript line, run by plain node without flags", () => {
+  it("refuses a setting it cannot start with in one line naming it, exit code 2, no stack trace", () => {
     const result = spawnSync(process.execPath, [main], {
       env: { ...environment, PORT: "not-a-port", MCPEMAILS_DATA_DIR: dataDir },
       encoding: "utf8",
     });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("mcpemails: cannot start: PORT must be a port number, not not-a-port.\n");
+  });
+
+  it("points a stack trace at the TypeScript line, run by plain node without flags", () => {
+    // A data directory below a regular file cannot be made: an unexpected failure, with its stack.
+    const file = join(dataDir, "a-file");
+    writeFileSync(file, "");
+    const result = spawnSync(process.execPath, [main], {
+      env: { ...environment, PORT: "0", MCPEMAILS_DATA_DIR: join(file, "data") },
+      encoding: "utf8",
+    });
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain("PORT must be a port number, not not-a-port.");
-    expect(result.stderr).toMatch(/at loadConfig \(.*server\/src\/config\.ts:\d+:\d+\)/);
-    expect(result.stderr).not.toMatch(/server\/dist\/config\.js/);
+    expect(result.stderr).toContain("ENOTDIR");
+    expect(result.stderr).toMatch(/at ensurePrivateDir \(.*server\/src\/store\/private-dir\.ts:\d+:\d+\)/);
+    expect(result.stderr).not.toMatch(/server\/dist\//);
   });
 
   it("starts, creates its first workspace and key, and answers tools/call with them", async () => {
