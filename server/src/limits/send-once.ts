@@ -73,7 +73,17 @@ export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnce
     if (key !== undefined) await store.abandonIdempotent(key);
     return refused;
   }
-  const sent = await request.send();
+  let sent: SentMessage | E;
+  try {
+    sent = await request.send();
+  } catch (error) {
+    // A provider throws only when nothing was sent (a bug of this server's before the hand-over, a
+    // parameter it cannot honour, the caller gone before it began: providers/core/provider-tools.ts):
+    // the quota and the key are given back, as for any other error decided before sending.
+    await release(store, workspace, "sends_per_day", period).catch(() => undefined);
+    if (key !== undefined) await store.abandonIdempotent(key).catch(() => undefined);
+    throw error;
+  }
   if ("isError" in sent) {
     if (
       sent.errorCode === "provider_error" &&

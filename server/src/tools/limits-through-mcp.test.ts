@@ -286,6 +286,33 @@ describe("provider failures reach the agent as the spec's codes", () => {
     expect(attempts).toBe(2);
   });
 
+  it("a send that threw (a fault before the hand-over) is -32603 and frees its idempotency_key, so a retry sends", async () => {
+    let attempts = 0;
+    server = await startTestServer({
+      provider: (_inbox, real) => ({
+        ...real,
+        send_email: async (args, signal) => {
+          if (++attempts === 1) throw new Error("a bug before anything was handed over");
+          return real.send_email(args, signal);
+        },
+      }),
+    });
+    const args = {
+      inbox_id: server.inbox.id,
+      to: [sandboxAddress(server.siblingInbox.id)],
+      subject: "x",
+      body: "y",
+      idempotency_key: "threw-first",
+    };
+    const failed = await post(server, toolCall("send_email", args), { revision: "2025-06-18" });
+    expect((failed.json as { error: { code: number } }).error.code).toBe(-32603);
+    expect(await callTool(server, "send_email", args)).toMatchObject({
+      delivery_status: "accepted",
+      idempotent_replay: false,
+    });
+    expect(attempts).toBe(2);
+  });
+
   it("-32603 for a fault in the server itself, without its details", async () => {
     server = await startTestServer({
       provider: (_inbox, real) => ({

@@ -6,7 +6,7 @@
 // all) is never repeated.
 import { auth, gmail, type gmail_v1 } from "@googleapis/gmail";
 import type { GoogleAppConfig } from "../provider-apps.js";
-import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../retry-rule.js";
+import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../core/retry-rule.js";
 import { GmailFailure, toFailure } from "./gmail-failure.js";
 
 export interface CallPolicy extends RetryPolicy {

@@ -3,7 +3,7 @@
 // ({error: {code, message, errors: [{reason}], details: [{reason}]}}) and transport failures.
 // Messages come from Google's error text or are our own, never from request headers, so no token
 // can reach them.
-import { retryAfterSeconds } from "../retry-after.js";
+import { retryAfterSeconds } from "../core/retry-after.js";
 
 export type FailureKind =
   /** The grant is revoked, expired or lacks a scope: the owner must reconnect. */

@@ -9,8 +9,8 @@
 //   HTTP-date (Graph throttles before executing, so even a POST is safe); a 5xx or a dropped
 //   connection on a GET only, never on a request that changes something; attempts and waits bounded;
 // - a 401 retried once with a token MSAL refreshes, then GrantRefused.
-import { retryAfterSeconds } from "../retry-after.js";
-import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../retry-rule.js";
+import { retryAfterSeconds } from "../core/retry-after.js";
+import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../core/retry-rule.js";
 import { acquireMailboxSlot } from "./mailbox-slots.js";
 import { GrantRefused, type MailboxTokens } from "./msal-tokens.js";
 

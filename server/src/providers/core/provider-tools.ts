@@ -1,0 +1,108 @@
+// A provider as the registry sees it (a MailProvider), put together from one module per tool: the
+// one place where the failure taxonomy (provider-failure.ts) meets the error catalogue, where a
+// search gets its deadline, and where a send's outcome is decided to be "nothing sent" or "unknown".
+//
+// - The caller's own abort (its client went away) is rethrown: nobody waits for the answer.
+// - A search the deadline ended answers search_timeout, whatever the service was doing.
+// - auth -> auth_failed; not_found -> message_not_found for a tool given a message id.
+// - A send answers deliveryStatus "unknown" only when it had handed the message over
+//   (call.handingOver()) and then got no answer (unavailable) or failed in this server's own code;
+//   before that, or when the service answered no, "Nothing was sent".
+// - A tool's other exceptions (this server's bugs, ParameterError) are rethrown, never put in the
+//   service's mouth: the MCP layer answers -32602 or -32603.
+import {
+  authFailed,
+  LIMITS,
+  messageNotFound,
+  providerError,
+  searchTimeout,
+  type ExecutionErrorResult,
+} from "@mcpemails/generated";
+import type { ClosableProvider, MailProvider } from "../provider.js";
+import { callDeadline } from "./call-deadline.js";
+import { ProviderFailure } from "./provider-failure.js";
+
+export interface ToolCall {
+  /** The caller's signal, with the call's deadline for a search: pass it to everything waited on. */
+  readonly signal: AbortSignal;
+  /** A send says so as it hands the message to the service: from here on, no answer may mean sent. */
+  handingOver(): void;
+}
+
+type ToolName = keyof MailProvider;
+type ArgsOf<T extends ToolName> = Parameters<MailProvider[T]>[0];
+type ResultOf<T extends ToolName> = Awaited<ReturnType<MailProvider[T]>>;
+
+/** One tool of one provider: its context (clients, settings, caches), the tool's arguments, the call. */
+export type ProviderTool<C, T extends ToolName> = (context: C, args: ArgsOf<T>, call: ToolCall) => Promise<ResultOf<T>>;
+
+export type ProviderTools<C> = { [T in ToolName]: ProviderTool<C, T> };
+
+export interface ProviderParts<C> {
+  /** The service, as a caller reads it in a detail: "Gmail", "Microsoft Graph", "the mail server". */
+  service: string;
+  context: C;
+  tools: ProviderTools<C>;
+  /** A service's error in the taxonomy; undefined for anything that is not the service's (a bug of ours). */
+  classify(error: unknown): ProviderFailure | undefined;
+  close?(): Promise<void>;
+}
+
+const SENDS: ReadonlySet<ToolName> = new Set(["send_email", "reply_to_email"]);
+
+export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
+  const run = async <T extends ToolName>(tool: T, args: ArgsOf<T>, caller: AbortSignal): Promise<ResultOf<T>> => {
+    const deadline = callDeadline(caller, tool === "search_emails" ? LIMITS.search_timeout_seconds : undefined);
+    let handedOver = false;
+    const call: ToolCall = { signal: deadline.signal, handingOver: () => void (handedOver = true) };
+    try {
+      return await (parts.tools[tool] as ProviderTool<C, T>)(parts.context, args, call);
+    } catch (error) {
+      const send = SENDS.has(tool);
+      // Nobody waits for the answer of a caller gone; a send already handed over still settles its
+      // outcome below, so that its idempotency key and quota stay with a message that may have left.
+      if (caller.aborted && !(send && handedOver)) throw error;
+      if (deadline.expired) return searchTimeout({ timeoutSeconds: LIMITS.search_timeout_seconds }) as ResultOf<T>;
+      const failure = error instanceof ProviderFailure ? error : parts.classify(error);
+      if (failure === undefined) {
+        if (send && handedOver)
+          return outcomeUnknown(
+            `this server failed after handing the message to ${parts.service}`,
+            parts.service,
+          ) as ResultOf<T>;
+        throw error;
+      }
+      return answerFor(failure, args, { send, handedOver, service: parts.service }) as ResultOf<T>;
+    } finally {
+      deadline.done();
+    }
+  };
+  return {
+    list_inbox: (args, signal) => run("list_inbox", args, signal),
+    read_email: (args, signal) => run("read_email", args, signal),
+    search_emails: (args, signal) => run("search_emails", args, signal),
+    send_email: (args, signal) => run("send_email", args, signal),
+    reply_to_email: (args, signal) => run("reply_to_email", args, signal),
+    close: async () => parts.close?.(),
+  };
+}
+
+function answerFor(
+  failure: ProviderFailure,
+  args: { inbox_id: string; message_id?: string },
+  call: { send: boolean; handedOver: boolean; service: string },
+): ExecutionErrorResult<"auth_failed" | "message_not_found" | "provider_error"> {
+  if (failure.kind === "auth") return authFailed({ inbox_id: args.inbox_id });
+  if (failure.kind === "not_found" && args.message_id !== undefined)
+    return messageNotFound({ message_id: args.message_id, inbox_id: args.inbox_id });
+  if (call.send && call.handedOver && !failure.refusedBeforeActing) return outcomeUnknown(failure.detail, call.service);
+  const retryAfter = failure.retryAfterSeconds === undefined ? {} : { retryAfter: failure.retryAfterSeconds };
+  return providerError({ detail: call.send ? `${failure.detail}. Nothing was sent.` : failure.detail, ...retryAfter });
+}
+
+function outcomeUnknown(detail: string, service: string): ExecutionErrorResult<"provider_error"> {
+  return providerError({
+    detail: `${detail}; the outcome is unknown: ${service} may have sent the message. Check SENT before sending again.`,
+    deliveryStatus: "unknown",
+  });
+}
