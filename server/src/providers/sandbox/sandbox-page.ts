@@ -1,0 +1,18 @@
+// A page of sandbox messages: newest first, counted exactly.
+import type { ListInboxOutput } from "@mcpemails/generated";
+import { pageFields } from "../core/page-fields.js";
+import { sortedNewestFirst, toSummary, type SandboxSummaryEntry } from "./sandbox-message.js";
+
+export function sandboxPage(
+  entries: readonly SandboxSummaryEntry[],
+  args: { offset: number; limit: number },
+): ListInboxOutput {
+  const sorted = sortedNewestFirst(entries);
+  const messages = sorted.slice(args.offset, args.offset + args.limit).map(toSummary);
+  return {
+    messages,
+    offset: args.offset,
+    limit: args.limit,
+    ...pageFields({ offset: args.offset, returned: messages.length, count: sorted.length }),
+  };
+}

@@ -1,0 +1,16 @@
+import type { ExecutionErrorResult, SendEmailArgs, SendEmailErrorCode } from "@mcpemails/generated";
+import { isRefusal, prepareSend } from "../../../mail/outgoing.js";
+import type { ToolCall } from "../../core/provider-tools.js";
+import type { SentMessage } from "../../provider.js";
+import type { SandboxContext } from "../sandbox-context.js";
+import { dispatch } from "../sandbox-dispatch.js";
+
+export async function sendEmail(
+  context: SandboxContext,
+  args: SendEmailArgs,
+  call: ToolCall,
+): Promise<SentMessage | ExecutionErrorResult<SendEmailErrorCode>> {
+  const outgoing = prepareSend(args);
+  if (isRefusal(outgoing)) return outgoing;
+  return dispatch(context, { ...outgoing, threadId: null }, call);
+}
