@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { inputValidators, type ToolArgs, type ToolName } from "@mcpemails/generated";
+import { inputValidators, providerError, type ToolArgs, type ToolName } from "@mcpemails/generated";
 import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../test/fakes/outlook/fake-session.js";
 import {
   availableStores,
@@ -124,6 +124,29 @@ describe("createProviderRegistry", () => {
     expect(answer).toHaveProperty(
       "content.0.text",
       `The provider failed: gmail inbox ${gmail.id} cannot be served: this server has no Google OAuth client configured (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET); nothing was read or sent.`,
+    );
+  });
+
+  it("serves a kind through the module registered for it, and answers provider_error for a kind none serves", async () => {
+    const imap = record("eeeeeeee-0000-4000-8000-000000000006", "w1", "imap");
+    const served: string[] = [];
+    const registry = createProviderRegistry(store(), {
+      modules: [
+        {
+          kind: "imap",
+          create: (inbox) => {
+            served.push(inbox.id);
+            return { ...unavailable("registered"), close: async () => undefined };
+          },
+        },
+      ],
+    });
+    await registry(imap).list_inbox(args("list_inbox", { inbox_id: imap.id }), signal);
+    expect(served).toEqual([imap.id]);
+    const answer = await registry(gmail).list_inbox(args("list_inbox", { inbox_id: gmail.id }), signal);
+    expect(answer).toHaveProperty(
+      "content.0.text",
+      `The provider failed: gmail inbox ${gmail.id} cannot be served: this server has no provider for gmail inboxes; nothing was read or sent.`,
     );
   });
 
@@ -289,3 +312,9 @@ describe("createProviderRegistry keeps a real mailbox's provider while its crede
     });
   });
 });
+
+/** A provider whose every tool answers provider_error with this detail. */
+function unavailable(detail: string) {
+  const answer = async () => providerError({ detail });
+  return { list_inbox: answer, read_email: answer, search_emails: answer, send_email: answer, reply_to_email: answer };
+}

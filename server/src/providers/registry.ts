@@ -17,12 +17,11 @@
 import { providerError, type ExecutionErrorResult } from "@mcpemails/generated";
 import { addressKey } from "../mail/addresses.js";
 import type { InboxRecord, Store } from "../store/store.js";
-import { parseGmailSettings } from "./gmail/gmail-settings.js";
-import { STRICT_MAIL_NETWORK, type MailNetworkPolicy } from "./imap/mail-network.js";
-import { DEFAULT_IMAP_POOL, parseImapSettings, type ImapPoolOptions } from "./imap/imap-settings.js";
-import { parseOutlookSettings } from "./outlook/outlook-settings.js";
+import type { MailNetworkPolicy } from "./imap/mail-network.js";
+import type { ImapPoolOptions } from "./imap/imap-settings.js";
 import { ConnectError, type GoogleAppConfig, type MicrosoftAppConfig } from "./provider-apps.js";
-import { lazyProvider } from "./lazy-provider.js";
+import type { ProviderModule } from "./provider-module.js";
+import { PROVIDER_MODULES } from "./provider-modules.js";
 import type { ClosableProvider, MailProvider } from "./provider.js";
 import { createSandboxProvider } from "./sandbox/sandbox-provider.js";
 import type { SandboxMailbox } from "./sandbox/sandbox-message.js";
@@ -39,6 +38,8 @@ export interface ProviderRegistryOptions {
   mailNetwork?: MailNetworkPolicy;
   /** Told when an IMAP send went out but its copy could not be filed in the Sent folder, and why. */
   onSentCopyNotFiled?: (event: { inboxId: string; reason: string }) => void;
+  /** The providers served (PROVIDER_MODULES unless a test says). */
+  modules?: readonly ProviderModule[];
 }
 
 export type ProviderRegistry = ((inbox: InboxRecord) => MailProvider) & {
@@ -99,52 +100,20 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
     return save;
   };
 
+  const modules = new Map((options.modules ?? PROVIDER_MODULES).map((module) => [module.kind, module]));
+
   function makeKept(inbox: InboxRecord, entry: () => Kept | undefined): ClosableProvider {
-    switch (inbox.kind) {
-      case "imap": {
-        const settings = parseImapSettings(inbox.secret);
-        return lazyProvider(async () =>
-          (await import("./imap/imap-provider.js")).createImapProvider({
-            inbox,
-            settings,
-            pool: options.imapPool ?? DEFAULT_IMAP_POOL,
-            network: options.mailNetwork ?? STRICT_MAIL_NETWORK,
-            now,
-            ...(options.onSentCopyNotFiled ? { onSentCopyNotFiled: options.onSentCopyNotFiled } : {}),
-          }),
-        );
-      }
-      case "gmail": {
-        if (options.google === undefined)
-          throw new ConnectError(
-            "this server has no Google OAuth client configured (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)",
-          );
-        const settings = parseGmailSettings(inbox.secret);
-        const app = options.google;
-        return lazyProvider(async () =>
-          (await import("./gmail/gmail-provider.js")).createGmailProvider({ inbox, settings, app, now }),
-        );
-      }
-      case "outlook": {
-        if (options.microsoft === undefined)
-          throw new ConnectError(
-            "this server has no Microsoft app configured (MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)",
-          );
-        const settings = parseOutlookSettings(inbox.secret);
-        const app = options.microsoft;
-        return lazyProvider(async () =>
-          (await import("./outlook/outlook-provider.js")).createOutlookProvider({
-            inbox,
-            settings,
-            app,
-            saveSettings: (changed) => saveOwn(entry, inbox.id, JSON.stringify(changed)),
-            now,
-          }),
-        );
-      }
-      case "sandbox":
-        throw new Error("sandbox providers are not kept");
-    }
+    const module = inbox.kind === "sandbox" ? undefined : modules.get(inbox.kind);
+    if (module === undefined) throw new ConnectError(`this server has no provider for ${inbox.kind} inboxes`);
+    return module.create(inbox, {
+      now,
+      google: options.google,
+      microsoft: options.microsoft,
+      imapPool: options.imapPool,
+      mailNetwork: options.mailNetwork,
+      onSentCopyNotFiled: options.onSentCopyNotFiled,
+      saveSettings: (secret) => saveOwn(entry, inbox.id, secret),
+    });
   }
 
   const providerFor = (inbox: InboxRecord): MailProvider => {
