@@ -10,7 +10,7 @@ import {
   type ExecutionErrorResult,
   type SendResult,
 } from "@mcpemails/generated";
-import type { SentMessage } from "../providers/provider.js";
+import { ParameterError, type SentMessage } from "../providers/provider.js";
 import type { Store, Workspace } from "../store/store.js";
 import { consume, dayPeriod, release, sendsPerDay } from "./quotas.js";
 
@@ -82,7 +82,7 @@ export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnce
     // the quota and the key are given back, as for any other error decided before sending.
     await release(store, workspace, "sends_per_day", period).catch(() => undefined);
     if (key !== undefined) await store.abandonIdempotent(key).catch(() => undefined);
-    throw error;
+    throw error instanceof ParameterError ? error : new FailedBeforeSending(error);
   }
   if ("isError" in sent) {
     if (
@@ -116,4 +116,13 @@ function canonicalJson(value: unknown): string {
       .join(",")}}`;
   }
   return JSON.stringify(value);
+}
+
+/** A send that failed in this server before anything was handed over: nothing was sent, key and quota are free. */
+export class FailedBeforeSending extends Error {
+  override readonly name = "FailedBeforeSending";
+
+  constructor(cause: unknown) {
+    super("the send failed before anything was handed over", { cause });
+  }
 }

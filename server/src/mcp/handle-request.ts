@@ -12,6 +12,7 @@ import {
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { FastifyBaseLogger } from "fastify";
 import { checkRateLimit, type RateWindows } from "../limits/rate-limit.js";
+import { FailedBeforeSending } from "../limits/send-once.js";
 import { ParameterError } from "../providers/provider.js";
 import type { Metrics } from "../observability/metrics.js";
 import { recordCall } from "../observability/activity-log.js";
@@ -145,6 +146,13 @@ async function runTool(
     return "error" in outcome ? errorResponse(id, outcome.error) : resultResponse(id, outcome.result);
   } catch (error) {
     if (error instanceof ParameterError) return errorResponse(id, invalidParams(error.message, error.toData()));
+    if (error instanceof FailedBeforeSending) {
+      deps.log.error({ err: error.cause, tool: params.name }, "tools/call failed before sending");
+      return errorResponse(
+        id,
+        internalError("Internal error: the server failed before sending; nothing was sent. Retry with backoff."),
+      );
+    }
     deps.log.error({ err: error, tool: params.name }, "tools/call failed");
     // A send can fail after the provider accepted it (the store failing to record the outcome):
     // the caller must not retry blindly.

@@ -305,7 +305,10 @@ describe("provider failures reach the agent as the spec's codes", () => {
       idempotency_key: "threw-first",
     };
     const failed = await post(server, toolCall("send_email", args), { revision: "2025-06-18" });
-    expect((failed.json as { error: { code: number } }).error.code).toBe(-32603);
+    expect((failed.json as { error: { code: number; message: string } }).error).toMatchObject({
+      code: -32603,
+      message: expect.stringContaining("nothing was sent"),
+    });
     expect(await callTool(server, "send_email", args)).toMatchObject({
       delivery_status: "accepted",
       idempotent_replay: false,
