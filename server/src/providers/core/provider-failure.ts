@@ -16,7 +16,7 @@ export type FailureKind =
   | "refused";
 
 export class ProviderFailure extends Error {
-  override readonly name = "ProviderFailure";
+  override readonly name: string = "ProviderFailure";
 
   /**
    * @param detail Safe to show the caller: the service's own words or ours, never a token or password.
