@@ -1,0 +1,572 @@
+// The behaviour every MailProvider must show, whatever service is behind it, as one vitest suite run
+// against each provider (provider-contract.test.ts): the five tools with each of their options, the
+// caller's abort, and the failures of the service, each case counted in the tools x providers matrix
+// (contract-matrix.ts). A case a provider fails today through a fault of its own is listed in
+// known-divergences.ts, and its test holds the current behaviour until the provider is fixed.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  inputValidators,
+  LIMITS,
+  outputValidators,
+  type ListInboxOutput,
+  type MessageSummary,
+  type ReadEmailOutput,
+  type SearchEmailsOutput,
+  type ToolArgs,
+  type ToolName,
+} from "@mcpemails/generated";
+import { ParameterError, type SentMessage } from "../../../src/providers/provider.js";
+import {
+  declareColumn,
+  recordDivergence,
+  recordFail,
+  recordNotApplicable,
+  recordPass,
+  type MatrixRow,
+} from "./contract-matrix.js";
+import {
+  ALICE,
+  CAROL,
+  contractFixture,
+  DAY_MS,
+  FIXTURE_START,
+  INBOX_SUBJECTS,
+  REPORT_PDF,
+  SENT_SUBJECT,
+  TEAM,
+  UNREAD_SUBJECTS,
+} from "./contract-fixture.js";
+import { knownDivergence } from "./known-divergences.js";
+import type { ContractInbox, FailureMode, ProviderAdapter } from "./provider-adapter.js";
+
+const never = new AbortController().signal;
+/** A Message-ID as RFC 5322 writes it: <left@right>. */
+const RFC822_MESSAGE_ID = /^<[^<>\s@]+@[^<>\s@]+>$/u;
+/** What the spec's search deadline shrinks to in the slow-search case, so that the case takes no 30 s. */
+const SHORT_SEARCH_DEADLINE_MS = 200;
+
+export type AdapterOrSkip = ProviderAdapter | { name: string; skipped: string };
+
+export function describeProviderContract(subject: AdapterOrSkip): void {
+  declareColumn(subject.name);
+  if ("skipped" in subject) {
+    describe.skip(`${subject.name}: the provider contract (${subject.skipped})`, () => {
+      it("runs", () => undefined);
+    });
+    return;
+  }
+  const adapter = subject;
+  const name = adapter.name;
+
+  describe(`${name}: the provider contract`, () => {
+    let inbox: ContractInbox;
+    let peer: ContractInbox;
+    let third: ContractInbox;
+    /** The seeded INBOX, by subject. */
+    let seeded: Map<string, MessageSummary>;
+
+    beforeAll(async () => adapter.start(), 60_000);
+    afterAll(async () => adapter.stop());
+
+    beforeEach(async () => {
+      ({ inbox, peer, third } = await adapter.open());
+      await adapter.seed(
+        inbox,
+        await contractFixture({ own: inbox.address, peer: peer.address, third: third.address }),
+      );
+      seeded = new Map((await list()).messages.map((message) => [message.subject, message]));
+    });
+
+    /** A case of the matrix's row: counted as it passes or fails, or held to a known divergence. */
+    function contractCase(row: MatrixRow, title: string, body: () => Promise<void>): void {
+      const divergence = knownDivergence(name, title);
+      if (divergence !== undefined) {
+        it(`${title} [diverges: ${divergence.reason}]`, async () => {
+          const error = await body().then(
+            () => undefined,
+            (thrown: unknown) => thrown,
+          );
+          // Passing now: the provider was fixed; remove the entry from KNOWN_DIVERGENCES.
+          expect(error, `${name} no longer diverges on "${title}": remove it from KNOWN_DIVERGENCES`).toBeDefined();
+          expect(String((error as Error).message)).toMatch(divergence.fails);
+          recordDivergence(name, row, title, divergence.reason, divergence.at);
+        });
+        return;
+      }
+      it(title, async () => {
+        try {
+          await body();
+        } catch (error) {
+          recordFail(name, row);
+          throw error;
+        }
+        recordPass(name, row);
+      });
+    }
+
+    /** A failure mode's case, or its n.a. with the adapter's reason. */
+    function failureCase(mode: FailureMode, title: string, body: (failing: ContractInbox) => Promise<void>): void {
+      const why = adapter.notApplicable[mode];
+      if (why !== undefined) {
+        recordNotApplicable(name, "failure modes", title, why);
+        it.skip(`${title} (n.a.: ${why})`, () => undefined);
+        return;
+      }
+      contractCase("failure modes", title, async () => {
+        const injected = await adapter.inject(mode, inbox);
+        try {
+          await body(injected.inbox);
+        } finally {
+          await injected.undo();
+        }
+      });
+    }
+
+    // ---- calls, as the MCP layer makes them: arguments validated with defaults applied -------------
+
+    function args<T extends ToolName>(tool: T, input: Record<string, unknown>, on = inbox): ToolArgs[T] {
+      const checked = inputValidators[tool]({ inbox_id: on.inboxId, ...input });
+      if (!checked.ok) throw new Error(`bad test arguments: ${checked.problem.message}`);
+      return checked.value as ToolArgs[T];
+    }
+
+    function valid<T extends ToolName>(tool: T, output: unknown): void {
+      if (typeof output === "object" && output !== null && "isError" in output)
+        throw new Error(`${tool} answered an error: ${JSON.stringify(output)}`);
+      const completed =
+        tool === "send_email" || tool === "reply_to_email"
+          ? { ...(output as object), delivery_status: "accepted", idempotent_replay: false }
+          : output;
+      const check = outputValidators[tool](completed);
+      expect(check.ok ? "valid" : check.problem, `${tool} output`).toBe("valid");
+    }
+
+    async function list(input: Record<string, unknown> = {}, on = inbox): Promise<ListInboxOutput> {
+      const output = await on.provider.list_inbox(args("list_inbox", { limit: 100, ...input }, on), never);
+      valid("list_inbox", output);
+      return output as ListInboxOutput;
+    }
+
+    async function read(id: string, input: Record<string, unknown> = {}, on = inbox): Promise<ReadEmailOutput> {
+      const output = await on.provider.read_email(args("read_email", { message_id: id, ...input }, on), never);
+      valid("read_email", output);
+      return output as ReadEmailOutput;
+    }
+
+    async function search(query: string, input: Record<string, unknown> = {}): Promise<SearchEmailsOutput> {
+      const output = await inbox.provider.search_emails(args("search_emails", { query, limit: 100, ...input }), never);
+      valid("search_emails", output);
+      return output as SearchEmailsOutput;
+    }
+
+    async function send(input: Record<string, unknown>): Promise<SentMessage> {
+      const output = await inbox.provider.send_email(args("send_email", { body: "Hello.", ...input }), never);
+      valid("send_email", output);
+      return output as SentMessage;
+    }
+
+    async function reply(messageId: string, input: Record<string, unknown> = {}): Promise<SentMessage> {
+      const output = await inbox.provider.reply_to_email(
+        args("reply_to_email", { message_id: messageId, body: "Thanks, see you then.", ...input }),
+        never,
+      );
+      valid("reply_to_email", output);
+      return output as SentMessage;
+    }
+
+    const subjects = (page: { messages: readonly MessageSummary[] }) => page.messages.map((message) => message.subject);
+
+    function idOf(subject: string): string {
+      const found = seeded.get(subject);
+      if (found === undefined) throw new Error(`the fixture has no "${subject}" in INBOX`);
+      return found.id;
+    }
+
+    /** Every message of a folder with this subject, after every send so far has landed. */
+    async function landed(on: ContractInbox, subject: string, folder = "INBOX"): Promise<MessageSummary[]> {
+      await adapter.settled();
+      return (await list({ folder }, on)).messages.filter((message) => message.subject === subject);
+    }
+
+    /** Walks a listing or search from offset 0 by next_offset, checking each page's fields. */
+    async function walk(
+      page: (offset: number) => Promise<ListInboxOutput | SearchEmailsOutput>,
+      limit: number,
+    ): Promise<string[]> {
+      const seen: string[] = [];
+      let offset: number | null = 0;
+      for (let pages = 0; offset !== null; pages++) {
+        if (pages > 20) throw new Error("next_offset never became null");
+        const current: ListInboxOutput | SearchEmailsOutput = await page(offset);
+        expect(current.offset).toBe(offset);
+        expect(current.limit).toBe(limit);
+        expect(current.messages.length).toBeLessThanOrEqual(limit);
+        if (current.next_offset !== null) {
+          expect(current.messages.length, "a page with a next page is full").toBe(limit);
+          expect(current.next_offset).toBe(offset + current.messages.length);
+        }
+        consistentTotal(current, offset);
+        seen.push(...subjects(current));
+        offset = current.next_offset;
+      }
+      return seen;
+    }
+
+    /** total is exact (total_is_estimate false), an estimate no smaller than what was seen, or null (then no estimate). */
+    function consistentTotal(page: ListInboxOutput | SearchEmailsOutput, offset: number): void {
+      const seenSoFar = offset + page.messages.length;
+      if (page.total === null) expect(page.total_is_estimate).toBe(false);
+      else if (page.total_is_estimate) expect(page.total).toBeGreaterThanOrEqual(seenSoFar);
+      else if (page.next_offset === null) expect(page.total).toBe(seenSoFar);
+      else expect(page.total).toBeGreaterThan(seenSoFar);
+    }
+
+    // ---- list_inbox ---------------------------------------------------------------------------------
+
+    contractCase("list_inbox", "lists INBOX newest first, each message once, with its folder", async () => {
+      const page = await list();
+      expect(subjects(page)).toEqual([...INBOX_SUBJECTS]);
+      expect(page.messages.every((message) => message.folder === "INBOX")).toBe(true);
+      const dates = page.messages.map((message) => message.date);
+      expect(dates).toEqual(dates.toSorted().reverse());
+      expect(new Set(page.messages.map((message) => message.id)).size).toBe(INBOX_SUBJECTS.length);
+      expect(page).toMatchObject({ offset: 0, limit: 100, next_offset: null });
+      consistentTotal(page, 0);
+    });
+
+    contractCase("list_inbox", "gives each summary its addresses, dates, flags and attachment mark", async () => {
+      const report = seeded.get("Quarterly report");
+      expect(report).toMatchObject({
+        from: ALICE,
+        to: [{ address: inbox.address }],
+        cc: [CAROL],
+        rfc822_message_id: "<contract-report@example.org>",
+        date: new Date(FIXTURE_START + DAY_MS).toISOString(),
+        unread: false,
+        has_attachments: true,
+      });
+      expect(report?.snippet).toContain("Grüße aus Köln");
+      expect(seeded.get("Lunch on Friday")).toMatchObject({ unread: true, has_attachments: false });
+    });
+
+    contractCase(
+      "list_inbox",
+      "walks every message once by limit/offset, next_offset null on the last page",
+      async () => {
+        expect(await walk((offset) => list({ limit: 4, offset }), 4)).toEqual([...INBOX_SUBJECTS]);
+        expect(await walk((offset) => list({ limit: 2, offset }), 2)).toEqual([...INBOX_SUBJECTS]);
+        const past = await list({ limit: 4, offset: 50 });
+        expect(past.messages).toEqual([]);
+        expect(past.next_offset).toBeNull();
+      },
+    );
+
+    contractCase("list_inbox", "lists only unread messages with unread_only", async () => {
+      const page = await list({ unread_only: true });
+      expect(subjects(page)).toEqual([...UNREAD_SUBJECTS]);
+      expect(page.messages.every((message) => message.unread)).toBe(true);
+      consistentTotal(page, 0);
+    });
+
+    contractCase("list_inbox", "lists SENT, DRAFTS and TRASH, each message marked with its folder", async () => {
+      const sent = await list({ folder: "SENT" });
+      expect(subjects(sent)).toEqual([SENT_SUBJECT]);
+      expect(sent.messages[0]).toMatchObject({ folder: "SENT", from: { address: inbox.address } });
+      for (const folder of ["DRAFTS", "TRASH"]) {
+        const page = await list({ folder });
+        expect(page.messages.every((message) => message.folder === folder)).toBe(true);
+        expect(page.next_offset).toBeNull();
+      }
+    });
+
+    contractCase("list_inbox", "never marks a message read", async () => {
+      await list();
+      await list({ unread_only: true, limit: 1 });
+      expect(subjects(await list({ unread_only: true }))).toEqual([...UNREAD_SUBJECTS]);
+    });
+
+    // ---- read_email ---------------------------------------------------------------------------------
+
+    contractCase("read_email", "reads every field: addresses, reply-to, subject, date, non-ASCII body", async () => {
+      const message = await read(idOf("Quarterly report"));
+      expect(message).toMatchObject({
+        id: idOf("Quarterly report"),
+        folder: "INBOX",
+        from: ALICE,
+        to: [{ address: inbox.address }],
+        cc: [CAROL],
+        reply_to: [TEAM],
+        subject: "Quarterly report",
+        date: new Date(FIXTURE_START + DAY_MS).toISOString(),
+        rfc822_message_id: "<contract-report@example.org>",
+        in_reply_to: null,
+        references: [],
+        has_attachments: true,
+      });
+      expect(message.body_text).toContain("Grüße aus Köln — the Q3 figures are attached. Café ✓");
+      expect(message.body_html ?? null).toBeNull();
+      const unicode = await read(idOf("Ünïcödé ✓ Grüße"));
+      expect(unicode.subject).toBe("Ünïcödé ✓ Grüße");
+    });
+
+    contractCase("read_email", "gives the HTML body with include_html", async () => {
+      const message = await read(idOf("Quarterly report"), { include_html: true });
+      expect(message.body_html).toContain("Grüße aus Köln");
+    });
+
+    contractCase(
+      "read_email",
+      "describes attachments without their data, and with it on include_attachments",
+      async () => {
+        const without = await read(idOf("Quarterly report"));
+        expect(without.attachments).toEqual([
+          expect.objectContaining({
+            filename: "report.pdf",
+            mime_type: "application/pdf",
+            size_bytes: REPORT_PDF.length,
+          }),
+        ]);
+        expect(without.attachments[0]?.data ?? null).toBeNull();
+        const withData = await read(idOf("Quarterly report"), { include_attachments: true });
+        expect(Buffer.from(withData.attachments[0]?.data ?? "", "base64").toString()).toBe(REPORT_PDF);
+      },
+    );
+
+    contractCase("read_email", "leaves the message unread unless mark_as_read, which marks it read", async () => {
+      const lunch = idOf("Lunch on Friday");
+      expect((await read(lunch)).unread).toBe(true);
+      expect((await read(lunch, { mark_as_read: false })).unread).toBe(true);
+      expect(subjects(await list({ unread_only: true }))).toContain("Lunch on Friday");
+      await read(lunch, { mark_as_read: true });
+      expect(subjects(await list({ unread_only: true }))).not.toContain("Lunch on Friday");
+      expect((await read(lunch)).unread).toBe(false);
+    });
+
+    contractCase("read_email", "answers message_not_found for an id the inbox does not have", async () => {
+      const unknown = adapter.unknownMessageId(inbox, idOf("Lunch on Friday"));
+      const result = await inbox.provider.read_email(args("read_email", { message_id: unknown }), never);
+      expect(result).toMatchObject({ isError: true, errorCode: "message_not_found" });
+    });
+
+    contractCase("read_email", "answers message_not_found for a malformed id", async () => {
+      const result = await inbox.provider.read_email(args("read_email", { message_id: "not/an id%" }), never);
+      expect(result).toMatchObject({ isError: true, errorCode: "message_not_found" });
+    });
+
+    // ---- search_emails ------------------------------------------------------------------------------
+
+    contractCase("search_emails", "finds by from:, newest first", async () => {
+      const found = await search(`from:${ALICE.address}`);
+      expect(subjects(found)).toEqual(["Ünïcödé ✓ Grüße", "Quarterly report"]);
+      expect(found.syntax).toBe("portable");
+      consistentTotal(found, 0);
+    });
+
+    contractCase("search_emails", "finds by subject:", async () => {
+      expect(subjects(await search("subject:invoice"))).toEqual(["Invoice 42 overdue"]);
+    });
+
+    contractCase("search_emails", "finds a plain word in the body", async () => {
+      expect(subjects(await search("overdue"))).toEqual(["Invoice 42 overdue"]);
+      expect(subjects(await search("kickoff"))).toEqual(["Project kickoff"]);
+    });
+
+    contractCase("search_emails", "finds a quoted phrase, not the same words apart", async () => {
+      expect(subjects(await search('"blue harbour lights"'))).toEqual(["Ünïcödé ✓ Grüße"]);
+    });
+
+    contractCase("search_emails", "searches only include_folders, every folder without it", async () => {
+      expect(subjects(await search("track", { include_folders: ["SENT"] }))).toEqual([SENT_SUBJECT]);
+      expect(subjects(await search("track", { include_folders: ["INBOX"] }))).toEqual([]);
+      const everywhere = await search("track");
+      expect(subjects(everywhere)).toEqual([SENT_SUBJECT]);
+      expect(everywhere.messages[0]?.folder).toBe("SENT");
+    });
+
+    contractCase("search_emails", "walks the results by limit/offset, next_offset null on the last page", async () => {
+      const query = `from:${ALICE.address}`;
+      expect(await walk((offset) => search(query, { limit: 1, offset }), 1)).toEqual([
+        "Ünïcödé ✓ Grüße",
+        "Quarterly report",
+      ]);
+    });
+
+    contractCase("search_emails", "refuses a term outside the portable subset with ParameterError", async () => {
+      await expect(inbox.provider.search_emails(args("search_emails", { query: "larger:5M" }), never)).rejects.toThrow(
+        ParameterError,
+      );
+    });
+
+    // ---- send_email ---------------------------------------------------------------------------------
+
+    contractCase("send_email", "delivers to the recipient once and files the message in SENT", async () => {
+      const subject = `Contract send ${randomUUID().slice(0, 8)}`;
+      const sent = await send({ to: [peer.address], subject, body: "Grüße, peer." });
+      expect(sent.rfc822_message_id).toMatch(RFC822_MESSAGE_ID);
+      const received = await landed(peer, subject);
+      expect(received).toHaveLength(1);
+      const copy = await read(received[0]?.id ?? "", {}, peer);
+      expect(copy).toMatchObject({ from: { address: inbox.address }, to: [{ address: peer.address }] });
+      expect(copy.rfc822_message_id).toBe(sent.rfc822_message_id);
+      expect(copy.body_text).toContain("Grüße, peer.");
+      const filed = await landed(inbox, subject, "SENT");
+      expect(filed).toHaveLength(1);
+      if (sent.message_id !== null) expect(filed[0]?.id).toBe(sent.message_id);
+    });
+
+    contractCase("send_email", "copies cc recipients and blind-copies bcc ones, whom no recipient sees", async () => {
+      const subject = `Contract copies ${randomUUID().slice(0, 8)}`;
+      await send({ to: [inbox.address], cc: [peer.address], bcc: [third.address], subject });
+      const toPeer = await landed(peer, subject);
+      expect(toPeer).toHaveLength(1);
+      const seenByPeer = await read(toPeer[0]?.id ?? "", {}, peer);
+      expect(seenByPeer.cc).toEqual([expect.objectContaining({ address: peer.address })]);
+      expect(seenByPeer.bcc).toEqual([]);
+      expect(await landed(third, subject)).toHaveLength(1);
+    });
+
+    contractCase("send_email", "sends attachments the recipient can read back", async () => {
+      const subject = `Contract attachment ${randomUUID().slice(0, 8)}`;
+      const data = Buffer.from("col1,col2\n1,2\n").toString("base64");
+      await send({
+        to: [peer.address],
+        subject,
+        attachments: [{ filename: "figures.csv", mime_type: "text/csv", data }],
+      });
+      const [received] = await landed(peer, subject);
+      expect(received?.has_attachments).toBe(true);
+      const copy = await read(received?.id ?? "", { include_attachments: true }, peer);
+      expect(copy.attachments).toEqual([expect.objectContaining({ filename: "figures.csv", data })]);
+    });
+
+    contractCase("send_email", "answers invalid_recipient for an address that is none, sending nothing", async () => {
+      const subject = `Contract invalid ${randomUUID().slice(0, 8)}`;
+      const result = await inbox.provider.send_email(
+        args("send_email", { to: [peer.address, "not-an-address"], subject, body: "x" }),
+        never,
+      );
+      expect(result).toMatchObject({ isError: true, errorCode: "invalid_recipient" });
+      expect(await landed(peer, subject)).toEqual([]);
+      expect(await landed(inbox, subject, "SENT")).toEqual([]);
+    });
+
+    // ---- reply_to_email -----------------------------------------------------------------------------
+
+    contractCase(
+      "reply_to_email",
+      "replies to the sender with Re:, In-Reply-To, References and the same thread",
+      async () => {
+        const original = seeded.get("Project kickoff");
+        const sent = await reply(idOf("Project kickoff"));
+        expect(sent.rfc822_message_id).toMatch(RFC822_MESSAGE_ID);
+        const [received] = await landed(peer, "Re: Project kickoff");
+        const copy = await read(received?.id ?? "", {}, peer);
+        expect(copy).toMatchObject({
+          subject: "Re: Project kickoff",
+          in_reply_to: "<contract-kickoff@example.org>",
+          references: ["<contract-kickoff@example.org>"],
+          to: [expect.objectContaining({ address: peer.address })],
+          cc: [],
+        });
+        expect(await landed(third, "Re: Project kickoff")).toEqual([]);
+        const [filed] = await landed(inbox, "Re: Project kickoff", "SENT");
+        expect(filed?.thread_id).toBe(original?.thread_id);
+        if (sent.thread_id !== null) expect(sent.thread_id).toBe(original?.thread_id);
+      },
+    );
+
+    contractCase("reply_to_email", "replies to all with reply_all, leaving out the inbox's own addresses", async () => {
+      await reply(idOf("Project kickoff"), { reply_all: true });
+      expect(await landed(peer, "Re: Project kickoff")).toHaveLength(1);
+      expect(await landed(third, "Re: Project kickoff")).toHaveLength(1);
+      const [filed] = await landed(inbox, "Re: Project kickoff", "SENT");
+      const recipients = [...(filed?.to ?? []), ...(filed?.cc ?? [])].map((entry) => entry.address.toLowerCase());
+      expect(recipients.toSorted()).toEqual([peer.address, third.address].map((a) => a.toLowerCase()).toSorted());
+      expect(await landed(inbox, "Re: Project kickoff")).toEqual([]);
+    });
+
+    contractCase(
+      "reply_to_email",
+      "answers message_not_found for an id the inbox does not have, sending nothing",
+      async () => {
+        const unknown = adapter.unknownMessageId(inbox, idOf("Project kickoff"));
+        const result = await inbox.provider.reply_to_email(
+          args("reply_to_email", { message_id: unknown, body: "x" }),
+          never,
+        );
+        expect(result).toMatchObject({ isError: true, errorCode: "message_not_found" });
+        expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
+      },
+    );
+
+    // ---- the caller's abort -------------------------------------------------------------------------
+
+    contractCase("abort signal", "a list_inbox whose caller has gone does not resolve normally", async () => {
+      await expect(inbox.provider.list_inbox(args("list_inbox", {}), AbortSignal.abort())).rejects.toBeDefined();
+    });
+
+    contractCase("abort signal", "a read_email whose caller has gone does not resolve normally", async () => {
+      const call = inbox.provider.read_email(
+        args("read_email", { message_id: idOf("Lunch on Friday") }),
+        AbortSignal.abort(),
+      );
+      await expect(call).rejects.toBeDefined();
+    });
+
+    contractCase("abort signal", "a search_emails aborted while it runs does not resolve normally", async () => {
+      const caller = new AbortController();
+      const call = inbox.provider.search_emails(args("search_emails", { query: "overdue" }), caller.signal);
+      caller.abort();
+      await expect(call).rejects.toBeDefined();
+    });
+
+    // ---- the service's failures ---------------------------------------------------------------------
+
+    failureCase("auth", "auth_failed when the credentials were revoked", async (failing) => {
+      const listed = await failing.provider.list_inbox(args("list_inbox", {}, failing), never);
+      expect(listed).toMatchObject({ isError: true, errorCode: "auth_failed" });
+      const sent = await failing.provider.send_email(
+        args("send_email", { to: [peer.address], subject: "Never sent", body: "x" }, failing),
+        never,
+      );
+      expect(sent).toMatchObject({ isError: true, errorCode: "auth_failed" });
+    });
+
+    failureCase("unavailable", "provider_error, never a success, when the service fails a send", async (failing) => {
+      const subject = `Contract unavailable ${randomUUID().slice(0, 8)}`;
+      const result = await failing.provider.send_email(
+        args("send_email", { to: [peer.address], subject, body: "x" }, failing),
+        never,
+      );
+      expect(result).toMatchObject({ isError: true, errorCode: "provider_error" });
+      expect(JSON.stringify(result)).toMatch(/Nothing was sent|may have sent/u);
+    });
+
+    failureCase("throttled", "provider_error with retryAfter when the service throttles", async (failing) => {
+      const result = await failing.provider.list_inbox(args("list_inbox", {}, failing), never);
+      expect(result).toMatchObject({ isError: true, errorCode: "provider_error", retryAfter: expect.any(Number) });
+    });
+
+    failureCase("slow_search", "search_timeout when the search outlasts the spec's deadline", async (failing) => {
+      const deadline = LIMITS.search_timeout_seconds * 1000;
+      const realSetTimeout = globalThis.setTimeout as (handler: () => void, ms?: number, ...rest: unknown[]) => unknown;
+      // The deadline's own timer is shortened; every other timer keeps its time.
+      const shortened = vi
+        .spyOn(globalThis, "setTimeout")
+        .mockImplementation(((handler: () => void, ms?: number, ...rest: unknown[]) =>
+          realSetTimeout(handler, ms === deadline ? SHORT_SEARCH_DEADLINE_MS : ms, ...rest)) as never);
+      try {
+        const started = Date.now();
+        const result = await failing.provider.search_emails(
+          args("search_emails", { query: "overdue" }, failing),
+          never,
+        );
+        expect(result).toMatchObject({ isError: true, errorCode: "search_timeout" });
+        expect(Date.now() - started).toBeLessThan(2_000);
+      } finally {
+        shortened.mockRestore();
+      }
+    });
+  });
+}
