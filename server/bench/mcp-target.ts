@@ -1,7 +1,11 @@
-// The two servers `pnpm bench mcp` loads, in a process of their own: the reference server (auth,
-// rate limits, quotas and store on; SQLite in a temporary folder), and a bare Fastify route that
-// answers the same bytes as a list_inbox of 20 sandbox messages. Prints one JSON line when ready.
-import { mkdtempSync } from "node:fs";
+// One server `pnpm bench mcp` loads, in a process of its own (argument: its role):
+//   mcp sqlite | mcp redis   the reference server (auth, rate windows, quotas, activity log and the
+//                            store on; SQLite in a temporary folder, or Redis at REDIS_URL) with a
+//                            sandbox inbox of 20 messages; prints its URL, request and a sample answer;
+//   bare <answer file>       a bare Fastify route answering those same bytes.
+// Prints one JSON line when ready.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify from "fastify";
@@ -9,45 +13,65 @@ import { addSandboxInbox, createApiKey, createWorkspace } from "../src/admin/ope
 import { buildApp } from "../src/app.js";
 import { defaultOriginPolicy } from "../src/mcp/origin-guard.js";
 import { createProviderRegistry } from "../src/providers/registry.js";
+import { openRedisStore } from "../src/store/redis/redis-store.js";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../src/store/store.js";
 
-const store = await openSqliteStore({ dataDir: mkdtempSync(join(tmpdir(), "mcpemails-bench-")) });
-const workspace = await createWorkspace(store, { name: "Bench", plan: "pro" });
-const inbox = await addSandboxInbox(store, { workspaceId: workspace.id });
-const { key } = await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email"], mode: "test" });
-// Raised for the run, so that every request does the full rate-limit work and none is refused.
-const rateWindows = [
-  { name: "minute", seconds: 60, limit: 100_000_000 },
-  { name: "hour", seconds: 3600, limit: 100_000_000 },
-  { name: "day", seconds: 86400, limit: 100_000_000 },
-] as const;
-const app = await buildApp({
-  store,
-  providerFor: createProviderRegistry(store),
-  originPolicy: defaultOriginPolicy(),
-  rateWindows,
-});
-const mcpUrl = `${await app.listen({ host: "127.0.0.1", port: 0 })}/mcp`;
+const [role, argument] = process.argv.slice(2);
 
-const body = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "tools/call",
-  params: { name: "list_inbox", arguments: { inbox_id: inbox.id, limit: 20 } },
-});
-const headers = {
-  authorization: `Bearer ${key}`,
-  "content-type": "application/json",
-  accept: "application/json, text/event-stream",
-  "mcp-protocol-version": "2025-11-25",
-};
-const sample = await fetch(mcpUrl, { method: "POST", headers, body });
-const answer = await sample.text();
-if (!sample.ok || !answer.includes('"structuredContent"'))
-  throw new Error(`list_inbox failed: ${answer.slice(0, 300)}`);
+if (role === "bare") {
+  const answer = readFileSync(argument ?? "", "utf8");
+  const bare = Fastify();
+  bare.post("/echo", async (_request, reply) => reply.type("application/json").send(answer));
+  process.stdout.write(`${JSON.stringify({ url: `${await bare.listen({ host: "127.0.0.1", port: 0 })}/echo` })}\n`);
+} else if (role === "mcp") {
+  const store = await openStore(argument);
+  const workspace = await createWorkspace(store, { name: "Bench", plan: "pro" });
+  const inbox = await addSandboxInbox(store, { workspaceId: workspace.id });
+  const { key } = await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email"], mode: "test" });
+  // Raised for the run, so that every request does the full rate-limit work and none is refused.
+  const rateWindows = [
+    { name: "minute", seconds: 60, limit: 100_000_000 },
+    { name: "hour", seconds: 3600, limit: 100_000_000 },
+    { name: "day", seconds: 86400, limit: 100_000_000 },
+  ] as const;
+  const app = await buildApp({
+    store,
+    providerFor: createProviderRegistry(store),
+    originPolicy: defaultOriginPolicy(),
+    rateWindows,
+    logger: false,
+  });
+  const url = `${await app.listen({ host: "127.0.0.1", port: 0 })}/mcp`;
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "list_inbox", arguments: { inbox_id: inbox.id, limit: 20 } },
+  });
+  const headers = {
+    authorization: `Bearer ${key}`,
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": "2025-11-25",
+  };
+  const sample = await fetch(url, { method: "POST", headers, body });
+  const answer = await sample.text();
+  if (!sample.ok || !answer.includes('"structuredContent"'))
+    throw new Error(`list_inbox failed: ${answer.slice(0, 300)}`);
+  process.stdout.write(`${JSON.stringify({ url, body, headers, answer })}\n`);
+  // A CPU profile (node --cpu-prof) is written when the process exits normally.
+  process.once("SIGTERM", () => void app.close().then(() => store.close().then(() => process.exit(0))));
+} else {
+  throw new Error("usage: mcp-target.ts mcp sqlite|redis | bare <answer file>");
+}
 
-const bare = Fastify();
-bare.post("/echo", async (_request, reply) => reply.type("application/json").send(answer));
-const bareUrl = `${await bare.listen({ host: "127.0.0.1", port: 0 })}/echo`;
-
-process.stdout.write(`${JSON.stringify({ mcpUrl, bareUrl, body, headers, answerBytes: Buffer.byteLength(answer) })}\n`);
+async function openStore(kind: string | undefined): Promise<Store> {
+  if (kind === "sqlite") return openSqliteStore({ dataDir: mkdtempSync(join(tmpdir(), "mcpemails-bench-")) });
+  if (kind === "redis") {
+    const url = process.env.REDIS_URL;
+    if (url === undefined) throw new Error("REDIS_URL is not set: run `bash scripts/redis.sh start` and export it");
+    return openRedisStore({ url, keyPrefix: `bench-${process.pid}:`, secretKey: randomBytes(32) });
+  }
+  throw new Error(`unknown store "${String(kind)}": sqlite or redis`);
+}

@@ -5,6 +5,7 @@ import { rateLimited, responseTooLarge, TRANSPORT } from "@mcpemails/generated";
 import { checkRateLimit } from "../limits/rate-limit.js";
 import { handleRequest, storeFailed, type RequestContext, type RequestDeps } from "./handle-request.js";
 import { classify, errorResponse, type IncomingMessage, type JsonRpcResponse } from "./jsonrpc.js";
+import { serializeResponse } from "./serialize-response.js";
 
 /** The answer to a message sent alone: none for a notification or a client's response. */
 export async function answerOne(
@@ -13,7 +14,7 @@ export async function answerOne(
   deps: RequestDeps,
 ): Promise<string[]> {
   const response = await respond(message, context, deps);
-  return response === undefined ? [] : [JSON.stringify(response)];
+  return response === undefined ? [] : [serializeResponse(response)];
 }
 
 export async function answerBatch(elements: unknown[], context: RequestContext, deps: RequestDeps): Promise<string[]> {
@@ -26,7 +27,7 @@ export async function answerBatch(elements: unknown[], context: RequestContext, 
         ? notRun(message)
         : ((await refusedByRateWindows(message, context, deps)) ?? (await respond(message, context, deps)));
     if (response === undefined) continue;
-    const answer = JSON.stringify(response);
+    const answer = serializeResponse(response);
     answerBytes += Buffer.byteLength(answer);
     answers.push(answer);
   }
