@@ -3,7 +3,7 @@ import type { Message } from "@microsoft/microsoft-graph-types";
 import { describe, expect, it } from "vitest";
 import { collectionWindow, type CollectionPage } from "./collection-window.js";
 import type { GraphClient, GraphRequest } from "./graph-client.js";
-import { PageCheckpoints } from "./page-checkpoints.js";
+import { PageCheckpoints } from "../core/page-checkpoints.js";
 
 function scriptedGraph(answer: (url: URL) => CollectionPage): GraphClient & { urls: URL[] } {
   const urls: URL[] = [];

@@ -5,10 +5,11 @@
 // different request" (https://learn.microsoft.com/graph/paging), and Microsoft on a nextLink's $skip
 // of 7 after 5 messages: "There are objects in our back end that are not message objects we return"
 // (https://github.com/microsoftgraph/microsoft-graph-docs/issues/5029). A walk starts at the nearest
-// checkpoint (page-checkpoints.ts) and leaves one at the end of every page it fetches.
+// checkpoint (the core's PageCheckpoints, a nextLink its token) and leaves one at the end of every
+// page it fetches.
 import type { Message } from "@microsoft/microsoft-graph-types";
-import type { GraphClient } from "./graph-client.js";
-import type { PageCheckpoints } from "./page-checkpoints.js";
+import type { PageCheckpoints } from "../core/page-checkpoints.js";
+import { GRAPH_BASE, type GraphClient } from "./graph-client.js";
 
 /** Graph's largest $top for messages. */
 const MAX_TOP = 1000;
@@ -48,6 +49,13 @@ export interface CollectionWindow {
   dropped: number;
 }
 
+/** The URL of a collection's first page (a path under /v1.0), with these query options. */
+export function collectionUrl(base: string, query: Record<string, string>): URL {
+  const url = new URL(`${GRAPH_BASE}${base}`);
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  return url;
+}
+
 export async function collectionWindow(
   graph: GraphClient,
   checkpoints: PageCheckpoints,
@@ -55,7 +63,7 @@ export async function collectionWindow(
 ): Promise<CollectionWindow> {
   const { key, offset, limit, signal } = request;
   const start = checkpoints.nearest(key, offset);
-  let link = start.link;
+  let link = start.token;
   const kept: Message[] = [];
   let exhausted = false;
   let count: number | undefined;

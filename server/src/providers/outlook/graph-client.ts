@@ -8,30 +8,18 @@
 // - retries under the providers' one rule (retry-rule.ts): a 429 after its Retry-After, seconds or an
 //   HTTP-date (Graph throttles before executing, so even a POST is safe); a 5xx or a dropped
 //   connection on a GET only, never on a request that changes something; attempts and waits bounded;
-// - a 401 retried once with a token MSAL refreshes, then GrantRefused.
+// - a 401 retried once with a token MSAL refreshes, then GrantRefused;
+// - the request's signal (the call's, with a search's deadline) ends every wait: for a token, a slot,
+//   the answer, a retry.
+// Its failures are GraphRequestErrors (graph-request-error.ts), the providers' ProviderFailures.
 import { retryAfterSeconds } from "../core/retry-after.js";
 import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../core/retry-rule.js";
 import { acquireMailboxSlot } from "./mailbox-slots.js";
+import { GraphRequestError } from "./graph-request-error.js";
 import { GrantRefused, type MailboxTokens } from "./msal-tokens.js";
+import { untilAborted } from "./until-aborted.js";
 
 export const GRAPH_BASE = "https://graph.microsoft.com/v1.0";
-
-export class GraphRequestError extends Error {
-  override readonly name = "GraphRequestError";
-
-  constructor(
-    /** The HTTP status, or 0 when no answer came (timeout, dropped connection). */
-    readonly status: number,
-    /** Graph's error code (ErrorItemNotFound, InefficientFilter...), or "timeout"/"network". */
-    readonly code: string,
-    message: string,
-    /** True when a request that changes something may have been carried out (a POST after a 5xx or a timeout). */
-    readonly outcomeUnknown: boolean,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
 
 export interface GraphRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -44,6 +32,8 @@ export interface GraphRequest {
   /** Upload URLs carry their own token and refuse an Authorization header. */
   authenticated?: boolean;
   signal: AbortSignal;
+  /** Called right before the request leaves (its token and slot in hand): a send's hand-over. */
+  handingOver?: () => void;
 }
 
 export interface GraphClientOptions {
@@ -56,6 +46,10 @@ export interface GraphClientOptions {
   maxRetryAfterSeconds?: number;
   /** The most the retries of one request may wait in all. */
   maxTotalWaitMs?: number;
+  /**
+   * How long one request may go unanswered before it fails as unavailable (a send's outcome then
+   * unknown). Not a search's deadline: that is the call's, on the request's signal, and ends first.
+   */
   timeoutMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The clock a Retry-After date is counted from. */
@@ -130,10 +124,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     const url = graphUrl(request);
     const headers: Record<string, string> = { prefer: 'IdType="ImmutableId"', ...request.headers };
     if (request.authenticated !== false)
-      headers.authorization = `Bearer ${await options.tokens.accessToken(forceRefresh)}`;
+      headers.authorization = `Bearer ${await untilAborted(options.tokens.accessToken(forceRefresh), request.signal)}`;
     if (request.contentType) headers["content-type"] = request.contentType;
-    const release = await acquireMailboxSlot(options.mailbox);
+    const release = await acquireMailboxSlot(options.mailbox, request.signal);
     try {
+      request.handingOver?.();
       const response = await fetch(url, {
         method: request.method,
         headers,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../../test/fakes/outlook/fake-session.js";
 import type { InboxRecord } from "../../store/store.js";
-import { GraphRequestError } from "./graph-client.js";
+import { GraphRequestError } from "./graph-request-error.js";
 import { messagePath } from "./graph-ids.js";
 import { createOutlookProvider } from "./outlook-provider.js";
 

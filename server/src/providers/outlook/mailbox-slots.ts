@@ -13,15 +13,35 @@ interface Slots {
 
 const mailboxes = new Map<string, Slots>();
 
-/** Waits for one of the mailbox's slots; the function returned gives it back (once). */
-export async function acquireMailboxSlot(mailbox: string, limit = MAILBOX_CONCURRENCY): Promise<() => void> {
+/**
+ * Waits for one of the mailbox's slots; the function returned gives it back (once). A waiter whose
+ * signal aborts leaves the queue with the signal's reason.
+ */
+export async function acquireMailboxSlot(
+  mailbox: string,
+  signal: AbortSignal,
+  limit = MAILBOX_CONCURRENCY,
+): Promise<() => void> {
+  signal.throwIfAborted();
   let slots = mailboxes.get(mailbox);
   if (slots === undefined) {
     slots = { active: 0, waiting: [] };
     mailboxes.set(mailbox, slots);
   }
   const held = slots;
-  if (held.active >= limit) await new Promise<void>((resolve) => held.waiting.push(resolve));
+  if (held.active >= limit)
+    await new Promise<void>((resolve, reject) => {
+      const granted = () => {
+        signal.removeEventListener("abort", leave);
+        resolve();
+      };
+      const leave = () => {
+        held.waiting.splice(held.waiting.indexOf(granted), 1);
+        reject(signal.reason as Error);
+      };
+      held.waiting.push(granted);
+      signal.addEventListener("abort", leave, { once: true });
+    });
   else held.active++;
   let released = false;
   return () => {

@@ -1,23 +1,31 @@
 // Access tokens of one Outlook mailbox through MSAL: the mailbox's serialized token cache is loaded
 // into a ConfidentialClientApplication through a cache plugin, tokens come from acquireTokenSilent
 // (which refreshes them with the cached refresh token when they expire), and a cache that MSAL
-// changed is handed back to be stored again. A grant Microsoft no longer honours is a GrantRefused.
+// changed is handed back to be stored again. A grant Microsoft no longer honours is a GrantRefused
+// (auth: a person must reconnect); Microsoft's sign-in service unreachable or failing is a
+// ProviderFailure too (unavailable), never an error of this server's.
 import {
   AuthError,
   ConfidentialClientApplication,
   InteractionRequiredAuthError,
   LogLevel,
+  ServerError,
   type Configuration,
   type ICachePlugin,
 } from "@azure/msal-node";
+import { ProviderFailure } from "../core/provider-failure.js";
 import type { MicrosoftAppConfig } from "../provider-apps.js";
 
 /** What the provider asks for: read and move mail, send it, and read the signed-in user's address. */
 export const GRAPH_SCOPES = ["Mail.ReadWrite", "Mail.Send", "User.Read"];
 
 /** Microsoft refused the stored grant (revoked, expired, password changed): a person must reconnect. */
-export class GrantRefused extends Error {
+export class GrantRefused extends ProviderFailure {
   override readonly name = "GrantRefused";
+
+  constructor(detail: string) {
+    super("auth", detail);
+  }
 }
 
 /** Error codes of Microsoft's token endpoint and MSAL that mean the grant itself is gone. */
@@ -76,18 +84,34 @@ export function mailboxTokens(options: {
         const result = await client.acquireTokenSilent({ account, scopes: GRAPH_SCOPES, forceRefresh });
         return result.accessToken;
       } catch (error) {
-        throw grantError(error);
+        throw identityFailure(error) ?? error;
       }
     },
   };
 }
 
-/** GrantRefused for an error that means the grant is gone; any other error as it was. */
-export function grantError(error: unknown): unknown {
-  if (error instanceof GrantRefused) return error;
+/** MSAL's codes for a token endpoint that did not answer, or answered what is not a token response. */
+const NO_ANSWER = new Set(["network_error", "token_parsing_error"]);
+
+/**
+ * An error of MSAL's in the failure taxonomy: the grant gone (auth), Microsoft's sign-in service
+ * unreachable or failing (unavailable) or refusing otherwise (refused); undefined for MSAL's own
+ * client-side errors (a configuration or a bug of this server's). The detail names MSAL's error
+ * code, never its message (which may quote the request).
+ */
+export function identityFailure(error: unknown): ProviderFailure | undefined {
+  if (error instanceof ProviderFailure) return error;
   if (error instanceof InteractionRequiredAuthError)
     return new GrantRefused(`Microsoft requires the owner to sign in again (${error.errorCode})`);
-  if (error instanceof AuthError && GRANT_GONE.has(error.errorCode))
-    return new GrantRefused(`Microsoft refused the grant (${error.errorCode})`);
-  return error;
+  if (!(error instanceof AuthError)) return undefined;
+  if (GRANT_GONE.has(error.errorCode)) return new GrantRefused(`Microsoft refused the grant (${error.errorCode})`);
+  const status = error instanceof ServerError ? error.status : undefined;
+  if (NO_ANSWER.has(error.errorCode) || (status !== undefined && status >= 500))
+    return new ProviderFailure(
+      "unavailable",
+      `Microsoft's sign-in service did not give an access token (${error.errorCode}${status === undefined ? "" : `, ${status}`})`,
+    );
+  if (error instanceof ServerError)
+    return new ProviderFailure("refused", `Microsoft's sign-in service refused an access token (${error.errorCode})`);
+  return undefined;
 }

@@ -5,7 +5,8 @@
 import { AuthError, ConfidentialClientApplication } from "@azure/msal-node";
 import type { Folder } from "@mcpemails/generated";
 import { ConnectError, type ConnectedMailbox, type MicrosoftAppConfig } from "../provider-apps.js";
-import { createGraphClient, GraphRequestError } from "./graph-client.js";
+import { createGraphClient } from "./graph-client.js";
+import { GraphRequestError } from "./graph-request-error.js";
 import { GRAPH_SCOPES, msalConfiguration } from "./msal-tokens.js";
 import { WELL_KNOWN } from "./outlook-message.js";
 import type { OutlookSettings } from "./outlook-settings.js";

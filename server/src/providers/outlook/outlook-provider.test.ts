@@ -436,12 +436,12 @@ describe("search_emails", () => {
     expect(await call("read_email", { message_id: id })).toMatchObject({ id, folder: "TRASH" });
   });
 
-  it("answers search_timeout when Graph gives up on the search", async () => {
+  it("answers provider_error in Graph's words when Graph gives up on the search (504 ErrorTimeoutExpired): search_timeout is this server's deadline", async () => {
     fake.failNext({ endpoint: /^GET \/me\/messages$/u, status: 504, code: "ErrorTimeoutExpired" });
     expect(await call("search_emails", { query: "anything" })).toMatchObject({
       isError: true,
-      errorCode: "search_timeout",
-      timeoutSeconds: 30,
+      errorCode: "provider_error",
+      content: [{ text: expect.stringContaining("Graph answered 504 ErrorTimeoutExpired") }],
     });
   });
 });

@@ -10,14 +10,17 @@
 // copy some time after the send's 202 (until then its id answers 404): the send waits for it a
 // bounded while, so that the id it returns reads at once, and returns no id when it did not appear.
 // Exchange may give the message a Message-ID of its own as it sends it: the copy's internetMessageId
-// is the one recipients see, so it is the one returned when it differs from ours.
-import { randomUUID } from "node:crypto";
+// is the one recipients see, so it is the one returned when it differs from ours. The message is
+// handed over (call.handingOver()) as the send request leaves, not before: until then nothing was sent.
 import { setTimeout as delay } from "node:timers/promises";
 import type { Message } from "@microsoft/microsoft-graph-types";
 import type { Address } from "@mcpemails/generated";
 import type { ComposeAttachment } from "../../mail/compose.js";
 import { composeOutgoing, type OutgoingMessage } from "../../mail/outgoing.js";
-import { GraphRequestError, type GraphClient } from "./graph-client.js";
+import type { ToolCall } from "../core/provider-tools.js";
+import { newMessageId } from "../core/message-id.js";
+import type { GraphClient } from "./graph-client.js";
+import { GraphRequestError } from "./graph-request-error.js";
 
 /**
  * Graph's limit on one request (a draft, an attachment POST), "4 MB"
@@ -58,44 +61,39 @@ export interface SendOutcome {
   rfc822MessageId: string;
 }
 
-/** A failure before the message was handed over for sending: nothing was sent. */
-export class NothingSent extends Error {
-  constructor(override readonly cause: GraphRequestError) {
-    super(cause.message);
-  }
-}
-
 export async function sendThroughGraph(
   graph: GraphClient,
   outgoing: OutgoingMessage,
   from: Address,
   now: Date,
-  signal: AbortSignal,
+  call: ToolCall,
   sentCopyWaitMs = SENT_COPY_WAIT_MS,
 ): Promise<SendOutcome> {
-  const domain = from.address.split("@")[1] ?? "outlook.invalid";
-  const sender = { from, messageId: `<${randomUUID()}@${domain}>`, date: now };
+  const { signal } = call;
+  const sender = { from, messageId: newMessageId(from.address, "outlook.invalid"), date: now };
   const composed = await composeOutgoing(outgoing, sender);
   const mime = Buffer.from(composed.rawWithBcc, "utf8").toString("base64");
   const whole = mime.length <= GRAPH_REQUEST_LIMIT_BYTES;
-  const draft = await beforeSending(async () =>
-    graph.json<Message>({
-      method: "POST",
-      path: "/me/messages",
-      body: whole ? mime : await bareMime(outgoing, sender),
-      contentType: "text/plain",
-      signal,
-    }),
-  );
+  const draft = await graph.json<Message>({
+    method: "POST",
+    path: "/me/messages",
+    body: whole ? mime : await bareMime(outgoing, sender),
+    contentType: "text/plain",
+    signal,
+  });
   const draftId = draft.id ?? "";
   let sending = false;
   try {
-    if (!whole)
-      await beforeSending(async () => {
-        for (const attachment of outgoing.attachments) await attach(graph, draftId, attachment, signal);
-      });
-    sending = true;
-    await graph.send({ method: "POST", path: `/me/messages/${encodeURIComponent(draftId)}/send`, signal });
+    if (!whole) for (const attachment of outgoing.attachments) await attach(graph, draftId, attachment, signal);
+    await graph.send({
+      method: "POST",
+      path: `/me/messages/${encodeURIComponent(draftId)}/send`,
+      signal,
+      handingOver: () => {
+        sending = true;
+        call.handingOver();
+      },
+    });
   } catch (error) {
     // Once the send was asked for, only a refusal Graph gave before doing anything leaves the draft
     // to delete: a send that may have been carried out took the draft (its id is the sent message's).
@@ -166,14 +164,6 @@ async function deleteDraft(graph: GraphClient, draftId: string): Promise<void> {
     await response.arrayBuffer();
   } catch {
     // Nothing more to do: the send's own failure is what the caller hears about.
-  }
-}
-
-async function beforeSending<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw error instanceof GraphRequestError ? new NothingSent(error) : error;
   }
 }
 

@@ -1,0 +1,142 @@
+// Which folder a message is in, as the tools name it: INBOX/SENT/DRAFTS/TRASH for Graph's four
+// well-known folders (their ids from the settings, else asked once and saved), the display name of
+// any other, and whether a folder holds mail at all. The lookups are shared by the calls of a
+// provider and cached, so they run under a signal of their own, while each call waits for them under
+// its own.
+import type { Message } from "@microsoft/microsoft-graph-types";
+import type { Folder } from "@mcpemails/generated";
+import type { GraphClient } from "./graph-client.js";
+import { GraphRequestError } from "./graph-request-error.js";
+import { WELL_KNOWN } from "./outlook-message.js";
+import type { OutlookSettings } from "./outlook-settings.js";
+import { untilAborted } from "./until-aborted.js";
+
+/** How far up the folder tree a folder's place is looked for. */
+const MAX_FOLDER_DEPTH = 32;
+
+interface FolderFacts {
+  name: string;
+  /** Below msgfolderroot and not hidden: a mail folder, not where Teams keeps its chats. */
+  mail: boolean;
+}
+
+export interface SettingsStore {
+  current(): OutlookSettings;
+  save(next: OutlookSettings): Promise<void>;
+}
+
+export class OutlookFolders {
+  private readonly names = new Map<string, string>();
+  private wellKnownLoaded: Promise<void> | undefined;
+  private readonly others = new Map<string, Promise<FolderFacts>>();
+  private topOfStoreId: Promise<string> | undefined;
+
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly settings: SettingsStore,
+    /** What the shared lookups run under: no one call's. */
+    private readonly lifetime: AbortSignal,
+  ) {}
+
+  /** Graph's ids of these well-known folders. */
+  async idsOf(folders: readonly Folder[], signal: AbortSignal): Promise<Set<string>> {
+    await untilAborted(this.loadWellKnown(), signal);
+    return new Set(folders.map((folder) => this.settings.current().folderIds?.[folder] ?? ""));
+  }
+
+  /** INBOX/SENT/DRAFTS/TRASH, or the display name of any other folder (asked once per folder). */
+  async nameOf(parentFolderId: string | null | undefined, signal: AbortSignal): Promise<string> {
+    if (parentFolderId === null || parentFolderId === undefined) return "INBOX";
+    return (await untilAborted(this.facts(parentFolderId), signal)).name;
+  }
+
+  /** Whether a message of a folder-less query is mail (not a Teams chat item). */
+  async isMail(message: Message, signal: AbortSignal): Promise<boolean> {
+    const folderId = message.parentFolderId;
+    return folderId === null || folderId === undefined || (await untilAborted(this.facts(folderId), signal)).mail;
+  }
+
+  /** The folder ids of the four well-known folders: from the settings, else asked once (and saved). */
+  private loadWellKnown(): Promise<void> {
+    this.wellKnownLoaded ??= (async () => {
+      let ids = this.settings.current().folderIds;
+      if (ids === undefined) {
+        const entries = await Promise.all(
+          (Object.keys(WELL_KNOWN) as Folder[]).map(
+            async (folder) => [folder, await this.idOf(`/me/mailFolders/${WELL_KNOWN[folder]}`)] as const,
+          ),
+        );
+        ids = Object.fromEntries(entries) as Record<Folder, string>;
+        await this.settings.save({ ...this.settings.current(), folderIds: ids });
+      }
+      for (const [folder, id] of Object.entries(ids)) this.names.set(id, folder);
+    })().catch((error: unknown) => {
+      this.wellKnownLoaded = undefined;
+      throw error;
+    });
+    return this.wellKnownLoaded;
+  }
+
+  private async idOf(path: string): Promise<string> {
+    return (
+      await this.graph.json<{ id: string }>({ method: "GET", path, query: { $select: "id" }, signal: this.lifetime })
+    ).id;
+  }
+
+  /** msgfolderroot's id ("Top of Information Store"): the mail folders are the folders below it. */
+  private topOfStore(): Promise<string> {
+    this.topOfStoreId ??= this.idOf("/me/mailFolders/msgfolderroot").catch((error: unknown) => {
+      this.topOfStoreId = undefined;
+      throw error;
+    });
+    return this.topOfStoreId;
+  }
+
+  /**
+   * A folder's display name and whether it holds mail: the well-known four, or any folder below
+   * msgfolderroot with none hidden on the way (one request per folder, once). GET /me/messages also
+   * returns Teams chat items (https://learn.microsoft.com/graph/known-issues#get-messages-returns-chats-in-microsoft-teams),
+   * kept in TeamsMessagesData beside msgfolderroot (earlier in a hidden folder below Conversation
+   * History). Their subject, documented as "IM", has been reported empty since 2019
+   * (https://github.com/microsoftgraph/microsoft-graph-docs/issues/4357), and Microsoft's answer there
+   * is that reading chats through /messages "is not a supported scenario": the mail is what is in the
+   * mail folders, as Microsoft points to in https://github.com/microsoftgraph/microsoft-graph-docs/issues/2909.
+   * A folder Graph will not show (400, 403, 404) holds no mail either.
+   */
+  private async facts(folderId: string, depth = 0): Promise<FolderFacts> {
+    await this.loadWellKnown();
+    const known = this.names.get(folderId);
+    if (known !== undefined) return { name: known, mail: true };
+    let facts = this.others.get(folderId);
+    if (facts === undefined) {
+      facts = this.lookUp(folderId, depth).catch((error: unknown) => {
+        this.others.delete(folderId);
+        throw error;
+      });
+      this.others.set(folderId, facts);
+    }
+    return facts;
+  }
+
+  private async lookUp(folderId: string, depth: number): Promise<FolderFacts> {
+    let folder: { displayName?: string; parentFolderId?: string | null; isHidden?: boolean };
+    try {
+      folder = await this.graph.json({
+        method: "GET",
+        path: `/me/mailFolders/${encodeURIComponent(folderId)}`,
+        query: { $select: "displayName,parentFolderId,isHidden" },
+        signal: this.lifetime,
+      });
+    } catch (error) {
+      if (error instanceof GraphRequestError && [400, 403, 404].includes(error.status))
+        return { name: folderId, mail: false };
+      throw error;
+    }
+    const name = folder.displayName ?? folderId;
+    if (folder.isHidden === true) return { name, mail: false };
+    const top = await this.topOfStore();
+    if (folderId === top || folder.parentFolderId === top) return { name, mail: true };
+    if (!folder.parentFolderId || depth >= MAX_FOLDER_DEPTH) return { name, mail: false };
+    return { name, mail: (await this.facts(folder.parentFolderId, depth + 1)).mail };
+  }
+}
