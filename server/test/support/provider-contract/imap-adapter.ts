@@ -1,6 +1,7 @@
 // IMAP under the provider contract: providers made by the registry for users of the Dovecot rig
 // (scripts/dovecot.sh), sending through the rig's SMTP relay, which delivers to the recipients'
-// INBOX over LMTP before it answers. Messages are seeded as maildir files.
+// INBOX over LMTP before it answers. Messages are seeded as maildir files; a proxy that holds back
+// SEARCH commands makes the server slow to search.
 import { randomUUID } from "node:crypto";
 import type { InboxRecord } from "../../../src/store/store.js";
 import { createProviderRegistry, type ProviderRegistry } from "../../../src/providers/registry.js";
@@ -15,6 +16,7 @@ import {
 import { createInMemoryMailbox } from "../in-memory-mailbox.js";
 import { startSmtpRelay, type SmtpRelay } from "../smtp-relay.js";
 import type { ContractInbox, ProviderAdapter } from "./provider-adapter.js";
+import { startSearchStallingProxy } from "./search-stalling-proxy.js";
 
 /** A port nothing listens on (tcpmux): the service cannot be reached. */
 const CLOSED_PORT = 1;
@@ -46,7 +48,6 @@ export function imapAdapter(rig: DovecotRig): ProviderAdapter {
     name: "IMAP (Dovecot)",
     notApplicable: {
       throttled: "IMAP and SMTP have no Retry-After: a server refuses or drops a connection, it never names a wait",
-      slow_search: "Dovecot answers the contract's small mailboxes at once; the rig cannot slow one SEARCH",
     },
     async start() {
       relay = await startSmtpRelay({ rig });
@@ -85,8 +86,18 @@ export function imapAdapter(rig: DovecotRig): ProviderAdapter {
             inbox: inboxFor({ ...settings, smtp: { ...settings.smtp, port: CLOSED_PORT } }),
             undo: nothingToUndo,
           };
-        default:
-          throw new Error(`the Dovecot rig cannot fail by ${mode}`);
+        case "slow_search": {
+          const proxy = await startSearchStallingProxy({ host: rig.host, port: rig.imapPort });
+          return {
+            inbox: inboxFor({ ...settings, imap: { ...settings.imap, port: proxy.port } }),
+            undo: async () => {
+              proxy.release();
+              await proxy.close();
+            },
+          };
+        }
+        case "throttled":
+          throw new Error("IMAP cannot be throttled");
       }
     },
     settled: async () => undefined,
