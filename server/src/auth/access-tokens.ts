@@ -43,6 +43,7 @@ export async function authenticateAccessToken(
       workspaceId: workspace.id,
       plan: workspace.plan,
       inboxIds: grant.inboxIds,
+      workspace,
     },
     workspace,
   };

@@ -51,6 +51,7 @@ export async function authenticate(
       workspaceId: workspace.id,
       plan: workspace.plan,
       inboxIds: record.inboxIds,
+      workspace,
     },
     workspace,
   };

@@ -20,6 +20,8 @@ export interface ToolHandlerDeps {
 /** The server's caller: a key may be limited to some inboxes of its workspace (null: all of them). */
 export interface ServerCaller extends Caller {
   readonly inboxIds: readonly string[] | null;
+  /** The key's workspace as this request read it, so that the call does not read it again. */
+  readonly workspace?: Workspace;
 }
 
 /**
@@ -29,12 +31,13 @@ export interface ServerCaller extends Caller {
 export async function resolveInbox(
   store: Store,
   inboxId: string,
-  caller: Caller & { readonly inboxIds?: readonly string[] | null },
+  caller: Caller & Partial<Pick<ServerCaller, "inboxIds" | "workspace">>,
 ): Promise<ServerInbox | undefined> {
   if (caller.inboxIds && !caller.inboxIds.includes(inboxId.toLowerCase())) return undefined;
   const record = await store.getInbox(inboxId);
   if (!record || record.workspaceId !== caller.workspaceId || record.mode !== caller.mode) return undefined;
-  const workspace = await store.getWorkspace(record.workspaceId);
+  const workspace =
+    caller.workspace?.id === record.workspaceId ? caller.workspace : await store.getWorkspace(record.workspaceId);
   return workspace ? { id: record.id, mode: record.mode, record, workspace } : undefined;
 }
 
