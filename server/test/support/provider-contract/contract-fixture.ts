@@ -1,7 +1,7 @@
 // The small mailbox every contract test starts from: six messages in INBOX (three unread, one with
 // an HTML part and an attachment, one with a non-ASCII subject), one in SENT, all composed by the
 // server's own composer and addressed to the inbox under test. The kickoff comes from the peer and
-// copies the third inbox, so that replies can be delivered on every service (the IMAP rig's SMTP
+// copies the third inbox and the inbox's alias, so that replies can be delivered on every service (the IMAP rig's SMTP
 // server takes mail for its own users only).
 import { composeMessage } from "../../../src/mail/compose.js";
 import type { SeedMessage } from "./provider-adapter.js";
@@ -29,11 +29,12 @@ export const TEAM = { name: "Team", address: "team@partner.example" };
 
 export interface FixtureAddresses {
   own: string;
+  alias: string;
   peer: string;
   third: string;
 }
 
-export async function contractFixture({ own, peer, third }: FixtureAddresses): Promise<SeedMessage[]> {
+export async function contractFixture({ own, alias, peer, third }: FixtureAddresses): Promise<SeedMessage[]> {
   const me = { name: null, address: own };
   const at = (days: number) => new Date(FIXTURE_START + days * DAY_MS);
   const message = async (
@@ -111,7 +112,7 @@ export async function contractFixture({ own, peer, third }: FixtureAddresses): P
       key: "kickoff",
       from: { name: "Peer", address: peer },
       to: [me, { name: "Third", address: third }],
-      cc: [],
+      cc: [{ name: "Me again", address: alias }],
       subject: "Project kickoff",
       text: "Kickoff on Monday.",
       attachments: [],

@@ -6,7 +6,7 @@ import type { InboxRecord } from "../../../src/store/store.js";
 import { createProviderRegistry, type ProviderRegistry } from "../../../src/providers/registry.js";
 import { startGmailRig, type GmailRig } from "../../fakes/gmail/gmail-rig.js";
 import { createInMemoryMailbox } from "../in-memory-mailbox.js";
-import type { ContractInbox, ProviderAdapter } from "./provider-adapter.js";
+import { aliasOf, type ContractInbox, type ProviderAdapter } from "./provider-adapter.js";
 
 /** Longer than any search deadline the slow-search case uses. */
 const SLOW_SEARCH_MS = 5_000;
@@ -27,11 +27,11 @@ export function gmailAdapter(): ProviderAdapter {
       workspaceId: "contract",
       mode: "live",
       kind: "gmail",
-      addresses: [address],
+      addresses: [address, aliasOf(address)],
       secret: JSON.stringify(settings),
       createdAt: new Date().toISOString(),
     };
-    return { provider: registry(record), inboxId: record.id, address };
+    return { provider: registry(record), inboxId: record.id, address, alias: aliasOf(address) };
   };
 
   return {

@@ -15,7 +15,7 @@ import {
 } from "../dovecot-rig.js";
 import { createInMemoryMailbox } from "../in-memory-mailbox.js";
 import { startSmtpRelay, type SmtpRelay } from "../smtp-relay.js";
-import type { ContractInbox, ProviderAdapter } from "./provider-adapter.js";
+import { aliasOf, type ContractInbox, type ProviderAdapter } from "./provider-adapter.js";
 import { startSearchStallingProxy } from "./search-stalling-proxy.js";
 
 /** A port nothing listens on (tcpmux): the service cannot be reached. */
@@ -31,11 +31,16 @@ export function imapAdapter(rig: DovecotRig): ProviderAdapter {
       workspaceId: "contract",
       mode: "live",
       kind: "imap",
-      addresses: [settings.address],
+      addresses: [settings.address, aliasOf(settings.address)],
       secret: JSON.stringify(settings),
       createdAt: new Date().toISOString(),
     };
-    return { provider: registry(record), inboxId: record.id, address: settings.address };
+    return {
+      provider: registry(record),
+      inboxId: record.id,
+      address: settings.address,
+      alias: aliasOf(settings.address),
+    };
   };
   const settingsOf = new Map<string, ImapSettings>();
   const newInbox = async (): Promise<ContractInbox> => {

@@ -7,7 +7,7 @@ import type { InboxRecord } from "../../../src/store/store.js";
 import { createProviderRegistry, type ProviderRegistry } from "../../../src/providers/registry.js";
 import { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "../../fakes/outlook/fake-session.js";
 import { createInMemoryMailbox } from "../in-memory-mailbox.js";
-import type { ContractInbox, ProviderAdapter } from "./provider-adapter.js";
+import { aliasOf, type ContractInbox, type ProviderAdapter } from "./provider-adapter.js";
 
 /** Longer than any search deadline the slow-search case uses. */
 const SLOW_SEARCH_MS = 5_000;
@@ -26,11 +26,11 @@ export function outlookAdapter(): ProviderAdapter {
       workspaceId: "contract",
       mode: "live",
       kind: "outlook",
-      addresses: [address],
+      addresses: [address, aliasOf(address)],
       secret: JSON.stringify(settings),
       createdAt: new Date().toISOString(),
     };
-    return { provider: registry(record), inboxId: record.id, address };
+    return { provider: registry(record), inboxId: record.id, address, alias: aliasOf(address) };
   };
 
   return {

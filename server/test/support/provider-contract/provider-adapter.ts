@@ -16,6 +16,8 @@ export interface ContractInbox {
   provider: MailProvider;
   inboxId: string;
   address: string;
+  /** Another address of the inbox (InboxRecord.addresses), which no mail server knows. */
+  alias: string;
 }
 
 export type FailureMode =
@@ -53,4 +55,10 @@ export interface ProviderAdapter {
   inject(mode: FailureMode, inbox: ContractInbox): Promise<InjectedFailure>;
   /** Waits until every send so far is in its Sent folder and its recipients' inboxes (Graph files them late). */
   settled(): Promise<void>;
+}
+
+/** The alias an adapter gives the inbox with this address: same domain, a local part no server has. */
+export function aliasOf(address: string): string {
+  const at = address.lastIndexOf("@");
+  return `${address.slice(0, at)}.alias${address.slice(at)}`;
 }

@@ -73,7 +73,7 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       ({ inbox, peer, third } = await adapter.open());
       await adapter.seed(
         inbox,
-        await contractFixture({ own: inbox.address, peer: peer.address, third: third.address }),
+        await contractFixture({ own: inbox.address, alias: inbox.alias, peer: peer.address, third: third.address }),
       );
       seeded = new Map((await list()).messages.map((message) => [message.subject, message]));
     });
@@ -267,12 +267,14 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       expect(subjects(page)).toEqual([...UNREAD_SUBJECTS]);
       expect(page.messages.every((message) => message.unread)).toBe(true);
       consistentTotal(page, 0);
+      expect(await walk((offset) => list({ unread_only: true, limit: 2, offset }), 2)).toEqual([...UNREAD_SUBJECTS]);
     });
 
     contractCase("list_inbox", "lists SENT, DRAFTS and TRASH, each message marked with its folder", async () => {
       const sent = await list({ folder: "SENT" });
       expect(subjects(sent)).toEqual([SENT_SUBJECT]);
       expect(sent.messages[0]).toMatchObject({ folder: "SENT", from: { address: inbox.address } });
+      expect(await read(sent.messages[0]?.id ?? "")).toMatchObject({ folder: "SENT", subject: SENT_SUBJECT });
       for (const folder of ["DRAFTS", "TRASH"]) {
         const page = await list({ folder });
         expect(page.messages.every((message) => message.folder === folder)).toBe(true);
@@ -359,12 +361,33 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
     contractCase("search_emails", "finds by from:, newest first", async () => {
       const found = await search(`from:${ALICE.address}`);
       expect(subjects(found)).toEqual(["Ünïcödé ✓ Grüße", "Quarterly report"]);
+      // The same message has the same id whichever tool gave it, and that id reads it.
+      expect(found.messages.map((message) => message.id)).toEqual([idOf("Ünïcödé ✓ Grüße"), idOf("Quarterly report")]);
+      expect((await read(found.messages[1]?.id ?? "")).subject).toBe("Quarterly report");
       expect(found.syntax).toBe("portable");
       consistentTotal(found, 0);
     });
 
     contractCase("search_emails", "finds by subject:", async () => {
       expect(subjects(await search("subject:invoice"))).toEqual(["Invoice 42 overdue"]);
+    });
+
+    contractCase("search_emails", "finds by to: and by a non-ASCII subject term", async () => {
+      expect(subjects(await search(`to:${third.address}`))).toEqual(["Project kickoff"]);
+      expect(subjects(await search("subject:Grüße"))).toEqual(["Ünïcödé ✓ Grüße"]);
+    });
+
+    contractCase("search_emails", "combines terms with OR and negates with -", async () => {
+      expect(subjects(await search("subject:invoice OR subject:lunch"))).toEqual([
+        "Invoice 42 overdue",
+        "Lunch on Friday",
+      ]);
+      expect(subjects(await search(`from:${ALICE.address} -has:attachment`))).toEqual(["Ünïcödé ✓ Grüße"]);
+    });
+
+    contractCase("search_emails", "finds by after: and before: dates", async () => {
+      expect(subjects(await search("after:2026/10/06"))).toEqual(["Project kickoff", "Weekly digest"]);
+      expect(subjects(await search("before:2026/10/03"))).toEqual(["Quarterly report"]);
     });
 
     contractCase("search_emails", "finds a plain word in the body", async () => {
@@ -417,6 +440,7 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       expect(copy.body_text).toContain("Grüße, peer.");
       const filed = await landed(inbox, subject, "SENT");
       expect(filed).toHaveLength(1);
+      expect(filed[0]?.rfc822_message_id).toBe(sent.rfc822_message_id);
       if (sent.message_id !== null) expect(filed[0]?.id).toBe(sent.message_id);
     });
 
@@ -481,15 +505,19 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       },
     );
 
-    contractCase("reply_to_email", "replies to all with reply_all, leaving out the inbox's own addresses", async () => {
-      await reply(idOf("Project kickoff"), { reply_all: true });
-      expect(await landed(peer, "Re: Project kickoff")).toHaveLength(1);
-      expect(await landed(third, "Re: Project kickoff")).toHaveLength(1);
-      const [filed] = await landed(inbox, "Re: Project kickoff", "SENT");
-      const recipients = [...(filed?.to ?? []), ...(filed?.cc ?? [])].map((entry) => entry.address.toLowerCase());
-      expect(recipients.toSorted()).toEqual([peer.address, third.address].map((a) => a.toLowerCase()).toSorted());
-      expect(await landed(inbox, "Re: Project kickoff")).toEqual([]);
-    });
+    contractCase(
+      "reply_to_email",
+      "replies to all with reply_all, leaving out the inbox's own addresses (its alias too)",
+      async () => {
+        await reply(idOf("Project kickoff"), { reply_all: true });
+        expect(await landed(peer, "Re: Project kickoff")).toHaveLength(1);
+        expect(await landed(third, "Re: Project kickoff")).toHaveLength(1);
+        const [filed] = await landed(inbox, "Re: Project kickoff", "SENT");
+        const recipients = [...(filed?.to ?? []), ...(filed?.cc ?? [])].map((entry) => entry.address.toLowerCase());
+        expect(recipients.toSorted()).toEqual([peer.address, third.address].map((a) => a.toLowerCase()).toSorted());
+        expect(await landed(inbox, "Re: Project kickoff")).toEqual([]);
+      },
+    );
 
     contractCase(
       "reply_to_email",

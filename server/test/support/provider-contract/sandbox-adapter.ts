@@ -7,7 +7,7 @@ import { createProviderRegistry, type ProviderStore } from "../../../src/provide
 import { sandboxAddress } from "../../../src/providers/sandbox/address.js";
 import { buildSandboxMessage } from "../../../src/providers/sandbox/sandbox-message.js";
 import { createInMemoryMailbox } from "../in-memory-mailbox.js";
-import type { ContractInbox, ProviderAdapter } from "./provider-adapter.js";
+import { aliasOf, type ContractInbox, type ProviderAdapter } from "./provider-adapter.js";
 
 /** How long the store takes to answer while a slow search is injected: longer than any search deadline the case uses. */
 const SLOW_STORE_MS = 5_000;
@@ -34,12 +34,12 @@ export function sandboxAdapter(): ProviderAdapter {
       workspaceId,
       mode: "test",
       kind: "sandbox",
-      addresses: [sandboxAddress(id)],
+      addresses: [sandboxAddress(id), aliasOf(sandboxAddress(id))],
       secret: null,
       createdAt: new Date().toISOString(),
     };
     inboxes.push(record);
-    return { provider: registry(record), inboxId: id, address: record.addresses[0] ?? "" };
+    return { provider: registry(record), inboxId: id, address: sandboxAddress(id), alias: aliasOf(sandboxAddress(id)) };
   };
 
   return {
