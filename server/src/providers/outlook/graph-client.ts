@@ -12,6 +12,7 @@
 // - the request's signal (the call's, with a search's deadline) ends every wait: for a token, a slot,
 //   the answer, a retry.
 // Its failures are GraphRequestErrors (graph-request-error.ts), the providers' ProviderFailures.
+import { ProviderFailure } from "../core/provider-failure.js";
 import { retryAfterSeconds } from "../core/retry-after.js";
 import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../core/retry-rule.js";
 import { acquireMailboxSlot } from "./mailbox-slots.js";
@@ -168,7 +169,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         const wait = dropped
           ? retryWaitMs({ kind: "unavailable" }, { attempt: attempted, read, waitedMs }, policy)
           : undefined;
-        if (wait === undefined) throw error;
+        if (wait === undefined) throw refreshed ? refusedAfter401(error) : error;
         await retry(wait);
         continue;
       }
@@ -254,6 +255,17 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       });
     },
   };
+}
+
+/**
+ * A failure of the retry after Graph's 401 to get a fresh token: Graph refused the request without
+ * carrying it out, so a sign-in service that cannot be reached then leaves it refused (a send handed
+ * over is then known not sent), not of unknown outcome.
+ */
+function refusedAfter401(error: unknown): unknown {
+  if (error instanceof GraphRequestError || !(error instanceof ProviderFailure) || error.refusedBeforeActing)
+    return error;
+  return new ProviderFailure("refused", error.detail, error.retryAfterSeconds);
 }
 
 function errorOf(

@@ -41,7 +41,7 @@ afterEach(async () => {
   session.msw.resetHandlers();
   session.fake.latencyMs = 0;
   await session.fake.settled();
-  session.fake.mailbox(BOB).messages.clear();
+  for (const address of [ADA, BOB]) session.fake.mailbox(address).messages.clear();
 });
 afterAll(() => session.close());
 
@@ -63,6 +63,21 @@ describe("Microsoft's sign-in service unreachable or failing", () => {
     expect(result).not.toHaveProperty("deliveryStatus");
     expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBeUndefined();
     expect(session.fake.mailbox(BOB).messages.size).toBe(0);
+  });
+
+  it("answers a send whose send request Graph refused with 401 provider_error saying nothing was sent when the token cannot be refreshed for the retry", async () => {
+    session.msw.use(http.post(TOKEN_ENDPOINT, () => HttpResponse.error()));
+    session.fake.failNext({ endpoint: /\/send$/u, status: 401, code: "InvalidAuthenticationToken" });
+    const result = await provider().send_email(sendArgs, signal);
+    expect(result).toMatchObject({
+      isError: true,
+      errorCode: "provider_error",
+      content: [{ text: expect.stringMatching(/\(network_error\)\. Nothing was sent\.$/u) }],
+    });
+    expect(result).not.toHaveProperty("deliveryStatus");
+    expect(session.fake.requestCounts()["POST /me/messages/{id}/send"]).toBe(1);
+    expect(session.fake.mailbox(BOB).messages.size).toBe(0);
+    expect(session.fake.mailbox(ADA).messages.size, "the refused draft is deleted").toBe(0);
   });
 
   it("answers a read provider_error, for no answer as for a 503", async () => {

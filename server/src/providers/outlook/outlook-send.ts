@@ -19,6 +19,7 @@ import type { ComposeAttachment } from "../../mail/compose.js";
 import { composeOutgoing, type OutgoingMessage } from "../../mail/outgoing.js";
 import type { ToolCall } from "../core/provider-tools.js";
 import { newMessageId } from "../core/message-id.js";
+import { ProviderFailure } from "../core/provider-failure.js";
 import type { GraphClient } from "./graph-client.js";
 import { GraphRequestError } from "./graph-request-error.js";
 
@@ -97,7 +98,7 @@ export async function sendThroughGraph(
   } catch (error) {
     // Once the send was asked for, only a refusal Graph gave before doing anything leaves the draft
     // to delete: a send that may have been carried out took the draft (its id is the sent message's).
-    if (!sending || (error instanceof GraphRequestError && !error.outcomeUnknown)) await deleteDraft(graph, draftId);
+    if (!sending || (error instanceof ProviderFailure && error.refusedBeforeActing)) await deleteDraft(graph, draftId);
     throw error;
   }
   const copy = await sentCopy(graph, draftId, sentCopyWaitMs, signal);
