@@ -136,6 +136,22 @@ describe("a provider's failures, as the caller reads them", () => {
     await expect(provider.send_email(SEND, controller.signal)).rejects.toBeDefined();
   });
 
+  it("a read that finished after its caller left does not resolve normally; a finished send does", async () => {
+    const controller = new AbortController();
+    const tool = async () => {
+      controller.abort();
+      return { message_id: "m", thread_id: "t", rfc822_message_id: "<m@x>" } as never;
+    };
+    const provider = assembleProvider({
+      service: "Example Mail",
+      context: {},
+      tools: { list_inbox: tool, read_email: tool, search_emails: tool, send_email: tool, reply_to_email: tool },
+      classify: () => undefined,
+    });
+    await expect(provider.read_email(READ, controller.signal)).rejects.toBeDefined();
+    expect(await provider.send_email(SEND, controller.signal)).toMatchObject({ message_id: "m" });
+  });
+
   it("a send the caller left after the hand-over is still settled as unknown, so its key and quota stay", async () => {
     const controller = new AbortController();
     const provider = providerRunning(async (call) => {

@@ -2,7 +2,8 @@
 // one place where the failure taxonomy (provider-failure.ts) meets the error catalogue, where a
 // search gets its deadline, and where a send's outcome is decided to be "nothing sent" or "unknown".
 //
-// - The caller's own abort (its client went away) is rethrown: nobody waits for the answer.
+// - The caller's own abort (its client went away) is rethrown: nobody waits for the answer, even
+//   when the tool finished anyway (a read never resolves normally for a caller gone).
 // - A search the deadline ended answers search_timeout, whatever the service was doing.
 // - auth -> auth_failed; not_found -> message_not_found for a tool given a message id.
 // - A send answers deliveryStatus "unknown" only when it had handed the message over
@@ -56,7 +57,10 @@ export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
     let handedOver = false;
     const call: ToolCall = { signal: deadline.signal, handingOver: () => void (handedOver = true) };
     try {
-      return await (parts.tools[tool] as ProviderTool<C, T>)(parts.context, args, call);
+      const result = await (parts.tools[tool] as ProviderTool<C, T>)(parts.context, args, call);
+      // A read finished after its caller left or its deadline passed is not answered as if in time.
+      if (!SENDS.has(tool)) deadline.signal.throwIfAborted();
+      return result;
     } catch (error) {
       const send = SENDS.has(tool);
       // Nobody waits for the answer of a caller gone; a send already handed over still settles its
