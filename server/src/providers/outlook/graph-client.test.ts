@@ -316,7 +316,7 @@ describe("absolute URLs in Graph's answers (nextLink, uploadUrl)", () => {
       "not a url",
     ])
       expect(() => graphUrl({ path }), path).toThrow(
-        expect.objectContaining({ code: "untrusted_url", outcomeUnknown: false }),
+        expect.objectContaining({ code: "untrusted_url", kind: "refused" }),
       );
   });
 

@@ -99,7 +99,6 @@ export function graphUrl(request: Pick<GraphRequest, "path" | "query" | "authent
       0,
       "untrusted_url",
       "Graph's answer pointed at a host outside Microsoft Graph and Outlook",
-      false,
     );
   for (const [name, value] of Object.entries(request.query ?? {}))
     if (value !== undefined) url.searchParams.set(name, value);
@@ -145,7 +144,6 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         0,
         timedOut ? "timeout" : "network",
         timedOut ? `Graph did not answer within ${timeoutMs / 1000} s` : "the connection to Graph failed",
-        request.method !== "GET",
       );
     }
   }
@@ -180,12 +178,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         } catch (error) {
           request.signal.throwIfAborted();
           if (error instanceof GraphRequestError) throw error;
-          throw new GraphRequestError(
-            0,
-            "network",
-            "the connection to Graph failed while its answer was read",
-            request.method !== "GET",
-          );
+          throw new GraphRequestError(0, "network", "the connection to Graph failed while its answer was read");
         } finally {
           release();
         }
@@ -218,7 +211,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         await retry(wait);
         continue;
       }
-      throw errorOf(response, body, request, given ?? 1);
+      throw errorOf(response, body, given ?? 1);
     }
   }
 
@@ -236,7 +229,6 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           response.status,
           "malformed_response",
           `Graph answered ${response.status} with a body that is not JSON (${response.headers.get("content-type") ?? "no content type"})`,
-          request.method !== "GET",
         );
       }
     },
@@ -268,12 +260,7 @@ function refusedAfter401(error: unknown): unknown {
   return new ProviderFailure("refused", error.detail, error.retryAfterSeconds);
 }
 
-function errorOf(
-  response: Response,
-  raw: ArrayBuffer,
-  request: GraphRequest,
-  retryAfterSeconds: number,
-): GraphRequestError {
+function errorOf(response: Response, raw: ArrayBuffer, retryAfterSeconds: number): GraphRequestError {
   let code = `http_${response.status}`;
   let message = response.statusText;
   try {
@@ -283,12 +270,10 @@ function errorOf(
   } catch {
     // Not Graph's JSON error shape (a proxy's page): the status says enough.
   }
-  const unknown = response.status >= 500 && request.method !== "GET";
   return new GraphRequestError(
     response.status,
     code,
     `Graph answered ${response.status} ${code}: ${message}`,
-    unknown,
     response.status === 429 || response.status === 503 ? retryAfterSeconds : undefined,
   );
 }

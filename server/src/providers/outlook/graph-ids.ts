@@ -7,7 +7,6 @@ const GRAPH_ID = /^[A-Za-z0-9+/=_-]{1,2048}$/u;
 
 /** The message's path under /v1.0; for an id Graph cannot have issued, the error Graph gives for a malformed one. */
 export function messagePath(messageId: string): string {
-  if (!GRAPH_ID.test(messageId))
-    throw new GraphRequestError(400, "ErrorInvalidIdMalformed", "not an id Graph issues", false);
+  if (!GRAPH_ID.test(messageId)) throw new GraphRequestError(400, "ErrorInvalidIdMalformed", "not an id Graph issues");
   return `/me/messages/${encodeURIComponent(messageId)}`;
 }

@@ -20,13 +20,7 @@ describe("a Graph failure's kind", () => {
   });
 
   it("keeps Graph's words and its Retry-After for the caller", () => {
-    const error = new GraphRequestError(
-      429,
-      "ApplicationThrottled",
-      "Graph answered 429 ApplicationThrottled",
-      false,
-      7,
-    );
+    const error = new GraphRequestError(429, "ApplicationThrottled", "Graph answered 429 ApplicationThrottled", 7);
     expect(error).toMatchObject({ kind: "rate_limited", detail: error.message, retryAfterSeconds: 7 });
   });
 });

@@ -1,7 +1,7 @@
 // A request Graph did not carry out, in the providers' one failure taxonomy: the kind follows from
 // Graph's status and error code (https://learn.microsoft.com/graph/errors), the detail is Graph's own
-// words, and outcomeUnknown says whether a request that changes something may have been carried
-// out all the same (what a send's draft clean-up goes by).
+// words. Whether a request that changes something may have been carried out all the same is the
+// kind's: only "unavailable" (no answer, a 5xx) leaves that open.
 import { ProviderFailure, type FailureKind } from "../core/provider-failure.js";
 
 /** Graph's codes for a message it does not have, or an id it could not have issued (400 ErrorInvalidIdMalformed). */
@@ -16,8 +16,6 @@ export class GraphRequestError extends ProviderFailure {
     /** Graph's error code (ErrorItemNotFound, InefficientFilter...), or "timeout"/"network"/"untrusted_url". */
     readonly code: string,
     message: string,
-    /** True when a request that changes something may have been carried out (a POST after a 5xx or a timeout). */
-    readonly outcomeUnknown: boolean,
     retryAfterSeconds?: number,
   ) {
     super(graphFailureKind(status, code), message, retryAfterSeconds);
