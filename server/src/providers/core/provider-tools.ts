@@ -57,9 +57,13 @@ export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
     let handedOver = false;
     const call: ToolCall = { signal: deadline.signal, handingOver: () => void (handedOver = true) };
     try {
-      const result = await (parts.tools[tool] as ProviderTool<C, T>)(parts.context, args, call);
-      // A read finished after its caller left or its deadline passed is not answered as if in time.
-      if (!SENDS.has(tool)) deadline.signal.throwIfAborted();
+      const running = (parts.tools[tool] as ProviderTool<C, T>)(parts.context, args, call);
+      if (SENDS.has(tool)) return await running;
+      // A read is answered when its caller leaves or its deadline passes, whatever it is waiting on
+      // (a store read or a server that takes no signal); what it finishes later is dropped.
+      running.catch(() => undefined);
+      const result = await Promise.race([running, endOf(deadline.signal)]);
+      deadline.signal.throwIfAborted();
       return result;
     } catch (error) {
       const send = SENDS.has(tool);
@@ -108,5 +112,13 @@ function outcomeUnknown(detail: string, service: string): ExecutionErrorResult<"
   return providerError({
     detail: `${detail}; the outcome is unknown: ${service} may have sent the message. Check SENT before sending again.`,
     deliveryStatus: "unknown",
+  });
+}
+
+/** Rejects with the signal's reason once it aborts. */
+function endOf(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    else signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
   });
 }
