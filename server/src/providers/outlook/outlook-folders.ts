@@ -63,7 +63,7 @@ export class OutlookFolders {
       if (ids === undefined) {
         const entries = await Promise.all(
           (Object.keys(WELL_KNOWN) as Folder[]).map(
-            async (folder) => [folder, await this.idOf(`/me/mailFolders/${WELL_KNOWN[folder]}`)] as const,
+            async (folder) => [folder, await this.folderIdAt(`/me/mailFolders/${WELL_KNOWN[folder]}`)] as const,
           ),
         );
         ids = Object.fromEntries(entries) as Record<Folder, string>;
@@ -77,7 +77,7 @@ export class OutlookFolders {
     return this.wellKnownLoaded;
   }
 
-  private async idOf(path: string): Promise<string> {
+  private async folderIdAt(path: string): Promise<string> {
     return (
       await this.graph.json<{ id: string }>({ method: "GET", path, query: { $select: "id" }, signal: this.lifetime })
     ).id;
@@ -85,7 +85,7 @@ export class OutlookFolders {
 
   /** msgfolderroot's id ("Top of Information Store"): the mail folders are the folders below it. */
   private topOfStore(): Promise<string> {
-    this.topOfStoreId ??= this.idOf("/me/mailFolders/msgfolderroot").catch((error: unknown) => {
+    this.topOfStoreId ??= this.folderIdAt("/me/mailFolders/msgfolderroot").catch((error: unknown) => {
       this.topOfStoreId = undefined;
       throw error;
     });
