@@ -19,11 +19,14 @@ set -euo pipefail
 
 IMAP_PORT="${MCPEMAILS_DOVECOT_IMAP_PORT:-10143}"
 LMTP_PORT="${MCPEMAILS_DOVECOT_LMTP_PORT:-10024}"
+# Where Dovecot asks whether an OAuth access token is good (a test serves it: oauth-introspection.ts).
+OAUTH_PORT="${MCPEMAILS_DOVECOT_OAUTH_PORT:-10146}"
 MAIL_UID=5000
 MAIL_GID=5000
 USERS=(alice@rig.test bob@rig.test carol@rig.test bench@rig.test)
 ROOT="${MCPEMAILS_DOVECOT_DIR:-${TMPDIR:-/tmp}/mcpemails-dovecot}"
 TEMPLATE="$(cd "$(dirname "$0")" && pwd)/dovecot/dovecot.conf.template"
+OAUTH_TEMPLATE="$(cd "$(dirname "$0")" && pwd)/dovecot/dovecot-oauth2.conf.ext.template"
 CONF="$ROOT/dovecot.conf"
 LOG="$ROOT/dovecot.log"
 PIDFILE="$ROOT/run/master.pid"
@@ -92,12 +95,21 @@ render_config() {
   sed -e "s|@ROOT@|$escaped_root|g" -e "s|@IMAP_PORT@|$IMAP_PORT|g" -e "s|@LMTP_PORT@|$LMTP_PORT|g" "$TEMPLATE"
 }
 
+# The OAuth passdb's own file, beside the config; Dovecot's auth process (user dovecot) reads it.
+write_oauth_config() {
+  sed -e "s|@OAUTH_PORT@|$OAUTH_PORT|g" "$OAUTH_TEMPLATE" >"$ROOT/dovecot-oauth2.conf.ext"
+  chmod 0644 "$ROOT/dovecot-oauth2.conf.ext"
+}
+
 # A running rig keeps its users, password and mail when the template changed: Dovecot re-reads
 # its config on SIGHUP.
 reload_when_config_changed() {
   local rendered
   rendered="$(render_config)"
-  [[ "$rendered" == "$(cat "$CONF")" ]] && return
+  local oauth_before
+  oauth_before="$(cat "$ROOT/dovecot-oauth2.conf.ext" 2>/dev/null || true)"
+  write_oauth_config
+  [[ "$rendered" == "$(cat "$CONF")" && "$oauth_before" == "$(cat "$ROOT/dovecot-oauth2.conf.ext")" ]] && return
   printf '%s\n' "$rendered" >"$CONF"
   kill -HUP "$(cat "$PIDFILE")"
   log "the config template changed: Dovecot reloaded it"
@@ -137,6 +149,7 @@ start() {
   chmod 0755 "$ROOT"
   chown "$MAIL_UID:$MAIL_GID" "$ROOT/mail"
   render_config >"$CONF"
+  write_oauth_config
 
   local password user
   password="$(random_password)"
