@@ -29,4 +29,16 @@ describe("IMAP settings", () => {
       parseImapSettings(stored({ host: "a", port: 1, security: "maybe" }, { host: "b", port: 2, security: "tls" })),
     ).toThrow("the stored IMAP settings of this inbox are incomplete");
   });
+
+  it("may sign in with OAuth instead of a password: a Google or Microsoft refresh token, nothing else", () => {
+    const endpoints = { imap: { host: "imap.gmail.com", port: 993 }, smtp: { host: "smtp.gmail.com", port: 465 } };
+    const withOAuth = (oauth: unknown) =>
+      JSON.stringify({ ...endpoints, user: "me@gmail.com", password: "", address: "me@gmail.com", oauth });
+    expect(parseImapSettings(withOAuth({ service: "google", refreshToken: "1//r" })).oauth).toEqual({
+      service: "google",
+      refreshToken: "1//r",
+    });
+    for (const bad of [{ service: "yahoo", refreshToken: "r" }, { service: "google", refreshToken: "" }, "token"])
+      expect(() => parseImapSettings(withOAuth(bad))).toThrow("the stored IMAP settings of this inbox are incomplete");
+  });
 });

@@ -1,6 +1,7 @@
 // What an IMAP/SMTP inbox stores (encrypted, in InboxRecord.secret): where its servers are and how
 // to log in to them.
 import { ConnectError } from "../provider-apps.js";
+import type { ImapOAuth } from "./imap-oauth-tokens.js";
 
 /**
  * How the password is protected on the way: "tls" from the first byte (993 for IMAP, 465 for SMTP),
@@ -24,9 +25,12 @@ export interface ImapSettings {
   imap: ServerEndpoint;
   smtp: ServerEndpoint;
   user: string;
+  /** Empty when the inbox signs in with OAuth (XOAUTH2). */
   password: string;
   /** The address the inbox sends from and is addressed as. */
   address: string;
+  /** Signs in with an access token from this refresh token (XOAUTH2) instead of the password. */
+  oauth?: ImapOAuth;
 }
 
 /** How many connections one server instance keeps to one inbox, and for how long an idle one stays open. */
@@ -75,6 +79,18 @@ function isImapSettings(value: unknown): value is ImapSettings {
     endpoint(settings.smtp) &&
     typeof settings.user === "string" &&
     typeof settings.password === "string" &&
-    typeof settings.address === "string"
+    typeof settings.address === "string" &&
+    (settings.oauth === undefined || isImapOAuth(settings.oauth))
+  );
+}
+
+function isImapOAuth(value: unknown): value is ImapOAuth {
+  const oauth = value as Partial<ImapOAuth> | null;
+  return (
+    typeof oauth === "object" &&
+    oauth !== null &&
+    (oauth.service === "google" || oauth.service === "microsoft") &&
+    typeof oauth.refreshToken === "string" &&
+    oauth.refreshToken !== ""
   );
 }
