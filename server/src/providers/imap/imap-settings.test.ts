@@ -31,7 +31,10 @@ describe("IMAP settings", () => {
   });
 
   it("may sign in with OAuth instead of a password: a Google or Microsoft refresh token, nothing else", () => {
-    const endpoints = { imap: { host: "imap.gmail.com", port: 993 }, smtp: { host: "smtp.gmail.com", port: 465 } };
+    const endpoints = {
+      imap: { host: "imap.gmail.com", port: 993, security: "tls" },
+      smtp: { host: "smtp.gmail.com", port: 465, security: "tls" },
+    };
     const withOAuth = (oauth: unknown) =>
       JSON.stringify({ ...endpoints, user: "me@gmail.com", password: "", address: "me@gmail.com", oauth });
     expect(parseImapSettings(withOAuth({ service: "google", refreshToken: "1//r" })).oauth).toEqual({
