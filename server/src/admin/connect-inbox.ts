@@ -55,6 +55,7 @@ export function defaultConnectDeps(config: {
       (await import("../providers/imap/imap-connect.js")).verifyImapSettings(
         settings,
         config.mailNetwork ?? STRICT_MAIL_NETWORK,
+        { google: config.google, microsoft: config.microsoft },
       ),
     gmail: {
       consentUrl: async (app, state, challenge) =>

@@ -7,6 +7,7 @@
 import { ImapFlow } from "imapflow";
 import { ImapAuthError, isAuthFailure, isDroppedConnection, serverWords } from "./imap-errors.js";
 import type { ImapPoolOptions, ImapSettings, TransportSecurity } from "./imap-settings.js";
+import { imapCredentials, type ImapCredentials, type ImapLogin } from "./imap-login.js";
 import { dialTarget, type DialTarget, type MailNetworkPolicy } from "./mail-network.js";
 
 export interface ImapConnection {
@@ -37,13 +38,13 @@ const IMAP_SECURITY: Record<TransportSecurity, { secure: boolean; doSTARTTLS?: b
 };
 
 /** Options of every IMAP client the provider opens (also used by verifyImapSettings), dialling the checked address. */
-export function imapClientOptions(settings: ImapSettings, target: DialTarget) {
+export function imapClientOptions(settings: ImapSettings, target: DialTarget, login: ImapLogin) {
   return {
     host: target.address,
     ...(target.servername === undefined ? {} : { servername: target.servername }),
     port: settings.imap.port,
     ...IMAP_SECURITY[settings.imap.security],
-    auth: { user: settings.user, pass: settings.password },
+    auth: login,
     logger: false as const,
     // A pooled connection waits for its next call without IDLE: each call refreshes what it reads.
     disableAutoIdle: true,
@@ -53,21 +54,28 @@ export function imapClientOptions(settings: ImapSettings, target: DialTarget) {
   };
 }
 
-export function createImapPool(settings: ImapSettings, options: ImapPoolOptions, network: MailNetworkPolicy): ImapPool {
+export function createImapPool(
+  settings: ImapSettings,
+  options: ImapPoolOptions,
+  network: MailNetworkPolicy,
+  credentials: ImapCredentials = imapCredentials(settings, undefined),
+): ImapPool {
   const idle: Array<{ connection: PooledConnection; timer: NodeJS.Timeout }> = [];
   const waiting: Array<(connection: PooledConnection | undefined) => void> = [];
   const live = new Set<PooledConnection>();
   let opening = 0;
   let closed = false;
 
-  async function open(): Promise<PooledConnection> {
-    const client = new ImapFlow(imapClientOptions(settings, await dialTarget("IMAP", settings.imap, network)));
+  async function open(renewRefusedToken = false): Promise<PooledConnection> {
+    const target = await dialTarget("IMAP", settings.imap, network);
+    const client = new ImapFlow(imapClientOptions(settings, target, await credentials.login(renewRefusedToken)));
     // An idle connection the server closes emits "error"/"close"; the pool notices when it next looks.
     client.on("error", () => {});
     try {
       await client.connect();
     } catch (error) {
       client.close();
+      if (isAuthFailure(error) && credentials.usesToken && !renewRefusedToken) return open(true);
       if (isAuthFailure(error))
         throw new ImapAuthError(
           `the IMAP server refused the login of ${settings.user}: ${serverWords(error, settings)}`,

@@ -43,6 +43,8 @@ import { ConnectError } from "../provider-apps.js";
 import { withoutCutParts } from "./imap-oversized.js";
 import { withCrlfLineEnds } from "./imap-crlf.js";
 import { createSmtpSender } from "./imap-smtp.js";
+import { imapCredentials, imapTokenSource } from "./imap-login.js";
+import type { ImapOAuthApps } from "./imap-oauth-tokens.js";
 import type { MailNetworkPolicy } from "./mail-network.js";
 import { fetchSummaries, hasAttachments, sentDate, type FolderState } from "./imap-summary.js";
 import { lastOfSet, toSequenceSet } from "./sequence-set.js";
@@ -61,6 +63,10 @@ export interface ImapProviderOptions {
   onSentCopyNotFiled?: (event: { inboxId: string; reason: string }) => void;
   /** How long a search may run before it is abandoned; the spec's 30 seconds unless a test says otherwise. */
   searchTimeoutMs?: number;
+  /** The apps whose refresh tokens an inbox signing in with OAuth holds. */
+  apps?: ImapOAuthApps;
+  /** Stores the inbox's settings again (a refresh token the service rotated). */
+  saveSettings?: (secret: string) => Promise<void>;
 }
 
 const TIMED_OUT = Symbol("search timed out");
@@ -72,8 +78,9 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
   const { inbox, settings } = options;
   const now = options.now ?? (() => new Date());
   const searchTimeoutMs = options.searchTimeoutMs ?? LIMITS.search_timeout_seconds * 1000;
-  const pool = createImapPool(settings, options.pool, options.network);
-  const smtp = createSmtpSender(settings, options.network);
+  const credentials = imapCredentials(settings, imapTokenSource(options));
+  const pool = createImapPool(settings, options.pool, options.network, credentials);
+  const smtp = createSmtpSender(settings, options.network, credentials);
   const ownAddresses = inbox.addresses.length > 0 ? inbox.addresses : [settings.address];
   let folders: FolderMap | undefined;
 

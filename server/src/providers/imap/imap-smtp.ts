@@ -11,6 +11,13 @@ import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { ConnectError } from "../provider-apps.js";
 import { quoteServerWords } from "./imap-errors.js";
 import type { ImapSettings, TransportSecurity } from "./imap-settings.js";
+import {
+  imapCredentials,
+  smtpConnectionLogin,
+  smtpTransportAuth,
+  type ImapCredentials,
+  type ImapLogin,
+} from "./imap-login.js";
 import { dialTarget, type DialTarget, type MailNetworkPolicy } from "./mail-network.js";
 
 export type SmtpOutcome =
@@ -64,11 +71,19 @@ function smtpConnectionOptions(settings: ImapSettings, target: DialTarget): SMTP
 }
 
 /** The same server and login for nodemailer's transport (verifyImapSettings checks them with it). */
-export function smtpTransportOptions(settings: ImapSettings, target: DialTarget): SMTPTransport.Options {
-  return { ...smtpConnectionOptions(settings, target), auth: { user: settings.user, pass: settings.password } };
+export function smtpTransportOptions(
+  settings: ImapSettings,
+  target: DialTarget,
+  login: ImapLogin,
+): SMTPTransport.Options {
+  return { ...smtpConnectionOptions(settings, target), auth: smtpTransportAuth(login) };
 }
 
-export function createSmtpSender(settings: ImapSettings, network: MailNetworkPolicy) {
+export function createSmtpSender(
+  settings: ImapSettings,
+  network: MailNetworkPolicy,
+  credentials: ImapCredentials = imapCredentials(settings, undefined),
+) {
   /** A connected, logged-in SMTP connection; errors reach the caller through each step, never as an unhandled event. */
   async function open(): Promise<WithEnvelopeStep> {
     const target = await dialTarget("SMTP", settings.smtp, network);
@@ -85,7 +100,7 @@ export function createSmtpSender(settings: ImapSettings, network: MailNetworkPol
         connection.connect((error) => done(error ?? null));
       });
       await step<void>((done) =>
-        connection.login({ user: settings.user, pass: settings.password }, (error) => done(error ?? null)),
+        connection.login(smtpConnectionLogin(settings, credentials), (error) => done(error ?? null)),
       );
       return connection;
     } catch (error) {
