@@ -16,7 +16,13 @@ export interface SmtpRelay {
 /** Larger messages are refused with 552; the spec's attachment limit (25 MB decoded) fits base64-encoded. */
 export const RELAY_MAX_MESSAGE_BYTES = 30 * 1024 * 1024;
 
-export async function startSmtpRelay({ rig }: { rig: DovecotRig }): Promise<SmtpRelay> {
+export interface SmtpRelayOptions {
+  rig: DovecotRig;
+  /** Takes XOAUTH2 logins too, each access token checked by this (as Gmail's and Microsoft 365's SMTP do). */
+  checkAccessToken?: (user: string, accessToken: string) => boolean;
+}
+
+export async function startSmtpRelay({ rig, checkAccessToken }: SmtpRelayOptions): Promise<SmtpRelay> {
   const lmtp = createTransport({ host: rig.host, port: rig.lmtpPort, lmtp: true, secure: false, ignoreTLS: true });
   let accepted = 0;
 
@@ -24,11 +30,17 @@ export async function startSmtpRelay({ rig }: { rig: DovecotRig }): Promise<Smtp
     banner: "MCPEmails test relay",
     secure: false,
     disabledCommands: ["STARTTLS"],
-    authMethods: ["PLAIN", "LOGIN"],
+    authMethods: checkAccessToken === undefined ? ["PLAIN", "LOGIN"] : ["PLAIN", "LOGIN", "XOAUTH2"],
     allowInsecureAuth: true,
     size: RELAY_MAX_MESSAGE_BYTES,
     logger: false,
     onAuth(auth, _session, callback) {
+      if (auth.method === "XOAUTH2") {
+        if (checkAccessToken?.(auth.username ?? "", auth.accessToken ?? "") === true)
+          return callback(null, { user: auth.username });
+        // RFC 7628's failure: smtp-server sends this JSON as the 334 challenge, then 535 (smtp-server's docs, onAuth).
+        return callback(null, { data: { status: "401", schemes: "bearer", scope: "https://mail.google.com/" } });
+      }
       checkRigPassword(rig, auth.username ?? "", auth.password ?? "").then(
         (ok) =>
           ok
