@@ -45,8 +45,13 @@ export interface ProviderAdapter {
   notApplicable: Partial<Record<FailureMode, string>>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** A new empty inbox, and two new empty inboxes of the same service it can send to. */
-  open(): Promise<{ inbox: ContractInbox; peer: ContractInbox; third: ContractInbox }>;
+  /**
+   * A new empty inbox, and new empty inboxes of the same service it can send to: a peer, and a
+   * third unless the rig has only two mailboxes (then `thirdAddress` is one nobody receives at).
+   */
+  open(): Promise<{ inbox: ContractInbox; peer: ContractInbox; third?: ContractInbox }>;
+  /** Contract cases this adapter cannot run, by title, and why (the matrix's footnotes). */
+  notApplicableCases?: Record<string, string>;
   /** Files the messages (oldest first) in the inbox, as if they had arrived. */
   seed(inbox: ContractInbox, messages: readonly SeedMessage[]): Promise<void>;
   /** An id of the inbox's kind that no message of the inbox has (made from one that it has). */

@@ -1,6 +1,7 @@
-// A TCP proxy on loopback in front of an IMAP server that holds back every SEARCH command (and
+// A TCP proxy on loopback in front of an IMAP server that holds back every SEARCH or SORT command (and
 // whatever the client sends after it) until released: a server slow to answer a search, which a
-// small mailbox on a real server never is.
+// small mailbox on a real server never is. It hides COMPRESS (RFC 4978) from the client, whose
+// commands it could not read once compressed.
 import { createConnection, createServer, type AddressInfo, type Socket } from "node:net";
 
 export interface SearchStallingProxy {
@@ -10,7 +11,8 @@ export interface SearchStallingProxy {
   close(): Promise<void>;
 }
 
-const SEARCH_COMMAND = /^\S+ (UID )?SEARCH /imu;
+/** SEARCH, and SORT, which searches too (RFC 5256), for a server that has it (Cyrus). */
+const SEARCH_COMMAND = /^\S+ (UID )?(SEARCH|SORT) /imu;
 
 export async function startSearchStallingProxy(target: { host: string; port: number }): Promise<SearchStallingProxy> {
   const held: Array<{ upstream: Socket; chunks: Buffer[] }> = [];
@@ -26,7 +28,10 @@ export async function startSearchStallingProxy(target: { host: string; port: num
         holding.chunks.push(chunk);
       else upstream.write(chunk);
     });
-    upstream.pipe(client);
+    // The server's COMPRESS=DEFLATE is hidden, so that the client's commands stay readable.
+    upstream.on("data", (chunk: Buffer) => {
+      client.write(Buffer.from(chunk.toString("latin1").replaceAll(" COMPRESS=DEFLATE", ""), "latin1"));
+    });
     const end = () => {
       client.destroy();
       upstream.destroy();
