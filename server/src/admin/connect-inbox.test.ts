@@ -227,3 +227,72 @@ describe("connecting a Gmail or Outlook inbox by OAuth consent", () => {
     );
   });
 });
+
+describe("connecting a Gmail or Microsoft 365 mailbox as an IMAP/SMTP inbox signing in with OAuth", () => {
+  async function openedForImap(connect: ConnectDeps, kind: "gmail" | "outlook") {
+    const link = await beginOAuthConnect(store, connect, { workspaceId, kind, via: "imap" });
+    const state = stateOf(link);
+    const started = await startOAuthConnect(store, connect, { kind, state });
+    return { state, browserBinding: started.browserBinding, consentUrl: started.consentUrl };
+  }
+
+  it("asks for the IMAP consent, checks a login with the grant, then stores an IMAP inbox holding the refresh token", async () => {
+    const checked: ImapSettings[] = [];
+    const connect = deps({ verifyImap: async (s) => void checked.push(s) });
+    const { state, browserBinding, consentUrl } = await openedForImap(connect, "gmail");
+    expect(consentUrl).toMatch(/^https:\/\/google\.example\/imap-consent\?/);
+    const { inbox } = await completeOAuthConnect(store, connect, {
+      kind: "gmail",
+      code: "imap-1",
+      state,
+      browserBinding,
+    });
+    expect(inbox).toMatchObject({ kind: "imap", mode: "live", addresses: ["zoe@google-imap.example"] });
+    const stored = JSON.parse((await store.getInbox(inbox.id))?.secret ?? "null") as ImapSettings;
+    expect(stored.oauth).toEqual({ service: "google", refreshToken: "refresh-for-imap-1" });
+    expect(stored.password).toBe("");
+    expect(checked).toEqual([stored]);
+  });
+
+  it("uses Microsoft's sign-in for an Outlook consent", async () => {
+    const connect = deps();
+    const { state, browserBinding, consentUrl } = await openedForImap(connect, "outlook");
+    expect(consentUrl).toMatch(/^https:\/\/microsoft\.example\//);
+    const { inbox } = await completeOAuthConnect(store, connect, {
+      kind: "outlook",
+      code: "m-1",
+      state,
+      browserBinding,
+    });
+    expect(inbox).toMatchObject({ kind: "imap", addresses: ["zoe@microsoft-imap.example"] });
+  });
+
+  it("stores nothing when the login with the grant is refused, and says why", async () => {
+    const connect = deps({
+      verifyImap: async () => {
+        throw new ConnectError("the IMAP server imap.google.example:993 refused the login of zoe@google-imap.example");
+      },
+    });
+    const before = (await store.listInboxes(workspaceId)).length;
+    const { state, browserBinding } = await openedForImap(connect, "gmail");
+    await expect(
+      completeOAuthConnect(store, connect, { kind: "gmail", code: "imap-2", state, browserBinding }),
+    ).rejects.toThrow("Nothing was connected: the IMAP server imap.google.example:993 refused the login");
+    expect((await store.listInboxes(workspaceId)).length).toBe(before);
+  });
+
+  it("keeps the connection's kind in its signed state: a state for the API connection never becomes an IMAP one", async () => {
+    const connect = deps();
+    const link = await beginOAuthConnect(store, connect, { workspaceId, kind: "gmail" });
+    const state = stateOf(link);
+    const started = await startOAuthConnect(store, connect, { kind: "gmail", state });
+    expect(started.consentUrl).toMatch(/^https:\/\/accounts\.example\/consent/);
+    const { inbox } = await completeOAuthConnect(store, connect, {
+      kind: "gmail",
+      code: "api-1",
+      state,
+      browserBinding: started.browserBinding,
+    });
+    expect(inbox.kind).toBe("gmail");
+  });
+});

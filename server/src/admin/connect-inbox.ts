@@ -12,6 +12,7 @@ import {
   type OAuthStateSigner,
   type VerifiedState,
 } from "../oauth/oauth-state.js";
+import type { ImapOAuthService } from "../providers/imap/imap-oauth-tokens.js";
 import type { ImapSettings } from "../providers/imap/imap-settings.js";
 import { STRICT_MAIL_NETWORK, type MailNetworkPolicy } from "../providers/imap/mail-network.js";
 import {
@@ -37,6 +38,15 @@ export interface ConnectDeps {
     consentUrl: (app: MicrosoftAppConfig, state: string, codeChallenge: string) => string | Promise<string>;
     exchange: (app: MicrosoftAppConfig, code: string, codeVerifier: string) => Promise<ConnectedMailbox<unknown>>;
   };
+  /** A Gmail or Microsoft 365 mailbox connected as an IMAP/SMTP inbox signing in with OAuth (XOAUTH2). */
+  imapOAuth: {
+    consentUrl: (service: ImapOAuthService, state: string, codeChallenge: string) => string | Promise<string>;
+    exchange: (
+      service: ImapOAuthService,
+      code: string,
+      codeVerifier: string,
+    ) => Promise<ConnectedMailbox<ImapSettings>>;
+  };
 }
 
 export function defaultConnectDeps(config: {
@@ -46,6 +56,7 @@ export function defaultConnectDeps(config: {
   /** Where IMAP/SMTP servers may be; nothing internal and no plaintext beyond loopback when unset. */
   mailNetwork?: MailNetworkPolicy;
 }): ConnectDeps {
+  const apps = { google: config.google, microsoft: config.microsoft };
   return {
     google: config.google,
     microsoft: config.microsoft,
@@ -55,7 +66,7 @@ export function defaultConnectDeps(config: {
       (await import("../providers/imap/imap-connect.js")).verifyImapSettings(
         settings,
         config.mailNetwork ?? STRICT_MAIL_NETWORK,
-        { google: config.google, microsoft: config.microsoft },
+        apps,
       ),
     gmail: {
       consentUrl: async (app, state, challenge) =>
@@ -68,6 +79,12 @@ export function defaultConnectDeps(config: {
         (await import("../providers/outlook/outlook-connect.js")).outlookConsentUrl(app, state, challenge),
       exchange: async (app, code, verifier) =>
         (await import("../providers/outlook/outlook-connect.js")).exchangeOutlookCode(app, code, verifier),
+    },
+    imapOAuth: {
+      consentUrl: async (service, state, challenge) =>
+        (await import("../providers/imap/imap-oauth-connect.js")).imapConsentUrl(service, apps, state, challenge),
+      exchange: async (service, code, verifier) =>
+        (await import("../providers/imap/imap-oauth-connect.js")).exchangeImapCode(service, apps, code, verifier),
     },
   };
 }
@@ -100,13 +117,14 @@ export async function addImapInbox(
 export async function beginOAuthConnect(
   store: Store,
   deps: ConnectDeps,
-  input: { workspaceId: string; kind: OAuthKind; fromDashboard?: boolean },
+  input: { workspaceId: string; kind: OAuthKind; fromDashboard?: boolean; via?: "imap" },
 ): Promise<string> {
   await requireWorkspace(store, input.workspaceId);
   const state = deps.stateSigner.sign({
     workspaceId: input.workspaceId,
     kind: input.kind,
     fromDashboard: input.fromDashboard,
+    ...(input.via === undefined ? {} : { via: input.via }),
   });
   const start = new URL(oauthApp(deps, input.kind).redirectUri.replace(/\/callback$/u, "/start"));
   start.searchParams.set("state", state);
@@ -130,10 +148,13 @@ export async function startOAuthConnect(
       "This connection link was already opened, in this or another browser; start the connection again for a new link.",
     );
   const challenge = deps.stateSigner.pkce(claims.nonce).challenge;
+  oauthApp(deps, input.kind);
   const consentUrl =
-    input.kind === "gmail"
-      ? await deps.gmail.consentUrl(requireGoogle(deps), input.state, challenge)
-      : await deps.outlook.consentUrl(requireMicrosoft(deps), input.state, challenge);
+    claims.via === "imap"
+      ? await deps.imapOAuth.consentUrl(IMAP_SERVICE[input.kind], input.state, challenge)
+      : input.kind === "gmail"
+        ? await deps.gmail.consentUrl(requireGoogle(deps), input.state, challenge)
+        : await deps.outlook.consentUrl(requireMicrosoft(deps), input.state, challenge);
   return { consentUrl, browserBinding: deps.stateSigner.browserBinding(claims.nonce), expiresAtMs: claims.expiresAtMs };
 }
 
@@ -167,6 +188,7 @@ export async function completeOAuthConnect(
     throw new AdminInputError("Nothing was connected: this consent was already used; start the connection again.");
   await requireWorkspace(store, claims.workspaceId);
   const verifier = deps.stateSigner.pkce(claims.nonce).verifier;
+  if (claims.via === "imap") return completeImapOAuthConnect(store, deps, claims, input.code, verifier);
   let connected: ConnectedMailbox<unknown>;
   try {
     connected =
@@ -180,6 +202,35 @@ export async function completeOAuthConnect(
   const inbox = await saveConnectedInbox(store, {
     workspaceId: claims.workspaceId,
     kind: input.kind,
+    mode: "live",
+    address: connected.address,
+    secret: JSON.stringify(connected.settings),
+  });
+  return { inbox, fromDashboard: claims.fromDashboard === true };
+}
+
+/** Which service's sign-in an IMAP/SMTP inbox of each consent uses. */
+const IMAP_SERVICE: Record<OAuthKind, ImapOAuthService> = { gmail: "google", outlook: "microsoft" };
+
+/** The consent's refresh token as an IMAP/SMTP inbox's sign-in, checked with a login to both servers before it is saved. */
+async function completeImapOAuthConnect(
+  store: Store,
+  deps: ConnectDeps,
+  claims: VerifiedState,
+  code: string,
+  verifier: string,
+): Promise<{ inbox: InboxRecord; fromDashboard: boolean }> {
+  let connected: ConnectedMailbox<ImapSettings>;
+  try {
+    connected = await deps.imapOAuth.exchange(IMAP_SERVICE[claims.kind], code, verifier);
+    await deps.verifyImap(connected.settings);
+  } catch (error) {
+    if (error instanceof ConnectError) throw new AdminInputError(`Nothing was connected: ${error.message}`);
+    throw error;
+  }
+  const inbox = await saveConnectedInbox(store, {
+    workspaceId: claims.workspaceId,
+    kind: "imap",
     mode: "live",
     address: connected.address,
     secret: JSON.stringify(connected.settings),

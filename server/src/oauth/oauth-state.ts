@@ -12,6 +12,8 @@ export interface OAuthStateClaims {
   kind: OAuthKind;
   /** The flow began in the dashboard: the callback sends the browser back there. */
   fromDashboard?: boolean;
+  /** The mailbox is connected as an IMAP/SMTP inbox signing in with this consent (XOAUTH2), not through the API. */
+  via?: "imap";
 }
 
 export interface VerifiedState extends OAuthStateClaims {
@@ -45,6 +47,7 @@ export function createOAuthStateSigner(secretKey: Buffer, now: () => Date = () =
           e: now().getTime() + OAUTH_STATE_TTL_MS,
           n: randomBytes(12).toString("base64url"),
           ...(claims.fromDashboard === true ? { d: 1 } : {}),
+          ...(claims.via === "imap" ? { v: "imap" } : {}),
         }),
       ).toString("base64url");
       return `${payload}.${mac(payload).toString("base64url")}`;
@@ -63,6 +66,7 @@ export function createOAuthStateSigner(secretKey: Buffer, now: () => Date = () =
         e: number;
         n: string;
         d?: number;
+        v?: string;
       };
       if (claims.k !== kind)
         return { ok: false, reason: `the state parameter is for a ${claims.k} connection, not ${kind}` };
@@ -70,7 +74,14 @@ export function createOAuthStateSigner(secretKey: Buffer, now: () => Date = () =
         return { ok: false, reason: "the consent link has expired; start the connection again" };
       return {
         ok: true,
-        claims: { workspaceId: claims.w, kind, nonce: claims.n, expiresAtMs: claims.e, fromDashboard: claims.d === 1 },
+        claims: {
+          workspaceId: claims.w,
+          kind,
+          nonce: claims.n,
+          expiresAtMs: claims.e,
+          fromDashboard: claims.d === 1,
+          ...(claims.v === "imap" ? { via: "imap" as const } : {}),
+        },
       };
     },
     pkce(nonce) {

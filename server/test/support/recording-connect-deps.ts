@@ -52,6 +52,29 @@ export function recordingConnectDeps(
         address: "zoe@outlook.example",
       }),
     },
+    imapOAuth: {
+      consentUrl: (service, state, challenge) => {
+        challenges.push(challenge);
+        return `https://${service}.example/imap-consent?state=${encodeURIComponent(state)}`;
+      },
+      exchange: async (service, code, verifier) => {
+        consented.push(code);
+        verifiers.push(verifier);
+        const address = `zoe@${service}-imap.example`;
+        const endpoint = (host: string, port: number) => ({ host, port, security: "tls" as const });
+        return {
+          settings: {
+            imap: endpoint(`imap.${service}.example`, 993),
+            smtp: endpoint(`smtp.${service}.example`, 465),
+            user: address,
+            password: "",
+            address,
+            oauth: { service, refreshToken: `refresh-for-${code}` },
+          },
+          address,
+        };
+      },
+    },
     consented,
     challenges,
     verifiers,
