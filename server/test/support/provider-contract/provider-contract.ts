@@ -440,21 +440,36 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
 
     // ---- send_email ---------------------------------------------------------------------------------
 
-    contractCase("send_email", "delivers to the recipient once and files the message in SENT", async () => {
-      const subject = `Contract send ${randomUUID().slice(0, 8)}`;
-      const sent = await send({ to: [peer.address], subject, body: "Grüße, peer." });
-      expect(sent.rfc822_message_id).toMatch(RFC822_MESSAGE_ID);
-      const received = await landed(peer, subject);
-      expect(received).toHaveLength(1);
-      const copy = await read(received[0]?.id ?? "", {}, peer);
-      expect(copy).toMatchObject({ from: { address: inbox.address }, to: [{ address: peer.address }] });
-      expect(copy.rfc822_message_id).toBe(sent.rfc822_message_id);
-      expect(copy.body_text).toContain("Grüße, peer.");
-      const filed = await landed(inbox, subject, "SENT");
-      expect(filed).toHaveLength(1);
-      expect(filed[0]?.rfc822_message_id).toBe(sent.rfc822_message_id);
-      if (sent.message_id !== null) expect(filed[0]?.id).toBe(sent.message_id);
-    });
+    contractCase(
+      "send_email",
+      "delivers to the recipient once, with its HTML and Reply-To, and files the message in SENT",
+      async () => {
+        const subject = `Contract send ${randomUUID().slice(0, 8)}`;
+        const sent = await send({
+          to: [peer.address],
+          subject,
+          body: "Grüße, peer.",
+          html_body: "<p>Grüße, <b>peer</b>.</p>",
+          reply_to: inbox.alias,
+        });
+        expect(sent.rfc822_message_id).toMatch(RFC822_MESSAGE_ID);
+        const received = await landed(peer, subject);
+        expect(received).toHaveLength(1);
+        const copy = await read(received[0]?.id ?? "", { include_html: true }, peer);
+        expect(copy).toMatchObject({
+          from: { address: inbox.address },
+          to: [{ address: peer.address }],
+          reply_to: [{ address: inbox.alias }],
+        });
+        expect(copy.body_html).toContain("<b>peer</b>");
+        expect(copy.rfc822_message_id).toBe(sent.rfc822_message_id);
+        expect(copy.body_text).toContain("Grüße, peer.");
+        const filed = await landed(inbox, subject, "SENT");
+        expect(filed).toHaveLength(1);
+        expect(filed[0]?.rfc822_message_id).toBe(sent.rfc822_message_id);
+        if (sent.message_id !== null) expect(filed[0]?.id).toBe(sent.message_id);
+      },
+    );
 
     contractCase("send_email", "copies cc recipients and blind-copies bcc ones, whom no recipient sees", async () => {
       const copied = `Contract cc ${randomUUID().slice(0, 8)}`;
@@ -489,16 +504,25 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       expect(copy.attachments).toEqual([expect.objectContaining({ filename: "figures.csv", data })]);
     });
 
-    contractCase("send_email", "answers invalid_recipient for an address that is none, sending nothing", async () => {
-      const subject = `Contract invalid ${randomUUID().slice(0, 8)}`;
-      const result = await inbox.provider.send_email(
-        args("send_email", { to: [peer.address, "not-an-address"], subject, body: "x" }),
-        never,
-      );
-      expect(result).toMatchObject({ isError: true, errorCode: "invalid_recipient" });
-      expect(await landed(peer, subject)).toEqual([]);
-      expect(await landed(inbox, subject, "SENT")).toEqual([]);
-    });
+    contractCase(
+      "send_email",
+      "answers invalid_recipient for a recipient or Reply-To that is no address, sending nothing",
+      async () => {
+        const subject = `Contract invalid ${randomUUID().slice(0, 8)}`;
+        const result = await inbox.provider.send_email(
+          args("send_email", { to: [peer.address, "not-an-address"], subject, body: "x" }),
+          never,
+        );
+        expect(result).toMatchObject({ isError: true, errorCode: "invalid_recipient" });
+        expect(await landed(peer, subject)).toEqual([]);
+        expect(await landed(inbox, subject, "SENT")).toEqual([]);
+        const badReplyTo = await inbox.provider.send_email(
+          args("send_email", { to: [peer.address], reply_to: "nobody", subject, body: "x" }),
+          never,
+        );
+        expect(badReplyTo).toMatchObject({ isError: true, errorCode: "invalid_recipient" });
+      },
+    );
 
     // ---- reply_to_email -----------------------------------------------------------------------------
 
