@@ -1,5 +1,5 @@
 // The small mailbox every contract test starts from: six messages in INBOX (three unread, one with
-// an HTML part and an attachment, one with a non-ASCII subject), one in SENT, all composed by the
+// an attachment and an HTML part holding what the spec says a reader removes, one with a non-ASCII subject), one in SENT, all composed by the
 // server's own composer and addressed to the inbox under test. The kickoff comes from the peer and
 // copies the third inbox and the inbox's alias, so that replies can be delivered on every service (the IMAP rig's SMTP
 // server takes mail for its own users only).
@@ -60,7 +60,12 @@ export async function contractFixture({ own, alias, peer, third }: FixtureAddres
       replyTo: TEAM,
       subject: "Quarterly report",
       text: "Grüße aus Köln — the Q3 figures are attached. Café ✓",
-      html: "<p>Grüße aus Köln — the Q3 figures are attached.</p>",
+      html: [
+        '<p onclick="steal()">Grüße aus Köln — the Q3 figures are attached.</p>',
+        "<script>alert(1)</script>",
+        '<a href="javascript:alert(2)">details</a>',
+        '<img src="https://tracker.example/pixel.gif">',
+      ].join(""),
       attachments: [{ filename: "report.pdf", contentType: "application/pdf", content: Buffer.from(REPORT_PDF) }],
     }),
     await message(2, "INBOX", true, {

@@ -324,9 +324,12 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       expect(unicode.subject).toBe("Ünïcödé ✓ Grüße");
     });
 
-    contractCase("read_email", "gives the HTML body with include_html", async () => {
+    contractCase("read_email", "gives the sanitized HTML body with include_html", async () => {
       const message = await read(idOf("Quarterly report"), { include_html: true });
       expect(message.body_html).toContain("Grüße aus Köln");
+      // Sanitized as the spec says: scripts, event handlers, javascript URLs and remote images removed.
+      for (const removed of ["<script", "alert(1)", "onclick", "javascript:", "tracker.example"])
+        expect(message.body_html).not.toContain(removed);
     });
 
     contractCase(
