@@ -185,6 +185,33 @@ describe("connecting real mailboxes through the admin API and the OAuth callback
     expect(callback.body).not.toContain("refresh-for-abc");
   });
 
+  it("connects a mailbox as an IMAP/SMTP inbox signing in with the consent when asked (via imap), through the same callback", async () => {
+    const { workspace_id } = (await call("POST", "/admin/workspaces", { name: "XOAUTH2" })).json<{
+      workspace_id: string;
+    }>();
+    const { consent_url } = (
+      await call("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "outlook", via: "imap" })
+    ).json<{ consent_url: string }>();
+    const link = new URL(consent_url);
+    const start = await connected.inject({ url: `${link.pathname}${link.search}`, headers: { host: "127.0.0.1" } });
+    expect(start.headers.location).toMatch(/^https:\/\/microsoft\.example\/imap-consent\?state=/u);
+    const cookie = String(start.headers["set-cookie"]).split(";")[0] ?? "";
+    const state = link.searchParams.get("state") ?? "";
+    const callback = await connected.inject({
+      url: `/oauth/microsoft/callback?code=xyz&state=${encodeURIComponent(state)}`,
+      headers: { host: "127.0.0.1", cookie },
+    });
+    expect(callback.statusCode).toBe(200);
+    const [inbox] = await store.listInboxes(workspace_id);
+    expect(inbox).toMatchObject({ kind: "imap", addresses: ["zoe@microsoft-imap.example"] });
+    expect(callback.body).not.toContain("refresh-for-xyz");
+    expect(
+      (
+        await call("POST", `/admin/workspaces/${workspace_id}/inboxes/connect`, { kind: "outlook", via: "pop3" })
+      ).json(),
+    ).toMatchObject({ error: expect.stringContaining("via") });
+  });
+
   it("answers 400 with the reason for a refused consent or a forged state, connecting nothing", async () => {
     const refused = await connected.inject({
       url: "/oauth/microsoft/callback?error=access_denied&state=x",

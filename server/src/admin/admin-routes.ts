@@ -77,7 +77,11 @@ const AddImapInbox = Type.Object(
   { additionalProperties: false },
 );
 const ConnectInbox = Type.Object(
-  { kind: Type.Union([Type.Literal("gmail"), Type.Literal("outlook")]) },
+  {
+    kind: Type.Union([Type.Literal("gmail"), Type.Literal("outlook")]),
+    /** "imap": an IMAP/SMTP inbox signing in with this consent (XOAUTH2) instead of the Gmail or Graph API. */
+    via: Type.Optional(Type.Literal("imap")),
+  },
   { additionalProperties: false },
 );
 
@@ -219,6 +223,7 @@ export async function adminRoutes(
       consent_url: await beginOAuthConnect(store, requireConnect(), {
         workspaceId: request.params.workspaceId,
         kind: request.body.kind,
+        ...(request.body.via === undefined ? {} : { via: request.body.via }),
       }),
     }),
   );

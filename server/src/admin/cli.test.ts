@@ -13,7 +13,7 @@ import type { Store } from "../store/store.js";
 import { ConnectError } from "../providers/provider-apps.js";
 import { recordingConnectDeps } from "../../test/support/recording-connect-deps.js";
 import { runCli } from "./cli.js";
-import type { ConnectDeps } from "./connect-inbox.js";
+import { startOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 let dataDir: string;
@@ -254,6 +254,18 @@ describe("pnpm cli", () => {
       code: 2,
       err: 'error: Unknown provider "yahoo"; connect gmail or outlook.',
     });
+  });
+
+  it("prints, with --imap, the link that connects the mailbox as an IMAP/SMTP inbox signing in with that consent", async () => {
+    const { workspace_id } = JSON.parse((await cli("workspace", "create", "--name", "XOAUTH2", "--json")).out) as {
+      workspace_id: string;
+    };
+    const printed = JSON.parse(
+      (await cli("inbox", "connect", "gmail", "--imap", "--workspace", workspace_id, "--json")).out,
+    ) as { consent_url: string };
+    const state = new URL(printed.consent_url).searchParams.get("state") ?? "";
+    const started = await startOAuthConnect(store, connect, { kind: "gmail", state });
+    expect(started.consentUrl).toMatch(/^https:\/\/google\.example\/imap-consent\?/);
   });
 
   it("revokes a key from another process, and the running server refuses it at once", async () => {

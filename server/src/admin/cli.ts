@@ -332,13 +332,15 @@ export async function runCli(
     )
     .argument("<PROVIDER>", "gmail or outlook")
     .option("--workspace <ID>", "the workspace (required)")
+    .option("--imap", "connect it as an IMAP/SMTP inbox that signs in with this consent (XOAUTH2), not through the API")
     .addOption(json())
-    .action(async (provider: string, options: { workspace?: string } & JsonOption) => {
+    .action(async (provider: string, options: { workspace?: string; imap?: boolean } & JsonOption) => {
       if (provider !== "gmail" && provider !== "outlook")
         throw new AdminInputError(`Unknown provider "${provider}"; connect gmail or outlook.`);
       const consentUrl = await beginOAuthConnect(await theStore(), requireConnect(), {
         workspaceId: need(options.workspace, "workspace"),
         kind: provider,
+        ...(options.imap === true ? { via: "imap" as const } : {}),
       });
       print(
         options,

@@ -120,8 +120,14 @@ export async function inboxRoutes(app: FastifyInstance, options: DashboardOption
     }
   });
 
-  for (const kind of ["gmail", "outlook"] as const) {
-    app.post(`/dashboard/inboxes/connect/${kind}`, { preHandler: app.csrfProtection }, async (request, reply) => {
+  for (const [kind, via] of [
+    ["gmail", undefined],
+    ["outlook", undefined],
+    ["gmail", "imap"],
+    ["outlook", "imap"],
+  ] as const) {
+    const path = `/dashboard/inboxes/connect/${kind}${via === undefined ? "" : `-${via}`}`;
+    app.post(path, { preHandler: app.csrfProtection }, async (request, reply) => {
       const page = await memberPage(options, request, reply);
       if (!isPage(page)) return page;
       try {
@@ -130,6 +136,7 @@ export async function inboxRoutes(app: FastifyInstance, options: DashboardOption
           workspaceId: page.me.workspace.id,
           kind,
           fromDashboard: true,
+          ...(via === undefined ? {} : { via }),
         });
         // The start link binds the flow to this browser, then sends it on to the consent page.
         const start = new URL(link);

@@ -138,6 +138,19 @@ export function connectPage(frame: Frame, choices: ConnectChoices): string {
               </p>
               <form method="post" action="/dashboard/inboxes/connect/${kind}">
                 !${csrfField(frame.csrfToken)}<button type="submit">Connect ${title}</button>
+              </form>
+              <p class="muted" id="${kind}-imap-hint">
+                Or as an IMAP/SMTP inbox signing in with ${title === "Gmail" ? "Google" : "Microsoft"} (XOAUTH2), where
+                the ${title === "Gmail" ? "Gmail" : "Graph"} API is not allowed.
+              </p>
+              <form method="post" action="/dashboard/inboxes/connect/${kind}-imap">
+                !${csrfField(frame.csrfToken)}<button
+                  type="submit"
+                  class="secondary"
+                  aria-describedby="${kind}-imap-hint"
+                >
+                  ${title} over IMAP (XOAUTH2)
+                </button>
               </form>`
           : html`<p class="muted">
               Not available: the operator has not configured a ${title === "Gmail" ? "Google" : "Microsoft"} OAuth app
