@@ -64,7 +64,7 @@ export async function contractFixture({ own, alias, peer, third }: FixtureAddres
         '<p onclick="steal()">Grüße aus Köln — the Q3 figures are attached.</p>',
         "<script>alert(1)</script>",
         '<a href="javascript:alert(2)">details</a>',
-        '<img src="https://tracker.example/pixel.gif">',
+        '<img src="https://pixels.example/p.gif">',
       ].join(""),
       attachments: [{ filename: "report.pdf", contentType: "application/pdf", content: Buffer.from(REPORT_PDF) }],
     }),
