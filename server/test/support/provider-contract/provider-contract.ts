@@ -294,9 +294,11 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       }
     });
 
-    contractCase("list_inbox", "never marks a message read", async () => {
+    contractCase("list_inbox", "never marks a message read, nor does a search", async () => {
       await list();
       await list({ unread_only: true, limit: 1 });
+      await search("is:unread");
+      await search("harbour");
       expect(subjects(await list({ unread_only: true }))).toEqual([...UNREAD_SUBJECTS]);
     });
 
@@ -602,6 +604,17 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       const call = inbox.provider.search_emails(args("search_emails", { query: "overdue" }), caller.signal);
       caller.abort();
       await expect(call).rejects.toBeDefined();
+    });
+
+    contractCase("abort signal", "a send whose caller has gone before it began sends nothing", async () => {
+      const subject = `Contract abandoned ${randomUUID().slice(0, 8)}`;
+      const call = inbox.provider.send_email(
+        args("send_email", { to: [peer.address], subject, body: "x" }),
+        AbortSignal.abort(),
+      );
+      await expect(call).rejects.toBeDefined();
+      expect(await landed(peer, subject)).toEqual([]);
+      expect(await landed(inbox, subject, "SENT")).toEqual([]);
     });
 
     // ---- the service's failures ---------------------------------------------------------------------
