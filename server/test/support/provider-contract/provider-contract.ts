@@ -268,6 +268,9 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       async () => {
         expect(await walk((offset) => list({ limit: 4, offset }), 4)).toEqual([...INBOX_SUBJECTS]);
         expect(await walk((offset) => list({ limit: 2, offset }), 2)).toEqual([...INBOX_SUBJECTS]);
+        // An offset asked out of order (no page walked to it) gives the same page.
+        expect(subjects(await list({ limit: 2, offset: 4 }))).toEqual(INBOX_SUBJECTS.slice(4, 6));
+        expect(subjects(await list({ limit: 2, offset: 1 }))).toEqual(INBOX_SUBJECTS.slice(1, 3));
         const past = await list({ limit: 4, offset: 50 });
         expect(past.messages).toEqual([]);
         expect(past.next_offset).toBeNull();
@@ -434,6 +437,11 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       expect(await walk((offset) => search(query, { limit: 1, offset }), 1)).toEqual([
         "Ünïcödé ✓ Grüße",
         "Quarterly report",
+      ]);
+      expect(subjects(await search(query, { limit: 1, offset: 1 }))).toEqual(["Quarterly report"]);
+      expect(subjects(await search("harbour OR overdue OR digest", { limit: 2, offset: 1 }))).toEqual([
+        "Ünïcödé ✓ Grüße",
+        "Invoice 42 overdue",
       ]);
     });
 
