@@ -533,13 +533,13 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
           never,
         );
         expect(result).toMatchObject({ isError: true, errorCode: "invalid_recipient" });
-        expect(await landed(peer, subject)).toEqual([]);
-        expect(await landed(inbox, subject, "SENT")).toEqual([]);
         const badReplyTo = await inbox.provider.send_email(
           args("send_email", { to: [peer.address], reply_to: "nobody", subject, body: "x" }),
           never,
         );
         expect(badReplyTo).toMatchObject({ isError: true, errorCode: "invalid_recipient" });
+        expect(await landed(peer, subject)).toEqual([]);
+        expect(await landed(inbox, subject, "SENT")).toEqual([]);
       },
     );
 
