@@ -40,6 +40,7 @@ import { createImapPool, type ImapConnection } from "./imap-pool.js";
 import { nativeToImap, portableToImap, type ImapQuery } from "./imap-search.js";
 import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
 import { ConnectError } from "../provider-apps.js";
+import { ProviderFailure } from "../core/provider-failure.js";
 import { withoutCutParts } from "./imap-oversized.js";
 import { withCrlfLineEnds } from "./imap-crlf.js";
 import { createSmtpSender } from "./imap-smtp.js";
@@ -95,7 +96,14 @@ export function createImapProvider(options: ImapProviderOptions): ClosableProvid
     if (error instanceof ParameterError) throw error;
     // The caller's own abort (its client went away): nobody waits for an answer, as with Gmail and Outlook.
     if ((error as { name?: unknown } | null)?.name === "AbortError") throw error;
-    if (isAuthFailure(error)) return authFailed({ inbox_id: inbox.id });
+    if (isAuthFailure(error) || (error instanceof ProviderFailure && error.kind === "auth"))
+      return authFailed({ inbox_id: inbox.id });
+    // The OAuth sign-in's own failures (its token endpoint) are already in the caller's words.
+    if (error instanceof ProviderFailure)
+      return providerError({
+        detail: `inbox ${inbox.id}: ${error.detail}`,
+        ...(error.retryAfterSeconds === undefined ? {} : { retryAfter: error.retryAfterSeconds }),
+      });
     if (error instanceof ConnectError) return providerError({ detail: `inbox ${inbox.id}: ${error.message}` });
     return providerError({ detail: `the IMAP server of inbox ${inbox.id} answered: ${serverWords(error, settings)}` });
   }
