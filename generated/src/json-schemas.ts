@@ -352,16 +352,24 @@ export const toolOutputSchemas = {
                 "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Conversation id, or null where the provider has none."
               },
               "rfc822_message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
               },
@@ -370,28 +378,36 @@ export const toolOutputSchemas = {
                 "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
               },
               "from": {
-                "type": [
-                  "object",
-                  "null"
-                ],
-                "properties": {
-                  "name": {
-                    "type": [
-                      "string",
-                      "null"
+                "anyOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "name": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          }
+                        ],
+                        "description": "Display name, or null when the header has none."
+                      },
+                      "address": {
+                        "type": "string",
+                        "description": "The address itself, as written in the header."
+                      }
+                    },
+                    "required": [
+                      "name",
+                      "address"
                     ],
-                    "description": "Display name, or null when the header has none."
+                    "additionalProperties": false
                   },
-                  "address": {
-                    "type": "string",
-                    "description": "The address itself, as written in the header."
+                  {
+                    "type": "null"
                   }
-                },
-                "required": [
-                  "name",
-                  "address"
                 ],
-                "additionalProperties": false,
                 "description": "A mailbox address."
               },
               "to": {
@@ -400,9 +416,13 @@ export const toolOutputSchemas = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -425,9 +445,13 @@ export const toolOutputSchemas = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -467,12 +491,16 @@ export const toolOutputSchemas = {
                 "description": "True when the message has at least one attachment that is not inline."
               },
               "size_bytes": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Size of the raw message, or null where the provider does not say."
               }
             },
@@ -506,21 +534,29 @@ export const toolOutputSchemas = {
           "maximum": 100
         },
         "next_offset": {
-          "type": [
-            "integer",
-            "null"
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10100
+            },
+            {
+              "type": "null"
+            }
           ],
-          "minimum": 1,
-          "maximum": 10100,
           "description": "Offset of the next page, or null on the last page."
         },
         "total": {
-          "type": [
-            "integer",
-            "null"
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9007199254740991
+            },
+            {
+              "type": "null"
+            }
           ],
-          "minimum": 0,
-          "maximum": 9007199254740991,
           "description": "Number of matching messages, or null where the provider cannot tell."
         },
         "total_is_estimate": {
@@ -548,16 +584,24 @@ export const toolOutputSchemas = {
           "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
         },
         "thread_id": {
-          "type": [
-            "string",
-            "null"
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            }
           ],
           "description": "Conversation id, or null where the provider has none."
         },
         "rfc822_message_id": {
-          "type": [
-            "string",
-            "null"
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            }
           ],
           "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
         },
@@ -566,28 +610,36 @@ export const toolOutputSchemas = {
           "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
         },
         "from": {
-          "type": [
-            "object",
-            "null"
-          ],
-          "properties": {
-            "name": {
-              "type": [
-                "string",
-                "null"
+          "anyOf": [
+            {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "anyOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ],
+                  "description": "Display name, or null when the header has none."
+                },
+                "address": {
+                  "type": "string",
+                  "description": "The address itself, as written in the header."
+                }
+              },
+              "required": [
+                "name",
+                "address"
               ],
-              "description": "Display name, or null when the header has none."
+              "additionalProperties": false
             },
-            "address": {
-              "type": "string",
-              "description": "The address itself, as written in the header."
+            {
+              "type": "null"
             }
-          },
-          "required": [
-            "name",
-            "address"
           ],
-          "additionalProperties": false,
           "description": "A mailbox address."
         },
         "to": {
@@ -596,9 +648,13 @@ export const toolOutputSchemas = {
             "type": "object",
             "properties": {
               "name": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Display name, or null when the header has none."
               },
@@ -621,9 +677,13 @@ export const toolOutputSchemas = {
             "type": "object",
             "properties": {
               "name": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Display name, or null when the header has none."
               },
@@ -663,12 +723,16 @@ export const toolOutputSchemas = {
           "description": "True when the message has at least one attachment that is not inline."
         },
         "size_bytes": {
-          "type": [
-            "integer",
-            "null"
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9007199254740991
+            },
+            {
+              "type": "null"
+            }
           ],
-          "minimum": 0,
-          "maximum": 9007199254740991,
           "description": "Size of the raw message, or null where the provider does not say."
         },
         "reply_to": {
@@ -677,9 +741,13 @@ export const toolOutputSchemas = {
             "type": "object",
             "properties": {
               "name": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Display name, or null when the header has none."
               },
@@ -702,9 +770,13 @@ export const toolOutputSchemas = {
             "type": "object",
             "properties": {
               "name": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Display name, or null when the header has none."
               },
@@ -723,9 +795,13 @@ export const toolOutputSchemas = {
           "description": "Bcc addresses where the provider knows them (messages you sent); empty otherwise."
         },
         "in_reply_to": {
-          "type": [
-            "string",
-            "null"
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            }
           ]
         },
         "references": {
@@ -745,11 +821,15 @@ export const toolOutputSchemas = {
           "description": "True when body_text was cut at the limit."
         },
         "body_html": {
-          "type": [
-            "string",
-            "null"
+          "anyOf": [
+            {
+              "type": "string",
+              "maxLength": 200000
+            },
+            {
+              "type": "null"
+            }
           ],
-          "maxLength": 200000,
           "description": "Present only when include_html is true; null when the message has no HTML part."
         },
         "body_html_truncated": {
@@ -766,9 +846,13 @@ export const toolOutputSchemas = {
                 "description": "Id of the attachment within its message."
               },
               "filename": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "The sender's file name made safe to save: the last path segment only, without control, bidirectional-override or other format characters, never \".\" or \"..\"; null when the message gives none."
               },
@@ -786,18 +870,26 @@ export const toolOutputSchemas = {
                 "description": "True for a part shown inside the HTML body (an embedded image)."
               },
               "content_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "data": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "contentEncoding": "base64",
-                "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
                 "description": "Base64 content. Present only when include_attachments is true; null when returning it would pass the read result's attachment cap."
               }
             },
@@ -853,16 +945,24 @@ export const toolOutputSchemas = {
                 "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Conversation id, or null where the provider has none."
               },
               "rfc822_message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
               },
@@ -871,28 +971,36 @@ export const toolOutputSchemas = {
                 "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
               },
               "from": {
-                "type": [
-                  "object",
-                  "null"
-                ],
-                "properties": {
-                  "name": {
-                    "type": [
-                      "string",
-                      "null"
+                "anyOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "name": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          }
+                        ],
+                        "description": "Display name, or null when the header has none."
+                      },
+                      "address": {
+                        "type": "string",
+                        "description": "The address itself, as written in the header."
+                      }
+                    },
+                    "required": [
+                      "name",
+                      "address"
                     ],
-                    "description": "Display name, or null when the header has none."
+                    "additionalProperties": false
                   },
-                  "address": {
-                    "type": "string",
-                    "description": "The address itself, as written in the header."
+                  {
+                    "type": "null"
                   }
-                },
-                "required": [
-                  "name",
-                  "address"
                 ],
-                "additionalProperties": false,
                 "description": "A mailbox address."
               },
               "to": {
@@ -901,9 +1009,13 @@ export const toolOutputSchemas = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -926,9 +1038,13 @@ export const toolOutputSchemas = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -968,12 +1084,16 @@ export const toolOutputSchemas = {
                 "description": "True when the message has at least one attachment that is not inline."
               },
               "size_bytes": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Size of the raw message, or null where the provider does not say."
               }
             },
@@ -1007,33 +1127,45 @@ export const toolOutputSchemas = {
           "maximum": 100
         },
         "next_offset": {
-          "type": [
-            "integer",
-            "null"
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10100
+            },
+            {
+              "type": "null"
+            }
           ],
-          "minimum": 1,
-          "maximum": 10100,
           "description": "Offset of the next page, or null on the last page."
         },
         "total": {
-          "type": [
-            "integer",
-            "null"
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9007199254740991
+            },
+            {
+              "type": "null"
+            }
           ],
-          "minimum": 0,
-          "maximum": 9007199254740991,
           "description": "Number of matches, or null where the provider cannot tell."
         },
         "total_is_estimate": {
           "type": "boolean"
         },
         "result_ceiling": {
-          "type": [
-            "integer",
-            "null"
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 9007199254740991
+            },
+            {
+              "type": "null"
+            }
           ],
-          "minimum": 1,
-          "maximum": 9007199254740991,
           "description": "The most results the provider returns for one query (1000 on Outlook), or null when unbounded."
         },
         "syntax": {
@@ -1060,16 +1192,24 @@ export const toolOutputSchemas = {
       "type": "object",
       "properties": {
         "message_id": {
-          "type": [
-            "string",
-            "null"
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            }
           ],
           "description": "Id of the sent message in the inbox (as read_email takes it), or null when the provider does not say."
         },
         "thread_id": {
-          "type": [
-            "string",
-            "null"
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            }
           ]
         },
         "rfc822_message_id": {
@@ -1108,16 +1248,24 @@ export const toolOutputSchemas = {
       "type": "object",
       "properties": {
         "message_id": {
-          "type": [
-            "string",
-            "null"
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            }
           ],
           "description": "Id of the sent message in the inbox (as read_email takes it), or null when the provider does not say."
         },
         "thread_id": {
-          "type": [
-            "string",
-            "null"
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            }
           ]
         },
         "rfc822_message_id": {

@@ -72,16 +72,24 @@ export const toolsListByRevision = {
                       "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
                     },
                     "thread_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Conversation id, or null where the provider has none."
                     },
                     "rfc822_message_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
                     },
@@ -90,28 +98,36 @@ export const toolsListByRevision = {
                       "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
                     },
                     "from": {
-                      "type": [
-                        "object",
-                        "null"
-                      ],
-                      "properties": {
-                        "name": {
-                          "type": [
-                            "string",
-                            "null"
+                      "anyOf": [
+                        {
+                          "type": "object",
+                          "properties": {
+                            "name": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "null"
+                                }
+                              ],
+                              "description": "Display name, or null when the header has none."
+                            },
+                            "address": {
+                              "type": "string",
+                              "description": "The address itself, as written in the header."
+                            }
+                          },
+                          "required": [
+                            "name",
+                            "address"
                           ],
-                          "description": "Display name, or null when the header has none."
+                          "additionalProperties": false
                         },
-                        "address": {
-                          "type": "string",
-                          "description": "The address itself, as written in the header."
+                        {
+                          "type": "null"
                         }
-                      },
-                      "required": [
-                        "name",
-                        "address"
                       ],
-                      "additionalProperties": false,
                       "description": "A mailbox address."
                     },
                     "to": {
@@ -120,9 +136,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -145,9 +165,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -187,12 +211,16 @@ export const toolsListByRevision = {
                       "description": "True when the message has at least one attachment that is not inline."
                     },
                     "size_bytes": {
-                      "type": [
-                        "integer",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 9007199254740991
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "minimum": 0,
-                      "maximum": 9007199254740991,
                       "description": "Size of the raw message, or null where the provider does not say."
                     }
                   },
@@ -226,21 +254,29 @@ export const toolsListByRevision = {
                 "maximum": 100
               },
               "next_offset": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 10100
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 10100,
                 "description": "Offset of the next page, or null on the last page."
               },
               "total": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Number of matching messages, or null where the provider cannot tell."
               },
               "total_is_estimate": {
@@ -317,16 +353,24 @@ export const toolsListByRevision = {
                 "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Conversation id, or null where the provider has none."
               },
               "rfc822_message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
               },
@@ -335,28 +379,36 @@ export const toolsListByRevision = {
                 "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
               },
               "from": {
-                "type": [
-                  "object",
-                  "null"
-                ],
-                "properties": {
-                  "name": {
-                    "type": [
-                      "string",
-                      "null"
+                "anyOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "name": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          }
+                        ],
+                        "description": "Display name, or null when the header has none."
+                      },
+                      "address": {
+                        "type": "string",
+                        "description": "The address itself, as written in the header."
+                      }
+                    },
+                    "required": [
+                      "name",
+                      "address"
                     ],
-                    "description": "Display name, or null when the header has none."
+                    "additionalProperties": false
                   },
-                  "address": {
-                    "type": "string",
-                    "description": "The address itself, as written in the header."
+                  {
+                    "type": "null"
                   }
-                },
-                "required": [
-                  "name",
-                  "address"
                 ],
-                "additionalProperties": false,
                 "description": "A mailbox address."
               },
               "to": {
@@ -365,9 +417,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -390,9 +446,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -432,12 +492,16 @@ export const toolsListByRevision = {
                 "description": "True when the message has at least one attachment that is not inline."
               },
               "size_bytes": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Size of the raw message, or null where the provider does not say."
               },
               "reply_to": {
@@ -446,9 +510,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -471,9 +539,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -492,9 +564,13 @@ export const toolsListByRevision = {
                 "description": "Bcc addresses where the provider knows them (messages you sent); empty otherwise."
               },
               "in_reply_to": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "references": {
@@ -514,11 +590,15 @@ export const toolsListByRevision = {
                 "description": "True when body_text was cut at the limit."
               },
               "body_html": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "maxLength": 200000
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "maxLength": 200000,
                 "description": "Present only when include_html is true; null when the message has no HTML part."
               },
               "body_html_truncated": {
@@ -535,9 +615,13 @@ export const toolsListByRevision = {
                       "description": "Id of the attachment within its message."
                     },
                     "filename": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The sender's file name made safe to save: the last path segment only, without control, bidirectional-override or other format characters, never \".\" or \"..\"; null when the message gives none."
                     },
@@ -555,18 +639,26 @@ export const toolsListByRevision = {
                       "description": "True for a part shown inside the HTML body (an embedded image)."
                     },
                     "content_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ]
                     },
                     "data": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string",
+                          "contentEncoding": "base64",
+                          "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "contentEncoding": "base64",
-                      "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
                       "description": "Base64 content. Present only when include_attachments is true; null when returning it would pass the read result's attachment cap."
                     }
                   },
@@ -690,16 +782,24 @@ export const toolsListByRevision = {
                       "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
                     },
                     "thread_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Conversation id, or null where the provider has none."
                     },
                     "rfc822_message_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
                     },
@@ -708,28 +808,36 @@ export const toolsListByRevision = {
                       "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
                     },
                     "from": {
-                      "type": [
-                        "object",
-                        "null"
-                      ],
-                      "properties": {
-                        "name": {
-                          "type": [
-                            "string",
-                            "null"
+                      "anyOf": [
+                        {
+                          "type": "object",
+                          "properties": {
+                            "name": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "null"
+                                }
+                              ],
+                              "description": "Display name, or null when the header has none."
+                            },
+                            "address": {
+                              "type": "string",
+                              "description": "The address itself, as written in the header."
+                            }
+                          },
+                          "required": [
+                            "name",
+                            "address"
                           ],
-                          "description": "Display name, or null when the header has none."
+                          "additionalProperties": false
                         },
-                        "address": {
-                          "type": "string",
-                          "description": "The address itself, as written in the header."
+                        {
+                          "type": "null"
                         }
-                      },
-                      "required": [
-                        "name",
-                        "address"
                       ],
-                      "additionalProperties": false,
                       "description": "A mailbox address."
                     },
                     "to": {
@@ -738,9 +846,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -763,9 +875,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -805,12 +921,16 @@ export const toolsListByRevision = {
                       "description": "True when the message has at least one attachment that is not inline."
                     },
                     "size_bytes": {
-                      "type": [
-                        "integer",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 9007199254740991
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "minimum": 0,
-                      "maximum": 9007199254740991,
                       "description": "Size of the raw message, or null where the provider does not say."
                     }
                   },
@@ -844,33 +964,45 @@ export const toolsListByRevision = {
                 "maximum": 100
               },
               "next_offset": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 10100
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 10100,
                 "description": "Offset of the next page, or null on the last page."
               },
               "total": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Number of matches, or null where the provider cannot tell."
               },
               "total_is_estimate": {
                 "type": "boolean"
               },
               "result_ceiling": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 9007199254740991,
                 "description": "The most results the provider returns for one query (1000 on Outlook), or null when unbounded."
               },
               "syntax": {
@@ -1023,16 +1155,24 @@ export const toolsListByRevision = {
             "type": "object",
             "properties": {
               "message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Id of the sent message in the inbox (as read_email takes it), or null when the provider does not say."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "rfc822_message_id": {
@@ -1164,16 +1304,24 @@ export const toolsListByRevision = {
             "type": "object",
             "properties": {
               "message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Id of the sent message in the inbox (as read_email takes it), or null when the provider does not say."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "rfc822_message_id": {
@@ -1284,16 +1432,24 @@ export const toolsListByRevision = {
                       "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
                     },
                     "thread_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Conversation id, or null where the provider has none."
                     },
                     "rfc822_message_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
                     },
@@ -1302,28 +1458,36 @@ export const toolsListByRevision = {
                       "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
                     },
                     "from": {
-                      "type": [
-                        "object",
-                        "null"
-                      ],
-                      "properties": {
-                        "name": {
-                          "type": [
-                            "string",
-                            "null"
+                      "anyOf": [
+                        {
+                          "type": "object",
+                          "properties": {
+                            "name": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "null"
+                                }
+                              ],
+                              "description": "Display name, or null when the header has none."
+                            },
+                            "address": {
+                              "type": "string",
+                              "description": "The address itself, as written in the header."
+                            }
+                          },
+                          "required": [
+                            "name",
+                            "address"
                           ],
-                          "description": "Display name, or null when the header has none."
+                          "additionalProperties": false
                         },
-                        "address": {
-                          "type": "string",
-                          "description": "The address itself, as written in the header."
+                        {
+                          "type": "null"
                         }
-                      },
-                      "required": [
-                        "name",
-                        "address"
                       ],
-                      "additionalProperties": false,
                       "description": "A mailbox address."
                     },
                     "to": {
@@ -1332,9 +1496,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -1357,9 +1525,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -1399,12 +1571,16 @@ export const toolsListByRevision = {
                       "description": "True when the message has at least one attachment that is not inline."
                     },
                     "size_bytes": {
-                      "type": [
-                        "integer",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 9007199254740991
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "minimum": 0,
-                      "maximum": 9007199254740991,
                       "description": "Size of the raw message, or null where the provider does not say."
                     }
                   },
@@ -1438,21 +1614,29 @@ export const toolsListByRevision = {
                 "maximum": 100
               },
               "next_offset": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 10100
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 10100,
                 "description": "Offset of the next page, or null on the last page."
               },
               "total": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Number of matching messages, or null where the provider cannot tell."
               },
               "total_is_estimate": {
@@ -1529,16 +1713,24 @@ export const toolsListByRevision = {
                 "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Conversation id, or null where the provider has none."
               },
               "rfc822_message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
               },
@@ -1547,28 +1739,36 @@ export const toolsListByRevision = {
                 "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
               },
               "from": {
-                "type": [
-                  "object",
-                  "null"
-                ],
-                "properties": {
-                  "name": {
-                    "type": [
-                      "string",
-                      "null"
+                "anyOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "name": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          }
+                        ],
+                        "description": "Display name, or null when the header has none."
+                      },
+                      "address": {
+                        "type": "string",
+                        "description": "The address itself, as written in the header."
+                      }
+                    },
+                    "required": [
+                      "name",
+                      "address"
                     ],
-                    "description": "Display name, or null when the header has none."
+                    "additionalProperties": false
                   },
-                  "address": {
-                    "type": "string",
-                    "description": "The address itself, as written in the header."
+                  {
+                    "type": "null"
                   }
-                },
-                "required": [
-                  "name",
-                  "address"
                 ],
-                "additionalProperties": false,
                 "description": "A mailbox address."
               },
               "to": {
@@ -1577,9 +1777,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -1602,9 +1806,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -1644,12 +1852,16 @@ export const toolsListByRevision = {
                 "description": "True when the message has at least one attachment that is not inline."
               },
               "size_bytes": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Size of the raw message, or null where the provider does not say."
               },
               "reply_to": {
@@ -1658,9 +1870,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -1683,9 +1899,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -1704,9 +1924,13 @@ export const toolsListByRevision = {
                 "description": "Bcc addresses where the provider knows them (messages you sent); empty otherwise."
               },
               "in_reply_to": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "references": {
@@ -1726,11 +1950,15 @@ export const toolsListByRevision = {
                 "description": "True when body_text was cut at the limit."
               },
               "body_html": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "maxLength": 200000
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "maxLength": 200000,
                 "description": "Present only when include_html is true; null when the message has no HTML part."
               },
               "body_html_truncated": {
@@ -1747,9 +1975,13 @@ export const toolsListByRevision = {
                       "description": "Id of the attachment within its message."
                     },
                     "filename": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The sender's file name made safe to save: the last path segment only, without control, bidirectional-override or other format characters, never \".\" or \"..\"; null when the message gives none."
                     },
@@ -1767,18 +1999,26 @@ export const toolsListByRevision = {
                       "description": "True for a part shown inside the HTML body (an embedded image)."
                     },
                     "content_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ]
                     },
                     "data": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string",
+                          "contentEncoding": "base64",
+                          "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "contentEncoding": "base64",
-                      "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
                       "description": "Base64 content. Present only when include_attachments is true; null when returning it would pass the read result's attachment cap."
                     }
                   },
@@ -1902,16 +2142,24 @@ export const toolsListByRevision = {
                       "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
                     },
                     "thread_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Conversation id, or null where the provider has none."
                     },
                     "rfc822_message_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
                     },
@@ -1920,28 +2168,36 @@ export const toolsListByRevision = {
                       "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
                     },
                     "from": {
-                      "type": [
-                        "object",
-                        "null"
-                      ],
-                      "properties": {
-                        "name": {
-                          "type": [
-                            "string",
-                            "null"
+                      "anyOf": [
+                        {
+                          "type": "object",
+                          "properties": {
+                            "name": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "null"
+                                }
+                              ],
+                              "description": "Display name, or null when the header has none."
+                            },
+                            "address": {
+                              "type": "string",
+                              "description": "The address itself, as written in the header."
+                            }
+                          },
+                          "required": [
+                            "name",
+                            "address"
                           ],
-                          "description": "Display name, or null when the header has none."
+                          "additionalProperties": false
                         },
-                        "address": {
-                          "type": "string",
-                          "description": "The address itself, as written in the header."
+                        {
+                          "type": "null"
                         }
-                      },
-                      "required": [
-                        "name",
-                        "address"
                       ],
-                      "additionalProperties": false,
                       "description": "A mailbox address."
                     },
                     "to": {
@@ -1950,9 +2206,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -1975,9 +2235,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -2017,12 +2281,16 @@ export const toolsListByRevision = {
                       "description": "True when the message has at least one attachment that is not inline."
                     },
                     "size_bytes": {
-                      "type": [
-                        "integer",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 9007199254740991
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "minimum": 0,
-                      "maximum": 9007199254740991,
                       "description": "Size of the raw message, or null where the provider does not say."
                     }
                   },
@@ -2056,33 +2324,45 @@ export const toolsListByRevision = {
                 "maximum": 100
               },
               "next_offset": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 10100
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 10100,
                 "description": "Offset of the next page, or null on the last page."
               },
               "total": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Number of matches, or null where the provider cannot tell."
               },
               "total_is_estimate": {
                 "type": "boolean"
               },
               "result_ceiling": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 9007199254740991,
                 "description": "The most results the provider returns for one query (1000 on Outlook), or null when unbounded."
               },
               "syntax": {
@@ -2235,16 +2515,24 @@ export const toolsListByRevision = {
             "type": "object",
             "properties": {
               "message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Id of the sent message in the inbox (as read_email takes it), or null when the provider does not say."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "rfc822_message_id": {
@@ -2376,16 +2664,24 @@ export const toolsListByRevision = {
             "type": "object",
             "properties": {
               "message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Id of the sent message in the inbox (as read_email takes it), or null when the provider does not say."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "rfc822_message_id": {
@@ -2496,16 +2792,24 @@ export const toolsListByRevision = {
                       "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
                     },
                     "thread_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Conversation id, or null where the provider has none."
                     },
                     "rfc822_message_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
                     },
@@ -2514,28 +2818,36 @@ export const toolsListByRevision = {
                       "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
                     },
                     "from": {
-                      "type": [
-                        "object",
-                        "null"
-                      ],
-                      "properties": {
-                        "name": {
-                          "type": [
-                            "string",
-                            "null"
+                      "anyOf": [
+                        {
+                          "type": "object",
+                          "properties": {
+                            "name": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "null"
+                                }
+                              ],
+                              "description": "Display name, or null when the header has none."
+                            },
+                            "address": {
+                              "type": "string",
+                              "description": "The address itself, as written in the header."
+                            }
+                          },
+                          "required": [
+                            "name",
+                            "address"
                           ],
-                          "description": "Display name, or null when the header has none."
+                          "additionalProperties": false
                         },
-                        "address": {
-                          "type": "string",
-                          "description": "The address itself, as written in the header."
+                        {
+                          "type": "null"
                         }
-                      },
-                      "required": [
-                        "name",
-                        "address"
                       ],
-                      "additionalProperties": false,
                       "description": "A mailbox address."
                     },
                     "to": {
@@ -2544,9 +2856,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -2569,9 +2885,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -2611,12 +2931,16 @@ export const toolsListByRevision = {
                       "description": "True when the message has at least one attachment that is not inline."
                     },
                     "size_bytes": {
-                      "type": [
-                        "integer",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 9007199254740991
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "minimum": 0,
-                      "maximum": 9007199254740991,
                       "description": "Size of the raw message, or null where the provider does not say."
                     }
                   },
@@ -2650,21 +2974,29 @@ export const toolsListByRevision = {
                 "maximum": 100
               },
               "next_offset": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 10100
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 10100,
                 "description": "Offset of the next page, or null on the last page."
               },
               "total": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Number of matching messages, or null where the provider cannot tell."
               },
               "total_is_estimate": {
@@ -2741,16 +3073,24 @@ export const toolsListByRevision = {
                 "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Conversation id, or null where the provider has none."
               },
               "rfc822_message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
               },
@@ -2759,28 +3099,36 @@ export const toolsListByRevision = {
                 "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
               },
               "from": {
-                "type": [
-                  "object",
-                  "null"
-                ],
-                "properties": {
-                  "name": {
-                    "type": [
-                      "string",
-                      "null"
+                "anyOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "name": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          }
+                        ],
+                        "description": "Display name, or null when the header has none."
+                      },
+                      "address": {
+                        "type": "string",
+                        "description": "The address itself, as written in the header."
+                      }
+                    },
+                    "required": [
+                      "name",
+                      "address"
                     ],
-                    "description": "Display name, or null when the header has none."
+                    "additionalProperties": false
                   },
-                  "address": {
-                    "type": "string",
-                    "description": "The address itself, as written in the header."
+                  {
+                    "type": "null"
                   }
-                },
-                "required": [
-                  "name",
-                  "address"
                 ],
-                "additionalProperties": false,
                 "description": "A mailbox address."
               },
               "to": {
@@ -2789,9 +3137,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -2814,9 +3166,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -2856,12 +3212,16 @@ export const toolsListByRevision = {
                 "description": "True when the message has at least one attachment that is not inline."
               },
               "size_bytes": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Size of the raw message, or null where the provider does not say."
               },
               "reply_to": {
@@ -2870,9 +3230,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -2895,9 +3259,13 @@ export const toolsListByRevision = {
                   "type": "object",
                   "properties": {
                     "name": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Display name, or null when the header has none."
                     },
@@ -2916,9 +3284,13 @@ export const toolsListByRevision = {
                 "description": "Bcc addresses where the provider knows them (messages you sent); empty otherwise."
               },
               "in_reply_to": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "references": {
@@ -2938,11 +3310,15 @@ export const toolsListByRevision = {
                 "description": "True when body_text was cut at the limit."
               },
               "body_html": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "maxLength": 200000
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "maxLength": 200000,
                 "description": "Present only when include_html is true; null when the message has no HTML part."
               },
               "body_html_truncated": {
@@ -2959,9 +3335,13 @@ export const toolsListByRevision = {
                       "description": "Id of the attachment within its message."
                     },
                     "filename": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The sender's file name made safe to save: the last path segment only, without control, bidirectional-override or other format characters, never \".\" or \"..\"; null when the message gives none."
                     },
@@ -2979,18 +3359,26 @@ export const toolsListByRevision = {
                       "description": "True for a part shown inside the HTML body (an embedded image)."
                     },
                     "content_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ]
                     },
                     "data": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string",
+                          "contentEncoding": "base64",
+                          "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "contentEncoding": "base64",
-                      "pattern": "^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
                       "description": "Base64 content. Present only when include_attachments is true; null when returning it would pass the read result's attachment cap."
                     }
                   },
@@ -3114,16 +3502,24 @@ export const toolsListByRevision = {
                       "description": "Opaque message id from list_inbox or search_emails, stable across sessions. It is not the RFC 5322 Message-ID (that is rfc822_message_id)."
                     },
                     "thread_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "Conversation id, or null where the provider has none."
                     },
                     "rfc822_message_id": {
-                      "type": [
-                        "string",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
                       "description": "The RFC 5322 Message-ID header with its angle brackets, or null when the message has none."
                     },
@@ -3132,28 +3528,36 @@ export const toolsListByRevision = {
                       "description": "INBOX, SENT, DRAFTS or TRASH, or the provider's folder name for any other folder."
                     },
                     "from": {
-                      "type": [
-                        "object",
-                        "null"
-                      ],
-                      "properties": {
-                        "name": {
-                          "type": [
-                            "string",
-                            "null"
+                      "anyOf": [
+                        {
+                          "type": "object",
+                          "properties": {
+                            "name": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "null"
+                                }
+                              ],
+                              "description": "Display name, or null when the header has none."
+                            },
+                            "address": {
+                              "type": "string",
+                              "description": "The address itself, as written in the header."
+                            }
+                          },
+                          "required": [
+                            "name",
+                            "address"
                           ],
-                          "description": "Display name, or null when the header has none."
+                          "additionalProperties": false
                         },
-                        "address": {
-                          "type": "string",
-                          "description": "The address itself, as written in the header."
+                        {
+                          "type": "null"
                         }
-                      },
-                      "required": [
-                        "name",
-                        "address"
                       ],
-                      "additionalProperties": false,
                       "description": "A mailbox address."
                     },
                     "to": {
@@ -3162,9 +3566,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -3187,9 +3595,13 @@ export const toolsListByRevision = {
                         "type": "object",
                         "properties": {
                           "name": {
-                            "type": [
-                              "string",
-                              "null"
+                            "anyOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "null"
+                              }
                             ],
                             "description": "Display name, or null when the header has none."
                           },
@@ -3229,12 +3641,16 @@ export const toolsListByRevision = {
                       "description": "True when the message has at least one attachment that is not inline."
                     },
                     "size_bytes": {
-                      "type": [
-                        "integer",
-                        "null"
+                      "anyOf": [
+                        {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 9007199254740991
+                        },
+                        {
+                          "type": "null"
+                        }
                       ],
-                      "minimum": 0,
-                      "maximum": 9007199254740991,
                       "description": "Size of the raw message, or null where the provider does not say."
                     }
                   },
@@ -3268,33 +3684,45 @@ export const toolsListByRevision = {
                 "maximum": 100
               },
               "next_offset": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 10100
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 10100,
                 "description": "Offset of the next page, or null on the last page."
               },
               "total": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 0,
-                "maximum": 9007199254740991,
                 "description": "Number of matches, or null where the provider cannot tell."
               },
               "total_is_estimate": {
                 "type": "boolean"
               },
               "result_ceiling": {
-                "type": [
-                  "integer",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
-                "minimum": 1,
-                "maximum": 9007199254740991,
                 "description": "The most results the provider returns for one query (1000 on Outlook), or null when unbounded."
               },
               "syntax": {
@@ -3447,16 +3875,24 @@ export const toolsListByRevision = {
             "type": "object",
             "properties": {
               "message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Id of the sent message in the inbox (as read_email takes it), or null when the provider does not say."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "rfc822_message_id": {
@@ -3588,16 +4024,24 @@ export const toolsListByRevision = {
             "type": "object",
             "properties": {
               "message_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Id of the sent message in the inbox (as read_email takes it), or null when the provider does not say."
               },
               "thread_id": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "rfc822_message_id": {

@@ -1,5 +1,7 @@
 // IR -> JSON Schema (the dialect-neutral subset of draft-07 and 2020-12), with named types inlined
-// so that MCP clients get self-contained inputSchema/outputSchema objects.
+// so that MCP clients get self-contained inputSchema/outputSchema objects. A nullable node is an
+// anyOf of its schema and {"type": "null"}, never a type array: single-type dialects such as the
+// OpenAPI subset of Gemini's function declarations reject or mangle ["string", "null"].
 import type { Meta, SchemaModel, SchemaNode } from "../schema/ir.js";
 
 export type JsonSchema = { [key: string]: unknown };
@@ -21,11 +23,10 @@ export function toJsonSchema(node: SchemaNode, model: SchemaModel, outer?: Meta)
     ...((outer?.default ?? node.meta.default) !== undefined ? { default: outer?.default ?? node.meta.default } : {}),
   };
   const out: JsonSchema = {};
-  const typed = (t: string) => (meta.nullable ? [t, "null"] : t);
   switch (node.kind) {
     case "string":
-      out.type = typed("string");
-      if (node.enum) out.enum = meta.nullable ? [...node.enum, null] : node.enum;
+      out.type = "string";
+      if (node.enum) out.enum = node.enum;
       if (node.minLength !== undefined) out.minLength = node.minLength;
       if (node.maxLength !== undefined) out.maxLength = node.maxLength;
       if (node.format?.checkedBy === "schema") {
@@ -36,27 +37,28 @@ export function toJsonSchema(node: SchemaNode, model: SchemaModel, outer?: Meta)
       if (node.pattern !== undefined) out.pattern = node.pattern;
       break;
     case "integer":
-      out.type = typed("integer");
+      out.type = "integer";
       if (node.minimum !== undefined) out.minimum = node.minimum;
       if (node.maximum !== undefined) out.maximum = node.maximum;
       break;
     case "boolean":
-      out.type = typed("boolean");
+      out.type = "boolean";
       break;
     case "array":
-      out.type = typed("array");
+      out.type = "array";
       out.items = toJsonSchema(node.items, model);
       if (node.minItems !== undefined) out.minItems = node.minItems;
       if (node.maxItems !== undefined) out.maxItems = node.maxItems;
       break;
     case "object":
-      out.type = typed("object");
+      out.type = "object";
       out.properties = Object.fromEntries(node.properties.map((p) => [p.name, toJsonSchema(p.node, model)]));
       out.required = node.properties.filter((p) => p.required).map((p) => p.name);
       out.additionalProperties = false;
       break;
   }
-  if (meta.description !== undefined) out.description = meta.description;
-  if (meta.default !== undefined) out.default = meta.default.value;
-  return out;
+  const schema: JsonSchema = meta.nullable ? { anyOf: [out, { type: "null" }] } : out;
+  if (meta.description !== undefined) schema.description = meta.description;
+  if (meta.default !== undefined) schema.default = meta.default.value;
+  return schema;
 }

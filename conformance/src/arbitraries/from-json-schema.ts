@@ -345,7 +345,8 @@ function mutations(schema: JsonSchemaObject, path: string): fc.Arbitrary<Invalid
   return out;
 }
 
-function readKeywords(schema: JsonSchemaObject): Keywords {
+function readKeywords(nodeSchema: JsonSchemaObject): Keywords {
+  const schema = withNullBranchAsType(nodeSchema);
   const number = (key: string) => (typeof schema[key] === "number" ? (schema[key] as number) : undefined);
   const string = (key: string) => (typeof schema[key] === "string" ? (schema[key] as string) : undefined);
   const type = schema.type;
@@ -369,6 +370,26 @@ function readKeywords(schema: JsonSchemaObject): Keywords {
       : [],
     required: Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === "string") : [],
     closed: schema.additionalProperties === false,
+  };
+}
+
+/**
+ * A nullable node as the codegen writes it, {"anyOf": [<schema>, {"type": "null"}]}, read as the same
+ * set of values written with a type array: <schema> with "null" added to its type (and enum).
+ */
+function withNullBranchAsType(schema: JsonSchemaObject): JsonSchemaObject {
+  const branches = schema.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2) return schema;
+  const [value, nullBranch] = branches as unknown[];
+  if (!isSchema(value) || !isSchema(nullBranch) || nullBranch.type !== "null" || Object.keys(nullBranch).length !== 1)
+    return schema;
+  if (value.type === undefined) return schema;
+  const { anyOf: _branches, ...outer } = schema;
+  return {
+    ...value,
+    ...outer,
+    type: [...(Array.isArray(value.type) ? (value.type as unknown[]) : [value.type]), "null"],
+    ...(Array.isArray(value.enum) ? { enum: [...(value.enum as unknown[]), null] } : {}),
   };
 }
 

@@ -51,6 +51,7 @@ async function runAgainst(mangle: Mangle): Promise<{ exitCode: number; failedIds
 
 interface SchemaNode {
   type?: string | readonly string[];
+  anyOf?: readonly SchemaNode[];
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
 }
@@ -58,9 +59,12 @@ interface SchemaNode {
 /** Every field path of a schema, "messages[].from.address" style, with the JSON types it allows. */
 function fieldPaths(schema: SchemaNode, prefix = ""): { path: string; types: string[] }[] {
   const paths: { path: string; types: string[] }[] = [];
-  for (const [name, node] of Object.entries(schema.properties ?? {})) {
+  for (const [name, field] of Object.entries(schema.properties ?? {})) {
     const path = prefix === "" ? name : `${prefix}.${name}`;
-    paths.push({ path, types: [node.type ?? []].flat() });
+    // A nullable field is an anyOf of its schema and {"type": "null"}: its types are the branches' types together.
+    const branches = field.anyOf ?? [field];
+    const node = branches.find((branch) => branch.type !== "null") ?? field;
+    paths.push({ path, types: branches.flatMap((branch) => [branch.type ?? []].flat()) });
     paths.push(...fieldPaths(node, path));
     if (node.items !== undefined) paths.push(...fieldPaths(node.items, `${path}[]`));
   }
