@@ -94,6 +94,52 @@ describe("validValue", () => {
     expect(new Set(values)).toEqual(new Set([1, 2, 3, null]));
   });
 
+  it("reads a nullable anyOf, the codegen's spelling, as the type list of the same values", () => {
+    const values = fc.sample(
+      validValue({ anyOf: [{ type: "integer", minimum: 1, maximum: 3 }, { type: "null" }], description: "d" }),
+      { numRuns: 200, seed: 3 },
+    );
+    expect(new Set(values)).toEqual(new Set([1, 2, 3, null]));
+  });
+
+  it("breaks a nullable anyOf in one place, inside its branch too, never with null", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        folder: { anyOf: [{ type: "string", enum: ["INBOX", "SENT"] }, { type: "null" }] },
+        from: {
+          anyOf: [
+            {
+              type: "object",
+              properties: { name: { anyOf: [{ type: "string", maxLength: 3 }, { type: "null" }] } },
+              required: ["name"],
+              additionalProperties: false,
+            },
+            { type: "null" },
+          ],
+        },
+      },
+      required: ["folder", "from"],
+      additionalProperties: false,
+    };
+    const mutations = fc.sample(invalidValue(schema), { numRuns: 1000, seed: 9 }) as InvalidValue[];
+    const broken = mutations.filter((m) => m.keyword !== "additionalProperties").map((m) => `${m.path} ${m.keyword}`);
+    expect(new Set(broken)).toEqual(
+      new Set([
+        " type",
+        "folder required",
+        "folder type",
+        "folder enum",
+        "from required",
+        "from type",
+        "from.name required",
+        "from.name type",
+        "from.name maxLength",
+      ]),
+    );
+    for (const m of mutations) expect(check(schema, m.value).valid, m.reason).toBe(false);
+  });
+
   it("keeps required properties, leaves optional ones out sometimes, and adds none when additionalProperties is false", () => {
     const schema = {
       type: "object",
