@@ -13,7 +13,7 @@ import { normalizeMessageId } from "./threading.js";
 const READ_OUTPUT = toolOutputSchemas.read_email.properties;
 /** Lengths in Unicode code points, as JSON Schema counts them. */
 export const BODY_TEXT_MAX_LENGTH = READ_OUTPUT.body_text.maxLength;
-export const BODY_HTML_MAX_LENGTH = READ_OUTPUT.body_html.maxLength;
+export const BODY_HTML_MAX_LENGTH = READ_OUTPUT.body_html.anyOf[0].maxLength;
 export const SNIPPET_MAX_LENGTH = READ_OUTPUT.snippet.maxLength;
 
 export interface ParseOptions {
