@@ -4,7 +4,9 @@
 // is sent twice:
 //   - the API key or rate-limit check fails: -32603 "the store did not answer ... nothing was done";
 //   - a later step fails: -32603 "the message may have been sent ... retry only with the same
-//     idempotency_key", and that retry never sends a second copy.
+//     idempotency_key", and that retry never sends a second copy;
+//   - the provider's own delivery fails after it handed the message over: provider_error with
+//     deliveryStatus unknown (the one answer every provider gives), the key kept.
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -100,6 +102,21 @@ describe("the store failing at one step of a send", () => {
     expect(await delivered(subject)).toBe(1);
   });
 
+  it("putSandboxMessages: the provider failed as it delivered, so the outcome is unknown (provider_error, deliveryStatus unknown); the key stays taken and the retry sends nothing", async () => {
+    const subject = `fault putSandboxMessages ${randomUUID()}`;
+    const args = sendArgs(subject, `k-${randomUUID()}`);
+    failing = "putSandboxMessages";
+    const answer = await callTool(instance.mcpUrl, key, "send_email", args, 1, watch);
+    failing = undefined;
+    expect(answer).toMatchObject({ isError: true, errorCode: "provider_error", deliveryStatus: "unknown" });
+    expect(await delivered(subject)).toBe(0);
+    expect(await callTool(instance.mcpUrl, key, "send_email", args, 2, watch)).toMatchObject({
+      isError: true,
+      errorCode: "idempotency_key_in_use",
+    });
+    expect(await delivered(subject)).toBe(0);
+  });
+
   // [failing step, copies delivered by the failed call, what the retry with the same key answers, copies after it]
   it.each<[StoreMethod, number, Record<string, unknown>, number]>([
     // Before the send started: the retry sends, once.
@@ -107,8 +124,6 @@ describe("the store failing at one step of a send", () => {
     ["beginIdempotent", 0, { delivery_status: "accepted", idempotent_replay: false }, 1],
     // The quota could not be taken: nothing was sent, and the key is given back, so the retry sends.
     ["consumeQuota", 0, { delivery_status: "accepted", idempotent_replay: false }, 1],
-    // The provider failed mid-send (its outcome unknown): the key stays taken.
-    ["putSandboxMessages", 0, { isError: true, errorCode: "idempotency_key_in_use" }, 0],
     // Sent, but not recorded: the key stays taken, and the retry does not send again.
     ["completeIdempotent", 1, { isError: true, errorCode: "idempotency_key_in_use" }, 1],
   ])(
