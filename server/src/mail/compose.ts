@@ -2,7 +2,8 @@
 // structure, encoded words, folding and header encoding are the library's, never hand-built.
 // nodemailer already turns line breaks in header values into spaces or encodes them; names and the
 // subject are also made single-line here so that what is stored and shown is what was meant.
-import MailComposer from "nodemailer/lib/mail-composer";
+
+import type MailComposer from "nodemailer/lib/mail-composer";
 import type { Address, AttachmentInput } from "@mcpemails/generated";
 import { normalizeMessageId } from "./threading.js";
 import { safeFilename } from "./filenames.js";
@@ -44,13 +45,17 @@ export interface ComposedMessage {
   messageId: string;
 }
 
+// nodemailer's composer is loaded by the first message composed, not at start.
+let mailComposer: Promise<{ default: typeof MailComposer }> | undefined;
+
 export async function composeMessage(input: ComposeInput): Promise<ComposedMessage> {
   const messageId = normalizeMessageId(input.messageId);
   if (messageId === null) throw new Error(`composeMessage: ${JSON.stringify(input.messageId)} cannot be a Message-ID`);
   const inReplyTo =
     input.inReplyTo === null || input.inReplyTo === undefined ? null : normalizeMessageId(input.inReplyTo);
   const references = (input.references ?? []).map(normalizeMessageId).filter((id): id is string => id !== null);
-  const composer = new MailComposer({
+  const { default: Composer } = await (mailComposer ??= import("nodemailer/lib/mail-composer"));
+  const composer = new Composer({
     from: mailbox(input.from),
     to: (input.to ?? []).map(mailbox),
     cc: (input.cc ?? []).map(mailbox),

@@ -3,10 +3,8 @@
 // <div> took 103 s), and even flat HTML of 1 MB took half a second to convert, so that one hostile
 // email would stall every other request and its own reader. Small HTML cannot cost enough to
 // matter and is handled in place, without the round trip.
-import { Piscina } from "piscina";
-import { htmlToPlainText } from "./html-text.js";
+import type { Piscina } from "piscina";
 import type { HtmlTask } from "./html-worker.js";
-import { sanitizeEmailHtml } from "./sanitize.js";
 
 /** Below this many UTF-16 units, HTML takes about 20 ms at worst in place (nesting at most ~6,500 deep). */
 export const SANITIZE_IN_PLACE_MAX_LENGTH = 32_768;
@@ -28,21 +26,29 @@ export interface HtmlOutcome {
 }
 
 type Task = HtmlTask["kind"];
-const IN_PLACE: Record<Task, (html: string) => string> = { sanitize: sanitizeEmailHtml, toText: htmlToPlainText };
+// sanitize-html and html-to-text are loaded by the first HTML handled in place, not at start.
+const IN_PLACE: Record<Task, () => Promise<(html: string) => string>> = {
+  sanitize: async () => (await import("./sanitize.js")).sanitizeEmailHtml,
+  toText: async () => (await import("./html-text.js")).htmlToPlainText,
+};
 
-let pool: Piscina | undefined;
+// piscina is loaded, and its worker started, by the first HTML too large to handle in place.
+let pool: Promise<Piscina> | undefined;
 
-function workerPool(): Piscina {
+function workerPool(): Promise<Piscina> {
   // Under tsx or vitest this module is TypeScript: the worker then loads its source through tsx.
   const fromSource = import.meta.url.endsWith(".ts");
-  pool ??= new Piscina({
-    filename: new URL(fromSource ? "./html-worker.ts" : "./html-worker.js", import.meta.url).href,
-    execArgv: fromSource ? ["--import", "tsx"] : [],
-    // One warm worker: a read does not wait for one to start, nor for one to replace a stopped one.
-    minThreads: 1,
-    maxThreads: 1,
-    idleTimeout: 30_000,
-  });
+  pool ??= import("piscina").then(
+    ({ Piscina }) =>
+      new Piscina({
+        filename: new URL(fromSource ? "./html-worker.ts" : "./html-worker.js", import.meta.url).href,
+        execArgv: fromSource ? ["--import", "tsx"] : [],
+        // One warm worker: a read does not wait for one to start, nor for one to replace a stopped one.
+        minThreads: 1,
+        maxThreads: 1,
+        idleTimeout: 30_000,
+      }),
+  );
   return pool;
 }
 
@@ -66,11 +72,13 @@ export function htmlDeadline(): number {
 }
 
 async function bounded(task: Task, html: string, deadline: number): Promise<HtmlOutcome> {
-  if (html.length <= SANITIZE_IN_PLACE_MAX_LENGTH) return { value: IN_PLACE[task](html), complete: true };
+  if (html.length <= SANITIZE_IN_PLACE_MAX_LENGTH) return { value: (await IN_PLACE[task]())(html), complete: true };
   const cut = html.length > SANITIZE_INPUT_MAX_LENGTH;
   const input = cut ? html.slice(0, endBeforeHalfPair(html, SANITIZE_INPUT_MAX_LENGTH)) : html;
   try {
-    const value = (await workerPool().run({ kind: task, html: input } satisfies HtmlTask, {
+    const value = (await (
+      await workerPool()
+    ).run({ kind: task, html: input } satisfies HtmlTask, {
       signal: AbortSignal.timeout(Math.max(0, deadline - Date.now())),
     })) as string;
     return { value, complete: !cut };
@@ -92,5 +100,5 @@ function endBeforeHalfPair(text: string, end: number): number {
 export async function closeHtmlWorkers(): Promise<void> {
   const closing = pool;
   pool = undefined;
-  await closing?.destroy();
+  await (await closing)?.destroy();
 }

@@ -3,7 +3,8 @@
 // when there is no text part), the sanitized HTML on request, attachment metadata, and attachment
 // data on request within the read cap. Bodies are cut at the output schema's lengths.
 import { Readable } from "node:stream";
-import { simpleParser, type AddressObject, type Attachment as ParsedAttachment, type EmailAddress } from "mailparser";
+import type * as Mailparser from "mailparser";
+import type { AddressObject, Attachment as ParsedAttachment, EmailAddress } from "mailparser";
 import { LIMITS, type Address, type Attachment, type ReadEmailOutput } from "@mcpemails/generated";
 import { toolOutputSchemas } from "@mcpemails/generated/json-schemas";
 import { safeFilename } from "./filenames.js";
@@ -32,7 +33,11 @@ export type ParsedMessage = Omit<ReadEmailOutput, "id" | "thread_id" | "folder" 
 // skipHtmlToText: the text of an HTML-only message is derived off the event loop (htmlTextBounded).
 const PARSER_OPTIONS = { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true, skipHtmlToText: true };
 
+// mailparser and what it loads cost about 30 MB: a server that reads no message never loads it.
+let mailparser: Promise<typeof Mailparser> | undefined;
+
 export async function parseMessage(raw: string | Buffer, options: ParseOptions): Promise<ParsedMessage> {
+  const { simpleParser } = await (mailparser ??= import("mailparser"));
   const parsed = await simpleParser(inSlices(raw), PARSER_OPTIONS);
   const html = typeof parsed.html === "string" ? parsed.html : null;
   const deadline = htmlDeadline();
