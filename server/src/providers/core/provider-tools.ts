@@ -54,11 +54,12 @@ const SENDS: ReadonlySet<ToolName> = new Set(["send_email", "reply_to_email"]);
 export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
   const run = async <T extends ToolName>(tool: T, args: ArgsOf<T>, caller: AbortSignal): Promise<ResultOf<T>> => {
     const deadline = callDeadline(caller, tool === "search_emails" ? LIMITS.search_timeout_seconds : undefined);
+    const send = SENDS.has(tool);
     let handedOver = false;
     const call: ToolCall = { signal: deadline.signal, handingOver: () => void (handedOver = true) };
     try {
       const running = (parts.tools[tool] as ProviderTool<C, T>)(parts.context, args, call);
-      if (SENDS.has(tool)) return await running;
+      if (send) return await running;
       // A read is answered when its caller leaves or its deadline passes, whatever it is waiting on
       // (a store read or a server that takes no signal); what it finishes later is dropped.
       running.catch(() => undefined);
@@ -66,7 +67,6 @@ export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
       deadline.signal.throwIfAborted();
       return result;
     } catch (error) {
-      const send = SENDS.has(tool);
       // Nobody waits for the answer of a caller gone; a send already handed over still settles its
       // outcome below, so that its idempotency key and quota stay with a message that may have left.
       if (caller.aborted && !(send && handedOver)) throw error;

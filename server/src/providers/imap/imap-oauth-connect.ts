@@ -8,7 +8,13 @@
 // request with PKCE (RFC 6749 §4.1, RFC 7636) is a URL and one form POST.
 import { ConnectError, type ConnectedMailbox } from "../provider-apps.js";
 import type { ImapSettings, ServerEndpoint } from "./imap-settings.js";
-import { IMAP_OAUTH_SCOPES, type ImapOAuthApps, type ImapOAuthService } from "./imap-oauth-tokens.js";
+import {
+  IMAP_OAUTH_SCOPES,
+  oauthErrorCode,
+  oauthService,
+  type ImapOAuthApps,
+  type ImapOAuthService,
+} from "./imap-oauth-tokens.js";
 
 /** The services' IMAP and SMTP servers (Gmail: developers.google.com/workspace/gmail/imap/imap-smtp; Microsoft: learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/pop3-and-imap4/pop3-and-imap4). */
 export const IMAP_OAUTH_SERVERS: Record<ImapOAuthService, { imap: ServerEndpoint; smtp: ServerEndpoint }> = {
@@ -25,22 +31,11 @@ export const IMAP_OAUTH_SERVERS: Record<ImapOAuthService, { imap: ServerEndpoint
 const SIGN_IN_SCOPES = ["openid", "email"];
 
 function endpoints(service: ImapOAuthService, apps: ImapOAuthApps) {
-  if (service === "google") {
-    const app = apps.google;
-    if (app === undefined) throw new ConnectError("this server has no Google OAuth app configured");
-    return {
-      app,
-      authorize: "https://accounts.google.com/o/oauth2/v2/auth",
-      token: "https://oauth2.googleapis.com/token",
-      who: "Google",
-      // Google gives a refresh token for offline access, and again on every consent only when asked to.
-      extra: { access_type: "offline", prompt: "consent" },
-    };
-  }
-  const app = apps.microsoft;
-  if (app === undefined) throw new ConnectError("this server has no Microsoft app configured");
-  const base = `https://login.microsoftonline.com/${encodeURIComponent(app.tenant)}/oauth2/v2.0`;
-  return { app, authorize: `${base}/authorize`, token: `${base}/token`, who: "Microsoft", extra: {} };
+  const found = oauthService(service, apps);
+  if (found === undefined)
+    throw new ConnectError(`this server has no ${service === "google" ? "Google OAuth" : "Microsoft"} app configured`);
+  // Google gives a refresh token for offline access, and again on every consent only when asked to.
+  return { ...found, extra: service === "google" ? { access_type: "offline", prompt: "consent" } : {} };
 }
 
 /** The service's consent page for signing in to the mailbox's IMAP and SMTP servers. */
@@ -102,8 +97,7 @@ export async function exchangeImapCode(
     error?: unknown;
   };
   if (!response.ok) {
-    const name =
-      typeof answer.error === "string" && /^[a-z_]{1,64}$/u.test(answer.error) ? answer.error : response.status;
+    const name = oauthErrorCode(answer.error) ?? response.status;
     throw new ConnectError(`${who} refused the authorization code (${name}); start the connection again.`);
   }
   if (typeof answer.refresh_token !== "string" || answer.refresh_token === "")

@@ -53,7 +53,7 @@ export function createImapTokenSource(options: {
   now?: () => number;
 }): ImapTokenSource {
   const now = options.now ?? Date.now;
-  const endpoint = tokenEndpoint(options.oauth.service, options.apps);
+  const endpoint = oauthService(options.oauth.service, options.apps) ?? noApp(options.oauth.service);
   let refreshToken = options.oauth.refreshToken;
   let held: { token: string; expiresAtMs: number } | undefined;
   let refreshing: Promise<string> | undefined;
@@ -62,13 +62,13 @@ export function createImapTokenSource(options: {
     const body = new URLSearchParams({
       grant_type: "refresh_token",
       refresh_token: refreshToken,
-      client_id: endpoint.clientId,
-      client_secret: endpoint.clientSecret,
+      client_id: endpoint.app.clientId,
+      client_secret: endpoint.app.clientSecret,
       ...(options.oauth.service === "microsoft" ? { scope: IMAP_OAUTH_SCOPES.microsoft.join(" ") } : {}),
     });
     let response: Response;
     try {
-      response = await fetch(endpoint.url, {
+      response = await fetch(endpoint.token, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
         body,
@@ -104,29 +104,37 @@ export function createImapTokenSource(options: {
   };
 }
 
-function tokenEndpoint(
-  service: ImapOAuthService,
-  apps: ImapOAuthApps,
-): { url: string; clientId: string; clientSecret: string; who: string } {
-  if (service === "google") {
-    if (apps.google === undefined)
-      throw new ProviderFailure("refused", "this server has no Google OAuth client configured for the inbox's sign-in");
-    return { url: "https://oauth2.googleapis.com/token", ...apps.google, who: "Google" };
-  }
-  if (apps.microsoft === undefined)
-    throw new ProviderFailure("refused", "this server has no Microsoft app configured for the inbox's sign-in");
-  const { tenant, clientId, clientSecret } = apps.microsoft;
-  return {
-    url: `https://login.microsoftonline.com/${encodeURIComponent(tenant)}/oauth2/v2.0/token`,
-    clientId,
-    clientSecret,
-    who: "Microsoft",
-  };
+/** Where a service signs a person in and gives tokens, and this server's app there; undefined without one. */
+export function oauthService(service: ImapOAuthService, apps: ImapOAuthApps) {
+  if (service === "google")
+    return apps.google === undefined
+      ? undefined
+      : {
+          app: apps.google,
+          authorize: "https://accounts.google.com/o/oauth2/v2/auth",
+          token: "https://oauth2.googleapis.com/token",
+          who: "Google",
+        };
+  if (apps.microsoft === undefined) return undefined;
+  const base = `https://login.microsoftonline.com/${encodeURIComponent(apps.microsoft.tenant)}/oauth2/v2.0`;
+  return { app: apps.microsoft, authorize: `${base}/authorize`, token: `${base}/token`, who: "Microsoft" };
+}
+
+function noApp(service: ImapOAuthService): never {
+  throw new ProviderFailure(
+    "refused",
+    `this server has no ${service === "google" ? "Google" : "Microsoft"} app configured for the inbox's sign-in`,
+  );
+}
+
+/** The OAuth error code of a token endpoint's answer (RFC 6749 §5.2), when it has the shape of one. */
+export function oauthErrorCode(error: unknown): string | undefined {
+  return typeof error === "string" && /^[a-z_]{1,64}$/u.test(error) ? error : undefined;
 }
 
 /** The token endpoint's refusal: a grant it no longer honours is the owner's to renew; anything else is not. */
 function refusal(who: string, status: number, error: unknown): ProviderFailure {
-  const code = typeof error === "string" && /^[a-z_]{1,64}$/u.test(error) ? error : undefined;
+  const code = oauthErrorCode(error);
   if (code === "invalid_grant" || code === "interaction_required" || code === "consent_required")
     return new ProviderFailure(
       "auth",
