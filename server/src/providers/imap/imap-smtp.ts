@@ -1,13 +1,15 @@
 // Sending over the inbox's SMTP server with nodemailer's SMTP connection: the composed source as is,
 // the envelope naming every recipient (Bcc included). A recipient the server refuses stops the send
 // before any copy leaves: SMTP delivers to the accepted recipients of a transaction even when others
-// were refused, so the envelope is tried first on a connection of its own (MAIL FROM and every RCPT
-// TO, then QUIT, which abandons it), and the message goes on a second connection only when every
-// recipient was accepted. (RSET would save the second login, but nodemailer never answers the
+// were refused, so the envelope is tried first on a connection of its own (MAIL FROM, every RCPT TO
+// and DATA, then the connection closed before the message's final "." (RFC 5321 §4.1.1.4: the server
+// takes the message only at that line), which abandons it), and the message goes on a second
+// connection only when every recipient was accepted. (RSET would save the second login, but nodemailer never answers the
 // callback of a reset that follows its envelope step.) A send is never
 // repeated here: a failure once the message may have been handed over says so (delivery unknown).
 import SMTPConnection from "nodemailer/lib/smtp-connection";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
+import { ProviderFailure } from "../core/provider-failure.js";
 import { ConnectError } from "../provider-apps.js";
 import { quoteServerWords } from "./imap-errors.js";
 import type { ImapSettings, TransportSecurity } from "./imap-settings.js";
@@ -114,7 +116,8 @@ export function createSmtpSender(
   };
 
   return {
-    async send(raw: string, recipients: readonly string[]): Promise<SmtpOutcome> {
+    /** onHandingOver is told just before the message itself goes (DATA): from there on a failure may mean sent. */
+    async send(raw: string, recipients: readonly string[], onHandingOver?: () => void): Promise<SmtpOutcome> {
       const envelope = { from: settings.address, to: [...recipients] };
       let handedOver = false;
       let connection: WithEnvelopeStep | undefined;
@@ -134,6 +137,7 @@ export function createSmtpSender(
         connection = await open();
         const sender = connection;
         handedOver = true;
+        onHandingOver?.();
         const sent = await step<SMTPConnection.SentMessageInfo>((done) => sender.send(envelope, raw, done));
         // Refused now, after accepting the same envelope a moment ago: the message went to the others.
         if (sent.rejected.length > 0)
@@ -145,6 +149,8 @@ export function createSmtpSender(
           };
         return { ok: true };
       } catch (error) {
+        // The OAuth sign-in's own failure (its token endpoint) is already in the taxonomy.
+        if (error instanceof ProviderFailure) throw error;
         // This server's own refusal (mail-network.ts) is not the SMTP server's words.
         if (error instanceof ConnectError)
           return { ok: false, kind: "server", words: error.message, handedOver: false };

@@ -171,6 +171,26 @@ describeWithRig("an IMAP/SMTP inbox signing in with OAuth (XOAUTH2)", () => {
     }
   });
 
+  it("says nothing was sent when Google's sign-in service cannot be reached during a send, and nothing reaches SMTP", async () => {
+    grants.set(`refresh-${peer.address}`, peer.address);
+    const provider = providerFor(settingsOf(peer.address, `refresh-${peer.address}`));
+    msw.use(http.post("https://oauth2.googleapis.com/token", () => HttpResponse.error()));
+    try {
+      const before = relay.accepted();
+      const result = await provider.send_email(
+        { inbox_id: INBOX_ID, to: [user.address], subject: "x", body: "x", cc: [], bcc: [], attachments: [] },
+        signal,
+      );
+      expect(result).toMatchObject({ isError: true, errorCode: "provider_error" });
+      expect(result).not.toHaveProperty("deliveryStatus");
+      expect(JSON.stringify(result)).toMatch(/sign-in service.*Nothing was sent\./);
+      expect(relay.accepted()).toBe(before);
+    } finally {
+      msw.resetHandlers();
+      await provider.close();
+    }
+  });
+
   it("is verified with a token when added, and refused with the sign-in's reason when Google refuses", async () => {
     await verifyImapSettings(settingsOf(user.address, `refresh-${user.address}`), LOOPBACK_MAIL_NETWORK, {
       google: GOOGLE,
