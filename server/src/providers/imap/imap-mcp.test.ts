@@ -203,20 +203,6 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
       }
     });
 
-    it("pages consistently: pages of 4 put together are the full list, with next_offset leading on", async () => {
-      const full = (await list(ownerInbox)).messages.map((m) => m.id);
-      const walked: string[] = [];
-      let offset: number | null = 0;
-      while (offset !== null) {
-        const page: ListInboxOutput = await list(ownerInbox, { limit: 4, offset });
-        expect(page.offset).toBe(offset);
-        walked.push(...page.messages.map((m) => m.id));
-        offset = page.next_offset;
-      }
-      expect(walked).toEqual(full);
-      expect((await list(ownerInbox, { offset: full.length + 5 })).messages).toEqual([]);
-    });
-
     it("lists only unread messages with unread_only, with their exact count", async () => {
       const unread = corpus.messages
         .filter((m) => m.folder === "INBOX" && !m.seen)
@@ -435,14 +421,6 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
       const portable = await protocolError("search_emails", { inbox_id: ownerInbox, query: "label:work" });
       expect(portable).toMatchObject({ code: -32602, data: { parameter: "query", rule: "query_term" } });
     });
-
-    it("pages search results consistently", async () => {
-      const all = (await search(ownerInbox, "from:rig.test OR from:example")).messages.map((m) => m.id);
-      const first = await search(ownerInbox, "from:rig.test OR from:example", { limit: 3 });
-      const second = await search(ownerInbox, "from:rig.test OR from:example", { limit: 3, offset: 3 });
-      expect(first.next_offset).toBe(3);
-      expect([...first.messages, ...second.messages].map((m) => m.id)).toEqual(all.slice(0, 6));
-    });
   });
 
   describe("send_email and reply_to_email", () => {
@@ -650,13 +628,6 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
       });
       expect(result).toMatchObject({ isError: true, errorCode: "attachment_too_large" });
       expect(relay.accepted()).toBe(before);
-    });
-
-    it("answers message_not_found when replying to an id that does not exist", async () => {
-      expect(await call("reply_to_email", { inbox_id: ownerInbox, message_id: "bogus", body: "x" })).toMatchObject({
-        isError: true,
-        errorCode: "message_not_found",
-      });
     });
   });
 
