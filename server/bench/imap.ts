@@ -197,6 +197,8 @@ const rows: Row[] = [
             include_html: false,
             include_attachments: false,
             mark_as_read: false,
+            body_format: "text",
+            strip_quoted: false,
           },
           signal,
         ),

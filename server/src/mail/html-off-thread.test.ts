@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { htmlToMarkdown } from "./html-markdown.js";
 import { htmlToPlainText } from "./html-text.js";
 import { sanitizeEmailHtml } from "./sanitize.js";
 import {
   closeHtmlWorkers,
+  htmlMarkdownBounded,
   htmlTextBounded,
   SANITIZE_IN_PLACE_MAX_LENGTH,
   SANITIZE_INPUT_MAX_LENGTH,
@@ -68,6 +70,26 @@ describe("sanitizing a stranger's HTML within bounds", () => {
     expect(outcome.complete).toBe(true);
     expect(outcome.value).toBe(htmlToPlainText(html));
     expect(outcome.value.startsWith("Hello world, see the link [https://example.com/a].")).toBe(true);
+    expect(timerRuns).toBeGreaterThan(10);
+  });
+
+  it("turns large HTML into Markdown in the worker, the quoted reply left out on request", async () => {
+    const own = "<p>Hello <b>world</b>.</p>".repeat(2_000);
+    const html = `${own}<blockquote type="cite"><p>the earlier message</p></blockquote>`;
+    expect(html.length).toBeGreaterThan(SANITIZE_IN_PLACE_MAX_LENGTH);
+    const whole = await htmlMarkdownBounded(html);
+    expect(whole).toEqual({ value: htmlToMarkdown(html), complete: true });
+    expect(whole.value).toContain("the earlier message");
+    const stripped = await htmlMarkdownBounded(html, undefined, true);
+    expect(stripped).toEqual({ value: htmlToMarkdown(own), complete: true });
+  });
+
+  it("answers a nesting bomb asked as Markdown with an incomplete body while the event loop keeps running", async () => {
+    let timerRuns = 0;
+    const timer = setInterval(() => timerRuns++, 5);
+    const outcome = await htmlMarkdownBounded(nested(500_000), undefined, true);
+    clearInterval(timer);
+    expect(outcome.complete).toBe(false);
     expect(timerRuns).toBeGreaterThan(10);
   });
 });

@@ -26,11 +26,13 @@ export interface HtmlOutcome {
 }
 
 type Task = HtmlTask["kind"];
-// sanitize-html and html-to-text are loaded by the first HTML handled in place, not at start.
+// Each library is loaded by the first HTML handled in place that needs it, not at start.
 const IN_PLACE: Record<Task, () => Promise<(html: string) => string>> = {
   sanitize: async () => (await import("./sanitize.js")).sanitizeEmailHtml,
   toText: async () => (await import("./html-text.js")).htmlToPlainText,
+  toMarkdown: async () => (await import("./html-markdown.js")).htmlToMarkdown,
 };
+const withoutQuoted = async () => (await import("./quoted-html.js")).withoutQuotedHtml;
 
 // piscina is loaded, and its worker started, by the first HTML too large to handle in place.
 let pool: Promise<Piscina> | undefined;
@@ -61,9 +63,18 @@ export function sanitizeBounded(html: string, deadline = htmlDeadline()): Promis
   return bounded("sanitize", html, deadline);
 }
 
-/** The text of an HTML body, within the same bounds as sanitizeBounded. */
-export function htmlTextBounded(html: string, deadline = htmlDeadline()): Promise<HtmlOutcome> {
-  return bounded("toText", html, deadline);
+/** The text of an HTML body, within the same bounds as sanitizeBounded; without its quoted messages on request. */
+export function htmlTextBounded(html: string, deadline = htmlDeadline(), stripQuoted = false): Promise<HtmlOutcome> {
+  return bounded("toText", html, deadline, stripQuoted);
+}
+
+/** An HTML body as Markdown (html-markdown.ts), within the same bounds; without its quoted messages on request. */
+export function htmlMarkdownBounded(
+  html: string,
+  deadline = htmlDeadline(),
+  stripQuoted = false,
+): Promise<HtmlOutcome> {
+  return bounded("toMarkdown", html, deadline, stripQuoted);
 }
 
 /** When the HTML of one message must be done: the tasks of one message share it. */
@@ -71,14 +82,17 @@ export function htmlDeadline(): number {
   return Date.now() + SANITIZE_DEADLINE_MS;
 }
 
-async function bounded(task: Task, html: string, deadline: number): Promise<HtmlOutcome> {
-  if (html.length <= SANITIZE_IN_PLACE_MAX_LENGTH) return { value: (await IN_PLACE[task]())(html), complete: true };
+async function bounded(task: Task, html: string, deadline: number, stripQuoted = false): Promise<HtmlOutcome> {
+  if (html.length <= SANITIZE_IN_PLACE_MAX_LENGTH) {
+    const input = stripQuoted ? (await withoutQuoted())(html) : html;
+    return { value: (await IN_PLACE[task]())(input), complete: true };
+  }
   const cut = html.length > SANITIZE_INPUT_MAX_LENGTH;
   const input = cut ? html.slice(0, endBeforeHalfPair(html, SANITIZE_INPUT_MAX_LENGTH)) : html;
   try {
     const value = (await (
       await workerPool()
-    ).run({ kind: task, html: input } satisfies HtmlTask, {
+    ).run({ kind: task, html: input, stripQuoted } satisfies HtmlTask, {
       signal: AbortSignal.timeout(Math.max(0, deadline - Date.now())),
     })) as string;
     return { value, complete: !cut };

@@ -120,6 +120,25 @@ describe("parseMessage: bodies", () => {
     expect(parsed.body_html).toBe("<h1>Weekly digest</h1><p>Three <b>new</b> articles.</p>\n");
   });
 
+  it("gives body_text as Markdown of the sanitized HTML with bodyFormat markdown, the snippet still from the text", async () => {
+    const raw =
+      "From: news@example.com\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<h1>Weekly digest</h1><p>Three <b>new</b> articles.<script>x()</script></p>\r\n";
+    const parsed = await parseMessage(raw, { ...metadataOnly, bodyFormat: "markdown" });
+    expect(parsed.body_text).toBe("# Weekly digest\n\nThree **new** articles.");
+    expect(parsed.snippet).toMatch(/^WEEKLY DIGEST Three new articles\.$/iu);
+  });
+
+  it("leaves the quoted earlier message out of body_text with stripQuoted, in a text part and in derived text", async () => {
+    const textPart =
+      "From: bob@example.com\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nYes.\r\n\r\nOn Mon, Alice wrote:\r\n> Lunch?\r\n";
+    expect((await parseMessage(textPart, { ...metadataOnly, stripQuoted: true })).body_text).toBe("Yes.");
+    const htmlOnly =
+      'From: bob@example.com\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Yes.</p><blockquote type="cite">Lunch?</blockquote>\r\n';
+    const stripped = await parseMessage(htmlOnly, { ...metadataOnly, stripQuoted: true });
+    expect(stripped.body_text.trim()).toBe("Yes.");
+    expect(stripped.snippet).toBe("Yes. > Lunch?");
+  });
+
   it("derives body_text from the HTML of an HTML-only message with embedded images too", async () => {
     const { raw } = await composeMessage({
       ...quarterlyReport,

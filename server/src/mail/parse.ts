@@ -5,10 +5,11 @@
 import { Readable } from "node:stream";
 import type * as Mailparser from "mailparser";
 import type { AddressObject, Attachment as ParsedAttachment, EmailAddress } from "mailparser";
-import { LIMITS, type Address, type Attachment, type ReadEmailOutput } from "@mcpemails/generated";
+import { LIMITS, type Address, type Attachment, type ReadEmailArgs, type ReadEmailOutput } from "@mcpemails/generated";
 import { toolOutputSchemas } from "@mcpemails/generated/json-schemas";
 import { safeFilename } from "./filenames.js";
-import { htmlDeadline, htmlTextBounded, sanitizeBounded } from "./html-off-thread.js";
+import { htmlDeadline, htmlMarkdownBounded, htmlTextBounded, sanitizeBounded } from "./html-off-thread.js";
+import { withoutQuotedText } from "./quoted-text.js";
 import { normalizeMessageId } from "./threading.js";
 
 const READ_OUTPUT = toolOutputSchemas.read_email.properties;
@@ -22,6 +23,20 @@ export interface ParseOptions {
   includeAttachments: boolean;
   /** Decoded bytes of attachment data one read may return; later attachments get data null. */
   attachmentDataCapBytes?: number;
+  /** How body_text is written (text unless said). */
+  bodyFormat?: ReadEmailArgs["body_format"];
+  /** Leave the quoted earlier messages out of body_text. */
+  stripQuoted?: boolean;
+}
+
+/** What read_email's arguments ask of the parse. */
+export function readOptions(args: ReadEmailArgs): ParseOptions {
+  return {
+    includeHtml: args.include_html,
+    includeAttachments: args.include_attachments,
+    bodyFormat: args.body_format,
+    stripQuoted: args.strip_quoted,
+  };
 }
 
 /** Everything read_email returns that the source itself says; the provider adds id, thread, folder and flags. */
@@ -42,8 +57,9 @@ export async function parseMessage(raw: string | Buffer, options: ParseOptions):
   const html = typeof parsed.html === "string" ? parsed.html : null;
   const deadline = htmlDeadline();
   const derived = await textOf(parsed.text, html, deadline);
-  const cut = truncateCodePoints(derived.text, BODY_TEXT_MAX_LENGTH);
-  const body = { text: cut.text, truncated: cut.truncated || !derived.complete };
+  const formatted = await formattedBody(parsed.text, html, derived, options, deadline);
+  const cut = truncateCodePoints(formatted.text, BODY_TEXT_MAX_LENGTH);
+  const body = { text: cut.text, truncated: cut.truncated || !formatted.complete };
   const text = derived.text;
   const attachments = describeAttachments(parsed.attachments, html, options);
   const date = parsed.date !== undefined && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null;
@@ -84,6 +100,29 @@ async function textOf(
     return { text: textPart ?? "", complete: true };
   const derived = await htmlTextBounded(html, deadline);
   return { text: derived.value, complete: derived.complete };
+}
+
+/**
+ * body_text as asked: the plain text as derived (the snippet's source too), or Markdown of the HTML
+ * (the text part when there is no HTML), without the quoted earlier messages on request.
+ */
+async function formattedBody(
+  textPart: string | undefined,
+  html: string | null,
+  derived: { text: string; complete: boolean },
+  options: ParseOptions,
+  deadline: number,
+): Promise<{ text: string; complete: boolean }> {
+  const stripQuoted = options.stripQuoted === true;
+  if (options.bodyFormat === "markdown" && html !== null) {
+    const markdown = await htmlMarkdownBounded(html, deadline, stripQuoted);
+    return { text: markdown.value, complete: markdown.complete };
+  }
+  if (!stripQuoted) return derived;
+  if ((textPart !== undefined && textPart.trim() !== "") || html === null)
+    return { text: withoutQuotedText(derived.text), complete: derived.complete };
+  const stripped = await htmlTextBounded(html, deadline, true);
+  return { text: stripped.value, complete: stripped.complete };
 }
 
 async function htmlBody(

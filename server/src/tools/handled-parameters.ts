@@ -6,7 +6,15 @@ import type { ToolArgs, ToolName } from "@mcpemails/generated";
 
 export const HANDLED_PARAMETERS = {
   list_inbox: { inbox_id: true, limit: true, offset: true, folder: true, unread_only: true },
-  read_email: { inbox_id: true, message_id: true, include_html: true, include_attachments: true, mark_as_read: true },
+  read_email: {
+    inbox_id: true,
+    message_id: true,
+    include_html: true,
+    include_attachments: true,
+    mark_as_read: true,
+    body_format: true,
+    strip_quoted: true,
+  },
   search_emails: { inbox_id: true, query: true, syntax: true, limit: true, offset: true, include_folders: true },
   send_email: {
     inbox_id: true,

@@ -22,6 +22,8 @@ const READ = {
   include_html: false,
   include_attachments: false,
   mark_as_read: false,
+  body_format: "text",
+  strip_quoted: false,
 } as const;
 const SEARCH = { inbox_id: INBOX, query: "from:bob", syntax: "portable", limit: 20, offset: 0 } as const;
 const LIST = { inbox_id: INBOX, limit: 20, offset: 0, folder: "INBOX", unread_only: false } as const;

@@ -65,7 +65,15 @@ function rawMessage(fields: { from: string; to: string; subject: string; body: s
 const list = (folder: "INBOX" | "SENT" = "INBOX", unread_only = false) =>
   ({ inbox_id: INBOX_ID, limit: 20, offset: 0, folder, unread_only }) as const;
 const read = (message_id: string, mark_as_read = false) =>
-  ({ inbox_id: INBOX_ID, message_id, include_html: false, include_attachments: false, mark_as_read }) as const;
+  ({
+    inbox_id: INBOX_ID,
+    message_id,
+    include_html: false,
+    include_attachments: false,
+    mark_as_read,
+    body_format: "text",
+    strip_quoted: false,
+  }) as const;
 const search = (query: string) => ({ inbox_id: INBOX_ID, query, syntax: "portable", limit: 20, offset: 0 }) as const;
 const send = (to: string, subject: string, body: string): SendEmailArgs => ({
   inbox_id: INBOX_ID,

@@ -80,6 +80,8 @@ describeWithRig("a message over the read cap", () => {
         include_html: false,
         include_attachments: true,
         mark_as_read: false,
+        body_format: "text",
+        strip_quoted: false,
       },
       signal,
     )) as ReadEmailOutput;

@@ -143,6 +143,8 @@ describe("concurrency", () => {
             include_html: false,
             include_attachments: false,
             mark_as_read: false,
+            body_format: "text",
+            strip_quoted: false,
           },
           signal,
         ),
@@ -160,6 +162,8 @@ describe("concurrency", () => {
       include_html: false,
       include_attachments: false,
       mark_as_read: false,
+      body_format: "text",
+      strip_quoted: false,
     }) as const;
 
   it("holds a request's slot until its body is read, not only until its headers came: a MIME source still streaming counts against Graph's 4", async () => {

@@ -37,7 +37,15 @@ describe("read_email and reply_to_email with a message_id Graph cannot have issu
     });
     const signal = new AbortController().signal;
     const read = await provider.read_email(
-      { inbox_id: inbox.id, message_id: "..", include_html: false, include_attachments: false, mark_as_read: false },
+      {
+        inbox_id: inbox.id,
+        message_id: "..",
+        include_html: false,
+        include_attachments: false,
+        mark_as_read: false,
+        body_format: "text",
+        strip_quoted: false,
+      },
       signal,
     );
     expect(read).toMatchObject({ isError: true, errorCode: "message_not_found" });
@@ -60,7 +68,15 @@ describe("read_email and reply_to_email with a message_id Graph cannot have issu
     for (const id of ["AAMk", "AAMkAGI2TG93AAA=", "not-an-id", "AAMk!!bad"]) {
       for (const mark_as_read of [false, true]) {
         const read = await provider.read_email(
-          { inbox_id: inbox.id, message_id: id, include_html: false, include_attachments: false, mark_as_read },
+          {
+            inbox_id: inbox.id,
+            message_id: id,
+            include_html: false,
+            include_attachments: false,
+            mark_as_read,
+            body_format: "text",
+            strip_quoted: false,
+          },
           signal,
         );
         expect(read, id).toMatchObject({ isError: true, errorCode: "message_not_found" });

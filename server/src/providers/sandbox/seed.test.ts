@@ -39,6 +39,8 @@ beforeAll(async () => {
         include_html: true,
         include_attachments: true,
         mark_as_read: false,
+        body_format: "text",
+        strip_quoted: false,
       },
       new AbortController().signal,
     );

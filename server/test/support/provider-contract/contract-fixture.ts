@@ -1,5 +1,6 @@
 // The small mailbox every contract test starts from: six messages in INBOX (three unread, one with
-// an attachment and an HTML part holding what the spec says a reader removes, one with a non-ASCII subject), one in SENT, all composed by the
+// an attachment and an HTML part holding what the spec says a reader removes, one with a non-ASCII subject, one
+// quoting an earlier message in text and HTML), one in SENT, all composed by the
 // server's own composer and addressed to the inbox under test. The kickoff comes from the peer and
 // copies the third inbox and the inbox's alias, so that replies can be delivered on every service (the IMAP rig's SMTP
 // server takes mail for its own users only).
@@ -110,7 +111,14 @@ export async function contractFixture({ own, alias, peer, third }: FixtureAddres
       to: [me],
       cc: [],
       subject: "Weekly digest",
-      text: "Nothing new this week.",
+      // A reply quoting an earlier issue, as Gmail writes one: read_email's body_format and strip_quoted.
+      // CRLF: a text part goes as written (7bit), and Cyrus refuses bare newlines.
+      text: "Nothing new this week.\r\n\r\nOn Mon, 28 Sep 2026, News wrote:\r\n> Last issue: the archive moved.\r\n",
+      html: [
+        "<h2>Digest</h2><p>Nothing new this <b>week</b>.</p><ul><li>Archive</li><li>Events</li></ul>",
+        '<div class="gmail_quote"><div class="gmail_attr">On Mon, 28 Sep 2026, News wrote:</div>',
+        '<blockquote class="gmail_quote">Last issue: the archive moved.</blockquote></div>',
+      ].join(""),
       attachments: [],
     }),
     await message(6, "INBOX", true, {

@@ -339,6 +339,37 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
 
     contractCase(
       "read_email",
+      "gives the body as Markdown of the sanitized HTML with body_format markdown",
+      async () => {
+        const digest = await read(idOf("Weekly digest"), { body_format: "markdown" });
+        expect(digest.body_text).toMatch(/^## Digest\n\nNothing new this \*\*week\*\*\.\n\n\* Archive\n\* Events/u);
+        const report = (await read(idOf("Quarterly report"), { body_format: "markdown" })).body_text;
+        expect(report).toContain("Grüße aus Köln");
+        for (const removed of ["<script", "alert(1)", "onclick", "javascript:", "pixels.example"])
+          expect(report).not.toContain(removed);
+        // A message without HTML answers its text part.
+        expect((await read(idOf("Lunch on Friday"), { body_format: "markdown" })).body_text.trim()).toBe(
+          "Shall we meet at the harbour?",
+        );
+      },
+    );
+
+    contractCase(
+      "read_email",
+      "leaves the quoted earlier message out with strip_quoted, in text and Markdown",
+      async () => {
+        const id = idOf("Weekly digest");
+        expect((await read(id)).body_text).toContain("the archive moved");
+        for (const body_format of ["text", "markdown"]) {
+          const stripped = (await read(id, { body_format, strip_quoted: true })).body_text;
+          expect(stripped, body_format).toContain("Nothing new this");
+          expect(stripped, body_format).not.toMatch(/archive moved|wrote:/u);
+        }
+      },
+    );
+
+    contractCase(
+      "read_email",
       "describes attachments without their data, and with it on include_attachments",
       async () => {
         const without = await read(idOf("Quarterly report"));

@@ -2,7 +2,7 @@
 // parts the limit cut, read from its BODYSTRUCTURE), parsed like every provider's, with the flags,
 // folder and size the server holds. Only an explicit mark_as_read sets \Seen.
 import { LIMITS, type ReadEmailArgs, type ReadEmailOutput } from "@mcpemails/generated";
-import { parseMessage } from "../../../mail/parse.js";
+import { parseMessage, readOptions } from "../../../mail/parse.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { ImapContext } from "../imap-context.js";
 import { threadIdOf } from "../imap-message-id.js";
@@ -50,7 +50,7 @@ export async function readEmail(context: ImapContext, args: ReadEmailArgs, call:
   if (found === undefined) throw noSuchMessage();
   const whole = found.structure === undefined;
   const read = await parseMessage(found.source, {
-    includeHtml: args.include_html,
+    ...readOptions(args),
     includeAttachments: args.include_attachments && whole,
   });
   const parsed = whole ? read : withoutCutParts(read, found.structure, args.include_attachments);

@@ -2,7 +2,7 @@
 // folder, read state) from the message's properties, in at most two requests.
 import type { Message } from "@microsoft/microsoft-graph-types";
 import type { ReadEmailArgs, ReadEmailOutput } from "@mcpemails/generated";
-import { parseMessage } from "../../../mail/parse.js";
+import { parseMessage, readOptions } from "../../../mail/parse.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import { messagePath } from "../graph-ids.js";
 import type { OutlookContext } from "../outlook-context.js";
@@ -34,10 +34,7 @@ export async function readEmail(
       graph.json<Message>({ method: "GET", path, query: { $select: READ_SELECT }, signal }),
     ]);
   }
-  const parsed = await parseMessage(raw, {
-    includeHtml: args.include_html,
-    includeAttachments: args.include_attachments,
-  });
+  const parsed = await parseMessage(raw, readOptions(args));
   return {
     ...parsed,
     id: args.message_id,

@@ -1,5 +1,5 @@
 import type { ReadEmailArgs, ReadEmailOutput } from "@mcpemails/generated";
-import { parseMessage } from "../../../mail/parse.js";
+import { parseMessage, readOptions } from "../../../mail/parse.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import { notFound, unreadable, type SandboxContext } from "../sandbox-context.js";
 import { readSandboxEntry, toSummary } from "../sandbox-message.js";
@@ -13,10 +13,7 @@ export async function readEmail(
   if (stored === undefined) throw notFound(args.message_id);
   const entry = readSandboxEntry(stored);
   if (entry === undefined) throw unreadable(context);
-  const parsed = await parseMessage(entry.data.raw, {
-    includeHtml: args.include_html,
-    includeAttachments: args.include_attachments,
-  });
+  const parsed = await parseMessage(entry.data.raw, readOptions(args));
   // Only an explicit mark_as_read changes anything; the result shows the state after the call.
   if (args.mark_as_read && stored.unread) {
     call.signal.throwIfAborted();
