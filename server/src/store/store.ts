@@ -117,6 +117,19 @@ export function sandboxSummaryData(data: unknown): unknown {
   return summary;
 }
 
+export interface SandboxPageQuery {
+  folder: string;
+  unreadOnly?: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface SandboxSummaryPage {
+  /** In the order of listSandboxSummaries, each with sandboxSummaryData(data). */
+  messages: SandboxMessage[];
+  total: number;
+}
+
 export type MemberRole = "owner" | "member";
 
 /** A person who signs in to the dashboard. Emails are unique regardless of case. */
@@ -384,6 +397,12 @@ export interface Store {
    * and bodies. Always agrees with the last put.
    */
   listSandboxSummaries(inboxId: string, folder?: string): Promise<SandboxMessage[]>;
+  /**
+   * One page of listSandboxSummaries(inboxId, folder) (only the unread messages with unreadOnly),
+   * read from an index: the messages of the page are the only ones read and decoded. total counts
+   * every message the listing has, not only the page's.
+   */
+  pageSandboxSummaries(inboxId: string, page: SandboxPageQuery): Promise<SandboxSummaryPage>;
   getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined>;
   /** Removes these messages (and their summaries) of the inbox; ids it does not have are ignored. */
   deleteSandboxMessages(inboxId: string, ids: readonly string[]): Promise<void>;

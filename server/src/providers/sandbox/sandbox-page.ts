@@ -8,11 +8,20 @@ export function sandboxPage(
   args: { offset: number; limit: number },
 ): ListInboxOutput {
   const sorted = sortedNewestFirst(entries);
-  const messages = sorted.slice(args.offset, args.offset + args.limit).map(toSummary);
+  return pageOutput(sorted.slice(args.offset, args.offset + args.limit), sorted.length, args);
+}
+
+/** A page the store cut from its listing, in the store's order, and the count of the whole listing. */
+export function pageOutput(
+  page: readonly SandboxSummaryEntry[],
+  total: number,
+  args: { offset: number; limit: number },
+): ListInboxOutput {
+  const messages = page.map(toSummary);
   return {
     messages,
     offset: args.offset,
     limit: args.limit,
-    ...pageFields({ offset: args.offset, returned: messages.length, count: sorted.length }),
+    ...pageFields({ offset: args.offset, returned: messages.length, count: total }),
   };
 }

@@ -20,6 +20,11 @@
 //   mcpe:{inbox:<inboxId>}:messages        hash   its sandbox messages: message id -> JSON
 //   mcpe:{inbox:<inboxId>}:summaries       hash   the same messages as listings read them (no raw
 //                                                 source or body): message id -> JSON
+//   mcpe:{inbox:<inboxId>}:listing         zset   its messages in listing order, all of score 0:
+//                                                 member "<folder>\0<newestFirstKey>", lex order
+//                                                 is listing-order.ts's, a folder one lex range
+//   mcpe:{inbox:<inboxId>}:listing:unread  zset   the same members, of its unread messages only
+//   mcpe:{inbox:<inboxId>}:listing:members hash   message id -> its member in the two listings
 //   mcpe:{quota:<counter>}                 string units used; expires when the period ends
 //   mcpe:{idem:<key>}                      hash   an idempotency record
 //   mcpe:{user:<userId>}                   hash   the user
@@ -54,6 +59,9 @@ export interface RedisKeys {
   inbox(inboxId: string): string;
   inboxMessages(inboxId: string): string;
   inboxSummaries(inboxId: string): string;
+  inboxListing(inboxId: string): string;
+  inboxUnreadListing(inboxId: string): string;
+  inboxListingMembers(inboxId: string): string;
   quota(counter: string): string;
   idempotency(key: string): string;
   userIdsByEmail(): string;
@@ -92,6 +100,9 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     inbox: (inboxId) => tagged("inbox", inboxId),
     inboxMessages: (inboxId) => `${tagged("inbox", inboxId)}:messages`,
     inboxSummaries: (inboxId) => `${tagged("inbox", inboxId)}:summaries`,
+    inboxListing: (inboxId) => `${tagged("inbox", inboxId)}:listing`,
+    inboxUnreadListing: (inboxId) => `${tagged("inbox", inboxId)}:listing:unread`,
+    inboxListingMembers: (inboxId) => `${tagged("inbox", inboxId)}:listing:members`,
     quota: (counter) => tagged("quota", counter),
     idempotency: (key) => tagged("idem", key),
     userIdsByEmail: () => `${prefix}users`,

@@ -51,32 +51,89 @@ redis.call('HSET', KEYS[1], 'sealedSecret', ARGV[1])
 return 1
 `;
 
-// KEYS: the inbox, its sandbox messages, their summaries. Returns the workspace id of the removed inbox, or nil.
+// KEYS: the inbox, its sandbox messages, their summaries, its listing, unread listing, listing members.
+// Returns the workspace id of the removed inbox, or nil.
 const REMOVE_INBOX = `
 local workspaceId = redis.call('HGET', KEYS[1], 'workspaceId')
 if not workspaceId then return nil end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('DEL', unpack(KEYS))
 return workspaceId
 `;
 
-// KEYS: an inbox's sandbox messages, their summaries. ARGV: per message: id, message JSON, summary JSON.
-// Both hashes change together, so the summaries always agree with the messages.
-const PUT_SANDBOX_MESSAGES = `
-for i = 1, #ARGV, 3 do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
+// The sandbox scripts below take an inbox's KEYS: its messages, their summaries, its listing, its
+// unread listing, the listing members (redis-keys.ts). A message, its summary and its listing
+// member are written and removed together, so that the hashes keep the same fields
+// (LIST_SANDBOX_SUMMARIES and PAGE_SANDBOX_SUMMARIES rely on it).
+const UNLIST_MESSAGE = `
+local function unlist(id)
+  local member = redis.call('HGET', KEYS[5], id)
+  if member then
+    redis.call('ZREM', KEYS[3], member)
+    redis.call('ZREM', KEYS[4], member)
+    redis.call('HDEL', KEYS[5], id)
+  end
+end
+local function list(id, member, unread)
+  redis.call('ZADD', KEYS[3], 0, member)
+  if unread == '1' then redis.call('ZADD', KEYS[4], 0, member) end
+  redis.call('HSET', KEYS[5], id, member)
+end
+`;
+
+// ARGV: per message: id, message JSON, summary JSON, listing member, '1' when unread else '0'.
+const PUT_SANDBOX_MESSAGES = `${UNLIST_MESSAGE}
+for i = 1, #ARGV, 5 do
+  local id = ARGV[i]
+  redis.call('HSET', KEYS[1], id, ARGV[i + 1])
+  redis.call('HSET', KEYS[2], id, ARGV[i + 2])
+  unlist(id)
+  list(id, ARGV[i + 3], ARGV[i + 4])
 end
 return 1
 `;
 
-// KEYS: an inbox's sandbox messages, their summaries. ARGV: ids. A message and its summary go together,
-// so that the two hashes keep the same fields (LIST_SANDBOX_SUMMARIES relies on it).
-const DELETE_SANDBOX_MESSAGES = `
+// ARGV: ids.
+const DELETE_SANDBOX_MESSAGES = `${UNLIST_MESSAGE}
 for i = 1, #ARGV do
   redis.call('HDEL', KEYS[1], ARGV[i])
   redis.call('HDEL', KEYS[2], ARGV[i])
+  unlist(ARGV[i])
 end
 return 1
+`;
+
+// Lists messages stored before the listings were kept. ARGV: per message: id, listing member, '1'
+// when unread else '0', as read by the caller; a message deleted since, or listed since (by a put,
+// which is newer than what the caller read), is left as it is.
+const INDEX_SANDBOX_MESSAGES = `${UNLIST_MESSAGE}
+for i = 1, #ARGV, 3 do
+  local id = ARGV[i]
+  if redis.call('HEXISTS', KEYS[1], id) == 1 and redis.call('HEXISTS', KEYS[5], id) == 0 then
+    list(id, ARGV[i + 1], ARGV[i + 2])
+  end
+end
+return 1
+`;
+
+// ARGV: the folder's lex range (min, max), offset, limit, '1' for the unread listing. Returns {0}
+// when some message is not listed yet (stored before the listings were kept), else {1, total, then
+// per message of the page: id, 1 and its summary JSON, or 0 and its whole JSON when it has no summary}.
+const PAGE_SANDBOX_SUMMARIES = `
+if redis.call('HLEN', KEYS[5]) ~= redis.call('HLEN', KEYS[1]) then return {0} end
+local listing = KEYS[3]
+if ARGV[5] == '1' then listing = KEYS[4] end
+local reply = {1, redis.call('ZLEXCOUNT', listing, ARGV[1], ARGV[2])}
+if tonumber(ARGV[4]) <= 0 then return reply end
+for _, member in ipairs(redis.call('ZRANGEBYLEX', listing, ARGV[1], ARGV[2], 'LIMIT', ARGV[3], ARGV[4])) do
+  local id = string.match(member, '%z[^%z]*%z(.*)$')
+  local json = redis.call('HGET', KEYS[2], id)
+  if json then
+    table.insert(reply, id); table.insert(reply, 1); table.insert(reply, json)
+  else
+    table.insert(reply, id); table.insert(reply, 0); table.insert(reply, redis.call('HGET', KEYS[1], id))
+  end
+end
+return reply
 `;
 
 // KEYS: an inbox's sandbox messages, their summaries. Returns {1, summaries as HGETALL gives them},
@@ -94,10 +151,13 @@ const HIT_RATE_WINDOWS = `
 local log = KEYS[1]
 local now = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', log, '-inf', ARGV[1])
+-- a window the whole log cannot fill is not counted
+local size = redis.call('ZCARD', log)
 local refusedWindow, longestWait = 0, -1
 for i = 5, #ARGV, 3 do
   local windowStart, windowMs, limit = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
-  local count = redis.call('ZCOUNT', log, '(' .. windowStart, '+inf')
+  local count = 0
+  if size >= limit then count = redis.call('ZCOUNT', log, '(' .. windowStart, '+inf') end
   if count >= limit then
     -- the (count-limit+1)-th oldest hit of the window is the last that must leave it
     local lastToLeave = redis.call('ZRANGEBYSCORE', log, '(' .. windowStart, '+inf', 'WITHSCORES', 'LIMIT', count - limit, 1)
@@ -247,6 +307,8 @@ export interface RedisScripts {
   putSandboxMessages: Script;
   deleteSandboxMessages: Script;
   listSandboxSummaries: Script;
+  indexSandboxMessages: Script;
+  pageSandboxSummaries: Script;
   hitRateWindows: Script;
   consumeQuota: Script;
   releaseQuota: Script;
@@ -271,10 +333,12 @@ export function defineScripts(client: RedisClient): RedisScripts {
     revokeApiKey: defineScript(client, "mcpeRevokeApiKey", 1, REVOKE_API_KEY),
     setFieldOnce: defineScript(client, "mcpeSetFieldOnce", 1, SET_FIELD_ONCE),
     updateInboxSecret: defineScript(client, "mcpeUpdateInboxSecret", 1, UPDATE_INBOX_SECRET),
-    removeInbox: defineScript(client, "mcpeRemoveInbox", 3, REMOVE_INBOX),
-    putSandboxMessages: defineScript(client, "mcpePutSandboxMessages", 2, PUT_SANDBOX_MESSAGES),
-    deleteSandboxMessages: defineScript(client, "mcpeDeleteSandboxMessages", 2, DELETE_SANDBOX_MESSAGES),
+    removeInbox: defineScript(client, "mcpeRemoveInbox", 6, REMOVE_INBOX),
+    putSandboxMessages: defineScript(client, "mcpePutSandboxMessages", 5, PUT_SANDBOX_MESSAGES),
+    deleteSandboxMessages: defineScript(client, "mcpeDeleteSandboxMessages", 5, DELETE_SANDBOX_MESSAGES),
     listSandboxSummaries: defineScript(client, "mcpeListSandboxSummaries", 2, LIST_SANDBOX_SUMMARIES),
+    indexSandboxMessages: defineScript(client, "mcpeIndexSandboxMessages", 5, INDEX_SANDBOX_MESSAGES),
+    pageSandboxSummaries: defineScript(client, "mcpePageSandboxSummaries", 5, PAGE_SANDBOX_SUMMARIES),
     hitRateWindows: defineScript(client, "mcpeHitRateWindows", 1, HIT_RATE_WINDOWS),
     consumeQuota: defineScript(client, "mcpeConsumeQuota", 1, CONSUME_QUOTA),
     releaseQuota: defineScript(client, "mcpeReleaseQuota", 1, RELEASE_QUOTA),

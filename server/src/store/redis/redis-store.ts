@@ -8,7 +8,7 @@
 // shows, never a listing that shows no record (dangling index entries are skipped when read).
 import { randomUUID } from "node:crypto";
 import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
-import { byCreation, sortNewestMessageFirst } from "../listing-order.js";
+import { byCreation, newestFirstKey, sortNewestMessageFirst } from "../listing-order.js";
 import { longestWindowMs, rateWindowsInMs } from "../rate-windows.js";
 import {
   createSecretBox,
@@ -39,6 +39,8 @@ import type {
   RateWindow,
   RefreshTokenRecord,
   SandboxMessage,
+  SandboxPageQuery,
+  SandboxSummaryPage,
   SessionRecord,
   Store,
   StoredActivityEntry,
@@ -285,10 +287,7 @@ class RedisStore implements Store {
   }
 
   async removeInbox(id: string): Promise<boolean> {
-    const workspaceId = await this.scripts.removeInbox(
-      [this.keys.inbox(id), this.keys.inboxMessages(id), this.keys.inboxSummaries(id)],
-      [],
-    );
+    const workspaceId = await this.scripts.removeInbox([this.keys.inbox(id), ...this.sandboxKeys(id)], []);
     if (typeof workspaceId !== "string") return false;
     await Promise.all([
       this.client.srem(this.keys.workspaceInboxes(workspaceId), id),
@@ -562,7 +561,7 @@ class RedisStore implements Store {
 
   async putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void> {
     // A later message under the same id replaces an earlier one, as successive puts would.
-    const byInbox = new Map<string, Map<string, [string, string]>>();
+    const byInbox = new Map<string, Map<string, string[]>>();
     for (const message of messages) {
       const stored: StoredSandboxMessage = {
         folder: message.folder,
@@ -571,16 +570,16 @@ class RedisStore implements Store {
         data: message.data,
       };
       const summary: StoredSandboxMessage = { ...stored, data: sandboxSummaryData(message.data) };
-      const fields = byInbox.get(message.inboxId) ?? new Map<string, [string, string]>();
-      fields.set(message.id, [JSON.stringify(stored), JSON.stringify(summary)]);
+      const fields = byInbox.get(message.inboxId) ?? new Map<string, string[]>();
+      fields.set(message.id, [JSON.stringify(stored), JSON.stringify(summary), ...listingEntry(message)]);
       byInbox.set(message.inboxId, fields);
     }
-    // One script per inbox: the messages of one inbox, and their summaries, are written all at once.
+    // One script per inbox: the messages of one inbox, their summaries and listings, are written all at once.
     await Promise.all(
       [...byInbox].map(([inboxId, fields]) =>
         this.scripts.putSandboxMessages(
-          [this.keys.inboxMessages(inboxId), this.keys.inboxSummaries(inboxId)],
-          [...fields].flatMap(([id, [json, summaryJson]]) => [id, json, summaryJson]),
+          this.sandboxKeys(inboxId),
+          [...fields].flatMap(([id, values]) => [id, ...values]),
         ),
       ),
     );
@@ -610,12 +609,49 @@ class RedisStore implements Store {
     return sortNewestMessageFirst(messages);
   }
 
+  async pageSandboxSummaries(inboxId: string, page: SandboxPageQuery): Promise<SandboxSummaryPage> {
+    const keys = this.sandboxKeys(inboxId);
+    const folder = encodeURIComponent(page.folder);
+    const args = [
+      `[${folder}\u0000`,
+      `(${folder}\u0001`,
+      String(page.offset),
+      String(page.limit),
+      page.unreadOnly === true ? "1" : "0",
+    ];
+    // An inbox stored before the listings were kept is listed once, then paged like any other.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const reply = await this.scripts.pageSandboxSummaries(keys, args);
+      if (!Array.isArray(reply) || (reply[0] !== 0 && reply[0] !== 1))
+        throw new Error("the sandbox page script answered an unexpected reply");
+      if (reply[0] === 1) return sandboxPageFromReply(inboxId, reply as unknown[]);
+      const listed = await this.listSandboxSummaries(inboxId);
+      await this.scripts.indexSandboxMessages(
+        keys,
+        listed.flatMap((message) => [message.id, ...listingEntry(message)]),
+      );
+    }
+    // Messages kept being put without listings (an instance older than this one): page the whole listing.
+    const listed = (await this.listSandboxSummaries(inboxId, page.folder)).filter(
+      (message) => page.unreadOnly !== true || message.unread,
+    );
+    return { messages: listed.slice(page.offset, page.offset + page.limit), total: listed.length };
+  }
+
   async deleteSandboxMessages(inboxId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.scripts.deleteSandboxMessages(
-      [this.keys.inboxMessages(inboxId), this.keys.inboxSummaries(inboxId)],
-      [...ids],
-    );
+    await this.scripts.deleteSandboxMessages(this.sandboxKeys(inboxId), [...ids]);
+  }
+
+  /** The keys of an inbox's sandbox messages, in the order the sandbox scripts take them. */
+  private sandboxKeys(inboxId: string): string[] {
+    return [
+      this.keys.inboxMessages(inboxId),
+      this.keys.inboxSummaries(inboxId),
+      this.keys.inboxListing(inboxId),
+      this.keys.inboxUnreadListing(inboxId),
+      this.keys.inboxListingMembers(inboxId),
+    ];
   }
 
   async getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined> {
@@ -892,6 +928,22 @@ function activityFromMember(workspaceId: string, member: string): StoredActivity
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A message's member in its inbox's listings and whether it is in the unread one ("1"). */
+function listingEntry(message: Pick<SandboxMessage, "folder" | "date" | "id" | "unread">): [string, string] {
+  return [`${encodeURIComponent(message.folder)}\u0000${newestFirstKey(message)}`, message.unread ? "1" : "0"];
+}
+
+function sandboxPageFromReply(inboxId: string, reply: unknown[]): SandboxSummaryPage {
+  const total = reply[1];
+  if (typeof total !== "number") throw new Error("the sandbox page script answered an unexpected reply");
+  const messages: SandboxMessage[] = [];
+  for (let index = 2; index + 2 < reply.length; index += 3) {
+    const message = sandboxMessageFromJson(inboxId, String(reply[index]), String(reply[index + 2]));
+    messages.push(reply[index + 1] === 1 ? message : { ...message, data: sandboxSummaryData(message.data) });
+  }
+  return { messages, total };
 }
 
 function sandboxMessageFromJson(inboxId: string, id: string, json: string): SandboxMessage {

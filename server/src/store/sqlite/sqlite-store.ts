@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "better-sqlite3";
 import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
-import { sortNewestMessageFirst } from "../listing-order.js";
+import { messageTime, sortNewestMessageFirst } from "../listing-order.js";
 import { longestWindowMs, rateWindowsInMs, type RateWindowMs } from "../rate-windows.js";
 import {
   createSecretBox,
@@ -35,6 +35,8 @@ import type {
   RateWindow,
   RefreshTokenRecord,
   SandboxMessage,
+  SandboxPageQuery,
+  SandboxSummaryPage,
   RateLimitsOverride,
   SessionRecord,
   Store,
@@ -178,6 +180,17 @@ interface SandboxMessageRow {
   data: string;
 }
 
+interface SandboxPageFilter {
+  inboxId: string;
+  folder: string;
+  unreadOnly: 0 | 1;
+  limit: number;
+  offset: number;
+}
+
+/** A row of pageSandboxSummaries, as an array: id, date, unread, summary (the inbox and folder are the filter's). */
+type SandboxPageRow = [string, string, number, string];
+
 /** A row of listSandboxSummaries, as an array (raw mode: no object per row): inbox_id, id, folder, date, unread, summary. */
 type SandboxSummaryRow = [string, string, string, string, number, string];
 
@@ -272,7 +285,9 @@ function prepareStatements(db: Database) {
     nthNewestRateHit: db.prepare<[string, number], { at_ms: number }>(
       "SELECT at_ms FROM rate_hits WHERE key_id = ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?",
     ),
-    insertRateHit: db.prepare<[string, number]>("INSERT INTO rate_hits (key_id, at_ms) VALUES (?, ?)"),
+    insertRateHit: db.prepare<{ keyId: string; atMs: number }>(
+      "INSERT INTO rate_hits (key_id, at_ms, n) VALUES (@keyId, @atMs, (SELECT COUNT(*) FROM rate_hits WHERE key_id = @keyId AND at_ms = @atMs))",
+    ),
 
     getQuota: db.prepare<[string], { used: number; expires_at_ms: number }>(
       "SELECT used, expires_at_ms FROM quota_counters WHERE counter = ?",
@@ -356,8 +371,8 @@ function prepareStatements(db: Database) {
     abandonIdempotency: db.prepare<[string]>("DELETE FROM idempotency WHERE key = ? AND state <> 'completed'"),
     deleteExpiredIdempotency: db.prepare<[number]>("DELETE FROM idempotency WHERE expires_at_ms <= ?"),
 
-    upsertSandboxMessage: db.prepare<[string, string, string, string, number, string, string]>(
-      "INSERT OR REPLACE INTO sandbox_messages (inbox_id, id, folder, date, unread, data, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    upsertSandboxMessage: db.prepare<[string, string, string, string, number | null, number, string, string]>(
+      "INSERT OR REPLACE INTO sandbox_messages (inbox_id, id, folder, date, received_ms, unread, data, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     listSandboxMessages: db.prepare<[string], SandboxMessageRow>(
       "SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ?",
@@ -372,6 +387,19 @@ function prepareStatements(db: Database) {
         "SELECT inbox_id, id, folder, date, unread, summary FROM sandbox_messages WHERE inbox_id = ? AND folder = ?",
       )
       .raw(true),
+    // Both walk the index sandbox_messages_listing in its order; only the page's rows are read from the table.
+    pageSandboxSummaries: db
+      .prepare<[SandboxPageFilter], SandboxPageRow>(
+        `SELECT id, date, unread, summary FROM sandbox_messages
+          WHERE inbox_id = @inboxId AND folder = @folder AND (@unreadOnly = 0 OR unread = 1)
+          ORDER BY received_ms DESC, id LIMIT @limit OFFSET @offset`,
+      )
+      .raw(true),
+    countSandboxSummaries: db
+      .prepare<[Omit<SandboxPageFilter, "limit" | "offset">], number>(
+        "SELECT COUNT(*) FROM sandbox_messages WHERE inbox_id = @inboxId AND folder = @folder AND (@unreadOnly = 0 OR unread = 1)",
+      )
+      .pluck(),
     getSandboxMessage: db.prepare<[string, string], SandboxMessageRow>(
       "SELECT inbox_id, id, folder, date, unread, data FROM sandbox_messages WHERE inbox_id = ? AND id = ?",
     ),
@@ -452,6 +480,7 @@ class SqliteStore implements Store {
   ) => WorkspaceRow | undefined;
   private readonly putSandboxMessagesAtomically: (messages: readonly SandboxMessage[]) => void;
   private readonly deleteSandboxMessagesAtomically: (inboxId: string, ids: readonly string[]) => void;
+  private readonly pageSandboxSummariesConsistently: (filter: SandboxPageFilter) => SandboxSummaryPage;
   private readonly recordActivityAtomically: (entry: ActivityEntry) => void;
   private nextQuotaSweepAtMs = 0;
   private nextIdempotencySweepAtMs = 0;
@@ -487,7 +516,7 @@ class SqliteStore implements Store {
             refusal = { allowed: false, window: window.name, limit: window.limit, retryAfterMs };
           }
         }
-        if (refusal === undefined) statements.insertRateHit.run(keyId, nowMs);
+        if (refusal === undefined) statements.insertRateHit.run({ keyId, atMs: nowMs });
         const newSize = refusal === undefined ? size + 1 : size;
         if (pruned > 0 || refusal === undefined) statements.setRateLogSize.run(keyId, newSize);
         return refusal ?? { allowed: true };
@@ -564,6 +593,21 @@ class SqliteStore implements Store {
     this.deleteSandboxMessagesAtomically = immediate(db, (inboxId: string, ids: readonly string[]): void => {
       for (const id of ids) statements.deleteSandboxMessage.run(inboxId, id);
     });
+    const pageRows = (filter: SandboxPageFilter) =>
+      filter.limit > 0 ? statements.pageSandboxSummaries.all(filter) : [];
+    // One read transaction: the count and the page see the same messages.
+    const pageWithCount = deferred(db, (filter: SandboxPageFilter) => ({
+      rows: pageRows(filter),
+      total: statements.countSandboxSummaries.get(filter) ?? 0,
+    }));
+    this.pageSandboxSummariesConsistently = (filter: SandboxPageFilter): SandboxSummaryPage => {
+      // A page short of its limit ends the listing, so it counts the listing itself (unless it begins past the end).
+      let rows = pageRows(filter);
+      let total = filter.offset + rows.length;
+      if (rows.length === filter.limit || (rows.length === 0 && filter.offset > 0))
+        ({ rows, total } = pageWithCount(filter));
+      return { messages: rows.map((row) => sandboxPageMessageFromRow(filter, row)), total };
+    };
     this.putSandboxMessagesAtomically = immediate(db, (messages: readonly SandboxMessage[]): void => {
       for (const message of messages) {
         statements.upsertSandboxMessage.run(
@@ -571,6 +615,7 @@ class SqliteStore implements Store {
           message.id,
           message.folder,
           message.date,
+          messageTime(message.date),
           message.unread ? 1 : 0,
           JSON.stringify(message.data),
           JSON.stringify(sandboxSummaryData(message.data)),
@@ -895,6 +940,16 @@ class SqliteStore implements Store {
     return sortNewestMessageFirst(rows.map(sandboxSummaryFromRow));
   }
 
+  async pageSandboxSummaries(inboxId: string, page: SandboxPageQuery): Promise<SandboxSummaryPage> {
+    return this.pageSandboxSummariesConsistently({
+      inboxId,
+      folder: page.folder,
+      unreadOnly: page.unreadOnly === true ? 1 : 0,
+      limit: page.limit,
+      offset: page.offset,
+    });
+  }
+
   async getSandboxMessage(inboxId: string, id: string): Promise<SandboxMessage | undefined> {
     const row = this.statements.getSandboxMessage.get(inboxId, id);
     return row && sandboxMessageFromRow(row);
@@ -1041,6 +1096,12 @@ class SqliteStore implements Store {
   }
 }
 
+/** Wraps fn in BEGIN ... COMMIT: reads in it see one snapshot of the file. */
+function deferred<A extends unknown[], R>(db: Database, fn: (...args: A) => R): (...args: A) => R {
+  const transaction = db.transaction(fn);
+  return (...args: A) => transaction.deferred(...args);
+}
+
 /** Wraps fn in BEGIN IMMEDIATE ... COMMIT (rolled back when fn throws). */
 function immediate<A extends unknown[], R>(db: Database, fn: (...args: A) => R): (...args: A) => R {
   const transaction = db.transaction(fn);
@@ -1139,6 +1200,13 @@ function activityFromRow(row: ActivityRow): StoredActivityEntry {
 }
 
 function sandboxSummaryFromRow([inboxId, id, folder, date, unread, summary]: SandboxSummaryRow): SandboxMessage {
+  return { inboxId, id, folder, date, unread: unread === 1, data: JSON.parse(summary) as unknown };
+}
+
+function sandboxPageMessageFromRow(
+  { inboxId, folder }: SandboxPageFilter,
+  [id, date, unread, summary]: SandboxPageRow,
+): SandboxMessage {
   return { inboxId, id, folder, date, unread: unread === 1, data: JSON.parse(summary) as unknown };
 }
 
