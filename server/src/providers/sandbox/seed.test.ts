@@ -186,6 +186,15 @@ describe("seedSandboxInbox", () => {
     ).toBe(true);
   });
 
+  it("writes nothing when a message cannot be composed: no inbox is left half seeded", async () => {
+    const other = createInMemoryMailbox();
+    // Its Message-IDs, which quote the inbox id, cannot be written.
+    const unusable = { ...inbox, id: "not an id" };
+    await expect(seedSandboxInbox(other, unusable, NOW)).rejects.toThrow(/cannot be a Message-ID/u);
+    expect(other.writes()).toBe(0);
+    expect(await other.listSandboxMessages(unusable.id)).toHaveLength(0);
+  });
+
   it("leaves an inbox that already has messages alone", async () => {
     expect(await seedSandboxInbox(mailbox, inbox, NOW)).toBe(0);
     expect(await mailbox.listSandboxMessages(inbox.id)).toHaveLength(30);

@@ -10,6 +10,7 @@ import { replyReferences, replySubject } from "../../mail/threading.js";
 import type { InboxRecord, SandboxMessage } from "../../store/store.js";
 import { SANDBOX_DOMAIN, sandboxAddress } from "./address.js";
 import { buildSandboxMessage, type SandboxMailbox } from "./sandbox-message.js";
+import { composeSeedMailboxApart } from "./seed-process.js";
 
 const alice = { name: "Alice Martin", address: "alice.martin@example.com" };
 const bob = { name: "Bob Chen", address: "bob@example.net" };
@@ -417,12 +418,25 @@ function seedMessages(me: Address): SeedMessage[] {
 }
 
 /**
- * Writes the seeded mailbox into an empty sandbox inbox, dated relative to now, and returns how
- * many messages it wrote. An inbox that already has messages is left alone (seeding twice must not
- * duplicate the mailbox).
+ * Writes the seeded mailbox into an empty sandbox inbox, dated relative to now, in one write, and
+ * returns how many messages it wrote. An inbox that already has messages is left alone (seeding
+ * twice must not duplicate the mailbox). The compiled server composes the mailbox in a child
+ * process (seed-process.ts); run from its TypeScript source (tests, tsx) it composes in place,
+ * since a child would load the sources through tsx again for every inbox.
  */
 export async function seedSandboxInbox(mailbox: SandboxMailbox, inbox: InboxRecord, now: Date): Promise<number> {
   if ((await mailbox.listSandboxSummaries(inbox.id)).length > 0) return 0;
+  const fromSource = import.meta.url.endsWith(".ts");
+  const messages = fromSource ? await composeSeedMailbox(inbox, now) : await composeSeedMailboxApart(inbox, now);
+  await mailbox.putSandboxMessages(messages);
+  return messages.length;
+}
+
+/** The seeded mailbox of an inbox, composed and summarized as a send's messages are, not yet stored. */
+export async function composeSeedMailbox(
+  inbox: Pick<InboxRecord, "id" | "addresses">,
+  now: Date,
+): Promise<SandboxMessage[]> {
   const me: Address = { name: null, address: inbox.addresses[0] ?? sandboxAddress(inbox.id) };
   const seeds = seedMessages(me);
   const written = new Map<
@@ -470,6 +484,5 @@ export async function seedSandboxInbox(mailbox: SandboxMailbox, inbox: InboxReco
     );
     written.set(seed.key, { id, threadId, messageId: composed.messageId, subject, references });
   }
-  await mailbox.putSandboxMessages(messages);
-  return messages.length;
+  return messages;
 }
