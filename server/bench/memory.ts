@@ -1,8 +1,9 @@
-// pnpm bench memory: the server process's resident memory when idle after start, and after 10,000
-// tools/call list_inbox (20 sandbox messages each), for the compiled server run by plain node
-// (`node server/dist/main.js`, what `pnpm start` runs) beside the old start from TypeScript through
-// tsx (`tsx server/src/main.ts`), in one run. The load comes from autocannon's own process. Needs
-// `pnpm build` first.
+// pnpm bench memory: the server process's resident memory when idle after a first start (an empty
+// data dir: the server creates the default workspace and seeds its sandbox inbox), after 10,000
+// tools/call list_inbox (20 sandbox messages each), and idle after a restart on the same data, for
+// the compiled server run by plain node (`node server/dist/main.js`, what `pnpm start` runs) beside
+// the old start from TypeScript through tsx (`tsx server/src/main.ts`), in one run. The load comes
+// from autocannon's own process. Needs `pnpm build` first.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -90,8 +91,13 @@ function runLoad(url: string, key: string, inboxId: string): Promise<void> {
   });
 }
 
-async function measure(variant: Variant) {
-  const dataDir = mkdtempSync(join(tmpdir(), "mcpemails-bench-memory-"));
+interface Started {
+  child: ChildProcess;
+  base: string;
+  stdout: () => string;
+}
+
+async function start(variant: Variant, dataDir: string): Promise<Started> {
   const port = await freePort();
   const child = spawn(variant.command, variant.args, {
     cwd: root,
@@ -106,35 +112,66 @@ async function measure(variant: Variant) {
   });
   let stdout = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const base = `http://127.0.0.1:${port}`;
   try {
-    const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/healthz`)).ok, "start", child);
-    await waitFor(async () => /Inbox id:\s+\S+/.test(stdout), "first-run message", child);
-    const key = /API key \(shown once\):\s+(\S+)/.exec(stdout)?.[1] ?? "";
-    const inboxId = /Inbox id:\s+(\S+)/.exec(stdout)?.[1] ?? "";
-    await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
-    const idle = rssMb(child.pid ?? 0);
-    const started = Date.now();
-    await runLoad(`${base}/mcp`, key, inboxId);
-    const seconds = (Date.now() - started) / 1000;
-    const loaded = rssMb(child.pid ?? 0);
-    return { idle, loaded, seconds };
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+  return { child, base, stdout: () => stdout };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+}
+
+async function idle(child: ChildProcess) {
+  await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+  return rssMb(child.pid ?? 0);
+}
+
+/** Runs the server on dataDir for as long as `use` takes, then stops it. */
+async function withServer<T>(variant: Variant, dataDir: string, use: (server: Started) => Promise<T>): Promise<T> {
+  const server = await start(variant, dataDir);
+  try {
+    return await use(server);
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await stop(server.child);
+  }
+}
+
+async function measure(variant: Variant) {
+  const dataDir = mkdtempSync(join(tmpdir(), "mcpemails-bench-memory-"));
+  try {
+    const first = await withServer(variant, dataDir, async ({ child, base, stdout }) => {
+      await waitFor(async () => /Inbox id:\s+\S+/.test(stdout()), "first-run message", child);
+      const key = /API key \(shown once\):\s+(\S+)/.exec(stdout())?.[1] ?? "";
+      const inboxId = /Inbox id:\s+(\S+)/.exec(stdout())?.[1] ?? "";
+      const firstIdle = await idle(child);
+      const started = Date.now();
+      await runLoad(`${base}/mcp`, key, inboxId);
+      return { firstIdle, loaded: rssMb(child.pid ?? 0), seconds: (Date.now() - started) / 1000 };
+    });
+    return { ...first, restartIdle: await withServer(variant, dataDir, ({ child }) => idle(child)) };
+  } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 const mb = (n: number) => `${n.toFixed(0).padStart(5)} MB`;
-console.log(`resident memory (VmRSS), idle ${IDLE_SETTLE_MS / 1000} s after start, then after ${CALLS} list_inbox`);
 console.log(
-  `${"".padEnd(42)} ${"idle".padStart(8)} ${"+wrappers".padStart(10)} ${"after load".padStart(11)}  load time`,
+  `resident memory (VmRSS), idle ${IDLE_SETTLE_MS / 1000} s after a first start (fresh data dir, seeding) and after a restart, and after ${CALLS} list_inbox`,
+);
+console.log(
+  `${"".padEnd(42)} ${"first start".padStart(11)} ${"+wrappers".padStart(10)} ${"restart".padStart(8)} ${"after load".padStart(11)}  load time`,
 );
 for (const variant of variants) {
-  const { idle, loaded, seconds } = await measure(variant);
+  const { firstIdle, restartIdle, loaded, seconds } = await measure(variant);
   console.log(
-    `${variant.label.padEnd(42)} ${mb(idle.process)} ${mb(idle.tree).padStart(10)} ${mb(loaded.process).padStart(11)}  ${seconds.toFixed(1)} s`,
+    `${variant.label.padEnd(42)} ${mb(firstIdle.process).padStart(11)} ${mb(firstIdle.tree).padStart(10)} ${mb(restartIdle.process)} ${mb(loaded.process).padStart(11)}  ${seconds.toFixed(1)} s`,
   );
 }
-console.log("goal for the compiled server: at most 120 MB idle and 200 MB after the load");
+console.log("goal for the compiled server: at most 120 MB idle (first start and restart) and 200 MB after the load");
