@@ -7,7 +7,7 @@
 import { auth, gmail, type gmail_v1 } from "@googleapis/gmail";
 import type { GoogleAppConfig } from "../provider-apps.js";
 import { retryWaitMs, sleepUnlessAborted, type RetryPolicy } from "../core/retry-rule.js";
-import { GmailFailure, toFailure } from "./gmail-failure.js";
+import { GmailFailure, googleFailure } from "./gmail-failure.js";
 
 export interface CallPolicy extends RetryPolicy {
   requestTimeoutMs: number;
@@ -79,7 +79,9 @@ export function createGmailCalls(app: GoogleAppConfig, refreshToken: string, pol
           return result;
         } catch (error) {
           signal.throwIfAborted();
-          const failure = toFailure(error);
+          const failure = googleFailure(error);
+          // Not Google's doing (a bug of this server's): nothing to retry, and not Gmail's to answer for.
+          if (failure === undefined) throw error;
           // A 401 means the request was not executed: fetch a new access token and try once more.
           if (failure.kind === "auth" && !reauthorized && isExpiredToken(failure)) {
             reauthorized = true;

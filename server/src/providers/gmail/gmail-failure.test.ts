@@ -1,7 +1,7 @@
 // How Google's answers read as failures: what the owner must fix (auth), what may be retried
 // after a wait (rate limits), what may have taken effect (5xx, no answer) and what was refused.
 import { describe, expect, it } from "vitest";
-import { failureOfResponse, retryTimeIn, toFailure } from "./gmail-failure.js";
+import { failureOfResponse, googleFailure, retryTimeIn } from "./gmail-failure.js";
 
 const apiError = (code: number, reason: string) => ({
   error: { code, message: `m${code}`, errors: [{ reason }], status: "X" },
@@ -61,18 +61,33 @@ describe("the sending limit's 429", () => {
   });
 });
 
-describe("toFailure", () => {
+describe("googleFailure", () => {
   it("reads a client error with a response by its status, and one without (timeout, reset) as unavailable", () => {
-    expect(toFailure({ response: { status: 404, headers: new Headers(), data: apiError(404, "notFound") } }).kind).toBe(
-      "not_found",
-    );
     expect(
-      toFailure(Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" })).message,
+      googleFailure({ response: { status: 404, headers: new Headers(), data: apiError(404, "notFound") } })?.kind,
+    ).toBe("not_found");
+    expect(
+      googleFailure(Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" }))
+        ?.message,
     ).toContain("in time");
-    expect(toFailure(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).toMatchObject({
+    expect(googleFailure(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).toMatchObject({
       kind: "unavailable",
       message: "no answer from Gmail (ECONNRESET)",
     });
+  });
+});
+
+describe("googleFailure and this server's own errors", () => {
+  it("claims no error that is not Google's (a TypeError of this server's own code)", () => {
+    expect(googleFailure(new TypeError("cannot read properties of undefined"))).toBeUndefined();
+    expect(googleFailure(new Error("a bug"))).toBeUndefined();
+  });
+
+  it("reads gaxios's error without a response (the request never got an answer) as unavailable", () => {
+    const gaxios = Object.assign(new Error("request to https://oauth2.googleapis.com/token failed"), {
+      config: { url: "https://oauth2.googleapis.com/token" },
+    });
+    expect(googleFailure(gaxios)).toMatchObject({ kind: "unavailable" });
   });
 });
 

@@ -1,32 +1,23 @@
-// What went wrong with a Gmail call, in the terms the tools answer with, read from Google's
-// errors: OAuth errors of the token endpoint ({error: "invalid_grant"}), API errors
-// ({error: {code, message, errors: [{reason}], details: [{reason}]}}) and transport failures.
+// What went wrong with a Gmail call, in the providers' failure taxonomy (core/provider-failure.ts),
+// read from Google's errors: OAuth errors of the token endpoint ({error: "invalid_grant"}), API
+// errors ({error: {code, message, errors: [{reason}], details: [{reason}]}}) and transport failures.
+// An error that is none of these is this server's own bug, and googleFailure leaves it alone.
 // Messages come from Google's error text or are our own, never from request headers, so no token
 // can reach them.
+import { ProviderFailure, type FailureKind } from "../core/provider-failure.js";
 import { retryAfterSeconds } from "../core/retry-after.js";
 
-export type FailureKind =
-  /** The grant is revoked, expired or lacks a scope: the owner must reconnect. */
-  | "auth"
-  | "not_found"
-  /** 429, rateLimitExceeded, userRateLimitExceeded: not executed, safe to repeat after a wait. */
-  | "rate_limited"
-  /** A 5xx, a timeout or a dropped connection: the call may or may not have taken effect. */
-  | "unavailable"
-  /** Refused without effect (400, 413, a misconfigured OAuth client...). */
-  | "refused";
-
-export class GmailFailure extends Error {
+export class GmailFailure extends ProviderFailure {
   override readonly name = "GmailFailure";
 
   constructor(
-    readonly kind: FailureKind,
+    kind: FailureKind,
     message: string,
-    readonly retryAfterSeconds?: number,
+    retryAfterSeconds?: number,
     /** The HTTP status Google answered, when it answered. */
     readonly httpStatus?: number,
   ) {
-    super(message);
+    super(kind, message, retryAfterSeconds);
   }
 }
 
@@ -65,8 +56,12 @@ export function failureOfResponse(status: number, retryAfter: string | null, dat
   return new GmailFailure("refused", `Gmail answered ${status}: ${message}`);
 }
 
-/** Any error of a Gmail call as a failure; an abort of the caller's own signal is rethrown as is. */
-export function toFailure(error: unknown): GmailFailure {
+/**
+ * An error of a Gmail call (or of its token refresh) as a failure: Google's answer read by its
+ * status, a request that got no answer (gaxios's error, a Node socket error, the client's timeout)
+ * as unavailable; undefined for anything else, which is not Google's doing.
+ */
+export function googleFailure(error: unknown): GmailFailure | undefined {
   if (error instanceof GmailFailure) return error;
   // gaxios's GaxiosError, read by shape: gaxios is the client's dependency, not the server's.
   const response = (error as { response?: { status?: unknown; headers?: { get?: unknown }; data?: unknown } } | null)
@@ -76,15 +71,23 @@ export function toFailure(error: unknown): GmailFailure {
       typeof response.headers?.get === "function" ? (response.headers as Headers).get("retry-after") : null;
     return failureOfResponse(response.status, retryAfter, response.data);
   }
-  const timedOut =
-    error instanceof Error && (error.name === "TimeoutError" || /timeout|timed out/iu.test(error.message));
-  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const timedOut = error.name === "TimeoutError";
+  // gaxios's GaxiosError (its name is plain "Error") always carries the request's config.
+  const gaxios = error.constructor.name === "GaxiosError" || "config" in error;
+  if (!timedOut && !gaxios && typeof code !== "string") return undefined;
   return new GmailFailure(
     "unavailable",
     timedOut
       ? "no answer from Gmail in time"
       : `no answer from Gmail (${typeof code === "string" ? code : "the connection failed"})`,
   );
+}
+
+/** Any error of a Gmail call, for its words (the connect flow): one that is not Google's reads as no answer. */
+export function toFailure(error: unknown): GmailFailure {
+  return googleFailure(error) ?? new GmailFailure("unavailable", "no answer from Gmail (the connection failed)");
 }
 
 /**

@@ -1,7 +1,8 @@
 // Offsets over Gmail's page tokens. messages.list only continues from a nextPageToken, so the
-// provider remembers, per query, the token that starts each offset it has reached: a walk page by
-// page costs one list call per page, and a jump starts from the nearest offset it knows (with up
-// to 500 ids per list call). Checkpoints are kept 15 minutes and at most 1,000, oldest dropped.
+// provider remembers, per query, the token that starts each offset it has reached (the core's
+// PageCheckpoints): a walk page by page costs one list call per page, and a jump starts from the
+// nearest offset it knows (with up to 500 ids per list call).
+import type { PageCheckpoints } from "../core/page-checkpoints.js";
 import type { GmailCalls } from "./gmail-calls.js";
 import { GmailFailure } from "./gmail-failure.js";
 import { listMessages } from "./gmail-list-request.js";
@@ -19,41 +20,6 @@ export interface IdPage {
   nextOffset: number | null;
   /** resultSizeEstimate of the last list call. */
   estimate: number | null;
-}
-
-export class PageCheckpoints {
-  private readonly entries = new Map<string, { token: string; at: number }>();
-
-  constructor(
-    private readonly now: () => number = Date.now,
-    private readonly maxEntries = 1_000,
-    private readonly ttlMs = 15 * 60_000,
-  ) {}
-
-  /** The greatest offset at most `offset` with a known token (offset 0 needs none). */
-  nearest(query: string, offset: number): { offset: number; token: string | null } {
-    for (let candidate = offset; candidate > 0; candidate--) {
-      const entry = this.entries.get(key(query, candidate));
-      if (entry !== undefined && this.now() - entry.at < this.ttlMs) return { offset: candidate, token: entry.token };
-    }
-    return { offset: 0, token: null };
-  }
-
-  remember(query: string, offset: number, token: string): void {
-    const entryKey = key(query, offset);
-    this.entries.delete(entryKey);
-    this.entries.set(entryKey, { token, at: this.now() });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-  }
-
-  forget(query: string): void {
-    for (const entryKey of [...this.entries.keys()])
-      if (entryKey.startsWith(`${query}\u0000`)) this.entries.delete(entryKey);
-  }
-}
-
-function key(query: string, offset: number): string {
-  return `${query}\u0000${offset}`;
 }
 
 /** The ids at [offset, offset + limit) of the query's results, newest first. */

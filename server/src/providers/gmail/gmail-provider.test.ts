@@ -27,7 +27,7 @@ const START = Date.UTC(2026, 0, 1, 12);
 
 let rig: GmailRig;
 let server: TestServer;
-/** The same inboxes, served by providers with instant backoff waits (recorded) and a 300 ms search timeout. */
+/** The same inboxes, served by providers with instant backoff waits (recorded). */
 let tuned: TestServer;
 let owner: InboxRecord;
 let peer: InboxRecord;
@@ -156,7 +156,6 @@ beforeAll(async () => {
           inbox,
           settings: parseGmailSettings(inbox.secret),
           app: rig.app,
-          searchTimeoutMs: 300,
           callPolicy: { sleep: async (ms) => void waits.push(ms) },
         });
       providers.set(inbox.id, made);
@@ -407,7 +406,13 @@ describe("search_emails", () => {
     ]);
     const unread = await search("is:unread subject:Message");
     expect(unread.messages.every((message) => message.unread)).toBe(true);
-    expect(unread).toMatchObject({ syntax: "portable", total_is_estimate: true, result_ceiling: null });
+    // One page held every match: the total is counted, not Gmail's estimate (the core's page arithmetic).
+    expect(unread).toMatchObject({
+      syntax: "portable",
+      total: unread.messages.length,
+      total_is_estimate: false,
+      result_ceiling: null,
+    });
   });
 
   it("finds a word or a phrase as Gmail does, by whole words only: part of a word finds nothing", async () => {
@@ -448,14 +453,6 @@ describe("search_emails", () => {
       await protocolError("search_emails", { inbox_id: owner.id, query: "x", include_folders: ["Archive"] }),
     ).toMatchObject({ code: -32602, data: { parameter: "include_folders[0]" } });
     expect(rig.gmail.totalRequests()).toBe(0);
-  });
-
-  it("search_timeout when Gmail takes longer than the search limit", async () => {
-    rig.gmail.fail({ endpoint: "messages.list", delayMs: 1500 });
-    expect(await call("search_emails", { inbox_id: owner.id, query: "subject:Message" }, tuned)).toMatchObject({
-      isError: true,
-      errorCode: "search_timeout",
-    });
   });
 });
 
@@ -636,7 +633,7 @@ describe("send_email and reply_to_email", () => {
     rig.gmail.fail({ endpoint: "messages.send.upload", status: 429, retryAfterSeconds: 1, times: 3 });
     const result = await call("send_email", { inbox_id: owner.id, to: [PEER], subject: "Never", body: "." }, tuned);
     expect(result).toMatchObject({ isError: true, errorCode: "provider_error", retryAfter: 1 });
-    expect(result.content[0]?.text).toContain("nothing was sent");
+    expect(result.content[0]?.text).toMatch(/nothing was sent/i);
     expect(waits).toEqual([1000, 1000]);
     expect(rig.gmail.mailboxes.mailbox(PEER)?.messages.size).toBe(before);
     rig.gmail.fail({ endpoint: "messages.list", status: 429, retryAfterSeconds: 600 });
@@ -663,19 +660,13 @@ describe("send_email and reply_to_email", () => {
       expect(result).toMatchObject({ isError: true, errorCode: "provider_error" });
       expect(result?.retryAfter).toBeGreaterThanOrEqual(wait - 5);
       expect(result?.retryAfter).toBeLessThanOrEqual(wait);
-      expect(result?.content[0]?.text).toContain("nothing was sent");
+      expect(result?.content[0]?.text).toMatch(/nothing was sent/i);
       expect(requests).toEqual({ "messages.send.upload": 1 });
       expect(waits).toEqual([]);
       expect(rig.gmail.mailboxes.mailbox(PEER)?.messages.size).toBe(before);
     } finally {
       mailbox.sendingLimit = limit;
     }
-  });
-
-  it("message_not_found when replying to a message Gmail does not have", async () => {
-    expect(
-      await call("reply_to_email", { inbox_id: owner.id, message_id: "18f0000000ffffff", body: "?" }),
-    ).toMatchObject({ errorCode: "message_not_found" });
   });
 
   it("sends once for a repeated idempotency_key", async () => {
