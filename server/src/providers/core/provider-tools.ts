@@ -104,8 +104,13 @@ function answerFor(
   if (failure.kind === "not_found" && args.message_id !== undefined)
     return messageNotFound({ message_id: args.message_id, inbox_id: args.inbox_id });
   if (call.send && call.handedOver && !failure.refusedBeforeActing) return outcomeUnknown(failure.detail, call.service);
-  const retryAfter = failure.retryAfterSeconds === undefined ? {} : { retryAfter: failure.retryAfterSeconds };
-  return providerError({ detail: call.send ? `${failure.detail}. Nothing was sent.` : failure.detail, ...retryAfter });
+  // Within the catalogue's 1 s to 1 day: a service may name a wait past a day (Gmail's sending limit).
+  const retryAfter =
+    failure.retryAfterSeconds === undefined
+      ? {}
+      : { retryAfter: Math.min(86_400, Math.max(1, Math.ceil(failure.retryAfterSeconds))) };
+  const detail = call.send ? `${failure.detail.replace(/\.+$/u, "")}. Nothing was sent.` : failure.detail;
+  return providerError({ detail, ...retryAfter });
 }
 
 function outcomeUnknown(detail: string, service: string): ExecutionErrorResult<"provider_error"> {

@@ -356,19 +356,6 @@ describe("read_email", () => {
     ]);
   });
 
-  it("message_not_found for an id Gmail does not have (404) and for one that cannot be a Gmail id (no request)", async () => {
-    expect(await call("read_email", { inbox_id: owner.id, message_id: "18f00000000fffff" })).toMatchObject({
-      isError: true,
-      errorCode: "message_not_found",
-    });
-    const requests = await requestsDuring(async () =>
-      expect(await call("read_email", { inbox_id: owner.id, message_id: "../labels" })).toMatchObject({
-        errorCode: "message_not_found",
-      }),
-    );
-    expect(requests).toEqual({});
-  });
-
   it("retries a read that Gmail answered 503, and gives provider_error when it keeps failing", async () => {
     const [first] = (await list(owner, { limit: 1 })).messages;
     rig.gmail.fail({ endpoint: "messages.get", status: 503 });
