@@ -30,8 +30,14 @@ const send = {
 };
 let rig: GmailRig;
 
-/** A provider of its own: no access token in hand, so its first call goes to the token endpoint. */
-const freshProvider = () => createGmailProvider({ inbox, settings: rig.connect(ADDRESS), app: rig.app });
+/** A provider of its own: no access token in hand, so its first call goes to the token endpoint; retries do not wait. */
+const freshProvider = () =>
+  createGmailProvider({
+    inbox,
+    settings: rig.connect(ADDRESS),
+    app: rig.app,
+    callPolicy: { sleep: async () => undefined },
+  });
 
 beforeAll(async () => {
   rig = startGmailRig();
