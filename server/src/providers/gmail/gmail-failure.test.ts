@@ -81,6 +81,9 @@ describe("googleFailure and this server's own errors", () => {
   it("claims no error that is not Google's (a TypeError of this server's own code)", () => {
     expect(googleFailure(new TypeError("cannot read properties of undefined"))).toBeUndefined();
     expect(googleFailure(new Error("a bug"))).toBeUndefined();
+    expect(
+      googleFailure(Object.assign(new TypeError("bad argument"), { code: "ERR_INVALID_ARG_TYPE" })),
+    ).toBeUndefined();
   });
 
   it("reads gaxios's error without a response (the request never got an answer) as unavailable", () => {

@@ -72,16 +72,16 @@ export function googleFailure(error: unknown): GmailFailure | undefined {
     return failureOfResponse(response.status, retryAfter, response.data);
   }
   if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: unknown }).code;
+  const raw = (error as { code?: unknown }).code;
+  // A socket's (ECONNRESET, ENOTFOUND...) or undici's (UND_ERR_...) code; Node's ERR_... codes are a misuse of an API, ours.
+  const code = typeof raw === "string" && /^(E(?!RR_)[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/u.test(raw) ? raw : undefined;
   const timedOut = error.name === "TimeoutError";
   // gaxios's GaxiosError (its name is plain "Error") always carries the request's config.
   const gaxios = error.constructor.name === "GaxiosError" || "config" in error;
-  if (!timedOut && !gaxios && typeof code !== "string") return undefined;
+  if (!timedOut && !gaxios && code === undefined) return undefined;
   return new GmailFailure(
     "unavailable",
-    timedOut
-      ? "no answer from Gmail in time"
-      : `no answer from Gmail (${typeof code === "string" ? code : "the connection failed"})`,
+    timedOut ? "no answer from Gmail in time" : `no answer from Gmail (${code ?? "the connection failed"})`,
   );
 }
 
