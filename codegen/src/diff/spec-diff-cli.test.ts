@@ -179,3 +179,19 @@ describe("pnpm spec:diff --against <ref>", () => {
     );
   });
 });
+
+/** Protocol 1.0 as released: the commit tagged v1.0.0 (the tag itself may not travel with a clone). */
+const PROTOCOL_1_0 = "e813b554b70aab79fb188c16ea1a4a2618330c15";
+const REPOSITORY = fileURLToPath(new URL("../../../", import.meta.url));
+const hasProtocol10 =
+  spawnSync("git", ["cat-file", "-e", `${PROTOCOL_1_0}^{commit}`], { cwd: REPOSITORY, stdio: "ignore" }).status === 0;
+
+describe("the spec in this repository against protocol 1.0", () => {
+  it.skipIf(!hasProtocol10)("changes nothing breaking since v1.0.0: every change is listed as ok", () => {
+    let stdout = "";
+    const io: CliIo = { cwd: REPOSITORY, stdout: (text) => (stdout += text), stderr: () => undefined };
+    expect(main(["--against", PROTOCOL_1_0], io)).toBe(0);
+    expect(stdout).toMatch(/^ok {8}spec_version: version changed, "1\.0\.0" -> "1\.1\.0"$/mu);
+    expect(stdout).toMatch(/^0 breaking, \d+ non-breaking changes against /mu);
+  });
+});

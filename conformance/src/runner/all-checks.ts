@@ -2,6 +2,7 @@
 import type { Check } from "./check.js";
 import { authChecks } from "./checks/auth-checks.js";
 import { behaviourChecks } from "./checks/behaviour-checks.js";
+import { bodyFormatChecks } from "./checks/body-format-checks.js";
 import { caseChecks } from "./checks/case-checks.js";
 import { defaultChecks } from "./checks/default-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
@@ -29,6 +30,7 @@ export function allChecks(seed: number): Check[] {
     ...authChecks(),
     ...behaviourChecks(),
     ...htmlChecks(),
+    ...bodyFormatChecks(),
     ...cases.firstOfEachRule,
     ...propertyChecks(),
     ...cases.others,

@@ -538,6 +538,39 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.check("behaviour.html-sanitized")?.details?.message).toContain("an event handler onerror on <img>");
   });
 
+  it("read_email that ignores body_format and strip_quoted (a 1.0 server)", async () => {
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (request?.params?.name !== "read_email" || args === undefined) return undefined;
+        delete args.body_format;
+        delete args.strip_quoted;
+        return request;
+      },
+      { extraArgs: [...sendArgs(), "--only", "behaviour.body-format"] },
+    );
+    expect(run.failedIds).toEqual(["behaviour.body-format"]);
+    expect(run.check("behaviour.body-format")?.details?.message).toContain("body_format markdown: body_text lacks");
+  });
+
+  it("Markdown that carries the sender's script", async () => {
+    const run = await runBroken(
+      (exchange) => {
+        const content = toolResultOf(exchange)?.structuredContent as Record<string, unknown> | undefined;
+        const markdown = argumentsOf(exchange.request)?.body_format === "markdown";
+        if (!isToolCall(exchange, "read_email") || !markdown || typeof content?.body_text !== "string")
+          return undefined;
+        content.body_text = `${content.body_text}\n<script>alert(1)</script>`;
+        return exchange;
+      },
+      undefined,
+      { extraArgs: [...sendArgs(), "--only", "behaviour.body-format"] },
+    );
+    expect(run.failedIds).toEqual(["behaviour.body-format"]);
+    expect(run.check("behaviour.body-format")?.details?.message).toContain("a <script> element");
+  });
+
   /** list_inbox without limit answering 19 messages and a next page: a default of 19. */
   const defaultLimitOf19: Mangle = (exchange) => {
     const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[] } | undefined;
