@@ -1,6 +1,7 @@
 // The sandbox-message methods of the Store, in memory, for the sandbox's tests (the real
 // adapters have their own contract suite). Messages go through JSON on the way in and out, as they
 // do in a real store, so a test fails if the provider keeps anything a store could not.
+import { sortNewestMessageFirst } from "../../src/store/listing-order.js";
 import { sandboxSummaryData, type SandboxMessage } from "../../src/store/store.js";
 import type { SandboxMailbox } from "../../src/providers/sandbox/sandbox-message.js";
 
@@ -29,6 +30,17 @@ export function createInMemoryMailbox(): InMemoryMailbox {
       return list(inboxId)
         .filter((message) => folder === undefined || message.folder === folder)
         .map((message) => ({ ...message, data: sandboxSummaryData(message.data) }));
+    },
+    async pageSandboxSummaries(inboxId, { folder, unreadOnly = false, offset, limit }) {
+      const listed = sortNewestMessageFirst(
+        list(inboxId).filter((message) => message.folder === folder && (!unreadOnly || message.unread)),
+      );
+      return {
+        messages: listed
+          .slice(offset, offset + limit)
+          .map((message) => ({ ...message, data: sandboxSummaryData(message.data) })),
+        total: listed.length,
+      };
     },
     async getSandboxMessage(inboxId, id) {
       const json = messages.get(keyOf(inboxId, id));

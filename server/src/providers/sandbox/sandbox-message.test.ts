@@ -106,14 +106,15 @@ describe("readSandboxEntry", () => {
 });
 
 describe("newestFirst", () => {
-  it("orders by date, newest first, and by id when dates are equal, so pages are stable", async () => {
+  it("orders by date, newest first, by id (ascending) when dates are equal, an unreadable date last: the store's listing order", async () => {
     const base = await stored();
     const at = (id: string, date: string) => entry({ ...base, id, date });
     const sorted = [
       at("a", "2026-11-01T00:00:00.000Z"),
       at("b", "2026-11-02T00:00:00.000Z"),
       at("c", "2026-11-01T00:00:00.000Z"),
+      at("d", "not a date"),
     ].sort(newestFirst);
-    expect(sorted.map((item) => item.message.id)).toEqual(["b", "c", "a"]);
+    expect(sorted.map((item) => item.message.id)).toEqual(["b", "a", "c", "d"]);
   });
 });

@@ -9,7 +9,12 @@ import type { SandboxMessage, Store } from "../../store/store.js";
 /** The store methods a sandbox inbox uses. */
 export type SandboxMailbox = Pick<
   Store,
-  "putSandboxMessages" | "listSandboxMessages" | "listSandboxSummaries" | "getSandboxMessage" | "deleteSandboxMessages"
+  | "putSandboxMessages"
+  | "listSandboxMessages"
+  | "listSandboxSummaries"
+  | "pageSandboxSummaries"
+  | "getSandboxMessage"
+  | "deleteSandboxMessages"
 >;
 
 /** SandboxMessage.data of a sandbox message. */
@@ -177,20 +182,32 @@ function searchable({ message, data }: SandboxSummaryEntry, body: string): Searc
   };
 }
 
-/** Newest first; the id breaks ties, so that pages of the same listing never overlap or skip. */
+/**
+ * Newest first; a date that does not parse last; the id (ascending) breaks ties, so that pages of
+ * the same listing never overlap or skip. The store pages list_inbox from its index in this same
+ * order (store/listing-order.ts), so that a search and a listing agree.
+ */
 export function newestFirst(a: SandboxSummaryEntry, b: SandboxSummaryEntry): number {
-  return compareNewestFirst(Date.parse(a.message.date), a.message.id, Date.parse(b.message.date), b.message.id);
+  return compareNewestFirst(timeOf(a.message.date), a.message.id, timeOf(b.message.date), b.message.id);
 }
 
 /** A sorted copy in the order of newestFirst, parsing each date once rather than at every comparison. */
 export function sortedNewestFirst<T extends SandboxSummaryEntry>(entries: readonly T[]): T[] {
-  const keyed = entries.map((entry) => ({ entry, time: Date.parse(entry.message.date) }));
+  const keyed = entries.map((entry) => ({ entry, time: timeOf(entry.message.date) }));
   keyed.sort((a, b) => compareNewestFirst(a.time, a.entry.message.id, b.time, b.entry.message.id));
   return keyed.map(({ entry }) => entry);
 }
 
-function compareNewestFirst(timeA: number, idA: string, timeB: number, idB: string): number {
-  const difference = timeB - timeA;
-  if (difference !== 0) return difference;
-  return idA < idB ? 1 : idA > idB ? -1 : 0;
+function timeOf(date: string): number | null {
+  const time = Date.parse(date);
+  return Number.isNaN(time) ? null : time;
+}
+
+function compareNewestFirst(timeA: number | null, idA: string, timeB: number | null, idB: string): number {
+  if (timeA !== timeB) {
+    if (timeA === null) return 1;
+    if (timeB === null) return -1;
+    return timeB - timeA;
+  }
+  return idA < idB ? -1 : idA > idB ? 1 : 0;
 }

@@ -196,6 +196,18 @@ describe("list_inbox", () => {
   });
 });
 
+describe("the listing order", () => {
+  it("is the same for list_inbox (paged by the store) and search_emails: messages of one instant by id", async () => {
+    // The clock stands still: the three sends are filed in SENT at the same instant.
+    for (const n of [1, 2, 3]) await send({ to: [siblingAddress], subject: `Tie ${n}` });
+    const listed = (await list({ folder: "SENT" })).messages.filter((message) => message.subject.startsWith("Tie"));
+    const found = (await search("subject:Tie", { include_folders: ["SENT"] })).messages;
+    expect(listed).toHaveLength(3);
+    expect(found.map((message) => message.id)).toEqual(listed.map((message) => message.id));
+    expect(listed.map((message) => message.id)).toEqual(listed.map((message) => message.id).sort());
+  });
+});
+
 describe("read_email", () => {
   it("reads a message without marking it read", async () => {
     const { id } = await bySubject("Invoice INV-2026-118");
