@@ -1,4 +1,5 @@
 // How every provider's failures reach the caller: one mapping, whatever the service.
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import type { SendEmailArgs } from "@mcpemails/generated";
 import { ParameterError } from "../provider.js";
@@ -152,6 +153,20 @@ describe("a provider's failures, as the caller reads them", () => {
     });
     await expect(provider.read_email(READ, controller.signal)).rejects.toBeDefined();
     expect(await provider.send_email(SEND, controller.signal)).toMatchObject({ message_id: "m" });
+  });
+
+  it("leaves no listener on the caller's signal once a call is over, however many calls share it", async () => {
+    const caller = new AbortController().signal;
+    const tool = async () => ({ messages: [] }) as never;
+    const provider = assembleProvider({
+      service: "Example Mail",
+      context: {},
+      tools: { list_inbox: tool, read_email: tool, search_emails: tool, send_email: tool, reply_to_email: tool },
+      classify: () => undefined,
+    });
+    await Promise.all(Array.from({ length: 25 }, () => provider.list_inbox(LIST, caller)));
+    await provider.search_emails(SEARCH, caller);
+    expect(getEventListeners(caller, "abort")).toHaveLength(0);
   });
 
   it("a send the caller left after the hand-over is still settled as unknown, so its key and quota stay", async () => {

@@ -63,9 +63,14 @@ export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
       // A read is answered when its caller leaves or its deadline passes, whatever it is waiting on
       // (a store read or a server that takes no signal); what it finishes later is dropped.
       running.catch(() => undefined);
-      const result = await Promise.race([running, endOf(deadline.signal)]);
-      deadline.signal.throwIfAborted();
-      return result;
+      const ended = endOf(deadline.signal);
+      try {
+        const result = await Promise.race([running, ended.promise]);
+        deadline.signal.throwIfAborted();
+        return result;
+      } finally {
+        ended.dispose();
+      }
     } catch (error) {
       // Nobody waits for the answer of a caller gone; a send already handed over still settles its
       // outcome below, so that its idempotency key and quota stay with a message that may have left.
@@ -120,10 +125,18 @@ function outcomeUnknown(detail: string, service: string): ExecutionErrorResult<"
   });
 }
 
-/** Rejects with the signal's reason once it aborts. */
-function endOf(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
+/**
+ * Rejects with the signal's reason once it aborts; dispose() takes its listener off the signal when
+ * the call is over (a caller's signal may outlive many calls: a batch's, a client's).
+ */
+function endOf(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let listener: (() => void) | undefined;
+  const promise = new Promise<never>((_resolve, reject) => {
     if (signal.aborted) reject(signal.reason as Error);
-    else signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+    else {
+      listener = () => reject(signal.reason as Error);
+      signal.addEventListener("abort", listener, { once: true });
+    }
   });
+  return { promise, dispose: () => listener && signal.removeEventListener("abort", listener) };
 }
