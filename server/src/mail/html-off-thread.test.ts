@@ -6,6 +6,7 @@ import {
   closeHtmlWorkers,
   htmlMarkdownBounded,
   htmlTextBounded,
+  MARKDOWN_IN_PLACE_MAX_LENGTH,
   SANITIZE_IN_PLACE_MAX_LENGTH,
   SANITIZE_INPUT_MAX_LENGTH,
   sanitizeBounded,
@@ -91,5 +92,18 @@ describe("sanitizing a stranger's HTML within bounds", () => {
     clearInterval(timer);
     expect(outcome.complete).toBe(false);
     expect(timerRuns).toBeGreaterThan(10);
+  });
+
+  it("answers HTML nested too deep for a recursive walk with its text (or, past the deadline, incomplete), never an exception", async () => {
+    // 20,000 levels fit the input bound and overflow the stack of the Markdown converter's and the
+    // quote finder's recursive walks.
+    const html = `${"<div>".repeat(20_000)}Hello<blockquote type="cite">earlier</blockquote>${"</div>".repeat(20_000)}`;
+    expect(html.length).toBeLessThan(SANITIZE_INPUT_MAX_LENGTH);
+    for (const stripQuoted of [false, true]) {
+      await expect(htmlMarkdownBounded(html, undefined, stripQuoted)).resolves.toMatchObject({
+        value: expect.any(String),
+      });
+      await expect(htmlTextBounded(html, undefined, stripQuoted)).resolves.toMatchObject({ value: expect.any(String) });
+    }
   });
 });

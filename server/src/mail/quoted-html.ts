@@ -3,7 +3,8 @@
 // blocks, blockquote type=cite (Apple Mail, Thunderbird) with Thunderbird's moz-cite-prefix and an
 // attribution line ("On ... wrote:") just before it, Yahoo's yahoo_quoted, and Outlook's
 // divRplyFwdMsg or appendonsend marker with everything after it. When that leaves no text, the
-// body is kept whole: a message that is all quote is better read than emptied.
+// body is kept whole: a message that is all quote is better read than emptied; so is HTML nested
+// too deep to walk.
 import render from "dom-serializer";
 import { isTag, type AnyNode, type Element } from "domhandler";
 import { getElementsByTagName, removeElement, textContent } from "domutils";
@@ -11,6 +12,17 @@ import { parseDocument } from "htmlparser2";
 import { isAttribution } from "./quoted-text.js";
 
 export function withoutQuotedHtml(html: string): string {
+  try {
+    return stripQuotes(html);
+  } catch (error) {
+    // Walking and writing the tree recurse: HTML nested a few thousand deep (a stranger's bomb)
+    // overflows the stack. Leaving quotes in is the safe way to fail; the body is still read.
+    if (error instanceof RangeError) return html;
+    throw error;
+  }
+}
+
+function stripQuotes(html: string): string {
   // Character references stay as written: decoded, "&lt;b&gt;" would come back as markup.
   const document = parseDocument(html, { decodeEntities: false });
   const elements = getElementsByTagName(() => true, document.children, true);
