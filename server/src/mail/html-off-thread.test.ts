@@ -6,7 +6,6 @@ import {
   closeHtmlWorkers,
   htmlMarkdownBounded,
   htmlTextBounded,
-  MARKDOWN_IN_PLACE_MAX_LENGTH,
   SANITIZE_IN_PLACE_MAX_LENGTH,
   SANITIZE_INPUT_MAX_LENGTH,
   sanitizeBounded,
