@@ -7,7 +7,7 @@
 // (which can also delete permanently) is wider.
 import { auth, gmail } from "@googleapis/gmail";
 import { ConnectError, type ConnectedMailbox, type GoogleAppConfig } from "../provider-apps.js";
-import { toFailure } from "./gmail-failure.js";
+import { googleFailure } from "./gmail-failure.js";
 import type { GmailSettings } from "./gmail-settings.js";
 
 export const GMAIL_SCOPES = ["https://www.googleapis.com/auth/gmail.modify"] as const;
@@ -67,7 +67,9 @@ export async function exchangeGmailCode(
     address = (await gmail({ version: "v1", auth: client }).users.getProfile({ userId: "me" }, { retry: false })).data
       .emailAddress;
   } catch (error) {
-    throw new ConnectError(`Gmail did not give the mailbox's address: ${toFailure(error).message}.`);
+    throw new ConnectError(
+      `Gmail did not give the mailbox's address: ${googleFailure(error)?.message ?? "no answer from Gmail (the connection failed)"}.`,
+    );
   }
   if (!address) throw new ConnectError("Gmail did not give the mailbox's address; start the connection again.");
   return { settings: { refreshToken: tokens.refresh_token, address }, address };

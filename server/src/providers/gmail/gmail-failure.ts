@@ -85,11 +85,6 @@ export function googleFailure(error: unknown): GmailFailure | undefined {
   );
 }
 
-/** Any error of a Gmail call, for its words (the connect flow): one that is not Google's reads as no answer. */
-export function toFailure(error: unknown): GmailFailure {
-  return googleFailure(error) ?? new GmailFailure("unavailable", "no answer from Gmail (the connection failed)");
-}
-
 /**
  * The wait named in the text of Gmail's per-user limits, which send no Retry-After: "User-rate limit
  * exceeded.  Retry after 2026-12-04T10:00:00.000Z (Mail sending)" past the daily sending limit

@@ -28,6 +28,17 @@ const send = {
   bcc: [],
   attachments: [],
 };
+/** read_email's arguments with every default, for one message id. */
+const readArgs = (message_id: string) =>
+  ({
+    inbox_id: inbox.id,
+    message_id,
+    include_html: false,
+    include_attachments: false,
+    mark_as_read: false,
+    body_format: "text",
+    strip_quoted: false,
+  }) as const;
 let rig: GmailRig;
 
 /** A provider of its own: no access token in hand, so its first call goes to the token endpoint; retries do not wait. */
@@ -90,20 +101,7 @@ describe("a Gmail call decided by something other than Gmail's answer", () => {
       ),
     );
     try {
-      await expect(
-        provider.read_email(
-          {
-            inbox_id: inbox.id,
-            message_id: "abc",
-            include_html: false,
-            include_attachments: false,
-            mark_as_read: false,
-            body_format: "text",
-            strip_quoted: false,
-          },
-          signal,
-        ),
-      ).rejects.toBeInstanceOf(TypeError);
+      await expect(provider.read_email(readArgs("abc"), signal)).rejects.toBeInstanceOf(TypeError);
     } finally {
       rig.msw.resetHandlers();
     }
@@ -112,18 +110,7 @@ describe("a Gmail call decided by something other than Gmail's answer", () => {
   it("answers message_not_found for an id that cannot be Gmail's, on a read and a reply, asking Gmail nothing", async () => {
     const provider = freshProvider();
     rig.gmail.resetCounters();
-    const read = await provider.read_email(
-      {
-        inbox_id: inbox.id,
-        message_id: "../../etc/passwd",
-        include_html: false,
-        include_attachments: false,
-        mark_as_read: false,
-        body_format: "text",
-        strip_quoted: false,
-      },
-      signal,
-    );
+    const read = await provider.read_email(readArgs("../../etc/passwd"), signal);
     expect(read).toMatchObject({ isError: true, errorCode: "message_not_found" });
     const reply = await provider.reply_to_email(
       { inbox_id: inbox.id, message_id: "not-hex!", body: "x", reply_all: false, attachments: [] },
