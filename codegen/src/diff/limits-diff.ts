@@ -61,10 +61,18 @@ function diffWindowLength(path: string, before: number, after: number): SpecChan
   return [makeChange(path, lengthened, lengthened ? "lengthened" : "shortened", { before, after })];
 }
 
+// A new limit named after a tool that is new too (get_thread_max_messages) bounds only calls that
+// could not be made before.
 export function diffLimits(before: SpecDocument, after: SpecDocument): SpecChange[] {
+  const newTools = Object.keys(after.tools).filter((tool) => !(tool in before.tools));
+  const ofNewTool = (limit: string) => newTools.some((tool) => limit.startsWith(`${tool}_`));
   return diffKeyed(before.limits, after.limits, {
     removed: (limit) => [compatibleChange(`limits.${limit}`, "limit removed")],
-    added: (limit) => [breakingChange(`limits.${limit}`, "new limit")],
+    added: (limit) => [
+      ofNewTool(limit)
+        ? compatibleChange(`limits.${limit}`, "new limit of a new tool")
+        : breakingChange(`limits.${limit}`, "new limit"),
+    ],
     kept: (limit, b, a) => diffCeiling(`limits.${limit}`, b, a),
   });
 }

@@ -78,7 +78,9 @@ export function toNode(schema: SpecSchema, doc: SpecDocument): SchemaNode {
     const baseNode = base ? toNode(base, doc) : undefined;
     if (!schema.properties) return { kind: "ref", meta, target: schema.extends };
     const own = objectProperties(schema, doc);
-    const inherited = baseNode?.kind === "object" ? baseNode.properties : [];
+    // A property of its own replaces the inherited one of that name (get_attachment's data is never null).
+    const ownNames = new Set(own.map((property) => property.name));
+    const inherited = baseNode?.kind === "object" ? baseNode.properties.filter((p) => !ownNames.has(p.name)) : [];
     return { kind: "object", meta, properties: [...inherited, ...own] };
   }
   switch (schema.type ?? (schema.properties ? "object" : undefined)) {

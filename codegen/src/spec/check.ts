@@ -97,7 +97,7 @@ function checkSchema(
     if (!(target in doc.types))
       report([...at, key], `unknown type "${target}"; types are ${Object.keys(doc.types).join(", ")}`);
     else if (typeStack.has(target)) report([...at, key], `"${target}" refers to itself`);
-    else if (key === "extends" && doc.types[target]?.type !== "object" && s.properties)
+    else if (key === "extends" && !isObjectType(doc, target) && s.properties)
       report([...at, key], `can only extend an object type`);
   }
   const allowed = new Set<string>(s.type ? KEYWORDS_BY_TYPE[s.type] : s.extends ? ["properties", "required"] : []);
@@ -250,4 +250,13 @@ function templateRegExp(template: string): RegExp {
     .filter((_, index) => index % 3 === 0)
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`^${escaped.join("[\\s\\S]+")}$`);
+}
+
+/** An object type, or one extending an object type (read_email's email_message extends message_summary). */
+function isObjectType(doc: SpecDocument, name: string, seen = new Set<string>()): boolean {
+  const type = doc.types[name];
+  if (type === undefined || seen.has(name)) return false;
+  if (type.type === "object") return true;
+  seen.add(name);
+  return type.type === undefined && type.extends !== undefined && isObjectType(doc, type.extends, seen);
 }

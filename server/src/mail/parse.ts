@@ -51,9 +51,14 @@ const PARSER_OPTIONS = { keepCidLinks: true, skipTextToHtml: true, skipTextLinks
 // mailparser and what it loads cost about 30 MB: a server that reads no message never loads it.
 let mailparser: Promise<typeof Mailparser> | undefined;
 
-export async function parseMessage(raw: string | Buffer, options: ParseOptions): Promise<ParsedMessage> {
+/** mailparser's view of the source, read in slices. */
+export async function simpleParse(raw: string | Buffer): Promise<Mailparser.ParsedMail> {
   const { simpleParser } = await (mailparser ??= import("mailparser"));
-  const parsed = await simpleParser(inSlices(raw), PARSER_OPTIONS);
+  return simpleParser(inSlices(raw), PARSER_OPTIONS);
+}
+
+export async function parseMessage(raw: string | Buffer, options: ParseOptions): Promise<ParsedMessage> {
+  const parsed = await simpleParse(raw);
   const html = typeof parsed.html === "string" ? parsed.html : null;
   const deadline = htmlDeadline();
   const derived = await textOf(parsed.text, html, deadline);
@@ -135,7 +140,7 @@ async function htmlBody(
   return { body_html: cut.text, body_html_truncated: cut.truncated || !sanitized.complete };
 }
 
-function describeAttachments(
+export function describeAttachments(
   parts: readonly ParsedAttachment[],
   html: string | null,
   options: ParseOptions,

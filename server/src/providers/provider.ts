@@ -3,7 +3,16 @@
 // idempotent_replay belong to the layer above; a provider never talks to limits.
 import type {
   ExecutionErrorResult,
+  GetAttachmentArgs,
+  GetAttachmentErrorCode,
+  GetAttachmentOutput,
+  GetThreadArgs,
+  GetThreadErrorCode,
+  GetThreadOutput,
   InvalidParamsData,
+  ListFoldersArgs,
+  ListFoldersErrorCode,
+  ListFoldersOutput,
   ListInboxArgs,
   ListInboxErrorCode,
   ListInboxOutput,
@@ -46,6 +55,18 @@ export interface MailProvider {
     args: ReplyToEmailArgs,
     signal: AbortSignal,
   ): Promise<SentMessage | ExecutionErrorResult<ReplyToEmailErrorCode>>;
+  list_folders(
+    args: ListFoldersArgs,
+    signal: AbortSignal,
+  ): Promise<ListFoldersOutput | ExecutionErrorResult<ListFoldersErrorCode>>;
+  get_thread(
+    args: GetThreadArgs,
+    signal: AbortSignal,
+  ): Promise<GetThreadOutput | ExecutionErrorResult<GetThreadErrorCode>>;
+  get_attachment(
+    args: GetAttachmentArgs,
+    signal: AbortSignal,
+  ): Promise<GetAttachmentOutput | ExecutionErrorResult<GetAttachmentErrorCode>>;
 }
 
 /**

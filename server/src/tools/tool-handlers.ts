@@ -54,6 +54,15 @@ export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps)
     async search_emails(args, { inbox, signal }) {
       return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).search_emails(args, signal);
     },
+    async list_folders(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).list_folders(args, signal);
+    },
+    async get_thread(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).get_thread(args, signal);
+    },
+    async get_attachment(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).get_attachment(args, signal);
+    },
     async send_email(args, { inbox, signal }) {
       const at = now();
       const refused = await chargeCall(inbox, at);

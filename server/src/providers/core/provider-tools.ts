@@ -5,7 +5,8 @@
 // - The caller's own abort (its client went away) is rethrown: nobody waits for the answer, even
 //   when the tool finished anyway (a read never resolves normally for a caller gone).
 // - A search the deadline ended answers search_timeout, whatever the service was doing.
-// - auth -> auth_failed; not_found -> message_not_found for a tool given a message id.
+// - auth -> auth_failed; not_found -> message_not_found for a tool given a message id,
+//   thread_not_found for one given a thread id.
 // - A send answers deliveryStatus "unknown" only when it had handed the message over
 //   (call.handingOver()) and then got no answer (unavailable) or failed in this server's own code;
 //   before that, or when the service answered no, "Nothing was sent".
@@ -17,6 +18,7 @@ import {
   messageNotFound,
   providerError,
   searchTimeout,
+  threadNotFound,
   type ExecutionErrorResult,
 } from "@mcpemails/generated";
 import type { ClosableProvider, MailProvider } from "../provider.js";
@@ -96,18 +98,23 @@ export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
     search_emails: (args, signal) => run("search_emails", args, signal),
     send_email: (args, signal) => run("send_email", args, signal),
     reply_to_email: (args, signal) => run("reply_to_email", args, signal),
+    list_folders: (args, signal) => run("list_folders", args, signal),
+    get_thread: (args, signal) => run("get_thread", args, signal),
+    get_attachment: (args, signal) => run("get_attachment", args, signal),
     close: async () => parts.close?.(),
   };
 }
 
 function answerFor(
   failure: ProviderFailure,
-  args: { inbox_id: string; message_id?: string },
+  args: { inbox_id: string; message_id?: string; thread_id?: string },
   call: { send: boolean; handedOver: boolean; service: string },
-): ExecutionErrorResult<"auth_failed" | "message_not_found" | "provider_error"> {
+): ExecutionErrorResult<"auth_failed" | "message_not_found" | "thread_not_found" | "provider_error"> {
   if (failure.kind === "auth") return authFailed({ inbox_id: args.inbox_id });
   if (failure.kind === "not_found" && args.message_id !== undefined)
     return messageNotFound({ message_id: args.message_id, inbox_id: args.inbox_id });
+  if (failure.kind === "not_found" && args.thread_id !== undefined)
+    return threadNotFound({ thread_id: args.thread_id, inbox_id: args.inbox_id });
   if (call.send && call.handedOver && !failure.refusedBeforeActing) return outcomeUnknown(failure.detail, call.service);
   // Within the catalogue's 1 s to 1 day: a service may name a wait past a day (Gmail's sending limit).
   const retryAfter =
