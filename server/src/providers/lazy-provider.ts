@@ -12,6 +12,9 @@ export function lazyProvider(load: () => Promise<ClosableProvider>): ClosablePro
     search_emails: async (args, signal) => (await provider()).search_emails(args, signal),
     send_email: async (args, signal) => (await provider()).send_email(args, signal),
     reply_to_email: async (args, signal) => (await provider()).reply_to_email(args, signal),
+    list_folders: async (args, signal) => (await provider()).list_folders(args, signal),
+    get_thread: async (args, signal) => (await provider()).get_thread(args, signal),
+    get_attachment: async (args, signal) => (await provider()).get_attachment(args, signal),
     async close() {
       if (loading !== undefined) await (await loading).close();
     },

@@ -316,5 +316,14 @@ describe("createProviderRegistry keeps a real mailbox's provider while its crede
 /** A provider whose every tool answers provider_error with this detail. */
 function unavailable(detail: string) {
   const answer = async () => providerError({ detail });
-  return { list_inbox: answer, read_email: answer, search_emails: answer, send_email: answer, reply_to_email: answer };
+  return {
+    list_inbox: answer,
+    read_email: answer,
+    search_emails: answer,
+    send_email: answer,
+    reply_to_email: answer,
+    list_folders: answer,
+    get_thread: answer,
+    get_attachment: answer,
+  };
 }

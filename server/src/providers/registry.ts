@@ -203,5 +203,8 @@ function unavailableProvider(detail: string): MailProvider {
     search_emails: unavailable,
     send_email: unavailable,
     reply_to_email: unavailable,
+    list_folders: unavailable,
+    get_thread: unavailable,
+    get_attachment: unavailable,
   };
 }

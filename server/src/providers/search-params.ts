@@ -1,5 +1,5 @@
-// The search_emails parameters that pass the schema but that a provider must still refuse with
-// -32602: a query outside the portable subset, and a folder name the provider does not have.
+// The search_emails and list_inbox parameters that pass the schema but that a provider must still
+// refuse with -32602: a query outside the portable subset, and a folder the provider does not have.
 import { FOLDERS, type Folder } from "@mcpemails/generated";
 import { parseSearchQuery, type QueryNode } from "@mcpemails/generated";
 import { ParameterError } from "./provider.js";
@@ -13,15 +13,18 @@ export function parsePortableQuery(query: string): QueryNode {
 
 const STANDARD_FOLDERS = Object.keys(FOLDERS) as Folder[];
 
+/** A folder parameter (list_inbox's folder) for a provider with only the four standard folders. */
+export function standardFolder(name: string, parameter = "folder"): Folder {
+  if ((STANDARD_FOLDERS as string[]).includes(name)) return name as Folder;
+  throw new ParameterError(
+    parameter,
+    "enum",
+    `${parameter}: "${name}" is not a folder of this inbox; use ${STANDARD_FOLDERS.join(", ")}.`,
+  );
+}
+
 /** include_folders for a provider with only the four standard folders: all of them when absent. */
 export function standardFolders(includeFolders: readonly string[] | undefined): Folder[] {
   if (includeFolders === undefined) return STANDARD_FOLDERS;
-  return includeFolders.map((name, index) => {
-    if ((STANDARD_FOLDERS as string[]).includes(name)) return name as Folder;
-    throw new ParameterError(
-      `include_folders[${index}]`,
-      "enum",
-      `include_folders[${index}]: "${name}" is not a folder of this inbox; use ${STANDARD_FOLDERS.join(", ")}.`,
-    );
-  });
+  return includeFolders.map((name, index) => standardFolder(name, `include_folders[${index}]`));
 }

@@ -37,4 +37,7 @@ export const HANDLED_PARAMETERS = {
     attachments: true,
     idempotency_key: true,
   },
+  list_folders: { inbox_id: true },
+  get_thread: { inbox_id: true, thread_id: true, body_format: true, strip_quoted: true },
+  get_attachment: { inbox_id: true, message_id: true, attachment_id: true },
 } as const satisfies { [T in ToolName]: { [P in keyof Required<ToolArgs[T]>]: true } };

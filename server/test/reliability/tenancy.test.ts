@@ -14,7 +14,9 @@ import type { KeyMode, PlanId, Scope, ToolName } from "@mcpemails/generated";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, createWorkspace } from "../../src/admin/operations.js";
+import { parseMessage } from "../../src/mail/parse.js";
 import { sandboxAddress } from "../../src/providers/sandbox/address.js";
+import { readSandboxEntry } from "../../src/providers/sandbox/sandbox-message.js";
 import { seedSandboxInbox } from "../../src/providers/sandbox/seed.js";
 import { openRedisStore } from "../../src/store/redis/redis-store.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
@@ -27,13 +29,25 @@ import { redisUrl } from "./support/redis-env.js";
 
 const RUNS = 15;
 const CALLS_PER_WORLD = 30;
-const TOOLS: ToolName[] = ["list_inbox", "read_email", "search_emails", "send_email", "reply_to_email"];
+const TOOLS: ToolName[] = [
+  "list_inbox",
+  "read_email",
+  "search_emails",
+  "send_email",
+  "reply_to_email",
+  "list_folders",
+  "get_thread",
+  "get_attachment",
+];
 const SCOPE_OF: Record<ToolName, Scope> = {
   list_inbox: "read:email",
   read_email: "read:email",
   search_emails: "read:email",
   send_email: "send:email",
   reply_to_email: "send:email",
+  list_folders: "read:email",
+  get_thread: "read:email",
+  get_attachment: "read:email",
 };
 
 const standalone = redisUrl("REDIS_URL", "Tenancy property on the Redis store");
@@ -105,7 +119,12 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
       fc.asyncProperty(worldSpec, async (spec) => {
         tally.worlds++;
         const keys: { key: string; workspaceId: string; mode: KeyMode; scopes: Scope[] }[] = [];
-        const inboxes: { record: InboxRecord; messageId: string; sentBefore: number }[] = [];
+        const inboxes: {
+          record: InboxRecord;
+          messageId: string;
+          attached: { messageId: string; threadId: string; attachmentId: string };
+          sentBefore: number;
+        }[] = [];
         const now = new Date();
         for (const w of spec.workspaces) {
           const workspace = await createWorkspace(store, {
@@ -130,20 +149,32 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
             });
             await seedSandboxInbox(store, record, now);
             const messageId = (await store.listSandboxSummaries(id, "INBOX"))[0]?.id ?? "";
-            inboxes.push({ record, messageId, sentBefore: (await store.listSandboxSummaries(id, "SENT")).length });
+            inboxes.push({
+              record,
+              messageId,
+              ...(await attachedFile(store, id)),
+              sentBefore: (await store.listSandboxSummaries(id, "SENT")).length,
+            });
           }
         }
 
         const allowedSends = new Map<string, number>();
         for (const call of spec.calls) {
           const key = keys[call.key]!;
-          const { record, messageId } = inboxes[call.inbox]!;
+          const { record, messageId, attached } = inboxes[call.inbox]!;
           const args: Record<ToolName, Record<string, unknown>> = {
             list_inbox: { inbox_id: record.id },
             read_email: { inbox_id: record.id, message_id: messageId },
             search_emails: { inbox_id: record.id, query: "the" },
             send_email: { inbox_id: record.id, to: ["someone@example.com"], subject: "tenancy", body: "x" },
             reply_to_email: { inbox_id: record.id, message_id: messageId, body: "x" },
+            list_folders: { inbox_id: record.id },
+            get_thread: { inbox_id: record.id, thread_id: attached.threadId },
+            get_attachment: {
+              inbox_id: record.id,
+              message_id: attached.messageId,
+              attachment_id: attached.attachmentId,
+            },
           };
           const outcome = await callTool(instance.mcpUrl, key.key, call.tool, args[call.tool], 1, watch);
           tally.calls++;
@@ -185,3 +216,23 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
     expect(watch.leaks()).toEqual([]);
   });
 });
+
+/** A seeded message with an attachment: its id, thread and first attachment's id. */
+async function attachedFile(
+  store: Store,
+  inboxId: string,
+): Promise<{ attached: { messageId: string; threadId: string; attachmentId: string } }> {
+  for (const summary of await store.listSandboxSummaries(inboxId, "INBOX")) {
+    const entry = readSandboxEntry((await store.getSandboxMessage(inboxId, summary.id))!);
+    if (entry === undefined || !entry.data.has_attachments) continue;
+    const parsed = await parseMessage(entry.data.raw, { includeHtml: false, includeAttachments: false });
+    return {
+      attached: {
+        messageId: summary.id,
+        threadId: entry.data.thread_id,
+        attachmentId: parsed.attachments[0]!.attachment_id,
+      },
+    };
+  }
+  throw new Error(`the seeded sandbox inbox ${inboxId} has no message with an attachment`);
+}

@@ -148,7 +148,7 @@ describe("a provider's failures, as the caller reads them", () => {
     const provider = assembleProvider({
       service: "Example Mail",
       context: {},
-      tools: { list_inbox: tool, read_email: tool, search_emails: tool, send_email: tool, reply_to_email: tool },
+      tools: everyTool(tool),
       classify: () => undefined,
     });
     await expect(provider.read_email(READ, controller.signal)).rejects.toBeDefined();
@@ -161,7 +161,7 @@ describe("a provider's failures, as the caller reads them", () => {
     const provider = assembleProvider({
       service: "Example Mail",
       context: {},
-      tools: { list_inbox: tool, read_email: tool, search_emails: tool, send_email: tool, reply_to_email: tool },
+      tools: everyTool(tool),
       classify: () => undefined,
     });
     await Promise.all(Array.from({ length: 25 }, () => provider.list_inbox(LIST, caller)));
@@ -212,3 +212,16 @@ describe("the search deadline", () => {
     }
   });
 });
+
+function everyTool(tool: () => Promise<never>) {
+  return {
+    list_inbox: tool,
+    read_email: tool,
+    search_emails: tool,
+    send_email: tool,
+    reply_to_email: tool,
+    list_folders: tool,
+    get_thread: tool,
+    get_attachment: tool,
+  };
+}

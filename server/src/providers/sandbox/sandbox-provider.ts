@@ -1,5 +1,5 @@
 // The sandbox provider: a MailProvider over an inbox whose messages live in the store, with the
-// full semantics of the five tools, one module each (tools/). Sends never leave the server: they
+// full semantics of the tools, one module each (tools/). Sends never leave the server: they
 // are filed in SENT and delivered to the other sandbox inboxes of the workspace they are addressed to.
 import type { InboxRecord } from "../../store/store.js";
 import { assembleProvider } from "../core/provider-tools.js";
@@ -7,6 +7,9 @@ import type { MailProvider } from "../provider.js";
 import { sandboxContext } from "./sandbox-context.js";
 import type { SandboxMailbox } from "./sandbox-message.js";
 import { SANDBOX_INBOX_MAX_BYTES } from "./sandbox-storage.js";
+import { getAttachment } from "./tools/get-attachment.js";
+import { getThread } from "./tools/get-thread.js";
+import { listFolders } from "./tools/list-folders.js";
 import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
@@ -32,6 +35,9 @@ const SANDBOX_TOOLS = {
   search_emails: searchEmails,
   send_email: sendEmail,
   reply_to_email: replyToEmail,
+  list_folders: listFolders,
+  get_thread: getThread,
+  get_attachment: getAttachment,
 };
 
 export function createSandboxProvider(options: SandboxProviderOptions): MailProvider {

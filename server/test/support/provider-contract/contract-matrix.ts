@@ -8,6 +8,9 @@ export const MATRIX_ROWS = [
   "search_emails",
   "send_email",
   "reply_to_email",
+  "list_folders",
+  "get_thread",
+  "get_attachment",
   "abort signal",
   "failure modes",
 ] as const;

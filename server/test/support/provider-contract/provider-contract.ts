@@ -1,5 +1,5 @@
 // The behaviour every MailProvider must show, whatever service is behind it, as one vitest suite run
-// against each provider (provider-contract.test.ts): the five tools with each of their options, the
+// against each provider (provider-contract.test.ts): every tool with each of its options, the
 // caller's abort, and the failures of the service, each case counted in the tools x providers matrix
 // (contract-matrix.ts). A case a provider fails today through a fault of its own is listed in
 // known-divergences.ts, and its test holds the current behaviour until the provider is fixed.
@@ -9,6 +9,9 @@ import {
   inputValidators,
   LIMITS,
   outputValidators,
+  type GetAttachmentOutput,
+  type GetThreadOutput,
+  type ListFoldersOutput,
   type ListInboxOutput,
   type MessageSummary,
   type ReadEmailOutput,
@@ -621,6 +624,134 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
         );
         expect(result).toMatchObject({ isError: true, errorCode: "message_not_found" });
         expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
+      },
+    );
+
+    // ---- list_folders -------------------------------------------------------------------------------
+
+    async function folders(): Promise<ListFoldersOutput> {
+      const output = await inbox.provider.list_folders(args("list_folders", {}), never);
+      valid("list_folders", output);
+      return output as ListFoldersOutput;
+    }
+
+    contractCase("list_folders", "lists the standard folders first, each once, INBOX with its counts", async () => {
+      const { folders: listed, truncated } = await folders();
+      expect(truncated).toBe(false);
+      expect(new Set(listed.map((folder) => folder.id)).size).toBe(listed.length);
+      const standard = listed.filter((folder) => folder.kind !== "other");
+      expect(standard.map((folder) => folder.id)).toEqual(standard.map((folder) => folder.kind));
+      expect(listed.slice(0, standard.length)).toEqual(standard);
+      expect(standard.map((folder) => folder.kind)).toEqual(
+        ["INBOX", "SENT", "DRAFTS", "TRASH"].filter((kind) => standard.some((folder) => folder.kind === kind)),
+      );
+      expect(standard.map((folder) => folder.kind)).toEqual(expect.arrayContaining(["INBOX", "SENT"]));
+      const inboxFolder = listed[0]!;
+      if (inboxFolder.total !== null) expect(inboxFolder.total).toBe(INBOX_SUBJECTS.length);
+      if (inboxFolder.unread !== null) expect(inboxFolder.unread).toBe(UNREAD_SUBJECTS.length);
+    });
+
+    contractCase("list_folders", "gives ids that list_inbox's folder and include_folders take", async () => {
+      for (const folder of (await folders()).folders) {
+        const page = await list({ folder: folder.id });
+        for (const message of page.messages) expect(message.folder, `a message listed in ${folder.id}`).toBe(folder.id);
+        if (folder.total !== null && page.total !== null && !page.total_is_estimate)
+          expect(page.total).toBe(folder.total);
+        const found = await search("report", { include_folders: [folder.id] });
+        for (const message of found.messages) expect(message.folder).toBe(folder.id);
+      }
+      expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
+    });
+
+    contractCase("list_folders", "refuses a folder id the inbox does not have with -32602, naming folder", async () => {
+      const refused = await inbox.provider
+        .list_inbox(args("list_inbox", { folder: "No such folder 7f3a" }), never)
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(refused).toBeInstanceOf(ParameterError);
+      expect((refused as ParameterError).parameter).toBe("folder");
+    });
+
+    // ---- get_thread ---------------------------------------------------------------------------------
+
+    async function thread(threadId: string, input: Record<string, unknown> = {}): Promise<GetThreadOutput> {
+      const output = await inbox.provider.get_thread(args("get_thread", { thread_id: threadId, ...input }), never);
+      valid("get_thread", output);
+      return output as GetThreadOutput;
+    }
+
+    contractCase(
+      "get_thread",
+      "gives a thread's messages oldest first, in INBOX and SENT, each as read_email reads it",
+      async () => {
+        const kickoff = seeded.get("Project kickoff")!;
+        await reply(kickoff.id);
+        await landed(inbox, "Re: Project kickoff", "SENT");
+        const found = await thread(kickoff.thread_id!);
+        expect(found).toMatchObject({ thread_id: kickoff.thread_id, message_count: 2, truncated: false });
+        expect(subjects(found)).toEqual(["Project kickoff", "Re: Project kickoff"]);
+        expect(found.messages.map((message) => message.folder)).toEqual(["INBOX", "SENT"]);
+        for (const message of found.messages) expect(message.thread_id).toBe(kickoff.thread_id);
+        const first = await read(kickoff.id);
+        expect(found.messages[0]).toEqual(first);
+      },
+    );
+
+    contractCase(
+      "get_thread",
+      "takes thread ids from a search, with body_format and strip_quoted, marking nothing read",
+      async () => {
+        const [digest] = (await search('subject:"Weekly digest"')).messages;
+        const found = await thread(digest!.thread_id!, { strip_quoted: true });
+        expect(found.messages.map((message) => message.id)).toEqual([digest!.id]);
+        expect(found.messages[0]!.body_text).not.toContain("Last issue");
+        expect((await thread(seeded.get("Lunch on Friday")!.thread_id!)).messages[0]!.unread).toBe(true);
+        expect(subjects(await list({ unread_only: true }))).toContain("Lunch on Friday");
+      },
+    );
+
+    contractCase("get_thread", "answers thread_not_found for a thread id the inbox does not have", async () => {
+      const known = seeded.get("Invoice 42 overdue")!.thread_id!;
+      for (const unknown of [[...known].reverse().join(""), "not/a thread%"]) {
+        if (unknown === known) continue;
+        const result = await inbox.provider.get_thread(args("get_thread", { thread_id: unknown }), never);
+        expect(result, unknown).toMatchObject({ isError: true, errorCode: "thread_not_found" });
+      }
+    });
+
+    // ---- get_attachment -----------------------------------------------------------------------------
+
+    contractCase("get_attachment", "gives an attachment's bytes with the metadata read_email gave", async () => {
+      const report = idOf("Quarterly report");
+      const [described] = (await read(report)).attachments;
+      const output = await inbox.provider.get_attachment(
+        args("get_attachment", { message_id: report, attachment_id: described!.attachment_id }),
+        never,
+      );
+      valid("get_attachment", output);
+      const { data, ...metadata } = output as GetAttachmentOutput;
+      expect(Buffer.from(data, "base64").toString()).toBe(REPORT_PDF);
+      expect(metadata).toEqual(described);
+    });
+
+    contractCase(
+      "get_attachment",
+      "answers attachment_not_found for an id the message does not have, message_not_found for a message",
+      async () => {
+        const lunch = idOf("Lunch on Friday");
+        const none = await inbox.provider.get_attachment(
+          args("get_attachment", { message_id: lunch, attachment_id: "2" }),
+          never,
+        );
+        expect(none).toMatchObject({ isError: true, errorCode: "attachment_not_found" });
+        const unknown = adapter.unknownMessageId(inbox, idOf("Quarterly report"));
+        const gone = await inbox.provider.get_attachment(
+          args("get_attachment", { message_id: unknown, attachment_id: "2" }),
+          never,
+        );
+        expect(gone).toMatchObject({ isError: true, errorCode: "message_not_found" });
       },
     );
 
