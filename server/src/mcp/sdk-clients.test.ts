@@ -1,4 +1,4 @@
-// The official TypeScript SDK's clients against /mcp, each calling all five tools: the v2 client
+// The official TypeScript SDK's clients against /mcp, each calling every tool: the v2 client
 // pinned to MCP 2026-07-28 (modern only: no initialize fallback) and the v1 client (initialize).
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from "@modelcontextprotocol/client";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
@@ -16,15 +16,26 @@ afterAll(async () => server.close());
 type CallResult = { isError?: boolean; structuredContent?: unknown; content?: unknown };
 type CallTool = (name: ToolName, args: Record<string, unknown>) => Promise<CallResult>;
 
-/** Calls every tool once, in the order an agent would: list, read, search, send, reply. */
+/** Calls every tool once, in the order an agent would: folders, list, read, thread, attachment, search, send, reply. */
 async function callEveryTool(callTool: CallTool): Promise<Map<ToolName, CallResult>> {
   const results = new Map<ToolName, CallResult>();
   const inbox_id = server.inbox.id;
+  results.set("list_folders", await callTool("list_folders", { inbox_id }));
   const listed = await callTool("list_inbox", { inbox_id, limit: 2 });
   results.set("list_inbox", listed);
-  const first = (listed.structuredContent as { messages: { id: string; subject: string }[] }).messages[0];
+  const first = (listed.structuredContent as { messages: { id: string; thread_id: string }[] }).messages[0];
   if (!first) throw new Error("the sandbox inbox is empty");
   results.set("read_email", await callTool("read_email", { inbox_id, message_id: first.id }));
+  results.set("get_thread", await callTool("get_thread", { inbox_id, thread_id: first.thread_id }));
+  const attached = await callTool("search_emails", { inbox_id, query: "has:attachment", limit: 1 });
+  const [withFile] = (attached.structuredContent as { messages: { id: string }[] }).messages;
+  if (!withFile) throw new Error("the sandbox inbox has no message with an attachment");
+  const read = await callTool("read_email", { inbox_id, message_id: withFile.id });
+  const [file] = (read.structuredContent as { attachments: { attachment_id: string }[] }).attachments;
+  results.set(
+    "get_attachment",
+    await callTool("get_attachment", { inbox_id, message_id: withFile.id, attachment_id: file!.attachment_id }),
+  );
   results.set("search_emails", await callTool("search_emails", { inbox_id, query: "invoice" }));
   results.set(
     "send_email",
@@ -43,7 +54,7 @@ function expectEveryToolAnswered(results: Map<ToolName, CallResult>) {
 }
 
 describe("the SDK v2 client pinned to MCP 2026-07-28", () => {
-  it("discovers the server without initialize and calls all five tools", async () => {
+  it("discovers the server without initialize and calls every tool", async () => {
     const sent: { method?: string; headers: Headers }[] = [];
     const client = new ClientV2(
       { name: "sdk-v2-modern-only", version: "1.0.0" },
@@ -69,7 +80,7 @@ describe("the SDK v2 client pinned to MCP 2026-07-28", () => {
     expect(sent[0]?.method).toBe("server/discover");
     const call = sent.find((r) => r.method === "tools/call");
     expect(call?.headers.get("mcp-protocol-version")).toBe(STATELESS_REVISIONS[0]);
-    expect(call?.headers.get("mcp-name")).toBe("list_inbox");
+    expect(call?.headers.get("mcp-name")).toBe("list_folders");
   });
 
   it("is told -32022 and the supported revisions when pinned to a revision the server does not serve", async () => {
@@ -90,7 +101,7 @@ describe("the SDK v2 client pinned to MCP 2026-07-28", () => {
 });
 
 describe("the SDK v1 client (initialize)", () => {
-  it("negotiates 2025-11-25 and calls all five tools", async () => {
+  it("negotiates 2025-11-25 and calls every tool", async () => {
     const client = new ClientV1({ name: "sdk-v1", version: "1.0.0" });
     await client.connect(
       new TransportV1(new URL(server.url), {
