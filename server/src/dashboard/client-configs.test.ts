@@ -150,7 +150,9 @@ describe("clientConfigs", () => {
         headers: { Authorization: `Bearer ${KEY}` },
         require_approval: {
           always: { tool_names: ["send_email", "reply_to_email"] },
-          never: { tool_names: ["list_inbox", "read_email", "search_emails"] },
+          never: {
+            tool_names: ["list_inbox", "read_email", "search_emails", "list_folders", "get_thread", "get_attachment"],
+          },
         },
       });
     });
