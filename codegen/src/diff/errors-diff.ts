@@ -23,8 +23,24 @@ export function diffErrors(before: SpecDocument, after: SpecDocument): SpecChang
       removed: (code) => [breakingChange(`errors.execution.${code}`, "execution error removed")],
       added: (code) => [compatibleChange(`errors.execution.${code}`, "new execution error")],
       kept: (code, bError, aError) => diffExecutionError(`errors.execution.${code}`, b, bError, a, aError),
-    }),
+    }).map((change) => scopeOfNewToolsOnly(change, before, after)),
   ];
+}
+
+// scope_denied's requiredScope names the scope of the tool called: a value added for a new scope
+// that only new tools need reaches no client of the older spec, which cannot call those tools.
+function scopeOfNewToolsOnly(change: SpecChange, before: SpecDocument, after: SpecDocument): SpecChange {
+  if (!change.breaking || !change.path.endsWith(".enum") || !Array.isArray(change.after)) return change;
+  const added = (change.after as unknown[]).filter(
+    (value) => !((change.before as unknown[] | undefined) ?? []).includes(value),
+  );
+  const newScopeOfNewTools = (value: unknown) =>
+    typeof value === "string" &&
+    value in after.scopes &&
+    !(value in before.scopes) &&
+    Object.entries(after.tools).every(([tool, spec]) => spec.scope !== value || !(tool in before.tools));
+  if (added.length === 0 || !added.every(newScopeOfNewTools)) return change;
+  return { ...change, breaking: false, summary: `${change.summary} (a new scope only new tools need)` };
 }
 
 function diffProtocolError(
