@@ -1,4 +1,4 @@
-// The IMAP/SMTP provider: the five tools over the inbox's own mail servers, one module each
+// The IMAP/SMTP provider: the tools over the inbox's own mail servers, one module each
 // (tools/), sharing the context (imap-context.ts): reads through a pool of imapflow connections,
 // sends through the inbox's SMTP server (nodemailer), the sender's copy filed in Sent by APPEND.
 // The servers' errors are read by imapFailure into the failure taxonomy, which the core turns
@@ -16,6 +16,9 @@ import { imapFailure } from "./imap-failure.js";
 import type { ImapOAuthApps } from "./imap-oauth-tokens.js";
 import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
 import type { MailNetworkPolicy } from "./mail-network.js";
+import { getAttachment } from "./tools/get-attachment.js";
+import { getThread } from "./tools/get-thread.js";
+import { listFolders } from "./tools/list-folders.js";
 import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
@@ -46,6 +49,9 @@ const IMAP_TOOLS = {
   search_emails: searchEmails,
   send_email: sendEmail,
   reply_to_email: replyToEmail,
+  list_folders: listFolders,
+  get_thread: getThread,
+  get_attachment: getAttachment,
 };
 
 export function createImapProvider(options: ImapProviderOptions): ClosableProvider {
