@@ -56,7 +56,8 @@ export function imapContext(options: ImapContextOptions): ImapContext {
       return folders;
     },
     async foldersWithCounts(connection) {
-      const listed = await connection.client.list({ listOnly: true, statusQuery: { messages: true, unseen: true } });
+      // Not listOnly: imapflow attaches the counts only after its full listing (LSUB included).
+      const listed = await connection.client.list({ statusQuery: { messages: true, unseen: true } });
       folders = folderMap(listed, connection.client.namespace);
       return { map: folders, listed };
     },
