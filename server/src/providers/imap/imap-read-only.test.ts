@@ -27,7 +27,7 @@ async function inboxStatus() {
   const client = await openImapClient(rig!, user);
   try {
     const status = await client.status("INBOX", { recent: true, unseen: true });
-    return { recent: status.recent, unseen: status.unseen };
+    return status === false ? undefined : { recent: status.recent, unseen: status.unseen };
   } finally {
     await client.logout();
   }
