@@ -105,7 +105,7 @@ describeWithRig("IMAP reads open folders read-only", () => {
     expect(await inboxStatus()).toEqual({ recent: 1, unseen: 1 });
 
     await read(message!.id, true);
-    expect((await inboxStatus()).unseen).toBe(0);
+    expect((await inboxStatus())?.unseen).toBe(0);
     expect((await list()).messages[0]).toMatchObject({ id: message!.id, unread: false });
   });
 });
