@@ -148,4 +148,22 @@ describe("list_folders on Outlook", () => {
     expect(folders.find((folder) => folder.id === later.id)).toMatchObject({ name: "Projects/2026/Later", total: 0 });
     expect((await listInbox(later.id)).messages).toEqual([]);
   });
+
+  it("gives the standard four and the first 1,000 folders by path, truncated, of a mailbox with more (read through Graph's nextLinks)", async () => {
+    const many = await fakeOutlookInbox(session, "many@contoso.test");
+    const theirs = session.fake.mailbox("many@contoso.test");
+    for (let i = 0; i < 1002; i++) theirs.addFolder(`Folder ${String(i).padStart(4, "0")}`);
+    session.fake.resetCounts();
+    const { folders, truncated } = (await many.provider.list_folders(
+      many.args("list_folders", {}),
+      never,
+    )) as ListFoldersOutput;
+    expect(truncated).toBe(true);
+    expect(folders).toHaveLength(1000);
+    expect(folders.slice(0, 4).map((folder) => folder.id)).toEqual(["INBOX", "SENT", "DRAFTS", "TRASH"]);
+    expect(folders.slice(4, 6).map((folder) => folder.name)).toEqual(["Archive", "Folder 0000"]);
+    expect(folders.at(-1)!.name).toBe("Folder 0994");
+    expect(session.fake.requestCounts()["GET /me/mailFolders"]).toBeGreaterThan(1);
+    await many.provider.close();
+  });
 });
