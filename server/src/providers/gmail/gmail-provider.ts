@@ -13,11 +13,15 @@ import type { CallPolicy } from "./gmail-calls.js";
 import { gmailContext } from "./gmail-context.js";
 import { googleFailure } from "./gmail-failure.js";
 import type { GmailSettings } from "./gmail-settings.js";
+import { createDraft } from "./tools/create-draft.js";
+import { deleteDraft } from "./tools/delete-draft.js";
 import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
 import { searchEmails } from "./tools/search-emails.js";
+import { sendDraft } from "./tools/send-draft.js";
 import { sendEmail } from "./tools/send-email.js";
+import { updateDraft } from "./tools/update-draft.js";
 
 export interface GmailProviderOptions {
   inbox: InboxRecord;
@@ -34,6 +38,10 @@ const GMAIL_TOOLS = {
   search_emails: searchEmails,
   send_email: sendEmail,
   reply_to_email: replyToEmail,
+  create_draft: createDraft,
+  update_draft: updateDraft,
+  delete_draft: deleteDraft,
+  send_draft: sendDraft,
 };
 
 export function createGmailProvider(options: GmailProviderOptions): ClosableProvider {

@@ -3,6 +3,7 @@
 // limits and errors. One router serves both msw's handlers and the parts of a batch request.
 import type { gmail_v1 } from "@googleapis/gmail";
 import { delay, HttpResponse, matchRequestUrl } from "msw";
+import { DRAFT_ROUTES } from "./fake-gmail-drafts.js";
 import { mimeTree } from "./fake-mime-tree.js";
 import { compileQuery, FakeQueryError } from "./fake-query.js";
 import { SYSTEM_LABELS, type FakeMailboxes, type FakeMessage, type Mailbox } from "./fake-mailbox.js";
@@ -29,7 +30,12 @@ export type EndpointName =
   | "messages.modify"
   | "messages.send"
   | "messages.send.upload"
-  | "labels.list";
+  | "labels.list"
+  | "drafts.create"
+  | "drafts.update"
+  | "drafts.get"
+  | "drafts.delete"
+  | "drafts.send";
 
 /** A failure a test asks for: the next `times` requests to the endpoint get it. */
 export interface Fault {
@@ -59,7 +65,7 @@ export interface ApiState {
   takeFault(endpoint: EndpointName): Fault | undefined;
 }
 
-interface Context {
+export interface Context {
   state: ApiState;
   request: ApiRequest;
   mailbox: Mailbox;
@@ -67,9 +73,9 @@ interface Context {
   grantScopes: readonly string[];
 }
 
-interface Route {
+export interface Route {
   endpoint: EndpointName;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   /** Any of these scopes allows the call (the method's "Authorization scopes" in Gmail's reference). */
   scopes: readonly string[];
@@ -141,6 +147,7 @@ export const ROUTES: readonly Route[] = [
     scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify],
     handle: modifyMessage,
   },
+  ...DRAFT_ROUTES,
 ];
 
 export function findRoute(method: string, url: URL): { route: Route; params: Record<string, string> } | undefined {
@@ -485,7 +492,12 @@ function uploadTooLarge(): Response {
   );
 }
 
-async function deliver(state: ApiState, mailbox: Mailbox, raw: Buffer, threadId: string | null): Promise<Response> {
+export async function deliver(
+  state: ApiState,
+  mailbox: Mailbox,
+  raw: Buffer,
+  threadId: string | null,
+): Promise<Response> {
   const blockedUntil = state.mailboxes.sendingBlockedUntil(mailbox);
   if (blockedUntil !== undefined) return sendingLimitExceeded(blockedUntil);
   const head = raw.subarray(0, Math.max(0, raw.indexOf("\r\n\r\n")) || raw.length).toString("latin1");

@@ -44,6 +44,11 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
     "messages.modify": 0,
     "messages.send": 0,
     "messages.send.upload": 0,
+    "drafts.create": 0,
+    "drafts.update": 0,
+    "drafts.get": 0,
+    "drafts.delete": 0,
+    "drafts.send": 0,
   });
   const state: ApiState = {
     mailboxes: new FakeMailboxes(now),
@@ -86,7 +91,7 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
       concurrentPartsPerUser: () => fake.concurrentPartsPerUser,
     }),
     ...ROUTES.map((route) =>
-      http[route.method === "GET" ? "get" : "post"](route.path, async ({ request, params }) => {
+      http[METHODS[route.method]](route.path, async ({ request, params }) => {
         fake.requests[route.endpoint]++;
         const url = new URL(request.url);
         return serve(state, route, params as Record<string, string>, {
@@ -100,3 +105,5 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
   ];
   return fake;
 }
+
+const METHODS = { GET: "get", POST: "post", PUT: "put", DELETE: "delete" } as const;
