@@ -11,11 +11,15 @@ import type { ClosableProvider } from "../provider.js";
 import { identityFailure } from "./msal-tokens.js";
 import { outlookContext } from "./outlook-context.js";
 import type { OutlookSettings } from "./outlook-settings.js";
+import { createDraft } from "./tools/create-draft.js";
+import { deleteDraft } from "./tools/delete-draft.js";
 import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
 import { searchEmails } from "./tools/search-emails.js";
+import { sendDraft } from "./tools/send-draft.js";
 import { sendEmail } from "./tools/send-email.js";
+import { updateDraft } from "./tools/update-draft.js";
 
 export interface OutlookProviderOptions {
   inbox: InboxRecord;
@@ -38,6 +42,10 @@ const OUTLOOK_TOOLS = {
   search_emails: searchEmails,
   send_email: sendEmail,
   reply_to_email: replyToEmail,
+  create_draft: createDraft,
+  update_draft: updateDraft,
+  delete_draft: deleteDraft,
+  send_draft: sendDraft,
 };
 
 export function createOutlookProvider(options: OutlookProviderOptions): ClosableProvider {
