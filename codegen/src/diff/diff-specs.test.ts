@@ -146,11 +146,41 @@ describe("breaking: tools and their inputs", () => {
   });
 
   it("an enum value removed from an input", () => {
-    expect(changesAfter((doc) => (inputParam(doc, "list_inbox", "folder").enum = ["INBOX", "SENT"]))).toEqual([
-      breaking("tools.list_inbox.input.folder.enum", "input enum values removed: DRAFTS and TRASH", {
-        before: ["INBOX", "SENT", "DRAFTS", "TRASH"],
-        after: ["INBOX", "SENT"],
+    const threeFormats = edited((doc) => inputParam(doc, "read_email", "body_format").enum?.push("html"));
+    expect(changesAfter((doc) => (inputParam(doc, "read_email", "body_format").enum = ["text"]), threeFormats)).toEqual(
+      [
+        breaking("tools.read_email.input.body_format.enum", "input enum values removed: markdown and html", {
+          before: ["text", "markdown", "html"],
+          after: ["text"],
+        }),
+      ],
+    );
+  });
+
+  it("an input enum opened to strings within bounds that an old value falls outside", () => {
+    const opened = (min: number, max: number) => (doc: SpecDocument) => {
+      const format = inputParam(doc, "read_email", "body_format");
+      delete format.enum;
+      format.min_length = min;
+      format.max_length = max;
+    };
+    const enumRemoved = compatible("tools.read_email.input.body_format.enum", "input enum removed", {
+      before: ["text", "markdown"],
+      after: undefined,
+    });
+    expect(changesAfter(opened(1, 4))).toEqual([
+      breaking("tools.read_email.input.body_format.max_length", "input bound tightened", {
+        before: undefined,
+        after: 4,
       }),
+      enumRemoved,
+    ]);
+    expect(changesAfter(opened(5, 1024))).toEqual([
+      breaking("tools.read_email.input.body_format.min_length", "input bound tightened", {
+        before: undefined,
+        after: 5,
+      }),
+      enumRemoved,
     ]);
   });
 
@@ -189,6 +219,14 @@ describe("breaking: tools and their inputs", () => {
         after: "uuid",
       }),
       breaking("tools.reply_to_email.input.message_id.format", "input format added", {
+        before: undefined,
+        after: "uuid",
+      }),
+      compatible("tools.get_thread.output.messages[].id.format", "output format added", {
+        before: undefined,
+        after: "uuid",
+      }),
+      breaking("tools.get_attachment.input.message_id.format", "input format added", {
         before: undefined,
         after: "uuid",
       }),
@@ -289,6 +327,10 @@ describe("breaking: outputs", () => {
         before: "required",
         after: "optional",
       }),
+      breaking("tools.get_thread.output.messages[].snippet", "output field became optional", {
+        before: "required",
+        after: "optional",
+      }),
     ]);
   });
 
@@ -305,9 +347,13 @@ describe("breaking: outputs", () => {
     ]);
   });
 
-  it("an output bound loosened", () => {
-    expect(changesAfter((doc) => (outputField(doc, "read_email", "body_text").max_length = 200000))).toEqual([
+  it("an output bound loosened, under every tool returning the type", () => {
+    expect(changesAfter((doc) => (typeProperty(doc, "email_message", "body_text").max_length = 200000))).toEqual([
       breaking("tools.read_email.output.body_text.max_length", "output bound loosened", {
+        before: 100000,
+        after: 200000,
+      }),
+      breaking("tools.get_thread.output.messages[].body_text.max_length", "output bound loosened", {
         before: 100000,
         after: 200000,
       }),
@@ -414,6 +460,21 @@ describe("breaking: scopes, transport, limits, rate limits and plans", () => {
     ]);
   });
 
+  it("a new limit named after a tool that was already there, or only almost after a new tool", () => {
+    const changes = changesAfter((doc) => {
+      doc.tools.list_drafts = structuredClone(tool(doc, "list_inbox"));
+      doc.limits.list_inbox_max_pages = 10;
+      doc.limits.get_thread_max_depth = 5;
+      doc.limits.list_draftsmax_items = 100;
+    });
+    expect(changes).toEqual([
+      breaking("limits.list_inbox_max_pages", "new limit"),
+      breaking("limits.get_thread_max_depth", "new limit"),
+      breaking("limits.list_draftsmax_items", "new limit"),
+      compatible("tools.list_drafts", "new tool"),
+    ]);
+  });
+
   it("a lowered limit, and a new one", () => {
     const changes = changesAfter((doc) => {
       doc.limits.attachments_max_total_bytes = 5242880;
@@ -503,6 +564,32 @@ describe("non-breaking changes", () => {
     ]);
   });
 
+  it("a new limit named after a new tool: it bounds only calls that could not be made before", () => {
+    const changes = changesAfter((doc) => {
+      doc.tools.list_drafts = structuredClone(tool(doc, "list_inbox"));
+      doc.limits.list_drafts_max_items = 100;
+    });
+    expect(changes).toEqual([
+      compatible("limits.list_drafts_max_items", "new limit of a new tool"),
+      compatible("tools.list_drafts", "new tool"),
+    ]);
+  });
+
+  it("an input enum opened to strings within bounds that every old value fits", () => {
+    const changes = changesAfter((doc) => {
+      const format = inputParam(doc, "read_email", "body_format");
+      delete format.enum;
+      format.min_length = 4;
+      format.max_length = 8;
+    });
+    expect(changes).toEqual([
+      compatible("tools.read_email.input.body_format.enum", "input enum removed", {
+        before: ["text", "markdown"],
+        after: undefined,
+      }),
+    ]);
+  });
+
   it("a new optional input parameter", () => {
     const changes = changesAfter((doc) => {
       const input = tool(doc, "list_inbox").input;
@@ -524,12 +611,12 @@ describe("non-breaking changes", () => {
     const changes = changesAfter((doc) => {
       inputParam(doc, "search_emails", "limit").maximum = 500;
       delete inputParam(doc, "send_email", "to").min_items;
-      inputParam(doc, "list_inbox", "folder").enum?.push("SPAM");
+      inputParam(doc, "read_email", "body_format").enum?.push("html");
     });
     expect(changes).toEqual([
-      compatible("tools.list_inbox.input.folder.enum", "input enum value added: SPAM", {
-        before: ["INBOX", "SENT", "DRAFTS", "TRASH"],
-        after: ["INBOX", "SENT", "DRAFTS", "TRASH", "SPAM"],
+      compatible("tools.read_email.input.body_format.enum", "input enum value added: html", {
+        before: ["text", "markdown"],
+        after: ["text", "markdown", "html"],
       }),
       compatible("tools.search_emails.input.limit.maximum", "input bound loosened", { before: 100, after: 500 }),
       compatible("tools.send_email.input.to.min_items", "input bound loosened", { before: 1, after: undefined }),
@@ -591,6 +678,9 @@ describe("non-breaking changes", () => {
       ["tools.search_emails.input.inbox_id.description", false],
       ["tools.send_email.input.inbox_id.description", false],
       ["tools.reply_to_email.input.inbox_id.description", false],
+      ["tools.list_folders.input.inbox_id.description", false],
+      ["tools.get_thread.input.inbox_id.description", false],
+      ["tools.get_attachment.input.inbox_id.description", false],
     ]);
   });
 

@@ -91,14 +91,13 @@ function compareEffective(walk: Walk, before: Effective, after: Effective, path:
   const b = before.node;
   const a = after.node;
   if (b.kind === "string" && a.kind === "string") {
-    // An enum opened up to any string within bounds (list_inbox's folder in 1.1.0) tightens nothing
-    // when every value the enum allowed is within them.
-    const enumWithin = (min: number, max: number) =>
-      b.enum !== undefined && a.enum === undefined && b.enum.every((v) => [...v].length >= min && [...v].length <= max);
-    if (!enumWithin(a.minLength ?? 0, a.maxLength ?? Infinity)) {
+    // An enum opened up to any string within bounds (list_inbox's folder in 1.1.0): a bound tightens
+    // nothing when every value the enum allowed is within it.
+    const opened = b.enum !== undefined && a.enum === undefined ? b.enum.map((v) => [...v].length) : undefined;
+    if (!opened?.every((length) => length >= (a.minLength ?? 0)))
       bound(walk, `${path}.min_length`, b.minLength, a.minLength, "raised");
+    if (!opened?.every((length) => length <= (a.maxLength ?? Infinity)))
       bound(walk, `${path}.max_length`, b.maxLength, a.maxLength, "lowered");
-    }
     restriction(walk, `${path}.pattern`, "pattern", b.pattern, a.pattern);
     restriction(walk, `${path}.format`, "format", b.format?.name, a.format?.name);
     compareEnum(walk, `${path}.enum`, b.enum, a.enum);

@@ -278,13 +278,11 @@ describe("what the cases cover", () => {
   });
 
   it("accepts every enum value and refuses a near miss", () => {
-    const folderCases = cases.filter((c) => c.id.startsWith("list_inbox.folder.enum."));
-    expect(folderCases.map((c) => [c.arguments.folder, c.expect.outcome])).toEqual([
-      ["INBOX", "valid"],
-      ["SENT", "valid"],
-      ["DRAFTS", "valid"],
-      ["TRASH", "valid"],
-      ["inbox", "invalid_params"],
+    const syntaxCases = cases.filter((c) => c.id.startsWith("search_emails.syntax.enum."));
+    expect(syntaxCases.map((c) => [c.arguments.syntax, c.expect.outcome])).toEqual([
+      ["portable", "valid"],
+      ["native", "valid"],
+      ["PORTABLE", "invalid_params"],
     ]);
   });
 
@@ -383,6 +381,9 @@ describe("placeholders and effects", () => {
       search_emails: "read",
       send_email: "send",
       reply_to_email: "send",
+      list_folders: "read",
+      get_thread: "read",
+      get_attachment: "read",
     });
   });
 });

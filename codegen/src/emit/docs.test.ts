@@ -26,11 +26,19 @@ const items = documentedItems(markdown);
 function specPaths(schema: SpecSchema, prefix = ""): string[] {
   const resolved = resolveSpec(schema);
   if (resolved.type === "array" && resolved.items) return specPaths(resolved.items, `${prefix}[]`);
-  const base = resolved.extends === undefined ? {} : (resolveSpec({ ref: resolved.extends }).properties ?? {});
-  const properties =
-    resolved.type === "object" || resolved.extends !== undefined ? { ...base, ...resolved.properties } : {};
   const dot = prefix === "" ? "" : `${prefix}.`;
-  return Object.entries(properties).flatMap(([name, child]) => [`${dot}${name}`, ...specPaths(child, `${dot}${name}`)]);
+  return Object.entries(objectProperties(resolved)).flatMap(([name, child]) => [
+    `${dot}${name}`,
+    ...specPaths(child, `${dot}${name}`),
+  ]);
+}
+
+/** Inherited properties down the extends chain, then the schema's own, which replace inherited ones of their name. */
+function objectProperties(schema: SpecSchema): Record<string, SpecSchema> {
+  const own = schema.properties ?? {};
+  if (schema.extends === undefined) return schema.type === "object" ? own : {};
+  const inherited = Object.entries(objectProperties(resolveSpec({ ref: schema.extends })));
+  return { ...Object.fromEntries(inherited.filter(([name]) => !(name in own))), ...own };
 }
 
 function resolveSpec(schema: SpecSchema): SpecSchema {
@@ -150,7 +158,12 @@ describe("emitReferenceDoc", () => {
       "`20`",
       "1 <= value <= 100",
     ]);
-    expect(listParameters.rows.find((r) => r[0] === "`folder`")?.[4]).toBe("one of: INBOX, SENT, DRAFTS, TRASH");
+    expect(listParameters.rows.find((r) => r[0] === "`folder`")?.[4]).toBe("1-1,024 characters");
+    const searchParameters = tableAfterAnchor(markdown, docAnchors.toolParameters("search_emails"));
+    expect(searchParameters.rows.find((r) => r[0] === "`syntax`")?.slice(3, 5)).toEqual([
+      '`"portable"`',
+      "one of: portable, native",
+    ]);
 
     const listOutput = tableAfterAnchor(markdown, docAnchors.toolOutput("list_inbox"));
     expect(listOutput.rows.find((r) => r[0] === "`next_offset`")?.[1]).toBe("`integer | null`");

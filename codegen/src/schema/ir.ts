@@ -74,13 +74,11 @@ export function toNode(schema: SpecSchema, doc: SpecDocument): SchemaNode {
 
   if (schema.ref !== undefined) return { kind: "ref", meta, target: schema.ref };
   if (schema.extends !== undefined) {
-    const base = doc.types[schema.extends];
-    const baseNode = base ? toNode(base, doc) : undefined;
     if (!schema.properties) return { kind: "ref", meta, target: schema.extends };
     const own = objectProperties(schema, doc);
     // A property of its own replaces the inherited one of that name (get_attachment's data is never null).
     const ownNames = new Set(own.map((property) => property.name));
-    const inherited = baseNode?.kind === "object" ? baseNode.properties.filter((p) => !ownNames.has(p.name)) : [];
+    const inherited = inheritedProperties(schema.extends, doc).filter((p) => !ownNames.has(p.name));
     return { kind: "object", meta, properties: [...inherited, ...own] };
   }
   switch (schema.type ?? (schema.properties ? "object" : undefined)) {
@@ -117,6 +115,16 @@ export function toNode(schema: SpecSchema, doc: SpecDocument): SchemaNode {
     default:
       throw new Error("schema without type, ref or extends");
   }
+}
+
+/** The properties of the type `name`, through types that only extend another without adding any (the checker allows them). */
+function inheritedProperties(name: string, doc: SpecDocument, seen = new Set<string>()): PropertyNode[] {
+  const base = doc.types[name];
+  if (base === undefined || seen.has(name)) return [];
+  seen.add(name);
+  const node = toNode(base, doc);
+  if (node.kind === "object") return node.properties;
+  return node.kind === "ref" ? inheritedProperties(node.target, doc, seen) : [];
 }
 
 function objectProperties(schema: SpecSchema, doc: SpecDocument): PropertyNode[] {

@@ -149,10 +149,11 @@ const placedExactly: BrokenSpec[] = [
     };
   })(),
   (() => {
-    const errors =
-      "    errors: [inbox_not_found, scope_denied, auth_failed, rate_limit_exceeded, quota_exceeded, provider_failure]";
+    // list_folders lists the same errors: list_inbox's are the ones after its output's required list.
+    const required = "      required: [messages, offset, limit, next_offset, total, total_is_estimate]\n";
+    const errors = `${required}    errors: [inbox_not_found, scope_denied, auth_failed, rate_limit_exceeded, quota_exceeded, provider_failure]`;
     const source = edited(
-      "    errors: [inbox_not_found, scope_denied, auth_failed, rate_limit_exceeded, quota_exceeded, provider_error]",
+      `${required}    errors: [inbox_not_found, scope_denied, auth_failed, rate_limit_exceeded, quota_exceeded, provider_error]`,
       errors,
     );
     return {
@@ -164,8 +165,10 @@ const placedExactly: BrokenSpec[] = [
     };
   })(),
   (() => {
-    const text = "text: Inbox 00000000-0000-0000-0000-000000000000 was not found.";
-    const source = edited("text: Inbox 00000000-0000-0000-0000-000000000000 not found or not accessible.", text);
+    // list_folders has the same example: list_inbox's is the one followed by its limit example.
+    const next = "\n      - name: A limit over the maximum";
+    const text = `text: Inbox 00000000-0000-0000-0000-000000000000 was not found.${next}`;
+    const source = edited(`text: Inbox 00000000-0000-0000-0000-000000000000 not found or not accessible.${next}`, text);
     return {
       name: "an error example whose text does not follow the message template",
       source,

@@ -40,6 +40,9 @@ describe("pnpm gen:stub <dir>", () => {
       "search_emails",
       "send_email",
       "reply_to_email",
+      "list_folders",
+      "get_thread",
+      "get_attachment",
     ]);
     for (const line of lines)
       expect(JSON.parse(line.slice(line.indexOf(" ") + 1))).toMatchObject({

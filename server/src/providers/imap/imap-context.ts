@@ -1,6 +1,7 @@
 // What the IMAP tools share for one inbox: the pool of imapflow connections, the SMTP sender, the
 // folder map (listed once, listed again when a name is not in it), the inbox's own addresses and
 // the settings a send needs.
+import type { ListResponse } from "imapflow";
 import type { InboxRecord } from "../../store/store.js";
 import { ownAddresses } from "../core/own-addresses.js";
 import { folderMap, type FolderMap } from "./imap-folders.js";
@@ -33,6 +34,8 @@ export interface ImapContext {
   onSentCopyNotFiled?: ((event: { inboxId: string; reason: string }) => void) | undefined;
   /** The folder map, listed on first use; `refresh` lists again (a folder created since). */
   folders(connection: ImapConnection, refresh?: boolean): Promise<FolderMap>;
+  /** Lists the folders again with their STATUS counts (LIST-STATUS where the server has it), the map kept. */
+  foldersWithCounts(connection: ImapConnection): Promise<{ map: FolderMap; listed: readonly ListResponse[] }>;
 }
 
 export function imapContext(options: ImapContextOptions): ImapContext {
@@ -51,6 +54,12 @@ export function imapContext(options: ImapContextOptions): ImapContext {
       if (folders === undefined || refresh)
         folders = folderMap(await connection.client.list({ listOnly: true }), connection.client.namespace);
       return folders;
+    },
+    async foldersWithCounts(connection) {
+      // Not listOnly: imapflow attaches the counts only after its full listing (LSUB included).
+      const listed = await connection.client.list({ statusQuery: { messages: true, unseen: true } });
+      folders = folderMap(listed, connection.client.namespace);
+      return { map: folders, listed };
     },
   };
 }

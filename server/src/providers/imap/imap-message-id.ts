@@ -29,19 +29,36 @@ export function decodeMessageId(id: string): ImapMessageRef | undefined {
   return { path, uidValidity: BigInt(uidValidity), uid: uidNumber };
 }
 
+/** Characters of the root kept in a thread id: enough to find the thread by a SEARCH HEADER substring. */
+const ROOT_PREFIX_CHARS = 128;
+const HASH_CHARS = 22;
+
 /**
  * The thread of a message: the first Message-ID of its References (the thread's root, as RFC 5322
- * orders them), else its In-Reply-To, else its own Message-ID; hashed so that it stays opaque and
- * short. Every message of a conversation whose replies keep References (ours do, and so do the
- * common clients) gets the same thread id, in any folder and across sessions. A message with none
- * of the three has no thread id (null).
+ * orders them), else its In-Reply-To, else its own Message-ID. Every message of a conversation whose
+ * replies keep References (ours do, and so do the common clients) gets the same thread id, in any
+ * folder and across sessions. A message with none of the three has no thread id (null).
+ *
+ * The id is "t", a hash of the whole root (exact), then the root's start (lowercased, at most 128
+ * characters, base64url): plain IMAP has no conversation ids and servers differ in THREAD support,
+ * so get_thread finds the thread by SEARCH HEADER on that start and keeps the messages whose id
+ * matches. An id made before 1.1 (the hash alone) finds no thread.
  */
 export function threadIdOf(headers: {
   references: readonly string[];
   inReplyTo: string | null;
   messageId: string | null;
 }): string | null {
-  const root = headers.references[0] ?? headers.inReplyTo ?? headers.messageId;
-  if (root === null || root === undefined || root === "") return null;
-  return `t${createHash("sha256").update(root.toLowerCase()).digest("base64url").slice(0, 22)}`;
+  const root = (headers.references[0] ?? headers.inReplyTo ?? headers.messageId ?? "").toLowerCase();
+  if (root === "") return null;
+  const hash = createHash("sha256").update(root).digest("base64url").slice(0, HASH_CHARS);
+  return `t${hash}${Buffer.from([...root].slice(0, ROOT_PREFIX_CHARS).join(""), "utf8").toString("base64url")}`;
+}
+
+/** The start of the root a thread id carries, to search for; undefined for anything else. */
+export function threadRootStart(threadId: string): string | undefined {
+  if (!/^t[A-Za-z0-9_-]+$/u.test(threadId) || threadId.length <= 1 + HASH_CHARS) return undefined;
+  const start = Buffer.from(threadId.slice(1 + HASH_CHARS), "base64url").toString("utf8");
+  if (start === "" || start.includes("\uFFFD") || /[\r\n]/u.test(start)) return undefined;
+  return start;
 }

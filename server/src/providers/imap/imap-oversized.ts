@@ -6,6 +6,7 @@ import type { MessageStructureObject } from "imapflow";
 import type { Attachment } from "@mcpemails/generated";
 import { safeFilename } from "../../mail/filenames.js";
 import type { ParsedMessage } from "../../mail/parse.js";
+import { undoTransferEncoding } from "./imap-summary.js";
 
 /**
  * What is read of an oversized message: its bodies as far as the first read_message_max_bytes
@@ -34,7 +35,21 @@ function withoutData({ data: _data, ...rest }: Attachment): Attachment {
 
 /** The leaf parts that are attachments (anything but the text/plain and text/html bodies shown inline). */
 export function attachmentsFromStructure(root: MessageStructureObject): Attachment[] {
-  const found: Attachment[] = [];
+  return attachmentParts(root).map((entry) => entry.attachment);
+}
+
+/** The attachment with that id and the part that holds it, as attachmentsFromStructure numbers them. */
+export function attachmentPartOf(
+  root: MessageStructureObject,
+  attachmentId: string,
+): { attachment: Attachment; node: MessageStructureObject } | undefined {
+  return attachmentParts(root).find((entry) => entry.attachment.attachment_id === attachmentId);
+}
+
+function attachmentParts(
+  root: MessageStructureObject,
+): Array<{ attachment: Attachment; node: MessageStructureObject }> {
+  const found: Array<{ attachment: Attachment; node: MessageStructureObject }> = [];
   const visit = (node: MessageStructureObject) => {
     if (node.childNodes !== undefined && node.childNodes.length > 0) {
       node.childNodes.forEach(visit);
@@ -45,13 +60,16 @@ export function attachmentsFromStructure(root: MessageStructureObject): Attachme
     const isBody = (type === "text/plain" || type === "text/html") && node.disposition !== "attachment";
     if (isBody && name === undefined) return;
     found.push({
-      attachment_id: node.part ?? "1",
-      filename: name === undefined ? null : safeFilename(name),
-      mime_type: type,
-      size_bytes: decodedSize(node),
-      inline: node.disposition === "inline" || (node.disposition === undefined && node.id !== undefined),
-      content_id: node.id === undefined ? null : node.id.replace(/^<|>$/gu, ""),
-      data: null,
+      node,
+      attachment: {
+        attachment_id: node.part ?? "1",
+        filename: name === undefined ? null : safeFilename(name),
+        mime_type: type,
+        size_bytes: decodedSize(node),
+        inline: node.disposition === "inline" || (node.disposition === undefined && node.id !== undefined),
+        content_id: node.id === undefined ? null : node.id.replace(/^<|>$/gu, ""),
+        data: null,
+      },
     });
   };
   visit(root);
@@ -60,8 +78,29 @@ export function attachmentsFromStructure(root: MessageStructureObject): Attachme
 
 /** BODYSTRUCTURE gives the encoded size; base64 carries 3 bytes in 4 characters, plus a CRLF per 76. */
 function decodedSize(node: MessageStructureObject): number {
+  return decodedSizeWithLines(node, 76);
+}
+
+/**
+ * Bytes the part decodes to at the least: base64 with lines as short as 60 characters (encoders write
+ * 64 or 76), quoted-printable with every byte escaped. A part past the cap by this count is refused
+ * before it is downloaded; one within it is downloaded and measured.
+ */
+export function decodedSizeAtLeast(node: MessageStructureObject): number {
+  if (node.encoding?.toLowerCase() === "quoted-printable") return Math.floor((node.size ?? 0) / 3);
+  return decodedSizeWithLines(node, 60);
+}
+
+function decodedSizeWithLines(node: MessageStructureObject, lineChars: number): number {
   const size = node.size ?? 0;
   if (node.encoding?.toLowerCase() !== "base64") return size;
-  const withoutLineBreaks = size - Math.floor(size / 78) * 2;
+  const withoutLineBreaks = size - Math.floor(size / (lineChars + 2)) * 2;
   return Math.floor((withoutLineBreaks * 3) / 4);
+}
+
+/** A whole part as BODY[<part>] gives it, decoded by its Content-Transfer-Encoding. */
+export function decodePart(bytes: Buffer, encoding: string | undefined): Buffer {
+  const name = encoding?.toLowerCase() ?? "7bit";
+  if (name === "base64") return Buffer.from(bytes.toString("latin1"), "base64");
+  return undoTransferEncoding(bytes, name);
 }

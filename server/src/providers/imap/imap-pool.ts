@@ -12,9 +12,14 @@ import { dialTarget, type DialTarget, type MailNetworkPolicy } from "./mail-netw
 
 export interface ImapConnection {
   readonly client: ImapFlow;
-  /** Selects the folder (or refreshes its message count when it is selected already) and returns its state. */
-  open(path: string): Promise<{ exists: number; uidValidity: bigint }>;
+  /**
+   * Opens the folder (or refreshes its message count when it is open already) and returns its state:
+   * read-only (EXAMINE) unless the call changes flags, so that a read never touches \Seen or \Recent.
+   */
+  open(path: string, access?: FolderAccess): Promise<{ exists: number; uidValidity: bigint }>;
 }
+
+export type FolderAccess = "read" | "write";
 
 export interface UseOptions {
   /** Repeat the work once on a fresh connection if the connection drops mid-call. Never for anything that must not happen twice. */
@@ -206,15 +211,20 @@ async function untilAborted<T>(
 }
 
 class PooledConnection implements ImapConnection {
+  /** How the open folder was opened: EXAMINE and SELECT are not interchangeable. */
+  private access: FolderAccess | undefined;
+
   constructor(readonly client: ImapFlow) {}
 
-  async open(path: string): Promise<{ exists: number; uidValidity: bigint }> {
+  async open(path: string, access: FolderAccess = "read"): Promise<{ exists: number; uidValidity: bigint }> {
     const current = this.client.mailbox;
-    if (current && current.path === path) {
-      // Already selected: NOOP brings the EXISTS and EXPUNGE news that arrived since.
+    if (current && current.path === path && this.access === access) {
+      // Already open: NOOP brings the EXISTS and EXPUNGE news that arrived since.
       await this.client.noop();
     } else {
-      await this.client.mailboxOpen(path);
+      this.access = undefined;
+      await this.client.mailboxOpen(path, { readOnly: access === "read" });
+      this.access = access;
     }
     const mailbox = this.client.mailbox;
     if (!mailbox) throw Object.assign(new Error(`the server did not select ${path}`), { code: "NoMailboxSelected" });

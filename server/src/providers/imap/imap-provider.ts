@@ -1,4 +1,4 @@
-// The IMAP/SMTP provider: the five tools over the inbox's own mail servers, one module each
+// The IMAP/SMTP provider: the tools over the inbox's own mail servers, one module each
 // (tools/), sharing the context (imap-context.ts): reads through a pool of imapflow connections,
 // sends through the inbox's SMTP server (nodemailer), the sender's copy filed in Sent by APPEND.
 // The servers' errors are read by imapFailure into the failure taxonomy, which the core turns
@@ -18,6 +18,9 @@ import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
 import type { MailNetworkPolicy } from "./mail-network.js";
 import { createDraft } from "./tools/create-draft.js";
 import { deleteDraft } from "./tools/delete-draft.js";
+import { getAttachment } from "./tools/get-attachment.js";
+import { getThread } from "./tools/get-thread.js";
+import { listFolders } from "./tools/list-folders.js";
 import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
@@ -50,6 +53,9 @@ const IMAP_TOOLS = {
   search_emails: searchEmails,
   send_email: sendEmail,
   reply_to_email: replyToEmail,
+  list_folders: listFolders,
+  get_thread: getThread,
+  get_attachment: getAttachment,
   create_draft: createDraft,
   update_draft: updateDraft,
   delete_draft: deleteDraft,

@@ -2,7 +2,7 @@
 // folder a message id names, which must still be the folder the id was made in (same UIDVALIDITY).
 import type { FolderMap } from "./imap-folders.js";
 import type { ImapMessageRef } from "./imap-message-id.js";
-import type { ImapConnection } from "./imap-pool.js";
+import type { FolderAccess, ImapConnection } from "./imap-pool.js";
 import type { FolderState } from "./imap-summary.js";
 
 export async function selectFolder(
@@ -14,10 +14,14 @@ export async function selectFolder(
   return { path, name: map.nameOf(path), uidValidity: state.uidValidity, exists: state.exists };
 }
 
-/** Selects the folder of a message id; false when it is gone, refused, or not the folder the id was made in. */
-export async function selectFolderOf(connection: ImapConnection, ref: ImapMessageRef): Promise<boolean> {
+/** Opens the folder of a message id; false when it is gone, refused, or not the folder the id was made in. */
+export async function selectFolderOf(
+  connection: ImapConnection,
+  ref: ImapMessageRef,
+  access: FolderAccess = "read",
+): Promise<boolean> {
   try {
-    return (await connection.open(ref.path)).uidValidity === ref.uidValidity;
+    return (await connection.open(ref.path, access)).uidValidity === ref.uidValidity;
   } catch (error) {
     const e = error as { mailboxMissing?: boolean; responseStatus?: string };
     if (e.mailboxMissing === true || e.responseStatus === "NO") return false;

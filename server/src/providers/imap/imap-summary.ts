@@ -29,6 +29,14 @@ export const SUMMARY_FETCH: FetchQueryObject = {
   headers: ["references"],
 };
 
+/** What a message's thread id and date are read from. */
+export const THREAD_FETCH: FetchQueryObject = {
+  uid: true,
+  envelope: true,
+  internalDate: true,
+  headers: ["references"],
+};
+
 export interface FolderState {
   path: string;
   /** The folder as the output names it: INBOX, SENT, DRAFTS, TRASH or the real path. */
@@ -160,10 +168,9 @@ function decodeCharset(bytes: Buffer, charset: string): string {
 export function toSummary(message: FetchMessageObject, folder: FolderState, snippet: string): MessageSummary {
   const envelope = message.envelope ?? {};
   const rfc822MessageId = envelope.messageId === undefined ? null : normalizeMessageId(envelope.messageId);
-  const inReplyTo = envelope.inReplyTo === undefined ? null : firstMessageId(envelope.inReplyTo);
   return {
     id: encodeMessageId({ path: folder.path, uidValidity: folder.uidValidity, uid: message.uid }),
-    thread_id: threadIdOf({ references: referencesOf(message.headers), inReplyTo, messageId: rfc822MessageId }),
+    thread_id: threadOfFetched(message),
     rfc822_message_id: rfc822MessageId,
     folder: folder.name,
     from: toAddresses(envelope.from)[0] ?? null,
@@ -176,6 +183,16 @@ export function toSummary(message: FetchMessageObject, folder: FolderState, snip
     has_attachments: message.bodyStructure === undefined ? false : hasAttachments(message.bodyStructure),
     size_bytes: message.size ?? null,
   };
+}
+
+/** The thread id of a message fetched with its ENVELOPE and References header (THREAD_FETCH). */
+export function threadOfFetched(message: FetchMessageObject): string | null {
+  const envelope = message.envelope ?? {};
+  return threadIdOf({
+    references: referencesOf(message.headers),
+    inReplyTo: envelope.inReplyTo === undefined ? null : firstMessageId(envelope.inReplyTo),
+    messageId: envelope.messageId === undefined ? null : normalizeMessageId(envelope.messageId),
+  });
 }
 
 /** The Message-IDs of a fetched References header (folded lines joined), oldest first. */

@@ -1,12 +1,13 @@
 // One page of a canonical folder, newest (latest arrival: highest sequence number) first: a
 // sequence range from the end of the folder, so that any offset costs O(limit) IMAP work; unread
 // only, the folder's unread UIDs (ESEARCH's compact set where the server has it) cut from the end.
-import type { Folder, ListInboxArgs, ListInboxOutput, MessageSummary } from "@mcpemails/generated";
+import type { ListInboxArgs, ListInboxOutput, MessageSummary } from "@mcpemails/generated";
 import type { ImapFlow, SearchObject } from "imapflow";
 import { pageFields } from "../../core/page-fields.js";
 import { ProviderFailure } from "../../core/provider-failure.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { ImapContext } from "../imap-context.js";
+import { folderPathsOf } from "../imap-folder-param.js";
 import { selectFolder } from "../imap-select.js";
 import { fetchSummaries } from "../imap-summary.js";
 import { lastOfSet } from "../sequence-set.js";
@@ -20,10 +21,9 @@ export async function listInbox(context: ImapContext, args: ListInboxArgs, call:
   });
   return context.pool.use(
     async (connection) => {
-      const map = await context.folders(connection);
-      const path = map.pathOf(args.folder as Folder);
-      if (path === undefined) return page([], 0);
-      const folder = await selectFolder(connection, path, map);
+      const [path] = await folderPathsOf(context, connection, [{ name: args.folder, parameter: "folder" }]);
+      if (path === null || path === undefined) return page([], 0);
+      const folder = await selectFolder(connection, path, await context.folders(connection));
       if (!args.unread_only) {
         const last = folder.exists - args.offset;
         const first = Math.max(1, last - args.limit + 1);

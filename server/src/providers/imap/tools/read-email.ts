@@ -16,7 +16,7 @@ export async function readEmail(context: ImapContext, args: ReadEmailArgs, call:
   const found = await context.pool.use(
     async (connection) => {
       const map = await context.folders(connection);
-      if (!(await selectFolderOf(connection, ref))) return undefined;
+      if (!(await selectFolderOf(connection, ref, args.mark_as_read ? "write" : "read"))) return undefined;
       const uid = String(ref.uid);
       const message = await connection.client.fetchOne(
         uid,

@@ -1,5 +1,5 @@
 // A search over the inbox's folders (all selectable ones, or include_folders: the canonical names or
-// the folders' own paths), portable syntax translated to SEARCH criteria, native syntax read as
+// the ids list_folders gives, their paths), portable syntax translated to SEARCH criteria, native syntax read as
 // IMAP SEARCH criteria; counted exactly. The deadline is the call's: when it passes, the pool closes
 // the connection the command still runs on.
 import type { SearchEmailsArgs, SearchEmailsOutput } from "@mcpemails/generated";
@@ -9,7 +9,7 @@ import { ParameterError } from "../../provider.js";
 import { parsePortableQuery } from "../../search-params.js";
 import type { ImapContext } from "../imap-context.js";
 import { isRefusedCharset, serverWords } from "../imap-errors.js";
-import type { FolderMap } from "../imap-folders.js";
+import { folderPathsOf } from "../imap-folder-param.js";
 import { searchFolders } from "../imap-search-folders.js";
 import { nativeToImap, portableToImap } from "../imap-search.js";
 
@@ -23,10 +23,17 @@ export async function searchEmails(
   try {
     const found = await context.pool.use(
       async (connection) => {
-        let map = await context.folders(connection);
-        if (args.include_folders?.some((name) => map.resolve(name) === undefined))
-          map = await context.folders(connection, true);
-        const paths = args.include_folders === undefined ? map.selectable : folderPaths(args.include_folders, map);
+        const paths =
+          args.include_folders === undefined
+            ? (await context.folders(connection)).selectable
+            : (
+                await folderPathsOf(
+                  context,
+                  connection,
+                  args.include_folders.map((name, index) => ({ name, parameter: `include_folders[${index}]` })),
+                )
+              ).filter((path) => path !== null);
+        const map = await context.folders(connection);
         return searchFolders(connection, [...new Set(paths)], map, query, args.offset, args.limit);
       },
       { retryOnDrop: true, signal: call.signal },
@@ -48,17 +55,4 @@ export async function searchEmails(
       );
     throw error;
   }
-}
-
-function folderPaths(names: readonly string[], map: FolderMap): string[] {
-  return names.map((name, index) => {
-    const path = map.resolve(name);
-    if (path === undefined)
-      throw new ParameterError(
-        `include_folders[${index}]`,
-        "enum",
-        `include_folders[${index}]: "${name}" is not a folder of this inbox; use INBOX, SENT, DRAFTS, TRASH or one of its folders: ${map.selectable.join(", ")}.`,
-      );
-    return path;
-  });
 }
