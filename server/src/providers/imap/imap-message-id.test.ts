@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeMessageId, encodeMessageId, threadIdOf } from "./imap-message-id.js";
+import { decodeMessageId, encodeMessageId, threadIdOf, threadRootStart } from "./imap-message-id.js";
 
 describe("IMAP message ids", () => {
   it("encode folder, UIDVALIDITY and UID into one opaque token that decodes back", () => {
@@ -55,5 +55,21 @@ describe("IMAP thread ids", () => {
       threadIdOf({ references: [], inReplyTo: null, messageId: "<b@x>" }),
     );
     expect(threadIdOf({ references: [], inReplyTo: null, messageId: null })).toBeNull();
+  });
+
+  it("carry the start of their root (lowercased, at most 128 characters) for get_thread to search for", () => {
+    const id = threadIdOf({ references: ["<Root@Example.COM>"], inReplyTo: null, messageId: "<r1@example.com>" })!;
+    expect(id).toMatch(/^t[A-Za-z0-9_-]+$/u);
+    expect(threadRootStart(id)).toBe(root);
+    const long = `<${"x".repeat(300)}@example.com>`;
+    const longId = threadIdOf({ references: [], inReplyTo: null, messageId: long })!;
+    expect(threadRootStart(longId)).toBe(long.slice(0, 128));
+    expect(longId).not.toBe(threadIdOf({ references: [], inReplyTo: null, messageId: `${long.slice(0, -1)}y>` }));
+  });
+
+  it("give no root for an id made before 1.1 (the hash alone) or anything this provider never made", () => {
+    const id = threadIdOf({ references: [], inReplyTo: null, messageId: root })!;
+    for (const other of [id.slice(0, 23), "not/a thread%", "", `x${id.slice(1)}`])
+      expect(threadRootStart(other), other).toBeUndefined();
   });
 });
