@@ -4,6 +4,8 @@
 import type { gmail_v1 } from "@googleapis/gmail";
 import { delay, HttpResponse, matchRequestUrl } from "msw";
 import { DRAFT_ROUTES } from "./fake-gmail-drafts.js";
+import { LABEL_ROUTES } from "./fake-gmail-labels.js";
+import { userLabels } from "./fake-label-registry.js";
 import { mimeTree } from "./fake-mime-tree.js";
 import { compileQuery, FakeQueryError } from "./fake-query.js";
 import { SYSTEM_LABELS, type FakeMailboxes, type FakeMessage, type Mailbox } from "./fake-mailbox.js";
@@ -31,6 +33,8 @@ export type EndpointName =
   | "messages.send"
   | "messages.send.upload"
   | "labels.list"
+  | "labels.get"
+  | "threads.get"
   | "drafts.create"
   | "drafts.update"
   | "drafts.get"
@@ -98,13 +102,6 @@ export const ROUTES: readonly Route[] = [
     handle: getProfile,
   },
   {
-    endpoint: "labels.list",
-    method: "GET",
-    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/labels`,
-    scopes: [...READ_SCOPES, GMAIL_SCOPE.labels],
-    handle: listLabels,
-  },
-  {
     endpoint: "messages.list",
     method: "GET",
     path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/messages`,
@@ -147,6 +144,7 @@ export const ROUTES: readonly Route[] = [
     scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify],
     handle: modifyMessage,
   },
+  ...LABEL_ROUTES,
   ...DRAFT_ROUTES,
 ];
 
@@ -241,13 +239,6 @@ async function getProfile({ mailbox }: Context): Promise<Response> {
     historyId: "1",
   };
   return HttpResponse.json(profile);
-}
-
-async function listLabels(): Promise<Response> {
-  const labels: gmail_v1.Schema$ListLabelsResponse = {
-    labels: SYSTEM_LABELS.map((id) => ({ id, name: id, type: "system" })),
-  };
-  return HttpResponse.json(labels);
 }
 
 /**
@@ -396,7 +387,7 @@ async function modifyMessage({ request, mailbox, params }: Context): Promise<Res
   const message = mailbox.messages.get(params.id ?? "");
   if (message === undefined) return googleError(404, "NOT_FOUND", "notFound", "Requested entity was not found.");
   const change = JSON.parse((await request.body()).toString("utf8")) as gmail_v1.Schema$ModifyMessageRequest;
-  const known = new Set<string>(SYSTEM_LABELS);
+  const known = new Set<string>([...SYSTEM_LABELS, ...userLabels(mailbox)]);
   const unknown = [...(change.addLabelIds ?? []), ...(change.removeLabelIds ?? [])].find((label) => !known.has(label));
   if (unknown !== undefined)
     return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `Invalid label: ${unknown}`);

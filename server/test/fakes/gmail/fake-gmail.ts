@@ -39,6 +39,8 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
     batch: 0,
     getProfile: 0,
     "labels.list": 0,
+    "labels.get": 0,
+    "threads.get": 0,
     "messages.list": 0,
     "messages.get": 0,
     "messages.modify": 0,
