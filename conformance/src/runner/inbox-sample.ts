@@ -2,8 +2,10 @@
 // real ids or real senders. A third party's inbox may hold anything or nothing: a nearly empty one
 // gets a few messages sent to it (to --send-to, when that is the inbox's own address) if sends are
 // allowed, and otherwise the checks that need messages say why they were skipped.
+import { LIMITS, type Attachment } from "@mcpemails/generated";
 import { CheckFailure } from "./check.js";
 import { listPage } from "./list-page.js";
+import { readMessage } from "./read-message.js";
 import type { RunnerConfig } from "./config.js";
 import type { McpClient } from "./mcp-client.js";
 import { ARRIVAL_TIMEOUT_MS, pollUntil, type SendFixture } from "./send-fixture.js";
@@ -15,6 +17,7 @@ export interface ListedAddress {
 
 export interface ListedMessage {
   id: string;
+  thread_id: string | null;
   folder: string;
   from: ListedAddress | null;
   to: ListedAddress[];
@@ -33,6 +36,8 @@ export interface ListPage {
 }
 
 const SAMPLE_SIZE = 100;
+// Messages read looking for an attachment before giving up: has_attachments may count only inline parts.
+const ATTACHMENT_READS = 5;
 /** Fewer INBOX messages than this and the ordering, paging and search checks have too little to compare. */
 export const FEW_MESSAGES = 3;
 // A small text attachment, so that has:attachment has a message to find.
@@ -44,6 +49,7 @@ const SEED_ATTACHMENT = {
 
 export class InboxSample {
   private listing: Promise<ListedMessage[]> | undefined;
+  private attachmentFound: Promise<SampleAttachment | undefined> | undefined;
   /** Why the inbox still has too few messages, appended to the reasons of checks skipped for want of them. */
   shortage: string | undefined;
 
@@ -91,4 +97,49 @@ export class InboxSample {
     const messages = await this.messages();
     return (messages.find((m) => !m.unread) ?? messages[0])?.id;
   }
+
+  /** A listed message that has a thread_id, for get_thread. */
+  async threadMessage(): Promise<(ListedMessage & { thread_id: string }) | undefined> {
+    const messages = await this.messages();
+    return messages.find((m): m is ListedMessage & { thread_id: string } => typeof m.thread_id === "string");
+  }
+
+  /**
+   * A message with an attachment and that attachment as read_email gives it, for get_attachment:
+   * found among the listed messages, else by search has:attachment. Read without marking as read.
+   */
+  attachment(): Promise<SampleAttachment | undefined> {
+    this.attachmentFound ??= this.findAttachment();
+    return this.attachmentFound;
+  }
+
+  private async findAttachment(): Promise<SampleAttachment | undefined> {
+    const listed = (await this.messages()).filter((m) => m.has_attachments).map((m) => m.id);
+    const candidates = listed.length > 0 ? listed : await this.searchAttachments();
+    for (const messageId of candidates.slice(0, ATTACHMENT_READS)) {
+      const { content } = await readMessage(this.client, this.config.inbox, messageId, false);
+      const fits = content.attachments.filter((a) => a.size_bytes <= LIMITS.get_attachment_max_bytes);
+      const attachment = fits.find((a) => !a.inline) ?? fits[0];
+      if (attachment !== undefined) return { messageId, attachment, attachments: content.attachments };
+    }
+    return undefined;
+  }
+
+  private async searchAttachments(): Promise<string[]> {
+    const answer = await this.client.callTool("search_emails", {
+      inbox_id: this.config.inbox,
+      query: "has:attachment",
+      limit: ATTACHMENT_READS,
+    });
+    const content = answer.result?.structuredContent as { messages?: { id?: unknown }[] } | undefined;
+    if (answer.result?.isError === true || !Array.isArray(content?.messages)) return [];
+    return content.messages.map((m) => m.id).filter((id): id is string => typeof id === "string");
+  }
+}
+
+export interface SampleAttachment {
+  messageId: string;
+  attachment: Attachment;
+  /** Every attachment of that message, as read_email gave them. */
+  attachments: Attachment[];
 }

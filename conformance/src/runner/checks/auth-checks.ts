@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { PROTOCOL_ERRORS, TOOL_NAMES, TOOL_SCOPES, TRANSPORT } from "@mcpemails/generated";
 import { failed, passed, skipped, type Check, type Outcome } from "../check.js";
 import type { Answer, PostOptions } from "../mcp-client.js";
-import { minimalArguments } from "../minimal-arguments.js";
+import { MADE_UP_IDS, minimalArguments, realIds, type CallIds } from "../minimal-arguments.js";
 import { describeAnswer } from "../answer-description.js";
 
 const INVALID_API_KEY = PROTOCOL_ERRORS.invalid_api_key;
@@ -49,8 +49,8 @@ export function authChecks(): Check[] {
         if (config.readOnlyToken === undefined) return skipped("needs --read-only-token");
         // A reply names a message id that cannot exist, so that even a server which skips the scope
         // check answers message_not_found instead of mailing a real sender.
-        const messageId = tool === "reply_to_email" ? undefined : await inbox.firstMessageId();
-        const args = minimalArguments(tool, config.inbox, messageId ?? "conformance-no-such-message");
+        const ids = await realIds(inbox);
+        const args = minimalArguments(tool, config.inbox, tool === "reply_to_email" ? MADE_UP_IDS : ids);
         if (scope === "send:email") {
           // The scope check comes before anything is sent, so a conforming server sends nothing here;
           // the recipient is the --send-to address or a reserved domain that can never receive mail.
@@ -67,8 +67,11 @@ export function authChecks(): Check[] {
         const answer = await client.callTool(tool, args, { key: "read-only-token" });
         if (answer.result?.errorCode === "scope_denied" || answer.error !== undefined)
           return failed(`a read:email key was refused: ${describeAnswer(answer)}`, answer.exchange);
-        if (tool === "read_email" && messageId === undefined)
-          return passed("the inbox is empty, so read_email answered message_not_found, which is not scope_denied");
+        const lacking = lackingId(tool, ids.real);
+        if (lacking !== undefined)
+          return passed(
+            `the inbox has no ${lacking}, so ${tool} answered ${describeAnswer(answer)}, which is not scope_denied`,
+          );
         return passed();
       },
     });
@@ -81,8 +84,7 @@ export function authChecks(): Check[] {
       description: `${tool} with a send:email-only key is scope_denied naming read:email`,
       async run({ client, config, inbox }) {
         if (config.sendOnlyToken === undefined) return skipped("needs --send-only-token");
-        const messageId = (await inbox.firstMessageId()) ?? "conformance-no-such-message";
-        const answer = await client.callTool(tool, minimalArguments(tool, config.inbox, messageId), {
+        const answer = await client.callTool(tool, minimalArguments(tool, config.inbox, await realIds(inbox)), {
           key: "send-only-token",
         });
         if (answer.result?.errorCode !== "scope_denied")
@@ -104,10 +106,7 @@ export function authChecks(): Check[] {
       description: `${tool} on an inbox of another workspace (--foreign-inbox) is inbox_not_found`,
       async run({ client, config }) {
         if (config.foreignInbox === undefined) return skipped("needs --foreign-inbox: an inbox of another workspace");
-        const answer = await client.callTool(
-          tool,
-          minimalArguments(tool, config.foreignInbox, "conformance-no-such-message"),
-        );
+        const answer = await client.callTool(tool, minimalArguments(tool, config.foreignInbox, MADE_UP_IDS));
         if (answer.result?.errorCode !== "inbox_not_found")
           return failed(`expected inbox_not_found, got ${describeAnswer(answer)}`, answer.exchange);
         return passed();
@@ -127,6 +126,14 @@ export function authChecks(): Check[] {
     },
   });
   return checks;
+}
+
+/** What the tool's arguments name that the inbox turned out not to have, if anything. */
+function lackingId(tool: string, real: Record<keyof CallIds, boolean>): string | undefined {
+  if (tool === "read_email" && !real.message) return "message";
+  if (tool === "get_thread" && !real.thread) return "message with a thread_id";
+  if (tool === "get_attachment" && !real.attachment) return "message with an attachment";
+  return undefined;
 }
 
 function expectUnauthorized(answer: Answer): Outcome {

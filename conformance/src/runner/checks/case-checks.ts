@@ -10,6 +10,7 @@ import {
   type ConformanceCase,
 } from "../conformance-cases.js";
 import type { ToolAnswer } from "../mcp-client.js";
+import type { InboxSample } from "../inbox-sample.js";
 import { validateOutput } from "../output-validation.js";
 import { describeAnswer } from "../answer-description.js";
 
@@ -57,12 +58,14 @@ function caseCheck(testCase: ConformanceCase, plan: Check["plan"]): Check {
       const filled = substitutePlaceholders(testCase, { inbox: config.inbox, ...optionalMessage(messageId) });
       if ("missing" in filled) return skipped(`needs a ${filled.missing} id, and the inbox lists no message`);
       let args = filled.arguments;
+      const realIds = await fillRealIds(testCase, args, inbox);
+      args = realIds.args;
       if (testCase.effects === "send" && config.sendTo !== undefined) {
         args = redirectRecipients(args, config.sendTo);
         const keyUnderTest = testCase.parameter === "idempotency_key" && testCase.expect.outcome !== "valid";
         if (!keyUnderTest) args = uniqueIdempotencyKey(args, testCase.id);
       }
-      return judge(testCase, args, await client.callTool(testCase.tool, args));
+      return judge(testCase, args, await client.callTool(testCase.tool, args), realIds.madeUp);
     },
   };
 }
@@ -71,12 +74,53 @@ function optionalMessage(id: string | undefined): { message?: string } {
   return id === undefined ? {} : { message: id };
 }
 
-function judge(testCase: ConformanceCase, args: Record<string, unknown>, answer: ToolAnswer): Outcome {
+/**
+ * The cases name a thread and an attachment by the spec example's ids, which no real inbox has: a
+ * case about another parameter gets the inbox's own (when it has them), so that valid input gets a
+ * real answer; a case about the id itself keeps its made-up value, which names nothing.
+ */
+async function fillRealIds(
+  testCase: ConformanceCase,
+  args: Record<string, unknown>,
+  inbox: InboxSample,
+): Promise<{ args: Record<string, unknown>; madeUp?: MadeUpId }> {
+  if (testCase.tool === "get_thread" && typeof args.thread_id === "string") {
+    const thread = testCase.parameter === "thread_id" ? undefined : await inbox.threadMessage();
+    if (thread === undefined) return { args, madeUp: MADE_UP.get_thread };
+    return { args: { ...args, thread_id: thread.thread_id } };
+  }
+  if (testCase.tool === "get_attachment" && typeof args.attachment_id === "string") {
+    const underTest = testCase.parameter === "attachment_id" || testCase.parameter === "message_id";
+    const found = underTest || testCase.placeholders.message_id !== "message" ? undefined : await inbox.attachment();
+    if (found === undefined) return { args, madeUp: MADE_UP.get_attachment };
+    return { args: { ...args, message_id: found.messageId, attachment_id: found.attachment.attachment_id } };
+  }
+  return { args };
+}
+
+interface MadeUpId {
+  parameter: string;
+  errorCode: string;
+}
+
+const MADE_UP = {
+  get_thread: { parameter: "thread_id", errorCode: "thread_not_found" },
+  get_attachment: { parameter: "attachment_id", errorCode: "attachment_not_found" },
+} as const satisfies Record<string, MadeUpId>;
+
+function judge(
+  testCase: ConformanceCase,
+  args: Record<string, unknown>,
+  answer: ToolAnswer,
+  madeUp: MadeUpId | undefined,
+): Outcome {
   const expect = testCase.expect;
   switch (expect.outcome) {
     case "valid": {
       if (isRefusedProviderFolder(testCase, answer))
-        return passed("refused a folder name this inbox's provider does not have, as decision include-folders allows");
+        return passed(
+          "refused a folder name this inbox's provider does not have, as decision folders-threads-attachments allows",
+        );
       if (isRefusedNativeQuery(testCase, answer))
         return passed(
           "refused a native query its provider does not understand with -32602 naming the query: native syntax is the provider's own",
@@ -84,6 +128,10 @@ function judge(testCase: ConformanceCase, args: Record<string, unknown>, answer:
       if (isReusedShortKey(testCase, args, answer))
         return passed(
           "accepted the key, which an earlier call (in this run or within 24 hours) used for other arguments: idempotency_key_reused, as the spec requires",
+        );
+      if (madeUp !== undefined && answer.result?.errorCode === madeUp.errorCode)
+        return passed(
+          `the made-up ${madeUp.parameter} ${JSON.stringify(args[madeUp.parameter])} passed validation and names nothing here: ${madeUp.errorCode}`,
         );
       if (answer.error !== undefined || answer.result?.isError === true)
         return failed(`expected success, got ${describeAnswer(answer)}`, answer.exchange);
@@ -152,13 +200,18 @@ function isRefusedNativeQuery(testCase: ConformanceCase, answer: ToolAnswer): bo
 }
 
 /**
- * Decision include-folders: folder names beyond the four work on IMAP and are -32602 naming the
- * folder elsewhere, so a case that expects success with such a name has two conforming answers.
+ * Decision folders-threads-attachments: list_inbox's folder and search_emails' include_folders take
+ * the four standard ids and the ids of the inbox's own folders; any other is -32602 rule enum naming
+ * it. A case that expects success with another name has two conforming answers.
  */
 function isRefusedProviderFolder(testCase: ConformanceCase, answer: ToolAnswer): boolean {
-  const folders = testCase.arguments.include_folders;
-  if (!Array.isArray(folders) || answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code) return false;
+  if (answer.error?.code !== PROTOCOL_ERRORS.invalid_params.code) return false;
   const data = answer.error.data as { parameter?: unknown; rule?: unknown } | undefined;
-  const index = folders.findIndex((folder) => typeof folder !== "string" || !PORTABLE_FOLDERS.includes(folder));
-  return index >= 0 && data?.parameter === `include_folders[${index}]` && data.rule === "enum";
+  if (data?.rule !== "enum") return false;
+  const notStandard = (folder: unknown) => typeof folder !== "string" || !PORTABLE_FOLDERS.includes(folder);
+  const { folder, include_folders: folders } = testCase.arguments;
+  if (testCase.tool === "list_inbox" && folder !== undefined) return notStandard(folder) && data.parameter === "folder";
+  if (!Array.isArray(folders)) return false;
+  const index = folders.findIndex(notStandard);
+  return index >= 0 && data.parameter === `include_folders[${index}]`;
 }

@@ -30,12 +30,11 @@ export function propertyChecks(): Check[] {
       description: `${tool} accepts every input its schema accepts${sends ? " (every recipient made --send-to)" : ""}, with structuredContent valid against its output schema`,
       async run(context) {
         if (sends && context.sends.unavailable !== undefined) return skipped(context.sends.unavailable);
-        const messageId = await messageToUse(tool, context);
-        if ((tool === "read_email" || tool === "reply_to_email") && messageId === undefined)
-          return skipped("needs a message id, and the inbox lists no message");
+        const ids = await idsToUse(tool, context);
+        if (typeof ids === "string") return skipped(ids);
         const inputs = fc
           .tuple(validValue(schemaOf(tool)), portableQuery)
-          .map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context, messageId));
+          .map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context, ids));
         let answered = 0;
         let refusedQueries = 0;
         const outcome = await checkProperty(context, inputs, async (args) => {
@@ -126,10 +125,33 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** The message a tool's inputs name, for the tools that take one: a reply answers the runner's own SENT message, so it goes to --send-to. */
-async function messageToUse(tool: ToolName, { inbox, sends }: RunContext): Promise<string | undefined> {
-  if (tool === "reply_to_email") return sends.sentCopyId();
-  return tool === "read_email" ? inbox.firstMessageId() : undefined;
+/** Real ids of what the tool's inputs name, or why the inbox has none. A reply answers the runner's own SENT message, so it goes to --send-to. */
+async function idsToUse(tool: ToolName, { inbox, sends }: RunContext): Promise<Record<string, string> | string> {
+  const noMessage = "needs a message id, and the inbox lists no message";
+  switch (tool) {
+    case "reply_to_email": {
+      const id = await sends.sentCopyId();
+      return id === undefined ? noMessage : { message_id: id };
+    }
+    case "read_email": {
+      const id = await inbox.firstMessageId();
+      return id === undefined ? noMessage : { message_id: id };
+    }
+    case "get_thread": {
+      const message = await inbox.threadMessage();
+      return message === undefined
+        ? "needs a thread_id, and the inbox lists no message with one"
+        : { thread_id: message.thread_id };
+    }
+    case "get_attachment": {
+      const found = await inbox.attachment();
+      return found === undefined
+        ? "needs an attachment, and neither the listed messages nor search has:attachment gave one"
+        : { message_id: found.messageId, attachment_id: found.attachment.attachment_id };
+    }
+    default:
+      return {};
+  }
 }
 
 /** Real ids where the schema only knows the shape, a real query, no change to read state, and sends only to --send-to. */
@@ -138,9 +160,9 @@ function fitPositive(
   value: Record<string, unknown>,
   query: string,
   { config }: RunContext,
-  messageId: string | undefined,
+  ids: Record<string, string>,
 ): Record<string, unknown> {
-  let args: Record<string, unknown> = { ...value, inbox_id: config.inbox };
+  let args: Record<string, unknown> = { ...value, inbox_id: config.inbox, ...ids };
   if (tool === "search_emails") {
     // Native syntax is the provider's own language, which no schema describes.
     args.query = query;
@@ -149,12 +171,13 @@ function fitPositive(
     if (Array.isArray(args.include_folders))
       args.include_folders = args.include_folders.map((_, i) => PORTABLE_FOLDERS[i % PORTABLE_FOLDERS.length]);
   }
+  // Decision folders-threads-attachments: a folder id the inbox lacks is -32602; the four are on every provider.
+  if (tool === "list_inbox" && typeof args.folder === "string")
+    args.folder = PORTABLE_FOLDERS[[...args.folder].length % PORTABLE_FOLDERS.length];
   if (tool === "read_email") {
-    args.message_id = messageId;
     // Marking as read would change the third party's inbox; the behaviour stage covers it.
     args.mark_as_read = false;
   }
-  if (tool === "reply_to_email") args.message_id = messageId;
   if (config.sendTo !== undefined && TOOL_SCOPES[tool] === "send:email") {
     // The schema allows any string as a recipient; only --send-to may receive anything.
     for (const list of ["to", "cc", "bcc"])

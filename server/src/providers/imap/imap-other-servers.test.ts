@@ -1,10 +1,13 @@
-// The IMAP provider's five tools against IMAP servers other than Dovecot, each from Debian with its
+// The IMAP provider's tools against IMAP servers other than Dovecot, each from Debian with its
 // default configuration (scripts/imap-servers/): Courier-IMAP (no SPECIAL-USE, CONDSTORE, ESEARCH
 // or BINARY) and Cyrus IMAP (strict about bare newlines); both keep folders under "INBOX." with a
 // "." separator. Each server's users have no Sent folder until a client makes one, as a mail client
 // without SPECIAL-USE would: here "INBOX.Sent".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
+  GetAttachmentOutput,
+  GetThreadOutput,
+  ListFoldersOutput,
   ListInboxOutput,
   ReadEmailOutput,
   SearchEmailsOutput,
@@ -267,6 +270,85 @@ for (const server of OTHER_IMAP_SERVERS) {
       const back = (await alice.search_emails(search("subject:lunch"), signal)) as SearchEmailsOutput;
       const answer = back.messages.find((message) => message.subject === "Re: Lunch plans");
       expect(answer?.thread_id).toBe(original?.thread_id);
+    });
+
+    it("list_folders gives the folders under INBOX. the standard ids, the owner's own by path, counted as listed", async () => {
+      const user = on.users[0] ?? "";
+      const data = Buffer.from("%PDF-1.4 figures");
+      await appendOtherImapMessages(on, user, "INBOX.Projects", [
+        {
+          raw: [
+            "From: Carol <carol@example.test>",
+            `To: ${addressOf(on, user)}`,
+            "Subject: Figures",
+            "Message-ID: <figures@example.test>",
+            "Date: Thu, 03 Dec 2026 11:00:00 +0000",
+            "MIME-Version: 1.0",
+            'Content-Type: multipart/mixed; boundary="cut"',
+            "",
+            "--cut",
+            "Content-Type: text/plain",
+            "",
+            "Attached.",
+            "--cut",
+            'Content-Type: application/pdf; name="q3.pdf"',
+            'Content-Disposition: attachment; filename="q3.pdf"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            data.toString("base64"),
+            "--cut--",
+            "",
+          ].join("\r\n"),
+        },
+      ]);
+      const { folders } = (await alice.list_folders({ inbox_id: INBOX_ID }, signal)) as ListFoldersOutput;
+      expect(folders.slice(0, 4).map((folder) => [folder.id, folder.name])).toEqual([
+        ["INBOX", "INBOX"],
+        ["SENT", "INBOX.Sent"],
+        ["DRAFTS", "INBOX.Drafts"],
+        ["TRASH", "INBOX.Trash"],
+      ]);
+      expect(folders).toContainEqual({
+        id: "INBOX.Projects",
+        name: "INBOX.Projects",
+        kind: "other",
+        total: 1,
+        unread: 1,
+      });
+      for (const folder of folders) {
+        const listed = (await alice.list_inbox({ ...list(), folder: folder.id }, signal)) as ListInboxOutput;
+        expect(folder.total, folder.id).toBe(listed.total);
+        const unread = (await alice.list_inbox(
+          { ...list(), folder: folder.id, unread_only: true },
+          signal,
+        )) as ListInboxOutput;
+        expect(folder.unread, folder.id).toBe(unread.total);
+      }
+
+      const [figures] = ((await alice.list_inbox({ ...list(), folder: "INBOX.Projects" }, signal)) as ListInboxOutput)
+        .messages;
+      const attachment = (await alice.get_attachment(
+        { inbox_id: INBOX_ID, message_id: figures?.id ?? "", attachment_id: "2" },
+        signal,
+      )) as GetAttachmentOutput;
+      expect(attachment).toMatchObject({ filename: "q3.pdf", mime_type: "application/pdf", size_bytes: data.length });
+      expect(Buffer.from(attachment.data, "base64").equals(data)).toBe(true);
+    });
+
+    it("get_thread finds a conversation in INBOX and INBOX.Sent without the THREAD extension", async () => {
+      const [answer] = ((await alice.search_emails(search('subject:"Re: Lunch plans"'), signal)) as SearchEmailsOutput)
+        .messages;
+      const thread = (await alice.get_thread(
+        { inbox_id: INBOX_ID, thread_id: answer?.thread_id ?? "", body_format: "text", strip_quoted: false },
+        signal,
+      )) as GetThreadOutput;
+      expect(thread).toMatchObject({ message_count: 2, truncated: false });
+      // Sent and answered within the same second: the order between them is the ids'.
+      expect(thread.messages.map((message) => `${message.folder} ${message.subject}`).sort()).toEqual([
+        "INBOX Re: Lunch plans",
+        "SENT Lunch plans",
+      ]);
+      expect(thread.messages.find((message) => message.folder === "INBOX")?.unread).toBe(true);
     });
   });
 }
