@@ -72,7 +72,7 @@ export async function draftSource(
 export async function removeDraft(context: ImapContext, ref: ImapMessageRef): Promise<void> {
   await context.pool.use(
     async (connection) => {
-      if (!(await selectFolderOf(connection, ref))) throw noSuchMessage();
+      if (!(await selectFolderOf(connection, ref, "write"))) throw noSuchMessage();
       await connection.client.messageDelete(String(ref.uid), { uid: true });
     },
     { retryOnDrop: true },
