@@ -27,7 +27,7 @@ async function inboxStatus() {
   const client = await openImapClient(rig!, user);
   try {
     const status = await client.status("INBOX", { recent: true, unseen: true });
-    return { recent: status.recent, unseen: status.unseen };
+    return status === false ? undefined : { recent: status.recent, unseen: status.unseen };
   } finally {
     await client.logout();
   }
@@ -105,7 +105,7 @@ describeWithRig("IMAP reads open folders read-only", () => {
     expect(await inboxStatus()).toEqual({ recent: 1, unseen: 1 });
 
     await read(message!.id, true);
-    expect((await inboxStatus()).unseen).toBe(0);
+    expect((await inboxStatus())?.unseen).toBe(0);
     expect((await list()).messages[0]).toMatchObject({ id: message!.id, unread: false });
   });
 });

@@ -1,10 +1,11 @@
 // Which folder a message is in, as the tools name it: INBOX/SENT/DRAFTS/TRASH for Graph's four
-// well-known folders (their ids from the settings, else asked once and saved), the display name of
-// any other, and whether a folder holds mail at all. The lookups are shared by the calls of a
-// provider and cached, so they run under a signal of their own, while each call waits for them under
-// its own.
+// well-known folders (their ids from the settings, else asked once and saved), Graph's id of any other
+// (what list_folders gives), and whether a folder holds mail at all; and the folder a list_inbox or
+// include_folders id names. The lookups are shared by the calls of a provider and cached, so they run
+// under a signal of their own, while each call waits for them under its own.
 import type { Message } from "@microsoft/microsoft-graph-types";
-import type { Folder } from "@mcpemails/generated";
+import { FOLDERS, type Folder } from "@mcpemails/generated";
+import { ParameterError } from "../provider.js";
 import type { GraphClient } from "./graph-client.js";
 import { GraphRequestError } from "./graph-request-error.js";
 import { WELL_KNOWN } from "./outlook-message.js";
@@ -14,10 +15,25 @@ import { untilAborted } from "./until-aborted.js";
 /** How far up the folder tree a folder's place is looked for. */
 const MAX_FOLDER_DEPTH = 32;
 
+const STANDARD = Object.keys(FOLDERS) as Folder[];
+
 interface FolderFacts {
+  /** The folder's id as the tools give it: a standard name, or Graph's id. */
   name: string;
   /** Below msgfolderroot and not hidden: a mail folder, not where Teams keeps its chats. */
   mail: boolean;
+  /** msgfolderroot itself, the parent of the mail folders, which list_folders does not list. */
+  top: boolean;
+}
+
+/** A folder a list_inbox or include_folders id names. */
+export interface FolderRef {
+  /** The list_folders id: a standard name, or Graph's id. */
+  id: string;
+  /** Graph's id. */
+  graphId: string;
+  /** Its path under /me/mailFolders/: the well-known name of a standard one. */
+  path: string;
 }
 
 export interface SettingsStore {
@@ -38,13 +54,37 @@ export class OutlookFolders {
     private readonly lifetime: AbortSignal,
   ) {}
 
-  /** Graph's ids of these well-known folders. */
-  async idsOf(folders: readonly Folder[], signal: AbortSignal): Promise<Set<string>> {
+  /** The standard folder of each of Graph's ids of the four. */
+  async standardIds(signal: AbortSignal): Promise<Map<string, Folder>> {
     await untilAborted(this.loadWellKnown(), signal);
-    return new Set(folders.map((folder) => this.settings.current().folderIds?.[folder] ?? ""));
+    return new Map(STANDARD.map((folder) => [this.settings.current().folderIds?.[folder] ?? "", folder]));
   }
 
-  /** INBOX/SENT/DRAFTS/TRASH, or the display name of any other folder (asked once per folder). */
+  /**
+   * The folder a list_folders id names: a standard name, or Graph's id of a mail folder list_folders
+   * would list; anything else is a ParameterError naming the parameter.
+   */
+  async resolve(id: string, parameter: string, signal: AbortSignal): Promise<FolderRef> {
+    const standards = await this.standardIds(signal);
+    const standard = (STANDARD as string[]).includes(id) ? (id as Folder) : standards.get(id);
+    if (standard !== undefined)
+      return {
+        id: standard,
+        graphId: this.settings.current().folderIds?.[standard] ?? "",
+        path: WELL_KNOWN[standard],
+      };
+    // A well-known name other than the four ("archive") reaches its folder in Graph, but is not an id list_folders gives.
+    const facts = /^[A-Za-z0-9+/=_-]{1,1024}$/u.test(id) ? await untilAborted(this.facts(id), signal) : undefined;
+    if (facts === undefined || !facts.mail || facts.top || facts.name !== id)
+      throw new ParameterError(
+        parameter,
+        "enum",
+        `${parameter}: "${id}" is not a folder of this inbox; use ${STANDARD.join(", ")} or an id list_folders gives.`,
+      );
+    return { id, graphId: id, path: encodeURIComponent(id) };
+  }
+
+  /** INBOX/SENT/DRAFTS/TRASH, or Graph's id of any other folder (looked up once per folder). */
   async nameOf(parentFolderId: string | null | undefined, signal: AbortSignal): Promise<string> {
     if (parentFolderId === null || parentFolderId === undefined) return "INBOX";
     return (await untilAborted(this.facts(parentFolderId), signal)).name;
@@ -93,7 +133,7 @@ export class OutlookFolders {
   }
 
   /**
-   * A folder's display name and whether it holds mail: the well-known four, or any folder below
+   * A folder's id and whether it holds mail: the well-known four, or any folder below
    * msgfolderroot with none hidden on the way (one request per folder, once). GET /me/messages also
    * returns Teams chat items (https://learn.microsoft.com/graph/known-issues#get-messages-returns-chats-in-microsoft-teams),
    * kept in TeamsMessagesData beside msgfolderroot (earlier in a hidden folder below Conversation
@@ -106,7 +146,7 @@ export class OutlookFolders {
   private async facts(folderId: string, depth = 0): Promise<FolderFacts> {
     await this.loadWellKnown();
     const known = this.names.get(folderId);
-    if (known !== undefined) return { name: known, mail: true };
+    if (known !== undefined) return { name: known, mail: true, top: false };
     let facts = this.others.get(folderId);
     if (facts === undefined) {
       facts = this.lookUp(folderId, depth).catch((error: unknown) => {
@@ -119,24 +159,26 @@ export class OutlookFolders {
   }
 
   private async lookUp(folderId: string, depth: number): Promise<FolderFacts> {
-    let folder: { displayName?: string; parentFolderId?: string | null; isHidden?: boolean };
+    let folder: { id?: string; parentFolderId?: string | null; isHidden?: boolean };
     try {
       folder = await this.graph.json({
         method: "GET",
         path: `/me/mailFolders/${encodeURIComponent(folderId)}`,
-        query: { $select: "displayName,parentFolderId,isHidden" },
+        query: { $select: "id,parentFolderId,isHidden" },
         signal: this.lifetime,
       });
     } catch (error) {
       if (error instanceof GraphRequestError && [400, 403, 404].includes(error.status))
-        return { name: folderId, mail: false };
+        return { name: folderId, mail: false, top: false };
       throw error;
     }
-    const name = folder.displayName ?? folderId;
-    if (folder.isHidden === true) return { name, mail: false };
+    // Graph's own id: a well-known name ("archive") asked for answers with the folder's id.
+    const name = folder.id ?? folderId;
+    if (folder.isHidden === true) return { name, mail: false, top: false };
     const top = await this.topOfStore();
-    if (folderId === top || folder.parentFolderId === top) return { name, mail: true };
-    if (!folder.parentFolderId || depth >= MAX_FOLDER_DEPTH) return { name, mail: false };
-    return { name, mail: (await this.facts(folder.parentFolderId, depth + 1)).mail };
+    if (name === top) return { name, mail: true, top: true };
+    if (folder.parentFolderId === top) return { name, mail: true, top: false };
+    if (!folder.parentFolderId || depth >= MAX_FOLDER_DEPTH) return { name, mail: false, top: false };
+    return { name, mail: (await this.facts(folder.parentFolderId, depth + 1)).mail, top: false };
   }
 }

@@ -1,9 +1,10 @@
-// The Outlook provider: the five tools over Microsoft Graph for one mailbox, with tokens from MSAL,
+// The Outlook provider: the tools over Microsoft Graph for one mailbox, with tokens from MSAL,
 // one module each (tools/), sharing the context (outlook-context.ts). list_inbox is one request per
 // page; read_email the MIME source plus the few properties MIME lacks; search_emails KQL $search or
-// $filter (graph-query.ts); a send a draft from MIME, then sent (outlook-send.ts). Graph's failures
-// are GraphRequestErrors and MSAL's are read by identityFailure: both ProviderFailures, which the
-// core turns into the error catalogue.
+// $filter (graph-query.ts); a send a draft from MIME, then sent (outlook-send.ts); list_folders the
+// folders below msgfolderroot; get_thread a conversation's messages as read_email reads them;
+// get_attachment from the MIME source. Graph's failures are GraphRequestErrors and MSAL's are read
+// by identityFailure: both ProviderFailures, which the core turns into the error catalogue.
 import type { InboxRecord } from "../../store/store.js";
 import { assembleProvider } from "../core/provider-tools.js";
 import type { MicrosoftAppConfig } from "../provider-apps.js";
@@ -13,6 +14,9 @@ import { outlookContext } from "./outlook-context.js";
 import type { OutlookSettings } from "./outlook-settings.js";
 import { createDraft } from "./tools/create-draft.js";
 import { deleteDraft } from "./tools/delete-draft.js";
+import { getAttachment } from "./tools/get-attachment.js";
+import { getThread } from "./tools/get-thread.js";
+import { listFolders } from "./tools/list-folders.js";
 import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
@@ -42,6 +46,9 @@ const OUTLOOK_TOOLS = {
   search_emails: searchEmails,
   send_email: sendEmail,
   reply_to_email: replyToEmail,
+  list_folders: listFolders,
+  get_thread: getThread,
+  get_attachment: getAttachment,
   create_draft: createDraft,
   update_draft: updateDraft,
   delete_draft: deleteDraft,

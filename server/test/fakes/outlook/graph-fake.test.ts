@@ -311,4 +311,65 @@ describe("the Graph fake", () => {
     expect((await graph(`/me/messages/${id}`)).status).toBe(404);
     expect((await graph(`/me/messages/${id}`, { method: "DELETE" })).status).toBe(404);
   });
+
+  it("lists the folders below msgfolderroot one level a request, hidden ones only when asked, with counts and no wellKnownName, 10 a page unless $top says otherwise", async () => {
+    const eve = session.fake.addMailbox("eve@contoso.test");
+    token = session.fake.issueAccessToken("eve@contoso.test", 3600);
+    const projects = eve.addFolder("Projects");
+    eve.addFolder("2026", { parentFolderId: projects.id });
+    eve.addFolder("Sync state", { isHidden: true });
+    for (let i = 0; i < 6; i++) eve.addFolder(`Folder ${i}`);
+    await session.fake.seed("eve@contoso.test", mime(9001), { folder: projects, isRead: false });
+    type Listed = { value: Array<Record<string, unknown>>; "@odata.nextLink"?: string };
+    const first = (await graph("/me/mailFolders")).body as unknown as Listed;
+    expect(first.value).toHaveLength(10);
+    const rest = (
+      await graph(
+        new URL(first["@odata.nextLink"]!).pathname.slice("/v1.0".length) + new URL(first["@odata.nextLink"]!).search,
+      )
+    ).body as unknown as Listed;
+    const names = [...first.value, ...rest.value].map((folder) => folder.displayName);
+    expect(names).toEqual([
+      "Inbox",
+      "Sent Items",
+      "Drafts",
+      "Deleted Items",
+      "Archive",
+      "Projects",
+      ...Array.from({ length: 6 }, (_, i) => `Folder ${i}`),
+    ]);
+    expect(rest["@odata.nextLink"]).toBeUndefined();
+    expect(first.value.find((folder) => folder.displayName === "Projects")).toEqual({
+      id: projects.id,
+      displayName: "Projects",
+      parentFolderId: eve.folderId("msgfolderroot"),
+      isHidden: false,
+      childFolderCount: 1,
+      totalItemCount: 1,
+      unreadItemCount: 1,
+    });
+    expect(first.value.every((folder) => !("wellKnownName" in folder))).toBe(true);
+    const all = (await graph("/me/mailFolders?$top=50&includeHiddenFolders=true&$select=displayName"))
+      .body as unknown as Listed;
+    expect(all.value.map((folder) => folder.displayName)).toContain("Sync state");
+    expect(Object.keys(all.value[0]!).sort()).toEqual(["displayName", "id"]);
+    const children = (await graph(`/me/mailFolders/${projects.id}/childFolders`)).body as unknown as Listed;
+    expect(children.value.map((folder) => folder.displayName)).toEqual(["2026"]);
+    expect((await graph("/me/mailFolders/inbox")).body).toMatchObject({
+      id: eve.folderId("inbox"),
+      displayName: "Inbox",
+    });
+  });
+
+  it("filters messages by conversationId, and refuses it with an $orderby on another property (InefficientFilter)", async () => {
+    const stored = [...session.fake.mailbox(ADA).messages.values()][0]!;
+    const conversation = stored.message.conversationId;
+    const found = await graph(`/me/messages?$filter=conversationId eq '${conversation}'&$select=id,receivedDateTime`);
+    expect(found.body.value).toEqual([{ id: stored.message.id, receivedDateTime: stored.message.receivedDateTime }]);
+    const ordered = await graph(
+      `/me/messages?$filter=conversationId eq '${conversation}'&$orderby=receivedDateTime desc`,
+    );
+    expect(ordered.status).toBe(400);
+    expect(ordered.body.error?.code).toBe("InefficientFilter");
+  });
 });

@@ -3,7 +3,7 @@
 // many requests each endpoint received. The handlers live in graph-handlers.ts and token-endpoint.ts.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { RequestHandler } from "msw";
-import { FakeMailbox, type WellKnownFolder } from "./graph-mailbox.js";
+import { FakeMailbox, type FakeFolder, type WellKnownFolder } from "./graph-mailbox.js";
 import { graphHandlers } from "./graph-handlers.js";
 import { tokenEndpointHandlers } from "./token-endpoint.js";
 
@@ -117,13 +117,17 @@ export class GraphFake {
   async seed(
     address: string,
     mime: string | Buffer,
-    options: { folder?: WellKnownFolder; isRead?: boolean; receivedDateTime?: string } = {},
+    options: { folder?: WellKnownFolder | FakeFolder; isRead?: boolean; receivedDateTime?: string } = {},
   ) {
-    return this.mailbox(address).addFromMime(Buffer.from(mime), {
-      folder: options.folder ?? "inbox",
+    const mailbox = this.mailbox(address);
+    const folder = options.folder ?? "inbox";
+    const stored = await mailbox.addFromMime(Buffer.from(mime), {
+      folder: typeof folder === "string" ? folder : "inbox",
       isRead: options.isRead ?? false,
       ...(options.receivedDateTime ? { receivedDateTime: options.receivedDateTime } : {}),
     });
+    if (typeof folder !== "string") mailbox.move(stored.message.id, folder);
+    return stored;
   }
 
   /** Runs what follows a send's 202 after sentCopyDelayMs (at once when 0); settled() waits for it. */

@@ -1,5 +1,5 @@
 // The Graph mail endpoints the Outlook provider uses, served by msw over the fake's mailboxes:
-// folders, message collections with OData queries, one message, its MIME ($value), PATCH isRead,
+// folders (one, and a level of them), message collections with OData queries, one message, its MIME ($value), PATCH isRead,
 // DELETE, drafts from MIME, attachments (POST and upload sessions), send, sendMail (MIME), id translation.
 // Each request is authorised by its bearer token, counted per endpoint, subject to the 4 MB request
 // limit and to the mailbox's 4 concurrent requests, and may be failed on demand. An id that is not
@@ -120,6 +120,53 @@ function translateIds(mailbox: FakeMailbox, body: Record<string, unknown>) {
         ? { code: "ErrorItemNotFound", message: "The specified object was not found in the store." }
         : { code: "ErrorInvalidIdMalformed", message: "Id is malformed." },
     };
+  });
+}
+
+/** A folder's properties, those of $select (and id) only when it is given. */
+function selectedFolder(mailbox: FakeMailbox, folder: FakeFolder, url: URL): MailFolder {
+  const full = mailbox.folderResource(folder) as unknown as Record<string, unknown>;
+  const select = url.searchParams
+    .get("$select")
+    ?.split(",")
+    .map((name) => name.trim());
+  if (select === undefined) return full as MailFolder;
+  return Object.fromEntries(Object.entries(full).filter(([name]) => name === "id" || select.includes(name)));
+}
+
+/**
+ * Page size of a folder collection without $top. Graph pages its collections at a size of each API's
+ * own and says only that "some queries against Microsoft Graph return multiple pages of data" with an
+ * @odata.nextLink to follow (https://learn.microsoft.com/graph/paging). No figure is documented for mail
+ * folders: the fake takes the 10 documented for messages (https://learn.microsoft.com/graph/api/user-list-messages),
+ * so that a client reading one page misses the eleventh folder.
+ */
+const FOLDER_PAGE_SIZE = 10;
+
+/**
+ * GET /me/mailFolders, the folders "directly under the root folder" (msgfolderroot: Inbox, Sent Items,
+ * ...; https://learn.microsoft.com/graph/api/user-list-mailfolders), and GET /me/mailFolders/{id}/childFolders,
+ * "the folder collection under the specified folder" (https://learn.microsoft.com/graph/api/mailfolder-list-childfolders):
+ * one level only ("to return all mail folders in a mailbox, each child folder must be traversed
+ * separately"), hidden folders left out unless includeHiddenFolders=true, paged with $top and nextLinks.
+ */
+function folderCollection(mailbox: FakeMailbox, parentId: string, url: URL): Response {
+  const includeHidden = url.searchParams.get("includeHiddenFolders") === "true";
+  const children = mailbox
+    .allFolders()
+    .filter((folder) => folder.parentFolderId === parentId && (includeHidden || !folder.isHidden));
+  const top = Number(url.searchParams.get("$top") ?? FOLDER_PAGE_SIZE);
+  const skip = Number(url.searchParams.get("$skip") ?? 0);
+  if (!Number.isInteger(top) || top < 1 || top > 1000)
+    throw new ODataError(400, "BadRequest", `Invalid $top value '${url.searchParams.get("$top")}'.`);
+  if (!Number.isInteger(skip) || skip < 0)
+    throw new ODataError(400, "BadRequest", `Invalid $skip value '${url.searchParams.get("$skip")}'.`);
+  const page = children.slice(skip, skip + top);
+  const next = new URL(url);
+  next.searchParams.set("$skip", String(skip + top));
+  return HttpResponse.json({
+    value: page.map((folder) => selectedFolder(mailbox, folder, url)),
+    ...(skip + top < children.length ? { "@odata.nextLink": next.toString() } : {}),
   });
 }
 
@@ -366,22 +413,23 @@ export function graphHandlers(fake: GraphFake): RequestHandler[] {
         },
       };
     }
+    if (second === "mailFolders" && segments.length === 2 && method === "GET")
+      return {
+        endpoint: "GET /me/mailFolders",
+        run: async () => folderCollection(mailbox, mailbox.folderId("msgfolderroot"), url),
+      };
     if (second === "mailFolders" && third !== undefined) {
       if (segments.length === 3 && method === "GET") {
         return {
           endpoint: "GET /me/mailFolders/{id}",
-          run: async () => {
-            const { id, displayName, parentFolderId, isHidden } = folderOr404(third);
-            const full: Record<string, unknown> = { id, displayName, parentFolderId, isHidden };
-            const select = url.searchParams.get("$select")?.split(",");
-            const picked =
-              select === undefined
-                ? full
-                : Object.fromEntries(Object.entries(full).filter(([name]) => name === "id" || select.includes(name)));
-            return HttpResponse.json(picked as MailFolder);
-          },
+          run: async () => HttpResponse.json(selectedFolder(mailbox, folderOr404(third), url)),
         };
       }
+      if (fourth === "childFolders" && segments.length === 4 && method === "GET")
+        return {
+          endpoint: "GET /me/mailFolders/{id}/childFolders",
+          run: async () => folderCollection(mailbox, folderOr404(third).id, url),
+        };
       if (fourth === "messages" && segments.length === 4 && method === "GET")
         return { endpoint: "GET /me/mailFolders/{id}/messages", run: async () => collection(folderOr404(third))() };
     }

@@ -91,6 +91,8 @@ export class FakeMailbox {
    * not documented: the fake says not, so only its place outside msgfolderroot tells it apart.
    */
   readonly teamsFolder: FakeFolder;
+  /** Folders the owner made (in Outlook, or by POST /me/mailFolders), anywhere under msgfolderroot. */
+  readonly ownFolders: FakeFolder[] = [];
   readonly messages = new Map<string, StoredMessage>();
   readonly userId = exchangeId("");
 
@@ -132,7 +134,45 @@ export class FakeMailbox {
   folderById(id: string): FakeFolder | undefined {
     const named = this.folderName(id);
     if (named !== undefined) return this.folders.get(named);
-    return [this.rootFolder, this.teamsFolder].find((folder) => folder.id === id);
+    return [this.rootFolder, this.teamsFolder, ...this.ownFolders].find((folder) => folder.id === id);
+  }
+
+  /** A folder the owner made, under msgfolderroot unless a parent (by id) is given; hidden if asked. */
+  addFolder(displayName: string, options: { parentFolderId?: string; isHidden?: boolean } = {}): FakeFolder {
+    const folder: FakeFolder = {
+      id: exchangeId("AQMk"),
+      displayName,
+      parentFolderId: options.parentFolderId ?? this.folderId("msgfolderroot"),
+      isHidden: options.isHidden ?? false,
+    };
+    this.ownFolders.push(folder);
+    return folder;
+  }
+
+  /** Every folder of the mailbox, in the order they were made. */
+  allFolders(): FakeFolder[] {
+    return [this.rootFolder, ...this.folders.values(), this.teamsFolder, ...this.ownFolders];
+  }
+
+  /**
+   * A folder as Graph lists it, with the counts of the mailFolder resource
+   * (https://learn.microsoft.com/graph/api/resources/mailfolder: childFolderCount, "the number of
+   * immediate child mailFolders in the current mailFolder"; totalItemCount and unreadItemCount, the
+   * items of the folder and those marked unread). The v1.0 resource has no wellKnownName (only beta's
+   * does): a client tells the well-known folders by the ids GET /me/mailFolders/{name} gives.
+   */
+  folderResource(folder: FakeFolder): FakeFolder & {
+    childFolderCount: number;
+    totalItemCount: number;
+    unreadItemCount: number;
+  } {
+    const items = [...this.messages.values()].filter((stored) => stored.message.parentFolderId === folder.id);
+    return {
+      ...folder,
+      childFolderCount: this.allFolders().filter((child) => child.parentFolderId === folder.id).length,
+      totalItemCount: items.length,
+      unreadItemCount: items.filter((stored) => !stored.message.isRead).length,
+    };
   }
 
   /**
@@ -227,10 +267,10 @@ export class FakeMailbox {
   }
 
   /** The owner moved the message to another folder (in Outlook): its immutable id stays, its REST id changes. */
-  move(id: string, folder: WellKnownFolder): void {
+  move(id: string, folder: WellKnownFolder | FakeFolder): void {
     const stored = this.messages.get(id);
     if (stored === undefined) throw new Error(`the Graph fake holds no message ${id}`);
-    stored.message.parentFolderId = this.folderId(folder);
+    stored.message.parentFolderId = typeof folder === "string" ? this.folderId(folder) : folder.id;
   }
 
   private conversationOf(messageIds: readonly string[]): string | undefined {

@@ -1,11 +1,11 @@
-// One page of a well-known folder, newest first: one request a page ($top, $count, $orderby), later
+// One page of a folder (a standard one or any id list_folders gives), newest first: one request a page ($top, $count, $orderby), later
 // pages reached through the nextLink checkpoints (collection-window.ts).
 import type { ListInboxArgs, ListInboxOutput } from "@mcpemails/generated";
 import type { ToolCall } from "../../core/provider-tools.js";
 import { collectionUrl, collectionWindow } from "../collection-window.js";
 import { ORDERABLE_FILTER_PREFIX } from "../graph-query.js";
 import { summaries, type OutlookContext } from "../outlook-context.js";
-import { SUMMARY_SELECT, WELL_KNOWN } from "../outlook-message.js";
+import { SUMMARY_SELECT } from "../outlook-message.js";
 import { windowPage } from "../window-page.js";
 
 export async function listInbox(
@@ -13,7 +13,8 @@ export async function listInbox(
   args: ListInboxArgs,
   call: ToolCall,
 ): Promise<ListInboxOutput> {
-  const base = `/me/mailFolders/${WELL_KNOWN[args.folder]}/messages`;
+  const folder = await context.folders.resolve(args.folder, "folder", call.signal);
+  const base = `/me/mailFolders/${folder.path}/messages`;
   const window = await collectionWindow(context.graph, context.checkpoints, {
     key: `${base}\u0000unread=${args.unread_only}`,
     first: collectionUrl(base, {
@@ -29,7 +30,7 @@ export async function listInbox(
     signal: call.signal,
   });
   return {
-    messages: await summaries(context, window.messages, call.signal, args.folder),
+    messages: await summaries(context, window.messages, call.signal, folder.id),
     offset: args.offset,
     limit: args.limit,
     ...windowPage(window, args.offset),

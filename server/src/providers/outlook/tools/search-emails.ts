@@ -2,15 +2,15 @@
 // the folders asked for, its pages read as graph-search-pages.ts does. Its deadline is the call's
 // (call.signal).
 import type { Message } from "@microsoft/microsoft-graph-types";
-import type { Folder, SearchEmailsArgs, SearchEmailsOutput } from "@mcpemails/generated";
+import type { SearchEmailsArgs, SearchEmailsOutput } from "@mcpemails/generated";
 import type { ToolCall } from "../../core/provider-tools.js";
 import { ParameterError } from "../../provider.js";
-import { parsePortableQuery, standardFolders } from "../../search-params.js";
+import { parsePortableQuery } from "../../search-params.js";
 import { portableToGraph, quoteSearch, type GraphQuery } from "../graph-query.js";
 import { GraphRequestError } from "../graph-request-error.js";
 import { filterPage, searchPage } from "../graph-search-pages.js";
 import type { OutlookContext } from "../outlook-context.js";
-import { WELL_KNOWN } from "../outlook-message.js";
+import type { FolderRef } from "../outlook-folders.js";
 
 /** Results a $search asks for at least when many may be left out (other folders, the other read state). */
 const KEEPING_MIN_BATCH = 50;
@@ -24,7 +24,8 @@ export async function searchEmails(
     args.syntax === "native"
       ? { kind: "search", search: quoteSearch(args.query) }
       : portableToGraph(parsePortableQuery(args.query));
-  const folders = args.include_folders === undefined ? undefined : [...new Set(standardFolders(args.include_folders))];
+  const folders =
+    args.include_folders === undefined ? undefined : await folderRefs(context, args.include_folders, call.signal);
   try {
     return await search(context, query, folders, args, call.signal);
   } catch (error) {
@@ -35,14 +36,24 @@ export async function searchEmails(
   }
 }
 
+/** The folders include_folders names, each once. */
+async function folderRefs(context: OutlookContext, ids: readonly string[], signal: AbortSignal): Promise<FolderRef[]> {
+  const refs = new Map<string, FolderRef>();
+  for (const [index, id] of ids.entries()) {
+    const ref = await context.folders.resolve(id, `include_folders[${index}]`, signal);
+    refs.set(ref.graphId, ref);
+  }
+  return [...refs.values()];
+}
+
 async function search(
   context: OutlookContext,
   query: GraphQuery,
-  folders: Folder[] | undefined,
+  folders: FolderRef[] | undefined,
   args: SearchEmailsArgs,
   signal: AbortSignal,
 ): Promise<SearchEmailsOutput> {
-  const oneFolder = folders?.length === 1 ? `/me/mailFolders/${WELL_KNOWN[folders[0] as Folder]}/messages` : undefined;
+  const oneFolder = folders?.length === 1 ? `/me/mailFolders/${(folders[0] as FolderRef).path}/messages` : undefined;
   if (oneFolder !== undefined && query.kind === "search")
     return searchPage(
       context,
@@ -53,7 +64,7 @@ async function search(
   if (oneFolder !== undefined && query.kind === "filter")
     return filterPage(context, oneFolder, query.filter, args, signal);
   // Graph searches one folder or the whole mailbox: results in other folders are left out by id.
-  const folderIds = folders === undefined ? undefined : await context.folders.idsOf(folders, signal);
+  const folderIds = folders === undefined ? undefined : new Set(folders.map((folder) => folder.graphId));
   const inFolders = (message: Message) => folderIds === undefined || folderIds.has(message.parentFolderId ?? "");
   const folderNames = `folders=${[...(folderIds ?? [])].sort().join(",")}`;
   if (query.kind === "filter") {
