@@ -179,7 +179,7 @@ export async function runCli(
     .command("create")
     .description("create an API key; prints it once")
     .option("--workspace <ID>", "the workspace the key belongs to (required)")
-    .option("--scopes <SCOPES>", "comma-separated scopes, e.g. read:email,send:email (required)")
+    .option("--scopes <SCOPES>", "comma-separated scopes, e.g. read:email,send:email,draft:email (required)")
     .option("--test", "a test key (mcpe_test_...), which reaches sandbox inboxes only; a live key otherwise")
     .option("--name <NAME>", "a name to tell the key by")
     .option(

@@ -17,7 +17,7 @@ export async function firstRun(store: Store): Promise<FirstRun | undefined> {
   const inbox = await addSandboxInbox(store, { workspaceId: workspace.id });
   const { key } = await createApiKey(store, {
     workspaceId: workspace.id,
-    scopes: ["read:email", "send:email"],
+    scopes: ["read:email", "send:email", "draft:email"],
     mode: "test",
     name: "first run",
   });

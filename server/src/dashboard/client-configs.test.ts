@@ -149,9 +149,19 @@ describe("clientConfigs", () => {
         server_url: URL,
         headers: { Authorization: `Bearer ${KEY}` },
         require_approval: {
-          always: { tool_names: ["send_email", "reply_to_email"] },
+          always: { tool_names: ["send_email", "reply_to_email", "send_draft"] },
           never: {
-            tool_names: ["list_inbox", "read_email", "search_emails", "list_folders", "get_thread", "get_attachment"],
+            tool_names: [
+              "list_inbox",
+              "read_email",
+              "search_emails",
+              "list_folders",
+              "get_thread",
+              "get_attachment",
+              "create_draft",
+              "update_draft",
+              "delete_draft",
+            ],
           },
         },
       });

@@ -16,7 +16,7 @@ afterAll(async () => server.close());
 type CallResult = { isError?: boolean; structuredContent?: unknown; content?: unknown };
 type CallTool = (name: ToolName, args: Record<string, unknown>) => Promise<CallResult>;
 
-/** Calls every tool once, in the order an agent would: folders, list, read, thread, attachment, search, send, reply. */
+/** Calls every tool once, in the order an agent would: folders, list, read, thread, attachment, search, send, reply, drafts. */
 async function callEveryTool(callTool: CallTool): Promise<Map<ToolName, CallResult>> {
   const results = new Map<ToolName, CallResult>();
   const inbox_id = server.inbox.id;
@@ -42,6 +42,16 @@ async function callEveryTool(callTool: CallTool): Promise<Map<ToolName, CallResu
     await callTool("send_email", { inbox_id, to: ["someone@example.com"], subject: "Hello", body: "Hi." }),
   );
   results.set("reply_to_email", await callTool("reply_to_email", { inbox_id, message_id: first.id, body: "Thanks." }));
+  const drafted = await callTool("create_draft", { inbox_id, message_id: first.id, body: "A reply to check." });
+  results.set("create_draft", drafted);
+  const { draft_id } = drafted.structuredContent as { draft_id: string };
+  const updated = await callTool("update_draft", { inbox_id, draft_id, body: "A checked reply." });
+  results.set("update_draft", updated);
+  const current = (updated.structuredContent as { draft_id: string }).draft_id;
+  results.set("send_draft", await callTool("send_draft", { inbox_id, draft_id: current }));
+  const unwanted = await callTool("create_draft", { inbox_id, subject: "Never mind", body: "x" });
+  const unwantedId = (unwanted.structuredContent as { draft_id: string }).draft_id;
+  results.set("delete_draft", await callTool("delete_draft", { inbox_id, draft_id: unwantedId }));
   return results;
 }
 

@@ -15,6 +15,10 @@ export function lazyProvider(load: () => Promise<ClosableProvider>): ClosablePro
     list_folders: async (args, signal) => (await provider()).list_folders(args, signal),
     get_thread: async (args, signal) => (await provider()).get_thread(args, signal),
     get_attachment: async (args, signal) => (await provider()).get_attachment(args, signal),
+    create_draft: async (args, signal) => (await provider()).create_draft(args, signal),
+    update_draft: async (args, signal) => (await provider()).update_draft(args, signal),
+    delete_draft: async (args, signal) => (await provider()).delete_draft(args, signal),
+    send_draft: async (args, signal) => (await provider()).send_draft(args, signal),
     async close() {
       if (loading !== undefined) await (await loading).close();
     },

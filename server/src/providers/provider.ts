@@ -2,6 +2,12 @@
 // tool, typed from the generated types. Idempotency, quotas, delivery_status and
 // idempotent_replay belong to the layer above; a provider never talks to limits.
 import type {
+  CreateDraftArgs,
+  CreateDraftErrorCode,
+  DeleteDraftArgs,
+  DeleteDraftErrorCode,
+  DeleteDraftOutput,
+  Draft,
   ExecutionErrorResult,
   GetAttachmentArgs,
   GetAttachmentErrorCode,
@@ -25,8 +31,12 @@ import type {
   SearchEmailsErrorCode,
   SearchEmailsOutput,
   SendEmailArgs,
+  SendDraftArgs,
+  SendDraftErrorCode,
   SendEmailErrorCode,
   SendResult,
+  UpdateDraftArgs,
+  UpdateDraftErrorCode,
 } from "@mcpemails/generated";
 
 /** What a provider knows about a message it sent; the layer above adds delivery_status and idempotent_replay. */
@@ -67,6 +77,15 @@ export interface MailProvider {
     args: GetAttachmentArgs,
     signal: AbortSignal,
   ): Promise<GetAttachmentOutput | ExecutionErrorResult<GetAttachmentErrorCode>>;
+  /** Saves a draft in the mailbox's own drafts (Gmail drafts, Outlook's Drafts, IMAP \Drafts); sends nothing. */
+  create_draft(args: CreateDraftArgs, signal: AbortSignal): Promise<Draft | ExecutionErrorResult<CreateDraftErrorCode>>;
+  update_draft(args: UpdateDraftArgs, signal: AbortSignal): Promise<Draft | ExecutionErrorResult<UpdateDraftErrorCode>>;
+  delete_draft(
+    args: DeleteDraftArgs,
+    signal: AbortSignal,
+  ): Promise<DeleteDraftOutput | ExecutionErrorResult<DeleteDraftErrorCode>>;
+  /** Sends the draft as stored and removes it from the drafts; the same outcome rules as send_email. */
+  send_draft(args: SendDraftArgs, signal: AbortSignal): Promise<SentMessage | ExecutionErrorResult<SendDraftErrorCode>>;
 }
 
 /**

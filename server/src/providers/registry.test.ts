@@ -325,5 +325,9 @@ function unavailable(detail: string) {
     list_folders: answer,
     get_thread: answer,
     get_attachment: answer,
+    create_draft: answer,
+    update_draft: answer,
+    delete_draft: answer,
+    send_draft: answer,
   };
 }

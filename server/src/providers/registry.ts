@@ -206,5 +206,9 @@ function unavailableProvider(detail: string): MailProvider {
     list_folders: unavailable,
     get_thread: unavailable,
     get_attachment: unavailable,
+    create_draft: unavailable,
+    update_draft: unavailable,
+    delete_draft: unavailable,
+    send_draft: unavailable,
   };
 }

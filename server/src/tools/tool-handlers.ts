@@ -1,5 +1,5 @@
 // The server's implementation of the generated ToolHandlers: the monthly call quota, then the
-// inbox's provider; sends go through sendOnce (idempotency and the daily send quota).
+// inbox's provider; sends (a draft's too) go through sendOnce (idempotency and the daily send quota).
 import type { Caller, InboxRef, ToolHandlers } from "@mcpemails/generated";
 import { callsPerMonth, consume, monthPeriod } from "../limits/quotas.js";
 import { sendOnce } from "../limits/send-once.js";
@@ -62,6 +62,29 @@ export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps)
     },
     async get_attachment(args, { inbox, signal }) {
       return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).get_attachment(args, signal);
+    },
+    async create_draft(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).create_draft(args, signal);
+    },
+    async update_draft(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).update_draft(args, signal);
+    },
+    async delete_draft(args, { inbox, signal }) {
+      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).delete_draft(args, signal);
+    },
+    async send_draft(args, { inbox, signal }) {
+      const at = now();
+      const refused = await chargeCall(inbox, at);
+      if (refused) return refused;
+      return sendOnce({
+        store,
+        workspace: inbox.workspace,
+        inboxId: inbox.id,
+        tool: "send_draft",
+        args,
+        now: at,
+        send: () => providerFor(inbox.record).send_draft(args, signal),
+      });
     },
     async send_email(args, { inbox, signal }) {
       const at = now();

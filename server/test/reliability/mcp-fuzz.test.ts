@@ -83,8 +83,13 @@ beforeAll(async () => {
   const workspace = await createWorkspace(store, { name: "Fuzz", plan: "enterprise", sendsPerDay: 1_000_000 });
   const sender = await addSandboxInbox(store, { workspaceId: workspace.id });
   const recipient = await addSandboxInbox(store, { workspaceId: workspace.id });
-  key = (await createApiKey(store, { workspaceId: workspace.id, scopes: ["read:email", "send:email"], mode: "test" }))
-    .key;
+  key = (
+    await createApiKey(store, {
+      workspaceId: workspace.id,
+      scopes: ["read:email", "send:email", "draft:email"],
+      mode: "test",
+    })
+  ).key;
   watch.secret(key);
   const [first] = await store.listSandboxSummaries(sender.id, "INBOX");
   const messageId = first?.id ?? "";
@@ -132,6 +137,31 @@ beforeAll(async () => {
     list_folders: { inbox_id: sender.id },
     get_thread: { inbox_id: sender.id, thread_id: threadId, body_format: "markdown", strip_quoted: true },
     get_attachment: { inbox_id: sender.id, message_id: messageId, attachment_id: "2" },
+    create_draft: {
+      inbox_id: sender.id,
+      message_id: messageId,
+      reply_all: true,
+      to: [to],
+      cc: [to],
+      bcc: [to],
+      subject: "fuzz",
+      body: "fuzz",
+      html_body: "<p>fuzz</p>",
+      attachments: [attachment],
+    },
+    update_draft: {
+      inbox_id: sender.id,
+      draft_id: messageId,
+      to: [to],
+      cc: [to],
+      bcc: [to],
+      subject: "fuzz",
+      body: "fuzz",
+      html_body: "<p>fuzz</p>",
+      attachments: [attachment],
+    },
+    delete_draft: { inbox_id: sender.id, draft_id: messageId },
+    send_draft: { inbox_id: sender.id, draft_id: messageId, idempotency_key: "fuzz-draft" },
   };
   instance = await startInstance({ store, rateWindows: UNLIMITED_RATE, logger: watch.logger() });
   // Warm-up: a few inputs of every kind (JIT, lazy modules, fast-check's tables, the first store

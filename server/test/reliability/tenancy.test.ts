@@ -17,6 +17,7 @@ import { createApiKey, createWorkspace } from "../../src/admin/operations.js";
 import { parseMessage } from "../../src/mail/parse.js";
 import { sandboxAddress } from "../../src/providers/sandbox/address.js";
 import { readSandboxEntry } from "../../src/providers/sandbox/sandbox-message.js";
+import { createSandboxProvider } from "../../src/providers/sandbox/sandbox-provider.js";
 import { seedSandboxInbox } from "../../src/providers/sandbox/seed.js";
 import { openRedisStore } from "../../src/store/redis/redis-store.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
@@ -38,7 +39,13 @@ const TOOLS: ToolName[] = [
   "list_folders",
   "get_thread",
   "get_attachment",
+  "create_draft",
+  "update_draft",
+  "delete_draft",
+  "send_draft",
 ];
+/** Tools given an existing draft, written afresh for each call. */
+const DRAFT_TOOLS: ReadonlySet<ToolName> = new Set(["update_draft", "delete_draft", "send_draft"]);
 const SCOPE_OF: Record<ToolName, Scope> = {
   list_inbox: "read:email",
   read_email: "read:email",
@@ -48,6 +55,10 @@ const SCOPE_OF: Record<ToolName, Scope> = {
   list_folders: "read:email",
   get_thread: "read:email",
   get_attachment: "read:email",
+  create_draft: "draft:email",
+  update_draft: "draft:email",
+  delete_draft: "draft:email",
+  send_draft: "send:email",
 };
 
 const standalone = redisUrl("REDIS_URL", "Tenancy property on the Redis store");
@@ -68,7 +79,7 @@ const worldSpec: fc.Arbitrary<WorldSpec> = fc
       keys: fc.array(
         fc.record({
           mode: fc.constantFrom<KeyMode>("test", "live"),
-          scopes: fc.subarray<Scope>(["read:email", "send:email"], { minLength: 1 }),
+          scopes: fc.subarray<Scope>(["read:email", "send:email", "draft:email"], { minLength: 1 }),
         }),
         { minLength: 1, maxLength: 3 },
       ),
@@ -162,6 +173,7 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
         for (const call of spec.calls) {
           const key = keys[call.key]!;
           const { record, messageId, attached } = inboxes[call.inbox]!;
+          const draftId = DRAFT_TOOLS.has(call.tool) ? await freshDraft(store, record) : "";
           const args: Record<ToolName, Record<string, unknown>> = {
             list_inbox: { inbox_id: record.id },
             read_email: { inbox_id: record.id, message_id: messageId },
@@ -175,6 +187,10 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
               message_id: attached.messageId,
               attachment_id: attached.attachmentId,
             },
+            create_draft: { inbox_id: record.id, to: ["someone@example.com"], subject: "tenancy", body: "x" },
+            update_draft: { inbox_id: record.id, draft_id: draftId, subject: "tenancy 2" },
+            delete_draft: { inbox_id: record.id, draft_id: draftId },
+            send_draft: { inbox_id: record.id, draft_id: draftId },
           };
           const outcome = await callTool(instance.mcpUrl, key.key, call.tool, args[call.tool], 1, watch);
           tally.calls++;
@@ -194,7 +210,7 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
             expect(outcome.isError, `${context}: ${JSON.stringify(outcome).slice(0, 200)}`).toBeUndefined();
             expect(outcome.httpStatus, context).toBeUndefined();
             tally.allowed++;
-            if (call.tool === "send_email" || call.tool === "reply_to_email")
+            if (call.tool === "send_email" || call.tool === "reply_to_email" || call.tool === "send_draft")
               allowedSends.set(record.id, (allowedSends.get(record.id) ?? 0) + 1);
           }
         }
@@ -235,4 +251,15 @@ async function attachedFile(
     };
   }
   throw new Error(`the seeded sandbox inbox ${inboxId} has no message with an attachment`);
+}
+
+/** A draft of the inbox, written straight into the store, that a draft tool may change, delete or send. */
+async function freshDraft(store: Store, inbox: InboxRecord): Promise<string> {
+  const provider = createSandboxProvider({ inbox, mailbox: store, deliverTo: async () => undefined });
+  const draft = await provider.create_draft(
+    { inbox_id: inbox.id, to: ["someone@example.com"], cc: [], bcc: [], attachments: [], reply_all: false, body: "x" },
+    new AbortController().signal,
+  );
+  if ("isError" in draft) throw new Error(`could not write a draft: ${draft.content[0].text}`);
+  return draft.draft_id;
 }

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RATE_LIMITS, type PlanId } from "@mcpemails/generated";
+import { RATE_LIMITS, type PlanId, type Scope } from "@mcpemails/generated";
 import type { FastifyInstance } from "fastify";
 import { addSandboxInbox, createApiKey, createWorkspace } from "../../src/admin/operations.js";
 import type { ConnectDeps } from "../../src/admin/connect-inbox.js";
@@ -92,10 +92,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       }),
     );
   }
-  const key = async (workspaceId: string, scopes: ("read:email" | "send:email")[], mode: "test" | "live" = "test") =>
+  const key = async (workspaceId: string, scopes: Scope[], mode: "test" | "live" = "test") =>
     (await createApiKey(store, { workspaceId, scopes, mode })).key;
   const keys = {
-    full: await key(workspace.id, ["read:email", "send:email"]),
+    full: await key(workspace.id, ["read:email", "send:email", "draft:email"]),
     readOnly: await key(workspace.id, ["read:email"]),
     sendOnly: await key(workspace.id, ["send:email"]),
     live: await key(workspace.id, ["read:email", "send:email"], "live"),

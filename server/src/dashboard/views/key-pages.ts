@@ -101,11 +101,20 @@ export function keysPage(frame: Frame, page: KeysPage): string {
             <legend>Scopes</legend>
             <label class="choice"
               ><input type="checkbox" name="scopes" value="read:email" ${checked(form.scopes.includes("read:email"))} />
-              read:email <span class="muted">list, read and search mail</span></label
+              read:email <span class="muted">list, read and search mail, threads and attachments</span></label
             >
             <label class="choice"
               ><input type="checkbox" name="scopes" value="send:email" ${checked(form.scopes.includes("send:email"))} />
-              send:email <span class="muted">send and reply</span></label
+              send:email <span class="muted">send, reply and send drafts</span></label
+            >
+            <label class="choice"
+              ><input
+                type="checkbox"
+                name="scopes"
+                value="draft:email"
+                ${checked(form.scopes.includes("draft:email"))}
+              />
+              draft:email <span class="muted">write drafts for a person to send</span></label
             >
           </fieldset>
           <fieldset>

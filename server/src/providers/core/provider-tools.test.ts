@@ -223,5 +223,9 @@ function everyTool(tool: () => Promise<never>) {
     list_folders: tool,
     get_thread: tool,
     get_attachment: tool,
+    create_draft: tool,
+    update_draft: tool,
+    delete_draft: tool,
+    send_draft: tool,
   };
 }

@@ -6,7 +6,7 @@
 //   when the tool finished anyway (a read never resolves normally for a caller gone).
 // - A search the deadline ended answers search_timeout, whatever the service was doing.
 // - auth -> auth_failed; not_found -> message_not_found for a tool given a message id,
-//   thread_not_found for one given a thread id.
+//   thread_not_found for one given a thread id, draft_not_found for one given a draft id.
 // - A send answers deliveryStatus "unknown" only when it had handed the message over
 //   (call.handingOver()) and then got no answer (unavailable) or failed in this server's own code;
 //   before that, or when the service answered no, "Nothing was sent".
@@ -14,6 +14,7 @@
 //   service's mouth: the MCP layer answers -32602 or -32603.
 import {
   authFailed,
+  draftNotFound,
   LIMITS,
   messageNotFound,
   providerError,
@@ -51,7 +52,7 @@ export interface ProviderParts<C> {
   close?(): Promise<void>;
 }
 
-const SENDS: ReadonlySet<ToolName> = new Set(["send_email", "reply_to_email"]);
+const SENDS: ReadonlySet<ToolName> = new Set(["send_email", "reply_to_email", "send_draft"]);
 
 export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
   const run = async <T extends ToolName>(tool: T, args: ArgsOf<T>, caller: AbortSignal): Promise<ResultOf<T>> => {
@@ -101,18 +102,26 @@ export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
     list_folders: (args, signal) => run("list_folders", args, signal),
     get_thread: (args, signal) => run("get_thread", args, signal),
     get_attachment: (args, signal) => run("get_attachment", args, signal),
+    create_draft: (args, signal) => run("create_draft", args, signal),
+    update_draft: (args, signal) => run("update_draft", args, signal),
+    delete_draft: (args, signal) => run("delete_draft", args, signal),
+    send_draft: (args, signal) => run("send_draft", args, signal),
     close: async () => parts.close?.(),
   };
 }
 
 function answerFor(
   failure: ProviderFailure,
-  args: { inbox_id: string; message_id?: string; thread_id?: string },
+  args: { inbox_id: string; message_id?: string; thread_id?: string; draft_id?: string },
   call: { send: boolean; handedOver: boolean; service: string },
-): ExecutionErrorResult<"auth_failed" | "message_not_found" | "thread_not_found" | "provider_error"> {
+): ExecutionErrorResult<
+  "auth_failed" | "message_not_found" | "thread_not_found" | "draft_not_found" | "provider_error"
+> {
   if (failure.kind === "auth") return authFailed({ inbox_id: args.inbox_id });
   if (failure.kind === "not_found" && args.message_id !== undefined)
     return messageNotFound({ message_id: args.message_id, inbox_id: args.inbox_id });
+  if (failure.kind === "not_found" && args.draft_id !== undefined)
+    return draftNotFound({ draft_id: args.draft_id, inbox_id: args.inbox_id });
   if (failure.kind === "not_found" && args.thread_id !== undefined)
     return threadNotFound({ thread_id: args.thread_id, inbox_id: args.inbox_id });
   if (call.send && call.handedOver && !failure.refusedBeforeActing) return outcomeUnknown(failure.detail, call.service);

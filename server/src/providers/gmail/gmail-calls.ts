@@ -65,11 +65,12 @@ export function createGmailCalls(app: GoogleAppConfig, refreshToken: string, pol
         signal.throwIfAborted();
         try {
           const result = await operation({ retry: false, timeout: policy.requestTimeoutMs, signal });
-          // Every Gmail endpoint answers JSON; gaxios hands over the text of a body that is not JSON
-          // (a proxy's page, a cut-off answer), which may follow a change that was made.
+          // Every Gmail endpoint answers JSON, but for a delete's 204 with no body; gaxios hands over
+          // the text of a body that is not JSON (a proxy's page, a cut-off answer), which may follow a
+          // change that was made.
           const answer = (typeof result === "string" ? { data: result } : result) as
             { data?: unknown; status?: unknown } | undefined;
-          if (typeof answer?.data === "string")
+          if (typeof answer?.data === "string" && !(answer.status === 204 && answer.data === ""))
             throw new GmailFailure(
               "unavailable",
               "Gmail answered with a body that is not JSON",

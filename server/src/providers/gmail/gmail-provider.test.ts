@@ -430,16 +430,18 @@ describe("search_emails", () => {
     expect(native.syntax).toBe("native");
   });
 
-  it("refuses a portable term outside the subset and a folder Gmail does not have, with -32602 and no request", async () => {
+  it("refuses a portable term outside the subset with no request, and a folder Gmail does not have after only its labels", async () => {
     rig.gmail.resetCounters();
     expect(await protocolError("search_emails", { inbox_id: owner.id, query: "label:work" })).toMatchObject({
       code: -32602,
       data: { parameter: "query", rule: "query_term" },
     });
+    expect(rig.gmail.totalRequests()).toBe(0);
     expect(
       await protocolError("search_emails", { inbox_id: owner.id, query: "x", include_folders: ["Archive"] }),
-    ).toMatchObject({ code: -32602, data: { parameter: "include_folders[0]" } });
-    expect(rig.gmail.totalRequests()).toBe(0);
+    ).toMatchObject({ code: -32602, data: { parameter: "include_folders[0]", rule: "enum" } });
+    expect(rig.gmail.requests["labels.list"]).toBe(1);
+    expect(rig.gmail.requests["messages.list"]).toBe(0);
   });
 });
 

@@ -1,4 +1,4 @@
-// The Gmail provider: the five tools over the Gmail API of one mailbox, through @googleapis/gmail
+// The Gmail provider: every tool over the Gmail API of one mailbox, through @googleapis/gmail
 // (the per-API package of googleapis), one module each (tools/), sharing the context
 // (gmail-context.ts). Folders are system labels, unread is the UNREAD label, list pages come from
 // page-token checkpoints and their MIME trees (format full) from one batch request, reads parse the
@@ -13,11 +13,18 @@ import type { CallPolicy } from "./gmail-calls.js";
 import { gmailContext } from "./gmail-context.js";
 import { googleFailure } from "./gmail-failure.js";
 import type { GmailSettings } from "./gmail-settings.js";
+import { createDraft } from "./tools/create-draft.js";
+import { deleteDraft } from "./tools/delete-draft.js";
+import { getAttachment } from "./tools/get-attachment.js";
+import { getThread } from "./tools/get-thread.js";
+import { listFolders } from "./tools/list-folders.js";
 import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
 import { searchEmails } from "./tools/search-emails.js";
+import { sendDraft } from "./tools/send-draft.js";
 import { sendEmail } from "./tools/send-email.js";
+import { updateDraft } from "./tools/update-draft.js";
 
 export interface GmailProviderOptions {
   inbox: InboxRecord;
@@ -34,6 +41,13 @@ const GMAIL_TOOLS = {
   search_emails: searchEmails,
   send_email: sendEmail,
   reply_to_email: replyToEmail,
+  list_folders: listFolders,
+  get_thread: getThread,
+  get_attachment: getAttachment,
+  create_draft: createDraft,
+  update_draft: updateDraft,
+  delete_draft: deleteDraft,
+  send_draft: sendDraft,
 };
 
 export function createGmailProvider(options: GmailProviderOptions): ClosableProvider {

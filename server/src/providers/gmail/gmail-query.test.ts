@@ -2,7 +2,7 @@
 // dates as epoch seconds of UTC midnight, and the folder restriction around the whole query.
 import { describe, expect, it } from "vitest";
 import { parsePortableQuery } from "../search-params.js";
-import { portableToGmail, restrictToFolders } from "./gmail-query.js";
+import { portableToGmail, restrictToOperators } from "./gmail-query.js";
 
 const gmailQ = (query: string) => portableToGmail(parsePortableQuery(query));
 
@@ -34,9 +34,11 @@ describe("portableToGmail", () => {
   });
 });
 
-describe("restrictToFolders", () => {
+describe("restrictToOperators", () => {
   it("holds the whole query to the folders' labels", () => {
-    expect(restrictToFolders("{from:a from:b}", ["INBOX", "DRAFTS"])).toBe("({from:a from:b}) {in:inbox in:drafts}");
-    expect(restrictToFolders("x", ["TRASH"])).toBe("(x) in:trash");
+    expect(restrictToOperators("{from:a from:b}", ["in:inbox", "in:draft"])).toBe(
+      "({from:a from:b}) {in:inbox in:draft}",
+    );
+    expect(restrictToOperators("x", ["in:trash"])).toBe("(x) in:trash");
   });
 });

@@ -7,13 +7,6 @@ import type { Folder, QueryNode } from "@mcpemails/generated";
 /** The Gmail system label of each folder. */
 export const FOLDER_LABELS: Record<Folder, string> = { INBOX: "INBOX", SENT: "SENT", DRAFTS: "DRAFT", TRASH: "TRASH" };
 
-const FOLDER_OPERATORS: Record<Folder, string> = {
-  INBOX: "in:inbox",
-  SENT: "in:sent",
-  DRAFTS: "in:drafts",
-  TRASH: "in:trash",
-};
-
 export function portableToGmail(node: QueryNode): string {
   switch (node.type) {
     case "and":
@@ -53,9 +46,8 @@ function quoted(value: string): string {
     : `"${value}"`;
 }
 
-/** The query restricted to these folders: `(query) {in:inbox in:sent ...}`. */
-export function restrictToFolders(q: string, folders: readonly Folder[]): string {
-  const within = folders.map((folder) => FOLDER_OPERATORS[folder]);
+/** The query restricted to messages matching any of these operators (in:inbox, label:projects). */
+export function restrictToOperators(q: string, within: readonly string[]): string {
   const restriction = within.length === 1 ? (within[0] ?? "") : `{${within.join(" ")}}`;
   return `(${q}) ${restriction}`;
 }

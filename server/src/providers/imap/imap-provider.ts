@@ -16,6 +16,8 @@ import { imapFailure } from "./imap-failure.js";
 import type { ImapOAuthApps } from "./imap-oauth-tokens.js";
 import type { ImapPoolOptions, ImapSettings } from "./imap-settings.js";
 import type { MailNetworkPolicy } from "./mail-network.js";
+import { createDraft } from "./tools/create-draft.js";
+import { deleteDraft } from "./tools/delete-draft.js";
 import { getAttachment } from "./tools/get-attachment.js";
 import { getThread } from "./tools/get-thread.js";
 import { listFolders } from "./tools/list-folders.js";
@@ -23,7 +25,9 @@ import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
 import { searchEmails } from "./tools/search-emails.js";
+import { sendDraft } from "./tools/send-draft.js";
 import { sendEmail } from "./tools/send-email.js";
+import { updateDraft } from "./tools/update-draft.js";
 
 export interface ImapProviderOptions {
   inbox: InboxRecord;
@@ -52,6 +56,10 @@ const IMAP_TOOLS = {
   list_folders: listFolders,
   get_thread: getThread,
   get_attachment: getAttachment,
+  create_draft: createDraft,
+  update_draft: updateDraft,
+  delete_draft: deleteDraft,
+  send_draft: sendDraft,
 };
 
 export function createImapProvider(options: ImapProviderOptions): ClosableProvider {

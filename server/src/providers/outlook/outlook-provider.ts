@@ -12,6 +12,8 @@ import type { ClosableProvider } from "../provider.js";
 import { identityFailure } from "./msal-tokens.js";
 import { outlookContext } from "./outlook-context.js";
 import type { OutlookSettings } from "./outlook-settings.js";
+import { createDraft } from "./tools/create-draft.js";
+import { deleteDraft } from "./tools/delete-draft.js";
 import { getAttachment } from "./tools/get-attachment.js";
 import { getThread } from "./tools/get-thread.js";
 import { listFolders } from "./tools/list-folders.js";
@@ -19,7 +21,9 @@ import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
 import { searchEmails } from "./tools/search-emails.js";
+import { sendDraft } from "./tools/send-draft.js";
 import { sendEmail } from "./tools/send-email.js";
+import { updateDraft } from "./tools/update-draft.js";
 
 export interface OutlookProviderOptions {
   inbox: InboxRecord;
@@ -45,6 +49,10 @@ const OUTLOOK_TOOLS = {
   list_folders: listFolders,
   get_thread: getThread,
   get_attachment: getAttachment,
+  create_draft: createDraft,
+  update_draft: updateDraft,
+  delete_draft: deleteDraft,
+  send_draft: sendDraft,
 };
 
 export function createOutlookProvider(options: OutlookProviderOptions): ClosableProvider {

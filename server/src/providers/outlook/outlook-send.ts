@@ -70,7 +70,21 @@ export async function sendThroughGraph(
   call: ToolCall,
   sentCopyWaitMs = SENT_COPY_WAIT_MS,
 ): Promise<SendOutcome> {
-  const { signal } = call;
+  const { draft, messageId } = await createGraphDraft(graph, outgoing, from, now, call.signal);
+  return sendGraphDraft(graph, draft, messageId, call, { deleteOnRefusal: true, sentCopyWaitMs });
+}
+
+/**
+ * A draft in Drafts holding the composed message (the MIME whole, or without its attachments, which
+ * then follow one by one); a draft whose attachments could not all be added is deleted.
+ */
+export async function createGraphDraft(
+  graph: GraphClient,
+  outgoing: OutgoingMessage,
+  from: Address,
+  now: Date,
+  signal: AbortSignal,
+): Promise<{ draft: Message; messageId: string }> {
   const sender = { from, messageId: newMessageId(from.address, "outlook.invalid"), date: now };
   const composed = await composeOutgoing(outgoing, sender);
   const mime = Buffer.from(composed.rawWithBcc, "utf8").toString("base64");
@@ -82,10 +96,32 @@ export async function sendThroughGraph(
     contentType: "text/plain",
     signal,
   });
+  if (!whole) {
+    try {
+      for (const attachment of outgoing.attachments) await attach(graph, draft.id ?? "", attachment, signal);
+    } catch (error) {
+      await deleteGraphDraft(graph, draft.id ?? "");
+      throw error;
+    }
+  }
+  return { draft, messageId: composed.messageId };
+}
+
+/**
+ * Sends a draft and waits (bounded) for its Sent Items copy. With deleteOnRefusal, a draft Graph
+ * refused to send is deleted (a send's own draft); a draft the agent wrote stays for it to fix.
+ */
+export async function sendGraphDraft(
+  graph: GraphClient,
+  draft: Pick<Message, "id" | "conversationId">,
+  messageId: string,
+  call: ToolCall,
+  options: { deleteOnRefusal: boolean; sentCopyWaitMs?: number },
+): Promise<SendOutcome> {
+  const { signal } = call;
   const draftId = draft.id ?? "";
   let sending = false;
   try {
-    if (!whole) for (const attachment of outgoing.attachments) await attach(graph, draftId, attachment, signal);
     await graph.send({
       method: "POST",
       path: `/me/messages/${encodeURIComponent(draftId)}/send`,
@@ -98,14 +134,15 @@ export async function sendThroughGraph(
   } catch (error) {
     // Once the send was asked for, only a refusal Graph gave before doing anything leaves the draft
     // to delete: a send that may have been carried out took the draft (its id is the sent message's).
-    if (!sending || (error instanceof ProviderFailure && error.refusedBeforeActing)) await deleteDraft(graph, draftId);
+    if (options.deleteOnRefusal && (!sending || (error instanceof ProviderFailure && error.refusedBeforeActing)))
+      await deleteGraphDraft(graph, draftId);
     throw error;
   }
-  const copy = await sentCopy(graph, draftId, sentCopyWaitMs, signal);
+  const copy = await sentCopy(graph, draftId, options.sentCopyWaitMs ?? SENT_COPY_WAIT_MS, signal);
   return {
     messageId: copy?.id ?? null,
     conversationId: copy?.conversationId ?? draft.conversationId ?? null,
-    rfc822MessageId: messageIdOf(copy) ?? composed.messageId,
+    rfc822MessageId: messageIdOf(copy) ?? messageId,
   };
 }
 
@@ -154,7 +191,7 @@ async function bareMime(outgoing: OutgoingMessage, sender: Parameters<typeof com
 }
 
 /** Best effort: a draft that could not be deleted stays (the failure already says nothing was sent). */
-async function deleteDraft(graph: GraphClient, draftId: string): Promise<void> {
+async function deleteGraphDraft(graph: GraphClient, draftId: string): Promise<void> {
   if (draftId === "") return;
   try {
     const response = await graph.send({

@@ -7,6 +7,8 @@ import type { MailProvider } from "../provider.js";
 import { sandboxContext } from "./sandbox-context.js";
 import type { SandboxMailbox } from "./sandbox-message.js";
 import { SANDBOX_INBOX_MAX_BYTES } from "./sandbox-storage.js";
+import { createDraft } from "./tools/create-draft.js";
+import { deleteDraft } from "./tools/delete-draft.js";
 import { getAttachment } from "./tools/get-attachment.js";
 import { getThread } from "./tools/get-thread.js";
 import { listFolders } from "./tools/list-folders.js";
@@ -14,7 +16,9 @@ import { listInbox } from "./tools/list-inbox.js";
 import { readEmail } from "./tools/read-email.js";
 import { replyToEmail } from "./tools/reply-to-email.js";
 import { searchEmails } from "./tools/search-emails.js";
+import { sendDraft } from "./tools/send-draft.js";
 import { sendEmail } from "./tools/send-email.js";
+import { updateDraft } from "./tools/update-draft.js";
 
 export interface SandboxProviderOptions {
   inbox: InboxRecord;
@@ -38,6 +42,10 @@ const SANDBOX_TOOLS = {
   list_folders: listFolders,
   get_thread: getThread,
   get_attachment: getAttachment,
+  create_draft: createDraft,
+  update_draft: updateDraft,
+  delete_draft: deleteDraft,
+  send_draft: sendDraft,
 };
 
 export function createSandboxProvider(options: SandboxProviderOptions): MailProvider {

@@ -3,6 +3,9 @@
 // limits and errors. One router serves both msw's handlers and the parts of a batch request.
 import type { gmail_v1 } from "@googleapis/gmail";
 import { delay, HttpResponse, matchRequestUrl } from "msw";
+import { DRAFT_ROUTES } from "./fake-gmail-drafts.js";
+import { LABEL_ROUTES } from "./fake-gmail-labels.js";
+import { userLabels } from "./fake-label-registry.js";
 import { mimeTree } from "./fake-mime-tree.js";
 import { compileQuery, FakeQueryError } from "./fake-query.js";
 import { SYSTEM_LABELS, type FakeMailboxes, type FakeMessage, type Mailbox } from "./fake-mailbox.js";
@@ -29,7 +32,14 @@ export type EndpointName =
   | "messages.modify"
   | "messages.send"
   | "messages.send.upload"
-  | "labels.list";
+  | "labels.list"
+  | "labels.get"
+  | "threads.get"
+  | "drafts.create"
+  | "drafts.update"
+  | "drafts.get"
+  | "drafts.delete"
+  | "drafts.send";
 
 /** A failure a test asks for: the next `times` requests to the endpoint get it. */
 export interface Fault {
@@ -59,7 +69,7 @@ export interface ApiState {
   takeFault(endpoint: EndpointName): Fault | undefined;
 }
 
-interface Context {
+export interface Context {
   state: ApiState;
   request: ApiRequest;
   mailbox: Mailbox;
@@ -67,9 +77,9 @@ interface Context {
   grantScopes: readonly string[];
 }
 
-interface Route {
+export interface Route {
   endpoint: EndpointName;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   /** Any of these scopes allows the call (the method's "Authorization scopes" in Gmail's reference). */
   scopes: readonly string[];
@@ -90,13 +100,6 @@ export const ROUTES: readonly Route[] = [
     path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/profile`,
     scopes: [...READ_SCOPES, GMAIL_SCOPE.compose],
     handle: getProfile,
-  },
-  {
-    endpoint: "labels.list",
-    method: "GET",
-    path: `${GMAIL_ORIGIN}/gmail/v1/users/:userId/labels`,
-    scopes: [...READ_SCOPES, GMAIL_SCOPE.labels],
-    handle: listLabels,
   },
   {
     endpoint: "messages.list",
@@ -141,6 +144,8 @@ export const ROUTES: readonly Route[] = [
     scopes: [GMAIL_SCOPE.full, GMAIL_SCOPE.modify],
     handle: modifyMessage,
   },
+  ...LABEL_ROUTES,
+  ...DRAFT_ROUTES,
 ];
 
 export function findRoute(method: string, url: URL): { route: Route; params: Record<string, string> } | undefined {
@@ -234,13 +239,6 @@ async function getProfile({ mailbox }: Context): Promise<Response> {
     historyId: "1",
   };
   return HttpResponse.json(profile);
-}
-
-async function listLabels(): Promise<Response> {
-  const labels: gmail_v1.Schema$ListLabelsResponse = {
-    labels: SYSTEM_LABELS.map((id) => ({ id, name: id, type: "system" })),
-  };
-  return HttpResponse.json(labels);
 }
 
 /**
@@ -389,7 +387,7 @@ async function modifyMessage({ request, mailbox, params }: Context): Promise<Res
   const message = mailbox.messages.get(params.id ?? "");
   if (message === undefined) return googleError(404, "NOT_FOUND", "notFound", "Requested entity was not found.");
   const change = JSON.parse((await request.body()).toString("utf8")) as gmail_v1.Schema$ModifyMessageRequest;
-  const known = new Set<string>(SYSTEM_LABELS);
+  const known = new Set<string>([...SYSTEM_LABELS, ...userLabels(mailbox)]);
   const unknown = [...(change.addLabelIds ?? []), ...(change.removeLabelIds ?? [])].find((label) => !known.has(label));
   if (unknown !== undefined)
     return googleError(400, "INVALID_ARGUMENT", "invalidArgument", `Invalid label: ${unknown}`);
@@ -485,7 +483,12 @@ function uploadTooLarge(): Response {
   );
 }
 
-async function deliver(state: ApiState, mailbox: Mailbox, raw: Buffer, threadId: string | null): Promise<Response> {
+export async function deliver(
+  state: ApiState,
+  mailbox: Mailbox,
+  raw: Buffer,
+  threadId: string | null,
+): Promise<Response> {
   const blockedUntil = state.mailboxes.sendingBlockedUntil(mailbox);
   if (blockedUntil !== undefined) return sendingLimitExceeded(blockedUntil);
   const head = raw.subarray(0, Math.max(0, raw.indexOf("\r\n\r\n")) || raw.length).toString("latin1");

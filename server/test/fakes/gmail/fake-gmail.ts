@@ -39,11 +39,18 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
     batch: 0,
     getProfile: 0,
     "labels.list": 0,
+    "labels.get": 0,
+    "threads.get": 0,
     "messages.list": 0,
     "messages.get": 0,
     "messages.modify": 0,
     "messages.send": 0,
     "messages.send.upload": 0,
+    "drafts.create": 0,
+    "drafts.update": 0,
+    "drafts.get": 0,
+    "drafts.delete": 0,
+    "drafts.send": 0,
   });
   const state: ApiState = {
     mailboxes: new FakeMailboxes(now),
@@ -86,7 +93,7 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
       concurrentPartsPerUser: () => fake.concurrentPartsPerUser,
     }),
     ...ROUTES.map((route) =>
-      http[route.method === "GET" ? "get" : "post"](route.path, async ({ request, params }) => {
+      http[METHODS[route.method]](route.path, async ({ request, params }) => {
         fake.requests[route.endpoint]++;
         const url = new URL(request.url);
         return serve(state, route, params as Record<string, string>, {
@@ -100,3 +107,5 @@ export function createFakeGmail(options: { now?: () => number } = {}): FakeGmail
   ];
   return fake;
 }
+
+const METHODS = { GET: "get", POST: "post", PUT: "put", DELETE: "delete" } as const;

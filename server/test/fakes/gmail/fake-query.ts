@@ -15,6 +15,7 @@
 // Japanese text, and so does each emoji. Gmail also matches some variants of a word (its +
 // operator turns that off); the fake does not. Operator values (from:, subject:...) still match
 // by substring. An operator it does not know is searched for as text, as Gmail does.
+import { hasLabelNamed } from "./fake-label-registry.js";
 import type { FakeAddress, FakeMessage } from "./fake-mailbox.js";
 
 type Node =
@@ -145,7 +146,7 @@ function matchesTerm(operator: string | null, value: string, message: FakeMessag
       return label === null || label === undefined ? true : message.labelIds.has(label);
     }
     case "label":
-      return message.labelIds.has(value.toUpperCase()) || message.labelIds.has(value);
+      return hasLabelNamed(message, value);
   }
   return matchesTerm(null, `${operator}:${value}`, message);
 }

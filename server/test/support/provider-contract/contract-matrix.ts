@@ -11,6 +11,10 @@ export const MATRIX_ROWS = [
   "list_folders",
   "get_thread",
   "get_attachment",
+  "create_draft",
+  "update_draft",
+  "delete_draft",
+  "send_draft",
   "abort signal",
   "failure modes",
 ] as const;

@@ -9,6 +9,7 @@ import {
   inputValidators,
   LIMITS,
   outputValidators,
+  type Draft,
   type GetAttachmentOutput,
   type GetThreadOutput,
   type ListFoldersOutput,
@@ -150,7 +151,7 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       if (typeof output === "object" && output !== null && "isError" in output)
         throw new Error(`${tool} answered an error: ${JSON.stringify(output)}`);
       const completed =
-        tool === "send_email" || tool === "reply_to_email"
+        tool === "send_email" || tool === "reply_to_email" || tool === "send_draft"
           ? { ...(output as object), delivery_status: "accepted", idempotent_replay: false }
           : output;
       const check = outputValidators[tool](completed);
@@ -754,6 +755,169 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
         expect(gone).toMatchObject({ isError: true, errorCode: "message_not_found" });
       },
     );
+
+    // ---- drafts -------------------------------------------------------------------------------------
+
+    async function draft<T extends "create_draft" | "update_draft">(
+      tool: T,
+      input: Record<string, unknown>,
+    ): Promise<Draft> {
+      const output = await inbox.provider[tool](args(tool, input) as never, never);
+      valid(tool, output);
+      return output as Draft;
+    }
+
+    async function drafts(subject: string): Promise<MessageSummary[]> {
+      return (await list({ folder: "DRAFTS" })).messages.filter((message) => message.subject === subject);
+    }
+
+    const NOTE = { filename: "note.txt", mime_type: "text/plain", data: Buffer.from("draft note").toString("base64") };
+
+    contractCase(
+      "create_draft",
+      "saves a draft in DRAFTS, Bcc kept, that read_email reads, sending nothing",
+      async () => {
+        const saved = await draft("create_draft", {
+          to: [peer.address],
+          bcc: [thirdAddress],
+          subject: "Draft plan",
+          body: "The plan, for you to check.",
+          attachments: [NOTE],
+        });
+        expect(saved).toMatchObject({
+          subject: "Draft plan",
+          to: [expect.objectContaining({ address: peer.address })],
+          bcc: [expect.objectContaining({ address: thirdAddress })],
+          in_reply_to: null,
+          attachment_count: 1,
+        });
+        expect(saved.rfc822_message_id).toMatch(RFC822_MESSAGE_ID);
+        const [listed] = await drafts("Draft plan");
+        if (saved.message_id !== null) expect(listed?.id).toBe(saved.message_id);
+        const copy = await read(listed!.id);
+        expect(copy.body_text).toContain("The plan, for you to check.");
+        expect(copy.bcc.map((entry) => entry.address)).toEqual([thirdAddress]);
+        expect(copy.attachments.map((attachment) => attachment.filename)).toEqual(["note.txt"]);
+        expect(await landed(peer, "Draft plan")).toEqual([]);
+        expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
+      },
+    );
+
+    contractCase(
+      "create_draft",
+      "makes a reply draft as reply_to_email would: Re:, recipients, threading",
+      async () => {
+        const kickoff = seeded.get("Project kickoff")!;
+        const saved = await draft("create_draft", { message_id: kickoff.id, reply_all: true, body: "Count me in." });
+        expect(saved).toMatchObject({
+          subject: "Re: Project kickoff",
+          to: [expect.objectContaining({ address: peer.address })],
+          in_reply_to: "<contract-kickoff@example.org>",
+        });
+        expect(saved.cc.map((entry) => entry.address.toLowerCase())).toEqual([thirdAddress.toLowerCase()]);
+        if (saved.thread_id !== null && kickoff.thread_id !== null) expect(saved.thread_id).toBe(kickoff.thread_id);
+        const [listed] = await drafts("Re: Project kickoff");
+        expect((await read(listed!.id)).references).toEqual(["<contract-kickoff@example.org>"]);
+      },
+    );
+
+    contractCase("create_draft", "refuses a bad recipient and an unknown original, saving nothing", async () => {
+      const bad = await inbox.provider.create_draft(args("create_draft", { to: ["not an address"], body: "x" }), never);
+      expect(bad).toMatchObject({ isError: true, errorCode: "invalid_recipient", parameter: "to[0]" });
+      const unknown = adapter.unknownMessageId(inbox, idOf("Lunch on Friday"));
+      const gone = await inbox.provider.create_draft(args("create_draft", { message_id: unknown, body: "x" }), never);
+      expect(gone).toMatchObject({ isError: true, errorCode: "message_not_found" });
+      expect((await list({ folder: "DRAFTS" })).messages).toEqual([]);
+    });
+
+    contractCase(
+      "update_draft",
+      "replaces the fields given, keeps the others, and answers the current draft_id",
+      async () => {
+        const first = await draft("create_draft", {
+          to: [peer.address],
+          subject: "Draft v1",
+          body: "First words.",
+          attachments: [NOTE],
+        });
+        const updated = await draft("update_draft", {
+          draft_id: first.draft_id,
+          subject: "Draft v2",
+          cc: [thirdAddress],
+        });
+        expect(updated).toMatchObject({
+          subject: "Draft v2",
+          to: [expect.objectContaining({ address: peer.address })],
+          cc: [expect.objectContaining({ address: thirdAddress })],
+          attachment_count: 1,
+        });
+        expect(await drafts("Draft v1")).toEqual([]);
+        const [listed] = await drafts("Draft v2");
+        const copy = await read(listed!.id);
+        expect(copy.body_text).toContain("First words.");
+        expect(copy.attachments).toHaveLength(1);
+        const again = await draft("update_draft", {
+          draft_id: updated.draft_id,
+          body: "Second words.",
+          attachments: [],
+        });
+        expect(again).toMatchObject({ subject: "Draft v2", attachment_count: 0 });
+        const [latest] = await drafts("Draft v2");
+        expect((await read(latest!.id)).body_text).toContain("Second words.");
+        expect(await drafts("Draft v2")).toHaveLength(1);
+      },
+    );
+
+    contractCase("update_draft", "answers draft_not_found for a draft the inbox does not have", async () => {
+      const saved = await draft("create_draft", { subject: "Short-lived", body: "x" });
+      await inbox.provider.delete_draft(args("delete_draft", { draft_id: saved.draft_id }), never);
+      const result = await inbox.provider.update_draft(
+        args("update_draft", { draft_id: saved.draft_id, subject: "Back?" }),
+        never,
+      );
+      expect(result).toMatchObject({ isError: true, errorCode: "draft_not_found" });
+      expect(await drafts("Back?")).toEqual([]);
+    });
+
+    contractCase("delete_draft", "deletes a draft once; a second time is draft_not_found", async () => {
+      const saved = await draft("create_draft", { to: [peer.address], subject: "To delete", body: "x" });
+      const deleted = await inbox.provider.delete_draft(args("delete_draft", { draft_id: saved.draft_id }), never);
+      valid("delete_draft", deleted);
+      expect(deleted).toEqual({ draft_id: saved.draft_id, deleted: true });
+      expect(await drafts("To delete")).toEqual([]);
+      const again = await inbox.provider.delete_draft(args("delete_draft", { draft_id: saved.draft_id }), never);
+      expect(again).toMatchObject({ isError: true, errorCode: "draft_not_found" });
+      expect(await landed(peer, "To delete")).toEqual([]);
+    });
+
+    contractCase("send_draft", "sends the draft as stored, files it in SENT and takes it out of DRAFTS", async () => {
+      const saved = await draft("create_draft", {
+        to: [peer.address],
+        subject: "Draft to send",
+        body: "Checked and sent.",
+        attachments: [NOTE],
+      });
+      const output = await inbox.provider.send_draft(args("send_draft", { draft_id: saved.draft_id }), never);
+      valid("send_draft", output);
+      expect((output as SentMessage).rfc822_message_id).toMatch(RFC822_MESSAGE_ID);
+      const [received] = await landed(peer, "Draft to send");
+      const copy = await read(received!.id, {}, peer);
+      expect(copy.body_text).toContain("Checked and sent.");
+      expect(copy.attachments.map((attachment) => attachment.filename)).toEqual(["note.txt"]);
+      expect(await landed(inbox, "Draft to send", "SENT")).toHaveLength(1);
+      expect(await drafts("Draft to send")).toEqual([]);
+    });
+
+    contractCase("send_draft", "refuses a draft without recipient and a draft gone, sending nothing", async () => {
+      const saved = await draft("create_draft", { subject: "Nobody yet", body: "x" });
+      const refused = await inbox.provider.send_draft(args("send_draft", { draft_id: saved.draft_id }), never);
+      expect(refused).toMatchObject({ isError: true, errorCode: "draft_not_sendable", reason: "it has no recipient" });
+      expect(await drafts("Nobody yet")).toHaveLength(1);
+      await inbox.provider.delete_draft(args("delete_draft", { draft_id: saved.draft_id }), never);
+      const gone = await inbox.provider.send_draft(args("send_draft", { draft_id: saved.draft_id }), never);
+      expect(gone).toMatchObject({ isError: true, errorCode: "draft_not_found" });
+      expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
+    });
 
     // ---- the caller's abort -------------------------------------------------------------------------
 

@@ -1,15 +1,16 @@
-// One page of a canonical folder, newest first: its system label (and UNREAD for unread_only);
-// TRASH is listed with includeSpamTrash, which Gmail otherwise leaves out.
+// One page of a folder, newest first: its label (and UNREAD for unread_only); TRASH and SPAM are
+// listed with includeSpamTrash, which Gmail otherwise leaves out.
 import type { ListInboxArgs, ListInboxOutput } from "@mcpemails/generated";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { GmailContext } from "../gmail-context.js";
+import { labelOfFolder } from "../gmail-labels.js";
 import { gmailPage } from "../gmail-listing.js";
-import { FOLDER_LABELS } from "../gmail-query.js";
 
-export function listInbox(context: GmailContext, args: ListInboxArgs, call: ToolCall): Promise<ListInboxOutput> {
+export async function listInbox(context: GmailContext, args: ListInboxArgs, call: ToolCall): Promise<ListInboxOutput> {
+  const label = await labelOfFolder(context, args.folder, "folder", call.signal);
   const query = {
-    labelIds: [FOLDER_LABELS[args.folder], ...(args.unread_only ? ["UNREAD"] : [])],
-    includeSpamTrash: args.folder === "TRASH",
+    labelIds: [label.id, ...(args.unread_only ? ["UNREAD"] : [])],
+    includeSpamTrash: label.id === "TRASH" || label.id === "SPAM",
   };
   return gmailPage(context, query, args, () => args.folder, call.signal);
 }

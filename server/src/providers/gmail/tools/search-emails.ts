@@ -1,13 +1,15 @@
 // A search as Gmail's q: the portable syntax translated (gmail-query.ts), or a native query passed
-// untouched; held to include_folders (or the four folders) unless a native query names none.
+// untouched; held to include_folders (or the four folders) unless a native query names none. A
+// result is shown in the first folder asked for that it is in.
 import type { Folder, SearchEmailsArgs, SearchEmailsOutput } from "@mcpemails/generated";
 import type { ToolCall } from "../../core/provider-tools.js";
-import { parsePortableQuery, standardFolders } from "../../search-params.js";
+import { parsePortableQuery } from "../../search-params.js";
 import type { GmailContext } from "../gmail-context.js";
+import { folderIdOf, labelOfFolder, labelOperator, type MailLabel } from "../gmail-labels.js";
 import { gmailPage } from "../gmail-listing.js";
-import { folderOf } from "../gmail-message.js";
+import { ARCHIVE_FOLDER, folderOf } from "../gmail-message.js";
 import type { ListQuery } from "../gmail-pages.js";
-import { portableToGmail, restrictToFolders } from "../gmail-query.js";
+import { portableToGmail, restrictToOperators } from "../gmail-query.js";
 
 const ALL_FOLDERS: readonly Folder[] = ["INBOX", "SENT", "DRAFTS", "TRASH"];
 
@@ -16,20 +18,33 @@ export async function searchEmails(
   args: SearchEmailsArgs,
   call: ToolCall,
 ): Promise<SearchEmailsOutput> {
-  // Both throw ParameterError (-32602) before anything is asked of Gmail.
   const native = args.syntax === "native";
-  const folders = native && args.include_folders === undefined ? undefined : standardFolders(args.include_folders);
+  // Both refuse with -32602 (ParameterError) before the search is asked of Gmail.
   const base = native ? args.query : portableToGmail(parsePortableQuery(args.query));
+  const labels =
+    native && args.include_folders === undefined
+      ? undefined
+      : await Promise.all(
+          (args.include_folders ?? ALL_FOLDERS).map((folder, index) =>
+            labelOfFolder(context, folder, `include_folders[${index}]`, call.signal),
+          ),
+        );
   const query: ListQuery =
-    folders === undefined
+    labels === undefined
       ? { q: base }
-      : { q: restrictToFolders(base, folders), includeSpamTrash: folders.includes("TRASH") };
-  const page = await gmailPage(
-    context,
-    query,
-    args,
-    (labelIds) => folderOf(labelIds, folders ?? ALL_FOLDERS),
-    call.signal,
-  );
+      : {
+          q: restrictToOperators(base, labels.map(labelOperator)),
+          includeSpamTrash: labels.some((label) => label.id === "TRASH" || label.id === "SPAM"),
+        };
+  const page = await gmailPage(context, query, args, (labelIds) => shownIn(labelIds, labels), call.signal);
   return { ...page, result_ceiling: null, syntax: args.syntax };
+}
+
+function shownIn(labelIds: readonly string[], labels: readonly MailLabel[] | undefined): string {
+  if (labels === undefined) return folderOf(labelIds, ALL_FOLDERS);
+  const standard = labels.flatMap((label) => (label.folder === undefined ? [] : [label.folder]));
+  const folder = folderOf(labelIds, standard);
+  if (folder !== ARCHIVE_FOLDER) return folder;
+  const own = labels.find((label) => label.folder === undefined && labelIds.includes(label.id));
+  return own === undefined ? ARCHIVE_FOLDER : folderIdOf(own);
 }
