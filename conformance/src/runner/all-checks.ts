@@ -6,6 +6,7 @@ import { bodyFormatChecks } from "./checks/body-format-checks.js";
 import { caseChecks } from "./checks/case-checks.js";
 import { defaultChecks } from "./checks/default-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
+import { folderThreadAttachmentChecks } from "./checks/folder-thread-attachment-checks.js";
 import { htmlChecks } from "./checks/html-checks.js";
 import { outputSchemaChecks } from "./checks/output-schema-check.js";
 import { pageArithmeticChecks } from "./checks/page-arithmetic-check.js";
@@ -31,6 +32,7 @@ export function allChecks(seed: number): Check[] {
     ...behaviourChecks(),
     ...htmlChecks(),
     ...bodyFormatChecks(),
+    ...folderThreadAttachmentChecks(),
     ...cases.firstOfEachRule,
     ...propertyChecks(),
     ...cases.others,

@@ -98,10 +98,16 @@ export class InboxSample {
     return (messages.find((m) => !m.unread) ?? messages[0])?.id;
   }
 
-  /** A listed message that has a thread_id, for get_thread. */
+  /** A listed message that has a thread_id, for get_thread: of the thread listed most often, which has most to judge. */
   async threadMessage(): Promise<(ListedMessage & { thread_id: string }) | undefined> {
-    const messages = await this.messages();
-    return messages.find((m): m is ListedMessage & { thread_id: string } => typeof m.thread_id === "string");
+    const threaded = (await this.messages()).filter(
+      (m): m is ListedMessage & { thread_id: string } => typeof m.thread_id === "string",
+    );
+    const listed = new Map<string, number>();
+    for (const m of threaded) listed.set(m.thread_id, (listed.get(m.thread_id) ?? 0) + 1);
+    let best = threaded[0];
+    for (const m of threaded) if ((listed.get(m.thread_id) ?? 0) > (listed.get(best?.thread_id ?? "") ?? 0)) best = m;
+    return best;
   }
 
   /**

@@ -130,9 +130,7 @@ function judge(
           "accepted the key, which an earlier call (in this run or within 24 hours) used for other arguments: idempotency_key_reused, as the spec requires",
         );
       if (madeUp !== undefined && answer.result?.errorCode === madeUp.errorCode)
-        return passed(
-          `the made-up ${madeUp.parameter} ${JSON.stringify(args[madeUp.parameter])} passed validation and names nothing here: ${madeUp.errorCode}`,
-        );
+        return passed(`the made-up ${madeUp.parameter} passed validation and names nothing here: ${madeUp.errorCode}`);
       if (answer.error !== undefined || answer.result?.isError === true)
         return failed(`expected success, got ${describeAnswer(answer)}`, answer.exchange);
       const problems = validateOutput(testCase.tool, answer.result?.structuredContent);
