@@ -7,21 +7,21 @@ interface Page<T> {
   "@odata.nextLink"?: string;
 }
 
-/** The items of the collection at `path` (with `query`), at most `max` of them, and whether more were left. */
+/** The items of the collection at `path` (with `query`), at most `max` of them. */
 export async function allPages<T>(
   graph: GraphClient,
   path: string,
   query: Record<string, string>,
   signal: AbortSignal,
   max = Number.POSITIVE_INFINITY,
-): Promise<{ items: T[]; more: boolean }> {
+): Promise<T[]> {
   const items: T[] = [];
   let page = await graph.json<Page<T>>({ method: "GET", path, query, signal });
   for (;;) {
     items.push(...page.value);
     const next = page["@odata.nextLink"];
-    if (items.length >= max) return { items: items.slice(0, max), more: items.length > max || next !== undefined };
-    if (next === undefined) return { items, more: false };
+    if (items.length >= max) return items.slice(0, max);
+    if (next === undefined) return items;
     page = await graph.json<Page<T>>({ method: "GET", path: next, signal });
   }
 }

@@ -16,7 +16,7 @@ export async function getThread(context: OutlookContext, args: GetThreadArgs, ca
   const { signal } = call;
   const members: ThreadMember[] = [];
   if (CONVERSATION_ID.test(args.thread_id)) {
-    const { items } = await allPages<Message>(
+    const items = await allPages<Message>(
       context.graph,
       "/me/messages",
       {

@@ -15,7 +15,7 @@ import type { OutlookContext } from "../outlook-context.js";
 const MAX_FOLDERS = toolOutputSchemas.list_folders.properties.folders.maxItems;
 const STANDARD = Object.keys(FOLDERS) as Folder[];
 const FOLDER_SELECT = "id,displayName,childFolderCount,totalItemCount,unreadItemCount";
-/** Folders asked for a request: Graph's collections take $top up to 1,000 (https://learn.microsoft.com/graph/paging). */
+/** Folders asked for a request; Graph may answer fewer, with a nextLink (https://learn.microsoft.com/graph/paging). */
 const PAGE_SIZE = "250";
 
 interface GraphFolder {
@@ -41,7 +41,7 @@ export async function listFolders(context: OutlookContext, _args: unknown, call:
   while (level.length > 0 && found.length < enough) {
     const next: typeof level = [];
     for (const parent of level) {
-      const { items } = await allPages<GraphFolder>(
+      const items = await allPages<GraphFolder>(
         context.graph,
         parent.request,
         { $select: FOLDER_SELECT, $top: PAGE_SIZE },
