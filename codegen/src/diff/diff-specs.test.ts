@@ -124,6 +124,14 @@ describe("breaking: tools and their inputs", () => {
         before: 255,
         after: 100,
       }),
+      breaking("tools.create_draft.input.attachments[].filename.max_length", "input bound tightened", {
+        before: 255,
+        after: 100,
+      }),
+      breaking("tools.update_draft.input.attachments[].filename.max_length", "input bound tightened", {
+        before: 255,
+        after: 100,
+      }),
     ]);
   });
 
@@ -193,13 +201,17 @@ describe("breaking: tools and their inputs", () => {
     ]);
   });
 
-  it("a changed pattern, which cannot be ordered, under both tools that use the named type", () => {
+  it("a changed pattern, which cannot be ordered, under every tool that uses the named type", () => {
     expect(changesAfter((doc) => (namedType(doc, "idempotency_key").pattern = "^[A-Za-z0-9-]+$"))).toEqual([
       breaking("tools.send_email.input.idempotency_key.pattern", "input pattern changed", {
         before: "^[\\x21-\\x7E]+$",
         after: "^[A-Za-z0-9-]+$",
       }),
       breaking("tools.reply_to_email.input.idempotency_key.pattern", "input pattern changed", {
+        before: "^[\\x21-\\x7E]+$",
+        after: "^[A-Za-z0-9-]+$",
+      }),
+      breaking("tools.send_draft.input.idempotency_key.pattern", "input pattern changed", {
         before: "^[\\x21-\\x7E]+$",
         after: "^[A-Za-z0-9-]+$",
       }),
@@ -227,6 +239,10 @@ describe("breaking: tools and their inputs", () => {
         after: "uuid",
       }),
       breaking("tools.get_attachment.input.message_id.format", "input format added", {
+        before: undefined,
+        after: "uuid",
+      }),
+      breaking("tools.create_draft.input.message_id.format", "input format added", {
         before: undefined,
         after: "uuid",
       }),
@@ -344,6 +360,10 @@ describe("breaking: outputs", () => {
         before: false,
         after: true,
       }),
+      breaking("tools.send_draft.output.rfc822_message_id.nullable", "output may now be null", {
+        before: false,
+        after: true,
+      }),
     ]);
   });
 
@@ -367,6 +387,10 @@ describe("breaking: outputs", () => {
         after: ["accepted", "pending", "unknown", "bounced"],
       }),
       breaking("tools.reply_to_email.output.delivery_status.enum", "output enum value added: bounced", {
+        before: ["accepted", "pending", "unknown"],
+        after: ["accepted", "pending", "unknown", "bounced"],
+      }),
+      breaking("tools.send_draft.output.delivery_status.enum", "output enum value added: bounced", {
         before: ["accepted", "pending", "unknown"],
         after: ["accepted", "pending", "unknown", "bounced"],
       }),
@@ -422,10 +446,46 @@ describe("breaking: errors", () => {
     });
     expect(changes).toEqual([
       breaking("errors.execution.scope_denied.fields.requiredScope.enum", "output enum value added: admin:email", {
-        before: ["read:email", "send:email"],
-        after: ["read:email", "send:email", "admin:email"],
+        before: ["read:email", "send:email", "draft:email"],
+        after: ["read:email", "send:email", "draft:email", "admin:email"],
       }),
       breaking("errors.execution.attachment_too_large.fields.totalBytes", "output field removed"),
+    ]);
+  });
+
+  it("a new scope in an error field's enum when a tool that was already there needs it", () => {
+    const changes = changesAfter((doc) => {
+      doc.scopes["label:email"] = { description: "Label messages." };
+      tool(doc, "list_folders").scope = "label:email";
+      entry(executionError(doc, "scope_denied").fields, "requiredScope").enum?.push("label:email");
+    });
+    expect(changes).toEqual([
+      compatible("scopes.label:email", "new scope"),
+      breaking("tools.list_folders.scope", "required scope changed", { before: "read:email", after: "label:email" }),
+      breaking("errors.execution.scope_denied.fields.requiredScope.enum", "output enum value added: label:email", {
+        before: ["read:email", "send:email", "draft:email"],
+        after: ["read:email", "send:email", "draft:email", "label:email"],
+      }),
+    ]);
+  });
+
+  it("a new scope that only new tools need, added to an error field's enum with a value that is no scope", () => {
+    const changes = changesAfter((doc) => {
+      doc.scopes["label:email"] = { description: "Label messages." };
+      doc.tools.list_labels = { ...structuredClone(tool(doc, "list_folders")), scope: "label:email" };
+      entry(executionError(doc, "scope_denied").fields, "requiredScope").enum?.push("label:email", "admin:email");
+    });
+    expect(changes).toEqual([
+      compatible("scopes.label:email", "new scope"),
+      compatible("tools.list_labels", "new tool"),
+      breaking(
+        "errors.execution.scope_denied.fields.requiredScope.enum",
+        "output enum values added: label:email and admin:email",
+        {
+          before: ["read:email", "send:email", "draft:email"],
+          after: ["read:email", "send:email", "draft:email", "label:email", "admin:email"],
+        },
+      ),
     ]);
   });
 
@@ -590,6 +650,28 @@ describe("non-breaking changes", () => {
     ]);
   });
 
+  it("a new scope in an error field's enum that only new tools need: no client of the older spec meets it", () => {
+    const changes = changesAfter((doc) => {
+      doc.scopes["label:email"] = { description: "Label messages." };
+      doc.tools.list_labels = { ...structuredClone(tool(doc, "list_folders")), scope: "label:email" };
+      doc.tools.label_email = { ...structuredClone(tool(doc, "delete_draft")), scope: "label:email" };
+      entry(executionError(doc, "scope_denied").fields, "requiredScope").enum?.push("label:email");
+    });
+    expect(changes).toEqual([
+      compatible("scopes.label:email", "new scope"),
+      compatible("tools.list_labels", "new tool"),
+      compatible("tools.label_email", "new tool"),
+      compatible(
+        "errors.execution.scope_denied.fields.requiredScope.enum",
+        "output enum value added: label:email (a new scope only new tools need)",
+        {
+          before: ["read:email", "send:email", "draft:email"],
+          after: ["read:email", "send:email", "draft:email", "label:email"],
+        },
+      ),
+    ]);
+  });
+
   it("a new optional input parameter", () => {
     const changes = changesAfter((doc) => {
       const input = tool(doc, "list_inbox").input;
@@ -681,6 +763,10 @@ describe("non-breaking changes", () => {
       ["tools.list_folders.input.inbox_id.description", false],
       ["tools.get_thread.input.inbox_id.description", false],
       ["tools.get_attachment.input.inbox_id.description", false],
+      ["tools.create_draft.input.inbox_id.description", false],
+      ["tools.update_draft.input.inbox_id.description", false],
+      ["tools.delete_draft.input.inbox_id.description", false],
+      ["tools.send_draft.input.inbox_id.description", false],
     ]);
   });
 

@@ -68,7 +68,9 @@ describe("pnpm spec:diff --against <ref>", () => {
     expect(result.stdout.split("\n")).toEqual([
       "BREAKING  tools.send_email.input.attachments[].filename.max_length: input bound tightened, 255 -> 100",
       "BREAKING  tools.reply_to_email.input.attachments[].filename.max_length: input bound tightened, 255 -> 100",
-      "2 breaking, 0 non-breaking changes against HEAD",
+      "BREAKING  tools.create_draft.input.attachments[].filename.max_length: input bound tightened, 255 -> 100",
+      "BREAKING  tools.update_draft.input.attachments[].filename.max_length: input bound tightened, 255 -> 100",
+      "4 breaking, 0 non-breaking changes against HEAD",
       "",
     ]);
     expect(result.stderr).toBe("");
@@ -192,6 +194,10 @@ describe("the spec in this repository against protocol 1.0", () => {
     const io: CliIo = { cwd: REPOSITORY, stdout: (text) => (stdout += text), stderr: () => undefined };
     expect(main(["--against", PROTOCOL_1_0], io)).toBe(0);
     expect(stdout).toMatch(/^ok {8}spec_version: version changed, "1\.0\.0" -> "1\.1\.0"$/mu);
+    expect(stdout).toContain(
+      "ok        errors.execution.scope_denied.fields.requiredScope.enum: output enum value added: draft:email " +
+        '(a new scope only new tools need), ["read:email","send:email"] -> ["read:email","send:email","draft:email"]\n',
+    );
     expect(stdout).toMatch(/^0 breaking, \d+ non-breaking changes against /mu);
   });
 });

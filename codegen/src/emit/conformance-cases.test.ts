@@ -303,13 +303,15 @@ describe("what the cases cover", () => {
 
   it("expects invalid_recipient, not -32602, for a bad address in each recipient field (decision seed-errors-not-preempted)", () => {
     const recipientCases = cases.filter((c) => c.id.endsWith(".format.not_an_address"));
-    expect(recipientCases.map((c) => c.expect)).toEqual(
-      ["to[0]", "cc[0]", "bcc[0]", "reply_to"].map((parameter) => ({
-        outcome: "execution_error",
-        errorCode: "invalid_recipient",
-        parameter,
-      })),
-    );
+    const refused = (tool: string, parameters: string[]) =>
+      parameters.map((parameter) => [tool, { outcome: "execution_error", errorCode: "invalid_recipient", parameter }]);
+    expect(recipientCases.map((c) => [c.tool, c.expect])).toEqual([
+      ...refused("send_email", ["to[0]", "cc[0]", "bcc[0]", "reply_to"]),
+      // A draft is addressed as a message is, though it may have no recipient yet.
+      ...refused("create_draft", ["to[0]", "cc[0]", "bcc[0]"]),
+      ...refused("update_draft", ["to[0]", "cc[0]", "bcc[0]"]),
+    ]);
+    expect(byId("create_draft.to.required.optional_omitted").expect).toEqual({ outcome: "valid" });
     expect(byId("send_email.cc[0].format.not_an_address").arguments.cc).toEqual(["bob at example dot com"]);
   });
 
@@ -384,6 +386,10 @@ describe("placeholders and effects", () => {
       list_folders: "read",
       get_thread: "read",
       get_attachment: "read",
+      create_draft: "read",
+      update_draft: "read",
+      delete_draft: "read",
+      send_draft: "send",
     });
   });
 });

@@ -43,6 +43,10 @@ describe("pnpm gen:stub <dir>", () => {
       "list_folders",
       "get_thread",
       "get_attachment",
+      "create_draft",
+      "update_draft",
+      "delete_draft",
+      "send_draft",
     ]);
     for (const line of lines)
       expect(JSON.parse(line.slice(line.indexOf(" ") + 1))).toMatchObject({

@@ -42,10 +42,11 @@ export function emitStub(ctx: GenContext): GeneratedFile[] {
       `${JSON.stringify(examples, null, 2)} as const`,
       docText("Each tool's first success example from the spec."),
     );
+    // Every scope the spec defines, so that each example reaches its handler rather than scope_denied.
     exportConst(
       file,
       "caller",
-      `{ keyId: "key_example", mode: "test", scopes: ["read:email", "send:email"], workspaceId: "workspace_example", plan: "free" } satisfies Caller`,
+      `{ keyId: "key_example", mode: "test", scopes: ${JSON.stringify(Object.keys(ctx.doc.scopes))}, workspaceId: "workspace_example", plan: "free" } satisfies Caller`,
     );
     file.addStatements(`const callTool = createToolDispatcher({
   handlers: toolHandlers,
