@@ -4,6 +4,10 @@
 import { createHash } from "node:crypto";
 import {
   outputValidators,
+  RATE_LIMITS,
+  type GetAttachmentOutput,
+  type GetThreadOutput,
+  type ListFoldersOutput,
   type ListInboxOutput,
   type MessageSummary,
   type ReadEmailOutput,
@@ -65,7 +69,15 @@ async function protocolError(
 }
 
 async function ok<T>(
-  name: "list_inbox" | "read_email" | "search_emails" | "send_email" | "reply_to_email",
+  name:
+    | "list_inbox"
+    | "read_email"
+    | "search_emails"
+    | "send_email"
+    | "reply_to_email"
+    | "list_folders"
+    | "get_thread"
+    | "get_attachment",
   args: Record<string, unknown>,
 ): Promise<T> {
   const result = await call(name, args);
@@ -138,6 +150,8 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
         { kind: "imap", addresses: [owner.address], secret: JSON.stringify(unreachable) },
       ],
       registry: { imapPool: { maxConnectionsPerInbox: 2, idleCloseMs: 30_000 } },
+      // Every call here is one key's: more than a minute's worth of the spec's rate limit.
+      rateWindows: RATE_LIMITS.windows.map((window) => ({ ...window, limit: window.limit * 10 })),
     });
     [ownerInbox, peerInbox, wrongPasswordInbox, unreachableInbox] = server.extraInboxes.map((inbox) => inbox.id) as [
       string,
@@ -631,6 +645,48 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
     });
   });
 
+  describe("list_folders, get_thread and get_attachment", () => {
+    const keyOf = (rfc822MessageId: string | null) => corpus.messages.find((c) => c.messageId === rfc822MessageId)?.key;
+
+    it("lists the standard folders first and the server's own, each counted as list_inbox counts it", async () => {
+      const { folders, truncated } = await ok<ListFoldersOutput>("list_folders", { inbox_id: ownerInbox });
+      expect(truncated).toBe(false);
+      expect(folders.slice(0, 4).map((folder) => folder.id)).toEqual(["INBOX", "SENT", "DRAFTS", "TRASH"]);
+      expect(folders).toContainEqual(expect.objectContaining({ id: CORPUS_CUSTOM_FOLDER, kind: "other" }));
+      for (const folder of folders) {
+        const listed = await list(ownerInbox, { folder: folder.id, limit: 1 });
+        expect(folder.total, folder.id).toBe(listed.total);
+      }
+      const error = await protocolError("list_inbox", { inbox_id: ownerInbox, folder: "Nope" });
+      expect(error).toMatchObject({ code: -32602, data: { parameter: "folder", rule: "enum" } });
+    });
+
+    it("gives a thread across INBOX and SENT oldest first, from the thread id a search gave", async () => {
+      const [start] = (await search(ownerInbox, "subject:kickoff")).messages;
+      const thread = await ok<GetThreadOutput>("get_thread", { inbox_id: ownerInbox, thread_id: start?.thread_id });
+      expect(thread.messages.map((m) => [keyOf(m.rfc822_message_id), m.folder])).toEqual([
+        ["thread-start", "INBOX"],
+        ["thread-reply", "SENT"],
+        ["thread-answer", "INBOX"],
+      ]);
+      expect(thread).toMatchObject({ message_count: 3, truncated: false });
+    });
+
+    it("gives the 9 MB attachment intact, with read_email's metadata", async () => {
+      const big = corpusMessage(corpus, "big-attachment");
+      const id = idOf((await list(ownerInbox)).messages, big.messageId);
+      const [described] = (await read(ownerInbox, id)).attachments;
+      const { data, ...metadata } = await ok<GetAttachmentOutput>("get_attachment", {
+        inbox_id: ownerInbox,
+        message_id: id,
+        attachment_id: described?.attachment_id,
+      });
+      expect(metadata).toEqual(described);
+      expect(metadata.size_bytes).toBe(BIG_ATTACHMENT_BYTES);
+      expect(sha256(data)).toBe(big.attachments[0]?.sha256);
+    });
+  });
+
   describe("failures of the servers", () => {
     it("answers auth_failed on every tool when the server refuses the password", async () => {
       for (const [tool, args] of [
@@ -639,6 +695,12 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
         ["read_email", { message_id: encodeMessageId({ path: "INBOX", uidValidity: 1n, uid: 1 }) }],
         ["send_email", { to: [peer.address], subject: "x", body: "x" }],
         ["reply_to_email", { message_id: encodeMessageId({ path: "INBOX", uidValidity: 1n, uid: 1 }), body: "x" }],
+        ["list_folders", {}],
+        ["get_thread", { thread_id: "tAAAAAAAAAAAAAAAAAAAAAAPHhAZXhhbXBsZS5uZXQ-" }],
+        [
+          "get_attachment",
+          { message_id: encodeMessageId({ path: "INBOX", uidValidity: 1n, uid: 1 }), attachment_id: "2" },
+        ],
       ] as const) {
         const result = await call(tool, { inbox_id: wrongPasswordInbox, ...args });
         expect(result, tool).toMatchObject({ isError: true, errorCode: "auth_failed" });
