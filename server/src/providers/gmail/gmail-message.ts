@@ -10,16 +10,32 @@ import { parseMessage, snippetOf } from "../../mail/parse.js";
 import { mimeSkeleton } from "./gmail-mime-skeleton.js";
 import { FOLDER_LABELS } from "./gmail-query.js";
 
-/** Gmail's name for mail in none of the four folders (archived). */
+/** Gmail's name for mail in no folder: archived, with no label of the owner's. */
 export const ARCHIVE_FOLDER = "All Mail";
 
 const FOLDER_ORDER: readonly Folder[] = ["TRASH", "DRAFTS", "INBOX", "SENT"];
 
-/** The folder a message is shown in: the first of TRASH, DRAFTS, INBOX, SENT it is labelled with (among those asked for). */
+/** The first of TRASH, DRAFTS, INBOX, SENT the message is labelled with (among those asked for). */
+export function standardFolderOf(
+  labelIds: readonly string[],
+  among: readonly Folder[] = FOLDER_ORDER,
+): Folder | undefined {
+  return FOLDER_ORDER.find((folder) => among.includes(folder) && labelIds.includes(FOLDER_LABELS[folder]));
+}
+
+// Labels that mark a message rather than file it (https://developers.google.com/workspace/gmail/api/guides/labels:
+// the system labels), and CHAT: none is a folder list_folders gives.
+const MARKS = new Set(["UNREAD", "STARRED", "IMPORTANT", "CHAT", "INBOX", "SENT", "DRAFT", "TRASH"]);
+
+/** SPAM, or else the first of the owner's own labels: the list_folders id of a message in no standard folder. */
+export function ownFolderOf(labelIds: readonly string[]): string | undefined {
+  if (labelIds.includes("SPAM")) return "SPAM";
+  return labelIds.filter((id) => !MARKS.has(id) && !id.startsWith("CATEGORY_")).sort()[0];
+}
+
+/** The folder a message is shown in: a standard one (among those asked for), its own label, or All Mail for none. */
 export function folderOf(labelIds: readonly string[], among: readonly Folder[] = FOLDER_ORDER): string {
-  return (
-    FOLDER_ORDER.find((folder) => among.includes(folder) && labelIds.includes(FOLDER_LABELS[folder])) ?? ARCHIVE_FOLDER
-  );
+  return standardFolderOf(labelIds, among) ?? ownFolderOf(labelIds) ?? ARCHIVE_FOLDER;
 }
 
 export async function summaryOf(message: gmail_v1.Schema$Message, folder: string): Promise<MessageSummary> {

@@ -7,7 +7,7 @@ import { parsePortableQuery } from "../../search-params.js";
 import type { GmailContext } from "../gmail-context.js";
 import { folderIdOf, labelOfFolder, labelOperator, type MailLabel } from "../gmail-labels.js";
 import { gmailPage } from "../gmail-listing.js";
-import { ARCHIVE_FOLDER, folderOf } from "../gmail-message.js";
+import { folderOf, standardFolderOf } from "../gmail-message.js";
 import type { ListQuery } from "../gmail-pages.js";
 import { portableToGmail, restrictToOperators } from "../gmail-query.js";
 
@@ -43,8 +43,6 @@ export async function searchEmails(
 function shownIn(labelIds: readonly string[], labels: readonly MailLabel[] | undefined): string {
   if (labels === undefined) return folderOf(labelIds, ALL_FOLDERS);
   const standard = labels.flatMap((label) => (label.folder === undefined ? [] : [label.folder]));
-  const folder = folderOf(labelIds, standard);
-  if (folder !== ARCHIVE_FOLDER) return folder;
   const own = labels.find((label) => label.folder === undefined && labelIds.includes(label.id));
-  return own === undefined ? ARCHIVE_FOLDER : folderIdOf(own);
+  return standardFolderOf(labelIds, standard) ?? (own === undefined ? folderOf(labelIds) : folderIdOf(own));
 }
