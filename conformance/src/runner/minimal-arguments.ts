@@ -6,6 +6,7 @@ import type { InboxSample } from "./inbox-sample.js";
 
 export const UNDELIVERABLE_ADDRESS = "conformance@mcpemails.invalid";
 export const NO_SUCH_MESSAGE = "conformance-no-such-message";
+const NO_SUCH_DRAFT = "conformance-no-such-draft";
 
 /** The ids the reads name: the inbox's own where it has them, ids that name nothing otherwise. */
 export interface CallIds {
@@ -59,5 +60,13 @@ export function minimalArguments(tool: ToolName, inboxId: string, ids: CallIds):
       return { inbox_id: inboxId, thread_id: ids.thread };
     case "get_attachment":
       return { inbox_id: inboxId, message_id: ids.attachment.message, attachment_id: ids.attachment.attachment };
+    // Drafts name one that cannot exist, so that a server which skips the scope check changes nothing.
+    case "create_draft":
+      return { inbox_id: inboxId, to: [UNDELIVERABLE_ADDRESS], body: "This draft should never have been made." };
+    case "update_draft":
+      return { inbox_id: inboxId, draft_id: NO_SUCH_DRAFT, body: "This draft should never have been changed." };
+    case "delete_draft":
+    case "send_draft":
+      return { inbox_id: inboxId, draft_id: NO_SUCH_DRAFT };
   }
 }

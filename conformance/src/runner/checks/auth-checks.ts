@@ -44,14 +44,14 @@ export function authChecks(): Check[] {
       id: `auth.scope.${tool}`,
       stage: "auth",
       specRef: `tools.${tool}.scope, errors.scope_denied`,
-      description: `${tool} with a read:email-only key ${scope === "read:email" ? "is not scope_denied" : "is scope_denied naming send:email"}`,
+      description: `${tool} with a read:email-only key ${scope === "read:email" ? "is not scope_denied" : `is scope_denied naming ${scope}`}`,
       async run({ client, config, inbox }) {
         if (config.readOnlyToken === undefined) return skipped("needs --read-only-token");
         // A reply names a message id that cannot exist, so that even a server which skips the scope
         // check answers message_not_found instead of mailing a real sender.
         const ids = await realIds(inbox);
         const args = minimalArguments(tool, config.inbox, tool === "reply_to_email" ? MADE_UP_IDS : ids);
-        if (scope === "send:email") {
+        if (scope !== "read:email") {
           // The scope check comes before anything is sent, so a conforming server sends nothing here;
           // the recipient is the --send-to address or a reserved domain that can never receive mail.
           const answer = await client.callTool(tool, args, { key: "read-only-token" });
