@@ -91,4 +91,53 @@ describe("Gmail's labels as folders", () => {
       expect((refused as ParameterError).parameter).toBe("folder");
     }
   });
+
+  it("leaves out a label deleted between listing the labels and counting it", async () => {
+    rig.gmail.fail({ endpoint: "labels.get", status: 404, reason: "notFound" });
+    const listed = await provider().list_folders({ inbox_id: inbox.id }, signal);
+    if ("isError" in listed) throw new Error(listed.content[0].text);
+    expect(listed.folders.map((folder) => folder.id)).toEqual(["SENT", "DRAFTS", "TRASH", projects, "SPAM"]);
+  });
+
+  it("answers at most 1,000 folders, truncated, counting them a few at a time", async () => {
+    const crowded = "crowded@example.com";
+    const settings = rig.connect(crowded);
+    const mailbox = rig.gmail.mailboxes.mailbox(crowded)!;
+    for (let index = 0; index < 1_001; index += 1) addUserLabel(mailbox, `Topic ${String(index).padStart(4, "0")}`);
+    let inFlight = 0;
+    let most = 0;
+    const counting = (request: Request) => /\/labels\/[^/]+$/u.test(new URL(request.url).pathname);
+    const started = ({ request }: { request: Request }) => {
+      if (counting(request)) most = Math.max(most, ++inFlight);
+    };
+    const ended = ({ request }: { request: Request }) => {
+      if (counting(request)) inFlight -= 1;
+    };
+    rig.msw.events.on("request:start", started);
+    rig.msw.events.on("response:mocked", ended);
+    try {
+      const listed = await createGmailProvider({ inbox, settings, app: rig.app }).list_folders(
+        { inbox_id: inbox.id },
+        signal,
+      );
+      if ("isError" in listed) throw new Error(listed.content[0].text);
+      expect(listed.truncated).toBe(true);
+      expect(listed.folders).toHaveLength(1_000);
+      expect(listed.folders.slice(0, 6).map((folder) => folder.name)).toEqual([
+        "Inbox",
+        "Sent",
+        "Drafts",
+        "Trash",
+        "Spam",
+        "Topic 0000",
+      ]);
+      expect(listed.folders[5]).toMatchObject({ kind: "other", total: 0, unread: 0 });
+      expect(listed.folders.at(-1)?.name).toBe("Topic 0994");
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(8);
+    } finally {
+      rig.msw.events.removeListener("request:start", started);
+      rig.msw.events.removeListener("response:mocked", ended);
+    }
+  });
 });
