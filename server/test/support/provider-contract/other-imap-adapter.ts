@@ -25,15 +25,18 @@ const CLIENT_FOLDERS = ["INBOX.Sent", "INBOX.Drafts", "INBOX.Trash"];
 
 export function otherImapAdapter(rig: OtherImapRig): ProviderAdapter {
   /**
-   * Every message of the user's folders expunged, the client's folders made when missing. Folders
+   * Every message of every folder of the user expunged (other tests file mail in folders of their
+   * own, which a search of all folders would find), the client's folders made when missing. Folders
    * are kept rather than deleted: Courier takes seconds to refuse deleting its INBOX.Trash.
    */
   const emptyMailbox = async (user: string): Promise<void> => {
     const client = await openOtherImapClient(rig, user);
     try {
-      const existing = new Set((await client.list()).map((folder) => folder.path));
+      const listed = await client.list();
+      const existing = new Set(listed.map((folder) => folder.path));
       for (const folder of CLIENT_FOLDERS) if (!existing.has(folder)) await client.mailboxCreate(folder);
-      for (const folder of ["INBOX", ...CLIENT_FOLDERS]) {
+      const selectable = listed.filter((folder) => !folder.flags.has("\\Noselect")).map((folder) => folder.path);
+      for (const folder of new Set(["INBOX", ...CLIENT_FOLDERS, ...selectable])) {
         const opened = await client.mailboxOpen(folder);
         if (opened.exists > 0) await client.messageDelete("1:*");
       }
