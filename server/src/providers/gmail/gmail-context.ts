@@ -1,10 +1,11 @@
 // What the Gmail tools share for one mailbox: the calls (tokens from the stored refresh token, the
-// retry rule), the page checkpoints, the mailbox's own addresses and its clock.
+// retry rule), the page checkpoints, the labels last listed, the mailbox's own addresses and its clock.
 import type { InboxRecord } from "../../store/store.js";
 import { ownAddresses } from "../core/own-addresses.js";
 import { PageCheckpoints } from "../core/page-checkpoints.js";
 import type { GoogleAppConfig } from "../provider-apps.js";
 import { createGmailCalls, DEFAULT_CALL_POLICY, type CallPolicy, type GmailCalls } from "./gmail-calls.js";
+import type { MailLabel } from "./gmail-labels.js";
 import type { GmailSettings } from "./gmail-settings.js";
 
 export interface GmailContextOptions {
@@ -23,6 +24,8 @@ export interface GmailContext {
   ownAddresses: readonly string[];
   calls: GmailCalls;
   checkpoints: PageCheckpoints;
+  /** The mail labels last read from labels.list, and when (gmail-labels.ts). */
+  labels: { held?: { labels: readonly MailLabel[]; atMs: number } };
   now: () => Date;
 }
 
@@ -34,6 +37,7 @@ export function gmailContext(options: GmailContextOptions): GmailContext {
     ownAddresses: ownAddresses([settings.address], inbox.addresses),
     calls: createGmailCalls(options.app, settings.refreshToken, { ...DEFAULT_CALL_POLICY, ...options.callPolicy }),
     checkpoints: new PageCheckpoints({ now: () => now().getTime() }),
+    labels: {},
     now,
   };
 }
