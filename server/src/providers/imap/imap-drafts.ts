@@ -27,12 +27,7 @@ export async function appendDraft(context: ImapContext, raw: string, rfc822Messa
   return context.pool.use(
     async (connection) => {
       const path = await draftsPath(context, connection);
-      const appended = await connection.client.append(
-        path,
-        withCrlfLineEnds(raw),
-        ["\\Draft", "\\Seen"],
-        context.now(),
-      );
+      const appended = await connection.append(path, withCrlfLineEnds(raw), ["\\Draft", "\\Seen"], context.now());
       if (appended === false) throw new ProviderFailure("refused", `the IMAP server refused the APPEND to ${path}`);
       if (appended.uid !== undefined && appended.uidValidity !== undefined)
         return encodeMessageId({ path, uidValidity: appended.uidValidity, uid: appended.uid });
