@@ -371,7 +371,8 @@ async function getMessage({ request, mailbox, params, grantScopes }: Context): P
   );
 }
 
-function minimal(message: FakeMessage): gmail_v1.Schema$Message {
+/** A message in format minimal (messages.get, threads.get). */
+export function minimal(message: FakeMessage): gmail_v1.Schema$Message {
   return {
     id: message.id,
     threadId: message.threadId,

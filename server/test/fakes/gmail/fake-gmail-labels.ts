@@ -8,10 +8,12 @@
 //   the name, lower-cased with spaces and slashes written as hyphens
 //   (https://support.google.com/mail/answer/7190: "label:my-family").
 // threads.get (https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.threads/get)
-// gives the thread's messages oldest first, in the requested format; 404 for an unknown thread.
+// gives the thread's messages oldest first, in the requested format; 404 for an unknown thread. The
+// fake serves format minimal (each message's id, threadId, labelIds, internalDate...: what
+// messages.get gives in that format) and refuses the others, which the provider does not ask for.
 import type { gmail_v1 } from "@googleapis/gmail";
 import { HttpResponse } from "msw";
-import { googleError, type Context, type Route } from "./fake-gmail-api.js";
+import { googleError, minimal, type Context, type Route } from "./fake-gmail-api.js";
 import { userLabelName, userLabels } from "./fake-label-registry.js";
 import { SYSTEM_LABELS, type FakeMessage } from "./fake-mailbox.js";
 import { GMAIL_SCOPE } from "./fake-oauth.js";
@@ -82,23 +84,19 @@ async function getLabel({ mailbox, params }: Context): Promise<Response> {
   return HttpResponse.json(label);
 }
 
-async function getThread({ mailbox, params }: Context): Promise<Response> {
+async function getThread({ request, mailbox, params }: Context): Promise<Response> {
+  const format = request.url.searchParams.get("format") ?? "full";
+  if (format !== "minimal")
+    return googleError(
+      400,
+      "INVALID_ARGUMENT",
+      "invalidArgument",
+      `The fake serves threads.get format minimal, not ${format}.`,
+    );
   const messages = [...mailbox.messages.values()]
     .filter((message) => message.threadId === params.id)
     .sort((a, b) => a.internalDate - b.internalDate);
   if (messages.length === 0) return googleError(404, "NOT_FOUND", "notFound", "Requested entity was not found.");
-  const thread: gmail_v1.Schema$Thread = {
-    id: params.id ?? "",
-    historyId: "1",
-    messages: messages.map((message) => ({
-      id: message.id,
-      threadId: message.threadId,
-      labelIds: [...message.labelIds],
-      snippet: message.snippet,
-      historyId: "1",
-      internalDate: String(message.internalDate),
-      sizeEstimate: message.raw.length,
-    })),
-  };
+  const thread: gmail_v1.Schema$Thread = { id: params.id ?? "", historyId: "1", messages: messages.map(minimal) };
   return HttpResponse.json(thread);
 }

@@ -4,6 +4,7 @@ import { auth, gmail, type gmail_v1 } from "@googleapis/gmail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeMessage } from "../../../src/mail/compose.js";
 import { BATCH_URL } from "./batch-endpoint.js";
+import { addUserLabel } from "./fake-label-registry.js";
 import { GMAIL_SCOPE } from "./fake-oauth.js";
 import { startGmailRig, type GmailRig } from "./gmail-rig.js";
 
@@ -260,6 +261,69 @@ describe("messages.get format full", () => {
       body: { size: 4, attachmentId: expect.any(String) },
     });
     expect(pdf?.body?.data).toBeUndefined();
+  });
+});
+
+describe("labels and threads", () => {
+  const address = "labelled@example.com";
+  let api: gmail_v1.Gmail;
+  let projects: string;
+  let first: string;
+  let answer: string;
+
+  beforeAll(async () => {
+    api = client(rig.connect(address).refreshToken).api;
+    projects = addUserLabel(rig.gmail.mailboxes.mailbox(address)!, "Projects/2026");
+    first = (
+      await rig.gmail.mailboxes.insert(
+        address,
+        await raw("Plan", { to: address, messageId: "<plan@example.org>", date: new Date(Date.UTC(2026, 0, 2)) }),
+        { labelIds: ["INBOX", "UNREAD", projects] },
+      )
+    ).id;
+    answer = (
+      await rig.gmail.mailboxes.insert(
+        address,
+        await raw("Re: Plan", { to: address, inReplyTo: "<plan@example.org>", date: new Date(Date.UTC(2026, 0, 3)) }),
+        { labelIds: [projects] },
+      )
+    ).id;
+  });
+
+  it("lists system labels (tabs and chats among them) and the user's, without counts; labels.get counts, 404 for no label", async () => {
+    const { labels } = (await api.users.labels.list({ userId: "me" }, opts)).data;
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        { id: "INBOX", name: "INBOX", type: "system" },
+        { id: "CATEGORY_SOCIAL", name: "CATEGORY_SOCIAL", type: "system" },
+        { id: projects, name: "Projects/2026", type: "user" },
+      ]),
+    );
+    expect(labels?.some((label) => label.messagesTotal !== undefined)).toBe(false);
+    const counted = (await api.users.labels.get({ userId: "me", id: projects }, opts)).data;
+    expect(counted).toMatchObject({ messagesTotal: 2, messagesUnread: 1, threadsTotal: 1, threadsUnread: 1 });
+    expect((await status(api.users.labels.get({ userId: "me", id: "Label_0" }, opts))).status).toBe(404);
+  });
+
+  it("lists a user label's messages by its id and finds them by label:<name> with hyphens", async () => {
+    const byId = (await api.users.messages.list({ userId: "me", labelIds: [projects] }, opts)).data.messages;
+    expect(byId?.map((message) => message.id)).toEqual([answer, first]);
+    const byName = (await api.users.messages.list({ userId: "me", q: "label:projects-2026" }, opts)).data.messages;
+    expect(byName?.map((message) => message.id)).toEqual([answer, first]);
+  });
+
+  it("gives a thread's messages oldest first in format minimal, 404 for no thread", async () => {
+    const threadId = (await api.users.messages.get({ userId: "me", id: answer, format: "minimal" }, opts)).data
+      .threadId!;
+    const thread = (await api.users.threads.get({ userId: "me", id: threadId, format: "minimal" }, opts)).data;
+    expect(thread.messages?.map((message) => [message.id, message.internalDate])).toEqual([
+      [first, String(Date.UTC(2026, 0, 2))],
+      [answer, String(Date.UTC(2026, 0, 3))],
+    ]);
+    expect(thread.messages?.[0]?.payload).toBeUndefined();
+    expect(
+      (await status(api.users.threads.get({ userId: "me", id: "18f0000000ffffff", format: "minimal" }, opts))).status,
+    ).toBe(404);
   });
 });
 
