@@ -1,5 +1,6 @@
 // Gmail's labels as the inbox's folders: the four standard ones by their system labels (DRAFT is
-// DRAFTS), SPAM, and the owner's own labels (ids like Label_12). The other system labels (UNREAD,
+// DRAFTS), SPAM (kind other: Gmail shows it as a folder, and mail there is in no other), and the
+// owner's own labels (ids like Label_12). The other system labels (UNREAD,
 // STARRED, IMPORTANT, the CATEGORY_* tabs, CHAT) mark messages across folders and are no folder to
 // the owner, so they are left out. A folder parameter names a standard folder or one of these ids,
 // checked against the labels listed in the last minute (paging a label costs no labels.list each
