@@ -333,6 +333,9 @@ for (const server of OTHER_IMAP_SERVERS) {
       )) as GetAttachmentOutput;
       expect(attachment).toMatchObject({ filename: "q3.pdf", mime_type: "application/pdf", size_bytes: data.length });
       expect(Buffer.from(attachment.data, "base64").equals(data)).toBe(true);
+      // The rig's users are shared: a folder of this test's own would show up in others' searches.
+      const client = await openOtherImapClient(on, user);
+      await client.mailboxDelete("INBOX.Projects").finally(() => client.logout());
     });
 
     it("get_thread finds a conversation in INBOX and INBOX.Sent without the THREAD extension", async () => {
@@ -349,6 +352,29 @@ for (const server of OTHER_IMAP_SERVERS) {
         "SENT Lunch plans",
       ]);
       expect(thread.messages.find((message) => message.folder === "INBOX")?.unread).toBe(true);
+    });
+
+    it("send_email files its copy in Sent also when its connection has Sent open read-only (Courier refuses that APPEND)", async () => {
+      const user = on.users[0] ?? "";
+      const one = createImapProvider({
+        inbox: inboxOf(addressOf(on, user)),
+        settings: otherImapSettings(on, user, smtp.port),
+        // One connection: the send's APPEND meets the Sent folder the listing EXAMINEd.
+        pool: { maxConnectionsPerInbox: 1, idleCloseMs: 30_000 },
+        network: LOOPBACK_MAIL_NETWORK,
+      });
+      try {
+        await one.list_inbox(list("SENT"), signal);
+        const sent = (await one.send_email(
+          send(addressOf(on, on.users[1] ?? ""), "Filed after a listing", "x"),
+          signal,
+        )) as SendResult;
+        expect(sent).not.toHaveProperty("sent_copy_problem");
+        const listed = (await one.list_inbox(list("SENT"), signal)) as ListInboxOutput;
+        expect(listed.messages[0]).toMatchObject({ id: sent.message_id, subject: "Filed after a listing" });
+      } finally {
+        await one.close();
+      }
     });
   });
 }

@@ -17,6 +17,8 @@ export interface ImapConnection {
    * read-only (EXAMINE) unless the call changes flags, so that a read never touches \Seen or \Recent.
    */
   open(path: string, access?: FolderAccess): Promise<{ exists: number; uidValidity: bigint }>;
+  /** APPENDs a message to the folder, also when this connection has that folder open read-only. */
+  append(...args: Parameters<ImapFlow["append"]>): ReturnType<ImapFlow["append"]>;
 }
 
 export type FolderAccess = "read" | "write";
@@ -229,5 +231,16 @@ class PooledConnection implements ImapConnection {
     const mailbox = this.client.mailbox;
     if (!mailbox) throw Object.assign(new Error(`the server did not select ${path}`), { code: "NoMailboxSelected" });
     return { exists: mailbox.exists, uidValidity: mailbox.uidValidity };
+  }
+
+  async append(...args: Parameters<ImapFlow["append"]>): ReturnType<ImapFlow["append"]> {
+    const current = this.client.mailbox;
+    // Courier refuses an APPEND to the mailbox the session has EXAMINEd; CLOSE leaves it, and on a
+    // mailbox open read-only it expunges nothing (RFC 3501 6.4.2).
+    if (current && current.path === args[0] && this.access === "read" && current.readOnly) {
+      this.access = undefined;
+      await this.client.mailboxClose();
+    }
+    return this.client.append(...args);
   }
 }

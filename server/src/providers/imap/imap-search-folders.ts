@@ -22,8 +22,8 @@ export async function searchFolders(
 ): Promise<{ messages: MessageSummary[]; total: number }> {
   const perFolder: Array<{ folder: FolderState; uids: number[] }> = [];
   for (const path of paths) {
-    const folder = await selectFolder(connection, path, map);
-    if (folder.exists === 0) continue;
+    const folder = await selectFolder(connection, path, map).catch(skipDeleted);
+    if (folder === undefined || folder.exists === 0) continue;
     const uids = await matchingUids(connection.client, query);
     if (uids.length > 0) perFolder.push({ folder, uids });
   }
@@ -102,4 +102,10 @@ async function searchUids(client: ImapFlow, criteria: ImapQuery["criteria"]): Pr
   if (found === false || found === undefined)
     throw new ProviderFailure("refused", "the mail server refused the SEARCH command");
   return found;
+}
+
+/** A folder deleted since the folders were listed holds nothing to find; any other failure is the search's. */
+function skipDeleted(error: unknown): undefined {
+  if ((error as { mailboxMissing?: boolean }).mailboxMissing === true) return undefined;
+  throw error;
 }

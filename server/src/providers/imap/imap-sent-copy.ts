@@ -21,7 +21,7 @@ export async function fileSentCopy(context: ImapContext, raw: string): Promise<S
             filed: false,
             reason: "the IMAP server has no Sent folder (none marked \\Sent, none by a usual name)",
           };
-        const appended = await connection.client.append(sentPath, raw, ["\\Seen"], context.now());
+        const appended = await connection.append(sentPath, raw, ["\\Seen"], context.now());
         if (appended === false) return { filed: false, reason: `the IMAP server refused the APPEND to ${sentPath}` };
         if (appended.uid === undefined || appended.uidValidity === undefined) return { filed: true, messageId: null };
         return {
