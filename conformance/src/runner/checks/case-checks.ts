@@ -95,6 +95,9 @@ async function fillRealIds(
     if (found === undefined) return { args, madeUp: MADE_UP.get_attachment };
     return { args: { ...args, message_id: found.messageId, attachment_id: found.attachment.attachment_id } };
   }
+  // The runner makes no draft of its own: every draft id the cases name is made up.
+  const draft = MADE_UP_DRAFT[testCase.tool];
+  if (draft !== undefined && typeof args.draft_id === "string") return { args, madeUp: draft };
   return { args };
 }
 
@@ -107,6 +110,13 @@ const MADE_UP = {
   get_thread: { parameter: "thread_id", errorCode: "thread_not_found" },
   get_attachment: { parameter: "attachment_id", errorCode: "attachment_not_found" },
 } as const satisfies Record<string, MadeUpId>;
+
+const DRAFT_ID: MadeUpId = { parameter: "draft_id", errorCode: "draft_not_found" };
+const MADE_UP_DRAFT: Partial<Record<string, MadeUpId>> = {
+  update_draft: DRAFT_ID,
+  delete_draft: DRAFT_ID,
+  send_draft: DRAFT_ID,
+};
 
 function judge(
   testCase: ConformanceCase,
