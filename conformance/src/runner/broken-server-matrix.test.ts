@@ -126,6 +126,8 @@ const PROVOKED = [
   "invalid_recipient",
   "attachment_too_large",
   "idempotency_key_reused",
+  "thread_not_found",
+  "attachment_not_found",
 ] as const;
 
 interface FieldRule {
