@@ -126,7 +126,8 @@ export class InboxSample {
       const { content } = await readMessage(this.client, this.config.inbox, messageId, false);
       const fits = content.attachments.filter((a) => a.size_bytes <= LIMITS.get_attachment_max_bytes);
       const attachment = fits.find((a) => !a.inline) ?? fits[0];
-      if (attachment !== undefined) return { messageId, attachment, attachments: content.attachments };
+      if (attachment !== undefined)
+        return { messageId, threadId: content.thread_id, attachment, attachments: content.attachments };
     }
     return undefined;
   }
@@ -145,6 +146,7 @@ export class InboxSample {
 
 export interface SampleAttachment {
   messageId: string;
+  threadId: string | null;
   attachment: Attachment;
   /** Every attachment of that message, as read_email gave them. */
   attachments: Attachment[];

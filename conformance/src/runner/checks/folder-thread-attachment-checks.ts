@@ -9,7 +9,7 @@ import {
   type GetThreadOutput,
   type ListFoldersOutput,
 } from "@mcpemails/generated";
-import { CheckFailure, failed, passed, skipped, type Check } from "../check.js";
+import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from "../check.js";
 import { describeAnswer } from "../answer-description.js";
 import type { ListPage } from "../inbox-sample.js";
 import type { McpClient, ToolAnswer } from "../mcp-client.js";
@@ -104,33 +104,26 @@ export function folderThreadAttachmentChecks(): Check[] {
       "tools.get_thread.output, decisions.folders-threads-attachments",
       "get_thread of a listed message's thread_id holds that message, oldest first, each with that thread_id; message_count at least the messages given, and truncated exactly when fewer",
       async ({ client, config, inbox }) => {
-        const source = await inbox.threadMessage();
-        if (source === undefined) return skipped("needs a message with a thread_id, and the inbox lists none");
-        const answer = await client.callTool("get_thread", { inbox_id: config.inbox, thread_id: source.thread_id });
-        const thread = succeeded<GetThreadOutput>("get_thread", answer);
-        const { messages } = thread;
-        const fail = (message: string) => failed(`thread ${source.thread_id}: ${message}`, answer.exchange);
-        if (thread.thread_id !== source.thread_id)
-          return fail(`answered as thread ${JSON.stringify(thread.thread_id)}`);
-        // A thread past get_thread's bounds keeps its newest messages, which need not include the listed one.
-        if (!thread.truncated && !messages.some((m) => m.id === source.id))
-          return fail(`message ${source.id}, listed with this thread_id, is not among its ${messages.length} messages`);
-        const stray = messages.find((m) => m.thread_id !== source.thread_id);
-        if (stray !== undefined) return fail(`message ${stray.id} has thread_id ${JSON.stringify(stray.thread_id)}`);
-        for (let i = 1; i < messages.length; i++) {
-          const [earlier, later] = [messages[i - 1], messages[i]];
-          if (earlier !== undefined && later !== undefined && Date.parse(later.date) < Date.parse(earlier.date))
-            return fail(
-              `message ${i} (${later.date}) is older than message ${i - 1} (${earlier.date}): not oldest first`,
-            );
+        // The thread listed most often, and the thread of a message with an attachment, whose
+        // attachments come without data.
+        const listed = await inbox.threadMessage();
+        const withAttachment = await inbox.attachment();
+        const sources = [
+          ...(listed === undefined ? [] : [{ id: listed.id, threadId: listed.thread_id }]),
+          ...(withAttachment === undefined ||
+          withAttachment.threadId === null ||
+          withAttachment.threadId === listed?.thread_id
+            ? []
+            : [{ id: withAttachment.messageId, threadId: withAttachment.threadId }]),
+        ];
+        if (sources.length === 0) return skipped("needs a message with a thread_id, and the inbox lists none");
+        const judged: string[] = [];
+        for (const source of sources) {
+          const outcome = await judgeThread(client, config.inbox, source);
+          if (typeof outcome !== "string") return outcome;
+          judged.push(outcome);
         }
-        if (thread.message_count < messages.length)
-          return fail(`message_count ${thread.message_count} is below the ${messages.length} messages given`);
-        if (thread.truncated !== messages.length < thread.message_count)
-          return fail(
-            `truncated is ${thread.truncated} with ${messages.length} of ${thread.message_count} messages given`,
-          );
-        return passed(`${messages.length} of ${thread.message_count} messages`);
+        return passed(judged.join("; "));
       },
     ),
     behaviour(
@@ -227,6 +220,37 @@ export function folderThreadAttachmentChecks(): Check[] {
 
 const NO_ATTACHMENT =
   "needs a message with an attachment, and neither the listed messages nor search has:attachment gave one";
+
+/** One thread judged against the message it was found through: a failure, or what was judged. */
+async function judgeThread(
+  client: McpClient,
+  inboxId: string,
+  source: { id: string; threadId: string },
+): Promise<Outcome | string> {
+  const answer = await client.callTool("get_thread", { inbox_id: inboxId, thread_id: source.threadId });
+  const thread = succeeded<GetThreadOutput>("get_thread", answer);
+  const { messages } = thread;
+  const fail = (message: string) => failed(`thread ${source.threadId}: ${message}`, answer.exchange);
+  if (thread.thread_id !== source.threadId) return fail(`answered as thread ${JSON.stringify(thread.thread_id)}`);
+  // A thread past get_thread's bounds keeps its newest messages, which need not include this one.
+  if (!thread.truncated && !messages.some((m) => m.id === source.id))
+    return fail(`message ${source.id}, which has this thread_id, is not among its ${messages.length} messages`);
+  const stray = messages.find((m) => m.thread_id !== source.threadId);
+  if (stray !== undefined) return fail(`message ${stray.id} has thread_id ${JSON.stringify(stray.thread_id)}`);
+  for (let i = 1; i < messages.length; i++) {
+    const [earlier, later] = [messages[i - 1], messages[i]];
+    if (earlier !== undefined && later !== undefined && Date.parse(later.date) < Date.parse(earlier.date))
+      return fail(`message ${i} (${later.date}) is older than message ${i - 1} (${earlier.date}): not oldest first`);
+  }
+  if (thread.message_count < messages.length)
+    return fail(`message_count ${thread.message_count} is below the ${messages.length} messages given`);
+  if (thread.truncated !== messages.length < thread.message_count)
+    return fail(`truncated is ${thread.truncated} with ${messages.length} of ${thread.message_count} messages given`);
+  const withData = messages.flatMap((m) => m.attachments).find((a) => typeof a.data === "string");
+  if (withData !== undefined)
+    return fail(`attachment ${withData.attachment_id} comes with data, which get_thread never gives`);
+  return `${messages.length} of ${thread.message_count} messages`;
+}
 
 async function listFolders(client: McpClient, inboxId: string) {
   const answer = await client.callTool("list_folders", { inbox_id: inboxId });
