@@ -375,7 +375,7 @@ describe("placeholders and effects", () => {
     expect(byId("list_inbox.inbox_id.format.one_digit_short").placeholders).toEqual({});
   });
 
-  it("marks the tools of the send:email scope as sending", () => {
+  it("marks the tools of the send:email scope as sending, those of draft:email as writing", () => {
     const effects = Object.fromEntries(cases.map((c) => [c.tool, c.effects]));
     expect(effects).toEqual({
       list_inbox: "read",
@@ -386,9 +386,9 @@ describe("placeholders and effects", () => {
       list_folders: "read",
       get_thread: "read",
       get_attachment: "read",
-      create_draft: "read",
-      update_draft: "read",
-      delete_draft: "read",
+      create_draft: "write",
+      update_draft: "write",
+      delete_draft: "write",
       send_draft: "send",
     });
   });

@@ -19,6 +19,8 @@ const ID_TYPES: Readonly<Record<string, { placeholder: string; unknownIdError: s
 };
 
 const SEND_SCOPE = "send:email";
+/** Drafting writes into the inbox under test, though it sends nothing: a runner asks before it does. */
+const DRAFT_SCOPE = "draft:email";
 
 /**
  * Limits on decoded attachment bytes that no schema can express, with the execution error that
@@ -509,7 +511,7 @@ class ToolCases {
       description,
       arguments: args,
       placeholders,
-      effects: this.tool.spec.scope === SEND_SCOPE ? "send" : "read",
+      effects: this.tool.spec.scope === SEND_SCOPE ? "send" : this.tool.spec.scope === DRAFT_SCOPE ? "write" : "read",
       expect,
     });
   }

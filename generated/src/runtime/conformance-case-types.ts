@@ -17,7 +17,8 @@ export interface ConformanceCase {
   arguments: Record<string, unknown>;
   /** Parameters whose value the runner replaces with an id it owns: "inbox" or "message". */
   placeholders: Record<string, string>;
-  effects: "read" | "send";
+  /** read: changes nothing; write: changes the inbox (drafts, read state), sends nothing; send: sends mail. */
+  effects: "read" | "write" | "send";
   expect: CaseExpectation;
 }
 

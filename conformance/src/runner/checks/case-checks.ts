@@ -9,7 +9,7 @@ import {
   uniqueIdempotencyKey,
   type ConformanceCase,
 } from "../conformance-cases.js";
-import type { ToolAnswer } from "../mcp-client.js";
+import type { McpClient, ToolAnswer } from "../mcp-client.js";
 import type { InboxSample } from "../inbox-sample.js";
 import { validateOutput } from "../output-validation.js";
 import { describeAnswer } from "../answer-description.js";
@@ -46,7 +46,8 @@ function caseCheck(testCase: ConformanceCase, plan: Check["plan"]): Check {
     description: testCase.description,
     plan,
     async run({ client, config, inbox, sends }) {
-      if (testCase.effects === "send" && sends.unavailable !== undefined) return skipped(sends.unavailable);
+      // Drafting writes into the inbox under test: like a send, only when the run may (--allow-send).
+      if (testCase.effects !== "read" && sends.unavailable !== undefined) return skipped(sends.unavailable);
       // A reply answers the runner's own SENT message, whose only recipient is --send-to, so that
       // neither a reply the case expects nor one a broken server wrongly sends mails anyone else.
       const messageId =
@@ -60,12 +61,15 @@ function caseCheck(testCase: ConformanceCase, plan: Check["plan"]): Check {
       let args = filled.arguments;
       const realIds = await fillRealIds(testCase, args, inbox);
       args = realIds.args;
+      if (testCase.effects === "write" && config.sendTo !== undefined) args = redirectRecipients(args, config.sendTo);
       if (testCase.effects === "send" && config.sendTo !== undefined) {
         args = redirectRecipients(args, config.sendTo);
         const keyUnderTest = testCase.parameter === "idempotency_key" && testCase.expect.outcome !== "valid";
         if (!keyUnderTest) args = uniqueIdempotencyKey(args, testCase.id);
       }
-      return judge(testCase, args, await client.callTool(testCase.tool, args), realIds.madeUp);
+      const answer = await client.callTool(testCase.tool, args);
+      await deleteWrittenDraft(client, config.inbox, answer);
+      return judge(testCase, args, answer, realIds.madeUp);
     },
   };
 }
@@ -162,6 +166,14 @@ function judge(
       return passed();
     }
     case "execution_error": {
+      // The runner has no draft of its own: a server that looks the made-up draft up before judging
+      // the parameter under test cannot be judged on it.
+      if (
+        madeUp !== undefined &&
+        answer.result?.errorCode === madeUp.errorCode &&
+        expect.errorCode !== madeUp.errorCode
+      )
+        return skipped(`the case's ${madeUp.parameter} is made up, and the server answered ${madeUp.errorCode} first`);
       if (answer.result?.errorCode !== expect.errorCode)
         return failed(`expected ${expect.errorCode}, got ${describeAnswer(answer)}`, answer.exchange);
       if (expect.parameter !== undefined && answer.result.parameter !== expect.parameter)
@@ -222,4 +234,12 @@ function isRefusedProviderFolder(testCase: ConformanceCase, answer: ToolAnswer):
   if (!Array.isArray(folders)) return false;
   const index = folders.findIndex(notStandard);
   return index >= 0 && data.parameter === `include_folders[${index}]`;
+}
+
+/** A draft a case wrote (create_draft, update_draft answered with a draft_id) is deleted at once. */
+async function deleteWrittenDraft(client: McpClient, inboxId: string, answer: ToolAnswer): Promise<void> {
+  const written = (answer.result?.isError === true ? undefined : answer.result?.structuredContent) as
+    { draft_id?: unknown; deleted?: unknown } | undefined;
+  if (typeof written?.draft_id === "string" && written.deleted === undefined)
+    await client.callTool("delete_draft", { inbox_id: inboxId, draft_id: written.draft_id });
 }

@@ -22,6 +22,8 @@ export function propertyChecks(): Check[] {
   const checks: Check[] = [];
   for (const tool of TOOL_NAMES) {
     const sends = TOOL_SCOPES[tool] === "send:email";
+    // Drafting writes into the inbox under test: like a send, only when the run may (--allow-send).
+    const writes = sends || TOOL_SCOPES[tool] === "draft:email";
     checks.push({
       id: `inputs.positive.${tool}`,
       stage: "inputs",
@@ -29,16 +31,21 @@ export function propertyChecks(): Check[] {
       specRef: `tools.${tool}.input, tools.${tool}.output`,
       description: `${tool} accepts every input its schema accepts${sends ? " (every recipient made --send-to)" : ""}, with structuredContent valid against its output schema`,
       async run(context) {
-        if (sends && context.sends.unavailable !== undefined) return skipped(context.sends.unavailable);
+        if (writes && context.sends.unavailable !== undefined) return skipped(context.sends.unavailable);
         const ids = await idsToUse(tool, context);
         if (typeof ids === "string") return skipped(ids);
+        const draftTool = DRAFT_TOOLS.has(tool);
         const inputs = fc
           .tuple(validValue(schemaOf(tool)), portableQuery)
           .map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context, ids));
         let answered = 0;
         let refusedQueries = 0;
-        const outcome = await checkProperty(context, inputs, async (args) => {
+        const outcome = await checkProperty(context, inputs, async (generated) => {
+          // A draft of the run's own for each input, addressed to --send-to, deleted afterwards.
+          const draftId = draftTool ? await writeDraft(context) : undefined;
+          const args = draftId === undefined ? generated : { ...generated, draft_id: draftId };
           const answer = await context.client.callTool(tool, args);
+          await cleanUpDraft(context, tool, args, answer);
           if (tool === "search_emails" && isRefusedQueryTerm(answer.error)) {
             refusedQueries++;
             return;
@@ -178,6 +185,12 @@ function fitPositive(
     // Marking as read would change the third party's inbox; the behaviour stage covers it.
     args.mark_as_read = false;
   }
+  if (config.sendTo !== undefined && TOOL_SCOPES[tool] === "draft:email") {
+    for (const list of ["to", "cc", "bcc"])
+      if (Array.isArray(args[list])) args[list] = (args[list] as unknown[]).map(() => config.sendTo);
+    // A reply draft answers the runner's own SENT message, whose only recipient is --send-to.
+    if ("message_id" in args) delete args.message_id;
+  }
   if (config.sendTo !== undefined && TOOL_SCOPES[tool] === "send:email") {
     // The schema allows any string as a recipient; only --send-to may receive anything.
     for (const list of ["to", "cc", "bcc"])
@@ -276,4 +289,43 @@ async function checkProperty<T>(
     exchange,
     { counterexample: details.counterexample?.[0], runs: details.numRuns },
   );
+}
+
+/** The tools given a draft_id: each input gets a fresh draft of the run's own. */
+const DRAFT_TOOLS: ReadonlySet<ToolName> = new Set(["update_draft", "delete_draft", "send_draft"]);
+
+async function writeDraft({ client, config }: RunContext): Promise<string> {
+  const answer = await client.callTool("create_draft", {
+    inbox_id: config.inbox,
+    to: config.sendTo === undefined ? [] : [config.sendTo],
+    subject: "MCPEmails conformance draft",
+    body: "Written by the conformance runner; deleted when the check is done.",
+  });
+  const draftId = (answer.result?.structuredContent as { draft_id?: unknown } | undefined)?.draft_id;
+  if (answer.result?.isError === true || typeof draftId !== "string")
+    throw new CheckFailure(
+      `create_draft, needed for a draft to work on, failed: ${describeAnswer(answer)}`,
+      answer.exchange,
+    );
+  return draftId;
+}
+
+/** Deletes what a draft tool left in DRAFTS: the draft it wrote or changed (send and delete leave none). */
+async function cleanUpDraft(
+  { client, config }: RunContext,
+  tool: ToolName,
+  args: Record<string, unknown>,
+  answer: Awaited<ReturnType<RunContext["client"]["callTool"]>>,
+): Promise<void> {
+  if (tool === "send_draft" || tool === "delete_draft") {
+    // Refused, the draft is still there.
+    if (answer.error !== undefined || answer.result?.isError === true)
+      await client.callTool("delete_draft", { inbox_id: config.inbox, draft_id: args.draft_id });
+    return;
+  }
+  if (tool !== "create_draft" && tool !== "update_draft") return;
+  const written = (answer.result?.isError === true ? undefined : answer.result?.structuredContent) as
+    { draft_id?: unknown } | undefined;
+  const draftId = typeof written?.draft_id === "string" ? written.draft_id : args.draft_id;
+  if (typeof draftId === "string") await client.callTool("delete_draft", { inbox_id: config.inbox, draft_id: draftId });
 }
