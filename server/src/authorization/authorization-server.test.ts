@@ -101,7 +101,7 @@ describe.each(availableStores())("the OAuth authorization server, on the %s stor
         expect(await response.json()).toMatchObject({
           resource: `${base}/mcp`,
           authorization_servers: [base],
-          scopes_supported: ["read:email", "send:email"],
+          scopes_supported: ["read:email", "send:email", "draft:email"],
           bearer_methods_supported: ["header"],
         });
       }
