@@ -194,7 +194,12 @@ function conformanceCommand(): Command {
     .description("Checks any MCPEmails server over HTTP: protocol, auth, inputs, behaviour and the error catalogue.")
     .helpOption("-h, --help", "print this usage and exit")
     .addOption(valueOption("--url <url>", "the server's MCP endpoint (http or https), required"))
-    .addOption(valueOption("--token <key>", "an API key with read:email and send:email, required"))
+    .addOption(
+      valueOption(
+        "--token <key>",
+        "an API key with read:email and send:email (and draft:email to check the draft tools), required",
+      ),
+    )
     .addOption(valueOption("--inbox <uuid>", "an inbox --token can see, required"))
     .addOption(valueOption("--read-only-token <key>", "a key with read:email only, for the scope checks"))
     .addOption(valueOption("--revoked-token <key>", "a revoked key, for the auth checks"))

@@ -98,7 +98,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     full: await key(workspace.id, ["read:email", "send:email", "draft:email"]),
     readOnly: await key(workspace.id, ["read:email"]),
     sendOnly: await key(workspace.id, ["send:email"]),
-    live: await key(workspace.id, ["read:email", "send:email"], "live"),
+    live: await key(workspace.id, ["read:email", "send:email", "draft:email"], "live"),
     otherWorkspace: await key(other.id, ["read:email", "send:email"]),
   };
   // Every mail server a test dials (Dovecot, the relays) is on loopback.

@@ -35,6 +35,10 @@ export function propertyChecks(): Check[] {
         const ids = await idsToUse(tool, context);
         if (typeof ids === "string") return skipped(ids);
         const draftTool = DRAFT_TOOLS.has(tool);
+        if (TOOL_SCOPES[tool] === "draft:email" || draftTool) {
+          const lacking = await lacksDraftScope(context);
+          if (lacking !== undefined) return skipped(lacking);
+        }
         const inputs = fc
           .tuple(validValue(schemaOf(tool)), portableQuery)
           .map(([value, query]) => fitPositive(tool, value as Record<string, unknown>, query, context, ids));
@@ -328,4 +332,14 @@ async function cleanUpDraft(
     { draft_id?: unknown } | undefined;
   const draftId = typeof written?.draft_id === "string" ? written.draft_id : args.draft_id;
   if (typeof draftId === "string") await client.callTool("delete_draft", { inbox_id: config.inbox, draft_id: draftId });
+}
+
+/** Why the run cannot write drafts (its --token lacks draft:email), or undefined when a probe draft was written and deleted. */
+async function lacksDraftScope({ client, config }: RunContext): Promise<string | undefined> {
+  const probe = await client.callTool("create_draft", { inbox_id: config.inbox, subject: "probe", body: "probe" });
+  if (probe.result?.errorCode === "scope_denied")
+    return "--token lacks draft:email, which the draft tools need: give the key that scope to check them";
+  const draftId = (probe.result?.structuredContent as { draft_id?: unknown } | undefined)?.draft_id;
+  if (typeof draftId === "string") await client.callTool("delete_draft", { inbox_id: config.inbox, draft_id: draftId });
+  return undefined;
 }
