@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "@mcpemails/server/testing";
 import { installOffline, packForOfflineInstall } from "./test-support/offline-tarballs.js";
+import { TOOL_NAMES } from "@mcpemails/generated";
 
 const run = promisify(execFile);
 const repository = fileURLToPath(new URL("../../", import.meta.url));
@@ -74,7 +75,7 @@ describe("@mcpemails/generated, installed from its tarball", () => {
        }));`,
     );
     const result = JSON.parse(out) as Record<string, unknown>;
-    expect(result.tools).toEqual(["list_inbox", "read_email", "search_emails", "send_email", "reply_to_email"]);
+    expect(result.tools).toEqual([...TOOL_NAMES]);
     expect(result.good).toMatchObject({ ok: true });
     expect(result.bad).toMatchObject({ ok: false, problem: { parameter: "limit", rule: "maximum" } });
     expect(result.zod).toBe(true);

@@ -6,6 +6,7 @@ import { bodyFormatChecks } from "./checks/body-format-checks.js";
 import { caseChecks } from "./checks/case-checks.js";
 import { defaultChecks } from "./checks/default-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
+import { draftChecks } from "./checks/draft-checks.js";
 import { folderThreadAttachmentChecks } from "./checks/folder-thread-attachment-checks.js";
 import { htmlChecks } from "./checks/html-checks.js";
 import { outputSchemaChecks } from "./checks/output-schema-check.js";
@@ -33,6 +34,7 @@ export function allChecks(seed: number): Check[] {
     ...htmlChecks(),
     ...bodyFormatChecks(),
     ...folderThreadAttachmentChecks(),
+    ...draftChecks(),
     ...cases.firstOfEachRule,
     ...propertyChecks(),
     ...cases.others,

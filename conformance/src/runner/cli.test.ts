@@ -15,6 +15,8 @@ import {
   type RewriteRequest,
 } from "./test-support/mangling-proxy.js";
 import { startRateLimitedProxy } from "./test-support/rate-limited-proxy.js";
+import { TOOL_NAMES } from "@mcpemails/generated";
+import { withoutMadeUpDraftSkips } from "./test-support/made-up-draft-skip.js";
 import { runRunner, type RunnerOutcome } from "./test-support/run-runner.js";
 
 // The runner would wait out 100 calls a minute; the tests have no minute to spare.
@@ -76,7 +78,9 @@ describe("against the reference server", () => {
     expect(run.exitCode).toBe(0);
     // Only the --slow check lacks what it needs: the default limit is judged on --send-to-inbox,
     // which the run's own sends have filled past it.
-    expect(run.json?.checks.filter((c) => c.status === "skipped").map((c) => c.id)).toEqual(["behaviour.rate-limit"]);
+    expect(withoutMadeUpDraftSkips(run.json?.checks.filter((c) => c.status === "skipped") ?? [])).toEqual([
+      "behaviour.rate-limit",
+    ]);
     expect(run.check("behaviour.default-limit")?.details).toMatch(/^20 of \d+ in --send-to-inbox$/);
     for (const id of [
       "behaviour.send.appears-in-sent",
@@ -237,7 +241,9 @@ describe("against a server broken in one place, it fails the checks for that rul
       "protocol.tools-list.2025-03-26",
       "protocol.tools-list.2024-11-05",
     ]);
-    expect(run.check("protocol.tools-list.2025-11-25")?.details?.message).toContain("$.tools.7 is missing");
+    expect(run.check("protocol.tools-list.2025-11-25")?.details?.message).toContain(
+      `$.tools.${TOOL_NAMES.length - 1} is missing`,
+    );
   });
 
   it("unread_only ignored", async () => {
@@ -391,6 +397,10 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.failedIds).toEqual([
       "auth.scope.send_email",
       "auth.scope.reply_to_email",
+      "auth.scope.create_draft",
+      "auth.scope.update_draft",
+      "auth.scope.delete_draft",
+      "auth.scope.send_draft",
       "auth.send-only-scope.list_inbox",
       "auth.send-only-scope.read_email",
       "auth.send-only-scope.search_emails",
@@ -728,6 +738,73 @@ describe("against a server broken in one place, it fails the checks for that rul
     );
   });
 
+  /** The draft tools, judged by their own behaviour checks and nothing else; drafting needs --allow-send. */
+  const DRAFTS = () => [...sendArgs(), "--only", "behaviour.draft"];
+
+  it("update_draft that drops the fields it is not given", async () => {
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (request?.params?.name !== "update_draft" || args === undefined) return undefined;
+        args.body = "";
+        return request;
+      },
+      { extraArgs: DRAFTS() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.draft.create-update"]);
+    expect(run.check("behaviour.draft.create-update")?.details?.message).toBe(
+      "update_draft given a subject only lost the draft's body",
+    );
+  });
+
+  it("delete_draft answering success for a draft that is not there", async () => {
+    const run = await runBroken(
+      (exchange) => {
+        const result = toolResultOf(exchange);
+        if (!isToolCall(exchange, "delete_draft") || result?.errorCode !== "draft_not_found") return undefined;
+        const draftId = argumentsOf(exchange.request)?.draft_id;
+        const content = { draft_id: draftId, deleted: true };
+        for (const key of Object.keys(result)) delete result[key];
+        Object.assign(result, {
+          content: [{ type: "text", text: JSON.stringify(content) }],
+          structuredContent: content,
+        });
+        return exchange;
+      },
+      undefined,
+      { extraArgs: DRAFTS() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.draft.delete"]);
+    expect(run.check("behaviour.draft.delete")?.details?.message).toMatch(
+      /^a second delete_draft answered .*not draft_not_found$/u,
+    );
+  });
+
+  it("send_draft that sends a draft without recipients to the inbox's own address", async () => {
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (request?.params?.name !== "send_draft" || args === undefined) return undefined;
+        // Stands for a server that sends whatever the draft holds: the call never reaches send_draft's refusal.
+        request.params.name = "send_email";
+        request.params.arguments = {
+          inbox_id: args.inbox_id,
+          to: [server.siblingInbox.addresses[0]],
+          subject: "x",
+          body: "x",
+        };
+        return request;
+      },
+      { extraArgs: DRAFTS() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.draft.send"]);
+    expect(run.check("behaviour.draft.send")?.details?.message).toMatch(
+      /^send_draft of a draft without recipients answered /u,
+    );
+  });
+
   /** list_inbox without limit answering 19 messages and a next page: a default of 19. */
   const defaultLimitOf19: Mangle = (exchange) => {
     const content = toolResultOf(exchange)?.structuredContent as { messages?: unknown[] } | undefined;
@@ -818,6 +895,10 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.failedIds).toEqual([
       "auth.scope.send_email",
       "auth.scope.reply_to_email",
+      "auth.scope.create_draft",
+      "auth.scope.update_draft",
+      "auth.scope.delete_draft",
+      "auth.scope.send_draft",
       "auth.send-only-scope.list_inbox",
       "auth.send-only-scope.read_email",
       "auth.send-only-scope.search_emails",
