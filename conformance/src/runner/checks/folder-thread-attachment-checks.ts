@@ -15,6 +15,7 @@ import type { ListPage } from "../inbox-sample.js";
 import type { McpClient, ToolAnswer } from "../mcp-client.js";
 import { validateOutput } from "../output-validation.js";
 import { readMessage } from "../read-message.js";
+import type { RunContext } from "../run-context.js";
 import { behaviour } from "./behaviour-check.js";
 
 const STANDARD: readonly string[] = Object.keys(FOLDERS);
@@ -103,11 +104,16 @@ export function folderThreadAttachmentChecks(): Check[] {
       "get-thread",
       "tools.get_thread.output, decisions.folders-threads-attachments",
       "get_thread of a listed message's thread_id holds that message, oldest first, each with that thread_id; message_count at least the messages given, and truncated exactly when fewer",
-      async ({ client, config, inbox }) => {
-        // The thread listed most often, and the thread of a message with an attachment, whose
-        // attachments come without data.
+      async ({ client, config, inbox, sends }) => {
+        // The thread listed most often, the thread of a message with an attachment, whose
+        // attachments come without data, and when the run may send, the thread of a message it
+        // sends itself with Bcc and Reply-To, so that every field of a thread's messages is seen.
         const listed = await inbox.threadMessage();
         const withAttachment = await inbox.attachment();
+        const own =
+          sends.unavailable === undefined && config.sendTo !== undefined
+            ? await ownThread(sends, config.sendTo)
+            : undefined;
         const sources = [
           ...(listed === undefined ? [] : [{ id: listed.id, threadId: listed.thread_id }]),
           ...(withAttachment === undefined ||
@@ -115,6 +121,7 @@ export function folderThreadAttachmentChecks(): Check[] {
           withAttachment.threadId === listed?.thread_id
             ? []
             : [{ id: withAttachment.messageId, threadId: withAttachment.threadId }]),
+          ...(own === undefined ? [] : [own]),
         ];
         if (sources.length === 0) return skipped("needs a message with a thread_id, and the inbox lists none");
         const judged: string[] = [];
@@ -272,4 +279,14 @@ function differingField(
   entry: Attachment,
 ): (typeof ATTACHMENT_FIELDS)[number] | undefined {
   return ATTACHMENT_FIELDS.find((field) => content[field] !== entry[field]);
+}
+
+/** The SENT copy of a message the runner sends itself with Bcc and Reply-To, and its thread; undefined when the send names neither. */
+async function ownThread(
+  sends: RunContext["sends"],
+  sendTo: string,
+): Promise<{ id: string; threadId: string } | undefined> {
+  const sent = await sends.sendNew("get_thread", { bcc: [sendTo], reply_to: sendTo });
+  const { message_id: id, thread_id: threadId } = sent.result;
+  return id === null || threadId === null ? undefined : { id, threadId };
 }
