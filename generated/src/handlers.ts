@@ -3,6 +3,8 @@ import type { KeyMode, PlanId, ProtocolRevision, Scope, ToolArgs, ToolErrorCodes
 import { inboxNotFound, invalidParams, methodNotFound, scopeDenied, type ExecutionErrorResult, type InvalidParamsData, type JsonRpcError } from "./errors.js";
 import { REVISION_FEATURES, TOOL_SCOPES } from "./spec.js";
 import { inputValidators } from "./validate.js";
+import { checkToolCallWith, toolSuccess, type ToolCallCheck, type ToolTables } from "./runtime/tool-dispatch.js";
+import type { InputProblem } from "./runtime/input-validation.js";
 
 /** Who is calling: the API key (by id, never the secret), its mode and scopes, and its workspace. */
 export interface Caller {
@@ -84,20 +86,39 @@ export function isToolName(name: unknown): name is ToolName {
   return typeof name === "string" && Object.hasOwn(TOOL_SCOPES, name);
 }
 
+/** The spec's tools for the dispatch runtime (runtime/tool-dispatch.ts). */
+export const TOOL_TABLES = {
+  scopes: TOOL_SCOPES,
+  validators: inputValidators,
+  refuse: {
+    unknownTool: (name: string): ToolCallRefusal => ({ error: methodNotFound(`Unknown tool: ${name}`, { method: name }) }),
+    scopeDenied: (requiredScope: Scope, tool: ToolName): ToolCallRefusal => ({ result: scopeDenied({ requiredScope, tool }) }),
+    invalidArguments: (problem: InputProblem): ToolCallRefusal => ({ error: invalidParams(problem.message, problem as InvalidParamsData) }),
+  },
+} satisfies ToolTables<ToolName, Scope, ToolCallRefusal>;
+
+/** How a tools/call ends before its tool runs: a JSON-RPC error, or scope_denied / inbox_not_found as a result. */
+export type ToolCallRefusal = { error: JsonRpcError } | { result: ExecutionErrorResult };
+
+/** Unknown tool, missing scope and invalid arguments, in that order: what ends a call before its inbox is looked up. */
+export function checkToolCall(name: unknown, args: unknown, caller: Pick<Caller, "scopes">): ToolCallCheck<ToolName, ToolCallRefusal> {
+  return checkToolCallWith(TOOL_TABLES, name, args, caller.scopes);
+}
+
+/** A handler's answer as the tools/call result of this revision: its execution error, or its output. */
+export function toolCallResult(output: ToolOutputs[ToolName] | ExecutionErrorResult, revision: ProtocolRevision): ToolSuccessResult | ExecutionErrorResult {
+  if ("isError" in output && output.isError === true) return output;
+  return toolSuccess(output as ToolOutputs[ToolName], REVISION_FEATURES[revision].structuredOutput);
+}
+
 /** Answers a tools/call: unknown tool, missing scope, invalid arguments and unknown inbox are decided here, in that order, so every implementation answers them alike. */
 export function createToolDispatcher<Inbox extends InboxRef>(options: ToolDispatcherOptions<Inbox>) {
   return async function callTool(name: unknown, args: unknown, caller: Caller, revision: ProtocolRevision, signal: AbortSignal): Promise<ToolCallOutcome> {
-    if (!isToolName(name)) return { error: methodNotFound(`Unknown tool: ${String(name)}`, { method: String(name) }) };
-    const requiredScope = TOOL_SCOPES[name];
-    if (!caller.scopes.includes(requiredScope)) return { result: scopeDenied({ requiredScope, tool: name }) };
-    const checked = inputValidators[name](args ?? {});
-    if (!checked.ok) return { error: invalidParams(checked.problem.message, checked.problem as InvalidParamsData) };
-    const inboxId = (checked.value as { inbox_id: string }).inbox_id;
-    const inbox = await options.resolveInbox(inboxId, caller);
-    if (inbox === undefined) return { result: inboxNotFound({ inbox_id: inboxId }) };
-    const output = await (callHandler[name] as (h: ToolHandlers<Inbox>, a: unknown, c: ToolContext<Inbox>) => Promise<ToolOutputs[ToolName] | ExecutionErrorResult>)(options.handlers, checked.value, { caller, inbox, revision, signal });
-    if ("isError" in output && output.isError === true) return { result: output };
-    const text = JSON.stringify(output);
-    return { result: REVISION_FEATURES[revision].structuredOutput ? { content: [{ type: "text", text }], structuredContent: output as ToolOutputs[ToolName] } : { content: [{ type: "text", text }] } };
+    const checked = checkToolCall(name, args, caller);
+    if (!checked.ok) return checked.refusal;
+    const inbox = await options.resolveInbox(checked.inboxId, caller);
+    if (inbox === undefined) return { result: inboxNotFound({ inbox_id: checked.inboxId }) };
+    const output = await (callHandler[checked.name] as (h: ToolHandlers<Inbox>, a: unknown, c: ToolContext<Inbox>) => Promise<ToolOutputs[ToolName] | ExecutionErrorResult>)(options.handlers, checked.args, { caller, inbox, revision, signal });
+    return { result: toolCallResult(output, revision) };
   };
 }

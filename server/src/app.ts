@@ -1,6 +1,6 @@
 // The Fastify application: /mcp, health checks, and the JSON-RPC answers for errors Fastify
 // raises before a handler runs (a body too large, a content type that is not JSON).
-import { createToolDispatcher, requestTooLarge, TRANSPORT, transportError, internalError } from "@mcpemails/generated";
+import { requestTooLarge, TRANSPORT, transportError, internalError } from "@mcpemails/generated";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 import type { RateWindows } from "./limits/rate-limit.js";
@@ -21,7 +21,7 @@ import { withPathOnlyRequests } from "./observability/request-log.js";
 import { discardRest, OVERSIZED_BODY_DRAIN_BYTES } from "./oversized-body.js";
 import type { MailProvider } from "./providers/provider.js";
 import type { InboxRecord, Store } from "./store/store.js";
-import { createToolHandlers, resolveInbox } from "./tools/tool-handlers.js";
+import { createToolHandlers } from "./tools/tool-handlers.js";
 
 export interface AppOptions {
   store: Store;
@@ -92,15 +92,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const metrics = createMetrics();
   const handlers = createToolHandlers({ store: options.store, providerFor: options.providerFor, now });
-  const callTool = createToolDispatcher({
-    handlers,
-    resolveInbox: (inboxId, caller) => resolveInbox(options.store, inboxId, caller),
-  });
   if (options.dashboard !== undefined)
     app.decorate("protectedResource", protectedResource(options.dashboard.publicUrl));
   await app.register(mcpRoute, {
     store: options.store,
-    callTool,
+    handlers,
     rateWindows: options.rateWindows,
     now,
     serverInfo: SERVER_INFO,

@@ -35,6 +35,20 @@ export function emitHandlers(ctx: GenContext): GeneratedFile {
     });
     file.addImportDeclaration({ moduleSpecifier: "./spec.js", namedImports: ["REVISION_FEATURES", "TOOL_SCOPES"] });
     file.addImportDeclaration({ moduleSpecifier: "./validate.js", namedImports: ["inputValidators"] });
+    file.addImportDeclaration({
+      moduleSpecifier: "./runtime/tool-dispatch.js",
+      namedImports: [
+        "checkToolCallWith",
+        "toolSuccess",
+        { name: "ToolCallCheck", isTypeOnly: true },
+        { name: "ToolTables", isTypeOnly: true },
+      ],
+    });
+    file.addImportDeclaration({
+      moduleSpecifier: "./runtime/input-validation.js",
+      isTypeOnly: true,
+      namedImports: ["InputProblem"],
+    });
 
     file.addInterface({
       name: "Caller",
@@ -122,6 +136,54 @@ export function emitHandlers(ctx: GenContext): GeneratedFile {
       returnType: "name is ToolName",
       statements: 'return typeof name === "string" && Object.hasOwn(TOOL_SCOPES, name);',
     });
+    exportConst(
+      file,
+      "TOOL_TABLES",
+      `{
+  scopes: TOOL_SCOPES,
+  validators: inputValidators,
+  refuse: {
+    unknownTool: (name: string): ToolCallRefusal => ({ error: methodNotFound(\`Unknown tool: \${name}\`, { method: name }) }),
+    scopeDenied: (requiredScope: Scope, tool: ToolName): ToolCallRefusal => ({ result: scopeDenied({ requiredScope, tool }) }),
+    invalidArguments: (problem: InputProblem): ToolCallRefusal => ({ error: invalidParams(problem.message, problem as InvalidParamsData) }),
+  },
+} satisfies ToolTables<ToolName, Scope, ToolCallRefusal>`,
+      ["The spec's tools for the dispatch runtime (runtime/tool-dispatch.ts)."],
+    );
+    file.addTypeAlias({
+      name: "ToolCallRefusal",
+      isExported: true,
+      docs: [
+        "How a tools/call ends before its tool runs: a JSON-RPC error, or scope_denied / inbox_not_found as a result.",
+      ],
+      type: "{ error: JsonRpcError } | { result: ExecutionErrorResult }",
+    });
+    file.addFunction({
+      name: "checkToolCall",
+      isExported: true,
+      parameters: [
+        { name: "name", type: "unknown" },
+        { name: "args", type: "unknown" },
+        { name: "caller", type: 'Pick<Caller, "scopes">' },
+      ],
+      returnType: "ToolCallCheck<ToolName, ToolCallRefusal>",
+      docs: [
+        "Unknown tool, missing scope and invalid arguments, in that order: what ends a call before its inbox is looked up.",
+      ],
+      statements: "return checkToolCallWith(TOOL_TABLES, name, args, caller.scopes);",
+    });
+    file.addFunction({
+      name: "toolCallResult",
+      isExported: true,
+      parameters: [
+        { name: "output", type: "ToolOutputs[ToolName] | ExecutionErrorResult" },
+        { name: "revision", type: "ProtocolRevision" },
+      ],
+      returnType: "ToolSuccessResult | ExecutionErrorResult",
+      docs: ["A handler's answer as the tools/call result of this revision: its execution error, or its output."],
+      statements: `if ("isError" in output && output.isError === true) return output;
+return toolSuccess(output as ToolOutputs[ToolName], REVISION_FEATURES[revision].structuredOutput);`,
+    });
     file.addFunction({
       name: "createToolDispatcher",
       isExported: true,
@@ -131,18 +193,12 @@ export function emitHandlers(ctx: GenContext): GeneratedFile {
         "Answers a tools/call: unknown tool, missing scope, invalid arguments and unknown inbox are decided here, in that order, so every implementation answers them alike.",
       ],
       statements: `return async function callTool(name: unknown, args: unknown, caller: Caller, revision: ProtocolRevision, signal: AbortSignal): Promise<ToolCallOutcome> {
-  if (!isToolName(name)) return { error: methodNotFound(\`Unknown tool: \${String(name)}\`, { method: String(name) }) };
-  const requiredScope = TOOL_SCOPES[name];
-  if (!caller.scopes.includes(requiredScope)) return { result: scopeDenied({ requiredScope, tool: name }) };
-  const checked = inputValidators[name](args ?? {});
-  if (!checked.ok) return { error: invalidParams(checked.problem.message, checked.problem as InvalidParamsData) };
-  const inboxId = (checked.value as { inbox_id: string }).inbox_id;
-  const inbox = await options.resolveInbox(inboxId, caller);
-  if (inbox === undefined) return { result: inboxNotFound({ inbox_id: inboxId }) };
-  const output = await (callHandler[name] as (h: ToolHandlers<Inbox>, a: unknown, c: ToolContext<Inbox>) => Promise<ToolOutputs[ToolName] | ExecutionErrorResult>)(options.handlers, checked.value, { caller, inbox, revision, signal });
-  if ("isError" in output && output.isError === true) return { result: output };
-  const text = JSON.stringify(output);
-  return { result: REVISION_FEATURES[revision].structuredOutput ? { content: [{ type: "text", text }], structuredContent: output as ToolOutputs[ToolName] } : { content: [{ type: "text", text }] } };
+  const checked = checkToolCall(name, args, caller);
+  if (!checked.ok) return checked.refusal;
+  const inbox = await options.resolveInbox(checked.inboxId, caller);
+  if (inbox === undefined) return { result: inboxNotFound({ inbox_id: checked.inboxId }) };
+  const output = await (callHandler[checked.name] as (h: ToolHandlers<Inbox>, a: unknown, c: ToolContext<Inbox>) => Promise<ToolOutputs[ToolName] | ExecutionErrorResult>)(options.handlers, checked.args, { caller, inbox, revision, signal });
+  return { result: toolCallResult(output, revision) };
 };`,
     });
   });

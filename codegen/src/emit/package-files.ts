@@ -4,7 +4,13 @@ import { readFileSync } from "node:fs";
 import { header, type GenContext, type GeneratedFile } from "../context.js";
 import { exportConst, tsFile } from "./ts-file.js";
 
-const RUNTIME_FILES = ["input-validation.ts", "large-values.ts", "portable-query.ts", "conformance-case-types.ts"];
+const RUNTIME_FILES = [
+  "input-validation.ts",
+  "large-values.ts",
+  "portable-query.ts",
+  "conformance-case-types.ts",
+  "tool-dispatch.ts",
+];
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

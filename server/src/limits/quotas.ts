@@ -1,6 +1,6 @@
 // Plan quotas per workspace: calls per UTC calendar month, sends per UTC calendar day.
 import { PLANS, quotaExceeded, type ExecutionErrorResult, type QuotaName } from "@mcpemails/generated";
-import type { Store, Workspace } from "../store/store.js";
+import type { QuotaCharge, QuotaDecision, Store, Workspace } from "../store/store.js";
 
 type QuotaRefusal = ExecutionErrorResult<"quota_exceeded">;
 
@@ -39,6 +39,39 @@ export function quotaCounter(quota: QuotaName, workspaceId: string, period: Quot
   return `${quota}:${workspaceId}:${period.label}`;
 }
 
+/** One unit of the workspace's monthly call quota, to take in a call's admission; null when its plan has none. */
+export function callCharge(workspace: Workspace, now: Date): QuotaCharge | null {
+  const limit = callsPerMonth(workspace);
+  if (limit === null) return null;
+  const period = monthPeriod(now);
+  return {
+    counter: quotaCounter("calls_per_month", workspace.id, period),
+    limit,
+    expiresAtMs: period.resetsAt.getTime(),
+  };
+}
+
+/** The answer to a call the monthly call quota refused (decision from admitCall). */
+export function callQuotaRefusal(
+  workspace: Workspace,
+  decision: QuotaDecision | null,
+  now: Date,
+): QuotaRefusal | undefined {
+  const limit = callsPerMonth(workspace);
+  if (decision === null || decision.allowed || limit === null) return undefined;
+  return refusal(workspace, "calls_per_month", limit, monthPeriod(now), now);
+}
+
+function refusal(workspace: Workspace, quota: QuotaName, limit: number, period: QuotaPeriod, now: Date): QuotaRefusal {
+  return quotaExceeded({
+    quota,
+    limit,
+    plan: PLANS[workspace.plan].title,
+    resetsAt: period.resetsAt.toISOString(),
+    retryAfter: Math.max(1, Math.ceil((period.resetsAt.getTime() - now.getTime()) / 1000)),
+  });
+}
+
 /** Takes one unit of a quota, or says why not. A null limit means the plan has no such quota. */
 export async function consume(
   store: Store,
@@ -55,13 +88,7 @@ export async function consume(
     period.resetsAt.getTime(),
   );
   if (decision.allowed) return undefined;
-  return quotaExceeded({
-    quota,
-    limit,
-    plan: PLANS[workspace.plan].title,
-    resetsAt: period.resetsAt.toISOString(),
-    retryAfter: Math.max(1, Math.ceil((period.resetsAt.getTime() - now.getTime()) / 1000)),
-  });
+  return refusal(workspace, quota, limit, period, now);
 }
 
 export async function release(

@@ -1,6 +1,6 @@
 // The spec's three rolling windows per API key, checked and recorded in one atomic store step.
 import { RATE_LIMITS, rateLimitExceeded, type ExecutionErrorResult, type RateWindowName } from "@mcpemails/generated";
-import type { Store, Workspace } from "../store/store.js";
+import type { RateDecision, Store, Workspace } from "../store/store.js";
 
 export type RateWindows = readonly { name: RateWindowName; seconds: number; limit: number }[];
 
@@ -22,7 +22,11 @@ export async function checkRateLimit(
   nowMs: number,
   windows: RateWindows = RATE_LIMITS.windows,
 ): Promise<ExecutionErrorResult<"rate_limit_exceeded"> | undefined> {
-  const decision = await store.hitRateWindows(keyId, windows, nowMs);
+  return rateRefusal(await store.hitRateWindows(keyId, windows, nowMs));
+}
+
+/** The answer to a request the windows refused; undefined when they allowed it. */
+export function rateRefusal(decision: RateDecision): ExecutionErrorResult<"rate_limit_exceeded"> | undefined {
   if (decision.allowed) return undefined;
   return rateLimitExceeded({
     // Whole seconds, rounded up, so that a client waiting retryAfter is never refused again.

@@ -2,35 +2,32 @@
 // revisions' own methods are in handle-stateless-request.ts).
 import {
   TOOL_NAMES,
+  TOOL_SCOPES,
   internalError,
+  isToolName,
   invalidParams,
   methodNotFound,
   toolsListByRevision,
-  type Caller,
   type ProtocolRevision,
+  type ToolHandlers,
 } from "@mcpemails/generated";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { FastifyBaseLogger } from "fastify";
-import { checkRateLimit, type RateWindows } from "../limits/rate-limit.js";
+import type { RateWindows } from "../limits/rate-limit.js";
 import { FailedBeforeSending } from "../limits/send-once.js";
 import { ParameterError } from "../providers/provider.js";
 import type { Metrics } from "../observability/metrics.js";
 import { recordCall } from "../observability/activity-log.js";
+import type { ConfigReads } from "../store/config-cache.js";
 import type { Store } from "../store/store.js";
+import type { ServerCaller, ServerInbox } from "../tools/tool-handlers.js";
 import { errorResponse, resultResponse, type JsonRpcResponse } from "./jsonrpc.js";
 import { negotiateRevision } from "./revision.js";
-
-export type CallTool = (
-  name: unknown,
-  args: unknown,
-  caller: Caller,
-  revision: ProtocolRevision,
-  signal: AbortSignal,
-) => Promise<{ error: { code: number; message: string; data?: unknown } } | { result: object }>;
+import { runToolCall } from "./tool-call-pipeline.js";
 
 export interface RequestDeps {
   store: Store;
-  callTool: CallTool;
+  handlers: ToolHandlers<ServerInbox>;
   /** The server's rate windows per key (MCPEMAILS_RATE_LIMITS, else the spec's). */
   rateWindows: RateWindows;
   now: () => Date;
@@ -40,7 +37,9 @@ export interface RequestDeps {
 }
 
 export interface RequestContext {
-  caller: Caller;
+  caller: ServerCaller;
+  /** Keys, workspaces and inboxes as this request reads them (the per-instance copies of its configuration version). */
+  reads: ConfigReads;
   /** The caller's own windows: its workspace's override of deps.rateWindows, where it has one. */
   rateWindows: RateWindows;
   /** The revision of this HTTP request (header or default); initialize negotiates its own. */
@@ -118,7 +117,8 @@ export function storeFailed(what: string) {
   return internalError(`Internal error: the store did not answer, so ${what}; nothing was done. Retry with backoff.`);
 }
 
-const SENDING_TOOLS: readonly unknown[] = ["send_email", "reply_to_email"];
+/** The tools that send (send_email, reply_to_email, send_draft): those needing send:email. */
+const sends = (name: unknown) => isToolName(name) && TOOL_SCOPES[name] === "send:email";
 
 async function runTool(
   id: RequestId,
@@ -126,23 +126,14 @@ async function runTool(
   context: RequestContext,
   deps: RequestDeps,
 ): Promise<JsonRpcResponse> {
-  let limited: Awaited<ReturnType<typeof checkRateLimit>>;
   try {
-    limited = await checkRateLimit(deps.store, context.caller.keyId, deps.now().getTime(), context.rateWindows);
-  } catch (error) {
-    // Fails closed: without the store's answer no call may pass, or the limits would not hold.
-    deps.log.error({ err: error, tool: params.name }, "rate limit check failed");
-    return errorResponse(id, storeFailed("the rate limits could not be checked"));
-  }
-  if (limited) return resultResponse(id, limited);
-  try {
-    const outcome = await deps.callTool(
-      params.name,
-      params.arguments,
-      context.caller,
-      context.revision,
-      context.signal,
-    );
+    const step = await runToolCall(params.name, params.arguments, context, deps);
+    if ("admissionFailed" in step) {
+      // Fails closed: without the store's answer no call may pass, or the limits would not hold.
+      deps.log.error({ err: step.admissionFailed, tool: params.name }, "rate limit check failed");
+      return errorResponse(id, storeFailed("the rate limits could not be checked"));
+    }
+    const outcome = step.answered;
     return "error" in outcome ? errorResponse(id, outcome.error) : resultResponse(id, outcome.result);
   } catch (error) {
     if (error instanceof ParameterError) return errorResponse(id, invalidParams(error.message, error.toData()));
@@ -156,7 +147,7 @@ async function runTool(
     deps.log.error({ err: error, tool: params.name }, "tools/call failed");
     // A send can fail after the provider accepted it (the store failing to record the outcome):
     // the caller must not retry blindly.
-    if (SENDING_TOOLS.includes(params.name)) {
+    if (sends(params.name)) {
       return errorResponse(
         id,
         internalError(

@@ -7,11 +7,12 @@ import {
   REVISION_FEATURES,
   TRANSPORT,
   transportError,
-  type Caller,
   type JsonRpcError,
 } from "@mcpemails/generated";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "../auth/authenticate.js";
+import type { ServerCaller } from "../tools/tool-handlers.js";
+import { createConfigCache, type ConfigReads } from "../store/config-cache.js";
 import { rateWindowsOf, type RateWindows } from "../limits/rate-limit.js";
 import { answerBatch, answerOne } from "./answer-messages.js";
 import { readBodyShape } from "./body-shape.js";
@@ -56,6 +57,8 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     (_request, body, done) => done(null, body),
   );
 
+  const cache = createConfigCache(options.store);
+
   app.addHook("onRequest", async (request, reply) => {
     const refused = checkOrigin(options.originPolicy, request.headers.host, request.headers.origin);
     if (refused) return sendError(reply, 403, transportError(refused));
@@ -76,9 +79,13 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
         { "www-authenticate": challenge },
       );
     let auth: Awaited<ReturnType<typeof authenticate>>;
+    let reads: ConfigReads;
     try {
+      reads = await cache.reads();
       auth = await authenticate(options.store, request.headers.authorization, options.now(), {
         resource: resource?.resourceOf(request),
+        reads,
+        cache,
       });
     } catch (error) {
       request.log.error({ err: error }, "API key check failed");
@@ -86,6 +93,7 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     }
     if (!auth.ok) return sendError(reply, 401, invalidApiKey(auth.reason), { "www-authenticate": challenge });
     request.caller = auth.caller;
+    request.reads = reads;
     request.rateWindows = rateWindowsOf(auth.workspace, options.rateWindows);
   });
 
@@ -120,10 +128,15 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
     if (Array.isArray(body) && body.some((element) => speaksStatelessRevision(request.headers, element)))
       return reply.code(400).type("application/json").send(statelessBatchRefused());
     if (!Array.isArray(body) && speaksStatelessRevision(request.headers, body)) {
-      const { caller, rateWindows } = request;
-      if (!caller || !rateWindows) throw new Error("onRequest hook did not authenticate");
+      const { caller, reads, rateWindows } = request;
+      if (!caller || !reads || !rateWindows) throw new Error("onRequest hook did not authenticate");
       const signal = abortOnClientGone(reply);
-      const answer = await handleStatelessMessage(body, request.headers, { caller, rateWindows, signal }, options);
+      const answer = await handleStatelessMessage(
+        body,
+        request.headers,
+        { caller, reads, rateWindows, signal },
+        options,
+      );
       if (answer.response === undefined) return reply.code(202).send();
       return sendAnswers(reply, request.headers.accept, answer.status, [JSON.stringify(answer.response)], false);
     }
@@ -144,9 +157,9 @@ export async function mcpRoute(app: FastifyInstance, options: McpRouteOptions): 
         );
     }
 
-    const { caller, rateWindows } = request;
-    if (!caller || !rateWindows) throw new Error("onRequest hook did not authenticate");
-    const context = { caller, rateWindows, revision, signal: abortOnClientGone(reply) };
+    const { caller, reads, rateWindows } = request;
+    if (!caller || !reads || !rateWindows) throw new Error("onRequest hook did not authenticate");
+    const context = { caller, reads, rateWindows, revision, signal: abortOnClientGone(reply) };
     const answers = Array.isArray(body)
       ? await answerBatch(body, context, options)
       : await answerOne(classify(body), context, options);
@@ -184,7 +197,9 @@ function sendAnswers(
 declare module "fastify" {
   interface FastifyRequest {
     /** Set by the /mcp onRequest hook once the API key is known. */
-    caller?: Caller;
+    caller?: ServerCaller;
+    /** The reads of keys, workspaces and inboxes for this request (config-cache.ts). */
+    reads?: ConfigReads;
     /** The caller's rate windows: its workspace's override, else the server's. */
     rateWindows?: RateWindows;
   }

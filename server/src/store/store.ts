@@ -82,6 +82,19 @@ export type RateDecision = { allowed: true } | { allowed: false; window: string;
 
 export type QuotaDecision = { allowed: true; used: number } | { allowed: false; used: number };
 
+/** A unit of a quota counter to take (consumeQuota's arguments). */
+export interface QuotaCharge {
+  counter: string;
+  limit: number;
+  expiresAtMs: number;
+}
+
+/** The rate windows' decision, and the quota's when a charge was asked for and the windows allowed the call. */
+export interface Admission {
+  rate: RateDecision;
+  quota: QuotaDecision | null;
+}
+
 export type IdempotencyBegin =
   | { state: "started" }
   | { state: "in_progress" }
@@ -328,6 +341,12 @@ export interface Store {
    */
   updateInboxSecret(id: string, secret: string, options?: InboxSecretWrite): Promise<string | undefined>;
   removeInbox(id: string): Promise<boolean>;
+  /**
+   * The configuration version: raised by every change a per-instance cache of keys, workspaces and
+   * inboxes must not outlive (a revoked key, new limits or plan, a removed inbox, new inbox settings),
+   * and read by every instance per call, so that such a change takes effect at once everywhere.
+   */
+  configVersion(): Promise<number>;
 
   /**
    * Checks one request against every rolling window and, only when all pass, records it in all
@@ -336,6 +355,16 @@ export interface Store {
   hitRateWindows(keyId: string, windows: readonly RateWindow[], nowMs: number): Promise<RateDecision>;
   /** Takes one unit of a counter (quota name + period) when it is below limit, atomically. */
   consumeQuota(counter: string, limit: number, expiresAtMs: number): Promise<QuotaDecision>;
+  /**
+   * A call's admission in one store step: hitRateWindows, then, only when the windows allow the call
+   * and there is a charge, consumeQuota. A call the windows refuse takes no quota.
+   */
+  admitCall(
+    keyId: string,
+    windows: readonly RateWindow[],
+    nowMs: number,
+    charge: QuotaCharge | null,
+  ): Promise<Admission>;
   /** How much of a counter is taken (0 when it has none or it expired by nowMs): what the dashboard shows. */
   quotaUsed(counter: string, nowMs: number): Promise<number>;
   /** Gives back a unit taken by consumeQuota (a send that was refused before reaching the provider). */

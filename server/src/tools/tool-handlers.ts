@@ -1,9 +1,10 @@
-// The server's implementation of the generated ToolHandlers: the monthly call quota, then the
-// inbox's provider; sends (a draft's too) go through sendOnce (idempotency and the daily send quota).
+// The server's implementation of the generated ToolHandlers: the inbox's provider; sends (a draft's
+// too) go through sendOnce (idempotency and the daily send quota). The monthly call quota was taken
+// with the rate windows before any handler runs (mcp/tool-call-pipeline.ts).
 import type { Caller, InboxRef, ToolHandlers } from "@mcpemails/generated";
-import { callsPerMonth, consume, monthPeriod } from "../limits/quotas.js";
 import { sendOnce } from "../limits/send-once.js";
 import type { MailProvider } from "../providers/provider.js";
+import type { ConfigReads } from "../store/config-cache.js";
 import type { InboxRecord, Store, Workspace } from "../store/store.js";
 
 export interface ServerInbox extends InboxRef {
@@ -29,7 +30,7 @@ export interface ServerCaller extends Caller {
  * otherwise undefined, never a hint: an inbox the key may not use is, to the key, no inbox at all.
  */
 export async function resolveInbox(
-  store: Store,
+  store: ConfigReads,
   inboxId: string,
   caller: Caller & Partial<Pick<ServerCaller, "inboxIds" | "workspace">>,
 ): Promise<ServerInbox | undefined> {
@@ -42,75 +43,64 @@ export async function resolveInbox(
 }
 
 export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps): ToolHandlers<ServerInbox> {
-  const chargeCall = (inbox: ServerInbox, at: Date) =>
-    consume(store, inbox.workspace, "calls_per_month", callsPerMonth(inbox.workspace), monthPeriod(at), at);
   return {
     async list_inbox(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).list_inbox(args, signal);
+      return providerFor(inbox.record).list_inbox(args, signal);
     },
     async read_email(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).read_email(args, signal);
+      return providerFor(inbox.record).read_email(args, signal);
     },
     async search_emails(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).search_emails(args, signal);
+      return providerFor(inbox.record).search_emails(args, signal);
     },
     async list_folders(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).list_folders(args, signal);
+      return providerFor(inbox.record).list_folders(args, signal);
     },
     async get_thread(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).get_thread(args, signal);
+      return providerFor(inbox.record).get_thread(args, signal);
     },
     async get_attachment(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).get_attachment(args, signal);
+      return providerFor(inbox.record).get_attachment(args, signal);
     },
     async create_draft(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).create_draft(args, signal);
+      return providerFor(inbox.record).create_draft(args, signal);
     },
     async update_draft(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).update_draft(args, signal);
+      return providerFor(inbox.record).update_draft(args, signal);
     },
     async delete_draft(args, { inbox, signal }) {
-      return (await chargeCall(inbox, now())) ?? providerFor(inbox.record).delete_draft(args, signal);
+      return providerFor(inbox.record).delete_draft(args, signal);
     },
     async send_draft(args, { inbox, signal }) {
-      const at = now();
-      const refused = await chargeCall(inbox, at);
-      if (refused) return refused;
       return sendOnce({
         store,
         workspace: inbox.workspace,
         inboxId: inbox.id,
         tool: "send_draft",
         args,
-        now: at,
+        now: now(),
         send: () => providerFor(inbox.record).send_draft(args, signal),
       });
     },
     async send_email(args, { inbox, signal }) {
-      const at = now();
-      const refused = await chargeCall(inbox, at);
-      if (refused) return refused;
       return sendOnce({
         store,
         workspace: inbox.workspace,
         inboxId: inbox.id,
         tool: "send_email",
         args,
-        now: at,
+        now: now(),
         send: () => providerFor(inbox.record).send_email(args, signal),
       });
     },
     async reply_to_email(args, { inbox, signal }) {
-      const at = now();
-      const refused = await chargeCall(inbox, at);
-      if (refused) return refused;
       return sendOnce({
         store,
         workspace: inbox.workspace,
         inboxId: inbox.id,
         tool: "reply_to_email",
         args,
-        now: at,
+        now: now(),
         send: () => providerFor(inbox.record).reply_to_email(args, signal),
       });
     },

@@ -4,6 +4,8 @@
 //
 //   mcpe:workspaces                        set    ids of every workspace
 //   mcpe:inboxes                           set    ids of every inbox
+//   mcpe:config:version                    string raised by every change per-instance caches of keys,
+//                                                 workspaces and inboxes must see (Store.configVersion)
 //   mcpe:users                             hash   lower-cased email -> id of the user who has it: one
 //                                                 HSETNX claims an email, HLEN counts the users
 //   mcpe:{ws:<workspaceId>}                hash   the workspace
@@ -50,6 +52,7 @@ export interface RedisKeys {
   readonly prefix: string;
   allWorkspaces(): string;
   allInboxes(): string;
+  configVersion(): string;
   workspace(workspaceId: string): string;
   workspaceKeys(workspaceId: string): string;
   workspaceInboxes(workspaceId: string): string;
@@ -91,6 +94,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     prefix,
     allWorkspaces: () => `${prefix}workspaces`,
     allInboxes: () => `${prefix}inboxes`,
+    configVersion: () => `${prefix}config:version`,
     workspace: (workspaceId) => tagged("ws", workspaceId),
     workspaceKeys: (workspaceId) => `${tagged("ws", workspaceId)}:keys`,
     workspaceInboxes: (workspaceId) => `${tagged("ws", workspaceId)}:inboxes`,

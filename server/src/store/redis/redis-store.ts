@@ -22,6 +22,7 @@ import type {
   AccessTokenRecord,
   ActivityEntry,
   ActivityQuery,
+  Admission,
   ApiKeyRecord,
   AuthorizationCodeRecord,
   IdempotencyBegin,
@@ -33,6 +34,7 @@ import type {
   MembershipRecord,
   OAuthClientRecord,
   OAuthGrantRecord,
+  QuotaCharge,
   QuotaDecision,
   RateDecision,
   RateLimitsOverride,
@@ -178,7 +180,9 @@ class RedisStore implements Store {
       [this.keys.workspace(id)],
       [String(set.length / 2), ...set, ...remove],
     );
-    return updated === 1 ? this.getWorkspace(id) : undefined;
+    if (updated !== 1) return undefined;
+    await this.raiseConfigVersion();
+    return this.getWorkspace(id);
   }
 
   async createApiKey(
@@ -228,7 +232,9 @@ class RedisStore implements Store {
   }
 
   async revokeApiKey(id: string): Promise<boolean> {
-    return (await this.scripts.revokeApiKey([this.keys.apiKey(id)], [new Date().toISOString()])) === 1;
+    const revoked = (await this.scripts.revokeApiKey([this.keys.apiKey(id)], [new Date().toISOString()])) === 1;
+    if (revoked) await this.raiseConfigVersion();
+    return revoked;
   }
 
   async touchApiKey(id: string, at: string): Promise<void> {
@@ -283,7 +289,9 @@ class RedisStore implements Store {
     // A stamp is never empty: "" stands for "no secret" in the script.
     const condition = options.ifStamp === undefined ? [] : ["ifStamp", options.ifStamp ?? ""];
     const written = await this.scripts.updateInboxSecret([this.keys.inbox(id)], [sealed, ...condition]);
-    return written === 1 ? stamp : undefined;
+    if (written !== 1) return undefined;
+    await this.raiseConfigVersion();
+    return stamp;
   }
 
   async removeInbox(id: string): Promise<boolean> {
@@ -292,8 +300,18 @@ class RedisStore implements Store {
     await Promise.all([
       this.client.srem(this.keys.workspaceInboxes(workspaceId), id),
       this.client.srem(this.keys.allInboxes(), id),
+      this.raiseConfigVersion(),
     ]);
     return true;
+  }
+
+  async configVersion(): Promise<number> {
+    return Number((await this.client.get(this.keys.configVersion())) ?? 0);
+  }
+
+  // After the change it announces: an instance that reads the new version finds the change made.
+  private async raiseConfigVersion(): Promise<void> {
+    await this.client.incr(this.keys.configVersion());
   }
 
   async hitRateWindows(keyId: string, windows: readonly RateWindow[], nowMs: number): Promise<RateDecision> {
@@ -309,6 +327,19 @@ class RedisStore implements Store {
     if (window === undefined || retryAfterMs === undefined)
       throw new Error("the rate script answered an unexpected reply");
     return { allowed: false, window: window.name, limit: window.limit, retryAfterMs };
+  }
+
+  // The rate log is in the key's slot and the counter in the quota's: in Redis Cluster no one script
+  // may touch both, so these are two steps, the second only when the first allows the call.
+  async admitCall(
+    keyId: string,
+    windows: readonly RateWindow[],
+    nowMs: number,
+    charge: QuotaCharge | null,
+  ): Promise<Admission> {
+    const rate = await this.hitRateWindows(keyId, windows, nowMs);
+    if (!rate.allowed || charge === null) return { rate, quota: null };
+    return { rate, quota: await this.consumeQuota(charge.counter, charge.limit, charge.expiresAtMs) };
   }
 
   async consumeQuota(counter: string, limit: number, expiresAtMs: number): Promise<QuotaDecision> {

@@ -240,6 +240,15 @@ const MIGRATIONS: readonly Migration[] = [
       for (const row of rows.all()) set.run(messageTime(row.date), row.inbox_id, row.id);
     },
   },
+  {
+    // Per-instance caches of keys, workspaces and inboxes (#17) read this one row per call and start
+    // afresh when it moved: every change they must see raises it in its own transaction.
+    version: 7,
+    sql: `
+      CREATE TABLE config_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+      INSERT INTO config_version (id, version) VALUES (1, 0);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -30,6 +30,8 @@ import type {
   MembershipRecord,
   OAuthClientRecord,
   OAuthGrantRecord,
+  Admission,
+  QuotaCharge,
   QuotaDecision,
   RateDecision,
   RateWindow,
@@ -256,6 +258,8 @@ function prepareStatements(db: Database) {
       "SELECT * FROM api_keys WHERE workspace_id = ? ORDER BY created_at, id",
     ),
     // The first revocation time stands; revoking again only confirms that the key exists.
+    getConfigVersion: db.prepare<[], { version: number }>("SELECT version FROM config_version WHERE id = 1"),
+    raiseConfigVersion: db.prepare("UPDATE config_version SET version = version + 1 WHERE id = 1"),
     revokeApiKey: db.prepare<[string, string]>("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"),
     // Instances may report calls out of order: the latest use stands.
     touchApiKey: db.prepare<[string, string, string]>(
@@ -474,6 +478,14 @@ class SqliteStore implements Store {
     staleAfterMs: number,
   ) => IdempotencyBegin;
   private readonly removeInboxAtomically: (id: string) => boolean;
+  private readonly changeConfigAtomically: (change: () => number) => number;
+  private readonly admitCallAtomically: (
+    keyId: string,
+    windows: RateWindowMs[],
+    nowMs: number,
+    charge: QuotaCharge | null,
+    wallMs: number,
+  ) => Admission;
   private readonly updateWorkspaceLimitsAtomically: (
     id: string,
     change: WorkspaceLimitsChange,
@@ -501,36 +513,42 @@ class SqliteStore implements Store {
     // (count-limit+1)-th oldest hit of the window, the last that must leave before a place frees.
     // The log's size (kept beside it) skips windows the whole log cannot fill, so the cost of a hit
     // is bounded by the limits it is near, not by how many hits the log holds.
-    this.hitRateWindowsAtomically = immediate(
-      db,
-      (keyId: string, windows: RateWindowMs[], nowMs: number): RateDecision => {
-        const pruned = statements.pruneRateHits.run(keyId, nowMs - longestWindowMs(windows)).changes;
-        const size = (statements.getRateLogSize.get(keyId)?.size ?? 0) - pruned;
-        let refusal: Extract<RateDecision, { allowed: false }> | undefined;
-        for (const window of windows) {
-          if (size < window.limit) continue;
-          const lastToLeave = statements.nthNewestRateHit.get(keyId, window.limit - 1)?.at_ms;
-          if (lastToLeave === undefined || lastToLeave <= nowMs - window.ms) continue;
-          const retryAfterMs = lastToLeave + window.ms - nowMs;
-          if (refusal === undefined || retryAfterMs > refusal.retryAfterMs) {
-            refusal = { allowed: false, window: window.name, limit: window.limit, retryAfterMs };
-          }
+    const hitRateWindows = (keyId: string, windows: RateWindowMs[], nowMs: number): RateDecision => {
+      const pruned = statements.pruneRateHits.run(keyId, nowMs - longestWindowMs(windows)).changes;
+      const size = (statements.getRateLogSize.get(keyId)?.size ?? 0) - pruned;
+      let refusal: Extract<RateDecision, { allowed: false }> | undefined;
+      for (const window of windows) {
+        if (size < window.limit) continue;
+        const lastToLeave = statements.nthNewestRateHit.get(keyId, window.limit - 1)?.at_ms;
+        if (lastToLeave === undefined || lastToLeave <= nowMs - window.ms) continue;
+        const retryAfterMs = lastToLeave + window.ms - nowMs;
+        if (refusal === undefined || retryAfterMs > refusal.retryAfterMs) {
+          refusal = { allowed: false, window: window.name, limit: window.limit, retryAfterMs };
         }
-        if (refusal === undefined) statements.insertRateHit.run({ keyId, atMs: nowMs });
-        const newSize = refusal === undefined ? size + 1 : size;
-        if (pruned > 0 || refusal === undefined) statements.setRateLogSize.run(keyId, newSize);
-        return refusal ?? { allowed: true };
-      },
-    );
+      }
+      if (refusal === undefined) statements.insertRateHit.run({ keyId, atMs: nowMs });
+      const newSize = refusal === undefined ? size + 1 : size;
+      if (pruned > 0 || refusal === undefined) statements.setRateLogSize.run(keyId, newSize);
+      return refusal ?? { allowed: true };
+    };
+    this.hitRateWindowsAtomically = immediate(db, hitRateWindows);
 
-    this.consumeQuotaAtomically = immediate(
+    const consumeQuota = (counter: string, limit: number, expiresAtMs: number, nowMs: number): QuotaDecision => {
+      const row = statements.getQuota.get(counter);
+      const used = row !== undefined && row.expires_at_ms > nowMs ? row.used : 0;
+      if (used >= limit) return { allowed: false, used };
+      statements.setQuota.run(counter, used + 1, expiresAtMs);
+      return { allowed: true, used: used + 1 };
+    };
+    this.consumeQuotaAtomically = immediate(db, consumeQuota);
+
+    // One transaction, one commit: the hot path's writes of a call.
+    this.admitCallAtomically = immediate(
       db,
-      (counter: string, limit: number, expiresAtMs: number, nowMs: number): QuotaDecision => {
-        const row = statements.getQuota.get(counter);
-        const used = row !== undefined && row.expires_at_ms > nowMs ? row.used : 0;
-        if (used >= limit) return { allowed: false, used };
-        statements.setQuota.run(counter, used + 1, expiresAtMs);
-        return { allowed: true, used: used + 1 };
+      (keyId: string, windows: RateWindowMs[], nowMs: number, charge: QuotaCharge | null, wallMs: number) => {
+        const rate = hitRateWindows(keyId, windows, nowMs);
+        if (!rate.allowed || charge === null) return { rate, quota: null };
+        return { rate, quota: consumeQuota(charge.counter, charge.limit, charge.expiresAtMs, wallMs) };
       },
     );
 
@@ -565,12 +583,22 @@ class SqliteStore implements Store {
           change.rateLimitsOverride === null ? null : JSON.stringify(change.rateLimitsOverride),
           id,
         );
+      statements.raiseConfigVersion.run();
       return statements.getWorkspace.get(id);
     });
 
     this.removeInboxAtomically = immediate(db, (id: string): boolean => {
       statements.deleteSandboxMessagesOfInbox.run(id);
-      return statements.deleteInbox.run(id).changes > 0;
+      const removed = statements.deleteInbox.run(id).changes > 0;
+      if (removed) statements.raiseConfigVersion.run();
+      return removed;
+    });
+
+    // A change (returning the rows it changed) and, when it changed any, the configuration version.
+    this.changeConfigAtomically = immediate(db, (change: () => number): number => {
+      const changes = change();
+      if (changes > 0) statements.raiseConfigVersion.run();
+      return changes;
     });
 
     // Seqs are consecutive per workspace, so the newest activityLogCapacity are those above seq - capacity.
@@ -697,7 +725,8 @@ class SqliteStore implements Store {
   }
 
   async revokeApiKey(id: string): Promise<boolean> {
-    return this.statements.revokeApiKey.run(new Date().toISOString(), id).changes > 0;
+    const at = new Date().toISOString();
+    return this.changeConfigAtomically(() => this.statements.revokeApiKey.run(at, id).changes) > 0;
   }
 
   async touchApiKey(id: string, at: string): Promise<void> {
@@ -748,15 +777,22 @@ class SqliteStore implements Store {
     const sealed = this.secrets.seal(secret, inboxSecretContext(id));
     const stamp = sealedStamp(sealed);
     options.beforeWrite?.(stamp);
-    const { changes } =
-      options.ifStamp === undefined
-        ? this.statements.updateInboxSecret.run(sealed, id)
-        : this.statements.updateInboxSecretIfStamp.run(sealed, id, options.ifStamp);
+    const changes = this.changeConfigAtomically(
+      () =>
+        (options.ifStamp === undefined
+          ? this.statements.updateInboxSecret.run(sealed, id)
+          : this.statements.updateInboxSecretIfStamp.run(sealed, id, options.ifStamp)
+        ).changes,
+    );
     return changes > 0 ? stamp : undefined;
   }
 
   async removeInbox(id: string): Promise<boolean> {
     return this.removeInboxAtomically(id);
+  }
+
+  async configVersion(): Promise<number> {
+    return this.statements.getConfigVersion.get()?.version ?? 0;
   }
 
   async hitRateWindows(keyId: string, windows: readonly RateWindow[], nowMs: number): Promise<RateDecision> {
@@ -765,11 +801,28 @@ class SqliteStore implements Store {
 
   async consumeQuota(counter: string, limit: number, expiresAtMs: number): Promise<QuotaDecision> {
     const nowMs = Date.now();
-    if (nowMs >= this.nextQuotaSweepAtMs) {
-      this.nextQuotaSweepAtMs = nowMs + SWEEP_INTERVAL_MS;
-      this.statements.deleteExpiredQuotas.run(nowMs);
-    }
+    this.sweepExpiredQuotas(nowMs);
     return this.consumeQuotaAtomically(counter, limit, expiresAtMs, nowMs);
+  }
+
+  async admitCall(
+    keyId: string,
+    windows: readonly RateWindow[],
+    nowMs: number,
+    charge: QuotaCharge | null,
+  ): Promise<Admission> {
+    const windowsMs = rateWindowsInMs(windows);
+    if (charge === null) return { rate: this.hitRateWindowsAtomically(keyId, windowsMs, nowMs), quota: null };
+    // Quota expiry is judged by the wall clock, as consumeQuota judges it; the windows by the call's nowMs.
+    const wallMs = Date.now();
+    this.sweepExpiredQuotas(wallMs);
+    return this.admitCallAtomically(keyId, windowsMs, nowMs, charge, wallMs);
+  }
+
+  private sweepExpiredQuotas(nowMs: number): void {
+    if (nowMs < this.nextQuotaSweepAtMs) return;
+    this.nextQuotaSweepAtMs = nowMs + SWEEP_INTERVAL_MS;
+    this.statements.deleteExpiredQuotas.run(nowMs);
   }
 
   async quotaUsed(counter: string, nowMs: number): Promise<number> {
