@@ -31,7 +31,13 @@ let key: string;
 let sender: InboxRecord;
 let recipient: InboxRecord;
 
-/** The store, except that the method named in `failing` rejects as a store that stopped answering would. */
+let coldReads = 0;
+
+/**
+ * The store, except that the method named in `failing` rejects as a store that stopped answering would.
+ * While a method fails, every call also finds a configuration version never seen before, so that the
+ * instance's copies of keys and inboxes are dropped and each step really reaches the store.
+ */
 function failingOnDemand(real: Store): Store {
   return new Proxy(real, {
     get(target, property, receiver) {
@@ -39,6 +45,7 @@ function failingOnDemand(real: Store): Store {
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
         if (property === failing) return Promise.reject(new Error("Command timed out"));
+        if (property === "configVersion" && failing !== undefined) return Promise.resolve(-++coldReads);
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -78,8 +85,9 @@ const sendArgs = (subject: string, idempotencyKey: string) => ({
 
 describe("the store failing at one step of a send", () => {
   it.each<[StoreMethod, string]>([
+    ["configVersion", "the API key could not be checked"],
     ["findApiKeyByHash", "the API key could not be checked"],
-    ["hitRateWindows", "the rate limits could not be checked"],
+    ["admitCall", "the rate limits could not be checked"],
   ])("%s: -32603, nothing was done, and the same call succeeds once the store answers", async (method, what) => {
     const subject = `fault ${method} ${randomUUID()}`;
     const args = sendArgs(subject, `k-${randomUUID()}`);

@@ -493,7 +493,8 @@ class SqliteStore implements Store {
   private readonly putSandboxMessagesAtomically: (messages: readonly SandboxMessage[]) => void;
   private readonly deleteSandboxMessagesAtomically: (inboxId: string, ids: readonly string[]) => void;
   private readonly pageSandboxSummariesConsistently: (filter: SandboxPageFilter) => SandboxSummaryPage;
-  private readonly recordActivityAtomically: (entry: ActivityEntry) => void;
+  private readonly recordActivitiesAtomically: (entries: readonly ActivityEntry[]) => void;
+  private pendingActivity: { entry: ActivityEntry; written: () => void; failed: (error: unknown) => void }[] = [];
   private nextQuotaSweepAtMs = 0;
   private nextIdempotencySweepAtMs = 0;
   private nextSessionSweepAtMs = 0;
@@ -602,20 +603,22 @@ class SqliteStore implements Store {
     });
 
     // Seqs are consecutive per workspace, so the newest activityLogCapacity are those above seq - capacity.
-    this.recordActivityAtomically = immediate(db, (entry: ActivityEntry): void => {
-      const seq = (statements.lastActivitySeq.get(entry.workspaceId) ?? 0) + 1;
-      statements.insertActivity.run(
-        entry.workspaceId,
-        seq,
-        entry.at,
-        entry.keyId,
-        entry.tool,
-        entry.inboxId,
-        entry.outcome,
-        entry.durationMs,
-      );
-      statements.trimActivity.run(entry.workspaceId, seq - activityLogCapacity);
-      statements.countUsage.run(entry.workspaceId, usageMonth(entry.at), entry.keyId, entry.tool, entry.outcome);
+    this.recordActivitiesAtomically = immediate(db, (entries: readonly ActivityEntry[]): void => {
+      for (const entry of entries) {
+        const seq = (statements.lastActivitySeq.get(entry.workspaceId) ?? 0) + 1;
+        statements.insertActivity.run(
+          entry.workspaceId,
+          seq,
+          entry.at,
+          entry.keyId,
+          entry.tool,
+          entry.inboxId,
+          entry.outcome,
+          entry.durationMs,
+        );
+        statements.trimActivity.run(entry.workspaceId, seq - activityLogCapacity);
+        statements.countUsage.run(entry.workspaceId, usageMonth(entry.at), entry.keyId, entry.tool, entry.outcome);
+      }
     });
 
     this.deleteSandboxMessagesAtomically = immediate(db, (inboxId: string, ids: readonly string[]): void => {
@@ -623,17 +626,16 @@ class SqliteStore implements Store {
     });
     const pageRows = (filter: SandboxPageFilter) =>
       filter.limit > 0 ? statements.pageSandboxSummaries.all(filter) : [];
-    // One read transaction: the count and the page see the same messages.
-    const pageWithCount = deferred(db, (filter: SandboxPageFilter) => ({
-      rows: pageRows(filter),
-      total: statements.countSandboxSummaries.get(filter) ?? 0,
-    }));
+    // One read transaction: the count and the page see the same messages. A page short of its limit
+    // ends the listing, so it counts the listing itself (unless it begins past the end).
+    const pageWithCount = deferred(db, (filter: SandboxPageFilter) => {
+      const rows = pageRows(filter);
+      const counted = rows.length === filter.limit || (rows.length === 0 && filter.offset > 0);
+      const total = counted ? (statements.countSandboxSummaries.get(filter) ?? 0) : filter.offset + rows.length;
+      return { rows, total };
+    });
     this.pageSandboxSummariesConsistently = (filter: SandboxPageFilter): SandboxSummaryPage => {
-      // A page short of its limit ends the listing, so it counts the listing itself (unless it begins past the end).
-      let rows = pageRows(filter);
-      let total = filter.offset + rows.length;
-      if (rows.length === filter.limit || (rows.length === 0 && filter.offset > 0))
-        ({ rows, total } = pageWithCount(filter));
+      const { rows, total } = pageWithCount(filter);
       return { messages: rows.map((row) => sandboxPageMessageFromRow(filter, row)), total };
     };
     this.putSandboxMessagesAtomically = immediate(db, (messages: readonly SandboxMessage[]): void => {
@@ -955,11 +957,31 @@ class SqliteStore implements Store {
     return row !== undefined && row.expires_at_ms > nowMs ? inviteFromRow(row) : undefined;
   }
 
+  // The entries of the calls answered in one turn of the event loop are written in one transaction:
+  // one commit for many calls, where a commit per call was the hot path's largest write (#17). Reads
+  // of the log write what is pending first, so this process never shows a log without its own calls.
   async recordActivity(entry: ActivityEntry): Promise<void> {
-    this.recordActivityAtomically(entry);
+    return new Promise((written, failed) => {
+      this.pendingActivity.push({ entry, written, failed });
+      if (this.pendingActivity.length === 1) setImmediate(() => this.writePendingActivity());
+    });
+  }
+
+  private writePendingActivity(): void {
+    const batch = this.pendingActivity;
+    if (batch.length === 0) return;
+    this.pendingActivity = [];
+    try {
+      this.recordActivitiesAtomically(batch.map(({ entry }) => entry));
+    } catch (error) {
+      for (const { failed } of batch) failed(error);
+      return;
+    }
+    for (const { written } of batch) written();
   }
 
   async listActivity(workspaceId: string, query: ActivityQuery): Promise<StoredActivityEntry[]> {
+    this.writePendingActivity();
     if (query.limit <= 0) return [];
     return this.statements.listActivity
       .all({
@@ -974,6 +996,7 @@ class SqliteStore implements Store {
   }
 
   async usageOfMonth(workspaceId: string, month: string): Promise<UsageCount[]> {
+    this.writePendingActivity();
     return this.statements.usageOfMonth.all(workspaceId, month);
   }
 
@@ -1129,6 +1152,7 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.writePendingActivity();
     if (this.db.open) this.db.close();
   }
 
