@@ -1246,6 +1246,16 @@ export function describeStoreContract(
         ]);
       });
 
+      it("lists and counts calls recorded just before, even while their writes are still under way", async () => {
+        const workspaceId = randomUUID();
+        const writes = Array.from({ length: 5 }, () => store.recordActivity(call(workspaceId)));
+        expect(await store.listActivity(workspaceId, { limit: 100 })).toHaveLength(5);
+        expect(await store.usageOfMonth(workspaceId, "2026-03")).toEqual([
+          { keyId: KEY, tool: "list_inbox", outcome: "ok", count: 5 },
+        ]);
+        await Promise.all(writes);
+      });
+
       it("keeps only the newest entries up to its capacity, while the month's counts keep every call", async () => {
         const small = await makeStore({ activityLogCapacity: 3 });
         try {
