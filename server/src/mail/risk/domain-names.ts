@@ -25,7 +25,7 @@ export function isIpLiteral(host: string): boolean {
 /** The domain of an email address, or null when it has none. */
 export function addressDomain(address: string): string | null {
   const at = address.lastIndexOf("@");
-  return at < 0 ? null : address.slice(at + 1).replace(/>$/, "");
+  return at < 0 ? null : address.slice(at + 1);
 }
 
 export interface DomainParts {

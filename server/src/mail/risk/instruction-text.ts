@@ -71,6 +71,7 @@ export function findInstructionPhrase(subject: string, text: string): string | n
 }
 
 function quotable(phrase: string): string {
-  const plain = phrase.replace(/"/g, "'").trim();
-  return plain.length <= PHRASE_MAX_LENGTH ? plain : `${plain.slice(0, PHRASE_MAX_LENGTH - 1)}…`;
+  const plain = phrase.replace(/\p{C}/gu, "").replace(/"/g, "'").trim();
+  const characters = Array.from(plain);
+  return characters.length <= PHRASE_MAX_LENGTH ? plain : `${characters.slice(0, PHRASE_MAX_LENGTH - 1).join("")}…`;
 }

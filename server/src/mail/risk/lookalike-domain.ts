@@ -86,9 +86,10 @@ export function lookalikeOf(host: string, references: readonly Reference[]): Loo
   const unicode = parts.domain.includes("xn--") || /[^\x20-\x7e]/.test(readable);
   const shape = shapeOf(domainToUnicode(parts.label) || parts.label);
   const domain = parts.domain;
+  const readableSkeleton = unicode ? skeleton(readable) : domain;
   for (const reference of references) {
     const same = boundedEditDistance(shape, reference.shape, 0, looksSame) === 0;
-    if (unicode && (same || skeleton(readable) === reference.skeleton))
+    if (unicode && (same || readableSkeleton === reference.skeleton))
       return { domain, kind: "unicode", imitated: reference.domain };
     // The same name under another suffix (google.de, example.net) is usually the same owner.
     if (same && parts.label !== reference.label) return { domain, kind: "characters", imitated: reference.domain };
