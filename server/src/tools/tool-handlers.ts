@@ -1,10 +1,11 @@
-// The server's implementation of the generated ToolHandlers: the inbox's provider; sends (a draft's
-// too) go through sendOnce (idempotency and the daily send quota). The monthly call quota was taken
+// The server's implementation of the generated ToolHandlers: the inbox's provider, and the risk
+// signals of every message read (message-risk.ts); sends (a draft's too) go through sendOnce (idempotency and the daily send quota). The monthly call quota was taken
 // with the rate windows before any handler runs (mcp/tool-call-pipeline.ts).
 import type { Caller, InboxRef, ToolHandlers } from "@mcpemails/generated";
 import { sendOnce } from "../limits/send-once.js";
 import type { MailProvider } from "../providers/provider.js";
 import type { ConfigReads } from "../store/config-cache.js";
+import { withRisk, withRiskOnEach } from "./message-risk.js";
 import type { InboxRecord, Store, Workspace } from "../store/store.js";
 
 export interface ServerInbox extends InboxRef {
@@ -45,19 +46,19 @@ export async function resolveInbox(
 export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps): ToolHandlers<ServerInbox> {
   return {
     async list_inbox(args, { inbox, signal }) {
-      return providerFor(inbox.record).list_inbox(args, signal);
+      return withRiskOnEach(await providerFor(inbox.record).list_inbox(args, signal), inbox.record.addresses);
     },
     async read_email(args, { inbox, signal }) {
-      return providerFor(inbox.record).read_email(args, signal);
+      return withRisk(await providerFor(inbox.record).read_email(args, signal), inbox.record.addresses);
     },
     async search_emails(args, { inbox, signal }) {
-      return providerFor(inbox.record).search_emails(args, signal);
+      return withRiskOnEach(await providerFor(inbox.record).search_emails(args, signal), inbox.record.addresses);
     },
     async list_folders(args, { inbox, signal }) {
       return providerFor(inbox.record).list_folders(args, signal);
     },
     async get_thread(args, { inbox, signal }) {
-      return providerFor(inbox.record).get_thread(args, signal);
+      return withRiskOnEach(await providerFor(inbox.record).get_thread(args, signal), inbox.record.addresses);
     },
     async get_attachment(args, { inbox, signal }) {
       return providerFor(inbox.record).get_attachment(args, signal);
