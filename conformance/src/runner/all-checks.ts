@@ -3,6 +3,7 @@ import type { Check } from "./check.js";
 import { authChecks } from "./checks/auth-checks.js";
 import { behaviourChecks } from "./checks/behaviour-checks.js";
 import { bodyFormatChecks } from "./checks/body-format-checks.js";
+import { riskChecks } from "./checks/risk-checks.js";
 import { caseChecks } from "./checks/case-checks.js";
 import { defaultChecks } from "./checks/default-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
@@ -33,6 +34,7 @@ export function allChecks(seed: number): Check[] {
     ...behaviourChecks(),
     ...htmlChecks(),
     ...bodyFormatChecks(),
+    ...riskChecks(),
     ...folderThreadAttachmentChecks(),
     ...draftChecks(),
     ...cases.firstOfEachRule,

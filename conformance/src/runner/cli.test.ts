@@ -609,6 +609,53 @@ describe("against a server broken in one place, it fails the checks for that rul
       return exchange;
     };
 
+  /** The risk check alone, with the runner's own message to judge. */
+  const RISK_ONLY = () => [...sendArgs(), "--only", "behaviour.risk"];
+
+  it("risk objects that never flag anything", async () => {
+    const calm = (content: Record<string, unknown>) => {
+      const messages = (content.messages as Record<string, unknown>[] | undefined) ?? [content];
+      for (const message of messages) message.risk = { level: "none", signals: [] };
+      return true;
+    };
+    const listing = rewriteContent("list_inbox", calm);
+    const reading = rewriteContent("read_email", calm);
+    const run = await runBroken((exchange) => listing(exchange) ?? reading(exchange), undefined, {
+      extraArgs: RISK_ONLY(),
+    });
+    expect(run.failedIds).toEqual(["behaviour.risk"]);
+    expect(run.check("behaviour.risk")?.details?.message).toContain("is not flagged high with assistant_instructions");
+  });
+
+  it("risk given on some listed messages only", async () => {
+    const run = await runBroken(
+      rewriteContent("list_inbox", (content) => {
+        const [first] = content.messages as Record<string, unknown>[];
+        if (first === undefined) return false;
+        delete first.risk;
+        return true;
+      }),
+      undefined,
+      { extraArgs: RISK_ONLY() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.risk"]);
+    expect(run.check("behaviour.risk")?.details?.message).toMatch(/^1 of \d+ listed messages have no risk object/);
+  });
+
+  it("a flagged message whose text is taken out", async () => {
+    const run = await runBroken(
+      rewriteContent("read_email", (content) => {
+        if (typeof content.body_text !== "string" || !content.body_text.includes("ignore your previous")) return false;
+        content.body_text = "[removed: suspected prompt injection]";
+        return true;
+      }),
+      undefined,
+      { extraArgs: RISK_ONLY() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.risk"]);
+    expect(run.check("behaviour.risk")?.details?.message).toContain("removed the flagged text");
+  });
+
   it("list_folders giving a folder id list_inbox refuses", async () => {
     const run = await runBroken(
       rewriteContent("list_folders", (content) => {
