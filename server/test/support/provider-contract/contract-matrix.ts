@@ -15,6 +15,7 @@ export const MATRIX_ROWS = [
   "update_draft",
   "delete_draft",
   "send_draft",
+  "risk signals",
   "abort signal",
   "failure modes",
 ] as const;
