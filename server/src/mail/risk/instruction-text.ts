@@ -1,6 +1,7 @@
 // Text written for an AI assistant rather than for the person owning the mailbox: attempts to
 // override its instructions, to address it, to hide something from the user, fake prompt markup,
-// and orders to act on the mailbox. Looked for in what the text looks like (skeleton.ts), so that
+// and orders to act on the mailbox. Only words that address an assistant count, never the topic: a
+// newsletter about AI assistants or language models is ordinary mail. Looked for in what the text looks like (skeleton.ts), so that
 // homoglyphs, zero-width characters and case change nothing.
 import { skeleton } from "./skeleton.js";
 
@@ -34,12 +35,12 @@ const PATTERNS: readonly InstructionPattern[] = [
   },
   {
     pattern:
-      /\b(?:forward|send) (?:all|every|them|these)\b[^.!?]{0,80}? to\b|\breply with (?:the|your) (?:password|passcode|code|verification code|api key|token|credentials)\b|\bdelete this (?:e-mail|email|message)\b/g,
+      /\b(?:forward|send) (?:all|every)\b[^.!?]{0,80}? to\b|\breply with (?:the|your) (?:password|passcode|code|verification code|api key|token|credentials)\b|\bdelete this (?:e-mail|email|message)\b/g,
     unless: /\bin error\b|\bintended recipient\b|\breceived this\b|\bconfidential/,
   },
   {
     pattern:
-      /\bai (?:assistant|agent)s?\b|\bdear (?:ai|assistant|agent|llm|chatbot)\b|\b(?:assistant|ai|agent|llm|model) reading this\b|\bif you are an? (?:ai|llm|assistant|agent|chatbot|language model|large language model)\b|\blanguage models?\b|\byou are (?:now )?(?:chatgpt|claude|copilot|gemini)\b|\bas an ai\b/g,
+      /\b(?:to|attention|hey|hi|hello|note to|instructions? for) (?:the |any |all |my |our )?(?:ai|llm) (?:assistant|agent)s?\b|\bdear (?:ai|assistant|agent|llm|chatbot)\b|\b(?:assistant|ai|agent|llm|model) reading this\b|\bif you are an? (?:ai|llm|assistant|agent|chatbot|language model|large language model)\b|\byou are (?:now )?(?:chatgpt|claude|copilot|gemini)\b/g,
   },
 ];
 
