@@ -1,59 +1,17 @@
 // Store.admitCall on both adapters (Redis when REDIS_URL / REDIS_CLUSTER_URL are set): a call's rate
 // windows and its monthly call quota in one step, the quota taken only from a call the windows allow.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { deleteKeysWithPrefix } from "../../test/support/redis-data.js";
-import { openRedisStore } from "./redis/redis-store.js";
-import { openSqliteStore } from "./sqlite/sqlite-store.js";
-import type { Store } from "./store.js";
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { storeAdapters } from "../../test/support/store-adapters.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-const adapters: { name: string; open: () => Promise<Store> }[] = [
-  {
-    name: "SQLite",
-    open: async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), "mcpemails-admit-call-"));
-      const store = await openSqliteStore({ dataDir, secretKey: randomBytes(32) });
-      cleanups.push(async () => {
-        await store.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      });
-      return store;
-    },
-  },
-];
-for (const [label, url] of [
-  ["standalone", process.env.REDIS_URL],
-  ["cluster", process.env.REDIS_CLUSTER_URL],
-] as const) {
-  if (url)
-    adapters.push({
-      name: `Redis (${label})`,
-      open: async () => {
-        const keyPrefix = `mcpe:test:${randomUUID()}:`;
-        const store = await openRedisStore({ url, keyPrefix, secretKey: randomBytes(32) });
-        cleanups.push(async () => {
-          await store.close();
-          await deleteKeysWithPrefix(url, keyPrefix);
-        });
-        return store;
-      },
-    });
-}
+const adapters = storeAdapters();
 
 const twoPerMinute = [{ name: "minute" as const, seconds: 60, limit: 2 }];
 const tomorrowMs = () => Date.now() + 86_400_000;
 
 describe.each(adapters)("admitCall on $name", ({ open }) => {
   it("takes one unit of the quota from each call the windows allow, none from a call they refuse", async () => {
-    const store = await open();
+    const store = (await open())[0]!;
     const charge = { counter: `calls:${randomUUID()}`, limit: 10, expiresAtMs: tomorrowMs() };
     const at = Date.now();
     const answers = [];
@@ -69,7 +27,7 @@ describe.each(adapters)("admitCall on $name", ({ open }) => {
   });
 
   it("counts a call in the windows even when the quota refuses it, and a call without a charge takes no quota", async () => {
-    const store = await open();
+    const store = (await open())[0]!;
     const charge = { counter: `calls:${randomUUID()}`, limit: 1, expiresAtMs: tomorrowMs() };
     const at = Date.now();
     expect(await store.admitCall("key-2", twoPerMinute, at, charge)).toEqual({

@@ -1,58 +1,16 @@
 // The per-instance copies of keys, workspaces and inboxes (config-cache.ts) on both adapters (Redis
 // when REDIS_URL / REDIS_CLUSTER_URL are set). Two store handles on the same data stand for two
 // instances: a change made through one is seen by the other's cache at its next call.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { deleteKeysWithPrefix } from "../../test/support/redis-data.js";
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { storeAdapters } from "../../test/support/store-adapters.js";
 import { addSandboxInbox, createApiKey, createWorkspace } from "../admin/operations.js";
 import { hashApiKey } from "../auth/api-keys.js";
 import { createConfigCache } from "./config-cache.js";
-import { openRedisStore } from "./redis/redis-store.js";
-import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const closing = (store: Store) => {
-  cleanups.push(() => store.close());
-  return store;
-};
-
-/** Two handles on one store's data: two instances of the server. */
-const adapters: { name: string; openTwo: () => Promise<[Store, Store]> }[] = [
-  {
-    name: "SQLite",
-    openTwo: async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), "mcpemails-config-cache-"));
-      const secretKey = randomBytes(32);
-      cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-      const one = closing(await openSqliteStore({ dataDir, secretKey }));
-      return [one, closing(await openSqliteStore({ dataDir, secretKey }))];
-    },
-  },
-];
-for (const [label, url] of [
-  ["standalone", process.env.REDIS_URL],
-  ["cluster", process.env.REDIS_CLUSTER_URL],
-] as const) {
-  if (url)
-    adapters.push({
-      name: `Redis (${label})`,
-      openTwo: async () => {
-        const keyPrefix = `mcpe:test:${randomUUID()}:`;
-        const secretKey = randomBytes(32);
-        cleanups.push(() => deleteKeysWithPrefix(url, keyPrefix));
-        const one = closing(await openRedisStore({ url, keyPrefix, secretKey }));
-        return [one, closing(await openRedisStore({ url, keyPrefix, secretKey }))];
-      },
-    });
-}
+const adapters = storeAdapters();
+const openTwo = async (open: (handles?: number) => Promise<Store[]>) => (await open(2)) as [Store, Store];
 
 /** The store, counting the reads that reach it. */
 function counting(store: Store) {
@@ -81,9 +39,9 @@ async function setUp(store: Store) {
   return { workspace, inbox, keyRecord: record, hash: hashApiKey(key) };
 }
 
-describe.each(adapters)("configuration copies on $name", ({ openTwo }) => {
+describe.each(adapters)("configuration copies on $name", ({ open }) => {
   it("reads a key, its workspace and an inbox from the store once while the configuration version stands", async () => {
-    const [one] = await openTwo();
+    const [one] = await openTwo(open);
     const { workspace, inbox, hash } = await setUp(one);
     const { store, reads } = counting(one);
     const cache = createConfigCache(store);
@@ -97,7 +55,7 @@ describe.each(adapters)("configuration copies on $name", ({ openTwo }) => {
   });
 
   it("never keeps what does not exist: a key or inbox created later is found at once", async () => {
-    const [one] = await openTwo();
+    const [one] = await openTwo(open);
     const { workspace } = await setUp(one);
     const cache = createConfigCache(one);
     const unknownInbox = randomUUID();
@@ -121,7 +79,7 @@ describe.each(adapters)("configuration copies on $name", ({ openTwo }) => {
       async (store: Store, s: Awaited<ReturnType<typeof setUp>>) => void (await store.removeInbox(s.inbox.id)),
     ],
   ])("%s through another instance is seen at this instance's next call", async (_change, change) => {
-    const [one, other] = await openTwo();
+    const [one, other] = await openTwo(open);
     const s = await setUp(one);
     const cache = createConfigCache(one);
     const before = await cache.reads();
@@ -145,7 +103,7 @@ describe.each(adapters)("configuration copies on $name", ({ openTwo }) => {
   });
 
   it("new inbox settings through another instance raise the version", async () => {
-    const [one, other] = await openTwo();
+    const [one, other] = await openTwo(open);
     const { inbox } = await setUp(one);
     const version = await one.configVersion();
     expect(await other.updateInboxSecret(inbox.id, JSON.stringify({ rotated: true }))).toEqual(expect.any(String));
@@ -153,7 +111,7 @@ describe.each(adapters)("configuration copies on $name", ({ openTwo }) => {
   });
 
   it("a read that began before a change never puts back what it read once the change is seen", async () => {
-    const [one, other] = await openTwo();
+    const [one, other] = await openTwo(open);
     const s = await setUp(one);
     let releaseRead: (() => void) | undefined;
     const slowFirstRead: Store = new Proxy(one, {
