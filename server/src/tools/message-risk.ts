@@ -6,7 +6,25 @@ import { assessRisk } from "../mail/risk/assess-risk.js";
 
 type Judged = MessageSummary | EmailMessage;
 
+/**
+ * The judgments of listed messages, by what they were judged on: agents list the same messages
+ * again and again, and a listing's inputs are small (a body read in full is judged each time).
+ */
+const LISTED_KEPT_MAX = 10_000;
+const listedKept = new Map<string, MessageRisk>();
+
 export function riskOf(message: Judged, ownAddresses: readonly string[]): MessageRisk {
+  if ("body_text" in message) return judge(message, ownAddresses);
+  const key = JSON.stringify([message.from, message.subject, message.snippet, ownAddresses]);
+  const kept = listedKept.get(key);
+  if (kept !== undefined) return kept;
+  const risk = judge(message, ownAddresses);
+  if (listedKept.size >= LISTED_KEPT_MAX) listedKept.clear();
+  listedKept.set(key, risk);
+  return risk;
+}
+
+function judge(message: Judged, ownAddresses: readonly string[]): MessageRisk {
   const full = "body_text" in message;
   return assessRisk({
     from: message.from,

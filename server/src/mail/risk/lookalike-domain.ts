@@ -64,8 +64,30 @@ const BUILT_IN: readonly Reference[] = IMPERSONATED_DOMAINS.map(referenceOf).fil
   (reference): reference is Reference => reference !== null,
 );
 
+/**
+ * Senders and inboxes repeat from call to call, and judging a domain compares it with every
+ * reference: the references of each set of own addresses, and each domain's judgment against them,
+ * are kept (up to a bound, then started afresh).
+ */
+const KEPT_MAX = 10_000;
+const referencesKept = new Map<string, Reference[]>();
+const judgmentsKept = new WeakMap<readonly Reference[], Map<string, Lookalike | null>>();
+
+function kept<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  const found = map.get(key);
+  if (found !== undefined || map.has(key)) return found as V;
+  const made = make();
+  if (map.size >= KEPT_MAX) map.clear();
+  map.set(key, made);
+  return made;
+}
+
 /** The built-in references, then the inbox's own domains, each once. */
 export function referencesFor(ownAddresses: readonly string[]): Reference[] {
+  return kept(referencesKept, ownAddresses.slice(0, 100).join("\n"), () => buildReferences(ownAddresses));
+}
+
+function buildReferences(ownAddresses: readonly string[]): Reference[] {
   const references = [...BUILT_IN];
   const seen = new Set(references.map((reference) => reference.domain));
   for (const address of ownAddresses.slice(0, 100)) {
@@ -80,6 +102,12 @@ export function referencesFor(ownAddresses: readonly string[]): Reference[] {
 
 /** How a host's registrable domain imitates a reference, or null when it does not. */
 export function lookalikeOf(host: string, references: readonly Reference[]): Lookalike | null {
+  let judgments = judgmentsKept.get(references);
+  if (judgments === undefined) judgmentsKept.set(references, (judgments = new Map()));
+  return kept(judgments, host, () => judgeLookalike(host, references));
+}
+
+function judgeLookalike(host: string, references: readonly Reference[]): Lookalike | null {
   const parts = registrableParts(host);
   if (parts === null || references.some((reference) => reference.domain === parts.domain)) return null;
   const readable = domainToUnicode(parts.domain) || parts.domain;

@@ -10,7 +10,16 @@ export function withoutInvisible(text: string): string {
   return text.replace(INVISIBLE, "");
 }
 
+// eslint-disable-next-line no-control-regex -- every ASCII character, the controls included
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+// eslint-disable-next-line no-control-regex -- the controls are the characters meant
+const ASCII_CONTROLS = /[\x00-\x08\x0e-\x1f\x7f]/g;
+
 /** The confusable skeleton of a text, lower case. */
 export function skeleton(text: string): string {
+  // Most mail is ASCII, where NFKC changes nothing and the table has no letter to fold: only the
+  // control characters it drops go (its "|" -> "l" applies only to text with other characters in
+  // it, so the patterns accept both). The same result without walking the table.
+  if (ASCII_ONLY.test(text)) return text.replace(ASCII_CONTROLS, "").toLowerCase();
   return remove(withoutInvisible(text).normalize("NFKC")).toLowerCase();
 }
