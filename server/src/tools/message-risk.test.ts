@@ -67,7 +67,7 @@ describe("risk signals on every message read", () => {
     expect(thread.messages.map((m) => m.risk?.level)).toContain("high");
   });
 
-  it("read_email judges the links of the body: a link showing one domain and opening another is flagged", async () => {
+  it("read_email judges the links of body_html, or of the Markdown body: a link showing one domain and opening another is flagged", async () => {
     const sent = await call("send_email", {
       to: [sandboxAddress(server.inbox.id)],
       subject: "Your account",
@@ -78,5 +78,12 @@ describe("risk signals on every message read", () => {
     const received = messages.find((m) => m.id !== sent.message_id) ?? messages[0];
     const read = (await call("read_email", { message_id: received?.id, include_html: true })) as unknown as Message;
     expect(kinds(read)).toContain("link_mismatch");
+    const asMarkdown = (await call("read_email", {
+      message_id: received?.id,
+      body_format: "markdown",
+    })) as unknown as Message;
+    expect(kinds(asMarkdown)).toContain("link_mismatch");
+    const asText = (await call("read_email", { message_id: received?.id })) as unknown as Message;
+    expect(kinds(asText)).not.toContain("link_mismatch");
   });
 });

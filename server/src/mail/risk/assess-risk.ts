@@ -4,6 +4,7 @@
 import { addressDomain, registrableDomain } from "./domain-names.js";
 import { otherDomainInName } from "./display-name.js";
 import { htmlLinks } from "./html-links.js";
+import { markdownLinks } from "./markdown-links.js";
 import { findInstructionPhrase } from "./instruction-text.js";
 import { findLinkMismatch, linkTarget } from "./link-mismatch.js";
 import { describeLookalike, lookalikeOf, referencesFor } from "./lookalike-domain.js";
@@ -39,7 +40,7 @@ export interface RiskInput {
   subject: string;
   /** The plain-text body, or for listings only the snippet. */
   text: string;
-  /** The raw or sanitized HTML body; null when there is none (listings pass null). */
+  /** The raw or sanitized HTML body; null when there is none (listings pass null): then the links of `text` as Markdown are judged. */
   html: string | null;
   /** The inbox's own addresses: their domains are imitated too. */
   ownAddresses: readonly string[];
@@ -81,7 +82,7 @@ const DETECTORS: readonly [RiskSignalKind, Detector][] = [
 export function assessRisk(input: RiskInput): MessageRisk {
   const context: Context = {
     senderDomain: safely(() => senderDomainOf(input), null),
-    links: safely(() => (typeof input.html === "string" ? htmlLinks(input.html) : []), []),
+    links: safely(() => (typeof input.html === "string" ? htmlLinks(input.html) : markdownLinks(input.text)), []),
   };
   const signals: RiskSignal[] = [];
   for (const [kind, detect] of DETECTORS) {
