@@ -46,10 +46,12 @@ beforeAll(async () => {
   for (const name of ["Receipts", "Newsletters", "Travel", "Family", "Clients", "Old", "Zeta", "Alpha"])
     mailbox.addFolder(name);
   mailbox.addFolder("Hidden sync state", { isHidden: true });
-  await session.fake.seed(ADA, mime("Report 1"), { isRead: false });
-  await session.fake.seed(ADA, mime("Report 2"), { isRead: true });
-  await session.fake.seed(ADA, mime("Report 3"), { folder: year, isRead: false });
-  await session.fake.seed(ADA, mime("Report 4"), { folder: year, isRead: true });
+  // Received a minute apart: seeded in the same millisecond, two messages would tie in the listing's order.
+  const at = (minute: number) => ({ receivedDateTime: `2026-11-02T10:0${minute}:00Z` });
+  await session.fake.seed(ADA, mime("Report 1"), { isRead: false, ...at(1) });
+  await session.fake.seed(ADA, mime("Report 2"), { isRead: true, ...at(2) });
+  await session.fake.seed(ADA, mime("Report 3"), { folder: year, isRead: false, ...at(3) });
+  await session.fake.seed(ADA, mime("Report 4"), { folder: year, isRead: true, ...at(4) });
   await mailbox.addTeamsChat({ from: "bob@contoso.test", text: "report?", sentDateTime: "2026-11-02T11:00:00Z" });
 });
 afterAll(async () => {
