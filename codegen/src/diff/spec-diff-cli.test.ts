@@ -193,7 +193,7 @@ describe("the spec in this repository against protocol 1.0", () => {
     let stdout = "";
     const io: CliIo = { cwd: REPOSITORY, stdout: (text) => (stdout += text), stderr: () => undefined };
     expect(main(["--against", PROTOCOL_1_0], io)).toBe(0);
-    expect(stdout).toMatch(/^ok {8}spec_version: version changed, "1\.0\.0" -> "1\.2\.0"$/mu);
+    expect(stdout).toMatch(/^ok {8}spec_version: version changed, "1\.0\.0" -> "1\.3\.0"$/mu);
     expect(stdout).toContain(
       "ok        errors.execution.scope_denied.fields.requiredScope.enum: output enum value added: draft:email " +
         '(a new scope only new tools need), ["read:email","send:email"] -> ["read:email","send:email","draft:email"]\n',
