@@ -81,7 +81,9 @@ export function prepareReply(
 }
 
 /** True when prepareSend or prepareReply refused the message. */
-export function isRefusal(prepared: OutgoingMessage | OutgoingRefusal): prepared is OutgoingRefusal {
+export function isRefusal<R extends ExecutionErrorResult = OutgoingRefusal>(
+  prepared: OutgoingMessage | R,
+): prepared is R {
   return "isError" in prepared;
 }
 

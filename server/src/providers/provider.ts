@@ -38,6 +38,7 @@ import type {
   UpdateDraftArgs,
   UpdateDraftErrorCode,
 } from "@mcpemails/generated";
+import type { OutgoingCheck } from "../send-policy/check-outgoing.js";
 
 /** What a provider knows about a message it sent; the layer above adds delivery_status and idempotent_replay. */
 export type SentMessage = Pick<SendResult, "message_id" | "thread_id" | "rfc822_message_id" | "sent_copy_problem">;
@@ -57,13 +58,20 @@ export interface MailProvider {
     signal: AbortSignal,
   ): Promise<SearchEmailsOutput | ExecutionErrorResult<SearchEmailsErrorCode>>;
   /**
+   * Every send checks the message it would hand over with check (a send policy: send-policy/) once
+   * it is composed from the arguments, the original or the stored draft, and answers its refusal.
    * A provider_error from a send carries deliveryStatus "unknown" when the provider may have
    * accepted the message (a 5xx or a timeout after handing it over); without it, nothing was sent.
    */
-  send_email(args: SendEmailArgs, signal: AbortSignal): Promise<SentMessage | ExecutionErrorResult<SendEmailErrorCode>>;
+  send_email(
+    args: SendEmailArgs,
+    signal: AbortSignal,
+    check?: OutgoingCheck,
+  ): Promise<SentMessage | ExecutionErrorResult<SendEmailErrorCode>>;
   reply_to_email(
     args: ReplyToEmailArgs,
     signal: AbortSignal,
+    check?: OutgoingCheck,
   ): Promise<SentMessage | ExecutionErrorResult<ReplyToEmailErrorCode>>;
   list_folders(
     args: ListFoldersArgs,
@@ -85,7 +93,11 @@ export interface MailProvider {
     signal: AbortSignal,
   ): Promise<DeleteDraftOutput | ExecutionErrorResult<DeleteDraftErrorCode>>;
   /** Sends the draft as stored and removes it from the drafts; the same outcome rules as send_email. */
-  send_draft(args: SendDraftArgs, signal: AbortSignal): Promise<SentMessage | ExecutionErrorResult<SendDraftErrorCode>>;
+  send_draft(
+    args: SendDraftArgs,
+    signal: AbortSignal,
+    check?: OutgoingCheck,
+  ): Promise<SentMessage | ExecutionErrorResult<SendDraftErrorCode>>;
 }
 
 /**

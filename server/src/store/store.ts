@@ -3,6 +3,7 @@
 // whether something may happen (rate windows, quotas, idempotency) is atomic in the adapter, so
 // that limits hold exactly under concurrency and across instances.
 import type { KeyMode, PlanId, Scope } from "@mcpemails/generated";
+import type { SendPolicy } from "../send-policy/send-policy.js";
 
 export interface Workspace {
   id: string;
@@ -14,6 +15,8 @@ export interface Workspace {
   callsPerMonthOverride: number | null;
   /** Per-key rate limits of this workspace's keys by window name; a window not named, or null, keeps the server's. */
   rateLimitsOverride: RateLimitsOverride | null;
+  /** The send policy of this workspace's keys that have none of their own; null: sends are not policed. */
+  sendPolicy: SendPolicy | null;
   createdAt: string;
 }
 
@@ -21,7 +24,7 @@ export type RateLimitsOverride = Readonly<Partial<Record<string, number>>>;
 
 /** A change to a workspace's limits: a field left out stays as it is, null returns it to the plan's or the server's. */
 export type WorkspaceLimitsChange = Partial<
-  Pick<Workspace, "sendsPerDayOverride" | "callsPerMonthOverride" | "rateLimitsOverride">
+  Pick<Workspace, "sendsPerDayOverride" | "callsPerMonthOverride" | "rateLimitsOverride" | "sendPolicy">
 >;
 
 export interface ApiKeyRecord {
@@ -40,6 +43,8 @@ export interface ApiKeyRecord {
   revokedAt: string | null;
   /** When the key last made a call, to the minute (touchApiKey); null when never. */
   lastUsedAt: string | null;
+  /** The key's own send policy, replacing its workspace's whole; null: the workspace's. */
+  sendPolicy: SendPolicy | null;
 }
 
 export type InboxKind = "sandbox" | "imap" | "gmail" | "outlook";
@@ -234,6 +239,35 @@ export function usageMonth(at: string): string {
 /** How many activity entries a workspace keeps: the oldest go first. */
 export const ACTIVITY_LOG_CAPACITY = 10_000;
 
+/** One send decided by a send policy, as the send log keeps it: who sent, to whom, what was decided; never the content. */
+export interface SendDecisionEntry {
+  workspaceId: string;
+  /** ISO 8601 UTC, to the millisecond. */
+  at: string;
+  /** The API key, or the OAuth grant, that asked for the send. */
+  keyId: string;
+  inboxId: string;
+  tool: string;
+  /** allowed: the policy let it go to the provider; refused: a rule stopped it and nothing was sent. */
+  decision: "allowed" | "refused";
+  /** The rule that refused it (send_policy_refused's rule); null when allowed. */
+  rule: string | null;
+  /** The recipients (To, Cc and Bcc) as the message would have left; empty when refused before it was composed (sends_per_hour). */
+  recipients: string[];
+  /** "accepted", or the error code the send ended with (provider_error when the outcome is unknown). */
+  outcome: string;
+  /** The provider's id of the sent message; null when nothing was sent. */
+  messageId: string | null;
+}
+
+export interface StoredSendDecision extends SendDecisionEntry {
+  /** Increasing per workspace: a later entry has a larger seq. */
+  seq: number;
+}
+
+/** How many send decisions a workspace keeps: the oldest go first. */
+export const SEND_LOG_CAPACITY = 10_000;
+
 /** A client of this server's OAuth authorization server: registered (RFC 7591) or described by its client ID metadata document. */
 export interface OAuthClientRecord {
   /** The client_id: a random id for a registered client, the document's https URL for a metadata-document client. */
@@ -322,12 +356,16 @@ export interface Store {
 
   /** Saves a key record (the caller made the key and its hash). */
   createApiKey(
-    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds"> & { inboxIds?: string[] | null },
+    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds" | "sendPolicy"> & {
+      inboxIds?: string[] | null;
+    },
   ): Promise<ApiKeyRecord>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
   /** Returns false when there is no such key. Revocation is seen by every instance at once. */
   revokeApiKey(id: string): Promise<boolean>;
+  /** Sets (null: removes) the key's own send policy; false when there is no such key. Seen by every instance at once. */
+  setApiKeySendPolicy(id: string, policy: SendPolicy | null): Promise<boolean>;
   /** Records that the key made a call at this time (the caller decides how often it is worth a write). */
   touchApiKey(id: string, at: string): Promise<void>;
 
@@ -416,6 +454,11 @@ export interface Store {
   listActivity(workspaceId: string, query: ActivityQuery): Promise<StoredActivityEntry[]>;
   /** The month's counts ("2026-12", UTC, from each entry's at), never trimmed like the log. */
   usageOfMonth(workspaceId: string, month: string): Promise<UsageCount[]>;
+
+  /** Appends to the workspace's send log, keeping the newest SEND_LOG_CAPACITY. */
+  recordSendDecision(entry: SendDecisionEntry): Promise<void>;
+  /** Newest first; beforeSeq: entries older than that seq (the previous page's last). */
+  listSendDecisions(workspaceId: string, query: { beforeSeq?: number; limit: number }): Promise<StoredSendDecision[]>;
 
   putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void>;
   /** Every message of the inbox, newest first (messages of the same instant by id). */

@@ -9,6 +9,7 @@ const WORKSPACE: Workspace = {
   sendsPerDayOverride: null,
   callsPerMonthOverride: null,
   rateLimitsOverride: null,
+  sendPolicy: null,
   createdAt: "2026-12-01T00:00:00.000Z",
 };
 const INBOX = {

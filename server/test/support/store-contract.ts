@@ -12,9 +12,22 @@ import {
   type InviteRecord,
   type RateWindow,
   type SandboxMessage,
+  type SendDecisionEntry,
   type SessionRecord,
   type Store,
 } from "../../src/store/store.js";
+import type { SendPolicy } from "../../src/send-policy/send-policy.js";
+
+const STRICT_POLICY: SendPolicy = {
+  allowRecipients: ["example.com"],
+  blockRecipients: ["ceo@example.com"],
+  ownDomainsOnly: false,
+  maxRecipients: 5,
+  sendsPerHour: 20,
+  noAttachments: true,
+  noExternalLinks: true,
+  blockedPhrases: ["wire transfer"],
+};
 
 export interface StoreUnderTest {
   store: Store;
@@ -82,6 +95,7 @@ export function describeStoreContract(
           sendsPerDayOverride: null,
           callsPerMonthOverride: null,
           rateLimitsOverride: null,
+          sendPolicy: null,
           createdAt: expect.stringMatching(ISO_TIME),
         });
         expect(await store.getWorkspace(workspace.id)).toEqual(workspace);
@@ -121,6 +135,19 @@ export function describeStoreContract(
         expect(await store.getWorkspace(workspace.id)).toEqual(cleared);
       });
 
+      it("keeps a workspace's default send policy beside its limits, and forgets it when set to null", async () => {
+        const workspace = await store.createWorkspace({ name: "Acme", plan: "pro" });
+        expect(workspace.sendPolicy).toBeNull();
+        const before = await store.configVersion();
+        const updated = await store.updateWorkspaceLimits(workspace.id, { sendPolicy: STRICT_POLICY });
+        expect(updated).toEqual({ ...workspace, sendPolicy: STRICT_POLICY });
+        expect(await store.getWorkspace(workspace.id)).toEqual(updated);
+        expect(await store.configVersion()).toBeGreaterThan(before);
+        const limited = await store.updateWorkspaceLimits(workspace.id, { callsPerMonthOverride: 10 });
+        expect(limited?.sendPolicy).toEqual(STRICT_POLICY);
+        expect((await store.updateWorkspaceLimits(workspace.id, { sendPolicy: null }))?.sendPolicy).toBeNull();
+      });
+
       it("updates no workspace that does not exist, and creates none", async () => {
         const id = randomUUID();
         expect(await store.updateWorkspaceLimits(id, { callsPerMonthOverride: 10 })).toBeUndefined();
@@ -147,8 +174,23 @@ export function describeStoreContract(
           createdAt: expect.stringMatching(ISO_TIME),
           revokedAt: null,
           lastUsedAt: null,
+          sendPolicy: null,
         });
         expect(await store.findApiKeyByHash(created.hash)).toEqual(created);
+      });
+
+      it("keeps a key's own send policy, removes it with null, and raises the configuration version each time", async () => {
+        const created = await store.createApiKey(keyRecord(randomUUID()));
+        const before = await store.configVersion();
+        expect(await store.setApiKeySendPolicy(created.id, STRICT_POLICY)).toBe(true);
+        expect((await store.findApiKeyByHash(created.hash))?.sendPolicy).toEqual(STRICT_POLICY);
+        expect((await store.listApiKeys(created.workspaceId))[0]?.sendPolicy).toEqual(STRICT_POLICY);
+        const afterSet = await store.configVersion();
+        expect(afterSet).toBeGreaterThan(before);
+        expect(await store.setApiKeySendPolicy(created.id, null)).toBe(true);
+        expect((await store.findApiKeyByHash(created.hash))?.sendPolicy).toBeNull();
+        expect(await store.configVersion()).toBeGreaterThan(afterSet);
+        expect(await store.setApiKeySendPolicy(randomUUID(), STRICT_POLICY)).toBe(false);
       });
 
       it("keeps the inboxes a key is limited to, as given; null gives it every inbox", async () => {
@@ -241,6 +283,47 @@ export function describeStoreContract(
 
       it("revoking an unknown key answers false", async () => {
         expect(await store.revokeApiKey(randomUUID())).toBe(false);
+      });
+    });
+
+    describe("send log", () => {
+      const decision = (
+        workspaceId: string,
+        at: string,
+        extra: Partial<SendDecisionEntry> = {},
+      ): SendDecisionEntry => ({
+        workspaceId,
+        at,
+        keyId: "key-1",
+        inboxId: "inbox-1",
+        tool: "send_email",
+        decision: "allowed",
+        rule: null,
+        recipients: ["alice@example.com", '"Bob" <b@example.com>'],
+        outcome: "accepted",
+        messageId: "m-1",
+        ...extra,
+      });
+
+      it("gives a workspace's decisions back newest first, each as recorded with its seq, paged by beforeSeq", async () => {
+        const workspaceId = randomUUID();
+        const first = decision(workspaceId, "2026-12-05T10:00:00.000Z");
+        const second = decision(workspaceId, "2026-12-05T10:00:01.000Z", {
+          decision: "refused",
+          rule: "recipient_blocked",
+          outcome: "send_policy_refused",
+          messageId: null,
+        });
+        const third = decision(workspaceId, "2026-12-05T10:00:02.000Z", { tool: "reply_to_email" });
+        for (const entry of [first, second, third]) await store.recordSendDecision(entry);
+        await store.recordSendDecision(decision(randomUUID(), "2026-12-05T10:00:03.000Z"));
+        const all = await store.listSendDecisions(workspaceId, { limit: 10 });
+        expect(all.map(({ seq: _seq, ...entry }) => entry)).toEqual([third, second, first]);
+        expect(all[0]!.seq).toBeGreaterThan(all[1]!.seq);
+        const page = await store.listSendDecisions(workspaceId, { beforeSeq: all[0]!.seq, limit: 1 });
+        expect(page).toEqual([all[1]]);
+        expect(await store.listSendDecisions(workspaceId, { beforeSeq: all[2]!.seq, limit: 10 })).toEqual([]);
+        expect(await store.listSendDecisions(workspaceId, { limit: 0 })).toEqual([]);
       });
     });
 

@@ -22,6 +22,7 @@ import {
   threadNotFound,
   type ExecutionErrorResult,
 } from "@mcpemails/generated";
+import type { OutgoingCheck } from "../../send-policy/check-outgoing.js";
 import type { ClosableProvider, MailProvider } from "../provider.js";
 import { callDeadline } from "./call-deadline.js";
 import { ProviderFailure } from "./provider-failure.js";
@@ -31,6 +32,8 @@ export interface ToolCall {
   readonly signal: AbortSignal;
   /** A send says so as it hands the message to the service: from here on, no answer may mean sent. */
   handingOver(): void;
+  /** A send's policy check of the message it would hand over (no refusal without a policy): answer its refusal, send nothing. */
+  checkOutgoing: OutgoingCheck;
 }
 
 type ToolName = keyof MailProvider;
@@ -55,11 +58,16 @@ export interface ProviderParts<C> {
 const SENDS: ReadonlySet<ToolName> = new Set(["send_email", "reply_to_email", "send_draft"]);
 
 export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
-  const run = async <T extends ToolName>(tool: T, args: ArgsOf<T>, caller: AbortSignal): Promise<ResultOf<T>> => {
+  const run = async <T extends ToolName>(
+    tool: T,
+    args: ArgsOf<T>,
+    caller: AbortSignal,
+    checkOutgoing: OutgoingCheck = () => undefined,
+  ): Promise<ResultOf<T>> => {
     const deadline = callDeadline(caller, tool === "search_emails" ? LIMITS.search_timeout_seconds : undefined);
     const send = SENDS.has(tool);
     let handedOver = false;
-    const call: ToolCall = { signal: deadline.signal, handingOver: () => void (handedOver = true) };
+    const call: ToolCall = { signal: deadline.signal, handingOver: () => void (handedOver = true), checkOutgoing };
     try {
       const running = (parts.tools[tool] as ProviderTool<C, T>)(parts.context, args, call);
       if (send) return await running;
@@ -97,15 +105,15 @@ export function assembleProvider<C>(parts: ProviderParts<C>): ClosableProvider {
     list_inbox: (args, signal) => run("list_inbox", args, signal),
     read_email: (args, signal) => run("read_email", args, signal),
     search_emails: (args, signal) => run("search_emails", args, signal),
-    send_email: (args, signal) => run("send_email", args, signal),
-    reply_to_email: (args, signal) => run("reply_to_email", args, signal),
+    send_email: (args, signal, check) => run("send_email", args, signal, check),
+    reply_to_email: (args, signal, check) => run("reply_to_email", args, signal, check),
     list_folders: (args, signal) => run("list_folders", args, signal),
     get_thread: (args, signal) => run("get_thread", args, signal),
     get_attachment: (args, signal) => run("get_attachment", args, signal),
     create_draft: (args, signal) => run("create_draft", args, signal),
     update_draft: (args, signal) => run("update_draft", args, signal),
     delete_draft: (args, signal) => run("delete_draft", args, signal),
-    send_draft: (args, signal) => run("send_draft", args, signal),
+    send_draft: (args, signal, check) => run("send_draft", args, signal, check),
     close: async () => parts.close?.(),
   };
 }

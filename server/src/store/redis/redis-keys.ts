@@ -14,6 +14,8 @@
 //   mcpe:{ws:<workspaceId>}:members        hash   user id -> membership JSON {role, createdAt}
 //   mcpe:{ws:<workspaceId>}:activity       zset   its activity log: member "<seq>:<entry JSON>", score = seq
 //   mcpe:{ws:<workspaceId>}:activity:seq   string the last seq given
+//   mcpe:{ws:<workspaceId>}:sends          zset   its send log: member "<seq>:<entry JSON>", score = seq
+//   mcpe:{ws:<workspaceId>}:sends:seq      string the last seq given
 //   mcpe:{ws:<workspaceId>}:usage:<month>  hash   JSON [keyId, tool, outcome] -> calls that month
 //   mcpe:{key:<keyId>}                     hash   the API key record
 //   mcpe:{key:<keyId>}:rate                zset   its sliding rate log: member unique per hit, score = ms
@@ -76,6 +78,8 @@ export interface RedisKeys {
   workspaceMembers(workspaceId: string): string;
   activityLog(workspaceId: string): string;
   activitySeq(workspaceId: string): string;
+  sendLog(workspaceId: string): string;
+  sendLogSeq(workspaceId: string): string;
   usage(workspaceId: string, month: string): string;
   invite(inviteId: string): string;
   oauthClient(clientId: string): string;
@@ -118,6 +122,8 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     workspaceMembers: (workspaceId) => `${tagged("ws", workspaceId)}:members`,
     activityLog: (workspaceId) => `${tagged("ws", workspaceId)}:activity`,
     activitySeq: (workspaceId) => `${tagged("ws", workspaceId)}:activity:seq`,
+    sendLog: (workspaceId) => `${tagged("ws", workspaceId)}:sends`,
+    sendLogSeq: (workspaceId) => `${tagged("ws", workspaceId)}:sends:seq`,
     usage: (workspaceId, month) => `${tagged("ws", workspaceId)}:usage:${encodeURIComponent(month)}`,
     invite: (inviteId) => tagged("invite", inviteId),
     oauthClient: (clientId) => tagged("oauthclient", clientId),

@@ -295,6 +295,14 @@ redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
 return seq
 `;
 
+// A capped log: KEYS[1] its last seq, KEYS[2] the zset of "<seq>:<JSON>" members; ARGV[2] entries kept.
+const APPEND_TO_LOG = `
+local seq = redis.call('INCR', KEYS[1])
+redis.call('ZADD', KEYS[2], seq, seq .. ':' .. ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[2]))
+return seq
+`;
+
 type Script = (keys: readonly string[], args: readonly string[]) => Promise<unknown>;
 
 export interface RedisScripts {
@@ -324,6 +332,7 @@ export interface RedisScripts {
   deleteSessions: Script;
   takeInvite: Script;
   recordActivity: Script;
+  appendToLog: Script;
 }
 
 export function defineScripts(client: RedisClient): RedisScripts {
@@ -353,6 +362,7 @@ export function defineScripts(client: RedisClient): RedisScripts {
     deleteSessions: defineScript(client, "mcpeDeleteSessions", "any", DELETE_SESSIONS),
     takeInvite: defineScript(client, "mcpeTakeInvite", 1, TAKE_INVITE),
     recordActivity: defineScript(client, "mcpeRecordActivity", 3, RECORD_ACTIVITY),
+    appendToLog: defineScript(client, "mcpeAppendToLog", 2, APPEND_TO_LOG),
   };
 }
 

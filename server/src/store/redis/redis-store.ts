@@ -44,7 +44,9 @@ import type {
   SandboxPageQuery,
   SandboxSummaryPage,
   SessionRecord,
+  SendDecisionEntry,
   Store,
+  StoredSendDecision,
   StoredActivityEntry,
   UsageCount,
   UserRecord,
@@ -53,11 +55,13 @@ import type {
 } from "../store.js";
 import {
   ACTIVITY_LOG_CAPACITY,
+  SEND_LOG_CAPACITY,
   AUTHORIZATION_CODE_MEMORY_MS,
   sandboxSummaryData,
   usageMonth,
   userEmailKey,
 } from "../store.js";
+import type { SendPolicy } from "../../send-policy/send-policy.js";
 import { connectRedis, type RedisClient } from "./redis-connection.js";
 import { DEFAULT_KEY_PREFIX, redisKeys, type RedisKeys } from "./redis-keys.js";
 import { defineScripts, type RedisScripts } from "./redis-scripts.js";
@@ -146,6 +150,7 @@ class RedisStore implements Store {
       sendsPerDayOverride: input.sendsPerDayOverride ?? null,
       callsPerMonthOverride: null,
       rateLimitsOverride: null,
+      sendPolicy: null,
       createdAt: new Date().toISOString(),
     };
     const fields: Fields = {
@@ -186,7 +191,9 @@ class RedisStore implements Store {
   }
 
   async createApiKey(
-    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds"> & { inboxIds?: string[] | null },
+    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds" | "sendPolicy"> & {
+      inboxIds?: string[] | null;
+    },
   ): Promise<ApiKeyRecord> {
     const created: ApiKeyRecord = {
       ...record,
@@ -195,6 +202,7 @@ class RedisStore implements Store {
       createdAt: new Date().toISOString(),
       revokedAt: null,
       lastUsedAt: null,
+      sendPolicy: null,
     };
     // The hash index is claimed first: two keys with one hash would make lookups ambiguous.
     const claimed = await this.client.set(this.keys.apiKeyIdByHash(created.hash), created.id, "NX");
@@ -235,6 +243,13 @@ class RedisStore implements Store {
     const revoked = (await this.scripts.revokeApiKey([this.keys.apiKey(id)], [new Date().toISOString()])) === 1;
     if (revoked) await this.raiseConfigVersion();
     return revoked;
+  }
+
+  async setApiKeySendPolicy(id: string, policy: SendPolicy | null): Promise<boolean> {
+    const change = policy === null ? ["0", "sendPolicy"] : ["1", "sendPolicy", JSON.stringify(policy)];
+    const updated = (await this.scripts.updateHashIfPresent([this.keys.apiKey(id)], change)) === 1;
+    if (updated) await this.raiseConfigVersion();
+    return updated;
   }
 
   async touchApiKey(id: string, at: string): Promise<void> {
@@ -548,6 +563,33 @@ class RedisStore implements Store {
       ],
       [JSON.stringify(stored), String(this.activityLogCapacity), usageField(entry)],
     );
+  }
+
+  async recordSendDecision(entry: SendDecisionEntry): Promise<void> {
+    await this.scripts.appendToLog(
+      [this.keys.sendLogSeq(entry.workspaceId), this.keys.sendLog(entry.workspaceId)],
+      [JSON.stringify(entry), String(SEND_LOG_CAPACITY)],
+    );
+  }
+
+  async listSendDecisions(
+    workspaceId: string,
+    query: { beforeSeq?: number; limit: number },
+  ): Promise<StoredSendDecision[]> {
+    if (query.limit <= 0) return [];
+    const below = query.beforeSeq === undefined ? "+inf" : `(${query.beforeSeq}`;
+    const members = await this.client.zrevrangebyscore(
+      this.keys.sendLog(workspaceId),
+      below,
+      "-inf",
+      "LIMIT",
+      0,
+      query.limit,
+    );
+    return members.map((member) => {
+      const colon = member.indexOf(":");
+      return { ...(JSON.parse(member.slice(colon + 1)) as SendDecisionEntry), seq: Number(member.slice(0, colon)) };
+    });
   }
 
   async listActivity(workspaceId: string, query: ActivityQuery): Promise<StoredActivityEntry[]> {
@@ -871,6 +913,7 @@ function workspaceFromFields(fields: Fields): Workspace | undefined {
     callsPerMonthOverride: fields.callsPerMonthOverride === undefined ? null : Number(fields.callsPerMonthOverride),
     rateLimitsOverride:
       fields.rateLimitsOverride === undefined ? null : (JSON.parse(fields.rateLimitsOverride) as RateLimitsOverride),
+    sendPolicy: fields.sendPolicy === undefined ? null : (JSON.parse(fields.sendPolicy) as SendPolicy),
     createdAt: required(fields, "createdAt"),
   };
 }
@@ -889,6 +932,7 @@ function apiKeyFromFields(fields: Fields): ApiKeyRecord | undefined {
     createdAt: required(fields, "createdAt"),
     revokedAt: fields.revokedAt ?? null,
     lastUsedAt: fields.lastUsedAt ?? null,
+    sendPolicy: fields.sendPolicy === undefined ? null : (JSON.parse(fields.sendPolicy) as SendPolicy),
   };
 }
 

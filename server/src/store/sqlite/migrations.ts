@@ -249,6 +249,20 @@ const MIGRATIONS: readonly Migration[] = [
       INSERT INTO config_version (id, version) VALUES (1, 0);
     `,
   },
+  {
+    // Send policies (#20): a workspace's default and a key's own, as JSON; the send log of their decisions.
+    version: 8,
+    sql: `
+      ALTER TABLE workspaces ADD COLUMN send_policy TEXT;
+      ALTER TABLE api_keys ADD COLUMN send_policy TEXT;
+      CREATE TABLE send_decisions (
+        workspace_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        entry TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -127,6 +127,7 @@ describe("SQLite store: the file in the data directory", () => {
       createdAt: "2025-06-01T00:00:00.000Z",
       revokedAt: null,
       lastUsedAt: null,
+      sendPolicy: null,
     });
   });
 

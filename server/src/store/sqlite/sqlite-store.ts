@@ -41,8 +41,10 @@ import type {
   SandboxSummaryPage,
   RateLimitsOverride,
   SessionRecord,
+  SendDecisionEntry,
   Store,
   StoredActivityEntry,
+  StoredSendDecision,
   UsageCount,
   UserRecord,
   Workspace,
@@ -51,10 +53,12 @@ import type {
 import {
   ACTIVITY_LOG_CAPACITY,
   AUTHORIZATION_CODE_MEMORY_MS,
+  SEND_LOG_CAPACITY,
   sandboxSummaryData,
   usageMonth,
   userEmailKey,
 } from "../store.js";
+import type { SendPolicy } from "../../send-policy/send-policy.js";
 import { openDatabase } from "./open-database.js";
 
 export interface SqliteStoreOptions {
@@ -88,6 +92,7 @@ interface WorkspaceRow {
   sends_per_day_override: number | null;
   calls_per_month_override: number | null;
   rate_limits_override: string | null;
+  send_policy: string | null;
   created_at: string;
 }
 
@@ -103,6 +108,7 @@ interface ApiKeyRow {
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
+  send_policy: string | null;
 }
 
 interface UserRow {
@@ -248,6 +254,18 @@ function prepareStatements(db: Database) {
     ),
     setRateLimitsOverride: db.prepare<[string | null, string]>(
       "UPDATE workspaces SET rate_limits_override = ? WHERE id = ?",
+    ),
+    setWorkspaceSendPolicy: db.prepare<[string | null, string]>("UPDATE workspaces SET send_policy = ? WHERE id = ?"),
+    setApiKeySendPolicy: db.prepare<[string | null, string]>("UPDATE api_keys SET send_policy = ? WHERE id = ?"),
+    lastSendDecisionSeq: db
+      .prepare<[string], number | null>("SELECT MAX(seq) FROM send_decisions WHERE workspace_id = ?")
+      .pluck(),
+    insertSendDecision: db.prepare<[string, number, string]>(
+      "INSERT INTO send_decisions (workspace_id, seq, entry) VALUES (?, ?, ?)",
+    ),
+    trimSendDecisions: db.prepare<[string, number]>("DELETE FROM send_decisions WHERE workspace_id = ? AND seq <= ?"),
+    listSendDecisions: db.prepare<[string, number, number], { seq: number; entry: string }>(
+      "SELECT seq, entry FROM send_decisions WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
     ),
 
     insertApiKey: db.prepare<[string, string, string, string, string, string, string | null, string | null, string]>(
@@ -494,6 +512,7 @@ class SqliteStore implements Store {
   private readonly deleteSandboxMessagesAtomically: (inboxId: string, ids: readonly string[]) => void;
   private readonly pageSandboxSummariesConsistently: (filter: SandboxPageFilter) => SandboxSummaryPage;
   private readonly recordActivitiesAtomically: (entries: readonly ActivityEntry[]) => void;
+  private readonly recordSendDecisionAtomically: (entry: SendDecisionEntry) => void;
   private pendingActivity: { entry: ActivityEntry; written: () => void; failed: (error: unknown) => void }[] = [];
   private nextQuotaSweepAtMs = 0;
   private nextIdempotencySweepAtMs = 0;
@@ -584,6 +603,11 @@ class SqliteStore implements Store {
           change.rateLimitsOverride === null ? null : JSON.stringify(change.rateLimitsOverride),
           id,
         );
+      if (change.sendPolicy !== undefined)
+        statements.setWorkspaceSendPolicy.run(
+          change.sendPolicy === null ? null : JSON.stringify(change.sendPolicy),
+          id,
+        );
       statements.raiseConfigVersion.run();
       return statements.getWorkspace.get(id);
     });
@@ -619,6 +643,12 @@ class SqliteStore implements Store {
         statements.trimActivity.run(entry.workspaceId, seq - activityLogCapacity);
         statements.countUsage.run(entry.workspaceId, usageMonth(entry.at), entry.keyId, entry.tool, entry.outcome);
       }
+    });
+
+    this.recordSendDecisionAtomically = immediate(db, (entry: SendDecisionEntry): void => {
+      const seq = (statements.lastSendDecisionSeq.get(entry.workspaceId) ?? 0) + 1;
+      statements.insertSendDecision.run(entry.workspaceId, seq, JSON.stringify(entry));
+      statements.trimSendDecisions.run(entry.workspaceId, seq - SEND_LOG_CAPACITY);
     });
 
     this.deleteSandboxMessagesAtomically = immediate(db, (inboxId: string, ids: readonly string[]): void => {
@@ -666,6 +696,7 @@ class SqliteStore implements Store {
       sendsPerDayOverride: input.sendsPerDayOverride ?? null,
       callsPerMonthOverride: null,
       rateLimitsOverride: null,
+      sendPolicy: null,
       createdAt: new Date().toISOString(),
     };
     this.statements.insertWorkspace.run(
@@ -693,7 +724,9 @@ class SqliteStore implements Store {
   }
 
   async createApiKey(
-    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds"> & { inboxIds?: string[] | null },
+    record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "lastUsedAt" | "inboxIds" | "sendPolicy"> & {
+      inboxIds?: string[] | null;
+    },
   ): Promise<ApiKeyRecord> {
     const created: ApiKeyRecord = {
       ...record,
@@ -702,6 +735,7 @@ class SqliteStore implements Store {
       createdAt: new Date().toISOString(),
       revokedAt: null,
       lastUsedAt: null,
+      sendPolicy: null,
     };
     this.statements.insertApiKey.run(
       created.id,
@@ -729,6 +763,11 @@ class SqliteStore implements Store {
   async revokeApiKey(id: string): Promise<boolean> {
     const at = new Date().toISOString();
     return this.changeConfigAtomically(() => this.statements.revokeApiKey.run(at, id).changes) > 0;
+  }
+
+  async setApiKeySendPolicy(id: string, policy: SendPolicy | null): Promise<boolean> {
+    const json = policy === null ? null : JSON.stringify(policy);
+    return this.changeConfigAtomically(() => this.statements.setApiKeySendPolicy.run(json, id).changes) > 0;
   }
 
   async touchApiKey(id: string, at: string): Promise<void> {
@@ -1000,6 +1039,20 @@ class SqliteStore implements Store {
     return this.statements.usageOfMonth.all(workspaceId, month);
   }
 
+  async recordSendDecision(entry: SendDecisionEntry): Promise<void> {
+    this.recordSendDecisionAtomically(entry);
+  }
+
+  async listSendDecisions(
+    workspaceId: string,
+    query: { beforeSeq?: number; limit: number },
+  ): Promise<StoredSendDecision[]> {
+    if (query.limit <= 0) return [];
+    return this.statements.listSendDecisions
+      .all(workspaceId, query.beforeSeq ?? Number.MAX_SAFE_INTEGER, query.limit)
+      .map((row) => ({ ...(JSON.parse(row.entry) as SendDecisionEntry), seq: row.seq }));
+  }
+
   async putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void> {
     this.putSandboxMessagesAtomically(messages);
   }
@@ -1194,6 +1247,7 @@ function workspaceFromRow(row: WorkspaceRow): Workspace {
     callsPerMonthOverride: row.calls_per_month_override,
     rateLimitsOverride:
       row.rate_limits_override === null ? null : (JSON.parse(row.rate_limits_override) as RateLimitsOverride),
+    sendPolicy: row.send_policy === null ? null : (JSON.parse(row.send_policy) as SendPolicy),
     createdAt: row.created_at,
   };
 }
@@ -1211,6 +1265,7 @@ function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
+    sendPolicy: row.send_policy === null ? null : (JSON.parse(row.send_policy) as SendPolicy),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { ReplyToEmailArgs } from "@mcpemails/generated";
 import { isRefusal, prepareReply } from "../../../mail/outgoing.js";
 import { parseMessage } from "../../../mail/parse.js";
+import { checkedOutgoing } from "../../core/checked-outgoing.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { GmailContext } from "../gmail-context.js";
 import { rawMessage } from "../gmail-raw.js";
@@ -11,6 +12,6 @@ import { sendThroughGmail } from "../gmail-send.js";
 export async function replyToEmail(context: GmailContext, args: ReplyToEmailArgs, call: ToolCall) {
   const original = await rawMessage(context, args.message_id, call.signal);
   const parsed = await parseMessage(original.raw, { includeHtml: false, includeAttachments: false });
-  const outgoing = prepareReply(parsed, args, context.ownAddresses);
+  const outgoing = checkedOutgoing(prepareReply(parsed, args, context.ownAddresses), call);
   return isRefusal(outgoing) ? outgoing : sendThroughGmail(context, outgoing, original.message.threadId ?? null, call);
 }

@@ -13,7 +13,8 @@ import { checkedDraftId, draftSource } from "../gmail-drafts.js";
 export async function sendDraft(context: GmailContext, args: SendDraftArgs, call: ToolCall) {
   const { calls } = context;
   const draft = await draftSource(context, args.draft_id, call.signal);
-  const refused = unsendable(args.draft_id, await draftContent(draft.raw));
+  const content = await draftContent(draft.raw);
+  const refused = unsendable(args.draft_id, content) ?? call.checkOutgoing(content);
   if (refused) return refused;
   const messageId = (await simpleParse(draft.raw)).messageId;
   await calls.call(() => calls.oauth.getAccessToken(), call.signal, true);

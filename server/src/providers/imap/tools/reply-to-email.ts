@@ -3,6 +3,7 @@
 import type { ReplyToEmailArgs } from "@mcpemails/generated";
 import { isRefusal, prepareReply } from "../../../mail/outgoing.js";
 import { parseMessage } from "../../../mail/parse.js";
+import { checkedOutgoing } from "../../core/checked-outgoing.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { ImapContext } from "../imap-context.js";
 import { messageRefOf, noSuchMessage } from "../imap-message-ref.js";
@@ -21,6 +22,6 @@ export async function replyToEmail(context: ImapContext, args: ReplyToEmailArgs,
   );
   if (source === undefined) throw noSuchMessage();
   const original = await parseMessage(source, { includeHtml: false, includeAttachments: false });
-  const outgoing = prepareReply(original, args, context.ownAddresses);
+  const outgoing = checkedOutgoing(prepareReply(original, args, context.ownAddresses), call);
   return isRefusal(outgoing) ? outgoing : sendOutgoing(context, outgoing, () => "message_id", call);
 }

@@ -10,7 +10,7 @@ import { sendOutgoing } from "../imap-send.js";
 export async function sendDraft(context: ImapContext, args: SendDraftArgs, call: ToolCall) {
   const draft = await draftSource(context, args.draft_id, call);
   const content = await draftContent(draft.source);
-  const refused = unsendable(args.draft_id, content);
+  const refused = unsendable(args.draft_id, content) ?? call.checkOutgoing(content);
   if (refused) return refused;
   const sent = await sendOutgoing(context, content, () => "draft_id", call);
   if ("isError" in sent) return sent;

@@ -3,12 +3,13 @@
 import type { SendEmailArgs } from "@mcpemails/generated";
 import { addressKey } from "../../../mail/addresses.js";
 import { isRefusal, prepareSend, type OutgoingMessage } from "../../../mail/outgoing.js";
+import { checkedOutgoing } from "../../core/checked-outgoing.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { ImapContext } from "../imap-context.js";
 import { sendOutgoing } from "../imap-send.js";
 
 export async function sendEmail(context: ImapContext, args: SendEmailArgs, call: ToolCall) {
-  const outgoing = prepareSend(args);
+  const outgoing = checkedOutgoing(prepareSend(args), call);
   return isRefusal(outgoing) ? outgoing : sendOutgoing(context, outgoing, parameterOf(outgoing), call);
 }
 

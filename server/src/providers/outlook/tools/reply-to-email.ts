@@ -5,6 +5,7 @@ import type { ExecutionErrorResult, ReplyToEmailArgs, ReplyToEmailErrorCode } fr
 import { isRefusal, prepareReply } from "../../../mail/outgoing.js";
 import { parseMessage } from "../../../mail/parse.js";
 import { ProviderFailure } from "../../core/provider-failure.js";
+import { checkedOutgoing } from "../../core/checked-outgoing.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { SentMessage } from "../../provider.js";
 import { messagePath } from "../graph-ids.js";
@@ -24,7 +25,7 @@ export async function replyToEmail(
     graph.json<Message>({ method: "GET", path, query: { $select: "conversationId" }, signal }),
   ]);
   const original = await parseMessage(raw, { includeHtml: false, includeAttachments: false });
-  const outgoing = prepareReply(original, args, context.ownAddresses);
+  const outgoing = checkedOutgoing(prepareReply(original, args, context.ownAddresses), call);
   if (isRefusal(outgoing)) return outgoing;
   const from = { name: null, address: context.address };
   try {

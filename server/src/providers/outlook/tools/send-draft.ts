@@ -11,7 +11,8 @@ import { sendGraphDraft } from "../outlook-send.js";
 
 export async function sendDraft(context: OutlookContext, args: SendDraftArgs, call: ToolCall) {
   const draft = await storedDraft(context, args.draft_id, call.signal);
-  const refused = unsendable(args.draft_id, await draftContent(draft.raw));
+  const content = await draftContent(draft.raw);
+  const refused = unsendable(args.draft_id, content) ?? call.checkOutgoing(content);
   if (refused) return refused;
   const messageId = (await simpleParse(draft.raw)).messageId ?? "";
   const sent = await sendGraphDraft(context.graph, draft, messageId, call, {

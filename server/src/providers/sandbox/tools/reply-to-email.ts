@@ -1,6 +1,7 @@
 import type { ExecutionErrorResult, ReplyToEmailArgs, ReplyToEmailErrorCode } from "@mcpemails/generated";
 import { isRefusal, prepareReply } from "../../../mail/outgoing.js";
 import { parseMessage } from "../../../mail/parse.js";
+import { checkedOutgoing } from "../../core/checked-outgoing.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { SentMessage } from "../../provider.js";
 import { notFound, unreadable, type SandboxContext } from "../sandbox-context.js";
@@ -17,7 +18,7 @@ export async function replyToEmail(
   const entry = readSandboxEntry(stored);
   if (entry === undefined) throw unreadable(context);
   const original = await parseMessage(entry.data.raw, { includeHtml: false, includeAttachments: false });
-  const outgoing = prepareReply(original, args, context.ownAddresses);
+  const outgoing = checkedOutgoing(prepareReply(original, args, context.ownAddresses), call);
   if (isRefusal(outgoing)) return outgoing;
   return dispatch(context, { ...outgoing, threadId: entry.data.thread_id }, call);
 }

@@ -9,7 +9,7 @@ import { storedDraft } from "../sandbox-drafts.js";
 export async function sendDraft(context: SandboxContext, args: SendDraftArgs, call: ToolCall) {
   const draft = await storedDraft(context, args.draft_id);
   const content = await draftContent(draft.data.raw);
-  const refused = unsendable(args.draft_id, content);
+  const refused = unsendable(args.draft_id, content) ?? call.checkOutgoing(content);
   if (refused) return refused;
   const sent = await dispatch(context, { ...content, threadId: draft.data.thread_id }, call);
   await context.mailbox.deleteSandboxMessages(context.inbox.id, [draft.message.id]);

@@ -1,5 +1,6 @@
 import type { ExecutionErrorResult, SendEmailArgs, SendEmailErrorCode } from "@mcpemails/generated";
 import { isRefusal, prepareSend } from "../../../mail/outgoing.js";
+import { checkedOutgoing } from "../../core/checked-outgoing.js";
 import type { ToolCall } from "../../core/provider-tools.js";
 import type { SentMessage } from "../../provider.js";
 import type { SandboxContext } from "../sandbox-context.js";
@@ -10,7 +11,7 @@ export async function sendEmail(
   args: SendEmailArgs,
   call: ToolCall,
 ): Promise<SentMessage | ExecutionErrorResult<SendEmailErrorCode>> {
-  const outgoing = prepareSend(args);
+  const outgoing = checkedOutgoing(prepareSend(args), call);
   if (isRefusal(outgoing)) return outgoing;
   return dispatch(context, { ...outgoing, threadId: null }, call);
 }
