@@ -63,6 +63,7 @@ export async function authenticate(
       plan: workspace.plan,
       inboxIds: record.inboxIds,
       workspace,
+      sendPolicy: record.sendPolicy,
     },
     workspace,
   };

@@ -1,5 +1,5 @@
-// Sends at most once per idempotency_key, and charges the daily send quota only for sends that
-// reach the provider. A send whose outcome is unknown (provider_error with deliveryStatus
+// Sends at most once per idempotency_key, and charges the daily send quota (and a send policy's
+// sends per hour) only for sends that reach the provider. A send whose outcome is unknown (provider_error with deliveryStatus
 // "unknown": the provider may have accepted it) keeps its key "started", so a retry is told so
 // instead of sending again; any other error means nothing was sent, and frees key and quota.
 import { createHash } from "node:crypto";
@@ -12,6 +12,7 @@ import {
 } from "@mcpemails/generated";
 import { ParameterError, type SentMessage } from "../providers/provider.js";
 import type { Store, Workspace } from "../store/store.js";
+import { giveBackHourlySend, hourPeriod, takeHourlySend, type HourlySendLimit } from "./hourly-sends.js";
 import { consume, dayPeriod, release, sendsPerDay } from "./quotas.js";
 
 const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -25,13 +26,17 @@ export interface SendOnceRequest<E extends ExecutionErrorResult> {
   tool: string;
   args: { idempotency_key?: string | undefined };
   now: Date;
+  /** The send policy's sends per hour for the caller's key; null when its policy has none. */
+  hourly?: HourlySendLimit | null;
   send: () => Promise<SentMessage | E>;
 }
 
-type SendOutcome<E> =
+export type SendOutcome<E> =
   | SendResult
   | E
-  | ExecutionErrorResult<"quota_exceeded" | "idempotency_key_in_use" | "idempotency_key_reused" | "provider_error">;
+  | ExecutionErrorResult<
+      "quota_exceeded" | "idempotency_key_in_use" | "idempotency_key_reused" | "provider_error" | "send_policy_refused"
+    >;
 
 export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnceRequest<E>): Promise<SendOutcome<E>> {
   const { store, workspace, now, args } = request;
@@ -60,10 +65,23 @@ export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnce
     }
   }
   const period = dayPeriod(now);
-  let refused: Awaited<ReturnType<typeof consume>>;
+  const hour = hourPeriod(now);
+  const hourly = request.hourly ?? null;
+  const giveBack = async (): Promise<void> => {
+    await release(store, workspace, "sends_per_day", period);
+    if (hourly !== null) await giveBackHourlySend(store, hourly, hour);
+  };
+  let refused: Awaited<ReturnType<typeof consume>> | Awaited<ReturnType<typeof takeHourlySend>>;
+  let hourTaken = false;
   try {
-    refused = await consume(store, workspace, "sends_per_day", sendsPerDay(workspace), period, now);
+    refused = hourly === null ? undefined : await takeHourlySend(store, hourly, hour, now);
+    hourTaken = hourly !== null && !refused;
+    if (!refused) {
+      refused = await consume(store, workspace, "sends_per_day", sendsPerDay(workspace), period, now);
+      if (refused && hourly !== null) await giveBackHourlySend(store, hourly, hour);
+    }
   } catch (error) {
+    if (hourTaken && hourly !== null) await giveBackHourlySend(store, hourly, hour).catch(() => undefined);
     // Nothing was sent: free the key (when the store lets us), so that a retry may send rather
     // than be told for the next ten minutes that this call is still in progress.
     if (key !== undefined) await store.abandonIdempotent(key).catch(() => undefined);
@@ -80,7 +98,7 @@ export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnce
     // A provider throws only when nothing was sent (a bug of this server's before the hand-over, a
     // parameter it cannot honour, the caller gone before it began: providers/core/provider-tools.ts):
     // the quota and the key are given back, as for any other error decided before sending.
-    await release(store, workspace, "sends_per_day", period).catch(() => undefined);
+    await giveBack().catch(() => undefined);
     if (key !== undefined) await store.abandonIdempotent(key).catch(() => undefined);
     throw error instanceof ParameterError ? error : new FailedBeforeSending(error);
   }
@@ -91,7 +109,7 @@ export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnce
     )
       return sent;
     // Every other error is decided before the provider accepts anything: nothing was sent.
-    await release(store, workspace, "sends_per_day", period);
+    await giveBack();
     if (key !== undefined) await store.abandonIdempotent(key);
     return sent;
   }

@@ -1,16 +1,20 @@
 // The server's implementation of the generated ToolHandlers: the inbox's provider, and the risk
-// signals of every message read (message-risk.ts); sends (a draft's too) go through sendOnce (idempotency and the daily send quota). The monthly call quota was taken
-// with the rate windows before any handler runs (mcp/tool-call-pipeline.ts).
+// signals of every message read (message-risk.ts); sends (a draft's too) go through policedSend
+// (the send policy, idempotency and the daily send quota). The monthly call quota was taken with the
+// rate windows before any handler runs (mcp/tool-call-pipeline.ts).
 import type { Caller, InboxRef, ToolHandlers } from "@mcpemails/generated";
-import { sendOnce } from "../limits/send-once.js";
 import type { MailProvider } from "../providers/provider.js";
+import { policyInForce, type SendPolicy } from "../send-policy/send-policy.js";
 import type { ConfigReads } from "../store/config-cache.js";
+import { policedSend } from "./policed-send.js";
 import { withRisk, withRiskOnEach } from "./message-risk.js";
 import type { InboxRecord, Store, Workspace } from "../store/store.js";
 
 export interface ServerInbox extends InboxRef {
   record: InboxRecord;
   workspace: Workspace;
+  /** The send policy in force for this caller's sends from it (its key's, else its workspace's); null: none. */
+  sendPolicy: SendPolicy | null;
 }
 
 export interface ToolHandlerDeps {
@@ -24,6 +28,8 @@ export interface ServerCaller extends Caller {
   readonly inboxIds: readonly string[] | null;
   /** The key's workspace as this request read it, so that the call does not read it again. */
   readonly workspace?: Workspace;
+  /** The key's own send policy (an OAuth grant has none): it replaces the workspace's. */
+  readonly sendPolicy?: SendPolicy | null;
 }
 
 /**
@@ -33,14 +39,21 @@ export interface ServerCaller extends Caller {
 export async function resolveInbox(
   store: ConfigReads,
   inboxId: string,
-  caller: Caller & Partial<Pick<ServerCaller, "inboxIds" | "workspace">>,
+  caller: Caller & Partial<Pick<ServerCaller, "inboxIds" | "workspace" | "sendPolicy">>,
 ): Promise<ServerInbox | undefined> {
   if (caller.inboxIds && !caller.inboxIds.includes(inboxId.toLowerCase())) return undefined;
   const record = await store.getInbox(inboxId);
   if (!record || record.workspaceId !== caller.workspaceId || record.mode !== caller.mode) return undefined;
   const workspace =
     caller.workspace?.id === record.workspaceId ? caller.workspace : await store.getWorkspace(record.workspaceId);
-  return workspace ? { id: record.id, mode: record.mode, record, workspace } : undefined;
+  if (!workspace) return undefined;
+  return {
+    id: record.id,
+    mode: record.mode,
+    record,
+    workspace,
+    sendPolicy: policyInForce(caller.sendPolicy ?? null, workspace.sendPolicy),
+  };
 }
 
 export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps): ToolHandlers<ServerInbox> {
@@ -72,37 +85,37 @@ export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps)
     async delete_draft(args, { inbox, signal }) {
       return providerFor(inbox.record).delete_draft(args, signal);
     },
-    async send_draft(args, { inbox, signal }) {
-      return sendOnce({
+    async send_draft(args, { caller, inbox, signal }) {
+      return policedSend({
         store,
-        workspace: inbox.workspace,
-        inboxId: inbox.id,
+        now: now(),
+        keyId: caller.keyId,
+        inbox,
         tool: "send_draft",
         args,
-        now: now(),
-        send: () => providerFor(inbox.record).send_draft(args, signal),
+        send: (check) => providerFor(inbox.record).send_draft(args, signal, check),
       });
     },
-    async send_email(args, { inbox, signal }) {
-      return sendOnce({
+    async send_email(args, { caller, inbox, signal }) {
+      return policedSend({
         store,
-        workspace: inbox.workspace,
-        inboxId: inbox.id,
+        now: now(),
+        keyId: caller.keyId,
+        inbox,
         tool: "send_email",
         args,
-        now: now(),
-        send: () => providerFor(inbox.record).send_email(args, signal),
+        send: (check) => providerFor(inbox.record).send_email(args, signal, check),
       });
     },
-    async reply_to_email(args, { inbox, signal }) {
-      return sendOnce({
+    async reply_to_email(args, { caller, inbox, signal }) {
+      return policedSend({
         store,
-        workspace: inbox.workspace,
-        inboxId: inbox.id,
+        now: now(),
+        keyId: caller.keyId,
+        inbox,
         tool: "reply_to_email",
         args,
-        now: now(),
-        send: () => providerFor(inbox.record).reply_to_email(args, signal),
+        send: (check) => providerFor(inbox.record).reply_to_email(args, signal, check),
       });
     },
   };

@@ -16,6 +16,7 @@ export const MATRIX_ROWS = [
   "delete_draft",
   "send_draft",
   "risk signals",
+  "send policy",
   "abort signal",
   "failure modes",
 ] as const;

@@ -21,6 +21,9 @@ import {
   type ToolName,
 } from "@mcpemails/generated";
 import { ParameterError, type SentMessage } from "../../../src/providers/provider.js";
+import type { OutgoingMessage } from "../../../src/mail/outgoing.js";
+import { checkOutgoing, type OutgoingCheck } from "../../../src/send-policy/check-outgoing.js";
+import { parseSendPolicy } from "../../../src/send-policy/send-policy.js";
 import { riskOf } from "../../../src/tools/message-risk.js";
 import {
   declareColumn,
@@ -941,6 +944,110 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
       expect(gone).toMatchObject({ isError: true, errorCode: "draft_not_found" });
       expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
     });
+
+    // ---- send policy --------------------------------------------------------------------------------
+
+    // Every send path hands the policy's check the message as it would leave (send-policy/): a
+    // reply's recipients from the original, a draft as stored. A refusal sends nothing and keeps the draft.
+    function policyCheck(policy: Record<string, unknown>): { check: OutgoingCheck; seen: OutgoingMessage[] } {
+      const parsed = parseSendPolicy(policy);
+      if (!parsed.ok) throw new Error(parsed.problem);
+      const seen: OutgoingMessage[] = [];
+      const check: OutgoingCheck = (outgoing) => {
+        seen.push(outgoing);
+        return checkOutgoing(parsed.policy, outgoing, [inbox.address, inbox.alias]);
+      };
+      return { check, seen };
+    }
+    const addressesOf = (outgoing: OutgoingMessage | undefined) =>
+      [...(outgoing?.to ?? []), ...(outgoing?.cc ?? []), ...(outgoing?.bcc ?? [])].map((entry) =>
+        entry.address.toLowerCase(),
+      );
+
+    contractCase(
+      "send policy",
+      "send_email: a blocked recipient refuses the message, and nothing is sent",
+      async () => {
+        const subject = `Contract blocked ${randomUUID().slice(0, 8)}`;
+        const { check, seen } = policyCheck({ blockRecipients: [peer.address.toUpperCase()] });
+        const output = await inbox.provider.send_email(
+          args("send_email", { to: [inbox.address], cc: [peer.address], subject, body: "x" }),
+          never,
+          check,
+        );
+        expect(output).toMatchObject({ isError: true, errorCode: "send_policy_refused", rule: "recipient_blocked" });
+        expect(addressesOf(seen[0])).toEqual([inbox.address, peer.address].map((a) => a.toLowerCase()));
+        expect(await landed(peer, subject)).toEqual([]);
+        expect(await landed(inbox, subject)).toEqual([]);
+        expect(await landed(inbox, subject, "SENT")).toEqual([]);
+      },
+    );
+
+    contractCase("send policy", "send_email: a message the policy allows is sent as usual", async () => {
+      const subject = `Contract allowed ${randomUUID().slice(0, 8)}`;
+      const domain = peer.address.slice(peer.address.lastIndexOf("@") + 1);
+      const { check, seen } = policyCheck({ allowRecipients: [domain], maxRecipients: 1, noAttachments: true });
+      const output = await inbox.provider.send_email(
+        args("send_email", { to: [peer.address], subject, body: "x" }),
+        never,
+        check,
+      );
+      valid("send_email", output);
+      expect(seen).toHaveLength(1);
+      expect(await landed(peer, subject)).toHaveLength(1);
+    });
+
+    contractCase(
+      "send policy",
+      "reply_to_email: the policy judges the recipients taken from the original, and a refusal sends nothing",
+      async () => {
+        const original = await read(idOf("Project kickoff"));
+        const { check, seen } = policyCheck({ allowRecipients: ["nobody.example"] });
+        const output = await inbox.provider.reply_to_email(
+          args("reply_to_email", { message_id: original.id, body: "Thanks." }),
+          never,
+          check,
+        );
+        expect(output).toMatchObject({
+          isError: true,
+          errorCode: "send_policy_refused",
+          rule: "recipient_not_allowed",
+        });
+        expect(addressesOf(seen[0])).toEqual([(original.reply_to[0] ?? original.from)!.address.toLowerCase()]);
+        expect(seen[0]?.subject).toBe("Re: Project kickoff");
+        expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
+      },
+    );
+
+    contractCase(
+      "send policy",
+      "send_draft: the draft as stored is judged; refused, it stays in DRAFTS unsent",
+      async () => {
+        const saved = await draft("create_draft", {
+          to: [peer.address],
+          subject: "Draft under policy",
+          body: "See https://files.evil.test/report for the figures.",
+          attachments: [NOTE],
+        });
+        for (const [policy, rule] of [
+          [{ noAttachments: true }, "attachments_not_allowed"],
+          [{ noExternalLinks: true }, "external_link"],
+          [{ blockedPhrases: ["THE   figures"] }, "blocked_phrase"],
+        ] as const) {
+          const { check, seen } = policyCheck(policy);
+          const output = await inbox.provider.send_draft(
+            args("send_draft", { draft_id: saved.draft_id }),
+            never,
+            check,
+          );
+          expect(output, rule).toMatchObject({ isError: true, errorCode: "send_policy_refused", rule });
+          expect(addressesOf(seen[0])).toEqual([peer.address.toLowerCase()]);
+        }
+        expect(await drafts("Draft under policy")).toHaveLength(1);
+        expect(await landed(peer, "Draft under policy")).toEqual([]);
+        expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
+      },
+    );
 
     // ---- the caller's abort -------------------------------------------------------------------------
 
