@@ -7,9 +7,10 @@
 // the browser would resolve them. Bare domains without a scheme ("see evil.test") are not links.
 import { Tokenizer } from "htmlparser2";
 
-const SCHEMED = /\b(?:https?|ftps?|wss?):[\\/\s]*([^\s\\/?#"'<>()[\]{}|^`]+)/giu;
-const SCHEMELESS = /(?:^|[^\w:\\/])[\\/]{2}([^\s\\/?#"'<>()[\]{}|^`]+)/gu;
-const WWW = /(?:^|[^\w.@-])(www\.[^\s\\/?#"'<>()[\]{}|^`]+)/giu;
+// A scheme is matched even inside a word: text joined across tags ("x<b>http://...") has no boundary.
+const SCHEMED = /(?:https?|ftps?|wss?):[\\/\s]*([^\s\\/?#"'<>()[\]{}|^`,;]+)/giu;
+const SCHEMELESS = /(?:^|[^\w:\\/])[\\/]{2}([^\s\\/?#"'<>()[\]{}|^`,;]+)/gu;
+const WWW = /(?:^|[^\w.@-])(www\.[^\s\\/?#"'<>()[\]{}|^`,;]+)/giu;
 
 /** The distinct hosts (lower case, as URL gives them) that any of the texts links to. */
 export function linkHosts(texts: readonly string[]): Set<string> {
