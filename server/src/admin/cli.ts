@@ -19,6 +19,7 @@ import {
   updateWorkspaceLimits,
   workspaceView,
 } from "./operations.js";
+import { addSendPolicyCommands } from "./send-policy-commands.js";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -484,6 +485,8 @@ export async function runCli(
       }
       print(options, rows, rows.map((r) => `${r.user_id}  ${r.role.padEnd(7)} ${r.email}`).join("\n") || "no members");
     });
+
+  addSendPolicyCommands(program, { theStore, out: io.out, need });
 
   try {
     await program.parseAsync(argv, { from: "user" });
