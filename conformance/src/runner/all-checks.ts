@@ -4,6 +4,7 @@ import { authChecks } from "./checks/auth-checks.js";
 import { behaviourChecks } from "./checks/behaviour-checks.js";
 import { bodyFormatChecks } from "./checks/body-format-checks.js";
 import { riskChecks } from "./checks/risk-checks.js";
+import { sendPolicyChecks } from "./checks/send-policy-checks.js";
 import { caseChecks } from "./checks/case-checks.js";
 import { defaultChecks } from "./checks/default-checks.js";
 import { errorCatalogueChecks } from "./checks/error-catalogue-check.js";
@@ -35,6 +36,7 @@ export function allChecks(seed: number): Check[] {
     ...htmlChecks(),
     ...bodyFormatChecks(),
     ...riskChecks(),
+    ...sendPolicyChecks(),
     ...folderThreadAttachmentChecks(),
     ...draftChecks(),
     ...cases.firstOfEachRule,

@@ -28,6 +28,7 @@ const EVERY_OPTION = [
   "--allow-send",
   "--send-to <address>",
   "--send-to-inbox <uuid>",
+  "--policy-blocked-to <address>",
   "--seed <n>",
   "--runs <n>",
   "--max-calls <n>",

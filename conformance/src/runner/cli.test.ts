@@ -28,6 +28,7 @@ const UNLIMITED = [
 
 let server: TestServer;
 let revokedKey: string;
+const POLICY_BLOCKED_TO = "blocked@policy.invalid";
 
 // A fresh server for every test: the runs change read state, and a broken server must meet the
 // same inbox as the reference run did.
@@ -41,6 +42,19 @@ beforeEach(async () => {
   });
   await server.store.revokeApiKey(record.id);
   revokedKey = key;
+  // The address --policy-blocked-to names: the reference server's send policy refuses it.
+  await server.store.updateWorkspaceLimits(server.workspaceId, {
+    sendPolicy: {
+      allowRecipients: [],
+      blockRecipients: [POLICY_BLOCKED_TO],
+      ownDomainsOnly: false,
+      maxRecipients: null,
+      sendsPerHour: null,
+      noAttachments: false,
+      noExternalLinks: false,
+      blockedPhrases: [],
+    },
+  });
 });
 afterEach(async () => server.close());
 
@@ -69,6 +83,8 @@ const sendArgs = () => [
   server.siblingInbox.addresses[0] ?? "",
   "--send-to-inbox",
   server.siblingInbox.id,
+  "--policy-blocked-to",
+  POLICY_BLOCKED_TO,
 ];
 
 describe("against the reference server", () => {
@@ -654,6 +670,73 @@ describe("against a server broken in one place, it fails the checks for that rul
     );
     expect(run.failedIds).toEqual(["behaviour.risk"]);
     expect(run.check("behaviour.risk")?.details?.message).toContain("removed the flagged text");
+  });
+
+  /** The send-policy check alone. */
+  const POLICY_ONLY = () => [...sendArgs(), "--only", "behaviour.send-policy"];
+  const toBlocked = (exchange: ProxiedExchange) =>
+    isToolCall(exchange, "send_email") &&
+    (argumentsOf(exchange.request)?.to as string[] | undefined)?.includes(POLICY_BLOCKED_TO) === true;
+
+  it("a send the policy refuses answered as sent", async () => {
+    const run = await runBroken(
+      (exchange) => {
+        if (!toBlocked(exchange) || exchange.body === undefined) return undefined;
+        const result = {
+          message_id: "m1",
+          thread_id: "t1",
+          rfc822_message_id: "<m1@broken.example>",
+          delivery_status: "accepted",
+          idempotent_replay: false,
+        };
+        (exchange.body as { result?: unknown }).result = {
+          content: [{ type: "text", text: JSON.stringify(result) }],
+          structuredContent: result,
+        };
+        return exchange;
+      },
+      undefined,
+      { extraArgs: POLICY_ONLY() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.send-policy"]);
+    expect(run.check("behaviour.send-policy")?.details?.message).toContain("instead of send_policy_refused");
+  });
+
+  it("a policy refusal that does not name its rule", async () => {
+    const run = await runBroken(
+      (exchange) => {
+        const result = toolResultOf(exchange) as Record<string, unknown> | undefined;
+        if (!toBlocked(exchange) || result?.errorCode !== "send_policy_refused") return undefined;
+        delete result.rule;
+        return exchange;
+      },
+      undefined,
+      { extraArgs: POLICY_ONLY() },
+    );
+    expect(run.failedIds).toContain("behaviour.send-policy");
+    expect(run.check("behaviour.send-policy")?.details?.message).toContain("send_policy_refused lacks its field rule");
+  });
+
+  it("a policy refusal that keeps the idempotency_key", async () => {
+    const run = await runBroken(
+      (exchange) => {
+        const subject = argumentsOf(exchange.request)?.subject;
+        if (!isToolCall(exchange, "send_email") || typeof subject !== "string" || !subject.includes("policy retry"))
+          return undefined;
+        (exchange.body as { result?: unknown }).result = {
+          content: [
+            { type: "text", text: "idempotency_key was already used for a different message; nothing was sent." },
+          ],
+          isError: true,
+          errorCode: "idempotency_key_reused",
+        };
+        return exchange;
+      },
+      undefined,
+      { extraArgs: POLICY_ONLY() },
+    );
+    expect(run.failedIds).toContain("behaviour.send-policy");
+    expect(run.check("behaviour.send-policy")?.details?.message).toContain("the refusal kept the key");
   });
 
   it("list_folders giving a folder id list_inbox refuses", async () => {

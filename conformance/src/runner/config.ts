@@ -18,6 +18,8 @@ export interface RunnerConfig {
   sendTo?: string;
   /** The inbox --send-to delivers to, when --token can read it: the recipient's side of a send. */
   sendToInbox?: string;
+  /** An address the send policy of --token's key refuses (decision send-policy), to check send_policy_refused. */
+  policyBlockedTo?: string;
   seed: number;
   runs: number;
   /** The most tools/call the run may make; checks that would need more are skipped, saying so. */
@@ -52,6 +54,7 @@ export interface ConformanceOptions {
   allowSend?: boolean;
   sendTo?: string;
   sendToInbox?: string;
+  policyBlockedTo?: string;
   /** fast-check's seed; random when left out (the report says which). */
   seed?: number;
   /** Property runs per tool (100). */
@@ -97,6 +100,13 @@ export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => 
     throw new ConfigError(`--send-to ${sendTo} is not a plain address such as you@example.com`);
   if (sendToInbox !== undefined && sendTo === undefined)
     throw new ConfigError("--send-to-inbox names the inbox of --send-to: give --allow-send --send-to ADDRESS too");
+  const { policyBlockedTo } = options;
+  if (policyBlockedTo !== undefined && !allowSend)
+    throw new ConfigError(
+      "--policy-blocked-to is only used with --allow-send: the check tries a send the policy must refuse",
+    );
+  if (policyBlockedTo !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(policyBlockedTo))
+    throw new ConfigError(`--policy-blocked-to ${policyBlockedTo} is not a plain address such as blocked@example.com`);
   for (const [name, value] of [
     ["--send-to-inbox", sendToInbox],
     ["--foreign-inbox", options.foreignInbox],
@@ -122,6 +132,7 @@ export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => 
     allowSend,
     ...optional("sendTo", sendTo),
     ...optional("sendToInbox", sendToInbox),
+    ...optional("policyBlockedTo", policyBlockedTo),
     seed: options.seed ?? seedWhenUnset(),
     runs: options.runs ?? 100,
     ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }),
@@ -170,6 +181,7 @@ export function parseArguments(argv: readonly string[], seedWhenUnset: () => num
       allowSend: raw.allowSend === true,
       ...optional("sendTo", text("sendTo")),
       ...optional("sendToInbox", text("sendToInbox")),
+      ...optional("policyBlockedTo", text("policyBlockedTo")),
       ...integer("--seed", text("seed"), 0, "seed"),
       ...integer("--runs", text("runs"), 1, "runs"),
       ...integer("--max-calls", text("maxCalls"), 1, "maxCalls"),
@@ -208,6 +220,12 @@ function conformanceCommand(): Command {
     .option("--allow-send", "run checks that send mail, only ever to --send-to")
     .addOption(valueOption("--send-to <address>", "where sends go (with --allow-send)"))
     .addOption(valueOption("--send-to-inbox <uuid>", "the inbox --send-to delivers to, if --token can read it"))
+    .addOption(
+      valueOption(
+        "--policy-blocked-to <address>",
+        "an address the send policy of --token's key refuses (with --allow-send): the runner checks that a send to it is send_policy_refused and sends nothing",
+      ),
+    )
     .addOption(valueOption("--seed <n>", "fast-check seed (random when left out; the report says which)"))
     .addOption(valueOption("--runs <n>", "property runs per tool (default 100)"))
     .addOption(
