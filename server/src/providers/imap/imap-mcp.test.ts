@@ -645,6 +645,43 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
     });
   });
 
+  describe("send policy", () => {
+    it("refuses a reply to a blocked sender and a send to a blocked domain before SMTP, and sends again once the policy is lifted", async () => {
+      const before = relay.accepted();
+      const peerDomain = peer.address.slice(peer.address.lastIndexOf("@") + 1);
+      const [original] = (await list(ownerInbox)).messages;
+      await server.store.updateWorkspaceLimits(server.workspaceId, {
+        sendPolicy: {
+          allowRecipients: [],
+          blockRecipients: [peerDomain, original!.from!.address],
+          ownDomainsOnly: false,
+          maxRecipients: null,
+          sendsPerHour: null,
+          noAttachments: false,
+          noExternalLinks: false,
+          blockedPhrases: [],
+        },
+      });
+      try {
+        const subject = `policy ${Date.now()}`;
+        const refused = await call("send_email", { inbox_id: ownerInbox, to: [peer.address], subject, body: "x" });
+        expect(refused).toMatchObject({ isError: true, errorCode: "send_policy_refused", rule: "recipient_blocked" });
+        const reply = await call("reply_to_email", { inbox_id: ownerInbox, message_id: original!.id, body: "x" });
+        expect(reply).toMatchObject({ isError: true, errorCode: "send_policy_refused", rule: "recipient_blocked" });
+        expect(relay.accepted()).toBe(before);
+        expect((await list(peerInbox)).messages.map((message) => message.subject)).not.toContain(subject);
+      } finally {
+        await server.store.updateWorkspaceLimits(server.workspaceId, { sendPolicy: null });
+      }
+      expect(
+        await call("send_email", { inbox_id: ownerInbox, to: [peer.address], subject: "lifted", body: "x" }),
+      ).toMatchObject({
+        structuredContent: { delivery_status: "accepted" },
+      });
+      expect(relay.accepted()).toBe(before + 1);
+    });
+  });
+
   describe("list_folders, get_thread and get_attachment", () => {
     const keyOf = (rfc822MessageId: string | null) => corpus.messages.find((c) => c.messageId === rfc822MessageId)?.key;
 
