@@ -252,7 +252,7 @@ export interface SendDecisionEntry {
   decision: "allowed" | "refused";
   /** The rule that refused it (send_policy_refused's rule); null when allowed. */
   rule: string | null;
-  /** The recipients (To, Cc and Bcc) as the message would have left; empty when refused before it was composed (sends_per_hour). */
+  /** The recipients (To, Cc and Bcc) as the message would have left, the first 150 and then how many more; empty when refused before it was composed (sends_per_hour). */
   recipients: string[];
   /** "accepted", or the error code the send ended with (provider_error when the outcome is unknown). */
   outcome: string;

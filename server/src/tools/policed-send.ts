@@ -20,6 +20,17 @@ export interface PolicedSendRequest<E extends ExecutionErrorResult> {
   send: (check: OutgoingCheck) => Promise<SentMessage | E>;
 }
 
+/** The most recipients one log entry names: a draft stored by the mailbox may have any number. */
+const LOGGED_RECIPIENTS_MAX = 150;
+
+function loggedRecipients(recipients: string[]): string[] {
+  if (recipients.length <= LOGGED_RECIPIENTS_MAX) return recipients;
+  return [
+    ...recipients.slice(0, LOGGED_RECIPIENTS_MAX),
+    `(and ${recipients.length - LOGGED_RECIPIENTS_MAX} more recipients)`,
+  ];
+}
+
 interface Checked {
   recipients: string[];
   refusal: SendPolicyRefusal | undefined;
@@ -33,7 +44,7 @@ export async function policedSend<E extends ExecutionErrorResult>(
   let checked: Checked | undefined;
   const check: OutgoingCheck = (outgoing) => {
     const refusal = policy === null ? undefined : checkOutgoing(policy, outgoing, inbox.record.addresses);
-    checked = { recipients: envelopeRecipients(outgoing), refusal };
+    checked = { recipients: loggedRecipients(envelopeRecipients(outgoing)), refusal };
     return refusal;
   };
   const record = (outcome: string, messageId: string | null, refusal: SendPolicyRefusal | undefined) =>
