@@ -15,6 +15,7 @@ import {
   type TestServer,
   type InboxRecord,
 } from "@mcpemails/server/testing";
+import { blockPolicyAddress, POLICY_BLOCKED_TO } from "../runner/test-support/policy-blocked-address.js";
 import { runRunner } from "../runner/test-support/run-runner.js";
 import { withoutMadeUpDraftSkips } from "../runner/test-support/made-up-draft-skip.js";
 
@@ -232,6 +233,7 @@ afterAll(async () => {
 });
 
 it("passes every check against a Gmail inbox, sends to a second Gmail inbox included", async () => {
+  await blockPolicyAddress(server);
   const run = await runRunner([
     ...["--url", server.url, "--token", server.keys.live, "--inbox", underTest.id],
     ...[
@@ -244,7 +246,15 @@ it("passes every check against a Gmail inbox, sends to a second Gmail inbox incl
       "--foreign-inbox",
       server.otherWorkspaceInbox.id,
     ],
-    ...["--allow-send", "--send-to", RECIPIENT, "--send-to-inbox", recipient.id],
+    ...[
+      "--allow-send",
+      "--send-to",
+      RECIPIENT,
+      "--send-to-inbox",
+      recipient.id,
+      "--policy-blocked-to",
+      POLICY_BLOCKED_TO,
+    ],
     ...["--runs", "20", "--seed", "42"],
   ]);
   const failures = (run.json?.checks ?? [])

@@ -15,6 +15,7 @@ import {
   startTestServer,
   type TestServer,
 } from "@mcpemails/server/testing";
+import { blockPolicyAddress, POLICY_BLOCKED_TO } from "../runner/test-support/policy-blocked-address.js";
 import { runRunner, type RunnerOutcome } from "../runner/test-support/run-runner.js";
 import { withoutMadeUpDraftSkips } from "../runner/test-support/made-up-draft-skip.js";
 
@@ -80,6 +81,7 @@ describeWithRig("the conformance runner against an IMAP/SMTP inbox (Dovecot)", (
 
   it("passes every check, sends included, with only the listed checks left out or skipped", async () => {
     const started = Date.now();
+    await blockPolicyAddress(server);
     const run: RunnerOutcome = await runRunner([
       "--url",
       server.url,
@@ -100,6 +102,8 @@ describeWithRig("the conformance runner against an IMAP/SMTP inbox (Dovecot)", (
       recipient.address,
       "--send-to-inbox",
       recipient.id,
+      "--policy-blocked-to",
+      POLICY_BLOCKED_TO,
       "--runs",
       "20",
       "--seed",

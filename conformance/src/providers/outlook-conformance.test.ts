@@ -12,6 +12,7 @@ import {
   startTestServer,
   type TestServer,
 } from "@mcpemails/server/testing";
+import { blockPolicyAddress, POLICY_BLOCKED_TO } from "../runner/test-support/policy-blocked-address.js";
 import { runRunner } from "../runner/test-support/run-runner.js";
 import { withoutMadeUpDraftSkips } from "../runner/test-support/made-up-draft-skip.js";
 
@@ -221,6 +222,7 @@ it(
   { timeout: 180_000 },
   async () => {
     const [adaInbox, bobInbox] = server.extraInboxes;
+    await blockPolicyAddress(server);
     const run = await runRunner([
       "--url",
       server.url,
@@ -245,6 +247,8 @@ it(
       BOB,
       "--send-to-inbox",
       bobInbox?.id ?? "",
+      "--policy-blocked-to",
+      POLICY_BLOCKED_TO,
     ]);
     const failed = run.json?.checks
       .filter((c) => c.status === "failed")

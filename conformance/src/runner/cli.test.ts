@@ -18,6 +18,7 @@ import { startRateLimitedProxy } from "./test-support/rate-limited-proxy.js";
 import { TOOL_NAMES } from "@mcpemails/generated";
 import { withoutMadeUpDraftSkips } from "./test-support/made-up-draft-skip.js";
 import { runRunner, type RunnerOutcome } from "./test-support/run-runner.js";
+import { blockPolicyAddress, POLICY_BLOCKED_TO } from "./test-support/policy-blocked-address.js";
 
 // The runner would wait out 100 calls a minute; the tests have no minute to spare.
 const UNLIMITED = [
@@ -28,7 +29,6 @@ const UNLIMITED = [
 
 let server: TestServer;
 let revokedKey: string;
-const POLICY_BLOCKED_TO = "blocked@policy.invalid";
 
 // A fresh server for every test: the runs change read state, and a broken server must meet the
 // same inbox as the reference run did.
@@ -43,18 +43,7 @@ beforeEach(async () => {
   await server.store.revokeApiKey(record.id);
   revokedKey = key;
   // The address --policy-blocked-to names: the reference server's send policy refuses it.
-  await server.store.updateWorkspaceLimits(server.workspaceId, {
-    sendPolicy: {
-      allowRecipients: [],
-      blockRecipients: [POLICY_BLOCKED_TO],
-      ownDomainsOnly: false,
-      maxRecipients: null,
-      sendsPerHour: null,
-      noAttachments: false,
-      noExternalLinks: false,
-      blockedPhrases: [],
-    },
-  });
+  await blockPolicyAddress(server);
 });
 afterEach(async () => server.close());
 
