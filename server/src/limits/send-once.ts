@@ -1,7 +1,8 @@
 // Sends at most once per idempotency_key, and charges the daily send quota (and a send policy's
-// sends per hour) only for sends that reach the provider. A send whose outcome is unknown (provider_error with deliveryStatus
-// "unknown": the provider may have accepted it) keeps its key "started", so a retry is told so
-// instead of sending again; any other error means nothing was sent, and frees key and quota.
+// sends per hour) only for sends that reach the provider. A send whose outcome is unknown
+// (provider_error with deliveryStatus "unknown": the provider may have accepted it) keeps its key
+// "started", so a retry is told so instead of sending again; any other error means nothing was
+// sent, and frees key and quota.
 import { createHash } from "node:crypto";
 import {
   idempotencyKeyInUse,
