@@ -3,6 +3,7 @@
 // set one up. The conformance runner's own code never imports the server; only its tests do.
 export { createApiKey } from "../src/admin/operations.js";
 export { composeMessage, type ComposeAttachment } from "../src/mail/compose.js";
+export { OPEN_POLICY } from "../src/send-policy/send-policy.js";
 export type { InboxRecord } from "../src/store/store.js";
 export { startGmailRig, type GmailRig } from "./fakes/gmail/gmail-rig.js";
 export { FAKE_MICROSOFT_APP, startGraphFake, type GraphFakeSession } from "./fakes/outlook/fake-session.js";

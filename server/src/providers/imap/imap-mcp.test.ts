@@ -26,6 +26,7 @@ import {
 } from "../../../test/support/imap-corpus.js";
 import { startSmtpRelay, type SmtpRelay } from "../../../test/support/smtp-relay.js";
 import { post, startTestServer, toolCall, type TestServer } from "../../../test/support/test-server.js";
+import { OPEN_POLICY } from "../../send-policy/send-policy.js";
 import { encodeMessageId, decodeMessageId } from "./imap-message-id.js";
 
 const rig = dovecotRig();
@@ -651,16 +652,7 @@ describeWithRig("an IMAP/SMTP inbox through /mcp against Dovecot", () => {
       const peerDomain = peer.address.slice(peer.address.lastIndexOf("@") + 1);
       const [original] = (await list(ownerInbox)).messages;
       await server.store.updateWorkspaceLimits(server.workspaceId, {
-        sendPolicy: {
-          allowRecipients: [],
-          blockRecipients: [peerDomain, original!.from!.address],
-          ownDomainsOnly: false,
-          maxRecipients: null,
-          sendsPerHour: null,
-          noAttachments: false,
-          noExternalLinks: false,
-          blockedPhrases: [],
-        },
+        sendPolicy: { ...OPEN_POLICY, blockRecipients: [peerDomain, original!.from!.address] },
       });
       try {
         const subject = `policy ${Date.now()}`;
