@@ -21,6 +21,7 @@ import { connectClientRoutes } from "./routes/connect-client-routes.js";
 import { operatorRoutes } from "./routes/operator-routes.js";
 import { consentRoutes } from "./routes/consent-routes.js";
 import { connectedAppRoutes } from "./routes/connected-app-routes.js";
+import { sendPolicyRoutes } from "./routes/send-policy-routes.js";
 import { errorPage } from "./views/error-page.js";
 
 /** A form is small; anything larger is not one of ours. */
@@ -94,6 +95,7 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
   await app.register(connectedAppRoutes, options);
   await app.register(consentRoutes, options);
   await app.register(usageRoutes, options);
+  await app.register(sendPolicyRoutes, options);
   await app.register(memberRoutes, options);
   await app.register(connectClientRoutes, options);
   await app.register(operatorRoutes, options);

@@ -25,7 +25,17 @@ export interface Frame {
   error?: string | undefined;
 }
 
-export type NavId = "inboxes" | "keys" | "connected-apps" | "usage" | "activity" | "connect" | "members" | "operator";
+export type NavId =
+  | "inboxes"
+  | "keys"
+  | "connected-apps"
+  | "usage"
+  | "activity"
+  | "connect"
+  | "members"
+  | "operator"
+  | "send-policy"
+  | "send-log";
 
 const NAV: { id: NavId; label: string; path: string }[] = [
   { id: "inboxes", label: "Inboxes", path: "/dashboard/inboxes" },
@@ -33,6 +43,8 @@ const NAV: { id: NavId; label: string; path: string }[] = [
   { id: "connected-apps", label: "Connected apps", path: "/dashboard/connected-apps" },
   { id: "usage", label: "Usage", path: "/dashboard/usage" },
   { id: "activity", label: "Activity", path: "/dashboard/activity" },
+  { id: "send-policy", label: "Send policy", path: "/dashboard/send-policy" },
+  { id: "send-log", label: "Send log", path: "/dashboard/send-log" },
   { id: "connect", label: "Connect your client", path: "/dashboard/connect" },
   { id: "members", label: "Members", path: "/dashboard/members" },
   { id: "operator", label: "Operator", path: "/dashboard/operator" },

@@ -1,0 +1,178 @@
+// Send policies (the workspace's default, each key's own; owners change them) and the send log, as a
+// page and as a JSON lines download.
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { parseSendPolicy } from "../../send-policy/send-policy.js";
+import type { StoredSendDecision } from "../../store/store.js";
+import type { DashboardOptions } from "../dashboard-options.js";
+import { isPage, memberPage, sendHtml, type MemberPage } from "../member-page.js";
+import { formOfPolicy, sendLogPage, sendPolicyPage, type PolicyForm } from "../views/send-policy-pages.js";
+
+const LOG_PAGE = 50;
+const EXPORT_BATCH = 500;
+
+const text = (value: unknown) => (typeof value === "string" ? value : "");
+const lines = (value: string) =>
+  value
+    .split(/\r?\n/u)
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+// Empty is no limit; anything else goes to parseSendPolicy as typed, so its problem names it.
+const limit = (value: string): unknown =>
+  value.trim() === "" ? null : /^\d+$/u.test(value.trim()) ? Number(value) : value;
+
+function formOfBody(body: Record<string, unknown>): PolicyForm {
+  return {
+    allow: text(body.allow),
+    block: text(body.block),
+    phrases: text(body.phrases),
+    ownDomains: body.own_domains !== undefined,
+    noAttachments: body.no_attachments !== undefined,
+    noExternalLinks: body.no_external_links !== undefined,
+    maxRecipients: text(body.max_recipients),
+    sendsPerHour: text(body.sends_per_hour),
+  };
+}
+
+const policyOfForm = (form: PolicyForm) =>
+  parseSendPolicy({
+    allowRecipients: lines(form.allow),
+    blockRecipients: lines(form.block),
+    blockedPhrases: lines(form.phrases),
+    ownDomainsOnly: form.ownDomains,
+    noAttachments: form.noAttachments,
+    noExternalLinks: form.noExternalLinks,
+    maxRecipients: limit(form.maxRecipients),
+    sendsPerHour: limit(form.sendsPerHour),
+  });
+
+export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardOptions): Promise<void> {
+  const { store } = options;
+  const liveKeys = async (workspaceId: string) =>
+    (await store.listApiKeys(workspaceId))
+      .filter((key) => key.revokedAt === null)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+
+  /** The page, with what was typed in one form kept when it was refused. */
+  const render = async (
+    page: MemberPage,
+    reply: FastifyReply,
+    status = 200,
+    refused?: { target: string; form: PolicyForm; ownPolicy?: boolean; problem: string },
+  ) => {
+    const workspace = await store.getWorkspace(page.me.workspace.id);
+    const keys = (await liveKeys(page.me.workspace.id)).map((key) =>
+      refused?.target === key.id
+        ? { key, ownPolicy: refused.ownPolicy ?? true, form: refused.form }
+        : { key, ownPolicy: key.sendPolicy !== null, form: formOfPolicy(key.sendPolicy) },
+    );
+    return sendHtml(
+      reply,
+      sendPolicyPage(page.frame("Send policy", "send-policy", { error: refused?.problem }), {
+        workspace: refused?.target === "workspace" ? refused.form : formOfPolicy(workspace?.sendPolicy ?? null),
+        keys,
+        canEdit: page.me.role === "owner",
+      }),
+      status,
+    );
+  };
+  app.get("/dashboard/send-policy", async (request, r) => {
+    const page = await memberPage(options, request, r);
+    if (!isPage(page)) return page;
+    return render(page, r);
+  });
+
+  app.post("/dashboard/send-policy/workspace", { preHandler: app.csrfProtection }, async (request, r) => {
+    const page = await memberPage(options, request, r);
+    if (!isPage(page)) return page;
+    const form = formOfBody((request.body ?? {}) as Record<string, unknown>);
+    if (page.me.role !== "owner")
+      return render(page, r, 403, {
+        target: "none",
+        form,
+        problem: "Only the workspace's owners change send policies.",
+      });
+    const parsed = policyOfForm(form);
+    if (!parsed.ok)
+      return render(page, r, 400, { target: "workspace", form, problem: `Not saved: ${parsed.problem}.` });
+    await store.updateWorkspaceLimits(page.me.workspace.id, { sendPolicy: parsed.policy });
+    return r.redirect("/dashboard/send-policy", 303);
+  });
+
+  app.post<{ Params: { id: string } }>(
+    "/dashboard/send-policy/keys/:id",
+    { preHandler: app.csrfProtection },
+    async (request, r) => {
+      const page = await memberPage(options, request, r);
+      if (!isPage(page)) return page;
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const form = formOfBody(body);
+      if (page.me.role !== "owner")
+        return render(page, r, 403, {
+          target: "none",
+          form,
+          problem: "Only the workspace's owners change send policies.",
+        });
+      const key = (await liveKeys(page.me.workspace.id)).find((k) => k.id === request.params.id);
+      if (!key) return r.redirect("/dashboard/send-policy", 303);
+      if (body.use !== "own") {
+        await store.setApiKeySendPolicy(key.id, null);
+        return r.redirect("/dashboard/send-policy", 303);
+      }
+      const parsed = policyOfForm(form);
+      if (!parsed.ok)
+        return render(page, r, 400, {
+          target: key.id,
+          form,
+          ownPolicy: true,
+          problem: `Not saved: ${parsed.problem}.`,
+        });
+      await store.setApiKeySendPolicy(key.id, parsed.policy);
+      return r.redirect("/dashboard/send-policy", 303);
+    },
+  );
+
+  const keyLabels = async (workspaceId: string) => {
+    const keys = await store.listApiKeys(workspaceId);
+    return (keyId: string) => {
+      const key = keys.find((k) => k.id === keyId);
+      return key ? `${key.name ?? "(no name)"} (${key.hint})` : keyId;
+    };
+  };
+
+  app.get<{ Querystring: { before?: string } }>("/dashboard/send-log", async (request, r) => {
+    const page = await memberPage(options, request, r);
+    if (!isPage(page)) return page;
+    const workspaceId = page.me.workspace.id;
+    const before = /^\d+$/u.test(request.query.before ?? "") ? Number(request.query.before) : undefined;
+    const entries = await store.listSendDecisions(workspaceId, {
+      ...(before === undefined ? {} : { beforeSeq: before }),
+      limit: LOG_PAGE,
+    });
+    return sendHtml(
+      r,
+      sendLogPage(page.frame("Send log", "send-log"), {
+        entries,
+        keyLabel: await keyLabels(workspaceId),
+        older: entries.length === LOG_PAGE ? entries.at(-1)!.seq : undefined,
+      }),
+    );
+  });
+
+  app.get("/dashboard/send-log.jsonl", async (request, r) => {
+    const page = await memberPage(options, request, r);
+    if (!isPage(page)) return page;
+    const all: StoredSendDecision[] = [];
+    for (;;) {
+      const batch = await store.listSendDecisions(page.me.workspace.id, {
+        ...(all.length === 0 ? {} : { beforeSeq: all.at(-1)!.seq }),
+        limit: EXPORT_BATCH,
+      });
+      if (batch.length === 0) break;
+      all.push(...batch);
+    }
+    return r
+      .type("application/x-ndjson; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="send-log.jsonl"')
+      .send(all.map((entry) => `${JSON.stringify(entry)}\n`).join(""));
+  });
+}
