@@ -46,7 +46,8 @@ describeInBrowser("the send policy page in a browser", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.locator("#workspace-block").fill("rivals.example\nboss@example.com");
     await page.getByRole("button", { name: "Save the workspace default" }).click();
-    await page.waitForURL("**/dashboard/send-policy");
+    await page.waitForURL("**/dashboard/send-policy?done=send-policy-saved");
+    await page.getByRole("status").getByText("The send policy is saved.").waitFor();
     await page.reload();
     expect(await page.locator("#workspace-block").inputValue()).toBe("rivals.example\nboss@example.com");
 
@@ -56,6 +57,9 @@ describeInBrowser("the send policy page in a browser", () => {
       ...OPEN_POLICY,
       blockRecipients: ["rivals.example", "boss@example.com"],
     });
+    await page.getByRole("link", { name: "Send log", exact: true }).click();
+    await page.waitForURL("**/dashboard/send-log");
+    expect(await accessibilityViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);
 });

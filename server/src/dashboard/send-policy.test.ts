@@ -47,7 +47,8 @@ describe("the send policy page", () => {
       policyForm({ block: "Blocked@Example.com\n\nrivals.example\n", max_recipients: "5", no_attachments: "on" }),
       "/dashboard/send-policy",
     );
-    expect(saved.location).toBe("/dashboard/send-policy");
+    expect(saved.location).toBe("/dashboard/send-policy?done=send-policy-saved");
+    expect((await owner.get(saved.location!)).text).toContain("The send policy is saved.");
     expect((await server!.store.getWorkspace(workspaceId))!.sendPolicy).toEqual({
       ...OPEN_POLICY,
       blockRecipients: ["blocked@example.com", "rivals.example"],

@@ -9,6 +9,9 @@ import { formOfPolicy, sendLogPage, sendPolicyPage, type PolicyForm } from "../v
 
 const LOG_PAGE = 50;
 const EXPORT_BATCH = 500;
+// The notice after a save, asked for by name (never text from the URL), like member-page's.
+const SAVED = "/dashboard/send-policy?done=send-policy-saved";
+const SAVED_NOTICE = "The send policy is saved.";
 
 const text = (value: unknown) => (typeof value === "string" ? value : "");
 const lines = (value: string) =>
@@ -58,6 +61,7 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
     reply: FastifyReply,
     status = 200,
     refused?: { target: string; form: PolicyForm; ownPolicy?: boolean; problem: string },
+    notice?: string,
   ) => {
     const workspace = await store.getWorkspace(page.me.workspace.id);
     const keys = (await liveKeys(page.me.workspace.id)).map((key) =>
@@ -67,18 +71,22 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
     );
     return sendHtml(
       reply,
-      sendPolicyPage(page.frame("Send policy", "send-policy", { error: refused?.problem }), {
-        workspace: refused?.target === "workspace" ? refused.form : formOfPolicy(workspace?.sendPolicy ?? null),
-        keys,
-        canEdit: page.me.role === "owner",
-      }),
+      sendPolicyPage(
+        page.frame("Send policy", "send-policy", { error: refused?.problem, ...(notice ? { notice } : {}) }),
+        {
+          workspace: refused?.target === "workspace" ? refused.form : formOfPolicy(workspace?.sendPolicy ?? null),
+          keys,
+          canEdit: page.me.role === "owner",
+        },
+      ),
       status,
     );
   };
   app.get("/dashboard/send-policy", async (request, r) => {
     const page = await memberPage(options, request, r);
     if (!isPage(page)) return page;
-    return render(page, r);
+    const saved = (request.query as { done?: unknown }).done === "send-policy-saved";
+    return render(page, r, 200, undefined, saved ? SAVED_NOTICE : undefined);
   });
 
   app.post("/dashboard/send-policy/workspace", { preHandler: app.csrfProtection }, async (request, r) => {
@@ -95,7 +103,7 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
     if (!parsed.ok)
       return render(page, r, 400, { target: "workspace", form, problem: `Not saved: ${parsed.problem}.` });
     await store.updateWorkspaceLimits(page.me.workspace.id, { sendPolicy: parsed.policy });
-    return r.redirect("/dashboard/send-policy", 303);
+    return r.redirect(SAVED, 303);
   });
 
   app.post<{ Params: { id: string } }>(
@@ -116,7 +124,7 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
       if (!key) return r.redirect("/dashboard/send-policy", 303);
       if (body.use !== "own") {
         await store.setApiKeySendPolicy(key.id, null);
-        return r.redirect("/dashboard/send-policy", 303);
+        return r.redirect(SAVED, 303);
       }
       const parsed = policyOfForm(form);
       if (!parsed.ok)
@@ -127,7 +135,7 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
           problem: `Not saved: ${parsed.problem}.`,
         });
       await store.setApiKeySendPolicy(key.id, parsed.policy);
-      return r.redirect("/dashboard/send-policy", 303);
+      return r.redirect(SAVED, 303);
     },
   );
 
