@@ -129,6 +129,32 @@ describe("the send policy page", () => {
   });
 });
 
+describe("another workspace", () => {
+  it("cannot set a policy on this workspace's key, nor read its send log", async () => {
+    const { workspaceId, keyId } = await ownerWithKey();
+    await server!.store.recordSendDecision({
+      workspaceId,
+      at: new Date().toISOString(),
+      keyId,
+      inboxId: "inbox-1",
+      tool: "send_email",
+      decision: "allowed",
+      rule: null,
+      recipients: ["private-recipient@example.com"],
+      outcome: "accepted",
+      messageId: "m1",
+    });
+    const stranger = await signedUpClient(server!.url.replace(/\/mcp$/u, ""), "stranger@example.org");
+    await stranger.post(
+      `/dashboard/send-policy/keys/${keyId}`,
+      policyForm({ use: "own", block: "x.example" }),
+      "/dashboard/send-policy",
+    );
+    expect((await server!.store.listApiKeys(workspaceId))[0]!.sendPolicy).toBeNull();
+    expect((await stranger.get("/dashboard/send-log")).text).not.toContain("private-recipient@example.com");
+  });
+});
+
 describe("the send log", () => {
   const decision = (workspaceId: string, keyId: string, i: number): SendDecisionEntry => ({
     workspaceId,
