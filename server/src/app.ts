@@ -22,6 +22,7 @@ import { discardRest, OVERSIZED_BODY_DRAIN_BYTES } from "./oversized-body.js";
 import type { MailProvider } from "./providers/provider.js";
 import type { InboxRecord, Store } from "./store/store.js";
 import { createToolHandlers } from "./tools/tool-handlers.js";
+import { createSendApprovals } from "./send-approval/send-approvals.js";
 
 export interface AppOptions {
   store: Store;
@@ -92,6 +93,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const metrics = createMetrics();
   const handlers = createToolHandlers({ store: options.store, providerFor: options.providerFor, now });
+  const sendApprovals = createSendApprovals({ store: options.store, providerFor: options.providerFor, now });
+  app.decorate("sendApprovals", sendApprovals);
   if (options.dashboard !== undefined)
     app.decorate("protectedResource", protectedResource(options.dashboard.publicUrl));
   await app.register(mcpRoute, {
@@ -120,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       connect: options.connect,
       now,
       rateWindows: options.rateWindows,
+      sendApprovals,
     });
   if (options.dashboard !== undefined)
     await app.register(authorizationPlugin, {

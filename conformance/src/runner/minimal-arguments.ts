@@ -7,6 +7,7 @@ import type { InboxSample } from "./inbox-sample.js";
 export const UNDELIVERABLE_ADDRESS = "conformance@mcpemails.invalid";
 export const NO_SUCH_MESSAGE = "conformance-no-such-message";
 const NO_SUCH_DRAFT = "conformance-no-such-draft";
+const NO_SUCH_HOLD = "conformance-no-such-hold";
 
 /** The ids the reads name: the inbox's own where it has them, ids that name nothing otherwise. */
 export interface CallIds {
@@ -68,5 +69,7 @@ export function minimalArguments(tool: ToolName, inboxId: string, ids: CallIds):
     case "delete_draft":
     case "send_draft":
       return { inbox_id: inboxId, draft_id: NO_SUCH_DRAFT };
+    case "get_send_status":
+      return { inbox_id: inboxId, hold_id: NO_SUCH_HOLD };
   }
 }

@@ -1,5 +1,6 @@
 // What the dashboard needs from the server that serves it.
 import type { RateWindows } from "../limits/rate-limit.js";
+import type { SendApprovals } from "../send-approval/send-approvals.js";
 import type { ConnectDeps } from "../admin/connect-inbox.js";
 import type { Store } from "../store/store.js";
 import type { SignupMode } from "./accounts/signup-policy.js";
@@ -18,6 +19,8 @@ export interface DashboardOptions {
   now: () => Date;
   /** The server's own rate windows per key (what a workspace without an override of its own has). */
   rateWindows: RateWindows;
+  /** Approves (and sends) or rejects held sends. */
+  sendApprovals: SendApprovals;
 }
 
 /** This server's base URL as people reach it: the configured one, else the Host of the request (checked by the Host guard). */

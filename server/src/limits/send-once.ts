@@ -39,32 +39,54 @@ export type SendOutcome<E> =
       "quota_exceeded" | "idempotency_key_in_use" | "idempotency_key_reused" | "provider_error" | "send_policy_refused"
     >;
 
-export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnceRequest<E>): Promise<SendOutcome<E>> {
+/** An idempotency key claimed for this call (undefined: the call has none), or the answer that ends it. */
+export type IdempotencyClaim =
+  | { claimed: true; key: string | undefined }
+  | {
+      claimed: false;
+      answer: SendResult | ExecutionErrorResult<"idempotency_key_in_use" | "idempotency_key_reused" | "provider_error">;
+    };
+
+/** The call's idempotency_key claimed for it, or the answer a repeat gets: the first result, in use, reused, unknown. */
+export async function claimIdempotencyKey(
+  request: Pick<SendOnceRequest<ExecutionErrorResult>, "store" | "workspace" | "inboxId" | "tool" | "args" | "now">,
+): Promise<IdempotencyClaim> {
   const { store, workspace, now, args } = request;
-  const key =
-    args.idempotency_key === undefined ? undefined : `${workspace.id}:${request.inboxId}:${args.idempotency_key}`;
-  if (key !== undefined && args.idempotency_key !== undefined) {
-    const state = await store.beginIdempotent(key, fingerprint(request.tool, args), {
-      nowMs: now.getTime(),
-      ttlMs: REPLAY_WINDOW_MS,
-      staleAfterMs: STALE_AFTER_MS,
-    });
-    switch (state.state) {
-      case "completed":
-        return { ...(state.result as SendResult), idempotent_replay: true };
-      case "in_progress":
-        return idempotencyKeyInUse({ idempotency_key: args.idempotency_key, retryAfter: 1 });
-      case "mismatch":
-        return idempotencyKeyReused({ idempotency_key: args.idempotency_key });
-      case "unknown":
-        return providerError({
+  if (args.idempotency_key === undefined) return { claimed: true, key: undefined };
+  const key = `${workspace.id}:${request.inboxId}:${args.idempotency_key}`;
+  const state = await store.beginIdempotent(key, fingerprint(request.tool, args), {
+    nowMs: now.getTime(),
+    ttlMs: REPLAY_WINDOW_MS,
+    staleAfterMs: STALE_AFTER_MS,
+  });
+  switch (state.state) {
+    case "completed":
+      return { claimed: false, answer: { ...(state.result as SendResult), idempotent_replay: true } };
+    case "in_progress":
+      return {
+        claimed: false,
+        answer: idempotencyKeyInUse({ idempotency_key: args.idempotency_key, retryAfter: 1 }),
+      };
+    case "mismatch":
+      return { claimed: false, answer: idempotencyKeyReused({ idempotency_key: args.idempotency_key }) };
+    case "unknown":
+      return {
+        claimed: false,
+        answer: providerError({
           detail: `an earlier call with idempotency_key ${args.idempotency_key} ended before its outcome was known; check SENT before sending again. Nothing new was sent`,
           deliveryStatus: "unknown",
-        });
-      case "started":
-        break;
-    }
+        }),
+      };
+    case "started":
+      return { claimed: true, key };
   }
+}
+
+export async function sendOnce<E extends ExecutionErrorResult>(request: SendOnceRequest<E>): Promise<SendOutcome<E>> {
+  const { store, workspace, now } = request;
+  const claim = await claimIdempotencyKey(request);
+  if (!claim.claimed) return claim.answer;
+  const key = claim.key;
   const period = dayPeriod(now);
   const hour = hourPeriod(now);
   const hourly = request.hourly ?? null;

@@ -20,6 +20,8 @@ export interface SendPolicy {
   noExternalLinks: boolean;
   /** Phrases refused in the subject or body, compared case-insensitively with whitespace collapsed. */
   blockedPhrases: string[];
+  /** Sends that pass the other rules are held for a person to approve (decision send-approval). */
+  requireApproval: boolean;
 }
 
 export const SEND_POLICY_BOUNDS = {
@@ -40,6 +42,7 @@ export const OPEN_POLICY: SendPolicy = {
   noAttachments: false,
   noExternalLinks: false,
   blockedPhrases: [],
+  requireApproval: false,
 };
 
 export type SendPolicyParse = { ok: true; policy: SendPolicy } | { ok: false; problem: string };
@@ -76,6 +79,7 @@ export function parseSendPolicy(input: unknown): SendPolicyParse {
         noAttachments: flag(fields, "noAttachments"),
         noExternalLinks: flag(fields, "noExternalLinks"),
         blockedPhrases: phrases(fields),
+        requireApproval: flag(fields, "requireApproval"),
       },
     };
   } catch (error) {

@@ -105,6 +105,11 @@ function isMissingFile(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
 }
 
+/** The associated data that ties a held send's sealed arguments to that hold. */
+export function sendHoldContext(holdId: string): string {
+  return `send-hold:${holdId}`;
+}
+
 /** The associated data that ties an inbox's sealed settings to that inbox. */
 export function inboxSecretContext(inboxId: string): string {
   return `inbox:${inboxId}`;

@@ -248,8 +248,11 @@ export interface SendDecisionEntry {
   keyId: string;
   inboxId: string;
   tool: string;
-  /** allowed: the policy let it go to the provider; refused: a rule stopped it and nothing was sent. */
-  decision: "allowed" | "refused";
+  /**
+   * allowed: the policy let it go to the provider; refused: a rule stopped it and nothing was sent;
+   * held: kept for a person's approval (holdId); approved, rejected: a person's decision on a hold (by).
+   */
+  decision: "allowed" | "refused" | "held" | "approved" | "rejected";
   /** The rule that refused it (send_policy_refused's rule); null when allowed. */
   rule: string | null;
   /** The recipients (To, Cc and Bcc) as the message would have left, the first 150 and then how many more; empty when refused before it was composed (sends_per_hour). */
@@ -258,6 +261,10 @@ export interface SendDecisionEntry {
   outcome: string;
   /** The provider's id of the sent message; null when nothing was sent. */
   messageId: string | null;
+  /** The hold the decision is about, for held, approved and rejected. */
+  holdId?: string;
+  /** Who approved or rejected the hold: a dashboard account's email, or "cli". */
+  by?: string;
 }
 
 export interface StoredSendDecision extends SendDecisionEntry {
@@ -267,6 +274,39 @@ export interface StoredSendDecision extends SendDecisionEntry {
 
 /** How many send decisions a workspace keeps: the oldest go first. */
 export const SEND_LOG_CAPACITY = 10_000;
+
+/** The tools whose calls a send policy may hold for approval. */
+export type HeldTool = "send_email" | "reply_to_email" | "send_draft";
+
+export type SendHoldStatus = "pending_approval" | "sending" | "sent" | "rejected" | "failed";
+
+/** How a hold's send ended: the sent message's ids, or the error it ended with. */
+export type SendHoldOutcome =
+  | { sent: true; messageId: string | null; threadId: string | null; rfc822MessageId: string }
+  | { sent: false; failure: string };
+
+/** A send held for a person's approval (decision send-approval): the call as it was made, kept until decided. */
+export interface SendHold {
+  id: string;
+  workspaceId: string;
+  inboxId: string;
+  keyId: string;
+  tool: HeldTool;
+  /** The tool's arguments as checked (message content: sealed at rest). */
+  args: Record<string, unknown>;
+  recipients: string[];
+  /** ISO 8601 UTC. */
+  heldAt: string;
+  status: SendHoldStatus;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  outcome: SendHoldOutcome | null;
+}
+
+export type NewSendHold = Omit<SendHold, "status" | "decidedAt" | "decidedBy" | "outcome">;
+
+/** How many holds a workspace keeps (decided ones go first, oldest first); a pending hold is never dropped. */
+export const SEND_HOLD_CAPACITY = 1_000;
 
 /** A client of this server's OAuth authorization server: registered (RFC 7591) or described by its client ID metadata document. */
 export interface OAuthClientRecord {
@@ -459,6 +499,25 @@ export interface Store {
   recordSendDecision(entry: SendDecisionEntry): Promise<void>;
   /** Newest first; beforeSeq: entries older than that seq (the previous page's last). */
   listSendDecisions(workspaceId: string, query: { beforeSeq?: number; limit: number }): Promise<StoredSendDecision[]>;
+  createSendHold(hold: NewSendHold): Promise<void>;
+  getSendHold(workspaceId: string, holdId: string): Promise<SendHold | undefined>;
+  /** The workspace's holds, newest first. */
+  listSendHolds(workspaceId: string, query: { limit: number }): Promise<SendHold[]>;
+  /**
+   * Moves a pending hold to "sending" (approved) or "rejected", once: the hold as decided, or
+   * undefined when it is not pending (decided already, by another person or instance) or not there.
+   */
+  decideSendHold(
+    workspaceId: string,
+    holdId: string,
+    decision: { to: "sending" | "rejected"; by: string; at: string },
+  ): Promise<SendHold | undefined>;
+  /** Records how an approved hold's send ended (from "sending" only). */
+  finishSendHold(
+    workspaceId: string,
+    holdId: string,
+    finish: { status: "sent" | "failed"; outcome: SendHoldOutcome },
+  ): Promise<void>;
 
   putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void>;
   /** Every message of the inbox, newest first (messages of the same instant by id). */

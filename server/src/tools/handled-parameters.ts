@@ -65,4 +65,5 @@ export const HANDLED_PARAMETERS = {
   },
   delete_draft: { inbox_id: true, draft_id: true },
   send_draft: { inbox_id: true, draft_id: true, idempotency_key: true },
+  get_send_status: { inbox_id: true, hold_id: true },
 } as const satisfies { [T in ToolName]: { [P in keyof Required<ToolArgs[T]>]: true } };

@@ -2,12 +2,14 @@
 // the message it would hand over with the policy's check, sendOnce counts the policy's sends per
 // hour beside the daily quota, and every decision the policy took is written to the send log
 // (recipients and outcome, never content). A send log that cannot be written never fails the send.
+// Under a policy that requires approval, the send is held instead (send-approval/).
 import type { ExecutionErrorResult, SendResult } from "@mcpemails/generated";
 import { sendOnce, type SendOutcome } from "../limits/send-once.js";
 import { envelopeRecipients } from "../mail/outgoing.js";
 import type { SentMessage } from "../providers/provider.js";
 import { checkOutgoing, type OutgoingCheck, type SendPolicyRefusal } from "../send-policy/check-outgoing.js";
 import type { SendDecisionEntry, Store } from "../store/store.js";
+import { holdForApproval } from "../send-approval/hold-for-approval.js";
 import type { ServerInbox } from "./tool-handlers.js";
 
 export interface PolicedSendRequest<E extends ExecutionErrorResult> {
@@ -23,7 +25,7 @@ export interface PolicedSendRequest<E extends ExecutionErrorResult> {
 /** The most recipients one log entry names: a draft stored by the mailbox may have any number. */
 const LOGGED_RECIPIENTS_MAX = 150;
 
-function loggedRecipients(recipients: string[]): string[] {
+export function loggedRecipients(recipients: string[]): string[] {
   if (recipients.length <= LOGGED_RECIPIENTS_MAX) return recipients;
   return [
     ...recipients.slice(0, LOGGED_RECIPIENTS_MAX),
@@ -41,6 +43,7 @@ export async function policedSend<E extends ExecutionErrorResult>(
 ): Promise<SendOutcome<E>> {
   const { store, now, inbox } = request;
   const policy = inbox.sendPolicy;
+  if (policy?.requireApproval) return holdForApproval(request, policy);
   let checked: Checked | undefined;
   const check: OutgoingCheck = (outgoing) => {
     const refusal = policy === null ? undefined : checkOutgoing(policy, outgoing, inbox.record.addresses);
@@ -75,8 +78,8 @@ export async function policedSend<E extends ExecutionErrorResult>(
   return result;
 }
 
-function decision(
-  request: PolicedSendRequest<ExecutionErrorResult>,
+export function decision(
+  request: Pick<PolicedSendRequest<ExecutionErrorResult>, "now" | "keyId" | "inbox" | "tool">,
   recipients: string[],
   outcome: string,
   messageId: string | null,

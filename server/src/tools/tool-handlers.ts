@@ -1,12 +1,14 @@
 // The server's implementation of the generated ToolHandlers: the inbox's provider, and the risk
 // signals of every message read (message-risk.ts); sends (a draft's too) go through policedSend
-// (the send policy, idempotency and the daily send quota). The monthly call quota was taken with the
-// rate windows before any handler runs (mcp/tool-call-pipeline.ts).
-import type { Caller, InboxRef, ToolHandlers } from "@mcpemails/generated";
+// (the send policy, idempotency and the daily send quota); get_send_status reads the store's holds.
+// The monthly call quota was taken with the rate windows before any handler runs
+// (mcp/tool-call-pipeline.ts).
+import { sendHoldNotFound, type Caller, type InboxRef, type ToolHandlers } from "@mcpemails/generated";
 import type { MailProvider } from "../providers/provider.js";
 import { policyInForce, type SendPolicy } from "../send-policy/send-policy.js";
 import type { ConfigReads } from "../store/config-cache.js";
 import { policedSend } from "./policed-send.js";
+import { sendStatusOf } from "../send-approval/send-status.js";
 import { withRisk, withRiskOnEach } from "./message-risk.js";
 import type { InboxRecord, Store, Workspace } from "../store/store.js";
 
@@ -106,6 +108,12 @@ export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps)
         args,
         send: (check) => providerFor(inbox.record).send_email(args, signal, check),
       });
+    },
+    async get_send_status(args, { inbox }) {
+      const hold = await store.getSendHold(inbox.workspace.id, args.hold_id);
+      if (hold === undefined || hold.inboxId !== inbox.id)
+        return sendHoldNotFound({ hold_id: args.hold_id, inbox_id: inbox.id });
+      return sendStatusOf(hold);
     },
     async reply_to_email(args, { caller, inbox, signal }) {
       return policedSend({

@@ -43,6 +43,7 @@ const TOOLS: ToolName[] = [
   "update_draft",
   "delete_draft",
   "send_draft",
+  "get_send_status",
 ];
 /** Tools given an existing draft, written afresh for each call. */
 const DRAFT_TOOLS: ReadonlySet<ToolName> = new Set(["update_draft", "delete_draft", "send_draft"]);
@@ -58,6 +59,7 @@ const SCOPE_OF: Record<ToolName, Scope> = {
   create_draft: "draft:email",
   update_draft: "draft:email",
   delete_draft: "draft:email",
+  get_send_status: "send:email",
   send_draft: "send:email",
 };
 
@@ -191,6 +193,8 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
             update_draft: { inbox_id: record.id, draft_id: draftId, subject: "tenancy 2" },
             delete_draft: { inbox_id: record.id, draft_id: draftId },
             send_draft: { inbox_id: record.id, draft_id: draftId },
+            // No hold exists in these worlds: the tool's own answer is send_hold_not_found.
+            get_send_status: { inbox_id: record.id, hold_id: "h-none" },
           };
           const outcome = await callTool(instance.mcpUrl, key.key, call.tool, args[call.tool], 1, watch);
           tally.calls++;
@@ -206,6 +210,9 @@ describe.each(stores)("tenancy on the $kind store", (target) => {
             expect(outcome, context).toMatchObject({ isError: true, errorCode: "inbox_not_found" });
             expect(JSON.stringify(outcome), context).not.toContain(record.workspaceId);
             tally.inboxNotFound++;
+          } else if (call.tool === "get_send_status") {
+            expect(outcome, context).toMatchObject({ isError: true, errorCode: "send_hold_not_found" });
+            tally.allowed++;
           } else {
             expect(outcome.isError, `${context}: ${JSON.stringify(outcome).slice(0, 200)}`).toBeUndefined();
             expect(outcome.httpStatus, context).toBeUndefined();

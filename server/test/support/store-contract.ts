@@ -27,6 +27,7 @@ const STRICT_POLICY: SendPolicy = {
   noAttachments: true,
   noExternalLinks: true,
   blockedPhrases: ["wire transfer"],
+  requireApproval: true,
 };
 
 export interface StoreUnderTest {

@@ -16,6 +16,10 @@
 //   mcpe:{ws:<workspaceId>}:activity:seq   string the last seq given
 //   mcpe:{ws:<workspaceId>}:sends          zset   its send log: member "<seq>:<entry JSON>", score = seq
 //   mcpe:{ws:<workspaceId>}:sends:seq      string the last seq given
+//   mcpe:{ws:<workspaceId>}:holds          hash   its sends held for approval: hold id -> JSON (arguments sealed)
+//   mcpe:{ws:<workspaceId>}:holds:status   hash   hold id -> its status, changed only by scripts
+//   mcpe:{ws:<workspaceId>}:holds:state    hash   hold id -> JSON {decidedAt, decidedBy, outcome}
+//   mcpe:{ws:<workspaceId>}:holds:order    zset   hold ids, score = held at (ms)
 //   mcpe:{ws:<workspaceId>}:usage:<month>  hash   JSON [keyId, tool, outcome] -> calls that month
 //   mcpe:{key:<keyId>}                     hash   the API key record
 //   mcpe:{key:<keyId>}:rate                zset   its sliding rate log: member unique per hit, score = ms
@@ -80,6 +84,10 @@ export interface RedisKeys {
   activitySeq(workspaceId: string): string;
   sendLog(workspaceId: string): string;
   sendLogSeq(workspaceId: string): string;
+  sendHolds(workspaceId: string): string;
+  sendHoldStatus(workspaceId: string): string;
+  sendHoldState(workspaceId: string): string;
+  sendHoldOrder(workspaceId: string): string;
   usage(workspaceId: string, month: string): string;
   invite(inviteId: string): string;
   oauthClient(clientId: string): string;
@@ -124,6 +132,10 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     activitySeq: (workspaceId) => `${tagged("ws", workspaceId)}:activity:seq`,
     sendLog: (workspaceId) => `${tagged("ws", workspaceId)}:sends`,
     sendLogSeq: (workspaceId) => `${tagged("ws", workspaceId)}:sends:seq`,
+    sendHolds: (workspaceId) => `${tagged("ws", workspaceId)}:holds`,
+    sendHoldStatus: (workspaceId) => `${tagged("ws", workspaceId)}:holds:status`,
+    sendHoldState: (workspaceId) => `${tagged("ws", workspaceId)}:holds:state`,
+    sendHoldOrder: (workspaceId) => `${tagged("ws", workspaceId)}:holds:order`,
     usage: (workspaceId, month) => `${tagged("ws", workspaceId)}:usage:${encodeURIComponent(month)}`,
     invite: (inviteId) => tagged("invite", inviteId),
     oauthClient: (clientId) => tagged("oauthclient", clientId),

@@ -303,6 +303,38 @@ redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[2]))
 return seq
 `;
 
+// A new hold, pending; then, over capacity, the oldest decided holds go (a pending or sending hold never).
+// KEYS: holds, holds:status, holds:state, holds:order. ARGV: id, JSON, held at ms, capacity.
+const CREATE_SEND_HOLD = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], 'pending_approval')
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+local over = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[4])
+if over > 0 then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
+    if over <= 0 then break end
+    local status = redis.call('HGET', KEYS[2], id)
+    if status == 'sent' or status == 'rejected' or status == 'failed' then
+      redis.call('HDEL', KEYS[1], id)
+      redis.call('HDEL', KEYS[2], id)
+      redis.call('HDEL', KEYS[3], id)
+      redis.call('ZREM', KEYS[4], id)
+      over = over - 1
+    end
+  end
+end
+return 1
+`;
+
+// Moves a hold from one status to the next only when it is in the first: one decision wins.
+// KEYS: holds:status, holds:state. ARGV: id, from, to, state JSON.
+const MOVE_SEND_HOLD = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+return 1
+`;
+
 type Script = (keys: readonly string[], args: readonly string[]) => Promise<unknown>;
 
 export interface RedisScripts {
@@ -333,6 +365,8 @@ export interface RedisScripts {
   takeInvite: Script;
   recordActivity: Script;
   appendToLog: Script;
+  createSendHold: Script;
+  moveSendHold: Script;
 }
 
 export function defineScripts(client: RedisClient): RedisScripts {
@@ -363,6 +397,8 @@ export function defineScripts(client: RedisClient): RedisScripts {
     takeInvite: defineScript(client, "mcpeTakeInvite", 1, TAKE_INVITE),
     recordActivity: defineScript(client, "mcpeRecordActivity", 3, RECORD_ACTIVITY),
     appendToLog: defineScript(client, "mcpeAppendToLog", 2, APPEND_TO_LOG),
+    createSendHold: defineScript(client, "mcpeCreateSendHold", 4, CREATE_SEND_HOLD),
+    moveSendHold: defineScript(client, "mcpeMoveSendHold", 2, MOVE_SEND_HOLD),
   };
 }
 

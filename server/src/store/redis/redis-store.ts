@@ -16,6 +16,7 @@ import {
   inboxSecretContext,
   resolveSecretKey,
   sealedStamp,
+  sendHoldContext,
   type SecretBox,
 } from "../secrets.js";
 import type {
@@ -47,6 +48,10 @@ import type {
   SendDecisionEntry,
   Store,
   StoredSendDecision,
+  NewSendHold,
+  SendHold,
+  SendHoldOutcome,
+  SendHoldStatus,
   StoredActivityEntry,
   UsageCount,
   UserRecord,
@@ -55,6 +60,7 @@ import type {
 } from "../store.js";
 import {
   ACTIVITY_LOG_CAPACITY,
+  SEND_HOLD_CAPACITY,
   SEND_LOG_CAPACITY,
   AUTHORIZATION_CODE_MEMORY_MS,
   sandboxSummaryData,
@@ -62,6 +68,13 @@ import {
   userEmailKey,
 } from "../store.js";
 import type { SendPolicy } from "../../send-policy/send-policy.js";
+
+/** What a hold's decision and send wrote, beside its fixed data. */
+interface SendHoldState {
+  decidedAt: string | null;
+  decidedBy: string | null;
+  outcome: SendHoldOutcome | null;
+}
 import { connectRedis, type RedisClient } from "./redis-connection.js";
 import { DEFAULT_KEY_PREFIX, redisKeys, type RedisKeys } from "./redis-keys.js";
 import { defineScripts, type RedisScripts } from "./redis-scripts.js";
@@ -590,6 +603,94 @@ class RedisStore implements Store {
       const colon = member.indexOf(":");
       return { ...(JSON.parse(member.slice(colon + 1)) as SendDecisionEntry), seq: Number(member.slice(0, colon)) };
     });
+  }
+
+  async createSendHold(hold: NewSendHold): Promise<void> {
+    const { args, ...rest } = hold;
+    const data = { ...rest, sealedArgs: this.secrets.seal(JSON.stringify(args), sendHoldContext(hold.id)) };
+    await this.scripts.createSendHold(this.sendHoldKeys(hold.workspaceId), [
+      hold.id,
+      JSON.stringify(data),
+      String(Date.parse(hold.heldAt)),
+      String(SEND_HOLD_CAPACITY),
+    ]);
+  }
+
+  async getSendHold(workspaceId: string, holdId: string): Promise<SendHold | undefined> {
+    return (await this.readSendHolds(workspaceId, [holdId]))[0];
+  }
+
+  async listSendHolds(workspaceId: string, query: { limit: number }): Promise<SendHold[]> {
+    if (query.limit <= 0) return [];
+    const ids = await this.client.zrevrange(this.keys.sendHoldOrder(workspaceId), 0, query.limit - 1);
+    return this.readSendHolds(workspaceId, ids);
+  }
+
+  async decideSendHold(
+    workspaceId: string,
+    holdId: string,
+    decision: { to: "sending" | "rejected"; by: string; at: string },
+  ): Promise<SendHold | undefined> {
+    const state: SendHoldState = { decidedAt: decision.at, decidedBy: decision.by, outcome: null };
+    const moved = await this.scripts.moveSendHold(
+      [this.keys.sendHoldStatus(workspaceId), this.keys.sendHoldState(workspaceId)],
+      [holdId, "pending_approval", decision.to, JSON.stringify(state)],
+    );
+    return moved === 1 ? this.getSendHold(workspaceId, holdId) : undefined;
+  }
+
+  async finishSendHold(
+    workspaceId: string,
+    holdId: string,
+    finish: { status: "sent" | "failed"; outcome: SendHoldOutcome },
+  ): Promise<void> {
+    const decided = await this.getSendHold(workspaceId, holdId);
+    if (decided?.status !== "sending") return;
+    const state: SendHoldState = {
+      decidedAt: decided.decidedAt,
+      decidedBy: decided.decidedBy,
+      outcome: finish.outcome,
+    };
+    await this.scripts.moveSendHold(
+      [this.keys.sendHoldStatus(workspaceId), this.keys.sendHoldState(workspaceId)],
+      [holdId, "sending", finish.status, JSON.stringify(state)],
+    );
+  }
+
+  private sendHoldKeys(workspaceId: string): string[] {
+    return [
+      this.keys.sendHolds(workspaceId),
+      this.keys.sendHoldStatus(workspaceId),
+      this.keys.sendHoldState(workspaceId),
+      this.keys.sendHoldOrder(workspaceId),
+    ];
+  }
+
+  private async readSendHolds(workspaceId: string, ids: string[]): Promise<SendHold[]> {
+    if (ids.length === 0) return [];
+    const [data, statuses, states] = await Promise.all([
+      this.client.hmget(this.keys.sendHolds(workspaceId), ...ids),
+      this.client.hmget(this.keys.sendHoldStatus(workspaceId), ...ids),
+      this.client.hmget(this.keys.sendHoldState(workspaceId), ...ids),
+    ]);
+    const holds: SendHold[] = [];
+    ids.forEach((id, index) => {
+      const json = data[index];
+      const status = statuses[index];
+      if (json === null || json === undefined || status === null || status === undefined) return;
+      const { sealedArgs, ...rest } = JSON.parse(json) as Omit<NewSendHold, "args"> & { sealedArgs: string };
+      const state =
+        states[index] === null || states[index] === undefined ? null : (JSON.parse(states[index]!) as SendHoldState);
+      holds.push({
+        ...rest,
+        args: JSON.parse(this.secrets.open(sealedArgs, sendHoldContext(id))) as Record<string, unknown>,
+        status: status as SendHoldStatus,
+        decidedAt: state?.decidedAt ?? null,
+        decidedBy: state?.decidedBy ?? null,
+        outcome: state?.outcome ?? null,
+      });
+    });
+    return holds;
   }
 
   async listActivity(workspaceId: string, query: ActivityQuery): Promise<StoredActivityEntry[]> {

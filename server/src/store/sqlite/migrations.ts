@@ -263,6 +263,28 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Sends held for approval (#20): the call's arguments sealed, its state, who decided and how it ended.
+    version: 9,
+    sql: `
+      CREATE TABLE send_holds (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        inbox_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        sealed_args TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        held_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        decided_at TEXT,
+        decided_by TEXT,
+        outcome TEXT,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX send_holds_by_time ON send_holds (workspace_id, held_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -13,6 +13,7 @@ import {
   inboxSecretContext,
   resolveSecretKey,
   sealedStamp,
+  sendHoldContext,
   type SecretBox,
 } from "../secrets.js";
 import type {
@@ -42,6 +43,11 @@ import type {
   RateLimitsOverride,
   SessionRecord,
   SendDecisionEntry,
+  HeldTool,
+  NewSendHold,
+  SendHold,
+  SendHoldOutcome,
+  SendHoldStatus,
   Store,
   StoredActivityEntry,
   StoredSendDecision,
@@ -53,6 +59,7 @@ import type {
 import {
   ACTIVITY_LOG_CAPACITY,
   AUTHORIZATION_CODE_MEMORY_MS,
+  SEND_HOLD_CAPACITY,
   SEND_LOG_CAPACITY,
   sandboxSummaryData,
   usageMonth,
@@ -83,6 +90,21 @@ function activityLogCapacity(capacity: number): number {
   if (!Number.isSafeInteger(capacity) || capacity < 1)
     throw new RangeError(`the activity log capacity must be a positive integer, got ${capacity}`);
   return capacity;
+}
+
+interface SendHoldRow {
+  workspace_id: string;
+  id: string;
+  inbox_id: string;
+  key_id: string;
+  tool: string;
+  sealed_args: string;
+  recipients: string;
+  held_at: string;
+  status: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  outcome: string | null;
 }
 
 interface WorkspaceRow {
@@ -266,6 +288,26 @@ function prepareStatements(db: Database) {
     trimSendDecisions: db.prepare<[string, number]>("DELETE FROM send_decisions WHERE workspace_id = ? AND seq <= ?"),
     listSendDecisions: db.prepare<[string, number, number], { seq: number; entry: string }>(
       "SELECT seq, entry FROM send_decisions WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+    ),
+    insertSendHold: db.prepare<[string, string, string, string, string, string, string, string]>(
+      "INSERT INTO send_holds (workspace_id, id, inbox_id, key_id, tool, sealed_args, recipients, held_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending_approval')",
+    ),
+    trimSendHolds: db.prepare<[string, string, number]>(
+      `DELETE FROM send_holds WHERE workspace_id = ? AND id IN (
+         SELECT id FROM send_holds WHERE workspace_id = ? AND status IN ('sent', 'rejected', 'failed')
+         ORDER BY held_at DESC, id DESC LIMIT -1 OFFSET ?)`,
+    ),
+    getSendHold: db.prepare<[string, string], SendHoldRow>(
+      "SELECT * FROM send_holds WHERE workspace_id = ? AND id = ?",
+    ),
+    listSendHolds: db.prepare<[string, number], SendHoldRow>(
+      "SELECT * FROM send_holds WHERE workspace_id = ? ORDER BY held_at DESC, id DESC LIMIT ?",
+    ),
+    decideSendHold: db.prepare<[string, string, string, string, string]>(
+      "UPDATE send_holds SET status = ?, decided_by = ?, decided_at = ? WHERE workspace_id = ? AND id = ? AND status = 'pending_approval'",
+    ),
+    finishSendHold: db.prepare<[string, string, string, string]>(
+      "UPDATE send_holds SET status = ?, outcome = ? WHERE workspace_id = ? AND id = ? AND status = 'sending'",
     ),
 
     insertApiKey: db.prepare<[string, string, string, string, string, string, string | null, string | null, string]>(
@@ -513,6 +555,7 @@ class SqliteStore implements Store {
   private readonly pageSandboxSummariesConsistently: (filter: SandboxPageFilter) => SandboxSummaryPage;
   private readonly recordActivitiesAtomically: (entries: readonly ActivityEntry[]) => void;
   private readonly recordSendDecisionAtomically: (entry: SendDecisionEntry) => void;
+  private readonly createSendHoldAtomically: (hold: NewSendHold, sealedArgs: string) => void;
   private pendingActivity: { entry: ActivityEntry; written: () => void; failed: (error: unknown) => void }[] = [];
   private nextQuotaSweepAtMs = 0;
   private nextIdempotencySweepAtMs = 0;
@@ -649,6 +692,20 @@ class SqliteStore implements Store {
       const seq = (statements.lastSendDecisionSeq.get(entry.workspaceId) ?? 0) + 1;
       statements.insertSendDecision.run(entry.workspaceId, seq, JSON.stringify(entry));
       statements.trimSendDecisions.run(entry.workspaceId, seq - SEND_LOG_CAPACITY);
+    });
+
+    this.createSendHoldAtomically = immediate(db, (hold: NewSendHold, sealedArgs: string): void => {
+      statements.insertSendHold.run(
+        hold.workspaceId,
+        hold.id,
+        hold.inboxId,
+        hold.keyId,
+        hold.tool,
+        sealedArgs,
+        JSON.stringify(hold.recipients),
+        hold.heldAt,
+      );
+      statements.trimSendHolds.run(hold.workspaceId, hold.workspaceId, SEND_HOLD_CAPACITY);
     });
 
     this.deleteSandboxMessagesAtomically = immediate(db, (inboxId: string, ids: readonly string[]): void => {
@@ -1051,6 +1108,61 @@ class SqliteStore implements Store {
     return this.statements.listSendDecisions
       .all(workspaceId, query.beforeSeq ?? Number.MAX_SAFE_INTEGER, query.limit)
       .map((row) => ({ ...(JSON.parse(row.entry) as SendDecisionEntry), seq: row.seq }));
+  }
+
+  async createSendHold(hold: NewSendHold): Promise<void> {
+    const sealedArgs = this.secrets.seal(JSON.stringify(hold.args), sendHoldContext(hold.id));
+    this.createSendHoldAtomically(hold, sealedArgs);
+  }
+
+  async getSendHold(workspaceId: string, holdId: string): Promise<SendHold | undefined> {
+    const row = this.statements.getSendHold.get(workspaceId, holdId);
+    return row === undefined ? undefined : this.sendHoldFromRow(row);
+  }
+
+  async listSendHolds(workspaceId: string, query: { limit: number }): Promise<SendHold[]> {
+    if (query.limit <= 0) return [];
+    return this.statements.listSendHolds.all(workspaceId, query.limit).map((row) => this.sendHoldFromRow(row));
+  }
+
+  async decideSendHold(
+    workspaceId: string,
+    holdId: string,
+    decision: { to: "sending" | "rejected"; by: string; at: string },
+  ): Promise<SendHold | undefined> {
+    const changed = this.statements.decideSendHold.run(
+      decision.to,
+      decision.by,
+      decision.at,
+      workspaceId,
+      holdId,
+    ).changes;
+    return changed === 0 ? undefined : this.getSendHold(workspaceId, holdId);
+  }
+
+  async finishSendHold(
+    workspaceId: string,
+    holdId: string,
+    finish: { status: "sent" | "failed"; outcome: SendHoldOutcome },
+  ): Promise<void> {
+    this.statements.finishSendHold.run(finish.status, JSON.stringify(finish.outcome), workspaceId, holdId);
+  }
+
+  private sendHoldFromRow(row: SendHoldRow): SendHold {
+    return {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      inboxId: row.inbox_id,
+      keyId: row.key_id,
+      tool: row.tool as HeldTool,
+      args: JSON.parse(this.secrets.open(row.sealed_args, sendHoldContext(row.id))) as Record<string, unknown>,
+      recipients: JSON.parse(row.recipients) as string[],
+      heldAt: row.held_at,
+      status: row.status as SendHoldStatus,
+      decidedAt: row.decided_at,
+      decidedBy: row.decided_by,
+      outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as SendHoldOutcome),
+    };
   }
 
   async putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void> {
