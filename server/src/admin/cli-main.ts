@@ -2,6 +2,7 @@
 import { loadConfig, openConfiguredStore, type Config } from "../config.js";
 import { resolveSecretKey } from "../store/secrets.js";
 import type { Store } from "../store/store.js";
+import { createProviderRegistry } from "../providers/registry.js";
 import { runCli } from "./cli.js";
 import { defaultConnectDeps } from "./connect-inbox.js";
 
@@ -20,6 +21,14 @@ try {
         google: configuration().google,
         microsoft: configuration().microsoft,
         secretKey: resolveSecretKey({ dataDir: configuration().dataDir }),
+        mailNetwork: configuration().mailNetwork,
+      }),
+    process.env,
+    (opened) =>
+      createProviderRegistry(opened, {
+        google: configuration().google,
+        microsoft: configuration().microsoft,
+        imapPool: configuration().imapPool,
         mailNetwork: configuration().mailNetwork,
       }),
   );

@@ -2,7 +2,7 @@
 // (MCPEMAILS_DATA_DIR or REDIS_URL), so a change takes effect on a running server at once.
 import { Command, CommanderError, Option } from "commander";
 import { randomBytes } from "node:crypto";
-import type { MemberRole, Store, Workspace } from "../store/store.js";
+import type { InboxRecord, MemberRole, Store, Workspace } from "../store/store.js";
 import { createAccount, createInvite, inviteLink } from "../dashboard/accounts/accounts.js";
 import { addImapInbox, beginOAuthConnect, type ConnectDeps } from "./connect-inbox.js";
 import {
@@ -20,6 +20,10 @@ import {
   workspaceView,
 } from "./operations.js";
 import { addSendPolicyCommands } from "./send-policy-commands.js";
+import { addSendHoldCommands } from "./send-hold-commands.js";
+import { createSendApprovals } from "../send-approval/send-approvals.js";
+import { createProviderRegistry } from "../providers/registry.js";
+import type { MailProvider } from "../providers/provider.js";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -70,6 +74,8 @@ export async function runCli(
   io: CliIo,
   connect?: CliConnect,
   env: NodeJS.ProcessEnv = process.env,
+  /** The mail providers an approved hold is sent through; default: the registry without OAuth apps. */
+  providers?: (store: Store) => (inbox: InboxRecord) => MailProvider,
 ): Promise<number> {
   let opened: Store | undefined;
   const theStore = async (): Promise<Store> => (opened ??= typeof store === "function" ? await store() : store);
@@ -487,6 +493,13 @@ export async function runCli(
     });
 
   addSendPolicyCommands(program, { theStore, out: io.out, need });
+  const approvals = async () =>
+    createSendApprovals({
+      store: await theStore(),
+      providerFor: (providers ?? createProviderRegistry)(await theStore()),
+      now: () => new Date(),
+    });
+  addSendHoldCommands(program, { theStore, approvals, out: io.out, need });
 
   try {
     await program.parseAsync(argv, { from: "user" });

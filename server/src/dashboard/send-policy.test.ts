@@ -61,7 +61,7 @@ describe("the send policy page", () => {
 
     await owner.post(
       `/dashboard/send-policy/keys/${keyId}`,
-      policyForm({ use: "own", allow: "example.org", sends_per_hour: "10", own_domains: "on" }),
+      policyForm({ use: "own", allow: "example.org", sends_per_hour: "10", own_domains: "on", require_approval: "on" }),
       "/dashboard/send-policy",
     );
     const keyPolicy = async () =>
@@ -71,6 +71,7 @@ describe("the send policy page", () => {
       allowRecipients: ["example.org"],
       sendsPerHour: 10,
       ownDomainsOnly: true,
+      requireApproval: true,
     });
 
     await owner.post(`/dashboard/send-policy/keys/${keyId}`, policyForm({ use: "default" }), "/dashboard/send-policy");

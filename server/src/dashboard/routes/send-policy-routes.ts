@@ -31,6 +31,7 @@ function formOfBody(body: Record<string, unknown>): PolicyForm {
     ownDomains: body.own_domains !== undefined,
     noAttachments: body.no_attachments !== undefined,
     noExternalLinks: body.no_external_links !== undefined,
+    requireApproval: body.require_approval !== undefined,
     maxRecipients: text(body.max_recipients),
     sendsPerHour: text(body.sends_per_hour),
   };
@@ -44,6 +45,7 @@ const policyOfForm = (form: PolicyForm) =>
     ownDomainsOnly: form.ownDomains,
     noAttachments: form.noAttachments,
     noExternalLinks: form.noExternalLinks,
+    requireApproval: form.requireApproval,
     maxRecipients: limit(form.maxRecipients),
     sendsPerHour: limit(form.sendsPerHour),
   });

@@ -11,6 +11,7 @@ export interface PolicyForm {
   ownDomains: boolean;
   noAttachments: boolean;
   noExternalLinks: boolean;
+  requireApproval: boolean;
   maxRecipients: string;
   sendsPerHour: string;
 }
@@ -22,6 +23,7 @@ export const formOfPolicy = (policy: SendPolicy | null): PolicyForm => ({
   ownDomains: policy?.ownDomainsOnly ?? false,
   noAttachments: policy?.noAttachments ?? false,
   noExternalLinks: policy?.noExternalLinks ?? false,
+  requireApproval: policy?.requireApproval ?? false,
   maxRecipients: policy?.maxRecipients?.toString() ?? "",
   sendsPerHour: policy?.sendsPerHour?.toString() ?? "",
 });
@@ -53,6 +55,10 @@ function policyFields(prefix: string, form: PolicyForm): string {
     <label class="choice"
       ><input type="checkbox" name="no_external_links" value="on" ${checked(form.noExternalLinks)} /> No external
       links</label
+    >
+    <label class="choice"
+      ><input type="checkbox" name="require_approval" value="on" ${checked(form.requireApproval)} /> Hold every send for
+      a person's approval</label
     >
     <label for="${id("max")}">Most recipients per message (empty: no limit)</label>
     <input id="${id("max")}" name="max_recipients" type="number" min="1" value="${form.maxRecipients}" />
