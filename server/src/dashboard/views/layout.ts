@@ -35,7 +35,8 @@ export type NavId =
   | "members"
   | "operator"
   | "send-policy"
-  | "send-log";
+  | "send-log"
+  | "approvals";
 
 const NAV: { id: NavId; label: string; path: string }[] = [
   { id: "inboxes", label: "Inboxes", path: "/dashboard/inboxes" },
@@ -45,6 +46,7 @@ const NAV: { id: NavId; label: string; path: string }[] = [
   { id: "activity", label: "Activity", path: "/dashboard/activity" },
   { id: "send-policy", label: "Send policy", path: "/dashboard/send-policy" },
   { id: "send-log", label: "Send log", path: "/dashboard/send-log" },
+  { id: "approvals", label: "Approvals", path: "/dashboard/approvals" },
   { id: "connect", label: "Connect your client", path: "/dashboard/connect" },
   { id: "members", label: "Members", path: "/dashboard/members" },
   { id: "operator", label: "Operator", path: "/dashboard/operator" },

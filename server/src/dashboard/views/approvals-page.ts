@@ -1,0 +1,72 @@
+// Sends held for approval (decision send-approval): what each would send, to whom and at whose
+// request, with Approve and Reject for the workspace's owners. Everything shown came from an agent,
+// and through it from strangers' mail: escaped like any other value.
+import type { SendHold } from "../../store/store.js";
+import { csrfField, html, layout, type Frame } from "./layout.js";
+
+export interface ApprovalsPage {
+  holds: SendHold[];
+  keyLabel: (keyId: string) => string;
+  canDecide: boolean;
+}
+
+const when = (iso: string | null) => (iso === null ? "" : `${iso.slice(0, 19).replace("T", " ")} UTC`);
+const PREVIEW_CHARACTERS = 2_000;
+
+function what(hold: SendHold): string {
+  const args = hold.args as { subject?: unknown; body?: unknown; draft_id?: unknown; message_id?: unknown };
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  const body = text(args.body);
+  if (hold.tool === "send_draft") return html`<p>The draft <code>${text(args.draft_id)}</code>, as stored.</p>`;
+  return html`${
+      hold.tool === "reply_to_email"
+        ? html`<p>A reply to message <code>${text(args.message_id)}</code>.</p>`
+        : html`<p><strong>${text(args.subject)}</strong></p>`
+    }
+    <pre class="preview">${body.slice(0, PREVIEW_CHARACTERS)}${body.length > PREVIEW_CHARACTERS ? "…" : ""}</pre>`;
+}
+
+export function approvalsPage(frame: Frame, page: ApprovalsPage): string {
+  const cards =
+    page.holds.length === 0
+      ? html`<p class="card">No send has been held.</p>`
+      : page.holds.map(
+          (hold) =>
+            html`<section class="card hold" aria-labelledby="hold-${hold.id}" data-hold="${hold.id}">
+              <h2 id="hold-${hold.id}">
+                ${hold.tool} to ${hold.recipients.join(", ")}
+                <span class="badge ${hold.status === "sent" ? "good" : hold.status === "pending_approval" ? "" : "bad"}"
+                  >${hold.status}</span
+                >
+              </h2>
+              <p>
+                Asked by ${page.keyLabel(hold.keyId)} from inbox <code>${hold.inboxId}</code> at ${when(hold.heldAt)}.
+                ${hold.decidedBy === null ? "" : `Decided by ${hold.decidedBy} at ${when(hold.decidedAt)}.`}
+                ${hold.outcome !== null && !hold.outcome.sent ? hold.outcome.failure : ""}
+              </p>
+              !${what(hold)}
+              !${
+                hold.status === "pending_approval" && page.canDecide
+                  ? html`<div class="actions">
+                      <form method="post" action="/dashboard/approvals/${hold.id}/approve">
+                        !${csrfField(frame.csrfToken)}
+                        <button type="submit">Approve and send</button>
+                      </form>
+                      <form method="post" action="/dashboard/approvals/${hold.id}/reject">
+                        !${csrfField(frame.csrfToken)}
+                        <button type="submit" class="secondary">Reject</button>
+                      </form>
+                    </div>`
+                  : ""
+              }
+            </section>`,
+        );
+  return layout(
+    frame,
+    html`<p>
+        Sends held for a person's approval by a send policy, newest first. An approved send leaves at once, checked
+        against the policy in force now.
+      </p>
+      !${cards}`,
+  );
+}
