@@ -351,16 +351,16 @@ describe("breaking: outputs", () => {
   });
 
   it("an output field that becomes nullable", () => {
-    expect(changesAfter((doc) => (typeProperty(doc, "send_result", "rfc822_message_id").nullable = true))).toEqual([
-      breaking("tools.send_email.output.rfc822_message_id.nullable", "output may now be null", {
+    expect(changesAfter((doc) => (typeProperty(doc, "send_result", "idempotent_replay").nullable = true))).toEqual([
+      breaking("tools.send_email.output.idempotent_replay.nullable", "output may now be null", {
         before: false,
         after: true,
       }),
-      breaking("tools.reply_to_email.output.rfc822_message_id.nullable", "output may now be null", {
+      breaking("tools.reply_to_email.output.idempotent_replay.nullable", "output may now be null", {
         before: false,
         after: true,
       }),
-      breaking("tools.send_draft.output.rfc822_message_id.nullable", "output may now be null", {
+      breaking("tools.send_draft.output.idempotent_replay.nullable", "output may now be null", {
         before: false,
         after: true,
       }),
@@ -383,16 +383,16 @@ describe("breaking: outputs", () => {
   it("an output enum that gains a value: generated unions and exhaustive switches have no branch for it", () => {
     expect(changesAfter((doc) => typeProperty(doc, "send_result", "delivery_status").enum?.push("bounced"))).toEqual([
       breaking("tools.send_email.output.delivery_status.enum", "output enum value added: bounced", {
-        before: ["accepted", "pending", "unknown"],
-        after: ["accepted", "pending", "unknown", "bounced"],
+        before: ["accepted", "pending", "unknown", "pending_approval"],
+        after: ["accepted", "pending", "unknown", "pending_approval", "bounced"],
       }),
       breaking("tools.reply_to_email.output.delivery_status.enum", "output enum value added: bounced", {
-        before: ["accepted", "pending", "unknown"],
-        after: ["accepted", "pending", "unknown", "bounced"],
+        before: ["accepted", "pending", "unknown", "pending_approval"],
+        after: ["accepted", "pending", "unknown", "pending_approval", "bounced"],
       }),
       breaking("tools.send_draft.output.delivery_status.enum", "output enum value added: bounced", {
-        before: ["accepted", "pending", "unknown"],
-        after: ["accepted", "pending", "unknown", "bounced"],
+        before: ["accepted", "pending", "unknown", "pending_approval"],
+        after: ["accepted", "pending", "unknown", "pending_approval", "bounced"],
       }),
     ]);
   });
@@ -767,6 +767,7 @@ describe("non-breaking changes", () => {
       ["tools.update_draft.input.inbox_id.description", false],
       ["tools.delete_draft.input.inbox_id.description", false],
       ["tools.send_draft.input.inbox_id.description", false],
+      ["tools.get_send_status.input.inbox_id.description", false],
     ]);
   });
 

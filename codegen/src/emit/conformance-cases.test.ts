@@ -375,7 +375,7 @@ describe("placeholders and effects", () => {
     expect(byId("list_inbox.inbox_id.format.one_digit_short").placeholders).toEqual({});
   });
 
-  it("marks the tools of the send:email scope as sending, those of draft:email as writing", () => {
+  it("marks the tools of the send:email scope as sending, those of draft:email as writing, read-only ones as reading", () => {
     const effects = Object.fromEntries(cases.map((c) => [c.tool, c.effects]));
     expect(effects).toEqual({
       list_inbox: "read",
@@ -390,6 +390,7 @@ describe("placeholders and effects", () => {
       update_draft: "write",
       delete_draft: "write",
       send_draft: "send",
+      get_send_status: "read",
     });
   });
 });

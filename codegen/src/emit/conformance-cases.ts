@@ -511,7 +511,13 @@ class ToolCases {
       description,
       arguments: args,
       placeholders,
-      effects: this.tool.spec.scope === SEND_SCOPE ? "send" : this.tool.spec.scope === DRAFT_SCOPE ? "write" : "read",
+      effects: this.tool.spec.annotations.readOnlyHint
+        ? "read"
+        : this.tool.spec.scope === SEND_SCOPE
+          ? "send"
+          : this.tool.spec.scope === DRAFT_SCOPE
+            ? "write"
+            : "read",
       expect,
     });
   }

@@ -47,6 +47,7 @@ describe("pnpm gen:stub <dir>", () => {
       "update_draft",
       "delete_draft",
       "send_draft",
+      "get_send_status",
     ]);
     for (const line of lines)
       expect(JSON.parse(line.slice(line.indexOf(" ") + 1))).toMatchObject({

@@ -4,7 +4,10 @@
 // Pure: no I/O. JSON snippets are built as objects and serialised with JSON.stringify; shell snippets
 // quote every value that comes from the caller (the URL, the key, the inbox id) with shellQuote.
 // Each client's format was checked against the documentation page named in the comment above it.
-import { TOOL_SCOPES, type ToolName } from "@mcpemails/generated";
+import { TOOL_ANNOTATIONS, TOOL_SCOPES, type ToolName } from "@mcpemails/generated";
+
+/** The tools that send mail, for a client's approval settings: send:email's, get_send_status (read-only) aside. */
+const sendsMail = (name: ToolName) => TOOL_SCOPES[name] === "send:email" && !TOOL_ANNOTATIONS[name].readOnlyHint;
 
 export type ClientConfigFormat = "json" | "shell" | "text";
 
@@ -189,8 +192,8 @@ function openaiResponses(url: string, authorization: string): ClientConfig {
     headers: { Authorization: authorization },
     // Reading needs no approval; sending and replying do.
     require_approval: {
-      always: { tool_names: tools.filter((name) => TOOL_SCOPES[name] === "send:email") },
-      never: { tool_names: tools.filter((name) => TOOL_SCOPES[name] !== "send:email") },
+      always: { tool_names: tools.filter((name) => sendsMail(name)) },
+      never: { tool_names: tools.filter((name) => !sendsMail(name)) },
     },
   };
   const unreachable = privateHost(url);

@@ -2,6 +2,7 @@
 // revisions' own methods are in handle-stateless-request.ts).
 import {
   TOOL_NAMES,
+  TOOL_ANNOTATIONS,
   TOOL_SCOPES,
   internalError,
   isToolName,
@@ -117,8 +118,9 @@ export function storeFailed(what: string) {
   return internalError(`Internal error: the store did not answer, so ${what}; nothing was done. Retry with backoff.`);
 }
 
-/** The tools that send (send_email, reply_to_email, send_draft): those needing send:email. */
-const sends = (name: unknown) => isToolName(name) && TOOL_SCOPES[name] === "send:email";
+/** The tools that send (send_email, reply_to_email, send_draft): those needing send:email that are not read-only. */
+const sends = (name: unknown) =>
+  isToolName(name) && TOOL_SCOPES[name] === "send:email" && !TOOL_ANNOTATIONS[name].readOnlyHint;
 
 async function runTool(
   id: RequestId,

@@ -2,7 +2,14 @@
 // structuredContent the output schema accepts; inputs broken in one place must give -32602 naming
 // that place. Failures carry the shrunk counterexample and the seed.
 import fc from "fast-check";
-import { FOLDERS, PROTOCOL_ERRORS, TOOL_NAMES, TOOL_SCOPES, type ToolName } from "@mcpemails/generated";
+import {
+  FOLDERS,
+  PROTOCOL_ERRORS,
+  TOOL_ANNOTATIONS,
+  TOOL_NAMES,
+  TOOL_SCOPES,
+  type ToolName,
+} from "@mcpemails/generated";
 import { toolInputSchemas } from "@mcpemails/generated/json-schemas";
 import { invalidValue, validValue, type JsonSchemaObject } from "../../arbitraries/from-json-schema.js";
 import { CheckFailure, failed, passed, skipped, type Check, type Outcome } from "../check.js";
@@ -18,10 +25,13 @@ const NO_SUCH_MESSAGE = "conformance-no-such-message";
 const UNIQUE_KEY_LENGTH = 32;
 const PORTABLE_FOLDERS = Object.keys(FOLDERS);
 
+/** The tools that send mail: those of send:email that are not read-only (get_send_status reads). */
+const sendsMail = (tool: ToolName) => TOOL_SCOPES[tool] === "send:email" && !TOOL_ANNOTATIONS[tool].readOnlyHint;
+
 export function propertyChecks(): Check[] {
   const checks: Check[] = [];
   for (const tool of TOOL_NAMES) {
-    const sends = TOOL_SCOPES[tool] === "send:email";
+    const sends = sendsMail(tool);
     // Drafting writes into the inbox under test: like a send, only when the run may (--allow-send).
     const writes = sends || TOOL_SCOPES[tool] === "draft:email";
     checks.push({
@@ -80,7 +90,7 @@ export function propertyChecks(): Check[] {
       specRef: "protocol_errors.invalid_params, decisions.validation-errors",
       description: `${tool} answers -32602 naming the parameter for inputs broken in one place`,
       async run(context) {
-        const sends = TOOL_SCOPES[tool] === "send:email";
+        const sends = sendsMail(tool);
         const { sendTo } = context.config;
         if (sends && sendTo === undefined)
           return skipped("sends if the server wrongly accepts the input: needs --allow-send --send-to ADDRESS");
@@ -195,7 +205,7 @@ function fitPositive(
     // A reply draft answers the runner's own SENT message, whose only recipient is --send-to.
     if ("message_id" in args) delete args.message_id;
   }
-  if (config.sendTo !== undefined && TOOL_SCOPES[tool] === "send:email") {
+  if (config.sendTo !== undefined && sendsMail(tool)) {
     // The schema allows any string as a recipient; only --send-to may receive anything.
     for (const list of ["to", "cc", "bcc"])
       if (Array.isArray(args[list])) args[list] = (args[list] as unknown[]).map(() => config.sendTo);
