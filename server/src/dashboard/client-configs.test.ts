@@ -161,6 +161,7 @@ describe("clientConfigs", () => {
               "create_draft",
               "update_draft",
               "delete_draft",
+              "get_send_status",
             ],
           },
         },

@@ -6,6 +6,7 @@ import { StreamableHTTPClientTransport as TransportV1 } from "@modelcontextproto
 import { outputValidators, STATELESS_REVISIONS, TOOL_NAMES, type ToolName } from "@mcpemails/generated";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../test/support/test-server.js";
+import { OPEN_POLICY } from "../send-policy/send-policy.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -52,6 +53,15 @@ async function callEveryTool(callTool: CallTool): Promise<Map<ToolName, CallResu
   const unwanted = await callTool("create_draft", { inbox_id, subject: "Never mind", body: "x" });
   const unwantedId = (unwanted.structuredContent as { draft_id: string }).draft_id;
   results.set("delete_draft", await callTool("delete_draft", { inbox_id, draft_id: unwantedId }));
+  // A send held for approval (no ids yet, as its output schema allows), and get_send_status reading it.
+  await server.store.updateWorkspaceLimits(server.workspaceId, {
+    sendPolicy: { ...OPEN_POLICY, requireApproval: true },
+  });
+  const held = await callTool("send_email", { inbox_id, to: ["someone@example.com"], subject: "Held", body: "x" });
+  await server.store.updateWorkspaceLimits(server.workspaceId, { sendPolicy: null });
+  expect(held.structuredContent).toMatchObject({ delivery_status: "pending_approval", rfc822_message_id: null });
+  const { hold_id } = held.structuredContent as { hold_id: string };
+  results.set("get_send_status", await callTool("get_send_status", { inbox_id, hold_id }));
   return results;
 }
 
