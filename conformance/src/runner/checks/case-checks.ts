@@ -99,9 +99,10 @@ async function fillRealIds(
     if (found === undefined) return { args, madeUp: MADE_UP.get_attachment };
     return { args: { ...args, message_id: found.messageId, attachment_id: found.attachment.attachment_id } };
   }
-  // The runner makes no draft of its own: every draft id the cases name is made up.
-  const draft = MADE_UP_DRAFT[testCase.tool];
-  if (draft !== undefined && typeof args.draft_id === "string") return { args, madeUp: draft };
+  // The runner makes no draft and holds no send of its own: every draft id and hold id the cases name is made up.
+  const ownedByTheServer = MADE_UP_ALWAYS[testCase.tool];
+  if (ownedByTheServer !== undefined && typeof args[ownedByTheServer.parameter] === "string")
+    return { args, madeUp: ownedByTheServer };
   return { args };
 }
 
@@ -116,10 +117,11 @@ const MADE_UP = {
 } as const satisfies Record<string, MadeUpId>;
 
 const DRAFT_ID: MadeUpId = { parameter: "draft_id", errorCode: "draft_not_found" };
-const MADE_UP_DRAFT: Partial<Record<string, MadeUpId>> = {
+const MADE_UP_ALWAYS: Partial<Record<string, MadeUpId>> = {
   update_draft: DRAFT_ID,
   delete_draft: DRAFT_ID,
   send_draft: DRAFT_ID,
+  get_send_status: { parameter: "hold_id", errorCode: "send_hold_not_found" },
 };
 
 function judge(

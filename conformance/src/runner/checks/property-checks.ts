@@ -64,6 +64,12 @@ export function propertyChecks(): Check[] {
             refusedQueries++;
             return;
           }
+          // The runner holds no send of its own, so every hold_id is made up: send_hold_not_found is
+          // the answer of a server that took the input.
+          if (tool === "get_send_status" && answer.result?.errorCode === "send_hold_not_found") {
+            answered++;
+            return;
+          }
           if (answer.error !== undefined || answer.result?.isError === true)
             throw new CheckFailure(`valid input refused: ${describeAnswer(answer)}`, answer.exchange);
           const problem = validateOutput(tool, answer.result?.structuredContent);
