@@ -162,6 +162,7 @@ beforeAll(async () => {
     },
     delete_draft: { inbox_id: sender.id, draft_id: messageId },
     send_draft: { inbox_id: sender.id, draft_id: messageId, idempotency_key: "fuzz-draft" },
+    get_send_status: { inbox_id: sender.id, hold_id: "h-fuzz" },
   };
   instance = await startInstance({ store, rateWindows: UNLIMITED_RATE, logger: watch.logger() });
   // Warm-up: a few inputs of every kind (JIT, lazy modules, fast-check's tables, the first store
