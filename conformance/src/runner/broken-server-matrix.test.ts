@@ -96,7 +96,9 @@ function breakField(value: unknown, segments: string[], wrong: unknown): boolean
   return breakField(record[head], rest, wrong);
 }
 
-const outputFields = TOOL_NAMES.flatMap((tool) =>
+// get_send_status answers only for a send the server held, and the runner holds none yet (it has no
+// key under an approval policy to send with): its output is never seen, so breaking it cannot be caught.
+const outputFields = TOOL_NAMES.filter((tool) => tool !== "get_send_status").flatMap((tool) =>
   fieldPaths(toolOutputSchemas[tool] as SchemaNode).map(({ path, types }) => ({ tool, path, types })),
 );
 
