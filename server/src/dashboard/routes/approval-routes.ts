@@ -1,6 +1,7 @@
 // The approvals page: held sends, and an owner's approval (the send leaves now) or rejection.
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { DashboardOptions } from "../dashboard-options.js";
+import { keyLabels } from "../key-labels.js";
 import { isPage, memberPage, sendHtml, type MemberPage } from "../member-page.js";
 import { approvalsPage } from "../views/approvals-page.js";
 
@@ -22,14 +23,10 @@ export async function approvalRoutes(app: FastifyInstance, options: DashboardOpt
     extra?: { error?: string; notice?: string },
   ) => {
     const workspaceId = page.me.workspace.id;
-    const [holds, keys] = await Promise.all([
+    const [holds, keyLabel] = await Promise.all([
       store.listSendHolds(workspaceId, { limit: LISTED_HOLDS }),
-      store.listApiKeys(workspaceId),
+      keyLabels(store, workspaceId),
     ]);
-    const keyLabel = (keyId: string) => {
-      const key = keys.find((k) => k.id === keyId);
-      return key ? `${key.name ?? "(no name)"} (${key.hint})` : keyId;
-    };
     return sendHtml(
       reply,
       approvalsPage(page.frame("Approvals", "approvals", extra), {

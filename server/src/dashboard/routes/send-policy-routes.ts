@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { parseSendPolicy } from "../../send-policy/send-policy.js";
 import type { StoredSendDecision } from "../../store/store.js";
 import type { DashboardOptions } from "../dashboard-options.js";
+import { keyLabels } from "../key-labels.js";
 import { isPage, memberPage, sendHtml, type MemberPage } from "../member-page.js";
 import { formOfPolicy, sendLogPage, sendPolicyPage, type PolicyForm } from "../views/send-policy-pages.js";
 
@@ -141,14 +142,6 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
     },
   );
 
-  const keyLabels = async (workspaceId: string) => {
-    const keys = await store.listApiKeys(workspaceId);
-    return (keyId: string) => {
-      const key = keys.find((k) => k.id === keyId);
-      return key ? `${key.name ?? "(no name)"} (${key.hint})` : keyId;
-    };
-  };
-
   app.get<{ Querystring: { before?: string } }>("/dashboard/send-log", async (request, r) => {
     const page = await memberPage(options, request, r);
     if (!isPage(page)) return page;
@@ -162,7 +155,7 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
       r,
       sendLogPage(page.frame("Send log", "send-log"), {
         entries,
-        keyLabel: await keyLabels(workspaceId),
+        keyLabel: await keyLabels(store, workspaceId),
         older: entries.length === LOG_PAGE ? entries.at(-1)!.seq : undefined,
       }),
     );
