@@ -23,6 +23,7 @@ import type { MailProvider } from "./providers/provider.js";
 import type { InboxRecord, Store } from "./store/store.js";
 import { createToolHandlers } from "./tools/tool-handlers.js";
 import { createSendApprovals } from "./send-approval/send-approvals.js";
+import { startUndoWindowSender } from "./send-approval/undo-window-sender.js";
 
 export interface AppOptions {
   store: Store;
@@ -95,6 +96,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const handlers = createToolHandlers({ store: options.store, providerFor: options.providerFor, now });
   const sendApprovals = createSendApprovals({ store: options.store, providerFor: options.providerFor, now });
   app.decorate("sendApprovals", sendApprovals);
+  const undoWindowSender = startUndoWindowSender({ store: options.store, approvals: sendApprovals, now, log: app.log });
+  app.addHook("onClose", () => undoWindowSender.stop());
   if (options.dashboard !== undefined)
     app.decorate("protectedResource", protectedResource(options.dashboard.publicUrl));
   await app.register(mcpRoute, {

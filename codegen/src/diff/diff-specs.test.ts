@@ -383,16 +383,16 @@ describe("breaking: outputs", () => {
   it("an output enum that gains a value: generated unions and exhaustive switches have no branch for it", () => {
     expect(changesAfter((doc) => typeProperty(doc, "send_result", "delivery_status").enum?.push("bounced"))).toEqual([
       breaking("tools.send_email.output.delivery_status.enum", "output enum value added: bounced", {
-        before: ["accepted", "pending", "unknown", "pending_approval"],
-        after: ["accepted", "pending", "unknown", "pending_approval", "bounced"],
+        before: ["accepted", "pending", "unknown", "pending_approval", "scheduled"],
+        after: ["accepted", "pending", "unknown", "pending_approval", "scheduled", "bounced"],
       }),
       breaking("tools.reply_to_email.output.delivery_status.enum", "output enum value added: bounced", {
-        before: ["accepted", "pending", "unknown", "pending_approval"],
-        after: ["accepted", "pending", "unknown", "pending_approval", "bounced"],
+        before: ["accepted", "pending", "unknown", "pending_approval", "scheduled"],
+        after: ["accepted", "pending", "unknown", "pending_approval", "scheduled", "bounced"],
       }),
       breaking("tools.send_draft.output.delivery_status.enum", "output enum value added: bounced", {
-        before: ["accepted", "pending", "unknown", "pending_approval"],
-        after: ["accepted", "pending", "unknown", "pending_approval", "bounced"],
+        before: ["accepted", "pending", "unknown", "pending_approval", "scheduled"],
+        after: ["accepted", "pending", "unknown", "pending_approval", "scheduled", "bounced"],
       }),
     ]);
   });

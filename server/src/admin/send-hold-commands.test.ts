@@ -49,6 +49,7 @@ async function heldSend(subject: string): Promise<{ workspaceId: string; inbox: 
     },
     recipients: ["alice@example.com"],
     heldAt: new Date().toISOString(),
+    sendAt: null,
   });
   return { workspaceId: workspace.id, inbox, holdId };
 }
@@ -74,7 +75,7 @@ describe("pnpm cli send-hold", () => {
     const again = await cli("send-hold", "approve", "--workspace", workspaceId, "--hold", holdId);
     expect(again).toMatchObject({
       code: 2,
-      err: `error: Nothing was decided: held send ${holdId} is no longer waiting for approval (it is sent).`,
+      err: `error: Nothing was decided: held send ${holdId} is no longer waiting (it is sent).`,
     });
     expect((await sentSubjects(inbox)).filter((subject) => subject === "Quarterly numbers")).toHaveLength(1);
   });

@@ -1,8 +1,8 @@
-// pnpm cli send-hold (decision send-approval): the sends a workspace holds for approval, listed as
+// pnpm cli send-hold (decisions send-approval and undo-window): the sends a workspace holds, listed as
 // JSON lines (never their content), and a person's decision on one: approve (it is sent now, through
-// the same path as any send) or reject (nothing is sent).
+// the same path as any send) or reject, which cancels one in its undo window (nothing is sent).
 import type { Command } from "commander";
-import type { SendApprovals } from "../send-approval/send-approvals.js";
+import { isWaiting, type SendApprovals } from "../send-approval/send-approvals.js";
 import type { SendHold, Store } from "../store/store.js";
 import { AdminInputError } from "./operations.js";
 
@@ -25,29 +25,33 @@ export function addSendHoldCommands(program: Command, deps: SendHoldCommandDeps)
   const { theStore, approvals, out, need } = deps;
   const holds = program
     .command("send-hold")
-    .description("sends held for a person's approval (send policy requireApproval)");
+    .description("sends held for a person's approval or in an undo window (send policy requireApproval, undoSeconds)");
 
   holds
     .command("list")
     .description("the workspace's holds as JSON lines, newest first")
     .option("--workspace <ID>", "the workspace (required)")
-    .option("--pending", "only those waiting for approval")
+    .option("--pending", "only those still waiting: for approval, or in their undo window")
     .action(async (options: { workspace?: string; pending?: boolean }) => {
       const listed = await (
         await theStore()
       ).listSendHolds(need(options.workspace, "workspace"), {
         limit: LISTED_HOLDS,
       });
-      for (const hold of listed)
-        if (!options.pending || hold.status === "pending_approval") out(JSON.stringify(shown(hold)));
+      for (const hold of listed) if (!options.pending || isWaiting(hold.status)) out(JSON.stringify(shown(hold)));
     });
 
-  for (const [name, description] of [
-    ["approve", "approve a held send: it is sent now, checked against the policy in force now"],
-    ["reject", "reject a held send: nothing is sent"],
+  for (const [name, alias, description] of [
+    [
+      "approve",
+      "send-now",
+      "approve a held send (or end its undo window): it is sent now, checked against the policy in force now",
+    ],
+    ["reject", "cancel", "reject a held send, or cancel one in its undo window: nothing is sent"],
   ] as const)
     holds
       .command(name)
+      .alias(alias)
       .description(description)
       .option("--workspace <ID>", "the workspace (required)")
       .option("--hold <HOLD_ID>", "the hold (required)")

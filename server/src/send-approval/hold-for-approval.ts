@@ -1,8 +1,9 @@
-// A send under a policy that requires approval (decision send-approval). The provider prepares the
-// message as it would leave (a reply's recipients from the original, a draft as stored) and the
-// policy's other rules judge it; then the check stops it before anything is handed over, and the
-// call is kept as a hold, answered pending_approval. The call's idempotency_key keeps answering the
-// same hold. No send quota is taken here: only when a person approves it (send-approvals.ts).
+// A send under a policy that requires approval (decision send-approval) or has an undo window
+// (decision undo-window). The provider prepares the message as it would leave (a reply's recipients
+// from the original, a draft as stored) and the policy's other rules judge it; then the check stops
+// it before anything is handed over, and the call is kept as a hold, answered pending_approval, or
+// scheduled with its send_at. The call's idempotency_key keeps answering the same hold. No send
+// quota is taken here: only when it is sent (send-approvals.ts).
 import { randomBytes } from "node:crypto";
 import { sendPolicyRefused, type ExecutionErrorResult, type SendResult } from "@mcpemails/generated";
 import { claimIdempotencyKey, type SendOutcome } from "../limits/send-once.js";
@@ -55,6 +56,11 @@ export async function holdForApproval<E extends ExecutionErrorResult>(
     return prepared;
   }
   const holdId = `h-${randomBytes(12).toString("hex")}`;
+  // A person's approval, when required, stands in for the undo window (decision undo-window).
+  const sendAt =
+    policy.requireApproval || policy.undoSeconds === null
+      ? null
+      : new Date(now.getTime() + policy.undoSeconds * 1000).toISOString();
   const { idempotency_key: _replayedByTheHold, ...args } = request.args as Record<string, unknown>;
   try {
     await store.createSendHold({
@@ -66,6 +72,7 @@ export async function holdForApproval<E extends ExecutionErrorResult>(
       args,
       recipients,
       heldAt: now.toISOString(),
+      sendAt,
     });
   } catch (error) {
     await release();
@@ -75,14 +82,15 @@ export async function holdForApproval<E extends ExecutionErrorResult>(
     message_id: null,
     thread_id: null,
     rfc822_message_id: null,
-    delivery_status: "pending_approval",
-    hold_id: holdId,
+    ...(sendAt === null
+      ? { delivery_status: "pending_approval" as const, hold_id: holdId }
+      : { delivery_status: "scheduled" as const, hold_id: holdId, send_at: sendAt }),
     idempotent_replay: false,
   };
   if (claim.key !== undefined) await store.completeIdempotent(claim.key, answer);
   await store
     .recordSendDecision({
-      ...decision(request, recipients, "pending_approval", null, undefined),
+      ...decision(request, recipients, sendAt === null ? "pending_approval" : "scheduled", null, undefined),
       decision: "held",
       holdId,
     })

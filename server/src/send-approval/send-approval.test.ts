@@ -4,9 +4,9 @@
 // which; the idempotency_key answers the same hold across the wait; the policy's other rules still
 // refuse at once; every decision is in the send log.
 import { afterEach, describe, expect, it } from "vitest";
-import { availableStores, post, startTestServer, toolCall, type TestServer } from "../../test/support/test-server.js";
+import { callTool, sendsToday, sentSubjects } from "../../test/support/sandbox-tool-calls.js";
+import { availableStores, startTestServer, type TestServer } from "../../test/support/test-server.js";
 import { hashApiKey } from "../auth/api-keys.js";
-import { dayPeriod, quotaCounter } from "../limits/quotas.js";
 import { parseSendPolicy, type SendPolicy } from "../send-policy/send-policy.js";
 
 let server: TestServer | undefined;
@@ -15,30 +15,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-type Result = Record<string, unknown>;
-
-async function callTool(s: TestServer, name: string, args: Result, key?: string): Promise<Result> {
-  const response = await post(s, toolCall(name, { inbox_id: s.inbox.id, ...args }), {
-    revision: "2025-06-18",
-    ...(key === undefined ? {} : { key }),
-  });
-  const result = (response.json as { result: Result & { structuredContent?: Result } }).result;
-  return result.isError === true ? result : (result.structuredContent ?? {});
-}
-
 async function requireApproval(s: TestServer, fields: Partial<SendPolicy> = {}): Promise<void> {
   const parsed = parseSendPolicy({ ...fields, requireApproval: true });
   if (!parsed.ok) throw new Error(parsed.problem);
   await s.store.updateWorkspaceLimits(s.workspaceId, { sendPolicy: parsed.policy });
 }
-
-async function sentSubjects(s: TestServer): Promise<string[]> {
-  const listed = await callTool(s, "list_inbox", { folder: "SENT", limit: 100 });
-  return (listed.messages as { subject: string }[]).map((message) => message.subject);
-}
-
-const sendsToday = (s: TestServer) =>
-  s.store.quotaUsed(quotaCounter("sends_per_day", s.workspaceId, dayPeriod(new Date())), Date.now());
 
 const approvals = (s: TestServer) => s.app.sendApprovals!;
 
@@ -66,6 +47,7 @@ describe.each(availableStores())("sends held for approval through /mcp, on the %
       status: "pending_approval",
       recipients: ["alice@example.com"],
       held_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      send_at: null,
       decided_at: null,
       message_id: null,
       thread_id: null,
@@ -79,7 +61,7 @@ describe.each(availableStores())("sends held for approval through /mcp, on the %
     expect(approved).toMatchObject({ ok: true, hold: { status: "sent", decidedBy: "owner@example.com" } });
     expect(await approvals(s).approve(s.workspaceId, holdId, "other@example.com")).toEqual({
       ok: false,
-      problem: `held send ${holdId} is no longer waiting for approval (it is sent)`,
+      problem: `held send ${holdId} is no longer waiting (it is sent)`,
     });
     expect((await sentSubjects(s)).filter((subject) => subject === "Q3 figures")).toHaveLength(1);
     expect(await sendsToday(s)).toBe(1);

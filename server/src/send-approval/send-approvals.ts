@@ -1,14 +1,22 @@
-// A person's decision on a held send (decision send-approval), from the dashboard or the CLI. One
-// decision wins however many are made at once (Store.decideSendHold moves a hold out of
-// pending_approval once). An approved hold is sent then, through the same policed path as any send:
-// the policy in force now (its other rules: approval itself is what was just given), the sends per
+// A decision on a held send (decisions send-approval and undo-window): a person's, from the
+// dashboard, the CLI or an emailed link, or the end of an undo window (undo-window-sender.ts). One
+// decision wins however many are made at once, on any instance (Store.decideSendHold moves a hold
+// out of its waiting status once). Rejecting a hold in its undo window cancels it. An approved hold is sent then, through the same policed path as any send:
+// the policy in force now (its other rules: approval, or the undo window, is what was just given), the sends per
 // hour and the daily quota charged now. A hold whose key was revoked, or whose inbox was removed,
 // fails without sending: the person revoking it meant to stop the agent.
 import type { ExecutionErrorResult, SendResult } from "@mcpemails/generated";
 import type { MailProvider } from "../providers/provider.js";
 import type { OutgoingCheck } from "../send-policy/check-outgoing.js";
 import { policyInForce } from "../send-policy/send-policy.js";
-import type { InboxRecord, SendHold, SendHoldOutcome, Store } from "../store/store.js";
+import type {
+  InboxRecord,
+  SendHold,
+  SendHoldOutcome,
+  SendHoldStatus,
+  Store,
+  WaitingHoldStatus,
+} from "../store/store.js";
 import { policedSend } from "../tools/policed-send.js";
 import type { ServerInbox } from "../tools/tool-handlers.js";
 
@@ -21,16 +29,41 @@ export interface SendApprovalDeps {
 export type HoldDecision = { ok: true; hold: SendHold } | { ok: false; problem: string };
 
 export interface SendApprovals {
-  /** Approves and sends the hold; the hold returned says how the send ended (sent or failed). */
+  /** Approves and sends the hold (one in its undo window: at once); the hold returned says how the send ended (sent or failed). */
   approve(workspaceId: string, holdId: string, by: string): Promise<HoldDecision>;
+  /** Rejects a hold waiting for approval, or cancels one in its undo window: nothing is sent. */
   reject(workspaceId: string, holdId: string, by: string): Promise<HoldDecision>;
+  /** Sends a hold whose undo window is over, unless it was decided meanwhile (then ok is false). */
+  sendDue(workspaceId: string, holdId: string): Promise<HoldDecision>;
 }
+
+/** Who the send log names when a hold went out because its undo window ended. */
+export const UNDO_WINDOW_ENDED = "undo window";
+
+/** Whether a hold still waits for a decision: a person's, or its undo window's end. */
+export const isWaiting = (status: SendHoldStatus): status is WaitingHoldStatus =>
+  status === "pending_approval" || status === "scheduled";
 
 export function createSendApprovals(deps: SendApprovalDeps): SendApprovals {
   const { store, now } = deps;
-  const decide = async (workspaceId: string, holdId: string, to: "sending" | "rejected", by: string) => {
+  const decide = async (
+    workspaceId: string,
+    holdId: string,
+    verdict: "send" | "stop",
+    by: string,
+    only?: WaitingHoldStatus,
+  ) => {
+    const waiting = await store.getSendHold(workspaceId, holdId);
+    if (waiting === undefined || !isWaiting(waiting.status) || (only !== undefined && waiting.status !== only))
+      return undefined;
+    const to = verdict === "send" ? "sending" : waiting.status === "scheduled" ? "cancelled" : "rejected";
     const at = now();
-    const hold = await store.decideSendHold(workspaceId, holdId, { to, by, at: at.toISOString() });
+    const hold = await store.decideSendHold(workspaceId, holdId, {
+      from: waiting.status,
+      to,
+      by,
+      at: at.toISOString(),
+    });
     if (hold !== undefined)
       await store
         .recordSendDecision({
@@ -39,10 +72,10 @@ export function createSendApprovals(deps: SendApprovalDeps): SendApprovals {
           keyId: hold.keyId,
           inboxId: hold.inboxId,
           tool: hold.tool,
-          decision: to === "sending" ? "approved" : "rejected",
+          decision: to === "sending" ? "approved" : to,
           rule: null,
           recipients: hold.recipients,
-          outcome: to === "sending" ? "approved" : "rejected",
+          outcome: to === "sending" ? "approved" : to,
           messageId: null,
           holdId,
           by,
@@ -50,25 +83,32 @@ export function createSendApprovals(deps: SendApprovalDeps): SendApprovals {
         .catch(() => undefined);
     return hold;
   };
+  const sendDecided = async (hold: SendHold): Promise<HoldDecision> => {
+    const { workspaceId, id: holdId } = hold;
+    let outcome: SendHoldOutcome;
+    try {
+      outcome = await sendHeld(deps, hold);
+    } catch {
+      outcome = {
+        sent: false,
+        failure: "internal_error: the send failed in this server before anything was handed over",
+      };
+    }
+    await store.finishSendHold(workspaceId, holdId, { status: outcome.sent ? "sent" : "failed", outcome });
+    return { ok: true, hold: (await store.getSendHold(workspaceId, holdId)) ?? hold };
+  };
   return {
     async approve(workspaceId, holdId, by) {
-      const hold = await decide(workspaceId, holdId, "sending", by);
-      if (hold === undefined) return notPending(store, workspaceId, holdId);
-      let outcome: SendHoldOutcome;
-      try {
-        outcome = await sendHeld(deps, hold);
-      } catch {
-        outcome = {
-          sent: false,
-          failure: "internal_error: the send failed in this server before anything was handed over",
-        };
-      }
-      await store.finishSendHold(workspaceId, holdId, { status: outcome.sent ? "sent" : "failed", outcome });
-      return { ok: true, hold: (await store.getSendHold(workspaceId, holdId)) ?? hold };
+      const hold = await decide(workspaceId, holdId, "send", by);
+      return hold === undefined ? notPending(store, workspaceId, holdId) : sendDecided(hold);
     },
     async reject(workspaceId, holdId, by) {
-      const hold = await decide(workspaceId, holdId, "rejected", by);
+      const hold = await decide(workspaceId, holdId, "stop", by);
       return hold === undefined ? notPending(store, workspaceId, holdId) : { ok: true, hold };
+    },
+    async sendDue(workspaceId, holdId) {
+      const hold = await decide(workspaceId, holdId, "send", UNDO_WINDOW_ENDED, "scheduled");
+      return hold === undefined ? notPending(store, workspaceId, holdId) : sendDecided(hold);
     },
   };
 }
@@ -80,7 +120,7 @@ async function notPending(store: Store, workspaceId: string, holdId: string): Pr
     problem:
       hold === undefined
         ? `no held send ${holdId} in this workspace`
-        : `held send ${holdId} is no longer waiting for approval (it is ${hold.status})`,
+        : `held send ${holdId} is no longer waiting (it is ${hold.status})`,
   };
 }
 
@@ -104,7 +144,8 @@ async function sendHeld(deps: SendApprovalDeps, hold: SendHold): Promise<SendHol
     mode: record.mode,
     record,
     workspace,
-    sendPolicy: policy === null ? null : { ...policy, requireApproval: false },
+    // Approval, or the window's end, is what was just given: the hold must not be held again.
+    sendPolicy: policy === null ? null : { ...policy, requireApproval: false, undoSeconds: null },
   };
   const provider = deps.providerFor(record);
   const signal = new AbortController().signal;

@@ -12,6 +12,7 @@ export function sendStatusOf(hold: SendHold): GetSendStatusOutput {
     status: hold.status,
     recipients: hold.recipients,
     held_at: hold.heldAt,
+    send_at: hold.sendAt,
     decided_at: hold.decidedAt,
     message_id: sent?.messageId ?? null,
     thread_id: sent?.threadId ?? null,

@@ -22,6 +22,8 @@ export interface SendPolicy {
   blockedPhrases: string[];
   /** Sends that pass the other rules are held for a person to approve (decision send-approval). */
   requireApproval: boolean;
+  /** Seconds a send waits, cancellable, before it goes out (decision undo-window); null: none. Approval takes precedence. */
+  undoSeconds: number | null;
 }
 
 export const SEND_POLICY_BOUNDS = {
@@ -31,6 +33,7 @@ export const SEND_POLICY_BOUNDS = {
   phraseLength: 200,
   maxRecipients: 150,
   sendsPerHour: 100_000,
+  undoSeconds: 600,
 } as const;
 
 export const OPEN_POLICY: SendPolicy = {
@@ -43,6 +46,7 @@ export const OPEN_POLICY: SendPolicy = {
   noExternalLinks: false,
   blockedPhrases: [],
   requireApproval: false,
+  undoSeconds: null,
 };
 
 export type SendPolicyParse = { ok: true; policy: SendPolicy } | { ok: false; problem: string };
@@ -50,6 +54,16 @@ export type SendPolicyParse = { ok: true; policy: SendPolicy } | { ok: false; pr
 /** The policy a send is held to: the key's own when it has one, else its workspace's, else none. */
 export function policyInForce(keyPolicy: SendPolicy | null, workspacePolicy: SendPolicy | null): SendPolicy | null {
   return keyPolicy ?? workspacePolicy;
+}
+
+/** A policy as the store kept it: one stored before a field existed gets that field's open value. */
+export function storedSendPolicy(json: string): SendPolicy {
+  return { ...OPEN_POLICY, ...(JSON.parse(json) as Partial<SendPolicy>) };
+}
+
+/** Whether the policy holds sends instead of sending them at once: for a person, or for an undo window. */
+export function holdsSends(policy: SendPolicy): boolean {
+  return policy.requireApproval || policy.undoSeconds !== null;
 }
 
 /**
@@ -80,6 +94,7 @@ export function parseSendPolicy(input: unknown): SendPolicyParse {
         noExternalLinks: flag(fields, "noExternalLinks"),
         blockedPhrases: phrases(fields),
         requireApproval: flag(fields, "requireApproval"),
+        undoSeconds: limit(fields, "undoSeconds", SEND_POLICY_BOUNDS.undoSeconds),
       },
     };
   } catch (error) {

@@ -250,9 +250,10 @@ export interface SendDecisionEntry {
   tool: string;
   /**
    * allowed: the policy let it go to the provider; refused: a rule stopped it and nothing was sent;
-   * held: kept for a person's approval (holdId); approved, rejected: a person's decision on a hold (by).
+   * held: kept for a person's approval or its undo window (holdId); approved, rejected, cancelled: a
+   * decision on a hold (by: a person, or "undo window" when the window ended).
    */
-  decision: "allowed" | "refused" | "held" | "approved" | "rejected";
+  decision: "allowed" | "refused" | "held" | "approved" | "rejected" | "cancelled";
   /** The rule that refused it (send_policy_refused's rule); null when allowed. */
   rule: string | null;
   /** The recipients (To, Cc and Bcc) as the message would have left, the first 150 and then how many more; empty when refused before it was composed (sends_per_hour). */
@@ -278,7 +279,17 @@ export const SEND_LOG_CAPACITY = 10_000;
 /** The tools whose calls a send policy may hold for approval. */
 export type HeldTool = "send_email" | "reply_to_email" | "send_draft";
 
-export type SendHoldStatus = "pending_approval" | "sending" | "sent" | "rejected" | "failed";
+export type SendHoldStatus =
+  "pending_approval" | "scheduled" | "sending" | "sent" | "rejected" | "cancelled" | "failed";
+
+/** The statuses a hold waits in for a decision: a person's (pending_approval) or its undo window's end (scheduled). */
+export type WaitingHoldStatus = "pending_approval" | "scheduled";
+
+/** A hold whose undo window has ended, as listDueSendHolds finds it. */
+export interface DueSendHold {
+  workspaceId: string;
+  holdId: string;
+}
 
 /** How a hold's send ended: the sent message's ids, or the error it ended with. */
 export type SendHoldOutcome =
@@ -297,6 +308,8 @@ export interface SendHold {
   recipients: string[];
   /** ISO 8601 UTC. */
   heldAt: string;
+  /** With an undo window (decision undo-window): when it goes out unless cancelled; null: it waits for a person. */
+  sendAt: string | null;
   status: SendHoldStatus;
   decidedAt: string | null;
   decidedBy: string | null;
@@ -504,14 +517,17 @@ export interface Store {
   /** The workspace's holds, newest first. */
   listSendHolds(workspaceId: string, query: { limit: number }): Promise<SendHold[]>;
   /**
-   * Moves a pending hold to "sending" (approved) or "rejected", once: the hold as decided, or
-   * undefined when it is not pending (decided already, by another person or instance) or not there.
+   * Moves a waiting hold (in status `from`) to "sending" (approved, or its undo window over),
+   * "rejected" or "cancelled", once: the hold as decided, or undefined when it is no longer in
+   * `from` (decided already, by another person or instance) or not there.
    */
   decideSendHold(
     workspaceId: string,
     holdId: string,
-    decision: { to: "sending" | "rejected"; by: string; at: string },
+    decision: { from: WaitingHoldStatus; to: "sending" | "rejected" | "cancelled"; by: string; at: string },
   ): Promise<SendHold | undefined>;
+  /** Scheduled holds, of every workspace, whose sendAt is at or before `at`: the oldest first, at most limit. */
+  listDueSendHolds(at: string, limit: number): Promise<DueSendHold[]>;
   /** Records how an approved hold's send ended (from "sending" only). */
   finishSendHold(
     workspaceId: string,

@@ -3,34 +3,23 @@
 // key's own policy replaces its workspace's, a change takes effect at the next call, and every
 // decision is in the send log.
 import { afterEach, describe, expect, it } from "vitest";
-import { availableStores, post, startTestServer, toolCall, type TestServer } from "../../test/support/test-server.js";
+import {
+  callTool,
+  sendPolicy as policy,
+  sendsToday,
+  sentSubjects,
+  type ToolAnswer as Result,
+} from "../../test/support/sandbox-tool-calls.js";
+import { availableStores, startTestServer, type TestServer } from "../../test/support/test-server.js";
 import { hashApiKey } from "../auth/api-keys.js";
-import { dayPeriod, quotaCounter } from "../limits/quotas.js";
 import { sandboxAddress } from "../providers/sandbox/address.js";
-import { parseSendPolicy, type SendPolicy } from "../send-policy/send-policy.js";
+import type { SendPolicy } from "../send-policy/send-policy.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-type Result = Record<string, unknown>;
-
-async function callTool(s: TestServer, name: string, args: Result, key?: string): Promise<Result> {
-  const response = await post(s, toolCall(name, { inbox_id: s.inbox.id, ...args }), {
-    revision: "2025-06-18",
-    ...(key === undefined ? {} : { key }),
-  });
-  const result = (response.json as { result: Result & { structuredContent?: Result } }).result;
-  return result.isError === true ? result : (result.structuredContent ?? {});
-}
-
-function policy(fields: Partial<SendPolicy>): SendPolicy {
-  const parsed = parseSendPolicy(fields);
-  if (!parsed.ok) throw new Error(parsed.problem);
-  return parsed.policy;
-}
 
 async function setWorkspacePolicy(s: TestServer, fields: Partial<SendPolicy> | null): Promise<void> {
   await s.store.updateWorkspaceLimits(s.workspaceId, { sendPolicy: fields === null ? null : policy(fields) });
@@ -40,14 +29,6 @@ async function setKeyPolicy(s: TestServer, key: string, fields: Partial<SendPoli
   const record = await s.store.findApiKeyByHash(hashApiKey(key));
   await s.store.setApiKeySendPolicy(record!.id, fields === null ? null : policy(fields));
 }
-
-async function sentSubjects(s: TestServer): Promise<string[]> {
-  const listed = await callTool(s, "list_inbox", { folder: "SENT", limit: 100 });
-  return (listed.messages as { subject: string }[]).map((message) => message.subject);
-}
-
-const sendsToday = (s: TestServer) =>
-  s.store.quotaUsed(quotaCounter("sends_per_day", s.workspaceId, dayPeriod(new Date())), Date.now());
 
 describe.each(availableStores())("send policies through /mcp, on the %s store", (store) => {
   it("refuses a blocked recipient by name, sends nothing, takes no quota and leaves the idempotency_key free", async () => {

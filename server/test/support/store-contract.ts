@@ -28,6 +28,7 @@ const STRICT_POLICY: SendPolicy = {
   noExternalLinks: true,
   blockedPhrases: ["wire transfer"],
   requireApproval: true,
+  undoSeconds: 30,
 };
 
 export interface StoreUnderTest {
@@ -325,6 +326,78 @@ export function describeStoreContract(
         expect(page).toEqual([all[1]]);
         expect(await store.listSendDecisions(workspaceId, { beforeSeq: all[2]!.seq, limit: 10 })).toEqual([]);
         expect(await store.listSendDecisions(workspaceId, { limit: 0 })).toEqual([]);
+      });
+    });
+
+    describe("held sends", () => {
+      const hold = (workspaceId: string, sendAt: string | null) => ({
+        id: `h-${randomUUID().replaceAll("-", "").slice(0, 24)}`,
+        workspaceId,
+        inboxId: randomUUID(),
+        keyId: "key-1",
+        tool: "send_email" as const,
+        args: { subject: "Held", body: "Sealed at rest" },
+        recipients: ["alice@example.com"],
+        heldAt: "2026-12-05T10:00:00.000Z",
+        sendAt,
+      });
+      const mine = (workspaceId: string, due: { workspaceId: string; holdId: string }[]) =>
+        due.filter((entry) => entry.workspaceId === workspaceId).map((entry) => entry.holdId);
+
+      it("keeps a hold without sendAt waiting for a person, and one with sendAt scheduled for it", async () => {
+        const workspaceId = randomUUID();
+        const waiting = hold(workspaceId, null);
+        const scheduled = hold(workspaceId, "2026-12-05T10:00:30.000Z");
+        await store.createSendHold(waiting);
+        await store.createSendHold(scheduled);
+        expect(await store.getSendHold(workspaceId, waiting.id)).toMatchObject({
+          ...waiting,
+          status: "pending_approval",
+          decidedAt: null,
+          outcome: null,
+        });
+        expect(await store.getSendHold(workspaceId, scheduled.id)).toMatchObject({
+          sendAt: "2026-12-05T10:00:30.000Z",
+          status: "scheduled",
+        });
+      });
+
+      it("lists as due only the scheduled holds whose sendAt has come, oldest first, across workspaces", async () => {
+        const workspaceId = randomUUID();
+        const other = randomUUID();
+        const later = hold(workspaceId, "2001-01-01T00:00:20.000Z");
+        const earlier = hold(workspaceId, "2001-01-01T00:00:10.000Z");
+        const future = hold(workspaceId, "2001-01-01T00:05:00.000Z");
+        const elsewhere = hold(other, "2001-01-01T00:00:15.000Z");
+        for (const entry of [later, earlier, future, elsewhere, hold(workspaceId, null)])
+          await store.createSendHold(entry);
+        const due = await store.listDueSendHolds("2001-01-01T00:01:00.000Z", 1_000);
+        expect(mine(workspaceId, due)).toEqual([earlier.id, later.id]);
+        expect(mine(other, due)).toEqual([elsewhere.id]);
+        expect(await store.listDueSendHolds("2001-01-01T00:01:00.000Z", 0)).toEqual([]);
+      });
+
+      it("moves a hold out of the status it waits in once: a second decision, or one from another status, changes nothing", async () => {
+        const workspaceId = randomUUID();
+        const scheduled = hold(workspaceId, "2001-01-01T00:00:00.000Z");
+        await store.createSendHold(scheduled);
+        const at = "2026-12-05T10:00:31.000Z";
+        expect(
+          await store.decideSendHold(workspaceId, scheduled.id, {
+            from: "pending_approval",
+            to: "sending",
+            by: "x",
+            at,
+          }),
+        ).toBeUndefined();
+        expect(
+          await store.decideSendHold(workspaceId, scheduled.id, { from: "scheduled", to: "cancelled", by: "ann", at }),
+        ).toMatchObject({ status: "cancelled", decidedBy: "ann", decidedAt: at });
+        expect(
+          await store.decideSendHold(workspaceId, scheduled.id, { from: "scheduled", to: "sending", by: "undo", at }),
+        ).toBeUndefined();
+        expect(mine(workspaceId, await store.listDueSendHolds("2002-01-01T00:00:00.000Z", 1_000))).toEqual([]);
+        expect((await store.getSendHold(workspaceId, scheduled.id))?.status).toBe("cancelled");
       });
     });
 

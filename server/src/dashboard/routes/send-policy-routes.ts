@@ -35,6 +35,7 @@ function formOfBody(body: Record<string, unknown>): PolicyForm {
     requireApproval: body.require_approval !== undefined,
     maxRecipients: text(body.max_recipients),
     sendsPerHour: text(body.sends_per_hour),
+    undoSeconds: text(body.undo_seconds),
   };
 }
 
@@ -49,6 +50,7 @@ const policyOfForm = (form: PolicyForm) =>
     requireApproval: form.requireApproval,
     maxRecipients: limit(form.maxRecipients),
     sendsPerHour: limit(form.sendsPerHour),
+    undoSeconds: limit(form.undoSeconds),
   });
 
 export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardOptions): Promise<void> {

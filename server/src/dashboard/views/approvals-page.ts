@@ -1,6 +1,7 @@
-// Sends held for approval (decision send-approval): what each would send, to whom and at whose
-// request, with Approve and Reject for the workspace's owners. Everything shown came from an agent,
+// Held sends (decisions send-approval and undo-window): what each would send, to whom and at whose
+// request, with Approve and Reject (Send now and Cancel in an undo window) for the workspace's owners. Everything shown came from an agent,
 // and through it from strangers' mail: escaped like any other value.
+import { isWaiting } from "../../send-approval/send-approvals.js";
 import type { SendHold } from "../../store/store.js";
 import { csrfField, html, layout, type Frame } from "./layout.js";
 
@@ -35,26 +36,29 @@ export function approvalsPage(frame: Frame, page: ApprovalsPage): string {
             html`<section class="card hold" aria-labelledby="hold-${hold.id}" data-hold="${hold.id}">
               <h2 id="hold-${hold.id}">
                 ${hold.tool} to ${hold.recipients.join(", ")}
-                <span class="badge ${hold.status === "sent" ? "good" : hold.status === "pending_approval" ? "" : "bad"}"
+                <span class="badge ${hold.status === "sent" ? "good" : isWaiting(hold.status) ? "" : "bad"}"
                   >${hold.status}</span
                 >
               </h2>
               <p>
                 Asked by ${page.keyLabel(hold.keyId)} from inbox <code>${hold.inboxId}</code> at ${when(hold.heldAt)}.
+                ${hold.status === "scheduled" ? `Goes out at ${when(hold.sendAt)} unless cancelled.` : ""}
                 ${hold.decidedBy === null ? "" : `Decided by ${hold.decidedBy} at ${when(hold.decidedAt)}.`}
                 ${hold.outcome !== null && !hold.outcome.sent ? hold.outcome.failure : ""}
               </p>
               !${what(hold)}
               !${
-                hold.status === "pending_approval" && page.canDecide
+                isWaiting(hold.status) && page.canDecide
                   ? html`<div class="actions">
                       <form method="post" action="/dashboard/approvals/${hold.id}/approve">
                         !${csrfField(frame.csrfToken)}
-                        <button type="submit">Approve and send</button>
+                        <button type="submit">${hold.status === "scheduled" ? "Send now" : "Approve and send"}</button>
                       </form>
                       <form method="post" action="/dashboard/approvals/${hold.id}/reject">
                         !${csrfField(frame.csrfToken)}
-                        <button type="submit" class="secondary">Reject</button>
+                        <button type="submit" class="secondary">
+                          ${hold.status === "scheduled" ? "Cancel" : "Reject"}
+                        </button>
                       </form>
                     </div>`
                   : ""
@@ -64,8 +68,8 @@ export function approvalsPage(frame: Frame, page: ApprovalsPage): string {
   return layout(
     frame,
     html`<p>
-        Sends held for a person's approval by a send policy, newest first. An approved send leaves at once, checked
-        against the policy in force now.
+        Sends a send policy holds, newest first: for a person's approval, or for an undo window after which they go out
+        by themselves unless cancelled. An approved send leaves at once, checked against the policy in force now.
       </p>
       !${cards}`,
   );

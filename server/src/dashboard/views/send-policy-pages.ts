@@ -14,6 +14,7 @@ export interface PolicyForm {
   requireApproval: boolean;
   maxRecipients: string;
   sendsPerHour: string;
+  undoSeconds: string;
 }
 
 export const formOfPolicy = (policy: SendPolicy | null): PolicyForm => ({
@@ -26,6 +27,7 @@ export const formOfPolicy = (policy: SendPolicy | null): PolicyForm => ({
   requireApproval: policy?.requireApproval ?? false,
   maxRecipients: policy?.maxRecipients?.toString() ?? "",
   sendsPerHour: policy?.sendsPerHour?.toString() ?? "",
+  undoSeconds: policy?.undoSeconds?.toString() ?? "",
 });
 
 export interface SendPolicyPage {
@@ -63,7 +65,9 @@ function policyFields(prefix: string, form: PolicyForm): string {
     <label for="${id("max")}">Most recipients per message (empty: no limit)</label>
     <input id="${id("max")}" name="max_recipients" type="number" min="1" value="${form.maxRecipients}" />
     <label for="${id("hour")}">Sends per hour (empty: no limit)</label>
-    <input id="${id("hour")}" name="sends_per_hour" type="number" min="1" value="${form.sendsPerHour}" />`;
+    <input id="${id("hour")}" name="sends_per_hour" type="number" min="1" value="${form.sendsPerHour}" />
+    <label for="${id("undo")}">Undo window: seconds a send waits, cancellable, before it goes out (empty: none)</label>
+    <input id="${id("undo")}" name="undo_seconds" type="number" min="1" max="600" value="${form.undoSeconds}" />`;
 }
 
 export function sendPolicyPage(frame: Frame, page: SendPolicyPage): string {

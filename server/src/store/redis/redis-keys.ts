@@ -20,6 +20,8 @@
 //   mcpe:{ws:<workspaceId>}:holds:status   hash   hold id -> its status, changed only by scripts
 //   mcpe:{ws:<workspaceId>}:holds:state    hash   hold id -> JSON {decidedAt, decidedBy, outcome}
 //   mcpe:{ws:<workspaceId>}:holds:order    zset   hold ids, score = held at (ms)
+//   mcpe:holds:due                         zset   holds in an undo window, of every workspace:
+//                                                 member "<workspaceId> <holdId>", score = send at (ms)
 //   mcpe:{ws:<workspaceId>}:usage:<month>  hash   JSON [keyId, tool, outcome] -> calls that month
 //   mcpe:{key:<keyId>}                     hash   the API key record
 //   mcpe:{key:<keyId>}:rate                zset   its sliding rate log: member unique per hit, score = ms
@@ -88,6 +90,8 @@ export interface RedisKeys {
   sendHoldStatus(workspaceId: string): string;
   sendHoldState(workspaceId: string): string;
   sendHoldOrder(workspaceId: string): string;
+  /** Holds in an undo window, of every workspace (one key of its own: the scheduler reads across workspaces). */
+  dueSendHolds(): string;
   usage(workspaceId: string, month: string): string;
   invite(inviteId: string): string;
   oauthClient(clientId: string): string;
@@ -136,6 +140,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     sendHoldStatus: (workspaceId) => `${tagged("ws", workspaceId)}:holds:status`,
     sendHoldState: (workspaceId) => `${tagged("ws", workspaceId)}:holds:state`,
     sendHoldOrder: (workspaceId) => `${tagged("ws", workspaceId)}:holds:order`,
+    dueSendHolds: () => `${prefix}holds:due`,
     usage: (workspaceId, month) => `${tagged("ws", workspaceId)}:usage:${encodeURIComponent(month)}`,
     invite: (inviteId) => tagged("invite", inviteId),
     oauthClient: (clientId) => tagged("oauthclient", clientId),

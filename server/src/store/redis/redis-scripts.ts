@@ -304,17 +304,17 @@ return seq
 `;
 
 // A new hold, pending; then, over capacity, the oldest decided holds go (a pending or sending hold never).
-// KEYS: holds, holds:status, holds:state, holds:order. ARGV: id, JSON, held at ms, capacity.
+// KEYS: holds, holds:status, holds:state, holds:order. ARGV: id, JSON, held at ms, capacity, status.
 const CREATE_SEND_HOLD = `
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], 'pending_approval')
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 local over = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[4])
 if over > 0 then
   for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
     if over <= 0 then break end
     local status = redis.call('HGET', KEYS[2], id)
-    if status == 'sent' or status == 'rejected' or status == 'failed' then
+    if status == 'sent' or status == 'rejected' or status == 'cancelled' or status == 'failed' then
       redis.call('HDEL', KEYS[1], id)
       redis.call('HDEL', KEYS[2], id)
       redis.call('HDEL', KEYS[3], id)

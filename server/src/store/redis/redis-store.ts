@@ -52,6 +52,8 @@ import type {
   SendHold,
   SendHoldOutcome,
   SendHoldStatus,
+  WaitingHoldStatus,
+  DueSendHold,
   StoredActivityEntry,
   UsageCount,
   UserRecord,
@@ -67,7 +69,7 @@ import {
   usageMonth,
   userEmailKey,
 } from "../store.js";
-import type { SendPolicy } from "../../send-policy/send-policy.js";
+import { storedSendPolicy, type SendPolicy } from "../../send-policy/send-policy.js";
 
 /** What a hold's decision and send wrote, beside its fixed data. */
 interface SendHoldState {
@@ -608,11 +610,16 @@ class RedisStore implements Store {
   async createSendHold(hold: NewSendHold): Promise<void> {
     const { args, ...rest } = hold;
     const data = { ...rest, sealedArgs: this.secrets.seal(JSON.stringify(args), sendHoldContext(hold.id)) };
+    // Listed as due before it exists (the due list is in another slot): a member whose hold never
+    // came to be is dropped by listDueSendHolds, while a hold never listed would never be sent.
+    if (hold.sendAt !== null)
+      await this.client.zadd(this.keys.dueSendHolds(), Date.parse(hold.sendAt), dueMember(hold.workspaceId, hold.id));
     await this.scripts.createSendHold(this.sendHoldKeys(hold.workspaceId), [
       hold.id,
       JSON.stringify(data),
       String(Date.parse(hold.heldAt)),
       String(SEND_HOLD_CAPACITY),
+      hold.sendAt === null ? "pending_approval" : "scheduled",
     ]);
   }
 
@@ -629,14 +636,37 @@ class RedisStore implements Store {
   async decideSendHold(
     workspaceId: string,
     holdId: string,
-    decision: { to: "sending" | "rejected"; by: string; at: string },
+    decision: { from: WaitingHoldStatus; to: "sending" | "rejected" | "cancelled"; by: string; at: string },
   ): Promise<SendHold | undefined> {
     const state: SendHoldState = { decidedAt: decision.at, decidedBy: decision.by, outcome: null };
     const moved = await this.scripts.moveSendHold(
       [this.keys.sendHoldStatus(workspaceId), this.keys.sendHoldState(workspaceId)],
-      [holdId, "pending_approval", decision.to, JSON.stringify(state)],
+      [holdId, decision.from, decision.to, JSON.stringify(state)],
     );
-    return moved === 1 ? this.getSendHold(workspaceId, holdId) : undefined;
+    if (moved !== 1) return undefined;
+    if (decision.from === "scheduled")
+      await this.client.zrem(this.keys.dueSendHolds(), dueMember(workspaceId, holdId)).catch(() => undefined);
+    return this.getSendHold(workspaceId, holdId);
+  }
+
+  async listDueSendHolds(at: string, limit: number): Promise<DueSendHold[]> {
+    if (limit <= 0) return [];
+    const members = await this.client.zrangebyscore(
+      this.keys.dueSendHolds(),
+      "-inf",
+      Date.parse(at),
+      "LIMIT",
+      0,
+      limit,
+    );
+    const due: DueSendHold[] = [];
+    for (const member of members) {
+      const [workspaceId = "", holdId = ""] = member.split(" ");
+      const status = await this.client.hget(this.keys.sendHoldStatus(workspaceId), holdId);
+      if (status === "scheduled") due.push({ workspaceId, holdId });
+      else if (status !== "sending") await this.client.zrem(this.keys.dueSendHolds(), member);
+    }
+    return due;
   }
 
   async finishSendHold(
@@ -683,6 +713,8 @@ class RedisStore implements Store {
         states[index] === null || states[index] === undefined ? null : (JSON.parse(states[index]!) as SendHoldState);
       holds.push({
         ...rest,
+        // Holds stored before undo windows (1.5.0) have no sendAt.
+        sendAt: rest.sendAt ?? null,
         args: JSON.parse(this.secrets.open(sealedArgs, sendHoldContext(id))) as Record<string, unknown>,
         status: status as SendHoldStatus,
         decidedAt: state?.decidedAt ?? null,
@@ -1014,7 +1046,7 @@ function workspaceFromFields(fields: Fields): Workspace | undefined {
     callsPerMonthOverride: fields.callsPerMonthOverride === undefined ? null : Number(fields.callsPerMonthOverride),
     rateLimitsOverride:
       fields.rateLimitsOverride === undefined ? null : (JSON.parse(fields.rateLimitsOverride) as RateLimitsOverride),
-    sendPolicy: fields.sendPolicy === undefined ? null : (JSON.parse(fields.sendPolicy) as SendPolicy),
+    sendPolicy: fields.sendPolicy === undefined ? null : storedSendPolicy(fields.sendPolicy),
     createdAt: required(fields, "createdAt"),
   };
 }
@@ -1033,7 +1065,7 @@ function apiKeyFromFields(fields: Fields): ApiKeyRecord | undefined {
     createdAt: required(fields, "createdAt"),
     revokedAt: fields.revokedAt ?? null,
     lastUsedAt: fields.lastUsedAt ?? null,
-    sendPolicy: fields.sendPolicy === undefined ? null : (JSON.parse(fields.sendPolicy) as SendPolicy),
+    sendPolicy: fields.sendPolicy === undefined ? null : storedSendPolicy(fields.sendPolicy),
   };
 }
 
@@ -1136,4 +1168,9 @@ function required(fields: Fields, name: string): string {
 function integers(reply: unknown): (number | undefined)[] {
   if (!Array.isArray(reply)) throw new Error("a store script answered an unexpected reply");
   return reply.map((item) => (typeof item === "number" ? item : undefined));
+}
+
+/** A hold's member in the due list: workspace and hold ids never contain a space. */
+function dueMember(workspaceId: string, holdId: string): string {
+  return `${workspaceId} ${holdId}`;
 }

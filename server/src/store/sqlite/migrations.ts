@@ -285,6 +285,14 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX send_holds_by_time ON send_holds (workspace_id, held_at);
     `,
   },
+  {
+    // Undo windows (#20): a hold due to go out by itself at send_at unless cancelled, found across workspaces.
+    version: 10,
+    sql: `
+      ALTER TABLE send_holds ADD COLUMN send_at TEXT;
+      CREATE INDEX send_holds_due ON send_holds (status, send_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -48,6 +48,8 @@ import type {
   SendHold,
   SendHoldOutcome,
   SendHoldStatus,
+  WaitingHoldStatus,
+  DueSendHold,
   Store,
   StoredActivityEntry,
   StoredSendDecision,
@@ -65,7 +67,7 @@ import {
   usageMonth,
   userEmailKey,
 } from "../store.js";
-import type { SendPolicy } from "../../send-policy/send-policy.js";
+import { storedSendPolicy, type SendPolicy } from "../../send-policy/send-policy.js";
 import { openDatabase } from "./open-database.js";
 
 export interface SqliteStoreOptions {
@@ -101,6 +103,7 @@ interface SendHoldRow {
   sealed_args: string;
   recipients: string;
   held_at: string;
+  send_at: string | null;
   status: string;
   decided_at: string | null;
   decided_by: string | null;
@@ -289,12 +292,12 @@ function prepareStatements(db: Database) {
     listSendDecisions: db.prepare<[string, number, number], { seq: number; entry: string }>(
       "SELECT seq, entry FROM send_decisions WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
     ),
-    insertSendHold: db.prepare<[string, string, string, string, string, string, string, string]>(
-      "INSERT INTO send_holds (workspace_id, id, inbox_id, key_id, tool, sealed_args, recipients, held_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending_approval')",
+    insertSendHold: db.prepare<[string, string, string, string, string, string, string, string, string | null, string]>(
+      "INSERT INTO send_holds (workspace_id, id, inbox_id, key_id, tool, sealed_args, recipients, held_at, send_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     trimSendHolds: db.prepare<[string, string, number]>(
       `DELETE FROM send_holds WHERE workspace_id = ? AND id IN (
-         SELECT id FROM send_holds WHERE workspace_id = ? AND status IN ('sent', 'rejected', 'failed')
+         SELECT id FROM send_holds WHERE workspace_id = ? AND status IN ('sent', 'rejected', 'cancelled', 'failed')
          ORDER BY held_at DESC, id DESC LIMIT -1 OFFSET ?)`,
     ),
     getSendHold: db.prepare<[string, string], SendHoldRow>(
@@ -303,8 +306,11 @@ function prepareStatements(db: Database) {
     listSendHolds: db.prepare<[string, number], SendHoldRow>(
       "SELECT * FROM send_holds WHERE workspace_id = ? ORDER BY held_at DESC, id DESC LIMIT ?",
     ),
-    decideSendHold: db.prepare<[string, string, string, string, string]>(
-      "UPDATE send_holds SET status = ?, decided_by = ?, decided_at = ? WHERE workspace_id = ? AND id = ? AND status = 'pending_approval'",
+    decideSendHold: db.prepare<[string, string, string, string, string, string]>(
+      "UPDATE send_holds SET status = ?, decided_by = ?, decided_at = ? WHERE workspace_id = ? AND id = ? AND status = ?",
+    ),
+    listDueSendHolds: db.prepare<[string, number], { workspace_id: string; id: string }>(
+      "SELECT workspace_id, id FROM send_holds WHERE status = 'scheduled' AND send_at <= ? ORDER BY send_at LIMIT ?",
     ),
     finishSendHold: db.prepare<[string, string, string, string]>(
       "UPDATE send_holds SET status = ?, outcome = ? WHERE workspace_id = ? AND id = ? AND status = 'sending'",
@@ -704,6 +710,8 @@ class SqliteStore implements Store {
         sealedArgs,
         JSON.stringify(hold.recipients),
         hold.heldAt,
+        hold.sendAt,
+        hold.sendAt === null ? "pending_approval" : "scheduled",
       );
       statements.trimSendHolds.run(hold.workspaceId, hold.workspaceId, SEND_HOLD_CAPACITY);
     });
@@ -1128,7 +1136,7 @@ class SqliteStore implements Store {
   async decideSendHold(
     workspaceId: string,
     holdId: string,
-    decision: { to: "sending" | "rejected"; by: string; at: string },
+    decision: { from: WaitingHoldStatus; to: "sending" | "rejected" | "cancelled"; by: string; at: string },
   ): Promise<SendHold | undefined> {
     const changed = this.statements.decideSendHold.run(
       decision.to,
@@ -1136,8 +1144,16 @@ class SqliteStore implements Store {
       decision.at,
       workspaceId,
       holdId,
+      decision.from,
     ).changes;
     return changed === 0 ? undefined : this.getSendHold(workspaceId, holdId);
+  }
+
+  async listDueSendHolds(at: string, limit: number): Promise<DueSendHold[]> {
+    if (limit <= 0) return [];
+    return this.statements.listDueSendHolds
+      .all(at, limit)
+      .map((row) => ({ workspaceId: row.workspace_id, holdId: row.id }));
   }
 
   async finishSendHold(
@@ -1158,6 +1174,7 @@ class SqliteStore implements Store {
       args: JSON.parse(this.secrets.open(row.sealed_args, sendHoldContext(row.id))) as Record<string, unknown>,
       recipients: JSON.parse(row.recipients) as string[],
       heldAt: row.held_at,
+      sendAt: row.send_at,
       status: row.status as SendHoldStatus,
       decidedAt: row.decided_at,
       decidedBy: row.decided_by,
@@ -1359,7 +1376,7 @@ function workspaceFromRow(row: WorkspaceRow): Workspace {
     callsPerMonthOverride: row.calls_per_month_override,
     rateLimitsOverride:
       row.rate_limits_override === null ? null : (JSON.parse(row.rate_limits_override) as RateLimitsOverride),
-    sendPolicy: row.send_policy === null ? null : (JSON.parse(row.send_policy) as SendPolicy),
+    sendPolicy: row.send_policy === null ? null : storedSendPolicy(row.send_policy),
     createdAt: row.created_at,
   };
 }
@@ -1377,7 +1394,7 @@ function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
-    sendPolicy: row.send_policy === null ? null : (JSON.parse(row.send_policy) as SendPolicy),
+    sendPolicy: row.send_policy === null ? null : storedSendPolicy(row.send_policy),
   };
 }
 
