@@ -36,6 +36,7 @@ const policyForm = (fields: Record<string, string>) => ({
   phrases: "",
   max_recipients: "",
   sends_per_hour: "",
+  undo_seconds: "",
   ...fields,
 });
 
@@ -44,7 +45,12 @@ describe("the send policy page", () => {
     const { owner, workspaceId, keyId } = await ownerWithKey();
     const saved = await owner.post(
       "/dashboard/send-policy/workspace",
-      policyForm({ block: "Blocked@Example.com\n\nrivals.example\n", max_recipients: "5", no_attachments: "on" }),
+      policyForm({
+        block: "Blocked@Example.com\n\nrivals.example\n",
+        max_recipients: "5",
+        no_attachments: "on",
+        undo_seconds: "30",
+      }),
       "/dashboard/send-policy",
     );
     expect(saved.location).toBe("/dashboard/send-policy?done=send-policy-saved");
@@ -54,6 +60,7 @@ describe("the send policy page", () => {
       blockRecipients: ["blocked@example.com", "rivals.example"],
       maxRecipients: 5,
       noAttachments: true,
+      undoSeconds: 30,
     });
     expect((await owner.get("/dashboard/send-policy")).text).toContain(
       "blocked@example.com\nrivals.example</textarea>",
@@ -97,6 +104,13 @@ describe("the send policy page", () => {
     );
     expect(tooMany.status).toBe(400);
     expect(tooMany.text).toContain("sendsPerHour must be a whole number");
+    const tooLong = await owner.post(
+      "/dashboard/send-policy/workspace",
+      policyForm({ undo_seconds: "3600" }),
+      "/dashboard/send-policy",
+    );
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.text).toContain("undoSeconds must be a whole number from 1 to 600");
     expect((await server!.store.getWorkspace(workspaceId))!.sendPolicy).toBeNull();
   });
 
@@ -127,6 +141,57 @@ describe("the send policy page", () => {
     expect(asKey.status).toBe(403);
     expect((await server!.store.getWorkspace(workspaceId))!.sendPolicy).toBeNull();
     expect((await server!.store.listApiKeys(workspaceId))[0]!.sendPolicy).toBeNull();
+  });
+});
+
+describe("holding an inbox's sends for approval (Inboxes page)", () => {
+  it("lets an owner turn it on and off, which every send from the inbox then follows; a member only sees it", async () => {
+    const { owner, workspaceId } = await ownerWithKey();
+    const inbox = await server!.store.createInbox({
+      workspaceId,
+      mode: "test",
+      kind: "sandbox",
+      addresses: ["desk@sandbox.example"],
+      secret: null,
+    });
+    expect((await owner.get("/dashboard/inboxes")).text).toContain("Hold sends for approval");
+    const on = await owner.post(
+      `/dashboard/inboxes/${inbox.id}/approval`,
+      { require_approval: "on" },
+      "/dashboard/inboxes",
+    );
+    expect(on.location).toBe("/dashboard/inboxes");
+    expect((await server!.store.getInbox(inbox.id))?.requireApproval).toBe(true);
+    const listed = (await owner.get("/dashboard/inboxes")).text;
+    expect(listed).toContain("held for a person&#39;s approval");
+    expect(listed).toContain("Send without approval");
+    const bad = await owner.post(
+      `/dashboard/inboxes/${inbox.id}/approval`,
+      { require_approval: "yes" },
+      "/dashboard/inboxes",
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("require_approval must be");
+
+    const base = server!.url.replace(/\/mcp$/u, "");
+    const { token } = await createInvite(server!.store, { workspaceId, role: "member", now: new Date() });
+    const member = dashboardClient(base);
+    await member.post(
+      "/dashboard/signup",
+      { email: "member@example.com", password: "a long enough password", invite: token },
+      `/dashboard/signup?invite=${token}`,
+    );
+    expect((await member.get("/dashboard/inboxes")).text).not.toContain("Send without approval");
+    const refused = await member.post(
+      `/dashboard/inboxes/${inbox.id}/approval`,
+      { require_approval: "off" },
+      "/dashboard/inboxes",
+    );
+    expect(refused.status).toBe(403);
+    expect((await server!.store.getInbox(inbox.id))?.requireApproval).toBe(true);
+
+    await owner.post(`/dashboard/inboxes/${inbox.id}/approval`, { require_approval: "off" }, "/dashboard/inboxes");
+    expect((await server!.store.getInbox(inbox.id))?.requireApproval).toBe(false);
   });
 });
 

@@ -155,6 +155,32 @@ describe.each(availableStores())("sends held for approval through /mcp, on the %
     expect(await sentSubjects(s)).not.toContain("Late");
   });
 
+  it("holds every send from an inbox that requires approval, with no policy; clearing it is seen at the next call", async () => {
+    server = await startTestServer({ store });
+    const s = server;
+    await s.store.setInboxRequireApproval(s.inbox.id, true);
+    const held = await callTool(s, "send_email", { to: ["bob@example.com"], subject: "Via desk", body: "x" });
+    expect(held).toMatchObject({ delivery_status: "pending_approval", hold_id: expect.any(String) });
+    // Another inbox of the workspace is not held.
+    const sibling = await callTool(s, "send_email", {
+      inbox_id: s.siblingInbox.id,
+      to: ["bob@example.com"],
+      subject: "Via sibling",
+      body: "x",
+    });
+    expect(sibling).toMatchObject({ delivery_status: "accepted" });
+    expect(await approvals(s).approve(s.workspaceId, held.hold_id as string, "owner@example.com")).toMatchObject({
+      ok: true,
+      hold: { status: "sent" },
+    });
+    await s.store.setInboxRequireApproval(s.inbox.id, false);
+    expect(await callTool(s, "send_email", { to: ["bob@example.com"], subject: "Direct", body: "x" })).toMatchObject({
+      delivery_status: "accepted",
+    });
+    const subjects = await sentSubjects(s);
+    expect(subjects.filter((subject) => subject === "Via desk" || subject === "Direct")).toHaveLength(2);
+  });
+
   it("answers send_hold_not_found for a hold of another inbox, or none", async () => {
     server = await startTestServer({ store });
     const s = server;

@@ -138,7 +138,7 @@ async function sendHeld(deps: SendApprovalDeps, hold: SendHold): Promise<SendHol
   const caller = key ?? (grant?.workspaceId === hold.workspaceId ? grant : undefined);
   if (caller === undefined || caller.revokedAt !== null)
     return { sent: false, failure: "key_revoked: the key that asked for this send was revoked; nothing was sent" };
-  const policy = policyInForce(key?.sendPolicy ?? null, workspace.sendPolicy);
+  const policy = policyInForce(key?.sendPolicy ?? null, workspace.sendPolicy, record);
   const inbox: ServerInbox = {
     id: record.id,
     mode: record.mode,

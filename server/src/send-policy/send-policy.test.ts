@@ -58,8 +58,17 @@ describe("policyInForce", () => {
   it("is the key's own policy when it has one, else the workspace's, else none", () => {
     const key = { ...OPEN_POLICY, noAttachments: true };
     const workspace = { ...OPEN_POLICY, maxRecipients: 3 };
-    expect(policyInForce(key, workspace)).toBe(key);
-    expect(policyInForce(null, workspace)).toBe(workspace);
-    expect(policyInForce(null, null)).toBeNull();
+    const inbox = { requireApproval: false };
+    expect(policyInForce(key, workspace, inbox)).toBe(key);
+    expect(policyInForce(null, workspace, inbox)).toBe(workspace);
+    expect(policyInForce(null, null, inbox)).toBeNull();
+  });
+
+  it("requires approval from an inbox that requires it, keeping the rest of the policy in force", () => {
+    const key = { ...OPEN_POLICY, noAttachments: true };
+    const inbox = { requireApproval: true };
+    expect(policyInForce(key, null, inbox)).toEqual({ ...key, requireApproval: true });
+    expect(policyInForce(null, null, inbox)).toEqual({ ...OPEN_POLICY, requireApproval: true });
+    expect(key.requireApproval).toBe(false);
   });
 });

@@ -51,9 +51,17 @@ export const OPEN_POLICY: SendPolicy = {
 
 export type SendPolicyParse = { ok: true; policy: SendPolicy } | { ok: false; problem: string };
 
-/** The policy a send is held to: the key's own when it has one, else its workspace's, else none. */
-export function policyInForce(keyPolicy: SendPolicy | null, workspacePolicy: SendPolicy | null): SendPolicy | null {
-  return keyPolicy ?? workspacePolicy;
+/**
+ * The policy a send is held to: the key's own when it has one, else its workspace's, else none;
+ * from an inbox that requires approval, that policy (or an open one) with approval required.
+ */
+export function policyInForce(
+  keyPolicy: SendPolicy | null,
+  workspacePolicy: SendPolicy | null,
+  inbox: { requireApproval?: boolean },
+): SendPolicy | null {
+  const policy = keyPolicy ?? workspacePolicy;
+  return inbox.requireApproval === true ? { ...(policy ?? OPEN_POLICY), requireApproval: true } : policy;
 }
 
 /** A policy as the store kept it: one stored before a field existed gets that field's open value. */

@@ -67,6 +67,11 @@ export interface InboxRecord {
    * record a store gives has it; only a record made by hand (a test's) may leave it out.
    */
   secretStamp?: string | null;
+  /**
+   * Every send from this inbox is held for a person's approval, whatever the key's policy
+   * (decision send-approval). Every record a store gives has it; one made by hand may leave it out.
+   */
+  requireApproval?: boolean;
   createdAt: string;
 }
 
@@ -432,6 +437,8 @@ export interface Store {
    */
   updateInboxSecret(id: string, secret: string, options?: InboxSecretWrite): Promise<string | undefined>;
   removeInbox(id: string): Promise<boolean>;
+  /** Holds (or stops holding) every send from the inbox for approval; false when there is no such inbox. Seen by every instance at once. */
+  setInboxRequireApproval(id: string, requireApproval: boolean): Promise<boolean>;
   /**
    * The configuration version: raised by every change a per-instance cache of keys, workspaces and
    * inboxes must not outlive (a revoked key, new limits or plan, a removed inbox, new inbox settings),

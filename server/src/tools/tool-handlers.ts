@@ -54,7 +54,7 @@ export async function resolveInbox(
     mode: record.mode,
     record,
     workspace,
-    sendPolicy: policyInForce(caller.sendPolicy ?? null, workspace.sendPolicy),
+    sendPolicy: policyInForce(caller.sendPolicy ?? null, workspace.sendPolicy, record),
   };
 }
 

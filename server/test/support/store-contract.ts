@@ -415,6 +415,26 @@ export function describeStoreContract(
         expect(await store.getInbox(inbox.id)).toEqual(inbox);
       });
 
+      it("requires approval of an inbox's sends once set, and no longer once cleared, raising the configuration version each time", async () => {
+        const inbox = await store.createInbox({
+          workspaceId: randomUUID(),
+          mode: "test",
+          kind: "sandbox",
+          addresses: ["a@example.test"],
+          secret: null,
+        });
+        expect(inbox.requireApproval).toBe(false);
+        const before = await store.configVersion();
+        expect(await store.setInboxRequireApproval(inbox.id, true)).toBe(true);
+        expect(await store.getInbox(inbox.id)).toEqual({ ...inbox, requireApproval: true });
+        const between = await store.configVersion();
+        expect(between).toBeGreaterThan(before);
+        expect(await store.setInboxRequireApproval(inbox.id, false)).toBe(true);
+        expect((await store.listInboxes(inbox.workspaceId))[0]?.requireApproval).toBe(false);
+        expect(await store.configVersion()).toBeGreaterThan(between);
+        expect(await store.setInboxRequireApproval(randomUUID(), true)).toBe(false);
+      });
+
       it("keeps an id the caller chose, and refuses one that exists", async () => {
         const id = randomUUID();
         const inbox = await store.createInbox({

@@ -16,7 +16,8 @@ const KIND_NAMES: Record<InboxRecord["kind"], string> = {
   outlook: "Outlook",
 };
 
-export function inboxesPage(frame: Frame, rows: InboxRow[]): string {
+/** canHoldSends: the viewer is an owner, who alone turns approval of an inbox's sends on or off. */
+export function inboxesPage(frame: Frame, rows: InboxRow[], canHoldSends: boolean): string {
   const table =
     rows.length === 0
       ? html`<p class="card">No inbox yet. Connect one to let an agent read and send its mail.</p>`
@@ -33,12 +34,13 @@ export function inboxesPage(frame: Frame, rows: InboxRow[]): string {
                 <th scope="col">Address</th>
                 <th scope="col">Mode</th>
                 <th scope="col">State</th>
+                <th scope="col">Sends</th>
                 <th scope="col">Inbox id</th>
                 <th scope="col"><span class="muted">Actions</span></th>
               </tr>
             </thead>
             <tbody>
-              !${rows.map((row, index) => inboxRow(frame.csrfToken, row, index))}
+              !${rows.map((row, index) => inboxRow(frame.csrfToken, row, index, canHoldSends))}
             </tbody>
           </table>
         </div>`;
@@ -49,7 +51,14 @@ export function inboxesPage(frame: Frame, rows: InboxRow[]): string {
   );
 }
 
-function inboxRow(csrfToken: string, { inbox, state }: InboxRow, index: number): string {
+function inboxRow(csrfToken: string, { inbox, state }: InboxRow, index: number, canHoldSends: boolean): string {
+  const held = inbox.requireApproval === true;
+  const holdSends = canHoldSends
+    ? html`<form method="post" action="/dashboard/inboxes/${inbox.id}/approval" class="inline">
+        !${csrfField(csrfToken)}<input type="hidden" name="require_approval" value="${held ? "off" : "on"}" />
+        <button type="submit" class="secondary">${held ? "Send without approval" : "Hold sends for approval"}</button>
+      </form>`
+    : "";
   const reconnect =
     inbox.kind === "gmail" || inbox.kind === "outlook"
       ? html`<form method="post" action="/dashboard/inboxes/connect/${inbox.kind}" class="inline">
@@ -69,10 +78,11 @@ function inboxRow(csrfToken: string, { inbox, state }: InboxRow, index: number):
     <td>
       !${state === "connected" ? html`<span class="badge ok">connected</span>` : html`<span class="badge bad">needs reconnecting</span>`}
     </td>
+    <td>${held ? "held for a person's approval" : "as the send policy says"}</td>
     <td>!${copyable(inbox.id, `inbox id of ${inbox.addresses[0] ?? inbox.id}`, `inbox-id-${index}`)}</td>
     <td>
       <div class="actions">
-        !${reconnect}<a class="button secondary" href="/dashboard/inboxes/${inbox.id}/remove">Remove</a>
+        !${reconnect}!${holdSends}<a class="button secondary" href="/dashboard/inboxes/${inbox.id}/remove">Remove</a>
       </div>
     </td>
   </tr>`;

@@ -26,7 +26,7 @@
 //   mcpe:{key:<keyId>}                     hash   the API key record
 //   mcpe:{key:<keyId>}:rate                zset   its sliding rate log: member unique per hit, score = ms
 //   mcpe:{keyhash:<sha256>}                string the id of the key with that hash
-//   mcpe:{inbox:<inboxId>}                 hash   the inbox (its secret sealed)
+//   mcpe:{inbox:<inboxId>}                 hash   the inbox (its secret sealed; requireApproval "1" when set)
 //   mcpe:{inbox:<inboxId>}:messages        hash   its sandbox messages: message id -> JSON
 //   mcpe:{inbox:<inboxId>}:summaries       hash   the same messages as listings read them (no raw
 //                                                 source or body): message id -> JSON

@@ -284,6 +284,7 @@ class RedisStore implements Store {
       addresses: [...input.addresses],
       secret: input.secret,
       secretStamp: sealedSecret === null ? null : sealedStamp(sealedSecret),
+      requireApproval: input.requireApproval ?? false,
       createdAt: new Date().toISOString(),
     };
     const fields: Fields = {
@@ -295,12 +296,20 @@ class RedisStore implements Store {
       createdAt: inbox.createdAt,
     };
     if (sealedSecret !== null) fields.sealedSecret = sealedSecret;
+    if (inbox.requireApproval === true) fields.requireApproval = "1";
     await this.createHash(this.keys.inbox(inbox.id), fields, `inbox ${inbox.id}`);
     await Promise.all([
       this.client.sadd(this.keys.workspaceInboxes(inbox.workspaceId), inbox.id),
       this.client.sadd(this.keys.allInboxes(), inbox.id),
     ]);
     return inbox;
+  }
+
+  async setInboxRequireApproval(id: string, requireApproval: boolean): Promise<boolean> {
+    const change = requireApproval ? ["1", "requireApproval", "1"] : ["0", "requireApproval"];
+    const updated = (await this.scripts.updateHashIfPresent([this.keys.inbox(id)], change)) === 1;
+    if (updated) await this.raiseConfigVersion();
+    return updated;
   }
 
   async getInbox(id: string): Promise<InboxRecord | undefined> {
@@ -1028,6 +1037,7 @@ class RedisStore implements Store {
         mode: required(fields, "mode") as KeyMode,
         kind: required(fields, "kind") as InboxKind,
         addresses: JSON.parse(required(fields, "addresses")) as string[],
+        requireApproval: fields.requireApproval === "1",
         createdAt: required(fields, "createdAt"),
       },
       fields.sealedSecret ?? null,

@@ -293,6 +293,11 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX send_holds_due ON send_holds (status, send_at);
     `,
   },
+  {
+    // Approval per inbox (#20): every send from the inbox held for a person, whatever the key's policy.
+    version: 11,
+    sql: `ALTER TABLE inboxes ADD COLUMN require_approval INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

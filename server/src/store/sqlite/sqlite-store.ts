@@ -193,6 +193,7 @@ interface InboxRow {
   kind: string;
   addresses: string;
   sealed_secret: string | null;
+  require_approval: number;
   created_at: string;
 }
 
@@ -332,8 +333,9 @@ function prepareStatements(db: Database) {
       "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
     ),
 
-    insertInbox: db.prepare<[string, string, string, string, string, string | null, string]>(
-      "INSERT INTO inboxes (id, workspace_id, mode, kind, addresses, sealed_secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    setInboxRequireApproval: db.prepare<[number, string]>("UPDATE inboxes SET require_approval = ? WHERE id = ?"),
+    insertInbox: db.prepare<[string, string, string, string, string, string | null, string, number]>(
+      "INSERT INTO inboxes (id, workspace_id, mode, kind, addresses, sealed_secret, created_at, require_approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     getInbox: db.prepare<[string], InboxRow>("SELECT * FROM inboxes WHERE id = ?"),
     listAllInboxes: db.prepare<[], InboxRow>("SELECT * FROM inboxes ORDER BY created_at, id"),
@@ -852,6 +854,7 @@ class SqliteStore implements Store {
       addresses: [...input.addresses],
       secret: input.secret,
       secretStamp: sealedSecret === null ? null : sealedStamp(sealedSecret),
+      requireApproval: input.requireApproval ?? false,
       createdAt: new Date().toISOString(),
     };
     this.statements.insertInbox.run(
@@ -862,8 +865,14 @@ class SqliteStore implements Store {
       JSON.stringify(inbox.addresses),
       sealedSecret,
       inbox.createdAt,
+      inbox.requireApproval ? 1 : 0,
     );
     return inbox;
+  }
+
+  async setInboxRequireApproval(id: string, requireApproval: boolean): Promise<boolean> {
+    const flag = requireApproval ? 1 : 0;
+    return this.changeConfigAtomically(() => this.statements.setInboxRequireApproval.run(flag, id).changes) > 0;
   }
 
   async getInbox(id: string): Promise<InboxRecord | undefined> {
@@ -1347,6 +1356,7 @@ class SqliteStore implements Store {
         mode: row.mode as KeyMode,
         kind: row.kind as InboxKind,
         addresses: JSON.parse(row.addresses) as string[],
+        requireApproval: row.require_approval === 1,
         createdAt: row.created_at,
       },
       row.sealed_secret,
