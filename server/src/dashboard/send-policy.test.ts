@@ -144,8 +144,8 @@ describe("the send policy page", () => {
   });
 });
 
-describe("holding an inbox's sends for approval (Inboxes page)", () => {
-  it("lets an owner turn it on and off, which every send from the inbox then follows; a member only sees it", async () => {
+describe("holding an inbox's sends for approval", () => {
+  it("lets an owner turn it on and off for one inbox (the Inboxes page shows it); a member only sees it", async () => {
     const { owner, workspaceId } = await ownerWithKey();
     const inbox = await server!.store.createInbox({
       workspaceId,
@@ -154,21 +154,22 @@ describe("holding an inbox's sends for approval (Inboxes page)", () => {
       addresses: ["desk@sandbox.example"],
       secret: null,
     });
-    expect((await owner.get("/dashboard/inboxes")).text).toContain("Hold sends for approval");
+    expect((await owner.get("/dashboard/send-policy")).text).toMatch(/>\s*Hold every send for approval\s*<\/button>/u);
     const on = await owner.post(
-      `/dashboard/inboxes/${inbox.id}/approval`,
+      `/dashboard/send-policy/inboxes/${inbox.id}`,
       { require_approval: "on" },
-      "/dashboard/inboxes",
+      "/dashboard/send-policy",
     );
-    expect(on.location).toBe("/dashboard/inboxes");
+    expect(on.location).toBe("/dashboard/send-policy?done=send-policy-saved");
     expect((await server!.store.getInbox(inbox.id))?.requireApproval).toBe(true);
-    const listed = (await owner.get("/dashboard/inboxes")).text;
-    expect(listed).toContain("held for a person&#39;s approval");
-    expect(listed).toContain("Send without approval");
+    expect((await owner.get("/dashboard/inboxes")).text).toContain("sends held for approval</span>");
+    const listed = (await owner.get("/dashboard/send-policy")).text;
+    expect(listed).toContain("every send waits for a person&#39;s approval");
+    expect(listed).toMatch(/>\s*Stop holding its sends\s*<\/button>/u);
     const bad = await owner.post(
-      `/dashboard/inboxes/${inbox.id}/approval`,
+      `/dashboard/send-policy/inboxes/${inbox.id}`,
       { require_approval: "yes" },
-      "/dashboard/inboxes",
+      "/dashboard/send-policy",
     );
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("require_approval must be");
@@ -181,16 +182,20 @@ describe("holding an inbox's sends for approval (Inboxes page)", () => {
       { email: "member@example.com", password: "a long enough password", invite: token },
       `/dashboard/signup?invite=${token}`,
     );
-    expect((await member.get("/dashboard/inboxes")).text).not.toContain("Send without approval");
+    expect((await member.get("/dashboard/send-policy")).text).toContain("every send waits for a person&#39;s approval");
     const refused = await member.post(
-      `/dashboard/inboxes/${inbox.id}/approval`,
+      `/dashboard/send-policy/inboxes/${inbox.id}`,
       { require_approval: "off" },
-      "/dashboard/inboxes",
+      "/dashboard/send-policy",
     );
     expect(refused.status).toBe(403);
     expect((await server!.store.getInbox(inbox.id))?.requireApproval).toBe(true);
 
-    await owner.post(`/dashboard/inboxes/${inbox.id}/approval`, { require_approval: "off" }, "/dashboard/inboxes");
+    await owner.post(
+      `/dashboard/send-policy/inboxes/${inbox.id}`,
+      { require_approval: "off" },
+      "/dashboard/send-policy",
+    );
     expect((await server!.store.getInbox(inbox.id))?.requireApproval).toBe(false);
   });
 });

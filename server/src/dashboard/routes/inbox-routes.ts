@@ -14,7 +14,6 @@ import {
 import type { InboxRecord, Store } from "../../store/store.js";
 import type { DashboardOptions } from "../dashboard-options.js";
 import { isPage, memberPage, sendHtml } from "../member-page.js";
-import { errorPage } from "../views/error-page.js";
 import { connectPage, inboxesPage, removeInboxPage, type InboxRow } from "../views/inbox-pages.js";
 
 type Form = Record<string, string | undefined>;
@@ -70,8 +69,7 @@ export async function inboxRoutes(app: FastifyInstance, options: DashboardOption
   app.get("/dashboard/inboxes", async (request, reply) => {
     const page = await memberPage(options, request, reply);
     if (!isPage(page)) return page;
-    const rows = await inboxRows(store, page.me.workspace.id);
-    return sendHtml(reply, inboxesPage(page.frame("Inboxes", "inboxes"), rows, page.me.role === "owner"));
+    return sendHtml(reply, inboxesPage(page.frame("Inboxes", "inboxes"), await inboxRows(store, page.me.workspace.id)));
   });
 
   app.get<{ Querystring: { address?: string } }>("/dashboard/inboxes/connect", async (request, reply) => {
@@ -150,28 +148,6 @@ export async function inboxRoutes(app: FastifyInstance, options: DashboardOption
       }
     });
   }
-
-  // Approval per inbox (decision send-approval): every send from it is held, whatever the key's policy.
-  app.post<{ Params: { id: string }; Body: Form }>(
-    "/dashboard/inboxes/:id/approval",
-    { preHandler: app.csrfProtection },
-    async (request, reply) => {
-      const page = await memberPage(options, request, reply);
-      if (!isPage(page)) return page;
-      if (page.me.role !== "owner")
-        return sendHtml(
-          reply,
-          errorPage("Only the workspace's owners decide whether an inbox's sends wait for approval."),
-          403,
-        );
-      const inbox = await ownInbox(store, page.me.workspace.id, request.params.id);
-      const wanted = request.body?.require_approval;
-      if (wanted !== "on" && wanted !== "off")
-        return sendHtml(reply, errorPage('require_approval must be "on" or "off"; nothing was changed.'), 400);
-      if (inbox) await store.setInboxRequireApproval(inbox.id, wanted === "on");
-      return reply.redirect("/dashboard/inboxes", 303);
-    },
-  );
 
   app.get<{ Params: { id: string } }>("/dashboard/inboxes/:id/remove", async (request, reply) => {
     const page = await memberPage(options, request, reply);

@@ -1,5 +1,5 @@
-// Send policies (the workspace's default, each key's own; owners change them) and the send log, as a
-// page and as a JSON lines download.
+// Send policies (the workspace's default, each key's own, approval per inbox; owners change them)
+// and the send log, as a page and as a JSON lines download.
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { parseSendPolicy } from "../../send-policy/send-policy.js";
 import type { StoredSendDecision } from "../../store/store.js";
@@ -69,6 +69,7 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
     notice?: string,
   ) => {
     const workspace = await store.getWorkspace(page.me.workspace.id);
+    const inboxes = await store.listInboxes(page.me.workspace.id);
     const keys = (await liveKeys(page.me.workspace.id)).map((key) =>
       refused?.target === key.id
         ? { key, ownPolicy: refused.ownPolicy ?? true, form: refused.form }
@@ -81,6 +82,7 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
         {
           workspace: refused?.target === "workspace" ? refused.form : formOfPolicy(workspace?.sendPolicy ?? null),
           keys,
+          inboxes,
           canEdit: page.me.role === "owner",
         },
       ),
@@ -110,6 +112,34 @@ export async function sendPolicyRoutes(app: FastifyInstance, options: DashboardO
     await store.updateWorkspaceLimits(page.me.workspace.id, { sendPolicy: parsed.policy });
     return r.redirect(SAVED, 303);
   });
+
+  // Approval per inbox (decision send-approval): every send from it is held, whatever the key's policy.
+  app.post<{ Params: { id: string } }>(
+    "/dashboard/send-policy/inboxes/:id",
+    { preHandler: app.csrfProtection },
+    async (request, r) => {
+      const page = await memberPage(options, request, r);
+      if (!isPage(page)) return page;
+      const none = formOfPolicy(null);
+      if (page.me.role !== "owner")
+        return render(page, r, 403, {
+          target: "none",
+          form: none,
+          problem: "Only the workspace's owners change send policies.",
+        });
+      const wanted = ((request.body ?? {}) as Record<string, unknown>).require_approval;
+      if (wanted !== "on" && wanted !== "off")
+        return render(page, r, 400, {
+          target: "none",
+          form: none,
+          problem: 'Not saved: require_approval must be "on" or "off".',
+        });
+      const inbox = await store.getInbox(request.params.id);
+      if (inbox?.workspaceId !== page.me.workspace.id) return r.redirect("/dashboard/send-policy", 303);
+      await store.setInboxRequireApproval(inbox.id, wanted === "on");
+      return r.redirect(SAVED, 303);
+    },
+  );
 
   app.post<{ Params: { id: string } }>(
     "/dashboard/send-policy/keys/:id",

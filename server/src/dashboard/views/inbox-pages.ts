@@ -16,8 +16,7 @@ const KIND_NAMES: Record<InboxRecord["kind"], string> = {
   outlook: "Outlook",
 };
 
-/** canHoldSends: the viewer is an owner, who alone turns approval of an inbox's sends on or off. */
-export function inboxesPage(frame: Frame, rows: InboxRow[], canHoldSends: boolean): string {
+export function inboxesPage(frame: Frame, rows: InboxRow[]): string {
   const table =
     rows.length === 0
       ? html`<p class="card">No inbox yet. Connect one to let an agent read and send its mail.</p>`
@@ -34,13 +33,12 @@ export function inboxesPage(frame: Frame, rows: InboxRow[], canHoldSends: boolea
                 <th scope="col">Address</th>
                 <th scope="col">Mode</th>
                 <th scope="col">State</th>
-                <th scope="col">Sends</th>
                 <th scope="col">Inbox id</th>
                 <th scope="col"><span class="muted">Actions</span></th>
               </tr>
             </thead>
             <tbody>
-              !${rows.map((row, index) => inboxRow(frame.csrfToken, row, index, canHoldSends))}
+              !${rows.map((row, index) => inboxRow(frame.csrfToken, row, index))}
             </tbody>
           </table>
         </div>`;
@@ -51,14 +49,7 @@ export function inboxesPage(frame: Frame, rows: InboxRow[], canHoldSends: boolea
   );
 }
 
-function inboxRow(csrfToken: string, { inbox, state }: InboxRow, index: number, canHoldSends: boolean): string {
-  const held = inbox.requireApproval === true;
-  const holdSends = canHoldSends
-    ? html`<form method="post" action="/dashboard/inboxes/${inbox.id}/approval" class="inline">
-        !${csrfField(csrfToken)}<input type="hidden" name="require_approval" value="${held ? "off" : "on"}" />
-        <button type="submit" class="secondary">${held ? "Send without approval" : "Hold sends for approval"}</button>
-      </form>`
-    : "";
+function inboxRow(csrfToken: string, { inbox, state }: InboxRow, index: number): string {
   const reconnect =
     inbox.kind === "gmail" || inbox.kind === "outlook"
       ? html`<form method="post" action="/dashboard/inboxes/connect/${inbox.kind}" class="inline">
@@ -77,12 +68,12 @@ function inboxRow(csrfToken: string, { inbox, state }: InboxRow, index: number, 
     <td>${inbox.mode}</td>
     <td>
       !${state === "connected" ? html`<span class="badge ok">connected</span>` : html`<span class="badge bad">needs reconnecting</span>`}
+      !${inbox.requireApproval === true ? html`<span class="badge">sends held for approval</span>` : ""}
     </td>
-    <td>${held ? "held for a person's approval" : "as the send policy says"}</td>
     <td>!${copyable(inbox.id, `inbox id of ${inbox.addresses[0] ?? inbox.id}`, `inbox-id-${index}`)}</td>
     <td>
       <div class="actions">
-        !${reconnect}!${holdSends}<a class="button secondary" href="/dashboard/inboxes/${inbox.id}/remove">Remove</a>
+        !${reconnect}<a class="button secondary" href="/dashboard/inboxes/${inbox.id}/remove">Remove</a>
       </div>
     </td>
   </tr>`;

@@ -1,6 +1,6 @@
 // The send policy (the workspace's default and each key's own) and the send log it keeps.
 import type { SendPolicy } from "../../send-policy/send-policy.js";
-import type { ApiKeyRecord, StoredSendDecision } from "../../store/store.js";
+import type { ApiKeyRecord, InboxRecord, StoredSendDecision } from "../../store/store.js";
 import { csrfField, html, layout, type Frame } from "./layout.js";
 
 /** A policy as its form holds it: what the person typed, kept as typed when it is refused. */
@@ -33,6 +33,7 @@ export const formOfPolicy = (policy: SendPolicy | null): PolicyForm => ({
 export interface SendPolicyPage {
   workspace: PolicyForm;
   keys: { key: ApiKeyRecord; ownPolicy: boolean; form: PolicyForm }[];
+  inboxes: InboxRecord[];
   /** Only owners change policies; members see them. */
   canEdit: boolean;
 }
@@ -109,11 +110,34 @@ export function sendPolicyPage(frame: Frame, page: SendPolicyPage): string {
               </form>
             </section>`,
         );
+  const inboxes =
+    page.inboxes.length === 0
+      ? html`<p class="card">No inbox yet.</p>`
+      : html`<section class="card" aria-labelledby="inbox-approval">
+          <h2 id="inbox-approval">Inboxes</h2>
+          <p>An inbox can hold every send from it for a person's approval, whatever the key's policy.</p>
+          !${page.inboxes.map((inbox) => {
+            const held = inbox.requireApproval === true;
+            return html`<form method="post" action="/dashboard/send-policy/inboxes/${inbox.id}" class="inbox-approval">
+              !${csrfField(frame.csrfToken)}
+              <input type="hidden" name="require_approval" value="${held ? "off" : "on"}" />
+              <fieldset ${disabled}>
+                <p>
+                  <strong>${inbox.addresses[0] ?? inbox.id}</strong>:
+                  ${held ? "every send waits for a person's approval" : "sends as the key's policy says"}
+                </p>
+                <button type="submit" class="secondary">
+                  ${held ? "Stop holding its sends" : "Hold every send for approval"}
+                </button>
+              </fieldset>
+            </form>`;
+          })}
+        </section>`;
   return layout(
     frame,
     html`!${readOnly} !${workspace}
       <h2>API keys</h2>
-      !${keys}`,
+      !${keys} !${inboxes}`,
   );
 }
 
