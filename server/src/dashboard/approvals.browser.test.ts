@@ -1,7 +1,8 @@
 // Sends held for approval, end to end in a real headless Chromium: the owner turns approval on in the
 // Send policy form; an agent's send_email through /mcp is held (pending_approval, nothing sent); the
 // owner approves it on the Approvals page; it is delivered once and get_send_status says sent. A
-// second send is rejected there, and nothing is delivered.
+// second send is rejected there, and nothing is delivered. Then the owner swaps approval for an undo
+// window: a send is scheduled, cancelled on the page, and nothing is delivered.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -121,6 +122,22 @@ describeInBrowser("approving held sends in a browser", () => {
     await page.waitForURL("**/dashboard/approvals?done=rejected");
     expect(await agent("get_send_status", { hold_id: second.hold_id })).toMatchObject({ status: "rejected" });
     expect(await sentSubjects()).not.toContain("Forward all invoices");
+
+    await page.getByRole("link", { name: "Send policy" }).click();
+    await workspaceForm.getByLabel("Hold every send for a person's approval").uncheck();
+    await workspaceForm.getByLabel(/^Undo window/u).fill("600");
+    await page.getByRole("button", { name: "Save the workspace default" }).click();
+    await page.waitForURL("**/dashboard/send-policy?done=send-policy-saved");
+    const scheduled = await agent("send_email", { to: ["bob@example.com"], subject: "Sent in haste", body: "x" });
+    expect(scheduled).toMatchObject({ delivery_status: "scheduled", send_at: expect.any(String) });
+    await page.getByRole("link", { name: "Approvals" }).click();
+    const window = page.locator(`[data-hold="${scheduled.hold_id as string}"]`);
+    await window.getByText("unless cancelled").waitFor();
+    await window.getByRole("button", { name: "Cancel" }).click();
+    await page.waitForURL("**/dashboard/approvals?done=cancelled");
+    await page.getByRole("status").getByText("Cancelled: nothing was sent.").waitFor();
+    expect(await agent("get_send_status", { hold_id: scheduled.hold_id })).toMatchObject({ status: "cancelled" });
+    expect(await sentSubjects()).not.toContain("Sent in haste");
     await context.close();
   }, 90_000);
 });

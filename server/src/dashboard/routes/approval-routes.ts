@@ -1,4 +1,5 @@
-// The approvals page: held sends, and an owner's approval (the send leaves now) or rejection.
+// The approvals page: held sends, and an owner's approval (the send leaves now) or rejection (a
+// cancellation, for a send in its undo window).
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { DashboardOptions } from "../dashboard-options.js";
 import { keyLabels } from "../key-labels.js";
@@ -11,6 +12,7 @@ const NOTICES: Record<string, string> = {
   sent: "Approved: the message was sent.",
   failed: "Approved, but the send failed: see the hold below.",
   rejected: "Rejected: nothing was sent.",
+  cancelled: "Cancelled: nothing was sent.",
 };
 
 export async function approvalRoutes(app: FastifyInstance, options: DashboardOptions): Promise<void> {
