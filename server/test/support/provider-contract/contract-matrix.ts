@@ -17,6 +17,7 @@ export const MATRIX_ROWS = [
   "send_draft",
   "risk signals",
   "send policy",
+  "approval hold",
   "abort signal",
   "failure modes",
 ] as const;

@@ -9,6 +9,7 @@ import {
   inputValidators,
   LIMITS,
   outputValidators,
+  sendPolicyRefused,
   type Draft,
   type GetAttachmentOutput,
   type GetThreadOutput,
@@ -1045,6 +1046,72 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
         }
         expect(await drafts("Draft under policy")).toHaveLength(1);
         expect(await landed(peer, "Draft under policy")).toEqual([]);
+        expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
+      },
+    );
+
+    // ---- approval hold --------------------------------------------------------------------------------
+
+    // A send held for approval or an undo window (send-approval/hold-for-approval.ts) stops the provider
+    // with a refusal only that call holds: every send path must hand that very object back, having
+    // prepared the message as it would leave and handed nothing over. Approval later sends it as usual.
+    function holdingCheck(): {
+      check: OutgoingCheck;
+      held: ReturnType<typeof sendPolicyRefused>;
+      seen: OutgoingMessage[];
+    } {
+      const held = sendPolicyRefused({ rule: "recipient_blocked", detail: "held for approval" });
+      const seen: OutgoingMessage[] = [];
+      return {
+        held,
+        seen,
+        check: (outgoing) => {
+          seen.push(outgoing);
+          return held;
+        },
+      };
+    }
+
+    contractCase(
+      "approval hold",
+      "send_email: the check's hold comes back unchanged, and nothing is sent",
+      async () => {
+        const subject = `Contract held ${randomUUID().slice(0, 8)}`;
+        const { check, held, seen } = holdingCheck();
+        const output = await inbox.provider.send_email(
+          args("send_email", { to: [peer.address], subject, body: "Waits for a person." }),
+          never,
+          check,
+        );
+        expect(output).toBe(held);
+        expect(addressesOf(seen[0])).toEqual([peer.address.toLowerCase()]);
+        expect(await landed(peer, subject)).toEqual([]);
+        expect(await landed(inbox, subject, "SENT")).toEqual([]);
+      },
+    );
+
+    contractCase(
+      "approval hold",
+      "reply_to_email and send_draft: the hold comes back unchanged; nothing is sent and the draft stays",
+      async () => {
+        const original = await read(idOf("Project kickoff"));
+        const reply = holdingCheck();
+        expect(
+          await inbox.provider.reply_to_email(
+            args("reply_to_email", { message_id: original.id, body: "Held reply." }),
+            never,
+            reply.check,
+          ),
+        ).toBe(reply.held);
+        expect(reply.seen[0]?.subject).toBe("Re: Project kickoff");
+        const saved = await draft("create_draft", { to: [peer.address], subject: "Held draft", body: "x" });
+        const sent = holdingCheck();
+        expect(
+          await inbox.provider.send_draft(args("send_draft", { draft_id: saved.draft_id }), never, sent.check),
+        ).toBe(sent.held);
+        expect(addressesOf(sent.seen[0])).toEqual([peer.address.toLowerCase()]);
+        expect(await drafts("Held draft")).toHaveLength(1);
+        expect(await landed(peer, "Held draft")).toEqual([]);
         expect(subjects(await list({ folder: "SENT" }))).toEqual([SENT_SUBJECT]);
       },
     );
