@@ -10,6 +10,7 @@ import type { MailProvider } from "../providers/provider.js";
 import type { OutgoingCheck } from "../send-policy/check-outgoing.js";
 import { policyInForce } from "../send-policy/send-policy.js";
 import type {
+  HeldTool,
   InboxRecord,
   SendHold,
   SendHoldOutcome,
@@ -126,6 +127,13 @@ async function notPending(store: Store, workspaceId: string, holdId: string): Pr
 
 async function sendHeld(deps: SendApprovalDeps, hold: SendHold): Promise<SendHoldOutcome> {
   const { store } = deps;
+  const { args } = hold;
+  if (args === null)
+    return {
+      sent: false,
+      failure:
+        "internal_error: the held message can no longer be read (the server's secret key was replaced); nothing was sent",
+    };
   const [record, workspace, keys, grant] = await Promise.all([
     store.getInbox(hold.inboxId),
     store.getWorkspace(hold.workspaceId),
@@ -155,8 +163,8 @@ async function sendHeld(deps: SendApprovalDeps, hold: SendHold): Promise<SendHol
     keyId: hold.keyId,
     inbox,
     tool: hold.tool,
-    args: hold.args,
-    send: (check) => sendWith(provider, hold, signal, check),
+    args,
+    send: (check) => sendWith(provider, hold.tool, args, signal, check),
   });
   if ("isError" in result)
     return { sent: false, failure: `${result.errorCode}: ${result.content.map((block) => block.text).join(" ")}` };
@@ -169,15 +177,21 @@ async function sendHeld(deps: SendApprovalDeps, hold: SendHold): Promise<SendHol
   };
 }
 
-function sendWith(provider: MailProvider, hold: SendHold, signal: AbortSignal, check: OutgoingCheck) {
+function sendWith(
+  provider: MailProvider,
+  tool: HeldTool,
+  args: Record<string, unknown>,
+  signal: AbortSignal,
+  check: OutgoingCheck,
+) {
   // The arguments were checked against the tool's schema when the call was held.
-  switch (hold.tool) {
+  switch (tool) {
     case "send_email":
-      return provider.send_email(hold.args as Parameters<MailProvider["send_email"]>[0], signal, check);
+      return provider.send_email(args as Parameters<MailProvider["send_email"]>[0], signal, check);
     case "reply_to_email":
-      return provider.reply_to_email(hold.args as Parameters<MailProvider["reply_to_email"]>[0], signal, check);
+      return provider.reply_to_email(args as Parameters<MailProvider["reply_to_email"]>[0], signal, check);
     case "send_draft":
-      return provider.send_draft(hold.args as Parameters<MailProvider["send_draft"]>[0], signal, check);
+      return provider.send_draft(args as Parameters<MailProvider["send_draft"]>[0], signal, check);
   }
 }
 

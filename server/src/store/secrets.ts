@@ -110,6 +110,18 @@ export function sendHoldContext(holdId: string): string {
   return `send-hold:${holdId}`;
 }
 
+/**
+ * A held send's arguments, or null when they can no longer be opened (sealed under a secret key
+ * since replaced, or damaged): the hold is still listed and decided, but it can never be sent.
+ */
+export function openHoldArgs(box: SecretBox, sealed: string, holdId: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(box.open(sealed, sendHoldContext(holdId))) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 /** The associated data that ties an inbox's sealed settings to that inbox. */
 export function inboxSecretContext(inboxId: string): string {
   return `inbox:${inboxId}`;

@@ -308,8 +308,8 @@ export interface SendHold {
   inboxId: string;
   keyId: string;
   tool: HeldTool;
-  /** The tool's arguments as checked (message content: sealed at rest). */
-  args: Record<string, unknown>;
+  /** The tool's arguments as checked (message content: sealed at rest); null when they can no longer be opened (the secret key was replaced). */
+  args: Record<string, unknown> | null;
   recipients: string[];
   /** ISO 8601 UTC. */
   heldAt: string;
@@ -321,7 +321,9 @@ export interface SendHold {
   outcome: SendHoldOutcome | null;
 }
 
-export type NewSendHold = Omit<SendHold, "status" | "decidedAt" | "decidedBy" | "outcome">;
+export type NewSendHold = Omit<SendHold, "status" | "decidedAt" | "decidedBy" | "outcome" | "args"> & {
+  args: Record<string, unknown>;
+};
 
 /** How many holds a workspace keeps (decided ones go first, oldest first); a pending hold is never dropped. */
 export const SEND_HOLD_CAPACITY = 1_000;

@@ -15,6 +15,8 @@ const when = (iso: string | null) => (iso === null ? "" : `${iso.slice(0, 19).re
 const PREVIEW_CHARACTERS = 2_000;
 
 function what(hold: SendHold): string {
+  if (hold.args === null)
+    return html`<p class="muted">The held message can no longer be read (the server's secret key was replaced).</p>`;
   const args = hold.args as { subject?: unknown; body?: unknown; draft_id?: unknown; message_id?: unknown };
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   const body = text(args.body);

@@ -16,6 +16,7 @@ import {
   inboxSecretContext,
   resolveSecretKey,
   sealedStamp,
+  openHoldArgs,
   sendHoldContext,
   type SecretBox,
 } from "../secrets.js";
@@ -724,7 +725,7 @@ class RedisStore implements Store {
         ...rest,
         // Holds stored before undo windows (1.5.0) have no sendAt.
         sendAt: rest.sendAt ?? null,
-        args: JSON.parse(this.secrets.open(sealedArgs, sendHoldContext(id))) as Record<string, unknown>,
+        args: openHoldArgs(this.secrets, sealedArgs, id),
         status: status as SendHoldStatus,
         decidedAt: state?.decidedAt ?? null,
         decidedBy: state?.decidedBy ?? null,

@@ -13,6 +13,7 @@ import {
   inboxSecretContext,
   resolveSecretKey,
   sealedStamp,
+  openHoldArgs,
   sendHoldContext,
   type SecretBox,
 } from "../secrets.js";
@@ -1180,7 +1181,7 @@ class SqliteStore implements Store {
       inboxId: row.inbox_id,
       keyId: row.key_id,
       tool: row.tool as HeldTool,
-      args: JSON.parse(this.secrets.open(row.sealed_args, sendHoldContext(row.id))) as Record<string, unknown>,
+      args: openHoldArgs(this.secrets, row.sealed_args, row.id),
       recipients: JSON.parse(row.recipients) as string[],
       heldAt: row.held_at,
       sendAt: row.send_at,
