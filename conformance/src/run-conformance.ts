@@ -39,6 +39,7 @@ export async function runConformanceWith(
       ...(config.readOnlyToken ? { readOnlyToken: config.readOnlyToken } : {}),
       ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}),
       ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}),
+      ...(config.approvalToken ? { approvalToken: config.approvalToken } : {}),
     },
     undefined,
     clock,

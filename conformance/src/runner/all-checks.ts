@@ -4,6 +4,7 @@ import { authChecks } from "./checks/auth-checks.js";
 import { behaviourChecks } from "./checks/behaviour-checks.js";
 import { bodyFormatChecks } from "./checks/body-format-checks.js";
 import { riskChecks } from "./checks/risk-checks.js";
+import { sendApprovalChecks } from "./checks/send-approval-checks.js";
 import { sendPolicyChecks } from "./checks/send-policy-checks.js";
 import { caseChecks } from "./checks/case-checks.js";
 import { defaultChecks } from "./checks/default-checks.js";
@@ -37,6 +38,7 @@ export function allChecks(seed: number): Check[] {
     ...bodyFormatChecks(),
     ...riskChecks(),
     ...sendPolicyChecks(),
+    ...sendApprovalChecks(),
     ...folderThreadAttachmentChecks(),
     ...draftChecks(),
     ...cases.firstOfEachRule,

@@ -29,6 +29,7 @@ const EVERY_OPTION = [
   "--send-to <address>",
   "--send-to-inbox <uuid>",
   "--policy-blocked-to <address>",
+  "--approval-token <key>",
   "--seed <n>",
   "--runs <n>",
   "--max-calls <n>",

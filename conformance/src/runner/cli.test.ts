@@ -18,6 +18,7 @@ import { startRateLimitedProxy } from "./test-support/rate-limited-proxy.js";
 import { TOOL_NAMES } from "@mcpemails/generated";
 import { withoutMadeUpDraftSkips } from "./test-support/made-up-draft-skip.js";
 import { runRunner, type RunnerOutcome } from "./test-support/run-runner.js";
+import { createApprovalKey } from "./test-support/approval-key.js";
 import { blockPolicyAddress, POLICY_BLOCKED_TO } from "./test-support/policy-blocked-address.js";
 
 // The runner would wait out 100 calls a minute; the tests have no minute to spare.
@@ -29,6 +30,7 @@ const UNLIMITED = [
 
 let server: TestServer;
 let revokedKey: string;
+let approvalKey: string;
 
 // A fresh server for every test: the runs change read state, and a broken server must meet the
 // same inbox as the reference run did.
@@ -44,6 +46,7 @@ beforeEach(async () => {
   revokedKey = key;
   // The address --policy-blocked-to names: the reference server's send policy refuses it.
   await blockPolicyAddress(server);
+  approvalKey = await createApprovalKey(server);
 });
 afterEach(async () => server.close());
 
@@ -74,6 +77,8 @@ const sendArgs = () => [
   server.siblingInbox.id,
   "--policy-blocked-to",
   POLICY_BLOCKED_TO,
+  "--approval-token",
+  approvalKey,
 ];
 
 describe("against the reference server", () => {
@@ -99,6 +104,8 @@ describe("against the reference server", () => {
       "auth.foreign-inbox.list_inbox",
       "behaviour.search.body-word",
       "behaviour.search.negated-subject",
+      "behaviour.send-approval",
+      "behaviour.send-approval.reply",
     ]) {
       expect(run.check(id)?.status, id).toBe("passed");
     }
@@ -728,6 +735,96 @@ describe("against a server broken in one place, it fails the checks for that rul
     );
     expect(run.failedIds).toContain("behaviour.send-policy");
     expect(run.check("behaviour.send-policy")?.details?.message).toContain("the refusal kept the key");
+  });
+
+  /** The send-approval checks alone. */
+  const APPROVAL_ONLY = () => [...sendArgs(), "--only", "behaviour.send-approval,behaviour.send-approval.reply"];
+  const heldAnswer = (holdId: string) => ({
+    message_id: null,
+    thread_id: null,
+    rfc822_message_id: null,
+    delivery_status: "pending_approval",
+    hold_id: holdId,
+    idempotent_replay: false,
+  });
+  const withResult = (exchange: ProxiedExchange, structured: Record<string, unknown>) => {
+    (exchange.body as { result?: unknown }).result = {
+      content: [{ type: "text", text: JSON.stringify(structured) }],
+      structuredContent: structured,
+    };
+    return exchange;
+  };
+  const heldSubject = (request: ProxiedExchange["request"]) =>
+    String(argumentsOf(request)?.subject ?? "").includes("held send");
+
+  it("a held send that is sent anyway, answered as if held", async () => {
+    const run = await runBroken(
+      (exchange) =>
+        isToolCall(exchange, "send_email") && heldSubject(exchange.request)
+          ? withResult(exchange, heldAnswer("h-madeup000000000000000000"))
+          : undefined,
+      undefined,
+      {
+        extraArgs: APPROVAL_ONLY(),
+        // The server sends it with the full key: the approval key's policy never sees it.
+        rewriteHeaders: (headers, body) => {
+          const request = body as ProxiedExchange["request"];
+          if (request?.params?.name === "send_email" && heldSubject(request))
+            headers.authorization = `Bearer ${server.keys.full}`;
+        },
+      },
+    );
+    expect(run.failedIds).toEqual(["behaviour.send-approval"]);
+    expect(run.check("behaviour.send-approval")?.details?.message).toContain(
+      "get_send_status on hold h-madeup000000000000000000 answered",
+    );
+  });
+
+  it("get_send_status saying sent of a hold nobody approved", async () => {
+    const run = await runBroken(
+      rewriteContent("get_send_status", (content) => {
+        content.status = "sent";
+        return true;
+      }),
+      undefined,
+      { extraArgs: APPROVAL_ONLY() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.send-approval"]);
+    expect(run.check("behaviour.send-approval")?.details?.message).toContain(
+      'get_send_status says "sent" for a hold nobody approved',
+    );
+  });
+
+  it("a retry of a held send that holds it a second time", async () => {
+    let heldCalls = 0;
+    const run = await runBroken(
+      (exchange) => {
+        const result = toolResultOf(exchange) as { structuredContent?: Record<string, unknown> } | undefined;
+        if (!isToolCall(exchange, "send_email") || !heldSubject(exchange.request) || !result?.structuredContent)
+          return undefined;
+        heldCalls += 1;
+        if (heldCalls < 2) return undefined;
+        return withResult(exchange, heldAnswer("h-second0000000000000000000"));
+      },
+      undefined,
+      { extraArgs: APPROVAL_ONLY() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.send-approval"]);
+    expect(run.check("behaviour.send-approval")?.details?.message).toContain("not the same hold");
+  });
+
+  it("a reply with the approval key that is sent at once", async () => {
+    const run = await runBroken(() => undefined, undefined, {
+      extraArgs: APPROVAL_ONLY(),
+      rewriteHeaders: (headers, body) => {
+        if ((body as ProxiedExchange["request"])?.params?.name === "reply_to_email")
+          headers.authorization = `Bearer ${server.keys.full}`;
+      },
+    });
+    expect(run.failedIds).toEqual(["behaviour.send-approval.reply"]);
+    expect(run.check("behaviour.send-approval.reply")?.details?.message).toContain(
+      'answered delivery_status "accepted", not pending_approval',
+    );
   });
 
   it("list_folders giving a folder id list_inbox refuses", async () => {

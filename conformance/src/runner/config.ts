@@ -20,6 +20,8 @@ export interface RunnerConfig {
   sendToInbox?: string;
   /** An address the send policy of --token's key refuses (decision send-policy), to check send_policy_refused. */
   policyBlockedTo?: string;
+  /** A key whose send policy holds its sends for a person's approval (decision send-approval). */
+  approvalToken?: string;
   seed: number;
   runs: number;
   /** The most tools/call the run may make; checks that would need more are skipped, saying so. */
@@ -55,6 +57,7 @@ export interface ConformanceOptions {
   sendTo?: string;
   sendToInbox?: string;
   policyBlockedTo?: string;
+  approvalToken?: string;
   /** fast-check's seed; random when left out (the report says which). */
   seed?: number;
   /** Property runs per tool (100). */
@@ -107,6 +110,10 @@ export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => 
     );
   if (policyBlockedTo !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(policyBlockedTo))
     throw new ConfigError(`--policy-blocked-to ${policyBlockedTo} is not a plain address such as blocked@example.com`);
+  if (options.approvalToken !== undefined && !allowSend)
+    throw new ConfigError(
+      "--approval-token is only used with --allow-send: the check sends with it, and the send must be held",
+    );
   for (const [name, value] of [
     ["--send-to-inbox", sendToInbox],
     ["--foreign-inbox", options.foreignInbox],
@@ -133,6 +140,7 @@ export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => 
     ...optional("sendTo", sendTo),
     ...optional("sendToInbox", sendToInbox),
     ...optional("policyBlockedTo", policyBlockedTo),
+    ...optional("approvalToken", options.approvalToken),
     seed: options.seed ?? seedWhenUnset(),
     runs: options.runs ?? 100,
     ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }),
@@ -182,6 +190,7 @@ export function parseArguments(argv: readonly string[], seedWhenUnset: () => num
       ...optional("sendTo", text("sendTo")),
       ...optional("sendToInbox", text("sendToInbox")),
       ...optional("policyBlockedTo", text("policyBlockedTo")),
+      ...optional("approvalToken", text("approvalToken")),
       ...integer("--seed", text("seed"), 0, "seed"),
       ...integer("--runs", text("runs"), 1, "runs"),
       ...integer("--max-calls", text("maxCalls"), 1, "maxCalls"),
@@ -224,6 +233,12 @@ function conformanceCommand(): Command {
       valueOption(
         "--policy-blocked-to <address>",
         "an address the send policy of --token's key refuses (with --allow-send): the runner checks that a send to it is send_policy_refused and sends nothing",
+      ),
+    )
+    .addOption(
+      valueOption(
+        "--approval-token <key>",
+        "a key of --inbox whose send policy holds its sends for a person's approval (with --allow-send): the runner checks the held answer, get_send_status and that nothing is sent",
       ),
     )
     .addOption(valueOption("--seed <n>", "fast-check seed (random when left out; the report says which)"))

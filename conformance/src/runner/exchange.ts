@@ -1,7 +1,8 @@
 // One HTTP round trip as the report shows it: enough to reproduce a failure by hand.
 
 /** Which configured key a request carried; the key itself never goes into a report. */
-export type KeyLabel = "token" | "read-only-token" | "send-only-token" | "revoked-token" | "malformed" | "none";
+export type KeyLabel =
+  "token" | "read-only-token" | "send-only-token" | "revoked-token" | "approval-token" | "malformed" | "none";
 
 export interface RecordedRequest {
   url: string;
@@ -34,6 +35,7 @@ const KEY_VARIABLE: Record<KeyLabel, string | undefined> = {
   "read-only-token": "$MCPEMAILS_READ_ONLY_TOKEN",
   "send-only-token": "$MCPEMAILS_SEND_ONLY_TOKEN",
   "revoked-token": "$MCPEMAILS_REVOKED_TOKEN",
+  "approval-token": "$MCPEMAILS_APPROVAL_TOKEN",
   malformed: undefined,
   none: undefined,
 };

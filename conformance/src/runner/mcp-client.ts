@@ -8,6 +8,7 @@ export interface Keys {
   readOnlyToken?: string;
   sendOnlyToken?: string;
   revokedToken?: string;
+  approvalToken?: string;
 }
 
 export interface PostOptions {
@@ -191,6 +192,7 @@ export class McpClient {
       "read-only-token": this.keys.readOnlyToken,
       "send-only-token": this.keys.sendOnlyToken,
       "revoked-token": this.keys.revokedToken,
+      "approval-token": this.keys.approvalToken,
     };
     const key = keys[label];
     return key === undefined ? undefined : `Bearer ${key}`;
