@@ -30,6 +30,18 @@ async function ownerWithKey(): Promise<{ owner: DashboardClient; workspaceId: st
   return { owner, workspaceId, keyId: record.id };
 }
 
+/** A member (not an owner) of the workspace, signed in through an invitation. */
+async function signedUpMember(workspaceId: string): Promise<DashboardClient> {
+  const { token } = await createInvite(server!.store, { workspaceId, role: "member", now: new Date() });
+  const member = dashboardClient(server!.url.replace(/\/mcp$/u, ""));
+  await member.post(
+    "/dashboard/signup",
+    { email: "member@example.com", password: "a long enough password", invite: token },
+    `/dashboard/signup?invite=${token}`,
+  );
+  return member;
+}
+
 const policyForm = (fields: Record<string, string>) => ({
   allow: "",
   block: "",
@@ -116,14 +128,7 @@ describe("the send policy page", () => {
 
   it("lets a member see the policies but not change them", async () => {
     const { workspaceId, keyId } = await ownerWithKey();
-    const base = server!.url.replace(/\/mcp$/u, "");
-    const { token } = await createInvite(server!.store, { workspaceId, role: "member", now: new Date() });
-    const member = dashboardClient(base);
-    await member.post(
-      "/dashboard/signup",
-      { email: "member@example.com", password: "a long enough password", invite: token },
-      `/dashboard/signup?invite=${token}`,
-    );
+    const member = await signedUpMember(workspaceId);
     const page = await member.get("/dashboard/send-policy");
     expect(page.status).toBe(200);
     expect(page.text).toContain("Only the workspace's owners change send policies");
@@ -174,14 +179,7 @@ describe("holding an inbox's sends for approval", () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("require_approval must be");
 
-    const base = server!.url.replace(/\/mcp$/u, "");
-    const { token } = await createInvite(server!.store, { workspaceId, role: "member", now: new Date() });
-    const member = dashboardClient(base);
-    await member.post(
-      "/dashboard/signup",
-      { email: "member@example.com", password: "a long enough password", invite: token },
-      `/dashboard/signup?invite=${token}`,
-    );
+    const member = await signedUpMember(workspaceId);
     expect((await member.get("/dashboard/send-policy")).text).toContain("every send waits for a person&#39;s approval");
     const refused = await member.post(
       `/dashboard/send-policy/inboxes/${inbox.id}`,
