@@ -67,4 +67,17 @@ describe("configuration from the environment", () => {
     expect(() => loadConfig({ MCPEMAILS_RATE_LIMITS: "0/minute" })).toThrow(/"0\/minute" is not a window/);
     expect(() => loadConfig({ MCPEMAILS_RATE_LIMITS: "10/minute,20/minute" })).toThrow(/minute window twice/);
   });
+
+  it("reads the system mail relay, off when unset", () => {
+    expect(loadConfig({}).systemMail).toBeUndefined();
+    expect(
+      loadConfig({
+        MCPEMAILS_SYSTEM_SMTP_URL: "smtps://notices:pw@relay.example.com:465",
+        MCPEMAILS_SYSTEM_MAIL_FROM: "server@example.com",
+      }).systemMail,
+    ).toEqual({ smtpUrl: "smtps://notices:pw@relay.example.com:465", from: "server@example.com" });
+    expect(() => loadConfig({ MCPEMAILS_SYSTEM_SMTP_URL: "smtp://relay.example.com" })).toThrow(
+      "Set both MCPEMAILS_SYSTEM_SMTP_URL and MCPEMAILS_SYSTEM_MAIL_FROM",
+    );
+  });
 });

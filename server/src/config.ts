@@ -10,6 +10,7 @@ import { DEFAULT_IMAP_POOL, type ImapPoolOptions } from "./providers/imap/imap-s
 import type { GoogleAppConfig, MicrosoftAppConfig } from "./providers/provider-apps.js";
 import type { Store } from "./store/store.js";
 import { parseSignupMode, type SignupMode } from "./dashboard/accounts/signup-policy.js";
+import { systemMailSettings, type SystemMailSettings } from "./system-mail/system-mail-settings.js";
 
 export interface Config {
   host: string;
@@ -45,6 +46,8 @@ export interface Config {
   rateWindows: RateWindows;
   /** Internal addresses IMAP/SMTP servers may be at (MCPEMAILS_MAIL_HOSTS_ALLOW), plaintext logins beyond loopback (MCPEMAILS_ALLOW_PLAINTEXT_MAIL). */
   mailNetwork: MailNetworkPolicy;
+  /** The relay for the server's own notices (MCPEMAILS_SYSTEM_SMTP_URL, MCPEMAILS_SYSTEM_MAIL_FROM); none sent when unset. */
+  systemMail?: SystemMailSettings;
 }
 
 const set = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       allow: list(env.MCPEMAILS_MAIL_HOSTS_ALLOW),
       plaintextBeyondLoopback: flag(env, "MCPEMAILS_ALLOW_PLAINTEXT_MAIL"),
     }),
+    systemMail: systemMailSettings(env),
   };
 }
 
