@@ -542,10 +542,16 @@ describe("against a server broken in one place, it fails the checks for that rul
       },
       { extraArgs: sendArgs() },
     );
-    expect(run.failedIds).toEqual(["behaviour.send.idempotent-replay", "behaviour.send.idempotency-key-reused"]);
+    // The held send's retry is not replayed either (a second hold).
+    expect(run.failedIds).toEqual([
+      "behaviour.send.idempotent-replay",
+      "behaviour.send.idempotency-key-reused",
+      "behaviour.send-approval",
+    ]);
     expect(run.check("behaviour.send.idempotent-replay")?.details?.message).toBe(
       "the repeated call has idempotent_replay false: it was sent again",
     );
+    expect(run.check("behaviour.send-approval")?.details?.message).toContain("not the same hold");
   });
 
   it("an execution error result without isError: true", async () => {
