@@ -24,6 +24,9 @@ import type { InboxRecord, Store } from "./store/store.js";
 import { createToolHandlers } from "./tools/tool-handlers.js";
 import { createSendApprovals } from "./send-approval/send-approvals.js";
 import { startUndoWindowSender } from "./send-approval/undo-window-sender.js";
+import { createApprovalLinkNotifier } from "./send-approval/approval-link-notifier.js";
+import { createSystemMailer } from "./system-mail/system-mailer.js";
+import type { SystemMailSettings } from "./system-mail/system-mail-settings.js";
 
 export interface AppOptions {
   store: Store;
@@ -41,6 +44,11 @@ export interface AppOptions {
   connectionLimits?: Partial<ConnectionLimits>;
   /** Serves the dashboard under /dashboard when set. */
   dashboard?: Pick<DashboardOptions, "secretKey" | "signup" | "publicUrl" | "operators"> | undefined;
+  /**
+   * The relay the server sends its own mail through (MCPEMAILS_SYSTEM_SMTP_URL): with the dashboard
+   * and its public URL, a send held for approval emails the workspace's owners a one-time link.
+   */
+  systemMail?: SystemMailSettings | undefined;
   /** The OAuth authorization server, served with the dashboard (which signs people in and asks their consent). */
   oauth?: {
     /** Fetches client ID metadata documents from http loopback URLs too: tests and local development only. */
@@ -93,7 +101,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const metrics = createMetrics();
-  const handlers = createToolHandlers({ store: options.store, providerFor: options.providerFor, now });
+  const notifyOwners = approvalNotifier(app, options, now);
+  const handlers = createToolHandlers({
+    store: options.store,
+    providerFor: options.providerFor,
+    now,
+    onHold: notifyOwners,
+  });
   const sendApprovals = createSendApprovals({ store: options.store, providerFor: options.providerFor, now });
   app.decorate("sendApprovals", sendApprovals);
   const undoWindowSender = startUndoWindowSender({ store: options.store, approvals: sendApprovals, now, log: app.log });
@@ -155,4 +169,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   return app;
+}
+
+/** The emailed approval links, when the server has a mail relay and a public URL to link to. */
+function approvalNotifier(app: FastifyInstance, options: AppOptions, now: () => Date) {
+  const { systemMail, dashboard } = options;
+  if (systemMail === undefined || dashboard === undefined) return undefined;
+  if (dashboard.publicUrl === undefined) {
+    app.log.warn("MCPEMAILS_SYSTEM_SMTP_URL is set but MCPEMAILS_PUBLIC_URL is not: no approval link can be emailed");
+    return undefined;
+  }
+  const mailer = createSystemMailer(systemMail, app.log);
+  app.addHook("onClose", async () => mailer.close());
+  return createApprovalLinkNotifier({
+    store: options.store,
+    mailer,
+    secretKey: dashboard.secretKey,
+    publicUrl: dashboard.publicUrl,
+    now,
+    log: app.log,
+  });
 }

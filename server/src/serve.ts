@@ -39,6 +39,7 @@ const app = await buildApp({
   },
   originPolicy: defaultOriginPolicy([config.host, ...config.allowedHosts], config.allowedOrigins),
   rateWindows: config.rateWindows,
+  systemMail: config.systemMail,
   adminToken: config.adminToken,
   metricsToken: config.metricsToken,
   connectionLimits: { maxConnections: config.maxConnections },

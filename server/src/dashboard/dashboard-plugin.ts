@@ -23,6 +23,7 @@ import { consentRoutes } from "./routes/consent-routes.js";
 import { connectedAppRoutes } from "./routes/connected-app-routes.js";
 import { sendPolicyRoutes } from "./routes/send-policy-routes.js";
 import { approvalRoutes } from "./routes/approval-routes.js";
+import { approvalLinkRoutes } from "./routes/approval-link-routes.js";
 import { errorPage } from "./views/error-page.js";
 
 /** A form is small; anything larger is not one of ours. */
@@ -98,6 +99,7 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
   await app.register(usageRoutes, options);
   await app.register(sendPolicyRoutes, options);
   await app.register(approvalRoutes, options);
+  await app.register(approvalLinkRoutes, options);
   await app.register(memberRoutes, options);
   await app.register(connectClientRoutes, options);
   await app.register(operatorRoutes, options);

@@ -11,7 +11,7 @@ import { envelopeRecipients } from "../mail/outgoing.js";
 import type { SentMessage } from "../providers/provider.js";
 import { checkOutgoing, type OutgoingCheck, type SendPolicyRefusal } from "../send-policy/check-outgoing.js";
 import type { SendPolicy } from "../send-policy/send-policy.js";
-import type { HeldTool } from "../store/store.js";
+import type { HeldTool, NewSendHold } from "../store/store.js";
 import { decision, loggedRecipients, type PolicedSendRequest } from "../tools/policed-send.js";
 
 export async function holdForApproval<E extends ExecutionErrorResult>(
@@ -62,22 +62,26 @@ export async function holdForApproval<E extends ExecutionErrorResult>(
       ? null
       : new Date(now.getTime() + policy.undoSeconds * 1000).toISOString();
   const { idempotency_key: _replayedByTheHold, ...args } = request.args as Record<string, unknown>;
+  const hold: NewSendHold = {
+    id: holdId,
+    workspaceId: inbox.workspace.id,
+    inboxId: inbox.id,
+    keyId: request.keyId,
+    tool: request.tool as HeldTool,
+    args,
+    recipients,
+    heldAt: now.toISOString(),
+    sendAt,
+  };
   try {
-    await store.createSendHold({
-      id: holdId,
-      workspaceId: inbox.workspace.id,
-      inboxId: inbox.id,
-      keyId: request.keyId,
-      tool: request.tool as HeldTool,
-      args,
-      recipients,
-      heldAt: now.toISOString(),
-      sendAt,
-    });
+    await store.createSendHold(hold);
   } catch (error) {
     await release();
     throw error;
   }
+  // Only a person's approval is asked for; an undo window ends by itself.
+  if (sendAt === null)
+    request.onHold?.({ ...hold, status: "pending_approval", decidedAt: null, decidedBy: null, outcome: null });
   const answer: SendResult = {
     message_id: null,
     thread_id: null,

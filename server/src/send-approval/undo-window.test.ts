@@ -40,7 +40,7 @@ describe.each(availableStores())("undo windows through /mcp, on the %s store", (
   it("answers scheduled, sends nothing in the window, then sends it once by itself and get_send_status says sent", async () => {
     server = await startTestServer({ store });
     const s = server;
-    await withPolicy(s, { undoSeconds: 1 });
+    await withPolicy(s, { undoSeconds: 3 });
     const args = { to: ["alice@example.com"], subject: "Minutes", body: "As discussed.", idempotency_key: "minutes" };
     const before = Date.now();
     const scheduled = await callTool(s, "send_email", args);
@@ -52,15 +52,19 @@ describe.each(availableStores())("undo windows through /mcp, on the %s store", (
     });
     const holdId = scheduled.hold_id as string;
     const sendAt = Date.parse(scheduled.send_at as string);
-    expect(sendAt - before).toBeGreaterThanOrEqual(1_000);
-    expect(sendAt - before).toBeLessThan(3_000);
-    expect(await sentSubjects(s)).not.toContain("Minutes");
-    expect(await sendsToday(s)).toBe(0);
-    expect(await callTool(s, "get_send_status", { hold_id: holdId })).toMatchObject({
-      status: "scheduled",
-      send_at: scheduled.send_at,
-      decided_at: null,
-    });
+    expect(sendAt - before).toBeGreaterThanOrEqual(3_000);
+    expect(sendAt - before).toBeLessThan(5_000);
+    // In the window (the test's own calls may be slow on a loaded machine: judged only before send_at).
+    const inWindow = await Promise.all([
+      sentSubjects(s),
+      sendsToday(s),
+      callTool(s, "get_send_status", { hold_id: holdId }),
+    ]);
+    if (Date.now() < sendAt) {
+      expect(inWindow[0]).not.toContain("Minutes");
+      expect(inWindow[1]).toBe(0);
+      expect(inWindow[2]).toMatchObject({ status: "scheduled", send_at: scheduled.send_at, decided_at: null });
+    }
 
     const sent = await statusAfter(s, holdId, "scheduled");
     expect(sent).toMatchObject({ status: "sent", failure: null, rfc822_message_id: expect.stringMatching(/^<.+>$/) });

@@ -1,44 +1,9 @@
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
+import { startSmtpSink } from "../../test/support/smtp-sink.js";
 import { systemMailSettings } from "./system-mail-settings.js";
 import { createSystemMailer } from "./system-mailer.js";
 
-interface Received {
-  user: string | undefined;
-  to: string[];
-  raw: string;
-}
-
-async function startSink(): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ["STARTTLS"],
-    authOptional: false,
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === "notices" && auth.password === "relay-pass") return callback(null, { user: "notices" });
-      callback(new Error("535 Authentication failed"));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push({
-          user: session.user,
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { port, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+const startSink = () => startSmtpSink({ user: "notices", password: "relay-pass" });
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { envelopeRecipients } from "../mail/outgoing.js";
 import type { SentMessage } from "../providers/provider.js";
 import { checkOutgoing, type OutgoingCheck, type SendPolicyRefusal } from "../send-policy/check-outgoing.js";
 import { holdsSends } from "../send-policy/send-policy.js";
-import type { SendDecisionEntry, Store } from "../store/store.js";
+import type { SendDecisionEntry, SendHold, Store } from "../store/store.js";
 import { holdForApproval } from "../send-approval/hold-for-approval.js";
 import type { ServerInbox } from "./tool-handlers.js";
 
@@ -21,6 +21,8 @@ export interface PolicedSendRequest<E extends ExecutionErrorResult> {
   tool: string;
   args: { idempotency_key?: string | undefined };
   send: (check: OutgoingCheck) => Promise<SentMessage | E>;
+  /** Told of the hold when the send is held for a person's approval. */
+  onHold?: ((hold: SendHold) => void) | undefined;
 }
 
 /** The most recipients one log entry names: a draft stored by the mailbox may have any number. */

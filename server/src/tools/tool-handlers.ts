@@ -10,7 +10,7 @@ import type { ConfigReads } from "../store/config-cache.js";
 import { policedSend } from "./policed-send.js";
 import { sendStatusOf } from "../send-approval/send-status.js";
 import { withRisk, withRiskOnEach } from "./message-risk.js";
-import type { InboxRecord, Store, Workspace } from "../store/store.js";
+import type { InboxRecord, SendHold, Store, Workspace } from "../store/store.js";
 
 export interface ServerInbox extends InboxRef {
   record: InboxRecord;
@@ -23,6 +23,8 @@ export interface ToolHandlerDeps {
   store: Store;
   providerFor: (inbox: InboxRecord) => MailProvider;
   now: () => Date;
+  /** Told of every send held for a person's approval (the emailed approval link). */
+  onHold?: ((hold: SendHold) => void) | undefined;
 }
 
 /** The server's caller: a key may be limited to some inboxes of its workspace (null: all of them). */
@@ -58,7 +60,7 @@ export async function resolveInbox(
   };
 }
 
-export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps): ToolHandlers<ServerInbox> {
+export function createToolHandlers({ store, providerFor, now, onHold }: ToolHandlerDeps): ToolHandlers<ServerInbox> {
   return {
     async list_inbox(args, { inbox, signal }) {
       return withRiskOnEach(await providerFor(inbox.record).list_inbox(args, signal), inbox.record.addresses);
@@ -90,6 +92,7 @@ export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps)
     async send_draft(args, { caller, inbox, signal }) {
       return policedSend({
         store,
+        onHold,
         now: now(),
         keyId: caller.keyId,
         inbox,
@@ -101,6 +104,7 @@ export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps)
     async send_email(args, { caller, inbox, signal }) {
       return policedSend({
         store,
+        onHold,
         now: now(),
         keyId: caller.keyId,
         inbox,
@@ -118,6 +122,7 @@ export function createToolHandlers({ store, providerFor, now }: ToolHandlerDeps)
     async reply_to_email(args, { caller, inbox, signal }) {
       return policedSend({
         store,
+        onHold,
         now: now(),
         keyId: caller.keyId,
         inbox,

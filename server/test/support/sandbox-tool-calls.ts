@@ -16,8 +16,8 @@ export async function callTool(s: TestServer, name: string, args: ToolAnswer, ke
 }
 
 /** The subjects in the sandbox inbox's SENT, newest first. */
-export async function sentSubjects(s: TestServer): Promise<string[]> {
-  const listed = await callTool(s, "list_inbox", { folder: "SENT", limit: 100 });
+export async function sentSubjects(s: TestServer, key?: string): Promise<string[]> {
+  const listed = await callTool(s, "list_inbox", { folder: "SENT", limit: 100 }, key);
   return (listed.messages as { subject: string }[]).map((message) => message.subject);
 }
 

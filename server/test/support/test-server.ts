@@ -62,6 +62,11 @@ export interface TestServerOptions {
   operators?: string[];
   /** Options of the OAuth authorization server (served with the dashboard). */
   oauth?: AppOptions["oauth"];
+  /** The server's own mail relay (emailed approval links), with the public URL its links name. */
+  systemMail?: AppOptions["systemMail"];
+  publicUrl?: string;
+  /** The dashboard's secret key (random when left out), for tests that sign what the server signs. */
+  secretKey?: Buffer;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -112,12 +117,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rateWindows: options.rateWindows ?? RATE_LIMITS.windows,
     connect: options.connect,
     dashboard: {
-      secretKey: randomBytes(32),
+      secretKey: options.secretKey ?? randomBytes(32),
       signup: options.signup ?? "open",
-      publicUrl: undefined,
+      publicUrl: options.publicUrl,
       operators: options.operators,
     },
     oauth: options.oauth,
+    systemMail: options.systemMail,
     // MCPEMAILS_TEST_LOG=1 shows the server's log while debugging a test.
     logger: process.env.MCPEMAILS_TEST_LOG ? { level: "debug" } : false,
   });

@@ -14,14 +14,14 @@ export interface ApprovalsPage {
 const when = (iso: string | null) => (iso === null ? "" : `${iso.slice(0, 19).replace("T", " ")} UTC`);
 const PREVIEW_CHARACTERS = 2_000;
 
-function what(hold: SendHold): string {
+export function heldMessagePreview(hold: SendHold): string {
   if (hold.args === null)
     return html`<p class="muted">The held message can no longer be read (the server's secret key was replaced).</p>`;
   const args = hold.args as { subject?: unknown; body?: unknown; draft_id?: unknown; message_id?: unknown };
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   const body = text(args.body);
   if (hold.tool === "send_draft") return html`<p>The draft <code>${text(args.draft_id)}</code>, as stored.</p>`;
-  return html`${
+  return html`!${
       hold.tool === "reply_to_email"
         ? html`<p>A reply to message <code>${text(args.message_id)}</code>.</p>`
         : html`<p><strong>${text(args.subject)}</strong></p>`
@@ -48,7 +48,7 @@ export function approvalsPage(frame: Frame, page: ApprovalsPage): string {
                 ${hold.decidedBy === null ? "" : `Decided by ${hold.decidedBy} at ${when(hold.decidedAt)}.`}
                 ${hold.outcome !== null && !hold.outcome.sent ? hold.outcome.failure : ""}
               </p>
-              !${what(hold)}
+              !${heldMessagePreview(hold)}
               !${
                 isWaiting(hold.status) && page.canDecide
                   ? html`<div class="actions">
