@@ -262,9 +262,12 @@ it("passes every check against a Gmail inbox, sends to a second Gmail inbox incl
     .map((check) => `${check.id}: ${check.details?.message ?? ""}`);
   expect(failures).toEqual([]);
   expect(run.exitCode).toBe(0);
-  // Only the --slow check lacks what it needs, and the cases a made-up draft_id cannot judge.
-  expect(withoutMadeUpDraftSkips(run.json?.checks.filter((check) => check.status === "skipped") ?? [])).toEqual([
+  // Only the --slow check lacks what it needs, and the cases a made-up draft_id cannot judge; the
+  // approval checks need a key under approval (--approval-token), which cli.test.ts gives the reference server.
+  expect(withoutMadeUpDraftSkips(run.json?.checks.filter((check) => check.status === "skipped") ?? []).sort()).toEqual([
     "behaviour.rate-limit",
+    "behaviour.send-approval",
+    "behaviour.send-approval.reply",
   ]);
   expect(run.json?.counts.passed).toBeGreaterThan(300);
   const sends = [

@@ -103,7 +103,8 @@ const outputFields = TOOL_NAMES.filter((tool) => tool !== "get_send_status").fla
 );
 
 // Each run has a server of its own, so they can overlap: most of a run's time is waiting on HTTP.
-describe.concurrent("a server that breaks one field of one tool's output is caught", { timeout: 180_000 }, () => {
+// The create_draft cc[]/bcc[] cases have run past 180 s on a loaded machine (why is not known yet): 300 s.
+describe.concurrent("a server that breaks one field of one tool's output is caught", { timeout: 300_000 }, () => {
   it.each(outputFields)("$tool: $path of the wrong type", async ({ tool, path, types }) => {
     const wrong = wrongValueFor(types);
     const segments = path.replace(/\[\]/g, ".[]").split(".");
