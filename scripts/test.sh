@@ -59,6 +59,10 @@ node -e '
     const r = JSON.parse(readFileSync(file, "utf8"));
     const s = r.numPendingTests + r.numTodoTests;
     console.log(`${label}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${s} skipped`);
+    // The names of the failures, so that a log cut to its last lines still says what failed.
+    for (const file of r.testResults)
+      for (const test of file.assertionResults)
+        if (test.status === "failed") console.log(`  failed: ${file.name.replace(process.cwd() + "/", "")} > ${test.fullName}`);
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += s;
   }
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -20,6 +20,7 @@ import { withoutMadeUpDraftSkips } from "./test-support/made-up-draft-skip.js";
 import { runRunner, type RunnerOutcome } from "./test-support/run-runner.js";
 import { createApprovalKey } from "./test-support/approval-key.js";
 import { blockPolicyAddress, POLICY_BLOCKED_TO } from "./test-support/policy-blocked-address.js";
+import { SHRINK_TRIES } from "./checks/property-checks.js";
 
 // The runner would wait out 100 calls a minute; the tests have no minute to spare.
 const UNLIMITED = [
@@ -964,6 +965,30 @@ describe("against a server broken in one place, it fails the checks for that rul
 
   /** The draft tools, judged by their own behaviour checks and nothing else; drafting needs --allow-send. */
   const DRAFTS = () => [...sendArgs(), "--only", "behaviour.draft"];
+
+  it("create_draft answering a cc name of the wrong type: shrinking the rare failing input stops after SHRINK_TRIES tries", async () => {
+    let creates = 0;
+    const run = await runBroken(
+      (exchange) => {
+        if (!isToolCall(exchange, "create_draft")) return undefined;
+        creates++;
+        const cc = (toolResultOf(exchange)?.structuredContent as { cc?: { name: unknown }[] } | undefined)?.cc;
+        if (cc === undefined || cc.length === 0) return undefined;
+        for (const each of cc) each.name = 12345;
+        return exchange;
+      },
+      undefined,
+      { extraArgs: [...sendArgs(), "--only", "inputs.positive.create_draft", "--runs", "20"] },
+    );
+    expect(run.failedIds).toEqual(["inputs.positive.create_draft"]);
+    expect(run.check("inputs.positive.create_draft")?.details?.message).toMatch(
+      new RegExp(`structuredContent breaks the output schema: .*cc.*shrinking stopped after ${SHRINK_TRIES} tries`),
+    );
+    // One create_draft probing the draft scope, one per run up to the failing one, then one per try.
+    const runs = (run.check("inputs.positive.create_draft")?.details as { runs?: number } | undefined)?.runs;
+    expect(runs).toBeGreaterThan(0);
+    expect(creates).toBe(1 + (runs ?? 0) + SHRINK_TRIES);
+  });
 
   it("update_draft that drops the fields it is not given", async () => {
     const run = await runBroken(

@@ -23,6 +23,12 @@ import { describeAnswer } from "../answer-description.js";
 
 const NO_SUCH_MESSAGE = "conformance-no-such-message";
 const UNIQUE_KEY_LENGTH = 32;
+/**
+ * How many smaller inputs shrinking may try against the server once a property fails. Each try is
+ * one or more calls; uncapped, a failure that shows only for a rare shape of input (a cc list, say)
+ * made shrinking try hundreds of inputs, a minute of calls, to make the counterexample a little smaller.
+ */
+export const SHRINK_TRIES = 40;
 const PORTABLE_FOLDERS = Object.keys(FOLDERS);
 
 /** The tools that send mail: those of send:email that are not read-only (get_send_status reads). */
@@ -262,11 +268,13 @@ async function checkProperty<T>(
   const mayRun = context.plan.propertyRuns();
   let started = 0;
   let failing = false;
+  let shrinkTries = 0;
   const planned = async (input: T) => {
     if (failing) {
-      // Shrinking: a smaller input is tried only while the limits and --max-calls leave room;
-      // past that it counts as passing, so the smallest failing input found so far stands.
-      if (!context.plan.affordsOptional()) return;
+      // Shrinking: a smaller input is tried only while SHRINK_TRIES, the limits and --max-calls
+      // leave room; past that it counts as passing, so the smallest failing input found so far stands.
+      if (shrinkTries >= SHRINK_TRIES || !context.plan.affordsOptional()) return;
+      shrinkTries++;
       try {
         await predicate(input);
       } catch (error) {
@@ -305,7 +313,7 @@ async function checkProperty<T>(
   const message = error instanceof Error ? error.message : String(error);
   const exchange = error instanceof CheckFailure ? error.exchange : undefined;
   return failed(
-    `${message} (shrunk ${details.numShrinks} times, seed ${details.seed}, path ${details.counterexamplePath ?? ""})`,
+    `${message} (shrunk ${details.numShrinks} times${shrinkTries >= SHRINK_TRIES ? `, shrinking stopped after ${SHRINK_TRIES} tries` : ""}, seed ${details.seed}, path ${details.counterexamplePath ?? ""})`,
     exchange,
     { counterexample: details.counterexample?.[0], runs: details.numRuns },
   );
