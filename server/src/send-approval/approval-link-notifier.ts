@@ -3,7 +3,7 @@
 // the hold is shown and decided. Sent in the background: the agent's call never waits for the relay,
 // and a failure is logged (without the link, which is a credential) and nothing else.
 import type { FastifyBaseLogger } from "fastify";
-import { keyLabels } from "../dashboard/key-labels.js";
+import { keyLabels } from "../auth/key-labels.js";
 import type { SendHold, Store } from "../store/store.js";
 import type { SystemMailer } from "../system-mail/system-mailer.js";
 import { composeApprovalNotice } from "./approval-link-notice.js";

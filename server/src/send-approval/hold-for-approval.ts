@@ -10,7 +10,7 @@ import { claimIdempotencyKey, type SendOutcome } from "../limits/send-once.js";
 import { envelopeRecipients } from "../mail/outgoing.js";
 import type { SentMessage } from "../providers/provider.js";
 import { checkOutgoing, type OutgoingCheck, type SendPolicyRefusal } from "../send-policy/check-outgoing.js";
-import type { SendPolicy } from "../send-policy/send-policy.js";
+import { holdKind, type SendPolicy } from "../send-policy/send-policy.js";
 import type { HeldTool, NewSendHold } from "../store/store.js";
 import { decision, loggedRecipients, type PolicedSendRequest } from "../tools/policed-send.js";
 
@@ -56,11 +56,9 @@ export async function holdForApproval<E extends ExecutionErrorResult>(
     return prepared;
   }
   const holdId = `h-${randomBytes(12).toString("hex")}`;
-  // A person's approval, when required, stands in for the undo window (decision undo-window).
+  const kind = holdKind(policy);
   const sendAt =
-    policy.requireApproval || policy.undoSeconds === null
-      ? null
-      : new Date(now.getTime() + policy.undoSeconds * 1000).toISOString();
+    kind === null || kind === "approval" ? null : new Date(now.getTime() + kind.undoSeconds * 1000).toISOString();
   const { idempotency_key: _replayedByTheHold, ...args } = request.args as Record<string, unknown>;
   const hold: NewSendHold = {
     id: holdId,

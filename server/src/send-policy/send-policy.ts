@@ -69,9 +69,13 @@ export function storedSendPolicy(json: string): SendPolicy {
   return { ...OPEN_POLICY, ...(JSON.parse(json) as Partial<SendPolicy>) };
 }
 
-/** Whether the policy holds sends instead of sending them at once: for a person, or for an undo window. */
-export function holdsSends(policy: SendPolicy): boolean {
-  return policy.requireApproval || policy.undoSeconds !== null;
+/**
+ * How the policy holds sends instead of sending them at once: for a person's approval, which stands
+ * in for the undo window when both are set (decision undo-window), for the undo window, or not at all.
+ */
+export function holdKind(policy: SendPolicy): "approval" | { undoSeconds: number } | null {
+  if (policy.requireApproval) return "approval";
+  return policy.undoSeconds === null ? null : { undoSeconds: policy.undoSeconds };
 }
 
 /**

@@ -8,7 +8,7 @@ import { sendOnce, type SendOutcome } from "../limits/send-once.js";
 import { envelopeRecipients } from "../mail/outgoing.js";
 import type { SentMessage } from "../providers/provider.js";
 import { checkOutgoing, type OutgoingCheck, type SendPolicyRefusal } from "../send-policy/check-outgoing.js";
-import { holdsSends } from "../send-policy/send-policy.js";
+import { holdKind } from "../send-policy/send-policy.js";
 import type { SendDecisionEntry, SendHold, Store } from "../store/store.js";
 import { holdForApproval } from "../send-approval/hold-for-approval.js";
 import type { ServerInbox } from "./tool-handlers.js";
@@ -46,7 +46,7 @@ export async function policedSend<E extends ExecutionErrorResult>(
 ): Promise<SendOutcome<E>> {
   const { store, now, inbox } = request;
   const policy = inbox.sendPolicy;
-  if (policy !== null && holdsSends(policy)) return holdForApproval(request, policy);
+  if (policy !== null && holdKind(policy) !== null) return holdForApproval(request, policy);
   let checked: Checked | undefined;
   const check: OutgoingCheck = (outgoing) => {
     const refusal = policy === null ? undefined : checkOutgoing(policy, outgoing, inbox.record.addresses);

@@ -2,7 +2,7 @@
 // cancellation, for a send in its undo window).
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { DashboardOptions } from "../dashboard-options.js";
-import { keyLabels } from "../key-labels.js";
+import { keyLabels } from "../../auth/key-labels.js";
 import { isPage, memberPage, sendHtml, type MemberPage } from "../member-page.js";
 import { approvalsPage } from "../views/approvals-page.js";
 

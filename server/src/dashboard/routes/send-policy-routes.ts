@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { parseSendPolicy } from "../../send-policy/send-policy.js";
 import type { StoredSendDecision } from "../../store/store.js";
 import type { DashboardOptions } from "../dashboard-options.js";
-import { keyLabels } from "../key-labels.js";
+import { keyLabels } from "../../auth/key-labels.js";
 import { isPage, memberPage, sendHtml, type MemberPage } from "../member-page.js";
 import { formOfPolicy, sendLogPage, sendPolicyPage, type PolicyForm } from "../views/send-policy-pages.js";
 

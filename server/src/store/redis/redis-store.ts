@@ -669,14 +669,20 @@ class RedisStore implements Store {
       0,
       limit,
     );
-    const due: DueSendHold[] = [];
-    for (const member of members) {
-      const [workspaceId = "", holdId = ""] = member.split(" ");
-      const status = await this.client.hget(this.keys.sendHoldStatus(workspaceId), holdId);
-      if (status === "scheduled") due.push({ workspaceId, holdId });
-      else if (status !== "sending") await this.client.zrem(this.keys.dueSendHolds(), member);
-    }
-    return due;
+    // Read at once, not one after another: each workspace's holds may sit on another cluster node,
+    // so one pipeline cannot carry them all.
+    const held = await Promise.all(
+      members.map(async (member) => {
+        const [workspaceId = "", holdId = ""] = member.split(" ");
+        const status = await this.client.hget(this.keys.sendHoldStatus(workspaceId), holdId);
+        return { member, workspaceId, holdId, status };
+      }),
+    );
+    const gone = held.filter(({ status }) => status !== "scheduled" && status !== "sending");
+    if (gone.length > 0) await this.client.zrem(this.keys.dueSendHolds(), ...gone.map(({ member }) => member));
+    return held
+      .filter(({ status }) => status === "scheduled")
+      .map(({ workspaceId, holdId }) => ({ workspaceId, holdId }));
   }
 
   async finishSendHold(

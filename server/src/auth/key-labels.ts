@@ -1,4 +1,5 @@
-// How the dashboard names the key (or OAuth grant) behind a send: its name and hint, else its id.
+// How a person is shown the key (or OAuth grant) behind a send, on the dashboard and in mail: its
+// name and hint, else its id.
 import type { Store } from "../store/store.js";
 
 export async function keyLabels(store: Store, workspaceId: string): Promise<(keyId: string) => string> {
