@@ -43,13 +43,15 @@ echo "== tests on Node $(node -v)"
 pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json="$reports/node20.json" || status=$?
 # Node 22: the typecheck, every unit test and the packed-package tests again. The reliability
 # harness (fault injection, scale-out, fuzzing of the running server) runs on Node 20 only: it
-# tests the deployment, not the language runtime, and would double CI's longest stage. The official
-# conformance suite runs on Node 22 in both passes (it is spawned), so once is enough: the first.
+# tests the deployment, not the language runtime, and would double CI's longest stage. So does the
+# runner's broken-server matrix (some 260 full runs, a quarter of an hour): it tests the runner's
+# judgement, which cli.test's end-to-end runs check again on Node 22. The official conformance
+# suite runs on Node 22 in both passes (it is spawned), so once is enough: the first.
 echo "== typecheck and tests on Node 22"
 bash scripts/with-node22.sh bash -c '
   echo "Node $(node -v)"
   pnpm -s typecheck
-  pnpm -s exec vitest run --exclude "server/test/reliability/**" --exclude "server/test/official-conformance/**" --reporter=default --reporter=json --outputFile.json="$1"
+  pnpm -s exec vitest run --exclude "server/test/reliability/**" --exclude "server/test/official-conformance/**" --exclude "conformance/src/runner/broken-server-matrix.test.ts" --reporter=default --reporter=json --outputFile.json="$1"
 ' node22 "$reports/node22.json" || status=$?
 node -e '
   const { readFileSync, existsSync } = require("fs");

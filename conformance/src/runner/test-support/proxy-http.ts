@@ -49,6 +49,10 @@ export async function serveOnLoopback(
       outgoing.end(String(error));
     });
   });
+  // Idle sockets are left for the client to close (it closes them before the timeout this server
+  // announces): with Node's 5 s, a loaded machine's late timers had the client reuse a socket this
+  // server was closing, and the run ended as "the server cannot be reached".
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
