@@ -328,6 +328,27 @@ export type NewSendHold = Omit<SendHold, "status" | "decidedAt" | "decidedBy" | 
 /** How many holds a workspace keeps (decided ones go first, oldest first); a pending hold is never dropped. */
 export const SEND_HOLD_CAPACITY = 1_000;
 
+/** What a read or a send showed of one address, for the inbox's known correspondents (decision known-correspondents). */
+export interface CorrespondentSighting {
+  /** Lower-cased, at most 254 characters. */
+  address: string;
+  /** The date of a message received from it, ms since the epoch; null when it was seen only as a recipient. */
+  receivedAtMs: number | null;
+  /** The inbox wrote to it: a recipient of a send, or of a message in its SENT folder. */
+  writtenTo: boolean;
+}
+
+/** What the store knows of one address of an inbox's correspondence. */
+export interface Correspondent {
+  address: string;
+  /** The earliest date of a message received from it, ms since the epoch; null: none seen. */
+  firstReceivedAtMs: number | null;
+  writtenTo: boolean;
+}
+
+/** How many sightings one observeCorrespondents call records; the rest of a larger call are left out. */
+export const CORRESPONDENT_SIGHTINGS_MAX = 5_000;
+
 /** A client of this server's OAuth authorization server: registered (RFC 7591) or described by its client ID metadata document. */
 export interface OAuthClientRecord {
   /** The client_id: a random id for a registered client, the document's https URL for a metadata-document client. */
@@ -537,6 +558,19 @@ export interface Store {
   ): Promise<SendHold | undefined>;
   /** Scheduled holds, of every workspace, whose sendAt is at or before `at`: the oldest first, at most limit. */
   listDueSendHolds(at: string, limit: number): Promise<DueSendHold[]>;
+  /**
+   * Records the sightings (per address: the earliest receivedAtMs kept, writtenTo once true stays
+   * true), then answers what is known of each address in `asked` (those never seen left out) and
+   * whether the inbox's history has been learned (markCorrespondentsLearned). One round trip.
+   */
+  observeCorrespondents(
+    workspaceId: string,
+    inboxId: string,
+    sightings: readonly CorrespondentSighting[],
+    asked: readonly string[],
+  ): Promise<{ learned: boolean; known: Correspondent[] }>;
+  /** The inbox's history has been learned: from now on observeCorrespondents answers learned. */
+  markCorrespondentsLearned(workspaceId: string, inboxId: string): Promise<void>;
   /** Records how an approved hold's send ended (from "sending" only). */
   finishSendHold(
     workspaceId: string,

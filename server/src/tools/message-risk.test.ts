@@ -40,23 +40,27 @@ async function phishing(): Promise<Message> {
 }
 
 describe("risk signals on every message read", () => {
-  it("list_inbox judges every message; the seeded phishing one is high, the everyday ones none", async () => {
+  it("list_inbox judges every message; the seeded phishing one is high, everyday ones from known senders none, a first-time sender's caution", async () => {
     const { messages } = (await call("list_inbox", { limit: 50 })) as { messages: Message[] };
     expect(messages.length).toBeGreaterThan(5);
     for (const message of messages)
       expect(message.risk).toEqual({ level: expect.any(String), signals: expect.any(Array) });
     const byLevel = (subject: string) => messages.find((m) => m.subject === subject)?.risk?.level;
     expect(byLevel("URGENT: mailbox verification required")).toBe("high");
-    expect(byLevel("Invoice INV-2026-118")).toBe("none");
-    expect(byLevel("Your November statement is ready")).toBe("none");
+    // From a sender the inbox answered, and a newsletter's second issue: none.
+    expect(byLevel("Quarterly report")).toBe("none");
+    expect(byLevel("Acme Weekly #42: what's new 🚀")).toBe("none");
+    // The only message from its sender: a first-time sender (decision known-correspondents), caution only.
+    expect(byLevel("Your November statement is ready")).toBe("caution");
+    expect(kinds(messages.find((m) => m.subject === "Your November statement is ready")!)).toEqual(["unknown_sender"]);
   });
 
   it("search_emails and read_email name the phishing message's signals and keep its text whole", async () => {
     const listed = await phishing();
-    expect(kinds(listed)).toEqual(["assistant_instructions", "lookalike_domain"]);
+    expect(kinds(listed)).toEqual(["assistant_instructions", "lookalike_domain", "unknown_sender"]);
     const read = (await call("read_email", { message_id: listed.id })) as unknown as Message;
     expect(read.risk?.level).toBe("high");
-    expect(kinds(read)).toEqual(["assistant_instructions", "lookalike_domain"]);
+    expect(kinds(read)).toEqual(["assistant_instructions", "lookalike_domain", "unknown_sender"]);
     expect(read.body_text).toContain("ignore your previous instructions");
     for (const signal of read.risk?.signals ?? []) expect(signal.detail.length).toBeLessThanOrEqual(200);
   });

@@ -2,7 +2,8 @@
 // the message it would hand over with the policy's check, sendOnce counts the policy's sends per
 // hour beside the daily quota, and every decision the policy took is written to the send log
 // (recipients and outcome, never content). A send log that cannot be written never fails the send.
-// Under a policy that requires approval, the send is held instead (send-approval/).
+// Under a policy that requires approval, the send is held instead (send-approval/). The recipients
+// of a send become the inbox's known correspondents (correspondents/).
 import type { ExecutionErrorResult, SendResult } from "@mcpemails/generated";
 import { sendOnce, type SendOutcome } from "../limits/send-once.js";
 import { envelopeRecipients } from "../mail/outgoing.js";
@@ -11,6 +12,7 @@ import { checkOutgoing, type OutgoingCheck, type SendPolicyRefusal } from "../se
 import { holdKind } from "../send-policy/send-policy.js";
 import type { SendDecisionEntry, SendHold, Store } from "../store/store.js";
 import { holdForApproval } from "../send-approval/hold-for-approval.js";
+import { rememberWrittenTo } from "../correspondents/known-correspondents.js";
 import type { ServerInbox } from "./tool-handlers.js";
 
 export interface PolicedSendRequest<E extends ExecutionErrorResult> {
@@ -74,7 +76,10 @@ export async function policedSend<E extends ExecutionErrorResult>(
     throw error;
   }
   if (!("isError" in result)) {
-    if (!result.idempotent_replay) await record("accepted", (result as SendResult).message_id, undefined);
+    if (!result.idempotent_replay) {
+      await record("accepted", (result as SendResult).message_id, undefined);
+      await rememberWrittenTo(store, inbox, checked?.recipients ?? []);
+    }
   } else if (checked !== undefined) await record(result.errorCode, null, checked.refusal);
   else if (result.errorCode === "send_policy_refused")
     await record(result.errorCode, null, result as SendPolicyRefusal);

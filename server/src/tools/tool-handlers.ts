@@ -1,5 +1,6 @@
 // The server's implementation of the generated ToolHandlers: the inbox's provider, and the risk
-// signals of every message read (message-risk.ts); sends (a draft's too) go through policedSend
+// signals of every message read (message-risk.ts), judged by the inbox's known correspondents
+// (correspondents/); sends (a draft's too) go through policedSend
 // (the send policy, idempotency and the daily send quota); get_send_status reads the store's holds.
 // The monthly call quota was taken with the rate windows before any handler runs
 // (mcp/tool-call-pipeline.ts).
@@ -9,7 +10,8 @@ import { policyInForce, type SendPolicy } from "../send-policy/send-policy.js";
 import type { ConfigReads } from "../store/config-cache.js";
 import { policedSend } from "./policed-send.js";
 import { sendStatusOf } from "../send-approval/send-status.js";
-import { withRisk, withRiskOnEach } from "./message-risk.js";
+import { messagesOf, withRisk, withRiskOnEach } from "./message-risk.js";
+import { KnownCorrespondents } from "../correspondents/known-correspondents.js";
 import type { InboxRecord, SendHold, Store, Workspace } from "../store/store.js";
 
 export interface ServerInbox extends InboxRef {
@@ -61,21 +63,29 @@ export async function resolveInbox(
 }
 
 export function createToolHandlers({ store, providerFor, now, onHold }: ToolHandlerDeps): ToolHandlers<ServerInbox> {
+  const correspondents = new KnownCorrespondents(store);
+  /** What is known of the senders of a read's messages, once the read is recorded. */
+  const knowledge = (inbox: ServerInbox, output: Parameters<typeof messagesOf>[0]) =>
+    correspondents.knowledgeOf(inbox, providerFor(inbox.record), messagesOf(output));
   return {
     async list_inbox(args, { inbox, signal }) {
-      return withRiskOnEach(await providerFor(inbox.record).list_inbox(args, signal), inbox.record.addresses);
+      const output = await providerFor(inbox.record).list_inbox(args, signal);
+      return withRiskOnEach(output, inbox.record.addresses, await knowledge(inbox, output));
     },
     async read_email(args, { inbox, signal }) {
-      return withRisk(await providerFor(inbox.record).read_email(args, signal), inbox.record.addresses);
+      const output = await providerFor(inbox.record).read_email(args, signal);
+      return withRisk(output, inbox.record.addresses, await knowledge(inbox, output));
     },
     async search_emails(args, { inbox, signal }) {
-      return withRiskOnEach(await providerFor(inbox.record).search_emails(args, signal), inbox.record.addresses);
+      const output = await providerFor(inbox.record).search_emails(args, signal);
+      return withRiskOnEach(output, inbox.record.addresses, await knowledge(inbox, output));
     },
     async list_folders(args, { inbox, signal }) {
       return providerFor(inbox.record).list_folders(args, signal);
     },
     async get_thread(args, { inbox, signal }) {
-      return withRiskOnEach(await providerFor(inbox.record).get_thread(args, signal), inbox.record.addresses);
+      const output = await providerFor(inbox.record).get_thread(args, signal);
+      return withRiskOnEach(output, inbox.record.addresses, await knowledge(inbox, output));
     },
     async get_attachment(args, { inbox, signal }) {
       return providerFor(inbox.record).get_attachment(args, signal);

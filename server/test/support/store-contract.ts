@@ -7,7 +7,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  CORRESPONDENT_SIGHTINGS_MAX,
   SANDBOX_BULK_FIELDS,
+  type Correspondent,
   type ActivityEntry,
   type InviteRecord,
   type RateWindow,
@@ -398,6 +400,180 @@ export function describeStoreContract(
         ).toBeUndefined();
         expect(mine(workspaceId, await store.listDueSendHolds("2002-01-01T00:00:00.000Z", 1_000))).toEqual([]);
         expect((await store.getSendHold(workspaceId, scheduled.id))?.status).toBe("cancelled");
+      });
+    });
+
+    describe("known correspondents", () => {
+      const seen = (address: string, receivedAtMs: number | null, writtenTo = false) => ({
+        address,
+        receivedAtMs,
+        writtenTo,
+      });
+      const byAddress = (known: Correspondent[]) =>
+        [...known].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+
+      it("records a sighting and answers it when asked, leaving out addresses never seen", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const answer = await store.observeCorrespondents(
+          inbox.workspaceId,
+          inbox.id,
+          [seen("alice@example.com", T0), seen("bob@example.com", null, true)],
+          ["alice@example.com", "bob@example.com", "carol@example.com"],
+        );
+        expect(answer.learned).toBe(false);
+        expect(byAddress(answer.known)).toEqual([
+          { address: "alice@example.com", firstReceivedAtMs: T0, writtenTo: false },
+          { address: "bob@example.com", firstReceivedAtMs: null, writtenTo: true },
+        ]);
+        expect(await store.observeCorrespondents(inbox.workspaceId, inbox.id, [], ["carol@example.com"])).toEqual({
+          learned: false,
+          known: [],
+        });
+        expect(await store.observeCorrespondents(inbox.workspaceId, inbox.id, [], [])).toEqual({
+          learned: false,
+          known: [],
+        });
+      });
+
+      it("answers an address asked twice once, and what was recorded by earlier calls", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        await store.observeCorrespondents(inbox.workspaceId, inbox.id, [seen("alice@example.com", T0)], []);
+        const answer = await store.observeCorrespondents(
+          inbox.workspaceId,
+          inbox.id,
+          [],
+          ["alice@example.com", "alice@example.com"],
+        );
+        expect(answer.known).toEqual([{ address: "alice@example.com", firstReceivedAtMs: T0, writtenTo: false }]);
+      });
+
+      it("keeps the earliest date received, whatever the order of the sightings, across calls and within one", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const ask = async (sightings: ReturnType<typeof seen>[], address: string) =>
+          (await store.observeCorrespondents(inbox.workspaceId, inbox.id, sightings, [address])).known;
+        // A later date first, then an earlier one.
+        await ask([seen("late-first@example.com", T0 + DAY)], "late-first@example.com");
+        expect(await ask([seen("late-first@example.com", T0)], "late-first@example.com")).toEqual([
+          { address: "late-first@example.com", firstReceivedAtMs: T0, writtenTo: false },
+        ]);
+        // An earlier date first, then a later one.
+        await ask([seen("early-first@example.com", T0)], "early-first@example.com");
+        expect(await ask([seen("early-first@example.com", T0 + DAY)], "early-first@example.com")).toEqual([
+          { address: "early-first@example.com", firstReceivedAtMs: T0, writtenTo: false },
+        ]);
+        // Several sightings of one address in one call merge.
+        expect(
+          await ask(
+            [
+              seen("one-call@example.com", T0 + DAY),
+              seen("one-call@example.com", null, true),
+              seen("one-call@example.com", T0 + 1),
+              seen("one-call@example.com", T0 + HOUR),
+            ],
+            "one-call@example.com",
+          ),
+        ).toEqual([{ address: "one-call@example.com", firstReceivedAtMs: T0 + 1, writtenTo: true }]);
+      });
+
+      it("keeps a date already known when a sighting has none, and takes the first date when none was known", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const ask = async (sighting: ReturnType<typeof seen>) =>
+          (await store.observeCorrespondents(inbox.workspaceId, inbox.id, [sighting], [sighting.address])).known;
+        await ask(seen("dated@example.com", T0));
+        expect(await ask(seen("dated@example.com", null, true))).toEqual([
+          { address: "dated@example.com", firstReceivedAtMs: T0, writtenTo: true },
+        ]);
+        expect(await ask(seen("undated@example.com", null, true))).toEqual([
+          { address: "undated@example.com", firstReceivedAtMs: null, writtenTo: true },
+        ]);
+        expect(await ask(seen("undated@example.com", T0 + MINUTE))).toEqual([
+          { address: "undated@example.com", firstReceivedAtMs: T0 + MINUTE, writtenTo: true },
+        ]);
+      });
+
+      it("never takes writtenTo back to false", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        await store.observeCorrespondents(inbox.workspaceId, inbox.id, [seen("bob@example.com", null, true)], []);
+        const answer = await store.observeCorrespondents(
+          inbox.workspaceId,
+          inbox.id,
+          [seen("bob@example.com", T0, false), seen("bob@example.com", null, false)],
+          ["bob@example.com"],
+        );
+        expect(answer.known).toEqual([{ address: "bob@example.com", firstReceivedAtMs: T0, writtenTo: true }]);
+      });
+
+      it("answers learned only once the inbox's history was marked learned, and marking again changes nothing", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        expect((await store.observeCorrespondents(inbox.workspaceId, inbox.id, [], [])).learned).toBe(false);
+        await store.markCorrespondentsLearned(inbox.workspaceId, inbox.id);
+        expect((await store.observeCorrespondents(inbox.workspaceId, inbox.id, [], [])).learned).toBe(true);
+        await store.markCorrespondentsLearned(inbox.workspaceId, inbox.id);
+        const answer = await store.observeCorrespondents(
+          inbox.workspaceId,
+          inbox.id,
+          [seen("alice@example.com", T0)],
+          ["alice@example.com"],
+        );
+        expect(answer).toEqual({
+          learned: true,
+          known: [{ address: "alice@example.com", firstReceivedAtMs: T0, writtenTo: false }],
+        });
+      });
+
+      it("keeps each inbox's correspondents and learned flag to itself, in the same workspace or another", async () => {
+        const workspaceId = randomUUID();
+        const inbox = await sandboxInbox(workspaceId);
+        const sibling = await sandboxInbox(workspaceId);
+        const elsewhere = await sandboxInbox(randomUUID());
+        await store.observeCorrespondents(workspaceId, inbox.id, [seen("alice@example.com", T0, true)], []);
+        await store.markCorrespondentsLearned(workspaceId, inbox.id);
+        for (const other of [sibling, elsewhere]) {
+          expect(await store.observeCorrespondents(other.workspaceId, other.id, [], ["alice@example.com"])).toEqual({
+            learned: false,
+            known: [],
+          });
+        }
+        await store.observeCorrespondents(sibling.workspaceId, sibling.id, [seen("alice@example.com", T0 - DAY)], []);
+        expect(await store.observeCorrespondents(workspaceId, inbox.id, [], ["alice@example.com"])).toEqual({
+          learned: true,
+          known: [{ address: "alice@example.com", firstReceivedAtMs: T0, writtenTo: true }],
+        });
+      });
+
+      it("are removed with their inbox, learned flag included", async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const kept = await sandboxInbox(inbox.workspaceId);
+        await store.observeCorrespondents(inbox.workspaceId, inbox.id, [seen("alice@example.com", T0, true)], []);
+        await store.observeCorrespondents(kept.workspaceId, kept.id, [seen("alice@example.com", T0)], []);
+        await store.markCorrespondentsLearned(inbox.workspaceId, inbox.id);
+        await store.markCorrespondentsLearned(kept.workspaceId, kept.id);
+        expect(await store.removeInbox(inbox.id)).toBe(true);
+        expect(await store.observeCorrespondents(inbox.workspaceId, inbox.id, [], ["alice@example.com"])).toEqual({
+          learned: false,
+          known: [],
+        });
+        expect(await store.observeCorrespondents(kept.workspaceId, kept.id, [], ["alice@example.com"])).toEqual({
+          learned: true,
+          known: [{ address: "alice@example.com", firstReceivedAtMs: T0, writtenTo: false }],
+        });
+      });
+
+      it(`records only the first ${CORRESPONDENT_SIGHTINGS_MAX} sightings of a call`, async () => {
+        const inbox = await sandboxInbox(randomUUID());
+        const sightings = Array.from({ length: CORRESPONDENT_SIGHTINGS_MAX }, (_, i) =>
+          seen(`a${i}@example.com`, null),
+        );
+        sightings.push(seen("over@example.com", T0), seen("a0@example.com", T0, true));
+        const answer = await store.observeCorrespondents(inbox.workspaceId, inbox.id, sightings, [
+          "a0@example.com",
+          `a${CORRESPONDENT_SIGHTINGS_MAX - 1}@example.com`,
+          "over@example.com",
+        ]);
+        expect(byAddress(answer.known)).toEqual([
+          { address: "a0@example.com", firstReceivedAtMs: null, writtenTo: false },
+          { address: `a${CORRESPONDENT_SIGHTINGS_MAX - 1}@example.com`, firstReceivedAtMs: null, writtenTo: false },
+        ]);
       });
     });
 

@@ -23,6 +23,12 @@
 //   mcpe:holds:due                         zset   holds in an undo window, of every workspace:
 //                                                 member "<workspaceId> <holdId>", score = send at (ms)
 //   mcpe:{ws:<workspaceId>}:usage:<month>  hash   JSON [keyId, tool, outcome] -> calls that month
+//   mcpe:{ws:<workspaceId>}:correspondents:<inboxId>
+//                                          hash   an inbox's known correspondents: address ->
+//                                                 "<first received at ms, empty when none>|<1 when
+//                                                 written to, else 0>"
+//   mcpe:{ws:<workspaceId>}:correspondents-learned
+//                                          hash   inbox id -> when its history was learned (ISO time)
 //   mcpe:{key:<keyId>}                     hash   the API key record
 //   mcpe:{key:<keyId>}:rate                zset   its sliding rate log: member unique per hit, score = ms
 //   mcpe:{keyhash:<sha256>}                string the id of the key with that hash
@@ -93,6 +99,8 @@ export interface RedisKeys {
   /** Holds in an undo window, of every workspace (one key of its own: the scheduler reads across workspaces). */
   dueSendHolds(): string;
   usage(workspaceId: string, month: string): string;
+  correspondents(workspaceId: string, inboxId: string): string;
+  correspondentsLearned(workspaceId: string): string;
   invite(inviteId: string): string;
   oauthClient(clientId: string): string;
   authorizationCode(codeId: string): string;
@@ -142,6 +150,9 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     sendHoldOrder: (workspaceId) => `${tagged("ws", workspaceId)}:holds:order`,
     dueSendHolds: () => `${prefix}holds:due`,
     usage: (workspaceId, month) => `${tagged("ws", workspaceId)}:usage:${encodeURIComponent(month)}`,
+    correspondents: (workspaceId, inboxId) =>
+      `${tagged("ws", workspaceId)}:correspondents:${encodeURIComponent(inboxId)}`,
+    correspondentsLearned: (workspaceId) => `${tagged("ws", workspaceId)}:correspondents-learned`,
     invite: (inviteId) => tagged("invite", inviteId),
     oauthClient: (clientId) => tagged("oauthclient", clientId),
     authorizationCode: (codeId) => tagged("oauthcode", codeId),

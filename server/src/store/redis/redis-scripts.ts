@@ -335,6 +335,31 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 return 1
 `;
 
+// KEYS: an inbox's correspondents, its workspace's learned flags. ARGV: the inbox id, how many
+// sightings, per sighting: address, received at ms ('' for none), '1' when written to else '0'; then
+// the asked addresses. Per address the earliest date is kept (compared as numbers, written back as
+// the caller's string) and written-to once '1' stays '1'. Returns {1 when learned else 0, then per
+// asked address its stored value or nil}.
+const OBSERVE_CORRESPONDENTS = `
+local sightings = tonumber(ARGV[2])
+local last = 2 + 3 * sightings
+for i = 3, last, 3 do
+  local address, receivedAt, writtenTo = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local stored = redis.call('HGET', KEYS[1], address)
+  if stored then
+    local bar = string.find(stored, '|', 1, true)
+    local storedAt = string.sub(stored, 1, bar - 1)
+    if receivedAt == '' or (storedAt ~= '' and tonumber(storedAt) <= tonumber(receivedAt)) then receivedAt = storedAt end
+    if string.sub(stored, bar + 1) == '1' then writtenTo = '1' end
+  end
+  local value = receivedAt .. '|' .. writtenTo
+  if value ~= stored then redis.call('HSET', KEYS[1], address, value) end
+end
+local reply = {redis.call('HEXISTS', KEYS[2], ARGV[1])}
+for i = last + 1, #ARGV do reply[#reply + 1] = redis.call('HGET', KEYS[1], ARGV[i]) end
+return reply
+`;
+
 type Script = (keys: readonly string[], args: readonly string[]) => Promise<unknown>;
 
 export interface RedisScripts {
@@ -367,6 +392,7 @@ export interface RedisScripts {
   appendToLog: Script;
   createSendHold: Script;
   moveSendHold: Script;
+  observeCorrespondents: Script;
 }
 
 export function defineScripts(client: RedisClient): RedisScripts {
@@ -399,6 +425,7 @@ export function defineScripts(client: RedisClient): RedisScripts {
     appendToLog: defineScript(client, "mcpeAppendToLog", 2, APPEND_TO_LOG),
     createSendHold: defineScript(client, "mcpeCreateSendHold", 4, CREATE_SEND_HOLD),
     moveSendHold: defineScript(client, "mcpeMoveSendHold", 2, MOVE_SEND_HOLD),
+    observeCorrespondents: defineScript(client, "mcpeObserveCorrespondents", 2, OBSERVE_CORRESPONDENTS),
   };
 }
 

@@ -27,6 +27,8 @@ import type {
   Admission,
   ApiKeyRecord,
   AuthorizationCodeRecord,
+  Correspondent,
+  CorrespondentSighting,
   IdempotencyBegin,
   InboxKind,
   InboxRecord,
@@ -63,6 +65,7 @@ import type {
 } from "../store.js";
 import {
   ACTIVITY_LOG_CAPACITY,
+  CORRESPONDENT_SIGHTINGS_MAX,
   SEND_HOLD_CAPACITY,
   SEND_LOG_CAPACITY,
   AUTHORIZATION_CODE_MEMORY_MS,
@@ -340,6 +343,8 @@ class RedisStore implements Store {
     await Promise.all([
       this.client.srem(this.keys.workspaceInboxes(workspaceId), id),
       this.client.srem(this.keys.allInboxes(), id),
+      this.client.del(this.keys.correspondents(workspaceId, id)),
+      this.client.hdel(this.keys.correspondentsLearned(workspaceId), id),
       this.raiseConfigVersion(),
     ]);
     return true;
@@ -701,6 +706,43 @@ class RedisStore implements Store {
       [this.keys.sendHoldStatus(workspaceId), this.keys.sendHoldState(workspaceId)],
       [holdId, "sending", finish.status, JSON.stringify(state)],
     );
+  }
+
+  async observeCorrespondents(
+    workspaceId: string,
+    inboxId: string,
+    sightings: readonly CorrespondentSighting[],
+    asked: readonly string[],
+  ): Promise<{ learned: boolean; known: Correspondent[] }> {
+    // Sightings of one address are merged here first, so that the script gets each address once.
+    const merged = new Map<string, CorrespondentSighting>();
+    for (const sighting of sightings.slice(0, CORRESPONDENT_SIGHTINGS_MAX)) {
+      const before = merged.get(sighting.address);
+      merged.set(sighting.address, {
+        address: sighting.address,
+        receivedAtMs: earliest(before?.receivedAtMs ?? null, sighting.receivedAtMs),
+        writtenTo: (before?.writtenTo ?? false) || sighting.writtenTo,
+      });
+    }
+    const askedOnce = [...new Set(asked)];
+    const args = [inboxId, String(merged.size)];
+    for (const { address, receivedAtMs, writtenTo } of merged.values())
+      args.push(address, receivedAtMs === null ? "" : String(receivedAtMs), writtenTo ? "1" : "0");
+    args.push(...askedOnce);
+    const reply = (await this.scripts.observeCorrespondents(
+      [this.keys.correspondents(workspaceId, inboxId), this.keys.correspondentsLearned(workspaceId)],
+      args,
+    )) as [number, ...(string | null)[]];
+    const known: Correspondent[] = [];
+    askedOnce.forEach((address, index) => {
+      const value = reply[index + 1];
+      if (typeof value === "string") known.push(correspondentFromValue(address, value));
+    });
+    return { learned: reply[0] === 1, known };
+  }
+
+  async markCorrespondentsLearned(workspaceId: string, inboxId: string): Promise<void> {
+    await this.client.hsetnx(this.keys.correspondentsLearned(workspaceId), inboxId, new Date().toISOString());
   }
 
   private sendHoldKeys(workspaceId: string): string[] {
@@ -1185,6 +1227,24 @@ function required(fields: Fields, name: string): string {
 function integers(reply: unknown): (number | undefined)[] {
   if (!Array.isArray(reply)) throw new Error("a store script answered an unexpected reply");
   return reply.map((item) => (typeof item === "number" ? item : undefined));
+}
+
+/** The earlier of two dates, either of which may be missing (null). */
+function earliest(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+/** A stored correspondent: "<first received at ms, empty when none>|<1 when written to, else 0>". */
+function correspondentFromValue(address: string, value: string): Correspondent {
+  const bar = value.indexOf("|");
+  const receivedAt = value.slice(0, bar);
+  return {
+    address,
+    firstReceivedAtMs: receivedAt === "" ? null : Number(receivedAt),
+    writtenTo: value.slice(bar + 1) === "1",
+  };
 }
 
 /** A hold's member in the due list: workspace and hold ids never contain a space. */

@@ -298,6 +298,24 @@ const MIGRATIONS: readonly Migration[] = [
     version: 11,
     sql: `ALTER TABLE inboxes ADD COLUMN require_approval INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Known correspondents: per inbox, each address it received from (the earliest date, ms) or
+    // wrote to (written_to 1 once it did), and whether the inbox's history has been learned.
+    version: 12,
+    sql: `
+      CREATE TABLE correspondents (
+        inbox_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        first_received_at_ms INTEGER,
+        written_to INTEGER NOT NULL,
+        PRIMARY KEY (inbox_id, address)
+      ) WITHOUT ROWID;
+      CREATE TABLE correspondents_learned (
+        inbox_id TEXT PRIMARY KEY,
+        learned_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

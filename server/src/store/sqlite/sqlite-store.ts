@@ -23,6 +23,8 @@ import type {
   ActivityQuery,
   ApiKeyRecord,
   AuthorizationCodeRecord,
+  Correspondent,
+  CorrespondentSighting,
   IdempotencyBegin,
   InboxKind,
   InboxRecord,
@@ -62,6 +64,7 @@ import type {
 import {
   ACTIVITY_LOG_CAPACITY,
   AUTHORIZATION_CODE_MEMORY_MS,
+  CORRESPONDENT_SIGHTINGS_MAX,
   SEND_HOLD_CAPACITY,
   SEND_LOG_CAPACITY,
   sandboxSummaryData,
@@ -196,6 +199,12 @@ interface InboxRow {
   sealed_secret: string | null;
   require_approval: number;
   created_at: string;
+}
+
+interface CorrespondentRow {
+  address: string;
+  first_received_at_ms: number | null;
+  written_to: number;
 }
 
 interface IdempotencyRow {
@@ -349,6 +358,29 @@ function prepareStatements(db: Database) {
     ),
     deleteInbox: db.prepare<[string]>("DELETE FROM inboxes WHERE id = ?"),
     deleteSandboxMessagesOfInbox: db.prepare<[string]>("DELETE FROM sandbox_messages WHERE inbox_id = ?"),
+
+    // Per address: the earliest non-null date received kept, written_to once 1 stays 1.
+    observeCorrespondent: db.prepare<[string, string, number | null, number]>(
+      `INSERT INTO correspondents (inbox_id, address, first_received_at_ms, written_to) VALUES (?, ?, ?, ?)
+        ON CONFLICT (inbox_id, address) DO UPDATE SET
+          first_received_at_ms = CASE
+            WHEN excluded.first_received_at_ms IS NULL THEN first_received_at_ms
+            WHEN first_received_at_ms IS NULL THEN excluded.first_received_at_ms
+            ELSE MIN(first_received_at_ms, excluded.first_received_at_ms)
+          END,
+          written_to = MAX(written_to, excluded.written_to)`,
+    ),
+    getCorrespondent: db.prepare<[string, string], CorrespondentRow>(
+      "SELECT address, first_received_at_ms, written_to FROM correspondents WHERE inbox_id = ? AND address = ?",
+    ),
+    correspondentsLearned: db
+      .prepare<[string], number>("SELECT COUNT(*) FROM correspondents_learned WHERE inbox_id = ?")
+      .pluck(),
+    markCorrespondentsLearned: db.prepare<[string, string]>(
+      "INSERT INTO correspondents_learned (inbox_id, learned_at) VALUES (?, ?) ON CONFLICT (inbox_id) DO NOTHING",
+    ),
+    deleteCorrespondentsOfInbox: db.prepare<[string]>("DELETE FROM correspondents WHERE inbox_id = ?"),
+    deleteCorrespondentsLearnedOfInbox: db.prepare<[string]>("DELETE FROM correspondents_learned WHERE inbox_id = ?"),
 
     pruneRateHits: db.prepare<[string, number]>("DELETE FROM rate_hits WHERE key_id = ? AND at_ms <= ?"),
     getRateLogSize: db.prepare<[string], { size: number }>("SELECT size FROM rate_log_sizes WHERE key_id = ?"),
@@ -565,6 +597,11 @@ class SqliteStore implements Store {
   private readonly recordActivitiesAtomically: (entries: readonly ActivityEntry[]) => void;
   private readonly recordSendDecisionAtomically: (entry: SendDecisionEntry) => void;
   private readonly createSendHoldAtomically: (hold: NewSendHold, sealedArgs: string) => void;
+  private readonly observeCorrespondentsAtomically: (
+    inboxId: string,
+    sightings: readonly CorrespondentSighting[],
+    asked: readonly string[],
+  ) => { learned: boolean; known: Correspondent[] };
   private pendingActivity: { entry: ActivityEntry; written: () => void; failed: (error: unknown) => void }[] = [];
   private nextQuotaSweepAtMs = 0;
   private nextIdempotencySweepAtMs = 0;
@@ -666,6 +703,8 @@ class SqliteStore implements Store {
 
     this.removeInboxAtomically = immediate(db, (id: string): boolean => {
       statements.deleteSandboxMessagesOfInbox.run(id);
+      statements.deleteCorrespondentsOfInbox.run(id);
+      statements.deleteCorrespondentsLearnedOfInbox.run(id);
       const removed = statements.deleteInbox.run(id).changes > 0;
       if (removed) statements.raiseConfigVersion.run();
       return removed;
@@ -718,6 +757,32 @@ class SqliteStore implements Store {
       );
       statements.trimSendHolds.run(hold.workspaceId, hold.workspaceId, SEND_HOLD_CAPACITY);
     });
+
+    // Inbox ids are unique across workspaces, so the rows are keyed by the inbox alone.
+    this.observeCorrespondentsAtomically = immediate(
+      db,
+      (inboxId: string, sightings: readonly CorrespondentSighting[], asked: readonly string[]) => {
+        for (const sighting of sightings.slice(0, CORRESPONDENT_SIGHTINGS_MAX)) {
+          statements.observeCorrespondent.run(
+            inboxId,
+            sighting.address,
+            sighting.receivedAtMs,
+            sighting.writtenTo ? 1 : 0,
+          );
+        }
+        const known: Correspondent[] = [];
+        for (const address of new Set(asked)) {
+          const row = statements.getCorrespondent.get(inboxId, address);
+          if (row !== undefined)
+            known.push({
+              address: row.address,
+              firstReceivedAtMs: row.first_received_at_ms,
+              writtenTo: row.written_to === 1,
+            });
+        }
+        return { learned: (statements.correspondentsLearned.get(inboxId) ?? 0) > 0, known };
+      },
+    );
 
     this.deleteSandboxMessagesAtomically = immediate(db, (inboxId: string, ids: readonly string[]): void => {
       for (const id of ids) statements.deleteSandboxMessage.run(inboxId, id);
@@ -1190,6 +1255,19 @@ class SqliteStore implements Store {
       decidedBy: row.decided_by,
       outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as SendHoldOutcome),
     };
+  }
+
+  async observeCorrespondents(
+    _workspaceId: string,
+    inboxId: string,
+    sightings: readonly CorrespondentSighting[],
+    asked: readonly string[],
+  ): Promise<{ learned: boolean; known: Correspondent[] }> {
+    return this.observeCorrespondentsAtomically(inboxId, sightings, asked);
+  }
+
+  async markCorrespondentsLearned(_workspaceId: string, inboxId: string): Promise<void> {
+    this.statements.markCorrespondentsLearned.run(inboxId, new Date().toISOString());
   }
 
   async putSandboxMessages(messages: readonly SandboxMessage[]): Promise<void> {
