@@ -19,7 +19,7 @@ const RETRY_AFTER_MS = 10 * 60_000;
 
 export interface JudgedInbox {
   id: string;
-  record: InboxRecord;
+  record: Pick<InboxRecord, "workspaceId" | "addresses">;
 }
 
 export class KnownCorrespondents {

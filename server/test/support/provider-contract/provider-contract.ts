@@ -3,7 +3,10 @@
 // caller's abort, and the failures of the service, each case counted in the tools x providers matrix
 // (contract-matrix.ts). A case a provider fails today through a fault of its own is listed in
 // known-divergences.ts, and its test holds the current behaviour until the provider is fixed.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   inputValidators,
@@ -26,6 +29,9 @@ import type { OutgoingMessage } from "../../../src/mail/outgoing.js";
 import { checkOutgoing, type OutgoingCheck } from "../../../src/send-policy/check-outgoing.js";
 import { parseSendPolicy } from "../../../src/send-policy/send-policy.js";
 import { riskOf } from "../../../src/tools/message-risk.js";
+import { KnownCorrespondents } from "../../../src/correspondents/known-correspondents.js";
+import { isKnownSender } from "../../../src/correspondents/known-sender.js";
+import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import {
   declareColumn,
   recordDivergence,
@@ -737,6 +743,40 @@ export function describeProviderContract(subject: AdapterOrSkip): void {
         expect(riskOf(await read(idOf("Lunch on Friday")), own)).toEqual({ level: "none", signals: [] });
         const [threaded] = (await thread(seeded.get("Invoice 42 overdue")!.thread_id!)).messages;
         expect(riskOf(threaded!, own).level).toBe("high");
+      },
+    );
+
+    // unknown_sender (decision known-correspondents) is judged from what the provider lists of INBOX
+    // and SENT: every provider must give the same senders, recipients, folders and dates for it.
+    contractCase(
+      "risk signals",
+      "a first-time sender is the first message known from an address, learned from INBOX and SENT",
+      async () => {
+        const dataDir = mkdtempSync(join(tmpdir(), "mcpemails-correspondents-"));
+        const store = await openSqliteStore({ dataDir, secretKey: randomBytes(32) });
+        try {
+          const judged = { id: inbox.inboxId, record: { workspaceId: "ws-contract", addresses: [inbox.address] } };
+          const { messages } = await list();
+          const knowledge = await new KnownCorrespondents(store).knowledgeOf(judged, inbox.provider, messages);
+          expect(knowledge.learned).toBe(true);
+          const known = (subject: string) =>
+            isKnownSender(
+              messages.find((m) => m.subject === subject)!,
+              knowledge,
+            );
+          // Only message from its sender: unknown. Alice's second message: known. Bob, written to in SENT: known.
+          expect(known("Invoice 42 overdue")).toBe(false);
+          expect(known("Ünïcödé ✓ Grüße")).toBe(true);
+          expect(known("Lunch on Friday")).toBe(true);
+          const invoice = messages.find((m) => m.subject === "Invoice 42 overdue")!;
+          expect(riskOf(invoice, [inbox.address], false).signals.map((signal) => signal.kind)).toEqual([
+            "assistant_instructions",
+            "unknown_sender",
+          ]);
+        } finally {
+          await store.close();
+          rmSync(dataDir, { recursive: true, force: true });
+        }
       },
     );
 
