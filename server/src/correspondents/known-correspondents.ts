@@ -2,10 +2,12 @@
 // judge senders. The first read of an inbox learns its history through its provider (the newest
 // HISTORY_PER_FOLDER messages of INBOX and of SENT) and waits up to LEARN_WAIT_MS for it, the
 // rest going on in the background; every read records what it shows and is judged by it in the
-// same store round trip. A store or provider failure costs the signal, never the read.
+// same store round trip, or in none when this process already knows all it shows
+// (correspondent-cache.ts). A store or provider failure costs the signal, never the read.
 import type { MailProvider } from "../providers/provider.js";
 import type { InboxRecord, Store } from "../store/store.js";
 import type { SenderKnowledge } from "./known-sender.js";
+import { cachedCorrespondents, forgetCorrespondents, rememberCorrespondents } from "./correspondent-cache.js";
 import { correspondentAddress, ownAddressSet, sentToSightings, sightingsOf, type SeenMessage } from "./sightings.js";
 
 /** How many of the newest messages of INBOX, and of SENT, learning reads. */
@@ -43,10 +45,14 @@ export class KnownCorrespondents {
       ),
     ];
     const { workspaceId } = inbox.record;
+    const sightings = sightingsOf(messages, own);
+    const cached = cachedCorrespondents(inbox.id, sightings, asked, Date.now());
+    if (cached !== undefined) return { learned: true, own, byAddress: cached };
     try {
-      let answer = await this.store.observeCorrespondents(workspaceId, inbox.id, sightingsOf(messages, own), asked);
+      let answer = await this.store.observeCorrespondents(workspaceId, inbox.id, sightings, asked);
       if (!answer.learned && (await this.learnedWithin(inbox, provider)))
         answer = await this.store.observeCorrespondents(workspaceId, inbox.id, [], asked);
+      rememberCorrespondents(inbox.id, answer, sightings, Date.now());
       return { learned: answer.learned, own, byAddress: new Map(answer.known.map((known) => [known.address, known])) };
     } catch {
       return { learned: false, own, byAddress: new Map() };
@@ -106,4 +112,5 @@ export async function rememberWrittenTo(
   const sightings = sentToSightings(recipients, ownAddressSet(inbox.record.addresses));
   if (sightings.length === 0) return;
   await store.observeCorrespondents(inbox.record.workspaceId, inbox.id, sightings, []).catch(() => undefined);
+  forgetCorrespondents(inbox.id);
 }
