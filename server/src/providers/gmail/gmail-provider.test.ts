@@ -162,6 +162,9 @@ beforeAll(async () => {
       return made;
     },
   });
+  // Their histories count as learned (decision known-correspondents): the requests counted are the tools' own.
+  for (const s of [server, tuned])
+    for (const inbox of s.extraInboxes) await s.store.markCorrespondentsLearned(s.workspaceId, inbox.id);
 });
 
 afterAll(async () => {
