@@ -40,6 +40,7 @@ export async function runConformanceWith(
       ...(config.sendOnlyToken ? { sendOnlyToken: config.sendOnlyToken } : {}),
       ...(config.revokedToken ? { revokedToken: config.revokedToken } : {}),
       ...(config.approvalToken ? { approvalToken: config.approvalToken } : {}),
+      ...(config.undoToken ? { undoToken: config.undoToken } : {}),
     },
     undefined,
     clock,

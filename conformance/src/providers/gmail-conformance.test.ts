@@ -263,11 +263,13 @@ it("passes every check against a Gmail inbox, sends to a second Gmail inbox incl
   expect(failures).toEqual([]);
   expect(run.exitCode).toBe(0);
   // Only the --slow check lacks what it needs, and the cases a made-up draft_id cannot judge; the
-  // approval checks need a key under approval (--approval-token), which cli.test.ts gives the reference server.
+  // approval and undo-window checks need a key under such a policy (--approval-token,
+  // --undo-token), which cli.test.ts gives the reference server.
   expect(withoutMadeUpDraftSkips(run.json?.checks.filter((check) => check.status === "skipped") ?? []).sort()).toEqual([
     "behaviour.rate-limit",
     "behaviour.send-approval",
     "behaviour.send-approval.reply",
+    "behaviour.undo-window",
   ]);
   expect(run.json?.counts.passed).toBeGreaterThan(300);
   const sends = [

@@ -36,9 +36,15 @@ const UNLIMITED = [
 
 /**
  * Checks the run reports as skipped (sorted): the one that takes minutes (--slow) and the approval
- * checks (they need --approval-token), which cli.test.ts runs against the same server code.
+ * and undo-window checks (they need --approval-token, --undo-token), which cli.test.ts runs against
+ * the same server code.
  */
-const REPORTED_SKIPPED = ["behaviour.rate-limit", "behaviour.send-approval", "behaviour.send-approval.reply"];
+const REPORTED_SKIPPED = [
+  "behaviour.rate-limit",
+  "behaviour.send-approval",
+  "behaviour.send-approval.reply",
+  "behaviour.undo-window",
+];
 
 let server: TestServer;
 let relay: SmtpRelay;

@@ -255,12 +255,13 @@ it(
       .map((c) => ({ id: c.id, message: c.details?.message }));
     expect(failed).toEqual([]);
     expect(run.exitCode).toBe(0);
-    // Only the --slow check lacks what it needs, and the approval checks a key under approval
-    // (--approval-token), which cli.test.ts gives the reference server.
+    // Only the --slow check lacks what it needs, and the approval and undo-window checks a key under
+    // such a policy (--approval-token, --undo-token), which cli.test.ts gives the reference server.
     expect(withoutMadeUpDraftSkips(run.json?.checks.filter((c) => c.status === "skipped") ?? []).sort()).toEqual([
       "behaviour.rate-limit",
       "behaviour.send-approval",
       "behaviour.send-approval.reply",
+      "behaviour.undo-window",
     ]);
     // Graph cannot answer every portable combination (is:unread in an OR with words) nor a Gmail-style
     // native query: both are -32602 naming the query, which decision search-syntax allows.

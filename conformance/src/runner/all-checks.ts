@@ -5,6 +5,7 @@ import { behaviourChecks } from "./checks/behaviour-checks.js";
 import { bodyFormatChecks } from "./checks/body-format-checks.js";
 import { riskChecks } from "./checks/risk-checks.js";
 import { sendApprovalChecks } from "./checks/send-approval-checks.js";
+import { undoWindowChecks } from "./checks/undo-window-checks.js";
 import { sendPolicyChecks } from "./checks/send-policy-checks.js";
 import { caseChecks } from "./checks/case-checks.js";
 import { defaultChecks } from "./checks/default-checks.js";
@@ -39,6 +40,7 @@ export function allChecks(seed: number): Check[] {
     ...riskChecks(),
     ...sendPolicyChecks(),
     ...sendApprovalChecks(),
+    ...undoWindowChecks(),
     ...folderThreadAttachmentChecks(),
     ...draftChecks(),
     ...cases.firstOfEachRule,

@@ -30,6 +30,7 @@ const EVERY_OPTION = [
   "--send-to-inbox <uuid>",
   "--policy-blocked-to <address>",
   "--approval-token <key>",
+  "--undo-token <key>",
   "--seed <n>",
   "--runs <n>",
   "--max-calls <n>",
@@ -69,6 +70,20 @@ describe("a mistake on the command line exits 2, names what is wrong and repeats
     ],
     ["a word that is no option", ["stray"], "mcpemails-conformance: unexpected argument stray"],
     ["a required option left out", ["--url", "http://127.0.0.1:1/mcp"], "mcpemails-conformance: --token is required"],
+    ...(["--approval-token", "--undo-token"] as const).map((option): [string, string[], string] => [
+      `${option} without --allow-send`,
+      [
+        "--url",
+        "http://127.0.0.1:1/mcp",
+        "--token",
+        "k",
+        "--inbox",
+        "00000000-0000-4000-8000-000000000000",
+        option,
+        "k2",
+      ],
+      `mcpemails-conformance: ${option} is only used with --allow-send: the check sends with it, and the send ${option === "--undo-token" ? "goes out after its undo window" : "must be held"}`,
+    ]),
   ])("%s", (_name, argv, message) => {
     const run = conformance(...argv);
     expect(run.status).toBe(2);

@@ -2,6 +2,7 @@
 // place (a proxy rewriting one kind of answer) it fails exactly the checks for the broken rule;
 // bad configuration is exit 2; checks without their data are skipped, never passed.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ import { TOOL_NAMES } from "@mcpemails/generated";
 import { withoutMadeUpDraftSkips } from "./test-support/made-up-draft-skip.js";
 import { runRunner, type RunnerOutcome } from "./test-support/run-runner.js";
 import { createApprovalKey } from "./test-support/approval-key.js";
+import { createUndoKey } from "./test-support/undo-key.js";
 import { blockPolicyAddress, POLICY_BLOCKED_TO } from "./test-support/policy-blocked-address.js";
 import { SHRINK_TRIES } from "./checks/property-checks.js";
 
@@ -30,8 +32,11 @@ const UNLIMITED = [
 ] as const;
 
 let server: TestServer;
+/** The undo window of --undo-token's key: long enough to look inside it, short enough to wait out. */
+const UNDO_SECONDS = 3;
 let revokedKey: string;
 let approvalKey: string;
+let undoKey: string;
 
 // A fresh server for every test: the runs change read state, and a broken server must meet the
 // same inbox as the reference run did.
@@ -48,6 +53,7 @@ beforeEach(async () => {
   // The address --policy-blocked-to names: the reference server's send policy refuses it.
   await blockPolicyAddress(server);
   approvalKey = await createApprovalKey(server);
+  undoKey = await createUndoKey(server, UNDO_SECONDS);
 });
 afterEach(async () => server.close());
 
@@ -82,9 +88,12 @@ const sendArgs = () => [
   approvalKey,
 ];
 
+/** The key whose sends wait out an undo window: only where the undo-window check is meant to run, since it waits. */
+const undoArgs = () => ["--undo-token", undoKey];
+
 describe("against the reference server", () => {
   it("passes every check, sends included, and writes JSON and JUnit reports", async () => {
-    const run = await runRunner([...baseArgs(), "--runs", "20", ...sendArgs()]);
+    const run = await runRunner([...baseArgs(), "--runs", "20", ...sendArgs(), ...undoArgs()]);
     expect(run.failedIds).toEqual([]);
     expect(run.exitCode).toBe(0);
     // Only the --slow check lacks what it needs: the default limit is judged on --send-to-inbox,
@@ -107,6 +116,7 @@ describe("against the reference server", () => {
       "behaviour.search.negated-subject",
       "behaviour.send-approval",
       "behaviour.send-approval.reply",
+      "behaviour.undo-window",
     ]) {
       expect(run.check(id)?.status, id).toBe("passed");
     }
@@ -831,6 +841,87 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.failedIds).toEqual(["behaviour.send-approval.reply"]);
     expect(run.check("behaviour.send-approval.reply")?.details?.message).toContain(
       'answered delivery_status "accepted", not pending_approval',
+    );
+  });
+
+  /** The undo-window check alone. */
+  const UNDO_ONLY = () => [...sendArgs(), ...undoArgs(), "--only", "behaviour.undo-window"];
+  const undoSubject = (request: ProxiedExchange["request"]) =>
+    String(argumentsOf(request)?.subject ?? "").includes("undo-window send");
+
+  it("a send under an undo window that is sent at once, answered as if scheduled", async () => {
+    const run = await runBroken(
+      (exchange) =>
+        isToolCall(exchange, "send_email") && undoSubject(exchange.request)
+          ? withResult(exchange, {
+              ...heldAnswer("h-madeup000000000000000000"),
+              delivery_status: "scheduled",
+              send_at: new Date(Date.now() + UNDO_SECONDS * 1000).toISOString(),
+            })
+          : undefined,
+      undefined,
+      {
+        extraArgs: UNDO_ONLY(),
+        // The server sends it with the full key: the undo key's policy never sees it.
+        rewriteHeaders: (headers, body) => {
+          const request = body as ProxiedExchange["request"];
+          if (request?.params?.name === "send_email" && undoSubject(request))
+            headers.authorization = `Bearer ${server.keys.full}`;
+        },
+      },
+    );
+    expect(run.failedIds).toEqual(["behaviour.undo-window"]);
+    expect(run.check("behaviour.undo-window")?.details?.message).toContain(
+      "get_send_status on hold h-madeup000000000000000000 answered",
+    );
+  });
+
+  it("get_send_status saying sent inside the undo window", async () => {
+    const run = await runBroken(
+      rewriteContent("get_send_status", (content) => {
+        content.status = "sent";
+        content.decided_at ??= new Date().toISOString();
+        return true;
+      }),
+      undefined,
+      { extraArgs: UNDO_ONLY() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.undo-window"]);
+    // Read inside the window it says sent; read later (a loaded machine), it says when, and that is too early.
+    expect(run.check("behaviour.undo-window")?.details?.message).toMatch(
+      /^(get_send_status says "sent" before send_at, not scheduled|the hold was sent at \S+, before its send_at)/,
+    );
+  });
+
+  it("a scheduled send whose retry schedules it a second time", async () => {
+    const run = await runBroken(
+      () => undefined,
+      (request) => {
+        const args = argumentsOf(request);
+        if (request?.params?.name !== "send_email" || !undoSubject(request) || args === undefined) return undefined;
+        args.idempotency_key = `conformance-undo-${randomUUID()}`;
+        return request;
+      },
+      { extraArgs: UNDO_ONLY() },
+    );
+    expect(run.failedIds).toEqual(["behaviour.undo-window"]);
+    expect(run.check("behaviour.undo-window")?.details?.message).toMatch(
+      /^a retry with the same idempotency_key answered/,
+    );
+  });
+
+  it("a server that ignores the undo window: the key's sends go out at once", async () => {
+    const run = await runBroken(() => undefined, undefined, {
+      extraArgs: UNDO_ONLY(),
+      rewriteHeaders: (headers, body) => {
+        const request = body as ProxiedExchange["request"];
+        if (request?.params?.name === "send_email" && undoSubject(request))
+          headers.authorization = `Bearer ${server.keys.full}`;
+      },
+    });
+    expect(run.failedIds).toEqual(["behaviour.undo-window"]);
+    expect(run.check("behaviour.undo-window")?.details?.message).toContain(
+      'answered delivery_status "accepted", not scheduled',
     );
   });
 

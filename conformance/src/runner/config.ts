@@ -22,6 +22,8 @@ export interface RunnerConfig {
   policyBlockedTo?: string;
   /** A key whose send policy holds its sends for a person's approval (decision send-approval). */
   approvalToken?: string;
+  /** A key whose send policy gives its sends an undo window (decision undo-window). */
+  undoToken?: string;
   seed: number;
   runs: number;
   /** The most tools/call the run may make; checks that would need more are skipped, saying so. */
@@ -58,6 +60,7 @@ export interface ConformanceOptions {
   sendToInbox?: string;
   policyBlockedTo?: string;
   approvalToken?: string;
+  undoToken?: string;
   /** fast-check's seed; random when left out (the report says which). */
   seed?: number;
   /** Property runs per tool (100). */
@@ -114,6 +117,10 @@ export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => 
     throw new ConfigError(
       "--approval-token is only used with --allow-send: the check sends with it, and the send must be held",
     );
+  if (options.undoToken !== undefined && !allowSend)
+    throw new ConfigError(
+      "--undo-token is only used with --allow-send: the check sends with it, and the send goes out after its undo window",
+    );
   for (const [name, value] of [
     ["--send-to-inbox", sendToInbox],
     ["--foreign-inbox", options.foreignInbox],
@@ -141,6 +148,7 @@ export function resolveConfig(options: ConformanceOptions, seedWhenUnset: () => 
     ...optional("sendToInbox", sendToInbox),
     ...optional("policyBlockedTo", policyBlockedTo),
     ...optional("approvalToken", options.approvalToken),
+    ...optional("undoToken", options.undoToken),
     seed: options.seed ?? seedWhenUnset(),
     runs: options.runs ?? 100,
     ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }),
@@ -191,6 +199,7 @@ export function parseArguments(argv: readonly string[], seedWhenUnset: () => num
       ...optional("sendToInbox", text("sendToInbox")),
       ...optional("policyBlockedTo", text("policyBlockedTo")),
       ...optional("approvalToken", text("approvalToken")),
+      ...optional("undoToken", text("undoToken")),
       ...integer("--seed", text("seed"), 0, "seed"),
       ...integer("--runs", text("runs"), 1, "runs"),
       ...integer("--max-calls", text("maxCalls"), 1, "maxCalls"),
@@ -239,6 +248,12 @@ function conformanceCommand(): Command {
       valueOption(
         "--approval-token <key>",
         "a key of --inbox whose send policy holds its sends for a person's approval (with --allow-send): the runner checks the held answer, get_send_status and that nothing is sent",
+      ),
+    )
+    .addOption(
+      valueOption(
+        "--undo-token <key>",
+        "a key of --inbox whose send policy gives its sends an undo window of at most 60 s (with --allow-send): the runner checks the scheduled answer, get_send_status, that nothing is sent before send_at and that it is sent once after",
       ),
     )
     .addOption(valueOption("--seed <n>", "fast-check seed (random when left out; the report says which)"))

@@ -2,7 +2,14 @@
 
 /** Which configured key a request carried; the key itself never goes into a report. */
 export type KeyLabel =
-  "token" | "read-only-token" | "send-only-token" | "revoked-token" | "approval-token" | "malformed" | "none";
+  | "token"
+  | "read-only-token"
+  | "send-only-token"
+  | "revoked-token"
+  | "approval-token"
+  | "undo-token"
+  | "malformed"
+  | "none";
 
 export interface RecordedRequest {
   url: string;
@@ -36,6 +43,7 @@ const KEY_VARIABLE: Record<KeyLabel, string | undefined> = {
   "send-only-token": "$MCPEMAILS_SEND_ONLY_TOKEN",
   "revoked-token": "$MCPEMAILS_REVOKED_TOKEN",
   "approval-token": "$MCPEMAILS_APPROVAL_TOKEN",
+  "undo-token": "$MCPEMAILS_UNDO_TOKEN",
   malformed: undefined,
   none: undefined,
 };

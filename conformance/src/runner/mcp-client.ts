@@ -9,6 +9,7 @@ export interface Keys {
   sendOnlyToken?: string;
   revokedToken?: string;
   approvalToken?: string;
+  undoToken?: string;
 }
 
 export interface PostOptions {
@@ -193,6 +194,7 @@ export class McpClient {
       "send-only-token": this.keys.sendOnlyToken,
       "revoked-token": this.keys.revokedToken,
       "approval-token": this.keys.approvalToken,
+      "undo-token": this.keys.undoToken,
     };
     const key = keys[label];
     return key === undefined ? undefined : `Bearer ${key}`;
