@@ -85,14 +85,15 @@ export class KnownCorrespondents {
   }
 
   private async learn(inbox: JudgedInbox, provider: MailProvider): Promise<void> {
-    const signal = AbortSignal.timeout(LEARN_TIMEOUT_MS);
+    const deadline = Date.now() + LEARN_TIMEOUT_MS;
     const own = ownAddressSet(inbox.record.addresses);
     for (const folder of ["INBOX", "SENT"]) {
       let offset: number | null = 0;
       while (offset !== null && offset < HISTORY_PER_FOLDER) {
         const page = await provider.list_inbox(
           { inbox_id: inbox.id, folder, limit: PAGE_SIZE, offset, unread_only: false },
-          signal,
+          // A signal per page: the provider adds its listeners to it, and one for all pages would collect them.
+          AbortSignal.timeout(Math.max(1, deadline - Date.now())),
         );
         if ("isError" in page) throw new Error(`list_inbox of ${folder} answered ${page.errorCode}`);
         await this.store.observeCorrespondents(inbox.record.workspaceId, inbox.id, sightingsOf(page.messages, own), []);
