@@ -113,5 +113,9 @@ describe("an inbox whose history is not learned", () => {
     // A failed learning is not tried again on every read.
     expect((await failing.knowledgeOf(inbox, broken, [stranger])).learned).toBe(false);
     expect(calls).toBe(1);
+    // A read with nothing to judge (an error, an empty page) starts no learning at all.
+    const untouched = new KnownCorrespondents(server.store);
+    expect((await untouched.knowledgeOf({ ...inbox, id: "other-inbox" }, broken, [])).learned).toBe(false);
+    expect(calls).toBe(1);
   });
 });

@@ -37,6 +37,8 @@ export class KnownCorrespondents {
     messages: readonly SeenMessage[],
   ): Promise<SenderKnowledge> {
     const own = ownAddressSet(inbox.record.addresses);
+    // Nothing to judge (an error, an empty page): no store call, and no learning started by a failing read.
+    if (messages.length === 0) return { learned: false, own, byAddress: new Map() };
     const asked = [
       ...new Set(
         messages
