@@ -754,6 +754,15 @@ describe("against a server broken in one place, it fails the checks for that rul
     expect(run.check("behaviour.send-policy")?.details?.message).toContain("the refusal kept the key");
   });
 
+  /** The key's send_email calls that match go to the server with the full key: its send policy never sees them. */
+  const sentWithFullKey =
+    (matches: (request: ProxiedExchange["request"]) => boolean): RewriteHeaders =>
+    (headers, body) => {
+      const request = body as ProxiedExchange["request"];
+      if (request?.params?.name === "send_email" && matches(request))
+        headers.authorization = `Bearer ${server.keys.full}`;
+    };
+
   /** The send-approval checks alone. */
   const APPROVAL_ONLY = () => [...sendArgs(), "--only", "behaviour.send-approval,behaviour.send-approval.reply"];
   const heldAnswer = (holdId: string) => ({
@@ -783,12 +792,7 @@ describe("against a server broken in one place, it fails the checks for that rul
       undefined,
       {
         extraArgs: APPROVAL_ONLY(),
-        // The server sends it with the full key: the approval key's policy never sees it.
-        rewriteHeaders: (headers, body) => {
-          const request = body as ProxiedExchange["request"];
-          if (request?.params?.name === "send_email" && heldSubject(request))
-            headers.authorization = `Bearer ${server.keys.full}`;
-        },
+        rewriteHeaders: sentWithFullKey(heldSubject),
       },
     );
     expect(run.failedIds).toEqual(["behaviour.send-approval"]);
@@ -862,12 +866,7 @@ describe("against a server broken in one place, it fails the checks for that rul
       undefined,
       {
         extraArgs: UNDO_ONLY(),
-        // The server sends it with the full key: the undo key's policy never sees it.
-        rewriteHeaders: (headers, body) => {
-          const request = body as ProxiedExchange["request"];
-          if (request?.params?.name === "send_email" && undoSubject(request))
-            headers.authorization = `Bearer ${server.keys.full}`;
-        },
+        rewriteHeaders: sentWithFullKey(undoSubject),
       },
     );
     expect(run.failedIds).toEqual(["behaviour.undo-window"]);
@@ -913,11 +912,7 @@ describe("against a server broken in one place, it fails the checks for that rul
   it("a server that ignores the undo window: the key's sends go out at once", async () => {
     const run = await runBroken(() => undefined, undefined, {
       extraArgs: UNDO_ONLY(),
-      rewriteHeaders: (headers, body) => {
-        const request = body as ProxiedExchange["request"];
-        if (request?.params?.name === "send_email" && undoSubject(request))
-          headers.authorization = `Bearer ${server.keys.full}`;
-      },
+      rewriteHeaders: sentWithFullKey(undoSubject),
     });
     expect(run.failedIds).toEqual(["behaviour.undo-window"]);
     expect(run.check("behaviour.undo-window")?.details?.message).toContain(
