@@ -6,7 +6,6 @@ import {
   TOOL_SCOPES,
   internalError,
   isToolName,
-  invalidParams,
   methodNotFound,
   toolsListByRevision,
   type ProtocolRevision,
@@ -16,7 +15,6 @@ import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { FastifyBaseLogger } from "fastify";
 import type { RateWindows } from "../limits/rate-limit.js";
 import { FailedBeforeSending } from "../limits/send-once.js";
-import { ParameterError } from "../providers/provider.js";
 import type { Metrics } from "../observability/metrics.js";
 import { recordCall } from "../observability/activity-log.js";
 import type { ConfigReads } from "../store/config-cache.js";
@@ -138,7 +136,6 @@ async function runTool(
     const outcome = step.answered;
     return "error" in outcome ? errorResponse(id, outcome.error) : resultResponse(id, outcome.result);
   } catch (error) {
-    if (error instanceof ParameterError) return errorResponse(id, invalidParams(error.message, error.toData()));
     if (error instanceof FailedBeforeSending) {
       deps.log.error({ err: error.cause, tool: params.name }, "tools/call failed before sending");
       return errorResponse(

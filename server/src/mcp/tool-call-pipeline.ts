@@ -1,12 +1,14 @@
 // One tools/call, in the order its answer is decided: the call against the spec (tool, scope,
 // arguments; typed results of @mcpemails/generated), its inbox (through the per-instance copies), the
-// rate windows and the monthly call quota in one store step, then the tool. Sends take their daily
+// rate windows and the monthly call quota in one store step, then the tool, whose ParameterError
+// (a value its service cannot honour) is a typed refusal like the spec's own. Sends take their daily
 // quota and idempotency inside their handlers (send-once). A call the windows refuse is answered
 // rate_limit_exceeded whatever else is wrong with it, and takes no quota.
 import {
   callHandler,
   checkToolCall,
   inboxNotFound,
+  invalidParams,
   toolCallResult,
   type ExecutionErrorResult,
   type ProtocolRevision,
@@ -18,6 +20,7 @@ import {
 } from "@mcpemails/generated";
 import { callCharge, callQuotaRefusal } from "../limits/quotas.js";
 import { rateRefusal, type RateWindows } from "../limits/rate-limit.js";
+import { ParameterError } from "../providers/provider.js";
 import type { ConfigReads } from "../store/config-cache.js";
 import type { Admission, Store } from "../store/store.js";
 import { resolveInbox, type ServerCaller, type ServerInbox } from "../tools/tool-handlers.js";
@@ -69,11 +72,19 @@ export async function runToolCall(
   if (inbox === undefined) return { answered: { result: inboxNotFound({ inbox_id: checked.inboxId }) } };
   const overQuota = callQuotaRefusal(inbox.workspace, admission.quota, at);
   if (overQuota !== undefined) return { answered: { result: overQuota } };
-  const output = await (callHandler[checked.name] as AnyHandler)(deps.handlers, checked.args, {
-    caller,
-    inbox,
-    revision: context.revision,
-    signal: context.signal,
-  });
+  let output: ToolOutputs[ToolName] | ExecutionErrorResult;
+  try {
+    output = await (callHandler[checked.name] as AnyHandler)(deps.handlers, checked.args, {
+      caller,
+      inbox,
+      revision: context.revision,
+      signal: context.signal,
+    });
+  } catch (error) {
+    // A value the spec allows that this inbox's service cannot honour (a query term, a folder): the
+    // caller's to mend, answered -32602 as the spec's own argument checks are.
+    if (error instanceof ParameterError) return { answered: { error: invalidParams(error.message, error.toData()) } };
+    throw error;
+  }
   return { answered: { result: toolCallResult(output, context.revision) } };
 }
