@@ -1,6 +1,8 @@
 // Which MailProvider serves an inbox. Providers of real mailboxes hold connections, tokens, caches and
 // a concurrency limiter, so one is made per inbox and kept for as long as the inbox's credentials are
-// unchanged by anyone else; a sandbox provider holds nothing and is made per call. An inbox the server
+// unchanged by anyone else; a sandbox provider holds nothing but the inbox's record, and is kept for
+// as long as that record is (the per-instance copies hand every call of one configuration version
+// the same record, so a warm call assembles nothing). An inbox the server
 // cannot serve (no OAuth app configured, settings unreadable) answers provider_error saying why,
 // rather than failing in some less explicit way.
 //
@@ -116,15 +118,23 @@ export function createProviderRegistry(store: ProviderStore, options: ProviderRe
     });
   }
 
-  const providerFor = (inbox: InboxRecord): MailProvider => {
-    if (inbox.kind === "sandbox") {
-      return createSandboxProvider({
+  const sandboxes = new WeakMap<InboxRecord, MailProvider>();
+  const sandboxFor = (inbox: InboxRecord): MailProvider => {
+    let provider = sandboxes.get(inbox);
+    if (provider === undefined) {
+      provider = createSandboxProvider({
         inbox,
         mailbox: store,
         deliverTo: (address) => findSandboxInbox(store, inbox.workspaceId, address),
         now,
       });
+      sandboxes.set(inbox, provider);
     }
+    return provider;
+  };
+
+  const providerFor = (inbox: InboxRecord): MailProvider => {
+    if (inbox.kind === "sandbox") return sandboxFor(inbox);
     const existing = kept.get(inbox.id);
     // The hot path: settings the kept provider was made from or saved itself, told by their stamp.
     const settings = settingsKey(inbox);
