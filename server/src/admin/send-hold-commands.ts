@@ -3,6 +3,7 @@
 // the same path as any send) or reject, which cancels one in its undo window (nothing is sent).
 import type { Command } from "commander";
 import { isWaiting, type SendApprovals } from "../send-approval/send-approvals.js";
+import { settledListing } from "../send-approval/stalled-send.js";
 import type { SendHold, Store } from "../store/store.js";
 import { AdminInputError } from "./operations.js";
 
@@ -33,11 +34,12 @@ export function addSendHoldCommands(program: Command, deps: SendHoldCommandDeps)
     .option("--workspace <ID>", "the workspace (required)")
     .option("--pending", "only those still waiting: for approval, or in their undo window")
     .action(async (options: { workspace?: string; pending?: boolean }) => {
-      const listed = await (
-        await theStore()
-      ).listSendHolds(need(options.workspace, "workspace"), {
-        limit: LISTED_HOLDS,
-      });
+      const store = await theStore();
+      const listed = await settledListing(
+        store,
+        await store.listSendHolds(need(options.workspace, "workspace"), { limit: LISTED_HOLDS }),
+        new Date(),
+      );
       for (const hold of listed) if (!options.pending || isWaiting(hold.status)) out(JSON.stringify(shown(hold)));
     });
 

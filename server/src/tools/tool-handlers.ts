@@ -10,6 +10,7 @@ import { policyInForce, type SendPolicy } from "../send-policy/send-policy.js";
 import type { ConfigReads } from "../store/config-cache.js";
 import { policedSend } from "./policed-send.js";
 import { sendStatusOf } from "../send-approval/send-status.js";
+import { settledIfStalled } from "../send-approval/stalled-send.js";
 import { messagesOf, withRisk, withRiskOnEach } from "./message-risk.js";
 import { KnownCorrespondents } from "../correspondents/known-correspondents.js";
 import type { InboxRecord, SendHold, Store, Workspace } from "../store/store.js";
@@ -127,7 +128,7 @@ export function createToolHandlers({ store, providerFor, now, onHold }: ToolHand
       const hold = await store.getSendHold(inbox.workspace.id, args.hold_id);
       if (hold === undefined || hold.inboxId !== inbox.id)
         return sendHoldNotFound({ hold_id: args.hold_id, inbox_id: inbox.id });
-      return sendStatusOf(hold);
+      return sendStatusOf(await settledIfStalled(store, hold, now()));
     },
     async reply_to_email(args, { caller, inbox, signal }) {
       return policedSend({

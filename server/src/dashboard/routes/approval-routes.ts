@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { DashboardOptions } from "../dashboard-options.js";
 import { keyLabels } from "../../auth/key-labels.js";
+import { settledListing } from "../../send-approval/stalled-send.js";
 import { isPage, memberPage, sendHtml, type MemberPage } from "../member-page.js";
 import { approvalsPage } from "../views/approvals-page.js";
 
@@ -26,7 +27,9 @@ export async function approvalRoutes(app: FastifyInstance, options: DashboardOpt
   ) => {
     const workspaceId = page.me.workspace.id;
     const [holds, keyLabel] = await Promise.all([
-      store.listSendHolds(workspaceId, { limit: LISTED_HOLDS }),
+      store
+        .listSendHolds(workspaceId, { limit: LISTED_HOLDS })
+        .then((listed) => settledListing(store, listed, options.now())),
       keyLabels(store, workspaceId),
     ]);
     return sendHtml(
