@@ -206,6 +206,25 @@ interface Row {
   provider: () => Promise<unknown>;
   mcp: () => Promise<unknown>;
 }
+/** read_email by the provider and through /mcp, beside two baselines: the raw FETCH, and the FETCH parsed. */
+const readEmail: Pick<Row, "provider" | "mcp"> = {
+  provider: () =>
+    viaProvider(
+      provider.read_email(
+        {
+          inbox_id: inbox.id,
+          message_id: target.id,
+          include_html: false,
+          include_attachments: false,
+          mark_as_read: false,
+          body_format: "text",
+          strip_quoted: false,
+        },
+        signal,
+      ),
+    ),
+  mcp: () => viaMcp("read_email", { message_id: target.id }),
+};
 const rows: Row[] = [
   {
     label: "list_inbox limit 20, offset 0",
@@ -229,22 +248,12 @@ const rows: Row[] = [
   {
     label: "read_email",
     direct: () => directRead(targetUid),
-    provider: () =>
-      viaProvider(
-        provider.read_email(
-          {
-            inbox_id: inbox.id,
-            message_id: target.id,
-            include_html: false,
-            include_attachments: false,
-            mark_as_read: false,
-            body_format: "text",
-            strip_quoted: false,
-          },
-          signal,
-        ),
-      ),
-    mcp: () => viaMcp("read_email", { message_id: target.id }),
+    ...readEmail,
+  },
+  {
+    label: "read_email, baseline fetch + simpleParser",
+    direct: () => directReadParsed(targetUid),
+    ...readEmail,
   },
   {
     label: `search_emails from:${SENDER}, INBOX`,
@@ -292,17 +301,6 @@ try {
     measured.set(row.label, p);
     console.log(
       `${row.label.padEnd(52)} ${d.toFixed(2).padStart(8)} ${p.toFixed(2).padStart(9)} ${(p / d).toFixed(2).padStart(6)} ${m.toFixed(2).padStart(8)} ${(m / d).toFixed(2).padStart(6)}`,
-    );
-  }
-  const readRow = rows.find((row) => row.label === "read_email");
-  if (readRow !== undefined) {
-    const [d = NaN, p = NaN, m = NaN] = await medians([
-      () => directReadParsed(targetUid),
-      readRow.provider,
-      readRow.mcp,
-    ]);
-    console.log(
-      `${"read_email, baseline fetch + simpleParser".padEnd(52)} ${d.toFixed(2).padStart(8)} ${p.toFixed(2).padStart(9)} ${(p / d).toFixed(2).padStart(6)} ${m.toFixed(2).padStart(8)} ${(m / d).toFixed(2).padStart(6)}`,
     );
   }
   const atZero = measured.get(rows[0]?.label ?? "") ?? NaN;
